@@ -1,0 +1,109 @@
+//! The built-in ISO/IEC 27001:2022 catalogues: clauses 4-10 and the Annex A controls.
+
+mod data;
+
+use data::{CLAUSES, CONTROLS, SUB_CLAUSES};
+
+/// Number of Annex A controls in ISO/IEC 27001:2022.
+pub const CONTROL_COUNT: usize = CONTROLS.len();
+/// Number of subclauses (4.1 ... 10.2) that internal audits cover.
+pub const CLAUSE_COUNT: usize = CLAUSES.len();
+
+/// Every Annex A control id, written the way registers write them (`A.5.1`), in catalogue order.
+pub fn control_ids() -> impl Iterator<Item = String> {
+    CONTROLS.iter().map(|(id, _)| format!("A.{id}"))
+}
+
+/// Every subclause id (`4.1` ... `10.2`), in catalogue order.
+pub fn clause_ids() -> impl Iterator<Item = &'static str> {
+    CLAUSES.iter().map(|(id, _)| *id)
+}
+
+/// The title of a control given as `A.5.1`.
+pub fn control_title(id: &str) -> Option<&'static str> {
+    let bare = id.strip_prefix("A.")?;
+    CONTROLS.iter().find(|(c, _)| *c == bare).map(|(_, t)| *t)
+}
+
+/// The title of a subclause such as `9.2`.
+pub fn clause_title(id: &str) -> Option<&'static str> {
+    CLAUSES.iter().find(|(c, _)| *c == id).map(|(_, t)| *t)
+}
+
+/// Resolves a control as written in `controls:` or `soa.excluded` to its canonical `A.x.y` id.
+/// `5.1` without the prefix is accepted and means A.5.1.
+pub fn canonical_control(written: &str) -> Result<String, Option<String>> {
+    let trimmed = written.trim();
+    let bare = trimmed.strip_prefix("A.").unwrap_or(trimmed);
+    if CONTROLS.iter().any(|(c, _)| *c == bare) {
+        Ok(format!("A.{bare}"))
+    } else {
+        Err(closest(trimmed, control_ids()))
+    }
+}
+
+/// Resolves a clause as written in `clauses:` to the subclause it counts toward:
+/// a third-level id such as `6.1.2` counts toward `6.1`.
+pub fn canonical_clause(written: &str) -> Result<String, Option<String>> {
+    let id = written.trim();
+    if CLAUSES.iter().any(|(c, _)| *c == id) {
+        return Ok(id.to_string());
+    }
+    if SUB_CLAUSES.iter().any(|(c, _)| *c == id) {
+        // Every third-level id has the form `x.y.z`; its parent is `x.y`.
+        if let Some((parent, _)) = id.rsplit_once('.') {
+            return Ok(parent.to_string());
+        }
+    }
+    let known = CLAUSES.iter().chain(SUB_CLAUSES.iter()).map(|(c, _)| c.to_string());
+    Err(closest(id, known))
+}
+
+/// The closest known id to a mistyped one, for "did you mean" hints.
+pub fn closest(written: &str, known: impl Iterator<Item = String>) -> Option<String> {
+    // Nearest by edit distance; among equals, the one sharing the longest prefix (`A.8.1x`
+    // is more likely `A.8.10` than `A.5.10`), then the one of the same length (a slip of one
+    // digit), then the first in catalogue order.
+    let shared_prefix = |k: &str| written.chars().zip(k.chars()).take_while(|(a, b)| a == b).count();
+    known
+        .map(|k| (strsim::damerau_levenshtein(written, &k), k))
+        .filter(|(d, k)| *d > 0 && *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, k)| (*d, usize::MAX - shared_prefix(k), k.len().abs_diff(written.len())))
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_sizes_match_the_standard() {
+        assert_eq!(CONTROL_COUNT, 93);
+        assert_eq!(CLAUSE_COUNT, 23);
+        let themes = ["5.", "6.", "7.", "8."].map(|p| CONTROLS.iter().filter(|(c, _)| c.starts_with(p)).count());
+        assert_eq!(themes, [37, 8, 14, 34]);
+    }
+
+    #[test]
+    fn controls_accept_both_spellings() {
+        assert_eq!(canonical_control("A.8.12"), Ok("A.8.12".into()));
+        assert_eq!(canonical_control("5.1"), Ok("A.5.1".into()));
+        assert_eq!(canonical_control("A.8.35"), Err(Some("A.8.30".into())));
+        assert!(canonical_control("A.9.1").is_err());
+    }
+
+    #[test]
+    fn third_level_clauses_count_toward_their_parent() {
+        assert_eq!(canonical_clause("6.1.2"), Ok("6.1".into()));
+        assert_eq!(canonical_clause("10.2"), Ok("10.2".into()));
+        assert!(canonical_clause("11.1").is_err());
+        assert_eq!(clause_title("10.1"), Some("Continual improvement"));
+    }
+
+    #[test]
+    fn suggestions_find_near_misses() {
+        assert_eq!(canonical_control("A.8.1x"), Err(Some("A.8.10".into())));
+        assert_eq!(canonical_control("A8.12"), Err(Some("A.8.12".into())));
+        assert_eq!(canonical_control("nonsense-control"), Err(None));
+    }
+}

@@ -1,0 +1,168 @@
+//! Command-line parsing and the I/O edge: read files, call the library, write outputs, map
+//! results to exit codes (0 ok, 1 check found errors, 2 bad input or usage).
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use ismsaudit::diagnostic::{Diagnostic, InputError};
+use ismsaudit::register::{self, Register};
+use ismsaudit::{catalogue, plan, render, starter};
+
+const AFTER_HELP: &str = "Exit codes: 0 success, 1 `check` found errors, 2 bad input or usage.";
+
+#[derive(Parser)]
+#[command(name = "ismsaudit", version, about = "Plan ISO/IEC 27001 certification cycles and internal-audit programmes from an ISMS register", after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lay out the certification cycle and the internal-audit programme
+    Plan {
+        /// The ISMS register
+        #[arg(default_value = "isms.yaml")]
+        register: PathBuf,
+        /// The day to plan from, YYYY-MM-DD [default: the system date]
+        #[arg(long, value_parser = parse_today)]
+        today: Option<NaiveDate>,
+        /// How many certificate cycles to show
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10))]
+        cycles: u32,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+        format: PlanFormat,
+    },
+    /// Parse and check the register only, and summarise it
+    Validate {
+        /// The ISMS register
+        #[arg(default_value = "isms.yaml")]
+        register: PathBuf,
+    },
+    /// Write a starter register
+    Init {
+        /// Where to write it
+        #[arg(default_value = "isms.yaml")]
+        path: PathBuf,
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+        /// Stage 1 is planned three months after this day, YYYY-MM-DD [default: the system date]
+        #[arg(long, value_parser = parse_today)]
+        today: Option<NaiveDate>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PlanFormat {
+    Table,
+    Json,
+}
+
+fn parse_today(text: &str) -> Result<NaiveDate, String> {
+    register::parse_date(text)
+}
+
+/// Runs the command line; `system_today` is used where `--today` is not given.
+pub fn run(system_today: NaiveDate) -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match execute(cli.command, system_today) {
+        Ok(code) => code,
+        Err(e) => {
+            if let Some(input) = e.downcast_ref::<InputError>() {
+                eprintln!("{input}");
+                return ExitCode::from(2);
+            }
+            if let Some(io) = e.downcast_ref::<io::Error>()
+                && io.kind() == io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match command {
+        Command::Plan { register, today, cycles, format } => {
+            let reg = load(&register)?;
+            let plan = plan::plan(&reg, today.unwrap_or(system_today), cycles)?;
+            match format {
+                PlanFormat::Table => render::table::write(&plan, &mut out)?,
+                PlanFormat::Json => render::json::write(&plan, &mut out)?,
+            }
+        }
+        Command::Validate { register } => {
+            let reg = load(&register)?;
+            writeln!(out, "{}", summary(&register, &reg))?;
+        }
+        Command::Init { path, force, today } => {
+            if path.exists() && !force {
+                return Err(InputError::one(
+                    &path.display().to_string(),
+                    Diagnostic::new(None, "already exists").hint("pass --force to overwrite it"),
+                )
+                .into());
+            }
+            let text = starter::starter(today.unwrap_or(system_today));
+            fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            writeln!(
+                out,
+                "wrote {}: edit the organisation, scope, auditors and dates, then run `ismsaudit plan {}`",
+                path.display(),
+                path.display()
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads and checks a register; every failure is an [`InputError`] (exit 2).
+fn load(path: &Path) -> Result<Register, InputError> {
+    let name = path.display().to_string();
+    let text = fs::read_to_string(path).map_err(|e| {
+        let d = Diagnostic::new(None, format!("cannot read the register: {e}"));
+        let d = if e.kind() == io::ErrorKind::NotFound { d.hint("create one with `ismsaudit init`") } else { d };
+        InputError::one(&name, d)
+    })?;
+    register::parse(&name, &text)
+}
+
+fn summary(path: &Path, reg: &Register) -> String {
+    let mut controls: Vec<&str> = reg.scope.iter().flat_map(|a| a.controls.iter().map(String::as_str)).collect();
+    controls.sort_unstable();
+    controls.dedup();
+    let mut clauses: Vec<&str> = reg.scope.iter().flat_map(|a| a.clauses.iter().map(String::as_str)).collect();
+    clauses.sort_unstable();
+    clauses.dedup();
+    format!(
+        "{}: ok: {} areas, {} auditors, {} of {} controls covered ({} excluded), {} of {} clauses covered",
+        path.display(),
+        reg.scope.len(),
+        reg.auditors.len(),
+        controls.len(),
+        catalogue::CONTROL_COUNT,
+        reg.exclusions.len(),
+        clauses.len(),
+        catalogue::CLAUSE_COUNT
+    )
+}

@@ -1,0 +1,435 @@
+//! The certification body's cycle: Stage 1, Stage 2, decision, surveillance, recertification,
+//! expiry (ISO/IEC 17021-1 9.1 and ISO/IEC 27006-1; see `audit-rules.md`).
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, Months, NaiveDate};
+
+use crate::diagnostic::{Diagnostic, InputError, Loc};
+use crate::register::{Dated, Register, Settings};
+
+/// A certification-body event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ExternalKind {
+    Stage1,
+    Stage2,
+    /// The certification decision: the certificate's issue date and the cycle's start.
+    Certification,
+    /// Surveillance audit 1 or 2 of a cycle.
+    Surveillance(u8),
+    Recertification,
+    Expiry,
+}
+
+impl ExternalKind {
+    /// The name used in JSON and other machine-readable outputs.
+    pub fn key(self) -> &'static str {
+        match self {
+            ExternalKind::Stage1 => "stage1",
+            ExternalKind::Stage2 => "stage2",
+            ExternalKind::Certification => "certification",
+            ExternalKind::Surveillance(_) => "surveillance",
+            ExternalKind::Recertification => "recertification",
+            ExternalKind::Expiry => "expiry",
+        }
+    }
+
+    /// The name a person reads.
+    pub fn label(self) -> String {
+        match self {
+            ExternalKind::Stage1 => "Stage 1".into(),
+            ExternalKind::Stage2 => "Stage 2".into(),
+            ExternalKind::Certification => "Certification decision".into(),
+            ExternalKind::Surveillance(n) => format!("Surveillance {n}"),
+            ExternalKind::Recertification => "Recertification".into(),
+            ExternalKind::Expiry => "Certificate expiry".into(),
+        }
+    }
+}
+
+/// Where a date comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// Written in the register's `certification` dates.
+    Given,
+    /// Not in the register: derived from a default (e.g. Stage 2 = Stage 1 + 4 weeks).
+    Assumed,
+    /// Computed by the cycle rules.
+    Planned,
+    /// Held or booked, from the register's record.
+    Recorded,
+}
+
+/// One certification-body event with its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct External {
+    pub kind: ExternalKind,
+    /// 0 for the initial audit (Stage 1, Stage 2), else the certificate cycle.
+    pub cycle: u32,
+    pub date: NaiveDate,
+    /// The last date the rules allow, where they set one.
+    pub latest: Option<NaiveDate>,
+    pub basis: Basis,
+    /// Where the register gives this date, if it does.
+    pub loc: Option<Loc>,
+}
+
+impl External {
+    /// The name a person reads; a later cycle's start is the recertified certificate's.
+    pub fn label(&self) -> String {
+        match self.kind {
+            ExternalKind::Certification if self.cycle > 1 => format!("Cycle {} starts (recertified)", self.cycle),
+            k => k.label(),
+        }
+    }
+}
+
+/// One three-year certificate cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cycle {
+    pub number: u32,
+    pub start: NaiveDate,
+    pub expiry: NaiveDate,
+    pub surveillance: [External; 2],
+    pub recertification: External,
+}
+
+impl Cycle {
+    /// The external audits internal-audit rounds 1, 2 and 3 prepare.
+    pub fn audits(&self) -> [External; 3] {
+        [self.surveillance[0], self.surveillance[1], self.recertification]
+    }
+}
+
+/// The certificate: its initial audit, its decision, and the record of later external audits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certificate {
+    pub stage1: Option<External>,
+    pub stage2: Option<External>,
+    pub decision: External,
+    settings: Settings,
+    /// Recorded surveillance audits by (cycle, number).
+    surveillance: BTreeMap<(u32, u8), Dated>,
+    /// Recorded recertification audits by cycle.
+    recertification: BTreeMap<u32, Dated>,
+}
+
+pub(crate) fn weeks_before(date: NaiveDate, weeks: u32) -> NaiveDate {
+    date.checked_sub_days(Days::new(7 * u64::from(weeks))).unwrap_or(NaiveDate::MIN)
+}
+
+pub(crate) fn weeks_after(date: NaiveDate, weeks: u32) -> NaiveDate {
+    date.checked_add_days(Days::new(7 * u64::from(weeks))).unwrap_or(NaiveDate::MAX)
+}
+
+/// The `years`-th anniversary of `date`. An anniversary of 29 February falls on 28 February
+/// in common years (chrono clamps to the month's last day).
+pub fn anniversary(date: NaiveDate, years: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(12 * years)).unwrap_or(NaiveDate::MAX)
+}
+
+impl Certificate {
+    /// Lays out the initial audit and files the recorded external audits under their cycles.
+    pub fn new(register: &Register) -> Result<Certificate, InputError> {
+        let s = &register.settings;
+        let c = &register.certification;
+        let given = |kind, d: Dated| External {
+            kind,
+            cycle: 0,
+            date: d.date,
+            latest: None,
+            basis: Basis::Given,
+            loc: Some(d.loc),
+        };
+        let stage1 = c.stage1.map(|d| given(ExternalKind::Stage1, d));
+        // Stage 2 is an audit on site, so an assumed one moves earlier to an open day (but not
+        // onto Stage 1 itself). The decision is the certification body's act: no workday rule.
+        let stage2 = c.stage2.map(|d| given(ExternalKind::Stage2, d)).or_else(|| {
+            stage1.map(|s1| {
+                let nominal = weeks_after(s1.date, s.stage2_after_stage1_weeks);
+                let open = s.open_on_or_before(nominal);
+                let date = if open > s1.date { open } else { nominal };
+                External { kind: ExternalKind::Stage2, cycle: 0, date, latest: None, basis: Basis::Assumed, loc: None }
+            })
+        });
+        let decision = match (c.decision, stage2) {
+            (Some(d), _) => External { cycle: 1, ..given(ExternalKind::Certification, d) },
+            (None, Some(s2)) => External {
+                kind: ExternalKind::Certification,
+                cycle: 1,
+                date: weeks_after(s2.date, s.decision_after_stage2_weeks),
+                latest: None,
+                basis: Basis::Assumed,
+                loc: None,
+            },
+            (None, None) => {
+                // Validation requires stage1 or decision; this is the register's own error then.
+                return Err(InputError::one(
+                    &register.file,
+                    Diagnostic::new(c.loc, "`certification` has neither `stage1` nor `decision`"),
+                ));
+            }
+        };
+        let mut cert = Certificate {
+            stage1,
+            stage2,
+            decision,
+            settings: s.clone(),
+            surveillance: BTreeMap::new(),
+            recertification: BTreeMap::new(),
+        };
+        let mut errors = Vec::new();
+        for d in &c.surveillance {
+            let slot = cert.surveillance_slot(d.date);
+            if let Some(first) = cert.surveillance.insert(slot, *d) {
+                errors.push(
+                    Diagnostic::new(
+                        d.loc,
+                        format!(
+                            "surveillance audits `{}` and `{}` both fall to surveillance {} of cycle {}",
+                            first.date, d.date, slot.1, slot.0
+                        ),
+                    )
+                    .hint("each cycle has one surveillance audit in year 1 and one in year 2; list only those"),
+                );
+            }
+        }
+        for d in &c.recertification {
+            let slot = cert.recertification_slot(d.date);
+            if let Some(first) = cert.recertification.insert(slot, *d) {
+                errors.push(
+                    Diagnostic::new(
+                        d.loc,
+                        format!("recertification audits `{}` and `{}` both fall to cycle {slot}", first.date, d.date),
+                    )
+                    .hint("each cycle has one recertification audit, before its expiry"),
+                );
+            }
+        }
+        if errors.is_empty() { Ok(cert) } else { Err(InputError { file: register.file.clone(), diagnostics: errors }) }
+    }
+
+    /// The first day of cycle `n` (1-based). Cycles keep the decision's anniversary.
+    pub fn start(&self, n: u32) -> NaiveDate {
+        anniversary(self.decision.date, 3 * (n.max(1) - 1))
+    }
+
+    /// The last day of cycle `n`: the day before its third anniversary.
+    pub fn expiry(&self, n: u32) -> NaiveDate {
+        anniversary(self.decision.date, 3 * n.max(1)).pred_opt().unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The cycle that contains `date`; 1 for any date before the decision.
+    pub fn cycle_containing(&self, date: NaiveDate) -> u32 {
+        let mut n = 1;
+        while self.expiry(n) < date && n < 10_000 {
+            n += 1;
+        }
+        n
+    }
+
+    /// The recorded surveillance audit at `date` belongs to the slot whose anniversary is nearest.
+    fn surveillance_slot(&self, date: NaiveDate) -> (u32, u8) {
+        let last = self.cycle_containing(date) + 1;
+        (1..=last)
+            .flat_map(|n| [(n, 1u8), (n, 2u8)])
+            .min_by_key(|&(n, k)| (anniversary(self.decision.date, 3 * (n - 1) + u32::from(k)) - date).num_days().abs())
+            .unwrap_or((1, 1))
+    }
+
+    /// The recorded recertification at `date` belongs to the cycle whose expiry is nearest.
+    fn recertification_slot(&self, date: NaiveDate) -> u32 {
+        let last = self.cycle_containing(date) + 1;
+        (1..=last).min_by_key(|&n| (self.expiry(n) - date).num_days().abs()).unwrap_or(1)
+    }
+
+    /// Cycle `n` with its external audits: recorded dates where the register has them, else
+    /// planned by the rules.
+    pub fn cycle(&self, n: u32) -> Cycle {
+        let s = &self.settings;
+        let (start, expiry) = (self.start(n), self.expiry(n));
+        let surveillance = [1u8, 2].map(|k| {
+            // Surveillance is due by each anniversary; the first within 12 months of the
+            // decision (ISO/IEC 17021-1 9.6.2.2, hard rule). Planned some weeks before as buffer.
+            let due = anniversary(self.decision.date, 3 * (n - 1) + u32::from(k));
+            let planned = s.open_on_or_before(weeks_before(due, s.surveillance_before_anniversary_weeks));
+            self.external(ExternalKind::Surveillance(k), n, planned, due, self.surveillance.get(&(n, k)))
+        });
+        // Recertification must end in time for a decision before expiry: latest 4 weeks before.
+        let latest = weeks_before(expiry, 4);
+        let planned = s.open_on_or_before(weeks_before(expiry, s.recertification_before_expiry_weeks));
+        let recertification =
+            self.external(ExternalKind::Recertification, n, planned, latest, self.recertification.get(&n));
+        Cycle { number: n, start, expiry, surveillance, recertification }
+    }
+
+    fn external(
+        &self,
+        kind: ExternalKind,
+        cycle: u32,
+        planned: NaiveDate,
+        latest: NaiveDate,
+        record: Option<&Dated>,
+    ) -> External {
+        match record {
+            Some(r) => {
+                External { kind, cycle, date: r.date, latest: Some(latest), basis: Basis::Recorded, loc: Some(r.loc) }
+            }
+            None => External { kind, cycle, date: planned, latest: Some(latest), basis: Basis::Planned, loc: None },
+        }
+    }
+
+    /// Whether any recertification is recorded for cycle `n`.
+    pub fn recertification_recorded(&self, n: u32) -> bool {
+        self.recertification.contains_key(&n)
+    }
+
+    /// Whether a surveillance audit is recorded for slot `k` of cycle `n`.
+    pub fn surveillance_recorded(&self, n: u32, k: u8) -> bool {
+        self.surveillance.contains_key(&(n, k))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::register::{Blackout, Certification};
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn certified(decision: &str) -> Register {
+        register(Certification {
+            decision: Some(Dated { date: date(decision), loc: Loc::default() }),
+            ..Default::default()
+        })
+    }
+
+    fn register(certification: Certification) -> Register {
+        Register {
+            file: "test.yaml".into(),
+            organisation: "Test".into(),
+            certification,
+            settings: Settings::default(),
+            auditors: vec![],
+            scope: vec![],
+            exclusions: vec![],
+            audits: vec![],
+            reviews: vec![],
+        }
+    }
+
+    #[test]
+    fn seed_example_certified_2017() {
+        // Certified in 2017 -> surveillance 2018 and 2019, recertification 2020,
+        // surveillance 2021 and 2022, recertification 2023.
+        let cert = Certificate::new(&certified("2017-06-14")).unwrap();
+        let years: Vec<_> = (1..=2)
+            .flat_map(|n| {
+                let c = cert.cycle(n);
+                c.audits().map(|a| (a.kind, chrono::Datelike::year(&a.date)))
+            })
+            .collect();
+        use ExternalKind::*;
+        assert_eq!(
+            years,
+            [
+                (Surveillance(1), 2018),
+                (Surveillance(2), 2019),
+                (Recertification, 2020),
+                (Surveillance(1), 2021),
+                (Surveillance(2), 2022),
+                (Recertification, 2023)
+            ]
+        );
+        let c1 = cert.cycle(1);
+        assert_eq!(c1.expiry, date("2020-06-13"));
+        assert_eq!(cert.cycle(2).start, date("2020-06-14"), "the next cycle starts the day after expiry");
+        // 2018-06-14 - 4 weeks = Thursday 2018-05-17.
+        assert_eq!(c1.surveillance[0].date, date("2018-05-17"));
+        assert_eq!(c1.surveillance[0].latest, Some(date("2018-06-14")));
+        // 2020-06-13 - 13 weeks = Saturday 2020-03-14 -> Friday 2020-03-13; latest 2020-05-16.
+        assert_eq!(c1.recertification.date, date("2020-03-13"));
+        assert_eq!(c1.recertification.latest, Some(date("2020-05-16")));
+    }
+
+    #[test]
+    fn first_surveillance_within_twelve_months_for_any_decision() {
+        let mut d = date("2023-01-01");
+        while d < date("2025-01-01") {
+            let cert = Certificate::new(&certified(&d.to_string())).unwrap();
+            let s1 = cert.cycle(1).surveillance[0];
+            assert!(s1.date <= anniversary(d, 1) && s1.date > d, "{d}: {}", s1.date);
+            d = d.succ_opt().unwrap();
+        }
+    }
+
+    #[test]
+    fn leap_day_decision_keeps_its_anniversary() {
+        let cert = Certificate::new(&certified("2024-02-29")).unwrap();
+        assert_eq!(cert.cycle(1).surveillance[0].latest, Some(date("2025-02-28")));
+        assert_eq!(cert.cycle(1).expiry, date("2027-02-27"));
+        assert_eq!(cert.cycle(2).start, date("2027-02-28"));
+        // In cycle 2 the year-1 anniversary falls in a leap year again: 29 February.
+        assert_eq!(cert.cycle(2).surveillance[0].latest, Some(date("2028-02-29")));
+    }
+
+    #[test]
+    fn blackout_over_a_planned_date_moves_it_earlier() {
+        let mut reg = certified("2024-06-03");
+        // Surveillance 1 would be Tuesday 2025-05-06 (2025-06-03 - 4 weeks); block that week.
+        reg.settings.blackouts.push(Blackout {
+            from: date("2025-05-01"),
+            to: date("2025-05-09"),
+            reason: "freeze".into(),
+        });
+        let cert = Certificate::new(&reg).unwrap();
+        let s1 = cert.cycle(1).surveillance[0];
+        assert_eq!(s1.date, date("2025-04-30"), "moved to the last workday before the blackout");
+        assert_eq!(s1.basis, Basis::Planned);
+    }
+
+    #[test]
+    fn initial_audit_defaults_are_assumed() {
+        let reg = register(Certification {
+            stage1: Some(Dated { date: date("2027-03-15"), loc: Loc::default() }),
+            ..Default::default()
+        });
+        let cert = Certificate::new(&reg).unwrap();
+        let s2 = cert.stage2.unwrap();
+        assert_eq!((s2.date, s2.basis), (date("2027-04-12"), Basis::Assumed));
+        assert_eq!((cert.decision.date, cert.decision.basis), (date("2027-05-10"), Basis::Assumed));
+        assert_eq!(cert.expiry(1), date("2030-05-09"));
+    }
+
+    #[test]
+    fn recorded_audits_replace_planned_ones_in_their_slot() {
+        let mut reg = certified("2024-06-03");
+        reg.certification.surveillance = vec![
+            Dated { date: date("2025-06-20"), loc: Loc::new(4, 5) }, // late first surveillance: still slot 1
+            Dated { date: date("2026-05-12"), loc: Loc::new(4, 19) },
+        ];
+        reg.certification.recertification = vec![Dated { date: date("2027-03-02"), loc: Loc::new(5, 5) }];
+        let cert = Certificate::new(&reg).unwrap();
+        let c = cert.cycle(1);
+        assert_eq!([c.surveillance[0].date, c.surveillance[1].date], [date("2025-06-20"), date("2026-05-12")]);
+        assert_eq!(c.recertification.date, date("2027-03-02"));
+        assert_eq!(c.recertification.basis, Basis::Recorded);
+        assert_eq!(cert.cycle(2).surveillance[0].basis, Basis::Planned);
+    }
+
+    #[test]
+    fn two_records_for_one_slot_are_an_input_error() {
+        let mut reg = certified("2024-06-03");
+        reg.certification.surveillance = vec![
+            Dated { date: date("2025-05-06"), loc: Loc::new(4, 5) },
+            Dated { date: date("2025-06-01"), loc: Loc::new(4, 17) },
+        ];
+        let err = Certificate::new(&reg).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "test.yaml:4:17: error: surveillance audits `2025-05-06` and `2025-06-01` both fall to surveillance 1 of cycle 1; each cycle has one surveillance audit in year 1 and one in year 2; list only those"
+        );
+    }
+}

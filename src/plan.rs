@@ -1,0 +1,200 @@
+//! What `ismsaudit plan` shows for a given day: the initial audit before certification, else
+//! the certificate cycle that contains `today`, and the requested number of cycles from there.
+
+use chrono::NaiveDate;
+
+use crate::cycle::{Basis, Certificate, Cycle, External, ExternalKind};
+use crate::diagnostic::{Diagnostic, InputError};
+use crate::programme::{Programme, Round};
+use crate::register::{Register, Status};
+
+/// The laid-out plan: external audits, internal-audit rounds and reviews.
+#[derive(Debug, Clone)]
+pub struct Plan<'r> {
+    pub register: &'r Register,
+    pub today: NaiveDate,
+    pub certificate: Certificate,
+    /// True before the certification decision: the plan starts with round 0 and the initial audit.
+    pub initial: bool,
+    pub cycles: Vec<Cycle>,
+    /// In date order: round 0 (when `initial`), then three per cycle.
+    pub rounds: Vec<Round>,
+}
+
+/// What an event is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventKind {
+    InternalAudit,
+    ManagementReview,
+    External(ExternalKind),
+}
+
+impl EventKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            EventKind::InternalAudit => "internal_audit",
+            EventKind::ManagementReview => "management_review",
+            EventKind::External(k) => k.key(),
+        }
+    }
+}
+
+/// One dated line of the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event<'p> {
+    pub date: NaiveDate,
+    pub kind: EventKind,
+    pub cycle: u32,
+    /// The round label for internal audits and reviews.
+    pub round: Option<String>,
+    pub area: Option<&'p str>,
+    /// For internal audits: the auditor, or `None` when nobody eligible.
+    pub auditor: Option<&'p str>,
+    /// For internal audits and reviews: the external audit they prepare.
+    pub prepares: Option<External>,
+    /// For internal audits: planned, catch-up, done, booked. For reviews: planned or recorded.
+    pub status: &'static str,
+    /// For external events.
+    pub external: Option<External>,
+}
+
+/// Lays out the plan for `today`, showing `cycles` certificate cycles.
+pub fn plan(register: &Register, today: NaiveDate, cycles: u32) -> Result<Plan<'_>, InputError> {
+    check_record(register, today)?;
+    let certificate = Certificate::new(register)?;
+    let initial = today < certificate.decision.date;
+    let first = if initial { 1 } else { certificate.cycle_containing(today) };
+    let cycles: Vec<Cycle> = (first..first + cycles.max(1)).map(|n| certificate.cycle(n)).collect();
+    let programme = Programme::new(register, &certificate, today);
+    let mut rounds = Vec::new();
+    if initial {
+        rounds.extend(programme.round_zero());
+    }
+    for c in &cycles {
+        rounds.extend(programme.cycle_rounds(c));
+    }
+    Ok(Plan { register, today, certificate, initial, cycles, rounds })
+}
+
+/// A record cannot say an audit was done after the day the plan is made for.
+fn check_record(register: &Register, today: NaiveDate) -> Result<(), InputError> {
+    let errors: Vec<Diagnostic> = register
+        .audits
+        .iter()
+        .filter(|a| a.status == Some(Status::Done) && a.date > today)
+        .map(|a| {
+            Diagnostic::new(a.loc, format!("audit `{}` is marked done but is after today ({today})", a.date))
+                .hint("mark it `booked`, or pass the day it was done with `--today`")
+        })
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(InputError { file: register.file.clone(), diagnostics: errors }) }
+}
+
+impl<'r> Plan<'r> {
+    /// The external events shown: the initial audit when `initial`, then each cycle's.
+    pub fn externals(&self) -> Vec<External> {
+        let mut out = Vec::new();
+        if self.initial {
+            out.extend(self.certificate.stage1);
+            out.extend(self.certificate.stage2);
+        }
+        for c in &self.cycles {
+            let start = if c.number == 1 {
+                self.certificate.decision
+            } else {
+                // A recertified cycle starts the day after the previous expiry, keeping the anniversary.
+                External {
+                    kind: ExternalKind::Certification,
+                    cycle: c.number,
+                    date: c.start,
+                    latest: None,
+                    basis: Basis::Planned,
+                    loc: None,
+                }
+            };
+            out.push(start);
+            out.extend(c.audits());
+            out.push(External {
+                kind: ExternalKind::Expiry,
+                cycle: c.number,
+                date: c.expiry,
+                latest: None,
+                basis: Basis::Planned,
+                loc: None,
+            });
+        }
+        out
+    }
+
+    /// Every event, sorted by date, then kind, then area.
+    pub fn events(&self) -> Vec<Event<'_>> {
+        let mut events = Vec::new();
+        for e in self.externals() {
+            events.push(Event {
+                date: e.date,
+                kind: EventKind::External(e.kind),
+                cycle: e.cycle,
+                round: None,
+                area: None,
+                auditor: None,
+                prepares: None,
+                status: basis_key(e.basis),
+                external: Some(e),
+            });
+        }
+        for r in &self.rounds {
+            for a in &r.audits {
+                events.push(Event {
+                    date: a.date,
+                    kind: EventKind::InternalAudit,
+                    cycle: r.cycle,
+                    round: Some(r.label()),
+                    area: Some(&a.area),
+                    auditor: a.auditor.as_deref(),
+                    prepares: Some(r.prepares),
+                    status: a.source.key(),
+                    external: None,
+                });
+            }
+            events.push(Event {
+                date: r.review.date,
+                kind: EventKind::ManagementReview,
+                cycle: r.cycle,
+                round: Some(r.label()),
+                area: None,
+                auditor: None,
+                prepares: Some(r.prepares),
+                status: if r.review.recorded.is_some() { "recorded" } else { "planned" },
+                external: None,
+            });
+        }
+        events.sort_by(|a, b| (a.date, a.kind, a.area).cmp(&(b.date, b.kind, b.area)));
+        events
+    }
+
+    /// The initial-audit dates the register did not give.
+    pub fn assumed(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.certificate.stage2.is_some_and(|s| s.basis == Basis::Assumed) {
+            out.push("stage2");
+        }
+        if self.certificate.decision.basis == Basis::Assumed {
+            out.push("decision");
+        }
+        out
+    }
+
+    /// Whether `area` is audited (done, booked or planned) in any of the cycle's rounds.
+    pub fn covered_in_cycle(&self, cycle: u32, area: &str) -> bool {
+        self.rounds.iter().filter(|r| r.cycle == cycle).any(|r| r.audits_of(area).next().is_some())
+    }
+}
+
+pub fn basis_key(b: Basis) -> &'static str {
+    match b {
+        Basis::Given => "given",
+        Basis::Assumed => "assumed",
+        Basis::Planned => "planned",
+        Basis::Recorded => "recorded",
+    }
+}

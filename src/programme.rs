@@ -1,0 +1,312 @@
+//! The internal-audit programme (ISO/IEC 27001:2022 clause 9.2): a round of area audits before
+//! each external audit, then a management review (9.3) between the round and that audit.
+//!
+//! Round 0 prepares Stage 1 and audits the whole scope. Each certificate cycle has three rounds,
+//! preparing surveillance 1, surveillance 2 and the recertification. Within a cycle an area is
+//! audited by its risk: `high` in every round, `medium` in two of three (never two rounds in a
+//! row without), `low` once (`audit-rules.md`: risk-based programme, ISO 19011; M).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+use crate::cycle::{Certificate, Cycle, External, weeks_before};
+use crate::diagnostic::Loc;
+use crate::register::{Area, AuditRecord, Register, Risk, Status};
+
+/// Rounds per certificate cycle: one before each surveillance and one before recertification.
+pub const ROUNDS_PER_CYCLE: usize = 3;
+
+/// How an area audit in a round came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    /// Scheduled by the programme.
+    Planned,
+    /// Scheduled by the programme to make up for an audit missed in an earlier round.
+    CatchUp,
+    /// Held, from the register's record.
+    Done,
+    /// Booked, from the register's record.
+    Booked,
+}
+
+impl Source {
+    pub fn key(self) -> &'static str {
+        match self {
+            Source::Planned => "planned",
+            Source::CatchUp => "catch_up",
+            Source::Done => "done",
+            Source::Booked => "booked",
+        }
+    }
+
+    pub fn is_recorded(self) -> bool {
+        matches!(self, Source::Done | Source::Booked)
+    }
+}
+
+/// One area audited on one day by one auditor (or by nobody eligible, which outputs say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaAudit {
+    pub area: String,
+    pub date: NaiveDate,
+    pub auditor: Option<String>,
+    pub source: Source,
+    /// The record this comes from, if any.
+    pub loc: Option<Loc>,
+}
+
+/// The management review that takes a round's results to the external audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Review {
+    pub date: NaiveDate,
+    /// Where the register records it; `None` when planned.
+    pub recorded: Option<Loc>,
+}
+
+/// A round of internal audits and the review that prepare one external audit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round {
+    /// 0 for round 0 (before Stage 1), else the certificate cycle.
+    pub cycle: u32,
+    /// 0 for round 0, else 1 to 3 within the cycle.
+    pub number: u8,
+    pub prepares: External,
+    /// Audits on or after this day (the previous external audit) count toward this round.
+    pub window_start: Option<NaiveDate>,
+    /// The latest day the programme plans an audit of this round on.
+    pub last_day: NaiveDate,
+    pub review: Review,
+    /// Sorted by date, then area.
+    pub audits: Vec<AreaAudit>,
+}
+
+impl Round {
+    /// A short name: `R0` for round 0, `C2.1` for cycle 2's first round.
+    pub fn label(&self) -> String {
+        if self.cycle == 0 { "R0".to_string() } else { format!("C{}.{}", self.cycle, self.number) }
+    }
+
+    /// Whether `date` falls in this round's window.
+    pub fn window_contains(&self, date: NaiveDate) -> bool {
+        self.window_start.is_none_or(|s| s <= date) && date < self.prepares.date
+    }
+
+    pub fn audits_of<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a AreaAudit> + 'a {
+        self.audits.iter().filter(move |a| a.area == area)
+    }
+}
+
+/// Which of a cycle's three rounds audit each area (indexed like `scope`), chosen once from the
+/// register so it is the same in every cycle. High areas take every round; each medium area
+/// skips the currently busiest round, each low area takes the currently quietest one, which keeps
+/// the rounds' sizes within one of each other.
+pub fn risk_pattern(scope: &[Area]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
+    let mut load = [0usize; ROUNDS_PER_CYCLE];
+    let mut pattern = vec![[false; ROUNDS_PER_CYCLE]; scope.len()];
+    for risk in [Risk::High, Risk::Medium, Risk::Low] {
+        for (i, area) in scope.iter().enumerate().filter(|(_, a)| a.risk == risk) {
+            let rounds = match area.risk {
+                Risk::High => [true; ROUNDS_PER_CYCLE],
+                Risk::Medium => {
+                    // Busiest round, the later one on a tie (`max_by_key` keeps the last maximum).
+                    let skip = (0..ROUNDS_PER_CYCLE).max_by_key(|&k| load[k]).unwrap_or(0);
+                    std::array::from_fn(|k| k != skip)
+                }
+                Risk::Low => {
+                    // Quietest round, the earlier one on a tie.
+                    let take = (0..ROUNDS_PER_CYCLE).min_by_key(|&k| load[k]).unwrap_or(0);
+                    std::array::from_fn(|k| k == take)
+                }
+            };
+            for k in 0..ROUNDS_PER_CYCLE {
+                load[k] += usize::from(rounds[k]);
+            }
+            pattern[i] = rounds;
+        }
+    }
+    pattern
+}
+
+/// Builds rounds for a register on a given day. `today` decides which records are done, which
+/// planned audits were missed, and so which later rounds catch up on them.
+pub struct Programme<'r> {
+    register: &'r Register,
+    certificate: &'r Certificate,
+    today: NaiveDate,
+    pattern: Vec<[bool; ROUNDS_PER_CYCLE]>,
+}
+
+impl<'r> Programme<'r> {
+    pub fn new(register: &'r Register, certificate: &'r Certificate, today: NaiveDate) -> Self {
+        Programme { register, certificate, today, pattern: risk_pattern(&register.scope) }
+    }
+
+    /// Round 0: the whole scope before Stage 1. `None` without a Stage 1 date.
+    pub fn round_zero(&self) -> Option<Round> {
+        let stage1 = self.certificate.stage1?;
+        let mut round = self.frame(0, 0, stage1, None);
+        let all: Vec<(usize, Source)> = (0..self.register.scope.len()).map(|i| (i, Source::Planned)).collect();
+        self.fill(&mut round, &all);
+        Some(round)
+    }
+
+    /// The three rounds of cycle `n`.
+    pub fn cycle_rounds(&self, cycle: &Cycle) -> [Round; ROUNDS_PER_CYCLE] {
+        let n = cycle.number;
+        let previous = if n == 1 {
+            self.certificate.stage2.map_or(self.certificate.decision.date, |s| s.date)
+        } else {
+            self.certificate.cycle(n - 1).recertification.date
+        };
+        let external = cycle.audits();
+        let starts = [previous, external[0].date, external[1].date];
+        let mut rounds: [Round; ROUNDS_PER_CYCLE] =
+            std::array::from_fn(|k| self.frame(n, k as u8 + 1, external[k], Some(starts[k])));
+        let recorded: [BTreeSet<&str>; ROUNDS_PER_CYCLE] =
+            std::array::from_fn(|k| rounds[k].audits.iter().map(|a| a.area.as_str()).collect());
+
+        let mut wanted: [Vec<(usize, Source)>; ROUNDS_PER_CYCLE] = Default::default();
+        for (i, area) in self.register.scope.iter().enumerate() {
+            let mut need: [Option<Source>; ROUNDS_PER_CYCLE] = self.pattern[i].map(|p| p.then_some(Source::Planned));
+            // Any audit of a low-risk area in the cycle gives it its once-per-cycle coverage.
+            if area.risk == Risk::Low && recorded.iter().any(|r| r.contains(area.id.as_str())) {
+                need = [None; ROUNDS_PER_CYCLE];
+            }
+            // A required audit whose round is over without a record is missed: the next round
+            // that is still ahead takes the area too, so the cycle's coverage can still be met.
+            for k in 0..ROUNDS_PER_CYCLE {
+                let missed =
+                    need[k].is_some() && rounds[k].last_day < self.today && !recorded[k].contains(area.id.as_str());
+                if missed
+                    && let Some(j) = (k + 1..ROUNDS_PER_CYCLE).find(|&j| rounds[j].last_day >= self.today)
+                    && need[j].is_none()
+                    && !recorded[j].contains(area.id.as_str())
+                {
+                    need[j] = Some(Source::CatchUp);
+                }
+            }
+            for k in 0..ROUNDS_PER_CYCLE {
+                if let Some(source) = need[k]
+                    && !recorded[k].contains(area.id.as_str())
+                {
+                    wanted[k].push((i, source));
+                }
+            }
+        }
+        for (round, wanted) in rounds.iter_mut().zip(&wanted) {
+            self.fill(round, wanted);
+        }
+        rounds
+    }
+
+    /// A round's dates and its recorded audits, before any planning.
+    fn frame(&self, cycle: u32, number: u8, prepares: External, window_start: Option<NaiveDate>) -> Round {
+        let s = &self.register.settings;
+        let in_window = |d: NaiveDate| window_start.is_none_or(|w| w <= d) && d < prepares.date;
+        let review = match self.register.reviews.iter().rfind(|r| in_window(r.date)) {
+            Some(r) => Review { date: r.date, recorded: Some(r.loc) },
+            None => Review {
+                date: s.open_on_or_before(weeks_before(prepares.date, s.management_review_lead_weeks)),
+                recorded: None,
+            },
+        };
+        // The round ends at least the lead before the external audit, and before the review,
+        // which needs the round's results (clause 9.3.2).
+        let mut last_day = s.open_on_or_before(weeks_before(prepares.date, s.internal_audit_lead_weeks));
+        if last_day >= review.date {
+            last_day = s.open_on_or_before(review.date.pred_opt().unwrap_or(review.date));
+        }
+        let audits = self.register.audits.iter().filter(|r| in_window(r.date)).flat_map(|r| self.recorded(r)).collect();
+        Round { cycle, number, prepares, window_start, last_day, review, audits }
+    }
+
+    fn recorded(&self, r: &AuditRecord) -> impl Iterator<Item = AreaAudit> + '_ {
+        let source = match r.status_on(self.today) {
+            Status::Done => Source::Done,
+            Status::Booked => Source::Booked,
+        };
+        let (date, auditor, loc) = (r.date, r.auditor.clone(), r.loc);
+        r.areas.clone().into_iter().map(move |area| AreaAudit {
+            area,
+            date,
+            auditor: auditor.clone(),
+            source,
+            loc: Some(loc),
+        })
+    }
+
+    /// Plans `wanted` areas into `round`: each to the least-loaded independent auditor in the
+    /// round (ties by id), on that auditor's latest free open day up to the round's last day.
+    fn fill(&self, round: &mut Round, wanted: &[(usize, Source)]) {
+        let settings = &self.register.settings;
+        let mut load: BTreeMap<&str, usize> = self.register.auditors.iter().map(|a| (a.id.as_str(), 0)).collect();
+        for a in &round.audits {
+            if let Some(n) = a.auditor.as_deref().and_then(|id| load.get_mut(id)) {
+                *n += 1;
+            }
+        }
+        // An auditor does at most one audit a day, recorded ones included.
+        let mut busy: BTreeSet<(String, NaiveDate)> =
+            self.register.audits.iter().filter_map(|r| Some((r.auditor.clone()?, r.date))).collect();
+        let mut planned = Vec::with_capacity(wanted.len());
+        for &(i, source) in wanted {
+            let area = &self.register.scope[i];
+            let chosen = self
+                .register
+                .auditors
+                .iter()
+                .filter(|a| area.independent_of(a))
+                .min_by_key(|a| (load.get(a.id.as_str()).copied().unwrap_or(0), a.id.as_str()));
+            let audit = match chosen {
+                Some(auditor) => {
+                    let mut day = settings.open_on_or_before(round.last_day);
+                    while busy.contains(&(auditor.id.clone(), day)) {
+                        day = settings.open_on_or_before(day.pred_opt().unwrap_or(NaiveDate::MIN));
+                    }
+                    busy.insert((auditor.id.clone(), day));
+                    *load.entry(auditor.id.as_str()).or_default() += 1;
+                    AreaAudit { area: area.id.clone(), date: day, auditor: Some(auditor.id.clone()), source, loc: None }
+                }
+                None => AreaAudit { area: area.id.clone(), date: round.last_day, auditor: None, source, loc: None },
+            };
+            planned.push(audit);
+        }
+        round.audits.extend(planned);
+        round.audits.sort_by(|a, b| (a.date, &a.area).cmp(&(b.date, &b.area)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn area(id: &str, risk: Risk) -> Area {
+        Area {
+            id: id.into(),
+            name: id.into(),
+            owner: "owner".into(),
+            team: vec![],
+            risk,
+            clauses: vec![],
+            controls: vec![],
+            loc: Loc::default(),
+        }
+    }
+
+    #[test]
+    fn pattern_spreads_medium_and_low_areas_evenly() {
+        use Risk::*;
+        let scope: Vec<Area> = [High, Medium, Medium, Medium, Low, Low, Low, Low]
+            .iter()
+            .enumerate()
+            .map(|(i, r)| area(&format!("a{i}"), *r))
+            .collect();
+        let p = risk_pattern(&scope);
+        assert_eq!(p[0], [true, true, true]);
+        assert_eq!(p[1..4], [[true, true, false], [true, false, true], [false, true, true]]);
+        assert_eq!(p[4..], [[true, false, false], [false, true, false], [false, false, true], [true, false, false]]);
+        let sizes: Vec<usize> = (0..3).map(|k| p.iter().filter(|r| r[k]).count()).collect();
+        assert_eq!(sizes, [5, 4, 4]);
+    }
+}

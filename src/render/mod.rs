@@ -1,0 +1,4 @@
+//! Outputs. Each renderer writes to any `io::Write` and nothing else.
+
+pub mod json;
+pub mod table;

@@ -1,0 +1,138 @@
+//! `plan --format table`: the terminal view.
+
+use std::io::{self, Write};
+
+use comfy_table::{Table, presets};
+
+use crate::cycle::{Basis, External, ExternalKind};
+use crate::plan::{Plan, basis_key};
+use crate::programme::{Round, Source};
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED).set_header(header.to_vec());
+    t
+}
+
+fn external_status(e: &External, plan: &Plan<'_>) -> String {
+    let basis = match e.basis {
+        Basis::Recorded if e.date <= plan.today => "held",
+        Basis::Recorded => "booked",
+        b => basis_key(b),
+    };
+    if e.date < plan.today && e.basis != Basis::Recorded { format!("{basis}, past") } else { basis.to_string() }
+}
+
+fn audit_status(source: Source, past: bool) -> String {
+    let s = match source {
+        Source::Planned => "planned",
+        Source::CatchUp => "catch-up",
+        Source::Done => "done",
+        Source::Booked => "booked",
+    };
+    if past && !source.is_recorded() { format!("{s}, past") } else { s.to_string() }
+}
+
+/// Writes the plan for a terminal: external audits, each round, the coverage matrix, settings.
+pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let reg = plan.register;
+    let cert = &plan.certificate;
+    writeln!(out, "{}: audit plan as of {}", reg.organisation, plan.today)?;
+    let mut initial = Vec::new();
+    for e in [cert.stage1, cert.stage2, Some(cert.decision)].into_iter().flatten() {
+        let note = if e.basis == Basis::Assumed { " (assumed)" } else { "" };
+        initial.push(format!("{} {}{note}", e.kind.label(), e.date));
+    }
+    writeln!(out, "Certificate: {}", initial.join(", "))?;
+    for c in &plan.cycles {
+        writeln!(out, "Cycle {}: {} to {}", c.number, c.start, c.expiry)?;
+    }
+
+    writeln!(out, "\nExternal audits")?;
+    let mut t = table(&["Cycle", "Audit", "Date", "Latest", "Status"]);
+    for e in plan.externals() {
+        let cycle = if e.cycle == 0 { "initial".to_string() } else { e.cycle.to_string() };
+        let latest = e.latest.map(|d| d.to_string()).unwrap_or_default();
+        t.add_row(vec![cycle, e.label(), e.date.to_string(), latest, external_status(&e, plan)]);
+    }
+    writeln!(out, "{t}")?;
+
+    let mut unassigned = 0;
+    for r in &plan.rounds {
+        writeln!(out, "\nRound {}: prepares {}", r.label(), prepares(r))?;
+        if r.audits.is_empty() {
+            writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
+        } else {
+            let mut t = table(&["Date", "Area", "Risk", "Auditor", "Status"]);
+            for a in &r.audits {
+                let risk = reg.scope.iter().find(|x| x.id == a.area).map_or("", |x| x.risk.as_str());
+                let auditor = a.auditor.clone().unwrap_or_else(|| {
+                    unassigned += 1;
+                    "NONE ELIGIBLE".to_string()
+                });
+                t.add_row(vec![
+                    a.date.to_string(),
+                    a.area.clone(),
+                    risk.to_string(),
+                    auditor,
+                    audit_status(a.source, a.date < plan.today),
+                ]);
+            }
+            writeln!(out, "{t}")?;
+        }
+        let review = if r.review.recorded.is_some() { "recorded" } else { "planned" };
+        let past = if r.review.date < plan.today && r.review.recorded.is_none() { ", past" } else { "" };
+        writeln!(out, "Management review: {} ({review}{past})", r.review.date)?;
+    }
+    if unassigned > 0 {
+        writeln!(
+            out,
+            "\n{unassigned} area audit(s) have NO ELIGIBLE AUDITOR: every auditor owns, runs or has a conflict with the area. Add an independent auditor (internal or external) to `auditors`."
+        )?;
+    }
+
+    writeln!(out, "\nCoverage (done, booked, planned, catch-up = planned to make up a missed round)")?;
+    let labels: Vec<String> = plan.rounds.iter().map(Round::label).collect();
+    let mut header = vec!["Area", "Risk"];
+    header.extend(labels.iter().map(String::as_str));
+    let mut t = table(&header);
+    for area in &reg.scope {
+        let mut row = vec![area.id.clone(), area.risk.as_str().to_string()];
+        for r in &plan.rounds {
+            let cell = r.audits_of(&area.id).map(|a| audit_status(a.source, false)).next().unwrap_or_default();
+            row.push(cell);
+        }
+        t.add_row(row);
+    }
+    writeln!(out, "{t}")?;
+    for c in &plan.cycles {
+        let uncovered: Vec<&str> =
+            reg.scope.iter().filter(|a| !plan.covered_in_cycle(c.number, &a.id)).map(|a| a.id.as_str()).collect();
+        if uncovered.is_empty() {
+            writeln!(out, "Cycle {}: every area is audited at least once.", c.number)?;
+        } else {
+            writeln!(out, "Cycle {}: NOT COVERED: {}.", c.number, uncovered.join(", "))?;
+        }
+    }
+
+    let s = &reg.settings;
+    let settings: Vec<String> = s
+        .weeks()
+        .iter()
+        .map(|(name, v)| format!("{name} {v}{}", if s.given.contains(name) { "" } else { " (default)" }))
+        .collect();
+    writeln!(out, "\nSettings: {}.", settings.join(", "))?;
+    writeln!(out, "Planned dates move earlier, never later, to a workday outside blackouts.")?;
+    Ok(())
+}
+
+fn prepares(r: &Round) -> String {
+    let e = r.prepares;
+    let what = match e.kind {
+        ExternalKind::Surveillance(_) | ExternalKind::Recertification => {
+            format!("{} of cycle {}", e.kind.label(), e.cycle)
+        }
+        _ => e.kind.label(),
+    };
+    format!("{what} on {}", e.date)
+}
