@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use ismsaudit::diagnostic::{Diagnostic, InputError};
+use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
 use ismsaudit::{catalogue, plan, render, starter};
 
@@ -40,6 +41,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
         format: PlanFormat,
     },
+    /// Check the register, its record and the plan against the rules; exit 1 on errors (a CI gate)
+    Check {
+        /// The ISMS register
+        #[arg(default_value = "isms.yaml")]
+        register: PathBuf,
+        /// The day to check on, YYYY-MM-DD [default: the system date]
+        #[arg(long, value_parser = parse_today)]
+        today: Option<NaiveDate>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Fail (exit 1) on warnings too
+        #[arg(long)]
+        strict: bool,
+    },
     /// Parse and check the register only, and summarise it
     Validate {
         /// The ISMS register
@@ -58,6 +74,14 @@ enum Command {
         #[arg(long, value_parser = parse_today)]
         today: Option<NaiveDate>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -109,6 +133,19 @@ fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode
                 PlanFormat::Table => render::table::write(&plan, &mut out)?,
                 PlanFormat::Json => render::json::write(&plan, &mut out)?,
             }
+        }
+        Command::Check { register, today, format, strict } => {
+            let reg = load(&register)?;
+            let today = today.unwrap_or(system_today);
+            let found = findings::check(&reg, today)?;
+            match format {
+                CheckFormat::Text => render::check::text(&reg.file, &found, &mut out)?,
+                CheckFormat::Json => render::check::json(&reg.file, today, &found, &mut out)?,
+                CheckFormat::Github => render::check::github(&reg.file, &found, &mut out)?,
+            }
+            out.flush()?;
+            let failing = found.iter().any(|f| f.severity() == Severity::Error || strict);
+            return Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS });
         }
         Command::Validate { register } => {
             let reg = load(&register)?;

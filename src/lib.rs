@@ -9,6 +9,7 @@
 pub mod catalogue;
 pub mod cycle;
 pub mod diagnostic;
+pub mod findings;
 pub mod plan;
 pub mod programme;
 pub mod register;

@@ -1,0 +1,438 @@
+//! `ismsaudit check`: compares the register, its record and the plan with the rules, for the
+//! certificate cycle that contains `today` (and round 0 before certification).
+
+use chrono::NaiveDate;
+
+use crate::catalogue;
+use crate::cycle::{Basis, ExternalKind};
+use crate::diagnostic::{InputError, Loc};
+use crate::plan::{Plan, plan};
+use crate::programme::{Round, Source};
+use crate::register::{Area, Auditor, Register};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn key(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// The stable finding codes. Their names never change; new ones may be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Code {
+    ClauseNotCovered,
+    ControlNotCovered,
+    ControlExcludedAndCovered,
+    NoIndependentAuditor,
+    AuditorNotIndependent,
+    OverdueAudit,
+    AreaNotCovered,
+    FirstAuditLate,
+    ReviewMissing,
+    SurveillanceLate,
+    RecertificationLate,
+    CertificateExpired,
+    CertificateExpiring,
+}
+
+impl Code {
+    pub const ALL: [Code; 13] = [
+        Code::ClauseNotCovered,
+        Code::ControlNotCovered,
+        Code::ControlExcludedAndCovered,
+        Code::NoIndependentAuditor,
+        Code::AuditorNotIndependent,
+        Code::OverdueAudit,
+        Code::AreaNotCovered,
+        Code::FirstAuditLate,
+        Code::ReviewMissing,
+        Code::SurveillanceLate,
+        Code::RecertificationLate,
+        Code::CertificateExpired,
+        Code::CertificateExpiring,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Code::ClauseNotCovered => "clause-not-covered",
+            Code::ControlNotCovered => "control-not-covered",
+            Code::ControlExcludedAndCovered => "control-excluded-and-covered",
+            Code::NoIndependentAuditor => "no-independent-auditor",
+            Code::AuditorNotIndependent => "auditor-not-independent",
+            Code::OverdueAudit => "overdue-audit",
+            Code::AreaNotCovered => "area-not-covered",
+            Code::FirstAuditLate => "first-audit-late",
+            Code::ReviewMissing => "review-missing",
+            Code::SurveillanceLate => "surveillance-late",
+            Code::RecertificationLate => "recertification-late",
+            Code::CertificateExpired => "certificate-expired",
+            Code::CertificateExpiring => "certificate-expiring",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::ControlExcludedAndCovered | Code::ReviewMissing | Code::CertificateExpiring => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// One thing `check` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    pub message: String,
+    pub area: Option<String>,
+    pub control: Option<String>,
+    pub date: Option<NaiveDate>,
+    /// Where in the register, where one place is concerned.
+    pub loc: Option<Loc>,
+}
+
+impl Finding {
+    fn new(code: Code, message: String) -> Self {
+        Finding { code, message, area: None, control: None, date: None, loc: None }
+    }
+    fn area(mut self, area: &str) -> Self {
+        self.area = Some(area.to_string());
+        self
+    }
+    fn control(mut self, control: &str) -> Self {
+        self.control = Some(control.to_string());
+        self
+    }
+    fn date(mut self, date: NaiveDate) -> Self {
+        self.date = Some(date);
+        self
+    }
+    fn at(mut self, loc: impl Into<Option<Loc>>) -> Self {
+        self.loc = loc.into();
+        self
+    }
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+}
+
+/// Every finding for `register` on `today`, errors first, then by code and position.
+pub fn check(register: &Register, today: NaiveDate) -> Result<Vec<Finding>, InputError> {
+    let plan = plan(register, today, 1)?;
+    let mut out = Vec::new();
+    coverage_of_the_standard(register, &mut out);
+    independence(register, &mut out);
+    programme(&plan, &mut out);
+    first_audit(&plan, &mut out);
+    certificate(&plan, &mut out);
+    out.sort_by(|a, b| (a.severity(), a.code, a.loc, &a.message).cmp(&(b.severity(), b.code, b.loc, &b.message)));
+    Ok(out)
+}
+
+/// Clauses 4-10 and every applicable Annex A control must sit in some area of the scope, so
+/// that the internal audits of a cycle cover the whole ISMS (clause 9.2; SoA, clause 6.1.3 d).
+fn coverage_of_the_standard(reg: &Register, out: &mut Vec<Finding>) {
+    let carried = |control: &str| reg.scope.iter().find(|a| a.controls.iter().any(|c| c == control));
+    for clause in catalogue::clause_ids() {
+        if !reg.scope.iter().any(|a| a.clauses.iter().any(|c| c == clause)) {
+            let title = catalogue::clause_title(clause).unwrap_or_default();
+            out.push(Finding::new(
+                Code::ClauseNotCovered,
+                format!("clause {clause} ({title}) is in no area of the scope"),
+            ));
+        }
+    }
+    for control in catalogue::control_ids() {
+        let title = catalogue::control_title(&control).unwrap_or_default();
+        let excluded = reg.exclusions.iter().find(|e| e.control == control);
+        match (excluded, carried(&control)) {
+            (None, None) => out.push(
+                Finding::new(
+                    Code::ControlNotCovered,
+                    format!("control {control} ({title}) is in no area and not excluded in the SoA"),
+                )
+                .control(&control),
+            ),
+            (Some(e), Some(area)) => out.push(
+                Finding::new(
+                    Code::ControlExcludedAndCovered,
+                    format!("control {control} ({title}) is excluded in the SoA but area `{}` carries it", area.id),
+                )
+                .control(&control)
+                .area(&area.id)
+                .at(e.loc),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// Why `auditor` may not audit `area`, if they may not (clause 9.2.2 c: objectivity and impartiality).
+fn conflict(area: &Area, auditor: &Auditor) -> Option<&'static str> {
+    if auditor.id == area.owner {
+        Some("owns it")
+    } else if area.team.contains(&auditor.id) {
+        Some("is on its team")
+    } else if auditor.conflicts.contains(&area.id) {
+        Some("has a declared conflict with it")
+    } else {
+        None
+    }
+}
+
+fn independence(reg: &Register, out: &mut Vec<Finding>) {
+    for area in &reg.scope {
+        if !reg.auditors.iter().any(|a| area.independent_of(a)) {
+            let n = reg.auditors.len();
+            out.push(
+                Finding::new(
+                    Code::NoIndependentAuditor,
+                    format!("area `{}` has no independent auditor: its owner, team and conflicts rule out all {n} auditor(s)", area.id),
+                )
+                .area(&area.id)
+                .at(area.loc),
+            );
+        }
+    }
+    for record in &reg.audits {
+        let Some(auditor) = record.auditor.as_deref().and_then(|id| reg.auditors.iter().find(|a| a.id == id)) else {
+            continue;
+        };
+        for area in reg.scope.iter().filter(|a| record.areas.contains(&a.id)) {
+            if let Some(why) = conflict(area, auditor) {
+                out.push(
+                    Finding::new(
+                        Code::AuditorNotIndependent,
+                        format!("the audit of `{}` on {} is by `{}`, who {why}", area.id, record.date, auditor.id),
+                    )
+                    .area(&area.id)
+                    .date(record.date)
+                    .at(record.loc),
+                );
+            }
+        }
+    }
+}
+
+fn describe(round: &Round) -> String {
+    let e = round.prepares;
+    let what = match e.kind {
+        ExternalKind::Surveillance(n) => format!("surveillance {n} of cycle {}", e.cycle),
+        ExternalKind::Recertification => format!("the recertification of cycle {}", e.cycle),
+        k => k.label(),
+    };
+    format!("round {} before {what} on {}", round.label(), e.date)
+}
+
+/// Overdue audits, areas a cycle can no longer cover, and missing management reviews.
+fn programme(plan: &Plan<'_>, out: &mut Vec<Finding>) {
+    let reg = plan.register;
+    let today = plan.today;
+    let area_loc = |id: &str| reg.scope.iter().find(|a| a.id == id).map(|a| a.loc);
+    for round in &plan.rounds {
+        if round.last_day < today {
+            for a in &round.audits {
+                let overdue = match a.source {
+                    Source::Planned | Source::CatchUp => true,
+                    Source::Booked => a.date < today,
+                    Source::Done => false,
+                };
+                if overdue {
+                    out.push(
+                        Finding::new(
+                            Code::OverdueAudit,
+                            format!(
+                                "the audit of `{}` in {} was due by {} and has no done record",
+                                a.area,
+                                describe(round),
+                                round.last_day
+                            ),
+                        )
+                        .area(&a.area)
+                        .date(a.date)
+                        .at(a.loc.or(area_loc(&a.area))),
+                    );
+                }
+            }
+        }
+        if round.prepares.date < today {
+            let last_done = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
+            match (round.review.recorded, last_done) {
+                (None, _) => out.push(
+                    Finding::new(
+                        Code::ReviewMissing,
+                        format!("no management review is recorded for {}", describe(round)),
+                    )
+                    .date(round.prepares.date),
+                ),
+                (Some(loc), Some(done)) if round.review.date < done => out.push(
+                    Finding::new(
+                        Code::ReviewMissing,
+                        format!(
+                            "the management review on {} came before the round's audit on {done}, so it could not take its results ({})",
+                            round.review.date,
+                            describe(round)
+                        ),
+                    )
+                    .date(round.review.date)
+                    .at(loc),
+                ),
+                _ => {}
+            }
+        }
+    }
+    // Coverage of each cycle shown (round 0 is all-or-overdue, reported above).
+    for cycle in &plan.cycles {
+        let rounds: Vec<&Round> = plan.rounds.iter().filter(|r| r.cycle == cycle.number).collect();
+        for area in &reg.scope {
+            let audits = || rounds.iter().flat_map(|r| r.audits_of(&area.id).map(move |a| (*r, a)));
+            let done = audits().any(|(_, a)| a.source == Source::Done);
+            let still_possible = audits().any(|(r, a)| match a.source {
+                Source::Booked => a.date >= today,
+                Source::Planned | Source::CatchUp => r.last_day >= today,
+                Source::Done => false,
+            });
+            if !done && !still_possible {
+                out.push(
+                    Finding::new(
+                        Code::AreaNotCovered,
+                        format!(
+                            "area `{}` cannot be covered in cycle {} ({} to {}): no audit of it is done and no round of the cycle is left to take it",
+                            area.id, cycle.number, cycle.start, cycle.expiry
+                        ),
+                    )
+                    .area(&area.id)
+                    .at(area.loc),
+                );
+            }
+        }
+    }
+}
+
+/// The first internal audit comes at least the lead before Stage 1, so corrective actions can go
+/// through management review before the certification body looks (seed rule; Stage 1 checks it).
+fn first_audit(plan: &Plan<'_>, out: &mut Vec<Finding>) {
+    let (Some(stage1), true) = (plan.certificate.stage1, plan.initial) else { return };
+    let reg = plan.register;
+    let lead = reg.settings.internal_audit_lead_weeks;
+    let before: Vec<_> = reg.audits.iter().filter(|a| a.date < stage1.date).collect();
+    match before.last() {
+        Some(last) if (stage1.date - last.date).num_days() < 7 * i64::from(lead) => out.push(
+            Finding::new(
+                Code::FirstAuditLate,
+                format!(
+                    "the last internal audit before Stage 1 ({}) is on {}, {} day(s) before it; at least {lead} weeks are needed so corrective actions can go through management review",
+                    stage1.date,
+                    last.date,
+                    (stage1.date - last.date).num_days()
+                ),
+            )
+            .date(last.date)
+            .at(last.loc),
+        ),
+        None if stage1.date < plan.today => out.push(
+            Finding::new(
+                Code::FirstAuditLate,
+                format!("Stage 1 on {} is past and no internal audit is recorded before it", stage1.date),
+            )
+            .date(stage1.date)
+            .at(stage1.loc),
+        ),
+        _ => {}
+    }
+}
+
+/// Surveillance, recertification and expiry of the cycle that contains `today`.
+fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
+    let cert = &plan.certificate;
+    let today = plan.today;
+    let decision_loc = cert.decision.loc;
+    if plan.initial {
+        return;
+    }
+    let Some(cycle) = plan.cycles.first() else { return };
+    let n = cycle.number;
+    for (k, s) in (1u8..).zip(cycle.surveillance) {
+        let Some(latest) = s.latest else { continue };
+        let rule = if n == 1 && k == 1 {
+            "the first surveillance is due within 12 months of the certification decision".to_string()
+        } else {
+            format!("surveillance {k} is due by anniversary {latest}")
+        };
+        if s.date > latest {
+            out.push(
+                Finding::new(
+                    Code::SurveillanceLate,
+                    format!("surveillance {k} of cycle {n} on {} is after its deadline {latest}: {rule}", s.date),
+                )
+                .date(s.date)
+                .at(s.loc.or(decision_loc)),
+            );
+        } else if latest < today && s.basis != Basis::Recorded {
+            out.push(
+                Finding::new(
+                    Code::SurveillanceLate,
+                    format!("no surveillance audit is recorded for year {k} of cycle {n}, due by {latest}"),
+                )
+                .date(latest)
+                .at(decision_loc),
+            );
+        }
+    }
+    let r = cycle.recertification;
+    if let Some(latest) = r.latest
+        && r.date > latest
+    {
+        out.push(
+            Finding::new(
+                Code::RecertificationLate,
+                format!(
+                    "the recertification of cycle {n} on {} is after {latest}, too late for a decision before expiry on {}",
+                    r.date, cycle.expiry
+                ),
+            )
+            .date(r.date)
+            .at(r.loc.or(decision_loc)),
+        );
+    }
+    if n > 1 {
+        let previous = cert.cycle(n - 1);
+        let recertified =
+            previous.recertification.basis == Basis::Recorded && previous.recertification.date <= previous.expiry;
+        if !recertified {
+            out.push(
+                Finding::new(
+                    Code::CertificateExpired,
+                    format!(
+                        "the certificate of cycle {} expired on {} with no recertification recorded before it",
+                        n - 1,
+                        previous.expiry
+                    ),
+                )
+                .date(previous.expiry)
+                .at(decision_loc),
+            );
+        }
+    }
+    let days_left = (cycle.expiry - today).num_days();
+    if (0..=90).contains(&days_left) && r.basis != Basis::Recorded {
+        out.push(
+            Finding::new(
+                Code::CertificateExpiring,
+                format!(
+                    "the certificate expires on {} (in {days_left} days) and no recertification audit is booked",
+                    cycle.expiry
+                ),
+            )
+            .date(cycle.expiry)
+            .at(decision_loc),
+        );
+    }
+}
