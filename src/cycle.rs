@@ -54,8 +54,10 @@ pub enum Basis {
     Given,
     /// Not in the register: derived from a default (e.g. Stage 2 = Stage 1 + 4 weeks).
     Assumed,
-    /// Computed by the cycle rules.
+    /// Planned by the cycle rules (surveillance, recertification).
     Planned,
+    /// Follows from the decision (expiry, a later cycle's start).
+    Computed,
     /// Held or booked, from the register's record.
     Recorded,
 }

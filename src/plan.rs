@@ -108,7 +108,7 @@ impl<'r> Plan<'r> {
                     cycle: c.number,
                     date: c.start,
                     latest: None,
-                    basis: Basis::Planned,
+                    basis: Basis::Computed,
                     loc: None,
                 }
             };
@@ -119,7 +119,7 @@ impl<'r> Plan<'r> {
                 cycle: c.number,
                 date: c.expiry,
                 latest: None,
-                basis: Basis::Planned,
+                basis: Basis::Computed,
                 loc: None,
             });
         }
@@ -195,6 +195,7 @@ pub fn basis_key(b: Basis) -> &'static str {
         Basis::Given => "given",
         Basis::Assumed => "assumed",
         Basis::Planned => "planned",
+        Basis::Computed => "computed",
         Basis::Recorded => "recorded",
     }
 }

@@ -146,8 +146,11 @@ impl<'r> Programme<'r> {
     pub fn round_zero(&self) -> Option<Round> {
         let stage1 = self.certificate.stage1?;
         let mut round = self.frame(0, 0, stage1, None);
-        let all: Vec<(usize, Source)> = (0..self.register.scope.len()).map(|i| (i, Source::Planned)).collect();
-        self.fill(&mut round, &all);
+        let wanted: Vec<(usize, Source)> = (self.register.scope.iter().enumerate())
+            .filter(|(_, area)| round.audits_of(&area.id).next().is_none())
+            .map(|(i, _)| (i, Source::Planned))
+            .collect();
+        self.fill(&mut round, &wanted);
         Some(round)
     }
 
@@ -249,15 +252,18 @@ impl<'r> Programme<'r> {
         // An auditor does at most one audit a day, recorded ones included.
         let mut busy: BTreeSet<(String, NaiveDate)> =
             self.register.audits.iter().filter_map(|r| Some((r.auditor.clone()?, r.date))).collect();
-        let mut planned = Vec::with_capacity(wanted.len());
-        for &(i, source) in wanted {
+        // The most constrained areas (fewest independent auditors) choose first, so the free
+        // auditors are still free when they are the only ones left for an area.
+        let eligible = |i: usize| {
             let area = &self.register.scope[i];
-            let chosen = self
-                .register
-                .auditors
-                .iter()
-                .filter(|a| area.independent_of(a))
-                .min_by_key(|a| (load.get(a.id.as_str()).copied().unwrap_or(0), a.id.as_str()));
+            self.register.auditors.iter().filter(move |a| area.independent_of(a))
+        };
+        let mut order = wanted.to_vec();
+        order.sort_by_key(|&(i, _)| (eligible(i).count(), i));
+        let mut planned = Vec::with_capacity(wanted.len());
+        for (i, source) in order {
+            let area = &self.register.scope[i];
+            let chosen = eligible(i).min_by_key(|a| (load.get(a.id.as_str()).copied().unwrap_or(0), a.id.as_str()));
             let audit = match chosen {
                 Some(auditor) => {
                     let mut day = settings.open_on_or_before(round.last_day);

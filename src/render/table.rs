@@ -2,11 +2,12 @@
 
 use std::io::{self, Write};
 
+use chrono::NaiveDate;
 use comfy_table::{Table, presets};
 
 use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::{Plan, basis_key};
-use crate::programme::{Round, Source};
+use crate::programme::{AreaAudit, Round, Source};
 
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
@@ -14,23 +15,26 @@ fn table(header: &[&str]) -> Table {
     t
 }
 
-fn external_status(e: &External, plan: &Plan<'_>) -> String {
-    let basis = match e.basis {
-        Basis::Recorded if e.date <= plan.today => "held",
-        Basis::Recorded => "booked",
-        b => basis_key(b),
-    };
-    if e.date < plan.today && e.basis != Basis::Recorded { format!("{basis}, past") } else { basis.to_string() }
+fn external_status(e: &External, today: NaiveDate) -> String {
+    match e.basis {
+        Basis::Recorded if e.date <= today => "held".to_string(),
+        Basis::Recorded => "booked".to_string(),
+        b @ (Basis::Planned | Basis::Assumed) if e.date < today => format!("{}, past", basis_key(b)),
+        b => basis_key(b).to_string(),
+    }
 }
 
-fn audit_status(source: Source, past: bool) -> String {
-    let s = match source {
-        Source::Planned => "planned",
-        Source::CatchUp => "catch-up",
+/// An audit's status for people: a planned audit whose round is over without a record is overdue.
+fn audit_status(audit: &AreaAudit, round: &Round, today: NaiveDate) -> &'static str {
+    match audit.source {
         Source::Done => "done",
+        Source::Booked if audit.date < today => "booked, past",
         Source::Booked => "booked",
-    };
-    if past && !source.is_recorded() { format!("{s}, past") } else { s.to_string() }
+        _ if round.last_day < today => "OVERDUE",
+        Source::CatchUp => "catch-up",
+        _ if audit.date < today => "planned, past",
+        _ => "planned",
+    }
 }
 
 /// Writes the plan for a terminal: external audits, each round, the coverage matrix, settings.
@@ -53,7 +57,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     for e in plan.externals() {
         let cycle = if e.cycle == 0 { "initial".to_string() } else { e.cycle.to_string() };
         let latest = e.latest.map(|d| d.to_string()).unwrap_or_default();
-        t.add_row(vec![cycle, e.label(), e.date.to_string(), latest, external_status(&e, plan)]);
+        t.add_row(vec![cycle, e.label(), e.date.to_string(), latest, external_status(&e, plan.today)]);
     }
     writeln!(out, "{t}")?;
 
@@ -66,17 +70,16 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             let mut t = table(&["Date", "Area", "Risk", "Auditor", "Status"]);
             for a in &r.audits {
                 let risk = reg.scope.iter().find(|x| x.id == a.area).map_or("", |x| x.risk.as_str());
-                let auditor = a.auditor.clone().unwrap_or_else(|| {
-                    unassigned += 1;
-                    "NONE ELIGIBLE".to_string()
-                });
-                t.add_row(vec![
-                    a.date.to_string(),
-                    a.area.clone(),
-                    risk.to_string(),
-                    auditor,
-                    audit_status(a.source, a.date < plan.today),
-                ]);
+                let auditor = match (&a.auditor, a.source.is_recorded()) {
+                    (Some(id), _) => id.clone(),
+                    (None, true) => "(not recorded)".to_string(),
+                    (None, false) => {
+                        unassigned += 1;
+                        "NONE ELIGIBLE".to_string()
+                    }
+                };
+                let status = audit_status(a, r, plan.today);
+                t.add_row(vec![a.date.to_string(), a.area.clone(), risk.to_string(), auditor, status.to_string()]);
             }
             writeln!(out, "{t}")?;
         }
@@ -91,7 +94,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
 
-    writeln!(out, "\nCoverage (done, booked, planned, catch-up = planned to make up a missed round)")?;
+    writeln!(out, "\nCoverage (catch-up: planned to make up for an audit missed earlier in the cycle)")?;
     let labels: Vec<String> = plan.rounds.iter().map(Round::label).collect();
     let mut header = vec!["Area", "Risk"];
     header.extend(labels.iter().map(String::as_str));
@@ -99,8 +102,8 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     for area in &reg.scope {
         let mut row = vec![area.id.clone(), area.risk.as_str().to_string()];
         for r in &plan.rounds {
-            let cell = r.audits_of(&area.id).map(|a| audit_status(a.source, false)).next().unwrap_or_default();
-            row.push(cell);
+            let cell = r.audits_of(&area.id).map(|a| audit_status(a, r, plan.today)).next().unwrap_or_default();
+            row.push(cell.to_string());
         }
         t.add_row(row);
     }
