@@ -460,7 +460,7 @@ impl Checker {
         let weeks: [WeeksSetting<'_>; 6] = [
             ("internal_audit_lead_weeks", raw.internal_audit_lead_weeks, 1..=26,
              "internal audits come some weeks before the external audit, usually 4 to 6", &mut s.internal_audit_lead_weeks),
-            ("management_review_lead_weeks", raw.management_review_lead_weeks, 0..=25,
+            ("management_review_lead_weeks", raw.management_review_lead_weeks, 1..=25,
              "the management review comes up to 2 weeks before the external audit", &mut s.management_review_lead_weeks),
             ("stage2_after_stage1_weeks", raw.stage2_after_stage1_weeks, 1..=52,
              "Stage 2 usually follows Stage 1 by about a month", &mut s.stage2_after_stage1_weeks),
