@@ -10,6 +10,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use ismsaudit::cycle::Certificate;
 use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
@@ -149,6 +150,8 @@ fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode
         }
         Command::Validate { register } => {
             let reg = load(&register)?;
+            // The record of external audits is checked against the cycle's dates too.
+            Certificate::new(&reg)?;
             writeln!(out, "{}", summary(&register, &reg))?;
         }
         Command::Init { path, force, today } => {

@@ -194,7 +194,11 @@ fn independence(reg: &Register, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     Code::NoIndependentAuditor,
-                    format!("area `{}` has no independent auditor: its owner, team and conflicts rule out all {n} auditor(s)", area.id),
+                    match n {
+                        0 => format!("area `{}` has no independent auditor: the register lists no auditors", area.id),
+                        1 => format!("area `{}` has no independent auditor: its owner, team or conflicts rule out the only auditor", area.id),
+                        _ => format!("area `{}` has no independent auditor: its owner, team and conflicts rule out all {n} auditors", area.id),
+                    },
                 )
                 .area(&area.id)
                 .at(area.loc),
@@ -270,7 +274,8 @@ fn programme(plan: &Plan<'_>, out: &mut Vec<Finding>) {
                         Code::ReviewMissing,
                         format!("no management review is recorded for {}", describe(round)),
                     )
-                    .date(round.prepares.date),
+                    .date(round.prepares.date)
+                    .at(round.prepares.loc),
                 ),
                 (Some(loc), Some(done)) if round.review.date < done => out.push(
                     Finding::new(
@@ -328,7 +333,7 @@ fn first_audit(plan: &Plan<'_>, out: &mut Vec<Finding>) {
             Finding::new(
                 Code::FirstAuditLate,
                 format!(
-                    "the last internal audit before Stage 1 ({}) is on {}, {} day(s) before it; at least {lead} weeks are needed so corrective actions can go through management review",
+                    "the last internal audit before Stage 1 ({}) is on {}, {} days before it; at least {lead} weeks are needed so corrective actions can go through management review",
                     stage1.date,
                     last.date,
                     (stage1.date - last.date).num_days()

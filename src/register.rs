@@ -376,7 +376,12 @@ fn loc<T>(s: &Spanned<T>) -> Loc {
 
 /// Parses and checks a register. `file` names it in messages; no I/O happens here.
 pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
-    let raw: RawRegister = serde_saphyr::from_str(text).map_err(|e| InputError::one(file, yaml_diagnostic(&e)))?;
+    if text.trim().is_empty() {
+        let d = Diagnostic::new(None, "the register is empty").hint("write a starter one with `ismsaudit init`");
+        return Err(InputError::one(file, d));
+    }
+    let raw: RawRegister =
+        serde_saphyr::from_str(text).map_err(|e| InputError::one(file, yaml_diagnostic(&e, text)))?;
     let mut checker = Checker::default();
     let register = checker.check(file, raw);
     if checker.errors.is_empty() {
@@ -389,10 +394,20 @@ pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
 }
 
 /// Turns a YAML or shape error into a one-line diagnostic, adding "did you mean" to unknown keys.
-fn yaml_diagnostic(e: &serde_saphyr::Error) -> Diagnostic {
+fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic {
     let inner = e.without_snippet();
-    let message = serde_saphyr::DefaultMessageFormatter.format_message(inner).into_owned();
+    let mut message = serde_saphyr::DefaultMessageFormatter.format_message(inner).into_owned();
     let loc = e.location().and_then(Loc::of);
+    // serde names Rust types ("invalid u32"); users write weeks.
+    if message.starts_with("invalid u") || message.starts_with("invalid i") {
+        message = "expected a whole number, 0 or more".to_string();
+    }
+    // Name the offending text when the parser's message does not.
+    if !message.contains('`')
+        && let Some(found) = loc.and_then(|l| source_at(text, l))
+    {
+        message = format!("{message}: found `{found}`");
+    }
     let mut diagnostic = Diagnostic::new(loc, message.clone());
     // serde writes "unknown field `x`, expected one of a, b" (and "unknown variant ..."). A close
     // match is a better hint than the whole list.
@@ -409,6 +424,21 @@ fn yaml_diagnostic(e: &serde_saphyr::Error) -> Diagnostic {
         }
     }
     diagnostic
+}
+
+/// The text from `loc` to the end of its line, shortened, for messages.
+fn source_at(text: &str, loc: Loc) -> Option<String> {
+    let line = text.lines().nth(usize::try_from(loc.line).ok()?.checked_sub(1)?)?;
+    let rest: String = line.chars().skip(usize::try_from(loc.column).ok()?.saturating_sub(1)).collect();
+    let rest = rest.split(" #").next().unwrap_or("").trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let mut short: String = rest.chars().take(40).collect();
+    if short.len() < rest.len() {
+        short.push_str("...");
+    }
+    Some(short)
 }
 
 #[derive(Default)]
@@ -634,6 +664,15 @@ impl Checker {
                 match catalogue::canonical_clause(&c.value) {
                     Ok(id) if !clauses.contains(&id) => clauses.push(id),
                     Ok(_) => {}
+                    Err(_) if c.value.trim().starts_with("A.") && catalogue::canonical_control(&c.value).is_ok() => {
+                        self.error(
+                            Diagnostic::new(
+                                loc(c),
+                                format!("`{}` in the clauses of area `{id}` is an Annex A control", c.value.trim()),
+                            )
+                            .hint("list it under `controls`"),
+                        )
+                    }
                     Err(close) => self.error(unknown(
                         loc(c),
                         "clause",
@@ -649,6 +688,16 @@ impl Checker {
                 match catalogue::canonical_control(&c.value) {
                     Ok(id) if !controls.contains(&id) => controls.push(id),
                     Ok(_) => {}
+                    Err(_) if catalogue::canonical_clause(&c.value).is_ok() => self.error(
+                        Diagnostic::new(
+                            loc(c),
+                            format!(
+                                "`{}` in the controls of area `{id}` is not an Annex A control but a clause",
+                                c.value.trim()
+                            ),
+                        )
+                        .hint("list it under `clauses` (controls are A.5.1 ... A.8.34)"),
+                    ),
                     Err(close) => self.error(unknown(
                         loc(c),
                         "control",

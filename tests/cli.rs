@@ -1,0 +1,41 @@
+//! The command line as a user sees it: trycmd cases in `tests/cmd` (arguments, exit code,
+//! expected stdout and stderr, word for word). Update them with `TRYCMD=overwrite cargo test`
+//! and review the diff.
+
+use std::process::Command;
+
+#[test]
+fn cli_cases() {
+    trycmd::TestCases::new().case("tests/cmd/*.toml").case("tests/cmd/*.trycmd");
+}
+
+/// Bad input prints nothing on stdout, so a pipeline never consumes half a result.
+#[test]
+fn bad_registers_exit_2_with_nothing_on_stdout() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/errors.in");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name == "ok.yaml" || name == "record-done-in-future.yaml" {
+            continue;
+        }
+        for command in ["validate", "plan", "check"] {
+            let out =
+                Command::new(env!("CARGO_BIN_EXE_ismsaudit"))
+                    .args(
+                        [command, path.to_str().unwrap(), "--today", "2026-11-28"]
+                            .iter()
+                            .take(if command == "validate" { 2 } else { 4 }),
+                    )
+                    .output()
+                    .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{command} {name}");
+            assert!(out.stdout.is_empty(), "{command} {name} printed on stdout");
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            assert!(stderr.lines().all(|l| l.contains(&name) && l.contains(": error: ")), "{command} {name}: {stderr}");
+        }
+        seen += 1;
+    }
+    assert!(seen >= 20, "only {seen} bad registers found");
+}

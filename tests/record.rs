@@ -1,0 +1,156 @@
+//! `plan` honours the record: done and booked internal audits, booked external audits, reviews.
+
+use chrono::NaiveDate;
+
+use ismsaudit::plan::plan;
+use ismsaudit::programme::{Round, Source};
+use ismsaudit::register::parse;
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Two high-risk areas, two auditors, certified 2024-06-03, with `extra` appended.
+fn register(certification: &str, extra: &str) -> ismsaudit::register::Register {
+    let text = format!(
+        "organisation: Record Ltd
+certification:
+  decision: 2024-06-03
+{certification}auditors:
+  - id: ann
+  - id: bob
+scope:
+  - id: core
+    owner: olga
+    risk: high
+  - id: ops
+    owner: pete
+    risk: high
+{extra}"
+    );
+    parse("record.yaml", &text).unwrap()
+}
+
+fn round<'a>(rounds: &'a [Round], label: &str) -> &'a Round {
+    rounds.iter().find(|r| r.label() == label).unwrap()
+}
+
+#[test]
+fn a_done_audit_is_not_planned_again_in_its_round() {
+    let reg = register("", "audits:\n  - {date: 2025-02-10, areas: [core], auditor: ann}\n");
+    let p = plan(&reg, date("2025-03-01"), 1).unwrap();
+    let r1 = round(&p.rounds, "C1.1");
+    let core: Vec<_> = r1.audits_of("core").collect();
+    assert_eq!(core.len(), 1, "{core:?}");
+    assert_eq!((core[0].date, core[0].source), (date("2025-02-10"), Source::Done));
+    // The other area is still planned; the next round plans both again (high risk).
+    assert_eq!(r1.audits_of("ops").next().unwrap().source, Source::Planned);
+    assert_eq!(round(&p.rounds, "C1.2").audits_of("core").next().unwrap().source, Source::Planned);
+}
+
+#[test]
+fn a_done_audit_outside_the_round_window_counts_for_the_round_it_falls_in() {
+    // 2025-05-20 is after surveillance 1 (planned 2025-05-06): it belongs to round C1.2.
+    let reg = register("", "audits:\n  - {date: 2025-05-20, areas: [core], auditor: bob}\n");
+    let p = plan(&reg, date("2025-06-01"), 1).unwrap();
+    assert_eq!(round(&p.rounds, "C1.1").audits_of("core").next().unwrap().source, Source::Planned);
+    assert_eq!(round(&p.rounds, "C1.2").audits_of("core").next().unwrap().source, Source::Done);
+}
+
+#[test]
+fn a_booked_audit_is_kept_and_its_auditor_is_busy_that_day() {
+    let reg = register("", "audits:\n  - {date: 2025-03-25, areas: [ops], auditor: ann, status: booked}\n");
+    let p = plan(&reg, date("2025-01-15"), 1).unwrap();
+    let r1 = round(&p.rounds, "C1.1");
+    let ops = r1.audits_of("ops").next().unwrap();
+    assert_eq!((ops.date, ops.source, ops.auditor.as_deref()), (date("2025-03-25"), Source::Booked, Some("ann")));
+    // ann already has an audit in the round, so bob (less loaded) takes core on the last day.
+    let core = r1.audits_of("core").next().unwrap();
+    assert_eq!((core.auditor.as_deref(), core.date), (Some("bob"), r1.last_day));
+}
+
+#[test]
+fn a_booked_surveillance_date_moves_its_round() {
+    let unbooked = register("", "");
+    let computed = plan(&unbooked, date("2025-01-15"), 1).unwrap();
+    assert_eq!(round(&computed.rounds, "C1.1").prepares.date, date("2025-05-06"));
+    assert_eq!(round(&computed.rounds, "C1.1").last_day, date("2025-03-25"));
+
+    let with_booking = register("  surveillance: [2025-04-08]\n", "");
+    let booked = plan(&with_booking, date("2025-01-15"), 1).unwrap();
+    let r1 = round(&booked.rounds, "C1.1");
+    assert_eq!(r1.prepares.date, date("2025-04-08"));
+    // Six weeks before the booked date, and the review two weeks before it.
+    assert_eq!(r1.last_day, date("2025-02-25"));
+    assert_eq!(r1.review.date, date("2025-03-25"));
+    assert!(r1.audits.iter().all(|a| a.date <= date("2025-02-25")));
+    // The next round's window now starts at the booked date.
+    assert_eq!(round(&booked.rounds, "C1.2").window_start, Some(date("2025-04-08")));
+}
+
+#[test]
+fn a_recorded_review_replaces_the_planned_one() {
+    let reg = register("", "reviews:\n  - date: 2025-04-15\n");
+    let p = plan(&reg, date("2025-01-15"), 1).unwrap();
+    let r1 = round(&p.rounds, "C1.1");
+    assert_eq!(r1.review.date, date("2025-04-15"));
+    assert!(r1.review.recorded.is_some());
+}
+
+#[test]
+fn a_low_risk_area_done_early_in_the_cycle_is_not_planned_again() {
+    let text = "organisation: Low Ltd
+certification:
+  decision: 2024-06-03
+auditors:
+  - id: ann
+scope:
+  - id: a
+    owner: olga
+  - id: b
+    owner: olga
+  - id: c
+    owner: olga
+audits:
+  - {date: 2025-09-10, areas: [a, b, c], auditor: ann}
+";
+    let reg = parse("low.yaml", text).unwrap();
+    // Without the record, the three low areas are spread over the three rounds.
+    let mut bare = reg.clone();
+    bare.audits.clear();
+    let spread = plan(&bare, date("2025-01-15"), 1).unwrap();
+    assert_eq!(spread.rounds.iter().map(|r| r.audits.len()).collect::<Vec<_>>(), [1, 1, 1]);
+    // With all three done in round C1.2, rounds C1.1 and C1.3 plan nothing (and C1.1, past
+    // without an audit, is not overdue: once per cycle is enough for low risk).
+    let p = plan(&reg, date("2025-10-01"), 1).unwrap();
+    assert_eq!(p.rounds.iter().map(|r| r.audits.len()).collect::<Vec<_>>(), [0, 3, 0]);
+    assert!(p.rounds[1].audits.iter().all(|a| a.source == Source::Done));
+}
+
+#[test]
+fn a_missed_audit_is_caught_up_in_the_next_round_ahead() {
+    let text = "organisation: Low Ltd
+certification:
+  decision: 2024-06-03
+auditors:
+  - id: ann
+scope:
+  - id: a
+    owner: olga
+";
+    let reg = parse("low.yaml", text).unwrap();
+    // Round C1.1 (the low area's round) ended 2025-03-25 without an audit.
+    let p = plan(&reg, date("2025-04-01"), 1).unwrap();
+    let sources: Vec<Vec<Source>> = p.rounds.iter().map(|r| r.audits.iter().map(|a| a.source).collect()).collect();
+    assert_eq!(sources, [vec![Source::Planned], vec![Source::CatchUp], vec![]]);
+}
+
+#[test]
+fn an_audit_marked_done_after_today_is_an_input_error() {
+    let reg = register("", "audits:\n  - {date: 2025-02-10, areas: [core], auditor: ann, status: done}\n");
+    let err = plan(&reg, date("2025-01-15"), 1).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "record.yaml:15:5: error: audit `2025-02-10` is marked done but is after today (2025-01-15); mark it `booked`, or pass the day it was done with `--today`"
+    );
+}
