@@ -259,7 +259,7 @@ impl<'r> Programme<'r> {
             self.register.auditors.iter().filter(move |a| area.independent_of(a))
         };
         let mut order = wanted.to_vec();
-        order.sort_by_key(|&(i, _)| (eligible(i).count(), i));
+        order.sort_by_cached_key(|&(i, _)| (eligible(i).count(), i));
         let mut planned = Vec::with_capacity(wanted.len());
         for (i, source) in order {
             let area = &self.register.scope[i];
