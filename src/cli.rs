@@ -14,6 +14,7 @@ use ismsaudit::cycle::Certificate;
 use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
+use ismsaudit::render::count;
 use ismsaudit::{catalogue, plan, render, starter};
 
 const AFTER_HELP: &str = "Exit codes: 0 success, 1 `check` found errors, 2 bad input or usage.";
@@ -195,10 +196,10 @@ fn summary(path: &Path, reg: &Register) -> String {
     clauses.sort_unstable();
     clauses.dedup();
     format!(
-        "{}: ok: {} areas, {} auditors, {} of {} controls covered ({} excluded), {} of {} clauses covered",
+        "{}: ok: {}, {}, {} of {} controls covered ({} excluded), {} of {} clauses covered",
         path.display(),
-        reg.scope.len(),
-        reg.auditors.len(),
+        count(reg.scope.len(), "area"),
+        count(reg.auditors.len(), "auditor"),
         controls.len(),
         catalogue::CONTROL_COUNT,
         reg.exclusions.len(),

@@ -6,13 +6,13 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::findings::{Finding, Severity};
+use crate::render::count;
 
 /// "2 errors, 1 warning".
 pub fn summary(findings: &[Finding]) -> String {
     let errors = findings.iter().filter(|f| f.severity() == Severity::Error).count();
     let warnings = findings.len() - errors;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!("{}, {}", count(errors, "error"), count(warnings, "warning"))
 }
 
 /// One line per finding, errors first and grouped by code, then the summary.

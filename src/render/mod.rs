@@ -3,3 +3,8 @@
 pub mod check;
 pub mod json;
 pub mod table;
+
+/// "1 error", "2 errors".
+pub fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
