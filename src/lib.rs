@@ -5,6 +5,30 @@
 //! dates) -> [`programme`] (internal-audit rounds) -> [`plan`] (what to show for a given day)
 //! -> [`render`] (outputs, each writing to any `io::Write`). Nothing here reads the clock:
 //! `today` is always a parameter.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//!
+//! let text = "
+//! organisation: Acme Ltd
+//! certification: {stage1: 2027-03-15}
+//! auditors: [{id: carol}]
+//! scope:
+//!   - {id: isms-core, owner: dave, risk: high, clauses: [\"9.2\"]}
+//! ";
+//! let register = ismsaudit::register::parse("isms.yaml", text)?;
+//! let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+//! let plan = ismsaudit::plan::plan(&register, today, 1)?;
+//!
+//! // Round 0 ends six weeks before Stage 1: Monday 1 February 2027.
+//! let round0 = &plan.rounds[0];
+//! assert_eq!(round0.last_day, NaiveDate::from_ymd_opt(2027, 2, 1).unwrap());
+//! assert_eq!(round0.audits[0].auditor.as_deref(), Some("carol"));
+//!
+//! let mut json = Vec::new();
+//! ismsaudit::render::json::write(&plan, &mut json)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod catalogue;
 pub mod cycle;
