@@ -10,7 +10,6 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use ismsaudit::cycle::Certificate;
 use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
@@ -63,6 +62,9 @@ enum Command {
         /// The ISMS register
         #[arg(default_value = "isms.yaml")]
         register: PathBuf,
+        /// The day the record is checked against (no `done` audit after it), YYYY-MM-DD [default: the system date]
+        #[arg(long, value_parser = parse_today)]
+        today: Option<NaiveDate>,
     },
     /// Write a starter register
     Init {
@@ -137,9 +139,16 @@ fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode
             }
         }
         Command::Check { register, today, format, strict } => {
-            let reg = load(&register)?;
             let today = today.unwrap_or(system_today);
-            let found = findings::check(&reg, today)?;
+            let (reg, found) = match load(&register).and_then(|reg| Ok((findings::check(&reg, today)?, reg))) {
+                Ok((found, reg)) => (reg, found),
+                // In a GitHub job a bad register is an annotation too (on stderr: stdout stays empty).
+                Err(e) if matches!(format, CheckFormat::Github) => {
+                    render::check::github_input_error(&e, &mut io::stderr())?;
+                    return Ok(ExitCode::from(2));
+                }
+                Err(e) => return Err(e.into()),
+            };
             match format {
                 CheckFormat::Text => render::check::text(&reg.file, &found, &mut out)?,
                 CheckFormat::Json => render::check::json(&reg.file, today, &found, &mut out)?,
@@ -149,10 +158,11 @@ fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode
             let failing = found.iter().any(|f| f.severity() == Severity::Error || strict);
             return Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS });
         }
-        Command::Validate { register } => {
+        Command::Validate { register, today } => {
             let reg = load(&register)?;
-            // The record of external audits is checked against the cycle's dates too.
-            Certificate::new(&reg)?;
+            // What `plan` would reject is rejected here too: the record against the cycle's
+            // dates and against the day.
+            plan::plan(&reg, today.unwrap_or(system_today), 1)?;
             writeln!(out, "{}", summary(&register, &reg))?;
         }
         Command::Init { path, force, today } => {

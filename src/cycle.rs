@@ -80,7 +80,7 @@ impl External {
     /// The name a person reads; a later cycle's start is the recertified certificate's.
     pub fn label(&self) -> String {
         match self.kind {
-            ExternalKind::Certification if self.cycle > 1 => format!("Cycle {} starts (recertified)", self.cycle),
+            ExternalKind::Certification if self.cycle > 1 => format!("Cycle {} starts", self.cycle),
             k => k.label(),
         }
     }
@@ -198,6 +198,22 @@ impl Certificate {
         }
         for d in &c.recertification {
             let slot = cert.recertification_slot(d.date);
+            // The recertification audit is in the cycle's third year (audit-rules.md: around
+            // month 33, starting up to 6 months before expiry).
+            let year3 = anniversary(cert.decision.date, 3 * (slot - 1) + 2);
+            if d.date < year3 {
+                errors.push(
+                    Diagnostic::new(
+                        d.loc,
+                        format!("recertification audit `{}` is not in the third year of a cycle", d.date),
+                    )
+                    .hint(format!(
+                        "cycle {slot}'s third year runs from {year3} to {}; an audit before it is a surveillance",
+                        cert.expiry(slot)
+                    )),
+                );
+                continue;
+            }
             if let Some(first) = cert.recertification.insert(slot, *d) {
                 errors.push(
                     Diagnostic::new(

@@ -36,6 +36,14 @@ impl Diagnostic {
         self.hint = Some(hint.into());
         self
     }
+
+    /// The message and, after a semicolon, the hint.
+    pub fn text(&self) -> String {
+        match &self.hint {
+            Some(hint) => format!("{}; {hint}", self.message),
+            None => self.message.clone(),
+        }
+    }
 }
 
 /// Bad input: the register (or another file) could not be used as given. Exit code 2.
@@ -59,11 +67,8 @@ impl fmt::Display for InputError {
                 writeln!(f)?;
             }
             match d.loc {
-                Some(Loc { line, column }) => write!(f, "{}:{line}:{column}: error: {}", self.file, d.message)?,
-                None => write!(f, "{}: error: {}", self.file, d.message)?,
-            }
-            if let Some(hint) = &d.hint {
-                write!(f, "; {hint}")?;
+                Some(Loc { line, column }) => write!(f, "{}:{line}:{column}: error: {}", self.file, d.text())?,
+                None => write!(f, "{}: error: {}", self.file, d.text())?,
             }
         }
         Ok(())

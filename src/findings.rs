@@ -4,11 +4,11 @@
 use chrono::NaiveDate;
 
 use crate::catalogue;
-use crate::cycle::{Basis, ExternalKind};
+use crate::cycle::{Basis, Cycle, ExternalKind};
 use crate::diagnostic::{InputError, Loc};
 use crate::plan::{Plan, plan};
-use crate::programme::{Round, Source};
-use crate::register::{Area, Auditor, Register};
+use crate::programme::{Programme, Round, Source};
+use crate::register::Register;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -41,10 +41,12 @@ pub enum Code {
     RecertificationLate,
     CertificateExpired,
     CertificateExpiring,
+    PreviousCycleGap,
+    DecisionNotRecorded,
 }
 
 impl Code {
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 15] = [
         Code::ClauseNotCovered,
         Code::ControlNotCovered,
         Code::ControlExcludedAndCovered,
@@ -58,6 +60,8 @@ impl Code {
         Code::RecertificationLate,
         Code::CertificateExpired,
         Code::CertificateExpiring,
+        Code::PreviousCycleGap,
+        Code::DecisionNotRecorded,
     ];
 
     pub fn key(self) -> &'static str {
@@ -75,12 +79,18 @@ impl Code {
             Code::RecertificationLate => "recertification-late",
             Code::CertificateExpired => "certificate-expired",
             Code::CertificateExpiring => "certificate-expiring",
+            Code::PreviousCycleGap => "previous-cycle-gap",
+            Code::DecisionNotRecorded => "decision-not-recorded",
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
-            Code::ControlExcludedAndCovered | Code::ReviewMissing | Code::CertificateExpiring => Severity::Warning,
+            Code::ControlExcludedAndCovered
+            | Code::ReviewMissing
+            | Code::CertificateExpiring
+            | Code::PreviousCycleGap
+            | Code::DecisionNotRecorded => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -129,10 +139,12 @@ pub fn check(register: &Register, today: NaiveDate) -> Result<Vec<Finding>, Inpu
     let mut out = Vec::new();
     coverage_of_the_standard(register, &mut out);
     independence(register, &mut out);
-    programme(&plan, &mut out);
+    programme(register, today, &plan.rounds, &plan.cycles, &mut out);
     first_audit(&plan, &mut out);
     certificate(&plan, &mut out);
-    out.sort_by(|a, b| (a.severity(), a.code, a.loc, &a.message).cmp(&(b.severity(), b.code, b.loc, &b.message)));
+    previous_cycle(&plan, &mut out);
+    // Stable: within a code and a place, findings stay in the order found (catalogue, rounds).
+    out.sort_by_key(|f| (f.severity(), f.code, f.loc));
     Ok(out)
 }
 
@@ -174,19 +186,6 @@ fn coverage_of_the_standard(reg: &Register, out: &mut Vec<Finding>) {
     }
 }
 
-/// Why `auditor` may not audit `area`, if they may not (clause 9.2.2 c: objectivity and impartiality).
-fn conflict(area: &Area, auditor: &Auditor) -> Option<&'static str> {
-    if auditor.id == area.owner {
-        Some("owns it")
-    } else if area.team.contains(&auditor.id) {
-        Some("is on its team")
-    } else if auditor.conflicts.contains(&area.id) {
-        Some("has a declared conflict with it")
-    } else {
-        None
-    }
-}
-
 fn independence(reg: &Register, out: &mut Vec<Finding>) {
     for area in &reg.scope {
         if !reg.auditors.iter().any(|a| area.independent_of(a)) {
@@ -210,11 +209,17 @@ fn independence(reg: &Register, out: &mut Vec<Finding>) {
             continue;
         };
         for area in reg.scope.iter().filter(|a| record.areas.contains(&a.id)) {
-            if let Some(why) = conflict(area, auditor) {
+            if let Some(conflict) = area.conflict_with(auditor) {
                 out.push(
                     Finding::new(
                         Code::AuditorNotIndependent,
-                        format!("the audit of `{}` on {} is by `{}`, who {why}", area.id, record.date, auditor.id),
+                        format!(
+                            "the audit of `{}` on {} is by `{}`, who {}",
+                            area.id,
+                            record.date,
+                            auditor.id,
+                            conflict.describe()
+                        ),
                     )
                     .area(&area.id)
                     .date(record.date)
@@ -236,11 +241,9 @@ fn describe(round: &Round) -> String {
 }
 
 /// Overdue audits, areas a cycle can no longer cover, and missing management reviews.
-fn programme(plan: &Plan<'_>, out: &mut Vec<Finding>) {
-    let reg = plan.register;
-    let today = plan.today;
+fn programme(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle], out: &mut Vec<Finding>) {
     let area_loc = |id: &str| reg.scope.iter().find(|a| a.id == id).map(|a| a.loc);
-    for round in &plan.rounds {
+    for round in rounds {
         if round.last_day < today {
             for a in &round.audits {
                 let overdue = match a.source {
@@ -294,10 +297,11 @@ fn programme(plan: &Plan<'_>, out: &mut Vec<Finding>) {
         }
     }
     // Coverage of each cycle shown (round 0 is all-or-overdue, reported above).
-    for cycle in &plan.cycles {
-        let rounds: Vec<&Round> = plan.rounds.iter().filter(|r| r.cycle == cycle.number).collect();
+    for cycle in cycles {
+        let rounds: Vec<&Round> = rounds.iter().filter(|r| r.cycle == cycle.number).collect();
         for area in &reg.scope {
-            let audits = || rounds.iter().flat_map(|r| r.audits_of(&area.id).map(move |a| (*r, a)));
+            let audits =
+                || rounds.iter().flat_map(|r| r.audits_of(&area.id).filter(|a| a.independent).map(move |a| (*r, a)));
             let done = audits().any(|(_, a)| a.source == Source::Done);
             let still_possible = audits().any(|(r, a)| match a.source {
                 Source::Booked => a.date >= today,
@@ -359,6 +363,19 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
     let cert = &plan.certificate;
     let today = plan.today;
     let decision_loc = cert.decision.loc;
+    if cert.decision.basis == Basis::Assumed && cert.decision.date < today {
+        out.push(
+            Finding::new(
+                Code::DecisionNotRecorded,
+                format!(
+                    "the certification decision was assumed for {} and that day has passed: add `decision:` to `certification` once the certificate is issued",
+                    cert.decision.date
+                ),
+            )
+            .date(cert.decision.date)
+            .at(cert.stage1.and_then(|s| s.loc)),
+        );
+    }
     if plan.initial {
         return;
     }
@@ -391,22 +408,7 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
-    let r = cycle.recertification;
-    if let Some(latest) = r.latest
-        && r.date > latest
-    {
-        out.push(
-            Finding::new(
-                Code::RecertificationLate,
-                format!(
-                    "the recertification of cycle {n} on {} is after {latest}, too late for a decision before expiry on {}",
-                    r.date, cycle.expiry
-                ),
-            )
-            .date(r.date)
-            .at(r.loc.or(decision_loc)),
-        );
-    }
+    recertification_late(cycle, decision_loc, out);
     if n > 1 {
         let previous = cert.cycle(n - 1);
         let recertified =
@@ -427,7 +429,7 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
         }
     }
     let days_left = (cycle.expiry - today).num_days();
-    if (0..=90).contains(&days_left) && r.basis != Basis::Recorded {
+    if (0..=90).contains(&days_left) && cycle.recertification.basis != Basis::Recorded {
         out.push(
             Finding::new(
                 Code::CertificateExpiring,
@@ -439,5 +441,50 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
             .date(cycle.expiry)
             .at(decision_loc),
         );
+    }
+}
+
+/// The recertification must leave time for a decision before expiry.
+fn recertification_late(cycle: &Cycle, decision_loc: Option<Loc>, out: &mut Vec<Finding>) {
+    let r = cycle.recertification;
+    if let Some(latest) = r.latest
+        && r.date > latest
+    {
+        out.push(
+            Finding::new(
+                Code::RecertificationLate,
+                format!(
+                    "the recertification of cycle {} on {} is after {latest}, too late for a decision before expiry on {}",
+                    cycle.number, r.date, cycle.expiry
+                ),
+            )
+            .date(r.date)
+            .at(r.loc.or(decision_loc)),
+        );
+    }
+}
+
+/// A cycle's gaps do not vanish when it ends: until the certification body's first audit of the
+/// new cycle, which will ask about them, they are carried over as warnings.
+fn previous_cycle(plan: &Plan<'_>, out: &mut Vec<Finding>) {
+    let Some(current) = plan.cycles.first() else { return };
+    let first_audit = current.surveillance[0].date;
+    if plan.initial || current.number < 2 || plan.today >= first_audit {
+        return;
+    }
+    let previous = plan.certificate.cycle(current.number - 1);
+    let rounds = Programme::new(plan.register, &plan.certificate, plan.today).cycle_rounds(&previous);
+    let mut found = Vec::new();
+    programme(plan.register, plan.today, &rounds, std::slice::from_ref(&previous), &mut found);
+    recertification_late(&previous, plan.certificate.decision.loc, &mut found);
+    for f in found.into_iter().filter(|f| f.severity() == Severity::Error) {
+        out.push(Finding {
+            code: Code::PreviousCycleGap,
+            message: format!(
+                "cycle {} ended with this open; the certification body will ask at surveillance 1 on {first_audit}: {}",
+                previous.number, f.message
+            ),
+            ..f
+        });
     }
 }

@@ -14,7 +14,8 @@ pub struct Plan<'r> {
     pub register: &'r Register,
     pub today: NaiveDate,
     pub certificate: Certificate,
-    /// True before the certification decision: the plan starts with round 0 and the initial audit.
+    /// True until the certification decision (before it, or while the register does not give
+    /// it): the plan starts with round 0 and the initial audit.
     pub initial: bool,
     pub cycles: Vec<Cycle>,
     /// In date order: round 0 (when `initial`), then three per cycle.
@@ -56,13 +57,16 @@ pub struct Event<'p> {
     pub status: &'static str,
     /// For external events.
     pub external: Option<External>,
+    /// False only for a recorded audit by an auditor who is not independent of the area.
+    pub independent: bool,
 }
 
 /// Lays out the plan for `today`, showing `cycles` certificate cycles.
 pub fn plan(register: &Register, today: NaiveDate, cycles: u32) -> Result<Plan<'_>, InputError> {
     check_record(register, today)?;
     let certificate = Certificate::new(register)?;
-    let initial = today < certificate.decision.date;
+    // Until the register gives the decision, the plan stays with the initial audit.
+    let initial = certificate.decision.basis == Basis::Assumed || today < certificate.decision.date;
     let first = if initial { 1 } else { certificate.cycle_containing(today) };
     let cycles: Vec<Cycle> = (first..first + cycles.max(1)).map(|n| certificate.cycle(n)).collect();
     let programme = Programme::new(register, &certificate, today);
@@ -102,13 +106,18 @@ impl<'r> Plan<'r> {
             let start = if c.number == 1 {
                 self.certificate.decision
             } else {
-                // A recertified cycle starts the day after the previous expiry, keeping the anniversary.
+                // A recertified cycle starts the day after the previous expiry, keeping the
+                // anniversary; whether it was recertified is for the record to say.
+                let before = self.certificate.cycle(c.number - 1);
+                let recertified =
+                    before.recertification.basis == Basis::Recorded && before.recertification.date <= before.expiry;
+                let basis = if recertified { Basis::Recorded } else { Basis::Computed };
                 External {
                     kind: ExternalKind::Certification,
                     cycle: c.number,
                     date: c.start,
                     latest: None,
-                    basis: Basis::Computed,
+                    basis,
                     loc: None,
                 }
             };
@@ -140,6 +149,7 @@ impl<'r> Plan<'r> {
                 prepares: None,
                 status: basis_key(e.basis),
                 external: Some(e),
+                independent: true,
             });
         }
         for r in &self.rounds {
@@ -154,6 +164,7 @@ impl<'r> Plan<'r> {
                     prepares: Some(r.prepares),
                     status: a.source.key(),
                     external: None,
+                    independent: a.independent,
                 });
             }
             events.push(Event {
@@ -166,6 +177,7 @@ impl<'r> Plan<'r> {
                 prepares: Some(r.prepares),
                 status: if r.review.recorded.is_some() { "recorded" } else { "planned" },
                 external: None,
+                independent: true,
             });
         }
         events.sort_by(|a, b| (a.date, a.kind, a.area).cmp(&(b.date, b.kind, b.area)));
@@ -186,7 +198,7 @@ impl<'r> Plan<'r> {
 
     /// Whether `area` is audited (done, booked or planned) in any of the cycle's rounds.
     pub fn covered_in_cycle(&self, cycle: u32, area: &str) -> bool {
-        self.rounds.iter().filter(|r| r.cycle == cycle).any(|r| r.audits_of(area).next().is_some())
+        self.rounds.iter().filter(|r| r.cycle == cycle).any(|r| r.covers(area))
     }
 }
 

@@ -54,6 +54,9 @@ pub struct AreaAudit {
     pub source: Source,
     /// The record this comes from, if any.
     pub loc: Option<Loc>,
+    /// False for a recorded audit whose auditor owns, runs or has a conflict with the area: it
+    /// is shown, but it does not count as coverage (clause 9.2.2 c), so the area is planned again.
+    pub independent: bool,
 }
 
 /// The management review that takes a round's results to the external audit.
@@ -94,6 +97,11 @@ impl Round {
 
     pub fn audits_of<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a AreaAudit> + 'a {
         self.audits.iter().filter(move |a| a.area == area)
+    }
+
+    /// Whether the round has an audit of `area` that counts (done, booked or planned; independent).
+    pub fn covers(&self, area: &str) -> bool {
+        self.audits_of(area).any(|a| a.independent)
     }
 }
 
@@ -147,7 +155,7 @@ impl<'r> Programme<'r> {
         let stage1 = self.certificate.stage1?;
         let mut round = self.frame(0, 0, stage1, None);
         let wanted: Vec<(usize, Source)> = (self.register.scope.iter().enumerate())
-            .filter(|(_, area)| round.audits_of(&area.id).next().is_none())
+            .filter(|(_, area)| !round.covers(&area.id))
             .map(|(i, _)| (i, Source::Planned))
             .collect();
         self.fill(&mut round, &wanted);
@@ -166,8 +174,10 @@ impl<'r> Programme<'r> {
         let starts = [previous, external[0].date, external[1].date];
         let mut rounds: [Round; ROUNDS_PER_CYCLE] =
             std::array::from_fn(|k| self.frame(n, k as u8 + 1, external[k], Some(starts[k])));
-        let recorded: [BTreeSet<&str>; ROUNDS_PER_CYCLE] =
-            std::array::from_fn(|k| rounds[k].audits.iter().map(|a| a.area.as_str()).collect());
+        // Before planning, a round holds only its records: the areas they cover.
+        let recorded: [BTreeSet<&str>; ROUNDS_PER_CYCLE] = std::array::from_fn(|k| {
+            rounds[k].audits.iter().filter(|a| a.independent).map(|a| a.area.as_str()).collect()
+        });
 
         let mut wanted: [Vec<(usize, Source)>; ROUNDS_PER_CYCLE] = Default::default();
         for (i, area) in self.register.scope.iter().enumerate() {
@@ -224,18 +234,21 @@ impl<'r> Programme<'r> {
         Round { cycle, number, prepares, window_start, last_day, review, audits }
     }
 
-    fn recorded(&self, r: &AuditRecord) -> impl Iterator<Item = AreaAudit> + '_ {
+    fn recorded<'a>(&'a self, r: &'a AuditRecord) -> impl Iterator<Item = AreaAudit> + 'a {
         let source = match r.status_on(self.today) {
             Status::Done => Source::Done,
             Status::Booked => Source::Booked,
         };
-        let (date, auditor, loc) = (r.date, r.auditor.clone(), r.loc);
-        r.areas.clone().into_iter().map(move |area| AreaAudit {
-            area,
-            date,
-            auditor: auditor.clone(),
-            source,
-            loc: Some(loc),
+        let (date, loc) = (r.date, r.loc);
+        // An auditor not in `auditors` (an outside firm) is taken as independent.
+        let auditor = r.auditor.as_deref().and_then(|id| self.register.auditors.iter().find(|a| a.id == id));
+        r.areas.iter().map(move |id| {
+            let area = self.register.scope.iter().find(|a| &a.id == id);
+            let independent = match (area, auditor) {
+                (Some(area), Some(auditor)) => area.independent_of(auditor),
+                _ => true,
+            };
+            AreaAudit { area: id.clone(), date, auditor: r.auditor.clone(), source, loc: Some(loc), independent }
         })
     }
 
@@ -272,9 +285,23 @@ impl<'r> Programme<'r> {
                     }
                     busy.insert((auditor.id.clone(), day));
                     *load.entry(auditor.id.as_str()).or_default() += 1;
-                    AreaAudit { area: area.id.clone(), date: day, auditor: Some(auditor.id.clone()), source, loc: None }
+                    AreaAudit {
+                        area: area.id.clone(),
+                        date: day,
+                        auditor: Some(auditor.id.clone()),
+                        source,
+                        loc: None,
+                        independent: true,
+                    }
                 }
-                None => AreaAudit { area: area.id.clone(), date: round.last_day, auditor: None, source, loc: None },
+                None => AreaAudit {
+                    area: area.id.clone(),
+                    date: round.last_day,
+                    auditor: None,
+                    source,
+                    loc: None,
+                    independent: true,
+                },
             };
             planned.push(audit);
         }

@@ -3,7 +3,7 @@
 //! Parsing (`Raw*` types, with spans) is kept apart from the checked [`Register`] the rest of
 //! the crate runs on, so every later stage can rely on what validation proved.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::ops::RangeInclusive;
 
 use chrono::{Datelike, NaiveDate};
@@ -168,11 +168,49 @@ pub struct Area {
     pub loc: Loc,
 }
 
+/// Ids of areas, auditors and people are compared without case: `Core` and `core` are one area,
+/// and `Tom` owns what auditor `tom` would audit.
+pub fn same_id(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
+}
+
+/// Why an auditor is not independent of an area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    Owner,
+    Team,
+    Declared,
+}
+
+impl Conflict {
+    /// "carol {describe}", e.g. "carol owns it".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Conflict::Owner => "owns it",
+            Conflict::Team => "is on its team",
+            Conflict::Declared => "has a declared conflict with it",
+        }
+    }
+}
+
 impl Area {
-    /// Whether `auditor` may audit this area: ISO/IEC 27001 9.2 asks for objectivity and
-    /// impartiality, so nobody audits an area they own, run, or have declared a conflict with.
+    /// What keeps `auditor` from auditing this area, if anything: ISO/IEC 27001 9.2.2 c asks for
+    /// objectivity and impartiality, so nobody audits an area they own, run, or have declared a
+    /// conflict with.
+    pub fn conflict_with(&self, auditor: &Auditor) -> Option<Conflict> {
+        if same_id(&self.owner, &auditor.id) {
+            Some(Conflict::Owner)
+        } else if self.team.iter().any(|t| same_id(t, &auditor.id)) {
+            Some(Conflict::Team)
+        } else if auditor.conflicts.iter().any(|c| same_id(c, &self.id)) {
+            Some(Conflict::Declared)
+        } else {
+            None
+        }
+    }
+
     pub fn independent_of(&self, auditor: &Auditor) -> bool {
-        auditor.id != self.owner && !self.team.contains(&auditor.id) && !auditor.conflicts.contains(&self.id)
+        self.conflict_with(auditor).is_none()
     }
 }
 
@@ -367,6 +405,9 @@ struct RawReview {
     date: Spanned<Date>,
 }
 
+/// The longest blackout, in days: about a quarter.
+const MAX_BLACKOUT_DAYS: i64 = 92;
+
 /// A numeric setting: name, value as written, allowed range, why, where it goes.
 type WeeksSetting<'a> = (&'static str, Option<Spanned<u32>>, RangeInclusive<u32>, &'static str, &'a mut u32);
 
@@ -393,37 +434,75 @@ pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
     }
 }
 
-/// Turns a YAML or shape error into a one-line diagnostic, adding "did you mean" to unknown keys.
+/// Turns a YAML or shape error into a one-line diagnostic in the register's terms: the parser
+/// speaks of Rust types and its own options, users of keys, lists and values.
 fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic {
-    let inner = e.without_snippet();
-    let mut message = serde_saphyr::DefaultMessageFormatter.format_message(inner).into_owned();
+    let raw = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet()).into_owned();
     let loc = e.location().and_then(Loc::of);
-    // serde names Rust types ("invalid u32"); users write weeks.
-    if message.starts_with("invalid u") || message.starts_with("invalid i") {
-        message = "expected a whole number, 0 or more".to_string();
+    let (mut message, mut hint) = plain_words(&raw);
+    // serde writes "unknown field `x`, expected one of a, b" (and "unknown variant ..."). A close
+    // match is a better hint than the whole list.
+    for (kind, what) in [("unknown field `", "unknown key"), ("unknown variant `", "unknown value")] {
+        if let Some(rest) = raw.strip_prefix(kind)
+            && let Some((written, expected)) = rest.split_once('`')
+        {
+            let options = expected.split_once("one of ").map(|(_, l)| l).unwrap_or("");
+            let known = options.split(", ").map(|s| s.trim_matches('`').to_string());
+            message = format!("{what} `{written}`");
+            hint = Some(match catalogue::closest(written, known) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("expected one of {options}"),
+            });
+        }
     }
-    // Name the offending text when the parser's message does not.
+    // Name the key whose value is missing, or the offending text, when the message does not.
+    if message == "missing value"
+        && let Some(line) = loc.and_then(|l| text.lines().nth(usize::try_from(l.line).ok()?.checked_sub(1)?))
+        && let Some((key, _)) = line.trim_start().trim_start_matches("- ").split_once(':')
+    {
+        message = format!("missing value for `{}`", key.trim());
+    }
     if !message.contains('`')
         && let Some(found) = loc.and_then(|l| source_at(text, l))
     {
         message = format!("{message}: found `{found}`");
     }
-    let mut diagnostic = Diagnostic::new(loc, message.clone());
-    // serde writes "unknown field `x`, expected one of a, b" (and "unknown variant ..."). A close
-    // match is a better hint than the whole list.
-    for kind in ["unknown field `", "unknown variant `"] {
-        if let Some(rest) = message.strip_prefix(kind)
-            && let Some((written, expected)) = rest.split_once('`')
-        {
-            let options = expected.split_once("one of ").map(|(_, l)| l).unwrap_or("");
-            let known = options.split(", ").map(|s| s.trim_matches('`').to_string());
-            if let Some(close) = catalogue::closest(written, known) {
-                diagnostic = Diagnostic::new(loc, format!("{}`{written}`", kind.trim_end_matches('`')))
-                    .hint(format!("did you mean `{close}`?"));
-            }
-        }
+    let diagnostic = Diagnostic::new(loc, message);
+    match hint {
+        Some(h) => diagnostic.hint(h),
+        None => diagnostic,
     }
-    diagnostic
+}
+
+/// The parser's message in the register's words, with a hint where one helps.
+fn plain_words(raw: &str) -> (String, Option<String>) {
+    let said = |m: &str, h: &str| (m.to_string(), Some(h.to_string()));
+    if let Some(rest) = raw.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return (format!("duplicate key `{key}`"), Some("give each key once".to_string()));
+    }
+    if raw.starts_with("multiple YAML documents") {
+        return said(
+            "the register holds more than one YAML document",
+            "keep one: remove the `---` line and what follows",
+        );
+    }
+    if raw.starts_with("cannot deserialize null") {
+        return said("missing value", "write a value after the colon");
+    }
+    if raw.starts_with("expected sequence") {
+        return said("expected a list", "write `[a, b]`, or one `- item` per line");
+    }
+    if raw.starts_with("expected mapping") {
+        return said("expected keys with values", "write `key: value` lines, or `{key: value}`");
+    }
+    if raw.starts_with("expected string") {
+        return ("expected a single value".to_string(), None);
+    }
+    if raw.starts_with("invalid u") || raw.starts_with("invalid i") {
+        return ("expected a whole number".to_string(), None);
+    }
+    (raw.to_string(), None)
 }
 
 /// The text from `loc` to the end of its line, shortened, for messages.
@@ -488,18 +567,18 @@ impl Checker {
         let review_loc = raw.management_review_lead_weeks.as_ref().map(loc);
         #[rustfmt::skip]
         let weeks: [WeeksSetting<'_>; 6] = [
-            ("internal_audit_lead_weeks", raw.internal_audit_lead_weeks, 1..=26,
-             "internal audits come some weeks before the external audit, usually 4 to 6", &mut s.internal_audit_lead_weeks),
-            ("management_review_lead_weeks", raw.management_review_lead_weeks, 1..=25,
-             "the management review comes up to 2 weeks before the external audit", &mut s.management_review_lead_weeks),
-            ("stage2_after_stage1_weeks", raw.stage2_after_stage1_weeks, 1..=52,
+            ("internal_audit_lead_weeks", raw.internal_audit_lead_weeks, 1..=12,
+             "internal audits usually end 4 to 6 weeks before the external audit", &mut s.internal_audit_lead_weeks),
+            ("management_review_lead_weeks", raw.management_review_lead_weeks, 1..=11,
+             "the management review usually comes about 2 weeks before the external audit", &mut s.management_review_lead_weeks),
+            ("stage2_after_stage1_weeks", raw.stage2_after_stage1_weeks, 1..=26,
              "Stage 2 usually follows Stage 1 by about a month", &mut s.stage2_after_stage1_weeks),
             ("decision_after_stage2_weeks", raw.decision_after_stage2_weeks, 0..=26,
              "nonconformities must be corrected within 6 months of Stage 2", &mut s.decision_after_stage2_weeks),
-            ("surveillance_before_anniversary_weeks", raw.surveillance_before_anniversary_weeks, 0..=26,
-             "surveillance is due by each anniversary of the decision", &mut s.surveillance_before_anniversary_weeks),
+            ("surveillance_before_anniversary_weeks", raw.surveillance_before_anniversary_weeks, 0..=13,
+             "certification bodies plan surveillance 9 to 12 months after the decision or anniversary", &mut s.surveillance_before_anniversary_weeks),
             ("recertification_before_expiry_weeks", raw.recertification_before_expiry_weeks, 4..=26,
-             "the recertification audit ends at least 4 weeks before expiry so the decision can precede it",
+             "the recertification starts up to 6 months before expiry and ends 4 weeks before it at the latest",
              &mut s.recertification_before_expiry_weeks),
         ];
         for (name, value, range, why, target) in weeks {
@@ -545,6 +624,17 @@ impl Checker {
                     loc(&b.value.to),
                     format!("blackout ends `{to}` before it starts `{from}`"),
                 ));
+            } else if (to - from).num_days() >= MAX_BLACKOUT_DAYS {
+                // A longer blackout could push planned dates behind the previous external audit.
+                self.error(
+                    Diagnostic::new(
+                        loc(&b),
+                        format!("blackout from `{from}` to `{to}` is {} days long", (to - from).num_days() + 1),
+                    )
+                    .hint(format!(
+                        "blackouts are freezes and holidays, at most {MAX_BLACKOUT_DAYS} days each; list several"
+                    )),
+                );
             } else {
                 s.blackouts.push(Blackout { from, to, reason: b.value.reason.unwrap_or_default() });
             }
@@ -635,8 +725,7 @@ impl Checker {
                     .hint("list the areas of the ISMS scope: departments, processes, sites, systems"),
             );
         }
-        let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
-        let mut areas = Vec::new();
+        let mut areas: Vec<Area> = Vec::new();
         for a in raw.value {
             let at = loc(&a);
             let a = a.value;
@@ -644,14 +733,10 @@ impl Checker {
             if !self.id_ok("area", &id, loc(&a.id)) {
                 continue;
             }
-            if let Some(first) = seen.get(&id) {
-                self.error(
-                    Diagnostic::new(loc(&a.id), format!("duplicate area id `{id}`"))
-                        .hint(format!("first defined at line {}", first.line)),
-                );
+            if let Some(first) = areas.iter().find(|x| same_id(&x.id, &id)) {
+                self.error(duplicate(loc(&a.id), "area", &id, &first.id, first.loc));
                 continue;
             }
-            seen.insert(id.clone(), loc(&a.id));
             let owner = a.owner.value.trim().to_string();
             if owner.is_empty() {
                 self.error(
@@ -742,18 +827,15 @@ impl Checker {
             if !self.id_ok("auditor", &id, loc(&a.id)) {
                 continue;
             }
-            if let Some(first) = auditors.iter().find(|x| x.id == id) {
-                self.error(
-                    Diagnostic::new(loc(&a.id), format!("duplicate auditor id `{id}`"))
-                        .hint(format!("first defined at line {}", first.loc.line)),
-                );
+            if let Some(first) = auditors.iter().find(|x| same_id(&x.id, &id)) {
+                self.error(duplicate(loc(&a.id), "auditor", &id, &first.id, first.loc));
                 continue;
             }
             let mut conflicts = Vec::new();
             for c in &a.conflicts {
                 let area = c.value.trim();
-                if areas.contains(area) {
-                    conflicts.push(area.to_string());
+                if let Some(known) = find_id(areas, area) {
+                    conflicts.push(known.to_string());
                 } else {
                     self.error(unknown_ref(
                         loc(c),
@@ -836,17 +918,21 @@ impl Checker {
             let mut record_areas = Vec::new();
             for a in &r.areas {
                 let id = a.value.trim();
-                if areas.contains(id) {
-                    record_areas.push(id.to_string());
+                if let Some(known) = find_id(areas, id) {
+                    record_areas.push(known.to_string());
                 } else {
                     self.error(unknown_ref(loc(a), "area", id, &format!("in the audit of {date}"), areas));
                 }
             }
-            let auditor = r.auditor.as_ref().map(|a| a.value.trim().to_string());
-            if let (Some(id), Some(a)) = (&auditor, &r.auditor)
-                && !auditors.contains(id.as_str())
-            {
-                self.error(unknown_ref(loc(a), "auditor", id, &format!("in the audit of {date}"), auditors));
+            // An auditor id is kept as the register's `auditors` spells it.
+            let mut auditor = r.auditor.as_ref().map(|a| a.value.trim().to_string());
+            if let (Some(id), Some(a)) = (&auditor, &r.auditor) {
+                match find_id(auditors, id) {
+                    Some(known) => auditor = Some(known.to_string()),
+                    None => {
+                        self.error(unknown_ref(loc(a), "auditor", id, &format!("in the audit of {date}"), auditors))
+                    }
+                }
             }
             out.push(AuditRecord { date, areas: record_areas, auditor, status: r.status, loc: at });
         }
@@ -867,6 +953,20 @@ fn unknown(at: Loc, what: &str, written: &str, whose: &str, close: Option<String
     match close {
         Some(c) => d.hint(format!("did you mean `{c}`?")),
         None => d.hint(rule.to_string()),
+    }
+}
+
+/// The known id that `id` names, compared without case.
+fn find_id<'a>(known: &BTreeSet<&'a str>, id: &str) -> Option<&'a str> {
+    known.iter().copied().find(|k| same_id(k, id))
+}
+
+fn duplicate(at: Loc, what: &str, id: &str, first: &str, first_at: Loc) -> Diagnostic {
+    let d = Diagnostic::new(at, format!("duplicate {what} id `{id}`"));
+    if id == first {
+        d.hint(format!("first defined at line {}", first_at.line))
+    } else {
+        d.hint(format!("`{first}` at line {} is the same id: ids are compared without case", first_at.line))
     }
 }
 

@@ -126,18 +126,20 @@ fn extreme_but_valid_registers_plan_and_check() {
     let text = "organisation: Edge
 certification: {stage1: 2200-12-31}
 settings:
-  internal_audit_lead_weeks: 26
-  management_review_lead_weeks: 25
-  stage2_after_stage1_weeks: 52
+  internal_audit_lead_weeks: 12
+  management_review_lead_weeks: 11
+  stage2_after_stage1_weeks: 26
   decision_after_stage2_weeks: 26
-  surveillance_before_anniversary_weeks: 26
+  surveillance_before_anniversary_weeks: 13
   recertification_before_expiry_weeks: 26
   workdays: [sun]
   blackout:
-    - {from: 1970-01-01, to: 2200-12-01}
+    - {from: 2200-09-01, to: 2200-12-01}
+    - {from: 1970-01-01, to: 1970-04-02}
 auditors: [{id: a}]
 scope: [{id: x, owner: a}]
 ";
+    ismsaudit::register::parse("edge.yaml", text).unwrap();
     for today in ["1970-01-01", "2200-12-31"] {
         let today = NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap();
         run_everything(text, today, 10);

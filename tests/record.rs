@@ -154,3 +154,42 @@ fn an_audit_marked_done_after_today_is_an_input_error() {
         "record.yaml:15:5: error: audit `2025-02-10` is marked done but is after today (2025-01-15); mark it `booked`, or pass the day it was done with `--today`"
     );
 }
+
+#[test]
+fn an_audit_by_an_auditor_who_is_not_independent_does_not_count() {
+    // olga owns `core`; her audit is shown but the area is planned again in the round.
+    let text = "organisation: Record Ltd
+certification:
+  decision: 2024-06-03
+auditors:
+  - id: ann
+  - id: olga
+scope:
+  - id: core
+    owner: olga
+audits:
+  - {date: 2025-02-10, areas: [core], auditor: olga}
+";
+    let reg = parse("record.yaml", text).unwrap();
+    let p = plan(&reg, date("2025-03-01"), 1).unwrap();
+    let r1 = round(&p.rounds, "C1.1");
+    let core: Vec<_> = r1.audits_of("core").map(|a| (a.source, a.auditor.as_deref(), a.independent)).collect();
+    assert_eq!(core, [(Source::Done, Some("olga"), false), (Source::Planned, Some("ann"), true)]);
+}
+
+#[test]
+fn people_are_the_same_whatever_the_case() {
+    // The area's owner is written `Tom`, the auditor `tom`: the same person, never his own auditor.
+    let text = "organisation: Case Ltd
+certification:
+  decision: 2024-06-03
+auditors:
+  - id: tom
+scope:
+  - id: core
+    owner: Tom
+";
+    let reg = parse("case.yaml", text).unwrap();
+    let p = plan(&reg, date("2025-01-15"), 1).unwrap();
+    assert!(p.rounds.iter().flat_map(|r| &r.audits).all(|a| a.auditor.is_none()));
+}

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::diagnostic::InputError;
 use crate::findings::{Finding, Severity};
 use crate::render::count;
 
@@ -94,6 +95,18 @@ pub fn github(file: &str, findings: &[Finding], out: &mut dyn Write) -> io::Resu
         writeln!(out, "::{} {props}::{}", f.severity().key(), escape_data(&f.message))?;
     }
     writeln!(out, "{}", summary(findings))
+}
+
+/// A bad register as GitHub workflow commands, one per problem.
+pub fn github_input_error(e: &InputError, out: &mut dyn Write) -> io::Result<()> {
+    for d in &e.diagnostics {
+        let mut props = format!("file={}", escape_property(&e.file));
+        if let Some(l) = d.loc {
+            props.push_str(&format!(",line={},col={}", l.line, l.column));
+        }
+        writeln!(out, "::error {props},title=invalid-register::{}", escape_data(&d.text()))?;
+    }
+    Ok(())
 }
 
 // Escaping as GitHub's runner (toolkit/core `command.ts`) does it.

@@ -90,6 +90,9 @@ struct EventDoc<'a> {
     status: &'static str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     assumed: bool,
+    /// Present, false, on a recorded audit by an auditor who is not independent of the area.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    independent: Option<bool>,
     past: bool,
 }
 
@@ -152,6 +155,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 status: e.status,
                 assumed: e.status == "assumed",
                 past: e.date < plan.today,
+                independent: (!e.independent).then_some(false),
             })
             .collect(),
     };

@@ -16,7 +16,13 @@ fn table(header: &[&str]) -> Table {
 }
 
 fn external_status(e: &External, today: NaiveDate) -> String {
+    let late = e.latest.is_some_and(|latest| e.date > latest);
     match e.basis {
+        // A later cycle's start rests on the previous cycle's recertification.
+        Basis::Recorded if e.kind == ExternalKind::Certification => "recertification recorded".to_string(),
+        Basis::Computed if e.kind == ExternalKind::Certification => "if recertified".to_string(),
+        Basis::Recorded if late && e.date <= today => "held, LATE".to_string(),
+        Basis::Recorded if late => "booked, LATE".to_string(),
         Basis::Recorded if e.date <= today => "held".to_string(),
         Basis::Recorded => "booked".to_string(),
         b @ (Basis::Planned | Basis::Assumed) if e.date < today => format!("{}, past", basis_key(b)),
@@ -24,9 +30,10 @@ fn external_status(e: &External, today: NaiveDate) -> String {
     }
 }
 
-/// An audit's status for people: a planned audit whose round is over without a record is overdue.
-fn audit_status(audit: &AreaAudit, round: &Round, today: NaiveDate) -> &'static str {
-    match audit.source {
+/// An audit's status for people: a planned audit whose round is over without a record is
+/// overdue; a recorded one by an auditor who is not independent does not count.
+fn audit_status(audit: &AreaAudit, round: &Round, today: NaiveDate) -> String {
+    let status = match audit.source {
         Source::Done => "done",
         Source::Booked if audit.date < today => "booked, past",
         Source::Booked => "booked",
@@ -34,7 +41,8 @@ fn audit_status(audit: &AreaAudit, round: &Round, today: NaiveDate) -> &'static 
         Source::CatchUp => "catch-up",
         _ if audit.date < today => "planned, past",
         _ => "planned",
-    }
+    };
+    if audit.independent { status.to_string() } else { format!("{status}, NOT INDEPENDENT") }
 }
 
 /// Writes the plan for a terminal: external audits, each round, the coverage matrix, settings.
@@ -79,7 +87,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                     }
                 };
                 let status = audit_status(a, r, plan.today);
-                t.add_row(vec![a.date.to_string(), a.area.clone(), risk.to_string(), auditor, status.to_string()]);
+                t.add_row(vec![a.date.to_string(), a.area.clone(), risk.to_string(), auditor, status]);
             }
             writeln!(out, "{t}")?;
         }
@@ -102,8 +110,9 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     for area in &reg.scope {
         let mut row = vec![area.id.clone(), area.risk.as_str().to_string()];
         for r in &plan.rounds {
-            let cell = r.audits_of(&area.id).map(|a| audit_status(a, r, plan.today)).next().unwrap_or_default();
-            row.push(cell.to_string());
+            // The audit that counts, if there is one; else whatever there is.
+            let audit = r.audits_of(&area.id).find(|a| a.independent).or_else(|| r.audits_of(&area.id).next());
+            row.push(audit.map(|a| audit_status(a, r, plan.today)).unwrap_or_default());
         }
         t.add_row(row);
     }
