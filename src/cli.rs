@@ -174,6 +174,8 @@ fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode
                 .into());
             }
             let text = starter::starter(today.unwrap_or(system_today));
+            // Only a register that validates is written (a far-future --today could break it).
+            register::parse(&path.display().to_string(), &text)?;
             fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
             writeln!(
                 out,
