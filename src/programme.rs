@@ -143,11 +143,14 @@ pub struct Programme<'r> {
     certificate: &'r Certificate,
     today: NaiveDate,
     pattern: Vec<[bool; ROUNDS_PER_CYCLE]>,
+    /// Areas by id, for records.
+    areas: BTreeMap<&'r str, &'r Area>,
 }
 
 impl<'r> Programme<'r> {
     pub fn new(register: &'r Register, certificate: &'r Certificate, today: NaiveDate) -> Self {
-        Programme { register, certificate, today, pattern: risk_pattern(&register.scope) }
+        let areas = register.scope.iter().map(|a| (a.id.as_str(), a)).collect();
+        Programme { register, certificate, today, pattern: risk_pattern(&register.scope), areas }
     }
 
     /// Round 0: the whole scope before Stage 1. `None` without a Stage 1 date.
@@ -243,8 +246,7 @@ impl<'r> Programme<'r> {
         // An auditor not in `auditors` (an outside firm) is taken as independent.
         let auditor = r.auditor.as_deref().and_then(|id| self.register.auditors.iter().find(|a| a.id == id));
         r.areas.iter().map(move |id| {
-            let area = self.register.scope.iter().find(|a| &a.id == id);
-            let independent = match (area, auditor) {
+            let independent = match (self.areas.get(id.as_str()), auditor) {
                 (Some(area), Some(auditor)) => area.independent_of(auditor),
                 _ => true,
             };

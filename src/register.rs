@@ -171,7 +171,7 @@ pub struct Area {
 /// Ids of areas, auditors and people are compared without case: `Core` and `core` are one area,
 /// and `Tom` owns what auditor `tom` would audit.
 pub fn same_id(a: &str, b: &str) -> bool {
-    a.to_lowercase() == b.to_lowercase()
+    if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
 }
 
 /// Why an auditor is not independent of an area.
