@@ -149,14 +149,19 @@ fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode
                 }
                 Err(e) => return Err(e.into()),
             };
-            match format {
-                CheckFormat::Text => render::check::text(&reg.file, &found, &mut out)?,
-                CheckFormat::Json => render::check::json(&reg.file, today, &found, &mut out)?,
-                CheckFormat::Github => render::check::github(&reg.file, &found, &mut out)?,
-            }
-            out.flush()?;
             let failing = found.iter().any(|f| f.severity() == Severity::Error || strict);
-            return Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS });
+            let code = if failing { ExitCode::from(1) } else { ExitCode::SUCCESS };
+            let written = match format {
+                CheckFormat::Text => render::check::text(&reg.file, &found, &mut out),
+                CheckFormat::Json => render::check::json(&reg.file, today, &found, &mut out),
+                CheckFormat::Github => render::check::github(&reg.file, &found, &mut out),
+            }
+            .and_then(|()| out.flush());
+            // The verdict stands even when the reader hung up (`check | head` in a pipeline).
+            return match written {
+                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(code),
+            };
         }
         Command::Validate { register, today } => {
             let reg = load(&register)?;

@@ -13,8 +13,10 @@ use crate::register::{Dated, Register, Settings};
 pub enum ExternalKind {
     Stage1,
     Stage2,
-    /// The certification decision: the certificate's issue date and the cycle's start.
+    /// The certification decision: the certificate's issue date and cycle 1's start.
     Certification,
+    /// A later cycle's start: the day after the previous expiry, for a recertified certificate.
+    CycleStart,
     /// Surveillance audit 1 or 2 of a cycle.
     Surveillance(u8),
     Recertification,
@@ -28,6 +30,7 @@ impl ExternalKind {
             ExternalKind::Stage1 => "stage1",
             ExternalKind::Stage2 => "stage2",
             ExternalKind::Certification => "certification",
+            ExternalKind::CycleStart => "cycle_start",
             ExternalKind::Surveillance(_) => "surveillance",
             ExternalKind::Recertification => "recertification",
             ExternalKind::Expiry => "expiry",
@@ -40,6 +43,7 @@ impl ExternalKind {
             ExternalKind::Stage1 => "Stage 1".into(),
             ExternalKind::Stage2 => "Stage 2".into(),
             ExternalKind::Certification => "Certification decision".into(),
+            ExternalKind::CycleStart => "Cycle starts".into(),
             ExternalKind::Surveillance(n) => format!("Surveillance {n}"),
             ExternalKind::Recertification => "Recertification".into(),
             ExternalKind::Expiry => "Certificate expiry".into(),
@@ -77,11 +81,20 @@ pub struct External {
 }
 
 impl External {
-    /// The name a person reads; a later cycle's start is the recertified certificate's.
+    /// The name a person reads.
     pub fn label(&self) -> String {
         match self.kind {
-            ExternalKind::Certification if self.cycle > 1 => format!("Cycle {} starts", self.cycle),
+            ExternalKind::CycleStart => format!("Cycle {} starts", self.cycle),
             k => k.label(),
+        }
+    }
+
+    /// "surveillance 1 of cycle 2 on 2026-05-12", for sentences.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            ExternalKind::Surveillance(k) => format!("surveillance {k} of cycle {} on {}", self.cycle, self.date),
+            ExternalKind::Recertification => format!("the recertification of cycle {} on {}", self.cycle, self.date),
+            _ => format!("{} on {}", self.label(), self.date),
         }
     }
 }
@@ -101,7 +114,16 @@ impl Cycle {
     pub fn audits(&self) -> [External; 3] {
         [self.surveillance[0], self.surveillance[1], self.recertification]
     }
+
+    /// Whether the record shows the recertification held by expiry, so the next cycle follows.
+    pub fn recertified_in_time(&self) -> bool {
+        self.recertification.basis == Basis::Recorded && self.recertification.date <= self.expiry
+    }
 }
+
+/// The recertification audit ends at least this long before expiry, so the certification
+/// decision can precede expiry (audit-rules.md, M; the bound of its setting).
+pub const RECERTIFICATION_LATEST_WEEKS: u32 = 4;
 
 /// The certificate: its initial audit, its decision, and the record of later external audits.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,7 +172,11 @@ impl Certificate {
             stage1.map(|s1| {
                 let nominal = weeks_after(s1.date, s.stage2_after_stage1_weeks);
                 let open = s.open_on_or_before(nominal);
-                let date = if open > s1.date { open } else { nominal };
+                let mut date = if open > s1.date { open } else { nominal };
+                // A given decision came after Stage 2, whenever that was.
+                if let Some(d) = c.decision {
+                    date = date.min(d.date);
+                }
                 External { kind: ExternalKind::Stage2, cycle: 0, date, latest: None, basis: Basis::Assumed, loc: None }
             })
         });
@@ -181,19 +207,48 @@ impl Certificate {
             recertification: BTreeMap::new(),
         };
         let mut errors = Vec::new();
+        // Recorded surveillance audits are filed by cycle: the first of a cycle is surveillance
+        // 1 and the second surveillance 2 (so a late first one stays the first); a lone one is
+        // the year whose anniversary is nearest.
+        let mut by_cycle: BTreeMap<u32, Vec<Dated>> = BTreeMap::new();
         for d in &c.surveillance {
-            let slot = cert.surveillance_slot(d.date);
-            if let Some(first) = cert.surveillance.insert(slot, *d) {
-                errors.push(
-                    Diagnostic::new(
-                        d.loc,
-                        format!(
-                            "surveillance audits `{}` and `{}` both fall to surveillance {} of cycle {}",
-                            first.date, d.date, slot.1, slot.0
-                        ),
-                    )
-                    .hint("each cycle has one surveillance audit in year 1 and one in year 2; list only those"),
-                );
+            by_cycle.entry(cert.cycle_containing(d.date)).or_default().push(*d);
+        }
+        for (n, records) in by_cycle {
+            match records.as_slice() {
+                [one] => {
+                    let distance =
+                        |k: u32| (anniversary(cert.decision.date, 3 * (n - 1) + k) - one.date).num_days().abs();
+                    let k = if distance(2) < distance(1) { 2 } else { 1 };
+                    cert.surveillance.insert((n, k), *one);
+                }
+                [first, second, rest @ ..] => {
+                    let year1_ends = anniversary(cert.decision.date, 3 * (n - 1) + 1);
+                    if second.date <= year1_ends {
+                        errors.push(
+                            Diagnostic::new(
+                                second.loc,
+                                format!(
+                                    "surveillance audits `{}` and `{}` both fall in year 1 of cycle {n}",
+                                    first.date, second.date
+                                ),
+                            )
+                            .hint("each cycle has one surveillance audit in year 1 and one in year 2; list only those"),
+                        );
+                    }
+                    cert.surveillance.insert((n, 1), *first);
+                    cert.surveillance.insert((n, 2), *second);
+                    for extra in rest {
+                        errors.push(
+                            Diagnostic::new(
+                                extra.loc,
+                                format!("surveillance audit `{}` is a third one in cycle {n}", extra.date),
+                            )
+                            .hint("each cycle has one surveillance audit in year 1 and one in year 2; list only those"),
+                        );
+                    }
+                }
+                [] => {}
             }
         }
         for d in &c.recertification {
@@ -246,15 +301,6 @@ impl Certificate {
         n
     }
 
-    /// The recorded surveillance audit at `date` belongs to the slot whose anniversary is nearest.
-    fn surveillance_slot(&self, date: NaiveDate) -> (u32, u8) {
-        let last = self.cycle_containing(date) + 1;
-        (1..=last)
-            .flat_map(|n| [(n, 1u8), (n, 2u8)])
-            .min_by_key(|&(n, k)| (anniversary(self.decision.date, 3 * (n - 1) + u32::from(k)) - date).num_days().abs())
-            .unwrap_or((1, 1))
-    }
-
     /// The recorded recertification at `date` belongs to the cycle whose expiry is nearest.
     fn recertification_slot(&self, date: NaiveDate) -> u32 {
         let last = self.cycle_containing(date) + 1;
@@ -264,6 +310,7 @@ impl Certificate {
     /// Cycle `n` with its external audits: recorded dates where the register has them, else
     /// planned by the rules.
     pub fn cycle(&self, n: u32) -> Cycle {
+        let n = n.max(1);
         let s = &self.settings;
         let (start, expiry) = (self.start(n), self.expiry(n));
         let surveillance = [1u8, 2].map(|k| {
@@ -273,8 +320,8 @@ impl Certificate {
             let planned = s.open_on_or_before(weeks_before(due, s.surveillance_before_anniversary_weeks));
             self.external(ExternalKind::Surveillance(k), n, planned, due, self.surveillance.get(&(n, k)))
         });
-        // Recertification must end in time for a decision before expiry: latest 4 weeks before.
-        let latest = weeks_before(expiry, 4);
+        // Recertification must end in time for a decision before expiry.
+        let latest = weeks_before(expiry, RECERTIFICATION_LATEST_WEEKS);
         let planned = s.open_on_or_before(weeks_before(expiry, s.recertification_before_expiry_weeks));
         let recertification =
             self.external(ExternalKind::Recertification, n, planned, latest, self.recertification.get(&n));
@@ -295,15 +342,5 @@ impl Certificate {
             }
             None => External { kind, cycle, date: planned, latest: Some(latest), basis: Basis::Planned, loc: None },
         }
-    }
-
-    /// Whether any recertification is recorded for cycle `n`.
-    pub fn recertification_recorded(&self, n: u32) -> bool {
-        self.recertification.contains_key(&n)
-    }
-
-    /// Whether a surveillance audit is recorded for slot `k` of cycle `n`.
-    pub fn surveillance_recorded(&self, n: u32, k: u8) -> bool {
-        self.surveillance.contains_key(&(n, k))
     }
 }

@@ -1,14 +1,17 @@
 //! `ismsaudit check`: compares the register, its record and the plan with the rules, for the
 //! certificate cycle that contains `today` (and round 0 before certification).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::catalogue;
-use crate::cycle::{Basis, Cycle, ExternalKind};
+use crate::cycle::{Basis, Cycle};
 use crate::diagnostic::{InputError, Loc};
 use crate::plan::{Plan, plan};
-use crate::programme::{Programme, Round, Source};
+use crate::programme::{Programme, Round, Source, Unassigned};
 use crate::register::Register;
+
+/// `certificate-expiring` warns this many days ahead.
+pub const EXPIRY_WARNING_DAYS: i64 = 90;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -34,6 +37,7 @@ pub enum Code {
     NoIndependentAuditor,
     AuditorNotIndependent,
     OverdueAudit,
+    RoundOverCapacity,
     AreaNotCovered,
     FirstAuditLate,
     ReviewMissing,
@@ -46,13 +50,14 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 16] = [
         Code::ClauseNotCovered,
         Code::ControlNotCovered,
         Code::ControlExcludedAndCovered,
         Code::NoIndependentAuditor,
         Code::AuditorNotIndependent,
         Code::OverdueAudit,
+        Code::RoundOverCapacity,
         Code::AreaNotCovered,
         Code::FirstAuditLate,
         Code::ReviewMissing,
@@ -72,6 +77,7 @@ impl Code {
             Code::NoIndependentAuditor => "no-independent-auditor",
             Code::AuditorNotIndependent => "auditor-not-independent",
             Code::OverdueAudit => "overdue-audit",
+            Code::RoundOverCapacity => "round-over-capacity",
             Code::AreaNotCovered => "area-not-covered",
             Code::FirstAuditLate => "first-audit-late",
             Code::ReviewMissing => "review-missing",
@@ -138,7 +144,9 @@ pub fn check(register: &Register, today: NaiveDate) -> Result<Vec<Finding>, Inpu
     let plan = plan(register, today, 1)?;
     let mut out = Vec::new();
     coverage_of_the_standard(register, &mut out);
-    independence(register, &mut out);
+    // Records before the rounds checked belong to cycles already judged.
+    let since = plan.rounds.iter().map(|r| r.window_start).min().flatten();
+    independence(register, since, &mut out);
     programme(register, today, &plan.rounds, &plan.cycles, &mut out);
     first_audit(&plan, &mut out);
     certificate(&plan, &mut out);
@@ -186,7 +194,7 @@ fn coverage_of_the_standard(reg: &Register, out: &mut Vec<Finding>) {
     }
 }
 
-fn independence(reg: &Register, out: &mut Vec<Finding>) {
+fn independence(reg: &Register, since: Option<NaiveDate>, out: &mut Vec<Finding>) {
     for area in &reg.scope {
         if !reg.auditors.iter().any(|a| area.independent_of(a)) {
             let n = reg.auditors.len();
@@ -204,7 +212,7 @@ fn independence(reg: &Register, out: &mut Vec<Finding>) {
             );
         }
     }
-    for record in &reg.audits {
+    for record in reg.audits.iter().filter(|r| since.is_none_or(|s| r.date >= s)) {
         let Some(auditor) = record.auditor.as_deref().and_then(|id| reg.auditors.iter().find(|a| a.id == id)) else {
             continue;
         };
@@ -231,42 +239,62 @@ fn independence(reg: &Register, out: &mut Vec<Finding>) {
 }
 
 fn describe(round: &Round) -> String {
-    let e = round.prepares;
-    let what = match e.kind {
-        ExternalKind::Surveillance(n) => format!("surveillance {n} of cycle {}", e.cycle),
-        ExternalKind::Recertification => format!("the recertification of cycle {}", e.cycle),
-        k => k.label(),
-    };
-    format!("round {} before {what} on {}", round.label(), e.date)
+    format!("round {} before {}", round.label(), round.prepares.describe())
 }
 
-/// Overdue audits, areas a cycle can no longer cover, and missing management reviews.
+/// Overdue audits, rounds without room for their audits, areas a cycle can no longer cover, and
+/// missing management reviews.
 fn programme(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle], out: &mut Vec<Finding>) {
     let area_loc = |id: &str| reg.scope.iter().find(|a| a.id == id).map(|a| a.loc);
-    for round in rounds {
-        if round.last_day < today {
-            for a in &round.audits {
-                let overdue = match a.source {
-                    Source::Planned | Source::CatchUp => true,
-                    Source::Booked => a.date < today,
-                    Source::Done => false,
+    for (k, round) in rounds.iter().enumerate() {
+        // An audit held late, in a later round of the same cycle, makes up for a missed one.
+        let caught_up =
+            |area: &str| round.cycle > 0 && rounds[k + 1..].iter().any(|r| r.cycle == round.cycle && r.done(area));
+        for a in &round.audits {
+            let open = match a.source {
+                Source::Planned | Source::CatchUp => true,
+                Source::Booked => a.date < today,
+                Source::Done => false,
+            };
+            if round.last_day < today && open && !round.done(&a.area) && !caught_up(&a.area) {
+                out.push(
+                    Finding::new(
+                        Code::OverdueAudit,
+                        format!(
+                            "the audit of `{}` in {} was due by {} and has no done record",
+                            a.area,
+                            describe(round),
+                            round.last_day
+                        ),
+                    )
+                    .area(&a.area)
+                    .date(round.last_day)
+                    .at(a.loc.or(area_loc(&a.area))),
+                );
+            }
+            if round.last_day >= today && a.unassigned == Some(Unassigned::NoFreeDay) {
+                let first_day = round.first_day(today);
+                let message = if first_day > round.last_day {
+                    format!(
+                        "{} has no days left for the audit of `{}`: it must end by {} but cannot start before {first_day}",
+                        describe(round),
+                        a.area,
+                        round.last_day
+                    )
+                } else {
+                    format!(
+                        "no independent auditor has a free day for the audit of `{}` in {} between {first_day} and {}",
+                        a.area,
+                        describe(round),
+                        round.last_day
+                    )
                 };
-                if overdue {
-                    out.push(
-                        Finding::new(
-                            Code::OverdueAudit,
-                            format!(
-                                "the audit of `{}` in {} was due by {} and has no done record",
-                                a.area,
-                                describe(round),
-                                round.last_day
-                            ),
-                        )
+                out.push(
+                    Finding::new(Code::RoundOverCapacity, message)
                         .area(&a.area)
-                        .date(a.date)
-                        .at(a.loc.or(area_loc(&a.area))),
-                    );
-                }
+                        .date(round.last_day)
+                        .at(area_loc(&a.area)),
+                );
             }
         }
         if round.prepares.date < today {
@@ -300,15 +328,7 @@ fn programme(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle
     for cycle in cycles {
         let rounds: Vec<&Round> = rounds.iter().filter(|r| r.cycle == cycle.number).collect();
         for area in &reg.scope {
-            let audits =
-                || rounds.iter().flat_map(|r| r.audits_of(&area.id).filter(|a| a.independent).map(move |a| (*r, a)));
-            let done = audits().any(|(_, a)| a.source == Source::Done);
-            let still_possible = audits().any(|(r, a)| match a.source {
-                Source::Booked => a.date >= today,
-                Source::Planned | Source::CatchUp => r.last_day >= today,
-                Source::Done => false,
-            });
-            if !done && !still_possible {
+            if !rounds.iter().any(|r| r.covers(&area.id, today)) {
                 out.push(
                     Finding::new(
                         Code::AreaNotCovered,
@@ -408,12 +428,26 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+    // Surveillance at least once per calendar year (ISO/IEC 17021-1 9.6.2.2, a hard rule),
+    // judged on the record for whole years past, once the anniversaries are in order.
+    let anniversaries_kept = !out.iter().any(|f| f.code == Code::SurveillanceLate);
+    let held: Vec<NaiveDate> = cycle.audits().iter().filter(|a| a.basis == Basis::Recorded).map(|a| a.date).collect();
+    let last_year = today.year().saturating_sub(1).min(cycle.expiry.year());
+    for year in cycle.start.year() + 1..=last_year {
+        if anniversaries_kept && !held.iter().any(|d| d.year() == year) {
+            out.push(
+                Finding::new(
+                    Code::SurveillanceLate,
+                    format!("no certification-body audit is recorded in calendar year {year} of cycle {n}: surveillance is due at least once per calendar year"),
+                )
+                .at(decision_loc),
+            );
+        }
+    }
     recertification_late(cycle, decision_loc, out);
     if n > 1 {
         let previous = cert.cycle(n - 1);
-        let recertified =
-            previous.recertification.basis == Basis::Recorded && previous.recertification.date <= previous.expiry;
-        if !recertified {
+        if !previous.recertified_in_time() {
             out.push(
                 Finding::new(
                     Code::CertificateExpired,
@@ -429,7 +463,7 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
         }
     }
     let days_left = (cycle.expiry - today).num_days();
-    if (0..=90).contains(&days_left) && cycle.recertification.basis != Basis::Recorded {
+    if (0..=EXPIRY_WARNING_DAYS).contains(&days_left) && cycle.recertification.basis != Basis::Recorded {
         out.push(
             Finding::new(
                 Code::CertificateExpiring,

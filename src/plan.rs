@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::cycle::{Basis, Certificate, Cycle, External, ExternalKind};
 use crate::diagnostic::{Diagnostic, InputError};
-use crate::programme::{Programme, Round};
+use crate::programme::{Programme, Round, Unassigned};
 use crate::register::{Register, Status};
 
 /// The laid-out plan: external audits, internal-audit rounds and reviews.
@@ -59,6 +59,8 @@ pub struct Event<'p> {
     pub external: Option<External>,
     /// False only for a recorded audit by an auditor who is not independent of the area.
     pub independent: bool,
+    /// For a planned audit without an auditor: why.
+    pub unassigned: Option<Unassigned>,
 }
 
 /// Lays out the plan for `today`, showing `cycles` certificate cycles.
@@ -108,12 +110,10 @@ impl<'r> Plan<'r> {
             } else {
                 // A recertified cycle starts the day after the previous expiry, keeping the
                 // anniversary; whether it was recertified is for the record to say.
-                let before = self.certificate.cycle(c.number - 1);
-                let recertified =
-                    before.recertification.basis == Basis::Recorded && before.recertification.date <= before.expiry;
+                let recertified = self.certificate.cycle(c.number - 1).recertified_in_time();
                 let basis = if recertified { Basis::Recorded } else { Basis::Computed };
                 External {
-                    kind: ExternalKind::Certification,
+                    kind: ExternalKind::CycleStart,
                     cycle: c.number,
                     date: c.start,
                     latest: None,
@@ -150,6 +150,7 @@ impl<'r> Plan<'r> {
                 status: basis_key(e.basis),
                 external: Some(e),
                 independent: true,
+                unassigned: None,
             });
         }
         for r in &self.rounds {
@@ -165,6 +166,7 @@ impl<'r> Plan<'r> {
                     status: a.source.key(),
                     external: None,
                     independent: a.independent,
+                    unassigned: a.unassigned,
                 });
             }
             events.push(Event {
@@ -178,6 +180,7 @@ impl<'r> Plan<'r> {
                 status: if r.review.recorded.is_some() { "recorded" } else { "planned" },
                 external: None,
                 independent: true,
+                unassigned: None,
             });
         }
         events.sort_by(|a, b| (a.date, a.kind, a.area).cmp(&(b.date, b.kind, b.area)));
@@ -198,7 +201,7 @@ impl<'r> Plan<'r> {
 
     /// Whether `area` is audited (done, booked or planned) in any of the cycle's rounds.
     pub fn covered_in_cycle(&self, cycle: u32, area: &str) -> bool {
-        self.rounds.iter().filter(|r| r.cycle == cycle).any(|r| r.covers(area))
+        self.rounds.iter().filter(|r| r.cycle == cycle).any(|r| r.covers(area, self.today))
     }
 }
 

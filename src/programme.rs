@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use crate::cycle::{Certificate, Cycle, External, weeks_before};
 use crate::diagnostic::Loc;
-use crate::register::{Area, AuditRecord, Register, Risk, Status};
+use crate::register::{Area, AuditRecord, Auditor, Register, Risk, Status};
 
 /// Rounds per certificate cycle: one before each surveillance and one before recertification.
 pub const ROUNDS_PER_CYCLE: usize = 3;
@@ -45,12 +45,23 @@ impl Source {
     }
 }
 
-/// One area audited on one day by one auditor (or by nobody eligible, which outputs say).
+/// Why a planned audit has no auditor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unassigned {
+    /// Every auditor owns, runs or has a conflict with the area.
+    NoneIndependent,
+    /// Every independent auditor is busy on every open day the round has left.
+    NoFreeDay,
+}
+
+/// One area audited on one day by one auditor (or by nobody, which outputs say plainly).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AreaAudit {
     pub area: String,
     pub date: NaiveDate,
     pub auditor: Option<String>,
+    /// For a planned audit without an auditor: why.
+    pub unassigned: Option<Unassigned>,
     pub source: Source,
     /// The record this comes from, if any.
     pub loc: Option<Loc>,
@@ -90,18 +101,34 @@ impl Round {
         if self.cycle == 0 { "R0".to_string() } else { format!("C{}.{}", self.cycle, self.number) }
     }
 
-    /// Whether `date` falls in this round's window.
-    pub fn window_contains(&self, date: NaiveDate) -> bool {
-        self.window_start.is_none_or(|s| s <= date) && date < self.prepares.date
-    }
-
     pub fn audits_of<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a AreaAudit> + 'a {
         self.audits.iter().filter(move |a| a.area == area)
     }
 
-    /// Whether the round has an audit of `area` that counts (done, booked or planned; independent).
-    pub fn covers(&self, area: &str) -> bool {
-        self.audits_of(area).any(|a| a.independent)
+    /// Whether the round has an independent audit of `area` that is done, or still ahead: booked
+    /// for a day not past, or planned in a round not over. This is coverage, for `plan` and
+    /// `check` alike.
+    pub fn covers(&self, area: &str, today: NaiveDate) -> bool {
+        self.audits_of(area).any(|a| {
+            a.independent
+                && match a.source {
+                    Source::Done => true,
+                    Source::Booked => a.date >= today,
+                    Source::Planned | Source::CatchUp => self.last_day >= today && a.unassigned.is_none(),
+                }
+        })
+    }
+
+    /// Whether the round has an independent audit of `area` that was held.
+    pub fn done(&self, area: &str) -> bool {
+        self.audits_of(area).any(|a| a.independent && a.source == Source::Done)
+    }
+
+    /// The first day the programme may plan on: not before the round's window opens, and for a
+    /// round not yet over, not in the past.
+    pub fn first_day(&self, today: NaiveDate) -> NaiveDate {
+        let start = self.window_start.unwrap_or(NaiveDate::MIN);
+        if self.last_day >= today { start.max(today) } else { start }
     }
 }
 
@@ -157,11 +184,12 @@ impl<'r> Programme<'r> {
     pub fn round_zero(&self) -> Option<Round> {
         let stage1 = self.certificate.stage1?;
         let mut round = self.frame(0, 0, stage1, None);
+        // A record in the round stands for its audit (if booked and not held, `check` says so).
         let wanted: Vec<(usize, Source)> = (self.register.scope.iter().enumerate())
-            .filter(|(_, area)| !round.covers(&area.id))
+            .filter(|(_, area)| !round.audits_of(&area.id).any(|a| a.independent))
             .map(|(i, _)| (i, Source::Planned))
             .collect();
-        self.fill(&mut round, &wanted);
+        self.fill(&mut round, &wanted, &mut self.busy());
         Some(round)
     }
 
@@ -177,41 +205,46 @@ impl<'r> Programme<'r> {
         let starts = [previous, external[0].date, external[1].date];
         let mut rounds: [Round; ROUNDS_PER_CYCLE] =
             std::array::from_fn(|k| self.frame(n, k as u8 + 1, external[k], Some(starts[k])));
-        // Before planning, a round holds only its records: the areas they cover.
-        let recorded: [BTreeSet<&str>; ROUNDS_PER_CYCLE] = std::array::from_fn(|k| {
+        // Before planning, a round holds only its records. A record stands for the round's audit
+        // of its areas (if booked and not held, `check` says so); only a held one (or one still
+        // ahead) covers an area.
+        let held: [BTreeSet<&str>; ROUNDS_PER_CYCLE] = std::array::from_fn(|k| {
             rounds[k].audits.iter().filter(|a| a.independent).map(|a| a.area.as_str()).collect()
         });
+        let today = self.today;
 
         let mut wanted: [Vec<(usize, Source)>; ROUNDS_PER_CYCLE] = Default::default();
         for (i, area) in self.register.scope.iter().enumerate() {
+            let id = area.id.as_str();
             let mut need: [Option<Source>; ROUNDS_PER_CYCLE] = self.pattern[i].map(|p| p.then_some(Source::Planned));
             // Any audit of a low-risk area in the cycle gives it its once-per-cycle coverage.
-            if area.risk == Risk::Low && recorded.iter().any(|r| r.contains(area.id.as_str())) {
+            if area.risk == Risk::Low && rounds.iter().any(|r| r.covers(id, today)) {
                 need = [None; ROUNDS_PER_CYCLE];
             }
-            // A required audit whose round is over without a record is missed: the next round
-            // that is still ahead takes the area too, so the cycle's coverage can still be met.
+            // A required audit whose round is over without being held is missed: the next round
+            // still ahead takes the area too, so the cycle's coverage can still be met.
             for k in 0..ROUNDS_PER_CYCLE {
-                let missed =
-                    need[k].is_some() && rounds[k].last_day < self.today && !recorded[k].contains(area.id.as_str());
+                let missed = need[k].is_some() && rounds[k].last_day < today && !rounds[k].done(id);
                 if missed
-                    && let Some(j) = (k + 1..ROUNDS_PER_CYCLE).find(|&j| rounds[j].last_day >= self.today)
+                    && let Some(j) = (k + 1..ROUNDS_PER_CYCLE).find(|&j| rounds[j].last_day >= today)
                     && need[j].is_none()
-                    && !recorded[j].contains(area.id.as_str())
+                    && !held[j].contains(id)
                 {
                     need[j] = Some(Source::CatchUp);
                 }
             }
             for k in 0..ROUNDS_PER_CYCLE {
                 if let Some(source) = need[k]
-                    && !recorded[k].contains(area.id.as_str())
+                    && !held[k].contains(id)
                 {
                     wanted[k].push((i, source));
                 }
             }
         }
+        // One calendar of busy days for the whole cycle: an auditor is never booked twice.
+        let mut busy = self.busy();
         for (round, wanted) in rounds.iter_mut().zip(&wanted) {
-            self.fill(round, wanted);
+            self.fill(round, wanted, &mut busy);
         }
         rounds
     }
@@ -243,71 +276,83 @@ impl<'r> Programme<'r> {
             Status::Booked => Source::Booked,
         };
         let (date, loc) = (r.date, r.loc);
-        // An auditor not in `auditors` (an outside firm) is taken as independent.
+        // A record without an auditor is taken as independent (e.g. an outside firm's audit).
         let auditor = r.auditor.as_deref().and_then(|id| self.register.auditors.iter().find(|a| a.id == id));
         r.areas.iter().map(move |id| {
             let independent = match (self.areas.get(id.as_str()), auditor) {
                 (Some(area), Some(auditor)) => area.independent_of(auditor),
                 _ => true,
             };
-            AreaAudit { area: id.clone(), date, auditor: r.auditor.clone(), source, loc: Some(loc), independent }
+            AreaAudit {
+                area: id.clone(),
+                date,
+                auditor: r.auditor.clone(),
+                unassigned: None,
+                source,
+                loc: Some(loc),
+                independent,
+            }
         })
     }
 
-    /// Plans `wanted` areas into `round`: each to the least-loaded independent auditor in the
-    /// round (ties by id), on that auditor's latest free open day up to the round's last day.
-    fn fill(&self, round: &mut Round, wanted: &[(usize, Source)]) {
+    /// The days auditors are taken by recorded audits.
+    fn busy(&self) -> BTreeSet<(&'r str, NaiveDate)> {
+        self.register.audits.iter().filter_map(|r| Some((r.auditor.as_deref()?, r.date))).collect()
+    }
+
+    /// Plans `wanted` areas into `round`, packed backwards from its last day: each to the
+    /// least-loaded independent auditor in the round (ties by id) who has a free open day
+    /// between the round's first and last day, on the latest such day. An auditor does at most
+    /// one audit a day (`busy`, shared by the rounds planned together).
+    fn fill(&self, round: &mut Round, wanted: &[(usize, Source)], busy: &mut BTreeSet<(&'r str, NaiveDate)>) {
         let settings = &self.register.settings;
+        let first_day = round.first_day(self.today);
         let mut load: BTreeMap<&str, usize> = self.register.auditors.iter().map(|a| (a.id.as_str(), 0)).collect();
         for a in &round.audits {
             if let Some(n) = a.auditor.as_deref().and_then(|id| load.get_mut(id)) {
                 *n += 1;
             }
         }
-        // An auditor does at most one audit a day, recorded ones included.
-        let mut busy: BTreeSet<(String, NaiveDate)> =
-            self.register.audits.iter().filter_map(|r| Some((r.auditor.clone()?, r.date))).collect();
-        // The most constrained areas (fewest independent auditors) choose first, so the free
-        // auditors are still free when they are the only ones left for an area.
         let eligible = |i: usize| {
             let area = &self.register.scope[i];
             self.register.auditors.iter().filter(move |a| area.independent_of(a))
         };
+        // The latest open day in the round on which `auditor` is free.
+        let free_day = |auditor: &str, busy: &BTreeSet<(&str, NaiveDate)>| {
+            let mut day = settings.open_on_or_before(round.last_day);
+            while day >= first_day && busy.contains(&(auditor, day)) {
+                day = settings.open_on_or_before(day.pred_opt()?);
+            }
+            (day >= first_day).then_some(day)
+        };
+        // The most constrained areas (fewest independent auditors) choose first, so the free
+        // auditors are still free when they are the only ones left for an area.
         let mut order = wanted.to_vec();
         order.sort_by_cached_key(|&(i, _)| (eligible(i).count(), i));
-        let mut planned = Vec::with_capacity(wanted.len());
         for (i, source) in order {
             let area = &self.register.scope[i];
-            let chosen = eligible(i).min_by_key(|a| (load.get(a.id.as_str()).copied().unwrap_or(0), a.id.as_str()));
-            let audit = match chosen {
-                Some(auditor) => {
-                    let mut day = settings.open_on_or_before(round.last_day);
-                    while busy.contains(&(auditor.id.clone(), day)) {
-                        day = settings.open_on_or_before(day.pred_opt().unwrap_or(NaiveDate::MIN));
-                    }
-                    busy.insert((auditor.id.clone(), day));
+            let mut candidates: Vec<&'r Auditor> = eligible(i).collect();
+            candidates.sort_by_key(|a| (load.get(a.id.as_str()).copied().unwrap_or(0), a.id.as_str()));
+            let chosen = candidates.iter().find_map(|a| Some((*a, free_day(&a.id, busy)?)));
+            let (date, auditor, unassigned) = match chosen {
+                Some((auditor, day)) => {
+                    busy.insert((auditor.id.as_str(), day));
                     *load.entry(auditor.id.as_str()).or_default() += 1;
-                    AreaAudit {
-                        area: area.id.clone(),
-                        date: day,
-                        auditor: Some(auditor.id.clone()),
-                        source,
-                        loc: None,
-                        independent: true,
-                    }
+                    (day, Some(auditor.id.clone()), None)
                 }
-                None => AreaAudit {
-                    area: area.id.clone(),
-                    date: round.last_day,
-                    auditor: None,
-                    source,
-                    loc: None,
-                    independent: true,
-                },
+                None if candidates.is_empty() => (round.last_day, None, Some(Unassigned::NoneIndependent)),
+                None => (round.last_day, None, Some(Unassigned::NoFreeDay)),
             };
-            planned.push(audit);
+            round.audits.push(AreaAudit {
+                area: area.id.clone(),
+                date,
+                auditor,
+                unassigned,
+                source,
+                loc: None,
+                independent: true,
+            });
         }
-        round.audits.extend(planned);
         round.audits.sort_by(|a, b| (a.date, &a.area).cmp(&(b.date, &b.area)));
     }
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_saphyr::{MessageFormatter, Spanned};
 
 use crate::catalogue;
+use crate::cycle::RECERTIFICATION_LATEST_WEEKS;
 use crate::diagnostic::{Diagnostic, InputError, Loc};
 
 /// The checked register.
@@ -121,6 +122,7 @@ pub struct Blackout {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub reason: String,
+    pub loc: Loc,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -405,8 +407,8 @@ struct RawReview {
     date: Spanned<Date>,
 }
 
-/// The longest blackout, in days: about a quarter.
-const MAX_BLACKOUT_DAYS: i64 = 92;
+/// The most days blackouts may close in a row: about a quarter.
+pub const MAX_BLACKOUT_DAYS: i64 = 92;
 
 /// A numeric setting: name, value as written, allowed range, why, where it goes.
 type WeeksSetting<'a> = (&'static str, Option<Spanned<u32>>, RangeInclusive<u32>, &'static str, &'a mut u32);
@@ -577,7 +579,7 @@ impl Checker {
              "nonconformities must be corrected within 6 months of Stage 2", &mut s.decision_after_stage2_weeks),
             ("surveillance_before_anniversary_weeks", raw.surveillance_before_anniversary_weeks, 0..=13,
              "certification bodies plan surveillance 9 to 12 months after the decision or anniversary", &mut s.surveillance_before_anniversary_weeks),
-            ("recertification_before_expiry_weeks", raw.recertification_before_expiry_weeks, 4..=26,
+            ("recertification_before_expiry_weeks", raw.recertification_before_expiry_weeks, RECERTIFICATION_LATEST_WEEKS..=26,
              "the recertification starts up to 6 months before expiry and ends 4 weeks before it at the latest",
              &mut s.recertification_before_expiry_weeks),
         ];
@@ -624,23 +626,30 @@ impl Checker {
                     loc(&b.value.to),
                     format!("blackout ends `{to}` before it starts `{from}`"),
                 ));
-            } else if (to - from).num_days() >= MAX_BLACKOUT_DAYS {
-                // A longer blackout could push planned dates behind the previous external audit.
-                self.error(
-                    Diagnostic::new(
-                        loc(&b),
-                        format!("blackout from `{from}` to `{to}` is {} days long", (to - from).num_days() + 1),
-                    )
-                    .hint(format!(
-                        "blackouts are freezes and holidays, at most {MAX_BLACKOUT_DAYS} days each; list several"
-                    )),
-                );
             } else {
-                s.blackouts.push(Blackout { from, to, reason: b.value.reason.unwrap_or_default() });
+                let at = loc(&b);
+                s.blackouts.push(Blackout { from, to, reason: b.value.reason.unwrap_or_default(), loc: at });
             }
         }
-        if !s.blackouts.is_empty() {
-            s.given.insert("blackout");
+        // Back-to-back or overlapping blackouts close the calendar as one: the span counts. A
+        // longer one could push planned dates behind the previous external audit.
+        let mut spans: Vec<(NaiveDate, NaiveDate, Loc)> = s.blackouts.iter().map(|b| (b.from, b.to, b.loc)).collect();
+        spans.sort();
+        let mut merged: Vec<(NaiveDate, NaiveDate, Loc)> = Vec::new();
+        for (from, to, at) in spans {
+            match merged.last_mut() {
+                Some(last) if from <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(to),
+                _ => merged.push((from, to, at)),
+            }
+        }
+        for (from, to, at) in merged {
+            let days = (to - from).num_days() + 1;
+            if days > MAX_BLACKOUT_DAYS {
+                self.error(
+                    Diagnostic::new(at, format!("blackouts close {days} days in a row, from `{from}` to `{to}`"))
+                        .hint(format!("blackouts are freezes and holidays: at most {MAX_BLACKOUT_DAYS} days in a row")),
+                );
+            }
         }
         s
     }
@@ -919,7 +928,9 @@ impl Checker {
             for a in &r.areas {
                 let id = a.value.trim();
                 if let Some(known) = find_id(areas, id) {
-                    record_areas.push(known.to_string());
+                    if !record_areas.iter().any(|r| r == known) {
+                        record_areas.push(known.to_string());
+                    }
                 } else {
                     self.error(unknown_ref(loc(a), "area", id, &format!("in the audit of {date}"), areas));
                 }
@@ -974,6 +985,9 @@ fn unknown_ref(at: Loc, what: &str, id: &str, place: &str, known: &BTreeSet<&str
     let d = Diagnostic::new(at, format!("unknown {what} `{id}` {place}"));
     match catalogue::closest(id, known.iter().map(|k| k.to_string())) {
         Some(c) => d.hint(format!("did you mean `{c}`?")),
+        None if what == "auditor" => {
+            d.hint("add them to `auditors`, or leave `auditor` out for an outside firm's audit")
+        }
         None => d.hint(format!("no {what} has that id")),
     }
 }

@@ -39,3 +39,32 @@ fn bad_registers_exit_2_with_nothing_on_stdout() {
     }
     assert!(seen >= 20, "only {seen} bad registers found");
 }
+
+/// The README's table of check codes lists every code `check` can report.
+#[test]
+fn readme_documents_every_check_code() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for code in ismsaudit::findings::Code::ALL {
+        assert!(readme.contains(&format!("| `{}` |", code.key())), "README lacks `{}`", code.key());
+    }
+}
+
+/// Same input, same bytes: the output depends on nothing but the register and `--today`, not on
+/// the time zone, the locale or the terminal.
+#[test]
+fn output_is_the_same_in_any_environment() {
+    let run = |tz: &str, lang: &str| {
+        Command::new(env!("CARGO_BIN_EXE_ismsaudit"))
+            .args(["plan", "examples/enterprise.yaml", "--today", "2026-11-28", "--cycles", "2"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("TZ", tz)
+            .env("LANG", lang)
+            .env("COLUMNS", "40")
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let first = run("UTC", "C");
+    assert!(!first.is_empty());
+    assert_eq!(first, run("Pacific/Kiritimati", "de_DE.UTF-8"));
+}

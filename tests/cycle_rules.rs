@@ -91,7 +91,12 @@ fn leap_day_decision_keeps_its_anniversary() {
 fn blackout_over_a_planned_date_moves_it_earlier() {
     let mut reg = certified("2024-06-03");
     // Surveillance 1 would be Tuesday 2025-05-06 (2025-06-03 - 4 weeks); block that week.
-    reg.settings.blackouts.push(Blackout { from: date("2025-05-01"), to: date("2025-05-09"), reason: "freeze".into() });
+    reg.settings.blackouts.push(Blackout {
+        from: date("2025-05-01"),
+        to: date("2025-05-09"),
+        reason: "freeze".into(),
+        loc: Loc::default(),
+    });
     let cert = Certificate::new(&reg).unwrap();
     let s1 = cert.cycle(1).surveillance[0];
     assert_eq!(s1.date, date("2025-04-30"), "moved to the last workday before the blackout");
@@ -128,7 +133,7 @@ fn recorded_audits_replace_planned_ones_in_their_slot() {
 }
 
 #[test]
-fn two_records_for_one_slot_are_an_input_error() {
+fn two_surveillance_audits_in_year_one_are_an_input_error() {
     let mut reg = certified("2024-06-03");
     reg.certification.surveillance = vec![
         Dated { date: date("2025-05-06"), loc: Loc::new(4, 5) },
@@ -137,6 +142,28 @@ fn two_records_for_one_slot_are_an_input_error() {
     let err = Certificate::new(&reg).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "test.yaml:4:17: error: surveillance audits `2025-05-06` and `2025-06-01` both fall to surveillance 1 of cycle 1; each cycle has one surveillance audit in year 1 and one in year 2; list only those"
+        "test.yaml:4:17: error: surveillance audits `2025-05-06` and `2025-06-01` both fall in year 1 of cycle 1; each cycle has one surveillance audit in year 1 and one in year 2; list only those"
     );
+}
+
+#[test]
+fn a_late_first_surveillance_stays_the_first() {
+    // Held seven months late, the first surveillance is still surveillance 1, and the second
+    // follows: both can be recorded.
+    let mut reg = certified("2024-06-03");
+    reg.certification.surveillance = vec![
+        Dated { date: date("2026-01-12"), loc: Loc::new(4, 5) },
+        Dated { date: date("2026-05-12"), loc: Loc::new(4, 17) },
+    ];
+    let c = Certificate::new(&reg).unwrap().cycle(1);
+    assert_eq!([c.surveillance[0].date, c.surveillance[1].date], [date("2026-01-12"), date("2026-05-12")]);
+    assert!(c.surveillance[0].date > c.surveillance[0].latest.unwrap(), "late, for check to report");
+}
+
+#[test]
+fn an_assumed_stage2_never_follows_a_given_decision() {
+    let mut reg = certified("2024-06-03");
+    reg.certification.stage1 = Some(Dated { date: date("2024-05-20"), loc: Loc::default() });
+    let cert = Certificate::new(&reg).unwrap();
+    assert!(cert.stage2.unwrap().date <= date("2024-06-03"));
 }

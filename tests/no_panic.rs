@@ -139,9 +139,11 @@ settings:
 auditors: [{id: a}]
 scope: [{id: x, owner: a}]
 ";
-    ismsaudit::register::parse("edge.yaml", text).unwrap();
+    let reg = ismsaudit::register::parse("edge.yaml", text).unwrap();
     for today in ["1970-01-01", "2200-12-31"] {
         let today = NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap();
+        ismsaudit::plan::plan(&reg, today, 10).unwrap();
+        ismsaudit::findings::check(&reg, today).unwrap();
         run_everything(text, today, 10);
     }
 }

@@ -2,14 +2,17 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 
 use ismsaudit::cycle::anniversary;
 use ismsaudit::diagnostic::Loc;
+use ismsaudit::findings::{Code, check};
 use ismsaudit::plan::plan;
-use ismsaudit::programme::{ROUNDS_PER_CYCLE, Source, risk_pattern};
-use ismsaudit::register::{Area, Auditor, Blackout, Certification, Dated, Register, Risk, Settings};
+use ismsaudit::programme::{ROUNDS_PER_CYCLE, Unassigned, risk_pattern};
+use ismsaudit::register::{
+    Area, AuditRecord, Auditor, Blackout, Certification, Dated, Register, Risk, Settings, Status,
+};
 
 const PEOPLE: [&str; 8] = ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal"];
 
@@ -41,7 +44,7 @@ prop_compose! {
             management_review_lead_weeks: review.min(lead - 1).max(1),
             surveillance_before_anniversary_weeks: surveillance,
             recertification_before_expiry_weeks: recert,
-            blackouts: blackouts.into_iter().map(|(from, len)| Blackout { from: day(from), to: day(from + len), reason: "freeze".into() }).collect(),
+            blackouts: blackouts.into_iter().map(|(from, len)| Blackout { from: day(from), to: day(from + len), reason: "freeze".into(), loc: Loc::default() }).collect(),
             ..Settings::default()
         };
         if workdays.iter().any(|w| *w) {
@@ -56,13 +59,23 @@ prop_compose! {
 }
 
 prop_compose! {
-    fn register()(
+    fn register()(reg in register_with(false)) -> Register { reg }
+}
+
+prop_compose! {
+    /// A register; with `records`, also internal audits held or booked, some by auditors who
+    /// are not independent, some without an auditor.
+    fn register_with(records: bool)(
         areas in proptest::collection::vec(area(), 1..20),
         auditors in proptest::collection::btree_set(0..PEOPLE.len(), 0..6),
         conflicts in proptest::collection::vec((0..PEOPLE.len(), 0..20usize), 0..6),
         initial in any::<bool>(),
         start in 0u64..3000,
         settings in settings(),
+        audits in proptest::collection::vec(
+            (0u64..1600, proptest::collection::btree_set(0..20usize, 1..4), proptest::option::of(0..PEOPLE.len()), any::<bool>()),
+            0..if records { 14 } else { 1 },
+        ),
     ) -> Register {
         let scope: Vec<Area> = areas.iter().enumerate().map(|(i, (risk, owner, team))| Area {
             id: format!("area-{i:02}"),
@@ -86,42 +99,84 @@ prop_compose! {
         } else {
             Certification { decision: Some(date), ..Default::default() }
         };
-        Register { file: "prop.yaml".into(), organisation: "Prop".into(), certification, settings, auditors, scope, exclusions: vec![], audits: vec![], reviews: vec![] }
+        let auditors: Vec<Auditor> = auditors;
+        let mut audits: Vec<AuditRecord> = audits
+            .into_iter()
+            .filter(|_| records)
+            .map(|(offset, areas, auditor, booked)| AuditRecord {
+                // From a little before the first date, over about four years.
+                date: day((start + offset).saturating_sub(200)),
+                areas: areas.iter().filter(|a| **a < scope.len()).map(|a| format!("area-{a:02}")).collect(),
+                auditor: auditor.and_then(|i| auditors.get(i % auditors.len().max(1))).map(|a| a.id.clone()),
+                status: booked.then_some(Status::Booked),
+                loc: Loc::default(),
+            })
+            .filter(|r| !r.areas.is_empty())
+            .collect();
+        audits.sort_by_key(|r| r.date);
+        Register { file: "prop.yaml".into(), organisation: "Prop".into(), certification, settings, auditors, scope, exclusions: vec![], audits, reviews: vec![] }
     }
+}
+
+/// What holds of every plan: the round's dates, independence, one audit a day per auditor,
+/// open days only, planned days inside the round and not in the past.
+fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Result<(), TestCaseError> {
+    let s = &reg.settings;
+    let mut busy: BTreeSet<(String, NaiveDate)> =
+        reg.audits.iter().filter_map(|r| Some((r.auditor.clone()?, r.date))).collect();
+    for round in &p.rounds {
+        let e = round.prepares;
+        // The round ends at least the lead before its external audit.
+        prop_assert!(round.last_day <= e.date - Days::new(7 * u64::from(s.internal_audit_lead_weeks)));
+        // The review comes after the round's planned audits and before the external audit.
+        prop_assert!(round.review.date < e.date);
+        prop_assert!(s.is_open(round.review.date), "review on a closed day {}", round.review.date);
+        for a in round.audits.iter().filter(|a| !a.source.is_recorded()) {
+            prop_assert!(a.date <= round.last_day && a.date < round.review.date);
+            let area = reg.scope.iter().find(|x| x.id == a.area).unwrap();
+            let eligible = reg.auditors.iter().any(|x| area.independent_of(x));
+            match (&a.auditor, a.unassigned) {
+                (Some(id), None) => {
+                    let auditor = reg.auditors.iter().find(|x| &x.id == id).unwrap();
+                    prop_assert!(area.independent_of(auditor), "{id} audits {}", area.id);
+                    prop_assert!(s.is_open(a.date), "audit on a closed day {}", a.date);
+                    // Inside the round's window, and never in the past for a round still ahead.
+                    prop_assert!(a.date >= round.first_day(p.today), "{} before {}", a.date, round.first_day(p.today));
+                    // At most one audit a day per auditor, across rounds and records.
+                    prop_assert!(busy.insert((id.clone(), a.date)), "{id} twice on {}", a.date);
+                }
+                (None, Some(Unassigned::NoneIndependent)) => prop_assert!(!eligible),
+                (None, Some(Unassigned::NoFreeDay)) => prop_assert!(eligible),
+                other => prop_assert!(false, "planned audit with {other:?}"),
+            }
+        }
+    }
+    Ok(())
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
+    /// With a record, the plan keeps its structure, and `plan` and `check` agree on coverage.
+    #[test]
+    fn programme_with_records(reg in register_with(true), today_offset in 0u64..5000) {
+        let today = day(today_offset);
+        let p = plan(&reg, today, 1).unwrap();
+        structural_invariants(&reg, &p)?;
+        let findings = check(&reg, today).unwrap();
+        for c in &p.cycles {
+            for area in &reg.scope {
+                let reported = findings.iter().any(|f| f.code == Code::AreaNotCovered && f.area.as_deref() == Some(&area.id));
+                prop_assert_eq!(p.covered_in_cycle(c.number, &area.id), !reported, "{} in cycle {}", area.id, c.number);
+            }
+        }
+    }
+
     #[test]
     fn programme_invariants(reg in register(), today_offset in 0u64..5000) {
         let today = day(today_offset);
         let p = plan(&reg, today, 3).unwrap();
-        let s = &reg.settings;
-        let mut busy = BTreeSet::new();
-        for round in &p.rounds {
-            let e = round.prepares;
-            // The round ends at least the lead before its external audit.
-            prop_assert!(round.last_day <= e.date - Days::new(7 * u64::from(s.internal_audit_lead_weeks)));
-            // The review comes after the round's audits and before the external audit, on an open day.
-            prop_assert!(round.review.date < e.date);
-            prop_assert!(s.is_open(round.review.date), "review on a closed day {}", round.review.date);
-            for a in &round.audits {
-                prop_assert_eq!(a.source == Source::Planned || a.source == Source::CatchUp, true);
-                prop_assert!(a.date <= round.last_day && a.date < round.review.date);
-                prop_assert!(s.is_open(a.date), "audit on a closed day {}", a.date);
-                let area = reg.scope.iter().find(|x| x.id == a.area).unwrap();
-                match &a.auditor {
-                    Some(id) => {
-                        let auditor = reg.auditors.iter().find(|x| &x.id == id).unwrap();
-                        prop_assert!(area.independent_of(auditor), "{id} audits {}", area.id);
-                        // At most one audit a day per auditor, across all rounds.
-                        prop_assert!(busy.insert((id.clone(), a.date)), "{id} twice on {}", a.date);
-                    }
-                    None => prop_assert!(!reg.auditors.iter().any(|x| area.independent_of(x)), "unassigned though someone is eligible"),
-                }
-            }
-        }
+        structural_invariants(&reg, &p)?;
         // Round 0 audits the whole scope before Stage 1.
         if let Some(r0) = p.rounds.iter().find(|r| r.cycle == 0) {
             for area in &reg.scope {
@@ -186,11 +241,4 @@ proptest! {
         let sizes: Vec<usize> = (0..ROUNDS_PER_CYCLE).map(|k| pattern.iter().filter(|p| p[k]).count()).collect();
         prop_assert!(sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1, "{sizes:?}");
     }
-}
-
-#[test]
-fn leap_day_anniversary_is_28_february() {
-    let d = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
-    assert_eq!((anniversary(d, 1).month(), anniversary(d, 1).day()), (2, 28));
-    assert_eq!(anniversary(d, 4), NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
 }

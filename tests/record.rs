@@ -2,8 +2,9 @@
 
 use chrono::NaiveDate;
 
+use ismsaudit::findings::check;
 use ismsaudit::plan::plan;
-use ismsaudit::programme::{Round, Source};
+use ismsaudit::programme::{Round, Source, Unassigned};
 use ismsaudit::register::parse;
 
 fn date(s: &str) -> NaiveDate {
@@ -59,14 +60,91 @@ fn a_done_audit_outside_the_round_window_counts_for_the_round_it_falls_in() {
 
 #[test]
 fn a_booked_audit_is_kept_and_its_auditor_is_busy_that_day() {
-    let reg = register("", "audits:\n  - {date: 2025-03-25, areas: [ops], auditor: ann, status: booked}\n");
+    // One auditor; her booked audit of `ops` takes the round's last day, so `core` goes the day before.
+    let text = "organisation: Busy Ltd
+certification:
+  decision: 2024-06-03
+auditors:
+  - id: ann
+scope:
+  - id: core
+    owner: olga
+    risk: high
+  - id: ops
+    owner: pete
+    risk: high
+audits:
+  - {date: 2025-03-25, areas: [ops], auditor: ann, status: booked}
+";
+    let reg = parse("busy.yaml", text).unwrap();
     let p = plan(&reg, date("2025-01-15"), 1).unwrap();
     let r1 = round(&p.rounds, "C1.1");
+    assert_eq!(r1.last_day, date("2025-03-25"));
     let ops = r1.audits_of("ops").next().unwrap();
-    assert_eq!((ops.date, ops.source, ops.auditor.as_deref()), (date("2025-03-25"), Source::Booked, Some("ann")));
-    // ann already has an audit in the round, so bob (less loaded) takes core on the last day.
+    assert_eq!((ops.date, ops.source), (date("2025-03-25"), Source::Booked));
     let core = r1.audits_of("core").next().unwrap();
-    assert_eq!((core.auditor.as_deref(), core.date), (Some("bob"), r1.last_day));
+    assert_eq!((core.date, core.auditor.as_deref()), (date("2025-03-24"), Some("ann")));
+}
+
+#[test]
+fn a_round_still_ahead_is_not_planned_in_the_past() {
+    // Today is the round's last day but one: with one auditor, the second audit finds no free
+    // day and says so, rather than going into the past.
+    let text = "organisation: Late Ltd
+certification:
+  decision: 2024-06-03
+auditors:
+  - id: ann
+scope:
+  - id: core
+    owner: olga
+    risk: high
+  - id: ops
+    owner: pete
+    risk: high
+  - id: hr
+    owner: hal
+    risk: high
+";
+    let reg = parse("late.yaml", text).unwrap();
+    let p = plan(&reg, date("2025-03-24"), 1).unwrap();
+    let r1 = round(&p.rounds, "C1.1");
+    let days: Vec<_> = r1.audits.iter().map(|a| (a.area.as_str(), a.date, a.auditor.as_deref())).collect();
+    assert_eq!(
+        days,
+        [
+            ("ops", date("2025-03-24"), Some("ann")),
+            ("core", date("2025-03-25"), Some("ann")),
+            ("hr", date("2025-03-25"), None)
+        ]
+    );
+    assert_eq!(r1.audits.iter().filter(|a| a.unassigned == Some(Unassigned::NoFreeDay)).count(), 1);
+}
+
+#[test]
+fn a_missed_audit_held_late_clears_the_overdue_finding() {
+    let text = "organisation: Late Ltd
+certification:
+  decision: 2024-06-03
+  surveillance: [2025-05-06]
+auditors:
+  - id: ann
+scope:
+  - id: core
+    owner: olga
+    risk: high
+audits:
+  - {date: 2025-05-20, areas: [core], auditor: ann}
+reviews:
+  - date: 2025-04-22
+";
+    let reg = parse("late.yaml", text).unwrap();
+    let codes = |today: &str| -> Vec<&str> {
+        check(&reg, date(today)).unwrap().iter().map(|f| f.code.key()).filter(|c| *c == "overdue-audit").collect()
+    };
+    // Before the late audit, round C1.1 is overdue; once held (in round C1.2), it is caught up.
+    assert_eq!(codes("2025-05-10"), ["overdue-audit"]);
+    assert!(codes("2025-06-01").is_empty());
 }
 
 #[test]

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::cycle::{External, ExternalKind};
 use crate::plan::{EventKind, Plan};
+use crate::programme::Unassigned;
 
 /// Bumped when a field changes meaning or disappears; new fields may appear at any time.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -90,6 +91,9 @@ struct EventDoc<'a> {
     status: &'static str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     assumed: bool,
+    /// Why an internal audit has no auditor: `none_independent` or `no_free_day`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unassigned: Option<&'static str>,
     /// Present, false, on a recorded audit by an auditor who is not independent of the area.
     #[serde(skip_serializing_if = "Option::is_none")]
     independent: Option<bool>,
@@ -156,6 +160,10 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 assumed: e.status == "assumed",
                 past: e.date < plan.today,
                 independent: (!e.independent).then_some(false),
+                unassigned: e.unassigned.map(|u| match u {
+                    Unassigned::NoneIndependent => "none_independent",
+                    Unassigned::NoFreeDay => "no_free_day",
+                }),
             })
             .collect(),
     };

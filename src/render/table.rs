@@ -7,7 +7,8 @@ use comfy_table::{Table, presets};
 
 use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::{Plan, basis_key};
-use crate::programme::{AreaAudit, Round, Source};
+use crate::programme::{AreaAudit, Round, Source, Unassigned};
+use crate::render::count;
 
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
@@ -19,8 +20,8 @@ fn external_status(e: &External, today: NaiveDate) -> String {
     let late = e.latest.is_some_and(|latest| e.date > latest);
     match e.basis {
         // A later cycle's start rests on the previous cycle's recertification.
-        Basis::Recorded if e.kind == ExternalKind::Certification => "recertification recorded".to_string(),
-        Basis::Computed if e.kind == ExternalKind::Certification => "if recertified".to_string(),
+        Basis::Recorded if e.kind == ExternalKind::CycleStart => "recertification recorded".to_string(),
+        Basis::Computed if e.kind == ExternalKind::CycleStart => "if recertified".to_string(),
         Basis::Recorded if late && e.date <= today => "held, LATE".to_string(),
         Basis::Recorded if late => "booked, LATE".to_string(),
         Basis::Recorded if e.date <= today => "held".to_string(),
@@ -69,22 +70,26 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "{t}")?;
 
-    let mut unassigned = 0;
+    let (mut none_independent, mut no_free_day) = (0, 0);
     for r in &plan.rounds {
-        writeln!(out, "\nRound {}: prepares {}", r.label(), prepares(r))?;
+        writeln!(out, "\nRound {}: prepares {}", r.label(), r.prepares.describe())?;
         if r.audits.is_empty() {
             writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
         } else {
             let mut t = table(&["Date", "Area", "Risk", "Auditor", "Status"]);
             for a in &r.audits {
                 let risk = reg.scope.iter().find(|x| x.id == a.area).map_or("", |x| x.risk.as_str());
-                let auditor = match (&a.auditor, a.source.is_recorded()) {
+                let auditor = match (&a.auditor, a.unassigned) {
                     (Some(id), _) => id.clone(),
-                    (None, true) => "(not recorded)".to_string(),
-                    (None, false) => {
-                        unassigned += 1;
-                        "NONE ELIGIBLE".to_string()
+                    (None, Some(Unassigned::NoneIndependent)) => {
+                        none_independent += 1;
+                        "NONE INDEPENDENT".to_string()
                     }
+                    (None, Some(Unassigned::NoFreeDay)) => {
+                        no_free_day += 1;
+                        "NO FREE DAY".to_string()
+                    }
+                    (None, None) => "(not recorded)".to_string(),
                 };
                 let status = audit_status(a, r, plan.today);
                 t.add_row(vec![a.date.to_string(), a.area.clone(), risk.to_string(), auditor, status]);
@@ -95,10 +100,18 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         let past = if r.review.date < plan.today && r.review.recorded.is_none() { ", past" } else { "" };
         writeln!(out, "Management review: {} ({review}{past})", r.review.date)?;
     }
-    if unassigned > 0 {
+    if none_independent > 0 {
         writeln!(
             out,
-            "\n{unassigned} area audit(s) have NO ELIGIBLE AUDITOR: every auditor owns, runs or has a conflict with the area. Add an independent auditor (internal or external) to `auditors`."
+            "\n{} planned with no auditor (NONE INDEPENDENT): every auditor owns, runs or has a conflict with the area. Add an independent auditor (internal or external) to `auditors`.",
+            count(none_independent, "area audit")
+        )?;
+    }
+    if no_free_day > 0 {
+        writeln!(
+            out,
+            "\n{} planned with no auditor (NO FREE DAY): every independent auditor is busy on every open day the round has left. Add auditors, or hold audits earlier.",
+            count(no_free_day, "area audit")
         )?;
     }
 
@@ -121,9 +134,14 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         let uncovered: Vec<&str> =
             reg.scope.iter().filter(|a| !plan.covered_in_cycle(c.number, &a.id)).map(|a| a.id.as_str()).collect();
         if uncovered.is_empty() {
-            writeln!(out, "Cycle {}: every area is audited at least once.", c.number)?;
+            writeln!(out, "Cycle {}: every area is covered (audited, booked or still planned).", c.number)?;
         } else {
-            writeln!(out, "Cycle {}: NOT COVERED: {}.", c.number, uncovered.join(", "))?;
+            writeln!(
+                out,
+                "Cycle {}: NOT COVERED: {} (no audit held, booked or planned with an auditor).",
+                c.number,
+                uncovered.join(", ")
+            )?;
         }
     }
 
@@ -136,15 +154,4 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\nSettings: {}.", settings.join(", "))?;
     writeln!(out, "Planned dates move earlier, never later, to a workday outside blackouts.")?;
     Ok(())
-}
-
-fn prepares(r: &Round) -> String {
-    let e = r.prepares;
-    let what = match e.kind {
-        ExternalKind::Surveillance(_) | ExternalKind::Recertification => {
-            format!("{} of cycle {}", e.kind.label(), e.cycle)
-        }
-        _ => e.kind.label(),
-    };
-    format!("{what} on {}", e.date)
 }
