@@ -206,21 +206,15 @@ fn load(path: &Path) -> Result<Register, InputError> {
 }
 
 fn summary(path: &Path, reg: &Register) -> String {
-    let mut controls: Vec<&str> = reg.scope.iter().flat_map(|a| a.controls.iter().map(String::as_str)).collect();
-    controls.sort_unstable();
-    controls.dedup();
-    let mut clauses: Vec<&str> = reg.scope.iter().flat_map(|a| a.clauses.iter().map(String::as_str)).collect();
-    clauses.sort_unstable();
-    clauses.dedup();
     format!(
         "{}: ok: {}, {}, {} of {} controls covered ({} excluded), {} of {} clauses covered",
         path.display(),
         count(reg.scope.len(), "area"),
         count(reg.auditors.len(), "auditor"),
-        controls.len(),
+        reg.carried_controls().len(),
         catalogue::CONTROL_COUNT,
         reg.exclusions.len(),
-        clauses.len(),
+        reg.carried_clauses().len(),
         catalogue::CLAUSE_COUNT
     )
 }

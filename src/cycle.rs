@@ -66,6 +66,19 @@ pub enum Basis {
     Recorded,
 }
 
+impl Basis {
+    /// The name used in machine-readable outputs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Basis::Given => "given",
+            Basis::Assumed => "assumed",
+            Basis::Planned => "planned",
+            Basis::Computed => "computed",
+            Basis::Recorded => "recorded",
+        }
+    }
+}
+
 /// One certification-body event with its date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct External {

@@ -147,7 +147,7 @@ impl<'r> Plan<'r> {
                 area: None,
                 auditor: None,
                 prepares: None,
-                status: basis_key(e.basis),
+                status: e.basis.key(),
                 external: Some(e),
                 independent: true,
                 unassigned: None,
@@ -199,18 +199,8 @@ impl<'r> Plan<'r> {
         out
     }
 
-    /// Whether `area` is audited (done, booked or planned) in any of the cycle's rounds.
+    /// Whether one of the cycle's rounds covers `area` (see [`Round::covers`]).
     pub fn covered_in_cycle(&self, cycle: u32, area: &str) -> bool {
         self.rounds.iter().filter(|r| r.cycle == cycle).any(|r| r.covers(area, self.today))
-    }
-}
-
-pub fn basis_key(b: Basis) -> &'static str {
-    match b {
-        Basis::Given => "given",
-        Basis::Assumed => "assumed",
-        Basis::Planned => "planned",
-        Basis::Computed => "computed",
-        Basis::Recorded => "recorded",
     }
 }

@@ -31,6 +31,18 @@ pub struct Register {
     pub reviews: Vec<ReviewRecord>,
 }
 
+impl Register {
+    /// The Annex A controls some area carries.
+    pub fn carried_controls(&self) -> BTreeSet<&str> {
+        self.scope.iter().flat_map(|a| a.controls.iter().map(String::as_str)).collect()
+    }
+
+    /// The subclauses some area carries.
+    pub fn carried_clauses(&self) -> BTreeSet<&str> {
+        self.scope.iter().flat_map(|a| a.clauses.iter().map(String::as_str)).collect()
+    }
+}
+
 /// A date from the register and where it was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dated {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use comfy_table::{Table, presets};
 
 use crate::cycle::{Basis, External, ExternalKind};
-use crate::plan::{Plan, basis_key};
+use crate::plan::Plan;
 use crate::programme::{AreaAudit, Round, Source, Unassigned};
 use crate::render::count;
 
@@ -26,8 +26,8 @@ fn external_status(e: &External, today: NaiveDate) -> String {
         Basis::Recorded if late => "booked, LATE".to_string(),
         Basis::Recorded if e.date <= today => "held".to_string(),
         Basis::Recorded => "booked".to_string(),
-        b @ (Basis::Planned | Basis::Assumed) if e.date < today => format!("{}, past", basis_key(b)),
-        b => basis_key(b).to_string(),
+        b @ (Basis::Planned | Basis::Assumed) if e.date < today => format!("{}, past", b.key()),
+        b => b.key().to_string(),
     }
 }
 
@@ -152,6 +152,10 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         .map(|(name, v)| format!("{name} {v}{}", if s.given.contains(name) { "" } else { " (default)" }))
         .collect();
     writeln!(out, "\nSettings: {}.", settings.join(", "))?;
+    for b in &s.blackouts {
+        let why = if b.reason.is_empty() { String::new() } else { format!(" ({})", b.reason) };
+        writeln!(out, "Blackout: {} to {}{why}.", b.from, b.to)?;
+    }
     writeln!(out, "Planned dates move earlier, never later, to a workday outside blackouts.")?;
     Ok(())
 }
