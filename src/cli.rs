@@ -16,7 +16,9 @@ use ismsaudit::register::{self, Register};
 use ismsaudit::render::count;
 use ismsaudit::{catalogue, plan, render, starter};
 
-const AFTER_HELP: &str = "Exit codes: 0 success, 1 `check` found errors, 2 bad input or usage.";
+const AFTER_HELP: &str = "Exit codes: 0 success, 1 `check` found errors, 2 bad input or usage.
+`ismsaudit init` writes a starter register whose comments explain each key; README.md has the
+register format, the rules applied and what to do about each check code.";
 
 #[derive(Parser)]
 #[command(name = "ismsaudit", version, about = "Plan ISO/IEC 27001 certification cycles and internal-audit programmes from an ISMS register", after_help = AFTER_HELP)]

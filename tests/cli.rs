@@ -6,7 +6,8 @@ use std::process::Command;
 
 #[test]
 fn cli_cases() {
-    trycmd::TestCases::new().case("tests/cmd/*.toml").case("tests/cmd/*.trycmd");
+    // README.md's `console` example is checked too, so the README never shows stale output.
+    trycmd::TestCases::new().case("tests/cmd/*.toml").case("tests/cmd/*.trycmd").case("README.md");
 }
 
 /// Bad input prints nothing on stdout, so a pipeline never consumes half a result.
