@@ -1,6 +1,8 @@
 //! `ismsaudit check`: compares the register, its record and the plan with the rules, for the
 //! certificate cycle that contains `today` (and round 0 before certification).
 
+use std::collections::BTreeSet;
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::catalogue;
@@ -327,9 +329,10 @@ fn programme(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle
     }
     // Coverage of each cycle shown (round 0 is all-or-overdue, reported above).
     for cycle in cycles {
-        let rounds: Vec<&Round> = rounds.iter().filter(|r| r.cycle == cycle.number).collect();
+        let covered: BTreeSet<&str> =
+            rounds.iter().filter(|r| r.cycle == cycle.number).flat_map(|r| r.covered(today)).collect();
         for area in &reg.scope {
-            if !rounds.iter().any(|r| r.covers(&area.id, today)) {
+            if !covered.contains(area.id.as_str()) {
                 out.push(
                     Finding::new(
                         Code::AreaNotCovered,

@@ -109,14 +109,21 @@ impl Round {
     /// for a day not past, or planned in a round not over. This is coverage, for `plan` and
     /// `check` alike.
     pub fn covers(&self, area: &str, today: NaiveDate) -> bool {
-        self.audits_of(area).any(|a| {
-            a.independent
-                && match a.source {
-                    Source::Done => true,
-                    Source::Booked => a.date >= today,
-                    Source::Planned | Source::CatchUp => self.last_day >= today && a.unassigned.is_none(),
-                }
-        })
+        self.audits_of(area).any(|a| self.counts(a, today))
+    }
+
+    /// The areas the round covers (see [`Round::covers`]), for many look-ups.
+    pub fn covered(&self, today: NaiveDate) -> BTreeSet<&str> {
+        self.audits.iter().filter(|a| self.counts(a, today)).map(|a| a.area.as_str()).collect()
+    }
+
+    fn counts(&self, a: &AreaAudit, today: NaiveDate) -> bool {
+        a.independent
+            && match a.source {
+                Source::Done => true,
+                Source::Booked => a.date >= today,
+                Source::Planned | Source::CatchUp => self.last_day >= today && a.unassigned.is_none(),
+            }
     }
 
     /// Whether the round has an independent audit of `area` that was held.
@@ -172,12 +179,17 @@ pub struct Programme<'r> {
     pattern: Vec<[bool; ROUNDS_PER_CYCLE]>,
     /// Areas by id, for records.
     areas: BTreeMap<&'r str, &'r Area>,
+    /// For each area (indexed like `scope`), the auditors independent of it.
+    eligible: Vec<Vec<&'r Auditor>>,
 }
 
 impl<'r> Programme<'r> {
     pub fn new(register: &'r Register, certificate: &'r Certificate, today: NaiveDate) -> Self {
         let areas = register.scope.iter().map(|a| (a.id.as_str(), a)).collect();
-        Programme { register, certificate, today, pattern: risk_pattern(&register.scope), areas }
+        let eligible = (register.scope.iter())
+            .map(|area| register.auditors.iter().filter(|a| area.independent_of(a)).collect())
+            .collect();
+        Programme { register, certificate, today, pattern: risk_pattern(&register.scope), areas, eligible }
     }
 
     /// Round 0: the whole scope before Stage 1. `None` without a Stage 1 date.
@@ -212,19 +224,28 @@ impl<'r> Programme<'r> {
             rounds[k].audits.iter().filter(|a| a.independent).map(|a| a.area.as_str()).collect()
         });
         let today = self.today;
+        let covered: [BTreeSet<&str>; ROUNDS_PER_CYCLE] = std::array::from_fn(|k| rounds[k].covered(today));
+        let done: [BTreeSet<&str>; ROUNDS_PER_CYCLE] = std::array::from_fn(|k| {
+            rounds[k]
+                .audits
+                .iter()
+                .filter(|a| a.independent && a.source == Source::Done)
+                .map(|a| a.area.as_str())
+                .collect()
+        });
 
         let mut wanted: [Vec<(usize, Source)>; ROUNDS_PER_CYCLE] = Default::default();
         for (i, area) in self.register.scope.iter().enumerate() {
             let id = area.id.as_str();
             let mut need: [Option<Source>; ROUNDS_PER_CYCLE] = self.pattern[i].map(|p| p.then_some(Source::Planned));
             // Any audit of a low-risk area in the cycle gives it its once-per-cycle coverage.
-            if area.risk == Risk::Low && rounds.iter().any(|r| r.covers(id, today)) {
+            if area.risk == Risk::Low && covered.iter().any(|c| c.contains(id)) {
                 need = [None; ROUNDS_PER_CYCLE];
             }
             // A required audit whose round is over without being held is missed: the next round
             // still ahead takes the area too, so the cycle's coverage can still be met.
             for k in 0..ROUNDS_PER_CYCLE {
-                let missed = need[k].is_some() && rounds[k].last_day < today && !rounds[k].done(id);
+                let missed = need[k].is_some() && rounds[k].last_day < today && !done[k].contains(id);
                 if missed
                     && let Some(j) = (k + 1..ROUNDS_PER_CYCLE).find(|&j| rounds[j].last_day >= today)
                     && need[j].is_none()
@@ -313,10 +334,7 @@ impl<'r> Programme<'r> {
                 *n += 1;
             }
         }
-        let eligible = |i: usize| {
-            let area = &self.register.scope[i];
-            self.register.auditors.iter().filter(move |a| area.independent_of(a))
-        };
+        let eligible = |i: usize| self.eligible[i].iter().copied();
         // The latest open day in the round on which `auditor` is free.
         let free_day = |auditor: &str, busy: &BTreeSet<(&str, NaiveDate)>| {
             let mut day = settings.open_on_or_before(round.last_day);
@@ -328,19 +346,24 @@ impl<'r> Programme<'r> {
         // The most constrained areas (fewest independent auditors) choose first, so the free
         // auditors are still free when they are the only ones left for an area.
         let mut order = wanted.to_vec();
-        order.sort_by_cached_key(|&(i, _)| (eligible(i).count(), i));
+        order.sort_by_key(|&(i, _)| (self.eligible[i].len(), i));
         for (i, source) in order {
             let area = &self.register.scope[i];
-            let mut candidates: Vec<&'r Auditor> = eligible(i).collect();
-            candidates.sort_by_key(|a| (load.get(a.id.as_str()).copied().unwrap_or(0), a.id.as_str()));
-            let chosen = candidates.iter().find_map(|a| Some((*a, free_day(&a.id, busy)?)));
+            let by_load = |a: &&'r Auditor| (load.get(a.id.as_str()).copied().unwrap_or(0), a.id.as_str());
+            // Usually the least-loaded auditor has a free day; only if not, try the others in turn.
+            let first = eligible(i).min_by_key(by_load);
+            let chosen = first.and_then(|a| Some((a, free_day(&a.id, busy)?))).or_else(|| {
+                let mut others: Vec<&'r Auditor> = eligible(i).collect();
+                others.sort_by_key(by_load);
+                others.into_iter().find_map(|a| Some((a, free_day(&a.id, busy)?)))
+            });
             let (date, auditor, unassigned) = match chosen {
                 Some((auditor, day)) => {
                     busy.insert((auditor.id.as_str(), day));
                     *load.entry(auditor.id.as_str()).or_default() += 1;
                     (day, Some(auditor.id.clone()), None)
                 }
-                None if candidates.is_empty() => (round.last_day, None, Some(Unassigned::NoneIndependent)),
+                None if first.is_none() => (round.last_day, None, Some(Unassigned::NoneIndependent)),
                 None => (round.last_day, None, Some(Unassigned::NoFreeDay)),
             };
             round.audits.push(AreaAudit {

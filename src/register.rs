@@ -3,7 +3,7 @@
 //! Parsing (`Raw*` types, with spans) is kept apart from the checked [`Register`] the rest of
 //! the crate runs on, so every later stage can rely on what validation proved.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::RangeInclusive;
 
 use chrono::{Datelike, NaiveDate};
@@ -555,9 +555,9 @@ impl Checker {
         let settings = self.settings(raw.settings);
         let certification = self.certification(raw.certification);
         let scope = self.scope(raw.scope);
-        let area_ids: BTreeSet<&str> = scope.iter().map(|a| a.id.as_str()).collect();
+        let area_ids: Ids = scope.iter().map(|a| (fold(&a.id), a.id.as_str())).collect();
         let auditors = self.auditors(raw.auditors, &area_ids);
-        let auditor_ids: BTreeSet<&str> = auditors.iter().map(|a| a.id.as_str()).collect();
+        let auditor_ids: Ids = auditors.iter().map(|a| (fold(&a.id), a.id.as_str())).collect();
         let exclusions = self.exclusions(raw.soa.map(|s| s.excluded).unwrap_or_default());
         let audits = self.audits(raw.audits, &area_ids, &auditor_ids);
         let reviews = self.reviews(raw.reviews);
@@ -747,6 +747,7 @@ impl Checker {
             );
         }
         let mut areas: Vec<Area> = Vec::new();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for a in raw.value {
             let at = loc(&a);
             let a = a.value;
@@ -754,10 +755,12 @@ impl Checker {
             if !self.id_ok("area", &id, loc(&a.id)) {
                 continue;
             }
-            if let Some(first) = areas.iter().find(|x| same_id(&x.id, &id)) {
+            if let Some(&first) = seen.get(&fold(&id)) {
+                let first: &Area = &areas[first];
                 self.error(duplicate(loc(&a.id), "area", &id, &first.id, first.loc));
                 continue;
             }
+            seen.insert(fold(&id), areas.len());
             let owner = a.owner.value.trim().to_string();
             if owner.is_empty() {
                 self.error(
@@ -839,8 +842,9 @@ impl Checker {
         ok
     }
 
-    fn auditors(&mut self, raw: Vec<Spanned<RawAuditor>>, areas: &BTreeSet<&str>) -> Vec<Auditor> {
+    fn auditors(&mut self, raw: Vec<Spanned<RawAuditor>>, areas: &Ids) -> Vec<Auditor> {
         let mut auditors: Vec<Auditor> = Vec::new();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for a in raw {
             let at = loc(&a);
             let a = a.value;
@@ -848,10 +852,12 @@ impl Checker {
             if !self.id_ok("auditor", &id, loc(&a.id)) {
                 continue;
             }
-            if let Some(first) = auditors.iter().find(|x| same_id(&x.id, &id)) {
+            if let Some(&first) = seen.get(&fold(&id)) {
+                let first: &Auditor = &auditors[first];
                 self.error(duplicate(loc(&a.id), "auditor", &id, &first.id, first.loc));
                 continue;
             }
+            seen.insert(fold(&id), auditors.len());
             let mut conflicts = Vec::new();
             for c in &a.conflicts {
                 let area = c.value.trim();
@@ -908,12 +914,7 @@ impl Checker {
         out
     }
 
-    fn audits(
-        &mut self,
-        raw: Vec<Spanned<RawAudit>>,
-        areas: &BTreeSet<&str>,
-        auditors: &BTreeSet<&str>,
-    ) -> Vec<AuditRecord> {
+    fn audits(&mut self, raw: Vec<Spanned<RawAudit>>, areas: &Ids, auditors: &Ids) -> Vec<AuditRecord> {
         let mut out: Vec<AuditRecord> = Vec::new();
         for r in raw {
             let at = loc(&r);
@@ -979,9 +980,16 @@ fn unknown(at: Loc, what: &str, written: &str, whose: &str, close: Option<String
     }
 }
 
+/// Known ids by their case-folded form (see [`same_id`]).
+type Ids<'a> = BTreeMap<String, &'a str>;
+
+fn fold(id: &str) -> String {
+    id.to_lowercase()
+}
+
 /// The known id that `id` names, compared without case.
-fn find_id<'a>(known: &BTreeSet<&'a str>, id: &str) -> Option<&'a str> {
-    known.iter().copied().find(|k| same_id(k, id))
+fn find_id<'a>(known: &Ids<'a>, id: &str) -> Option<&'a str> {
+    known.get(&fold(id)).copied()
 }
 
 fn duplicate(at: Loc, what: &str, id: &str, first: &str, first_at: Loc) -> Diagnostic {
@@ -993,9 +1001,9 @@ fn duplicate(at: Loc, what: &str, id: &str, first: &str, first_at: Loc) -> Diagn
     }
 }
 
-fn unknown_ref(at: Loc, what: &str, id: &str, place: &str, known: &BTreeSet<&str>) -> Diagnostic {
+fn unknown_ref(at: Loc, what: &str, id: &str, place: &str, known: &Ids) -> Diagnostic {
     let d = Diagnostic::new(at, format!("unknown {what} `{id}` {place}"));
-    match catalogue::closest(id, known.iter().map(|k| k.to_string())) {
+    match catalogue::closest(id, known.values().map(|k| k.to_string())) {
         Some(c) => d.hint(format!("did you mean `{c}`?")),
         None if what == "auditor" => {
             d.hint("add them to `auditors`, or leave `auditor` out for an outside firm's audit")
