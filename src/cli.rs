@@ -38,7 +38,7 @@ enum Command {
         #[arg(long, value_parser = parse_today)]
         today: Option<NaiveDate>,
         /// How many certificate cycles to show
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10))]
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=i64::from(plan::MAX_CYCLES)))]
         cycles: u32,
         /// Output format
         #[arg(long, value_enum, default_value_t = PlanFormat::Table)]

@@ -63,14 +63,17 @@ pub struct Event<'p> {
     pub unassigned: Option<Unassigned>,
 }
 
-/// Lays out the plan for `today`, showing `cycles` certificate cycles.
+/// The most certificate cycles one plan shows (30 years).
+pub const MAX_CYCLES: u32 = 10;
+
+/// Lays out the plan for `today`, showing `cycles` certificate cycles (1 to [`MAX_CYCLES`]).
 pub fn plan(register: &Register, today: NaiveDate, cycles: u32) -> Result<Plan<'_>, InputError> {
     check_record(register, today)?;
     let certificate = Certificate::new(register)?;
     // Until the register gives the decision, the plan stays with the initial audit.
     let initial = certificate.decision.basis == Basis::Assumed || today < certificate.decision.date;
     let first = if initial { 1 } else { certificate.cycle_containing(today) };
-    let cycles: Vec<Cycle> = (first..first + cycles.max(1)).map(|n| certificate.cycle(n)).collect();
+    let cycles: Vec<Cycle> = (first..first + cycles.clamp(1, MAX_CYCLES)).map(|n| certificate.cycle(n)).collect();
     let programme = Programme::new(register, &certificate, today);
     let mut rounds = Vec::new();
     if initial {
