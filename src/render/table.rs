@@ -36,6 +36,7 @@ fn external_status(e: &External, today: NaiveDate) -> String {
 fn audit_status(audit: &AreaAudit, round: &Round, today: NaiveDate) -> String {
     let status = match audit.source {
         Source::Done => "done",
+        Source::Booked if audit.date < today && round.last_day < today => "booked, OVERDUE",
         Source::Booked if audit.date < today => "booked, past",
         Source::Booked => "booked",
         _ if round.last_day < today => "OVERDUE",
