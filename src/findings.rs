@@ -10,7 +10,7 @@ use crate::cycle::{Basis, Cycle};
 use crate::diagnostic::{InputError, Loc};
 use crate::plan::{Plan, plan};
 use crate::programme::{Programme, Round, Source, Unassigned};
-use crate::register::Register;
+use crate::register::{Register, Status};
 
 /// `certificate-expiring` warns this many days ahead.
 pub const EXPIRY_WARNING_DAYS: i64 = 90;
@@ -89,6 +89,44 @@ impl Code {
             Code::CertificateExpiring => "certificate-expiring",
             Code::PreviousCycleGap => "previous-cycle-gap",
             Code::DecisionNotRecorded => "decision-not-recorded",
+        }
+    }
+
+    /// What to do about it, in a sentence (the README's table says more).
+    pub fn advice(self) -> &'static str {
+        match self {
+            Code::ClauseNotCovered => "add the clause to the `clauses` of the area that runs it, usually `isms-core`",
+            Code::ControlNotCovered => {
+                "add the control to an area's `controls`, or exclude it in `soa.excluded` with a reason"
+            }
+            Code::ControlExcludedAndCovered => {
+                "remove the exclusion or take the control off the area: the SoA must match the scope"
+            }
+            Code::NoIndependentAuditor => {
+                "add an auditor independent of the area (another team's, or an outside firm) to `auditors`"
+            }
+            Code::AuditorNotIndependent => "have the area audited by an independent auditor; rebook a booked audit",
+            Code::OverdueAudit => {
+                "hold the audit (the next round plans it as a catch-up) and record it with `status: done`"
+            }
+            Code::RoundOverCapacity => "add auditors, hold audits earlier, or review the external audit's date",
+            Code::AreaNotCovered => "audit the area before the next external audit and tell your certification body",
+            Code::FirstAuditLate => "hold and record the internal audits, or move Stage 1",
+            Code::ReviewMissing => {
+                "record the management review under `reviews`, or hold one and take its outputs to the next audit"
+            }
+            Code::SurveillanceLate => {
+                "record the surveillance audit held; if it was late, talk to your certification body now"
+            }
+            Code::RecertificationLate => "book the recertification earlier and record it under `recertification`",
+            Code::CertificateExpired => {
+                "record the recertification held; otherwise restoration is possible within 6 months, then a new Stage 2"
+            }
+            Code::CertificateExpiring => "book the recertification audit and record it under `recertification`",
+            Code::PreviousCycleGap => {
+                "prepare the answer for the certification body and audit the area early in this cycle"
+            }
+            Code::DecisionNotRecorded => "add `decision:` to `certification`",
         }
     }
 
@@ -260,11 +298,16 @@ fn programme(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle
                 Source::Done => false,
             };
             if round.last_day < today && open && !round.done(&a.area) && !caught_up(&a.area) {
+                let by_whom = if round.audits_of(&a.area).any(|x| x.source == Source::Done && !x.independent) {
+                    " by an independent auditor"
+                } else {
+                    ""
+                };
                 out.push(
                     Finding::new(
                         Code::OverdueAudit,
                         format!(
-                            "the audit of `{}` in {} was due by {} and has no done record",
+                            "the audit of `{}` in {} was due by {} and has no done record{by_whom}",
                             a.area,
                             describe(round),
                             round.last_day
@@ -370,15 +413,19 @@ fn first_audit(plan: &Plan<'_>, out: &mut Vec<Finding>) {
             .date(last.date)
             .at(last.loc),
         ),
-        None if stage1.date < plan.today => out.push(
+        _ => {}
+    }
+    // A booked audit is no evidence of one held.
+    let held = before.iter().any(|a| a.status_on(plan.today) == Status::Done);
+    if stage1.date < plan.today && !held {
+        out.push(
             Finding::new(
                 Code::FirstAuditLate,
-                format!("Stage 1 on {} is past and no internal audit is recorded before it", stage1.date),
+                format!("Stage 1 on {} is past and no internal audit is recorded as done before it", stage1.date),
             )
             .date(stage1.date)
             .at(stage1.loc),
-        ),
-        _ => {}
+        );
     }
 }
 
@@ -448,7 +495,7 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
-    recertification_late(cycle, decision_loc, out);
+    recertification_late(cycle, today, decision_loc, out);
     if n > 1 {
         let previous = cert.cycle(n - 1);
         if !previous.recertified_in_time() {
@@ -483,8 +530,25 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
 }
 
 /// The recertification must leave time for a decision before expiry.
-fn recertification_late(cycle: &Cycle, decision_loc: Option<Loc>, out: &mut Vec<Finding>) {
+fn recertification_late(cycle: &Cycle, today: NaiveDate, decision_loc: Option<Loc>, out: &mut Vec<Finding>) {
     let r = cycle.recertification;
+    if let Some(latest) = r.latest
+        && r.basis != Basis::Recorded
+        && latest < today
+    {
+        out.push(
+            Finding::new(
+                Code::RecertificationLate,
+                format!(
+                    "no recertification audit of cycle {} is recorded and its latest date {latest} has passed: a decision before expiry on {} is no longer possible",
+                    cycle.number, cycle.expiry
+                ),
+            )
+            .date(latest)
+            .at(decision_loc),
+        );
+        return;
+    }
     if let Some(latest) = r.latest
         && r.date > latest
     {
@@ -514,7 +578,10 @@ fn previous_cycle(plan: &Plan<'_>, out: &mut Vec<Finding>) {
     let rounds = Programme::new(plan.register, &plan.certificate, plan.today).cycle_rounds(&previous);
     let mut found = Vec::new();
     programme(plan.register, plan.today, &rounds, std::slice::from_ref(&previous), &mut found);
-    recertification_late(&previous, plan.certificate.decision.loc, &mut found);
+    // An unrecorded recertification is `certificate-expired`'s; a late one is carried over.
+    if previous.recertification.basis == Basis::Recorded {
+        recertification_late(&previous, plan.today, plan.certificate.decision.loc, &mut found);
+    }
     for f in found.into_iter().filter(|f| f.severity() == Severity::Error) {
         out.push(Finding {
             code: Code::PreviousCycleGap,

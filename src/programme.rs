@@ -122,7 +122,9 @@ impl Round {
             && match a.source {
                 Source::Done => true,
                 Source::Booked => a.date >= today,
-                Source::Planned | Source::CatchUp => self.last_day >= today && a.unassigned.is_none(),
+                // Without an auditor it is still the round's to take; `check` reports the
+                // missing auditor on its own (no-independent-auditor, round-over-capacity).
+                Source::Planned | Source::CatchUp => self.last_day >= today,
             }
     }
 

@@ -109,6 +109,11 @@ impl Settings {
         ]
     }
 
+    /// The workdays, `mon` first.
+    pub fn workday_names(&self) -> Vec<&'static str> {
+        WEEKDAYS.iter().zip(self.workdays).filter(|(_, w)| *w).map(|(d, _)| &d[..3]).collect()
+    }
+
     /// Whether audits and reviews may be planned on `date`: a workday outside every blackout.
     pub fn is_open(&self, date: NaiveDate) -> bool {
         self.workdays[date.weekday().num_days_from_monday() as usize]
@@ -337,23 +342,20 @@ struct RawSettings {
     blackout: Vec<Spanned<RawBlackout>>,
 }
 
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "lowercase")]
-enum RawWeekday {
-    #[serde(alias = "monday")]
-    Mon,
-    #[serde(alias = "tuesday")]
-    Tue,
-    #[serde(alias = "wednesday")]
-    Wed,
-    #[serde(alias = "thursday")]
-    Thu,
-    #[serde(alias = "friday")]
-    Fri,
-    #[serde(alias = "saturday")]
-    Sat,
-    #[serde(alias = "sunday")]
-    Sun,
+/// A day of the week, `mon` ... `sun` or written out, in any case; Monday is 0.
+#[derive(Clone, Copy)]
+struct RawWeekday(usize);
+
+const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+impl<'de> Deserialize<'de> for RawWeekday {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let lower = text.trim().to_lowercase();
+        WEEKDAYS.iter().position(|day| *day == lower || day[..3] == lower).map(RawWeekday).ok_or_else(|| {
+            serde::de::Error::custom(format!("unknown day `{text}`: write mon, tue, wed, thu, fri, sat or sun"))
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -469,15 +471,25 @@ fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic {
             });
         }
     }
-    // Name the key whose value is missing, or the offending text, when the message does not.
-    if message == "missing value"
+    // A key written with nothing after it: name the key rather than the colon.
+    let found = loc.and_then(|l| source_at(text, l));
+    let empty = found.as_deref().is_none_or(|f| f.starts_with(':'));
+    if empty
         && let Some(line) = loc.and_then(|l| text.lines().nth(usize::try_from(l.line).ok()?.checked_sub(1)?))
         && let Some((key, _)) = line.trim_start().trim_start_matches("- ").split_once(':')
     {
-        message = format!("missing value for `{}`", key.trim());
+        let key = key.trim();
+        match message.as_str() {
+            "missing value" => message = format!("missing value for `{key}`"),
+            "expected a list" => {
+                message = format!("`{key}` has no list");
+                hint = Some(format!("write `{key}: []` for none, or one `- item` per line"));
+            }
+            _ => {}
+        }
     }
     if !message.contains('`')
-        && let Some(found) = loc.and_then(|l| source_at(text, l))
+        && let Some(found) = found
     {
         message = format!("{message}: found `{found}`");
     }
@@ -619,7 +631,7 @@ impl Checker {
         if let Some(days) = raw.workdays {
             let mut workdays = [false; 7];
             for d in &days.value {
-                workdays[d.value as usize] = true;
+                workdays[d.value.0] = true;
             }
             if workdays.iter().any(|w| *w) {
                 s.workdays = workdays;

@@ -16,14 +16,18 @@ pub fn summary(findings: &[Finding]) -> String {
     format!("{}, {}", count(errors, "error"), count(warnings, "warning"))
 }
 
-/// One line per finding, errors first and grouped by code, then the summary.
+/// One line per finding, errors first and grouped by code, each group followed by what to do,
+/// then the summary.
 pub fn text(file: &str, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
-    for f in findings {
+    for (i, f) in findings.iter().enumerate() {
         let place = match f.loc {
             Some(l) => format!("{file}:{}:{}", l.line, l.column),
             None => file.to_string(),
         };
         writeln!(out, "{}[{}] {place}: {}", f.severity().key(), f.code.key(), f.message)?;
+        if findings.get(i + 1).is_none_or(|next| next.code != f.code) {
+            writeln!(out, "  help: {}", f.code.advice())?;
+        }
     }
     if !findings.is_empty() {
         writeln!(out)?;
@@ -45,6 +49,7 @@ struct FindingDoc<'a> {
     code: &'static str,
     severity: &'static str,
     message: &'a str,
+    help: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     area: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,6 +76,7 @@ pub fn json(file: &str, today: NaiveDate, findings: &[Finding], out: &mut dyn Wr
                 code: f.code.key(),
                 severity: f.severity().key(),
                 message: &f.message,
+                help: f.code.advice(),
                 area: f.area.as_deref(),
                 control: f.control.as_deref(),
                 date: f.date,
@@ -92,7 +98,8 @@ pub fn github(file: &str, findings: &[Finding], out: &mut dyn Write) -> io::Resu
             props.push_str(&format!(",line={},col={}", l.line, l.column));
         }
         props.push_str(&format!(",title={}", escape_property(f.code.key())));
-        writeln!(out, "::{} {props}::{}", f.severity().key(), escape_data(&f.message))?;
+        let message = format!("{}; {}", f.message, f.code.advice());
+        writeln!(out, "::{} {props}::{}", f.severity().key(), escape_data(&message))?;
     }
     writeln!(out, "{}", summary(findings))
 }

@@ -109,13 +109,16 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         .into_iter()
         .map(|(name, v)| Setting { name, value: v.into(), default: !settings.given.contains(name) })
         .collect();
-    let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    let workdays: Vec<&str> = days.iter().zip(settings.workdays).filter(|(_, w)| *w).map(|(d, _)| *d).collect();
+    let workdays = settings.workday_names();
     setting_docs.push(Setting {
         name: "workdays",
         value: workdays.into(),
         default: !settings.given.contains("workdays"),
     });
+    let blackouts: Vec<serde_json::Value> = (settings.blackouts.iter())
+        .map(|b| serde_json::json!({"from": b.from, "to": b.to, "reason": b.reason}))
+        .collect();
+    setting_docs.push(Setting { name: "blackout", default: blackouts.is_empty(), value: blackouts.into() });
     let doc = Doc {
         schema_version: SCHEMA_VERSION,
         organisation: &reg.organisation,

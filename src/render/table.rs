@@ -16,11 +16,15 @@ fn table(header: &[&str]) -> Table {
     t
 }
 
-fn external_status(e: &External, today: NaiveDate) -> String {
+fn external_status(e: &External, plan: &Plan<'_>) -> String {
+    let today = plan.today;
     let late = e.latest.is_some_and(|latest| e.date > latest);
     match e.basis {
         // A later cycle's start rests on the previous cycle's recertification.
-        Basis::Recorded if e.kind == ExternalKind::CycleStart => "recertification recorded".to_string(),
+        Basis::Recorded if e.kind == ExternalKind::CycleStart => {
+            let on = plan.certificate.cycle(e.cycle.saturating_sub(1)).recertification.date;
+            if on <= today { format!("recertified {on}") } else { format!("recertification booked {on}") }
+        }
         Basis::Computed if e.kind == ExternalKind::CycleStart => "if recertified".to_string(),
         Basis::Recorded if late && e.date <= today => "held, LATE".to_string(),
         Basis::Recorded if late => "booked, LATE".to_string(),
@@ -67,7 +71,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     for e in plan.externals() {
         let cycle = if e.cycle == 0 { "initial".to_string() } else { e.cycle.to_string() };
         let latest = e.latest.map(|d| d.to_string()).unwrap_or_default();
-        t.add_row(vec![cycle, e.label(), e.date.to_string(), latest, external_status(&e, plan.today)]);
+        t.add_row(vec![cycle, e.label(), e.date.to_string(), latest, external_status(&e, plan)]);
     }
     writeln!(out, "{t}")?;
 
@@ -139,7 +143,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         } else {
             writeln!(
                 out,
-                "Cycle {}: NOT COVERED: {} (no audit held, booked or planned with an auditor).",
+                "Cycle {}: NOT COVERED: {} (no audit held, booked or still planned).",
                 c.number,
                 uncovered.join(", ")
             )?;
@@ -147,11 +151,9 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
 
     let s = &reg.settings;
-    let settings: Vec<String> = s
-        .weeks()
-        .iter()
-        .map(|(name, v)| format!("{name} {v}{}", if s.given.contains(name) { "" } else { " (default)" }))
-        .collect();
+    let default = |name: &str| if s.given.contains(name) { "" } else { " (default)" };
+    let mut settings: Vec<String> = s.weeks().iter().map(|(name, v)| format!("{name} {v}{}", default(name))).collect();
+    settings.push(format!("workdays {}{}", s.workday_names().join(" "), default("workdays")));
     writeln!(out, "\nSettings: {}.", settings.join(", "))?;
     for b in &s.blackouts {
         let why = if b.reason.is_empty() { String::new() } else { format!(" ({})", b.reason) };
