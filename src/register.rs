@@ -507,6 +507,10 @@ fn plain_words(raw: &str) -> (String, Option<String>) {
         let key = rest.split(',').next().unwrap_or(rest).trim();
         return (format!("duplicate key `{key}`"), Some("give each key once".to_string()));
     }
+    if let Some(rest) = raw.strip_prefix("missing field ") {
+        let key = rest.trim_matches('`');
+        return (format!("missing key `{key}`"), Some(format!("add `{key}:` with its value")));
+    }
     if raw.starts_with("multiple YAML documents") {
         return said(
             "the register holds more than one YAML document",
