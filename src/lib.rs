@@ -17,12 +17,12 @@
 //!   - {id: isms-core, owner: dave, risk: high, clauses: [\"9.2\"]}
 //! ";
 //! let register = ismsaudit::register::parse("isms.yaml", text)?;
-//! let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+//! let today: NaiveDate = "2026-11-28".parse()?;
 //! let plan = ismsaudit::plan::plan(&register, today, 1)?;
 //!
 //! // Round 0 ends six weeks before Stage 1: Monday 1 February 2027.
 //! let round0 = &plan.rounds[0];
-//! assert_eq!(round0.last_day, NaiveDate::from_ymd_opt(2027, 2, 1).unwrap());
+//! assert_eq!(round0.last_day, "2027-02-01".parse::<NaiveDate>()?);
 //! assert_eq!(round0.audits[0].auditor.as_deref(), Some("carol"));
 //!
 //! let mut json = Vec::new();
