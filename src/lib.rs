@@ -3,7 +3,8 @@
 //!
 //! The modules follow the data: [`register`] (load and check) -> [`cycle`] (certification-body
 //! dates) -> [`programme`] (internal-audit rounds) -> [`plan`] (what to show for a given day)
-//! -> [`render`] (outputs, each writing to any `io::Write`). Nothing here reads the clock:
+//! -> [`findings`] (what `check` reports) -> [`render`] (outputs, each writing to any
+//! `io::Write`). Nothing here reads the clock:
 //! `today` is always a parameter.
 //!
 //! ```

@@ -527,10 +527,10 @@ fn plain_words(raw: &str) -> (String, Option<String>) {
         return said("expected keys with values", "write `key: value` lines, or `{key: value}`");
     }
     if raw.starts_with("expected string") {
-        return ("expected a single value".to_string(), None);
+        return said("expected a single value", "write one value here, not a list or a mapping");
     }
     if raw.starts_with("invalid u") || raw.starts_with("invalid i") {
-        return ("expected a whole number".to_string(), None);
+        return said("expected a whole number", "write a number of weeks, e.g. `6`");
     }
     (raw.to_string(), None)
 }
