@@ -344,8 +344,12 @@ fn programme(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle
             }
         }
         if round.prepares.date < today {
+            // Any review recorded in the window after the round's last audit held will do, even
+            // an early one: it could take the results (9.3.2).
             let last_done = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
-            match (round.review.recorded, last_done) {
+            let reviews: Vec<_> = reg.reviews.iter().filter(|r| round.window_contains(r.date)).collect();
+            let after_audits = reviews.iter().any(|r| last_done.is_none_or(|done| r.date >= done));
+            match (reviews.last(), last_done) {
                 (None, _) => out.push(
                     Finding::new(
                         Code::ReviewMissing,
@@ -354,17 +358,17 @@ fn programme(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle
                     .date(round.prepares.date)
                     .at(round.prepares.loc),
                 ),
-                (Some(loc), Some(done)) if round.review.date < done => out.push(
+                (Some(review), Some(done)) if !after_audits => out.push(
                     Finding::new(
                         Code::ReviewMissing,
                         format!(
                             "the management review on {} came before the round's audit on {done}, so it could not take its results ({})",
-                            round.review.date,
+                            review.date,
                             describe(round)
                         ),
                     )
-                    .date(round.review.date)
-                    .at(loc),
+                    .date(review.date)
+                    .at(review.loc),
                 ),
                 _ => {}
             }

@@ -101,6 +101,11 @@ impl Round {
         if self.cycle == 0 { "R0".to_string() } else { format!("C{}.{}", self.cycle, self.number) }
     }
 
+    /// Whether `date` falls in this round's window.
+    pub fn window_contains(&self, date: NaiveDate) -> bool {
+        self.window_start.is_none_or(|w| w <= date) && date < self.prepares.date
+    }
+
     pub fn audits_of<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a AreaAudit> + 'a {
         self.audits.iter().filter(move |a| a.area == area)
     }
@@ -275,17 +280,21 @@ impl<'r> Programme<'r> {
     /// A round's dates and its recorded audits, before any planning.
     fn frame(&self, cycle: u32, number: u8, prepares: External, window_start: Option<NaiveDate>) -> Round {
         let s = &self.register.settings;
+        // As `Round::window_contains`, before the round exists.
         let in_window = |d: NaiveDate| window_start.is_none_or(|w| w <= d) && d < prepares.date;
-        let review = match self.register.reviews.iter().rfind(|r| in_window(r.date)) {
+        // The round ends at least the lead before the external audit (clause 9.2 results in
+        // time for corrective action) ...
+        let lead_day = s.open_on_or_before(weeks_before(prepares.date, s.internal_audit_lead_weeks));
+        // ... and the review that takes its results (9.3.2) comes after that: a review recorded
+        // earlier in the window (a mid-year one, say) is not this round's and does not pull it.
+        let review = match self.register.reviews.iter().rfind(|r| in_window(r.date) && r.date > lead_day) {
             Some(r) => Review { date: r.date, recorded: Some(r.loc) },
             None => Review {
                 date: s.open_on_or_before(weeks_before(prepares.date, s.management_review_lead_weeks)),
                 recorded: None,
             },
         };
-        // The round ends at least the lead before the external audit, and before the review,
-        // which needs the round's results (clause 9.3.2).
-        let mut last_day = s.open_on_or_before(weeks_before(prepares.date, s.internal_audit_lead_weeks));
+        let mut last_day = lead_day;
         if last_day >= review.date {
             last_day = s.open_on_or_before(review.date.pred_opt().unwrap_or(review.date));
         }

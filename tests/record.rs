@@ -271,3 +271,24 @@ scope:
     let p = plan(&reg, date("2025-01-15"), 1).unwrap();
     assert!(p.rounds.iter().flat_map(|r| &r.audits).all(|a| a.auditor.is_none()));
 }
+
+#[test]
+fn a_review_early_in_the_window_does_not_pull_the_round_earlier() {
+    // A mid-year review (2025-06-20) is in round C1.2's window but long before its audits: the
+    // round still ends six weeks before surveillance 2, and its own review is planned.
+    let reg = register("  surveillance: [2025-05-06]\n", "reviews:\n  - date: 2025-06-20\n");
+    let p = plan(&reg, date("2025-07-01"), 1).unwrap();
+    let r2 = round(&p.rounds, "C1.2");
+    assert_eq!(r2.last_day, date("2026-03-25"));
+    assert_eq!((r2.review.date, r2.review.recorded), (date("2026-04-22"), None));
+}
+
+#[test]
+fn an_early_review_after_early_audits_is_no_missing_review() {
+    let reg = register(
+        "  surveillance: [2025-05-06]\n",
+        "audits:\n  - {date: 2025-02-03, areas: [core, ops], auditor: ann}\nreviews:\n  - date: 2025-02-20\n",
+    );
+    let codes: Vec<_> = check(&reg, date("2025-06-01")).unwrap().iter().map(|f| f.code.key()).collect();
+    assert!(!codes.contains(&"review-missing"), "{codes:?}");
+}
