@@ -151,12 +151,13 @@ fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode
                 }
                 Err(e) => return Err(e.into()),
             };
-            let failing = found.iter().any(|f| f.severity() == Severity::Error || strict);
+            // Accepted deviations never fail the gate, not even with --strict.
+            let failing = found.iter().any(|f| f.counts() && (f.severity() == Severity::Error || strict));
             let code = if failing { ExitCode::from(1) } else { ExitCode::SUCCESS };
             let written = match format {
-                CheckFormat::Text => render::check::text(&reg.file, &found, &mut out),
-                CheckFormat::Json => render::check::json(&reg.file, today, &found, &mut out),
-                CheckFormat::Github => render::check::github(&reg.file, &found, &mut out),
+                CheckFormat::Text => render::check::text(&reg.file, &reg.accepted, &found, &mut out),
+                CheckFormat::Json => render::check::json(&reg.file, today, &reg.accepted, &found, &mut out),
+                CheckFormat::Github => render::check::github(&reg.file, &reg.accepted, &found, &mut out),
             }
             .and_then(|()| out.flush());
             // The verdict stands even when the reader hung up (`check | head` in a pipeline).
@@ -169,8 +170,9 @@ fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode
             let reg = load(&register)?;
             // What `plan` would reject is rejected here too: the record against the cycle's
             // dates and against the day.
-            plan::plan(&reg, today.unwrap_or(system_today), 1)?;
-            writeln!(out, "{}", summary(&register, &reg))?;
+            let today = today.unwrap_or(system_today);
+            plan::plan(&reg, today, 1)?;
+            writeln!(out, "{}", summary(&register, &reg, today))?;
         }
         Command::Init { path, force, today } => {
             if path.exists() && !force {
@@ -207,16 +209,16 @@ fn load(path: &Path) -> Result<Register, InputError> {
     register::parse(&name, &text)
 }
 
-fn summary(path: &Path, reg: &Register) -> String {
+fn summary(path: &Path, reg: &Register, today: NaiveDate) -> String {
     format!(
         "{}: ok: {}, {}, {} of {} controls covered ({} excluded), {} of {} clauses covered",
         path.display(),
         count(reg.scope.len(), "area"),
         count(reg.auditors.len(), "auditor"),
-        reg.carried_controls().len(),
+        reg.carried_controls(today).len(),
         catalogue::CONTROL_COUNT,
         reg.exclusions.len(),
-        reg.carried_clauses().len(),
+        reg.carried_clauses(today).len(),
         catalogue::CLAUSE_COUNT
     )
 }

@@ -1,12 +1,18 @@
 //! The certification body's cycle: Stage 1, Stage 2, decision, surveillance, recertification,
-//! expiry (ISO/IEC 17021-1 9.1 and ISO/IEC 27006-1; see `audit-rules.md`).
+//! expiry, and what real certificates do besides: split and special audits, restoration after
+//! expiry, lapse and a new initial certification (ISO/IEC 17021-1 9.1.3, 9.6; IAF MD 2;
+//! `audit-rules.md`).
+//!
+//! A certificate's history is a list of [`Epoch`]s: the initial certification and each restart
+//! after a lapse. Each epoch has its cycles, anchored on its own decision; cycles are numbered
+//! across epochs (1, 2, ...), so every round has one name.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::diagnostic::{Diagnostic, InputError, Loc};
-use crate::register::{Dated, Register, Settings};
+use crate::register::{Dated, ExternalRecord, Register, Settings, SpecialKind};
 
 /// A certification-body event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,7 +26,11 @@ pub enum ExternalKind {
     /// Surveillance audit 1 or 2 of a cycle.
     Surveillance(u8),
     Recertification,
+    /// A special audit: extension to scope, short notice (ISO/IEC 17021-1 9.6.4).
+    Special(SpecialKind),
     Expiry,
+    /// The last day the certificate could have been restored: it lapsed.
+    Lapse,
 }
 
 impl ExternalKind {
@@ -33,7 +43,9 @@ impl ExternalKind {
             ExternalKind::CycleStart => "cycle_start",
             ExternalKind::Surveillance(_) => "surveillance",
             ExternalKind::Recertification => "recertification",
+            ExternalKind::Special(_) => "special",
             ExternalKind::Expiry => "expiry",
+            ExternalKind::Lapse => "lapse",
         }
     }
 
@@ -46,8 +58,22 @@ impl ExternalKind {
             ExternalKind::CycleStart => "Cycle starts".into(),
             ExternalKind::Surveillance(n) => format!("Surveillance {n}"),
             ExternalKind::Recertification => "Recertification".into(),
+            ExternalKind::Special(k) => format!("Special audit ({})", k.label()),
             ExternalKind::Expiry => "Certificate expiry".into(),
+            ExternalKind::Lapse => "Certificate lapsed".into(),
         }
+    }
+
+    /// Whether the certification body audits on this day (for the calendar-year rule).
+    pub fn is_audit(self) -> bool {
+        matches!(
+            self,
+            ExternalKind::Stage1
+                | ExternalKind::Stage2
+                | ExternalKind::Surveillance(_)
+                | ExternalKind::Recertification
+                | ExternalKind::Special(_)
+        )
     }
 }
 
@@ -83,17 +109,28 @@ impl Basis {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct External {
     pub kind: ExternalKind,
-    /// 0 for the initial audit (Stage 1, Stage 2), else the certificate cycle.
+    /// 0 for an initial audit (Stage 1, Stage 2), else the certificate cycle.
     pub cycle: u32,
     pub date: NaiveDate,
+    /// The last day: the last visit of a split audit, else `date`.
+    pub end: NaiveDate,
     /// The last date the rules allow, where they set one.
     pub latest: Option<NaiveDate>,
+    /// Whether `latest` is a rule of the standard (the first surveillance after an initial
+    /// certification, ISO/IEC 17021-1 9.1.3) rather than certification-body practice.
+    pub hard: bool,
+    /// For a recertification: the certification body's decision, recorded or assumed.
+    pub decision: Option<NaiveDate>,
     pub basis: Basis,
     /// Where the register gives this date, if it does.
     pub loc: Option<Loc>,
 }
 
 impl External {
+    pub fn new(kind: ExternalKind, cycle: u32, date: NaiveDate, basis: Basis) -> Self {
+        External { kind, cycle, date, end: date, latest: None, hard: false, decision: None, basis, loc: None }
+    }
+
     /// The name a person reads.
     pub fn label(&self) -> String {
         match self.kind {
@@ -107,19 +144,34 @@ impl External {
         match self.kind {
             ExternalKind::Surveillance(k) => format!("surveillance {k} of cycle {} on {}", self.cycle, self.date),
             ExternalKind::Recertification => format!("the recertification of cycle {} on {}", self.cycle, self.date),
+            ExternalKind::Special(k) => format!("the special audit ({}) on {}", k.label(), self.date),
             _ => format!("{} on {}", self.label(), self.date),
         }
+    }
+
+    fn recorded(kind: ExternalKind, cycle: u32, r: &ExternalRecord) -> Self {
+        External { end: r.end(), loc: Some(r.loc), ..External::new(kind, cycle, r.date, Basis::Recorded) }
     }
 }
 
 /// One three-year certificate cycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cycle {
+    /// Counted across restarts: 1, 2, ...
     pub number: u32,
+    /// The epoch (0: the initial certification, then each restart) it belongs to.
+    pub epoch: usize,
+    /// Its place in the epoch: 1 for the cycle after an initial certification decision.
+    pub local: u32,
     pub start: NaiveDate,
     pub expiry: NaiveDate,
     pub surveillance: [External; 2],
     pub recertification: External,
+    /// Special audits recorded in the cycle.
+    pub special: Vec<External>,
+    /// Where the previous cycle expired and was restored within 6 months: the day the
+    /// certificate was valid again. From the previous expiry to then, it was not.
+    pub restored: Option<NaiveDate>,
 }
 
 impl Cycle {
@@ -128,27 +180,77 @@ impl Cycle {
         [self.surveillance[0], self.surveillance[1], self.recertification]
     }
 
-    /// Whether the record shows the recertification held by expiry, so the next cycle follows.
+    /// Whether the record shows the recertification held by expiry.
     pub fn recertified_in_time(&self) -> bool {
-        self.recertification.basis == Basis::Recorded && self.recertification.date <= self.expiry
+        self.recertification.basis == Basis::Recorded && self.recertification.end <= self.expiry
     }
+
+    /// The last day a recertification can restore the certificate after expiry (ISO/IEC 17021-1
+    /// 9.6.3.2.5: 6 months).
+    pub fn restoration_deadline(&self) -> NaiveDate {
+        months_after(self.expiry, RESTORATION_MONTHS)
+    }
+
+    /// Whether the record shows the cycle recertified, in time or restored: the next one follows.
+    pub fn recertified(&self) -> bool {
+        self.recertification.basis == Basis::Recorded && self.recertification.end <= self.restoration_deadline()
+    }
+}
+
+/// How a certificate ended without recertification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lapse {
+    /// The cycle that expired.
+    pub cycle: u32,
+    pub expiry: NaiveDate,
+    /// The last day it could have been restored.
+    pub deadline: NaiveDate,
+    /// A recertification recorded after the deadline: too late to restore.
+    pub late: Option<Dated>,
+}
+
+/// One certification: the initial one, or a restart after a lapse (a new initial certification,
+/// with at least a Stage 2 audit).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Epoch {
+    pub index: usize,
+    pub stage1: Option<External>,
+    pub stage2: Option<External>,
+    /// The initial certification decision: every anniversary of the epoch counts from it.
+    pub decision: External,
+    /// The first and last cycle numbers computed for it.
+    pub first_cycle: u32,
+    pub last_cycle: u32,
+    /// For a restart: the first day it governs, the day after the previous certificate expired.
+    pub begins: Option<NaiveDate>,
+    /// Whether a restart follows, so its last cycle lapsed.
+    pub superseded: bool,
+    /// A recertification recorded too late to restore the certificate.
+    pub late_recertification: Option<(u32, Dated)>,
+    /// For a restart, where it is written.
+    pub loc: Option<Loc>,
 }
 
 /// The recertification audit ends at least this long before expiry, so the certification
 /// decision can precede expiry (audit-rules.md, M; the bound of its setting).
 pub const RECERTIFICATION_LATEST_WEEKS: u32 = 4;
 
-/// The certificate: its initial audit, its decision, and the record of later external audits.
+/// An expired certificate can be restored within this many months (ISO/IEC 17021-1 9.6.3.2.5).
+pub const RESTORATION_MONTHS: u32 = 6;
+
+/// The certification decision normally comes within this many months of the last Stage 2 day;
+/// later, Stage 2 is repeated (ISO/IEC 17021-1 9.5, audit-rules.md).
+pub const DECISION_MONTHS_AFTER_STAGE2: u32 = 6;
+
+/// Cycles are computed up to this year: the latest register date (2200) plus ten cycles.
+const HORIZON_YEAR: i32 = 2231;
+
+/// The certificate's whole history: its epochs and their cycles.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Certificate {
-    pub stage1: Option<External>,
-    pub stage2: Option<External>,
-    pub decision: External,
-    settings: Settings,
-    /// Recorded surveillance audits by (cycle, number).
-    surveillance: BTreeMap<(u32, u8), Dated>,
-    /// Recorded recertification audits by cycle.
-    recertification: BTreeMap<u32, Dated>,
+    pub epochs: Vec<Epoch>,
+    /// Every cycle computed, in order: cycle `n` is `cycles[n - 1]`.
+    cycles: Vec<Cycle>,
 }
 
 pub(crate) fn weeks_before(date: NaiveDate, weeks: u32) -> NaiveDate {
@@ -159,201 +261,477 @@ pub(crate) fn weeks_after(date: NaiveDate, weeks: u32) -> NaiveDate {
     date.checked_add_days(Days::new(7 * u64::from(weeks))).unwrap_or(NaiveDate::MAX)
 }
 
+pub(crate) fn months_after(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
+}
+
 /// The `years`-th anniversary of `date`. An anniversary of 29 February falls on 28 February
 /// in common years (chrono clamps to the month's last day).
 pub fn anniversary(date: NaiveDate, years: u32) -> NaiveDate {
-    date.checked_add_months(Months::new(12 * years)).unwrap_or(NaiveDate::MAX)
+    months_after(date, 12 * years)
+}
+
+/// The last day of the `k`-th cycle (1-based) anchored on `anchor`: the day before its third
+/// anniversary.
+fn expiry_of(anchor: NaiveDate, k: u32) -> NaiveDate {
+    anniversary(anchor, 3 * k).pred_opt().unwrap_or(NaiveDate::MIN)
 }
 
 impl Certificate {
-    /// Lays out the initial audit and files the recorded external audits under their cycles.
+    /// Lays out the certificate's history: each certification's initial audit, its cycles with
+    /// the recorded external audits filed under them, and the dates planned for the others.
     pub fn new(register: &Register) -> Result<Certificate, InputError> {
         let s = &register.settings;
         let c = &register.certification;
-        let given = |kind, d: Dated| External {
-            kind,
-            cycle: 0,
-            date: d.date,
-            latest: None,
-            basis: Basis::Given,
-            loc: Some(d.loc),
-        };
-        let stage1 = c.stage1.map(|d| given(ExternalKind::Stage1, d));
-        // Stage 2 is an audit on site, so an assumed one moves earlier to an open day (but not
-        // onto Stage 1 itself). The decision is the certification body's act: no workday rule.
-        let stage2 = c.stage2.map(|d| given(ExternalKind::Stage2, d)).or_else(|| {
-            stage1.map(|s1| {
-                let nominal = weeks_after(s1.date, s.stage2_after_stage1_weeks);
-                let open = s.open_on_or_before(nominal);
-                let mut date = if open > s1.date { open } else { nominal };
-                // A given decision came after Stage 2, whenever that was.
-                if let Some(d) = c.decision {
-                    date = date.min(d.date);
-                }
-                External { kind: ExternalKind::Stage2, cycle: 0, date, latest: None, basis: Basis::Assumed, loc: None }
-            })
-        });
-        let decision = match (c.decision, stage2) {
-            (Some(d), _) => External { cycle: 1, ..given(ExternalKind::Certification, d) },
-            (None, Some(s2)) => External {
-                kind: ExternalKind::Certification,
-                cycle: 1,
-                date: weeks_after(s2.date, s.decision_after_stage2_weeks),
-                latest: None,
-                basis: Basis::Assumed,
-                loc: None,
-            },
-            (None, None) => {
-                // Validation requires stage1 or decision; this is the register's own error then.
-                return Err(InputError::one(
-                    &register.file,
-                    Diagnostic::new(c.loc, "`certification` has neither `stage1` nor `decision`"),
-                ));
-            }
-        };
-        let mut cert = Certificate {
-            stage1,
-            stage2,
-            decision,
-            settings: s.clone(),
-            surveillance: BTreeMap::new(),
-            recertification: BTreeMap::new(),
-        };
         let mut errors = Vec::new();
-        // Recorded surveillance audits are filed by cycle: the first of a cycle is surveillance
-        // 1 and the second surveillance 2 (so a late first one stays the first); a lone one is
-        // the year whose anniversary is nearest.
-        let mut by_cycle: BTreeMap<u32, Vec<Dated>> = BTreeMap::new();
-        for d in &c.surveillance {
-            by_cycle.entry(cert.cycle_containing(d.date)).or_default().push(*d);
-        }
-        for (n, records) in by_cycle {
-            match records.as_slice() {
-                [one] => {
-                    let distance =
-                        |k: u32| (anniversary(cert.decision.date, 3 * (n - 1) + k) - one.date).num_days().abs();
-                    let k = if distance(2) < distance(1) { 2 } else { 1 };
-                    cert.surveillance.insert((n, k), *one);
-                }
-                [first, second, rest @ ..] => {
-                    let year1_ends = anniversary(cert.decision.date, 3 * (n - 1) + 1);
-                    if second.date <= year1_ends {
-                        errors.push(
-                            Diagnostic::new(
-                                second.loc,
-                                format!(
-                                    "surveillance audits `{}` and `{}` both fall in year 1 of cycle {n}",
-                                    first.date, second.date
-                                ),
-                            )
-                            .hint("each cycle has one surveillance audit in year 1 and one in year 2; list only those"),
-                        );
-                    }
-                    cert.surveillance.insert((n, 1), *first);
-                    cert.surveillance.insert((n, 2), *second);
-                    for extra in rest {
-                        errors.push(
-                            Diagnostic::new(
-                                extra.loc,
-                                format!("surveillance audit `{}` is a third one in cycle {n}", extra.date),
-                            )
-                            .hint("each cycle has one surveillance audit in year 1 and one in year 2; list only those"),
-                        );
-                    }
-                }
-                [] => {}
-            }
-        }
-        for d in &c.recertification {
-            let slot = cert.recertification_slot(d.date);
-            // The recertification audit is in the cycle's third year (audit-rules.md: around
-            // month 33, starting up to 6 months before expiry).
-            let year3 = anniversary(cert.decision.date, 3 * (slot - 1) + 2);
-            if d.date < year3 {
+        let mut starts = vec![(c.stage1, c.stage2, c.decision, None)];
+        starts.extend(c.restarts.iter().map(|r| (r.stage1, r.stage2, r.decision, Some(r.loc))));
+        // Records are filed under the epoch whose dates they fall in: from its first date to
+        // the next epoch's.
+        let first_dates: Vec<Option<NaiveDate>> =
+            starts.iter().map(|(a, b, d, _)| [*a, *b, *d].into_iter().flatten().map(|x| x.date).min()).collect();
+        let mut cert = Certificate { epochs: Vec::new(), cycles: Vec::new() };
+        for (i, &(stage1, stage2, decision, at)) in starts.iter().enumerate() {
+            let Some((stage1, stage2, decision)) = initial_audit(s, stage1, stage2, decision) else {
                 errors.push(
-                    Diagnostic::new(
-                        d.loc,
-                        format!("recertification audit `{}` is not in the third year of a cycle", d.date),
-                    )
-                    .hint(format!(
-                        "cycle {slot}'s third year runs from {year3} to {}; an audit before it is a surveillance",
-                        cert.expiry(slot)
-                    )),
+                    Diagnostic::new(at.unwrap_or(c.loc), "`certification` has neither `stage1` nor `decision`")
+                        .hint("give the planned Stage 1 date, or the initial certification decision once certified"),
                 );
-                continue;
-            }
-            if let Some(first) = cert.recertification.insert(slot, *d) {
+                break;
+            };
+            let from = if i == 0 { None } else { first_dates[i] };
+            let until = first_dates.get(i + 1).copied().flatten();
+            let in_epoch = |d: NaiveDate| from.is_none_or(|f| d >= f) && until.is_none_or(|u| d < u);
+            let records = EpochRecords {
+                surveillance: c.surveillance.iter().filter(|r| in_epoch(r.date)).collect(),
+                recertification: c.recertification.iter().filter(|r| in_epoch(r.date)).collect(),
+                special: c.special.iter().filter(|r| in_epoch(r.date)).collect(),
+            };
+            let superseded = i + 1 < starts.len();
+            let first_cycle = cert.cycles.len() as u32 + 1;
+            let mut epoch = Epoch {
+                index: i,
+                stage1,
+                stage2,
+                decision: External { cycle: first_cycle, ..decision },
+                first_cycle,
+                last_cycle: first_cycle,
+                begins: cert.cycles.last().map(|c: &Cycle| c.expiry.succ_opt().unwrap_or(c.expiry)),
+                superseded,
+                late_recertification: None,
+                loc: at,
+            };
+            if let Some(previous) = cert.cycles.last()
+                && decision.basis == Basis::Given
+                && decision.date <= previous.expiry
+            {
                 errors.push(
-                    Diagnostic::new(
-                        d.loc,
-                        format!("recertification audits `{}` and `{}` both fall to cycle {slot}", first.date, d.date),
-                    )
-                    .hint("each cycle has one recertification audit, before its expiry"),
+                    Diagnostic::new(decision.loc, format!(
+                        "the restart's decision `{}` is before the certificate it replaces expired on {}",
+                        decision.date, previous.expiry
+                    ))
+                    .hint("a restart is a new certification after a lapse; a certificate still valid continues, even when transferred to another certification body (IAF MD 2)"),
                 );
             }
+            let cycles = epoch_cycles(s, &mut epoch, &records, &mut errors);
+            epoch.last_cycle = first_cycle + cycles.len().saturating_sub(1) as u32;
+            cert.cycles.extend(cycles);
+            cert.epochs.push(epoch);
         }
-        if errors.is_empty() { Ok(cert) } else { Err(InputError { file: register.file.clone(), diagnostics: errors }) }
+        if let (Some(printed), true) = (c.expiry, errors.is_empty()) {
+            cert.check_printed_expiry(printed, &mut errors);
+        }
+        if errors.is_empty() {
+            Ok(cert)
+        } else {
+            errors.sort_by_key(|d| d.loc);
+            Err(InputError { file: register.file.clone(), diagnostics: errors })
+        }
     }
 
-    /// The first day of cycle `n` (1-based). Cycles keep the decision's anniversary.
-    pub fn start(&self, n: u32) -> NaiveDate {
-        anniversary(self.decision.date, 3 * (n.max(1) - 1))
+    /// The certificate's printed expiry must be one the cycles compute: if not, `decision` is
+    /// probably not the initial decision (a recertification or transfer reissues the certificate
+    /// but keeps the anniversaries).
+    fn check_printed_expiry(&self, printed: Dated, errors: &mut Vec<Diagnostic>) {
+        if self.cycles.iter().any(|c| c.expiry == printed.date) {
+            return;
+        }
+        let Some(epoch) = self.epochs.iter().rev().find(|e| self.cycle(e.first_cycle).start <= printed.date) else {
+            return;
+        };
+        let anchor = epoch.decision.date;
+        let nearest = (epoch.first_cycle..=epoch.last_cycle)
+            .map(|n| self.cycle(n))
+            .min_by_key(|c| (c.expiry - printed.date).num_days().abs())
+            .map(|c| (c.number, c.expiry));
+        // The anchor that would give the printed expiry, in the same cycle.
+        let day_after = printed.date.succ_opt().unwrap_or(printed.date);
+        let suggested = (1..=80u32)
+            .map_while(|k| day_after.checked_sub_months(Months::new(36 * k)))
+            .min_by_key(|d| (*d - anchor).num_days().abs());
+        let mut d = Diagnostic::new(
+            printed.loc,
+            match nearest {
+                Some((n, expiry)) => format!(
+                    "expiry `{}` is not one the decision `{anchor}` gives: cycle {n} expires on {expiry}",
+                    printed.date
+                ),
+                None => format!("expiry `{}` is not one the decision `{anchor}` gives", printed.date),
+            },
+        );
+        d = match suggested {
+            Some(s) => d.hint(format!(
+                "`decision` is the initial certification decision, which recertifications and transfers keep (IAF MD 2); if the printed expiry is right, it was {s}: write `decision: {s}`"
+            )),
+            None => d.hint("`decision` is the initial certification decision, which recertifications and transfers keep (IAF MD 2)"),
+        };
+        errors.push(d);
     }
 
-    /// The last day of cycle `n`: the day before its third anniversary.
-    pub fn expiry(&self, n: u32) -> NaiveDate {
-        anniversary(self.decision.date, 3 * n.max(1)).pred_opt().unwrap_or(NaiveDate::MIN)
+    /// Cycle `n` (counted across restarts), clamped to the cycles computed.
+    pub fn cycle(&self, n: u32) -> &Cycle {
+        let i = (n.max(1) as usize - 1).min(self.cycles.len().saturating_sub(1));
+        // `new` computes at least one cycle per epoch, and there is always one epoch.
+        &self.cycles[i]
     }
 
-    /// The cycle that contains `date`; 1 for any date before the decision.
-    pub fn cycle_containing(&self, date: NaiveDate) -> u32 {
-        let mut n = 1;
-        while self.expiry(n) < date && n < 10_000 {
+    /// The epoch that governs `day`: the last one that has begun.
+    pub fn epoch_on(&self, day: NaiveDate) -> &Epoch {
+        let i = self.epochs.iter().rposition(|e| e.begins.is_none_or(|b| b <= day)).unwrap_or(0);
+        &self.epochs[i]
+    }
+
+    /// The cycle of `epoch` that `day` falls in; a day in the 6 months after an unrecertified
+    /// expiry stays with the expired cycle, which can still be restored.
+    pub fn cycle_on(&self, epoch: &Epoch, day: NaiveDate) -> u32 {
+        let mut n = epoch.first_cycle;
+        while n < epoch.last_cycle && self.cycle(n).expiry < day {
+            let c = self.cycle(n);
+            if !c.recertified() && day <= c.restoration_deadline() {
+                break;
+            }
             n += 1;
         }
         n
     }
 
-    /// The recorded recertification at `date` belongs to the cycle whose expiry is nearest.
-    fn recertification_slot(&self, date: NaiveDate) -> u32 {
-        let last = self.cycle_containing(date) + 1;
-        (1..=last).min_by_key(|&n| (self.expiry(n) - date).num_days().abs()).unwrap_or(1)
-    }
-
-    /// Cycle `n` with its external audits: recorded dates where the register has them, else
-    /// planned by the rules.
-    pub fn cycle(&self, n: u32) -> Cycle {
-        let n = n.max(1);
-        let s = &self.settings;
-        let (start, expiry) = (self.start(n), self.expiry(n));
-        let surveillance = [1u8, 2].map(|k| {
-            // Surveillance is due by each anniversary; the first within 12 months of the
-            // decision (ISO/IEC 17021-1 9.6.2.2, hard rule). Planned some weeks before as buffer.
-            let due = anniversary(self.decision.date, 3 * (n - 1) + u32::from(k));
-            let planned = s.open_on_or_before(weeks_before(due, s.surveillance_before_anniversary_weeks));
-            self.external(ExternalKind::Surveillance(k), n, planned, due, self.surveillance.get(&(n, k)))
-        });
-        // Recertification must end in time for a decision before expiry.
-        let latest = weeks_before(expiry, RECERTIFICATION_LATEST_WEEKS);
-        let planned = s.open_on_or_before(weeks_before(expiry, s.recertification_before_expiry_weeks));
-        let recertification =
-            self.external(ExternalKind::Recertification, n, planned, latest, self.recertification.get(&n));
-        Cycle { number: n, start, expiry, surveillance, recertification }
-    }
-
-    fn external(
-        &self,
-        kind: ExternalKind,
-        cycle: u32,
-        planned: NaiveDate,
-        latest: NaiveDate,
-        record: Option<&Dated>,
-    ) -> External {
-        match record {
-            Some(r) => {
-                External { kind, cycle, date: r.date, latest: Some(latest), basis: Basis::Recorded, loc: Some(r.loc) }
+    /// Whether the epoch's certificate has lapsed as of `day`, and how.
+    pub fn lapse(&self, epoch: &Epoch, day: NaiveDate) -> Option<Lapse> {
+        for n in epoch.first_cycle..=epoch.last_cycle {
+            let c = self.cycle(n);
+            if c.recertified() {
+                continue;
             }
-            None => External { kind, cycle, date: planned, latest: Some(latest), basis: Basis::Planned, loc: None },
+            let late = epoch.late_recertification.filter(|(k, _)| *k == n).map(|(_, d)| d);
+            let deadline = c.restoration_deadline();
+            let lapsed = epoch.superseded || late.is_some() || day > deadline;
+            return lapsed.then_some(Lapse { cycle: n, expiry: c.expiry, deadline, late });
+        }
+        None
+    }
+
+    /// Every external audit of the epoch's certification, held, booked or planned, in date order.
+    pub fn audits_of(&self, epoch: &Epoch) -> Vec<External> {
+        let mut out: Vec<External> = epoch.stage1.into_iter().chain(epoch.stage2).collect();
+        for n in epoch.first_cycle..=epoch.last_cycle {
+            let c = self.cycle(n);
+            out.extend(c.audits());
+            out.extend(c.special.iter().copied());
+        }
+        out.sort_by_key(|e| (e.date, e.kind));
+        out
+    }
+
+    /// The epoch's first certification-body audit after `day`, held, booked or planned.
+    pub fn next_audit_after(&self, epoch: &Epoch, day: NaiveDate) -> Option<External> {
+        self.audits_of(epoch).into_iter().find(|e| e.date > day)
+    }
+
+    /// Years in which the epoch needs no certification-body audit (ISO/IEC 17021-1 9.1.3): the
+    /// initial certification's year, and each recertification year, the year of the audit or of
+    /// its decision (recorded, or assumed `decision_after_stage2_weeks` after it).
+    pub fn exempt_years(&self, epoch: &Epoch) -> BTreeSet<i32> {
+        let mut years: BTreeSet<i32> =
+            [Some(epoch.decision), epoch.stage2].into_iter().flatten().map(|e| e.date.year()).collect();
+        for n in epoch.first_cycle..=epoch.last_cycle {
+            let r = self.cycle(n).recertification;
+            years.extend([r.date.year(), r.end.year()]);
+            years.extend(r.decision.map(|d| d.year()));
+        }
+        years
+    }
+}
+
+/// The records that fall in one epoch.
+struct EpochRecords<'r> {
+    surveillance: Vec<&'r ExternalRecord>,
+    recertification: Vec<&'r ExternalRecord>,
+    special: Vec<&'r crate::register::SpecialAudit>,
+}
+
+/// Stage 1, Stage 2 and the decision of an initial certification, with the dates the register
+/// does not give assumed from the settings. `None` without any date.
+fn initial_audit(
+    s: &Settings,
+    stage1: Option<Dated>,
+    stage2: Option<Dated>,
+    decision: Option<Dated>,
+) -> Option<(Option<External>, Option<External>, External)> {
+    let given = |kind, d: Dated| External { loc: Some(d.loc), ..External::new(kind, 0, d.date, Basis::Given) };
+    let stage1 = stage1.map(|d| given(ExternalKind::Stage1, d));
+    // Stage 2 is an audit on site, so an assumed one moves earlier to an open day (but not onto
+    // Stage 1 itself). The decision is the certification body's act: no workday rule.
+    let stage2 = stage2.map(|d| given(ExternalKind::Stage2, d)).or_else(|| {
+        stage1.map(|s1| {
+            let nominal = weeks_after(s1.date, s.stage2_after_stage1_weeks);
+            let open = s.open_on_or_before(nominal);
+            let mut date = if open > s1.date { open } else { nominal };
+            // A given decision came after Stage 2, whenever that was.
+            if let Some(d) = decision {
+                date = date.min(d.date);
+            }
+            External::new(ExternalKind::Stage2, 0, date, Basis::Assumed)
+        })
+    });
+    let decision = match (decision, stage2) {
+        (Some(d), _) => given(ExternalKind::Certification, d),
+        (None, Some(s2)) => External::new(
+            ExternalKind::Certification,
+            0,
+            weeks_after(s2.date, s.decision_after_stage2_weeks),
+            Basis::Assumed,
+        ),
+        (None, None) => return None,
+    };
+    Some((stage1, stage2, decision))
+}
+
+/// The cycles of one epoch: recorded audits filed under them, planned dates for the others.
+fn epoch_cycles(s: &Settings, epoch: &mut Epoch, records: &EpochRecords, errors: &mut Vec<Diagnostic>) -> Vec<Cycle> {
+    let anchor = epoch.decision.date;
+    let start = |k: u32| anniversary(anchor, 3 * (k - 1));
+    let expiry = |k: u32| expiry_of(anchor, k);
+    // The cycle whose dates contain `date` (1 before the decision).
+    let containing = |date: NaiveDate| {
+        let mut k = 1;
+        while expiry(k) < date && k < 200 {
+            k += 1;
+        }
+        k
+    };
+
+    // Recertifications: each belongs to the cycle whose expiry is nearest, in its third year or
+    // up to 6 months after its expiry (a restoration); later, the certificate had lapsed.
+    let mut recert: BTreeMap<u32, &ExternalRecord> = BTreeMap::new();
+    for r in &records.recertification {
+        let mut k = (1..=containing(r.date) + 1).min_by_key(|&k| (expiry(k) - r.date).num_days().abs()).unwrap_or(1);
+        // Well after an expiry, nearer the next one: still the expired cycle's, too late.
+        if k > 1 && r.date < anniversary(anchor, 3 * k - 1) && r.date > expiry(k - 1) {
+            k -= 1;
+        }
+        let year3 = anniversary(anchor, 3 * k - 1);
+        if r.date < year3 {
+            errors.push(
+                Diagnostic::new(
+                    r.loc,
+                    format!("recertification audit `{}` is not in the third year of a cycle", r.date),
+                )
+                .hint(format!(
+                    "cycle {}'s third year runs from {year3} to {}; an audit before it is a surveillance",
+                    epoch.first_cycle + k - 1,
+                    expiry(k)
+                )),
+            );
+            continue;
+        }
+        if r.date > months_after(expiry(k), RESTORATION_MONTHS) {
+            // Too late to restore: the certificate lapsed; `check` says so.
+            epoch.late_recertification.get_or_insert((epoch.first_cycle + k - 1, Dated { date: r.date, loc: r.loc }));
+            continue;
+        }
+        if let Some(first) = recert.insert(k, r) {
+            errors.push(
+                Diagnostic::new(
+                    r.loc,
+                    format!(
+                        "recertification audits `{}` and `{}` both fall to cycle {}",
+                        first.date,
+                        r.date,
+                        epoch.first_cycle + k - 1
+                    ),
+                )
+                .hint("each cycle has one recertification audit, before its expiry"),
+            );
+        }
+    }
+    // The epoch goes on while each cycle is recertified (in time or restored). A restart ends it;
+    // so does a recertification too late to restore. Otherwise later cycles are computed up to
+    // the horizon, to be planned as "if recertified".
+    let mut count = 1;
+    while recert.contains_key(&count) {
+        count += 1;
+    }
+    let capped =
+        epoch.superseded || epoch.late_recertification.is_some_and(|(n, _)| n == epoch.first_cycle + count - 1);
+    if !capped {
+        while start(count + 1).year() <= HORIZON_YEAR && count < 200 {
+            count += 1;
+        }
+    }
+    // Surveillance and special audits, by the cycle whose dates contain them. The first of a
+    // cycle is surveillance 1, however late, and the second surveillance 2.
+    let last_expiry = expiry(count);
+    let mut surveillance: BTreeMap<u32, Vec<&ExternalRecord>> = BTreeMap::new();
+    let mut special: BTreeMap<u32, Vec<External>> = BTreeMap::new();
+    for r in &records.surveillance {
+        if capped && r.date > last_expiry {
+            errors.push(after_lapse(r.loc, "surveillance audit", r.date, last_expiry));
+            continue;
+        }
+        surveillance.entry(containing(r.date)).or_default().push(r);
+    }
+    for r in &records.special {
+        if capped && r.date > last_expiry {
+            errors.push(after_lapse(r.loc, "special audit", r.date, last_expiry));
+            continue;
+        }
+        let k = containing(r.date);
+        let e = External {
+            loc: Some(r.loc),
+            ..External::new(ExternalKind::Special(r.kind), epoch.first_cycle + k - 1, r.date, Basis::Recorded)
+        };
+        special.entry(k).or_default().push(e);
+    }
+    for (&k, list) in &surveillance {
+        let n = epoch.first_cycle + k - 1;
+        let hint = "a cycle has surveillance 1 and 2; write a split surveillance as `{date: ..., visits: [...]}` and a special audit under `special`";
+        if let [first, second, ..] = list.as_slice()
+            && second.date <= anniversary(anchor, 3 * (k - 1) + 1)
+        {
+            errors.push(
+                Diagnostic::new(
+                    second.loc,
+                    format!(
+                        "surveillance audits `{}` and `{}` both fall in year 1 of cycle {n}",
+                        first.date, second.date
+                    ),
+                )
+                .hint(hint),
+            );
+        }
+        for extra in list.iter().skip(2) {
+            errors.push(
+                Diagnostic::new(extra.loc, format!("surveillance audit `{}` is a third one in cycle {n}", extra.date))
+                    .hint(hint),
+            );
+        }
+    }
+
+    let mut cycles: Vec<Cycle> = Vec::new();
+    for k in 1..=count {
+        let n = epoch.first_cycle + k - 1;
+        let anniversary_k = |year: u32| anniversary(anchor, 3 * (k - 1) + year);
+        let planned_surveillance =
+            |year: u32| s.open_on_or_before(weeks_before(anniversary_k(year), s.surveillance_before_anniversary_weeks));
+        let recorded = surveillance.get(&k).map(Vec::as_slice).unwrap_or_default();
+        let latest_recert = weeks_before(expiry(k), RECERTIFICATION_LATEST_WEEKS);
+        let recertification = match recert.get(&k) {
+            Some(r) => External {
+                latest: Some(latest_recert),
+                decision: Some(r.decision.unwrap_or_else(|| weeks_after(r.end(), s.decision_after_stage2_weeks))),
+                ..External::recorded(ExternalKind::Recertification, n, r)
+            },
+            None => {
+                let date = s.open_on_or_before(weeks_before(expiry(k), s.recertification_before_expiry_weeks));
+                External {
+                    latest: Some(latest_recert),
+                    decision: Some(weeks_after(date, s.decision_after_stage2_weeks)),
+                    ..External::new(ExternalKind::Recertification, n, date, Basis::Planned)
+                }
+            }
+        };
+        // The first surveillance after an initial decision is due within 12 months (ISO/IEC
+        // 17021-1 9.1.3, a rule); the others by their anniversary (practice).
+        let s1 = match recorded.first() {
+            Some(r) => External::recorded(ExternalKind::Surveillance(1), n, r),
+            None => External::new(ExternalKind::Surveillance(1), n, planned_surveillance(1), Basis::Planned),
+        };
+        let s1 = External { latest: Some(anniversary_k(1)), hard: k == 1, ..s1 };
+        let s2 = match recorded.get(1) {
+            Some(r) => External::recorded(ExternalKind::Surveillance(2), n, r),
+            None => {
+                let mut date = planned_surveillance(2);
+                // After a late surveillance 1, the second comes between it and the
+                // recertification.
+                if date <= s1.end {
+                    let middle = s1.end + Days::new(((recertification.date - s1.end).num_days().max(2) / 2) as u64);
+                    date = s.open_on_or_before(middle).max(s1.end.succ_opt().unwrap_or(s1.end));
+                }
+                External::new(ExternalKind::Surveillance(2), n, date, Basis::Planned)
+            }
+        };
+        let s2 = External { latest: Some(anniversary_k(2)), ..s2 };
+        let restored = cycles.last().and_then(|p: &Cycle| {
+            (p.recertification.basis == Basis::Recorded && p.recertification.end > p.expiry)
+                .then_some(p.recertification.end)
+        });
+        cycles.push(Cycle {
+            number: n,
+            epoch: epoch.index,
+            local: k,
+            start: start(k),
+            expiry: expiry(k),
+            surveillance: [s1, s2],
+            recertification,
+            special: special.remove(&k).unwrap_or_default(),
+            restored,
+        });
+    }
+    calendar_years(s, epoch, &mut cycles);
+    cycles
+}
+
+fn after_lapse(at: Loc, what: &str, date: NaiveDate, expiry: NaiveDate) -> Diagnostic {
+    Diagnostic::new(at, format!("{what} `{date}` is after the certificate expired on {expiry} without recertification"))
+        .hint(
+            "a certificate that lapsed has no surveillance; record the new certification under `certification.restart`",
+        )
+}
+
+/// No calendar year without a certification-body audit, except the initial certification's year
+/// and recertification years (ISO/IEC 17021-1 9.1.3). Where planned dates would leave a year
+/// empty, as after a recertification late in the year before a January anniversary, the next
+/// planned surveillance moves into that year: no more than 12 months after the audit before it.
+fn calendar_years(s: &Settings, epoch: &Epoch, cycles: &mut [Cycle]) {
+    let mut exempt: BTreeSet<i32> =
+        [Some(epoch.decision), epoch.stage2].into_iter().flatten().map(|e| e.date.year()).collect();
+    for c in cycles.iter() {
+        let r = c.recertification;
+        exempt.extend([r.date.year(), r.end.year()]);
+        exempt.extend(r.decision.map(|d| d.year()));
+    }
+    let mut previous_end = epoch.stage2.map_or(epoch.decision.date, |s2| s2.end.max(epoch.decision.date));
+    let mut specials: Vec<NaiveDate> = cycles.iter().flat_map(|c| c.special.iter().map(|e| e.end)).collect();
+    specials.sort();
+    for c in cycles.iter_mut() {
+        for slot in 0..3 {
+            let e = if slot < 2 { &mut c.surveillance[slot] } else { &mut c.recertification };
+            // Special audits before this one count as audits too.
+            if let Some(last) = specials.iter().rev().find(|d| **d < e.date) {
+                previous_end = previous_end.max(*last);
+            }
+            if e.basis == Basis::Planned && slot < 2 {
+                let empty = (previous_end.year() + 1..e.date.year()).find(|y| !exempt.contains(y));
+                if let Some(year) = empty {
+                    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(e.date);
+                    let moved = s.open_on_or_before(e.date.min(months_after(previous_end, 12)).min(year_end));
+                    if moved > previous_end && moved.year() == year {
+                        e.date = moved;
+                        e.end = moved;
+                    }
+                }
+            }
+            previous_end = previous_end.max(e.end);
         }
     }
 }

@@ -1,162 +1,54 @@
 //! `ismsaudit check`: compares the register, its record and the plan with the rules, for the
-//! certificate cycle that contains `today` (and round 0 before certification).
+//! certificate cycle that contains `today` (and round 0 before certification). Deviations the
+//! certification body accepted are shown as accepted, not counted, until their end date.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 
 use crate::catalogue;
-use crate::cycle::{Basis, Cycle};
+pub use crate::codes::{Code, Severity};
+use crate::cycle::{Basis, Certificate, Cycle, DECISION_MONTHS_AFTER_STAGE2, months_after};
 use crate::diagnostic::{InputError, Loc};
 use crate::plan::{Plan, plan};
 use crate::programme::{Programme, Round, Source, Unassigned};
-use crate::register::{Register, Status};
+use crate::register::{Area, Register, Status, same_id};
 
 /// `certificate-expiring` warns this many days ahead.
 pub const EXPIRY_WARNING_DAYS: i64 = 90;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    pub fn key(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-/// The stable finding codes. Their names never change; new ones may be added.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Code {
-    ClauseNotCovered,
-    ControlNotCovered,
-    ControlExcludedAndCovered,
-    NoIndependentAuditor,
-    AuditorNotIndependent,
-    OverdueAudit,
-    RoundOverCapacity,
-    AreaNotCovered,
-    FirstAuditLate,
-    ReviewMissing,
-    SurveillanceLate,
-    RecertificationLate,
-    CertificateExpired,
-    CertificateExpiring,
-    PreviousCycleGap,
-    DecisionNotRecorded,
-}
-
-impl Code {
-    pub const ALL: [Code; 16] = [
-        Code::ClauseNotCovered,
-        Code::ControlNotCovered,
-        Code::ControlExcludedAndCovered,
-        Code::NoIndependentAuditor,
-        Code::AuditorNotIndependent,
-        Code::OverdueAudit,
-        Code::RoundOverCapacity,
-        Code::AreaNotCovered,
-        Code::FirstAuditLate,
-        Code::ReviewMissing,
-        Code::SurveillanceLate,
-        Code::RecertificationLate,
-        Code::CertificateExpired,
-        Code::CertificateExpiring,
-        Code::PreviousCycleGap,
-        Code::DecisionNotRecorded,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Code::ClauseNotCovered => "clause-not-covered",
-            Code::ControlNotCovered => "control-not-covered",
-            Code::ControlExcludedAndCovered => "control-excluded-and-covered",
-            Code::NoIndependentAuditor => "no-independent-auditor",
-            Code::AuditorNotIndependent => "auditor-not-independent",
-            Code::OverdueAudit => "overdue-audit",
-            Code::RoundOverCapacity => "round-over-capacity",
-            Code::AreaNotCovered => "area-not-covered",
-            Code::FirstAuditLate => "first-audit-late",
-            Code::ReviewMissing => "review-missing",
-            Code::SurveillanceLate => "surveillance-late",
-            Code::RecertificationLate => "recertification-late",
-            Code::CertificateExpired => "certificate-expired",
-            Code::CertificateExpiring => "certificate-expiring",
-            Code::PreviousCycleGap => "previous-cycle-gap",
-            Code::DecisionNotRecorded => "decision-not-recorded",
-        }
-    }
-
-    /// What to do about it, in a sentence (the README's table says more).
-    pub fn advice(self) -> &'static str {
-        match self {
-            Code::ClauseNotCovered => "add the clause to the `clauses` of the area that runs it, usually `isms-core`",
-            Code::ControlNotCovered => {
-                "add the control to an area's `controls`, or exclude it in `soa.excluded` with a reason"
-            }
-            Code::ControlExcludedAndCovered => {
-                "remove the exclusion or take the control off the area: the SoA must match the scope"
-            }
-            Code::NoIndependentAuditor => {
-                "add an auditor independent of the area (another team's, or an outside firm) to `auditors`"
-            }
-            Code::AuditorNotIndependent => "have the area audited by an independent auditor; rebook a booked audit",
-            Code::OverdueAudit => {
-                "hold the audit (the next round plans it as a catch-up) and record it with `status: done`"
-            }
-            Code::RoundOverCapacity => "add auditors, hold audits earlier, or review the external audit's date",
-            Code::AreaNotCovered => "audit the area before the next external audit and tell your certification body",
-            Code::FirstAuditLate => "hold and record the internal audits, or move Stage 1",
-            Code::ReviewMissing => {
-                "record the management review under `reviews`, or hold one and take its outputs to the next audit"
-            }
-            Code::SurveillanceLate => {
-                "record the surveillance audit held; if it was late, talk to your certification body now"
-            }
-            Code::RecertificationLate => "book the recertification earlier and record it under `recertification`",
-            Code::CertificateExpired => {
-                "record the recertification held; otherwise restoration is possible within 6 months, then a new Stage 2"
-            }
-            Code::CertificateExpiring => "book the recertification audit and record it under `recertification`",
-            Code::PreviousCycleGap => {
-                "prepare the answer for the certification body and audit the area early in this cycle"
-            }
-            Code::DecisionNotRecorded => "add `decision:` to `certification`",
-        }
-    }
-
-    pub fn severity(self) -> Severity {
-        match self {
-            Code::ControlExcludedAndCovered
-            | Code::ReviewMissing
-            | Code::CertificateExpiring
-            | Code::PreviousCycleGap
-            | Code::DecisionNotRecorded => Severity::Warning,
-            _ => Severity::Error,
-        }
-    }
-}
 
 /// One thing `check` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub code: Code,
     pub message: String,
+    /// What to do: the code's advice, or something more precise for this finding.
+    pub help: String,
     pub area: Option<String>,
     pub control: Option<String>,
     pub date: Option<NaiveDate>,
     /// Where in the register, where one place is concerned.
     pub loc: Option<Loc>,
+    /// The accepted deviation that covers it (an index into the register's `accepted`).
+    pub accepted: Option<usize>,
 }
 
 impl Finding {
     fn new(code: Code, message: String) -> Self {
-        Finding { code, message, area: None, control: None, date: None, loc: None }
+        Finding {
+            code,
+            message,
+            help: code.advice().to_string(),
+            area: None,
+            control: None,
+            date: None,
+            loc: None,
+            accepted: None,
+        }
+    }
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = help.into();
+        self
     }
     fn area(mut self, area: &str) -> Self {
         self.area = Some(area.to_string());
@@ -177,30 +69,45 @@ impl Finding {
     pub fn severity(&self) -> Severity {
         self.code.severity()
     }
+    /// Whether it counts toward `check`'s verdict: not covered by an accepted deviation.
+    pub fn counts(&self) -> bool {
+        self.accepted.is_none()
+    }
 }
 
-/// Every finding for `register` on `today`, errors first, then by code and position.
+/// Every finding for `register` on `today`: errors first, then warnings, then accepted ones,
+/// each by code and position.
 pub fn check(register: &Register, today: NaiveDate) -> Result<Vec<Finding>, InputError> {
     let plan = plan(register, today, 1)?;
     let mut out = Vec::new();
-    coverage_of_the_standard(register, &mut out);
+    coverage_of_the_standard(register, today, &mut out);
     // Records before the rounds checked belong to cycles already judged.
     let since = plan.rounds.iter().map(|r| r.window_start).min().flatten();
-    independence(register, since, &mut out);
-    programme(register, today, &plan.rounds, &plan.cycles, &mut out);
+    independence(register, today, since, &plan.rounds, &mut out);
+    programme(register, &plan.certificate, today, &plan.rounds, &plan.cycles, &mut out);
     first_audit(&plan, &mut out);
     certificate(&plan, &mut out);
+    calendar_years(&plan, &mut out);
+    intervals(&plan, since, &mut out);
     previous_cycle(&plan, &mut out);
+    hygiene(&plan, since, &mut out);
     // Stable: within a code and a place, findings stay in the order found (catalogue, rounds).
     out.sort_by_key(|f| (f.severity(), f.code, f.loc));
+    accept(register, today, &mut out);
+    out.sort_by_key(|f| (f.accepted.is_some(), f.severity(), f.code, f.loc));
     Ok(out)
 }
 
 /// Clauses 4-10 and every applicable Annex A control must sit in some area of the scope, so
 /// that the internal audits of a cycle cover the whole ISMS (clause 9.2; SoA, clause 6.1.3 d).
-fn coverage_of_the_standard(reg: &Register, out: &mut Vec<Finding>) {
-    let carried = |control: &str| reg.scope.iter().find(|a| a.controls.iter().any(|c| c == control));
-    let clauses = reg.carried_clauses();
+fn coverage_of_the_standard(reg: &Register, today: NaiveDate, out: &mut Vec<Finding>) {
+    let mut carrier: BTreeMap<&str, &Area> = BTreeMap::new();
+    for area in reg.scope.iter().filter(|a| a.until.is_none_or(|u| u >= today)) {
+        for c in &area.controls {
+            carrier.entry(c.as_str()).or_insert(area);
+        }
+    }
+    let clauses = reg.carried_clauses(today);
     for clause in catalogue::clause_ids() {
         if !clauses.contains(clause) {
             let title = catalogue::clause_title(clause).unwrap_or_default();
@@ -213,7 +120,7 @@ fn coverage_of_the_standard(reg: &Register, out: &mut Vec<Finding>) {
     for control in catalogue::control_ids() {
         let title = catalogue::control_title(&control).unwrap_or_default();
         let excluded = reg.exclusions.iter().find(|e| e.control == control);
-        match (excluded, carried(&control)) {
+        match (excluded, carrier.get(control.as_str())) {
             (None, None) => out.push(
                 Finding::new(
                     Code::ControlNotCovered,
@@ -235,8 +142,8 @@ fn coverage_of_the_standard(reg: &Register, out: &mut Vec<Finding>) {
     }
 }
 
-fn independence(reg: &Register, since: Option<NaiveDate>, out: &mut Vec<Finding>) {
-    for area in &reg.scope {
+fn independence(reg: &Register, today: NaiveDate, since: Option<NaiveDate>, rounds: &[Round], out: &mut Vec<Finding>) {
+    for area in reg.scope.iter().filter(|a| a.until.is_none_or(|u| u >= today)) {
         if !reg.auditors.iter().any(|a| area.independent_of(a)) {
             let n = reg.auditors.len();
             out.push(
@@ -253,11 +160,17 @@ fn independence(reg: &Register, since: Option<NaiveDate>, out: &mut Vec<Finding>
             );
         }
     }
-    for record in reg.audits.iter().filter(|r| since.is_none_or(|s| r.date >= s)) {
-        let Some(auditor) = record.auditor.as_deref().and_then(|id| reg.auditors.iter().find(|a| a.id == id)) else {
+    let window_end = rounds.iter().map(|r| r.window_end).max();
+    let areas: BTreeMap<String, &Area> = reg.scope.iter().map(|a| (a.id.to_lowercase(), a)).collect();
+    let auditors: BTreeMap<String, &crate::register::Auditor> =
+        reg.auditors.iter().map(|a| (a.id.to_lowercase(), a)).collect();
+    for record in
+        reg.audits.iter().filter(|r| since.is_none_or(|s| r.date >= s) && window_end.is_some_and(|e| r.date < e))
+    {
+        let Some(auditor) = record.auditor.as_deref().and_then(|id| auditors.get(&id.to_lowercase())) else {
             continue;
         };
-        for area in reg.scope.iter().filter(|a| record.areas.contains(&a.id)) {
+        for area in record.areas.iter().filter_map(|id| areas.get(&id.to_lowercase())) {
             if let Some(conflict) = area.conflict_with(auditor) {
                 out.push(
                     Finding::new(
@@ -285,61 +198,100 @@ fn describe(round: &Round) -> String {
 
 /// Overdue audits, rounds without room for their audits, areas a cycle can no longer cover, and
 /// missing management reviews.
-fn programme(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle], out: &mut Vec<Finding>) {
-    let area_loc = |id: &str| reg.scope.iter().find(|a| a.id == id).map(|a| a.loc);
+fn programme(
+    reg: &Register,
+    certificate: &Certificate,
+    today: NaiveDate,
+    rounds: &[Round],
+    cycles: &[Cycle],
+    out: &mut Vec<Finding>,
+) {
+    let areas: BTreeMap<String, &Area> = reg.scope.iter().map(|a| (a.id.to_lowercase(), a)).collect();
+    let area_of = |id: &str| areas.get(&id.to_lowercase()).copied();
     for (k, round) in rounds.iter().enumerate() {
-        // An audit held late, in a later round of the same cycle, makes up for a missed one.
-        let caught_up =
-            |area: &str| round.cycle > 0 && rounds[k + 1..].iter().any(|r| r.cycle == round.cycle && r.done(area));
-        for a in &round.audits {
-            let open = match a.source {
-                Source::Planned | Source::CatchUp => true,
-                Source::Booked => a.date < today,
-                Source::Done => false,
+        for a in round.audits.iter().filter(|a| a.overdue) {
+            let area = area_of(&a.area);
+            let joined = area.and_then(|x| x.since).filter(|s| round.window_start.is_none_or(|w| w <= *s));
+            let by_whom = if round.audits_of(&a.area).any(|x| x.source == Source::Done && !x.independent) {
+                " by an independent auditor"
+            } else {
+                ""
             };
-            if round.last_day < today && open && !round.done(&a.area) && !caught_up(&a.area) {
-                let by_whom = if round.audits_of(&a.area).any(|x| x.source == Source::Done && !x.independent) {
-                    " by an independent auditor"
-                } else {
-                    ""
-                };
-                out.push(
-                    Finding::new(
-                        Code::OverdueAudit,
-                        format!(
-                            "the audit of `{}` in {} was due by {} and has no done record{by_whom}",
-                            a.area,
-                            describe(round),
-                            round.last_day
-                        ),
+            let message = match joined {
+                Some(s) => {
+                    let epoch = certificate.epoch_on(s);
+                    let next = certificate.next_audit_after(epoch, s).filter(|e| e.date <= round.prepares.date);
+                    format!(
+                        "area `{}` joined the scope on {s} and was to be audited before the next external audit, {}; it has no done record{by_whom}",
+                        a.area,
+                        next.unwrap_or(round.prepares).describe()
                     )
+                }
+                None if round.cycle == 0 && a.source == Source::CatchUp => format!(
+                    "the audit of `{}` in {} was due by {} and has no done record{by_whom}",
+                    a.area,
+                    describe(round),
+                    round.last_day
+                ),
+                None => format!(
+                    "the audit of `{}` in {} was due by {} and has no done record{by_whom}",
+                    a.area,
+                    describe(round),
+                    a.due
+                ),
+            };
+            // Say what the plan does about it: a catch-up it schedules, or nothing left to do it in.
+            let later = (rounds[k..].iter())
+                .filter(|r| r.cycle == round.cycle)
+                .flat_map(|r| r.audits_of(&a.area).map(move |x| (r, x)))
+                .find(|(_, x)| matches!(x.source, Source::Planned | Source::CatchUp) && x.due >= today);
+            let help = match later {
+                Some((r, x)) if r.cycle == 0 => format!(
+                    "hold it before Stage 2 on {} (planned on {}) and record it with `status: done`",
+                    r.window_end, x.date
+                ),
+                Some((r, x)) if r.label() == round.label() => format!(
+                    "hold it (planned on {}) and record it with `status: done`",
+                    x.date
+                ),
+                Some((r, x)) => format!(
+                    "hold it now, or in round {} at the latest (planned on {}), and record it with `status: done`",
+                    r.label(),
+                    x.date
+                ),
+                None => "hold the audit and record it with `status: done`; no round left in this cycle plans it, so tell your certification body".to_string(),
+            };
+            out.push(
+                Finding::new(Code::OverdueAudit, message)
+                    .help(help)
                     .area(&a.area)
-                    .date(round.last_day)
-                    .at(a.loc.or(area_loc(&a.area))),
-                );
-            }
-            if round.last_day >= today && a.unassigned == Some(Unassigned::NoFreeDay) {
+                    .date(a.due)
+                    .at(a.loc.or(area.map(|x| x.loc))),
+            );
+        }
+        for a in &round.audits {
+            if a.due >= today && a.unassigned == Some(Unassigned::NoFreeDay) {
                 let first_day = round.first_day(today);
-                let message = if first_day > round.last_day {
+                let message = if first_day > a.due {
                     format!(
                         "{} has no days left for the audit of `{}`: it must end by {} but cannot start before {first_day}",
                         describe(round),
                         a.area,
-                        round.last_day
+                        a.due
                     )
                 } else {
                     format!(
                         "no independent auditor has a free day for the audit of `{}` in {} between {first_day} and {}",
                         a.area,
                         describe(round),
-                        round.last_day
+                        a.due
                     )
                 };
                 out.push(
                     Finding::new(Code::RoundOverCapacity, message)
                         .area(&a.area)
-                        .date(round.last_day)
-                        .at(area_loc(&a.area)),
+                        .date(a.due)
+                        .at(area_of(&a.area).map(|x| x.loc)),
                 );
             }
         }
@@ -374,12 +326,14 @@ fn programme(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle
             }
         }
     }
-    // Coverage of each cycle shown (round 0 is all-or-overdue, reported above).
+    // Coverage of each cycle shown, for the areas in its scope (round 0 is all-or-overdue,
+    // reported above).
     for cycle in cycles {
-        let covered: BTreeSet<&str> =
-            rounds.iter().filter(|r| r.cycle == cycle.number).flat_map(|r| r.covered(today)).collect();
+        let in_cycle: Vec<&Round> = rounds.iter().filter(|r| r.cycle == cycle.number).collect();
+        let covered: BTreeSet<&str> = in_cycle.iter().flat_map(|r| r.covered(today)).collect();
         for area in &reg.scope {
-            if !covered.contains(area.id.as_str()) {
+            let in_scope = in_cycle.iter().any(|r| r.includes(area));
+            if in_scope && !covered.contains(area.id.as_str()) {
                 out.push(
                     Finding::new(
                         Code::AreaNotCovered,
@@ -396,125 +350,213 @@ fn programme(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle
     }
 }
 
-/// The first internal audit comes at least the lead before Stage 1, so corrective actions can go
-/// through management review before the certification body looks (seed rule; Stage 1 checks it).
+/// The first internal audits come at least the lead before Stage 1, so corrective actions can
+/// go through management review before the certification body looks (seed rule; Stage 1 checks
+/// it, ISO/IEC 17021-1 9.3.1.2.2). Once Stage 1 is past, what is missing is for Stage 2.
 fn first_audit(plan: &Plan<'_>, out: &mut Vec<Finding>) {
-    let (Some(stage1), true) = (plan.certificate.stage1, plan.initial) else { return };
+    let epoch = plan.epoch();
+    let (Some(stage1), true) = (epoch.stage1, plan.initial) else { return };
     let reg = plan.register;
     let lead = reg.settings.internal_audit_lead_weeks;
-    let before: Vec<_> = reg.audits.iter().filter(|a| a.date < stage1.date).collect();
-    match before.last() {
-        Some(last) if (stage1.date - last.date).num_days() < 7 * i64::from(lead) => out.push(
-            Finding::new(
-                Code::FirstAuditLate,
-                format!(
-                    "the last internal audit before Stage 1 ({}) is on {}, {} days before it; at least {lead} weeks are needed so corrective actions can go through management review",
-                    stage1.date,
-                    last.date,
-                    (stage1.date - last.date).num_days()
-                ),
-            )
-            .date(last.date)
-            .at(last.loc),
-        ),
-        _ => {}
+    let after = epoch.begins;
+    let before: Vec<_> =
+        reg.audits.iter().filter(|a| a.date < stage1.date && after.is_none_or(|b| a.date >= b)).collect();
+    if stage1.date >= plan.today {
+        if let Some(last) = before.last()
+            && (stage1.date - last.date).num_days() < 7 * i64::from(lead)
+        {
+            out.push(
+                Finding::new(
+                    Code::FirstAuditLate,
+                    format!(
+                        "the last internal audit before Stage 1 ({}) is on {}, {} days before it; at least {lead} weeks are needed so corrective actions can go through management review",
+                        stage1.date,
+                        last.date,
+                        (stage1.date - last.date).num_days()
+                    ),
+                )
+                .date(last.date)
+                .at(last.loc),
+            );
+        }
+        return;
     }
-    // A booked audit is no evidence of one held.
-    let held = before.iter().any(|a| a.status_on(plan.today) == Status::Done);
-    if stage1.date < plan.today && !held {
-        out.push(
-            Finding::new(
-                Code::FirstAuditLate,
-                format!("Stage 1 on {} is past and no internal audit is recorded as done before it", stage1.date),
-            )
-            .date(stage1.date)
-            .at(stage1.loc),
-        );
+    // Stage 1 is past: round 0 should have been complete by its last day.
+    let Some(round0) = plan.rounds.iter().find(|r| r.cycle == 0) else { return };
+    let in_time = |area: &str| {
+        round0.audits_of(area).any(|a| a.independent && a.source == Source::Done && a.date <= round0.last_day)
+    };
+    let areas: Vec<&str> = plan.register.scope.iter().filter(|a| round0.includes(a)).map(|a| a.id.as_str()).collect();
+    let late: Vec<&str> = areas.iter().copied().filter(|a| !in_time(a) && round0.done(a)).collect();
+    let open: Vec<&str> = areas.iter().copied().filter(|a| !round0.done(a)).collect();
+    if late.is_empty() && open.is_empty() {
+        return;
     }
+    let mut parts = Vec::new();
+    if !late.is_empty() {
+        parts.push(format!("{} audited later ({})", crate::render::count(late.len(), "area"), late.join(", ")));
+    }
+    if !open.is_empty() {
+        parts.push(format!("{} still open ({})", crate::render::count(open.len(), "area"), open.join(", ")));
+    }
+    let stage2 = epoch.stage2.map(|s| format!("Stage 2 on {}", s.date)).unwrap_or_else(|| "Stage 2".to_string());
+    out.push(
+        Finding::new(
+            Code::Round0IncompleteAtStage1,
+            format!(
+                "round 0 was not complete by {}, the lead before Stage 1 on {}: {}; {stage2} will check the internal audits held since",
+                round0.last_day,
+                stage1.date,
+                parts.join(", ")
+            ),
+        )
+        .date(stage1.date)
+        .at(stage1.loc),
+    );
 }
 
-/// Surveillance, recertification and expiry of the cycle that contains `today`.
+/// The certificate: its decision, surveillance, recertification, expiry, restoration and lapse.
 fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
-    let cert = &plan.certificate;
+    let epoch = plan.epoch();
     let today = plan.today;
-    let decision_loc = cert.decision.loc;
-    if cert.decision.basis == Basis::Assumed && cert.decision.date < today {
+    let decision_loc = epoch.decision.loc;
+    if epoch.decision.basis == Basis::Assumed && epoch.decision.date < today {
         out.push(
             Finding::new(
                 Code::DecisionNotRecorded,
                 format!(
                     "the certification decision was assumed for {} and that day has passed: add `decision:` to `certification` once the certificate is issued",
-                    cert.decision.date
+                    epoch.decision.date
                 ),
             )
-            .date(cert.decision.date)
-            .at(cert.stage1.and_then(|s| s.loc)),
+            .date(epoch.decision.date)
+            .at(epoch.stage1.and_then(|s| s.loc)),
         );
     }
+    if let (Some(s2), Basis::Given) = (epoch.stage2, epoch.decision.basis) {
+        let limit = months_after(s2.end, DECISION_MONTHS_AFTER_STAGE2);
+        let first_cycle = plan.cycles.first().is_none_or(|c| c.local == 1);
+        if epoch.decision.date > limit && first_cycle {
+            out.push(
+                Finding::new(
+                    Code::DecisionLate,
+                    format!(
+                        "the certification decision on {} is more than 6 months after Stage 2 on {}",
+                        epoch.decision.date, s2.date
+                    ),
+                )
+                .date(epoch.decision.date)
+                .at(decision_loc),
+            );
+        }
+    }
     if plan.initial {
+        return;
+    }
+    if let Some(lapse) = plan.lapse {
+        let late = match lapse.late {
+            Some(r) => format!("; the recertification recorded on {} came after that", r.date),
+            None => String::new(),
+        };
+        out.push(
+            Finding::new(
+                Code::CertificateLapsed,
+                format!(
+                    "the certificate of cycle {} expired on {} and was not restored by {}, 6 months later: it has lapsed{late}",
+                    lapse.cycle, lapse.expiry, lapse.deadline
+                ),
+            )
+            .date(lapse.deadline)
+            .at(lapse.late.map(|r| r.loc).or(decision_loc)),
+        );
         return;
     }
     let Some(cycle) = plan.cycles.first() else { return };
     let n = cycle.number;
     for (k, s) in (1u8..).zip(cycle.surveillance) {
         let Some(latest) = s.latest else { continue };
-        let rule = if n == 1 && k == 1 {
-            "the first surveillance is due within 12 months of the certification decision".to_string()
+        let (code, rule) = if s.hard {
+            (Code::SurveillanceLate, "the first surveillance after the initial certification decision is due within 12 months of it (ISO/IEC 17021-1 9.1.3)".to_string())
         } else {
-            format!("surveillance {k} is due by anniversary {latest}")
+            (
+                Code::SurveillanceAfterAnniversary,
+                format!("certification bodies usually hold surveillance {k} by the anniversary, {latest}"),
+            )
         };
-        if s.date > latest {
+        if s.end > latest {
             out.push(
-                Finding::new(
-                    Code::SurveillanceLate,
-                    format!("surveillance {k} of cycle {n} on {} is after its deadline {latest}: {rule}", s.date),
-                )
-                .date(s.date)
-                .at(s.loc.or(decision_loc)),
+                Finding::new(code, format!("surveillance {k} of cycle {n} on {} is after {latest}: {rule}", s.end))
+                    .date(s.end)
+                    .at(s.loc.or(decision_loc)),
             );
         } else if latest < today && s.basis != Basis::Recorded {
             out.push(
                 Finding::new(
-                    Code::SurveillanceLate,
-                    format!("no surveillance audit is recorded for year {k} of cycle {n}, due by {latest}"),
+                    code,
+                    format!("no surveillance {k} of cycle {n} is recorded, and it was due by {latest}: {rule}"),
                 )
                 .date(latest)
                 .at(decision_loc),
             );
         }
     }
-    // Surveillance at least once per calendar year (ISO/IEC 17021-1 9.6.2.2, a hard rule),
-    // judged on the record for whole years past, once the anniversaries are in order.
-    let anniversaries_kept = !out.iter().any(|f| f.code == Code::SurveillanceLate);
-    let held: Vec<NaiveDate> = cycle.audits().iter().filter(|a| a.basis == Basis::Recorded).map(|a| a.date).collect();
-    let last_year = today.year().saturating_sub(1).min(cycle.expiry.year());
-    for year in cycle.start.year() + 1..=last_year {
-        if anniversaries_kept && !held.iter().any(|d| d.year() == year) {
-            out.push(
-                Finding::new(
-                    Code::SurveillanceLate,
-                    format!("no certification-body audit is recorded in calendar year {year} of cycle {n}: surveillance is due at least once per calendar year"),
-                )
-                .at(decision_loc),
-            );
-        }
-    }
     recertification_late(cycle, today, decision_loc, out);
-    if n > 1 {
-        let previous = cert.cycle(n - 1);
-        if !previous.recertified_in_time() {
-            out.push(
+    let previous = (n > epoch.first_cycle).then(|| plan.certificate.cycle(n - 1));
+    let expired = match previous {
+        // Today is past the previous expiry: a recertification recorded within 6 months of it
+        // restores the certificate from its last day.
+        Some(p) if !p.recertified_in_time() => Some((p, cycle.restored)),
+        // Today is past this cycle's expiry and nothing is recorded: the 6 months are running.
+        _ if cycle.expiry < today && !cycle.recertified() => Some((cycle, None)),
+        _ => None,
+    };
+    if let Some((expired, restored)) = expired {
+        let deadline = expired.restoration_deadline();
+        match restored {
+            Some(on) if on <= today => {
+                let first_surveillance = cycle.surveillance[0].date;
+                if today < first_surveillance {
+                    out.push(
+                        Finding::new(
+                            Code::CertificateRestored,
+                            format!(
+                                "the certificate of cycle {} expired on {} and was restored by the recertification ending {on}: it was not valid from {} to {on}",
+                                expired.number,
+                                expired.expiry,
+                                expired.expiry.succ_opt().unwrap_or(expired.expiry)
+                            ),
+                        )
+                        .date(on)
+                        .at(expired.recertification.loc),
+                    );
+                }
+            }
+            Some(on) => out.push(
+                Finding::new(
+                    Code::CertificateExpired,
+                    format!(
+                        "the certificate of cycle {} expired on {}; the recertification booked to end {on} will restore it",
+                        expired.number, expired.expiry
+                    ),
+                )
+                .help(format!("hold the recertification by {deadline} (6 months after expiry) and record it as held"))
+                .date(expired.expiry)
+                .at(expired.recertification.loc),
+            ),
+            None => out.push(
                 Finding::new(
                     Code::CertificateExpired,
                     format!(
                         "the certificate of cycle {} expired on {} with no recertification recorded before it",
-                        n - 1,
-                        previous.expiry
+                        expired.number, expired.expiry
                     ),
                 )
-                .date(previous.expiry)
+                .help(format!(
+                    "complete the recertification by {deadline} (6 months after expiry) to restore the certificate, and record it; after that, only a new initial certification (at least a Stage 2 audit) can"
+                ))
+                .date(expired.expiry)
                 .at(decision_loc),
-            );
+            ),
         }
     }
     let days_left = (cycle.expiry - today).num_days();
@@ -533,67 +575,286 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// The recertification must leave time for a decision before expiry.
+/// The recertification should leave time for a decision before expiry (certification-body
+/// practice: it ends 4 weeks before expiry at the latest).
 fn recertification_late(cycle: &Cycle, today: NaiveDate, decision_loc: Option<Loc>, out: &mut Vec<Finding>) {
     let r = cycle.recertification;
-    if let Some(latest) = r.latest
-        && r.basis != Basis::Recorded
-        && latest < today
-    {
+    let Some(latest) = r.latest else { return };
+    // After expiry, a missing recertification is `certificate-expired`'s.
+    if r.basis != Basis::Recorded && latest < today && today <= cycle.expiry {
         out.push(
             Finding::new(
                 Code::RecertificationLate,
                 format!(
-                    "no recertification audit of cycle {} is recorded and its latest date {latest} has passed: a decision before expiry on {} is no longer possible",
+                    "no recertification audit of cycle {} is recorded and {latest} has passed: a decision before expiry on {} is unlikely",
                     cycle.number, cycle.expiry
                 ),
             )
             .date(latest)
             .at(decision_loc),
         );
-        return;
-    }
-    if let Some(latest) = r.latest
-        && r.date > latest
-    {
+    } else if r.basis == Basis::Recorded && r.end > latest && r.end <= cycle.expiry {
         out.push(
             Finding::new(
                 Code::RecertificationLate,
                 format!(
-                    "the recertification of cycle {} on {} is after {latest}, too late for a decision before expiry on {}",
-                    cycle.number, r.date, cycle.expiry
+                    "the recertification of cycle {} ending {} is after {latest}, which leaves little time for a decision before expiry on {}",
+                    cycle.number, r.end, cycle.expiry
                 ),
             )
-            .date(r.date)
+            .date(r.end)
             .at(r.loc.or(decision_loc)),
         );
     }
 }
 
+/// A certification-body audit in every calendar year but the initial certification's and the
+/// recertification years (ISO/IEC 17021-1 9.1.3), judged on the record for whole years past,
+/// across cycle boundaries: from the year before the current cycle began.
+fn calendar_years(plan: &Plan<'_>, out: &mut Vec<Finding>) {
+    if plan.initial || plan.lapse.is_some() {
+        return;
+    }
+    let Some(cycle) = plan.cycles.first() else { return };
+    let epoch = plan.epoch();
+    let audits = plan.certificate.audits_of(epoch);
+    let held = |year: i32| {
+        audits.iter().any(|e| {
+            matches!(e.basis, Basis::Recorded | Basis::Given)
+                && e.kind.is_audit()
+                && e.date <= plan.today
+                && (e.date.year()..=e.end.year()).contains(&year)
+        })
+    };
+    // A recertification year with no recertification is `certificate-expired`'s to report.
+    let exempt = plan.certificate.exempt_years(epoch);
+    let from = (cycle.start.year() - 1).max(epoch.decision.date.year() + 1);
+    for year in from..plan.today.year() {
+        if !held(year) && !exempt.contains(&year) {
+            out.push(
+                Finding::new(
+                    Code::CalendarYearWithoutAudit,
+                    format!(
+                        "no certification-body audit is recorded in {year}, which was not a recertification year: surveillance is due at least once a calendar year"
+                    ),
+                )
+                .at(epoch.decision.loc),
+            );
+        }
+    }
+}
+
+/// Internal audits and management reviews at planned intervals (9.2.1, 9.3.1): no more than
+/// `max_months_between_rounds` between two held, or since the last one.
+fn intervals(plan: &Plan<'_>, since: Option<NaiveDate>, out: &mut Vec<Finding>) {
+    let reg = plan.register;
+    let months = reg.settings.max_months_between_rounds;
+    let today = plan.today;
+    let audits: Vec<(NaiveDate, Option<Loc>)> =
+        reg.audits.iter().filter(|a| a.status_on(today) == Status::Done).map(|a| (a.date, Some(a.loc))).collect();
+    let reviews: Vec<(NaiveDate, Option<Loc>)> =
+        reg.reviews.iter().filter(|r| r.date <= today).map(|r| (r.date, Some(r.loc))).collect();
+    for (code, what, held) in [
+        (Code::AuditIntervalExceeded, "internal audit", audits),
+        (Code::ReviewIntervalExceeded, "management review", reviews),
+    ] {
+        let mut dates = held;
+        dates.dedup_by_key(|d| d.0);
+        let mut gaps: Vec<(NaiveDate, NaiveDate, Option<Loc>)> =
+            dates.windows(2).map(|w| (w[0].0, w[1].0, w[1].1)).collect();
+        gaps.extend(dates.last().map(|last| (last.0, today, None)));
+        for (from, to, loc) in gaps {
+            if months_after(from, months) >= to || since.is_some_and(|s| to < s) {
+                continue;
+            }
+            let message = if to == today && loc.is_none() {
+                format!("no {what} is recorded as held since {from}, more than {months} months ago")
+            } else {
+                format!("more than {months} months passed between the {what}s held on {from} and {to}")
+            };
+            out.push(Finding::new(code, message).date(to).at(loc));
+        }
+    }
+}
+
 /// A cycle's gaps do not vanish when it ends: until the certification body's first audit of the
-/// new cycle, which will ask about them, they are carried over as warnings.
+/// new cycle, which will ask about them, they are carried over as warnings, one per area.
 fn previous_cycle(plan: &Plan<'_>, out: &mut Vec<Finding>) {
     let Some(current) = plan.cycles.first() else { return };
+    let epoch = plan.epoch();
     let first_audit = current.surveillance[0].date;
-    if plan.initial || current.number < 2 || plan.today >= first_audit {
+    if plan.initial || plan.lapse.is_some() || current.number <= epoch.first_cycle || plan.today >= first_audit {
         return;
     }
     let previous = plan.certificate.cycle(current.number - 1);
-    let rounds = Programme::new(plan.register, &plan.certificate, plan.today).cycle_rounds(&previous);
+    let programme = Programme::new(plan.register, &plan.certificate, plan.today);
+    let rounds = programme.rounds(epoch, previous.number, previous.number, false);
     let mut found = Vec::new();
-    programme(plan.register, plan.today, &rounds, std::slice::from_ref(&previous), &mut found);
-    // An unrecorded recertification is `certificate-expired`'s; a late one is carried over.
-    if previous.recertification.basis == Basis::Recorded {
-        recertification_late(&previous, plan.today, plan.certificate.decision.loc, &mut found);
+    programme_findings(plan, &rounds, previous, &mut found);
+    if previous.recertification.basis == Basis::Recorded && previous.recertified_in_time() {
+        recertification_late(previous, plan.today, epoch.decision.loc, &mut found);
     }
-    for f in found.into_iter().filter(|f| f.severity() == Severity::Error) {
-        out.push(Finding {
-            code: Code::PreviousCycleGap,
-            message: format!(
-                "cycle {} ended with this open; the certification body will ask at surveillance 1 on {first_audit}: {}",
-                previous.number, f.message
-            ),
-            ..f
-        });
+    // One warning per area: the rounds whose audit stayed overdue, and whether the cycle was
+    // left uncovered.
+    let mut by_area: BTreeMap<String, (Vec<String>, bool, Option<Loc>)> = BTreeMap::new();
+    let intro = format!(
+        "cycle {} ended with this open; the certification body will ask at surveillance 1 on {first_audit}",
+        previous.number
+    );
+    for f in found.into_iter().filter(|f| f.severity() == Severity::Error || f.code == Code::RecertificationLate) {
+        match f.area.clone() {
+            Some(area) => {
+                let entry = by_area.entry(area.clone()).or_insert((Vec::new(), false, f.loc));
+                match f.code {
+                    Code::OverdueAudit => {
+                        let round =
+                            rounds.iter().find(|r| r.audits_of(&area).any(|a| a.overdue && Some(a.due) == f.date));
+                        entry.0.extend(round.map(Round::label));
+                    }
+                    Code::AreaNotCovered => entry.1 = true,
+                    _ => {}
+                }
+            }
+            None => out.push(Finding {
+                code: Code::PreviousCycleGap,
+                message: format!("{intro}: {}", f.message),
+                help: Code::PreviousCycleGap.advice().to_string(),
+                ..f
+            }),
+        }
     }
+    for (area, (rounds, uncovered, loc)) in by_area {
+        let mut what = Vec::new();
+        match rounds.as_slice() {
+            [] => {}
+            [one] => what.push(format!("its audit in round {one} stayed overdue")),
+            many => what.push(format!("its audits in rounds {} stayed overdue", many.join(", "))),
+        }
+        if uncovered {
+            what.push(format!("it was not covered in cycle {}", previous.number));
+        }
+        out.push(
+            Finding::new(Code::PreviousCycleGap, format!("{intro}: area `{area}`: {}", what.join("; ")))
+                .area(&area)
+                .at(loc),
+        );
+    }
+}
+
+fn programme_findings(plan: &Plan<'_>, rounds: &[Round], cycle: &Cycle, out: &mut Vec<Finding>) {
+    programme(plan.register, &plan.certificate, plan.today, rounds, std::slice::from_ref(cycle), out);
+}
+
+/// What auditors notice in a programme: who audits the audit programme, how often the
+/// management system is audited, and records that name nobody.
+fn hygiene(plan: &Plan<'_>, since: Option<NaiveDate>, out: &mut Vec<Finding>) {
+    let reg = plan.register;
+    let today = plan.today;
+    if let Some(owner) = &reg.programme_owner {
+        for area in reg.scope.iter().filter(|a| a.carries_audit_programme()) {
+            let by_owner: Vec<_> = (plan.rounds.iter())
+                .flat_map(|r| r.audits_of(&area.id))
+                .filter(|a| a.auditor.as_deref().is_some_and(|x| same_id(x, owner)))
+                .collect();
+            for recorded in [true, false] {
+                let audits: Vec<_> = by_owner.iter().filter(|a| a.source.is_recorded() == recorded).collect();
+                let Some(first) = audits.first() else { continue };
+                let what = if recorded { "is audited" } else { "is planned to be audited" };
+                let days: Vec<String> = audits.iter().map(|a| a.date.to_string()).collect();
+                out.push(
+                    Finding::new(
+                        Code::ProgrammeAuditsItself,
+                        format!(
+                            "area `{}` carries clause 9.2 (the audit programme) and {what} by `{owner}`, who manages the programme, on {}",
+                            area.id,
+                            days.join(", ")
+                        ),
+                    )
+                    .area(&area.id)
+                    .date(first.date)
+                    .at(first.loc.or(Some(area.loc))),
+                );
+            }
+        }
+    }
+    for area in reg.scope.iter().filter(|a| a.until.is_none_or(|u| u >= today)) {
+        if area.risk == crate::register::Risk::Low && !area.clauses.is_empty() {
+            out.push(
+                Finding::new(
+                    Code::ManagementSystemLowRisk,
+                    format!(
+                        "area `{}` carries clauses 4-10 ({}) and is low risk, so it is audited once a cycle",
+                        area.id,
+                        area.clauses.join(", ")
+                    ),
+                )
+                .area(&area.id)
+                .at(area.loc),
+            );
+        }
+    }
+    for r in reg.audits.iter().filter(|r| since.is_none_or(|s| r.date >= s)) {
+        if r.auditor.is_none() && r.auditor_org.is_none() {
+            out.push(
+                Finding::new(
+                    Code::AuditWithoutAuditor,
+                    format!(
+                        "the audit of {} on {} names no `auditor` and no `auditor_org`",
+                        r.areas.join(", "),
+                        r.date
+                    ),
+                )
+                .date(r.date)
+                .at(r.loc),
+            );
+        }
+    }
+}
+
+/// Marks the findings an accepted deviation covers; reports acceptances that ended or match
+/// nothing.
+fn accept(reg: &Register, today: NaiveDate, out: &mut Vec<Finding>) {
+    let mut extra = Vec::new();
+    for (i, a) in reg.accepted.iter().enumerate() {
+        if a.until < today {
+            extra.push(
+                Finding::new(
+                    Code::AcceptanceExpired,
+                    format!(
+                        "the accepted deviation `{}` ({}) ended on {}: what it covered counts again",
+                        a.code.key(),
+                        a.reference,
+                        a.until
+                    ),
+                )
+                .date(a.until)
+                .at(a.loc),
+            );
+            continue;
+        }
+        let mut used = false;
+        for f in out.iter_mut().filter(|f| f.accepted.is_none() && f.code == a.code) {
+            let area_ok = a.area.as_deref().is_none_or(|x| f.area.as_deref().is_some_and(|y| same_id(x, y)));
+            let control_ok = a.control.as_deref().is_none_or(|x| f.control.as_deref() == Some(x));
+            if area_ok && control_ok {
+                f.accepted = Some(i);
+                used = true;
+            }
+        }
+        if !used {
+            let what = match (&a.area, &a.control) {
+                (Some(area), _) => format!(" for area `{area}`"),
+                (None, Some(c)) => format!(" for control {c}"),
+                _ => String::new(),
+            };
+            extra.push(
+                Finding::new(
+                    Code::AcceptanceUnused,
+                    format!("the accepted deviation `{}`{what} ({}) matches no finding", a.code.key(), a.reference),
+                )
+                .at(a.loc),
+            );
+        }
+    }
+    out.extend(extra);
 }

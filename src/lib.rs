@@ -32,6 +32,7 @@
 //! ```
 
 pub mod catalogue;
+pub mod codes;
 pub mod cycle;
 pub mod diagnostic;
 pub mod findings;

@@ -1,9 +1,10 @@
 //! What `ismsaudit plan` shows for a given day: the initial audit before certification, else
-//! the certificate cycle that contains `today`, and the requested number of cycles from there.
+//! the certificate cycle that contains `today`, and the requested number of cycles from there;
+//! for a certificate that lapsed, the lapse.
 
 use chrono::NaiveDate;
 
-use crate::cycle::{Basis, Certificate, Cycle, External, ExternalKind};
+use crate::cycle::{Basis, Certificate, Cycle, Epoch, External, ExternalKind, Lapse};
 use crate::diagnostic::{Diagnostic, InputError};
 use crate::programme::{Programme, Round, Unassigned};
 use crate::register::{Register, Status};
@@ -14,12 +15,16 @@ pub struct Plan<'r> {
     pub register: &'r Register,
     pub today: NaiveDate,
     pub certificate: Certificate,
-    /// True until the certification decision (before it, or while the register does not give
-    /// it): the plan starts with round 0 and the initial audit.
+    /// The certification planned (an index into `certificate.epochs`): the one that governs today.
+    pub epoch: usize,
+    /// True until the epoch's certification decision (before it, or while the register does not
+    /// give it): the plan starts with round 0 and the initial audit.
     pub initial: bool,
     pub cycles: Vec<Cycle>,
     /// In date order: round 0 (when `initial`), then three per cycle.
     pub rounds: Vec<Round>,
+    /// Set when the certificate has lapsed: no surveillance is planned for it any more.
+    pub lapse: Option<Lapse>,
 }
 
 /// What an event is.
@@ -53,12 +58,17 @@ pub struct Event<'p> {
     pub auditor: Option<&'p str>,
     /// For internal audits and reviews: the external audit they prepare.
     pub prepares: Option<External>,
-    /// For internal audits: planned, catch-up, done, booked. For reviews: planned or recorded.
+    /// For internal audits: planned, catch_up, missed, done, booked. For reviews: planned or
+    /// recorded.
     pub status: &'static str,
     /// For external events.
     pub external: Option<External>,
     /// False only for a recorded audit by an auditor who is not independent of the area.
     pub independent: bool,
+    /// For internal audits: the last day it can be held for its round.
+    pub due: Option<NaiveDate>,
+    /// For internal audits: required and not held by its due day.
+    pub overdue: bool,
     /// For a planned audit without an auditor: why.
     pub unassigned: Option<Unassigned>,
 }
@@ -70,19 +80,23 @@ pub const MAX_CYCLES: u32 = 10;
 pub fn plan(register: &Register, today: NaiveDate, cycles: u32) -> Result<Plan<'_>, InputError> {
     check_record(register, today)?;
     let certificate = Certificate::new(register)?;
+    let epoch = certificate.epoch_on(today);
     // Until the register gives the decision, the plan stays with the initial audit.
-    let initial = certificate.decision.basis == Basis::Assumed || today < certificate.decision.date;
-    let first = if initial { 1 } else { certificate.cycle_containing(today) };
-    let cycles: Vec<Cycle> = (first..first + cycles.clamp(1, MAX_CYCLES)).map(|n| certificate.cycle(n)).collect();
-    let programme = Programme::new(register, &certificate, today);
-    let mut rounds = Vec::new();
-    if initial {
-        rounds.extend(programme.round_zero());
-    }
-    for c in &cycles {
-        rounds.extend(programme.cycle_rounds(c));
-    }
-    Ok(Plan { register, today, certificate, initial, cycles, rounds })
+    let initial = epoch.decision.basis == Basis::Assumed || today < epoch.decision.date;
+    let lapse = if initial { None } else { certificate.lapse(epoch, today) };
+    let first = if initial { epoch.first_cycle } else { certificate.cycle_on(epoch, today) };
+    let (first, last) = match lapse {
+        // What is left of a lapsed certificate is the cycle that lapsed: nothing to plan.
+        Some(l) => (l.cycle, l.cycle),
+        None => (first, (first + cycles.clamp(1, MAX_CYCLES) - 1).min(epoch.last_cycle)),
+    };
+    let shown: Vec<Cycle> = (first..=last).map(|n| certificate.cycle(n).clone()).collect();
+    let rounds = match lapse {
+        Some(_) => Vec::new(),
+        None => Programme::new(register, &certificate, today).rounds(epoch, first, last, initial),
+    };
+    let index = epoch.index;
+    Ok(Plan { register, today, certificate, epoch: index, initial, cycles: shown, rounds, lapse })
 }
 
 /// A record cannot say an audit was done after the day the plan is made for.
@@ -100,41 +114,38 @@ fn check_record(register: &Register, today: NaiveDate) -> Result<(), InputError>
 }
 
 impl<'r> Plan<'r> {
+    /// The certification planned.
+    pub fn epoch(&self) -> &Epoch {
+        &self.certificate.epochs[self.epoch]
+    }
+
     /// The external events shown: the initial audit when `initial`, then each cycle's.
     pub fn externals(&self) -> Vec<External> {
         let mut out = Vec::new();
+        let epoch = self.epoch();
         if self.initial {
-            out.extend(self.certificate.stage1);
-            out.extend(self.certificate.stage2);
+            out.extend(epoch.stage1);
+            out.extend(epoch.stage2);
         }
         for c in &self.cycles {
-            let start = if c.number == 1 {
-                self.certificate.decision
+            let start = if c.local == 1 {
+                epoch.decision
             } else {
                 // A recertified cycle starts the day after the previous expiry, keeping the
                 // anniversary; whether it was recertified is for the record to say.
-                let recertified = self.certificate.cycle(c.number - 1).recertified_in_time();
+                let recertified = self.certificate.cycle(c.number - 1).recertified();
                 let basis = if recertified { Basis::Recorded } else { Basis::Computed };
-                External {
-                    kind: ExternalKind::CycleStart,
-                    cycle: c.number,
-                    date: c.start,
-                    latest: None,
-                    basis,
-                    loc: None,
-                }
+                External::new(ExternalKind::CycleStart, c.number, c.start, basis)
             };
             out.push(start);
             out.extend(c.audits());
-            out.push(External {
-                kind: ExternalKind::Expiry,
-                cycle: c.number,
-                date: c.expiry,
-                latest: None,
-                basis: Basis::Computed,
-                loc: None,
-            });
+            out.extend(c.special.iter().copied());
+            out.push(External::new(ExternalKind::Expiry, c.number, c.expiry, Basis::Computed));
+            if let Some(l) = self.lapse.filter(|l| l.cycle == c.number) {
+                out.push(External::new(ExternalKind::Lapse, c.number, l.deadline, Basis::Computed));
+            }
         }
+        out.sort_by_key(|e| (e.date, e.kind));
         out
     }
 
@@ -153,6 +164,8 @@ impl<'r> Plan<'r> {
                 status: e.basis.key(),
                 external: Some(e),
                 independent: true,
+                due: None,
+                overdue: false,
                 unassigned: None,
             });
         }
@@ -169,22 +182,29 @@ impl<'r> Plan<'r> {
                     status: a.source.key(),
                     external: None,
                     independent: a.independent,
+                    due: (!a.source.is_recorded() || a.overdue).then_some(a.due),
+                    overdue: a.overdue,
                     unassigned: a.unassigned,
                 });
             }
-            events.push(Event {
-                date: r.review.date,
-                kind: EventKind::ManagementReview,
-                cycle: r.cycle,
-                round: Some(r.label()),
-                area: None,
-                auditor: None,
-                prepares: Some(r.prepares),
-                status: if r.review.recorded.is_some() { "recorded" } else { "planned" },
-                external: None,
-                independent: true,
-                unassigned: None,
-            });
+            let reviews = [Some((r.review, r.prepares)), r.review_before_stage2.zip(self.epoch().stage2)];
+            for (review, prepares) in reviews.into_iter().flatten() {
+                events.push(Event {
+                    date: review.date,
+                    kind: EventKind::ManagementReview,
+                    cycle: r.cycle,
+                    round: Some(r.label()),
+                    area: None,
+                    auditor: None,
+                    prepares: Some(prepares),
+                    status: if review.recorded.is_some() { "recorded" } else { "planned" },
+                    external: None,
+                    independent: true,
+                    due: None,
+                    overdue: false,
+                    unassigned: None,
+                });
+            }
         }
         events.sort_by(|a, b| (a.date, a.kind, a.area).cmp(&(b.date, b.kind, b.area)));
         events
@@ -193,10 +213,11 @@ impl<'r> Plan<'r> {
     /// The initial-audit dates the register did not give.
     pub fn assumed(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
-        if self.certificate.stage2.is_some_and(|s| s.basis == Basis::Assumed) {
+        let epoch = self.epoch();
+        if epoch.stage2.is_some_and(|s| s.basis == Basis::Assumed) {
             out.push("stage2");
         }
-        if self.certificate.decision.basis == Basis::Assumed {
+        if epoch.decision.basis == Basis::Assumed {
             out.push("decision");
         }
         out

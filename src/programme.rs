@@ -1,18 +1,24 @@
 //! The internal-audit programme (ISO/IEC 27001:2022 clause 9.2): a round of area audits before
 //! each external audit, then a management review (9.3) between the round and that audit.
 //!
-//! Round 0 prepares Stage 1 and audits the whole scope. Each certificate cycle has three rounds,
-//! preparing surveillance 1, surveillance 2 and the recertification. Within a cycle an area is
-//! audited by its risk: `high` in every round, `medium` in two of three (never two rounds in a
-//! row without), `low` once (`audit-rules.md`: risk-based programme, ISO 19011; M).
+//! Round 0 prepares Stage 1 and audits the whole scope; audits held after Stage 1 and before
+//! Stage 2 still count for it (Stage 2 verifies them). Each certificate cycle has three rounds,
+//! preparing surveillance 1, surveillance 2 and the recertification. Rounds and reviews are never
+//! more than `max_months_between_rounds` apart (9.2.1, 9.3.1: planned intervals).
+//!
+//! Which areas a round must audit is judged on the record, by the risk rule (`audit-rules.md`:
+//! ISO 19011 risk-based programme, M): `high` in every round; `medium` never two rounds in a row
+//! without an audit and in at least two of a cycle's three; `low` once a cycle; an area that
+//! joins the scope before the next external audit. The [`risk_pattern`] only says which rounds
+//! still ahead take the audits the rule leaves free, to spread the load.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use crate::cycle::{Certificate, Cycle, External, weeks_before};
+use crate::cycle::{Certificate, Epoch, External, ExternalKind, months_after, weeks_before};
 use crate::diagnostic::Loc;
-use crate::register::{Area, AuditRecord, Auditor, Register, Risk, Status};
+use crate::register::{Area, AuditRecord, Register, Risk, Status};
 
 /// Rounds per certificate cycle: one before each surveillance and one before recertification.
 pub const ROUNDS_PER_CYCLE: usize = 3;
@@ -22,8 +28,11 @@ pub const ROUNDS_PER_CYCLE: usize = 3;
 pub enum Source {
     /// Scheduled by the programme.
     Planned,
-    /// Scheduled by the programme to make up for an audit missed in an earlier round.
+    /// Scheduled in a later round than the programme intended, because the round it had is over
+    /// without the audit.
     CatchUp,
+    /// Required by the rule in a round that is over, and not held: nothing can be planned.
+    Missed,
     /// Held, from the register's record.
     Done,
     /// Booked, from the register's record.
@@ -35,6 +44,7 @@ impl Source {
         match self {
             Source::Planned => "planned",
             Source::CatchUp => "catch_up",
+            Source::Missed => "missed",
             Source::Done => "done",
             Source::Booked => "booked",
         }
@@ -59,7 +69,11 @@ pub enum Unassigned {
 pub struct AreaAudit {
     pub area: String,
     pub date: NaiveDate,
+    /// The last day this audit can be held for its round.
+    pub due: NaiveDate,
     pub auditor: Option<String>,
+    /// For a record without an auditor: the outside firm, if named.
+    pub auditor_org: Option<String>,
     /// For a planned audit without an auditor: why.
     pub unassigned: Option<Unassigned>,
     pub source: Source,
@@ -68,6 +82,9 @@ pub struct AreaAudit {
     /// False for a recorded audit whose auditor owns, runs or has a conflict with the area: it
     /// is shown, but it does not count as coverage (clause 9.2.2 c), so the area is planned again.
     pub independent: bool,
+    /// The rule required this audit by `due`, which has passed without it being held (and no
+    /// later round of the cycle has made up for it).
+    pub overdue: bool,
 }
 
 /// The management review that takes a round's results to the external audit.
@@ -88,9 +105,13 @@ pub struct Round {
     pub prepares: External,
     /// Audits on or after this day (the previous external audit) count toward this round.
     pub window_start: Option<NaiveDate>,
+    /// ... and before this day: the external audit prepared, or for round 0, Stage 2.
+    pub window_end: NaiveDate,
     /// The latest day the programme plans an audit of this round on.
     pub last_day: NaiveDate,
     pub review: Review,
+    /// Round 0 only: a management review recorded between Stage 1 and Stage 2.
+    pub review_before_stage2: Option<Review>,
     /// Sorted by date, then area.
     pub audits: Vec<AreaAudit>,
 }
@@ -103,7 +124,13 @@ impl Round {
 
     /// Whether `date` falls in this round's window.
     pub fn window_contains(&self, date: NaiveDate) -> bool {
-        self.window_start.is_none_or(|w| w <= date) && date < self.prepares.date
+        self.window_start.is_none_or(|w| w <= date) && date < self.window_end
+    }
+
+    /// Whether `area` is in the scope for this round: it joined before the round's window ends
+    /// and is still in it at the external audit.
+    pub fn includes(&self, area: &Area) -> bool {
+        area.since.is_none_or(|s| s < self.window_end) && area.until.is_none_or(|u| u >= self.prepares.date)
     }
 
     pub fn audits_of<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a AreaAudit> + 'a {
@@ -111,26 +138,15 @@ impl Round {
     }
 
     /// Whether the round has an independent audit of `area` that is done, or still ahead: booked
-    /// for a day not past, or planned in a round not over. This is coverage, for `plan` and
-    /// `check` alike.
+    /// for a day not past, or planned and not yet due. This is coverage, for `plan` and `check`
+    /// alike.
     pub fn covers(&self, area: &str, today: NaiveDate) -> bool {
-        self.audits_of(area).any(|a| self.counts(a, today))
+        self.audits_of(area).any(|a| counts(a, today))
     }
 
     /// The areas the round covers (see [`Round::covers`]), for many look-ups.
     pub fn covered(&self, today: NaiveDate) -> BTreeSet<&str> {
-        self.audits.iter().filter(|a| self.counts(a, today)).map(|a| a.area.as_str()).collect()
-    }
-
-    fn counts(&self, a: &AreaAudit, today: NaiveDate) -> bool {
-        a.independent
-            && match a.source {
-                Source::Done => true,
-                Source::Booked => a.date >= today,
-                // Without an auditor it is still the round's to take; `check` reports the
-                // missing auditor on its own (no-independent-auditor, round-over-capacity).
-                Source::Planned | Source::CatchUp => self.last_day >= today,
-            }
+        self.audits.iter().filter(|a| counts(a, today)).map(|a| a.area.as_str()).collect()
     }
 
     /// Whether the round has an independent audit of `area` that was held.
@@ -146,160 +162,290 @@ impl Round {
     }
 }
 
-/// Which of a cycle's three rounds audit each area (indexed like `scope`), chosen once from the
-/// register so it is the same in every cycle. High areas take every round; each medium area
-/// skips the currently busiest round, each low area takes the currently quietest one, which keeps
-/// the rounds' sizes within one of each other.
+fn counts(a: &AreaAudit, today: NaiveDate) -> bool {
+    a.independent
+        && match a.source {
+            Source::Done => true,
+            Source::Booked => a.date >= today,
+            // Without an auditor it is still the round's to take; `check` reports the missing
+            // auditor on its own (no-independent-auditor, round-over-capacity).
+            Source::Planned | Source::CatchUp => a.due >= today,
+            Source::Missed => false,
+        }
+}
+
+/// Which of a cycle's three rounds take each area's audits where the rule leaves a choice
+/// (indexed like `scope`), chosen once from the register so it is the same in every cycle. High
+/// areas take every round; each medium area skips the currently busiest round, each low area
+/// takes the currently quietest one, which keeps the rounds' sizes within one of each other.
+/// Areas are taken in id order, so the order of the register changes nothing.
 pub fn risk_pattern(scope: &[Area]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
     let mut load = [0usize; ROUNDS_PER_CYCLE];
     let mut pattern = vec![[false; ROUNDS_PER_CYCLE]; scope.len()];
-    for risk in [Risk::High, Risk::Medium, Risk::Low] {
-        for (i, area) in scope.iter().enumerate().filter(|(_, a)| a.risk == risk) {
-            let rounds = match area.risk {
-                Risk::High => [true; ROUNDS_PER_CYCLE],
-                Risk::Medium => {
-                    // Busiest round, the later one on a tie (`max_by_key` keeps the last maximum).
-                    let skip = (0..ROUNDS_PER_CYCLE).max_by_key(|&k| load[k]).unwrap_or(0);
-                    std::array::from_fn(|k| k != skip)
-                }
-                Risk::Low => {
-                    // Quietest round, the earlier one on a tie.
-                    let take = (0..ROUNDS_PER_CYCLE).min_by_key(|&k| load[k]).unwrap_or(0);
-                    std::array::from_fn(|k| k == take)
-                }
-            };
-            for k in 0..ROUNDS_PER_CYCLE {
-                load[k] += usize::from(rounds[k]);
+    let mut order: Vec<usize> = (0..scope.len()).collect();
+    order.sort_by_cached_key(|&i| (scope[i].risk, scope[i].id.to_lowercase()));
+    for i in order {
+        let rounds = match scope[i].risk {
+            Risk::High => [true; ROUNDS_PER_CYCLE],
+            Risk::Medium => {
+                // Busiest round, the later one on a tie (`max_by_key` keeps the last maximum).
+                let skip = (0..ROUNDS_PER_CYCLE).max_by_key(|&k| load[k]).unwrap_or(0);
+                std::array::from_fn(|k| k != skip)
             }
-            pattern[i] = rounds;
+            Risk::Low => {
+                // Quietest round, the earlier one on a tie.
+                let take = (0..ROUNDS_PER_CYCLE).min_by_key(|&k| load[k]).unwrap_or(0);
+                std::array::from_fn(|k| k == take)
+            }
+        };
+        for k in 0..ROUNDS_PER_CYCLE {
+            load[k] += usize::from(rounds[k]);
         }
+        pattern[i] = rounds;
     }
     pattern
 }
 
+/// Look-ups built once per register: areas and auditors by id, who may audit what, and each
+/// area's record. Memory grows with areas, auditors and conflicts, never their product.
+struct Index {
+    /// Area index by case-folded id.
+    areas: HashMap<String, usize>,
+    /// Auditor index by case-folded id.
+    auditors: HashMap<String, usize>,
+    /// Auditor indices sorted by id: ties in the auditor choice go to the earlier id.
+    rank: Vec<usize>,
+    /// For each area, the auditors who may not audit it (owner, team, declared conflicts),
+    /// sorted; then the programme's owner for areas carrying clause 9.2 where another auditor is
+    /// independent.
+    excluded: Vec<Vec<usize>>,
+    /// For each area, the number of auditors independent of it (before the programme owner's
+    /// soft exclusion).
+    independent: Vec<usize>,
+    /// For each area, its records as (record index), in date order.
+    records: Vec<Vec<usize>>,
+}
+
+impl Index {
+    fn new(register: &Register) -> Self {
+        let fold = |s: &str| s.to_lowercase();
+        let areas: HashMap<String, usize> = register.scope.iter().enumerate().map(|(i, a)| (fold(&a.id), i)).collect();
+        let auditors: HashMap<String, usize> =
+            register.auditors.iter().enumerate().map(|(i, a)| (fold(&a.id), i)).collect();
+        let mut rank: Vec<usize> = (0..register.auditors.len()).collect();
+        rank.sort_by_cached_key(|&i| fold(&register.auditors[i].id));
+        let mut excluded: Vec<Vec<usize>> = register
+            .scope
+            .iter()
+            .map(|a| std::iter::once(&a.owner).chain(&a.team).filter_map(|p| auditors.get(&fold(p)).copied()).collect())
+            .collect();
+        for (j, auditor) in register.auditors.iter().enumerate() {
+            for c in &auditor.conflicts {
+                if let Some(&i) = areas.get(&fold(c)) {
+                    excluded[i].push(j);
+                }
+            }
+        }
+        for list in &mut excluded {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let independent: Vec<usize> = excluded.iter().map(|e| register.auditors.len() - e.len()).collect();
+        // Nobody audits the programme they manage, where someone else can (ISO 19011 objectivity);
+        // `check` warns when the record shows it.
+        let owner = register.programme_owner.as_deref().and_then(|o| auditors.get(&fold(o)).copied());
+        if let Some(p) = owner {
+            for (i, area) in register.scope.iter().enumerate() {
+                if area.carries_audit_programme() && independent[i] > 1 && excluded[i].binary_search(&p).is_err() {
+                    let at = excluded[i].partition_point(|&x| x < p);
+                    excluded[i].insert(at, p);
+                }
+            }
+        }
+        let mut records: Vec<Vec<usize>> = vec![Vec::new(); register.scope.len()];
+        for (r, record) in register.audits.iter().enumerate() {
+            for id in &record.areas {
+                if let Some(&i) = areas.get(&fold(id)) {
+                    records[i].push(r);
+                }
+            }
+        }
+        // Records are in date order already; keep it that way whatever the register did.
+        for list in &mut records {
+            list.sort_by_key(|&r| register.audits[r].date);
+        }
+        Index { areas, auditors, rank, excluded, independent, records }
+    }
+}
+
+/// A round's dates before any area is placed in it.
+#[derive(Debug, Clone)]
+struct Frame {
+    cycle: u32,
+    number: u8,
+    prepares: External,
+    window_start: Option<NaiveDate>,
+    window_end: NaiveDate,
+    last_day: NaiveDate,
+    review: Review,
+    review_before_stage2: Option<Review>,
+    /// Round 0 after its last day and before Stage 2: the last day for its missing audits.
+    catch_up_due: Option<NaiveDate>,
+}
+
+/// What the rule asks of one area in one round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// Nothing to plan: out of scope, not required, or a record stands for it.
+    Nothing,
+    Plan {
+        source: Source,
+        from: NaiveDate,
+        due: NaiveDate,
+        overdue: bool,
+    },
+    Missed {
+        due: NaiveDate,
+    },
+}
+
 /// Builds rounds for a register on a given day. `today` decides which records are done, which
-/// planned audits were missed, and so which later rounds catch up on them.
+/// rounds are over, and so which audits are missed and which still to plan.
 pub struct Programme<'r> {
     register: &'r Register,
     certificate: &'r Certificate,
     today: NaiveDate,
     pattern: Vec<[bool; ROUNDS_PER_CYCLE]>,
-    /// Areas by id, for records.
-    areas: BTreeMap<&'r str, &'r Area>,
-    /// For each area (indexed like `scope`), the auditors independent of it.
-    eligible: Vec<Vec<&'r Auditor>>,
+    index: Index,
 }
 
 impl<'r> Programme<'r> {
     pub fn new(register: &'r Register, certificate: &'r Certificate, today: NaiveDate) -> Self {
-        let areas = register.scope.iter().map(|a| (a.id.as_str(), a)).collect();
-        let eligible = (register.scope.iter())
-            .map(|area| register.auditors.iter().filter(|a| area.independent_of(a)).collect())
-            .collect();
-        Programme { register, certificate, today, pattern: risk_pattern(&register.scope), areas, eligible }
+        Programme { register, certificate, today, pattern: risk_pattern(&register.scope), index: Index::new(register) }
     }
 
-    /// Round 0: the whole scope before Stage 1. `None` without a Stage 1 date.
-    pub fn round_zero(&self) -> Option<Round> {
-        let stage1 = self.certificate.stage1?;
-        let mut round = self.frame(0, 0, stage1, None);
-        // A record in the round stands for its audit (if booked and not held, `check` says so).
-        let wanted: Vec<(usize, Source)> = (self.register.scope.iter().enumerate())
-            .filter(|(_, area)| !round.audits_of(&area.id).any(|a| a.independent))
-            .map(|(i, _)| (i, Source::Planned))
-            .collect();
-        self.fill(&mut round, &wanted, &mut self.busy());
-        Some(round)
-    }
-
-    /// The three rounds of cycle `n`.
-    pub fn cycle_rounds(&self, cycle: &Cycle) -> [Round; ROUNDS_PER_CYCLE] {
-        let n = cycle.number;
-        let previous = if n == 1 {
-            self.certificate.stage2.map_or(self.certificate.decision.date, |s| s.date)
-        } else {
-            self.certificate.cycle(n - 1).recertification.date
-        };
-        let external = cycle.audits();
-        let starts = [previous, external[0].date, external[1].date];
-        let mut rounds: [Round; ROUNDS_PER_CYCLE] =
-            std::array::from_fn(|k| self.frame(n, k as u8 + 1, external[k], Some(starts[k])));
-        // Before planning, a round holds only its records. A record stands for the round's audit
-        // of its areas (if booked and not held, `check` says so); only a held one (or one still
-        // ahead) covers an area.
-        let held: [BTreeSet<&str>; ROUNDS_PER_CYCLE] = std::array::from_fn(|k| {
-            rounds[k].audits.iter().filter(|a| a.independent).map(|a| a.area.as_str()).collect()
-        });
-        let today = self.today;
-        let covered: [BTreeSet<&str>; ROUNDS_PER_CYCLE] = std::array::from_fn(|k| rounds[k].covered(today));
-        let done: [BTreeSet<&str>; ROUNDS_PER_CYCLE] = std::array::from_fn(|k| {
-            rounds[k]
-                .audits
-                .iter()
-                .filter(|a| a.independent && a.source == Source::Done)
-                .map(|a| a.area.as_str())
-                .collect()
-        });
-
-        let mut wanted: [Vec<(usize, Source)>; ROUNDS_PER_CYCLE] = Default::default();
+    /// The rounds of `epoch`'s cycles `first..=last`, preceded by its round 0 when `round_zero`.
+    pub fn rounds(&self, epoch: &Epoch, first: u32, last: u32, round_zero: bool) -> Vec<Round> {
+        let frames = self.frames(epoch, last);
+        // The rule looks one round back (medium areas: never two in a row without), so the
+        // round before the first one shown is judged too.
+        let shown = |f: &Frame| if f.cycle == 0 { round_zero } else { (first..=last).contains(&f.cycle) };
+        let start = frames.iter().position(shown).unwrap_or(frames.len()).saturating_sub(1);
+        let frames = &frames[start..];
+        let mut rounds: Vec<Round> = frames.iter().map(|f| self.round(f)).collect();
+        let mut wanted: Vec<Vec<(usize, Need)>> = vec![Vec::new(); frames.len()];
         for (i, area) in self.register.scope.iter().enumerate() {
-            let id = area.id.as_str();
-            let mut need: [Option<Source>; ROUNDS_PER_CYCLE] = self.pattern[i].map(|p| p.then_some(Source::Planned));
-            // Any audit of a low-risk area in the cycle gives it its once-per-cycle coverage.
-            if area.risk == Risk::Low && covered.iter().any(|c| c.contains(id)) {
-                need = [None; ROUNDS_PER_CYCLE];
-            }
-            // A required audit whose round is over without being held is missed: the next round
-            // still ahead takes the area too, so the cycle's coverage can still be met.
-            for k in 0..ROUNDS_PER_CYCLE {
-                let missed = need[k].is_some() && rounds[k].last_day < today && !done[k].contains(id);
-                if missed
-                    && let Some(j) = (k + 1..ROUNDS_PER_CYCLE).find(|&j| rounds[j].last_day >= today)
-                    && need[j].is_none()
-                    && !held[j].contains(id)
-                {
-                    need[j] = Some(Source::CatchUp);
-                }
-            }
-            for k in 0..ROUNDS_PER_CYCLE {
-                if let Some(source) = need[k]
-                    && !held[k].contains(id)
-                {
-                    wanted[k].push((i, source));
+            for (k, need) in self.needs(i, area, frames).into_iter().enumerate() {
+                if need != Need::Nothing {
+                    wanted[k].push((i, need));
                 }
             }
         }
-        // One calendar of busy days for the whole cycle: an auditor is never booked twice.
-        let mut busy = self.busy();
+        let mut busy = Busy::new(self.register, &self.index);
         for (round, wanted) in rounds.iter_mut().zip(&wanted) {
             self.fill(round, wanted, &mut busy);
         }
-        rounds
+        rounds.into_iter().zip(frames).filter(|(_, f)| shown(f)).map(|(r, _)| r).collect()
     }
 
-    /// A round's dates and its recorded audits, before any planning.
-    fn frame(&self, cycle: u32, number: u8, prepares: External, window_start: Option<NaiveDate>) -> Round {
+    /// Every round's dates for `epoch` up to cycle `last`, in order: round 0 where the epoch has
+    /// an initial audit to prepare, then three per cycle. Each round ends the lead before its
+    /// external audit, and no more than `max_months_between_rounds` after the round before it;
+    /// reviews likewise.
+    fn frames(&self, epoch: &Epoch, last: u32) -> Vec<Frame> {
         let s = &self.register.settings;
-        // As `Round::window_contains`, before the round exists.
+        let mut frames: Vec<Frame> = Vec::new();
+        let first_audit = epoch.stage1.or(epoch.stage2);
+        let round0_end = epoch.stage2.or(epoch.stage1);
+        if let (Some(prepares), Some(end)) = (first_audit, round0_end) {
+            let mut f = self.frame(None, 0, 0, prepares, epoch.begins, end.date.max(prepares.date));
+            // Round 0 can be completed after Stage 1, before Stage 2 (Stage 2 verifies it).
+            if f.last_day < self.today && self.today < end.date && end.kind == ExternalKind::Stage2 {
+                let before_review = weeks_before(end.date, s.management_review_lead_weeks).pred_opt();
+                let due = before_review.map(|d| s.open_on_or_before(d)).filter(|d| *d >= self.today);
+                f.catch_up_due =
+                    Some(due.unwrap_or_else(|| s.open_on_or_before(end.date.pred_opt().unwrap_or(end.date))));
+            }
+            if end.kind == ExternalKind::Stage2 {
+                f.review_before_stage2 = (self.register.reviews.iter())
+                    .rfind(|r| prepares.date <= r.date && r.date < end.date)
+                    .map(|r| Review { date: r.date, recorded: Some(r.loc) });
+            }
+            frames.push(f);
+        }
+        let mut window_start = epoch.stage2.map_or(epoch.decision.date, |s2| s2.date);
+        for n in epoch.first_cycle..=last.min(epoch.last_cycle) {
+            let cycle = self.certificate.cycle(n);
+            for (k, external) in cycle.audits().into_iter().enumerate() {
+                let f = self.frame(frames.last(), n, k as u8 + 1, external, Some(window_start), external.date);
+                window_start = external.date;
+                frames.push(f);
+            }
+        }
+        frames
+    }
+
+    fn frame(
+        &self,
+        previous: Option<&Frame>,
+        cycle: u32,
+        number: u8,
+        prepares: External,
+        window_start: Option<NaiveDate>,
+        window_end: NaiveDate,
+    ) -> Frame {
+        let s = &self.register.settings;
         let in_window = |d: NaiveDate| window_start.is_none_or(|w| w <= d) && d < prepares.date;
         // The round ends at least the lead before the external audit (clause 9.2 results in
         // time for corrective action) ...
-        let lead_day = s.open_on_or_before(weeks_before(prepares.date, s.internal_audit_lead_weeks));
-        // ... and the review that takes its results (9.3.2) comes after that: a review recorded
-        // earlier in the window (a mid-year one, say) is not this round's and does not pull it.
+        let mut lead_day = s.open_on_or_before(weeks_before(prepares.date, s.internal_audit_lead_weeks));
+        let mut review_day = s.open_on_or_before(weeks_before(prepares.date, s.management_review_lead_weeks));
+        // ... and within the interval of the round and review before it (9.2.1, 9.3.1).
+        if let Some(p) = previous {
+            lead_day = lead_day.min(s.open_on_or_before(months_after(p.last_day, s.max_months_between_rounds)));
+            review_day = review_day.min(s.open_on_or_before(months_after(p.review.date, s.max_months_between_rounds)));
+        }
+        // The review that takes its results (9.3.2) comes after that: a review recorded earlier
+        // in the window (a mid-year one, say) is not this round's and does not pull it.
         let review = match self.register.reviews.iter().rfind(|r| in_window(r.date) && r.date > lead_day) {
             Some(r) => Review { date: r.date, recorded: Some(r.loc) },
-            None => Review {
-                date: s.open_on_or_before(weeks_before(prepares.date, s.management_review_lead_weeks)),
-                recorded: None,
-            },
+            None => Review { date: review_day, recorded: None },
         };
         let mut last_day = lead_day;
         if last_day >= review.date {
             last_day = s.open_on_or_before(review.date.pred_opt().unwrap_or(review.date));
         }
-        let audits = self.register.audits.iter().filter(|r| in_window(r.date)).flat_map(|r| self.recorded(r)).collect();
-        Round { cycle, number, prepares, window_start, last_day, review, audits }
+        Frame {
+            cycle,
+            number,
+            prepares,
+            window_start,
+            window_end,
+            last_day,
+            review,
+            review_before_stage2: None,
+            catch_up_due: None,
+        }
+    }
+
+    /// A round with its recorded audits, before any planning.
+    fn round(&self, f: &Frame) -> Round {
+        let in_window = |d: NaiveDate| f.window_start.is_none_or(|w| w <= d) && d < f.window_end;
+        let mut audits = Vec::new();
+        for r in self.register.audits.iter().filter(|r| in_window(r.date)) {
+            audits.extend(self.recorded(r));
+        }
+        Round {
+            cycle: f.cycle,
+            number: f.number,
+            prepares: f.prepares,
+            window_start: f.window_start,
+            window_end: f.window_end,
+            last_day: f.last_day,
+            review: f.review,
+            review_before_stage2: f.review_before_stage2,
+            audits,
+        }
     }
 
     fn recorded<'a>(&'a self, r: &'a AuditRecord) -> impl Iterator<Item = AreaAudit> + 'a {
@@ -307,87 +453,338 @@ impl<'r> Programme<'r> {
             Status::Done => Source::Done,
             Status::Booked => Source::Booked,
         };
-        let (date, loc) = (r.date, r.loc);
-        // A record without an auditor is taken as independent (e.g. an outside firm's audit).
-        let auditor = r.auditor.as_deref().and_then(|id| self.register.auditors.iter().find(|a| a.id == id));
+        // A record without an auditor is taken as independent (an outside firm's audit).
+        let auditor = r.auditor.as_deref().and_then(|id| self.index.auditors.get(&id.to_lowercase()).copied());
         r.areas.iter().map(move |id| {
-            let independent = match (self.areas.get(id.as_str()), auditor) {
-                (Some(area), Some(auditor)) => area.independent_of(auditor),
+            let area = self.index.areas.get(&id.to_lowercase()).copied();
+            let independent = match (area, auditor) {
+                (Some(i), Some(j)) => self.register.scope[i].independent_of(&self.register.auditors[j]),
                 _ => true,
             };
             AreaAudit {
                 area: id.clone(),
-                date,
+                date: r.date,
+                due: r.date,
                 auditor: r.auditor.clone(),
+                auditor_org: r.auditor_org.clone(),
                 unassigned: None,
                 source,
-                loc: Some(loc),
+                loc: Some(r.loc),
                 independent,
+                overdue: false,
             }
         })
     }
 
-    /// The days auditors are taken by recorded audits.
-    fn busy(&self) -> BTreeSet<(&'r str, NaiveDate)> {
-        self.register.audits.iter().filter_map(|r| Some((r.auditor.as_deref()?, r.date))).collect()
+    /// What the rule asks of area `i` in each frame, judged on its record.
+    fn needs(&self, i: usize, area: &Area, frames: &[Frame]) -> Vec<Need> {
+        let today = self.today;
+        let records = &self.index.records[i];
+        let audits = &self.register.audits;
+        // Held (independent, done); recorded (held or booked); booked for a day not past.
+        let (mut held, mut recorded) = (vec![false; frames.len()], vec![false; frames.len()]);
+        let mut booked_ahead = vec![false; frames.len()];
+        for (k, f) in frames.iter().enumerate() {
+            let from = records.partition_point(|&r| f.window_start.is_some_and(|w| audits[r].date < w));
+            for &r in &records[from..] {
+                let record = &audits[r];
+                if record.date >= f.window_end {
+                    break;
+                }
+                let by = record.auditor.as_deref().and_then(|a| self.index.auditors.get(&a.to_lowercase()));
+                if by.is_some_and(|&j| !area.independent_of(&self.register.auditors[j])) {
+                    continue;
+                }
+                match record.status_on(today) {
+                    Status::Done => held[k] = true,
+                    // A booking stands for the round's audit (if it passes unheld, `check` says so).
+                    Status::Booked => {
+                        recorded[k] = true;
+                        booked_ahead[k] |= record.date >= today;
+                    }
+                }
+            }
+            recorded[k] |= held[k];
+        }
+        let in_scope: Vec<bool> = frames
+            .iter()
+            .map(|f| area.since.is_none_or(|s| s < f.window_end) && area.until.is_none_or(|u| u >= f.prepares.date))
+            .collect();
+        // For each frame, the area's rounds in its cycle, and those after it.
+        let (mut in_cycle, mut remaining) = (vec![0usize; frames.len()], vec![0usize; frames.len()]);
+        let mut k = frames.len();
+        while k > 0 {
+            k -= 1;
+            let same_cycle_next = k + 1 < frames.len() && frames[k + 1].cycle == frames[k].cycle && frames[k].cycle > 0;
+            remaining[k] = if same_cycle_next { remaining[k + 1] + usize::from(in_scope[k + 1]) } else { 0 };
+        }
+        for k in 0..frames.len() {
+            let same_cycle_before = k > 0 && frames[k - 1].cycle == frames[k].cycle && frames[k].cycle > 0;
+            in_cycle[k] = if same_cycle_before { in_cycle[k - 1] } else { remaining[k] + usize::from(in_scope[k]) };
+        }
+        let pattern = self.pattern[i];
+        let pattern_round = pattern.iter().position(|p| *p).unwrap_or(0);
+        let mut needs = vec![Need::Nothing; frames.len()];
+        let (mut previous_has, mut count, mut cycle) = (None::<bool>, 0usize, u32::MAX);
+        for (k, f) in frames.iter().enumerate() {
+            if !in_scope[k] {
+                previous_has = None;
+                continue;
+            }
+            if f.cycle != cycle {
+                (cycle, count) = (f.cycle, 0);
+            }
+            let later_in_cycle =
+                |k: usize| (k + 1..frames.len()).take_while(move |&j| frames[j].cycle == f.cycle && f.cycle > 0);
+            let (remaining, in_cycle) = (remaining[k], in_cycle[k]);
+            let joining = area.since.is_some_and(|s| f.window_start.is_none_or(|w| w <= s) && s < f.window_end);
+            let slot = usize::from(f.number.max(1) - 1);
+            let required = f.cycle == 0
+                || joining
+                || match area.risk {
+                    Risk::High => true,
+                    Risk::Medium => previous_has == Some(false) || count + remaining < in_cycle.min(2),
+                    Risk::Low => count == 0 && remaining == 0,
+                };
+            let due = self.due(area, f, joining);
+            let from = f.window_start.unwrap_or(NaiveDate::MIN).max(area.since.unwrap_or(NaiveDate::MIN));
+            // Where the due day passed but the round still has room, a late audit can make up
+            // for it: round 0 before Stage 2 (which verifies it), or an area that joined the
+            // scope and missed the external audit after it, by the round's last day.
+            let late_due = match f.catch_up_due {
+                Some(d) if f.cycle == 0 => Some(d),
+                _ => (joining && due < f.last_day).then_some(f.last_day),
+            };
+            let has = if let Some(late) = late_due.filter(|_| due < today && required && !recorded[k]) {
+                needs[k] = if late >= today {
+                    Need::Plan { source: Source::CatchUp, from: from.max(today), due: late, overdue: true }
+                } else {
+                    Need::Missed { due }
+                };
+                late >= today
+            } else if due < today {
+                // Over: the record is all there is, and a booking still ahead in the window.
+                let caught_up = later_in_cycle(k).any(|j| held[j]);
+                if required && !held[k] && !caught_up && !booked_ahead[k] {
+                    needs[k] = Need::Missed { due };
+                }
+                held[k] || booked_ahead[k]
+            } else if recorded[k] {
+                true
+            } else {
+                let preferred = match area.risk {
+                    Risk::High => true,
+                    Risk::Medium => pattern[slot] && count < 2,
+                    Risk::Low => count == 0 && slot >= pattern_round,
+                };
+                if required || preferred || f.cycle == 0 {
+                    let catch_up = f.cycle > 0
+                        && !joining
+                        && match area.risk {
+                            Risk::High => false,
+                            Risk::Medium => !pattern[slot],
+                            Risk::Low => slot > pattern_round,
+                        };
+                    let source = if catch_up { Source::CatchUp } else { Source::Planned };
+                    needs[k] = Need::Plan { source, from: from.max(today), due, overdue: false };
+                    true
+                } else {
+                    false
+                }
+            };
+            count += usize::from(has);
+            previous_has = Some(has);
+        }
+        needs
     }
 
-    /// Plans `wanted` areas into `round`, packed backwards from its last day: each to the
-    /// least-loaded independent auditor in the round (ties by id) who has a free open day
-    /// between the round's first and last day, on the latest such day. An auditor does at most
-    /// one audit a day (`busy`, shared by the rounds planned together).
-    fn fill(&self, round: &mut Round, wanted: &[(usize, Source)], busy: &mut BTreeSet<(&'r str, NaiveDate)>) {
-        let settings = &self.register.settings;
-        let first_day = round.first_day(self.today);
-        let mut load: BTreeMap<&str, usize> = self.register.auditors.iter().map(|a| (a.id.as_str(), 0)).collect();
-        for a in &round.audits {
-            if let Some(n) = a.auditor.as_deref().and_then(|id| load.get_mut(id)) {
-                *n += 1;
+    /// The last day area's audit can be held in frame `f`: the round's last day, or for an area
+    /// that joins the scope during the round, before the next external audit after it joins
+    /// (where it joins after the last day, or a special audit comes first).
+    fn due(&self, area: &Area, f: &Frame, joining: bool) -> NaiveDate {
+        let s = &self.register.settings;
+        let (Some(since), true) = (area.since, joining) else { return f.last_day };
+        let epoch = self.certificate.epoch_on(since);
+        let next = (self.certificate.next_audit_after(epoch, since).map(|e| e.date))
+            .filter(|d| *d <= f.prepares.date)
+            .unwrap_or(f.prepares.date);
+        let before_next = s.open_on_or_before(next.pred_opt().unwrap_or(next));
+        if since > f.last_day || next < f.prepares.date { before_next.min(f.window_end) } else { f.last_day }
+    }
+
+    /// Places the audits the rule asks for in `round`: missed ones as markers, planned ones each
+    /// with the least-loaded independent auditor in the round (ties by id) who has a free open
+    /// day in the area's window, on the latest such day. An auditor does at most one audit a day
+    /// (`busy`, shared by all rounds planned together).
+    fn fill(&self, round: &mut Round, wanted: &[(usize, Need)], busy: &mut Busy) {
+        let scope = &self.register.scope;
+        let mut to_plan: Vec<(usize, Source, NaiveDate, NaiveDate, bool)> = Vec::new();
+        for &(i, need) in wanted {
+            match need {
+                Need::Missed { due } => {
+                    // A booking that passed unheld is the overdue audit; otherwise a marker.
+                    let mut booked = round
+                        .audits
+                        .iter_mut()
+                        .filter(|a| a.source == Source::Booked && a.independent && same(&a.area, &scope[i].id))
+                        .peekable();
+                    if booked.peek().is_some() {
+                        booked.for_each(|a| {
+                            a.overdue = true;
+                            a.due = due;
+                        });
+                    } else {
+                        round.audits.push(AreaAudit {
+                            area: scope[i].id.clone(),
+                            date: due,
+                            due,
+                            auditor: None,
+                            auditor_org: None,
+                            unassigned: None,
+                            source: Source::Missed,
+                            loc: None,
+                            independent: true,
+                            overdue: true,
+                        });
+                    }
+                }
+                Need::Plan { source, from, due, overdue } => to_plan.push((i, source, from, due, overdue)),
+                Need::Nothing => {}
             }
         }
-        let eligible = |i: usize| self.eligible[i].iter().copied();
-        // The latest open day in the round on which `auditor` is free.
-        let free_day = |auditor: &str, busy: &BTreeSet<(&str, NaiveDate)>| {
-            let mut day = settings.open_on_or_before(round.last_day);
-            while day >= first_day && busy.contains(&(auditor, day)) {
-                day = settings.open_on_or_before(day.pred_opt()?);
-            }
-            (day >= first_day).then_some(day)
-        };
         // The most constrained areas (fewest independent auditors) choose first, so the free
-        // auditors are still free when they are the only ones left for an area.
-        let mut order = wanted.to_vec();
-        order.sort_by_key(|&(i, _)| (self.eligible[i].len(), i));
-        for (i, source) in order {
-            let area = &self.register.scope[i];
-            let by_load = |a: &&'r Auditor| (load.get(a.id.as_str()).copied().unwrap_or(0), a.id.as_str());
-            // Usually the least-loaded auditor has a free day; only if not, try the others in turn.
-            let first = eligible(i).min_by_key(by_load);
-            let chosen = first.and_then(|a| Some((a, free_day(&a.id, busy)?))).or_else(|| {
-                let mut others: Vec<&'r Auditor> = eligible(i).collect();
-                others.sort_by_key(by_load);
-                others.into_iter().find_map(|a| Some((a, free_day(&a.id, busy)?)))
-            });
-            let (date, auditor, unassigned) = match chosen {
-                Some((auditor, day)) => {
-                    busy.insert((auditor.id.as_str(), day));
-                    *load.entry(auditor.id.as_str()).or_default() += 1;
-                    (day, Some(auditor.id.clone()), None)
+        // auditors are still free when they are the only ones left for an area; then by id.
+        let index = &self.index;
+        let eligible = |i: usize| self.register.auditors.len() - index.excluded[i].len();
+        to_plan.sort_by_cached_key(|&(i, ..)| (eligible(i), scope[i].id.to_lowercase()));
+        let settings = &self.register.settings;
+        let mut load = vec![0usize; self.register.auditors.len()];
+        for a in &round.audits {
+            if let Some(&j) = a.auditor.as_deref().and_then(|id| index.auditors.get(&id.to_lowercase())) {
+                load[j] += 1;
+            }
+        }
+        // Auditors by (load, rank); one with no free day left in the round's usual window is
+        // dropped for the rest of the round.
+        let rank_of: Vec<usize> = {
+            let mut r = vec![0; index.rank.len()];
+            for (pos, &j) in index.rank.iter().enumerate() {
+                r[j] = pos;
+            }
+            r
+        };
+        let mut available: BTreeSet<(usize, usize)> = (0..load.len()).map(|j| (load[j], rank_of[j])).collect();
+        let mut cursor: Vec<Option<NaiveDate>> = vec![Some(settings.open_on_or_before(round.last_day)); load.len()];
+        for (i, source, from, due, overdue) in to_plan {
+            // An overdue audit goes on the first free day; the others as late as the round allows.
+            let usual = due == round.last_day && !overdue;
+            let mut chosen = None;
+            let mut exhausted = Vec::new();
+            for &(l, r) in &available {
+                let j = index.rank[r];
+                if index.excluded[i].binary_search(&j).is_ok() {
+                    continue;
                 }
-                None if first.is_none() => (round.last_day, None, Some(Unassigned::NoneIndependent)),
-                None => (round.last_day, None, Some(Unassigned::NoFreeDay)),
+                let day = if overdue {
+                    busy.first_free_day(j, from, due, settings)
+                } else {
+                    let start = if usual { cursor[j] } else { Some(settings.open_on_or_before(due)) };
+                    start.and_then(|d| busy.free_day(j, d, from, settings))
+                };
+                if usual {
+                    cursor[j] = day;
+                }
+                match day {
+                    Some(d) => {
+                        chosen = Some((l, r, j, d));
+                        break;
+                    }
+                    None if usual => exhausted.push((l, r)),
+                    None => {}
+                }
+            }
+            for e in exhausted {
+                available.remove(&e);
+            }
+            let (date, auditor, unassigned) = match chosen {
+                Some((l, r, j, d)) => {
+                    busy.take(j, d);
+                    available.remove(&(l, r));
+                    available.insert((l + 1, r));
+                    (d, Some(self.register.auditors[j].id.clone()), None)
+                }
+                None if index.independent[i] == 0 => (due, None, Some(Unassigned::NoneIndependent)),
+                None => (due, None, Some(Unassigned::NoFreeDay)),
             };
             round.audits.push(AreaAudit {
-                area: area.id.clone(),
+                area: scope[i].id.clone(),
                 date,
+                due,
                 auditor,
+                auditor_org: None,
                 unassigned,
                 source,
                 loc: None,
                 independent: true,
+                overdue,
             });
         }
         round.audits.sort_by(|a, b| (a.date, &a.area).cmp(&(b.date, &b.area)));
+    }
+}
+
+fn same(a: &str, b: &str) -> bool {
+    crate::register::same_id(a, b)
+}
+
+/// The days auditors are taken: by recorded audits, and by the audits planned so far.
+struct Busy {
+    days: HashSet<(usize, NaiveDate)>,
+}
+
+impl Busy {
+    fn new(register: &Register, index: &Index) -> Self {
+        let days = (register.audits.iter())
+            .filter_map(|r| Some((*index.auditors.get(&r.auditor.as_deref()?.to_lowercase())?, r.date)))
+            .collect();
+        Busy { days }
+    }
+
+    /// The latest open day on or before `day`, and not before `from`, on which auditor `j` is free.
+    fn free_day(
+        &self,
+        j: usize,
+        day: NaiveDate,
+        from: NaiveDate,
+        settings: &crate::register::Settings,
+    ) -> Option<NaiveDate> {
+        let mut d = settings.open_on_or_before(day);
+        while d >= from && self.days.contains(&(j, d)) {
+            d = settings.open_on_or_before(d.pred_opt()?);
+        }
+        (d >= from && settings.is_open(d)).then_some(d)
+    }
+
+    /// The earliest open day from `from` to `due` on which auditor `j` is free.
+    fn first_free_day(
+        &self,
+        j: usize,
+        from: NaiveDate,
+        due: NaiveDate,
+        settings: &crate::register::Settings,
+    ) -> Option<NaiveDate> {
+        let mut d = from;
+        while d <= due {
+            if settings.is_open(d) && !self.days.contains(&(j, d)) {
+                return Some(d);
+            }
+            d = d.succ_opt()?;
+        }
+        None
+    }
+
+    fn take(&mut self, j: usize, day: NaiveDate) {
+        self.days.insert((j, day));
     }
 }
 
@@ -404,6 +801,8 @@ mod tests {
             risk,
             clauses: vec![],
             controls: vec![],
+            since: None,
+            until: None,
             loc: Loc::default(),
         }
     }
@@ -422,5 +821,22 @@ mod tests {
         assert_eq!(p[4..], [[true, false, false], [false, true, false], [false, false, true], [true, false, false]]);
         let sizes: Vec<usize> = (0..3).map(|k| p.iter().filter(|r| r[k]).count()).collect();
         assert_eq!(sizes, [5, 4, 4]);
+    }
+
+    #[test]
+    fn pattern_does_not_depend_on_the_order_of_the_register() {
+        use Risk::*;
+        let scope: Vec<Area> = [("b", Medium), ("a", Medium), ("c", Low), ("d", High), ("e", Low)]
+            .iter()
+            .map(|(id, r)| area(id, *r))
+            .collect();
+        let mut reversed = scope.clone();
+        reversed.reverse();
+        let by_id = |scope: &[Area], p: Vec<[bool; 3]>| {
+            let mut v: Vec<(String, [bool; 3])> = scope.iter().map(|a| a.id.clone()).zip(p).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(by_id(&scope, risk_pattern(&scope)), by_id(&reversed, risk_pattern(&reversed)));
     }
 }

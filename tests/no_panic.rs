@@ -46,9 +46,9 @@ fn run_everything(text: &str, today: NaiveDate, cycles: u32) {
     }
     if let Ok(findings) = ismsaudit::findings::check(&reg, today) {
         let mut out = Vec::new();
-        ismsaudit::render::check::text("fuzz.yaml", &findings, &mut out).unwrap();
-        ismsaudit::render::check::json("fuzz.yaml", today, &findings, &mut out).unwrap();
-        ismsaudit::render::check::github("fuzz.yaml", &findings, &mut out).unwrap();
+        ismsaudit::render::check::text("fuzz.yaml", &reg.accepted, &findings, &mut out).unwrap();
+        ismsaudit::render::check::json("fuzz.yaml", today, &reg.accepted, &findings, &mut out).unwrap();
+        ismsaudit::render::check::github("fuzz.yaml", &reg.accepted, &findings, &mut out).unwrap();
     }
 }
 

@@ -9,9 +9,9 @@ use ismsaudit::cycle::anniversary;
 use ismsaudit::diagnostic::Loc;
 use ismsaudit::findings::{Code, check};
 use ismsaudit::plan::plan;
-use ismsaudit::programme::{ROUNDS_PER_CYCLE, Unassigned, risk_pattern};
+use ismsaudit::programme::{ROUNDS_PER_CYCLE, Source, Unassigned, risk_pattern};
 use ismsaudit::register::{
-    Area, AuditRecord, Auditor, Blackout, Certification, Dated, Register, Risk, Settings, Status,
+    Area, AuditRecord, Auditor, Blackout, Certification, Dated, ExternalRecord, Register, Risk, Settings, Status,
 };
 
 const PEOPLE: [&str; 8] = ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal"];
@@ -85,6 +85,8 @@ prop_compose! {
             risk: *risk,
             clauses: vec![],
             controls: vec![],
+            since: None,
+            until: None,
             loc: Loc::default(),
         }).collect();
         let auditors = auditors.iter().map(|a| Auditor {
@@ -94,10 +96,21 @@ prop_compose! {
             loc: Loc::default(),
         }).collect();
         let date = Dated { date: day(start), loc: Loc::default() };
+        // A certified register records its recertifications, ten weeks before each expiry, so
+        // the certificate does not lapse within the days tested.
+        let recertification = (1..=4)
+            .map(|k| ExternalRecord {
+                date: anniversary(date.date, 3 * k) - Days::new(70),
+                visits: vec![],
+                decision: None,
+                note: None,
+                loc: Loc::default(),
+            })
+            .collect();
         let certification = if initial {
             Certification { stage1: Some(date), ..Default::default() }
         } else {
-            Certification { decision: Some(date), ..Default::default() }
+            Certification { decision: Some(date), recertification, ..Default::default() }
         };
         let auditors: Vec<Auditor> = auditors;
         let mut audits: Vec<AuditRecord> = audits
@@ -108,13 +121,14 @@ prop_compose! {
                 date: day((start + offset).saturating_sub(200)),
                 areas: areas.iter().filter(|a| **a < scope.len()).map(|a| format!("area-{a:02}")).collect(),
                 auditor: auditor.and_then(|i| auditors.get(i % auditors.len().max(1))).map(|a| a.id.clone()),
+                auditor_org: None,
                 status: booked.then_some(Status::Booked),
                 loc: Loc::default(),
             })
             .filter(|r| !r.areas.is_empty())
             .collect();
         audits.sort_by_key(|r| r.date);
-        Register { file: "prop.yaml".into(), organisation: "Prop".into(), certification, settings, auditors, scope, exclusions: vec![], audits, reviews: vec![] }
+        Register { file: "prop.yaml".into(), organisation: "Prop".into(), certification, settings, programme_owner: None, auditors, scope, exclusions: vec![], audits, reviews: vec![], accepted: vec![] }
     }
 }
 
@@ -131,8 +145,13 @@ fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Resul
         // The review comes after the round's planned audits and before the external audit.
         prop_assert!(round.review.date < e.date);
         prop_assert!(s.is_open(round.review.date), "review on a closed day {}", round.review.date);
-        for a in round.audits.iter().filter(|a| !a.source.is_recorded()) {
-            prop_assert!(a.date <= round.last_day && a.date < round.review.date);
+        for a in round.audits.iter().filter(|a| !a.source.is_recorded() && a.source != Source::Missed) {
+            // Inside the round: by its due day, before the round's window closes; a usual audit
+            // by the round's last day, before the review that takes its results.
+            prop_assert!(a.date <= a.due && a.due < round.window_end, "{a:?}");
+            if round.cycle > 0 {
+                prop_assert!(a.due <= round.last_day && a.date < round.review.date, "{a:?}");
+            }
             let area = reg.scope.iter().find(|x| x.id == a.area).unwrap();
             let eligible = reg.auditors.iter().any(|x| area.independent_of(x));
             match (&a.auditor, a.unassigned) {
@@ -165,7 +184,8 @@ proptest! {
         structural_invariants(&reg, &p)?;
         let findings = check(&reg, today).unwrap();
         for c in &p.cycles {
-            for area in &reg.scope {
+            let rounds: Vec<_> = p.rounds.iter().filter(|r| r.cycle == c.number).collect();
+            for area in reg.scope.iter().filter(|a| rounds.iter().any(|r| r.includes(a))) {
                 let reported = findings.iter().any(|f| f.code == Code::AreaNotCovered && f.area.as_deref() == Some(&area.id));
                 prop_assert_eq!(p.covered_in_cycle(c.number, &area.id), !reported, "{} in cycle {}", area.id, c.number);
             }
@@ -206,7 +226,7 @@ proptest! {
         }
         // The certification body's dates keep the hard rules.
         for c in &p.cycles {
-            let decision = p.certificate.decision.date;
+            let decision = p.epoch().decision.date;
             for (k, sv) in c.surveillance.iter().enumerate() {
                 let due = anniversary(decision, 3 * (c.number - 1) + k as u32 + 1);
                 prop_assert!(sv.date <= due && sv.latest == Some(due));
@@ -235,7 +255,7 @@ proptest! {
     fn round_sizes_differ_by_at_most_one(risks in proptest::collection::vec(risk(), 0..60)) {
         let scope: Vec<Area> = risks.iter().enumerate().map(|(i, r)| Area {
             id: format!("a{i}"), name: String::new(), owner: "o".into(), team: vec![], risk: *r,
-            clauses: vec![], controls: vec![], loc: Loc::default(),
+            clauses: vec![], controls: vec![], since: None, until: None, loc: Loc::default(),
         }).collect();
         let pattern = risk_pattern(&scope);
         let sizes: Vec<usize> = (0..ROUNDS_PER_CYCLE).map(|k| pattern.iter().filter(|p| p[k]).count()).collect();

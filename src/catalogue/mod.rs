@@ -2,7 +2,7 @@
 
 mod data;
 
-use data::{CLAUSES, CONTROLS, SUB_CLAUSES};
+use data::{CLAUSES, CONTROLS, CONTROLS_2013, SUB_CLAUSES};
 
 /// Number of Annex A controls in ISO/IEC 27001:2022.
 pub const CONTROL_COUNT: usize = CONTROLS.len();
@@ -30,16 +30,56 @@ pub fn clause_title(id: &str) -> Option<&'static str> {
     CLAUSES.iter().find(|(c, _)| *c == id).map(|(_, t)| *t)
 }
 
+/// Why a control id is not an ISO/IEC 27001:2022 Annex A control.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnknownControl {
+    /// Not a control; the closest 2022 control by spelling, if one is close.
+    Unknown(Option<String>),
+    /// An ISO/IEC 27001:2013 id (`A.12.4.1`, or a category or theme from `A.9` to `A.18`): what it
+    /// is (`control`, `category` or `theme`) and the 2022 controls that carry it, by ISO/IEC
+    /// 27002:2022 Annex B. Empty when no 2013 control has that id.
+    Edition2013 { what: &'static str, counterparts: Vec<String> },
+}
+
 /// Resolves a control as written in `controls:` or `soa.excluded` to its canonical `A.x.y` id.
 /// `5.1` without the prefix is accepted and means A.5.1.
-pub fn canonical_control(written: &str) -> Result<String, Option<String>> {
+pub fn canonical_control(written: &str) -> Result<String, UnknownControl> {
     let trimmed = written.trim();
     let bare = trimmed.strip_prefix("A.").unwrap_or(trimmed);
     if CONTROLS.iter().any(|(c, _)| *c == bare) {
-        Ok(format!("A.{bare}"))
-    } else {
-        Err(closest(trimmed, control_ids()))
+        return Ok(format!("A.{bare}"));
     }
+    if let Some(e) = edition_2013(bare) {
+        return Err(e);
+    }
+    Err(UnknownControl::Unknown(closest(trimmed, control_ids())))
+}
+
+/// Recognises the shapes of ISO/IEC 27001:2013 Annex A ids: three levels (`12.4.1`), or anything
+/// under the themes 9 to 18, which 2022 does not have. A spelling suggestion would mislead there.
+fn edition_2013(bare: &str) -> Option<UnknownControl> {
+    let parts: Vec<&str> = bare.split('.').collect();
+    let numeric = parts.iter().all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()));
+    let theme: u32 = parts.first()?.parse().ok()?;
+    if !numeric || !(5..=18).contains(&theme) || parts.len() > 3 || (parts.len() < 3 && theme < 9) {
+        return None;
+    }
+    let what = ["theme", "category", "control"][parts.len() - 1];
+    let prefix = if parts.len() == 3 { bare.to_string() } else { format!("{bare}.") };
+    let mut counterparts: Vec<String> = Vec::new();
+    for (old, new) in CONTROLS_2013 {
+        if *old == prefix || (parts.len() < 3 && old.starts_with(&prefix)) {
+            for id in new.iter() {
+                let id = format!("A.{id}");
+                if !counterparts.contains(&id) {
+                    counterparts.push(id);
+                }
+            }
+        }
+    }
+    // Catalogue order, so `A.5.36, A.8.8` reads like the standard.
+    counterparts.sort_by_key(|id| control_ids().position(|c| c == *id));
+    Some(UnknownControl::Edition2013 { what, counterparts })
 }
 
 /// Resolves a clause as written in `clauses:` to the subclause it counts toward:
@@ -76,6 +116,26 @@ pub fn closest(written: &str, known: impl Iterator<Item = String>) -> Option<Str
 mod tests {
     use super::*;
 
+    fn edition_2013(what: &'static str, ids: &[&str]) -> Result<String, UnknownControl> {
+        Err(UnknownControl::Edition2013 { what, counterparts: ids.iter().map(|s| s.to_string()).collect() })
+    }
+
+    #[test]
+    fn edition_2013_ids_give_their_2022_counterparts() {
+        assert_eq!(CONTROLS_2013.len(), 114);
+        assert_eq!(canonical_control("A.12.4.1"), edition_2013("control", &["A.8.15"]));
+        assert_eq!(canonical_control("A.18.2.3"), edition_2013("control", &["A.5.36", "A.8.8"]));
+        assert_eq!(canonical_control("A.5.1.1"), edition_2013("control", &["A.5.1"]));
+        // A category gathers its controls' counterparts, in catalogue order.
+        assert_eq!(canonical_control("A.12.4"), edition_2013("category", &["A.8.15", "A.8.17"]));
+        assert!(matches!(canonical_control("A.9"), Err(UnknownControl::Edition2013 { what: "theme", .. })));
+        // 2013-shaped but no such control: still never a spelling suggestion.
+        assert_eq!(canonical_control("A.12.4.9"), edition_2013("control", &[]));
+        // Two levels under themes 5 to 8 are 2022 ids, valid or mistyped.
+        assert_eq!(canonical_control("A.6.2"), Ok("A.6.2".into()));
+        assert!(matches!(canonical_control("A.5.38"), Err(UnknownControl::Unknown(_))));
+    }
+
     #[test]
     fn catalogue_sizes_match_the_standard() {
         assert_eq!(CONTROL_COUNT, 93);
@@ -88,7 +148,7 @@ mod tests {
     fn controls_accept_both_spellings() {
         assert_eq!(canonical_control("A.8.12"), Ok("A.8.12".into()));
         assert_eq!(canonical_control("5.1"), Ok("A.5.1".into()));
-        assert_eq!(canonical_control("A.8.35"), Err(Some("A.8.30".into())));
+        assert_eq!(canonical_control("A.8.35"), Err(UnknownControl::Unknown(Some("A.8.30".into()))));
         assert!(canonical_control("A.9.1").is_err());
     }
 
@@ -102,8 +162,8 @@ mod tests {
 
     #[test]
     fn suggestions_find_near_misses() {
-        assert_eq!(canonical_control("A.8.1x"), Err(Some("A.8.10".into())));
-        assert_eq!(canonical_control("A8.12"), Err(Some("A.8.12".into())));
-        assert_eq!(canonical_control("nonsense-control"), Err(None));
+        assert_eq!(canonical_control("A.8.1x"), Err(UnknownControl::Unknown(Some("A.8.10".into()))));
+        assert_eq!(canonical_control("A8.12"), Err(UnknownControl::Unknown(Some("A.8.12".into()))));
+        assert_eq!(canonical_control("nonsense-control"), Err(UnknownControl::Unknown(None)));
     }
 }

@@ -7,26 +7,49 @@ use serde::Serialize;
 
 use crate::diagnostic::InputError;
 use crate::findings::{Finding, Severity};
+use crate::register::Acceptance;
 use crate::render::count;
 
-/// "2 errors, 1 warning".
+/// Errors, warnings and accepted findings, in that order of counting.
+fn tally(findings: &[Finding]) -> (usize, usize, usize) {
+    let errors = findings.iter().filter(|f| f.counts() && f.severity() == Severity::Error).count();
+    let accepted = findings.iter().filter(|f| !f.counts()).count();
+    (errors, findings.len() - errors - accepted, accepted)
+}
+
+/// "2 errors, 1 warning", and ", 1 accepted" where deviations were accepted.
 pub fn summary(findings: &[Finding]) -> String {
-    let errors = findings.iter().filter(|f| f.severity() == Severity::Error).count();
-    let warnings = findings.len() - errors;
-    format!("{}, {}", count(errors, "error"), count(warnings, "warning"))
+    let (errors, warnings, accepted) = tally(findings);
+    let mut s = format!("{}, {}", count(errors, "error"), count(warnings, "warning"));
+    if accepted > 0 {
+        s.push_str(&format!(", {accepted} accepted"));
+    }
+    s
+}
+
+/// How a finding is labelled: its severity, or `accepted`.
+fn label(f: &Finding) -> &'static str {
+    if f.counts() { f.severity().key() } else { "accepted" }
+}
+
+/// "accepted until 2026-06-30: reason (reference)".
+fn acceptance_note(a: &Acceptance) -> String {
+    format!("accepted until {}: {} ({})", a.until, a.reason, a.reference)
 }
 
 /// One line per finding, errors first and grouped by code, each group followed by what to do,
 /// then the summary.
-pub fn text(file: &str, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+pub fn text(file: &str, accepted: &[Acceptance], findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
     for (i, f) in findings.iter().enumerate() {
         let place = match f.loc {
             Some(l) => format!("{file}:{}:{}", l.line, l.column),
             None => file.to_string(),
         };
-        writeln!(out, "{}[{}] {place}: {}", f.severity().key(), f.code.key(), f.message)?;
-        if findings.get(i + 1).is_none_or(|next| next.code != f.code) {
-            writeln!(out, "  help: {}", f.code.advice())?;
+        writeln!(out, "{}[{}] {place}: {}", label(f), f.code.key(), f.message)?;
+        if let Some(a) = f.accepted.and_then(|i| accepted.get(i)) {
+            writeln!(out, "  {}", acceptance_note(a))?;
+        } else if findings.get(i + 1).is_none_or(|next| next.code != f.code || next.help != f.help || !next.counts()) {
+            writeln!(out, "  help: {}", f.help)?;
         }
     }
     if !findings.is_empty() {
@@ -41,6 +64,7 @@ struct Doc<'a> {
     today: NaiveDate,
     errors: usize,
     warnings: usize,
+    accepted: usize,
     findings: Vec<FindingDoc<'a>>,
 }
 
@@ -49,7 +73,9 @@ struct FindingDoc<'a> {
     code: &'static str,
     severity: &'static str,
     message: &'a str,
-    help: &'static str,
+    help: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<AcceptedDoc<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     area: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,20 +89,43 @@ struct FindingDoc<'a> {
     column: Option<u64>,
 }
 
-pub fn json(file: &str, today: NaiveDate, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
-    let errors = findings.iter().filter(|f| f.severity() == Severity::Error).count();
+#[derive(Serialize)]
+struct AcceptedDoc<'a> {
+    reason: &'a str,
+    reference: &'a str,
+    until: NaiveDate,
+    line: u64,
+    column: u64,
+}
+
+pub fn json(
+    file: &str,
+    today: NaiveDate,
+    accepted: &[Acceptance],
+    findings: &[Finding],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let (errors, warnings, n_accepted) = tally(findings);
     let doc = Doc {
         schema_version: crate::render::json::SCHEMA_VERSION,
         today,
         errors,
-        warnings: findings.len() - errors,
+        warnings,
+        accepted: n_accepted,
         findings: findings
             .iter()
             .map(|f| FindingDoc {
                 code: f.code.key(),
                 severity: f.severity().key(),
                 message: &f.message,
-                help: f.code.advice(),
+                help: &f.help,
+                accepted: f.accepted.and_then(|i| accepted.get(i)).map(|a| AcceptedDoc {
+                    reason: &a.reason,
+                    reference: &a.reference,
+                    until: a.until,
+                    line: a.loc.line,
+                    column: a.loc.column,
+                }),
                 area: f.area.as_deref(),
                 control: f.control.as_deref(),
                 date: f.date,
@@ -91,15 +140,19 @@ pub fn json(file: &str, today: NaiveDate, findings: &[Finding], out: &mut dyn Wr
 }
 
 /// GitHub Actions workflow commands, so findings show as annotations on a pull request.
-pub fn github(file: &str, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+pub fn github(file: &str, accepted: &[Acceptance], findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
     for f in findings {
         let mut props = format!("file={}", escape_property(file));
         if let Some(l) = f.loc {
             props.push_str(&format!(",line={},col={}", l.line, l.column));
         }
         props.push_str(&format!(",title={}", escape_property(f.code.key())));
-        let message = format!("{}; {}", f.message, f.code.advice());
-        writeln!(out, "::{} {props}::{}", f.severity().key(), escape_data(&message))?;
+        // An accepted deviation is a notice: visible, not failing.
+        let (command, message) = match f.accepted.and_then(|i| accepted.get(i)) {
+            Some(a) => ("notice", format!("{}; {}", f.message, acceptance_note(a))),
+            None => (f.severity().key(), format!("{}; {}", f.message, f.help)),
+        };
+        writeln!(out, "::{command} {props}::{}", escape_data(&message))?;
     }
     writeln!(out, "{}", summary(findings))
 }

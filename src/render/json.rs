@@ -32,6 +32,22 @@ struct Certification {
     stage2: Option<NaiveDate>,
     decision: NaiveDate,
     assumed: Vec<&'static str>,
+    /// Which certification this is: 0 for the initial one, then each restart after a lapse.
+    #[serde(skip_serializing_if = "is_zero")]
+    restart: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lapse: Option<LapseDoc>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+#[derive(Serialize)]
+struct LapseDoc {
+    cycle: u32,
+    expiry: NaiveDate,
+    restoration_deadline: NaiveDate,
 }
 
 #[derive(Serialize)]
@@ -88,7 +104,19 @@ struct EventDoc<'a> {
     prepares: Option<Prepares>,
     #[serde(skip_serializing_if = "Option::is_none")]
     latest: Option<NaiveDate>,
+    /// The last visit of a split external audit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<NaiveDate>,
+    /// For internal audits: the last day it can be held for its round.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due: Option<NaiveDate>,
     status: &'static str,
+    /// On internal audits the rule required and that were not held by their due day.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    overdue: bool,
+    /// For a special audit: scope-extension, short-notice, follow-up or other.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    special: Option<&'static str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     assumed: bool,
     /// Why an internal audit has no auditor: `none_independent` or `no_free_day`.
@@ -105,7 +133,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
     let settings = &reg.settings;
     let mut setting_docs: Vec<Setting> = settings
-        .weeks()
+        .numbers()
         .into_iter()
         .map(|(name, v)| Setting { name, value: v.into(), default: !settings.given.contains(name) })
         .collect();
@@ -119,15 +147,18 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         .map(|b| serde_json::json!({"from": b.from, "to": b.to, "reason": b.reason}))
         .collect();
     setting_docs.push(Setting { name: "blackout", default: blackouts.is_empty(), value: blackouts.into() });
+    let epoch = plan.epoch();
     let doc = Doc {
         schema_version: SCHEMA_VERSION,
         organisation: &reg.organisation,
         today: plan.today,
         certification: Certification {
-            stage1: plan.certificate.stage1.map(|s| s.date),
-            stage2: plan.certificate.stage2.map(|s| s.date),
-            decision: plan.certificate.decision.date,
+            stage1: epoch.stage1.map(|s| s.date),
+            stage2: epoch.stage2.map(|s| s.date),
+            decision: epoch.decision.date,
             assumed: plan.assumed(),
+            restart: epoch.index,
+            lapse: plan.lapse.map(|l| LapseDoc { cycle: l.cycle, expiry: l.expiry, restoration_deadline: l.deadline }),
         },
         settings: setting_docs,
         cycles: plan.cycles.iter().map(|c| CycleDoc { number: c.number, start: c.start, expiry: c.expiry }).collect(),
@@ -159,7 +190,14 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 auditor: (e.kind == EventKind::InternalAudit).then_some(e.auditor),
                 prepares: e.prepares.map(Prepares::from),
                 latest: e.external.and_then(|x| x.latest),
+                end: e.external.filter(|x| x.end > x.date).map(|x| x.end),
+                due: e.due,
                 status: e.status,
+                overdue: e.overdue,
+                special: match e.kind {
+                    EventKind::External(ExternalKind::Special(k)) => Some(k.key()),
+                    _ => None,
+                },
                 assumed: e.status == "assumed",
                 past: e.date < plan.today,
                 independent: (!e.independent).then_some(false),

@@ -1,5 +1,6 @@
 //! `plan --format table`: the terminal view.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
@@ -8,6 +9,7 @@ use comfy_table::{Table, presets};
 use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Round, Source, Unassigned};
+use crate::register::Area;
 use crate::render::count;
 
 fn table(header: &[&str]) -> Table {
@@ -18,35 +20,43 @@ fn table(header: &[&str]) -> Table {
 
 fn external_status(e: &External, plan: &Plan<'_>) -> String {
     let today = plan.today;
-    let late = e.latest.is_some_and(|latest| e.date > latest);
+    let late = e.latest.is_some_and(|latest| e.end > latest);
     match e.basis {
         // A later cycle's start rests on the previous cycle's recertification.
         Basis::Recorded if e.kind == ExternalKind::CycleStart => {
-            let on = plan.certificate.cycle(e.cycle.saturating_sub(1)).recertification.date;
-            if on <= today { format!("recertified {on}") } else { format!("recertification booked {on}") }
+            let previous = plan.certificate.cycle(e.cycle.saturating_sub(1));
+            let on = previous.recertification.end;
+            match (on <= today, on > previous.expiry) {
+                (true, true) => format!("restored {on}"),
+                (true, false) => format!("recertified {on}"),
+                (false, true) => format!("restoration booked {on}"),
+                (false, false) => format!("recertification booked {on}"),
+            }
         }
         Basis::Computed if e.kind == ExternalKind::CycleStart => "if recertified".to_string(),
-        Basis::Recorded if late && e.date <= today => "held, LATE".to_string(),
+        Basis::Computed if e.kind == ExternalKind::Lapse => "not restored".to_string(),
+        Basis::Recorded if late && e.end <= today => "held, LATE".to_string(),
         Basis::Recorded if late => "booked, LATE".to_string(),
-        Basis::Recorded if e.date <= today => "held".to_string(),
+        Basis::Recorded if e.end <= today => "held".to_string(),
         Basis::Recorded => "booked".to_string(),
         b @ (Basis::Planned | Basis::Assumed) if e.date < today => format!("{}, past", b.key()),
         b => b.key().to_string(),
     }
 }
 
-/// An audit's status for people: a planned audit whose round is over without a record is
-/// overdue; a recorded one by an auditor who is not independent does not count.
-fn audit_status(audit: &AreaAudit, round: &Round, today: NaiveDate) -> String {
+/// An audit's status for people: a required audit not held by its due day is overdue; a
+/// recorded one by an auditor who is not independent does not count.
+fn audit_status(audit: &AreaAudit, today: NaiveDate) -> String {
     let status = match audit.source {
         Source::Done => "done",
-        Source::Booked if audit.date < today && round.last_day < today => "booked, OVERDUE",
+        Source::Booked if audit.overdue => "booked, OVERDUE",
         Source::Booked if audit.date < today => "booked, past",
         Source::Booked => "booked",
-        _ if round.last_day < today => "OVERDUE",
+        Source::Missed => "OVERDUE",
+        Source::CatchUp if audit.overdue => "catch-up, OVERDUE",
         Source::CatchUp => "catch-up",
-        _ if audit.date < today => "planned, past",
-        _ => "planned",
+        Source::Planned if audit.date < today => "planned, past",
+        Source::Planned => "planned",
     };
     if audit.independent { status.to_string() } else { format!("{status}, NOT INDEPENDENT") }
 }
@@ -54,10 +64,20 @@ fn audit_status(audit: &AreaAudit, round: &Round, today: NaiveDate) -> String {
 /// Writes the plan for a terminal: external audits, each round, the coverage matrix, settings.
 pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
-    let cert = &plan.certificate;
+    let epoch = plan.epoch();
+    let areas: HashMap<&str, &Area> = reg.scope.iter().map(|a| (a.id.as_str(), a)).collect();
     writeln!(out, "{}: audit plan as of {}", reg.organisation, plan.today)?;
+    if epoch.index > 0 {
+        let previous = &plan.certificate.epochs[epoch.index - 1];
+        let last = plan.certificate.cycle(previous.last_cycle);
+        writeln!(
+            out,
+            "Earlier certificate: initial decision {}, lapsed after cycle {} expired on {}; restarted",
+            previous.decision.date, last.number, last.expiry
+        )?;
+    }
     let mut initial = Vec::new();
-    for e in [cert.stage1, cert.stage2, Some(cert.decision)].into_iter().flatten() {
+    for e in [epoch.stage1, epoch.stage2, Some(epoch.decision)].into_iter().flatten() {
         let note = if e.basis == Basis::Assumed { " (assumed)" } else { "" };
         initial.push(format!("{} {}{note}", e.kind.label(), e.date));
     }
@@ -71,9 +91,18 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     for e in plan.externals() {
         let cycle = if e.cycle == 0 { "initial".to_string() } else { e.cycle.to_string() };
         let latest = e.latest.map(|d| d.to_string()).unwrap_or_default();
-        t.add_row(vec![cycle, e.label(), e.date.to_string(), latest, external_status(&e, plan)]);
+        let date = if e.end > e.date { format!("{} to {}", e.date, e.end) } else { e.date.to_string() };
+        t.add_row(vec![cycle, e.label(), date, latest, external_status(&e, plan)]);
     }
     writeln!(out, "{t}")?;
+
+    if let Some(l) = plan.lapse {
+        writeln!(
+            out,
+            "\nThe certificate of cycle {} expired on {} and was not restored by {}: it has lapsed, and no surveillance is planned for it. Record the new initial certification (at least a Stage 2 audit) under `certification.restart` to plan from it.",
+            l.cycle, l.expiry, l.deadline
+        )?;
+    }
 
     let (mut none_independent, mut no_free_day) = (0, 0);
     for r in &plan.rounds {
@@ -83,7 +112,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         } else {
             let mut t = table(&["Date", "Area", "Risk", "Auditor", "Status"]);
             for a in &r.audits {
-                let risk = reg.scope.iter().find(|x| x.id == a.area).map_or("", |x| x.risk.as_str());
+                let risk = areas.get(a.area.as_str()).map_or("", |x| x.risk.as_str());
                 let auditor = match (&a.auditor, a.unassigned) {
                     (Some(id), _) => id.clone(),
                     (None, Some(Unassigned::NoneIndependent)) => {
@@ -94,9 +123,10 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                         no_free_day += 1;
                         "NO FREE DAY".to_string()
                     }
-                    (None, None) => "(not recorded)".to_string(),
+                    (None, None) if a.source == Source::Missed => String::new(),
+                    (None, None) => a.auditor_org.clone().unwrap_or_else(|| "(not recorded)".to_string()),
                 };
-                let status = audit_status(a, r, plan.today);
+                let status = audit_status(a, plan.today);
                 t.add_row(vec![a.date.to_string(), a.area.clone(), risk.to_string(), auditor, status]);
             }
             writeln!(out, "{t}")?;
@@ -104,6 +134,9 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         let review = if r.review.recorded.is_some() { "recorded" } else { "planned" };
         let past = if r.review.date < plan.today && r.review.recorded.is_none() { ", past" } else { "" };
         writeln!(out, "Management review: {} ({review}{past})", r.review.date)?;
+        if let Some(extra) = r.review_before_stage2 {
+            writeln!(out, "Management review before Stage 2: {} (recorded)", extra.date)?;
+        }
     }
     if none_independent > 0 {
         writeln!(
@@ -120,24 +153,71 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
 
-    writeln!(out, "\nCoverage (catch-up: planned to make up for an audit missed earlier in the cycle)")?;
+    if !plan.rounds.is_empty() {
+        coverage(plan, out)?;
+    }
+
+    let s = &reg.settings;
+    let default = |name: &str| if s.given.contains(name) { "" } else { " (default)" };
+    let mut settings: Vec<String> =
+        s.numbers().iter().map(|(name, v)| format!("{name} {v}{}", default(name))).collect();
+    settings.push(format!("workdays {}{}", s.workday_names().join(" "), default("workdays")));
+    writeln!(out, "\nSettings: {}.", settings.join(", "))?;
+    for b in &s.blackouts {
+        let why = if b.reason.is_empty() { String::new() } else { format!(" ({})", b.reason) };
+        writeln!(out, "Blackout: {} to {}{why}.", b.from, b.to)?;
+    }
+    writeln!(out, "Planned dates move earlier, never later, to a workday outside blackouts.")?;
+    Ok(())
+}
+
+/// The coverage matrix: each area's audit per round, and each cycle's verdict.
+fn coverage(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let reg = plan.register;
+    writeln!(
+        out,
+        "\nCoverage (catch-up: planned later than intended, the round before being over; -: not in the scope then)"
+    )?;
     let labels: Vec<String> = plan.rounds.iter().map(Round::label).collect();
     let mut header = vec!["Area", "Risk"];
     header.extend(labels.iter().map(String::as_str));
     let mut t = table(&header);
-    for area in &reg.scope {
+    // Each round's audits by area, so the matrix is one pass over the rounds.
+    let by_area: Vec<HashMap<&str, &AreaAudit>> = plan
+        .rounds
+        .iter()
+        .map(|r| {
+            let mut m: HashMap<&str, &AreaAudit> = HashMap::new();
+            for a in &r.audits {
+                // The audit that counts, if there is one; else whatever there is.
+                let better = m.get(a.area.as_str()).is_none_or(|b| !b.independent && a.independent);
+                if better {
+                    m.insert(a.area.as_str(), a);
+                }
+            }
+            m
+        })
+        .collect();
+    for area in reg.scope.iter().filter(|a| plan.rounds.iter().any(|r| r.includes(a))) {
         let mut row = vec![area.id.clone(), area.risk.as_str().to_string()];
-        for r in &plan.rounds {
-            // The audit that counts, if there is one; else whatever there is.
-            let audit = r.audits_of(&area.id).find(|a| a.independent).or_else(|| r.audits_of(&area.id).next());
-            row.push(audit.map(|a| audit_status(a, r, plan.today)).unwrap_or_default());
+        for (r, audits) in plan.rounds.iter().zip(&by_area) {
+            let cell = match audits.get(area.id.as_str()) {
+                Some(a) => audit_status(a, plan.today),
+                None if !r.includes(area) => "-".to_string(),
+                None => String::new(),
+            };
+            row.push(cell);
         }
         t.add_row(row);
     }
     writeln!(out, "{t}")?;
     for c in &plan.cycles {
-        let uncovered: Vec<&str> =
-            reg.scope.iter().filter(|a| !plan.covered_in_cycle(c.number, &a.id)).map(|a| a.id.as_str()).collect();
+        let rounds: Vec<&Round> = plan.rounds.iter().filter(|r| r.cycle == c.number).collect();
+        let covered: std::collections::BTreeSet<&str> = rounds.iter().flat_map(|r| r.covered(plan.today)).collect();
+        let uncovered: Vec<&str> = (reg.scope.iter())
+            .filter(|a| rounds.iter().any(|r| r.includes(a)) && !covered.contains(a.id.as_str()))
+            .map(|a| a.id.as_str())
+            .collect();
         if uncovered.is_empty() {
             writeln!(out, "Cycle {}: every area is covered (audited, booked or still planned).", c.number)?;
         } else {
@@ -149,16 +229,5 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
-
-    let s = &reg.settings;
-    let default = |name: &str| if s.given.contains(name) { "" } else { " (default)" };
-    let mut settings: Vec<String> = s.weeks().iter().map(|(name, v)| format!("{name} {v}{}", default(name))).collect();
-    settings.push(format!("workdays {}{}", s.workday_names().join(" "), default("workdays")));
-    writeln!(out, "\nSettings: {}.", settings.join(", "))?;
-    for b in &s.blackouts {
-        let why = if b.reason.is_empty() { String::new() } else { format!(" ({})", b.reason) };
-        writeln!(out, "Blackout: {} to {}{why}.", b.from, b.to)?;
-    }
-    writeln!(out, "Planned dates move earlier, never later, to a workday outside blackouts.")?;
     Ok(())
 }

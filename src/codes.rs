@@ -1,0 +1,210 @@
+//! The stable codes `check` reports, each with its severity, when it is reported, what to do and
+//! the rule behind it. This table is the one source for `check`'s help lines and the README's
+//! table of check codes (a test keeps the two in step).
+
+/// How much a finding weighs: errors fail `check` (exit 1), warnings only with `--strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn key(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One documented code.
+pub struct CodeDoc {
+    pub key: &'static str,
+    pub severity: Severity,
+    /// When it is reported, for the README's table.
+    pub when: &'static str,
+    /// What to do, in a sentence; a finding may give a more precise help of its own.
+    pub help: &'static str,
+    /// The rule and where it comes from.
+    pub source: &'static str,
+}
+
+macro_rules! codes {
+    ($($variant:ident => $key:literal, $severity:ident, when: $when:literal, help: $help:literal, source: $source:literal;)*) => {
+        /// The stable finding codes. Their names never change; new ones may be added.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            pub fn doc(self) -> &'static CodeDoc {
+                match self {
+                    $(Code::$variant => &CodeDoc {
+                        key: $key,
+                        severity: Severity::$severity,
+                        when: $when,
+                        help: $help,
+                        source: $source,
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    ClauseNotCovered => "clause-not-covered", Error,
+        when: "a clause 4.1-10.2 is in no area of the scope",
+        help: "add the clause to the `clauses` of the area that runs it, usually `isms-core`",
+        source: "ISO/IEC 27001:2022 clauses 4-10 are all requirements; 9.2.1 audits the whole ISMS";
+    ControlNotCovered => "control-not-covered", Error,
+        when: "an Annex A control is in no area and not excluded",
+        help: "add the control to an area's `controls`, or exclude it in `soa.excluded` with a reason",
+        source: "ISO/IEC 27001:2022 6.1.3 d (Statement of Applicability)";
+    ControlExcludedAndCovered => "control-excluded-and-covered", Warning,
+        when: "an excluded control is also carried by an area",
+        help: "remove the exclusion or take the control off the area: the SoA must match the scope",
+        source: "ISO/IEC 27001:2022 6.1.3 d";
+    NoIndependentAuditor => "no-independent-auditor", Error,
+        when: "owner, team and conflicts rule out every auditor for an area",
+        help: "add an auditor independent of the area (another team's, or an outside firm) to `auditors`",
+        source: "ISO/IEC 27001:2022 9.2.2 c: auditors are objective and impartial";
+    AuditorNotIndependent => "auditor-not-independent", Error,
+        when: "a recorded audit in the rounds checked was (or is booked to be) done by the area's owner, a team member, or an auditor with a conflict; it does not count as coverage",
+        help: "have the area audited by an independent auditor; rebook a booked audit",
+        source: "ISO/IEC 27001:2022 9.2.2 c";
+    OverdueAudit => "overdue-audit", Error,
+        when: "an audit the risk rule requires (high every round; medium never two rounds in a row without, two of three in a cycle; low once a cycle; an area that joined the scope before the next external audit; round 0 for the whole scope) was not held by its due day, and no later round of the cycle has held it since",
+        help: "hold the audit and record it with `status: done`",
+        source: "ISO/IEC 27001:2022 9.2.2 (frequency by importance and previous results); ISO 19011 risk-based programme";
+    RoundOverCapacity => "round-over-capacity", Error,
+        when: "a round still ahead has no free day for an audit: every independent auditor is busy on every open day between the round's first day (its window's start, or today) and its last",
+        help: "add auditors, hold audits earlier, or review the external audit's date",
+        source: "programme rule: one audit per auditor per day";
+    AreaNotCovered => "area-not-covered", Error,
+        when: "the cycle can no longer cover an area in its scope: no audit done and no round left",
+        help: "audit the area before the next external audit and tell your certification body",
+        source: "the whole scope is audited within each certificate cycle (audit-rules.md)";
+    FirstAuditLate => "first-audit-late", Error,
+        when: "Stage 1 is still ahead and the last internal audit before it is less than the lead before it",
+        help: "hold and record the internal audits earlier, or move Stage 1",
+        source: "ISO/IEC 17021-1 9.3.1.2.2: Stage 1 reviews whether internal audits and management review are planned and performed";
+    Round0IncompleteAtStage1 => "round0-incomplete-at-stage1", Warning,
+        when: "Stage 1 is past and round 0 was not complete, the lead before it: Stage 2 will check the internal audits held since",
+        help: "complete round 0 before Stage 2 and take the results through a management review",
+        source: "ISO/IEC 17021-1 9.3.1.2.2 and 9.3.1.3 (Stage 2 verifies implementation)";
+    ReviewMissing => "review-missing", Warning,
+        when: "an external audit is past with no management review recorded between its round and it",
+        help: "record the management review under `reviews`, or hold one and take its outputs to the next audit",
+        source: "ISO/IEC 27001:2022 9.3.2 (the review takes the audit results)";
+    SurveillanceLate => "surveillance-late", Error,
+        when: "the first surveillance after an initial certification decision is more than 12 months after it, or none is recorded by then",
+        help: "record the surveillance held; if it really was late, talk to your certification body now",
+        source: "ISO/IEC 17021-1 9.1.3: the first surveillance not later than 12 months from the initial certification decision";
+    SurveillanceAfterAnniversary => "surveillance-after-anniversary", Warning,
+        when: "a later surveillance is after its anniversary, or none is recorded by it",
+        help: "record the surveillance held or booked; certification bodies usually hold it before the anniversary",
+        source: "certification-body practice (the standard fixes the calendar year, see calendar-year-without-audit)";
+    CalendarYearWithoutAudit => "calendar-year-without-audit", Error,
+        when: "a calendar year passed with no certification-body audit recorded, and it was not a recertification year (the year of the recertification audit or of its decision)",
+        help: "record the audits held that year; if there was none, talk to your certification body now",
+        source: "ISO/IEC 17021-1 9.1.3: surveillance at least once a calendar year, except in recertification years";
+    RecertificationLate => "recertification-late", Warning,
+        when: "the recertification is after expiry minus 4 weeks, or none is recorded and that day has passed",
+        help: "book the recertification earlier and record it under `recertification`",
+        source: "certification-body practice: the audit leaves time for a decision before expiry (ISO/IEC 17021-1 9.6.3)";
+    CertificateExpired => "certificate-expired", Error,
+        when: "the certificate expired with no recertification recorded before expiry, and the 6 months in which it can be restored are not over",
+        help: "complete the recertification within 6 months of expiry to restore the certificate, and record it",
+        source: "ISO/IEC 17021-1 9.6.3.2.5 (restoration)";
+    CertificateRestored => "certificate-restored", Warning,
+        when: "the recertification was after expiry but within 6 months of it: the certificate is restored, with an uncertified gap",
+        help: "keep the restoration decision on file; the cycle keeps its anniversaries",
+        source: "ISO/IEC 17021-1 9.6.3.2.5";
+    CertificateLapsed => "certificate-lapsed", Error,
+        when: "more than 6 months passed after expiry with no recertification: the certificate has lapsed",
+        help: "record the new initial certification (at least a Stage 2 audit) under `certification.restart`",
+        source: "ISO/IEC 17021-1 9.6.3.2.5: after 6 months, at least a Stage 2 audit";
+    CertificateExpiring => "certificate-expiring", Warning,
+        when: "expiry within 90 days with no recertification recorded",
+        help: "book the recertification audit and record it under `recertification`",
+        source: "ISO/IEC 17021-1 9.6.3";
+    PreviousCycleGap => "previous-cycle-gap", Warning,
+        when: "the last cycle ended with an overdue audit, an area not covered or a late recertification; one warning per area, shown until the first surveillance of the new cycle, which will ask about it",
+        help: "prepare the answer for the certification body and audit the area early in this cycle",
+        source: "ISO/IEC 17021-1 9.6.2 (surveillance reviews the previous findings)";
+    DecisionNotRecorded => "decision-not-recorded", Warning,
+        when: "the register gives no `decision:` and the assumed decision date has passed (the plan stays with the initial audit until it is recorded)",
+        help: "add `decision:` to `certification`",
+        source: "";
+    DecisionLate => "decision-late", Warning,
+        when: "the certification decision is more than 6 months after the last Stage 2 day",
+        help: "check with your certification body: after 6 months Stage 2 is normally repeated",
+        source: "ISO/IEC 17021-1 9.5 (corrections verified within 6 months of the last Stage 2 day)";
+    AuditIntervalExceeded => "audit-interval-exceeded", Warning,
+        when: "more than `max_months_between_rounds` (12) passed between internal audits held, or since the last one",
+        help: "hold an internal audit; keep rounds no more than the setting apart",
+        source: "ISO/IEC 27001:2022 9.2.1 (planned intervals); certification bodies look for a yearly audit";
+    ReviewIntervalExceeded => "review-interval-exceeded", Warning,
+        when: "more than `max_months_between_rounds` (12) passed between management reviews held, or since the last one",
+        help: "hold a management review and record it under `reviews`",
+        source: "ISO/IEC 27001:2022 9.3.1 (planned intervals); certification bodies look for a yearly review";
+    ProgrammeAuditsItself => "programme-audits-itself", Warning,
+        when: "an area carrying clause 9.2 (the audit programme) is audited by the programme's owner",
+        help: "have someone who does not manage the audit programme audit it",
+        source: "ISO/IEC 27001:2022 9.2.2 c; ISO 19011 5.5.4 (objectivity)";
+    ManagementSystemLowRisk => "management-system-low-risk", Warning,
+        when: "an area carrying clauses 4-10 is low risk, so it is audited once a cycle",
+        help: "make the area medium or high risk: most certification bodies expect the management system audited yearly",
+        source: "certification-body practice";
+    AuditWithoutAuditor => "audit-without-auditor", Warning,
+        when: "a recorded audit names no `auditor` and no `auditor_org`, so nobody evidences it",
+        help: "name the outside firm with `auditor_org`, or the auditor with `auditor`",
+        source: "ISO/IEC 27001:2022 9.2.2 (documented evidence of the audit programme and results)";
+    AcceptanceExpired => "acceptance-expired", Warning,
+        when: "an accepted deviation is past its `until` date: the finding it covered counts again",
+        help: "renew the acceptance with the certification body's new reference, or remove it",
+        source: "";
+    AcceptanceUnused => "acceptance-unused", Warning,
+        when: "an accepted deviation matches no finding any more",
+        help: "remove the entry from `accepted`",
+        source: "";
+}
+
+impl Code {
+    pub fn key(self) -> &'static str {
+        self.doc().key
+    }
+
+    pub fn severity(self) -> Severity {
+        self.doc().severity
+    }
+
+    /// What to do about it, in a sentence.
+    pub fn advice(self) -> &'static str {
+        self.doc().help
+    }
+
+    /// The code written as `key`, e.g. `overdue-audit`.
+    pub fn from_key(key: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.key() == key)
+    }
+
+    /// Whether an accepted deviation may cover it: not the acceptances' own findings.
+    pub fn acceptable(self) -> bool {
+        !matches!(self, Code::AcceptanceExpired | Code::AcceptanceUnused)
+    }
+}
+
+/// The table of check codes as Markdown, for the README (a test keeps the two the same).
+pub fn markdown_table() -> String {
+    let mut s = String::from("| code | severity | when | what to do | rule, source |\n|---|---|---|---|---|\n");
+    for code in Code::ALL {
+        let d = code.doc();
+        let source = if d.source.is_empty() { "" } else { d.source };
+        s.push_str(&format!("| `{}` | {} | {} | {} | {source} |\n", d.key, d.severity.key(), d.when, d.help));
+    }
+    s
+}

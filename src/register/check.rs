@@ -1,0 +1,774 @@
+//! Validation: the register as written ([`super::raw`]) checked into a [`Register`], every
+//! problem collected as a located [`Diagnostic`].
+
+use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
+
+use chrono::NaiveDate;
+use serde_saphyr::Spanned;
+
+use super::raw::*;
+use super::*;
+use crate::catalogue::{self, UnknownControl};
+use crate::cycle::RECERTIFICATION_LATEST_WEEKS;
+
+/// The most days blackouts may close in a row: about a quarter.
+pub const MAX_BLACKOUT_DAYS: i64 = 92;
+
+/// A numeric setting: name, value as written, allowed range, why, where it goes.
+type NumberSetting<'a> = (&'static str, Option<Spanned<u32>>, RangeInclusive<u32>, &'static str, &'a mut u32);
+
+pub(super) fn check(file: &str, raw: RawRegister) -> Result<Register, InputError> {
+    let mut checker = Checker::default();
+    let register = checker.register(file, raw);
+    if checker.errors.is_empty() {
+        Ok(register)
+    } else {
+        let mut diagnostics = checker.errors;
+        diagnostics.sort_by_key(|d| d.loc);
+        Err(InputError { file: file.to_string(), diagnostics })
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    errors: Vec<Diagnostic>,
+}
+
+impl Checker {
+    fn error(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+
+    fn register(&mut self, file: &str, raw: RawRegister) -> Register {
+        let organisation = raw.organisation.value.trim().to_string();
+        if organisation.is_empty() {
+            self.error(
+                Diagnostic::new(loc(&raw.organisation), "`organisation` is empty")
+                    .hint("name the organisation the ISMS belongs to"),
+            );
+        }
+        let settings = self.settings(raw.settings);
+        let certification = self.certification(raw.certification);
+        let scope = self.scope(raw.scope);
+        let area_ids: Ids = scope.iter().map(|a| (fold(&a.id), a.id.as_str())).collect();
+        let auditors = self.auditors(raw.auditors, &area_ids);
+        let auditor_ids: Ids = auditors.iter().map(|a| (fold(&a.id), a.id.as_str())).collect();
+        let exclusions = self.exclusions(raw.soa.map(|s| s.excluded).unwrap_or_default());
+        let audits = self.audits(raw.audits, &area_ids, &auditor_ids);
+        let reviews = self.reviews(raw.reviews);
+        let accepted = self.accepted(raw.accepted, &area_ids);
+        let programme_owner = raw.programme.and_then(|p| p.owner).and_then(|o| {
+            let owner = o.value.trim().to_string();
+            if owner.is_empty() {
+                self.error(
+                    Diagnostic::new(loc(&o), "`programme.owner` is empty")
+                        .hint("name the person who manages the internal-audit programme, or leave the key out"),
+                );
+            }
+            (!owner.is_empty()).then_some(owner)
+        });
+        Register {
+            file: file.to_string(),
+            organisation,
+            certification,
+            settings,
+            programme_owner,
+            auditors,
+            scope,
+            exclusions,
+            audits,
+            reviews,
+            accepted,
+        }
+    }
+
+    fn settings(&mut self, raw: Option<RawSettings>) -> Settings {
+        let mut s = Settings::default();
+        let Some(raw) = raw else { return s };
+        // Bounds keep the arithmetic meaningful; the upper ones are far past any real practice.
+        let review_loc = raw.management_review_lead_weeks.as_ref().map(loc);
+        #[rustfmt::skip]
+        let numbers: [NumberSetting<'_>; 7] = [
+            ("internal_audit_lead_weeks", raw.internal_audit_lead_weeks, 1..=12,
+             "internal audits usually end 4 to 6 weeks before the external audit", &mut s.internal_audit_lead_weeks),
+            ("management_review_lead_weeks", raw.management_review_lead_weeks, 1..=11,
+             "the management review usually comes about 2 weeks before the external audit", &mut s.management_review_lead_weeks),
+            ("stage2_after_stage1_weeks", raw.stage2_after_stage1_weeks, 1..=26,
+             "Stage 2 usually follows Stage 1 by about a month", &mut s.stage2_after_stage1_weeks),
+            ("decision_after_stage2_weeks", raw.decision_after_stage2_weeks, 0..=26,
+             "nonconformities must be corrected within 6 months of Stage 2", &mut s.decision_after_stage2_weeks),
+            ("surveillance_before_anniversary_weeks", raw.surveillance_before_anniversary_weeks, 0..=13,
+             "certification bodies plan surveillance 9 to 12 months after the decision or anniversary", &mut s.surveillance_before_anniversary_weeks),
+            ("recertification_before_expiry_weeks", raw.recertification_before_expiry_weeks, RECERTIFICATION_LATEST_WEEKS..=26,
+             "the recertification starts up to 6 months before expiry and ends 4 weeks before it at the latest",
+             &mut s.recertification_before_expiry_weeks),
+            ("max_months_between_rounds", raw.max_months_between_rounds, 6..=18,
+             "internal audits and management reviews are expected at least yearly", &mut s.max_months_between_rounds),
+        ];
+        for (name, value, range, why, target) in numbers {
+            let Some(v) = value else { continue };
+            if range.contains(&v.value) {
+                *target = v.value;
+                s.given.insert(name);
+            } else {
+                let (lo, hi) = range.into_inner();
+                self.error(
+                    Diagnostic::new(loc(&v), format!("`{name}` is {}, outside {lo} to {hi}", v.value)).hint(why),
+                );
+            }
+        }
+        if s.management_review_lead_weeks >= s.internal_audit_lead_weeks {
+            self.error(
+                Diagnostic::new(review_loc, format!(
+                    "`management_review_lead_weeks` ({}) must be less than `internal_audit_lead_weeks` ({})",
+                    s.management_review_lead_weeks, s.internal_audit_lead_weeks
+                ))
+                .hint("the management review takes the internal-audit results as input (clause 9.3), so it comes after the audits"),
+            );
+        }
+        if let Some(days) = raw.workdays {
+            let mut workdays = [false; 7];
+            for d in &days.value {
+                workdays[d.value.0] = true;
+            }
+            if workdays.iter().any(|w| *w) {
+                s.workdays = workdays;
+                s.given.insert("workdays");
+            } else {
+                self.error(
+                    Diagnostic::new(loc(&days), "`workdays` is empty")
+                        .hint("list the days audits can take place, e.g. [mon, tue, wed, thu, fri]"),
+                );
+            }
+        }
+        for b in raw.blackout {
+            let (from, to) = (b.value.from.value.0, b.value.to.value.0);
+            if to < from {
+                self.error(Diagnostic::new(
+                    loc(&b.value.to),
+                    format!("blackout ends `{to}` before it starts `{from}`"),
+                ));
+            } else {
+                let at = loc(&b);
+                s.blackouts.push(Blackout { from, to, reason: b.value.reason.unwrap_or_default(), loc: at });
+            }
+        }
+        // Back-to-back or overlapping blackouts close the calendar as one: the span counts. A
+        // longer one could push planned dates behind the previous external audit.
+        let mut spans: Vec<(NaiveDate, NaiveDate, Loc)> = s.blackouts.iter().map(|b| (b.from, b.to, b.loc)).collect();
+        spans.sort();
+        let mut merged: Vec<(NaiveDate, NaiveDate, Loc)> = Vec::new();
+        for (from, to, at) in spans {
+            match merged.last_mut() {
+                Some(last) if from <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(to),
+                _ => merged.push((from, to, at)),
+            }
+        }
+        for (from, to, at) in merged {
+            let days = (to - from).num_days() + 1;
+            if days > MAX_BLACKOUT_DAYS {
+                self.error(
+                    Diagnostic::new(at, format!("blackouts close {days} days in a row, from `{from}` to `{to}`"))
+                        .hint(format!("blackouts are freezes and holidays: at most {MAX_BLACKOUT_DAYS} days in a row")),
+                );
+            }
+        }
+        s
+    }
+
+    fn certification(&mut self, raw: Spanned<RawCertification>) -> Certification {
+        let at = loc(&raw);
+        let raw = raw.value;
+        let c = Certification {
+            stage1: raw.stage1.as_ref().map(dated),
+            stage2: raw.stage2.as_ref().map(dated),
+            decision: raw.decision.as_ref().map(dated),
+            expiry: raw.expiry.as_ref().map(dated),
+            surveillance: raw.surveillance.iter().map(|s| self.surveillance(s)).collect(),
+            recertification: raw
+                .recertification
+                .iter()
+                .map(|r| match &r.value {
+                    DateOr::Date(d) => {
+                        ExternalRecord { date: d.0, visits: vec![], decision: None, note: None, loc: loc(r) }
+                    }
+                    DateOr::Full(f) => {
+                        let record = self.visits(f.date.value.0, &f.visits, note(&f.note), loc(r));
+                        if let Some(d) = &f.decision
+                            && d.value.0 < record.end()
+                        {
+                            self.error(
+                                Diagnostic::new(
+                                    loc(d),
+                                    format!(
+                                        "decision `{}` is before the recertification audit `{}`",
+                                        d.value.0,
+                                        record.end()
+                                    ),
+                                )
+                                .hint("the certification body decides after the audit"),
+                            );
+                        }
+                        ExternalRecord { decision: f.decision.as_ref().map(|d| d.value.0), ..record }
+                    }
+                })
+                .collect(),
+            special: raw
+                .special
+                .iter()
+                .map(|s| SpecialAudit {
+                    date: s.value.date.value.0,
+                    kind: s.value.kind,
+                    note: note(&s.value.note),
+                    loc: loc(s),
+                })
+                .collect(),
+            restarts: raw
+                .restart
+                .iter()
+                .map(|r| Restart {
+                    stage1: r.value.stage1.as_ref().map(dated),
+                    stage2: r.value.stage2.as_ref().map(dated),
+                    decision: r.value.decision.as_ref().map(dated),
+                    loc: loc(r),
+                })
+                .collect(),
+            loc: at,
+        };
+        if c.stage1.is_none() && c.decision.is_none() {
+            self.error(
+                Diagnostic::new(at, "`certification` has neither `stage1` nor `decision`")
+                    .hint("give the planned Stage 1 date, or the initial certification decision once certified"),
+            );
+        }
+        self.initial_audit(c.stage1, c.stage2, c.decision);
+        let dates = |records: &[ExternalRecord]| -> Vec<Dated> {
+            records.iter().map(|r| Dated { date: r.date, loc: r.loc }).collect()
+        };
+        self.in_order("surveillance audit", &dates(&c.surveillance));
+        self.in_order("recertification audit", &dates(&c.recertification));
+        self.in_order(
+            "special audit",
+            &c.special.iter().map(|s| Dated { date: s.date, loc: s.loc }).collect::<Vec<_>>(),
+        );
+        if let Some(d) = c.decision {
+            let records = (c.surveillance.iter().chain(&c.recertification).map(|r| (r.date, r.loc)))
+                .chain(c.special.iter().map(|s| (s.date, s.loc)));
+            for (date, at) in records {
+                if date <= d.date {
+                    self.error(
+                        Diagnostic::new(
+                            at,
+                            format!("audit `{date}` is not after the certification decision `{}`", d.date),
+                        )
+                        .hint("list here only the certification body's audits after the initial certification"),
+                    );
+                }
+            }
+            if let Some(e) = c.expiry
+                && e.date <= d.date
+            {
+                self.error(
+                    Diagnostic::new(
+                        e.loc,
+                        format!("expiry `{}` is not after the certification decision `{}`", e.date, d.date),
+                    )
+                    .hint("give the expiry date printed on the certificate"),
+                );
+            }
+        } else if let Some(s) = c.surveillance.first().or(c.recertification.first()) {
+            self.error(
+                Diagnostic::new(s.loc, format!("audit `{}` recorded before a certification decision", s.date))
+                    .hint("add `decision:` to `certification`"),
+            );
+        }
+        let mut previous = c.decision.or(c.stage2).or(c.stage1).map(|d| d.date);
+        for r in &c.restarts {
+            if r.stage1.is_none() && r.stage2.is_none() && r.decision.is_none() {
+                self.error(
+                    Diagnostic::new(r.loc, "`restart` gives no dates")
+                        .hint("give the new certification's `stage2` (at least) and its `decision` once given"),
+                );
+                continue;
+            }
+            self.initial_audit(r.stage1, r.stage2, r.decision);
+            let first = [r.stage1, r.stage2, r.decision].into_iter().flatten().next();
+            if let (Some(first), Some(before)) = (first, previous)
+                && first.date <= before
+            {
+                self.error(
+                    Diagnostic::new(first.loc, format!("restart `{}` is not after `{before}`", first.date))
+                        .hint("a restart is a new initial certification after the certificate lapsed; list restarts in date order"),
+                );
+            }
+            previous = [r.decision, r.stage2, r.stage1].into_iter().flatten().next().map(|d| d.date);
+        }
+        c
+    }
+
+    /// Stage 1, Stage 2 and the decision of an initial certification come in that order.
+    fn initial_audit(&mut self, stage1: Option<Dated>, stage2: Option<Dated>, decision: Option<Dated>) {
+        if let (Some(s1), Some(s2)) = (stage1, stage2)
+            && s2.date < s1.date
+        {
+            self.error(
+                Diagnostic::new(s2.loc, format!("Stage 2 `{}` is before Stage 1 `{}`", s2.date, s1.date))
+                    .hint("Stage 2 follows Stage 1, usually by about a month"),
+            );
+        }
+        if let (Some(s2), Some(d)) = (stage2.or(stage1), decision)
+            && d.date < s2.date
+        {
+            let which = if stage2.is_some() { "Stage 2" } else { "Stage 1" };
+            self.error(
+                Diagnostic::new(d.loc, format!("decision `{}` is before {which} `{}`", d.date, s2.date))
+                    .hint("the certification decision follows the Stage 2 audit"),
+            );
+        }
+    }
+
+    /// A surveillance audit, written as a date or with its further visits.
+    fn surveillance(&mut self, raw: &Spanned<DateOr<RawExternal>>) -> ExternalRecord {
+        match &raw.value {
+            DateOr::Date(d) => ExternalRecord { date: d.0, visits: vec![], decision: None, note: None, loc: loc(raw) },
+            DateOr::Full(f) => self.visits(f.date.value.0, &f.visits, note(&f.note), loc(raw)),
+        }
+    }
+
+    /// Further visits of a split audit follow its first day and each other.
+    fn visits(&mut self, date: NaiveDate, visits: &[Spanned<Date>], note: Option<String>, at: Loc) -> ExternalRecord {
+        let mut last = date;
+        for v in visits {
+            if v.value.0 <= last {
+                self.error(
+                    Diagnostic::new(loc(v), format!("visit `{}` is not after `{last}`", v.value.0))
+                        .hint("`visits` lists the further days of the same audit, after its `date`, in order"),
+                );
+            }
+            last = last.max(v.value.0);
+        }
+        ExternalRecord { date, visits: visits.iter().map(|v| v.value.0).collect(), decision: None, note, loc: at }
+    }
+
+    /// Records must be listed in date order, so a misplaced or mistyped date stands out.
+    fn in_order(&mut self, what: &str, dates: &[Dated]) {
+        for pair in dates.windows(2) {
+            if pair[1].date <= pair[0].date {
+                self.error(
+                    Diagnostic::new(
+                        pair[1].loc,
+                        format!("{what} `{}` is not after the one before it, `{}`", pair[1].date, pair[0].date),
+                    )
+                    .hint("list records in date order"),
+                );
+            }
+        }
+    }
+
+    fn scope(&mut self, raw: Spanned<Vec<Spanned<RawArea>>>) -> Vec<Area> {
+        if raw.value.is_empty() {
+            self.error(
+                Diagnostic::new(loc(&raw), "`scope` is empty")
+                    .hint("list the areas of the ISMS scope: departments, processes, sites, systems"),
+            );
+        }
+        let mut areas: Vec<Area> = Vec::new();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for a in raw.value {
+            let at = loc(&a);
+            let a = a.value;
+            let id = a.id.value.trim().to_string();
+            if !self.id_ok("area", &id, loc(&a.id)) {
+                continue;
+            }
+            if let Some(&first) = seen.get(&fold(&id)) {
+                let first: &Area = &areas[first];
+                self.error(duplicate(loc(&a.id), "area", &id, &first.id, first.loc));
+                continue;
+            }
+            seen.insert(fold(&id), areas.len());
+            let owner = a.owner.value.trim().to_string();
+            if owner.is_empty() {
+                self.error(
+                    Diagnostic::new(loc(&a.owner), format!("area `{id}` has an empty `owner`"))
+                        .hint("name the person accountable for the area"),
+                );
+            }
+            let mut clauses = Vec::new();
+            for c in &a.clauses {
+                match catalogue::canonical_clause(&c.value) {
+                    Ok(id) if !clauses.contains(&id) => clauses.push(id),
+                    Ok(_) => {}
+                    Err(close) if c.value.trim().starts_with("A.") => match catalogue::canonical_control(&c.value) {
+                        Ok(_) => self.error(
+                            Diagnostic::new(
+                                loc(c),
+                                format!("`{}` in the clauses of area `{id}` is an Annex A control", c.value.trim()),
+                            )
+                            .hint("list it under `controls`"),
+                        ),
+                        Err(e @ UnknownControl::Edition2013 { .. }) => {
+                            self.error(edition_2013(loc(c), &c.value, &format!("the clauses of area `{id}`"), e))
+                        }
+                        Err(UnknownControl::Unknown(_)) => self.error(unknown(
+                            loc(c),
+                            "clause",
+                            &c.value,
+                            &id,
+                            close,
+                            "clauses are ISO/IEC 27001:2022 4.1 ... 10.2",
+                        )),
+                    },
+                    Err(close) => self.error(unknown(
+                        loc(c),
+                        "clause",
+                        &c.value,
+                        &id,
+                        close,
+                        "clauses are ISO/IEC 27001:2022 4.1 ... 10.2",
+                    )),
+                }
+            }
+            let mut controls = Vec::new();
+            for c in &a.controls {
+                match catalogue::canonical_control(&c.value) {
+                    Ok(id) if !controls.contains(&id) => controls.push(id),
+                    Ok(_) => {}
+                    Err(UnknownControl::Unknown(_)) if catalogue::canonical_clause(&c.value).is_ok() => self.error(
+                        Diagnostic::new(
+                            loc(c),
+                            format!(
+                                "`{}` in the controls of area `{id}` is not an Annex A control but a clause",
+                                c.value.trim()
+                            ),
+                        )
+                        .hint("list it under `clauses` (controls are A.5.1 ... A.8.34)"),
+                    ),
+                    Err(e @ UnknownControl::Edition2013 { .. }) => {
+                        self.error(edition_2013(loc(c), &c.value, &format!("the controls of area `{id}`"), e))
+                    }
+                    Err(UnknownControl::Unknown(close)) => self.error(unknown(
+                        loc(c),
+                        "control",
+                        &c.value,
+                        &id,
+                        close,
+                        "controls are ISO/IEC 27001:2022 Annex A, A.5.1 ... A.8.34",
+                    )),
+                }
+            }
+            let since = a.since.as_ref().map(|s| s.value.0);
+            let until = a.until.as_ref().map(|u| u.value.0);
+            if let (Some(s), Some(u)) = (since, &a.until)
+                && u.value.0 < s
+            {
+                self.error(
+                    Diagnostic::new(
+                        loc(u),
+                        format!("area `{id}` leaves the scope `{}` before it joins it `{s}`", u.value.0),
+                    )
+                    .hint("`since` is the first day in the scope, `until` the last"),
+                );
+            }
+            areas.push(Area {
+                name: a.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).unwrap_or_else(|| id.clone()),
+                id,
+                owner,
+                team: a.team.into_iter().map(|t| t.trim().to_string()).collect(),
+                risk: a.risk,
+                clauses,
+                controls,
+                since,
+                until,
+                loc: at,
+            });
+        }
+        areas
+    }
+
+    fn id_ok(&mut self, what: &str, id: &str, at: Loc) -> bool {
+        let ok = !id.is_empty() && id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c));
+        if !ok {
+            self.error(
+                Diagnostic::new(at, format!("invalid {what} id `{id}`"))
+                    .hint("use letters, digits, `-`, `_` or `.`, e.g. `it-ops`"),
+            );
+        }
+        ok
+    }
+
+    fn auditors(&mut self, raw: Vec<Spanned<RawAuditor>>, areas: &Ids) -> Vec<Auditor> {
+        let mut auditors: Vec<Auditor> = Vec::new();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for a in raw {
+            let at = loc(&a);
+            let a = a.value;
+            let id = a.id.value.trim().to_string();
+            if !self.id_ok("auditor", &id, loc(&a.id)) {
+                continue;
+            }
+            if let Some(&first) = seen.get(&fold(&id)) {
+                let first: &Auditor = &auditors[first];
+                self.error(duplicate(loc(&a.id), "auditor", &id, &first.id, first.loc));
+                continue;
+            }
+            seen.insert(fold(&id), auditors.len());
+            let mut conflicts = Vec::new();
+            for c in &a.conflicts {
+                let area = c.value.trim();
+                if let Some(known) = find_id(areas, area) {
+                    conflicts.push(known.to_string());
+                } else {
+                    self.error(unknown_ref(
+                        loc(c),
+                        "area",
+                        area,
+                        &format!("in the conflicts of auditor `{id}`"),
+                        areas,
+                    ));
+                }
+            }
+            auditors.push(Auditor { id, name: a.name, conflicts, loc: at });
+        }
+        auditors
+    }
+
+    fn exclusions(&mut self, raw: Vec<Spanned<RawExclusion>>) -> Vec<Exclusion> {
+        let mut out: Vec<Exclusion> = Vec::new();
+        for e in raw {
+            let at = loc(&e);
+            let e = e.value;
+            let Some(control) = self.control(&e.control, "the SoA exclusions") else { continue };
+            let reason = e.reason.unwrap_or_default().trim().to_string();
+            if reason.is_empty() {
+                self.error(
+                    Diagnostic::new(at, format!("exclusion of `{control}` has no `reason`"))
+                        .hint("the Statement of Applicability must justify every exclusion"),
+                );
+                continue;
+            }
+            if out.iter().any(|x| x.control == control) {
+                self.error(Diagnostic::new(loc(&e.control), format!("`{control}` is excluded twice")));
+                continue;
+            }
+            out.push(Exclusion { control, reason, loc: at });
+        }
+        out
+    }
+
+    /// A control named outside an area (an exclusion, an acceptance), in its canonical form.
+    fn control(&mut self, written: &Spanned<String>, place: &str) -> Option<String> {
+        match catalogue::canonical_control(&written.value) {
+            Ok(c) => Some(c),
+            Err(e @ UnknownControl::Edition2013 { .. }) => {
+                self.error(edition_2013(loc(written), &written.value, place, e));
+                None
+            }
+            Err(UnknownControl::Unknown(close)) => {
+                self.error(unknown(
+                    loc(written),
+                    "control",
+                    &written.value,
+                    place,
+                    close,
+                    "controls are ISO/IEC 27001:2022 Annex A, A.5.1 ... A.8.34",
+                ));
+                None
+            }
+        }
+    }
+
+    fn audits(&mut self, raw: Vec<Spanned<RawAudit>>, areas: &Ids, auditors: &Ids) -> Vec<AuditRecord> {
+        let mut out: Vec<AuditRecord> = Vec::new();
+        for r in raw {
+            let at = loc(&r);
+            let r = r.value;
+            let date = r.date.value.0;
+            if let Some(prev) = out.last()
+                && date < prev.date
+            {
+                self.error(
+                    Diagnostic::new(
+                        loc(&r.date),
+                        format!("audit `{date}` is listed after a later one, `{}`", prev.date),
+                    )
+                    .hint("list records in date order"),
+                );
+            }
+            if r.areas.is_empty() {
+                self.error(
+                    Diagnostic::new(at, format!("audit `{date}` has no `areas`"))
+                        .hint("name the areas the audit covered"),
+                );
+            }
+            let mut record_areas = Vec::new();
+            for a in &r.areas {
+                let id = a.value.trim();
+                if let Some(known) = find_id(areas, id) {
+                    if !record_areas.iter().any(|r| r == known) {
+                        record_areas.push(known.to_string());
+                    }
+                } else {
+                    self.error(unknown_ref(loc(a), "area", id, &format!("in the audit of {date}"), areas));
+                }
+            }
+            // An auditor id is kept as the register's `auditors` spells it.
+            let mut auditor = r.auditor.as_ref().map(|a| a.value.trim().to_string());
+            if let (Some(id), Some(a)) = (&auditor, &r.auditor) {
+                match find_id(auditors, id) {
+                    Some(known) => auditor = Some(known.to_string()),
+                    None => {
+                        self.error(unknown_ref(loc(a), "auditor", id, &format!("in the audit of {date}"), auditors))
+                    }
+                }
+            }
+            let auditor_org = r.auditor_org.map(|o| o.trim().to_string()).filter(|o| !o.is_empty());
+            out.push(AuditRecord { date, areas: record_areas, auditor, auditor_org, status: r.status, loc: at });
+        }
+        out
+    }
+
+    fn reviews(&mut self, raw: Vec<Spanned<RawReview>>) -> Vec<ReviewRecord> {
+        let dates: Vec<Dated> =
+            raw.iter().map(|r| Dated { date: r.value.date.value.0, loc: loc(&r.value.date) }).collect();
+        self.in_order("management review", &dates);
+        raw.iter().map(|r| ReviewRecord { date: r.value.date.value.0, loc: loc(r) }).collect()
+    }
+
+    fn accepted(&mut self, raw: Vec<Spanned<RawAcceptance>>, areas: &Ids) -> Vec<Acceptance> {
+        let mut out = Vec::new();
+        for a in raw {
+            let at = loc(&a);
+            let a = a.value;
+            let written = a.code.value.trim();
+            let code = match Code::from_key(written) {
+                Some(code) if code.acceptable() => Some(code),
+                Some(_) => {
+                    self.error(
+                        Diagnostic::new(loc(&a.code), format!("`{written}` cannot be accepted"))
+                            .hint("it is about the acceptances themselves: renew or remove the acceptance"),
+                    );
+                    None
+                }
+                None => {
+                    let keys = Code::ALL.iter().map(|c| c.key().to_string());
+                    let d = Diagnostic::new(loc(&a.code), format!("unknown check code `{written}`"));
+                    self.error(match catalogue::closest(written, keys) {
+                        Some(close) => d.hint(format!("did you mean `{close}`?")),
+                        None => d.hint("give the code `check` reported, e.g. `surveillance-late`"),
+                    });
+                    None
+                }
+            };
+            let area = a.area.as_ref().and_then(|s| {
+                let id = s.value.trim();
+                let known = find_id(areas, id);
+                if known.is_none() {
+                    self.error(unknown_ref(loc(s), "area", id, "in an accepted deviation", areas));
+                }
+                known.map(str::to_string)
+            });
+            let control = a.control.as_ref().and_then(|c| self.control(c, "an accepted deviation"));
+            let text = |t: Option<String>| t.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+            let (reason, reference) = (text(a.reason), text(a.reference));
+            for (key, value, what) in [
+                ("reason", reason.is_none(), "why the certification body accepted it"),
+                ("reference", reference.is_none(), "the certification body's letter, report or ticket"),
+            ] {
+                if value {
+                    self.error(
+                        Diagnostic::new(at, format!("accepted deviation `{written}` has no `{key}`"))
+                            .hint(format!("give {what}")),
+                    );
+                }
+            }
+            if a.until.is_none() {
+                self.error(
+                    Diagnostic::new(at, format!("accepted deviation `{written}` has no `until`"))
+                        .hint("give the last day the acceptance holds, e.g. the next external audit"),
+                );
+            }
+            if let (Some(code), Some(reason), Some(reference), Some(until)) = (code, reason, reference, a.until) {
+                out.push(Acceptance { code, area, control, reason, reference, until: until.value.0, loc: at });
+            }
+        }
+        out
+    }
+}
+
+/// A free-text note, trimmed; none when empty.
+fn note(text: &Option<String>) -> Option<String> {
+    text.as_ref().map(|n| n.trim().to_string()).filter(|n| !n.is_empty())
+}
+
+fn dated(s: &Spanned<Date>) -> Dated {
+    Dated { date: s.value.0, loc: loc(s) }
+}
+
+fn unknown(at: Loc, what: &str, written: &str, whose: &str, close: Option<String>, rule: &str) -> Diagnostic {
+    let place = if whose.starts_with("the ") || whose.starts_with("an ") {
+        whose.to_string()
+    } else {
+        format!("area `{whose}`")
+    };
+    let d = Diagnostic::new(at, format!("unknown {what} `{}` in {place}", written.trim()));
+    match close {
+        Some(c) => d.hint(format!("did you mean `{c}`?")),
+        None => d.hint(rule.to_string()),
+    }
+}
+
+/// An ISO/IEC 27001:2013 id where a 2022 control belongs: say which edition it is from and what
+/// corresponds to it, never a 2022 control that merely looks alike.
+fn edition_2013(at: Loc, written: &str, place: &str, e: UnknownControl) -> Diagnostic {
+    let UnknownControl::Edition2013 { what, counterparts } = e else {
+        return Diagnostic::new(at, format!("unknown control `{}` in {place}", written.trim()));
+    };
+    let written = written.trim();
+    if counterparts.is_empty() {
+        return Diagnostic::new(at, format!("`{written}` in {place} is not an ISO/IEC 27001:2022 control"))
+            .hint("it has the shape of a 2013 id, but no 2013 control has it; controls are A.5.1 ... A.8.34");
+    }
+    let list = counterparts.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+    let one = counterparts.len() == 1;
+    Diagnostic::new(at, format!("`{written}` in {place} is an ISO/IEC 27001:2013 {what}, not a 2022 control")).hint(
+        format!(
+            "its 2022 counterpart{} {} {list} (ISO/IEC 27002:2022 Annex B)",
+            if one { "" } else { "s" },
+            if one { "is" } else { "are" }
+        ),
+    )
+}
+
+/// Known ids by their case-folded form (see [`same_id`]).
+type Ids<'a> = BTreeMap<String, &'a str>;
+
+fn fold(id: &str) -> String {
+    id.to_lowercase()
+}
+
+/// The known id that `id` names, compared without case.
+fn find_id<'a>(known: &Ids<'a>, id: &str) -> Option<&'a str> {
+    known.get(&fold(id)).copied()
+}
+
+fn duplicate(at: Loc, what: &str, id: &str, first: &str, first_at: Loc) -> Diagnostic {
+    let d = Diagnostic::new(at, format!("duplicate {what} id `{id}`"));
+    if id == first {
+        d.hint(format!("first defined at line {}", first_at.line))
+    } else {
+        d.hint(format!("`{first}` at line {} is the same id: ids are compared without case", first_at.line))
+    }
+}
+
+fn unknown_ref(at: Loc, what: &str, id: &str, place: &str, known: &Ids) -> Diagnostic {
+    let d = Diagnostic::new(at, format!("unknown {what} `{id}` {place}"));
+    match catalogue::closest(id, known.values().map(|k| k.to_string())) {
+        Some(c) => d.hint(format!("did you mean `{c}`?")),
+        None if what == "auditor" => {
+            d.hint("add them to `auditors`, or leave `auditor` out and name the firm with `auditor_org`")
+        }
+        None => d.hint(format!("no {what} has that id")),
+    }
+}

@@ -1,0 +1,409 @@
+//! The ISMS register: one YAML file, read with source positions ([`raw`]), then checked
+//! ([`check`]) into the plain data defined here.
+//!
+//! Reading is kept apart from the checked [`Register`] the rest of the crate runs on, so every
+//! later stage can rely on what validation proved.
+
+mod check;
+mod raw;
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use crate::codes::Code;
+use crate::diagnostic::{Diagnostic, InputError, Loc};
+
+pub use raw::parse_date;
+
+/// The checked register.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Register {
+    /// The file name as the user gave it, for messages.
+    pub file: String,
+    pub organisation: String,
+    pub certification: Certification,
+    pub settings: Settings,
+    /// The person who manages the internal-audit programme, if the register names one.
+    pub programme_owner: Option<String>,
+    pub auditors: Vec<Auditor>,
+    pub scope: Vec<Area>,
+    pub exclusions: Vec<Exclusion>,
+    /// Internal audits held or booked, in date order.
+    pub audits: Vec<AuditRecord>,
+    /// Management reviews held or booked, in date order.
+    pub reviews: Vec<ReviewRecord>,
+    /// Deviations the certification body accepted.
+    pub accepted: Vec<Acceptance>,
+}
+
+impl Register {
+    /// The Annex A controls carried by some area still in the scope on `day`.
+    pub fn carried_controls(&self, day: NaiveDate) -> BTreeSet<&str> {
+        self.scope
+            .iter()
+            .filter(|a| a.until.is_none_or(|u| u >= day))
+            .flat_map(|a| a.controls.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// The subclauses carried by some area still in the scope on `day`.
+    pub fn carried_clauses(&self, day: NaiveDate) -> BTreeSet<&str> {
+        self.scope
+            .iter()
+            .filter(|a| a.until.is_none_or(|u| u >= day))
+            .flat_map(|a| a.clauses.iter().map(String::as_str))
+            .collect()
+    }
+}
+
+/// A date from the register and where it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dated {
+    pub date: NaiveDate,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Certification {
+    pub stage1: Option<Dated>,
+    pub stage2: Option<Dated>,
+    /// The initial certification decision: the anchor of every anniversary, which
+    /// recertifications and transfers (IAF MD 2) keep.
+    pub decision: Option<Dated>,
+    /// The expiry printed on the certificate, if given: a cross-check of `decision`.
+    pub expiry: Option<Dated>,
+    /// Surveillance audits held or booked, in date order, across cycles.
+    pub surveillance: Vec<ExternalRecord>,
+    /// Recertification audits held or booked, in date order, at most one per cycle.
+    pub recertification: Vec<ExternalRecord>,
+    /// Special audits (extensions to scope, short-notice audits), in date order.
+    pub special: Vec<SpecialAudit>,
+    /// New initial certifications after the certificate lapsed, in date order.
+    pub restarts: Vec<Restart>,
+    /// Where `certification:` is, for findings about the cycle as a whole.
+    pub loc: Loc,
+}
+
+/// A surveillance or recertification audit held or booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalRecord {
+    /// Its first day.
+    pub date: NaiveDate,
+    /// Further visits of the same audit, where it was split; after `date`, in order.
+    pub visits: Vec<NaiveDate>,
+    /// For a recertification: the certification body's decision, where recorded.
+    pub decision: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub loc: Loc,
+}
+
+impl ExternalRecord {
+    /// The audit's last day: it is complete then.
+    pub fn end(&self) -> NaiveDate {
+        self.visits.last().copied().unwrap_or(self.date)
+    }
+}
+
+/// What a special audit is for (ISO/IEC 17021-1 9.6.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpecialKind {
+    ScopeExtension,
+    ShortNotice,
+    FollowUp,
+    Other,
+}
+
+impl SpecialKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            SpecialKind::ScopeExtension => "scope-extension",
+            SpecialKind::ShortNotice => "short-notice",
+            SpecialKind::FollowUp => "follow-up",
+            SpecialKind::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SpecialKind::ScopeExtension => "scope extension",
+            SpecialKind::ShortNotice => "short notice",
+            SpecialKind::FollowUp => "follow-up",
+            SpecialKind::Other => "special",
+        }
+    }
+}
+
+/// A special audit held or booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecialAudit {
+    pub date: NaiveDate,
+    pub kind: SpecialKind,
+    pub note: Option<String>,
+    pub loc: Loc,
+}
+
+/// A new initial certification after the certificate lapsed: cycles count from its decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Restart {
+    pub stage1: Option<Dated>,
+    pub stage2: Option<Dated>,
+    pub decision: Option<Dated>,
+    pub loc: Loc,
+}
+
+/// Numbers the planner works with. The defaults are common certification-body practice
+/// (confidence M in `audit-rules.md`), hence settings; outputs say which are defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub internal_audit_lead_weeks: u32,
+    pub management_review_lead_weeks: u32,
+    pub stage2_after_stage1_weeks: u32,
+    pub decision_after_stage2_weeks: u32,
+    pub surveillance_before_anniversary_weeks: u32,
+    pub recertification_before_expiry_weeks: u32,
+    /// Rounds (their last days) and management reviews are never further apart than this.
+    pub max_months_between_rounds: u32,
+    /// Monday first.
+    pub workdays: [bool; 7],
+    pub blackouts: Vec<Blackout>,
+    /// Names of the settings the register gave; the others are defaults.
+    pub given: BTreeSet<&'static str>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            internal_audit_lead_weeks: 6,
+            management_review_lead_weeks: 2,
+            stage2_after_stage1_weeks: 4,
+            decision_after_stage2_weeks: 4,
+            surveillance_before_anniversary_weeks: 4,
+            recertification_before_expiry_weeks: 13,
+            max_months_between_rounds: 12,
+            workdays: [true, true, true, true, true, false, false],
+            blackouts: Vec::new(),
+            given: BTreeSet::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// The numeric settings with their names, for outputs that list them.
+    pub fn numbers(&self) -> [(&'static str, u32); 7] {
+        [
+            ("internal_audit_lead_weeks", self.internal_audit_lead_weeks),
+            ("management_review_lead_weeks", self.management_review_lead_weeks),
+            ("stage2_after_stage1_weeks", self.stage2_after_stage1_weeks),
+            ("decision_after_stage2_weeks", self.decision_after_stage2_weeks),
+            ("surveillance_before_anniversary_weeks", self.surveillance_before_anniversary_weeks),
+            ("recertification_before_expiry_weeks", self.recertification_before_expiry_weeks),
+            ("max_months_between_rounds", self.max_months_between_rounds),
+        ]
+    }
+
+    /// The workdays, `mon` first.
+    pub fn workday_names(&self) -> Vec<&'static str> {
+        raw::WEEKDAYS.iter().zip(self.workdays).filter(|(_, w)| *w).map(|(d, _)| &d[..3]).collect()
+    }
+
+    /// Whether audits and reviews may be planned on `date`: a workday outside every blackout.
+    pub fn is_open(&self, date: NaiveDate) -> bool {
+        self.workdays[date.weekday().num_days_from_monday() as usize]
+            && !self.blackouts.iter().any(|b| b.from <= date && date <= b.to)
+    }
+
+    /// The nearest open day on or before `date`. Planned dates move earlier, never later.
+    /// Terminates: validation guarantees at least one workday and every blackout is finite.
+    pub fn open_on_or_before(&self, date: NaiveDate) -> NaiveDate {
+        let mut d = date;
+        while !self.is_open(d) {
+            d = d.pred_opt().unwrap_or(NaiveDate::MIN);
+            if d == NaiveDate::MIN {
+                break;
+            }
+        }
+        d
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blackout {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub reason: String,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Auditor {
+    pub id: String,
+    pub name: Option<String>,
+    /// Areas this auditor must not audit.
+    pub conflicts: Vec<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    High,
+    Medium,
+    #[default]
+    Low,
+}
+
+impl Risk {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::High => "high",
+            Risk::Medium => "medium",
+            Risk::Low => "low",
+        }
+    }
+}
+
+/// An auditable part of the ISMS scope: a department, process, site or system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Area {
+    pub id: String,
+    pub name: String,
+    /// The person accountable for the area.
+    pub owner: String,
+    /// People who run the area.
+    pub team: Vec<String>,
+    pub risk: Risk,
+    /// Subclauses (`4.1` ... `10.2`) the area carries, deduplicated, in catalogue form.
+    pub clauses: Vec<String>,
+    /// Annex A controls (`A.5.1` ...) the area carries, deduplicated.
+    pub controls: Vec<String>,
+    /// The first day the area is in the scope (a scope extension), if not from the start.
+    pub since: Option<NaiveDate>,
+    /// The last day the area is in the scope, if it leaves it.
+    pub until: Option<NaiveDate>,
+    pub loc: Loc,
+}
+
+/// Ids of areas, auditors and people are compared without case: `Core` and `core` are one area,
+/// and `Tom` owns what auditor `tom` would audit.
+pub fn same_id(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
+}
+
+/// Why an auditor is not independent of an area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    Owner,
+    Team,
+    Declared,
+}
+
+impl Conflict {
+    /// "carol {describe}", e.g. "carol owns it".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Conflict::Owner => "owns it",
+            Conflict::Team => "is on its team",
+            Conflict::Declared => "has a declared conflict with it",
+        }
+    }
+}
+
+impl Area {
+    /// What keeps `auditor` from auditing this area, if anything: ISO/IEC 27001 9.2.2 c asks for
+    /// objectivity and impartiality, so nobody audits an area they own, run, or have declared a
+    /// conflict with.
+    pub fn conflict_with(&self, auditor: &Auditor) -> Option<Conflict> {
+        if same_id(&self.owner, &auditor.id) {
+            Some(Conflict::Owner)
+        } else if self.team.iter().any(|t| same_id(t, &auditor.id)) {
+            Some(Conflict::Team)
+        } else if auditor.conflicts.iter().any(|c| same_id(c, &self.id)) {
+            Some(Conflict::Declared)
+        } else {
+            None
+        }
+    }
+
+    pub fn independent_of(&self, auditor: &Auditor) -> bool {
+        self.conflict_with(auditor).is_none()
+    }
+
+    /// Whether the area is in the scope on `day`.
+    pub fn in_scope_on(&self, day: NaiveDate) -> bool {
+        self.since.is_none_or(|s| s <= day) && self.until.is_none_or(|u| day <= u)
+    }
+
+    /// Whether the area carries clause 9.2, the internal-audit programme itself.
+    pub fn carries_audit_programme(&self) -> bool {
+        self.clauses.iter().any(|c| c == "9.2")
+    }
+}
+
+/// A Statement of Applicability exclusion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    pub control: String,
+    pub reason: String,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Done,
+    Booked,
+}
+
+/// An internal audit held or booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub date: NaiveDate,
+    pub areas: Vec<String>,
+    pub auditor: Option<String>,
+    /// The outside firm that audited, for a record without an `auditor`.
+    pub auditor_org: Option<String>,
+    /// As written; when absent, done if the date is not after `--today`, else booked.
+    pub status: Option<Status>,
+    pub loc: Loc,
+}
+
+impl AuditRecord {
+    pub fn status_on(&self, today: NaiveDate) -> Status {
+        self.status.unwrap_or(if self.date <= today { Status::Done } else { Status::Booked })
+    }
+}
+
+/// A management review held or booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRecord {
+    pub date: NaiveDate,
+    pub loc: Loc,
+}
+
+/// A deviation the certification body accepted: findings with this code (and area or control,
+/// where given) are shown as accepted, not counted, until the end date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    pub code: Code,
+    pub area: Option<String>,
+    pub control: Option<String>,
+    pub reason: String,
+    pub reference: String,
+    /// The last day the acceptance holds.
+    pub until: NaiveDate,
+    pub loc: Loc,
+}
+
+/// Parses and checks a register. `file` names it in messages; no I/O happens here.
+pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
+    if text.trim().is_empty() {
+        let d = Diagnostic::new(None, "the register is empty").hint("write a starter one with `ismsaudit init`");
+        return Err(InputError::one(file, d));
+    }
+    let raw: raw::RawRegister =
+        serde_saphyr::from_str(text).map_err(|e| InputError::one(file, raw::yaml_diagnostic(&e, text)))?;
+    check::check(file, raw)
+}

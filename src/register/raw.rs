@@ -1,0 +1,358 @@
+//! The register as written: YAML shapes with source positions, and the parser's messages put in
+//! the register's words. [`super::check`] turns these into the checked [`super::Register`].
+
+use std::marker::PhantomData;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use serde::de::{MapAccess, Visitor};
+use serde_saphyr::{MessageFormatter, Spanned};
+
+use super::{Risk, SpecialKind, Status};
+use crate::catalogue;
+use crate::diagnostic::{Diagnostic, Loc};
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Date(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_date(&text).map(Date).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Parses a `YYYY-MM-DD` date, as the register and `--today` write them.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    let shaped = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
+    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        // The range keeps all date arithmetic far from chrono's limits.
+        Ok(d) if shaped && (1970..=2200).contains(&d.year()) => Ok(d),
+        Ok(_) if shaped => Err(format!("date `{t}` is outside the years 1970 to 2200")),
+        _ => Err(format!("invalid date `{t}`: expected a calendar date written YYYY-MM-DD")),
+    }
+}
+
+/// A record written either as a bare date or as a mapping with more keys (`{date: ..., note: ...}`).
+pub(super) enum DateOr<T> {
+    Date(Date),
+    Full(T),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for DateOr<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Either<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Either<T> {
+            type Value = DateOr<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a date written YYYY-MM-DD, or `{date: YYYY-MM-DD, ...}`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                parse_date(v).map(|d| DateOr::Date(Date(d))).map_err(E::custom)
+            }
+            // Keys are read by the parser itself, so their values keep their positions.
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(DateOr::Full)
+            }
+        }
+        d.deserialize_any(Either(PhantomData))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRegister {
+    pub organisation: Spanned<String>,
+    pub certification: Spanned<RawCertification>,
+    #[serde(default)]
+    pub settings: Option<RawSettings>,
+    #[serde(default)]
+    pub programme: Option<RawProgramme>,
+    #[serde(default)]
+    pub auditors: Vec<Spanned<RawAuditor>>,
+    pub scope: Spanned<Vec<Spanned<RawArea>>>,
+    #[serde(default)]
+    pub soa: Option<RawSoa>,
+    #[serde(default)]
+    pub audits: Vec<Spanned<RawAudit>>,
+    #[serde(default)]
+    pub reviews: Vec<Spanned<RawReview>>,
+    #[serde(default)]
+    pub accepted: Vec<Spanned<RawAcceptance>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCertification {
+    pub stage1: Option<Spanned<Date>>,
+    pub stage2: Option<Spanned<Date>>,
+    pub decision: Option<Spanned<Date>>,
+    pub expiry: Option<Spanned<Date>>,
+    #[serde(default)]
+    pub surveillance: Vec<Spanned<DateOr<RawExternal>>>,
+    #[serde(default)]
+    pub recertification: Vec<Spanned<DateOr<RawRecertification>>>,
+    #[serde(default)]
+    pub special: Vec<Spanned<RawSpecial>>,
+    #[serde(default)]
+    pub restart: Vec<Spanned<RawRestart>>,
+}
+
+/// A surveillance audit: its first day, and further visits where it was split.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawExternal {
+    pub date: Spanned<Date>,
+    #[serde(default)]
+    pub visits: Vec<Spanned<Date>>,
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRecertification {
+    pub date: Spanned<Date>,
+    #[serde(default)]
+    pub visits: Vec<Spanned<Date>>,
+    pub decision: Option<Spanned<Date>>,
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSpecial {
+    pub date: Spanned<Date>,
+    pub kind: SpecialKind,
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRestart {
+    pub stage1: Option<Spanned<Date>>,
+    pub stage2: Option<Spanned<Date>>,
+    pub decision: Option<Spanned<Date>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSettings {
+    pub internal_audit_lead_weeks: Option<Spanned<u32>>,
+    pub management_review_lead_weeks: Option<Spanned<u32>>,
+    pub stage2_after_stage1_weeks: Option<Spanned<u32>>,
+    pub decision_after_stage2_weeks: Option<Spanned<u32>>,
+    pub surveillance_before_anniversary_weeks: Option<Spanned<u32>>,
+    pub recertification_before_expiry_weeks: Option<Spanned<u32>>,
+    pub max_months_between_rounds: Option<Spanned<u32>>,
+    pub workdays: Option<Spanned<Vec<Spanned<RawWeekday>>>>,
+    #[serde(default)]
+    pub blackout: Vec<Spanned<RawBlackout>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawProgramme {
+    pub owner: Option<Spanned<String>>,
+}
+
+/// A day of the week, `mon` ... `sun` or written out, in any case; Monday is 0.
+#[derive(Clone, Copy)]
+pub(super) struct RawWeekday(pub usize);
+
+pub(super) const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+impl<'de> Deserialize<'de> for RawWeekday {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let lower = text.trim().to_lowercase();
+        WEEKDAYS.iter().position(|day| *day == lower || day[..3] == lower).map(RawWeekday).ok_or_else(|| {
+            serde::de::Error::custom(format!("unknown day `{text}`: write mon, tue, wed, thu, fri, sat or sun"))
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBlackout {
+    pub from: Spanned<Date>,
+    pub to: Spanned<Date>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAuditor {
+    pub id: Spanned<String>,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub conflicts: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawArea {
+    pub id: Spanned<String>,
+    pub name: Option<String>,
+    pub owner: Spanned<String>,
+    #[serde(default)]
+    pub team: Vec<String>,
+    #[serde(default)]
+    pub risk: Risk,
+    #[serde(default)]
+    pub clauses: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub controls: Vec<Spanned<String>>,
+    pub since: Option<Spanned<Date>>,
+    pub until: Option<Spanned<Date>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSoa {
+    #[serde(default)]
+    pub excluded: Vec<Spanned<RawExclusion>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawExclusion {
+    pub control: Spanned<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAudit {
+    pub date: Spanned<Date>,
+    pub areas: Vec<Spanned<String>>,
+    pub auditor: Option<Spanned<String>>,
+    pub auditor_org: Option<String>,
+    pub status: Option<Status>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawReview {
+    pub date: Spanned<Date>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAcceptance {
+    pub code: Spanned<String>,
+    pub area: Option<Spanned<String>>,
+    pub control: Option<Spanned<String>>,
+    pub reason: Option<String>,
+    pub reference: Option<String>,
+    pub until: Option<Spanned<Date>>,
+}
+
+pub(super) fn loc<T>(s: &Spanned<T>) -> Loc {
+    Loc::of(s.referenced).unwrap_or_default()
+}
+
+/// Turns a YAML or shape error into a one-line diagnostic in the register's terms: the parser
+/// speaks of Rust types and its own options, users of keys, lists and values.
+pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic {
+    let raw = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet()).into_owned();
+    let loc = e.location().and_then(Loc::of);
+    let (mut message, mut hint) = plain_words(&raw);
+    // serde writes "unknown field `x`, expected one of a, b" (and "unknown variant ..."). A close
+    // match is a better hint than the whole list.
+    for (kind, what) in [("unknown field `", "unknown key"), ("unknown variant `", "unknown value")] {
+        if let Some(rest) = raw.strip_prefix(kind)
+            && let Some((written, expected)) = rest.split_once('`')
+        {
+            let options = expected.split_once("one of ").map(|(_, l)| l).unwrap_or("");
+            let known = options.split(", ").map(|s| s.trim_matches('`').to_string());
+            message = format!("{what} `{written}`");
+            hint = Some(match catalogue::closest(written, known) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("expected one of {options}"),
+            });
+        }
+    }
+    // A key written with nothing after it: name the key rather than the colon.
+    let found = loc.and_then(|l| source_at(text, l));
+    let empty = found.as_deref().is_none_or(|f| f.starts_with(':'));
+    if empty
+        && let Some(line) = loc.and_then(|l| text.lines().nth(usize::try_from(l.line).ok()?.checked_sub(1)?))
+        && let Some((key, _)) = line.trim_start().trim_start_matches("- ").split_once(':')
+    {
+        let key = key.trim();
+        match message.as_str() {
+            "missing value" => message = format!("missing value for `{key}`"),
+            "expected a list" => {
+                message = format!("`{key}` has no list");
+                hint = Some(format!("write `{key}: []` for none, or one `- item` per line"));
+            }
+            _ => {}
+        }
+    }
+    if !message.contains('`')
+        && let Some(found) = found
+    {
+        message = format!("{message}: found `{found}`");
+    }
+    let diagnostic = Diagnostic::new(loc, message);
+    match hint {
+        Some(h) => diagnostic.hint(h),
+        None => diagnostic,
+    }
+}
+
+/// The parser's message in the register's words, with a hint where one helps.
+fn plain_words(raw: &str) -> (String, Option<String>) {
+    let said = |m: &str, h: &str| (m.to_string(), Some(h.to_string()));
+    if let Some(rest) = raw.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return (format!("duplicate key `{key}`"), Some("give each key once".to_string()));
+    }
+    if let Some(rest) = raw.strip_prefix("missing field ") {
+        let key = rest.trim_matches('`');
+        return (format!("missing key `{key}`"), Some(format!("add `{key}:` with its value")));
+    }
+    if raw.starts_with("multiple YAML documents") {
+        return said(
+            "the register holds more than one YAML document",
+            "keep one: remove the `---` line and what follows",
+        );
+    }
+    if raw.starts_with("cannot deserialize null") {
+        return said("missing value", "write a value after the colon");
+    }
+    if raw.starts_with("expected sequence") {
+        return said("expected a list", "write `[a, b]`, or one `- item` per line");
+    }
+    if raw.starts_with("expected mapping") {
+        return said("expected keys with values", "write `key: value` lines, or `{key: value}`");
+    }
+    if raw.starts_with("expected string") {
+        return said("expected a single value", "write one value here, not a list or a mapping");
+    }
+    if raw.starts_with("invalid u") || raw.starts_with("invalid i") {
+        return said("expected a whole number", "write a number of weeks, e.g. `6`");
+    }
+    if raw.starts_with("invalid type") && raw.ends_with("`{date: YYYY-MM-DD, ...}`") {
+        return said("expected a date", "write YYYY-MM-DD, or `{date: YYYY-MM-DD, ...}`");
+    }
+    (raw.to_string(), None)
+}
+
+/// The text from `loc` to the end of its line, shortened, for messages.
+fn source_at(text: &str, loc: Loc) -> Option<String> {
+    let line = text.lines().nth(usize::try_from(loc.line).ok()?.checked_sub(1)?)?;
+    let rest: String = line.chars().skip(usize::try_from(loc.column).ok()?.saturating_sub(1)).collect();
+    let rest = rest.split(" #").next().unwrap_or("").trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let mut short: String = rest.chars().take(40).collect();
+    if short.len() < rest.len() {
+        short.push_str("...");
+    }
+    Some(short)
+}
