@@ -261,7 +261,7 @@ pub(crate) fn weeks_after(date: NaiveDate, weeks: u32) -> NaiveDate {
     date.checked_add_days(Days::new(7 * u64::from(weeks))).unwrap_or(NaiveDate::MAX)
 }
 
-pub(crate) fn months_after(date: NaiveDate, months: u32) -> NaiveDate {
+pub fn months_after(date: NaiveDate, months: u32) -> NaiveDate {
     date.checked_add_months(Months::new(months)).unwrap_or(NaiveDate::MAX)
 }
 
@@ -660,13 +660,11 @@ fn epoch_cycles(s: &Settings, epoch: &mut Epoch, records: &EpochRecords, errors:
         let s2 = match recorded.get(1) {
             Some(r) => External::recorded(ExternalKind::Surveillance(2), n, r),
             None => {
-                let mut date = planned_surveillance(2);
-                // After a late surveillance 1, the second comes between it and the
-                // recertification.
-                if date <= s1.end {
-                    let middle = s1.end + Days::new(((recertification.date - s1.end).num_days().max(2) / 2) as u64);
-                    date = s.open_on_or_before(middle).max(s1.end.succ_opt().unwrap_or(s1.end));
-                }
+                // After a late surveillance 1, the second comes no sooner than halfway between it
+                // and the recertification (for one on time, that is before the anniversary rule).
+                let middle = s1.end + Days::new(((recertification.date - s1.end).num_days().max(2) / 2) as u64);
+                let date =
+                    planned_surveillance(2).max(s.open_on_or_before(middle)).max(s1.end.succ_opt().unwrap_or(s1.end));
                 External::new(ExternalKind::Surveillance(2), n, date, Basis::Planned)
             }
         };

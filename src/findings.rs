@@ -483,7 +483,7 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
                 format!("certification bodies usually hold surveillance {k} by the anniversary, {latest}"),
             )
         };
-        if s.end > latest {
+        if s.end > latest && s.basis == Basis::Recorded {
             out.push(
                 Finding::new(code, format!("surveillance {k} of cycle {n} on {} is after {latest}: {rule}", s.end))
                     .date(s.end)

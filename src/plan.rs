@@ -138,7 +138,15 @@ impl<'r> Plan<'r> {
                 External::new(ExternalKind::CycleStart, c.number, c.start, basis)
             };
             out.push(start);
-            out.extend(c.audits());
+            out.extend(c.surveillance);
+            // A recertification too late to restore the certificate is shown as held, late.
+            out.push(match self.lapse.filter(|l| l.cycle == c.number).and_then(|l| l.late) {
+                Some(late) => External {
+                    loc: Some(late.loc),
+                    ..External { date: late.date, end: late.date, basis: Basis::Recorded, ..c.recertification }
+                },
+                None => c.recertification,
+            });
             out.extend(c.special.iter().copied());
             out.push(External::new(ExternalKind::Expiry, c.number, c.expiry, Basis::Computed));
             if let Some(l) = self.lapse.filter(|l| l.cycle == c.number) {

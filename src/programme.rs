@@ -606,10 +606,11 @@ impl<'r> Programme<'r> {
         let (Some(since), true) = (area.since, joining) else { return f.last_day };
         let epoch = self.certificate.epoch_on(since);
         let next = (self.certificate.next_audit_after(epoch, since).map(|e| e.date))
-            .filter(|d| *d <= f.prepares.date)
-            .unwrap_or(f.prepares.date);
-        let before_next = s.open_on_or_before(next.pred_opt().unwrap_or(next));
-        if since > f.last_day || next < f.prepares.date { before_next.min(f.window_end) } else { f.last_day }
+            .filter(|d| *d <= f.window_end)
+            .unwrap_or(f.window_end);
+        // Never due before it joins: with no open day in between, `check` says the round has no room.
+        let before_next = s.open_on_or_before(next.pred_opt().unwrap_or(next)).max(since);
+        if since > f.last_day || next < f.prepares.date { before_next } else { f.last_day }
     }
 
     /// Places the audits the rule asks for in `round`: missed ones as markers, planned ones each

@@ -103,8 +103,8 @@ impl Checker {
             ("recertification_before_expiry_weeks", raw.recertification_before_expiry_weeks, RECERTIFICATION_LATEST_WEEKS..=26,
              "the recertification starts up to 6 months before expiry and ends 4 weeks before it at the latest",
              &mut s.recertification_before_expiry_weeks),
-            ("max_months_between_rounds", raw.max_months_between_rounds, 6..=18,
-             "internal audits and management reviews are expected at least yearly", &mut s.max_months_between_rounds),
+            ("max_months_between_rounds", raw.max_months_between_rounds, 12..=18,
+             "internal audits and management reviews at least yearly; with one round per external audit, rounds cannot be closer", &mut s.max_months_between_rounds),
         ];
         for (name, value, range, why, target) in numbers {
             let Some(v) = value else { continue };

@@ -1,0 +1,210 @@
+//! Property tests over random registers with a history: what must hold whatever the record,
+//! the scope changes and the order of the register.
+
+use std::collections::BTreeSet;
+
+use chrono::{Days, NaiveDate};
+use proptest::prelude::*;
+
+use ismsaudit::cycle::{anniversary, months_after};
+use ismsaudit::diagnostic::Loc;
+use ismsaudit::findings::{Code, check};
+use ismsaudit::plan::{Plan, plan};
+use ismsaudit::programme::Source;
+use ismsaudit::register::{
+    Area, AuditRecord, Auditor, Certification, Dated, ExternalRecord, Register, ReviewRecord, Risk, Settings,
+};
+
+const PEOPLE: [&str; 8] = ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal"];
+
+fn day(offset: u64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + Days::new(offset)
+}
+
+fn risk() -> impl Strategy<Value = Risk> {
+    prop_oneof![Just(Risk::High), Just(Risk::Medium), Just(Risk::Low)]
+}
+
+prop_compose! {
+    /// A certified register (decision between 2020 and 2023, recertified in time for four cycles)
+    /// or one before Stage 1; areas that may join or leave the scope; internal audits held or
+    /// booked over five years; a few reviews.
+    fn register()(
+        areas in proptest::collection::vec((risk(), 0..PEOPLE.len(), proptest::option::weighted(0.3, 0u64..2000), proptest::option::weighted(0.15, 0u64..3000)), 1..12),
+        auditors in proptest::collection::btree_set(0..PEOPLE.len(), 1..6),
+        initial in proptest::bool::weighted(0.2),
+        start in 0u64..1200,
+        months in 12u32..=18,
+        audits in proptest::collection::vec((0u64..2000, proptest::collection::btree_set(0..12usize, 1..4), 0..PEOPLE.len(), proptest::bool::weighted(0.1)), 0..20),
+        reviews in proptest::collection::btree_set(0u64..2000, 0..4),
+    ) -> Register {
+        let first = day(start);
+        let scope: Vec<Area> = areas.iter().enumerate().map(|(i, (risk, owner, since, until))| {
+            let since = since.map(|s| first + Days::new(s));
+            let until = until.map(|u| first + Days::new(u)).filter(|u| since.is_none_or(|s| *u >= s));
+            Area {
+                id: format!("area-{i:02}"),
+                name: format!("Area {i}"),
+                owner: PEOPLE[*owner].to_string(),
+                team: vec![],
+                risk: *risk,
+                clauses: vec![],
+                controls: vec![],
+                since,
+                until,
+                loc: Loc::default(),
+            }
+        }).collect();
+        let auditors: Vec<Auditor> = auditors.iter().map(|a| Auditor { id: PEOPLE[*a].to_string(), name: None, conflicts: vec![], loc: Loc::default() }).collect();
+        let date = Dated { date: first, loc: Loc::default() };
+        let recertification = (1..=4)
+            .map(|k| ExternalRecord { date: anniversary(first, 3 * k) - Days::new(70), visits: vec![], decision: None, note: None, loc: Loc::default() })
+            .collect();
+        let certification = if initial {
+            Certification { stage1: Some(date), ..Default::default() }
+        } else {
+            Certification { decision: Some(date), recertification, ..Default::default() }
+        };
+        let mut audits: Vec<AuditRecord> = audits
+            .into_iter()
+            .map(|(offset, areas, auditor, booked)| AuditRecord {
+                date: day((start + offset).saturating_sub(150)),
+                areas: areas.iter().filter(|a| **a < scope.len()).map(|a| format!("area-{a:02}")).collect(),
+                auditor: auditors.get(auditor % auditors.len()).map(|a| a.id.clone()),
+                auditor_org: None,
+                status: booked.then_some(ismsaudit::register::Status::Booked),
+                loc: Loc::default(),
+            })
+            .filter(|r| !r.areas.is_empty())
+            .collect();
+        audits.sort_by_key(|r| r.date);
+        let reviews = reviews.into_iter().map(|r| ReviewRecord { date: first + Days::new(r), loc: Loc::default() }).collect();
+        let settings = Settings { max_months_between_rounds: months, ..Settings::default() };
+        Register {
+            file: "history.yaml".into(),
+            organisation: "History".into(),
+            certification,
+            settings,
+            programme_owner: None,
+            auditors,
+            scope,
+            exclusions: vec![],
+            audits,
+            reviews,
+            accepted: vec![],
+        }
+    }
+}
+
+/// For each area, for each round: whether it is overdue there, and whether the cycle covers it.
+fn verdicts(p: &Plan<'_>, area: &str) -> Vec<(String, bool, bool)> {
+    p.rounds
+        .iter()
+        .map(|r| (r.label(), r.audits_of(area).any(|a| a.overdue), p.covered_in_cycle(r.cycle, area)))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// An area with `since:` is never planned before that day, and never overdue before it.
+    #[test]
+    fn an_area_is_never_planned_or_overdue_before_it_joins(reg in register(), today in 0u64..3000) {
+        let today = day(today);
+        let p = plan(&reg, today, 2).unwrap();
+        let findings = check(&reg, today).unwrap();
+        for area in reg.scope.iter().filter(|a| a.since.is_some()) {
+            let since = area.since.unwrap();
+            for r in &p.rounds {
+                for a in r.audits_of(&area.id).filter(|a| !a.source.is_recorded()) {
+                    prop_assert!(a.source == Source::Missed || a.date >= since, "{} planned on {} before {since}", area.id, a.date);
+                    prop_assert!(!a.overdue || a.due >= since, "{} due {} before {since}", area.id, a.due);
+                }
+            }
+            if today <= since {
+                let overdue = findings.iter().any(|f| f.code == Code::OverdueAudit && f.area.as_deref() == Some(&area.id));
+                prop_assert!(!overdue, "{} overdue on {today}, before it joins on {since}", area.id);
+            }
+        }
+    }
+
+    /// Adding an area changes nothing, for the others, in a round that is over: the records
+    /// and the audits missed there stay as they were.
+    #[test]
+    fn adding_an_area_never_changes_a_round_that_is_over(reg in register(), today in 0u64..3000, risk in risk()) {
+        let today = day(today);
+        let mut bigger = reg.clone();
+        bigger.scope.insert(0, Area { id: "zz-new".into(), name: "New".into(), owner: "owner".into(), team: vec![], risk, clauses: vec![], controls: vec![], since: None, until: None, loc: Loc::default() });
+        let (before, after) = (plan(&reg, today, 2).unwrap(), plan(&bigger, today, 2).unwrap());
+        for (a, b) in before.rounds.iter().zip(&after.rounds) {
+            prop_assert_eq!(a.label(), b.label());
+            if a.last_day >= today {
+                continue;
+            }
+            let fixed = |r: &ismsaudit::programme::Round| -> Vec<(String, NaiveDate, Source, bool)> {
+                r.audits.iter().filter(|x| x.area != "zz-new" && (x.source.is_recorded() || x.source == Source::Missed))
+                    .map(|x| (x.area.clone(), x.date, x.source, x.overdue)).collect()
+            };
+            prop_assert_eq!(fixed(a), fixed(b), "round {} changed", a.label());
+        }
+    }
+
+    /// Two areas with the same risk, owner and history get the same verdict in every round,
+    /// whichever comes first in the register.
+    #[test]
+    fn identical_areas_get_identical_verdicts(reg in register(), today in 0u64..3000, which in 0usize..12, at in 0usize..12) {
+        let today = day(today);
+        let mut reg = reg;
+        let original = reg.scope[which % reg.scope.len()].clone();
+        let twin = Area { id: "twin".into(), ..original.clone() };
+        let at = at % (reg.scope.len() + 1);
+        reg.scope.insert(at, twin);
+        for record in &mut reg.audits {
+            if record.areas.contains(&original.id) {
+                record.areas.push("twin".into());
+            }
+        }
+        let p = plan(&reg, today, 2).unwrap();
+        prop_assert_eq!(verdicts(&p, &original.id), verdicts(&p, "twin"));
+        let findings = check(&reg, today).unwrap();
+        // Verdicts on the record; not whether an auditor had a free day, which the twin shares.
+        let codes = |id: &str| -> BTreeSet<(Code, Option<NaiveDate>)> {
+            findings.iter().filter(|f| f.area.as_deref() == Some(id) && f.code != Code::RoundOverCapacity).map(|f| (f.code, f.date)).collect()
+        };
+        prop_assert_eq!(codes(&original.id), codes("twin"));
+    }
+
+    /// The plan does not depend on the order of the scope or of the auditors.
+    #[test]
+    fn the_order_of_the_register_changes_nothing(reg in register(), today in 0u64..3000, seed in any::<u64>()) {
+        let today = day(today);
+        let mut shuffled = reg.clone();
+        // A deterministic shuffle: rotate and reverse by the seed.
+        let n = shuffled.scope.len();
+        shuffled.scope.rotate_left((seed as usize) % n);
+        if seed % 2 == 0 { shuffled.scope.reverse(); }
+        let m = shuffled.auditors.len();
+        shuffled.auditors.rotate_left((seed as usize / 7) % m);
+        if seed % 3 == 0 { shuffled.auditors.reverse(); }
+        let json = |r: &Register| {
+            let mut out = Vec::new();
+            ismsaudit::render::json::write(&plan(r, today, 2).unwrap(), &mut out).unwrap();
+            out
+        };
+        prop_assert!(json(&reg) == json(&shuffled), "the plan changed with the order of the register");
+    }
+
+    /// Rounds, and planned reviews, are never further apart than `max_months_between_rounds`.
+    #[test]
+    fn rounds_are_never_further_apart_than_the_setting(reg in register(), today in 0u64..3000) {
+        let mut reg = reg;
+        reg.reviews.clear();
+        let months = reg.settings.max_months_between_rounds;
+        let p = plan(&reg, day(today), 4).unwrap();
+        for pair in p.rounds.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            prop_assert!(b.last_day <= months_after(a.last_day, months), "{} ends {} after {} ended {}", b.label(), b.last_day, a.label(), a.last_day);
+            prop_assert!(b.review.date <= months_after(a.review.date, months), "review {} after {}", b.review.date, a.review.date);
+        }
+    }
+}
