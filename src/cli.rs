@@ -25,6 +25,9 @@ register format, the rules applied and what to do about each check code.";
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The largest register read, in MiB
+    #[arg(long, global = true, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    max_size: u64,
 }
 
 #[derive(Subcommand)]
@@ -110,7 +113,7 @@ pub fn run(system_today: NaiveDate) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match execute(cli.command, system_today) {
+    match execute(cli.command, cli.max_size * 1024 * 1024, system_today) {
         Ok(code) => code,
         Err(e) => {
             if let Some(input) = e.downcast_ref::<InputError>() {
@@ -128,12 +131,12 @@ pub fn run(system_today: NaiveDate) -> ExitCode {
     }
 }
 
-fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode> {
+fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match command {
         Command::Plan { register, today, cycles, format } => {
-            let reg = load(&register)?;
+            let reg = load(&register, max_bytes)?;
             let plan = plan::plan(&reg, today.unwrap_or(system_today), cycles)?;
             match format {
                 PlanFormat::Table => render::table::write(&plan, &mut out)?,
@@ -142,7 +145,8 @@ fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode
         }
         Command::Check { register, today, format, strict } => {
             let today = today.unwrap_or(system_today);
-            let (reg, found) = match load(&register).and_then(|reg| Ok((findings::check(&reg, today)?, reg))) {
+            let (reg, found) = match load(&register, max_bytes).and_then(|reg| Ok((findings::check(&reg, today)?, reg)))
+            {
                 Ok((found, reg)) => (reg, found),
                 // In a GitHub job a bad register is an annotation too (on stderr: stdout stays empty).
                 Err(e) if matches!(format, CheckFormat::Github) => {
@@ -167,7 +171,7 @@ fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode
             };
         }
         Command::Validate { register, today } => {
-            let reg = load(&register)?;
+            let reg = load(&register, max_bytes)?;
             // What `plan` would reject is rejected here too: the record against the cycle's
             // dates and against the day.
             let today = today.unwrap_or(system_today);
@@ -175,22 +179,23 @@ fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode
             writeln!(out, "{}", summary(&register, &reg, today))?;
         }
         Command::Init { path, force, today } => {
-            if path.exists() && !force {
-                return Err(InputError::one(
-                    &path.display().to_string(),
-                    Diagnostic::new(None, "already exists").hint("pass --force to overwrite it"),
-                )
-                .into());
+            let name = path.display().to_string();
+            let exists =
+                || InputError::one(&name, Diagnostic::new(None, "already exists").hint("pass --force to overwrite it"));
+            // Whatever is there, a dangling symbolic link included, is left alone without --force.
+            if !force && fs::symlink_metadata(&path).is_ok() {
+                return Err(exists().into());
             }
             let text = starter::starter(today.unwrap_or(system_today));
             // Only a register that validates is written (a far-future --today could break it).
-            register::parse(&path.display().to_string(), &text)?;
-            fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+            register::parse(&name, &text)?;
+            match write_atomically(&path, text.as_bytes(), force) {
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(exists().into()),
+                written => written.with_context(|| format!("cannot write {name}"))?,
+            }
             writeln!(
                 out,
-                "wrote {}: edit the organisation, scope, auditors and dates, then run `ismsaudit plan {}`",
-                path.display(),
-                path.display()
+                "wrote {name}: edit the organisation, scope, auditors and dates, then run `ismsaudit plan {name}`"
             )?;
         }
     }
@@ -198,15 +203,79 @@ fn execute(command: Command, system_today: NaiveDate) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes `bytes` to `path` so that it is never seen half written: into a new file beside it,
+/// flushed to disk, then moved into place. With `replace`, whatever is at `path` is replaced (a
+/// symbolic link itself, not what it points to); without, an existing `path` is an
+/// `AlreadyExists` error, checked and created in one step.
+fn write_atomically(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let stem = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (temp, mut file) = (0..100)
+        .find_map(|n| {
+            let temp = dir.join(format!(".{stem}.{}.{n}.tmp", std::process::id()));
+            fs::OpenOptions::new().write(true).create_new(true).open(&temp).ok().map(|f| (temp, f))
+        })
+        .ok_or_else(|| io::Error::other(format!("cannot create a temporary file in {}", dir.display())))?;
+    let moved = file.write_all(bytes).and_then(|()| file.sync_all()).and_then(|()| {
+        if replace {
+            fs::rename(&temp, path)
+        } else {
+            // A hard link fails if the name exists: no window in which another file could be lost.
+            fs::hard_link(&temp, path).and_then(|()| fs::remove_file(&temp))
+        }
+    });
+    if moved.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    moved
+}
+
 /// Reads and checks a register; every failure is an [`InputError`] (exit 2).
-fn load(path: &Path) -> Result<Register, InputError> {
+fn load(path: &Path, max_bytes: u64) -> Result<Register, InputError> {
     let name = path.display().to_string();
-    let text = fs::read_to_string(path).map_err(|e| {
+    let bytes = read(path, max_bytes).map_err(|d| InputError::one(&name, d))?;
+    register::parse(&name, register::decode(&name, &bytes)?)
+}
+
+/// The register's bytes: a regular file, read up to the size limit. A FIFO, a device or a
+/// directory is refused before it is opened (reading one could block or never end).
+fn read(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Diagnostic> {
+    let cannot = |e: io::Error| {
         let d = Diagnostic::new(None, format!("cannot read the register: {e}"));
-        let d = if e.kind() == io::ErrorKind::NotFound { d.hint("create one with `ismsaudit init`") } else { d };
-        InputError::one(&name, d)
-    })?;
-    register::parse(&name, &text)
+        if e.kind() == io::ErrorKind::NotFound { d.hint("create one with `ismsaudit init`") } else { d }
+    };
+    let not_a_file =
+        || Diagnostic::new(None, "is not a regular file").hint("give the path of the register, a YAML file");
+    let too_large = |size: u64| {
+        Diagnostic::new(None, format!("the register is over {} MiB ({size} bytes)", max_bytes / (1024 * 1024)))
+            .hint("check that this file is the register, or raise the limit with `--max-size`")
+    };
+    if !fs::metadata(path).map_err(cannot)?.is_file() {
+        return Err(not_a_file());
+    }
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    // Never block on opening, should a FIFO have taken the file's place since.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(cannot)?;
+    let metadata = file.metadata().map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(not_a_file());
+    }
+    if metadata.len() > max_bytes {
+        return Err(too_large(metadata.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    // One byte more than the limit tells a file that grew while it was read.
+    io::Read::read_to_end(&mut io::Read::take(file, max_bytes + 1), &mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn summary(path: &Path, reg: &Register, today: NaiveDate) -> String {

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
+use crate::calendar::Calendar;
 use crate::diagnostic::{Diagnostic, InputError, Loc};
 use crate::register::{Dated, ExternalRecord, Register, Settings, SpecialKind};
 
@@ -282,6 +283,7 @@ impl Certificate {
     /// the recorded external audits filed under them, and the dates planned for the others.
     pub fn new(register: &Register) -> Result<Certificate, InputError> {
         let s = &register.settings;
+        let cal = Calendar::new(s);
         let c = &register.certification;
         let mut errors = Vec::new();
         let mut starts = vec![(c.stage1, c.stage2, c.decision, None)];
@@ -292,7 +294,7 @@ impl Certificate {
             starts.iter().map(|(a, b, d, _)| [*a, *b, *d].into_iter().flatten().map(|x| x.date).min()).collect();
         let mut cert = Certificate { epochs: Vec::new(), cycles: Vec::new() };
         for (i, &(stage1, stage2, decision, at)) in starts.iter().enumerate() {
-            let Some((stage1, stage2, decision)) = initial_audit(s, stage1, stage2, decision) else {
+            let Some((stage1, stage2, decision)) = initial_audit(s, &cal, stage1, stage2, decision) else {
                 errors.push(
                     Diagnostic::new(at.unwrap_or(c.loc), "`certification` has neither `stage1` nor `decision`")
                         .hint("give the planned Stage 1 date, or the initial certification decision once certified"),
@@ -333,7 +335,7 @@ impl Certificate {
                     .hint("a restart is a new certification after a lapse; a certificate still valid continues, even when transferred to another certification body (IAF MD 2)"),
                 );
             }
-            let cycles = epoch_cycles(s, &mut epoch, &records, &mut errors);
+            let cycles = epoch_cycles(s, &cal, &mut epoch, &records, &mut errors);
             epoch.last_cycle = first_cycle + cycles.len().saturating_sub(1) as u32;
             cert.cycles.extend(cycles);
             cert.epochs.push(epoch);
@@ -473,6 +475,7 @@ struct EpochRecords<'r> {
 /// does not give assumed from the settings. `None` without any date.
 fn initial_audit(
     s: &Settings,
+    cal: &Calendar,
     stage1: Option<Dated>,
     stage2: Option<Dated>,
     decision: Option<Dated>,
@@ -484,7 +487,7 @@ fn initial_audit(
     let stage2 = stage2.map(|d| given(ExternalKind::Stage2, d)).or_else(|| {
         stage1.map(|s1| {
             let nominal = weeks_after(s1.date, s.stage2_after_stage1_weeks);
-            let open = s.open_on_or_before(nominal);
+            let open = cal.open_on_or_before(nominal);
             let mut date = if open > s1.date { open } else { nominal };
             // A given decision came after Stage 2, whenever that was.
             if let Some(d) = decision {
@@ -507,7 +510,13 @@ fn initial_audit(
 }
 
 /// The cycles of one epoch: recorded audits filed under them, planned dates for the others.
-fn epoch_cycles(s: &Settings, epoch: &mut Epoch, records: &EpochRecords, errors: &mut Vec<Diagnostic>) -> Vec<Cycle> {
+fn epoch_cycles(
+    s: &Settings,
+    cal: &Calendar,
+    epoch: &mut Epoch,
+    records: &EpochRecords,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Cycle> {
     let anchor = epoch.decision.date;
     let start = |k: u32| anniversary(anchor, 3 * (k - 1));
     let expiry = |k: u32| expiry_of(anchor, k);
@@ -631,8 +640,9 @@ fn epoch_cycles(s: &Settings, epoch: &mut Epoch, records: &EpochRecords, errors:
     for k in 1..=count {
         let n = epoch.first_cycle + k - 1;
         let anniversary_k = |year: u32| anniversary(anchor, 3 * (k - 1) + year);
-        let planned_surveillance =
-            |year: u32| s.open_on_or_before(weeks_before(anniversary_k(year), s.surveillance_before_anniversary_weeks));
+        let planned_surveillance = |year: u32| {
+            cal.open_on_or_before(weeks_before(anniversary_k(year), s.surveillance_before_anniversary_weeks))
+        };
         let recorded = surveillance.get(&k).map(Vec::as_slice).unwrap_or_default();
         let latest_recert = weeks_before(expiry(k), RECERTIFICATION_LATEST_WEEKS);
         let recertification = match recert.get(&k) {
@@ -642,7 +652,7 @@ fn epoch_cycles(s: &Settings, epoch: &mut Epoch, records: &EpochRecords, errors:
                 ..External::recorded(ExternalKind::Recertification, n, r)
             },
             None => {
-                let date = s.open_on_or_before(weeks_before(expiry(k), s.recertification_before_expiry_weeks));
+                let date = cal.open_on_or_before(weeks_before(expiry(k), s.recertification_before_expiry_weeks));
                 External {
                     latest: Some(latest_recert),
                     decision: Some(weeks_after(date, s.decision_after_stage2_weeks)),
@@ -664,7 +674,7 @@ fn epoch_cycles(s: &Settings, epoch: &mut Epoch, records: &EpochRecords, errors:
                 // and the recertification (for one on time, that is before the anniversary rule).
                 let middle = s1.end + Days::new(((recertification.date - s1.end).num_days().max(2) / 2) as u64);
                 let date =
-                    planned_surveillance(2).max(s.open_on_or_before(middle)).max(s1.end.succ_opt().unwrap_or(s1.end));
+                    planned_surveillance(2).max(cal.open_on_or_before(middle)).max(s1.end.succ_opt().unwrap_or(s1.end));
                 External::new(ExternalKind::Surveillance(2), n, date, Basis::Planned)
             }
         };
@@ -685,7 +695,7 @@ fn epoch_cycles(s: &Settings, epoch: &mut Epoch, records: &EpochRecords, errors:
             restored,
         });
     }
-    calendar_years(s, epoch, &mut cycles);
+    calendar_years(cal, epoch, &mut cycles);
     cycles
 }
 
@@ -700,7 +710,7 @@ fn after_lapse(at: Loc, what: &str, date: NaiveDate, expiry: NaiveDate) -> Diagn
 /// and recertification years (ISO/IEC 17021-1 9.1.3). Where planned dates would leave a year
 /// empty, as after a recertification late in the year before a January anniversary, the next
 /// planned surveillance moves into that year: no more than 12 months after the audit before it.
-fn calendar_years(s: &Settings, epoch: &Epoch, cycles: &mut [Cycle]) {
+fn calendar_years(cal: &Calendar, epoch: &Epoch, cycles: &mut [Cycle]) {
     let mut exempt: BTreeSet<i32> =
         [Some(epoch.decision), epoch.stage2].into_iter().flatten().map(|e| e.date.year()).collect();
     for c in cycles.iter() {
@@ -722,7 +732,7 @@ fn calendar_years(s: &Settings, epoch: &Epoch, cycles: &mut [Cycle]) {
                 let empty = (previous_end.year() + 1..e.date.year()).find(|y| !exempt.contains(y));
                 if let Some(year) = empty {
                     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(e.date);
-                    let moved = s.open_on_or_before(e.date.min(months_after(previous_end, 12)).min(year_end));
+                    let moved = cal.open_on_or_before(e.date.min(months_after(previous_end, 12)).min(year_end));
                     if moved > previous_end && moved.year() == year {
                         e.date = moved;
                         e.end = moved;

@@ -2,6 +2,16 @@
 
 use std::fmt;
 
+use crate::text::{shortened, visible};
+
+/// The longest message or hint shown: a value echoed from the register never makes a line huge.
+const MAX_TEXT_CHARS: usize = 400;
+
+/// Register text in a message, made safe for a terminal or a CI log, and bounded.
+fn clean(text: String) -> String {
+    shortened(&visible(&text), MAX_TEXT_CHARS).into_owned()
+}
+
 /// A 1-based position in the register file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 pub struct Loc {
@@ -28,12 +38,14 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A problem at `loc`. The message may quote the register: what it quotes is shown with
+    /// control characters escaped, and cut short if very long.
     pub fn new(loc: impl Into<Option<Loc>>, message: impl Into<String>) -> Self {
-        Diagnostic { loc: loc.into(), message: message.into(), hint: None }
+        Diagnostic { loc: loc.into(), message: clean(message.into()), hint: None }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(clean(hint.into()));
         self
     }
 
@@ -62,13 +74,14 @@ impl InputError {
 impl fmt::Display for InputError {
     /// One line per diagnostic, sorted by position so the file reads top to bottom.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = visible(&self.file);
         for (i, d) in self.diagnostics.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             match d.loc {
-                Some(Loc { line, column }) => write!(f, "{}:{line}:{column}: error: {}", self.file, d.text())?,
-                None => write!(f, "{}: error: {}", self.file, d.text())?,
+                Some(Loc { line, column }) => write!(f, "{file}:{line}:{column}: error: {}", d.text())?,
+                None => write!(f, "{file}: error: {}", d.text())?,
             }
         }
         Ok(())

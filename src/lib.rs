@@ -31,6 +31,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod calendar;
 pub mod catalogue;
 pub mod codes;
 pub mod cycle;
@@ -41,3 +42,4 @@ pub mod programme;
 pub mod register;
 pub mod render;
 pub mod starter;
+pub mod text;

@@ -16,6 +16,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use crate::calendar::Calendar;
 use crate::cycle::{Certificate, Epoch, External, ExternalKind, months_after, weeks_before};
 use crate::diagnostic::Loc;
 use crate::register::{Area, AuditRecord, Register, Risk, Status};
@@ -317,11 +318,19 @@ pub struct Programme<'r> {
     today: NaiveDate,
     pattern: Vec<[bool; ROUNDS_PER_CYCLE]>,
     index: Index,
+    calendar: Calendar,
 }
 
 impl<'r> Programme<'r> {
     pub fn new(register: &'r Register, certificate: &'r Certificate, today: NaiveDate) -> Self {
-        Programme { register, certificate, today, pattern: risk_pattern(&register.scope), index: Index::new(register) }
+        Programme {
+            register,
+            certificate,
+            today,
+            pattern: risk_pattern(&register.scope),
+            index: Index::new(register),
+            calendar: Calendar::new(&register.settings),
+        }
     }
 
     /// The rounds of `epoch`'s cycles `first..=last`, preceded by its round 0 when `round_zero`.
@@ -362,9 +371,10 @@ impl<'r> Programme<'r> {
             // Round 0 can be completed after Stage 1, before Stage 2 (Stage 2 verifies it).
             if f.last_day < self.today && self.today < end.date && end.kind == ExternalKind::Stage2 {
                 let before_review = weeks_before(end.date, s.management_review_lead_weeks).pred_opt();
-                let due = before_review.map(|d| s.open_on_or_before(d)).filter(|d| *d >= self.today);
-                f.catch_up_due =
-                    Some(due.unwrap_or_else(|| s.open_on_or_before(end.date.pred_opt().unwrap_or(end.date))));
+                let due = before_review.map(|d| self.calendar.open_on_or_before(d)).filter(|d| *d >= self.today);
+                f.catch_up_due = Some(
+                    due.unwrap_or_else(|| self.calendar.open_on_or_before(end.date.pred_opt().unwrap_or(end.date))),
+                );
             }
             if end.kind == ExternalKind::Stage2 {
                 f.review_before_stage2 = (self.register.reviews.iter())
@@ -398,12 +408,15 @@ impl<'r> Programme<'r> {
         let in_window = |d: NaiveDate| window_start.is_none_or(|w| w <= d) && d < prepares.date;
         // The round ends at least the lead before the external audit (clause 9.2 results in
         // time for corrective action) ...
-        let mut lead_day = s.open_on_or_before(weeks_before(prepares.date, s.internal_audit_lead_weeks));
-        let mut review_day = s.open_on_or_before(weeks_before(prepares.date, s.management_review_lead_weeks));
+        let mut lead_day = self.calendar.open_on_or_before(weeks_before(prepares.date, s.internal_audit_lead_weeks));
+        let mut review_day =
+            self.calendar.open_on_or_before(weeks_before(prepares.date, s.management_review_lead_weeks));
         // ... and within the interval of the round and review before it (9.2.1, 9.3.1).
         if let Some(p) = previous {
-            lead_day = lead_day.min(s.open_on_or_before(months_after(p.last_day, s.max_months_between_rounds)));
-            review_day = review_day.min(s.open_on_or_before(months_after(p.review.date, s.max_months_between_rounds)));
+            lead_day =
+                lead_day.min(self.calendar.open_on_or_before(months_after(p.last_day, s.max_months_between_rounds)));
+            review_day = review_day
+                .min(self.calendar.open_on_or_before(months_after(p.review.date, s.max_months_between_rounds)));
         }
         // The review that takes its results (9.3.2) comes after that: a review recorded earlier
         // in the window (a mid-year one, say) is not this round's and does not pull it.
@@ -413,7 +426,7 @@ impl<'r> Programme<'r> {
         };
         let mut last_day = lead_day;
         if last_day >= review.date {
-            last_day = s.open_on_or_before(review.date.pred_opt().unwrap_or(review.date));
+            last_day = self.calendar.open_on_or_before(review.date.pred_opt().unwrap_or(review.date));
         }
         Frame {
             cycle,
@@ -602,14 +615,13 @@ impl<'r> Programme<'r> {
     /// that joins the scope during the round, before the next external audit after it joins
     /// (where it joins after the last day, or a special audit comes first).
     fn due(&self, area: &Area, f: &Frame, joining: bool) -> NaiveDate {
-        let s = &self.register.settings;
         let (Some(since), true) = (area.since, joining) else { return f.last_day };
         let epoch = self.certificate.epoch_on(since);
         let next = (self.certificate.next_audit_after(epoch, since).map(|e| e.date))
             .filter(|d| *d <= f.window_end)
             .unwrap_or(f.window_end);
         // Never due before it joins: with no open day in between, `check` says the round has no room.
-        let before_next = s.open_on_or_before(next.pred_opt().unwrap_or(next)).max(since);
+        let before_next = self.calendar.open_on_or_before(next.pred_opt().unwrap_or(next)).max(since);
         if since > f.last_day || next < f.prepares.date { before_next } else { f.last_day }
     }
 
@@ -658,7 +670,6 @@ impl<'r> Programme<'r> {
         let index = &self.index;
         let eligible = |i: usize| self.register.auditors.len() - index.excluded[i].len();
         to_plan.sort_by_cached_key(|&(i, ..)| (eligible(i), scope[i].id.to_lowercase()));
-        let settings = &self.register.settings;
         let mut load = vec![0usize; self.register.auditors.len()];
         for a in &round.audits {
             if let Some(&j) = a.auditor.as_deref().and_then(|id| index.auditors.get(&id.to_lowercase())) {
@@ -675,7 +686,8 @@ impl<'r> Programme<'r> {
             r
         };
         let mut available: BTreeSet<(usize, usize)> = (0..load.len()).map(|j| (load[j], rank_of[j])).collect();
-        let mut cursor: Vec<Option<NaiveDate>> = vec![Some(settings.open_on_or_before(round.last_day)); load.len()];
+        let mut cursor: Vec<Option<NaiveDate>> =
+            vec![Some(self.calendar.open_on_or_before(round.last_day)); load.len()];
         for (i, source, from, due, overdue) in to_plan {
             // An overdue audit goes on the first free day; the others as late as the round allows.
             let usual = due == round.last_day && !overdue;
@@ -687,10 +699,10 @@ impl<'r> Programme<'r> {
                     continue;
                 }
                 let day = if overdue {
-                    busy.first_free_day(j, from, due, settings)
+                    busy.first_free_day(j, from, due, &self.calendar)
                 } else {
-                    let start = if usual { cursor[j] } else { Some(settings.open_on_or_before(due)) };
-                    start.and_then(|d| busy.free_day(j, d, from, settings))
+                    let start = if usual { cursor[j] } else { Some(self.calendar.open_on_or_before(due)) };
+                    start.and_then(|d| busy.free_day(j, d, from, &self.calendar))
                 };
                 if usual {
                     cursor[j] = day;
@@ -752,34 +764,23 @@ impl Busy {
     }
 
     /// The latest open day on or before `day`, and not before `from`, on which auditor `j` is free.
-    fn free_day(
-        &self,
-        j: usize,
-        day: NaiveDate,
-        from: NaiveDate,
-        settings: &crate::register::Settings,
-    ) -> Option<NaiveDate> {
-        let mut d = settings.open_on_or_before(day);
+    /// The latest open day on or before `day`, and not before `from`, on which auditor `j` is free.
+    fn free_day(&self, j: usize, day: NaiveDate, from: NaiveDate, calendar: &Calendar) -> Option<NaiveDate> {
+        let mut d = calendar.open_on_or_before(day);
         while d >= from && self.days.contains(&(j, d)) {
-            d = settings.open_on_or_before(d.pred_opt()?);
+            d = calendar.open_on_or_before(d.pred_opt()?);
         }
-        (d >= from && settings.is_open(d)).then_some(d)
+        (d >= from && calendar.is_open(d)).then_some(d)
     }
 
     /// The earliest open day from `from` to `due` on which auditor `j` is free.
-    fn first_free_day(
-        &self,
-        j: usize,
-        from: NaiveDate,
-        due: NaiveDate,
-        settings: &crate::register::Settings,
-    ) -> Option<NaiveDate> {
-        let mut d = from;
+    fn first_free_day(&self, j: usize, from: NaiveDate, due: NaiveDate, calendar: &Calendar) -> Option<NaiveDate> {
+        let mut d = calendar.open_on_or_after(from);
         while d <= due {
-            if settings.is_open(d) && !self.days.contains(&(j, d)) {
+            if !self.days.contains(&(j, d)) {
                 return Some(d);
             }
-            d = d.succ_opt()?;
+            d = calendar.open_on_or_after(d.succ_opt()?);
         }
         None
     }

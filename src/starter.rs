@@ -2,6 +2,7 @@
 
 use chrono::{Months, NaiveDate};
 
+use crate::calendar::Calendar;
 use crate::register::Settings;
 
 const TEMPLATE: &str = include_str!("starter.yaml");
@@ -10,6 +11,6 @@ const TEMPLATE: &str = include_str!("starter.yaml");
 /// workday), an `isms-core` area with all 23 clauses, and areas that carry all 93 controls.
 pub fn starter(today: NaiveDate) -> String {
     let nominal = today.checked_add_months(Months::new(3)).unwrap_or(today);
-    let stage1 = Settings::default().open_on_or_before(nominal);
+    let stage1 = Calendar::new(&Settings::default()).open_on_or_before(nominal);
     TEMPLATE.replace("{stage1}", &stage1.to_string())
 }

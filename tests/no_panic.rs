@@ -132,7 +132,7 @@ settings:
   decision_after_stage2_weeks: 26
   surveillance_before_anniversary_weeks: 13
   recertification_before_expiry_weeks: 26
-  workdays: [sun]
+  workdays: [fri, sat, sun]
   blackout:
     - {from: 2200-09-01, to: 2200-12-01}
     - {from: 1970-01-01, to: 1970-04-02}

@@ -9,11 +9,16 @@ use serde_saphyr::Spanned;
 
 use super::raw::*;
 use super::*;
+use crate::calendar::{Calendar, MIN_OPEN_DAYS_A_YEAR};
 use crate::catalogue::{self, UnknownControl};
 use crate::cycle::RECERTIFICATION_LATEST_WEEKS;
+use crate::text::{shortened, visible};
 
-/// The most days blackouts may close in a row: about a quarter.
-pub const MAX_BLACKOUT_DAYS: i64 = 92;
+/// The longest id of an area, an auditor or a person, in characters.
+pub const MAX_ID_CHARS: usize = 100;
+
+/// The longest free text (a name, a note, a reason), in characters.
+pub const MAX_TEXT_CHARS: usize = 500;
 
 /// A numeric setting: name, value as written, allowed range, why, where it goes.
 type NumberSetting<'a> = (&'static str, Option<Spanned<u32>>, RangeInclusive<u32>, &'static str, &'a mut u32);
@@ -40,8 +45,36 @@ impl Checker {
         self.errors.push(d);
     }
 
+    /// Free text from the register, trimmed, with control characters shown as escapes (it
+    /// reaches terminals and CI logs); an error beyond the length limit.
+    fn text(&mut self, what: &str, raw: &str, at: Loc) -> String {
+        self.bounded(what, raw, at, MAX_TEXT_CHARS)
+    }
+
+    /// A person's id (an owner, a team member), held like free text, up to an id's length.
+    fn person(&mut self, what: &str, raw: &str, at: Loc) -> String {
+        self.bounded(what, raw, at, MAX_ID_CHARS)
+    }
+
+    fn bounded(&mut self, what: &str, raw: &str, at: Loc, max: usize) -> String {
+        let t = raw.trim();
+        let n = t.chars().count();
+        if n > max {
+            self.error(
+                Diagnostic::new(at, format!("{what} is {n} characters long: `{}`", shortened(t, 40)))
+                    .hint(format!("keep it to {max} characters")),
+            );
+        }
+        visible(t).into_owned()
+    }
+
+    /// Optional free text: none when empty.
+    fn note(&mut self, what: &str, raw: &Option<String>, at: Loc) -> Option<String> {
+        raw.as_deref().map(|t| self.text(what, t, at)).filter(|t| !t.is_empty())
+    }
+
     fn register(&mut self, file: &str, raw: RawRegister) -> Register {
-        let organisation = raw.organisation.value.trim().to_string();
+        let organisation = self.text("`organisation`", &raw.organisation.value, loc(&raw.organisation));
         if organisation.is_empty() {
             self.error(
                 Diagnostic::new(loc(&raw.organisation), "`organisation` is empty")
@@ -59,7 +92,7 @@ impl Checker {
         let reviews = self.reviews(raw.reviews);
         let accepted = self.accepted(raw.accepted, &area_ids);
         let programme_owner = raw.programme.and_then(|p| p.owner).and_then(|o| {
-            let owner = o.value.trim().to_string();
+            let owner = self.person("`programme.owner`", &o.value, loc(&o));
             if owner.is_empty() {
                 self.error(
                     Diagnostic::new(loc(&o), "`programme.owner` is empty")
@@ -127,6 +160,7 @@ impl Checker {
                 .hint("the management review takes the internal-audit results as input (clause 9.3), so it comes after the audits"),
             );
         }
+        let workdays_loc = raw.workdays.as_ref().map(loc);
         if let Some(days) = raw.workdays {
             let mut workdays = [false; 7];
             for d in &days.value {
@@ -151,28 +185,30 @@ impl Checker {
                 ));
             } else {
                 let at = loc(&b);
-                s.blackouts.push(Blackout { from, to, reason: b.value.reason.unwrap_or_default(), loc: at });
+                let reason = self.note("a blackout's `reason`", &b.value.reason, at).unwrap_or_default();
+                s.blackouts.push(Blackout { from, to, reason, loc: at });
             }
         }
-        // Back-to-back or overlapping blackouts close the calendar as one: the span counts. A
-        // longer one could push planned dates behind the previous external audit.
-        let mut spans: Vec<(NaiveDate, NaiveDate, Loc)> = s.blackouts.iter().map(|b| (b.from, b.to, b.loc)).collect();
-        spans.sort();
-        let mut merged: Vec<(NaiveDate, NaiveDate, Loc)> = Vec::new();
-        for (from, to, at) in spans {
-            match merged.last_mut() {
-                Some(last) if from <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(to),
-                _ => merged.push((from, to, at)),
-            }
-        }
-        for (from, to, at) in merged {
-            let days = (to - from).num_days() + 1;
-            if days > MAX_BLACKOUT_DAYS {
-                self.error(
-                    Diagnostic::new(at, format!("blackouts close {days} days in a row, from `{from}` to `{to}`"))
-                        .hint(format!("blackouts are freezes and holidays: at most {MAX_BLACKOUT_DAYS} days in a row")),
-                );
-            }
+        // What matters is what the workdays and blackouts leave together: room for a programme
+        // in any 12 months, however the closures are cut up.
+        let workdays_a_year = 52 * s.workdays.iter().filter(|w| **w).count() as u32;
+        if workdays_a_year < MIN_OPEN_DAYS_A_YEAR {
+            self.error(
+                Diagnostic::new(workdays_loc, format!("`workdays` leave {workdays_a_year} open days a year")).hint(
+                    format!(
+                        "a programme needs at least {MIN_OPEN_DAYS_A_YEAR} open days a year: list two workdays or more"
+                    ),
+                ),
+            );
+        } else if let Some((from, to, open)) = Calendar::new(&s).short_year() {
+            let at =
+                (s.blackouts.iter()).filter(|b| b.from <= to && b.to >= from).map(|b| b.loc).min().or(workdays_loc);
+            self.error(
+                Diagnostic::new(at, format!("the workdays and blackouts leave {open} open days from `{from}` to `{to}`"))
+                    .hint(format!(
+                        "a programme needs at least {MIN_OPEN_DAYS_A_YEAR} open days in any 12 months: shorten the blackouts or add workdays"
+                    )),
+            );
         }
         s
     }
@@ -194,7 +230,8 @@ impl Checker {
                         ExternalRecord { date: d.0, visits: vec![], decision: None, note: None, loc: loc(r) }
                     }
                     DateOr::Full(f) => {
-                        let record = self.visits(f.date.value.0, &f.visits, note(&f.note), loc(r));
+                        let note = self.note("`note`", &f.note, loc(r));
+                        let record = self.visits(f.date.value.0, &f.visits, note, loc(r));
                         if let Some(d) = &f.decision
                             && d.value.0 < record.end()
                         {
@@ -220,7 +257,7 @@ impl Checker {
                 .map(|s| SpecialAudit {
                     date: s.value.date.value.0,
                     kind: s.value.kind,
-                    note: note(&s.value.note),
+                    note: self.note("`note`", &s.value.note, loc(s)),
                     loc: loc(s),
                 })
                 .collect(),
@@ -332,7 +369,10 @@ impl Checker {
     fn surveillance(&mut self, raw: &Spanned<DateOr<RawExternal>>) -> ExternalRecord {
         match &raw.value {
             DateOr::Date(d) => ExternalRecord { date: d.0, visits: vec![], decision: None, note: None, loc: loc(raw) },
-            DateOr::Full(f) => self.visits(f.date.value.0, &f.visits, note(&f.note), loc(raw)),
+            DateOr::Full(f) => {
+                let note = self.note("`note`", &f.note, loc(raw));
+                self.visits(f.date.value.0, &f.visits, note, loc(raw))
+            }
         }
     }
 
@@ -388,7 +428,7 @@ impl Checker {
                 continue;
             }
             seen.insert(fold(&id), areas.len());
-            let owner = a.owner.value.trim().to_string();
+            let owner = self.person("`owner`", &a.owner.value, loc(&a.owner));
             if owner.is_empty() {
                 self.error(
                     Diagnostic::new(loc(&a.owner), format!("area `{id}` has an empty `owner`"))
@@ -471,23 +511,22 @@ impl Checker {
                     .hint("`since` is the first day in the scope, `until` the last"),
                 );
             }
-            areas.push(Area {
-                name: a.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).unwrap_or_else(|| id.clone()),
-                id,
-                owner,
-                team: a.team.into_iter().map(|t| t.trim().to_string()).collect(),
-                risk: a.risk,
-                clauses,
-                controls,
-                since,
-                until,
-                loc: at,
-            });
+            let name = self.note("`name`", &a.name, at).unwrap_or_else(|| id.clone());
+            let team = a.team.iter().map(|t| self.person("a `team` member", t, at)).collect();
+            areas.push(Area { name, id, owner, team, risk: a.risk, clauses, controls, since, until, loc: at });
         }
         areas
     }
 
     fn id_ok(&mut self, what: &str, id: &str, at: Loc) -> bool {
+        let n = id.chars().count();
+        if n > MAX_ID_CHARS {
+            self.error(
+                Diagnostic::new(at, format!("{what} id `{}` is {n} characters long", shortened(id, 40)))
+                    .hint(format!("ids are at most {MAX_ID_CHARS} characters")),
+            );
+            return false;
+        }
         let ok = !id.is_empty() && id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c));
         if !ok {
             self.error(
@@ -529,7 +568,8 @@ impl Checker {
                     ));
                 }
             }
-            auditors.push(Auditor { id, name: a.name, conflicts, loc: at });
+            let name = self.note("`name`", &a.name, at);
+            auditors.push(Auditor { id, name, conflicts, loc: at });
         }
         auditors
     }
@@ -540,7 +580,7 @@ impl Checker {
             let at = loc(&e);
             let e = e.value;
             let Some(control) = self.control(&e.control, "the SoA exclusions") else { continue };
-            let reason = e.reason.unwrap_or_default().trim().to_string();
+            let reason = self.note("`reason`", &e.reason, at).unwrap_or_default();
             if reason.is_empty() {
                 self.error(
                     Diagnostic::new(at, format!("exclusion of `{control}` has no `reason`"))
@@ -623,7 +663,7 @@ impl Checker {
                     }
                 }
             }
-            let auditor_org = r.auditor_org.map(|o| o.trim().to_string()).filter(|o| !o.is_empty());
+            let auditor_org = self.note("`auditor_org`", &r.auditor_org, at);
             out.push(AuditRecord { date, areas: record_areas, auditor, auditor_org, status: r.status, loc: at });
         }
         out
@@ -670,8 +710,8 @@ impl Checker {
                 known.map(str::to_string)
             });
             let control = a.control.as_ref().and_then(|c| self.control(c, "an accepted deviation"));
-            let text = |t: Option<String>| t.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
-            let (reason, reference) = (text(a.reason), text(a.reference));
+            let (reason, reference) =
+                (self.note("`reason`", &a.reason, at), self.note("`reference`", &a.reference, at));
             for (key, value, what) in [
                 ("reason", reason.is_none(), "why the certification body accepted it"),
                 ("reference", reference.is_none(), "the certification body's letter, report or ticket"),
@@ -695,11 +735,6 @@ impl Checker {
         }
         out
     }
-}
-
-/// A free-text note, trimmed; none when empty.
-fn note(text: &Option<String>) -> Option<String> {
-    text.as_ref().map(|n| n.trim().to_string()).filter(|n| !n.is_empty())
 }
 
 fn dated(s: &Spanned<Date>) -> Dated {

@@ -9,13 +9,13 @@ mod raw;
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, InputError, Loc};
 
-pub use raw::parse_date;
+pub use raw::{MAX_NODES, decode, parse_date};
 
 /// The checked register.
 #[derive(Debug, Clone, PartialEq)]
@@ -208,25 +208,6 @@ impl Settings {
     pub fn workday_names(&self) -> Vec<&'static str> {
         raw::WEEKDAYS.iter().zip(self.workdays).filter(|(_, w)| *w).map(|(d, _)| &d[..3]).collect()
     }
-
-    /// Whether audits and reviews may be planned on `date`: a workday outside every blackout.
-    pub fn is_open(&self, date: NaiveDate) -> bool {
-        self.workdays[date.weekday().num_days_from_monday() as usize]
-            && !self.blackouts.iter().any(|b| b.from <= date && date <= b.to)
-    }
-
-    /// The nearest open day on or before `date`. Planned dates move earlier, never later.
-    /// Terminates: validation guarantees at least one workday and every blackout is finite.
-    pub fn open_on_or_before(&self, date: NaiveDate) -> NaiveDate {
-        let mut d = date;
-        while !self.is_open(d) {
-            d = d.pred_opt().unwrap_or(NaiveDate::MIN);
-            if d == NaiveDate::MIN {
-                break;
-            }
-        }
-        d
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -403,7 +384,7 @@ pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
         let d = Diagnostic::new(None, "the register is empty").hint("write a starter one with `ismsaudit init`");
         return Err(InputError::one(file, d));
     }
-    let raw: raw::RawRegister =
-        serde_saphyr::from_str(text).map_err(|e| InputError::one(file, raw::yaml_diagnostic(&e, text)))?;
+    let raw: raw::RawRegister = serde_saphyr::from_str_with_options(text, raw::options())
+        .map_err(|e| InputError::one(file, raw::yaml_diagnostic(&e, text)))?;
     check::check(file, raw)
 }

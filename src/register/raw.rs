@@ -254,11 +254,80 @@ pub(super) fn loc<T>(s: &Spanned<T>) -> Loc {
     Loc::of(s.referenced).unwrap_or_default()
 }
 
+/// The most values (YAML nodes) a register may hold: a realistic area (an owner, a team,
+/// controls) is 20 to 40 of them, so this reads well over 100,000 areas, and the 64 MiB a
+/// register may have on disk, while an alias bomb still stops early (`max_aliases`,
+/// `max_total_replayed_events`).
+pub const MAX_NODES: usize = 8_000_000;
+
+/// The parser's options: budgets set for registers of up to a few hundred thousand areas.
+pub(super) fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = MAX_NODES;
+    budget.max_events = 2 * MAX_NODES;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+/// A limit of the YAML reader, in the register's words, or `None` for any other error.
+fn limit_reached(e: &serde_saphyr::Error) -> Option<(String, &'static str)> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    let aliases = "aliases expanding this much look like a YAML bomb: write the values out";
+    Some(match e {
+        E::Budget { breach, .. } => match breach {
+            B::Nodes { .. } | B::Events { .. } => (
+                format!("the register holds more than {MAX_NODES} values"),
+                "that is far beyond the largest ISMS scope; check that this file is the register",
+            ),
+            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => {
+                ("the register uses too many aliases (`*name`)".to_string(), aliases)
+            }
+            B::Depth { .. } => (
+                "the register nests lists and keys too deep".to_string(),
+                "a register is a few levels deep: check the indentation",
+            ),
+            B::ScalarBytes { .. } | B::InputBytes { .. } => {
+                ("the register holds more than 64 MiB of text".to_string(), "check that this file is the register")
+            }
+            _ => ("the register is beyond what the YAML reader accepts".to_string(), aliases),
+        },
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => {
+            ("the register's aliases (`*name`) expand too far".to_string(), aliases)
+        }
+        _ => return None,
+    })
+}
+
+/// The register's bytes as text: UTF-8, or an error at the line and column of the first byte
+/// that is not.
+pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, crate::diagnostic::InputError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let start = good.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+        // Everything before the bad byte is UTF-8, so its characters can be counted.
+        let column = std::str::from_utf8(&good[start..]).map_or(1, |s| s.chars().count() + 1);
+        let byte = bytes[e.valid_up_to()];
+        crate::diagnostic::InputError::one(
+            file,
+            Diagnostic::new(Loc::new(line as u64, column as u64), format!("byte 0x{byte:02x} is not UTF-8 text"))
+                .hint("save the register as UTF-8"),
+        )
+    })
+}
+
 /// Turns a YAML or shape error into a one-line diagnostic in the register's terms: the parser
 /// speaks of Rust types and its own options, users of keys, lists and values.
 pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic {
-    let raw = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet()).into_owned();
     let loc = e.location().and_then(Loc::of);
+    if let Some((message, hint)) = limit_reached(e.without_snippet()) {
+        return Diagnostic::new(loc, message).hint(hint);
+    }
+    let raw = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet()).into_owned();
     let (mut message, mut hint) = plain_words(&raw);
     // serde writes "unknown field `x`, expected one of a, b" (and "unknown variant ..."). A close
     // match is a better hint than the whole list.
