@@ -76,9 +76,17 @@ codes! {
         help: "have the area audited by an independent auditor; rebook a booked audit",
         source: "ISO/IEC 27001:2022 9.2.2 c";
     OverdueAudit => "overdue-audit", Error,
-        when: "an audit the risk rule requires (high every round; medium never two rounds in a row without, two of three in a cycle; low once a cycle; an area that joined the scope before the next external audit; round 0 for the whole scope) was not held by its due day, and no later round of the cycle has held it since",
+        when: "an audit the risk rule requires (high every round; medium never two rounds in a row without, two of three in a cycle; low once a cycle; round 0 the whole scope) was not held before the external audit its round prepares, and no later round of the cycle has held it since",
         help: "hold the audit and record it with `status: done`",
         source: "ISO/IEC 27001:2022 9.2.2 (frequency by importance and previous results); ISO 19011 risk-based programme";
+    AuditLate => "audit-late", Warning,
+        when: "a required audit is not held by its round's lead day (`internal_audit_lead_weeks` before the external audit), which is still ahead",
+        help: "hold it before the external audit, so its results can reach the management review",
+        source: "certification-body practice (audit-rules.md: internal audit 4-6 weeks before)";
+    ExtensionNotAudited => "extension-not-audited", Warning,
+        when: "an area that joined the scope (`since:`) was not audited before the next external audit after it joined",
+        help: "audit the area and record it; the certification body looks at the extension next",
+        source: "ISO/IEC 17021-1 9.6.4 (extension to scope); practice";
     RoundOverCapacity => "round-over-capacity", Error,
         when: "a round still ahead has no free day for an audit: every independent auditor is busy on every open day between the round's first day (its window's start, or today) and its last",
         help: "add auditors, hold audits earlier, or review the external audit's date",
@@ -87,10 +95,10 @@ codes! {
         when: "the cycle can no longer cover an area in its scope: no audit done and no round left",
         help: "audit the area before the next external audit and tell your certification body",
         source: "the whole scope is audited within each certificate cycle (audit-rules.md)";
-    FirstAuditLate => "first-audit-late", Error,
-        when: "Stage 1 is still ahead and the last internal audit before it is less than the lead before it",
-        help: "hold and record the internal audits earlier, or move Stage 1",
-        source: "ISO/IEC 17021-1 9.3.1.2.2: Stage 1 reviews whether internal audits and management review are planned and performed";
+    FirstAuditLate => "first-audit-late", Warning,
+        when: "Stage 1 is still ahead and the last internal audit before it is less than the lead (`internal_audit_lead_weeks`) before it",
+        help: "make sure the management review takes the results before Stage 1, or move Stage 1",
+        source: "product rule, so corrective actions can go through management review; ISO/IEC 17021-1 9.3.1.2.2 (Stage 1 reviews internal audits)";
     Round0IncompleteAtStage1 => "round0-incomplete-at-stage1", Warning,
         when: "Stage 1 is past and round 0 was not complete, the lead before it: Stage 2 will check the internal audits held since",
         help: "complete round 0 before Stage 2 and take the results through a management review",
@@ -127,6 +135,10 @@ codes! {
         when: "more than 6 months passed after expiry with no recertification: the certificate has lapsed",
         help: "record the new initial certification (at least a Stage 2 audit) under `certification.restart`",
         source: "ISO/IEC 17021-1 9.6.3.2.5: after 6 months, at least a Stage 2 audit";
+    Uncertified => "uncertified", Warning,
+        when: "the certificate lapsed and a new certification (`restart:`) is under way: no certificate until its decision",
+        help: "tell customers who rely on the certificate; record the new decision when it is given",
+        source: "ISO/IEC 17021-1 9.6.3.2.5";
     CertificateExpiring => "certificate-expiring", Warning,
         when: "expiry within 90 days with no recertification recorded",
         help: "book the recertification audit and record it under `recertification`",

@@ -30,6 +30,8 @@ pub enum ExternalKind {
     /// A special audit: extension to scope, short notice (ISO/IEC 17021-1 9.6.4).
     Special(SpecialKind),
     Expiry,
+    /// The last day an expired certificate can be restored (6 months after expiry).
+    RestorationDeadline,
     /// The last day the certificate could have been restored: it lapsed.
     Lapse,
 }
@@ -46,6 +48,7 @@ impl ExternalKind {
             ExternalKind::Recertification => "recertification",
             ExternalKind::Special(_) => "special",
             ExternalKind::Expiry => "expiry",
+            ExternalKind::RestorationDeadline => "restoration_deadline",
             ExternalKind::Lapse => "lapse",
         }
     }
@@ -59,8 +62,10 @@ impl ExternalKind {
             ExternalKind::CycleStart => "Cycle starts".into(),
             ExternalKind::Surveillance(n) => format!("Surveillance {n}"),
             ExternalKind::Recertification => "Recertification".into(),
+            ExternalKind::Special(SpecialKind::Other) => "Special audit".into(),
             ExternalKind::Special(k) => format!("Special audit ({})", k.label()),
             ExternalKind::Expiry => "Certificate expiry".into(),
+            ExternalKind::RestorationDeadline => "Restoration deadline".into(),
             ExternalKind::Lapse => "Certificate lapsed".into(),
         }
     }
@@ -122,6 +127,8 @@ pub struct External {
     pub hard: bool,
     /// For a recertification: the certification body's decision, recorded or assumed.
     pub decision: Option<NaiveDate>,
+    /// Whether `decision` is recorded in the register (else assumed from the settings).
+    pub decision_given: bool,
     pub basis: Basis,
     /// Where the register gives this date, if it does.
     pub loc: Option<Loc>,
@@ -129,7 +136,18 @@ pub struct External {
 
 impl External {
     pub fn new(kind: ExternalKind, cycle: u32, date: NaiveDate, basis: Basis) -> Self {
-        External { kind, cycle, date, end: date, latest: None, hard: false, decision: None, basis, loc: None }
+        External {
+            kind,
+            cycle,
+            date,
+            end: date,
+            latest: None,
+            hard: false,
+            decision: None,
+            decision_given: false,
+            basis,
+            loc: None,
+        }
     }
 
     /// The name a person reads.
@@ -171,7 +189,8 @@ pub struct Cycle {
     /// Special audits recorded in the cycle.
     pub special: Vec<External>,
     /// Where the previous cycle expired and was restored within 6 months: the day the
-    /// certificate was valid again. From the previous expiry to then, it was not.
+    /// certificate was valid again, the restoration decision (recorded, or assumed after the
+    /// audit). From the previous expiry to the day before, it was not.
     pub restored: Option<NaiveDate>,
 }
 
@@ -181,9 +200,15 @@ impl Cycle {
         [self.surveillance[0], self.surveillance[1], self.recertification]
     }
 
-    /// Whether the record shows the recertification held by expiry.
+    /// Whether the record shows the certificate recertified by expiry: the decision before it
+    /// where the register records one (ISO/IEC 17021-1 9.6.3.2.4), else the audit.
     pub fn recertified_in_time(&self) -> bool {
-        self.recertification.basis == Basis::Recorded && self.recertification.end <= self.expiry
+        let r = self.recertification;
+        let by = match (r.decision, r.decision_given) {
+            (Some(d), true) => d,
+            _ => r.end,
+        };
+        r.basis == Basis::Recorded && by <= self.expiry
     }
 
     /// The last day a recertification can restore the certificate after expiry (ISO/IEC 17021-1
@@ -355,7 +380,8 @@ impl Certificate {
     /// probably not the initial decision (a recertification or transfer reissues the certificate
     /// but keeps the anniversaries).
     fn check_printed_expiry(&self, printed: Dated, errors: &mut Vec<Diagnostic>) {
-        if self.cycles.iter().any(|c| c.expiry == printed.date) {
+        // Some certification bodies print the third anniversary itself, one day later.
+        if self.cycles.iter().any(|c| c.expiry == printed.date || c.expiry.succ_opt() == Some(printed.date)) {
             return;
         }
         let Some(epoch) = self.epochs.iter().rev().find(|e| self.cycle(e.first_cycle).start <= printed.date) else {
@@ -649,6 +675,7 @@ fn epoch_cycles(
             Some(r) => External {
                 latest: Some(latest_recert),
                 decision: Some(r.decision.unwrap_or_else(|| weeks_after(r.end(), s.decision_after_stage2_weeks))),
+                decision_given: r.decision.is_some(),
                 ..External::recorded(ExternalKind::Recertification, n, r)
             },
             None => {
@@ -679,10 +706,10 @@ fn epoch_cycles(
             }
         };
         let s2 = External { latest: Some(anniversary_k(2)), ..s2 };
-        let restored = cycles.last().and_then(|p: &Cycle| {
-            (p.recertification.basis == Basis::Recorded && p.recertification.end > p.expiry)
-                .then_some(p.recertification.end)
-        });
+        let restored = cycles
+            .last()
+            .filter(|p: &&Cycle| p.recertification.basis == Basis::Recorded && !p.recertified_in_time())
+            .and_then(|p| p.recertification.decision);
         cycles.push(Cycle {
             number: n,
             epoch: epoch.index,

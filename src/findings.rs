@@ -11,7 +11,7 @@ pub use crate::codes::{Code, Severity};
 use crate::cycle::{Basis, Certificate, Cycle, DECISION_MONTHS_AFTER_STAGE2, months_after};
 use crate::diagnostic::{InputError, Loc};
 use crate::plan::{Plan, plan};
-use crate::programme::{Programme, Round, Source, Unassigned};
+use crate::programme::{Behind, Programme, Round, Source, Unassigned};
 use crate::register::{Area, Register, Status, same_id};
 
 /// `certificate-expiring` warns this many days ahead.
@@ -209,50 +209,74 @@ fn programme(
     let areas: BTreeMap<String, &Area> = reg.scope.iter().map(|a| (a.id.to_lowercase(), a)).collect();
     let area_of = |id: &str| areas.get(&id.to_lowercase()).copied();
     for (k, round) in rounds.iter().enumerate() {
-        for a in round.audits.iter().filter(|a| a.overdue) {
+        for a in round.audits.iter().filter(|a| a.behind.is_some()) {
             let area = area_of(&a.area);
-            let joined = area.and_then(|x| x.since).filter(|s| round.window_start.is_none_or(|w| w <= *s));
             let by_whom = if round.audits_of(&a.area).any(|x| x.source == Source::Done && !x.independent) {
                 " by an independent auditor"
             } else {
                 ""
             };
-            let message = match joined {
+            // The external audit the area's audit was to precede.
+            let before = match area.and_then(|x| x.since).filter(|s| round.window_start.is_none_or(|w| w <= *s)) {
                 Some(s) => {
                     let epoch = certificate.epoch_on(s);
-                    let next = certificate.next_audit_after(epoch, s).filter(|e| e.date <= round.prepares.date);
+                    certificate
+                        .next_audit_after(epoch, s)
+                        .filter(|e| e.date <= round.window_end)
+                        .unwrap_or(round.prepares)
+                }
+                None => round.prepares,
+            };
+            let behind = a.behind.unwrap_or(Behind::Late);
+            let (code, message) = match behind {
+                Behind::Overdue => (
+                    Code::OverdueAudit,
                     format!(
-                        "area `{}` joined the scope on {s} and was to be audited before the next external audit, {}; it has no done record{by_whom}",
+                        "the audit of `{}` in round {} was not held before {}{by_whom}",
                         a.area,
-                        next.unwrap_or(round.prepares).describe()
+                        round.label(),
+                        before.describe()
+                    ),
+                ),
+                Behind::ExtensionMissed => (
+                    Code::ExtensionNotAudited,
+                    format!(
+                        "area `{}` joined the scope on {} and was not audited before the next external audit, {}{by_whom}",
+                        a.area,
+                        area.and_then(|x| x.since).map(|d| d.to_string()).unwrap_or_default(),
+                        before.describe()
+                    ),
+                ),
+                Behind::Late => {
+                    // After Stage 1, round 0's stragglers are `round0-incomplete-at-stage1`'s.
+                    if round.cycle == 0 && round.prepares.date < today {
+                        continue;
+                    }
+                    (
+                        Code::AuditLate,
+                        format!(
+                            "the audit of `{}` in round {} was due by {}, the lead before {}, and is not held{by_whom}",
+                            a.area,
+                            round.label(),
+                            round.lead_day,
+                            before.describe()
+                        ),
                     )
                 }
-                None if round.cycle == 0 && a.source == Source::CatchUp => format!(
-                    "the audit of `{}` in {} was due by {} and has no done record{by_whom}",
-                    a.area,
-                    describe(round),
-                    round.last_day
-                ),
-                None => format!(
-                    "the audit of `{}` in {} was due by {} and has no done record{by_whom}",
-                    a.area,
-                    describe(round),
-                    a.due
-                ),
             };
-            // Say what the plan does about it: a catch-up it schedules, or nothing left to do it in.
+            // Say what the plan does about it: the audit it schedules, or nothing left to do it in.
             let later = (rounds[k..].iter())
                 .filter(|r| r.cycle == round.cycle)
                 .flat_map(|r| r.audits_of(&a.area).map(move |x| (r, x)))
                 .find(|(_, x)| matches!(x.source, Source::Planned | Source::CatchUp) && x.due >= today);
             let help = match later {
-                Some((r, x)) if r.cycle == 0 => format!(
-                    "hold it before Stage 2 on {} (planned on {}) and record it with `status: done`",
-                    r.window_end, x.date
+                Some((_, x)) if x.auditor.is_none() => format!(
+                    "no independent auditor has a free day for it before {}: add auditors, or hold other audits earlier",
+                    x.due
                 ),
                 Some((r, x)) if r.label() == round.label() => format!(
-                    "hold it (planned on {}) and record it with `status: done`",
-                    x.date
+                    "hold it by {} (planned on {}) and record it with `status: done`",
+                    x.due, x.date
                 ),
                 Some((r, x)) => format!(
                     "hold it now, or in round {} at the latest (planned on {}), and record it with `status: done`",
@@ -261,20 +285,15 @@ fn programme(
                 ),
                 None => "hold the audit and record it with `status: done`; no round left in this cycle plans it, so tell your certification body".to_string(),
             };
-            out.push(
-                Finding::new(Code::OverdueAudit, message)
-                    .help(help)
-                    .area(&a.area)
-                    .date(a.due)
-                    .at(a.loc.or(area.map(|x| x.loc))),
-            );
+            let date = if behind == Behind::Late { round.lead_day } else { before.date };
+            out.push(Finding::new(code, message).help(help).area(&a.area).date(date).at(a.loc.or(area.map(|x| x.loc))));
         }
         for a in &round.audits {
             if a.due >= today && a.unassigned == Some(Unassigned::NoFreeDay) {
-                let first_day = round.first_day(today);
+                let first_day = a.from.unwrap_or(today).max(today);
                 let message = if first_day > a.due {
                     format!(
-                        "{} has no days left for the audit of `{}`: it must end by {} but cannot start before {first_day}",
+                        "{} has no days left for the audit of `{}`: it must be held by {} but cannot start before {first_day}",
                         describe(round),
                         a.area,
                         a.due
@@ -450,6 +469,22 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+    if epoch.index > 0 && plan.initial {
+        let previous = &plan.certificate.epochs[epoch.index - 1];
+        let expired = plan.certificate.cycle(previous.last_cycle).expiry;
+        let assumed = if epoch.decision.basis == Basis::Assumed { " (assumed)" } else { "" };
+        out.push(
+            Finding::new(
+                Code::Uncertified,
+                format!(
+                    "the certificate expired on {expired} and lapsed; the new certification's decision is {}{assumed}: until then the ISMS is not certified",
+                    epoch.decision.date
+                ),
+            )
+            .date(expired)
+            .at(epoch.loc),
+        );
+    }
     if plan.initial {
         return;
     }
@@ -483,10 +518,11 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
                 format!("certification bodies usually hold surveillance {k} by the anniversary, {latest}"),
             )
         };
-        if s.end > latest && s.basis == Basis::Recorded {
+        // An audit in several visits is judged by the day it began.
+        if s.date > latest && s.basis == Basis::Recorded {
             out.push(
-                Finding::new(code, format!("surveillance {k} of cycle {n} on {} is after {latest}: {rule}", s.end))
-                    .date(s.end)
+                Finding::new(code, format!("surveillance {k} of cycle {n} on {} is after {latest}: {rule}", s.date))
+                    .date(s.date)
                     .at(s.loc.or(decision_loc)),
             );
         } else if latest < today && s.basis != Basis::Recorded {
@@ -516,14 +552,16 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
             Some(on) if on <= today => {
                 let first_surveillance = cycle.surveillance[0].date;
                 if today < first_surveillance {
+                    let assumed = if expired.recertification.decision_given { "" } else { " (assumed)" };
                     out.push(
                         Finding::new(
                             Code::CertificateRestored,
                             format!(
-                                "the certificate of cycle {} expired on {} and was restored by the recertification ending {on}: it was not valid from {} to {on}",
+                                "the certificate of cycle {} expired on {} and was restored by the recertification decision on {on}{assumed}: it was not valid from {} to {}",
                                 expired.number,
                                 expired.expiry,
-                                expired.expiry.succ_opt().unwrap_or(expired.expiry)
+                                expired.expiry.succ_opt().unwrap_or(expired.expiry),
+                                on.pred_opt().unwrap_or(on)
                             ),
                         )
                         .date(on)
@@ -535,11 +573,13 @@ fn certificate(plan: &Plan<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     Code::CertificateExpired,
                     format!(
-                        "the certificate of cycle {} expired on {}; the recertification booked to end {on} will restore it",
-                        expired.number, expired.expiry
+                        "the certificate of cycle {} expired on {}; the recertification recorded on {} restores it with the decision on {on}",
+                        expired.number, expired.expiry, expired.recertification.date
                     ),
                 )
-                .help(format!("hold the recertification by {deadline} (6 months after expiry) and record it as held"))
+                .help(format!(
+                    "complete the recertification by {deadline} (6 months after expiry) and record the decision when it is given"
+                ))
                 .date(expired.expiry)
                 .at(expired.recertification.loc),
             ),
@@ -683,32 +723,39 @@ fn previous_cycle(plan: &Plan<'_>, out: &mut Vec<Finding>) {
     let Some(current) = plan.cycles.first() else { return };
     let epoch = plan.epoch();
     let first_audit = current.surveillance[0].date;
-    if plan.initial || plan.lapse.is_some() || current.number <= epoch.first_cycle || plan.today >= first_audit {
+    if plan.initial || plan.lapse.is_some() || plan.today >= first_audit {
         return;
     }
-    let previous = plan.certificate.cycle(current.number - 1);
-    let programme = Programme::new(plan.register, &plan.certificate, plan.today);
-    let rounds = programme.rounds(epoch, previous.number, previous.number, false);
+    let planner = Programme::new(plan.register, &plan.certificate, plan.today);
     let mut found = Vec::new();
-    programme_findings(plan, &rounds, previous, &mut found);
-    if previous.recertification.basis == Basis::Recorded && previous.recertified_in_time() {
-        recertification_late(previous, plan.today, epoch.decision.loc, &mut found);
-    }
+    let (rounds, intro, cycle_number) = if current.number > epoch.first_cycle {
+        let previous = plan.certificate.cycle(current.number - 1);
+        let rounds = planner.rounds(epoch, previous.number, previous.number, false);
+        programme_findings(plan, &rounds, previous, &mut found);
+        if previous.recertification.basis == Basis::Recorded && previous.recertified_in_time() {
+            recertification_late(previous, plan.today, epoch.decision.loc, &mut found);
+        }
+        (rounds, format!("cycle {} ended with this open", previous.number), previous.number)
+    } else {
+        // The first cycle: what round 0 left open, once the decision has moved the plan on.
+        let mut rounds = planner.rounds(epoch, current.number, current.number, true);
+        rounds.retain(|r| r.cycle == 0);
+        programme(plan.register, &plan.certificate, plan.today, &rounds, &[], &mut found);
+        (rounds, "round 0 ended with this open".to_string(), 0)
+    };
+    let intro = format!("{intro}; the certification body will ask at surveillance 1 on {first_audit}");
     // One warning per area: the rounds whose audit stayed overdue, and whether the cycle was
     // left uncovered.
     let mut by_area: BTreeMap<String, (Vec<String>, bool, Option<Loc>)> = BTreeMap::new();
-    let intro = format!(
-        "cycle {} ended with this open; the certification body will ask at surveillance 1 on {first_audit}",
-        previous.number
-    );
     for f in found.into_iter().filter(|f| f.severity() == Severity::Error || f.code == Code::RecertificationLate) {
         match f.area.clone() {
             Some(area) => {
                 let entry = by_area.entry(area.clone()).or_insert((Vec::new(), false, f.loc));
                 match f.code {
                     Code::OverdueAudit => {
-                        let round =
-                            rounds.iter().find(|r| r.audits_of(&area).any(|a| a.overdue && Some(a.due) == f.date));
+                        let round = rounds
+                            .iter()
+                            .find(|r| r.audits_of(&area).any(|a| a.overdue() && Some(r.prepares.date) == f.date));
                         entry.0.extend(round.map(Round::label));
                     }
                     Code::AreaNotCovered => entry.1 = true,
@@ -731,7 +778,7 @@ fn previous_cycle(plan: &Plan<'_>, out: &mut Vec<Finding>) {
             many => what.push(format!("its audits in rounds {} stayed overdue", many.join(", "))),
         }
         if uncovered {
-            what.push(format!("it was not covered in cycle {}", previous.number));
+            what.push(format!("it was not covered in cycle {cycle_number}"));
         }
         out.push(
             Finding::new(Code::PreviousCycleGap, format!("{intro}: area `{area}`: {}", what.join("; ")))
@@ -816,16 +863,18 @@ fn hygiene(plan: &Plan<'_>, since: Option<NaiveDate>, out: &mut Vec<Finding>) {
 fn accept(reg: &Register, today: NaiveDate, out: &mut Vec<Finding>) {
     let mut extra = Vec::new();
     for (i, a) in reg.accepted.iter().enumerate() {
+        let covers = |f: &Finding| {
+            f.accepted.is_none()
+                && f.code == a.code
+                && a.area.as_deref().is_none_or(|x| f.area.as_deref().is_some_and(|y| same_id(x, y)))
+                && a.control.as_deref().is_none_or(|x| f.control.as_deref() == Some(x))
+        };
         if a.until < today {
+            let again = if out.iter().any(covers) { ": what it covered counts again" } else { "" };
             extra.push(
                 Finding::new(
                     Code::AcceptanceExpired,
-                    format!(
-                        "the accepted deviation `{}` ({}) ended on {}: what it covered counts again",
-                        a.code.key(),
-                        a.reference,
-                        a.until
-                    ),
+                    format!("the accepted deviation `{}` ({}) ended on {}{again}", a.code.key(), a.reference, a.until),
                 )
                 .date(a.until)
                 .at(a.loc),
@@ -833,10 +882,8 @@ fn accept(reg: &Register, today: NaiveDate, out: &mut Vec<Finding>) {
             continue;
         }
         let mut used = false;
-        for f in out.iter_mut().filter(|f| f.accepted.is_none() && f.code == a.code) {
-            let area_ok = a.area.as_deref().is_none_or(|x| f.area.as_deref().is_some_and(|y| same_id(x, y)));
-            let control_ok = a.control.as_deref().is_none_or(|x| f.control.as_deref() == Some(x));
-            if area_ok && control_ok {
+        for f in out.iter_mut() {
+            if covers(f) {
                 f.accepted = Some(i);
                 used = true;
             }

@@ -67,8 +67,8 @@ pub struct Event<'p> {
     pub independent: bool,
     /// For internal audits: the last day it can be held for its round.
     pub due: Option<NaiveDate>,
-    /// For internal audits: required and not held by its due day.
-    pub overdue: bool,
+    /// For internal audits: how far behind it is.
+    pub behind: Option<crate::programme::Behind>,
     /// For a planned audit without an auditor: why.
     pub unassigned: Option<Unassigned>,
 }
@@ -151,6 +151,10 @@ impl<'r> Plan<'r> {
             out.push(External::new(ExternalKind::Expiry, c.number, c.expiry, Basis::Computed));
             if let Some(l) = self.lapse.filter(|l| l.cycle == c.number) {
                 out.push(External::new(ExternalKind::Lapse, c.number, l.deadline, Basis::Computed));
+            } else if c.expiry < self.today && !c.recertified() {
+                // Expired, still within the 6 months in which a recertification restores it.
+                let deadline = c.restoration_deadline();
+                out.push(External::new(ExternalKind::RestorationDeadline, c.number, deadline, Basis::Computed));
             }
         }
         out.sort_by_key(|e| (e.date, e.kind));
@@ -173,7 +177,7 @@ impl<'r> Plan<'r> {
                 external: Some(e),
                 independent: true,
                 due: None,
-                overdue: false,
+                behind: None,
                 unassigned: None,
             });
         }
@@ -190,8 +194,8 @@ impl<'r> Plan<'r> {
                     status: a.source.key(),
                     external: None,
                     independent: a.independent,
-                    due: (!a.source.is_recorded() || a.overdue).then_some(a.due),
-                    overdue: a.overdue,
+                    due: (!a.source.is_recorded() || a.behind.is_some()).then_some(a.due),
+                    behind: a.behind,
                     unassigned: a.unassigned,
                 });
             }
@@ -209,7 +213,7 @@ impl<'r> Plan<'r> {
                     external: None,
                     independent: true,
                     due: None,
-                    overdue: false,
+                    behind: None,
                     unassigned: None,
                 });
             }

@@ -83,9 +83,31 @@ pub struct AreaAudit {
     /// False for a recorded audit whose auditor owns, runs or has a conflict with the area: it
     /// is shown, but it does not count as coverage (clause 9.2.2 c), so the area is planned again.
     pub independent: bool,
-    /// The rule required this audit by `due`, which has passed without it being held (and no
-    /// later round of the cycle has made up for it).
-    pub overdue: bool,
+    /// For a planned audit: the first day it may be held on.
+    pub from: Option<NaiveDate>,
+    /// Where the audit is behind: past the lead before its external audit, or not held by it.
+    pub behind: Option<Behind>,
+}
+
+impl AreaAudit {
+    /// Whether the rule required it before its external audit, which has passed without it.
+    pub fn overdue(&self) -> bool {
+        self.behind == Some(Behind::Overdue)
+            || (self.behind == Some(Behind::ExtensionMissed) && self.source == Source::Missed)
+    }
+}
+
+/// How far behind an audit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behind {
+    /// Past the lead before the external audit it prepares (practice: its results may not reach
+    /// the management review), but that audit is still ahead: it can be held.
+    Late,
+    /// Required by the risk rule, and the external audit it prepared has passed without it (and
+    /// no later round of the cycle has made up for it).
+    Overdue,
+    /// An area that joined the scope and was not audited before the next external audit.
+    ExtensionMissed,
 }
 
 /// The management review that takes a round's results to the external audit.
@@ -108,8 +130,12 @@ pub struct Round {
     pub window_start: Option<NaiveDate>,
     /// ... and before this day: the external audit prepared, or for round 0, Stage 2.
     pub window_end: NaiveDate,
-    /// The latest day the programme plans an audit of this round on.
+    /// The day the programme plans the round's audits by: the lead before the external audit,
+    /// or earlier, to keep rounds no more than `max_months_between_rounds` apart.
     pub last_day: NaiveDate,
+    /// The lead before the external audit: audits after it are late (their results may miss the
+    /// management review); after the external audit itself, overdue.
+    pub lead_day: NaiveDate,
     pub review: Review,
     /// Round 0 only: a management review recorded between Stage 1 and Stage 2.
     pub review_before_stage2: Option<Review>,
@@ -129,9 +155,10 @@ impl Round {
     }
 
     /// Whether `area` is in the scope for this round: it joined before the round's window ends
-    /// and is still in it at the external audit.
+    /// and had not left when it began.
     pub fn includes(&self, area: &Area) -> bool {
-        area.since.is_none_or(|s| s < self.window_end) && area.until.is_none_or(|u| u >= self.prepares.date)
+        area.since.is_none_or(|s| s < self.window_end)
+            && area.until.is_none_or(|u| self.window_start.is_none_or(|w| u >= w))
     }
 
     pub fn audits_of<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a AreaAudit> + 'a {
@@ -155,11 +182,10 @@ impl Round {
         self.audits_of(area).any(|a| a.independent && a.source == Source::Done)
     }
 
-    /// The first day the programme may plan on: not before the round's window opens, and for a
-    /// round not yet over, not in the past.
+    /// The first day the programme may plan on: not before the round's window opens, nor in the
+    /// past.
     pub fn first_day(&self, today: NaiveDate) -> NaiveDate {
-        let start = self.window_start.unwrap_or(NaiveDate::MIN);
-        if self.last_day >= today { start.max(today) } else { start }
+        self.window_start.map_or(today, |start| start.max(today))
     }
 }
 
@@ -288,10 +314,15 @@ struct Frame {
     window_start: Option<NaiveDate>,
     window_end: NaiveDate,
     last_day: NaiveDate,
+    lead_day: NaiveDate,
     review: Review,
     review_before_stage2: Option<Review>,
-    /// Round 0 after its last day and before Stage 2: the last day for its missing audits.
-    catch_up_due: Option<NaiveDate>,
+}
+
+impl Frame {
+    fn contains(&self, date: NaiveDate) -> bool {
+        self.window_start.is_none_or(|w| w <= date) && date < self.window_end
+    }
 }
 
 /// What the rule asks of one area in one round.
@@ -299,15 +330,21 @@ struct Frame {
 enum Need {
     /// Nothing to plan: out of scope, not required, or a record stands for it.
     Nothing,
-    Plan {
-        source: Source,
-        from: NaiveDate,
-        due: NaiveDate,
-        overdue: bool,
-    },
-    Missed {
-        due: NaiveDate,
-    },
+    /// An audit to place between `from` and `due`: as late as the round allows, or, once behind
+    /// its target (`asap`), on the first free day.
+    Plan { source: Source, from: NaiveDate, due: NaiveDate, asap: bool, behind: Option<Behind> },
+    /// Required, and the external audit has passed without it.
+    Missed { due: NaiveDate, behind: Behind },
+}
+
+/// One area's dates in one round: plan by `target`, the lead ends at `lead`, and the round's
+/// window closes (the external audit, or the area leaving the scope) on `end`.
+#[derive(Debug, Clone, Copy)]
+struct AreaDates {
+    from: NaiveDate,
+    target: NaiveDate,
+    lead: NaiveDate,
+    end: NaiveDate,
 }
 
 /// Builds rounds for a register on a given day. `today` decides which records are done, which
@@ -336,10 +373,10 @@ impl<'r> Programme<'r> {
     /// The rounds of `epoch`'s cycles `first..=last`, preceded by its round 0 when `round_zero`.
     pub fn rounds(&self, epoch: &Epoch, first: u32, last: u32, round_zero: bool) -> Vec<Round> {
         let frames = self.frames(epoch, last);
-        // The rule looks one round back (medium areas: never two in a row without), so the
-        // round before the first one shown is judged too.
+        // The rule looks back (medium areas: never two rounds in a row without; an area the last
+        // cycle left uncovered is owed), so the cycle before the first one shown is judged too.
         let shown = |f: &Frame| if f.cycle == 0 { round_zero } else { (first..=last).contains(&f.cycle) };
-        let start = frames.iter().position(shown).unwrap_or(frames.len()).saturating_sub(1);
+        let start = frames.iter().position(|f| shown(f) || f.cycle + 1 >= first).unwrap_or(frames.len());
         let frames = &frames[start..];
         let mut rounds: Vec<Round> = frames.iter().map(|f| self.round(f)).collect();
         let mut wanted: Vec<Vec<(usize, Need)>> = vec![Vec::new(); frames.len()];
@@ -350,6 +387,7 @@ impl<'r> Programme<'r> {
                 }
             }
         }
+        self.no_empty_round(frames, &rounds, &mut wanted);
         let mut busy = Busy::new(self.register, &self.index);
         for (round, wanted) in rounds.iter_mut().zip(&wanted) {
             self.fill(round, wanted, &mut busy);
@@ -358,24 +396,15 @@ impl<'r> Programme<'r> {
     }
 
     /// Every round's dates for `epoch` up to cycle `last`, in order: round 0 where the epoch has
-    /// an initial audit to prepare, then three per cycle. Each round ends the lead before its
-    /// external audit, and no more than `max_months_between_rounds` after the round before it;
-    /// reviews likewise.
+    /// an initial audit to prepare, then three per cycle.
     fn frames(&self, epoch: &Epoch, last: u32) -> Vec<Frame> {
-        let s = &self.register.settings;
         let mut frames: Vec<Frame> = Vec::new();
         let first_audit = epoch.stage1.or(epoch.stage2);
         let round0_end = epoch.stage2.or(epoch.stage1);
         if let (Some(prepares), Some(end)) = (first_audit, round0_end) {
+            // Round 0's window runs to Stage 2: audits after Stage 1 complete it (Stage 2
+            // verifies them, ISO/IEC 17021-1 9.3.1.3).
             let mut f = self.frame(None, 0, 0, prepares, epoch.begins, end.date.max(prepares.date));
-            // Round 0 can be completed after Stage 1, before Stage 2 (Stage 2 verifies it).
-            if f.last_day < self.today && self.today < end.date && end.kind == ExternalKind::Stage2 {
-                let before_review = weeks_before(end.date, s.management_review_lead_weeks).pred_opt();
-                let due = before_review.map(|d| self.calendar.open_on_or_before(d)).filter(|d| *d >= self.today);
-                f.catch_up_due = Some(
-                    due.unwrap_or_else(|| self.calendar.open_on_or_before(end.date.pred_opt().unwrap_or(end.date))),
-                );
-            }
             if end.kind == ExternalKind::Stage2 {
                 f.review_before_stage2 = (self.register.reviews.iter())
                     .rfind(|r| prepares.date <= r.date && r.date < end.date)
@@ -408,23 +437,32 @@ impl<'r> Programme<'r> {
         let in_window = |d: NaiveDate| window_start.is_none_or(|w| w <= d) && d < prepares.date;
         // The round ends at least the lead before the external audit (clause 9.2 results in
         // time for corrective action) ...
-        let mut lead_day = self.calendar.open_on_or_before(weeks_before(prepares.date, s.internal_audit_lead_weeks));
+        let lead_day = self.calendar.open_on_or_before(weeks_before(prepares.date, s.internal_audit_lead_weeks));
+        let mut last_day = lead_day;
         let mut review_day =
             self.calendar.open_on_or_before(weeks_before(prepares.date, s.management_review_lead_weeks));
-        // ... and within the interval of the round and review before it (9.2.1, 9.3.1).
+        // ... and no more than the interval after the round before it, counted from the audits
+        // that round actually held once it is over, so the schedule never drifts (9.2.1, 9.3.1).
         if let Some(p) = previous {
-            lead_day =
-                lead_day.min(self.calendar.open_on_or_before(months_after(p.last_day, s.max_months_between_rounds)));
+            let held = (p.window_end <= self.today)
+                .then(|| {
+                    (self.register.audits.iter())
+                        .filter(|r| p.contains(r.date) && r.status_on(self.today) == Status::Done)
+                        .map(|r| r.date)
+                        .max()
+                })
+                .flatten();
+            let base = held.unwrap_or(p.last_day);
+            last_day = last_day.min(self.calendar.open_on_or_before(months_after(base, s.max_months_between_rounds)));
             review_day = review_day
                 .min(self.calendar.open_on_or_before(months_after(p.review.date, s.max_months_between_rounds)));
         }
-        // The review that takes its results (9.3.2) comes after that: a review recorded earlier
-        // in the window (a mid-year one, say) is not this round's and does not pull it.
-        let review = match self.register.reviews.iter().rfind(|r| in_window(r.date) && r.date > lead_day) {
+        // The review that takes its results (9.3.2) comes after the round: a review recorded
+        // earlier in the window (a mid-year one, say) is not this round's and does not pull it.
+        let review = match self.register.reviews.iter().rfind(|r| in_window(r.date) && r.date > last_day) {
             Some(r) => Review { date: r.date, recorded: Some(r.loc) },
             None => Review { date: review_day, recorded: None },
         };
-        let mut last_day = lead_day;
         if last_day >= review.date {
             last_day = self.calendar.open_on_or_before(review.date.pred_opt().unwrap_or(review.date));
         }
@@ -435,17 +473,16 @@ impl<'r> Programme<'r> {
             window_start,
             window_end,
             last_day,
+            lead_day: lead_day.max(last_day),
             review,
             review_before_stage2: None,
-            catch_up_due: None,
         }
     }
 
     /// A round with its recorded audits, before any planning.
     fn round(&self, f: &Frame) -> Round {
-        let in_window = |d: NaiveDate| f.window_start.is_none_or(|w| w <= d) && d < f.window_end;
         let mut audits = Vec::new();
-        for r in self.register.audits.iter().filter(|r| in_window(r.date)) {
+        for r in self.register.audits.iter().filter(|r| f.contains(r.date)) {
             audits.extend(self.recorded(r));
         }
         Round {
@@ -455,6 +492,7 @@ impl<'r> Programme<'r> {
             window_start: f.window_start,
             window_end: f.window_end,
             last_day: f.last_day,
+            lead_day: f.lead_day,
             review: f.review,
             review_before_stage2: f.review_before_stage2,
             audits,
@@ -484,9 +522,16 @@ impl<'r> Programme<'r> {
                 source,
                 loc: Some(r.loc),
                 independent,
-                overdue: false,
+                from: None,
+                behind: None,
             }
         })
+    }
+
+    /// Whether area `i` is in the scope for frame `f`: it joined before the window closes and
+    /// had not left when it opened (as [`Round::includes`]).
+    fn in_scope(area: &Area, f: &Frame) -> bool {
+        area.since.is_none_or(|s| s < f.window_end) && area.until.is_none_or(|u| f.window_start.is_none_or(|w| u >= w))
     }
 
     /// What the rule asks of area `i` in each frame, judged on its record.
@@ -494,9 +539,9 @@ impl<'r> Programme<'r> {
         let today = self.today;
         let records = &self.index.records[i];
         let audits = &self.register.audits;
-        // Held (independent, done); recorded (held or booked); booked for a day not past.
-        let (mut held, mut recorded) = (vec![false; frames.len()], vec![false; frames.len()]);
-        let mut booked_ahead = vec![false; frames.len()];
+        // Held (independent, done); booked (independent) for a day not past.
+        let (mut held, mut booked_ahead, mut booked_past) =
+            (vec![false; frames.len()], vec![false; frames.len()], vec![false; frames.len()]);
         for (k, f) in frames.iter().enumerate() {
             let from = records.partition_point(|&r| f.window_start.is_some_and(|w| audits[r].date < w));
             for &r in &records[from..] {
@@ -510,100 +555,103 @@ impl<'r> Programme<'r> {
                 }
                 match record.status_on(today) {
                     Status::Done => held[k] = true,
-                    // A booking stands for the round's audit (if it passes unheld, `check` says so).
-                    Status::Booked => {
-                        recorded[k] = true;
-                        booked_ahead[k] |= record.date >= today;
-                    }
+                    Status::Booked if record.date >= today => booked_ahead[k] = true,
+                    Status::Booked => booked_past[k] = true,
                 }
             }
-            recorded[k] |= held[k];
         }
-        let in_scope: Vec<bool> = frames
-            .iter()
-            .map(|f| area.since.is_none_or(|s| s < f.window_end) && area.until.is_none_or(|u| u >= f.prepares.date))
-            .collect();
+        let in_scope: Vec<bool> = frames.iter().map(|f| Self::in_scope(area, f)).collect();
         // For each frame, the area's rounds in its cycle, and those after it.
         let (mut in_cycle, mut remaining) = (vec![0usize; frames.len()], vec![0usize; frames.len()]);
-        let mut k = frames.len();
-        while k > 0 {
-            k -= 1;
-            let same_cycle_next = k + 1 < frames.len() && frames[k + 1].cycle == frames[k].cycle && frames[k].cycle > 0;
-            remaining[k] = if same_cycle_next { remaining[k + 1] + usize::from(in_scope[k + 1]) } else { 0 };
+        for k in (0..frames.len()).rev() {
+            let next_same = k + 1 < frames.len() && frames[k + 1].cycle == frames[k].cycle && frames[k].cycle > 0;
+            remaining[k] = if next_same { remaining[k + 1] + usize::from(in_scope[k + 1]) } else { 0 };
         }
         for k in 0..frames.len() {
-            let same_cycle_before = k > 0 && frames[k - 1].cycle == frames[k].cycle && frames[k].cycle > 0;
-            in_cycle[k] = if same_cycle_before { in_cycle[k - 1] } else { remaining[k] + usize::from(in_scope[k]) };
+            let previous_same = k > 0 && frames[k - 1].cycle == frames[k].cycle && frames[k].cycle > 0;
+            in_cycle[k] = if previous_same { in_cycle[k - 1] } else { remaining[k] + usize::from(in_scope[k]) };
         }
         let pattern = self.pattern[i];
         let pattern_round = pattern.iter().position(|p| *p).unwrap_or(0);
         let mut needs = vec![Need::Nothing; frames.len()];
-        let (mut previous_has, mut count, mut cycle) = (None::<bool>, 0usize, u32::MAX);
+        // `owed`: the round or cycle before left the area without an audit it needed, so the
+        // first round ahead takes it.
+        let (mut previous_has, mut count, mut cycle, mut owed) = (None::<bool>, 0usize, u32::MAX, false);
         for (k, f) in frames.iter().enumerate() {
             if !in_scope[k] {
                 previous_has = None;
                 continue;
             }
             if f.cycle != cycle {
+                owed = (cycle != u32::MAX && count == 0) || (cycle == 0 && previous_has == Some(false));
                 (cycle, count) = (f.cycle, 0);
             }
             let later_in_cycle =
                 |k: usize| (k + 1..frames.len()).take_while(move |&j| frames[j].cycle == f.cycle && f.cycle > 0);
-            let (remaining, in_cycle) = (remaining[k], in_cycle[k]);
             let joining = area.since.is_some_and(|s| f.window_start.is_none_or(|w| w <= s) && s < f.window_end);
             let slot = usize::from(f.number.max(1) - 1);
-            let required = f.cycle == 0
-                || joining
+            let by_risk = f.cycle == 0
                 || match area.risk {
                     Risk::High => true,
-                    Risk::Medium => previous_has == Some(false) || count + remaining < in_cycle.min(2),
-                    Risk::Low => count == 0 && remaining == 0,
+                    Risk::Medium => previous_has == Some(false) || count + remaining[k] < in_cycle[k].min(2),
+                    Risk::Low => count == 0 && remaining[k] == 0,
                 };
-            let due = self.due(area, f, joining);
-            let from = f.window_start.unwrap_or(NaiveDate::MIN).max(area.since.unwrap_or(NaiveDate::MIN));
-            // Where the due day passed but the round still has room, a late audit can make up
-            // for it: round 0 before Stage 2 (which verifies it), or an area that joined the
-            // scope and missed the external audit after it, by the round's last day.
-            let late_due = match f.catch_up_due {
-                Some(d) if f.cycle == 0 => Some(d),
-                _ => (joining && due < f.last_day).then_some(f.last_day),
-            };
-            let has = if let Some(late) = late_due.filter(|_| due < today && required && !recorded[k]) {
-                needs[k] = if late >= today {
-                    Need::Plan { source: Source::CatchUp, from: from.max(today), due: late, overdue: true }
+            let required = by_risk || joining;
+            let preferred = match area.risk {
+                Risk::High => true,
+                Risk::Medium => pattern[slot] && count < 2,
+                Risk::Low => count == 0 && (slot >= pattern_round || owed),
+            } || f.cycle == 0;
+            // Planned later than the programme intended: the round it had is over without it.
+            let catch_up = f.cycle > 0
+                && !joining
+                && match area.risk {
+                    Risk::High => false,
+                    Risk::Medium => !pattern[slot],
+                    Risk::Low => slot > pattern_round || (owed && slot < pattern_round),
+                };
+            let source = if catch_up { Source::CatchUp } else { Source::Planned };
+            let d = self.area_dates(area, f, joining);
+            let has = if held[k] || booked_ahead[k] || (booked_past[k] && today < d.end) {
+                // A booking that passed unheld still stands for the audit while it can be held.
+                true
+            } else if today >= d.end && joining && today < f.window_end {
+                // Joined, and the external audit after it passed without an audit of it: as soon
+                // as possible, in what is left of the round.
+                let normal = self.area_dates(area, f, false);
+                let late = today > normal.lead;
+                let due = if late {
+                    self.calendar.open_on_or_before(f.window_end.pred_opt().unwrap_or(f.window_end))
                 } else {
-                    Need::Missed { due }
+                    normal.lead
                 };
-                late >= today
-            } else if due < today {
-                // Over: the record is all there is, and a booking still ahead in the window.
+                let from = normal.from.max(today);
+                needs[k] = Need::Plan { source, from, due, asap: true, behind: Some(Behind::ExtensionMissed) };
+                true
+            } else if today >= d.end {
                 let caught_up = later_in_cycle(k).any(|j| held[j]);
-                if required && !held[k] && !caught_up && !booked_ahead[k] {
-                    needs[k] = Need::Missed { due };
+                if required && !caught_up {
+                    let behind = if by_risk { Behind::Overdue } else { Behind::ExtensionMissed };
+                    needs[k] = Need::Missed { due: d.lead, behind };
                 }
-                held[k] || booked_ahead[k]
-            } else if recorded[k] {
+                false
+            } else if today > d.lead {
+                // Past the lead, the external audit still ahead: the required audit can be held late.
+                if required {
+                    let due = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
+                    let from = d.from.max(today);
+                    needs[k] = Need::Plan { source, from, due, asap: true, behind: Some(Behind::Late) };
+                }
+                required
+            } else if required || preferred {
+                // Past the target (the interval after the last round), the lead still ahead:
+                // as soon as possible.
+                let asap = today > d.target;
+                let due = if asap { d.lead } else { d.target };
+                needs[k] = Need::Plan { source, from: d.from.max(today), due, asap, behind: None };
                 true
             } else {
-                let preferred = match area.risk {
-                    Risk::High => true,
-                    Risk::Medium => pattern[slot] && count < 2,
-                    Risk::Low => count == 0 && slot >= pattern_round,
-                };
-                if required || preferred || f.cycle == 0 {
-                    let catch_up = f.cycle > 0
-                        && !joining
-                        && match area.risk {
-                            Risk::High => false,
-                            Risk::Medium => !pattern[slot],
-                            Risk::Low => slot > pattern_round,
-                        };
-                    let source = if catch_up { Source::CatchUp } else { Source::Planned };
-                    needs[k] = Need::Plan { source, from: from.max(today), due, overdue: false };
-                    true
-                } else {
-                    false
-                }
+                false
             };
             count += usize::from(has);
             previous_has = Some(has);
@@ -611,30 +659,85 @@ impl<'r> Programme<'r> {
         needs
     }
 
-    /// The last day area's audit can be held in frame `f`: the round's last day, or for an area
-    /// that joins the scope during the round, before the next external audit after it joins
-    /// (where it joins after the last day, or a special audit comes first).
-    fn due(&self, area: &Area, f: &Frame, joining: bool) -> NaiveDate {
-        let (Some(since), true) = (area.since, joining) else { return f.last_day };
-        let epoch = self.certificate.epoch_on(since);
-        let next = (self.certificate.next_audit_after(epoch, since).map(|e| e.date))
-            .filter(|d| *d <= f.window_end)
-            .unwrap_or(f.window_end);
-        // Never due before it joins: with no open day in between, `check` says the round has no room.
-        let before_next = self.calendar.open_on_or_before(next.pred_opt().unwrap_or(next)).max(since);
-        if since > f.last_day || next < f.prepares.date { before_next } else { f.last_day }
+    /// Area's dates in frame `f`. An area that joins the scope in the round is audited before
+    /// the next external audit after it joins (a special audit, if one comes first); an area
+    /// that leaves it, while it is still in it.
+    fn area_dates(&self, area: &Area, f: &Frame, joining: bool) -> AreaDates {
+        let mut d = AreaDates {
+            from: f.window_start.unwrap_or(NaiveDate::MIN).max(area.since.unwrap_or(NaiveDate::MIN)),
+            target: f.last_day,
+            lead: f.lead_day,
+            end: f.window_end,
+        };
+        if let (Some(since), true) = (area.since, joining) {
+            let epoch = self.certificate.epoch_on(since);
+            let next = (self.certificate.next_audit_after(epoch, since).map(|e| e.date))
+                .filter(|n| *n <= f.window_end)
+                .unwrap_or(f.window_end);
+            if since > f.lead_day || next < f.prepares.date {
+                // Never due before it joins: with no open day in between, `check` says the round
+                // has no room.
+                let before = self.calendar.open_on_or_before(next.pred_opt().unwrap_or(next)).max(since);
+                d = AreaDates { from: d.from, target: before, lead: before, end: next };
+            }
+            // Joining after the round's target: by the lead, then.
+            if d.target < since {
+                d.target = d.lead;
+            }
+        }
+        if let Some(until) = area.until {
+            let after = until.succ_opt().unwrap_or(until);
+            d.end = d.end.min(after);
+            d.lead = d.lead.min(until);
+            d.target = d.target.min(until);
+        }
+        d
+    }
+
+    /// A round still ahead with nothing to audit would leave more than a year without an
+    /// internal audit (9.2.1): it takes the area in its scope audited longest ago (ties by id).
+    fn no_empty_round(&self, frames: &[Frame], rounds: &[Round], wanted: &mut [Vec<(usize, Need)>]) {
+        for (k, f) in frames.iter().enumerate() {
+            let empty = wanted[k].iter().all(|(_, n)| !matches!(n, Need::Plan { .. })) && rounds[k].audits.is_empty();
+            if f.cycle == 0 || !empty || f.lead_day < self.today {
+                continue;
+            }
+            let last_held = |i: usize| {
+                (self.index.records[i].iter().map(|&r| &self.register.audits[r]))
+                    .filter(|r| {
+                        r.date < f.window_start.unwrap_or(NaiveDate::MAX) && r.status_on(self.today) == Status::Done
+                    })
+                    .map(|r| r.date)
+                    .max()
+            };
+            let candidate = (0..self.register.scope.len())
+                .filter(|&i| Self::in_scope(&self.register.scope[i], f))
+                .min_by_key(|&i| (last_held(i), self.register.scope[i].id.to_lowercase()));
+            if let Some(i) = candidate {
+                let d = self.area_dates(&self.register.scope[i], f, false);
+                let asap = self.today > d.target;
+                let need = Need::Plan {
+                    source: Source::Planned,
+                    from: d.from.max(self.today),
+                    due: if asap { d.lead } else { d.target },
+                    asap,
+                    behind: None,
+                };
+                wanted[k].push((i, need));
+            }
+        }
     }
 
     /// Places the audits the rule asks for in `round`: missed ones as markers, planned ones each
     /// with the least-loaded independent auditor in the round (ties by id) who has a free open
-    /// day in the area's window, on the latest such day. An auditor does at most one audit a day
-    /// (`busy`, shared by all rounds planned together).
+    /// day in the area's window: the latest such day, or the first for an audit behind. An
+    /// auditor does at most one audit a day (`busy`, shared by all rounds planned together).
     fn fill(&self, round: &mut Round, wanted: &[(usize, Need)], busy: &mut Busy) {
         let scope = &self.register.scope;
-        let mut to_plan: Vec<(usize, Source, NaiveDate, NaiveDate, bool)> = Vec::new();
+        let mut to_plan: Vec<(usize, Source, NaiveDate, NaiveDate, bool, Option<Behind>)> = Vec::new();
         for &(i, need) in wanted {
             match need {
-                Need::Missed { due } => {
+                Need::Missed { due, behind } => {
                     // A booking that passed unheld is the overdue audit; otherwise a marker.
                     let mut booked = round
                         .audits
@@ -643,7 +746,7 @@ impl<'r> Programme<'r> {
                         .peekable();
                     if booked.peek().is_some() {
                         booked.for_each(|a| {
-                            a.overdue = true;
+                            a.behind = Some(behind);
                             a.due = due;
                         });
                     } else {
@@ -657,11 +760,12 @@ impl<'r> Programme<'r> {
                             source: Source::Missed,
                             loc: None,
                             independent: true,
-                            overdue: true,
+                            from: None,
+                            behind: Some(behind),
                         });
                     }
                 }
-                Need::Plan { source, from, due, overdue } => to_plan.push((i, source, from, due, overdue)),
+                Need::Plan { source, from, due, asap, behind } => to_plan.push((i, source, from, due, asap, behind)),
                 Need::Nothing => {}
             }
         }
@@ -676,21 +780,17 @@ impl<'r> Programme<'r> {
                 load[j] += 1;
             }
         }
-        // Auditors by (load, rank); one with no free day left in the round's usual window is
-        // dropped for the rest of the round.
-        let rank_of: Vec<usize> = {
-            let mut r = vec![0; index.rank.len()];
-            for (pos, &j) in index.rank.iter().enumerate() {
-                r[j] = pos;
-            }
-            r
-        };
+        // Auditors by (load, rank); one with no free day left before the round's usual day is
+        // dropped for the rest of the round, so a full round costs each area constant time.
+        let mut rank_of = vec![0; index.rank.len()];
+        for (pos, &j) in index.rank.iter().enumerate() {
+            rank_of[j] = pos;
+        }
         let mut available: BTreeSet<(usize, usize)> = (0..load.len()).map(|j| (load[j], rank_of[j])).collect();
-        let mut cursor: Vec<Option<NaiveDate>> =
-            vec![Some(self.calendar.open_on_or_before(round.last_day)); load.len()];
-        for (i, source, from, due, overdue) in to_plan {
-            // An overdue audit goes on the first free day; the others as late as the round allows.
-            let usual = due == round.last_day && !overdue;
+        let usual_day = self.calendar.open_on_or_before(round.last_day);
+        let mut cursor: Vec<Option<NaiveDate>> = vec![Some(usual_day); load.len()];
+        for (i, source, from, due, asap, behind) in to_plan {
+            let usual = due == round.last_day && !asap && from <= round.first_day(self.today);
             let mut chosen = None;
             let mut exhausted = Vec::new();
             for &(l, r) in &available {
@@ -698,7 +798,7 @@ impl<'r> Programme<'r> {
                 if index.excluded[i].binary_search(&j).is_ok() {
                     continue;
                 }
-                let day = if overdue {
+                let day = if asap {
                     busy.first_free_day(j, from, due, &self.calendar)
                 } else {
                     let start = if usual { cursor[j] } else { Some(self.calendar.open_on_or_before(due)) };
@@ -739,7 +839,8 @@ impl<'r> Programme<'r> {
                 source,
                 loc: None,
                 independent: true,
-                overdue,
+                from: Some(from),
+                behind,
             });
         }
         round.audits.sort_by(|a, b| (a.date, &a.area).cmp(&(b.date, &b.area)));

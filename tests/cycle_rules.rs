@@ -200,14 +200,24 @@ fn an_assumed_stage2_never_follows_a_given_decision() {
 #[test]
 fn a_recertification_within_six_months_after_expiry_restores_the_cycle() {
     // Expiry 2027-06-02; recertified 2027-09-15, within 6 months: cycle 2 follows, keeping the
-    // anniversary, with the gap from expiry to the recertification uncertified.
+    // anniversary, and the certificate is valid again from the decision (assumed 4 weeks later).
     let reg = register("  decision: 2024-06-03\n  recertification: [2027-09-15]\n", "");
     let cert = certificate(&reg);
     assert!(cert.cycle(1).recertified() && !cert.cycle(1).recertified_in_time());
     let c2 = cert.cycle(2);
-    assert_eq!((c2.start, c2.restored), (date("2027-06-03"), Some(date("2027-09-15"))));
+    assert_eq!((c2.start, c2.restored), (date("2027-06-03"), Some(date("2027-10-13"))));
     assert_eq!(c2.expiry, date("2030-06-02"), "expiry based on the prior cycle");
     assert_eq!(cert.lapse(&cert.epochs[0], date("2028-01-01")), None);
+}
+
+#[test]
+fn a_recertification_decision_after_expiry_is_a_restoration() {
+    // The audit before expiry, the decision after it: not recertified in time (ISO/IEC 17021-1
+    // 9.6.3.2.4), restored from the decision.
+    let reg = register("  decision: 2021-09-01\n  recertification: [{date: 2024-08-06, decision: 2024-09-20}]\n", "");
+    let cert = certificate(&reg);
+    assert!(!cert.cycle(1).recertified_in_time() && cert.cycle(1).recertified());
+    assert_eq!(cert.cycle(2).restored, Some(date("2024-09-20")));
 }
 
 #[test]
@@ -260,6 +270,9 @@ fn a_printed_expiry_that_disagrees_names_the_anchor_and_the_fix() {
         err.to_string(),
         "test.yaml:4:11: error: expiry `2027-06-30` is not one the decision `2024-06-03` gives: cycle 1 expires on 2027-06-02; `decision` is the initial certification decision, which recertifications and transfers keep (IAF MD 2); if the printed expiry is right, it was 2024-07-01: write `decision: 2024-07-01`"
     );
-    // The expiry of a later cycle, as on a recertified certificate, agrees.
+    // The expiry of a later cycle, as on a recertified certificate, agrees; so does the third
+    // anniversary itself, which some bodies print, as for a 29 February decision.
     certificate(&register("  decision: 2021-06-03\n  expiry: 2027-06-02\n", ""));
+    certificate(&register("  decision: 2024-06-03\n  expiry: 2027-06-03\n", ""));
+    certificate(&register("  decision: 2024-02-29\n  expiry: 2027-02-28\n", ""));
 }

@@ -202,9 +202,12 @@ audits:
     assert_eq!(spread.rounds.iter().map(|r| r.audits.len()).collect::<Vec<_>>(), [1, 1, 1]);
     // With all three done in round C1.2, rounds C1.1 and C1.3 plan nothing (and C1.1, past
     // without an audit, is not overdue: once per cycle is enough for low risk).
+    // Round C1.3 would then have no audit at all, more than a year after C1.2: it takes the
+    // area audited longest ago (ties by id), so internal audits stay yearly.
     let p = plan(&reg, date("2025-10-01"), 1).unwrap();
-    assert_eq!(p.rounds.iter().map(|r| r.audits.len()).collect::<Vec<_>>(), [0, 3, 0]);
+    assert_eq!(p.rounds.iter().map(|r| r.audits.len()).collect::<Vec<_>>(), [0, 3, 1]);
     assert!(p.rounds[1].audits.iter().all(|a| a.source == Source::Done));
+    assert_eq!(p.rounds[2].audits[0].area, "a");
 }
 
 #[test]
@@ -223,7 +226,8 @@ scope:
     // audit a cycle, so nothing is overdue: the next round takes it as a catch-up.
     let p = plan(&reg, date("2025-04-01"), 1).unwrap();
     let sources: Vec<Vec<Source>> = p.rounds.iter().map(|r| r.audits.iter().map(|a| a.source).collect()).collect();
-    assert_eq!(sources, [vec![], vec![Source::CatchUp], vec![]]);
+    // (Round C1.3 is not left empty: it audits the area again, a year on.)
+    assert_eq!(sources, [vec![], vec![Source::CatchUp], vec![Source::Planned]]);
     assert!(check(&reg, date("2025-04-01")).unwrap().iter().all(|f| f.code != ismsaudit::findings::Code::OverdueAudit));
 }
 

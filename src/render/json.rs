@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::cycle::{External, ExternalKind};
 use crate::plan::{EventKind, Plan};
-use crate::programme::Unassigned;
+use crate::programme::{Behind, Unassigned};
 
 /// Bumped when a field changes meaning or disappears; new fields may appear at any time.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -111,9 +111,12 @@ struct EventDoc<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     due: Option<NaiveDate>,
     status: &'static str,
-    /// On internal audits the rule required and that were not held by their due day.
+    /// On internal audits the rule required and that were not held before their external audit.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     overdue: bool,
+    /// On internal audits past their round's lead day, with the external audit still ahead.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    late: bool,
     /// For a special audit: scope-extension, short-notice, follow-up or other.
     #[serde(skip_serializing_if = "Option::is_none")]
     special: Option<&'static str>,
@@ -193,7 +196,8 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 end: e.external.filter(|x| x.end > x.date).map(|x| x.end),
                 due: e.due,
                 status: e.status,
-                overdue: e.overdue,
+                overdue: matches!(e.behind, Some(Behind::Overdue | Behind::ExtensionMissed)),
+                late: e.behind == Some(Behind::Late),
                 special: match e.kind {
                     EventKind::External(ExternalKind::Special(k)) => Some(k.key()),
                     _ => None,

@@ -8,7 +8,7 @@ use comfy_table::{Table, presets};
 
 use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::Plan;
-use crate::programme::{AreaAudit, Round, Source, Unassigned};
+use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
 use crate::register::Area;
 use crate::render::count;
 
@@ -25,8 +25,9 @@ fn external_status(e: &External, plan: &Plan<'_>) -> String {
         // A later cycle's start rests on the previous cycle's recertification.
         Basis::Recorded if e.kind == ExternalKind::CycleStart => {
             let previous = plan.certificate.cycle(e.cycle.saturating_sub(1));
-            let on = previous.recertification.end;
-            match (on <= today, on > previous.expiry) {
+            let restored = plan.certificate.cycle(e.cycle).restored;
+            let on = restored.unwrap_or(previous.recertification.end);
+            match (on <= today, restored.is_some()) {
                 (true, true) => format!("restored {on}"),
                 (true, false) => format!("recertified {on}"),
                 (false, true) => format!("restoration booked {on}"),
@@ -35,6 +36,7 @@ fn external_status(e: &External, plan: &Plan<'_>) -> String {
         }
         Basis::Computed if e.kind == ExternalKind::CycleStart => "if recertified".to_string(),
         Basis::Computed if e.kind == ExternalKind::Lapse => "not restored".to_string(),
+        Basis::Computed if e.kind == ExternalKind::RestorationDeadline => "recertify by then".to_string(),
         Basis::Recorded if late && e.end <= today => "held, LATE".to_string(),
         Basis::Recorded if late => "booked, LATE".to_string(),
         Basis::Recorded if e.end <= today => "held".to_string(),
@@ -44,17 +46,20 @@ fn external_status(e: &External, plan: &Plan<'_>) -> String {
     }
 }
 
-/// An audit's status for people: a required audit not held by its due day is overdue; a
-/// recorded one by an auditor who is not independent does not count.
+/// An audit's status for people: a required audit past its round's lead day is LATE, one not
+/// held before its external audit OVERDUE; a recorded one by an auditor who is not independent
+/// does not count.
 fn audit_status(audit: &AreaAudit, today: NaiveDate) -> String {
+    let late = audit.behind == Some(Behind::Late);
     let status = match audit.source {
         Source::Done => "done",
-        Source::Booked if audit.overdue => "booked, OVERDUE",
+        Source::Booked if audit.overdue() => "booked, OVERDUE",
         Source::Booked if audit.date < today => "booked, past",
         Source::Booked => "booked",
         Source::Missed => "OVERDUE",
-        Source::CatchUp if audit.overdue => "catch-up, OVERDUE",
+        Source::CatchUp if late => "catch-up, LATE",
         Source::CatchUp => "catch-up",
+        Source::Planned if late => "planned, LATE",
         Source::Planned if audit.date < today => "planned, past",
         Source::Planned => "planned",
     };
