@@ -1,48 +1,133 @@
-//! Benchmark: how long parsing, planning and checking take as registers grow.
+//! Benchmark: how long reading, planning and checking take, and how much memory, as registers
+//! grow to 100,000 areas.
 //!
-//!     cargo run --release --example bench
+//!     cargo run --release --example bench            # every size
+//!     cargo run --release --example bench -- 10000   # one size
 //!
-//! Prints a table of medians over repeated runs. Registers are generated here (areas with all
-//! 93 controls spread over them, auditors, a year of records), so the numbers are comparable
-//! from machine to machine and commit to commit.
+//! Registers are generated here, realistic and deterministic: areas with owners, teams,
+//! controls and risk, 500 auditors with declared conflicts, a year of audit records. For each
+//! size the table gives medians over the runs of:
+//! - `yaml`: the YAML parser alone, reading the text into nothing (`serde::de::IgnoredAny`);
+//! - `validate`: parse and check the register (`register::parse`);
+//! - `plan`: lay out 3 cycles and write the plan as JSON, from the checked register;
+//! - `check`: every finding, from the checked register;
+//! - `peak`: the most heap in use at once over validate, plan and check (a counting allocator);
+//! - `python`: Python's yaml.load with libyaml (CSafeLoader), for scale, where installed.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
-fn register(areas: usize, auditors: usize) -> String {
-    let mut y = String::from(
-        "organisation: Bench Ltd\ncertification:\n  decision: 2024-06-03\n  surveillance: [2025-05-06]\nauditors:\n",
-    );
-    for a in 0..auditors {
-        let _ = writeln!(y, "  - id: aud{a}\n    conflicts: [area{}]", (a * 7) % areas);
+/// The system allocator, counting the bytes in use and their peak.
+struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed on to the system allocator unchanged; the counters are only read.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
     }
-    y.push_str("scope:\n");
-    let controls: Vec<String> = (1..=37)
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            let now = if new_size >= layout.size() {
+                IN_USE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size()
+            } else {
+                IN_USE.fetch_sub(layout.size() - new_size, Ordering::Relaxed) - (layout.size() - new_size)
+            };
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const CONTROLS: usize = 93;
+
+fn controls() -> Vec<String> {
+    (1..=37)
         .map(|i| format!("A.5.{i}"))
         .chain((1..=8).map(|i| format!("A.6.{i}")))
         .chain((1..=14).map(|i| format!("A.7.{i}")))
         .chain((1..=34).map(|i| format!("A.8.{i}")))
-        .collect();
+        .collect()
+}
+
+/// A register of `areas` areas and `auditors` auditors, certified in June 2024, with a year of
+/// internal audits held: every area once between March 2025 and March 2026.
+fn register(areas: usize, auditors: usize) -> String {
+    let mut y = String::with_capacity(areas * 220);
+    y.push_str("organisation: Bench Group plc\ncertification:\n  decision: 2024-06-03\n  surveillance: [2025-05-06]\n");
+    y.push_str("settings:\n  blackout:\n    - {from: 2025-12-22, to: 2026-01-02, reason: Year-end freeze}\n");
+    y.push_str("auditors:\n");
+    for a in 0..auditors {
+        let _ = writeln!(
+            y,
+            "  - id: auditor-{a:04}\n    name: Auditor {a}\n    conflicts: [area-{:06}, area-{:06}]",
+            (a * 7) % areas,
+            (a * 13 + 1) % areas
+        );
+    }
+    y.push_str("scope:\n");
+    let controls = controls();
     for i in 0..areas {
-        let risk = ["high", "medium", "low"][i % 3];
-        let mine: Vec<&str> = controls.iter().skip(i % 93).step_by(areas.clamp(1, 93)).map(String::as_str).collect();
-        let _ = writeln!(y, "  - id: area{i}\n    owner: owner{i}\n    team: [aud{}]\n    risk: {risk}", i % auditors);
+        let risk = ["high", "medium", "medium", "low", "low"][i % 5];
+        let _ = write!(
+            y,
+            "  - id: area-{i:06}\n    name: Area {i} operations\n    owner: owner-{:05}\n    team: [auditor-{:04}, person-{i}]\n    risk: {risk}\n",
+            i / 4,
+            i % auditors
+        );
         if i == 0 {
             y.push_str("    clauses: [\"4.1\", \"4.2\", \"4.3\", \"4.4\", \"5.1\", \"5.2\", \"5.3\", \"6.1\", \"6.2\", \"6.3\", \"7.1\", \"7.2\", \"7.3\", \"7.4\", \"7.5\", \"8.1\", \"8.2\", \"8.3\", \"9.1\", \"9.2\", \"9.3\", \"10.1\", \"10.2\"]\n");
         }
-        if !mine.is_empty() {
-            let _ = writeln!(y, "    controls: [{}]", mine.join(", "));
-        }
+        let mine: Vec<&str> = (0..6).map(|k| controls[(i * 6 + k) % CONTROLS].as_str()).collect();
+        let _ = writeln!(y, "    controls: [{}]", mine.join(", "));
     }
     y.push_str("audits:\n");
-    let mut audits: Vec<(usize, usize)> = (0..areas).map(|i| (3 + i % 20, i)).collect();
-    audits.sort();
-    for (day, i) in audits {
-        let _ = writeln!(y, "  - {{date: 2025-03-{day:02}, areas: [area{i}], auditor: aud{}}}", (i + 1) % auditors);
+    // A year of records: the areas spread over the workdays of March 2025 to March 2026.
+    let start = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap_or_default();
+    let mut days: Vec<NaiveDate> = Vec::new();
+    let mut d = start;
+    while days.len() < 250 {
+        if chrono::Datelike::weekday(&d).number_from_monday() <= 5 {
+            days.push(d);
+        }
+        d = d.succ_opt().unwrap_or(d);
     }
-    y.push_str("reviews:\n  - date: 2025-04-22\n");
+    let per_record = 4;
+    let records = areas.div_ceil(per_record);
+    let mut by_day: Vec<Vec<usize>> = vec![Vec::new(); days.len()];
+    for r in 0..records {
+        by_day[r % days.len()].push(r);
+    }
+    for (k, rs) in by_day.iter().enumerate() {
+        for &r in rs {
+            let list: Vec<String> =
+                (r * per_record..((r + 1) * per_record).min(areas)).map(|i| format!("area-{i:06}")).collect();
+            let auditor = (r + 11) % auditors;
+            let _ =
+                writeln!(y, "  - {{date: {}, areas: [{}], auditor: auditor-{auditor:04}}}", days[k], list.join(", "));
+        }
+    }
+    y.push_str("reviews:\n  - date: 2025-04-22\n  - date: 2026-04-14\n");
     y
 }
 
@@ -62,16 +147,72 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
     median(samples)
 }
 
+/// Python with libyaml reading the same file, median over `runs`, if Python and PyYAML with
+/// libyaml are installed.
+fn python(text: &str, runs: usize) -> Option<Duration> {
+    let path = std::env::temp_dir().join(format!("ismsaudit-bench-{}.yaml", std::process::id()));
+    std::fs::write(&path, text).ok()?;
+    let script = format!(
+        "import sys, time, yaml\nts = []\nfor _ in range({runs}):\n    t = time.perf_counter()\n    yaml.load(open(sys.argv[1]), Loader=yaml.CSafeLoader)\n    ts.append(time.perf_counter() - t)\nts.sort()\nprint(ts[len(ts) // 2])"
+    );
+    let out = Command::new("python3").arg("-c").arg(script).arg(&path).output().ok();
+    let _ = std::fs::remove_file(&path);
+    let out = out.filter(|o| o.status.success())?;
+    let seconds: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+    Some(Duration::from_secs_f64(seconds))
+}
+
 fn main() {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-    println!("| areas | auditors | register bytes | parse | plan (3 cycles) | check | runs |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
-    for (areas, auditors, runs) in [(10, 3, 101), (30, 8, 101), (300, 40, 31), (3000, 200, 5)] {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let only: Option<usize> = args.iter().find_map(|a| a.parse().ok());
+    // `--keep DIR` writes each generated register there, to profile the command line on it.
+    let keep = args.iter().position(|a| a == "--keep").and_then(|i| args.get(i + 1)).cloned();
+    println!(
+        "| areas | auditors | register | yaml | validate | plan (3 cycles, JSON) | check | peak memory | python libyaml | runs |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (areas, runs) in [(1_000, 11), (10_000, 5), (50_000, 3), (100_000, 3)] {
+        if only.is_some_and(|n| n != areas) {
+            continue;
+        }
+        let auditors = 500;
         let text = register(areas, auditors);
-        let reg = ismsaudit::register::parse("bench.yaml", &text).expect("the generated register is valid");
-        let parse = time(runs, || ismsaudit::register::parse("bench.yaml", &text));
-        let plan = time(runs, || ismsaudit::plan::plan(&reg, today, 3).map(|p| p.rounds.len()));
+        let options = ismsaudit::register::parser_options;
+        let yaml =
+            time(runs, || serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(&text, options()).is_ok());
+        if let Some(dir) = &keep {
+            let _ = std::fs::write(format!("{dir}/bench-{areas}.yaml"), &text);
+        }
+        PEAK.store(IN_USE.load(Ordering::Relaxed), Ordering::Relaxed);
+        let before = IN_USE.load(Ordering::Relaxed);
+        let reg = match ismsaudit::register::parse("bench.yaml", &text) {
+            Ok(reg) => reg,
+            Err(e) => {
+                eprintln!("the generated register does not validate: {e}");
+                std::process::exit(1);
+            }
+        };
+        {
+            // As the command line does: the JSON streamed out, not held.
+            let p = ismsaudit::plan::plan(&reg, today, 3)
+                .map(|p| ismsaudit::render::json::write(&p, &mut std::io::sink()).is_ok());
+            let f = ismsaudit::findings::check(&reg, today).map(|f| f.len());
+            std::hint::black_box((p.ok(), f.ok()));
+        }
+        let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+        let validate = time(runs, || ismsaudit::register::parse("bench.yaml", &text).is_ok());
+        let plan = time(runs, || {
+            ismsaudit::plan::plan(&reg, today, 3)
+                .map(|p| ismsaudit::render::json::write(&p, &mut std::io::sink()).is_ok())
+        });
         let check = time(runs, || ismsaudit::findings::check(&reg, today).map(|f| f.len()));
-        println!("| {areas} | {auditors} | {} | {parse:.2?} | {plan:.2?} | {check:.2?} | {runs} |", text.len());
+        let python = python(&text, runs).map_or("-".to_string(), |d| format!("{d:.2?}"));
+        let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+        println!(
+            "| {areas} | {auditors} | {:.1} MiB | {yaml:.2?} | {validate:.2?} | {plan:.2?} | {check:.2?} | {:.0} MiB | {python} | {runs} |",
+            mib(text.len()),
+            mib(peak)
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! certificate cycle that contains `today` (and round 0 before certification). Deviations the
 //! certification body accepted are shown as accepted, not counted, until their end date.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -11,7 +11,7 @@ pub use crate::codes::{Code, Severity};
 use crate::cycle::{Basis, Certificate, Cycle, DECISION_MONTHS_AFTER_STAGE2, months_after};
 use crate::diagnostic::{InputError, Loc};
 use crate::plan::{Plan, plan};
-use crate::programme::{Behind, Programme, Round, Source, Unassigned};
+use crate::programme::{AreaAudit, Behind, Programme, Round, Source, Unassigned};
 use crate::register::{Area, Register, Status, same_id};
 
 /// `certificate-expiring` warns this many days ahead.
@@ -104,7 +104,7 @@ fn coverage_of_the_standard(reg: &Register, today: NaiveDate, out: &mut Vec<Find
     let mut carrier: BTreeMap<&str, &Area> = BTreeMap::new();
     for area in reg.scope.iter().filter(|a| a.until.is_none_or(|u| u >= today)) {
         for c in &area.controls {
-            carrier.entry(c.as_str()).or_insert(area);
+            carrier.entry(c).or_insert(area);
         }
     }
     let clauses = reg.carried_clauses(today);
@@ -118,22 +118,22 @@ fn coverage_of_the_standard(reg: &Register, today: NaiveDate, out: &mut Vec<Find
         }
     }
     for control in catalogue::control_ids() {
-        let title = catalogue::control_title(&control).unwrap_or_default();
+        let title = catalogue::control_title(control).unwrap_or_default();
         let excluded = reg.exclusions.iter().find(|e| e.control == control);
-        match (excluded, carrier.get(control.as_str())) {
+        match (excluded, carrier.get(control)) {
             (None, None) => out.push(
                 Finding::new(
                     Code::ControlNotCovered,
                     format!("control {control} ({title}) is in no area and not excluded in the SoA"),
                 )
-                .control(&control),
+                .control(control),
             ),
             (Some(e), Some(area)) => out.push(
                 Finding::new(
                     Code::ControlExcludedAndCovered,
                     format!("control {control} ({title}) is excluded in the SoA but area `{}` carries it", area.id),
                 )
-                .control(&control)
+                .control(control)
                 .area(&area.id)
                 .at(e.loc),
             ),
@@ -208,10 +208,12 @@ fn programme(
 ) {
     let areas: BTreeMap<String, &Area> = reg.scope.iter().map(|a| (a.id.to_lowercase(), a)).collect();
     let area_of = |id: &str| areas.get(&id.to_lowercase()).copied();
+    let by_area: Vec<HashMap<&str, Vec<&AreaAudit>>> = rounds.iter().map(Round::by_area).collect();
+    let of = |k: usize, area: &str| by_area[k].get(area).into_iter().flatten().copied();
     for (k, round) in rounds.iter().enumerate() {
         for a in round.audits.iter().filter(|a| a.behind.is_some()) {
             let area = area_of(&a.area);
-            let by_whom = if round.audits_of(&a.area).any(|x| x.source == Source::Done && !x.independent) {
+            let by_whom = if of(k, &a.area).any(|x| x.source == Source::Done && !x.independent) {
                 " by an independent auditor"
             } else {
                 ""
@@ -265,9 +267,9 @@ fn programme(
                 }
             };
             // Say what the plan does about it: the audit it schedules, or nothing left to do it in.
-            let later = (rounds[k..].iter())
-                .filter(|r| r.cycle == round.cycle)
-                .flat_map(|r| r.audits_of(&a.area).map(move |x| (r, x)))
+            let later = (k..rounds.len())
+                .take_while(|&j| rounds[j].cycle == round.cycle)
+                .flat_map(|j| of(j, &a.area).map(move |x| (&rounds[j], x)))
                 .find(|(_, x)| matches!(x.source, Source::Planned | Source::CatchUp) && x.due >= today);
             let help = match later {
                 Some((_, x)) if x.auditor.is_none() => format!(
@@ -402,12 +404,13 @@ fn first_audit(plan: &Plan<'_>, out: &mut Vec<Finding>) {
     }
     // Stage 1 is past: round 0 should have been complete by its last day.
     let Some(round0) = plan.rounds.iter().find(|r| r.cycle == 0) else { return };
-    let in_time = |area: &str| {
-        round0.audits_of(area).any(|a| a.independent && a.source == Source::Done && a.date <= round0.last_day)
-    };
+    let held = |a: &&AreaAudit| a.independent && a.source == Source::Done;
+    let done: BTreeSet<&str> = round0.audits.iter().filter(held).map(|a| a.area.as_str()).collect();
+    let in_time: BTreeSet<&str> =
+        round0.audits.iter().filter(|a| held(a) && a.date <= round0.last_day).map(|a| a.area.as_str()).collect();
     let areas: Vec<&str> = plan.register.scope.iter().filter(|a| round0.includes(a)).map(|a| a.id.as_str()).collect();
-    let late: Vec<&str> = areas.iter().copied().filter(|a| !in_time(a) && round0.done(a)).collect();
-    let open: Vec<&str> = areas.iter().copied().filter(|a| !round0.done(a)).collect();
+    let late: Vec<&str> = areas.iter().copied().filter(|a| !in_time.contains(a) && done.contains(a)).collect();
+    let open: Vec<&str> = areas.iter().copied().filter(|a| !done.contains(a)).collect();
     if late.is_empty() && open.is_empty() {
         return;
     }
@@ -747,16 +750,21 @@ fn previous_cycle(plan: &Plan<'_>, out: &mut Vec<Finding>) {
     // One warning per area: the rounds whose audit stayed overdue, and whether the cycle was
     // left uncovered.
     let mut by_area: BTreeMap<String, (Vec<String>, bool, Option<Loc>)> = BTreeMap::new();
+    // The round each area's overdue audit is in.
+    let mut overdue_in: BTreeMap<(&str, NaiveDate), String> = BTreeMap::new();
+    for r in &rounds {
+        for a in r.audits.iter().filter(|a| a.overdue()) {
+            overdue_in.insert((a.area.as_str(), r.prepares.date), r.label());
+        }
+    }
     for f in found.into_iter().filter(|f| f.severity() == Severity::Error || f.code == Code::RecertificationLate) {
         match f.area.clone() {
             Some(area) => {
                 let entry = by_area.entry(area.clone()).or_insert((Vec::new(), false, f.loc));
                 match f.code {
                     Code::OverdueAudit => {
-                        let round = rounds
-                            .iter()
-                            .find(|r| r.audits_of(&area).any(|a| a.overdue() && Some(r.prepares.date) == f.date));
-                        entry.0.extend(round.map(Round::label));
+                        let round = f.date.and_then(|d| overdue_in.get(&(area.as_str(), d)));
+                        entry.0.extend(round.cloned());
                     }
                     Code::AreaNotCovered => entry.1 = true,
                     _ => {}

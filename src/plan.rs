@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::cycle::{Basis, Certificate, Cycle, Epoch, External, ExternalKind, Lapse};
 use crate::diagnostic::{Diagnostic, InputError};
-use crate::programme::{Programme, Round, Unassigned};
+use crate::programme::{AreaAudit, Programme, Round};
 use crate::register::{Register, Status};
 
 /// The laid-out plan: external audits, internal-audit rounds and reviews.
@@ -45,32 +45,23 @@ impl EventKind {
     }
 }
 
-/// One dated line of the plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One dated line of the plan, borrowing what it shows from the plan.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event<'p> {
     pub date: NaiveDate,
     pub kind: EventKind,
     pub cycle: u32,
-    /// The round label for internal audits and reviews.
-    pub round: Option<String>,
-    pub area: Option<&'p str>,
-    /// For internal audits: the auditor, or `None` when nobody eligible.
-    pub auditor: Option<&'p str>,
+    /// For internal audits and reviews: their round.
+    pub round: Option<&'p Round>,
+    /// For internal audits.
+    pub audit: Option<&'p AreaAudit>,
     /// For internal audits and reviews: the external audit they prepare.
-    pub prepares: Option<External>,
+    pub prepares: Option<&'p External>,
     /// For internal audits: planned, catch_up, missed, done, booked. For reviews: planned or
-    /// recorded.
+    /// recorded. For external events: their basis.
     pub status: &'static str,
-    /// For external events.
-    pub external: Option<External>,
-    /// False only for a recorded audit by an auditor who is not independent of the area.
-    pub independent: bool,
-    /// For internal audits: the last day it can be held for its round.
-    pub due: Option<NaiveDate>,
-    /// For internal audits: how far behind it is.
-    pub behind: Option<crate::programme::Behind>,
-    /// For a planned audit without an auditor: why.
-    pub unassigned: Option<Unassigned>,
+    /// For external events (few, so kept out of line).
+    pub external: Option<Box<External>>,
 }
 
 /// The most certificate cycles one plan shows (30 years).
@@ -163,62 +154,51 @@ impl<'r> Plan<'r> {
 
     /// Every event, sorted by date, then kind, then area.
     pub fn events(&self) -> Vec<Event<'_>> {
-        let mut events = Vec::new();
+        let mut events = Vec::with_capacity(self.rounds.iter().map(|r| r.audits.len() + 2).sum::<usize>() + 16);
         for e in self.externals() {
             events.push(Event {
                 date: e.date,
                 kind: EventKind::External(e.kind),
                 cycle: e.cycle,
                 round: None,
-                area: None,
-                auditor: None,
+                audit: None,
                 prepares: None,
                 status: e.basis.key(),
-                external: Some(e),
-                independent: true,
-                due: None,
-                behind: None,
-                unassigned: None,
+                external: Some(Box::new(e)),
             });
         }
+        let stage2 = self.epoch().stage2.as_ref();
         for r in &self.rounds {
             for a in &r.audits {
                 events.push(Event {
                     date: a.date,
                     kind: EventKind::InternalAudit,
                     cycle: r.cycle,
-                    round: Some(r.label()),
-                    area: Some(&a.area),
-                    auditor: a.auditor.as_deref(),
-                    prepares: Some(r.prepares),
+                    round: Some(r),
+                    audit: Some(a),
+                    prepares: Some(&r.prepares),
                     status: a.source.key(),
                     external: None,
-                    independent: a.independent,
-                    due: (!a.source.is_recorded() || a.behind.is_some()).then_some(a.due),
-                    behind: a.behind,
-                    unassigned: a.unassigned,
                 });
             }
-            let reviews = [Some((r.review, r.prepares)), r.review_before_stage2.zip(self.epoch().stage2)];
+            let reviews = [Some((r.review, &r.prepares)), r.review_before_stage2.zip(stage2)];
             for (review, prepares) in reviews.into_iter().flatten() {
                 events.push(Event {
                     date: review.date,
                     kind: EventKind::ManagementReview,
                     cycle: r.cycle,
-                    round: Some(r.label()),
-                    area: None,
-                    auditor: None,
+                    round: Some(r),
+                    audit: None,
                     prepares: Some(prepares),
                     status: if review.recorded.is_some() { "recorded" } else { "planned" },
                     external: None,
-                    independent: true,
-                    due: None,
-                    behind: None,
-                    unassigned: None,
                 });
             }
         }
-        events.sort_by(|a, b| (a.date, a.kind, a.area).cmp(&(b.date, b.kind, b.area)));
+        fn area<'p>(e: &Event<'p>) -> Option<&'p str> {
+            e.audit.map(|a| a.area.as_str())
+        }
+        events.sort_by(|a, b| (a.date, a.kind, area(a)).cmp(&(b.date, b.kind, area(b))));
         events
     }
 

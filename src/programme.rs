@@ -165,16 +165,39 @@ impl Round {
         self.audits.iter().filter(move |a| a.area == area)
     }
 
+    /// The round's audits by area, for many look-ups.
+    pub fn by_area(&self) -> HashMap<&str, Vec<&AreaAudit>> {
+        let mut map: HashMap<&str, Vec<&AreaAudit>> = HashMap::with_capacity(self.audits.len());
+        for a in &self.audits {
+            map.entry(a.area.as_str()).or_default().push(a);
+        }
+        map
+    }
+
     /// Whether the round has an independent audit of `area` that is done, or still ahead: booked
     /// for a day not past, or planned and not yet due. This is coverage, for `plan` and `check`
     /// alike.
     pub fn covers(&self, area: &str, today: NaiveDate) -> bool {
-        self.audits_of(area).any(|a| counts(a, today))
+        self.audits_of(area).any(|a| self.counts(a, today))
     }
 
     /// The areas the round covers (see [`Round::covers`]), for many look-ups.
     pub fn covered(&self, today: NaiveDate) -> BTreeSet<&str> {
-        self.audits.iter().filter(|a| counts(a, today)).map(|a| a.area.as_str()).collect()
+        self.audits.iter().filter(|a| self.counts(a, today)).map(|a| a.area.as_str()).collect()
+    }
+
+    fn counts(&self, a: &AreaAudit, today: NaiveDate) -> bool {
+        a.independent
+            && match a.source {
+                Source::Done => true,
+                // A booking whose day passed stands for the audit while the round is open (its
+                // record is still to be marked done); it is overdue once the round is over.
+                Source::Booked => a.date >= today || (today < self.window_end && a.behind.is_none()),
+                // Without an auditor it is still the round's to take; `check` reports the
+                // missing auditor on its own (no-independent-auditor, round-over-capacity).
+                Source::Planned | Source::CatchUp => a.due >= today,
+                Source::Missed => false,
+            }
     }
 
     /// Whether the round has an independent audit of `area` that was held.
@@ -187,18 +210,6 @@ impl Round {
     pub fn first_day(&self, today: NaiveDate) -> NaiveDate {
         self.window_start.map_or(today, |start| start.max(today))
     }
-}
-
-fn counts(a: &AreaAudit, today: NaiveDate) -> bool {
-    a.independent
-        && match a.source {
-            Source::Done => true,
-            Source::Booked => a.date >= today,
-            // Without an auditor it is still the round's to take; `check` reports the missing
-            // auditor on its own (no-independent-auditor, round-over-capacity).
-            Source::Planned | Source::CatchUp => a.due >= today,
-            Source::Missed => false,
-        }
 }
 
 /// Which of a cycle's three rounds take each area's audits where the rule leaves a choice
@@ -735,20 +746,22 @@ impl<'r> Programme<'r> {
     fn fill(&self, round: &mut Round, wanted: &[(usize, Need)], busy: &mut Busy) {
         let scope = &self.register.scope;
         let mut to_plan: Vec<(usize, Source, NaiveDate, NaiveDate, bool, Option<Behind>)> = Vec::new();
+        // Independent bookings by area (records name areas as the scope spells them).
+        let mut booked: HashMap<String, Vec<usize>> = HashMap::new();
+        for (n, a) in round.audits.iter().enumerate() {
+            if a.source == Source::Booked && a.independent {
+                booked.entry(a.area.clone()).or_default().push(n);
+            }
+        }
         for &(i, need) in wanted {
             match need {
                 Need::Missed { due, behind } => {
                     // A booking that passed unheld is the overdue audit; otherwise a marker.
-                    let mut booked = round
-                        .audits
-                        .iter_mut()
-                        .filter(|a| a.source == Source::Booked && a.independent && same(&a.area, &scope[i].id))
-                        .peekable();
-                    if booked.peek().is_some() {
-                        booked.for_each(|a| {
-                            a.behind = Some(behind);
-                            a.due = due;
-                        });
+                    if let Some(positions) = booked.get(&scope[i].id) {
+                        for &n in positions {
+                            round.audits[n].behind = Some(behind);
+                            round.audits[n].due = due;
+                        }
                     } else {
                         round.audits.push(AreaAudit {
                             area: scope[i].id.clone(),
@@ -789,6 +802,9 @@ impl<'r> Programme<'r> {
         let mut available: BTreeSet<(usize, usize)> = (0..load.len()).map(|j| (load[j], rank_of[j])).collect();
         let usual_day = self.calendar.open_on_or_before(round.last_day);
         let mut cursor: Vec<Option<NaiveDate>> = vec![Some(usual_day); load.len()];
+        // For audits planned as soon as possible from today: every open day before an auditor's
+        // `forward` day is taken, so a search starts there.
+        let mut forward: Vec<NaiveDate> = vec![self.today; load.len()];
         for (i, source, from, due, asap, behind) in to_plan {
             let usual = due == round.last_day && !asap && from <= round.first_day(self.today);
             let mut chosen = None;
@@ -798,7 +814,11 @@ impl<'r> Programme<'r> {
                 if index.excluded[i].binary_search(&j).is_ok() {
                     continue;
                 }
-                let day = if asap {
+                let day = if asap && from == self.today {
+                    let found = busy.first_free_day(j, forward[j], due, &self.calendar);
+                    forward[j] = found.unwrap_or_else(|| due.succ_opt().unwrap_or(due));
+                    found
+                } else if asap {
                     busy.first_free_day(j, from, due, &self.calendar)
                 } else {
                     let start = if usual { cursor[j] } else { Some(self.calendar.open_on_or_before(due)) };
@@ -845,10 +865,6 @@ impl<'r> Programme<'r> {
         }
         round.audits.sort_by(|a, b| (a.date, &a.area).cmp(&(b.date, &b.area)));
     }
-}
-
-fn same(a: &str, b: &str) -> bool {
-    crate::register::same_id(a, b)
 }
 
 /// The days auditors are taken: by recorded audits, and by the audits planned so far.

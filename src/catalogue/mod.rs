@@ -2,7 +2,7 @@
 
 mod data;
 
-use data::{CLAUSES, CONTROLS, CONTROLS_2013, SUB_CLAUSES};
+use data::{CLAUSES, CONTROL_IDS, CONTROLS, CONTROLS_2013, SUB_CLAUSES};
 
 /// Number of Annex A controls in ISO/IEC 27001:2022.
 pub const CONTROL_COUNT: usize = CONTROLS.len();
@@ -10,8 +10,8 @@ pub const CONTROL_COUNT: usize = CONTROLS.len();
 pub const CLAUSE_COUNT: usize = CLAUSES.len();
 
 /// Every Annex A control id, written the way registers write them (`A.5.1`), in catalogue order.
-pub fn control_ids() -> impl Iterator<Item = String> {
-    CONTROLS.iter().map(|(id, _)| format!("A.{id}"))
+pub fn control_ids() -> impl Iterator<Item = &'static str> {
+    CONTROL_IDS.iter().copied()
 }
 
 /// Every subclause id (`4.1` ... `10.2`), in catalogue order.
@@ -19,10 +19,28 @@ pub fn clause_ids() -> impl Iterator<Item = &'static str> {
     CLAUSES.iter().map(|(id, _)| *id)
 }
 
+/// The position of control `x.y` (without the `A.` prefix) in the catalogue, if it is one: themes
+/// 5 to 8 have 37, 8, 14 and 34 controls, numbered from 1.
+fn control_index(bare: &str) -> Option<usize> {
+    let (theme, number) = bare.split_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(theme) || !digits(number) || number.starts_with('0') {
+        return None;
+    }
+    let (theme, number): (usize, usize) = (theme.parse().ok()?, number.parse().ok()?);
+    let (first, count) = match theme {
+        5 => (0, 37),
+        6 => (37, 8),
+        7 => (45, 14),
+        8 => (59, 34),
+        _ => return None,
+    };
+    (1..=count).contains(&number).then(|| first + number - 1)
+}
+
 /// The title of a control given as `A.5.1`.
 pub fn control_title(id: &str) -> Option<&'static str> {
-    let bare = id.strip_prefix("A.")?;
-    CONTROLS.iter().find(|(c, _)| *c == bare).map(|(_, t)| *t)
+    control_index(id.strip_prefix("A.")?).map(|i| CONTROLS[i].1)
 }
 
 /// The title of a subclause such as `9.2`.
@@ -43,11 +61,11 @@ pub enum UnknownControl {
 
 /// Resolves a control as written in `controls:` or `soa.excluded` to its canonical `A.x.y` id.
 /// `5.1` without the prefix is accepted and means A.5.1.
-pub fn canonical_control(written: &str) -> Result<String, UnknownControl> {
+pub fn canonical_control(written: &str) -> Result<&'static str, UnknownControl> {
     let trimmed = written.trim();
     let bare = trimmed.strip_prefix("A.").unwrap_or(trimmed);
-    if CONTROLS.iter().any(|(c, _)| *c == bare) {
-        return Ok(format!("A.{bare}"));
+    if let Some(i) = control_index(bare) {
+        return Ok(CONTROL_IDS[i]);
     }
     if let Some(e) = edition_2013(bare) {
         return Err(e);
@@ -78,45 +96,60 @@ fn edition_2013(bare: &str) -> Option<UnknownControl> {
         }
     }
     // Catalogue order, so `A.5.36, A.8.8` reads like the standard.
-    counterparts.sort_by_key(|id| control_ids().position(|c| c == *id));
+    counterparts.sort_by_key(|id| control_ids().position(|c| c == id));
     Some(UnknownControl::Edition2013 { what, counterparts })
 }
 
 /// Resolves a clause as written in `clauses:` to the subclause it counts toward:
 /// a third-level id such as `6.1.2` counts toward `6.1`.
-pub fn canonical_clause(written: &str) -> Result<String, Option<String>> {
+pub fn canonical_clause(written: &str) -> Result<&'static str, Option<String>> {
     let id = written.trim();
-    if CLAUSES.iter().any(|(c, _)| *c == id) {
-        return Ok(id.to_string());
+    if let Some((c, _)) = CLAUSES.iter().find(|(c, _)| *c == id) {
+        return Ok(c);
     }
     if SUB_CLAUSES.iter().any(|(c, _)| *c == id) {
-        // Every third-level id has the form `x.y.z`; its parent is `x.y`.
-        if let Some((parent, _)) = id.rsplit_once('.') {
-            return Ok(parent.to_string());
+        // Every third-level id has the form `x.y.z`; its parent is `x.y`, a clause.
+        if let Some((parent, _)) = id.rsplit_once('.')
+            && let Some((c, _)) = CLAUSES.iter().find(|(c, _)| *c == parent)
+        {
+            return Ok(c);
         }
     }
-    let known = CLAUSES.iter().chain(SUB_CLAUSES.iter()).map(|(c, _)| c.to_string());
-    Err(closest(id, known))
+    Err(closest(id, CLAUSES.iter().chain(SUB_CLAUSES.iter()).map(|(c, _)| *c)))
 }
 
+/// Suggestions are looked for only for ids up to this long ...
+const MAX_SUGGESTED_CHARS: usize = 64;
+/// ... among at most this many candidates of a near length, so that a hint costs little
+/// whatever the register holds.
+const MAX_CANDIDATES: usize = 2_000;
+
 /// The closest known id to a mistyped one, for "did you mean" hints.
-pub fn closest(written: &str, known: impl Iterator<Item = String>) -> Option<String> {
+pub fn closest<S: AsRef<str>>(written: &str, known: impl Iterator<Item = S>) -> Option<String> {
+    let length = written.chars().count();
+    if length > MAX_SUGGESTED_CHARS {
+        return None;
+    }
+    // An edit distance of at most `limit` needs lengths at most `limit` apart.
+    let limit = |k: &str| 2.max(k.chars().count() / 3);
     // Nearest by edit distance; among equals, the one sharing the longest prefix (`A.8.1x`
     // is more likely `A.8.10` than `A.5.10`), then the one of the same length (a slip of one
     // digit), then the first in catalogue order.
     let shared_prefix = |k: &str| written.chars().zip(k.chars()).take_while(|(a, b)| a == b).count();
     known
-        .map(|k| (strsim::damerau_levenshtein(written, &k), k))
-        .filter(|(d, k)| *d > 0 && *d <= 2.max(k.len() / 3))
-        .min_by_key(|(d, k)| (*d, usize::MAX - shared_prefix(k), k.len().abs_diff(written.len())))
-        .map(|(_, k)| k)
+        .filter(|k| k.as_ref().chars().count().abs_diff(length) <= limit(k.as_ref()))
+        .take(MAX_CANDIDATES)
+        .map(|k| (strsim::damerau_levenshtein(written, k.as_ref()), k))
+        .filter(|(d, k)| *d > 0 && *d <= limit(k.as_ref()))
+        .min_by_key(|(d, k)| (*d, usize::MAX - shared_prefix(k.as_ref()), k.as_ref().len().abs_diff(written.len())))
+        .map(|(_, k)| k.as_ref().to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn edition_2013(what: &'static str, ids: &[&str]) -> Result<String, UnknownControl> {
+    fn edition_2013(what: &'static str, ids: &[&str]) -> Result<&'static str, UnknownControl> {
         Err(UnknownControl::Edition2013 { what, counterparts: ids.iter().map(|s| s.to_string()).collect() })
     }
 
@@ -132,7 +165,7 @@ mod tests {
         // 2013-shaped but no such control: still never a spelling suggestion.
         assert_eq!(canonical_control("A.12.4.9"), edition_2013("control", &[]));
         // Two levels under themes 5 to 8 are 2022 ids, valid or mistyped.
-        assert_eq!(canonical_control("A.6.2"), Ok("A.6.2".into()));
+        assert_eq!(canonical_control("A.6.2"), Ok("A.6.2"));
         assert!(matches!(canonical_control("A.5.38"), Err(UnknownControl::Unknown(_))));
     }
 
@@ -146,16 +179,21 @@ mod tests {
 
     #[test]
     fn controls_accept_both_spellings() {
-        assert_eq!(canonical_control("A.8.12"), Ok("A.8.12".into()));
-        assert_eq!(canonical_control("5.1"), Ok("A.5.1".into()));
+        assert_eq!(canonical_control("A.8.12"), Ok("A.8.12"));
+        assert_eq!(canonical_control("5.1"), Ok("A.5.1"));
+        for (i, id) in control_ids().enumerate() {
+            assert_eq!(canonical_control(id), Ok(id));
+            assert_eq!(control_title(id), Some(CONTROLS[i].1));
+        }
+        assert!(canonical_control("A.5.01").is_err() && canonical_control("A.5.38").is_err());
         assert_eq!(canonical_control("A.8.35"), Err(UnknownControl::Unknown(Some("A.8.30".into()))));
         assert!(canonical_control("A.9.1").is_err());
     }
 
     #[test]
     fn third_level_clauses_count_toward_their_parent() {
-        assert_eq!(canonical_clause("6.1.2"), Ok("6.1".into()));
-        assert_eq!(canonical_clause("10.2"), Ok("10.2".into()));
+        assert_eq!(canonical_clause("6.1.2"), Ok("6.1"));
+        assert_eq!(canonical_clause("10.2"), Ok("10.2"));
         assert!(canonical_clause("11.1").is_err());
         assert_eq!(clause_title("10.1"), Some("Continual improvement"));
     }

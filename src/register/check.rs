@@ -23,8 +23,8 @@ pub const MAX_TEXT_CHARS: usize = 500;
 /// A numeric setting: name, value as written, allowed range, why, where it goes.
 type NumberSetting<'a> = (&'static str, Option<Spanned<u32>>, RangeInclusive<u32>, &'static str, &'a mut u32);
 
-pub(super) fn check(file: &str, raw: RawRegister) -> Result<Register, InputError> {
-    let mut checker = Checker::default();
+pub(super) fn check(file: &str, raw: RawRegister, text: &str) -> Result<Register, InputError> {
+    let mut checker = Checker { errors: Vec::new(), locator: Locator::new(text), suggestions: 0 };
     let register = checker.register(file, raw);
     if checker.errors.is_empty() {
         Ok(register)
@@ -35,14 +35,34 @@ pub(super) fn check(file: &str, raw: RawRegister) -> Result<Register, InputError
     }
 }
 
-#[derive(Default)]
-struct Checker {
+struct Checker<'t> {
     errors: Vec<Diagnostic>,
+    locator: Locator<'t>,
+    /// "Did you mean" hints given so far.
+    suggestions: usize,
 }
 
-impl Checker {
+/// The most "did you mean" hints for unknown ids one register gets.
+const MAX_SUGGESTIONS: usize = 50;
+
+impl Checker<'_> {
     fn error(&mut self, d: Diagnostic) {
         self.errors.push(d);
+    }
+
+    /// An id that names no known area or auditor, with a "did you mean" for the first few (a
+    /// suggestion compares with many ids: a register full of typos must not take long).
+    fn unknown_ref(&mut self, at: Loc, what: &str, id: &str, place: &str, known: &Ids) {
+        let d = Diagnostic::new(at, format!("unknown {what} `{id}` {place}"));
+        let close = (self.suggestions < MAX_SUGGESTIONS).then(|| catalogue::closest(id, known.values())).flatten();
+        self.suggestions += 1;
+        self.error(match close {
+            Some(c) => d.hint(format!("did you mean `{c}`?")),
+            None if what == "auditor" => {
+                d.hint("add them to `auditors`, or leave `auditor` out and name the firm with `auditor_org`")
+            }
+            None => d.hint(format!("no {what} has that id")),
+        });
     }
 
     /// Free text from the register, trimmed, with control characters shown as escapes (it
@@ -120,7 +140,9 @@ impl Checker {
         let mut s = Settings::default();
         let Some(raw) = raw else { return s };
         // Bounds keep the arithmetic meaningful; the upper ones are far past any real practice.
-        let review_loc = raw.management_review_lead_weeks.as_ref().map(loc);
+        // The relation of the two leads is reported at whichever of them the register gives.
+        let review_loc =
+            (raw.management_review_lead_weeks.as_ref().or(raw.internal_audit_lead_weeks.as_ref())).map(loc);
         #[rustfmt::skip]
         let numbers: [NumberSetting<'_>; 7] = [
             ("internal_audit_lead_weeks", raw.internal_audit_lead_weeks, 1..=12,
@@ -435,69 +457,8 @@ impl Checker {
                         .hint("name the person accountable for the area"),
                 );
             }
-            let mut clauses = Vec::new();
-            for c in &a.clauses {
-                match catalogue::canonical_clause(&c.value) {
-                    Ok(id) if !clauses.contains(&id) => clauses.push(id),
-                    Ok(_) => {}
-                    Err(close) if c.value.trim().starts_with("A.") => match catalogue::canonical_control(&c.value) {
-                        Ok(_) => self.error(
-                            Diagnostic::new(
-                                loc(c),
-                                format!("`{}` in the clauses of area `{id}` is an Annex A control", c.value.trim()),
-                            )
-                            .hint("list it under `controls`"),
-                        ),
-                        Err(e @ UnknownControl::Edition2013 { .. }) => {
-                            self.error(edition_2013(loc(c), &c.value, &format!("the clauses of area `{id}`"), e))
-                        }
-                        Err(UnknownControl::Unknown(_)) => self.error(unknown(
-                            loc(c),
-                            "clause",
-                            &c.value,
-                            &id,
-                            close,
-                            "clauses are ISO/IEC 27001:2022 4.1 ... 10.2",
-                        )),
-                    },
-                    Err(close) => self.error(unknown(
-                        loc(c),
-                        "clause",
-                        &c.value,
-                        &id,
-                        close,
-                        "clauses are ISO/IEC 27001:2022 4.1 ... 10.2",
-                    )),
-                }
-            }
-            let mut controls = Vec::new();
-            for c in &a.controls {
-                match catalogue::canonical_control(&c.value) {
-                    Ok(id) if !controls.contains(&id) => controls.push(id),
-                    Ok(_) => {}
-                    Err(UnknownControl::Unknown(_)) if catalogue::canonical_clause(&c.value).is_ok() => self.error(
-                        Diagnostic::new(
-                            loc(c),
-                            format!(
-                                "`{}` in the controls of area `{id}` is not an Annex A control but a clause",
-                                c.value.trim()
-                            ),
-                        )
-                        .hint("list it under `clauses` (controls are A.5.1 ... A.8.34)"),
-                    ),
-                    Err(e @ UnknownControl::Edition2013 { .. }) => {
-                        self.error(edition_2013(loc(c), &c.value, &format!("the controls of area `{id}`"), e))
-                    }
-                    Err(UnknownControl::Unknown(close)) => self.error(unknown(
-                        loc(c),
-                        "control",
-                        &c.value,
-                        &id,
-                        close,
-                        "controls are ISO/IEC 27001:2022 Annex A, A.5.1 ... A.8.34",
-                    )),
-                }
-            }
+            let clauses = self.clauses(&id, a.clauses.as_ref());
+            let controls = self.controls(&id, a.controls.as_ref());
             let since = a.since.as_ref().map(|s| s.value.0);
             let until = a.until.as_ref().map(|u| u.value.0);
             if let (Some(s), Some(u)) = (since, &a.until)
@@ -516,6 +477,85 @@ impl Checker {
             areas.push(Area { name, id, owner, team, risk: a.risk, clauses, controls, since, until, loc: at });
         }
         areas
+    }
+
+    /// An area's clauses, in catalogue form, deduplicated.
+    fn clauses(&mut self, id: &str, list: Option<&Spanned<Vec<String>>>) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let Some(list) = list else { return out };
+        for (k, value) in list.value.iter().enumerate() {
+            let written = value.trim();
+            let problem = match catalogue::canonical_clause(value) {
+                Ok(c) => {
+                    if !out.contains(&c) {
+                        out.push(c);
+                    }
+                    None
+                }
+                Err(close) => {
+                    let at = self.locator.item(list, k);
+                    Some(match catalogue::canonical_control(value) {
+                        Ok(_) if written.starts_with("A.") => Diagnostic::new(
+                            at,
+                            format!("`{written}` in the clauses of area `{id}` is an Annex A control"),
+                        )
+                        .hint("list it under `controls`"),
+                        Err(e @ UnknownControl::Edition2013 { .. }) if written.starts_with("A.") => {
+                            edition_2013(at, value, &format!("the clauses of area `{id}`"), e)
+                        }
+                        _ => unknown(at, "clause", value, id, close, "clauses are ISO/IEC 27001:2022 4.1 ... 10.2"),
+                    })
+                }
+            };
+            if let Some(d) = problem {
+                self.error(d);
+            }
+        }
+        out
+    }
+
+    /// An area's controls, in catalogue form, deduplicated.
+    fn controls(&mut self, id: &str, list: Option<&Spanned<Vec<String>>>) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let Some(list) = list else { return out };
+        for (k, value) in list.value.iter().enumerate() {
+            let problem = match catalogue::canonical_control(value) {
+                Ok(c) => {
+                    if !out.contains(&c) {
+                        out.push(c);
+                    }
+                    None
+                }
+                Err(e) => {
+                    let at = self.locator.item(list, k);
+                    Some(match e {
+                        UnknownControl::Unknown(_) if catalogue::canonical_clause(value).is_ok() => Diagnostic::new(
+                            at,
+                            format!(
+                                "`{}` in the controls of area `{id}` is not an Annex A control but a clause",
+                                value.trim()
+                            ),
+                        )
+                        .hint("list it under `clauses` (controls are A.5.1 ... A.8.34)"),
+                        e @ UnknownControl::Edition2013 { .. } => {
+                            edition_2013(at, value, &format!("the controls of area `{id}`"), e)
+                        }
+                        UnknownControl::Unknown(close) => unknown(
+                            at,
+                            "control",
+                            value,
+                            id,
+                            close,
+                            "controls are ISO/IEC 27001:2022 Annex A, A.5.1 ... A.8.34",
+                        ),
+                    })
+                }
+            };
+            if let Some(d) = problem {
+                self.error(d);
+            }
+        }
+        out
     }
 
     fn id_ok(&mut self, what: &str, id: &str, at: Loc) -> bool {
@@ -554,18 +594,16 @@ impl Checker {
             }
             seen.insert(fold(&id), auditors.len());
             let mut conflicts = Vec::new();
-            for c in &a.conflicts {
-                let area = c.value.trim();
-                if let Some(known) = find_id(areas, area) {
-                    conflicts.push(known.to_string());
-                } else {
-                    self.error(unknown_ref(
-                        loc(c),
-                        "area",
-                        area,
-                        &format!("in the conflicts of auditor `{id}`"),
-                        areas,
-                    ));
+            if let Some(list) = &a.conflicts {
+                for (k, c) in list.value.iter().enumerate() {
+                    let area = c.trim();
+                    if let Some(known) = find_id(areas, area) {
+                        conflicts.push(known.to_string());
+                    } else {
+                        let at = self.locator.item(list, k);
+                        let place = format!("in the conflicts of auditor `{id}`");
+                        self.unknown_ref(at, "area", area, &place, areas);
+                    }
                 }
             }
             let name = self.note("`name`", &a.name, at);
@@ -598,7 +636,7 @@ impl Checker {
     }
 
     /// A control named outside an area (an exclusion, an acceptance), in its canonical form.
-    fn control(&mut self, written: &Spanned<String>, place: &str) -> Option<String> {
+    fn control(&mut self, written: &Spanned<String>, place: &str) -> Option<&'static str> {
         match catalogue::canonical_control(&written.value) {
             Ok(c) => Some(c),
             Err(e @ UnknownControl::Edition2013 { .. }) => {
@@ -636,21 +674,22 @@ impl Checker {
                     .hint("list records in date order"),
                 );
             }
-            if r.areas.is_empty() {
+            if r.areas.value.is_empty() {
                 self.error(
                     Diagnostic::new(at, format!("audit `{date}` has no `areas`"))
                         .hint("name the areas the audit covered"),
                 );
             }
-            let mut record_areas = Vec::new();
-            for a in &r.areas {
-                let id = a.value.trim();
+            let mut record_areas: Vec<String> = Vec::new();
+            for (k, a) in r.areas.value.iter().enumerate() {
+                let id = a.trim();
                 if let Some(known) = find_id(areas, id) {
                     if !record_areas.iter().any(|r| r == known) {
                         record_areas.push(known.to_string());
                     }
                 } else {
-                    self.error(unknown_ref(loc(a), "area", id, &format!("in the audit of {date}"), areas));
+                    let at = self.locator.item(&r.areas, k);
+                    self.unknown_ref(at, "area", id, &format!("in the audit of {date}"), areas);
                 }
             }
             // An auditor id is kept as the register's `auditors` spells it.
@@ -658,9 +697,7 @@ impl Checker {
             if let (Some(id), Some(a)) = (&auditor, &r.auditor) {
                 match find_id(auditors, id) {
                     Some(known) => auditor = Some(known.to_string()),
-                    None => {
-                        self.error(unknown_ref(loc(a), "auditor", id, &format!("in the audit of {date}"), auditors))
-                    }
+                    None => self.unknown_ref(loc(a), "auditor", id, &format!("in the audit of {date}"), auditors),
                 }
             }
             let auditor_org = self.note("`auditor_org`", &r.auditor_org, at);
@@ -705,7 +742,7 @@ impl Checker {
                 let id = s.value.trim();
                 let known = find_id(areas, id);
                 if known.is_none() {
-                    self.error(unknown_ref(loc(s), "area", id, "in an accepted deviation", areas));
+                    self.unknown_ref(loc(s), "area", id, "in an accepted deviation", areas);
                 }
                 known.map(str::to_string)
             });
@@ -730,6 +767,7 @@ impl Checker {
                 );
             }
             if let (Some(code), Some(reason), Some(reference), Some(until)) = (code, reason, reference, a.until) {
+                let control = control.map(str::to_string);
                 out.push(Acceptance { code, area, control, reason, reference, until: until.value.0, loc: at });
             }
         }
@@ -794,16 +832,5 @@ fn duplicate(at: Loc, what: &str, id: &str, first: &str, first_at: Loc) -> Diagn
         d.hint(format!("first defined at line {}", first_at.line))
     } else {
         d.hint(format!("`{first}` at line {} is the same id: ids are compared without case", first_at.line))
-    }
-}
-
-fn unknown_ref(at: Loc, what: &str, id: &str, place: &str, known: &Ids) -> Diagnostic {
-    let d = Diagnostic::new(at, format!("unknown {what} `{id}` {place}"));
-    match catalogue::closest(id, known.values().map(|k| k.to_string())) {
-        Some(c) => d.hint(format!("did you mean `{c}`?")),
-        None if what == "auditor" => {
-            d.hint("add them to `auditors`, or leave `auditor` out and name the firm with `auditor_org`")
-        }
-        None => d.hint(format!("no {what} has that id")),
     }
 }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, InputError, Loc};
 
-pub use raw::{MAX_NODES, decode, parse_date};
+pub use raw::{MAX_NODES, decode, options as parser_options, parse_date};
 
 /// The checked register.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,17 +44,13 @@ impl Register {
         self.scope
             .iter()
             .filter(|a| a.until.is_none_or(|u| u >= day))
-            .flat_map(|a| a.controls.iter().map(String::as_str))
+            .flat_map(|a| a.controls.iter().copied())
             .collect()
     }
 
     /// The subclauses carried by some area still in the scope on `day`.
     pub fn carried_clauses(&self, day: NaiveDate) -> BTreeSet<&str> {
-        self.scope
-            .iter()
-            .filter(|a| a.until.is_none_or(|u| u >= day))
-            .flat_map(|a| a.clauses.iter().map(String::as_str))
-            .collect()
+        self.scope.iter().filter(|a| a.until.is_none_or(|u| u >= day)).flat_map(|a| a.clauses.iter().copied()).collect()
     }
 }
 
@@ -257,9 +253,9 @@ pub struct Area {
     pub team: Vec<String>,
     pub risk: Risk,
     /// Subclauses (`4.1` ... `10.2`) the area carries, deduplicated, in catalogue form.
-    pub clauses: Vec<String>,
+    pub clauses: Vec<&'static str>,
     /// Annex A controls (`A.5.1` ...) the area carries, deduplicated.
-    pub controls: Vec<String>,
+    pub controls: Vec<&'static str>,
     /// The first day the area is in the scope (a scope extension), if not from the start.
     pub since: Option<NaiveDate>,
     /// The last day the area is in the scope, if it leaves it.
@@ -319,14 +315,14 @@ impl Area {
 
     /// Whether the area carries clause 9.2, the internal-audit programme itself.
     pub fn carries_audit_programme(&self) -> bool {
-        self.clauses.iter().any(|c| c == "9.2")
+        self.clauses.contains(&"9.2")
     }
 }
 
 /// A Statement of Applicability exclusion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exclusion {
-    pub control: String,
+    pub control: &'static str,
     pub reason: String,
     pub loc: Loc,
 }
@@ -386,5 +382,5 @@ pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
     }
     let raw: raw::RawRegister = serde_saphyr::from_str_with_options(text, raw::options())
         .map_err(|e| InputError::one(file, raw::yaml_diagnostic(&e, text)))?;
-    check::check(file, raw)
+    check::check(file, raw, text)
 }

@@ -187,8 +187,7 @@ pub(super) struct RawBlackout {
 pub(super) struct RawAuditor {
     pub id: Spanned<String>,
     pub name: Option<String>,
-    #[serde(default)]
-    pub conflicts: Vec<Spanned<String>>,
+    pub conflicts: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -201,10 +200,10 @@ pub(super) struct RawArea {
     pub team: Vec<String>,
     #[serde(default)]
     pub risk: Risk,
-    #[serde(default)]
-    pub clauses: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub controls: Vec<Spanned<String>>,
+    // Lists of short ids are read with one position for the list, not one per item (most of a
+    // large register's memory otherwise); an item's place is found when it is needed.
+    pub clauses: Option<Spanned<Vec<String>>>,
+    pub controls: Option<Spanned<Vec<String>>>,
     pub since: Option<Spanned<Date>>,
     pub until: Option<Spanned<Date>>,
 }
@@ -227,7 +226,7 @@ pub(super) struct RawExclusion {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawAudit {
     pub date: Spanned<Date>,
-    pub areas: Vec<Spanned<String>>,
+    pub areas: Spanned<Vec<String>>,
     pub auditor: Option<Spanned<String>>,
     pub auditor_org: Option<String>,
     pub status: Option<Status>,
@@ -254,6 +253,71 @@ pub(super) fn loc<T>(s: &Spanned<T>) -> Loc {
     Loc::of(s.referenced).unwrap_or_default()
 }
 
+/// Finds where an item of a list is written, from where the list starts: each item is looked for
+/// as a whole word after the one before it. Only needed for a problem, so the line starts are
+/// counted once, the first time.
+pub(super) struct Locator<'t> {
+    text: &'t str,
+    line_starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+/// How far after a list's start its items are looked for.
+const LIST_WINDOW: usize = 1 << 16;
+
+impl<'t> Locator<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Locator { text, line_starts: std::cell::OnceCell::new() }
+    }
+
+    /// Where item `k` of `list` is written; the list's own position where it cannot be told.
+    pub fn item(&self, list: &Spanned<Vec<String>>, k: usize) -> Loc {
+        let fallback = loc(list);
+        let Some(mut from) = list.referenced.span().byte_offset().and_then(|o| usize::try_from(o).ok()) else {
+            return fallback;
+        };
+        for (i, item) in list.value.iter().take(k + 1).enumerate() {
+            match self.word(from, item.trim()) {
+                // A quoted item starts at its quote, as the parser counts it.
+                Some(at) if i == k => {
+                    let quoted = self.text[..at].ends_with(['"', '\'']);
+                    return self.loc_at(if quoted { at - 1 } else { at });
+                }
+                Some(at) => from = at + item.trim().len(),
+                None => return fallback,
+            }
+        }
+        fallback
+    }
+
+    /// The first place at or after `from` where `word` stands on its own.
+    fn word(&self, from: usize, word: &str) -> Option<usize> {
+        let part = |c: char| c.is_alphanumeric() || "._-".contains(c);
+        let end = (from + LIST_WINDOW).min(self.text.len());
+        let window = self.text.get(from..end)?;
+        let mut start = 0;
+        while !word.is_empty() {
+            let at = start + window.get(start..)?.find(word)?;
+            let before = window[..at].chars().next_back().is_none_or(|c| !part(c));
+            let after = window[at + word.len()..].chars().next().is_none_or(|c| !part(c));
+            if before && after {
+                return Some(from + at);
+            }
+            start = at + word.len();
+        }
+        None
+    }
+
+    fn loc_at(&self, byte: usize) -> Loc {
+        let starts = self
+            .line_starts
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let line = starts.partition_point(|&s| s <= byte);
+        let start = starts[line.saturating_sub(1)];
+        let column = self.text.get(start..byte).map_or(1, |t| t.chars().count() + 1);
+        Loc::new(line as u64, column as u64)
+    }
+}
+
 /// The most values (YAML nodes) a register may hold: a realistic area (an owner, a team,
 /// controls) is 20 to 40 of them, so this reads well over 100,000 areas, and the 64 MiB a
 /// register may have on disk, while an alias bomb still stops early (`max_aliases`,
@@ -261,7 +325,7 @@ pub(super) fn loc<T>(s: &Spanned<T>) -> Loc {
 pub const MAX_NODES: usize = 8_000_000;
 
 /// The parser's options: budgets set for registers of up to a few hundred thousand areas.
-pub(super) fn options() -> serde_saphyr::Options {
+pub fn options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_nodes = MAX_NODES;
     budget.max_events = 2 * MAX_NODES;
@@ -336,7 +400,7 @@ pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic
             && let Some((written, expected)) = rest.split_once('`')
         {
             let options = expected.split_once("one of ").map(|(_, l)| l).unwrap_or("");
-            let known = options.split(", ").map(|s| s.trim_matches('`').to_string());
+            let known = options.split(", ").map(|s| s.trim_matches('`'));
             message = format!("{what} `{written}`");
             hint = Some(match catalogue::closest(written, known) {
                 Some(close) => format!("did you mean `{close}`?"),

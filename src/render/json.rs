@@ -4,10 +4,11 @@ use std::io::{self, Write};
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use serde::ser::SerializeSeq;
 
 use crate::cycle::{External, ExternalKind};
-use crate::plan::{EventKind, Plan};
-use crate::programme::{Behind, Unassigned};
+use crate::plan::{Event, EventKind, Plan};
+use crate::programme::{Behind, Round, Unassigned};
 
 /// Bumped when a field changes meaning or disappears; new fields may appear at any time.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -21,7 +22,24 @@ struct Doc<'a> {
     settings: Vec<Setting>,
     cycles: Vec<CycleDoc>,
     rounds: Vec<RoundDoc>,
-    events: Vec<EventDoc<'a>>,
+    events: Events<'a>,
+}
+
+/// The events, each written as it is reached rather than all held as documents first: a plan of
+/// a large scope has hundreds of thousands.
+struct Events<'a> {
+    events: Vec<Event<'a>>,
+    today: NaiveDate,
+}
+
+impl Serialize for Events<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.events.len()))?;
+        for e in &self.events {
+            seq.serialize_element(&EventDoc::of(e, self.today))?;
+        }
+        seq.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -80,9 +98,46 @@ struct Prepares {
     date: NaiveDate,
 }
 
-impl From<External> for Prepares {
-    fn from(e: External) -> Self {
+impl From<&External> for Prepares {
+    fn from(e: &External) -> Self {
         Prepares { kind: e.kind.key(), date: e.date }
+    }
+}
+
+impl<'a> EventDoc<'a> {
+    fn of(e: &'a Event<'a>, today: NaiveDate) -> Self {
+        let audit = e.audit;
+        let external = e.external.as_deref();
+        EventDoc {
+            date: e.date,
+            kind: e.kind.key(),
+            cycle: e.cycle,
+            number: match e.kind {
+                EventKind::External(ExternalKind::Surveillance(n)) => Some(n),
+                _ => None,
+            },
+            round: e.round.map(Round::label),
+            area: audit.map(|a| a.area.as_str()),
+            auditor: audit.map(|a| a.auditor.as_deref()),
+            prepares: e.prepares.map(Prepares::from),
+            latest: external.and_then(|x| x.latest),
+            end: external.filter(|x| x.end > x.date).map(|x| x.end),
+            due: audit.filter(|a| !a.source.is_recorded() || a.behind.is_some()).map(|a| a.due),
+            status: e.status,
+            overdue: audit.is_some_and(|a| matches!(a.behind, Some(Behind::Overdue | Behind::ExtensionMissed))),
+            late: audit.is_some_and(|a| a.behind == Some(Behind::Late)),
+            special: match e.kind {
+                EventKind::External(ExternalKind::Special(k)) => Some(k.key()),
+                _ => None,
+            },
+            assumed: e.status == "assumed",
+            past: e.date < today,
+            independent: audit.filter(|a| !a.independent).map(|_| false),
+            unassigned: audit.and_then(|a| a.unassigned).map(|u| match u {
+                Unassigned::NoneIndependent => "none_independent",
+                Unassigned::NoFreeDay => "no_free_day",
+            }),
+        }
     }
 }
 
@@ -171,46 +226,13 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             .map(|r| RoundDoc {
                 round: r.label(),
                 cycle: r.cycle,
-                prepares: r.prepares.into(),
+                prepares: (&r.prepares).into(),
                 last_day: r.last_day,
                 review: r.review.date,
                 areas: r.audits.iter().map(|a| a.area.clone()).collect(),
             })
             .collect(),
-        events: plan
-            .events()
-            .into_iter()
-            .map(|e| EventDoc {
-                date: e.date,
-                kind: e.kind.key(),
-                cycle: e.cycle,
-                number: match e.kind {
-                    EventKind::External(ExternalKind::Surveillance(n)) => Some(n),
-                    _ => None,
-                },
-                round: e.round,
-                area: e.area,
-                auditor: (e.kind == EventKind::InternalAudit).then_some(e.auditor),
-                prepares: e.prepares.map(Prepares::from),
-                latest: e.external.and_then(|x| x.latest),
-                end: e.external.filter(|x| x.end > x.date).map(|x| x.end),
-                due: e.due,
-                status: e.status,
-                overdue: matches!(e.behind, Some(Behind::Overdue | Behind::ExtensionMissed)),
-                late: e.behind == Some(Behind::Late),
-                special: match e.kind {
-                    EventKind::External(ExternalKind::Special(k)) => Some(k.key()),
-                    _ => None,
-                },
-                assumed: e.status == "assumed",
-                past: e.date < plan.today,
-                independent: (!e.independent).then_some(false),
-                unassigned: e.unassigned.map(|u| match u {
-                    Unassigned::NoneIndependent => "none_independent",
-                    Unassigned::NoFreeDay => "no_free_day",
-                }),
-            })
-            .collect(),
+        events: Events { events: plan.events(), today: plan.today },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
