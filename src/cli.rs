@@ -14,6 +14,7 @@ use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
 use ismsaudit::render::count;
+use ismsaudit::text::visible;
 use ismsaudit::{catalogue, plan, render, starter};
 
 const AFTER_HELP: &str = "Exit codes: 0 success, 1 `check` found errors, 2 bad input or usage.
@@ -125,7 +126,7 @@ pub fn run(system_today: NaiveDate) -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", visible(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
@@ -281,7 +282,7 @@ fn read(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Diagnostic> {
 fn summary(path: &Path, reg: &Register, today: NaiveDate) -> String {
     format!(
         "{}: ok: {}, {}, {} of {} controls covered ({} excluded), {} of {} clauses covered",
-        path.display(),
+        visible(&path.display().to_string()),
         count(reg.scope.len(), "area"),
         count(reg.auditors.len(), "auditor"),
         reg.carried_controls(today).len(),

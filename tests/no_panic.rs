@@ -37,18 +37,150 @@ const TOKENS: [&str; 24] = [
     "9999-12-31",
 ];
 
+/// What a register's author may not do to a terminal or a CI log: control characters (but the
+/// newline ending each line), or a line that is a workflow command not of the tool's own.
+fn assert_safe(output: &[u8]) {
+    let text = String::from_utf8_lossy(output);
+    assert!(text.chars().all(|c| !c.is_control() || c == '\n'), "a control character in:\n{text}");
+    for line in text.lines() {
+        let ours = ["::error file=", "::warning file=", "::notice file="].iter().any(|p| line.starts_with(p));
+        assert!(!line.starts_with("::") || ours, "a workflow command: {line}");
+    }
+}
+
 fn run_everything(text: &str, today: NaiveDate, cycles: u32) {
-    let Ok(reg) = ismsaudit::register::parse("fuzz.yaml", text) else { return };
+    let reg = match ismsaudit::register::parse("fuzz.yaml", text) {
+        Ok(reg) => reg,
+        Err(e) => {
+            // One line per problem, each naming the file.
+            let shown = e.to_string();
+            assert_safe(shown.as_bytes());
+            assert!(shown.lines().all(|l| l.starts_with("fuzz.yaml")), "{shown}");
+            return;
+        }
+    };
     if let Ok(plan) = ismsaudit::plan::plan(&reg, today, cycles) {
         let mut out = Vec::new();
         ismsaudit::render::table::write(&plan, &mut out).unwrap();
         ismsaudit::render::json::write(&plan, &mut out).unwrap();
+        assert_safe(&out);
     }
     if let Ok(findings) = ismsaudit::findings::check(&reg, today) {
         let mut out = Vec::new();
         ismsaudit::render::check::text("fuzz.yaml", &reg.accepted, &findings, &mut out).unwrap();
         ismsaudit::render::check::json("fuzz.yaml", today, &reg.accepted, &findings, &mut out).unwrap();
         ismsaudit::render::check::github("fuzz.yaml", &reg.accepted, &findings, &mut out).unwrap();
+        assert_safe(&out);
+    }
+}
+
+/// How a valid register is damaged: a line dropped, a value replaced by one of another type, a
+/// control character or a very long string inserted, a date moved far, an alias.
+#[derive(Debug, Clone)]
+enum Mutation {
+    DropLine(prop::sample::Index),
+    Value(prop::sample::Index, usize),
+    Insert(prop::sample::Index, char),
+}
+
+/// Values of every kind, for `Mutation::Value`.
+fn hostile_values() -> Vec<String> {
+    vec![
+        "[a, b]".into(),
+        "{k: v}".into(),
+        "~".into(),
+        "\"\\e]0;title\\a\\r\\n::error::x\"".into(),
+        "\"\\x9b2J\\0\\x7f\\u202e\"".into(),
+        "x".repeat(5000),
+        format!("[{}]", vec!["A.5.1"; 3000].join(", ")),
+        "1970-01-01".into(),
+        "2200-12-31".into(),
+        "1969-12-31".into(),
+        "&anchor value".into(),
+        "*anchor".into(),
+        "!!binary aGVsbG8=".into(),
+        "-99999999999999999999".into(),
+        "|\n  two\n  lines".into(),
+    ]
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let controls = prop_oneof![
+        Just('\u{1b}'),
+        Just('\r'),
+        Just('\u{0}'),
+        Just('\u{7f}'),
+        Just('\u{9b}'),
+        Just('\u{202e}'),
+        Just('\t')
+    ];
+    prop_oneof![
+        any::<prop::sample::Index>().prop_map(Mutation::DropLine),
+        (any::<prop::sample::Index>(), 0..15usize).prop_map(|(i, v)| Mutation::Value(i, v)),
+        (any::<prop::sample::Index>(), controls).prop_map(|(i, c)| Mutation::Insert(i, c)),
+    ]
+}
+
+fn mutate(text: &str, mutations: &[Mutation]) -> String {
+    let values = hostile_values();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for m in mutations {
+        if lines.is_empty() {
+            break;
+        }
+        match m {
+            Mutation::DropLine(i) => {
+                lines.remove(i.index(lines.len()));
+            }
+            Mutation::Value(i, v) => {
+                let i = i.index(lines.len());
+                if let Some((key, _)) = lines[i].split_once(": ") {
+                    lines[i] = format!("{key}: {}", values[*v % values.len()]);
+                }
+            }
+            Mutation::Insert(i, c) => {
+                let i = i.index(lines.len());
+                let at = lines[i].char_indices().map(|(p, _)| p).nth(lines[i].chars().count() / 2).unwrap_or(0);
+                lines[i].insert(at, *c);
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Damaged registers are read, planned and checked, or refused with one line per problem:
+    /// never a panic, never a control character or a workflow command in what is printed.
+    #[test]
+    fn damaged_registers_are_handled_and_shown_safely(
+        which in 0..EXAMPLES.len(),
+        mutations in proptest::collection::vec(mutation(), 1..6),
+        today in 0u64..20_000,
+    ) {
+        let text = mutate(EXAMPLES[which], &mutations);
+        let today = NaiveDate::from_ymd_opt(1975, 1, 1).unwrap() + Days::new(today);
+        run_everything(&text, today, 2);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// A hang guard, not a measure of speed: no damaged register takes more than a few seconds
+    /// (the benchmark measures speed; these take milliseconds).
+    #[test]
+    fn damaged_registers_never_hang(
+        which in 0..EXAMPLES.len(),
+        mutations in proptest::collection::vec(mutation(), 1..6),
+        today in 0u64..20_000,
+    ) {
+        let text = mutate(EXAMPLES[which], &mutations);
+        let today = NaiveDate::from_ymd_opt(1975, 1, 1).unwrap() + Days::new(today);
+        let start = std::time::Instant::now();
+        run_everything(&text, today, 10);
+        prop_assert!(start.elapsed() < std::time::Duration::from_secs(20), "took {:?}", start.elapsed());
     }
 }
 

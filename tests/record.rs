@@ -300,3 +300,44 @@ fn an_early_review_after_early_audits_is_no_missing_review() {
     let codes: Vec<_> = check(&reg, date("2025-06-01")).unwrap().iter().map(|f| f.code.key()).collect();
     assert!(!codes.contains(&"review-missing"), "{codes:?}");
 }
+
+/// Found by the property tests: an area joining the scope on the day of Stage 1 was due before
+/// it joined. It is due before the next external audit after it joins: Stage 2.
+#[test]
+fn an_area_joining_on_the_day_of_stage1_is_due_before_stage2() {
+    let text = "organisation: Join Ltd
+certification: {stage1: 2020-01-01}
+auditors: [{id: ann}]
+scope:
+  - {id: core, owner: olga, risk: high}
+  - {id: late, owner: pete, risk: high, since: 2020-01-01}
+";
+    let reg = parse("join.yaml", text).unwrap();
+    let p = plan(&reg, date("2020-01-29"), 1).unwrap();
+    let r0 = round(&p.rounds, "R0");
+    for a in r0.audits_of("late") {
+        assert!(a.due >= date("2020-01-01") && a.date >= date("2020-01-01"), "{a:?}");
+    }
+    assert!(check(&reg, date("2019-12-30")).unwrap().iter().all(|f| f.area.as_deref() != Some("late")));
+}
+
+/// Found by the property tests: of two areas with one history, one booked audit whose day had
+/// passed, one was covered and the other not. A booking stands for the audit while its round is
+/// open, for the plan and for coverage alike.
+#[test]
+fn a_booking_whose_day_passed_covers_while_its_round_is_open() {
+    let text = "organisation: Twin Ltd
+certification:
+  decision: 2020-07-25
+  recertification: [2023-05-16]
+auditors: [{id: dan}]
+scope:
+  - {id: twin, owner: cat, risk: low}
+  - {id: area-00, owner: cat, risk: low}
+audits:
+  - {date: 2021-06-25, areas: [area-00, twin], auditor: dan, status: booked}
+";
+    let reg = parse("twin.yaml", text).unwrap();
+    let p = plan(&reg, date("2021-06-26"), 1).unwrap();
+    assert!(p.covered_in_cycle(1, "twin") && p.covered_in_cycle(1, "area-00"));
+}

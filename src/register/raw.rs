@@ -392,6 +392,16 @@ pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic
         return Diagnostic::new(loc, message).hint(hint);
     }
     let raw = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet()).into_owned();
+    // A tab where YAML wants spaces: point at the tab itself, which the parser does not.
+    if raw.contains("found a tab") || raw.contains("tabs") {
+        let from = loc.map_or(0, |l| line_start(text, l.line));
+        if let Some(at) = text.get(from..).and_then(|t| t.find('\t')).map(|i| from + i) {
+            let line = text[..at].matches('\n').count() + 1;
+            let column = text[line_start(text, line as u64)..at].chars().count() + 1;
+            return Diagnostic::new(Loc::new(line as u64, column as u64), "a tab in the indentation")
+                .hint("YAML indents with spaces: replace the tab with spaces");
+        }
+    }
     let (mut message, mut hint) = plain_words(&raw);
     // serde writes "unknown field `x`, expected one of a, b" (and "unknown variant ..."). A close
     // match is a better hint than the whole list.
@@ -437,6 +447,14 @@ pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic
     }
 }
 
+/// The byte where line `line` (1-based) starts.
+fn line_start(text: &str, line: u64) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.match_indices('\n').nth(line as usize - 2).map_or(text.len(), |(i, _)| i + 1)
+}
+
 /// The parser's message in the register's words, with a hint where one helps.
 fn plain_words(raw: &str) -> (String, Option<String>) {
     let said = |m: &str, h: &str| (m.to_string(), Some(h.to_string()));
@@ -465,6 +483,12 @@ fn plain_words(raw: &str) -> (String, Option<String>) {
     }
     if raw.starts_with("expected string") {
         return said("expected a single value", "write one value here, not a list or a mapping");
+    }
+    if raw.starts_with("recursion limit exceeded") {
+        return said(
+            "the register nests lists and keys too deep",
+            "a register is a few levels deep: check the indentation",
+        );
     }
     if raw.starts_with("invalid u") || raw.starts_with("invalid i") {
         return said("expected a whole number", "write a number of weeks, e.g. `6`");

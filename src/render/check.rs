@@ -9,6 +9,7 @@ use crate::diagnostic::InputError;
 use crate::findings::{Finding, Severity};
 use crate::register::Acceptance;
 use crate::render::count;
+use crate::text::visible;
 
 /// Errors, warnings and accepted findings, in that order of counting.
 fn tally(findings: &[Finding]) -> (usize, usize, usize) {
@@ -40,6 +41,7 @@ fn acceptance_note(a: &Acceptance) -> String {
 /// One line per finding, errors first and grouped by code, each group followed by what to do,
 /// then the summary.
 pub fn text(file: &str, accepted: &[Acceptance], findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+    let file = visible(file);
     for (i, f) in findings.iter().enumerate() {
         let place = match f.loc {
             Some(l) => format!("{file}:{}:{}", l.line, l.column),
@@ -169,9 +171,10 @@ pub fn github_input_error(e: &InputError, out: &mut dyn Write) -> io::Result<()>
     Ok(())
 }
 
-// Escaping as GitHub's runner (toolkit/core `command.ts`) does it.
+// Escaping as GitHub's runner (toolkit/core `command.ts`) does it, after any other control
+// character is made visible: none reaches the log.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    visible(&s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")).into_owned()
 }
 
 fn escape_property(s: &str) -> String {

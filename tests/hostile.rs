@@ -1,0 +1,340 @@
+//! Registers written by someone hostile: anyone who can open a pull request can edit the
+//! register a CI gate runs on. Nothing they write may act on a terminal or a CI log, hang the
+//! tool, exhaust memory, or make `init` lose a file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ismsaudit");
+
+/// A fresh directory under the target folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).stdin(Stdio::null()).output().unwrap()
+}
+
+/// Runs the tool and kills it if it has not finished in `limit`: a guard against hangs, not a
+/// measure of speed (the benchmark measures speed). Its output is read as it comes, so a full
+/// pipe never stalls it.
+fn run_within(args: &[&str], limit: Duration) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let read = |mut from: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = from.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("`ismsaudit {}` did not finish within {limit:?}", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }
+}
+
+/// Everything the tool printed is safe: no escape character or other control character but the
+/// newline ends lines, and no line is a CI workflow command unless it is one of the tool's own
+/// annotations (`::error file=...`).
+fn assert_safe(what: &str, out: &Output) {
+    for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        let text = String::from_utf8_lossy(bytes);
+        for c in text.chars() {
+            assert!(!c.is_control() || c == '\n', "{what}: {stream} holds control character {c:?}:\n{text}");
+            assert!(!('\u{202a}'..='\u{202e}').contains(&c), "{what}: {stream} holds a bidirectional override");
+        }
+        for line in text.lines() {
+            let ours = ["::error file=", "::warning file=", "::notice file="].iter().any(|p| line.starts_with(p));
+            assert!(!line.starts_with("::") || ours, "{what}: {stream} has a workflow command: {line}");
+        }
+    }
+}
+
+/// Control characters, as YAML double-quoted escapes: a CR LF and a workflow command, a window
+/// title, a clear screen (8-bit CSI), NUL, DEL, a right-to-left override.
+const PAYLOAD: &str = r#"\r\n::error::pwned\e]0;title\a\x9b2J\0\x7f\u202e"#;
+
+/// A valid register with `{}` in one field.
+const TEMPLATE: &str = r#"organisation: "Acme {ORG}"
+certification:
+  decision: 2024-06-03
+  surveillance: [{date: 2025-05-06, note: "{NOTE}"}]
+  special: [{date: 2025-09-16, kind: other, note: "{SPECIAL}"}]
+settings:
+  blackout: [{from: 2025-12-22, to: 2026-01-02, reason: "{REASON}"}]
+programme: {owner: "{PROGRAMME}"}
+auditors:
+  - {id: carol, name: "{AUDITOR}"}
+scope:
+  - id: isms
+    name: "{AREA}"
+    owner: "{OWNER}"
+    team: ["{TEAM}"]
+    risk: high
+    clauses: ["9.2"]
+    controls: [A.5.1]
+soa:
+  excluded: [{control: A.7.5, reason: "{EXCLUSION}"}]
+audits:
+  - {date: 2025-03-20, areas: [isms], auditor_org: "{ORG2}"}
+accepted:
+  - {code: control-not-covered, reason: "{WHY}", reference: "{REF}", until: 2027-01-01}
+"#;
+
+const FIELDS: [&str; 14] = [
+    "ORG",
+    "NOTE",
+    "SPECIAL",
+    "REASON",
+    "PROGRAMME",
+    "AUDITOR",
+    "AREA",
+    "OWNER",
+    "TEAM",
+    "EXCLUSION",
+    "ORG2",
+    "WHY",
+    "REF",
+    "",
+];
+
+/// Registers that cannot be read, with the payload where the tool quotes what it read.
+const BROKEN: [&str; 6] = [
+    // An unknown key, a bad id, a bad date, an unknown control, an unknown area and auditor.
+    "organisation: x\ncertification: {decision: 2024-06-03}\nscope: [{id: a, owner: o}]\n\"k{P}\": 1\n",
+    "organisation: x\ncertification: {decision: 2024-06-03}\nscope: [{id: \"a{P}\", owner: o}]\n",
+    "organisation: x\ncertification: {decision: \"2024{P}\"}\nscope: [{id: a, owner: o}]\n",
+    "organisation: x\ncertification: {decision: 2024-06-03}\nscope: [{id: a, owner: o, controls: [\"A.5{P}\"]}]\n",
+    "organisation: x\ncertification: {decision: 2024-06-03}\nscope: [{id: a, owner: o}]\naudits: [{date: 2025-01-06, areas: [\"b{P}\"], auditor: \"z{P}\"}]\n",
+    "organisation: x\ncertification: {decision: 2024-06-03, special: [{date: 2025-01-06, kind: \"x{P}\"}]}\nscope: [{id: a, owner: o}]\n",
+];
+
+/// The commands and formats a register's text can reach a terminal or a log through.
+const COMMANDS: [&[&str]; 7] = [
+    &["validate"],
+    &["plan"],
+    &["plan", "--format", "json"],
+    &["check"],
+    &["check", "--format", "json"],
+    &["check", "--format", "github"],
+    &["check", "--strict"],
+];
+
+#[test]
+fn control_characters_never_reach_a_terminal_or_a_ci_log() {
+    let dir = scratch("control-characters");
+    let mut registers: Vec<(String, String)> = Vec::new();
+    for field in FIELDS {
+        let mut text = TEMPLATE.to_string();
+        for other in FIELDS.iter().filter(|f| !f.is_empty()) {
+            let value = if *other == field { PAYLOAD } else { "plain" };
+            text = text.replace(&format!("{{{other}}}"), value);
+        }
+        registers.push((format!("field-{}", if field.is_empty() { "none" } else { field }), text));
+    }
+    for (i, broken) in BROKEN.iter().enumerate() {
+        registers.push((format!("broken-{i}"), broken.replace("{P}", PAYLOAD)));
+    }
+    for (name, text) in &registers {
+        // The payload itself is also in the file name, for the messages that name the file.
+        let path = dir.join(format!("{name}\u{1b}[2J.yaml"));
+        fs::write(&path, text).unwrap();
+        for command in COMMANDS {
+            let mut args: Vec<&str> = command.to_vec();
+            args.extend([path.to_str().unwrap(), "--today", "2026-11-28"]);
+            let out = run(&args);
+            // The registers with the payload in a field are valid, so it reaches every output.
+            let expected = if name.starts_with("field-") { 0..=1 } else { 2..=2 };
+            assert!(
+                out.status.code().is_some_and(|c| expected.contains(&c)),
+                "{name} {command:?}: {:?} {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_safe(&format!("{name} {command:?}"), &out);
+        }
+    }
+}
+
+#[test]
+fn a_fifo_a_device_or_a_directory_is_refused_without_reading() {
+    let dir = scratch("special-files");
+    let mut cases = vec![dir.clone()];
+    if cfg!(unix) && Path::new("/dev/zero").exists() {
+        cases.push(PathBuf::from("/dev/zero"));
+    }
+    #[cfg(unix)]
+    {
+        let fifo = dir.join("fifo.yaml");
+        let made = Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+        if made {
+            cases.push(fifo);
+        }
+    }
+    for path in cases {
+        let out = run_within(&["validate", path.to_str().unwrap()], Duration::from_secs(20));
+        assert_eq!(out.status.code(), Some(2), "{}", path.display());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.ends_with(": error: is not a regular file; give the path of the register, a YAML file\n"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_register_over_the_size_limit_is_refused() {
+    let dir = scratch("size-limit");
+    let path = dir.join("big.yaml");
+    fs::write(&path, format!("organisation: x\n# {}\n", "x".repeat(1024 * 1024))).unwrap();
+    let out = run(&["validate", path.to_str().unwrap(), "--max-size", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: the register is over 1 MiB (1048595 bytes); check that this file is the register, or raise the limit with `--max-size`"),
+        "{stderr}"
+    );
+    // Raised, the same file is read (and found to lack the rest of a register).
+    let out = run(&["validate", path.to_str().unwrap(), "--max-size", "2"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing key `certification`"));
+}
+
+/// Inputs built to make the tool work hard: each finishes within the guard's limit, which is
+/// far above what any of them takes (the benchmark measures time; this only catches a hang).
+#[test]
+fn no_register_makes_the_tool_hang() {
+    let dir = scratch("hard-work");
+    let guard = Duration::from_secs(120);
+    let mut cases: Vec<(&str, String)> = Vec::new();
+    // Thousands of unknown references, each asking for a "did you mean".
+    let mut many =
+        String::from("organisation: x\ncertification: {decision: 2024-06-03}\nauditors: [{id: a}]\nscope:\n");
+    for i in 0..3000 {
+        many.push_str(&format!("  - {{id: area-{i:05}, owner: o}}\n"));
+    }
+    many.push_str("audits:\n");
+    for i in 0..3000 {
+        many.push_str(&format!("  - {{date: 2025-01-06, areas: [aera-{i:05}], auditor: a}}\n"));
+    }
+    cases.push(("unknown-references", many));
+    // Ids at the length limit everywhere, and one over it.
+    let long = "x".repeat(100);
+    let mut ids = String::from("organisation: x\ncertification: {decision: 2024-06-03}\nauditors: [{id: a}]\nscope:\n");
+    for i in 0..2000 {
+        ids.push_str(&format!("  - {{id: {long}{i}, owner: {long}}}\n"));
+    }
+    cases.push(("long-ids", ids));
+    // Two auditors for 10,000 areas, Stage 1 past, no decision: round 0 late, every area to place.
+    let mut crowded = String::from(
+        "organisation: x\ncertification: {stage1: 2026-10-05, stage2: 2026-12-14}\nauditors: [{id: a}, {id: b}]\nscope:\n",
+    );
+    for i in 0..10000 {
+        crowded.push_str(&format!("  - {{id: area-{i:05}, owner: o, risk: high}}\n"));
+    }
+    cases.push(("one-auditor-many-areas", crowded));
+    // An alias bomb.
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let prev = i - 1;
+        bomb.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+    }
+    cases.push(("alias-bomb", bomb));
+    for (name, text) in cases {
+        let path = dir.join(format!("{name}.yaml"));
+        fs::write(&path, text).unwrap();
+        for command in [&["validate"][..], &["plan", "--format", "json"], &["check"]] {
+            let mut args = command.to_vec();
+            args.extend([path.to_str().unwrap(), "--today", "2026-11-28"]);
+            let out = run_within(&args, guard);
+            assert!(matches!(out.status.code(), Some(0..=2)), "{name} {command:?}");
+            assert_safe(name, &out);
+        }
+    }
+}
+
+/// The parser's limits are reported in the register's words, never the parser's.
+#[test]
+fn the_parsers_limits_are_told_in_plain_words() {
+    // More aliases than the reader expands.
+    let team = vec!["*p"; 60_000].join(", ");
+    let text = format!(
+        "organisation: x\ncertification: {{decision: 2024-06-03}}\nscope:\n  - {{id: a, owner: &p olga, team: [{team}]}}\n"
+    );
+    let err = ismsaudit::register::parse("aliases.yaml", &text).unwrap_err().to_string();
+    assert!(
+        err.starts_with("aliases.yaml:") && err.ends_with("error: the register uses too many aliases (`*name`); aliases expanding this much look like a YAML bomb: write the values out"),
+        "{err}"
+    );
+    // Nesting deeper than any register.
+    let deep = format!("organisation: x\nscope: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let err = ismsaudit::register::parse("deep.yaml", &deep).unwrap_err().to_string();
+    assert!(err.starts_with("deep.yaml:2:263: error: the register nests lists and keys too deep: found `[[["), "{err}");
+    assert!(err.ends_with("; a register is a few levels deep: check the indentation"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn init_never_follows_a_link_nor_leaves_half_a_file() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("init");
+    let (target, link) = (dir.join("target.yaml"), dir.join("isms.yaml"));
+    fs::write(&target, "precious\n").unwrap();
+    symlink(&target, &link).unwrap();
+    let today = ["--today", "2026-11-28"];
+    // Without --force, a link is left alone, and what it points to too.
+    let out = run(&[&["init", link.to_str().unwrap()][..], &today].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(&target).unwrap(), "precious\n");
+    // A dangling link is not followed to create a file elsewhere.
+    let (dangling, elsewhere) = (dir.join("dangling.yaml"), dir.join("elsewhere.yaml"));
+    symlink(&elsewhere, &dangling).unwrap();
+    let out = run(&[&["init", dangling.to_str().unwrap()][..], &today].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!elsewhere.exists());
+    // With --force, the link itself is replaced by the register; its target keeps its bytes.
+    let out = run(&[&["init", link.to_str().unwrap(), "--force"][..], &today].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(fs::read_to_string(&link).unwrap().contains("organisation:"));
+    assert_eq!(fs::read_to_string(&target).unwrap(), "precious\n");
+    // No temporary file is left beside it.
+    let names: Vec<String> =
+        fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let dir = scratch("utf8");
+    let path = dir.join("latin1.yaml");
+    fs::write(&path, b"organisation: Acme\nscope:\n  - id: z\xfcrich\n").unwrap();
+    let out = run(&["validate", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.ends_with("latin1.yaml:3:10: error: byte 0xfc is not UTF-8 text; save the register as UTF-8\n"),
+        "{stderr}"
+    );
+}
