@@ -6,24 +6,15 @@ use std::collections::BTreeSet;
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 
-use ismsaudit::cycle::{anniversary, months_after};
+use ismsaudit::cycle::months_after;
 use ismsaudit::diagnostic::Loc;
 use ismsaudit::findings::{Code, check};
 use ismsaudit::plan::{Plan, plan};
 use ismsaudit::programme::Source;
-use ismsaudit::register::{
-    Area, AuditRecord, Auditor, Certification, Dated, ExternalRecord, Register, ReviewRecord, Risk, Settings,
-};
+use ismsaudit::register::{Area, AuditRecord, Auditor, Certification, Dated, Register, ReviewRecord, Settings};
 
-const PEOPLE: [&str; 8] = ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal"];
-
-fn day(offset: u64) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + Days::new(offset)
-}
-
-fn risk() -> impl Strategy<Value = Risk> {
-    prop_oneof![Just(Risk::High), Just(Risk::Medium), Just(Risk::Low)]
-}
+mod common;
+use common::{PEOPLE, day, recertified, risk};
 
 prop_compose! {
     /// A certified register (decision between 2020 and 2023, recertified in time for four cycles)
@@ -57,9 +48,7 @@ prop_compose! {
         }).collect();
         let auditors: Vec<Auditor> = auditors.iter().map(|a| Auditor { id: PEOPLE[*a].to_string(), name: None, conflicts: vec![], loc: Loc::default() }).collect();
         let date = Dated { date: first, loc: Loc::default() };
-        let recertification = (1..=4)
-            .map(|k| ExternalRecord { date: anniversary(first, 3 * k) - Days::new(70), visits: vec![], decision: None, note: None, loc: Loc::default() })
-            .collect();
+        let recertification = recertified(first);
         let certification = if initial {
             Certification { stage1: Some(date), ..Default::default() }
         } else {

@@ -148,6 +148,11 @@ fn mutate(text: &str, mutations: &[Mutation]) -> String {
     lines.join("\n")
 }
 
+/// A damaged example, and the day to plan it for.
+fn damaged(which: usize, mutations: &[Mutation], today: u64) -> (String, NaiveDate) {
+    (mutate(EXAMPLES[which], mutations), NaiveDate::from_ymd_opt(1975, 1, 1).unwrap() + Days::new(today))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -159,8 +164,7 @@ proptest! {
         mutations in proptest::collection::vec(mutation(), 1..6),
         today in 0u64..20_000,
     ) {
-        let text = mutate(EXAMPLES[which], &mutations);
-        let today = NaiveDate::from_ymd_opt(1975, 1, 1).unwrap() + Days::new(today);
+        let (text, today) = damaged(which, &mutations, today);
         run_everything(&text, today, 2);
     }
 }
@@ -176,8 +180,7 @@ proptest! {
         mutations in proptest::collection::vec(mutation(), 1..6),
         today in 0u64..20_000,
     ) {
-        let text = mutate(EXAMPLES[which], &mutations);
-        let today = NaiveDate::from_ymd_opt(1975, 1, 1).unwrap() + Days::new(today);
+        let (text, today) = damaged(which, &mutations, today);
         let start = std::time::Instant::now();
         run_everything(&text, today, 10);
         prop_assert!(start.elapsed() < std::time::Duration::from_secs(20), "took {:?}", start.elapsed());

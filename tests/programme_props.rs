@@ -11,18 +11,11 @@ use ismsaudit::findings::{Code, check};
 use ismsaudit::plan::plan;
 use ismsaudit::programme::{ROUNDS_PER_CYCLE, Source, Unassigned, risk_pattern};
 use ismsaudit::register::{
-    Area, AuditRecord, Auditor, Blackout, Certification, Dated, ExternalRecord, Register, Risk, Settings, Status,
+    Area, AuditRecord, Auditor, Blackout, Certification, Dated, Register, Risk, Settings, Status,
 };
 
-const PEOPLE: [&str; 8] = ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "hal"];
-
-fn day(offset: u64) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + Days::new(offset)
-}
-
-fn risk() -> impl Strategy<Value = Risk> {
-    prop_oneof![Just(Risk::High), Just(Risk::Medium), Just(Risk::Low)]
-}
+mod common;
+use common::{PEOPLE, day, recertified, risk};
 
 prop_compose! {
     fn area()(risk in risk(), owner in 0..PEOPLE.len(), team in proptest::collection::btree_set(0..PEOPLE.len(), 0..3)) -> (Risk, usize, BTreeSet<usize>) {
@@ -96,17 +89,7 @@ prop_compose! {
             loc: Loc::default(),
         }).collect();
         let date = Dated { date: day(start), loc: Loc::default() };
-        // A certified register records its recertifications, ten weeks before each expiry, so
-        // the certificate does not lapse within the days tested.
-        let recertification = (1..=4)
-            .map(|k| ExternalRecord {
-                date: anniversary(date.date, 3 * k) - Days::new(70),
-                visits: vec![],
-                decision: None,
-                note: None,
-                loc: Loc::default(),
-            })
-            .collect();
+        let recertification = recertified(date.date);
         let certification = if initial {
             Certification { stage1: Some(date), ..Default::default() }
         } else {
