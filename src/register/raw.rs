@@ -414,6 +414,10 @@ pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic
             message = format!("{what} `{written}`");
             hint = Some(match catalogue::closest(written, known) {
                 Some(close) => format!("did you mean `{close}`?"),
+                // `{note: a, b}` reads `b` as a key: the usual slip inside braces.
+                None if what == "unknown key" && written.contains(' ') => {
+                    "inside `{...}` a comma ends a value: put text with commas in quotes".to_string()
+                }
                 None => format!("expected one of {options}"),
             });
         }
