@@ -6,6 +6,10 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::register::{Blackout, Settings};
 
+/// The years a plan can reach: register dates from 1970 to 2200, ten cycles beyond.
+const FIRST_YEAR: i32 = 1968;
+const LAST_YEAR: i32 = 2233;
+
 /// At least this many open days in any 12 months: fewer leave no room for a programme
 /// (the workdays and blackouts are checked against it when the register is read).
 pub const MIN_OPEN_DAYS_A_YEAR: u32 = 100;
@@ -14,26 +18,64 @@ pub const MIN_OPEN_DAYS_A_YEAR: u32 = 100;
 pub struct Calendar {
     /// Monday first.
     workdays: [bool; 7],
-    /// Closed spans, merged and sorted.
-    closed: Vec<(NaiveDate, NaiveDate)>,
+    closed: Spans,
+}
+
+/// Spans of days, merged and sorted: the closures of a calendar, or an auditor's absences.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Spans(Vec<(NaiveDate, NaiveDate)>);
+
+impl Spans {
+    pub fn new(blackouts: &[Blackout]) -> Self {
+        let mut spans: Vec<(NaiveDate, NaiveDate)> = blackouts.iter().map(|b| (b.from, b.to)).collect();
+        spans.sort();
+        let mut merged: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(spans.len());
+        for (from, to) in spans {
+            match merged.last_mut() {
+                Some(last) if from <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(to),
+                _ => merged.push((from, to)),
+            }
+        }
+        Spans(merged)
+    }
+
+    /// The span that contains `date`, if any.
+    pub fn find(&self, date: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        let i = self.0.partition_point(|(from, _)| *from <= date);
+        i.checked_sub(1).map(|i| self.0[i]).filter(|(_, to)| date <= *to)
+    }
+
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.find(date).is_some()
+    }
 }
 
 impl Calendar {
     pub fn new(settings: &Settings) -> Self {
-        Calendar::from_parts(settings.workdays, &settings.blackouts)
+        let mut spans = settings.blackouts.clone();
+        // Closures every year, as dated spans over every year a plan can reach.
+        for y in &settings.yearly {
+            for year in FIRST_YEAR..=LAST_YEAR {
+                let from = NaiveDate::from_ymd_opt(year, y.from.0, y.from.1);
+                // Over New Year, the span ends the year after.
+                let to_year = if y.to < y.from { year + 1 } else { year };
+                let to = NaiveDate::from_ymd_opt(to_year, y.to.0, y.to.1);
+                // A 29 February end or start falls on the 28th in common years.
+                let or_28 = |m: u32, d: u32, yr: i32| {
+                    NaiveDate::from_ymd_opt(yr, m, d).or(NaiveDate::from_ymd_opt(yr, m, d - 1))
+                };
+                let from = from.or_else(|| or_28(y.from.0, y.from.1, year));
+                let to = to.or_else(|| or_28(y.to.0, y.to.1, to_year));
+                if let (Some(from), Some(to)) = (from, to) {
+                    spans.push(Blackout { from, to, reason: String::new(), loc: y.loc });
+                }
+            }
+        }
+        Calendar::from_parts(settings.workdays, &spans)
     }
 
     pub fn from_parts(workdays: [bool; 7], blackouts: &[Blackout]) -> Self {
-        let mut spans: Vec<(NaiveDate, NaiveDate)> = blackouts.iter().map(|b| (b.from, b.to)).collect();
-        spans.sort();
-        let mut closed: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(spans.len());
-        for (from, to) in spans {
-            match closed.last_mut() {
-                Some(last) if from <= last.1.succ_opt().unwrap_or(last.1) => last.1 = last.1.max(to),
-                _ => closed.push((from, to)),
-            }
-        }
-        Calendar { workdays, closed }
+        Calendar { workdays, closed: Spans::new(blackouts) }
     }
 
     fn workday(&self, date: NaiveDate) -> bool {
@@ -42,8 +84,25 @@ impl Calendar {
 
     /// The closed span that contains `date`, if any.
     fn closure(&self, date: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
-        let i = self.closed.partition_point(|(from, _)| *from <= date);
-        i.checked_sub(1).map(|i| self.closed[i]).filter(|(_, to)| date <= *to)
+        self.closed.find(date)
+    }
+
+    /// Why `date` is closed, if it is: not a workday, or inside a blackout.
+    pub fn closed_because(&self, date: NaiveDate) -> Option<&'static str> {
+        if !self.workday(date) {
+            Some("not a workday")
+        } else if self.closure(date).is_some() {
+            Some("inside a blackout")
+        } else {
+            None
+        }
+    }
+
+    /// The open days from `from` to `to`, in order.
+    pub fn open_days(&self, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
+        let first = self.open_on_or_after(from);
+        std::iter::successors(Some(first), move |d| d.succ_opt().map(|n| self.open_on_or_after(n)))
+            .take_while(move |d| *d <= to)
     }
 
     /// Whether audits and reviews may be held on `date`: a workday outside every blackout.
@@ -96,8 +155,8 @@ impl Calendar {
     /// [`MIN_OPEN_DAYS_A_YEAR`] open days, if any: checked for every start day from a year
     /// before the first blackout to the last one, or for any year without blackouts.
     pub fn short_year(&self) -> Option<(NaiveDate, NaiveDate, u32)> {
-        let first = self.closed.first().map_or(NaiveDate::from_ymd_opt(2001, 1, 1)?, |c| c.0);
-        let last = self.closed.last().map_or(first, |c| c.1);
+        let first = self.closed.0.first().map_or(NaiveDate::from_ymd_opt(2001, 1, 1)?, |c| c.0);
+        let last = self.closed.0.last().map_or(first, |c| c.1);
         let start = first.checked_sub_months(Months::new(12))?;
         let end = last.checked_add_months(Months::new(12))?;
         // Open days before each day of [start, end], as a running sum.

@@ -47,6 +47,9 @@ enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
         format: PlanFormat,
+        /// In the table, list what each round's audits cover (clauses and controls with titles)
+        #[arg(long)]
+        detail: bool,
     },
     /// Check the register, its record and the plan against the rules; exit 1 on errors (a CI gate)
     Check {
@@ -136,11 +139,11 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match command {
-        Command::Plan { register, today, cycles, format } => {
+        Command::Plan { register, today, cycles, format, detail } => {
             let reg = load(&register, max_bytes)?;
             let plan = plan::plan(&reg, today.unwrap_or(system_today), cycles)?;
             match format {
-                PlanFormat::Table => render::table::write(&plan, &mut out)?,
+                PlanFormat::Table => render::table::write(&plan, detail, &mut out)?,
                 PlanFormat::Json => render::json::write(&plan, &mut out)?,
             }
         }

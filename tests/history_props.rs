@@ -43,10 +43,13 @@ prop_compose! {
                 controls: vec![],
                 since,
                 until,
+                site: None,
+                audit_days: 1,
+                method: None,
                 loc: Loc::default(),
             }
         }).collect();
-        let auditors: Vec<Auditor> = auditors.iter().map(|a| Auditor { id: PEOPLE[*a].to_string(), name: None, conflicts: vec![], loc: Loc::default() }).collect();
+        let auditors: Vec<Auditor> = auditors.iter().map(|a| Auditor { id: PEOPLE[*a].to_string(), name: None, conflicts: vec![], unavailable: vec![], max_days_per_round: None, max_days_per_year: None, sites: None, loc: Loc::default() }).collect();
         let date = Dated { date: first, loc: Loc::default() };
         let recertification = recertified(first);
         let certification = if initial {
@@ -62,6 +65,8 @@ prop_compose! {
                 auditor: auditors.get(auditor % auditors.len()).map(|a| a.id.clone()),
                 auditor_org: None,
                 status: booked.then_some(ismsaudit::register::Status::Booked),
+                nonconformities: Default::default(),
+                observations: 0,
                 loc: Loc::default(),
             })
             .filter(|r| !r.areas.is_empty())
@@ -75,12 +80,14 @@ prop_compose! {
             certification,
             settings,
             programme_owner: None,
+            reports_to: vec![],
             auditors,
             scope,
             exclusions: vec![],
             audits,
             reviews,
             accepted: vec![],
+            corrective_actions: vec![],
         }
     }
 }
@@ -123,7 +130,7 @@ proptest! {
     fn adding_an_area_never_changes_a_round_that_is_over(reg in register(), today in 0u64..3000, risk in risk()) {
         let today = day(today);
         let mut bigger = reg.clone();
-        bigger.scope.insert(0, Area { id: "zz-new".into(), name: "New".into(), owner: "owner".into(), team: vec![], risk, clauses: vec![], controls: vec![], since: None, until: None, loc: Loc::default() });
+        bigger.scope.insert(0, Area { id: "zz-new".into(), name: "New".into(), owner: "owner".into(), team: vec![], risk, clauses: vec![], controls: vec![], since: None, until: None, site: None, audit_days: 1, method: None, loc: Loc::default() });
         let (before, after) = (plan(&reg, today, 2).unwrap(), plan(&bigger, today, 2).unwrap());
         for (a, b) in before.rounds.iter().zip(&after.rounds) {
             prop_assert_eq!(a.label(), b.label());

@@ -61,7 +61,7 @@ fn run_everything(text: &str, today: NaiveDate, cycles: u32) {
     };
     if let Ok(plan) = ismsaudit::plan::plan(&reg, today, cycles) {
         let mut out = Vec::new();
-        ismsaudit::render::table::write(&plan, &mut out).unwrap();
+        ismsaudit::render::table::write(&plan, true, &mut out).unwrap();
         ismsaudit::render::json::write(&plan, &mut out).unwrap();
         assert_safe(&out);
     }

@@ -1,8 +1,8 @@
 //! Property tests: the programme's invariants hold over random registers, settings and days.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use proptest::prelude::*;
 
 use ismsaudit::cycle::anniversary;
@@ -11,16 +11,37 @@ use ismsaudit::findings::{Code, check};
 use ismsaudit::plan::plan;
 use ismsaudit::programme::{ROUNDS_PER_CYCLE, Source, Unassigned, risk_pattern};
 use ismsaudit::register::{
-    Area, AuditRecord, Auditor, Blackout, Certification, Dated, Register, Risk, Settings, Status,
+    Area, AuditRecord, Auditor, Blackout, Certification, Dated, Nonconformities, Register, Risk, Settings, Status,
 };
 
 mod common;
 use common::{PEOPLE, day, recertified, risk};
 
+/// An area's risk, owner, team, site (one of three, or none) and audit days.
+type AreaShape = (Risk, usize, BTreeSet<usize>, Option<usize>, u32);
+
 prop_compose! {
-    fn area()(risk in risk(), owner in 0..PEOPLE.len(), team in proptest::collection::btree_set(0..PEOPLE.len(), 0..3)) -> (Risk, usize, BTreeSet<usize>) {
-        (risk, owner, team)
+    fn area()(
+        risk in risk(),
+        owner in 0..PEOPLE.len(),
+        team in proptest::collection::btree_set(0..PEOPLE.len(), 0..3),
+        site in proptest::option::of(0..3usize),
+        days in prop_oneof![4 => Just(1u32), 1 => 2u32..=3],
+    ) -> AreaShape {
+        (risk, owner, team, site, days)
     }
+}
+
+/// An auditor's absences (day offsets and lengths), caps per round and per year, and sites.
+type Availability = (Vec<(u64, u64)>, Option<u32>, Option<u32>, Option<BTreeSet<usize>>);
+
+fn availability() -> impl Strategy<Value = Availability> {
+    (
+        proptest::collection::vec((0u64..4000, 0u64..40), 0..3),
+        proptest::option::of(1u32..8),
+        proptest::option::of(1u32..25),
+        proptest::option::of(proptest::collection::btree_set(0..3usize, 0..3)),
+    )
 }
 
 prop_compose! {
@@ -31,6 +52,8 @@ prop_compose! {
         recert in 4u32..=26,
         workdays in proptest::array::uniform7(any::<bool>()),
         blackouts in proptest::collection::vec((0u64..4000, 0u64..30), 0..4),
+        round_weeks in 1u32..=26,
+        rotation in any::<bool>(),
     ) -> Settings {
         let mut s = Settings {
             internal_audit_lead_weeks: lead,
@@ -38,6 +61,8 @@ prop_compose! {
             surveillance_before_anniversary_weeks: surveillance,
             recertification_before_expiry_weeks: recert,
             blackouts: blackouts.into_iter().map(|(from, len)| Blackout { from: day(from), to: day(from + len), reason: "freeze".into(), loc: Loc::default() }).collect(),
+            round_weeks,
+            rotation,
             ..Settings::default()
         };
         if workdays.iter().any(|w| *w) {
@@ -56,11 +81,30 @@ prop_compose! {
 }
 
 prop_compose! {
+    /// A register without absences, caps, sites or closures, on five workdays: where rotation
+    /// and the auditees' days can always be honoured when a round has room.
+    fn plain_register()(mut reg in register_with(false)) -> Register {
+        for a in &mut reg.auditors {
+            (a.unavailable, a.max_days_per_round, a.max_days_per_year, a.sites) = (vec![], None, None, None);
+        }
+        for a in &mut reg.scope {
+            a.site = None;
+        }
+        reg.settings.workdays = [true, true, true, true, true, false, false];
+        reg.settings.blackouts.clear();
+        reg.settings.rotation = true;
+        reg
+    }
+}
+
+prop_compose! {
     /// A register; with `records`, also internal audits held or booked, some by auditors who
     /// are not independent, some without an auditor.
     fn register_with(records: bool)(
         areas in proptest::collection::vec(area(), 1..20),
         auditors in proptest::collection::btree_set(0..PEOPLE.len(), 0..6),
+        availability in proptest::collection::vec(availability(), PEOPLE.len()),
+        results in proptest::collection::vec((0u32..3, 0u32..3), 14),
         conflicts in proptest::collection::vec((0..PEOPLE.len(), 0..20usize), 0..6),
         initial in any::<bool>(),
         start in 0u64..3000,
@@ -70,7 +114,7 @@ prop_compose! {
             0..if records { 14 } else { 1 },
         ),
     ) -> Register {
-        let scope: Vec<Area> = areas.iter().enumerate().map(|(i, (risk, owner, team))| Area {
+        let scope: Vec<Area> = areas.iter().enumerate().map(|(i, (risk, owner, team, site, days))| Area {
             id: format!("area-{i:02}"),
             name: format!("Area {i}"),
             owner: PEOPLE[*owner].to_string(),
@@ -80,12 +124,21 @@ prop_compose! {
             controls: vec![],
             since: None,
             until: None,
+            site: site.map(|s| format!("site-{s}")),
+            audit_days: *days,
+            method: None,
             loc: Loc::default(),
         }).collect();
         let auditors = auditors.iter().map(|a| Auditor {
             id: PEOPLE[*a].to_string(),
             name: None,
             conflicts: conflicts.iter().filter(|(who, area)| who == a && *area < scope.len()).map(|(_, area)| format!("area-{area:02}")).collect(),
+            unavailable: availability[*a].0.iter().map(|(from, len)| Blackout {
+                from: day(*from), to: day(from + len), reason: String::new(), loc: Loc::default(),
+            }).collect(),
+            max_days_per_round: availability[*a].1,
+            max_days_per_year: availability[*a].2,
+            sites: availability[*a].3.as_ref().map(|s| s.iter().map(|s| format!("site-{s}")).collect()),
             loc: Loc::default(),
         }).collect();
         let date = Dated { date: day(start), loc: Loc::default() };
@@ -99,29 +152,40 @@ prop_compose! {
         let mut audits: Vec<AuditRecord> = audits
             .into_iter()
             .filter(|_| records)
-            .map(|(offset, areas, auditor, booked)| AuditRecord {
+            .zip(results)
+            .map(|((offset, areas, auditor, booked), (major, minor))| AuditRecord {
                 // From a little before the first date, over about four years.
                 date: day((start + offset).saturating_sub(200)),
                 areas: areas.iter().filter(|a| **a < scope.len()).map(|a| format!("area-{a:02}")).collect(),
                 auditor: auditor.and_then(|i| auditors.get(i % auditors.len().max(1))).map(|a| a.id.clone()),
                 auditor_org: None,
                 status: booked.then_some(Status::Booked),
+                nonconformities: Nonconformities { major: u32::from(major == 2), minor },
+                observations: 0,
                 loc: Loc::default(),
             })
             .filter(|r| !r.areas.is_empty())
             .collect();
         audits.sort_by_key(|r| r.date);
-        Register { file: "prop.yaml".into(), organisation: "Prop".into(), certification, settings, programme_owner: None, auditors, scope, exclusions: vec![], audits, reviews: vec![], accepted: vec![] }
+        Register { file: "prop.yaml".into(), organisation: "Prop".into(), certification, settings, programme_owner: None,
+            reports_to: vec![], auditors, scope, exclusions: vec![], audits, reviews: vec![], accepted: vec![], corrective_actions: vec![] }
     }
 }
 
-/// What holds of every plan: the round's dates, independence, one audit a day per auditor,
-/// open days only, planned days inside the round and not in the past.
+/// What holds of every plan: the round's dates, independence, sites, availability and caps, one
+/// audit a day per auditor, consecutive open days for each audit, planned days inside the round
+/// and not in the past.
 fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Result<(), TestCaseError> {
     let s = &reg.settings;
     let cal = ismsaudit::calendar::Calendar::new(s);
     let mut busy: BTreeSet<(String, NaiveDate)> =
         reg.audits.iter().filter_map(|r| Some((r.auditor.clone()?, r.date))).collect();
+    // Audit days per (auditor, year), from the record, then as planned.
+    let mut per_year: BTreeMap<(String, i32), u32> = BTreeMap::new();
+    for (id, d) in &busy {
+        *per_year.entry((id.clone(), d.year())).or_default() += 1;
+    }
+    let mut planned_years: BTreeSet<(String, i32)> = BTreeSet::new();
     for round in &p.rounds {
         let e = round.prepares;
         // The round ends at least the lead before its external audit.
@@ -129,30 +193,68 @@ fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Resul
         // The review comes after the round's planned audits and before the external audit.
         prop_assert!(round.review.date < e.date);
         prop_assert!(cal.is_open(round.review.date), "review on a closed day {}", round.review.date);
+        // Audit days per auditor in the round: recorded, then planned.
+        let mut in_round: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        let recorded: BTreeSet<(String, NaiveDate)> = (round.audits.iter())
+            .filter(|a| a.source.is_recorded())
+            .filter_map(|a| Some((a.auditor.clone()?, a.date)))
+            .collect();
+        for (id, _) in recorded {
+            in_round.entry(id).or_default().0 += 1;
+        }
         for a in round.audits.iter().filter(|a| !a.source.is_recorded() && a.source != Source::Missed) {
-            // Inside the round: by its due day, before the round's window closes; a usual audit
-            // by the round's last day, before the review that takes its results.
-            prop_assert!(a.date <= a.due && a.due < round.window_end, "{a:?}");
-            // Not late: by the round's lead day (by its last day unless behind the target).
-            if round.cycle > 0 && a.behind.is_none() {
+            // Inside the round: by its due day, before the round's window closes.
+            prop_assert!(a.date <= a.end && a.end <= a.due && a.due < round.window_end, "{a:?}");
+            // Not late: by the round's lead day (round 0 may run on to Stage 2, marked late).
+            if a.behind.is_none() {
                 prop_assert!(a.due <= round.lead_day, "{a:?}");
             }
             let area = reg.scope.iter().find(|x| x.id == a.area).unwrap();
-            let eligible = reg.auditors.iter().any(|x| area.independent_of(x));
+            let independent: Vec<&Auditor> = reg.auditors.iter().filter(|x| area.independent_of(x)).collect();
+            let reaching = independent.iter().any(|x| x.covers_site(area));
             match (&a.auditor, a.unassigned) {
                 (Some(id), None) => {
                     let auditor = reg.auditors.iter().find(|x| &x.id == id).unwrap();
                     prop_assert!(area.independent_of(auditor), "{id} audits {}", area.id);
-                    prop_assert!(cal.is_open(a.date), "audit on a closed day {}", a.date);
-                    // Inside the round's window, and never in the past for a round still ahead.
+                    prop_assert!(auditor.covers_site(area), "{id} does not go to {:?}", area.site);
+                    // Never in the past for a round still ahead.
                     prop_assert!(a.date >= round.first_day(p.today), "{} before {}", a.date, round.first_day(p.today));
-                    // At most one audit a day per auditor, across rounds and records.
-                    prop_assert!(busy.insert((id.clone(), a.date)), "{id} twice on {}", a.date);
+                    // Consecutive open days, as many as the area's audit takes, each one free.
+                    let days: Vec<NaiveDate> = cal.open_days(a.date, a.end).collect();
+                    prop_assert_eq!(days.first(), Some(&a.date), "audit starts on a closed day {}", a.date);
+                    prop_assert_eq!(days.len() as u32, area.audit_days, "{:?}", a);
+                    for d in days {
+                        prop_assert!(!auditor.away(d), "{id} is away on {d}");
+                        // At most one audit a day per auditor, across rounds and records.
+                        prop_assert!(busy.insert((id.clone(), d)), "{id} twice on {d}");
+                        *per_year.entry((id.clone(), d.year())).or_default() += 1;
+                        planned_years.insert((id.clone(), d.year()));
+                    }
+                    in_round.entry(id.clone()).or_default().1 += area.audit_days;
                 }
-                (None, Some(Unassigned::NoneIndependent)) => prop_assert!(!eligible),
-                (None, Some(Unassigned::NoFreeDay)) => prop_assert!(eligible),
+                (None, Some(Unassigned::NoneIndependent)) => prop_assert!(independent.is_empty()),
+                (None, Some(Unassigned::NoAuditorForSite)) => prop_assert!(!independent.is_empty() && !reaching),
+                (None, Some(Unassigned::NoFreeDay | Unassigned::RoundCap)) => prop_assert!(reaching),
                 other => prop_assert!(false, "planned audit with {other:?}"),
             }
+        }
+        // A planned audit never takes an auditor past their cap for the round.
+        for (id, (recorded, planned)) in &in_round {
+            let cap = reg.auditors.iter().find(|x| &x.id == id).and_then(|x| x.max_days_per_round);
+            if let (Some(cap), true) = (cap, *planned > 0) {
+                prop_assert!(
+                    recorded + planned <= cap.max(*recorded),
+                    "{id}: {recorded} + {planned} days in {} over {cap}",
+                    round.label()
+                );
+            }
+        }
+    }
+    // ... nor for the year.
+    for key in planned_years {
+        let cap = reg.auditors.iter().find(|x| x.id == key.0).and_then(|x| x.max_days_per_year);
+        if let Some(cap) = cap {
+            prop_assert!(per_year[&key] <= cap, "{key:?}: {} days over {cap}", per_year[&key]);
         }
     }
     Ok(())
@@ -222,6 +324,104 @@ proptest! {
         }
     }
 
+    /// Where another independent auditor can take it, an area does not get the same auditor in
+    /// two consecutive rounds (ISO 19011 objectivity): checked where the round's weeks have
+    /// twice as many open days as one-day audits, so another auditor always has a day.
+    #[test]
+    fn auditors_rotate(mut reg in plain_register(), today_offset in 0u64..5000) {
+        for a in &mut reg.scope {
+            a.audit_days = 1;
+        }
+        let today = day(today_offset);
+        let p = plan(&reg, today, 2).unwrap();
+        let cal = ismsaudit::calendar::Calendar::new(&reg.settings);
+        for pair in p.rounds.windows(2) {
+            let from = (pair[1].last_day - Days::new(7 * u64::from(reg.settings.round_weeks) - 1)).max(pair[1].first_day(today));
+            if cal.open_days(from, pair[1].last_day).count() < 2 * pair[1].audits.len() {
+                continue;
+            }
+            for a in pair[1].audits.iter().filter(|a| a.source == Source::Planned || a.source == Source::CatchUp) {
+                let area = reg.scope.iter().find(|x| x.id == a.area).unwrap();
+                let others = reg.auditors.iter().filter(|x| area.independent_of(x)).count();
+                let before = pair[0].audits_of(&a.area).filter(|b| b.independent).filter_map(|b| b.auditor.as_deref()).last();
+                if others >= 2 && a.auditor.is_some() && !pair[1].audits.iter().any(|x| x.unassigned.is_some()) {
+                    prop_assert_ne!(before, a.auditor.as_deref(), "{} in {} and {}", a.area, pair[0].label(), pair[1].label());
+                }
+            }
+        }
+    }
+
+    /// Where a round's weeks leave room (twice as many open days as audits), nobody is audited
+    /// in two audits on one day: an area's owner and team are its auditees.
+    #[test]
+    fn auditees_are_not_audited_twice_a_day(reg in plain_register(), today_offset in 0u64..5000) {
+        let today = day(today_offset);
+        let p = plan(&reg, today, 2).unwrap();
+        let cal = ismsaudit::calendar::Calendar::new(&reg.settings);
+        for round in p.rounds.iter().filter(|r| r.first_day(today) <= r.last_day) {
+            let planned: Vec<_> = round.audits.iter().filter(|a| a.auditor.is_some() && !a.source.is_recorded() && a.behind.is_none()).collect();
+            let from = (round.last_day - Days::new(7 * u64::from(reg.settings.round_weeks) - 1)).max(round.first_day(today));
+            if planned.is_empty() || cal.open_days(from, round.last_day).count() < 2 * planned.len() {
+                continue;
+            }
+            let mut seen: BTreeSet<(String, NaiveDate)> = BTreeSet::new();
+            for a in &planned {
+                let area = reg.scope.iter().find(|x| x.id == a.area).unwrap();
+                let people: BTreeSet<String> = std::iter::once(&area.owner).chain(&area.team).map(|p| p.to_lowercase()).collect();
+                for d in cal.open_days(a.date, a.end) {
+                    for person in &people {
+                        prop_assert!(seen.insert((person.clone(), d)), "{person} audited twice on {d} in {}", round.label());
+                    }
+                }
+            }
+        }
+    }
+
+    /// A round's audits are spread over its weeks: with one-day audits of areas that share no
+    /// people and at least as many open days in the round's weeks as audits, every audit has a
+    /// day of its own inside those weeks; so the days used rise with `round_weeks` until each
+    /// audit has its own.
+    #[test]
+    fn audits_spread_over_the_round(mut reg in plain_register(), today_offset in 0u64..5000) {
+        for (i, a) in reg.scope.iter_mut().enumerate() {
+            (a.owner, a.team, a.audit_days) = (format!("owner-{i}"), vec![], 1);
+        }
+        let today = day(today_offset);
+        let p = plan(&reg, today, 2).unwrap();
+        let cal = ismsaudit::calendar::Calendar::new(&reg.settings);
+        for round in p.rounds.iter().filter(|r| r.first_day(today) <= r.last_day) {
+            let planned: Vec<_> = round.audits.iter().filter(|a| !a.source.is_recorded() && a.source != Source::Missed).collect();
+            let from = (round.last_day - Days::new(7 * u64::from(reg.settings.round_weeks) - 1)).max(round.first_day(today));
+            let open = cal.open_days(from, round.last_day).count();
+            let usual = planned.iter().all(|a| a.due == round.last_day && a.auditor.is_some());
+            if planned.is_empty() || !usual || open < planned.len() {
+                continue;
+            }
+            let days: BTreeSet<NaiveDate> = planned.iter().map(|a| a.date).collect();
+            prop_assert_eq!(days.len(), planned.len(), "{} audits on {:?} in {}", planned.len(), days, round.label());
+            prop_assert!(days.iter().all(|d| from <= *d && *d <= round.last_day), "{days:?} outside {from} to {}", round.last_day);
+        }
+    }
+
+    /// An area whose last audit in a round found a major nonconformity is in the next round
+    /// (planned, booked, held, or missed and reported), whatever its risk, unless a later round
+    /// of the cycle has held it already (a missed audit made up).
+    #[test]
+    fn a_major_nonconformity_brings_the_next_round(reg in register_with(true), today_offset in 0u64..5000) {
+        let p = plan(&reg, day(today_offset), 1).unwrap();
+        for (k, pair) in p.rounds.windows(2).enumerate() {
+            let made_up = |area: &str| p.rounds[k + 2..].iter().take_while(|r| r.cycle == pair[1].cycle).any(|r| r.done(area));
+            for area in &reg.scope {
+                let last_held = pair[0].audits_of(&area.id).filter(|a| a.source == Source::Done && a.independent).map(|a| a.date).max();
+                let Some(date) = last_held else { continue };
+                let record = reg.audits.iter().rfind(|r| r.date == date && r.areas.contains(&area.id)).unwrap();
+                if record.nonconformities.major > 0 && pair[1].includes(area) && !made_up(&area.id) {
+                    prop_assert!(pair[1].audits_of(&area.id).next().is_some(), "{} not followed up in {}", area.id, pair[1].label());
+                }
+            }
+        }
+    }
+
     #[test]
     fn same_input_same_bytes(reg in register(), today_offset in 0u64..5000) {
         let today = day(today_offset);
@@ -230,7 +430,7 @@ proptest! {
             let mut json = Vec::new();
             ismsaudit::render::json::write(&p, &mut json).unwrap();
             let mut table = Vec::new();
-            ismsaudit::render::table::write(&p, &mut table).unwrap();
+            ismsaudit::render::table::write(&p, false, &mut table).unwrap();
             (json, table)
         };
         prop_assert_eq!(render(), render());
@@ -240,7 +440,7 @@ proptest! {
     fn round_sizes_differ_by_at_most_one(risks in proptest::collection::vec(risk(), 0..60)) {
         let scope: Vec<Area> = risks.iter().enumerate().map(|(i, r)| Area {
             id: format!("a{i}"), name: String::new(), owner: "o".into(), team: vec![], risk: *r,
-            clauses: vec![], controls: vec![], since: None, until: None, loc: Loc::default(),
+            clauses: vec![], controls: vec![], since: None, until: None, site: None, audit_days: 1, method: None, loc: Loc::default(),
         }).collect();
         let pattern = risk_pattern(&scope);
         let sizes: Vec<usize> = (0..ROUNDS_PER_CYCLE).map(|k| pattern.iter().filter(|p| p[k]).count()).collect();

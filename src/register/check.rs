@@ -88,6 +88,26 @@ impl Checker<'_> {
         visible(t).into_owned()
     }
 
+    /// A whole number in `range`, or `default` where not given.
+    fn number(
+        &mut self,
+        what: &str,
+        raw: Option<&Spanned<u32>>,
+        range: RangeInclusive<u32>,
+        default: u32,
+        why: &str,
+    ) -> u32 {
+        match raw {
+            Some(v) if range.contains(&v.value) => v.value,
+            Some(v) => {
+                let (lo, hi) = range.into_inner();
+                self.error(Diagnostic::new(loc(v), format!("{what} is {}, outside {lo} to {hi}", v.value)).hint(why));
+                default
+            }
+            None => default,
+        }
+    }
+
     /// Optional free text: none when empty.
     fn note(&mut self, what: &str, raw: &Option<String>, at: Loc) -> Option<String> {
         raw.as_deref().map(|t| self.text(what, t, at)).filter(|t| !t.is_empty())
@@ -111,6 +131,11 @@ impl Checker<'_> {
         let audits = self.audits(raw.audits, &area_ids, &auditor_ids);
         let reviews = self.reviews(raw.reviews);
         let accepted = self.accepted(raw.accepted, &area_ids);
+        let corrective_actions = self.corrective_actions(raw.corrective_actions, &area_ids);
+        let reports_to = (raw.programme.as_ref().map(|p| p.reports_to.clone()).unwrap_or_default().iter())
+            .map(|r| self.text("a `reports_to` entry", r, Loc::default()))
+            .filter(|r| !r.is_empty())
+            .collect();
         let programme_owner = raw.programme.and_then(|p| p.owner).and_then(|o| {
             let owner = self.person("`programme.owner`", &o.value, loc(&o));
             if owner.is_empty() {
@@ -127,12 +152,14 @@ impl Checker<'_> {
             certification,
             settings,
             programme_owner,
+            reports_to,
             auditors,
             scope,
             exclusions,
             audits,
             reviews,
             accepted,
+            corrective_actions,
         }
     }
 
@@ -144,7 +171,7 @@ impl Checker<'_> {
         let review_loc =
             (raw.management_review_lead_weeks.as_ref().or(raw.internal_audit_lead_weeks.as_ref())).map(loc);
         #[rustfmt::skip]
-        let numbers: [NumberSetting<'_>; 7] = [
+        let numbers: [NumberSetting<'_>; 8] = [
             ("internal_audit_lead_weeks", raw.internal_audit_lead_weeks, 1..=12,
              "internal audits usually end 4 to 6 weeks before the external audit", &mut s.internal_audit_lead_weeks),
             ("management_review_lead_weeks", raw.management_review_lead_weeks, 1..=11,
@@ -158,6 +185,8 @@ impl Checker<'_> {
             ("recertification_before_expiry_weeks", raw.recertification_before_expiry_weeks, RECERTIFICATION_LATEST_WEEKS..=26,
              "the recertification starts up to 6 months before expiry and ends 4 weeks before it at the latest",
              &mut s.recertification_before_expiry_weeks),
+            ("round_weeks", raw.round_weeks, 1..=26,
+             "a round's audits are spread over some weeks before its last day, 8 by default", &mut s.round_weeks),
             ("max_months_between_rounds", raw.max_months_between_rounds, 12..=18,
              "internal audits and management reviews at least yearly; with one round per external audit, rounds cannot be closer", &mut s.max_months_between_rounds),
         ];
@@ -183,6 +212,10 @@ impl Checker<'_> {
             );
         }
         let workdays_loc = raw.workdays.as_ref().map(loc);
+        if let Some(rotation) = &raw.rotation {
+            s.rotation = rotation.value;
+            s.given.insert("rotation");
+        }
         if let Some(days) = raw.workdays {
             let mut workdays = [false; 7];
             for d in &days.value {
@@ -198,19 +231,8 @@ impl Checker<'_> {
                 );
             }
         }
-        for b in raw.blackout {
-            let (from, to) = (b.value.from.value.0, b.value.to.value.0);
-            if to < from {
-                self.error(Diagnostic::new(
-                    loc(&b.value.to),
-                    format!("blackout ends `{to}` before it starts `{from}`"),
-                ));
-            } else {
-                let at = loc(&b);
-                let reason = self.note("a blackout's `reason`", &b.value.reason, at).unwrap_or_default();
-                s.blackouts.push(Blackout { from, to, reason, loc: at });
-            }
-        }
+        let (dated, yearly) = self.closures(raw.blackout, true);
+        (s.blackouts, s.yearly) = (dated, yearly);
         // What matters is what the workdays and blackouts leave together: room for a programme
         // in any 12 months, however the closures are cut up.
         let workdays_a_year = 52 * s.workdays.iter().filter(|w| **w).count() as u32;
@@ -233,6 +255,35 @@ impl Checker<'_> {
             );
         }
         s
+    }
+
+    /// Blackouts or an auditor's unavailable days: dated spans, and (where `yearly` is allowed)
+    /// spans written `MM-DD` that close the same days every year.
+    fn closures(&mut self, raw: Vec<Spanned<RawBlackout>>, yearly: bool) -> (Vec<Blackout>, Vec<YearlyBlackout>) {
+        let (mut dated, mut every_year) = (Vec::new(), Vec::new());
+        for b in raw {
+            let at = loc(&b);
+            let reason = self.note("a `reason`", &b.value.reason, at).unwrap_or_default();
+            match (b.value.from.value, b.value.to.value) {
+                (Day::Date(from), Day::Date(to)) if to < from => self.error(Diagnostic::new(
+                    loc(&b.value.to),
+                    format!("the span ends `{to}` before it starts `{from}`"),
+                )),
+                (Day::Date(from), Day::Date(to)) => dated.push(Blackout { from, to, reason, loc: at }),
+                (Day::Yearly(fm, fd), Day::Yearly(tm, td)) if yearly => {
+                    every_year.push(YearlyBlackout { from: (fm, fd), to: (tm, td), reason, loc: at })
+                }
+                (Day::Yearly(..), Day::Yearly(..)) => self.error(
+                    Diagnostic::new(at, "an auditor's unavailable days are dated")
+                        .hint("write `from` and `to` as YYYY-MM-DD; closures every year go under `settings.blackout`"),
+                ),
+                _ => self.error(
+                    Diagnostic::new(loc(&b.value.to), "`from` and `to` mix a date and a day of the year")
+                        .hint("write both as YYYY-MM-DD, or both as MM-DD for the same days every year"),
+                ),
+            }
+        }
+        (dated, every_year)
     }
 
     fn certification(&mut self, raw: Spanned<RawCertification>) -> Certification {
@@ -474,7 +525,23 @@ impl Checker<'_> {
             }
             let name = self.note("`name`", &a.name, at).unwrap_or_else(|| id.clone());
             let team = a.team.iter().map(|t| self.person("a `team` member", t, at)).collect();
-            areas.push(Area { name, id, owner, team, risk: a.risk, clauses, controls, since, until, loc: at });
+            let site = a.site.as_ref().map(|s| self.person("`site`", &s.value, loc(s))).filter(|s| !s.is_empty());
+            let audit_days = self.number("`audit_days`", a.audit_days.as_ref(), 1..=10, 1, "an audit is 1 to 10 days");
+            areas.push(Area {
+                name,
+                id,
+                owner,
+                team,
+                risk: a.risk,
+                clauses,
+                controls,
+                since,
+                until,
+                site,
+                audit_days,
+                method: a.method,
+                loc: at,
+            });
         }
         areas
     }
@@ -607,7 +674,24 @@ impl Checker<'_> {
                 }
             }
             let name = self.note("`name`", &a.name, at);
-            auditors.push(Auditor { id, name, conflicts, loc: at });
+            let (unavailable, _) = self.closures(a.unavailable, false);
+            let cap = "the most audit days the auditor can give";
+            let max_days_per_round =
+                a.max_days_per_round.as_ref().map(|v| self.number("`max_days_per_round`", Some(v), 1..=200, 1, cap));
+            let max_days_per_year =
+                a.max_days_per_year.as_ref().map(|v| self.number("`max_days_per_year`", Some(v), 1..=366, 1, cap));
+            let sites =
+                a.sites.as_ref().map(|list| list.value.iter().map(|s| self.person("a site", s, loc(list))).collect());
+            auditors.push(Auditor {
+                id,
+                name,
+                conflicts,
+                unavailable,
+                max_days_per_round,
+                max_days_per_year,
+                sites,
+                loc: at,
+            });
         }
         auditors
     }
@@ -701,7 +785,19 @@ impl Checker<'_> {
                 }
             }
             let auditor_org = self.note("`auditor_org`", &r.auditor_org, at);
-            out.push(AuditRecord { date, areas: record_areas, auditor, auditor_org, status: r.status, loc: at });
+            let nonconformities = r
+                .nonconformities
+                .map_or_else(Nonconformities::default, |n| Nonconformities { major: n.major, minor: n.minor });
+            out.push(AuditRecord {
+                date,
+                areas: record_areas,
+                auditor,
+                auditor_org,
+                status: r.status,
+                nonconformities,
+                observations: r.observations.unwrap_or(0),
+                loc: at,
+            });
         }
         out
     }
@@ -711,6 +807,59 @@ impl Checker<'_> {
             raw.iter().map(|r| Dated { date: r.value.date.value.0, loc: loc(&r.value.date) }).collect();
         self.in_order("management review", &dates);
         raw.iter().map(|r| ReviewRecord { date: r.value.date.value.0, loc: loc(r) }).collect()
+    }
+
+    fn corrective_actions(&mut self, raw: Vec<Spanned<RawCorrectiveAction>>, areas: &Ids) -> Vec<CorrectiveAction> {
+        let mut out: Vec<CorrectiveAction> = Vec::new();
+        let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
+        for c in raw {
+            let at = loc(&c);
+            let c = c.value;
+            let id = c.id.value.trim().to_string();
+            if !self.id_ok("corrective action", &id, loc(&c.id)) {
+                continue;
+            }
+            if let Some(first) = seen.insert(fold(&id), loc(&c.id)) {
+                self.error(duplicate(loc(&c.id), "corrective action", &id, &id, first));
+                continue;
+            }
+            let written = c.area.value.trim();
+            let Some(area) = find_id(areas, written) else {
+                self.unknown_ref(loc(&c.area), "area", written, &format!("in corrective action `{id}`"), areas);
+                continue;
+            };
+            let (raised, due) = (c.raised.value.0, c.due.value.0);
+            if due < raised {
+                self.error(
+                    Diagnostic::new(
+                        loc(&c.due),
+                        format!("corrective action `{id}` is due `{due}` before it was raised `{raised}`"),
+                    )
+                    .hint("`raised` is the day the nonconformity was found, `due` the agreed completion"),
+                );
+            }
+            let closed = c.closed.as_ref().map(|d| d.value.0);
+            if let (Some(day), Some(written)) = (closed, &c.closed)
+                && day < raised
+            {
+                self.error(Diagnostic::new(
+                    loc(written),
+                    format!("corrective action `{id}` is closed `{day}` before it was raised `{raised}`"),
+                ));
+            }
+            let note = self.note("`note`", &c.note, at);
+            out.push(CorrectiveAction {
+                id,
+                area: area.to_string(),
+                severity: c.severity,
+                raised,
+                due,
+                closed,
+                note,
+                loc: at,
+            });
+        }
+        out
     }
 
     fn accepted(&mut self, raw: Vec<Spanned<RawAcceptance>>, areas: &Ids) -> Vec<Acceptance> {

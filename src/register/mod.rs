@@ -27,6 +27,8 @@ pub struct Register {
     pub settings: Settings,
     /// The person who manages the internal-audit programme, if the register names one.
     pub programme_owner: Option<String>,
+    /// Who receives the audit reports (clause 9.2.2 d: results reported to relevant management).
+    pub reports_to: Vec<String>,
     pub auditors: Vec<Auditor>,
     pub scope: Vec<Area>,
     pub exclusions: Vec<Exclusion>,
@@ -36,6 +38,8 @@ pub struct Register {
     pub reviews: Vec<ReviewRecord>,
     /// Deviations the certification body accepted.
     pub accepted: Vec<Acceptance>,
+    /// Corrective actions raised on nonconformities (clause 10.2).
+    pub corrective_actions: Vec<CorrectiveAction>,
 }
 
 impl Register {
@@ -162,9 +166,15 @@ pub struct Settings {
     pub recertification_before_expiry_weeks: u32,
     /// Rounds (their last days) and management reviews are never further apart than this.
     pub max_months_between_rounds: u32,
+    /// A round's audits are spread over this many weeks before its last day.
+    pub round_weeks: u32,
+    /// Whether an area's auditor changes from one round to the next where another can audit it.
+    pub rotation: bool,
     /// Monday first.
     pub workdays: [bool; 7],
     pub blackouts: Vec<Blackout>,
+    /// Closures on the same days every year.
+    pub yearly: Vec<YearlyBlackout>,
     /// Names of the settings the register gave; the others are defaults.
     pub given: BTreeSet<&'static str>,
 }
@@ -179,8 +189,11 @@ impl Default for Settings {
             surveillance_before_anniversary_weeks: 4,
             recertification_before_expiry_weeks: 13,
             max_months_between_rounds: 12,
+            round_weeks: 8,
+            rotation: true,
             workdays: [true, true, true, true, true, false, false],
             blackouts: Vec::new(),
+            yearly: Vec::new(),
             given: BTreeSet::new(),
         }
     }
@@ -188,7 +201,7 @@ impl Default for Settings {
 
 impl Settings {
     /// The numeric settings with their names, for outputs that list them.
-    pub fn numbers(&self) -> [(&'static str, u32); 7] {
+    pub fn numbers(&self) -> [(&'static str, u32); 8] {
         [
             ("internal_audit_lead_weeks", self.internal_audit_lead_weeks),
             ("management_review_lead_weeks", self.management_review_lead_weeks),
@@ -197,6 +210,7 @@ impl Settings {
             ("surveillance_before_anniversary_weeks", self.surveillance_before_anniversary_weeks),
             ("recertification_before_expiry_weeks", self.recertification_before_expiry_weeks),
             ("max_months_between_rounds", self.max_months_between_rounds),
+            ("round_weeks", self.round_weeks),
         ]
     }
 
@@ -214,13 +228,52 @@ pub struct Blackout {
     pub loc: Loc,
 }
 
+/// A closure that repeats every year, `(month, day)` to `(month, day)`; it may run over New Year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearlyBlackout {
+    pub from: (u32, u32),
+    pub to: (u32, u32),
+    pub reason: String,
+    pub loc: Loc,
+}
+
+impl YearlyBlackout {
+    /// Its first and last days as written, `MM-DD`.
+    pub fn days(&self) -> (String, String) {
+        let day = |(m, d): (u32, u32)| format!("{m:02}-{d:02}");
+        (day(self.from), day(self.to))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Auditor {
     pub id: String,
     pub name: Option<String>,
     /// Areas this auditor must not audit.
     pub conflicts: Vec<String>,
+    /// Days the auditor cannot audit (leave, other duties).
+    pub unavailable: Vec<Blackout>,
+    /// The most audit days in one round, and in one calendar year.
+    pub max_days_per_round: Option<u32>,
+    pub max_days_per_year: Option<u32>,
+    /// The sites the auditor can audit (case-folded); `None`: any.
+    pub sites: Option<Vec<String>>,
     pub loc: Loc,
+}
+
+impl Auditor {
+    /// Whether the auditor can go to `area`'s site (an area without a site is anywhere).
+    pub fn covers_site(&self, area: &Area) -> bool {
+        match (&self.sites, &area.site) {
+            (Some(sites), Some(site)) => sites.iter().any(|s| same_id(s, site)),
+            _ => true,
+        }
+    }
+
+    /// Whether the auditor is away on `day`.
+    pub fn away(&self, day: NaiveDate) -> bool {
+        self.unavailable.iter().any(|u| u.from <= day && day <= u.to)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Default)]
@@ -260,7 +313,32 @@ pub struct Area {
     pub since: Option<NaiveDate>,
     /// The last day the area is in the scope, if it leaves it.
     pub until: Option<NaiveDate>,
+    /// Where the area is, for auditors who audit some sites only.
+    pub site: Option<String>,
+    /// How many consecutive days its audit takes.
+    pub audit_days: u32,
+    /// How it is audited, if the register says.
+    pub method: Option<Method>,
     pub loc: Loc,
+}
+
+/// How an area is audited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    OnSite,
+    Remote,
+    Hybrid,
+}
+
+impl Method {
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::OnSite => "on-site",
+            Method::Remote => "remote",
+            Method::Hybrid => "hybrid",
+        }
+    }
 }
 
 /// Ids of areas, auditors and people are compared without case: `Core` and `core` are one area,
@@ -344,7 +422,45 @@ pub struct AuditRecord {
     pub auditor_org: Option<String>,
     /// As written; when absent, done if the date is not after `--today`, else booked.
     pub status: Option<Status>,
+    /// What the audit found, once held.
+    pub nonconformities: Nonconformities,
+    pub observations: u32,
     pub loc: Loc,
+}
+
+/// Nonconformities an audit found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Nonconformities {
+    pub major: u32,
+    pub minor: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum NonconformitySeverity {
+    Major,
+    #[default]
+    Minor,
+}
+
+/// A corrective action raised on a nonconformity (ISO/IEC 27001:2022 10.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectiveAction {
+    pub id: String,
+    pub area: String,
+    pub severity: NonconformitySeverity,
+    pub raised: NaiveDate,
+    pub due: NaiveDate,
+    pub closed: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub loc: Loc,
+}
+
+impl CorrectiveAction {
+    /// Whether it is still open on `day`.
+    pub fn open_on(&self, day: NaiveDate) -> bool {
+        self.raised <= day && self.closed.is_none_or(|c| c > day)
+    }
 }
 
 impl AuditRecord {

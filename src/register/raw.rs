@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 use serde_saphyr::{MessageFormatter, Spanned};
 
-use super::{Risk, SpecialKind, Status};
+use super::{Method, NonconformitySeverity, Risk, SpecialKind, Status};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Loc};
 
@@ -81,6 +81,8 @@ pub(super) struct RawRegister {
     pub reviews: Vec<Spanned<RawReview>>,
     #[serde(default)]
     pub accepted: Vec<Spanned<RawAcceptance>>,
+    #[serde(default)]
+    pub corrective_actions: Vec<Spanned<RawCorrectiveAction>>,
 }
 
 #[derive(Deserialize)]
@@ -146,6 +148,8 @@ pub(super) struct RawSettings {
     pub surveillance_before_anniversary_weeks: Option<Spanned<u32>>,
     pub recertification_before_expiry_weeks: Option<Spanned<u32>>,
     pub max_months_between_rounds: Option<Spanned<u32>>,
+    pub round_weeks: Option<Spanned<u32>>,
+    pub rotation: Option<Spanned<bool>>,
     pub workdays: Option<Spanned<Vec<Spanned<RawWeekday>>>>,
     #[serde(default)]
     pub blackout: Vec<Spanned<RawBlackout>>,
@@ -155,6 +159,8 @@ pub(super) struct RawSettings {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawProgramme {
     pub owner: Option<Spanned<String>>,
+    #[serde(default)]
+    pub reports_to: Vec<String>,
 }
 
 /// A day of the week, `mon` ... `sun` or written out, in any case; Monday is 0.
@@ -176,10 +182,36 @@ impl<'de> Deserialize<'de> for RawWeekday {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawBlackout {
-    pub from: Spanned<Date>,
-    pub to: Spanned<Date>,
+    pub from: Spanned<Day>,
+    pub to: Spanned<Day>,
     #[serde(default)]
     pub reason: Option<String>,
+}
+
+/// A blackout's day: a date, or `MM-DD` for the same day every year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Day {
+    Date(NaiveDate),
+    Yearly(u32, u32),
+}
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let t = text.trim();
+        let yearly = t.len() == 5 && t.as_bytes()[2] == b'-';
+        if yearly {
+            let (m, day) = (t[..2].parse::<u32>().ok(), t[3..].parse::<u32>().ok());
+            // Any year's: a 29 February closure is a leap year's only.
+            return match (m, day) {
+                (Some(m), Some(day)) if NaiveDate::from_ymd_opt(2024, m, day).is_some() => Ok(Day::Yearly(m, day)),
+                _ => Err(serde::de::Error::custom(format!(
+                    "invalid day `{t}`: expected a day of the year written MM-DD"
+                ))),
+            };
+        }
+        parse_date(t).map(Day::Date).map_err(serde::de::Error::custom)
+    }
 }
 
 #[derive(Deserialize)]
@@ -188,6 +220,11 @@ pub(super) struct RawAuditor {
     pub id: Spanned<String>,
     pub name: Option<String>,
     pub conflicts: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub unavailable: Vec<Spanned<RawBlackout>>,
+    pub max_days_per_round: Option<Spanned<u32>>,
+    pub max_days_per_year: Option<Spanned<u32>>,
+    pub sites: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -206,6 +243,9 @@ pub(super) struct RawArea {
     pub controls: Option<Spanned<Vec<String>>>,
     pub since: Option<Spanned<Date>>,
     pub until: Option<Spanned<Date>>,
+    pub site: Option<Spanned<String>>,
+    pub audit_days: Option<Spanned<u32>>,
+    pub method: Option<Method>,
 }
 
 #[derive(Deserialize)]
@@ -230,6 +270,30 @@ pub(super) struct RawAudit {
     pub auditor: Option<Spanned<String>>,
     pub auditor_org: Option<String>,
     pub status: Option<Status>,
+    pub nonconformities: Option<RawNonconformities>,
+    pub observations: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawNonconformities {
+    #[serde(default)]
+    pub major: u32,
+    #[serde(default)]
+    pub minor: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCorrectiveAction {
+    pub id: Spanned<String>,
+    pub area: Spanned<String>,
+    #[serde(default)]
+    pub severity: NonconformitySeverity,
+    pub raised: Spanned<Date>,
+    pub due: Spanned<Date>,
+    pub closed: Option<Spanned<Date>>,
+    pub note: Option<String>,
 }
 
 #[derive(Deserialize)]

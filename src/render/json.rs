@@ -1,14 +1,17 @@
 //! `plan --format json`: the plan as one JSON document (schema_version 1).
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde::ser::SerializeSeq;
 
+use crate::catalogue;
 use crate::cycle::{External, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
 use crate::programme::{Behind, Round, Unassigned};
+use crate::register::Area;
 
 /// Bumped when a field changes meaning or disappears; new fields may appear at any time.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -18,6 +21,7 @@ struct Doc<'a> {
     schema_version: u32,
     organisation: &'a str,
     today: NaiveDate,
+    programme: ProgrammeDoc<'a>,
     certification: Certification,
     settings: Vec<Setting>,
     cycles: Vec<CycleDoc>,
@@ -29,6 +33,7 @@ struct Doc<'a> {
 /// a large scope has hundreds of thousands.
 struct Events<'a> {
     events: Vec<Event<'a>>,
+    areas: HashMap<&'a str, &'a Area>,
     today: NaiveDate,
 }
 
@@ -36,10 +41,28 @@ impl Serialize for Events<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.events.len()))?;
         for e in &self.events {
-            seq.serialize_element(&EventDoc::of(e, self.today))?;
+            seq.serialize_element(&EventDoc::of(e, &self.areas, self.today))?;
         }
         seq.end()
     }
+}
+
+/// Who runs the programme and receives its reports (9.2.2: responsibilities, reporting).
+#[derive(Serialize)]
+struct ProgrammeDoc<'a> {
+    owner: Option<&'a str>,
+    reports_to: &'a [String],
+}
+
+/// A clause or control an audit covers, with its title.
+#[derive(Serialize)]
+struct Criterion {
+    id: &'static str,
+    title: &'static str,
+}
+
+fn criteria(ids: &[&'static str], title: fn(&str) -> Option<&'static str>) -> Vec<Criterion> {
+    ids.iter().map(|&id| Criterion { id, title: title(id).unwrap_or_default() }).collect()
 }
 
 #[derive(Serialize)]
@@ -105,9 +128,12 @@ impl From<&External> for Prepares {
 }
 
 impl<'a> EventDoc<'a> {
-    fn of(e: &'a Event<'a>, today: NaiveDate) -> Self {
+    fn of(e: &'a Event<'a>, areas: &HashMap<&str, &'a Area>, today: NaiveDate) -> Self {
         let audit = e.audit;
         let external = e.external.as_deref();
+        // What a planned or recorded audit covers, from its area (a record may name an area the
+        // scope no longer has).
+        let area = audit.and_then(|a| areas.get(a.area.as_str()).copied());
         EventDoc {
             date: e.date,
             kind: e.kind.key(),
@@ -121,7 +147,12 @@ impl<'a> EventDoc<'a> {
             auditor: audit.map(|a| a.auditor.as_deref()),
             prepares: e.prepares.map(Prepares::from),
             latest: external.and_then(|x| x.latest),
-            end: external.filter(|x| x.end > x.date).map(|x| x.end),
+            end: external.filter(|x| x.end > x.date).map(|x| x.end).or(audit.filter(|a| a.end > a.date).map(|a| a.end)),
+            audit_days: area.filter(|_| audit.is_some_and(|a| !a.source.is_recorded())).map(|a| a.audit_days),
+            method: area.and_then(|a| a.method).map(|m| m.key()),
+            clauses: area.map(|a| criteria(&a.clauses, catalogue::clause_title)),
+            controls: area.map(|a| criteria(&a.controls, catalogue::control_title)),
+            follow_up: audit.and_then(|a| a.follow_up).map(|f| f.key()),
             due: audit.filter(|a| !a.source.is_recorded() || a.behind.is_some()).map(|a| a.due),
             status: e.status,
             overdue: audit.is_some_and(|a| matches!(a.behind, Some(Behind::Overdue | Behind::ExtensionMissed))),
@@ -133,10 +164,7 @@ impl<'a> EventDoc<'a> {
             assumed: e.status == "assumed",
             past: e.date < today,
             independent: audit.filter(|a| !a.independent).map(|_| false),
-            unassigned: audit.and_then(|a| a.unassigned).map(|u| match u {
-                Unassigned::NoneIndependent => "none_independent",
-                Unassigned::NoFreeDay => "no_free_day",
-            }),
+            unassigned: audit.and_then(|a| a.unassigned).map(Unassigned::key),
         }
     }
 }
@@ -159,9 +187,24 @@ struct EventDoc<'a> {
     prepares: Option<Prepares>,
     #[serde(skip_serializing_if = "Option::is_none")]
     latest: Option<NaiveDate>,
-    /// The last visit of a split external audit.
+    /// The last visit of a split external audit, or the last day of an internal audit of
+    /// several days.
     #[serde(skip_serializing_if = "Option::is_none")]
     end: Option<NaiveDate>,
+    /// For planned internal audits: the days it takes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit_days: Option<u32>,
+    /// For internal audits whose area names one: on-site, remote or hybrid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    method: Option<&'static str>,
+    /// For internal audits: the audit criteria, the area's clauses and controls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clauses: Option<Vec<Criterion>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    controls: Option<Vec<Criterion>>,
+    /// Why the area is audited in this round besides its risk: what its last audit found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    follow_up: Option<&'static str>,
     /// For internal audits: the last day it can be held for its round.
     #[serde(skip_serializing_if = "Option::is_none")]
     due: Option<NaiveDate>,
@@ -177,7 +220,8 @@ struct EventDoc<'a> {
     special: Option<&'static str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     assumed: bool,
-    /// Why an internal audit has no auditor: `none_independent` or `no_free_day`.
+    /// Why an internal audit has no auditor: `none_independent`, `no_free_day`,
+    /// `no_auditor_for_site` or `round_cap`.
     #[serde(skip_serializing_if = "Option::is_none")]
     unassigned: Option<&'static str>,
     /// Present, false, on a recorded audit by an auditor who is not independent of the area.
@@ -204,7 +248,17 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let blackouts: Vec<serde_json::Value> = (settings.blackouts.iter())
         .map(|b| serde_json::json!({"from": b.from, "to": b.to, "reason": b.reason}))
         .collect();
+    let yearly = settings.yearly.iter().map(|b| {
+        let (from, to) = b.days();
+        serde_json::json!({"from": from, "to": to, "reason": b.reason, "every_year": true})
+    });
+    let blackouts: Vec<serde_json::Value> = blackouts.into_iter().chain(yearly).collect();
     setting_docs.push(Setting { name: "blackout", default: blackouts.is_empty(), value: blackouts.into() });
+    setting_docs.push(Setting {
+        name: "rotation",
+        value: settings.rotation.into(),
+        default: !settings.given.contains("rotation"),
+    });
     let epoch = plan.epoch();
     let doc = Doc {
         schema_version: SCHEMA_VERSION,
@@ -232,7 +286,12 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 areas: r.audits.iter().map(|a| a.area.clone()).collect(),
             })
             .collect(),
-        events: Events { events: plan.events(), today: plan.today },
+        programme: ProgrammeDoc { owner: reg.programme_owner.as_deref(), reports_to: &reg.reports_to },
+        events: Events {
+            events: plan.events(),
+            areas: reg.scope.iter().map(|a| (a.id.as_str(), a)).collect(),
+            today: plan.today,
+        },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)

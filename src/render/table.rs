@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use chrono::NaiveDate;
 use comfy_table::{Table, presets};
 
+use crate::catalogue;
 use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
@@ -63,15 +64,72 @@ fn audit_status(audit: &AreaAudit, today: NaiveDate) -> String {
         Source::Planned if audit.date < today => "planned, past",
         Source::Planned => "planned",
     };
-    if audit.independent { status.to_string() } else { format!("{status}, NOT INDEPENDENT") }
+    let follow_up = if audit.follow_up.is_some() && audit.source != Source::Done { ", follow-up" } else { "" };
+    if audit.independent { format!("{status}{follow_up}") } else { format!("{status}{follow_up}, NOT INDEPENDENT") }
+}
+
+/// Why an audit has no auditor: the label in the round's table, and the note below the rounds.
+fn unassigned(why: Unassigned) -> (&'static str, &'static str) {
+    match why {
+        Unassigned::NoneIndependent => (
+            "NONE INDEPENDENT",
+            "every auditor owns, runs or has a conflict with the area. Add an independent auditor (internal or external) to `auditors`.",
+        ),
+        Unassigned::NoFreeDay => (
+            "NO FREE DAY",
+            "every independent auditor is busy, away or at their yearly cap on every open day the round has left (or has no run of the audit's consecutive days). Add auditors, or hold audits earlier.",
+        ),
+        Unassigned::NoAuditorForSite => (
+            "NO AUDITOR FOR SITE",
+            "no independent auditor audits the area's site. Add the site to an auditor's `sites`, or an auditor for it.",
+        ),
+        Unassigned::RoundCap => (
+            "ROUND CAP REACHED",
+            "every independent auditor who can audit the area has reached their `max_days_per_round`. Raise a cap, or add auditors.",
+        ),
+    }
+}
+
+/// What an audit covers, for the detail view: its method and length, then its clauses and
+/// controls with their titles (the audit criteria, ISO 19011 6.2.2).
+fn criteria(area: &Area) -> String {
+    let mut parts = Vec::new();
+    let mut how = Vec::new();
+    if let Some(m) = area.method {
+        how.push(m.key().to_string());
+    }
+    if area.audit_days > 1 {
+        how.push(format!("{} days", area.audit_days));
+    }
+    let titled = |ids: &[&str], title: fn(&str) -> Option<&'static str>| {
+        ids.iter().map(|c| format!("{c} {}", title(c).unwrap_or_default())).collect::<Vec<_>>().join("; ")
+    };
+    if !area.clauses.is_empty() {
+        parts.push(format!("clauses {}", titled(&area.clauses, catalogue::clause_title)));
+    }
+    if !area.controls.is_empty() {
+        parts.push(format!("controls {}", titled(&area.controls, catalogue::control_title)));
+    }
+    if parts.is_empty() {
+        parts.push("no clauses or controls listed".to_string());
+    }
+    let how = if how.is_empty() { String::new() } else { format!(" ({})", how.join(", ")) };
+    format!("  {}{how}: {}", area.id, parts.join("; "))
 }
 
 /// Writes the plan for a terminal: external audits, each round, the coverage matrix, settings.
-pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
+/// With `detail`, each round lists what its audits cover.
+pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
     let epoch = plan.epoch();
     let areas: HashMap<&str, &Area> = reg.scope.iter().map(|a| (a.id.as_str(), a)).collect();
     writeln!(out, "{}: audit plan as of {}", reg.organisation, plan.today)?;
+    if let Some(owner) = &reg.programme_owner {
+        writeln!(out, "Audit programme managed by {owner}")?;
+    }
+    if !reg.reports_to.is_empty() {
+        writeln!(out, "Audit reports go to {}", reg.reports_to.join(", "))?;
+    }
     if epoch.index > 0 {
         let previous = &plan.certificate.epochs[epoch.index - 1];
         let last = plan.certificate.cycle(previous.last_cycle);
@@ -109,7 +167,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
 
-    let (mut none_independent, mut no_free_day) = (0, 0);
+    let mut without: std::collections::BTreeMap<&str, (usize, &str)> = std::collections::BTreeMap::new();
     for r in &plan.rounds {
         writeln!(out, "\nRound {}: prepares {}", r.label(), r.prepares.describe())?;
         if r.audits.is_empty() {
@@ -120,21 +178,28 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 let risk = areas.get(a.area.as_str()).map_or("", |x| x.risk.as_str());
                 let auditor = match (&a.auditor, a.unassigned) {
                     (Some(id), _) => id.clone(),
-                    (None, Some(Unassigned::NoneIndependent)) => {
-                        none_independent += 1;
-                        "NONE INDEPENDENT".to_string()
-                    }
-                    (None, Some(Unassigned::NoFreeDay)) => {
-                        no_free_day += 1;
-                        "NO FREE DAY".to_string()
+                    (None, Some(why)) => {
+                        let (label, note) = unassigned(why);
+                        without.entry(label).or_insert((0, note)).0 += 1;
+                        label.to_string()
                     }
                     (None, None) if a.source == Source::Missed => String::new(),
                     (None, None) => a.auditor_org.clone().unwrap_or_else(|| "(not recorded)".to_string()),
                 };
                 let status = audit_status(a, plan.today);
-                t.add_row(vec![a.date.to_string(), a.area.clone(), risk.to_string(), auditor, status]);
+                let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
+                t.add_row(vec![date, a.area.clone(), risk.to_string(), auditor, status]);
             }
             writeln!(out, "{t}")?;
+            if detail {
+                writeln!(out, "Criteria:")?;
+                let mut seen = std::collections::BTreeSet::new();
+                for a in r.audits.iter().filter(|a| seen.insert(a.area.as_str())) {
+                    if let Some(area) = areas.get(a.area.as_str()) {
+                        writeln!(out, "{}", criteria(area))?;
+                    }
+                }
+            }
         }
         let review = if r.review.recorded.is_some() { "recorded" } else { "planned" };
         let past = if r.review.date < plan.today && r.review.recorded.is_none() { ", past" } else { "" };
@@ -143,19 +208,8 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "Management review before Stage 2: {} (recorded)", extra.date)?;
         }
     }
-    if none_independent > 0 {
-        writeln!(
-            out,
-            "\n{} planned with no auditor (NONE INDEPENDENT): every auditor owns, runs or has a conflict with the area. Add an independent auditor (internal or external) to `auditors`.",
-            count(none_independent, "area audit")
-        )?;
-    }
-    if no_free_day > 0 {
-        writeln!(
-            out,
-            "\n{} planned with no auditor (NO FREE DAY): every independent auditor is busy on every open day the round has left. Add auditors, or hold audits earlier.",
-            count(no_free_day, "area audit")
-        )?;
+    for (label, (n, note)) in without {
+        writeln!(out, "\n{} planned with no auditor ({label}): {note}", count(n, "area audit"))?;
     }
 
     if !plan.rounds.is_empty() {
@@ -166,13 +220,22 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let default = |name: &str| if s.given.contains(name) { "" } else { " (default)" };
     let mut settings: Vec<String> =
         s.numbers().iter().map(|(name, v)| format!("{name} {v}{}", default(name))).collect();
+    settings.push(format!("rotation {}{}", if s.rotation { "on" } else { "off" }, default("rotation")));
     settings.push(format!("workdays {}{}", s.workday_names().join(" "), default("workdays")));
     writeln!(out, "\nSettings: {}.", settings.join(", "))?;
     for b in &s.blackouts {
         let why = if b.reason.is_empty() { String::new() } else { format!(" ({})", b.reason) };
         writeln!(out, "Blackout: {} to {}{why}.", b.from, b.to)?;
     }
-    writeln!(out, "Planned dates move earlier, never later, to a workday outside blackouts.")?;
+    for b in &s.yearly {
+        let why = if b.reason.is_empty() { String::new() } else { format!(" ({})", b.reason) };
+        let (from, to) = b.days();
+        writeln!(out, "Closed every year: {from} to {to}{why}.")?;
+    }
+    writeln!(
+        out,
+        "Planned dates fall on workdays outside blackouts, moved earlier, never later; each round's audits are spread over the round_weeks before its last day."
+    )?;
     Ok(())
 }
 

@@ -12,7 +12,9 @@
 //! joins the scope before the next external audit. The [`risk_pattern`] only says which rounds
 //! still ahead take the audits the rule leaves free, to spread the load.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+mod place;
+
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
@@ -20,6 +22,7 @@ use crate::calendar::Calendar;
 use crate::cycle::{Certificate, Epoch, External, ExternalKind, months_after, weeks_before};
 use crate::diagnostic::Loc;
 use crate::register::{Area, AuditRecord, Register, Risk, Status};
+use place::Diary;
 
 /// Rounds per certificate cycle: one before each surveillance and one before recertification.
 pub const ROUNDS_PER_CYCLE: usize = 3;
@@ -61,15 +64,53 @@ impl Source {
 pub enum Unassigned {
     /// Every auditor owns, runs or has a conflict with the area.
     NoneIndependent,
-    /// Every independent auditor is busy on every open day the round has left.
+    /// Every independent auditor who can reach the area is busy, away or at their yearly cap on
+    /// every open day the round has left (or has no run of the audit's consecutive days).
     NoFreeDay,
+    /// No independent auditor audits the area's site.
+    NoAuditorForSite,
+    /// Every independent auditor who can reach the area has reached their cap for the round.
+    RoundCap,
+}
+
+impl Unassigned {
+    pub fn key(self) -> &'static str {
+        match self {
+            Unassigned::NoneIndependent => "none_independent",
+            Unassigned::NoFreeDay => "no_free_day",
+            Unassigned::NoAuditorForSite => "no_auditor_for_site",
+            Unassigned::RoundCap => "round_cap",
+        }
+    }
+}
+
+/// Why an audit is in a round although the risk rule alone would not put it there: the area's
+/// last audit found nonconformities (ISO/IEC 27001:2022 9.2.2, "the results of previous audits").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FollowUp {
+    /// A major nonconformity: audited again in the next round.
+    Major,
+    /// A minor one: in the next round but one at the latest.
+    Minor,
+}
+
+impl FollowUp {
+    pub fn key(self) -> &'static str {
+        match self {
+            FollowUp::Major => "major_nonconformity",
+            FollowUp::Minor => "minor_nonconformity",
+        }
+    }
 }
 
 /// One area audited on one day by one auditor (or by nobody, which outputs say plainly).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AreaAudit {
     pub area: String,
+    /// The audit's first day ...
     pub date: NaiveDate,
+    /// ... and its last: consecutive open days of one auditor (a record gives one day).
+    pub end: NaiveDate,
     /// The last day this audit can be held for its round.
     pub due: NaiveDate,
     pub auditor: Option<String>,
@@ -87,9 +128,30 @@ pub struct AreaAudit {
     pub from: Option<NaiveDate>,
     /// Where the audit is behind: past the lead before its external audit, or not held by it.
     pub behind: Option<Behind>,
+    /// Where the area's last audit's nonconformities put it in this round.
+    pub follow_up: Option<FollowUp>,
 }
 
 impl AreaAudit {
+    /// An audit of `area` on `date` from `source`, with nobody assigned yet.
+    fn new(area: &str, date: NaiveDate, source: Source) -> Self {
+        AreaAudit {
+            area: area.to_string(),
+            date,
+            end: date,
+            due: date,
+            auditor: None,
+            auditor_org: None,
+            unassigned: None,
+            source,
+            loc: None,
+            independent: true,
+            from: None,
+            behind: None,
+            follow_up: None,
+        }
+    }
+
     /// Whether the rule required it before its external audit, which has passed without it.
     pub fn overdue(&self) -> bool {
         self.behind == Some(Behind::Overdue)
@@ -253,6 +315,14 @@ struct Index {
     auditors: HashMap<String, usize>,
     /// Auditor indices sorted by id: ties in the auditor choice go to the earlier id.
     rank: Vec<usize>,
+    /// Each auditor's position in `rank`.
+    rank_of: Vec<usize>,
+    /// For each area, the people audited with it (owner and team), as indices.
+    people: Vec<Vec<usize>>,
+    /// For each area, its site (an index); for each auditor, the sites they audit, sorted, or
+    /// `None` for any.
+    site: Vec<Option<usize>>,
+    auditor_sites: Vec<Option<Vec<usize>>>,
     /// For each area, the auditors who may not audit it (owner, team, declared conflicts),
     /// sorted; then the programme's owner for areas carrying clause 9.2 where another auditor is
     /// independent.
@@ -312,7 +382,48 @@ impl Index {
         for list in &mut records {
             list.sort_by_key(|&r| register.audits[r].date);
         }
-        Index { areas, auditors, rank, excluded, independent, records }
+        let mut rank_of = vec![0; rank.len()];
+        for (pos, &j) in rank.iter().enumerate() {
+            rank_of[j] = pos;
+        }
+        let mut names: HashMap<String, usize> = HashMap::new();
+        let mut intern = |s: &str| {
+            let n = names.len();
+            *names.entry(fold(s)).or_insert(n)
+        };
+        let people: Vec<Vec<usize>> = (register.scope.iter())
+            .map(|a| {
+                let mut p: Vec<usize> = std::iter::once(&a.owner).chain(&a.team).map(|s| intern(s)).collect();
+                p.sort_unstable();
+                p.dedup();
+                p
+            })
+            .collect();
+        let mut sites: HashMap<String, usize> = HashMap::new();
+        let mut site_of = |s: &str| {
+            let n = sites.len();
+            *sites.entry(fold(s)).or_insert(n)
+        };
+        let site: Vec<Option<usize>> = register.scope.iter().map(|a| a.site.as_deref().map(&mut site_of)).collect();
+        let auditor_sites = (register.auditors.iter())
+            .map(|a| {
+                a.sites.as_ref().map(|list| {
+                    let mut v: Vec<usize> = list.iter().map(|s| site_of(s)).collect();
+                    v.sort_unstable();
+                    v
+                })
+            })
+            .collect();
+        Index { areas, auditors, rank, rank_of, people, site, auditor_sites, excluded, independent, records }
+    }
+
+    /// Whether auditor `j` audits area `i`'s site (an area without one, or an auditor without a
+    /// list of sites, is anywhere).
+    fn reaches(&self, j: usize, i: usize) -> bool {
+        match (&self.auditor_sites[j], self.site[i]) {
+            (Some(list), Some(site)) => list.binary_search(&site).is_ok(),
+            _ => true,
+        }
     }
 }
 
@@ -343,9 +454,16 @@ enum Need {
     Nothing,
     /// An audit to place between `from` and `due`: as late as the round allows, or, once behind
     /// its target (`asap`), on the first free day.
-    Plan { source: Source, from: NaiveDate, due: NaiveDate, asap: bool, behind: Option<Behind> },
+    Plan {
+        source: Source,
+        from: NaiveDate,
+        due: NaiveDate,
+        asap: bool,
+        behind: Option<Behind>,
+        follow_up: Option<FollowUp>,
+    },
     /// Required, and the external audit has passed without it.
-    Missed { due: NaiveDate, behind: Behind },
+    Missed { due: NaiveDate, behind: Behind, follow_up: Option<FollowUp> },
 }
 
 /// One area's dates in one round: plan by `target`, the lead ends at `lead`, and the round's
@@ -399,9 +517,9 @@ impl<'r> Programme<'r> {
             }
         }
         self.no_empty_round(frames, &rounds, &mut wanted);
-        let mut busy = Busy::new(self.register, &self.index);
+        let mut diary = Diary::new(self.register, &self.index);
         for (round, wanted) in rounds.iter_mut().zip(&wanted) {
-            self.fill(round, wanted, &mut busy);
+            self.fill(round, wanted, &mut diary);
         }
         rounds.into_iter().zip(frames).filter(|(_, f)| shown(f)).map(|(r, _)| r).collect()
     }
@@ -523,19 +641,12 @@ impl<'r> Programme<'r> {
                 (Some(i), Some(j)) => self.register.scope[i].independent_of(&self.register.auditors[j]),
                 _ => true,
             };
-            AreaAudit {
-                area: id.clone(),
-                date: r.date,
-                due: r.date,
-                auditor: r.auditor.clone(),
-                auditor_org: r.auditor_org.clone(),
-                unassigned: None,
-                source,
-                loc: Some(r.loc),
-                independent,
-                from: None,
-                behind: None,
-            }
+            let mut a = AreaAudit::new(id, r.date, source);
+            a.auditor = r.auditor.clone();
+            a.auditor_org = r.auditor_org.clone();
+            a.loc = Some(r.loc);
+            a.independent = independent;
+            a
         })
     }
 
@@ -550,9 +661,11 @@ impl<'r> Programme<'r> {
         let today = self.today;
         let records = &self.index.records[i];
         let audits = &self.register.audits;
-        // Held (independent, done); booked (independent) for a day not past.
+        // Held (independent, done); booked (independent) for a day not past; what the last
+        // audit held found.
         let (mut held, mut booked_ahead, mut booked_past) =
             (vec![false; frames.len()], vec![false; frames.len()], vec![false; frames.len()]);
+        let mut found = vec![None; frames.len()];
         for (k, f) in frames.iter().enumerate() {
             let from = records.partition_point(|&r| f.window_start.is_some_and(|w| audits[r].date < w));
             for &r in &records[from..] {
@@ -565,7 +678,10 @@ impl<'r> Programme<'r> {
                     continue;
                 }
                 match record.status_on(today) {
-                    Status::Done => held[k] = true,
+                    Status::Done => {
+                        held[k] = true;
+                        found[k] = Some(record.nonconformities);
+                    }
                     Status::Booked if record.date >= today => booked_ahead[k] = true,
                     Status::Booked => booked_past[k] = true,
                 }
@@ -588,6 +704,10 @@ impl<'r> Programme<'r> {
         // `owed`: the round or cycle before left the area without an audit it needed, so the
         // first round ahead takes it.
         let (mut previous_has, mut count, mut cycle, mut owed) = (None::<bool>, 0usize, u32::MAX, false);
+        // A nonconformity found by the last audit held, and the rounds left before the area
+        // must be audited again: a major one in the next round, a minor one in the next but one
+        // at the latest (9.2.2, "the results of previous audits"; 10.2 effectiveness).
+        let mut pending: Option<(FollowUp, u8)> = None;
         for (k, f) in frames.iter().enumerate() {
             if !in_scope[k] {
                 previous_has = None;
@@ -601,7 +721,9 @@ impl<'r> Programme<'r> {
                 |k: usize| (k + 1..frames.len()).take_while(move |&j| frames[j].cycle == f.cycle && f.cycle > 0);
             let joining = area.since.is_some_and(|s| f.window_start.is_none_or(|w| w <= s) && s < f.window_end);
             let slot = usize::from(f.number.max(1) - 1);
+            let follow_up = pending.map(|(kind, _)| kind);
             let by_risk = f.cycle == 0
+                || pending.is_some_and(|(_, left)| left == 0)
                 || match area.risk {
                     Risk::High => true,
                     Risk::Medium => previous_has == Some(false) || count + remaining[k] < in_cycle[k].min(2),
@@ -637,13 +759,14 @@ impl<'r> Programme<'r> {
                     normal.lead
                 };
                 let from = normal.from.max(today);
-                needs[k] = Need::Plan { source, from, due, asap: true, behind: Some(Behind::ExtensionMissed) };
+                needs[k] =
+                    Need::Plan { source, from, due, asap: true, behind: Some(Behind::ExtensionMissed), follow_up };
                 true
             } else if today >= d.end {
                 let caught_up = later_in_cycle(k).any(|j| held[j]);
                 if required && !caught_up {
                     let behind = if by_risk { Behind::Overdue } else { Behind::ExtensionMissed };
-                    needs[k] = Need::Missed { due: d.lead, behind };
+                    needs[k] = Need::Missed { due: d.lead, behind, follow_up };
                 }
                 false
             } else if today > d.lead {
@@ -651,7 +774,7 @@ impl<'r> Programme<'r> {
                 if required {
                     let due = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
                     let from = d.from.max(today);
-                    needs[k] = Need::Plan { source, from, due, asap: true, behind: Some(Behind::Late) };
+                    needs[k] = Need::Plan { source, from, due, asap: true, behind: Some(Behind::Late), follow_up };
                 }
                 required
             } else if required || preferred {
@@ -659,10 +782,18 @@ impl<'r> Programme<'r> {
                 // as soon as possible.
                 let asap = today > d.target;
                 let due = if asap { d.lead } else { d.target };
-                needs[k] = Need::Plan { source, from: d.from.max(today), due, asap, behind: None };
+                needs[k] = Need::Plan { source, from: d.from.max(today), due, asap, behind: None, follow_up };
                 true
             } else {
                 false
+            };
+            pending = match (held[k], found[k]) {
+                (true, Some(n)) if n.major > 0 => Some((FollowUp::Major, 0)),
+                (true, Some(n)) if n.minor > 0 => Some((FollowUp::Minor, 1)),
+                (true, _) => None,
+                // An audit ahead follows the nonconformity up; its results are not known yet.
+                (false, _) if has => None,
+                (false, _) => pending.map(|(kind, left)| (kind, left.saturating_sub(1))),
             };
             count += usize::from(has);
             previous_has = Some(has);
@@ -733,177 +864,11 @@ impl<'r> Programme<'r> {
                     due: if asap { d.lead } else { d.target },
                     asap,
                     behind: None,
+                    follow_up: None,
                 };
                 wanted[k].push((i, need));
             }
         }
-    }
-
-    /// Places the audits the rule asks for in `round`: missed ones as markers, planned ones each
-    /// with the least-loaded independent auditor in the round (ties by id) who has a free open
-    /// day in the area's window: the latest such day, or the first for an audit behind. An
-    /// auditor does at most one audit a day (`busy`, shared by all rounds planned together).
-    fn fill(&self, round: &mut Round, wanted: &[(usize, Need)], busy: &mut Busy) {
-        let scope = &self.register.scope;
-        let mut to_plan: Vec<(usize, Source, NaiveDate, NaiveDate, bool, Option<Behind>)> = Vec::new();
-        // Independent bookings by area (records name areas as the scope spells them).
-        let mut booked: HashMap<String, Vec<usize>> = HashMap::new();
-        for (n, a) in round.audits.iter().enumerate() {
-            if a.source == Source::Booked && a.independent {
-                booked.entry(a.area.clone()).or_default().push(n);
-            }
-        }
-        for &(i, need) in wanted {
-            match need {
-                Need::Missed { due, behind } => {
-                    // A booking that passed unheld is the overdue audit; otherwise a marker.
-                    if let Some(positions) = booked.get(&scope[i].id) {
-                        for &n in positions {
-                            round.audits[n].behind = Some(behind);
-                            round.audits[n].due = due;
-                        }
-                    } else {
-                        round.audits.push(AreaAudit {
-                            area: scope[i].id.clone(),
-                            date: due,
-                            due,
-                            auditor: None,
-                            auditor_org: None,
-                            unassigned: None,
-                            source: Source::Missed,
-                            loc: None,
-                            independent: true,
-                            from: None,
-                            behind: Some(behind),
-                        });
-                    }
-                }
-                Need::Plan { source, from, due, asap, behind } => to_plan.push((i, source, from, due, asap, behind)),
-                Need::Nothing => {}
-            }
-        }
-        // The most constrained areas (fewest independent auditors) choose first, so the free
-        // auditors are still free when they are the only ones left for an area; then by id.
-        let index = &self.index;
-        let eligible = |i: usize| self.register.auditors.len() - index.excluded[i].len();
-        to_plan.sort_by_cached_key(|&(i, ..)| (eligible(i), scope[i].id.to_lowercase()));
-        let mut load = vec![0usize; self.register.auditors.len()];
-        for a in &round.audits {
-            if let Some(&j) = a.auditor.as_deref().and_then(|id| index.auditors.get(&id.to_lowercase())) {
-                load[j] += 1;
-            }
-        }
-        // Auditors by (load, rank); one with no free day left before the round's usual day is
-        // dropped for the rest of the round, so a full round costs each area constant time.
-        let mut rank_of = vec![0; index.rank.len()];
-        for (pos, &j) in index.rank.iter().enumerate() {
-            rank_of[j] = pos;
-        }
-        let mut available: BTreeSet<(usize, usize)> = (0..load.len()).map(|j| (load[j], rank_of[j])).collect();
-        let usual_day = self.calendar.open_on_or_before(round.last_day);
-        let mut cursor: Vec<Option<NaiveDate>> = vec![Some(usual_day); load.len()];
-        // For audits planned as soon as possible from today: every open day before an auditor's
-        // `forward` day is taken, so a search starts there.
-        let mut forward: Vec<NaiveDate> = vec![self.today; load.len()];
-        for (i, source, from, due, asap, behind) in to_plan {
-            let usual = due == round.last_day && !asap && from <= round.first_day(self.today);
-            let mut chosen = None;
-            let mut exhausted = Vec::new();
-            for &(l, r) in &available {
-                let j = index.rank[r];
-                if index.excluded[i].binary_search(&j).is_ok() {
-                    continue;
-                }
-                let day = if asap && from == self.today {
-                    let found = busy.first_free_day(j, forward[j], due, &self.calendar);
-                    forward[j] = found.unwrap_or_else(|| due.succ_opt().unwrap_or(due));
-                    found
-                } else if asap {
-                    busy.first_free_day(j, from, due, &self.calendar)
-                } else {
-                    let start = if usual { cursor[j] } else { Some(self.calendar.open_on_or_before(due)) };
-                    start.and_then(|d| busy.free_day(j, d, from, &self.calendar))
-                };
-                if usual {
-                    cursor[j] = day;
-                }
-                match day {
-                    Some(d) => {
-                        chosen = Some((l, r, j, d));
-                        break;
-                    }
-                    None if usual => exhausted.push((l, r)),
-                    None => {}
-                }
-            }
-            for e in exhausted {
-                available.remove(&e);
-            }
-            let (date, auditor, unassigned) = match chosen {
-                Some((l, r, j, d)) => {
-                    busy.take(j, d);
-                    available.remove(&(l, r));
-                    available.insert((l + 1, r));
-                    (d, Some(self.register.auditors[j].id.clone()), None)
-                }
-                None if index.independent[i] == 0 => (due, None, Some(Unassigned::NoneIndependent)),
-                None => (due, None, Some(Unassigned::NoFreeDay)),
-            };
-            round.audits.push(AreaAudit {
-                area: scope[i].id.clone(),
-                date,
-                due,
-                auditor,
-                auditor_org: None,
-                unassigned,
-                source,
-                loc: None,
-                independent: true,
-                from: Some(from),
-                behind,
-            });
-        }
-        round.audits.sort_by(|a, b| (a.date, &a.area).cmp(&(b.date, &b.area)));
-    }
-}
-
-/// The days auditors are taken: by recorded audits, and by the audits planned so far.
-struct Busy {
-    days: HashSet<(usize, NaiveDate)>,
-}
-
-impl Busy {
-    fn new(register: &Register, index: &Index) -> Self {
-        let days = (register.audits.iter())
-            .filter_map(|r| Some((*index.auditors.get(&r.auditor.as_deref()?.to_lowercase())?, r.date)))
-            .collect();
-        Busy { days }
-    }
-
-    /// The latest open day on or before `day`, and not before `from`, on which auditor `j` is free.
-    /// The latest open day on or before `day`, and not before `from`, on which auditor `j` is free.
-    fn free_day(&self, j: usize, day: NaiveDate, from: NaiveDate, calendar: &Calendar) -> Option<NaiveDate> {
-        let mut d = calendar.open_on_or_before(day);
-        while d >= from && self.days.contains(&(j, d)) {
-            d = calendar.open_on_or_before(d.pred_opt()?);
-        }
-        (d >= from && calendar.is_open(d)).then_some(d)
-    }
-
-    /// The earliest open day from `from` to `due` on which auditor `j` is free.
-    fn first_free_day(&self, j: usize, from: NaiveDate, due: NaiveDate, calendar: &Calendar) -> Option<NaiveDate> {
-        let mut d = calendar.open_on_or_after(from);
-        while d <= due {
-            if !self.days.contains(&(j, d)) {
-                return Some(d);
-            }
-            d = calendar.open_on_or_after(d.succ_opt()?);
-        }
-        None
-    }
-
-    fn take(&mut self, j: usize, day: NaiveDate) {
-        self.days.insert((j, day));
     }
 }
 
@@ -922,6 +887,9 @@ mod tests {
             controls: vec![],
             since: None,
             until: None,
+            site: None,
+            audit_days: 1,
+            method: None,
             loc: Loc::default(),
         }
     }

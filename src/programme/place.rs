@@ -1,0 +1,513 @@
+//! Placing a round's audits on days and auditors (ISO/IEC 27001:2022 9.2.2: "planning
+//! requirements"; ISO 19011:2018 5.4 and 5.5.4: competence, objectivity, availability).
+//!
+//! An audit goes to an independent auditor who can reach the area's site, is not away, and has
+//! not reached their cap of audit days for the round or the year; it takes `audit_days`
+//! consecutive open days of that auditor. A round's audits are spread evenly over the
+//! `round_weeks` before its last day, each to the least-loaded auditor near its own target day;
+//! only when those weeks are full do audits move earlier in the round. Where there is a choice,
+//! an area does not get the auditor of its previous audit (rotation), and nobody is audited in
+//! two audits on one day (the owner and team of each area). Audits behind their schedule take
+//! the first free days instead.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use super::{AreaAudit, Behind, FollowUp, Index, Need, Programme, Round, Source, Unassigned};
+use crate::calendar::{Calendar, Spans};
+use crate::cycle::weeks_before;
+use crate::register::Register;
+
+/// Who is taken when, across every round planned together: auditors by recorded and planned
+/// audits and their own absences and yearly caps, auditees (each area's owner and team) by the
+/// audits of their areas, and each area's last auditor, for rotation.
+pub(super) struct Diary {
+    taken: HashSet<(usize, NaiveDate)>,
+    people: HashSet<(usize, NaiveDate)>,
+    away: Vec<Spans>,
+    per_year: HashMap<(usize, i32), u32>,
+    year_cap: Vec<Option<u32>>,
+    round_cap: Vec<Option<u32>>,
+    last: Vec<Option<usize>>,
+}
+
+impl Diary {
+    pub(super) fn new(register: &Register, index: &Index) -> Self {
+        let mut diary = Diary {
+            taken: HashSet::new(),
+            people: HashSet::new(),
+            away: register.auditors.iter().map(|a| Spans::new(&a.unavailable)).collect(),
+            per_year: HashMap::new(),
+            year_cap: register.auditors.iter().map(|a| a.max_days_per_year).collect(),
+            round_cap: register.auditors.iter().map(|a| a.max_days_per_round).collect(),
+            last: vec![None; register.scope.len()],
+        };
+        // A record occupies its auditor on its day (records give the first day only), and the
+        // owner and team of each area it covers.
+        for record in &register.audits {
+            if let Some(&j) = record.auditor.as_deref().and_then(|a| index.auditors.get(&a.to_lowercase()))
+                && diary.taken.insert((j, record.date))
+            {
+                *diary.per_year.entry((j, record.date.year())).or_default() += 1;
+            }
+            for id in &record.areas {
+                if let Some(&i) = index.areas.get(&id.to_lowercase()) {
+                    for &p in &index.people[i] {
+                        diary.people.insert((p, record.date));
+                    }
+                }
+            }
+        }
+        diary
+    }
+
+    /// Whether auditor `j` can audit on open day `d`: not taken, not away, below the yearly cap.
+    fn free(&self, j: usize, d: NaiveDate) -> bool {
+        !self.taken.contains(&(j, d))
+            && !self.away[j].contains(d)
+            && self.year_cap[j].is_none_or(|cap| self.per_year.get(&(j, d.year())).copied().unwrap_or(0) < cap)
+    }
+
+    /// The last day of a run of `m` consecutive open days from `start`, all free for `j` and not
+    /// after `hi`, if there is one.
+    fn run(&self, j: usize, start: NaiveDate, m: u32, hi: NaiveDate, cal: &Calendar) -> Option<NaiveDate> {
+        let mut d = start;
+        let mut years: Vec<(i32, u32)> = Vec::new();
+        for n in 0..m {
+            if n > 0 {
+                d = cal.open_on_or_after(d.succ_opt()?);
+            }
+            if d > hi || !cal.is_open(d) || !self.free(j, d) {
+                return None;
+            }
+            match years.iter_mut().find(|(y, _)| *y == d.year()) {
+                Some((_, c)) => *c += 1,
+                None => years.push((d.year(), 1)),
+            }
+        }
+        // A run across New Year counts against each year's cap.
+        let fits = years.iter().all(|&(y, c)| {
+            self.year_cap[j].is_none_or(|cap| self.per_year.get(&(j, y)).copied().unwrap_or(0) + c <= cap)
+        });
+        fits.then_some(d)
+    }
+
+    /// Whether any of `people` is audited on an open day from `start` to `end`.
+    fn clash(&self, people: &[usize], start: NaiveDate, end: NaiveDate, cal: &Calendar) -> bool {
+        cal.open_days(start, end).any(|d| people.iter().any(|&p| self.people.contains(&(p, d))))
+    }
+
+    fn take(&mut self, j: usize, people: &[usize], start: NaiveDate, end: NaiveDate, cal: &Calendar) {
+        for d in cal.open_days(start, end) {
+            if self.taken.insert((j, d)) {
+                *self.per_year.entry((j, d.year())).or_default() += 1;
+            }
+            for &p in people {
+                self.people.insert((p, d));
+            }
+        }
+    }
+
+    /// Remembers the auditor of each area's last audit in `round`, for the next round's rotation.
+    pub(super) fn remember(&mut self, round: &Round, index: &Index) {
+        for a in round.audits.iter().filter(|a| a.independent && a.source != Source::Missed) {
+            let j = a.auditor.as_deref().and_then(|id| index.auditors.get(&id.to_lowercase()));
+            if let (Some(&i), Some(&j)) = (index.areas.get(&a.area.to_lowercase()), j) {
+                self.last[i] = Some(j);
+            }
+        }
+    }
+}
+
+/// One audit to place.
+#[derive(Debug, Clone, Copy)]
+struct Task {
+    area: usize,
+    source: Source,
+    from: NaiveDate,
+    due: NaiveDate,
+    asap: bool,
+    behind: Option<Behind>,
+    follow_up: Option<FollowUp>,
+}
+
+/// A day found for an auditor, with what it costs: the auditor audited the area last time
+/// (rotation), or someone in the area is already audited that day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Choice {
+    repeat: bool,
+    clash: bool,
+    load: u32,
+    rank: usize,
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+/// Audit days per auditor in the round, and the auditors ordered by them (then by id).
+struct Load {
+    days: Vec<u32>,
+    order: BTreeSet<(u32, usize)>,
+}
+
+impl Load {
+    fn add(&mut self, j: usize, rank: usize, n: u32) {
+        self.order.remove(&(self.days[j], rank));
+        self.days[j] += n;
+        self.order.insert((self.days[j], rank));
+    }
+}
+
+/// The state of one group of audits with the same window, while it is placed.
+struct Group {
+    /// The spread weeks' open days.
+    days: Vec<NaiveDate>,
+    /// Per auditor: their free days in the spread weeks (listed when first needed).
+    free: Vec<Option<Vec<NaiveDate>>>,
+    /// Per auditor: the latest day before the spread weeks that may still be free.
+    before: Vec<Option<NaiveDate>>,
+    /// Per auditor: the earliest day that may still be free (for audits placed first-free).
+    after: Vec<NaiveDate>,
+    /// Per auditor: nothing left in this group's window.
+    done: Vec<bool>,
+}
+
+impl Programme<'_> {
+    /// Places the audits the rule asks for in `round`: missed ones as markers, the others as
+    /// the module says. `diary` is shared by all rounds planned together.
+    pub(super) fn fill(&self, round: &mut Round, wanted: &[(usize, Need)], diary: &mut Diary) {
+        let scope = &self.register.scope;
+        let index = &self.index;
+        let mut tasks: Vec<Task> = Vec::new();
+        // Independent bookings by area (records name areas as the scope spells them).
+        let mut booked: HashMap<String, Vec<usize>> = HashMap::new();
+        for (n, a) in round.audits.iter().enumerate() {
+            if a.source == Source::Booked && a.independent {
+                booked.entry(a.area.clone()).or_default().push(n);
+            }
+        }
+        for &(i, need) in wanted {
+            match need {
+                Need::Missed { due, behind, follow_up } => {
+                    // A booking that passed unheld is the overdue audit; otherwise a marker.
+                    if let Some(positions) = booked.get(&scope[i].id) {
+                        for &n in positions {
+                            round.audits[n].behind = Some(behind);
+                            round.audits[n].due = due;
+                            round.audits[n].follow_up = follow_up;
+                        }
+                    } else {
+                        let mut marker = AreaAudit::new(&scope[i].id, due, Source::Missed);
+                        marker.behind = Some(behind);
+                        marker.follow_up = follow_up;
+                        round.audits.push(marker);
+                    }
+                }
+                Need::Plan { source, from, due, asap, behind, follow_up } => {
+                    tasks.push(Task { area: i, source, from, due, asap, behind, follow_up })
+                }
+                Need::Nothing => {}
+            }
+        }
+        // Audits behind first, then the narrowest windows; within a window, the longest audits
+        // (before shorter ones cut the days up) and the most constrained areas (fewest
+        // independent auditors) choose first, then by id.
+        tasks.sort_by_cached_key(|t| {
+            let eligible = self.register.auditors.len() - index.excluded[t.area].len();
+            let days = std::cmp::Reverse(scope[t.area].audit_days);
+            (!t.asap, t.due - t.from, t.from, t.due, days, eligible, scope[t.area].id.to_lowercase())
+        });
+        // Audit days each auditor has in the round so far, from its records, then as planned.
+        let mut load = Load { days: vec![0u32; self.register.auditors.len()], order: BTreeSet::new() };
+        let recorded: HashSet<(usize, NaiveDate)> = (round.audits.iter())
+            .filter(|a| a.source.is_recorded())
+            .filter_map(|a| Some((*index.auditors.get(&a.auditor.as_deref()?.to_lowercase())?, a.date)))
+            .collect();
+        for (j, _) in recorded {
+            load.days[j] += 1;
+        }
+        load.order = (0..load.days.len()).map(|j| (load.days[j], index.rank_of[j])).collect();
+        let mut start = 0;
+        while start < tasks.len() {
+            let t = tasks[start];
+            let same = |u: &Task| (u.asap, u.from, u.due) == (t.asap, t.from, t.due);
+            let end = start + tasks[start..].iter().take_while(|u| same(u)).count();
+            self.place_group(round, &tasks[start..end], &mut load, diary);
+            start = end;
+        }
+        round.audits.sort_by(|a, b| (a.date, &a.area).cmp(&(b.date, &b.area)));
+        diary.remember(round, index);
+    }
+
+    /// Places audits that share a window (`from`, `due`, and whether they are behind).
+    fn place_group(&self, round: &mut Round, tasks: &[Task], load: &mut Load, diary: &mut Diary) {
+        let cal = &self.calendar;
+        let index = &self.index;
+        let auditors = self.register.auditors.len();
+        let (from, due, asap) = (tasks[0].from, tasks[0].due, tasks[0].asap);
+        // The spread weeks: the `round_weeks` up to the window's last day, not before its first.
+        let spread_from = weeks_before(due, self.register.settings.round_weeks).succ_opt().unwrap_or(due).max(from);
+        let days: Vec<NaiveDate> = if asap { Vec::new() } else { cal.open_days(spread_from, due).collect() };
+        let before_spread = spread_from.pred_opt().map(|d| cal.open_on_or_before(d)).filter(|d| *d >= from);
+        let mut g = Group {
+            free: vec![None; auditors],
+            before: vec![before_spread; auditors],
+            after: vec![cal.open_on_or_after(from); auditors],
+            done: vec![false; auditors],
+            days,
+        };
+        for (q, t) in tasks.iter().enumerate() {
+            // Evenly over the spread weeks, in the order the audits choose.
+            let target = (!g.days.is_empty())
+                .then(|| g.days[((2 * q + 1) * g.days.len() / (2 * tasks.len())).min(g.days.len() - 1)]);
+            let mut placed = self.choose(t, target, &mut g, load, diary);
+            let mut behind = t.behind;
+            // Round 0's audits may follow the lead up to Stage 2, which verifies them (ISO/IEC
+            // 17021-1 9.3.1.3): later rather than not at all, and `check` says Stage 1 is too close.
+            if placed.is_err() && round.cycle == 0 {
+                let last = cal.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
+                if let Some(next) = due.succ_opt().filter(|n| *n <= last) {
+                    let late = Task { from: next.max(t.from), due: last, asap: true, ..*t };
+                    let mut lg = Group {
+                        days: Vec::new(),
+                        free: vec![None; auditors],
+                        before: vec![None; auditors],
+                        after: vec![cal.open_on_or_after(late.from); auditors],
+                        done: vec![false; auditors],
+                    };
+                    if let Ok(c) = self.choose(&late, None, &mut lg, load, diary) {
+                        placed = Ok(c);
+                        behind = Some(Behind::Late);
+                    }
+                }
+            }
+            let mut audit = AreaAudit::new(&self.register.scope[t.area].id, due, t.source);
+            audit.from = Some(t.from);
+            audit.behind = behind;
+            audit.follow_up = t.follow_up;
+            match placed {
+                Ok(c) => {
+                    let j = index.rank[c.rank];
+                    diary.take(j, &index.people[t.area], c.start, c.end, cal);
+                    load.add(j, c.rank, cal.open_days(c.start, c.end).count() as u32);
+                    if let Some(free) = g.free[j].as_mut() {
+                        free.retain(|d| *d < c.start || *d > c.end);
+                    }
+                    audit.date = c.start;
+                    audit.end = c.end;
+                    // Moved past the lead: due by the last day before Stage 2.
+                    audit.due = due.max(c.end);
+                    audit.auditor = Some(self.register.auditors[j].id.clone());
+                }
+                Err(why) => audit.unassigned = Some(why),
+            }
+            round.audits.push(audit);
+        }
+    }
+
+    /// The best auditor and days for `t`: by [`Choice`]'s order (no repeat of the last auditor,
+    /// no auditee clash, least load, then id), within the spread weeks near `target`, else
+    /// earlier in the window (latest first), or from the first day for audits behind.
+    fn choose(
+        &self,
+        t: &Task,
+        target: Option<NaiveDate>,
+        g: &mut Group,
+        load: &Load,
+        diary: &Diary,
+    ) -> Result<Choice, Unassigned> {
+        let index = &self.index;
+        let area = &self.register.scope[t.area];
+        let people = &index.people[t.area];
+        let m = area.audit_days;
+        let rotate = self.register.settings.rotation;
+        let previous = diary.last[t.area];
+        let (mut independent, mut reachable, mut capped) = (false, false, true);
+        // Whether a day in the spread weeks is free of this area's people: where none is, a
+        // clash cannot be avoided and is no reason to look further.
+        let quiet = |d: &NaiveDate| !people.iter().any(|&p| diary.people.contains(&(p, *d)));
+        let avoid = target.is_none() || g.days.iter().any(quiet);
+        let mut best: Option<Choice> = None;
+        // Once a choice with a clash is found, a few more auditors are tried for one without.
+        const LOOK_FURTHER: usize = 16;
+        for phase in [Phase::Spread, Phase::Earlier] {
+            let mut further = 0;
+            for &(l, r) in &load.order {
+                if best.is_some() {
+                    further += 1;
+                    if further > LOOK_FURTHER {
+                        break;
+                    }
+                }
+                let j = index.rank[r];
+                if index.excluded[t.area].binary_search(&j).is_ok() {
+                    continue;
+                }
+                independent = true;
+                if !index.reaches(j, t.area) {
+                    continue;
+                }
+                reachable = true;
+                if diary.round_cap[j].is_some_and(|cap| l + m > cap) {
+                    continue;
+                }
+                capped = false;
+                if g.done[j] {
+                    continue;
+                }
+                let repeat = rotate && previous == Some(j);
+                // A worse choice than the best so far cannot win: skip the search.
+                if best.is_some_and(|b| (b.repeat, b.clash) <= (repeat, false)) {
+                    continue;
+                }
+                let found = match (phase, target) {
+                    (Phase::Spread, Some(target)) => self.near(j, m, t.due, target, people, g, diary),
+                    (Phase::Spread, None) => self.first(j, m, t, people, g, diary),
+                    (Phase::Earlier, _) if t.asap => None,
+                    (Phase::Earlier, _) => self.earlier(j, m, t, g, diary),
+                };
+                let Some((start, end, clash)) = found else { continue };
+                let c = Choice { repeat, clash: clash && avoid, load: l, rank: r, start, end };
+                if best.is_none_or(|b| c < b) {
+                    best = Some(c);
+                }
+                if !c.repeat && !c.clash {
+                    break;
+                }
+            }
+            if let Some(c) = best {
+                return Ok(c);
+            }
+        }
+        Err(if !independent && index.independent[t.area] == 0 {
+            Unassigned::NoneIndependent
+        } else if !reachable && independent {
+            Unassigned::NoAuditorForSite
+        } else if capped && reachable {
+            Unassigned::RoundCap
+        } else {
+            Unassigned::NoFreeDay
+        })
+    }
+
+    /// The days nearest `target` in the spread weeks with a run of `m` free days for `j` (an
+    /// earlier one on a tie), preferring one with no auditee clash.
+    #[allow(clippy::too_many_arguments)]
+    fn near(
+        &self,
+        j: usize,
+        m: u32,
+        due: NaiveDate,
+        target: NaiveDate,
+        people: &[usize],
+        g: &mut Group,
+        diary: &Diary,
+    ) -> Option<(NaiveDate, NaiveDate, bool)> {
+        let cal = &self.calendar;
+        let days = &g.days;
+        let free = g.free[j].get_or_insert_with(|| days.iter().copied().filter(|d| diary.free(j, *d)).collect());
+        if free.len() < m as usize {
+            return None;
+        }
+        let t = free.partition_point(|d| *d < target);
+        let (mut lo, mut hi) = (t as isize - 1, t);
+        let mut fallback = None;
+        while lo >= 0 || hi < free.len() {
+            // Alternate outwards from the target, the later side first (the target itself).
+            let take_hi = hi < free.len() && (lo < 0 || (free[hi] - target) <= (target - free[lo as usize]));
+            let d = if take_hi {
+                hi += 1;
+                free[hi - 1]
+            } else {
+                lo -= 1;
+                free[(lo + 1) as usize]
+            };
+            if let Some(end) = diary.run(j, d, m, due, cal) {
+                if !diary.clash(people, d, end, cal) {
+                    return Some((d, end, false));
+                }
+                fallback.get_or_insert((d, end, true));
+            }
+        }
+        fallback
+    }
+
+    /// The latest run of `m` free days for `j` before the spread weeks, in the task's window.
+    fn earlier(
+        &self,
+        j: usize,
+        m: u32,
+        t: &Task,
+        g: &mut Group,
+        diary: &Diary,
+    ) -> Option<(NaiveDate, NaiveDate, bool)> {
+        let cal = &self.calendar;
+        // Days at the cursor that are not free stay so: the cursor moves past them for good.
+        let mut d = g.before[j];
+        while let Some(day) = d.filter(|day| *day >= t.from && !diary.free(j, *day)) {
+            d = day.pred_opt().map(|p| cal.open_on_or_before(p));
+        }
+        g.before[j] = d.filter(|day| *day >= t.from);
+        let Some(mut s) = g.before[j] else {
+            g.done[j] = g.free[j].as_ref().is_some_and(Vec::is_empty);
+            return None;
+        };
+        loop {
+            if let Some(end) = diary.run(j, s, m, t.due, cal) {
+                let clash = diary.clash(&self.index.people[t.area], s, end, cal);
+                return Some((s, end, clash));
+            }
+            s = cal.open_on_or_before(s.pred_opt()?);
+            if s < t.from {
+                return None;
+            }
+        }
+    }
+
+    /// The first run of `m` free days for `j` from the task's first day (for audits behind),
+    /// preferring, among the next few, one with no auditee clash.
+    fn first(
+        &self,
+        j: usize,
+        m: u32,
+        t: &Task,
+        people: &[usize],
+        g: &mut Group,
+        diary: &Diary,
+    ) -> Option<(NaiveDate, NaiveDate, bool)> {
+        const LOOK_FURTHER: usize = 10;
+        let cal = &self.calendar;
+        let mut d = g.after[j];
+        while d <= t.due && !diary.free(j, d) {
+            d = cal.open_on_or_after(d.succ_opt()?);
+        }
+        g.after[j] = d;
+        if d > t.due {
+            g.done[j] = true;
+            return None;
+        }
+        let mut fallback = None;
+        let mut looked = 0;
+        while d <= t.due && looked <= LOOK_FURTHER {
+            if let Some(end) = diary.run(j, d, m, t.due, cal) {
+                if !diary.clash(people, d, end, cal) {
+                    return Some((d, end, false));
+                }
+                fallback.get_or_insert((d, end, true));
+            }
+            if fallback.is_some() {
+                looked += 1;
+            }
+            d = cal.open_on_or_after(d.checked_add_days(Days::new(1))?);
+        }
+        fallback
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Within the spread weeks (or, for audits behind, from the first free day).
+    Spread,
+    /// Earlier in the round, when the spread weeks are full.
+    Earlier,
+}

@@ -1,0 +1,161 @@
+//! The programme's planning rules, one register each: auditees, audit length, closures every
+//! year, auditors' sites and caps, rotation, and nonconformities feeding the next rounds.
+
+use chrono::{Datelike, NaiveDate};
+
+use ismsaudit::plan::plan;
+use ismsaudit::programme::{FollowUp, Round, Unassigned};
+use ismsaudit::register::parse;
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn round<'a>(rounds: &'a [Round], label: &str) -> &'a Round {
+    rounds.iter().find(|r| r.label() == label).unwrap()
+}
+
+/// Certified 2024-06-03; round C1.1 ends on 2025-03-25, six weeks before surveillance 1.
+fn register(settings: &str, auditors: &str, scope: &str, rest: &str) -> ismsaudit::register::Register {
+    let text = format!(
+        "organisation: Rules Ltd\ncertification:\n  decision: 2024-06-03\nsettings:\n  {settings}\nauditors:\n{auditors}scope:\n{scope}{rest}"
+    );
+    parse("rules.yaml", &text).unwrap()
+}
+
+#[test]
+fn an_owner_is_not_audited_twice_on_one_day_when_another_day_is_free() {
+    // Twelve audits in one week: days are shared, but never by olga's three areas.
+    let mut scope = String::new();
+    for i in 1..=3 {
+        scope.push_str(&format!("  - {{id: a{i}, owner: olga, risk: high}}\n"));
+    }
+    for i in 1..=9 {
+        scope.push_str(&format!("  - {{id: x{i}, owner: person-{i}, risk: high}}\n"));
+    }
+    let auditors = "  - id: ann\n  - id: bob\n  - id: cat\n  - id: dan\n";
+    let reg = register("round_weeks: 1", auditors, &scope, "");
+    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let r = round(&p.rounds, "C1.1");
+    let olga: Vec<NaiveDate> = r.audits.iter().filter(|a| a.area.starts_with('a')).map(|a| a.date).collect();
+    assert_eq!(olga.len(), 3);
+    assert!(olga[0] != olga[1] && olga[1] != olga[2] && olga[0] != olga[2], "{olga:?}");
+    let days: std::collections::BTreeSet<NaiveDate> = r.audits.iter().map(|a| a.date).collect();
+    assert!(days.len() >= 3 && days.iter().all(|d| *d >= date("2025-03-19")), "{days:?}");
+}
+
+#[test]
+fn a_long_audit_takes_consecutive_open_days_over_a_weekend() {
+    // Three days from Thursday 2025-03-20: Thursday, Friday, Monday.
+    let reg = register(
+        "round_weeks: 1\n  blackout: [{from: 2025-03-24, to: 2025-03-25}]",
+        "  - id: ann\n",
+        "  - {id: core, owner: olga, risk: high, audit_days: 3}\n",
+        "",
+    );
+    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let a = &round(&p.rounds, "C1.1").audits[0];
+    // The round's last open day is Friday 2025-03-21 (the blackout closes Monday and Tuesday),
+    // so the only run of three open days in the week before it is Wednesday to Friday.
+    assert_eq!((a.date, a.end), (date("2025-03-19"), date("2025-03-21")));
+}
+
+#[test]
+fn closures_every_year_close_the_same_days_each_year() {
+    // 18 March to 28 March every year: the round's last days move before it in both years.
+    let reg = register(
+        "blackout: [{from: 03-18, to: 03-28, reason: Inventory}]",
+        "  - id: ann\n",
+        "  - {id: core, owner: olga, risk: high}\n",
+        "",
+    );
+    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let cal = ismsaudit::calendar::Calendar::new(&reg.settings);
+    for year in 2025..=2027 {
+        assert!(!cal.is_open(NaiveDate::from_ymd_opt(year, 3, 20).unwrap()), "{year}");
+    }
+    for r in p.rounds.iter().filter(|r| r.cycle == 1 && r.number < 3) {
+        let a = &r.audits[0];
+        let closure = NaiveDate::from_ymd_opt(a.date.year(), 3, 18).unwrap();
+        assert!(r.last_day < closure && a.date < closure, "{a:?}");
+    }
+}
+
+#[test]
+fn an_auditor_away_or_elsewhere_or_at_their_cap_is_not_planned() {
+    let auditors = "  - id: ann
+    unavailable: [{from: 2025-01-01, to: 2025-03-31, reason: parental leave}]
+  - id: bob
+    sites: [berlin]
+  - id: cat
+    max_days_per_round: 1
+";
+    let scope = "  - {id: core, owner: olga, risk: high, site: munich}
+  - {id: ops, owner: pete, risk: high, site: munich}
+  - {id: hr, owner: hal, risk: high, site: berlin}
+";
+    let reg = register("round_weeks: 4", auditors, scope, "");
+    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let r = round(&p.rounds, "C1.1");
+    let by = |area: &'static str| r.audits_of(area).next().unwrap();
+    // Ann is away for the whole round; Bob audits Berlin only; Cat gives one day a round.
+    assert_eq!(by("hr").auditor.as_deref(), Some("bob"));
+    let munich: Vec<_> = ["core", "ops"].iter().map(|a| (by(a).auditor.as_deref(), by(a).unassigned)).collect();
+    assert!(munich.contains(&(Some("cat"), None)), "{munich:?}");
+    assert!(munich.contains(&(None, Some(Unassigned::NoFreeDay))), "{munich:?}");
+    // With Cat alone for Munich, her cap is the reason.
+    let reg = register("round_weeks: 4", "  - id: cat\n    max_days_per_round: 1\n", scope, "");
+    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let r = round(&p.rounds, "C1.1");
+    let why: Vec<_> = r.audits.iter().map(|a| a.unassigned).collect();
+    assert_eq!(why.iter().filter(|w| **w == Some(Unassigned::RoundCap)).count(), 2, "{why:?}");
+    // With no auditor for Munich at all, the plan says so.
+    let reg = register("round_weeks: 4", "  - id: bob\n    sites: [berlin]\n", scope, "");
+    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let core = round(&p.rounds, "C1.1").audits_of("core").next().unwrap().clone();
+    assert_eq!((core.auditor, core.unassigned), (None, Some(Unassigned::NoAuditorForSite)));
+}
+
+#[test]
+fn rotation_changes_the_auditor_and_can_be_turned_off() {
+    let auditors = "  - id: ann\n  - id: bob\n";
+    let scope = "  - {id: core, owner: olga, risk: high}\n";
+    let auditors_of = |settings: &str| {
+        let reg = register(settings, auditors, scope, "");
+        let p = plan(&reg, date("2024-07-01"), 1).unwrap();
+        p.rounds.iter().map(|r| r.audits[0].auditor.clone().unwrap()).collect::<Vec<_>>()
+    };
+    assert_eq!(auditors_of("rotation: true"), ["ann", "bob", "ann"]);
+    assert_eq!(auditors_of("rotation: false"), ["ann", "ann", "ann"]);
+}
+
+#[test]
+fn a_major_nonconformity_brings_the_area_into_the_next_round() {
+    // `low` is audited once a cycle; its audit in C1.1 found a major nonconformity, so C1.2
+    // audits it again, and says why; a clean audit there ends the follow-up.
+    let scope = "  - {id: core, owner: olga, risk: high}\n  - {id: low, owner: pete, risk: low}\n";
+    let held = "audits:\n  - {date: 2025-03-03, areas: [low], auditor: ann, nonconformities: {major: 1, minor: 2}, observations: 3}\n";
+    let reg = register("round_weeks: 8", "  - id: ann\n", scope, held);
+    let p = plan(&reg, date("2025-06-02"), 1).unwrap();
+    let again = round(&p.rounds, "C1.2").audits_of("low").next().expect("followed up in C1.2");
+    assert_eq!(again.follow_up, Some(FollowUp::Major));
+    assert!(round(&p.rounds, "C1.3").audits_of("low").next().is_none());
+    // Without the nonconformity, `low` waits for its turn: none in C1.2.
+    let clean = held.replace("major: 1, minor: 2", "major: 0");
+    let reg = register("round_weeks: 8", "  - id: ann\n", scope, &clean);
+    let p = plan(&reg, date("2025-06-02"), 1).unwrap();
+    assert!(round(&p.rounds, "C1.2").audits_of("low").next().is_none());
+}
+
+#[test]
+fn a_minor_nonconformity_is_followed_up_in_the_next_round_but_one_at_the_latest() {
+    let scope = "  - {id: core, owner: olga, risk: high}\n  - {id: low, owner: pete, risk: low}\n";
+    let held = "audits:\n  - {date: 2025-03-03, areas: [low], auditor: ann, nonconformities: {minor: 1}}\n";
+    let reg = register("round_weeks: 8", "  - id: ann\n", scope, held);
+    let p = plan(&reg, date("2025-06-02"), 1).unwrap();
+    let follow: Vec<Option<FollowUp>> = ["C1.2", "C1.3"]
+        .iter()
+        .map(|l| round(&p.rounds, l).audits_of("low").next().and_then(|a| a.follow_up))
+        .collect();
+    assert!(follow.contains(&Some(FollowUp::Minor)), "{follow:?}");
+}
