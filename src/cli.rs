@@ -14,7 +14,7 @@ use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
 use ismsaudit::render::count;
-use ismsaudit::text::visible;
+use ismsaudit::text::{has_hidden, visible};
 use ismsaudit::{catalogue, plan, render, starter};
 
 const AFTER_HELP: &str = "Exit codes: 0 success, 1 `check` found errors, 2 bad input or usage.
@@ -112,8 +112,17 @@ pub fn run(system_today: NaiveDate) -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
-            let _ = e.print();
+            // Help and version go to stdout with 0; usage errors to stderr with 2. The parser
+            // echoes a bad argument as it is: one with a control character (a newline starting
+            // a line of its own in a CI log) or a direction override is shown escaped.
+            let hidden: Vec<String> =
+                std::env::args_os().filter_map(|a| a.into_string().ok()).filter(|a| has_hidden(a)).collect();
+            if hidden.is_empty() {
+                let _ = e.print();
+            } else {
+                let text = hidden.iter().fold(e.to_string(), |t, a| t.replace(a.as_str(), &visible(a)));
+                eprint!("{text}");
+            }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
@@ -197,6 +206,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(exists().into()),
                 written => written.with_context(|| format!("cannot write {name}"))?,
             }
+            let name = visible(&name);
             writeln!(
                 out,
                 "wrote {name}: edit the organisation, scope, auditors and dates, then run `ismsaudit plan {name}`"
@@ -259,6 +269,30 @@ fn read(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Diagnostic> {
     };
     if !fs::metadata(path).map_err(cannot)?.is_file() {
         return Err(not_a_file());
+    }
+    // A register is a file in a checkout. A pull request can commit a symbolic link to any
+    // file on the runner (`../.git-credentials`, `/proc/self/environ`), whose text an error
+    // would quote: a link must point into its own directory, and nothing is read from the
+    // kernel's `/proc` and `/sys` (whose entries pass for regular files).
+    let target = fs::canonicalize(path).map_err(cannot)?;
+    if target.starts_with("/proc") || target.starts_with("/sys") {
+        return Err(not_a_file());
+    }
+    if fs::symlink_metadata(path).map_err(cannot)?.file_type().is_symlink() {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if !target.starts_with(fs::canonicalize(dir).map_err(cannot)?) {
+            return Err(Diagnostic::new(
+                None,
+                format!(
+                    "is a symbolic link to `{}`, outside its own directory",
+                    visible(&target.display().to_string())
+                ),
+            )
+            .hint("give the register's own path: a link is followed only to a file in its directory or below"));
+        }
     }
     let mut options = fs::OpenOptions::new();
     options.read(true);

@@ -10,19 +10,31 @@ fn hidden(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
-/// `s` with every control character shown as a visible escape: `\n`, `\r`, `\t`, `\u{1b}`.
-/// Text without any comes back borrowed.
+/// Whether `s` has a character [`visible`] shows as an escape: a control or direction character.
+pub fn has_hidden(s: &str) -> bool {
+    s.chars().any(hidden)
+}
+
+/// `s` with every control character shown as a visible escape: `\n`, `\r`, `\t`, `\u{1b}`;
+/// and with what a GitHub Actions runner reads as a workflow command made inert: `::` where the
+/// text starts (a runner reads a line that starts with `::`, after spaces) becomes `\u{3a}:`,
+/// and `##[` anywhere (the runner's older form, read anywhere in a line) becomes `##\u{5b}`.
+/// Text without any of these comes back borrowed.
 pub fn visible(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(hidden) {
+    let command_at_start = s.trim_start().starts_with("::");
+    if !command_at_start && !s.contains("##[") && !has_hidden(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    let lead = s.len() - s.trim_start().len();
+    for (i, c) in s.char_indices() {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if hidden(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            ':' if command_at_start && i == lead => out.push_str("\\u{3a}"),
+            '[' if s[..i].ends_with("##") => out.push_str("\\u{5b}"),
             c => out.push(c),
         }
     }
@@ -51,6 +63,16 @@ mod tests {
         assert_eq!(visible("abc\u{202e}def"), "abc\\u{202e}def");
         // Letters of any script stay as they are.
         assert_eq!(visible("Zürich 東京"), "Zürich 東京");
+    }
+
+    #[test]
+    fn workflow_commands_become_inert() {
+        assert_eq!(visible("::add-mask::x"), "\\u{3a}:add-mask::x");
+        assert_eq!(visible("  ::error::x"), "  \\u{3a}:error::x");
+        assert_eq!(visible("a ::b"), "a ::b");
+        assert_eq!(visible("ok ##[stop-commands]t"), "ok ##\\u{5b}stop-commands]t");
+        assert_eq!(visible("### [x] #[y] ##"), "### [x] #[y] ##");
+        assert!(matches!(visible("Acme ## Co: [1]"), Cow::Borrowed(_)));
     }
 
     #[test]

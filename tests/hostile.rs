@@ -66,18 +66,23 @@ fn assert_safe(what: &str, out: &Output) {
             assert!(!('\u{202a}'..='\u{202e}').contains(&c), "{what}: {stream} holds a bidirectional override");
         }
         for line in text.lines() {
+            // A runner reads `::command::` at the start of a line (after spaces), and its older
+            // `##[command]` form anywhere in one.
             let ours = ["::error file=", "::warning file=", "::notice file="].iter().any(|p| line.starts_with(p));
-            assert!(!line.starts_with("::") || ours, "{what}: {stream} has a workflow command: {line}");
+            assert!(!line.trim_start().starts_with("::") || ours, "{what}: {stream} has a workflow command: {line}");
+            assert!(!line.contains("##["), "{what}: {stream} has an old-style workflow command: {line}");
         }
     }
 }
 
 /// Control characters, as YAML double-quoted escapes: a CR LF and a workflow command, a window
-/// title, a clear screen (8-bit CSI), NUL, DEL, a right-to-left override.
-const PAYLOAD: &str = r#"\r\n::error::pwned\e]0;title\a\x9b2J\0\x7f\u202e"#;
+/// title, a clear screen (8-bit CSI), NUL, DEL, a right-to-left override; and workflow commands
+/// without any: one where the text starts, one in the runner's older form.
+const PAYLOADS: [&str; 2] =
+    [r#"\r\n::error::pwned\e]0;title\a\x9b2J\0\x7f\u202e"#, r#"::add-mask::x ##[stop-commands]tok"#];
 
 /// A valid register with `{}` in one field.
-const TEMPLATE: &str = r#"organisation: "Acme {ORG}"
+const TEMPLATE: &str = r#"organisation: "{ORG}"
 certification:
   decision: 2024-06-03
   surveillance: [{date: 2025-05-06, note: "{NOTE}"}]
@@ -146,20 +151,23 @@ const COMMANDS: [&[&str]; 7] = [
 fn control_characters_never_reach_a_terminal_or_a_ci_log() {
     let dir = scratch("control-characters");
     let mut registers: Vec<(String, String)> = Vec::new();
-    for field in FIELDS {
-        let mut text = TEMPLATE.to_string();
-        for other in FIELDS.iter().filter(|f| !f.is_empty()) {
-            let value = if *other == field { PAYLOAD } else { "plain" };
-            text = text.replace(&format!("{{{other}}}"), value);
+    for (p, payload) in PAYLOADS.iter().enumerate() {
+        for field in FIELDS {
+            let mut text = TEMPLATE.to_string();
+            for other in FIELDS.iter().filter(|f| !f.is_empty()) {
+                let value = if *other == field { payload } else { "plain" };
+                text = text.replace(&format!("{{{other}}}"), value);
+            }
+            registers.push((format!("field-{}-{p}", if field.is_empty() { "none" } else { field }), text));
         }
-        registers.push((format!("field-{}", if field.is_empty() { "none" } else { field }), text));
-    }
-    for (i, broken) in BROKEN.iter().enumerate() {
-        registers.push((format!("broken-{i}"), broken.replace("{P}", PAYLOAD)));
+        for (i, broken) in BROKEN.iter().enumerate() {
+            registers.push((format!("broken-{i}-{p}"), broken.replace("{P}", payload)));
+        }
     }
     for (name, text) in &registers {
-        // The payload itself is also in the file name, for the messages that name the file.
-        let path = dir.join(format!("{name}\u{1b}[2J.yaml"));
+        // Workflow commands and escapes are also in the file name, for the messages that name
+        // the file: at its start, where a message's line starts.
+        let path = dir.join(format!("::error::{name}\u{1b}[2J##[x].yaml"));
         fs::write(&path, text).unwrap();
         for command in COMMANDS {
             let mut args: Vec<&str> = command.to_vec();
@@ -292,6 +300,67 @@ fn the_parsers_limits_are_told_in_plain_words() {
     let err = ismsaudit::register::parse("deep.yaml", &deep).unwrap_err().to_string();
     assert!(err.starts_with("deep.yaml:2:263: error: the register nests lists and keys too deep: found `[[["), "{err}");
     assert!(err.ends_with("; a register is a few levels deep: check the indentation"), "{err}");
+    // Merge keys nested forty wide, four deep: a kilobyte that would copy millions of values.
+    let mut merges =
+        String::from("organisation: x\ncertification: {decision: 2024-06-03}\nauditors:\n  - &m0 {id: u0, name: n}\n");
+    for k in 1..=4 {
+        let refs = vec![format!("*m{}", k - 1); 40].join(", ");
+        merges.push_str(&format!("  - &m{k} {{<<: [{refs}], id: u{k}}}\n"));
+    }
+    merges.push_str("scope: [{id: a, owner: o}]\n");
+    let err = ismsaudit::register::parse("merges.yaml", &merges).unwrap_err().to_string();
+    assert!(err.contains("error: the register's anchors and merge keys (`<<: *name`) copy too much"), "{err}");
+}
+
+#[test]
+fn arguments_are_echoed_escaped() {
+    let dir = scratch("arguments");
+    let path = dir.join("::error::init\u{1b}]0;t\u{7}\u{202e}.yaml");
+    let cases: [Vec<&str>; 4] = [
+        vec!["validate", "x", "--today", "\n::error::clap"],
+        vec!["validate", "--foo\n::error::x"],
+        vec!["plan", "x", "--cycles", "\u{202e}9"],
+        vec!["init", path.to_str().unwrap(), "--today", "2026-11-28"],
+    ];
+    for args in cases {
+        let out = run(&args);
+        assert_safe(&format!("{args:?}"), &out);
+    }
+    assert!(path.exists());
+    // A file name that is a workflow command, where a message's line starts with it.
+    fs::copy("examples/saas-certified.yaml", dir.join("::error::x.yaml")).unwrap();
+    for args in [["validate", "::error::x.yaml"], ["validate", "::warning::missing.yaml"], ["check", "::error::x.yaml"]]
+    {
+        let out = Command::new(BIN).args(args).args(["--today", "2026-11-28"]).current_dir(&dir).output().unwrap();
+        assert_safe(&format!("{args:?}"), &out);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_its_directory_or_into_proc_is_not_read() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("links");
+    let inner = dir.join("inner");
+    fs::create_dir_all(inner.join("compliance")).unwrap();
+    fs::write(dir.join("credentials"), "https://x-access-token:ghs_secret@github.com\n").unwrap();
+    fs::copy("examples/saas-certified.yaml", inner.join("compliance/isms.yaml")).unwrap();
+    symlink("../credentials", inner.join("up.yaml")).unwrap();
+    symlink("/proc/self/environ", inner.join("environ.yaml")).unwrap();
+    symlink("compliance/isms.yaml", inner.join("isms.yaml")).unwrap();
+    for (name, code) in [("up.yaml", 2), ("environ.yaml", 2), ("isms.yaml", 0)] {
+        let path = inner.join(name);
+        let out = run(&["validate", path.to_str().unwrap(), "--today", "2026-11-28"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{name}: {stderr}");
+        assert!(!stderr.contains("ghs_") && !stderr.contains("PATH"), "{stderr}");
+    }
+    let out = run(&["validate", "/proc/self/status"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .ends_with("error: is not a regular file; give the path of the register, a YAML file\n")
+    );
 }
 
 #[cfg(unix)]

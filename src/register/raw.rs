@@ -393,6 +393,10 @@ pub fn options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_nodes = MAX_NODES;
     budget.max_events = 2 * MAX_NODES;
+    // Anchors and merge keys (`<<: *name`) save typing in a register, a few dozen times; a
+    // kilobyte of nested merges could otherwise copy a million events (hundreds of MiB).
+    budget.max_recorded_anchor_events = 100_000;
+    budget.max_merge_keys = 1_000;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     options
@@ -403,6 +407,11 @@ fn limit_reached(e: &serde_saphyr::Error) -> Option<(String, &'static str)> {
     use serde_saphyr::Error as E;
     use serde_saphyr::budget::BudgetBreach as B;
     let aliases = "aliases expanding this much look like a YAML bomb: write the values out";
+    // The error itself, under the alias that led to it.
+    let mut e = e;
+    while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = e {
+        e = error;
+    }
     Some(match e {
         E::Budget { breach, .. } => match breach {
             B::Nodes { .. } | B::Events { .. } => (
@@ -411,6 +420,9 @@ fn limit_reached(e: &serde_saphyr::Error) -> Option<(String, &'static str)> {
             ),
             B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => {
                 ("the register uses too many aliases (`*name`)".to_string(), aliases)
+            }
+            B::RecordedAnchorEvents { .. } | B::MergeKeys { .. } => {
+                ("the register's anchors and merge keys (`<<: *name`) copy too much".to_string(), aliases)
             }
             B::Depth { .. } => (
                 "the register nests lists and keys too deep".to_string(),

@@ -108,6 +108,8 @@ pub fn json(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let (errors, warnings, n_accepted) = tally(findings);
+    // The path as the other outputs show it (a JSON string escapes only C0 controls).
+    let file = &*visible(file);
     let doc = Doc {
         schema_version: crate::render::json::SCHEMA_VERSION,
         today,
