@@ -175,6 +175,22 @@ codes! {
         when: "a recorded audit names no `auditor` and no `auditor_org`, so nobody evidences it",
         help: "name the outside firm with `auditor_org`, or the auditor with `auditor`",
         source: "ISO/IEC 27001:2022 9.2.2 (documented evidence of the audit programme and results)";
+    CorrectiveActionOverdue => "corrective-action-overdue", Error,
+        when: "a corrective action is open after its `due` date",
+        help: "close it and record `closed`, or agree a new due date and record it with a `note`",
+        source: "ISO/IEC 27001:2022 10.2 (corrective action, retained as evidence); ISO/IEC 17021-1 9.4.9 (the certification body checks corrections and corrective actions)";
+    MajorNonconformityOpen => "major-nonconformity-open", Warning,
+        when: "a corrective action for a major nonconformity is open with Stage 1 or Stage 2 ahead",
+        help: "close it before the audit, or be ready to show the certification body its plan",
+        source: "ISO/IEC 17021-1 9.3.1.2.2 and 9.3.1.3 (Stage 1 and 2 review internal audits and their follow-up); 9.4.9";
+    Stage1TooClose => "stage1-too-close", Warning,
+        when: "round 0 cannot be completed the lead before Stage 1: said once, with the earliest Stage 1 that leaves the lead",
+        help: "move Stage 1 to the date given, or add auditors, or record a shorter `internal_audit_lead_weeks` if the results can still reach the management review",
+        source: "ISO/IEC 17021-1 9.3.1.2.2 (Stage 1 checks internal audits are planned and performed); seed rule (lead before Stage 1)";
+    AuditOnClosedDay => "audit-on-closed-day", Warning,
+        when: "a recorded internal audit, or a Stage 1 or Stage 2 date, falls on a day the register closes (not a workday, or a blackout)",
+        help: "check the date; if the audit was held that day, the closure may be wrong",
+        source: "register consistency (`workdays`, `blackout`)";
     AcceptanceExpired => "acceptance-expired", Warning,
         when: "an accepted deviation is past its `until` date: the finding it covered counts again",
         help: "renew the acceptance with the certification body's new reference, or remove it",

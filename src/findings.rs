@@ -91,6 +91,9 @@ pub fn check(register: &Register, today: NaiveDate) -> Result<Vec<Finding>, Inpu
     intervals(&plan, since, &mut out);
     previous_cycle(&plan, &mut out);
     hygiene(&plan, since, &mut out);
+    stage1_too_close(&plan, &mut out);
+    corrective_actions(&plan, &mut out);
+    closed_days(&plan, since, &mut out);
     // Stable: within a code and a place, findings stay in the order found (catalogue, rounds).
     out.sort_by_key(|f| (f.severity(), f.code, f.loc));
     accept(register, today, &mut out);
@@ -250,8 +253,9 @@ fn programme(
                     ),
                 ),
                 Behind::Late => {
-                    // After Stage 1, round 0's stragglers are `round0-incomplete-at-stage1`'s.
-                    if round.cycle == 0 && round.prepares.date < today {
+                    // Round 0's stragglers are `stage1-too-close`'s before Stage 1, and
+                    // `round0-incomplete-at-stage1`'s after it.
+                    if round.cycle == 0 {
                         continue;
                     }
                     (
@@ -912,4 +916,138 @@ fn accept(reg: &Register, today: NaiveDate, out: &mut Vec<Finding>) {
         }
     }
     out.extend(extra);
+}
+
+/// Round 0 must be complete the lead before Stage 1 (seed rule; Stage 1 looks at the internal
+/// audits, ISO/IEC 17021-1 9.3.1.2.2). Where its audits cannot all fit, that is said once, with
+/// the Stage 1 date the programme can meet and the lead that would fit the date booked.
+fn stage1_too_close(plan: &Plan<'_>, out: &mut Vec<Finding>) {
+    let epoch = plan.epoch();
+    let (Some(stage1), true) = (epoch.stage1, plan.initial) else { return };
+    let Some(round0) = plan.rounds.iter().find(|r| r.cycle == 0) else { return };
+    if stage1.date < plan.today {
+        return;
+    }
+    let after: Vec<&AreaAudit> = (round0.audits.iter())
+        .filter(|a| !a.source.is_recorded() && a.source != Source::Missed && a.behind == Some(Behind::Late))
+        .collect();
+    if after.is_empty() {
+        return;
+    }
+    let lead = plan.register.settings.internal_audit_lead_weeks;
+    let areas: Vec<&str> = after.iter().map(|a| a.area.as_str()).collect();
+    let falls = if after.len() == 1 { "1 area audit falls" } else { "area audits fall" };
+    let falls = if after.len() == 1 { falls.to_string() } else { format!("{} {falls}", after.len()) };
+    let mut message = format!(
+        "round 0 cannot be completed by {}, {lead} weeks before Stage 1 on {}: {falls} after it ({})",
+        round0.last_day,
+        stage1.date,
+        areas.join(", ")
+    );
+    let placed = after.iter().filter(|a| a.auditor.is_some()).map(|a| a.end).max();
+    let unplaced = after.iter().filter(|a| a.auditor.is_none()).count();
+    match placed {
+        Some(last) if unplaced == 0 => {
+            let calendar = crate::calendar::Calendar::new(&plan.register.settings);
+            let earliest = calendar.open_on_or_after(crate::cycle::weeks_after(last, lead));
+            let weeks = (stage1.date - last).num_days() / 7;
+            message
+                .push_str(&format!("; the last ends on {last}, so Stage 1 on {earliest} or later leaves {lead} weeks"));
+            if weeks > 0 {
+                message.push_str(&format!(", or a lead of {weeks} weeks fits Stage 1 on {}", stage1.date));
+            }
+        }
+        _ => {
+            let have = if unplaced == 1 { "1 has".to_string() } else { format!("{unplaced} have") };
+            message.push_str(&format!("; {have} no free day before Stage 2 with these auditors"));
+        }
+    }
+    out.push(Finding::new(Code::Stage1TooClose, message).date(stage1.date).at(stage1.loc));
+}
+
+/// Corrective actions (ISO/IEC 27001:2022 10.2): open past their due date; and before Stage 1
+/// or Stage 2, any open on a major nonconformity.
+fn corrective_actions(plan: &Plan<'_>, out: &mut Vec<Finding>) {
+    let today = plan.today;
+    let epoch = plan.epoch();
+    let initial_ahead = [epoch.stage1, epoch.stage2]
+        .into_iter()
+        .flatten()
+        .filter(|s| plan.initial && s.date >= today)
+        .map(|s| s.describe())
+        .next();
+    for ca in plan.register.corrective_actions.iter().filter(|c| c.open_on(today)) {
+        let severity = match ca.severity {
+            crate::register::NonconformitySeverity::Major => "major",
+            crate::register::NonconformitySeverity::Minor => "minor",
+        };
+        if ca.due < today {
+            out.push(
+                Finding::new(
+                    Code::CorrectiveActionOverdue,
+                    format!(
+                        "corrective action `{}` ({severity} nonconformity, area `{}`) was due on {} and is still open",
+                        ca.id, ca.area, ca.due
+                    ),
+                )
+                .area(&ca.area)
+                .date(ca.due)
+                .at(ca.loc),
+            );
+        }
+        if let (Some(next), crate::register::NonconformitySeverity::Major) = (&initial_ahead, ca.severity) {
+            out.push(
+                Finding::new(
+                    Code::MajorNonconformityOpen,
+                    format!(
+                        "corrective action `{}` on a major nonconformity in area `{}` is open, with {next} ahead",
+                        ca.id, ca.area
+                    ),
+                )
+                .area(&ca.area)
+                .at(ca.loc),
+            );
+        }
+    }
+}
+
+/// Recorded internal audits of the rounds checked, and the Stage dates, on days the register
+/// closes: one of the two is likely wrong.
+fn closed_days(plan: &Plan<'_>, since: Option<NaiveDate>, out: &mut Vec<Finding>) {
+    let reg = plan.register;
+    let calendar = crate::calendar::Calendar::new(&reg.settings);
+    for record in reg.audits.iter().filter(|r| since.is_none_or(|s| r.date >= s)) {
+        if let Some(why) = calendar.closed_because(record.date) {
+            out.push(
+                Finding::new(
+                    Code::AuditOnClosedDay,
+                    format!(
+                        "the internal audit of {} on {} ({}) is on a day the register closes: {why}",
+                        record.areas.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "),
+                        record.date,
+                        record.date.format("%A")
+                    ),
+                )
+                .date(record.date)
+                .at(record.loc),
+            );
+        }
+    }
+    let epoch = plan.epoch();
+    for stage in [epoch.stage1, epoch.stage2].into_iter().flatten().filter(|s| s.basis == Basis::Recorded) {
+        if let Some(why) = calendar.closed_because(stage.date) {
+            out.push(
+                Finding::new(
+                    Code::AuditOnClosedDay,
+                    format!(
+                        "{} ({}) is on a day the register closes: {why}",
+                        stage.describe(),
+                        stage.date.format("%A")
+                    ),
+                )
+                .date(stage.date)
+                .at(stage.loc),
+            );
+        }
+    }
 }

@@ -675,11 +675,24 @@ impl Checker<'_> {
             }
             let name = self.note("`name`", &a.name, at);
             let (unavailable, _) = self.closures(a.unavailable, false);
-            let cap = "the most audit days the auditor can give";
-            let max_days_per_round =
-                a.max_days_per_round.as_ref().map(|v| self.number("`max_days_per_round`", Some(v), 1..=200, 1, cap));
-            let max_days_per_year =
-                a.max_days_per_year.as_ref().map(|v| self.number("`max_days_per_year`", Some(v), 1..=366, 1, cap));
+            let max_days_per_round = a.max_days_per_round.as_ref().map(|v| {
+                self.number(
+                    "`max_days_per_round`",
+                    Some(v),
+                    1..=200,
+                    1,
+                    "the auditor's audit days in one round at most",
+                )
+            });
+            let max_days_per_year = a.max_days_per_year.as_ref().map(|v| {
+                self.number(
+                    "`max_days_per_year`",
+                    Some(v),
+                    1..=366,
+                    1,
+                    "the auditor's audit days in a calendar year at most",
+                )
+            });
             let sites =
                 a.sites.as_ref().map(|list| list.value.iter().map(|s| self.person("a site", s, loc(list))).collect());
             auditors.push(Auditor {

@@ -1,6 +1,6 @@
 //! `plan --format json`: the plan as one JSON document (schema_version 1).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
@@ -22,6 +22,8 @@ struct Doc<'a> {
     organisation: &'a str,
     today: NaiveDate,
     programme: ProgrammeDoc<'a>,
+    /// The title of every clause and control the scope's areas carry, once for all audits.
+    titles: BTreeMap<&'static str, &'static str>,
     certification: Certification,
     settings: Vec<Setting>,
     cycles: Vec<CycleDoc>,
@@ -52,17 +54,6 @@ impl Serialize for Events<'_> {
 struct ProgrammeDoc<'a> {
     owner: Option<&'a str>,
     reports_to: &'a [String],
-}
-
-/// A clause or control an audit covers, with its title.
-#[derive(Serialize)]
-struct Criterion {
-    id: &'static str,
-    title: &'static str,
-}
-
-fn criteria(ids: &[&'static str], title: fn(&str) -> Option<&'static str>) -> Vec<Criterion> {
-    ids.iter().map(|&id| Criterion { id, title: title(id).unwrap_or_default() }).collect()
 }
 
 #[derive(Serialize)]
@@ -150,8 +141,8 @@ impl<'a> EventDoc<'a> {
             end: external.filter(|x| x.end > x.date).map(|x| x.end).or(audit.filter(|a| a.end > a.date).map(|a| a.end)),
             audit_days: area.filter(|_| audit.is_some_and(|a| !a.source.is_recorded())).map(|a| a.audit_days),
             method: area.and_then(|a| a.method).map(|m| m.key()),
-            clauses: area.map(|a| criteria(&a.clauses, catalogue::clause_title)),
-            controls: area.map(|a| criteria(&a.controls, catalogue::control_title)),
+            clauses: area.map(|a| a.clauses.as_slice()),
+            controls: area.map(|a| a.controls.as_slice()),
             follow_up: audit.and_then(|a| a.follow_up).map(|f| f.key()),
             due: audit.filter(|a| !a.source.is_recorded() || a.behind.is_some()).map(|a| a.due),
             status: e.status,
@@ -197,11 +188,12 @@ struct EventDoc<'a> {
     /// For internal audits whose area names one: on-site, remote or hybrid.
     #[serde(skip_serializing_if = "Option::is_none")]
     method: Option<&'static str>,
-    /// For internal audits: the audit criteria, the area's clauses and controls.
+    /// For internal audits: the audit criteria, the area's clauses and controls (their titles
+    /// are in the document's `titles`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    clauses: Option<Vec<Criterion>>,
+    clauses: Option<&'a [&'static str]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    controls: Option<Vec<Criterion>>,
+    controls: Option<&'a [&'static str]>,
     /// Why the area is audited in this round besides its risk: what its last audit found.
     #[serde(skip_serializing_if = "Option::is_none")]
     follow_up: Option<&'static str>,
@@ -287,6 +279,13 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
         programme: ProgrammeDoc { owner: reg.programme_owner.as_deref(), reports_to: &reg.reports_to },
+        titles: (reg.scope.iter())
+            .flat_map(|a| {
+                let clauses = a.clauses.iter().map(|c| (*c, catalogue::clause_title(c)));
+                clauses.chain(a.controls.iter().map(|c| (*c, catalogue::control_title(c))))
+            })
+            .filter_map(|(id, title)| Some((id, title?)))
+            .collect(),
         events: Events {
             events: plan.events(),
             areas: reg.scope.iter().map(|a| (a.id.as_str(), a)).collect(),
