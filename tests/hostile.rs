@@ -338,3 +338,35 @@ fn invalid_utf8_is_located() {
         "{stderr}"
     );
 }
+
+/// A register with errors beyond the first 50 in file order gets those 50 and one line with the
+/// exact count of the rest: 2,000 reviews on one day do not print 1,999 lines.
+#[test]
+fn errors_beyond_the_first_fifty_are_counted_not_printed() {
+    let dir = scratch("many-errors");
+    let path = dir.join("reviews.yaml");
+    let mut text =
+        String::from("organisation: x\ncertification: {decision: 2024-06-03}\nscope: [{id: a, owner: o}]\nreviews:\n");
+    text.push_str(&"  - {date: 2025-03-03}\n".repeat(2_000));
+    fs::write(&path, text).unwrap();
+    let out = run(&["validate", path.to_str().unwrap(), "--today", "2026-11-28"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 51, "{stderr}");
+    let name = path.to_str().unwrap();
+    for (k, line) in lines[..50].iter().enumerate() {
+        let expected = format!(
+            "{name}:{}:12: error: management review `2025-03-03` is not after the one before it, `2025-03-03`; list records in date order",
+            k + 6
+        );
+        assert_eq!(*line, expected);
+    }
+    assert_eq!(
+        lines[50],
+        format!(
+            "{name}: error: ... and exactly 1,949 more errors (1,999 in all); only the first 50 in file order are shown: correct them and run again"
+        )
+    );
+}
