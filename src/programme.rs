@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use crate::calendar::Calendar;
 use crate::cycle::{Certificate, Epoch, External, ExternalKind, months_after, weeks_before};
 use crate::diagnostic::Loc;
-use crate::register::{Area, AuditRecord, Register, Risk, Status};
+use crate::register::{Area, AuditRecord, Conflicts, Register, Risk, Status};
 
 /// Rounds per certificate cycle: one before each surveillance and one before recertification.
 pub const ROUNDS_PER_CYCLE: usize = 3;
@@ -253,13 +253,12 @@ struct Index {
     auditors: HashMap<String, usize>,
     /// Auditor indices sorted by id: ties in the auditor choice go to the earlier id.
     rank: Vec<usize>,
-    /// For each area, the auditors who may not audit it (owner, team, declared conflicts),
-    /// sorted; then the programme's owner for areas carrying clause 9.2 where another auditor is
-    /// independent.
-    excluded: Vec<Vec<usize>>,
-    /// For each area, the number of auditors independent of it (before the programme owner's
-    /// soft exclusion).
-    independent: Vec<usize>,
+    /// The auditors who may not audit each area (owner, team, declared conflicts).
+    conflicts: Conflicts,
+    /// The programme's owner, an auditor, is kept from the areas marked here: those carrying
+    /// clause 9.2 where another auditor is independent.
+    owner: Option<usize>,
+    owner_kept_off: Vec<bool>,
     /// For each area, its records as (record index), in date order.
     records: Vec<Vec<usize>>,
 }
@@ -272,34 +271,17 @@ impl Index {
             register.auditors.iter().enumerate().map(|(i, a)| (fold(&a.id), i)).collect();
         let mut rank: Vec<usize> = (0..register.auditors.len()).collect();
         rank.sort_by_cached_key(|&i| fold(&register.auditors[i].id));
-        let mut excluded: Vec<Vec<usize>> = register
-            .scope
-            .iter()
-            .map(|a| std::iter::once(&a.owner).chain(&a.team).filter_map(|p| auditors.get(&fold(p)).copied()).collect())
-            .collect();
-        for (j, auditor) in register.auditors.iter().enumerate() {
-            for c in &auditor.conflicts {
-                if let Some(&i) = areas.get(&fold(c)) {
-                    excluded[i].push(j);
-                }
-            }
-        }
-        for list in &mut excluded {
-            list.sort_unstable();
-            list.dedup();
-        }
-        let independent: Vec<usize> = excluded.iter().map(|e| register.auditors.len() - e.len()).collect();
+        let conflicts = Conflicts::new(&register.scope, &register.auditors);
         // Nobody audits the programme they manage, where someone else can (ISO 19011 objectivity);
         // `check` warns when the record shows it.
         let owner = register.programme_owner.as_deref().and_then(|o| auditors.get(&fold(o)).copied());
-        if let Some(p) = owner {
-            for (i, area) in register.scope.iter().enumerate() {
-                if area.carries_audit_programme() && independent[i] > 1 && excluded[i].binary_search(&p).is_err() {
-                    let at = excluded[i].partition_point(|&x| x < p);
-                    excluded[i].insert(at, p);
-                }
-            }
-        }
+        let owner_kept_off = (register.scope.iter().enumerate())
+            .map(|(i, area)| {
+                owner.is_some_and(|p| {
+                    area.carries_audit_programme() && conflicts.independent(i) > 1 && conflicts.between(i, p).is_none()
+                })
+            })
+            .collect();
         let mut records: Vec<Vec<usize>> = vec![Vec::new(); register.scope.len()];
         for (r, record) in register.audits.iter().enumerate() {
             for id in &record.areas {
@@ -312,7 +294,18 @@ impl Index {
         for list in &mut records {
             list.sort_by_key(|&r| register.audits[r].date);
         }
-        Index { areas, auditors, rank, excluded, independent, records }
+        Index { areas, auditors, rank, conflicts, owner, owner_kept_off, records }
+    }
+
+    /// Whether the programme may give area `i` to auditor `j`: independent of it, and not the
+    /// programme's owner where it is kept off.
+    fn may_audit(&self, i: usize, j: usize) -> bool {
+        self.conflicts.between(i, j).is_none() && !(self.owner_kept_off[i] && self.owner == Some(j))
+    }
+
+    /// How many auditors the programme may give area `i` to.
+    fn eligible(&self, i: usize) -> usize {
+        self.conflicts.independent(i) - usize::from(self.owner_kept_off[i])
     }
 }
 
@@ -520,7 +513,7 @@ impl<'r> Programme<'r> {
         r.areas.iter().map(move |id| {
             let area = self.index.areas.get(&id.to_lowercase()).copied();
             let independent = match (area, auditor) {
-                (Some(i), Some(j)) => self.register.scope[i].independent_of(&self.register.auditors[j]),
+                (Some(i), Some(j)) => self.index.conflicts.between(i, j).is_none(),
                 _ => true,
             };
             AreaAudit {
@@ -561,7 +554,7 @@ impl<'r> Programme<'r> {
                     break;
                 }
                 let by = record.auditor.as_deref().and_then(|a| self.index.auditors.get(&a.to_lowercase()));
-                if by.is_some_and(|&j| !area.independent_of(&self.register.auditors[j])) {
+                if by.is_some_and(|&j| self.index.conflicts.between(i, j).is_some()) {
                     continue;
                 }
                 match record.status_on(today) {
@@ -785,8 +778,7 @@ impl<'r> Programme<'r> {
         // The most constrained areas (fewest independent auditors) choose first, so the free
         // auditors are still free when they are the only ones left for an area; then by id.
         let index = &self.index;
-        let eligible = |i: usize| self.register.auditors.len() - index.excluded[i].len();
-        to_plan.sort_by_cached_key(|&(i, ..)| (eligible(i), scope[i].id.to_lowercase()));
+        to_plan.sort_by_cached_key(|&(i, ..)| (index.eligible(i), scope[i].id.to_lowercase()));
         let mut load = vec![0usize; self.register.auditors.len()];
         for a in &round.audits {
             if let Some(&j) = a.auditor.as_deref().and_then(|id| index.auditors.get(&id.to_lowercase())) {
@@ -811,7 +803,7 @@ impl<'r> Programme<'r> {
             let mut exhausted = Vec::new();
             for &(l, r) in &available {
                 let j = index.rank[r];
-                if index.excluded[i].binary_search(&j).is_ok() {
+                if !index.may_audit(i, j) {
                     continue;
                 }
                 let day = if asap && from == self.today {
@@ -846,7 +838,7 @@ impl<'r> Programme<'r> {
                     available.insert((l + 1, r));
                     (d, Some(self.register.auditors[j].id.clone()), None)
                 }
-                None if index.independent[i] == 0 => (due, None, Some(Unassigned::NoneIndependent)),
+                None if index.conflicts.independent(i) == 0 => (due, None, Some(Unassigned::NoneIndependent)),
                 None => (due, None, Some(Unassigned::NoFreeDay)),
             };
             round.audits.push(AreaAudit {
