@@ -397,3 +397,50 @@ fn a_long_list_of_bad_ids_is_located_in_one_pass() {
     let err = ismsaudit::register::parse("r1.yaml", &text).unwrap_err();
     assert!(err.to_string().ends_with("... and exactly 20,950 more errors (21,000 in all); only the first 50 in file order are shown: correct them and run again"));
 }
+
+#[cfg(unix)]
+#[test]
+fn init_writes_any_name_the_system_takes_and_says_why_it_cannot() {
+    let dir = scratch("init-names");
+    let today = ["--today", "2026-11-28"];
+    // 245 bytes: the longest file names leave no room for a suffix on a temporary name.
+    let long = dir.join(format!("{}.yaml", "r".repeat(240)));
+    let out = run(&[&["init", long.to_str().unwrap()][..], &today].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(fs::read_to_string(&long).unwrap().contains("organisation:"));
+    let names: Vec<String> =
+        fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    // Where it cannot write, the system's reason is given, the names escaped.
+    let missing = dir.join("gone\u{1b}[2J");
+    let path = missing.join("isms.yaml");
+    let out = run(&[&["init", path.to_str().unwrap()][..], &today].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert_safe("init into a missing directory", &out);
+    let reason = fs::File::open(&path).unwrap_err().to_string();
+    let shown = |p: &Path| p.to_str().unwrap().replace('\u{1b}', "\\u{1b}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: cannot write {}: cannot create a temporary file in {}: {reason}\n",
+            shown(&path),
+            shown(&missing)
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn init_force_keeps_the_permissions_of_the_file_it_replaces() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("init-mode");
+    let path = dir.join("isms.yaml");
+    for mode in [0o600, 0o640, 0o604] {
+        fs::write(&path, "old\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+        let out = run(&["init", path.to_str().unwrap(), "--force", "--today", "2026-11-28"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(fs::read_to_string(&path).unwrap().contains("organisation:"));
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o7777, mode, "{mode:o}");
+    }
+}
