@@ -219,32 +219,60 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
 
 /// Writes `bytes` to `path` so that it is never seen half written: into a new file beside it,
 /// flushed to disk, then moved into place. With `replace`, whatever is at `path` is replaced (a
-/// symbolic link itself, not what it points to); without, an existing `path` is an
-/// `AlreadyExists` error, checked and created in one step.
+/// symbolic link itself, not what it points to), and a regular file there keeps its permissions;
+/// without, an existing `path` is an `AlreadyExists` error, checked and created in one step.
 fn write_atomically(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let stem = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (temp, mut file) = (0..100)
-        .find_map(|n| {
-            let temp = dir.join(format!(".{stem}.{}.{n}.tmp", std::process::id()));
-            fs::OpenOptions::new().write(true).create_new(true).open(&temp).ok().map(|f| (temp, f))
-        })
-        .ok_or_else(|| io::Error::other(format!("cannot create a temporary file in {}", dir.display())))?;
-    let moved = file.write_all(bytes).and_then(|()| file.sync_all()).and_then(|()| {
-        if replace {
-            fs::rename(&temp, path)
-        } else {
-            // A hard link fails if the name exists: no window in which another file could be lost.
-            fs::hard_link(&temp, path).and_then(|()| fs::remove_file(&temp))
+    // A name of its own, not the target's: a target name near the 255-byte limit would not
+    // leave room for a suffix.
+    let mut attempt = 0;
+    let (temp, mut file) = loop {
+        let temp = dir.join(format!(".ismsaudit-init.{}.{attempt}.tmp", std::process::id()));
+        match fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(file) => break (temp, file),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 99 => attempt += 1,
+            Err(e) => {
+                let kind = if e.kind() == io::ErrorKind::AlreadyExists { io::ErrorKind::Other } else { e.kind() };
+                return Err(io::Error::new(
+                    kind,
+                    format!("cannot create a temporary file in {}: {e}", visible(&dir.display().to_string())),
+                ));
+            }
         }
-    });
+    };
+    let moved = keep_permissions(path, &file, replace)
+        .and_then(|()| file.write_all(bytes))
+        .and_then(|()| file.sync_all())
+        .and_then(|()| {
+            if replace {
+                fs::rename(&temp, path)
+            } else {
+                // A hard link fails if the name exists: no window in which another file could be lost.
+                fs::hard_link(&temp, path).and_then(|()| fs::remove_file(&temp))
+            }
+        });
     if moved.is_err() {
         let _ = fs::remove_file(&temp);
     }
     moved
+}
+
+/// Gives the new file the permissions of the regular file it replaces (a register kept private
+/// stays private), before anything is written to it.
+#[cfg(unix)]
+fn keep_permissions(path: &Path, file: &fs::File, replace: bool) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if replace && m.is_file() => file.set_permissions(m.permissions()),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_permissions(_: &Path, _: &fs::File, _: bool) -> io::Result<()> {
+    Ok(())
 }
 
 /// Reads and checks a register; every failure is an [`InputError`] (exit 2).

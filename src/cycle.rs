@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::calendar::Calendar;
-use crate::diagnostic::{Diagnostic, InputError, Loc};
+use crate::diagnostic::{Diagnostic, Errors, InputError, Loc};
 use crate::register::{Dated, ExternalRecord, Register, Settings, SpecialKind};
 
 /// A certification-body event.
@@ -371,8 +371,10 @@ impl Certificate {
         if errors.is_empty() {
             Ok(cert)
         } else {
-            errors.sort_by_key(|d| d.loc);
-            Err(InputError { file: register.file.clone(), diagnostics: errors })
+            // The first in file order, and how many more.
+            let mut capped = Errors::new();
+            capped.extend(errors);
+            Err(capped.into_error(&register.file))
         }
     }
 

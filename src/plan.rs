@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::cycle::{Basis, Certificate, Cycle, Epoch, External, ExternalKind, Lapse};
-use crate::diagnostic::{Diagnostic, InputError};
+use crate::diagnostic::{Diagnostic, Errors, InputError};
 use crate::programme::{AreaAudit, Programme, Round};
 use crate::register::{Register, Status};
 
@@ -92,16 +92,18 @@ pub fn plan(register: &Register, today: NaiveDate, cycles: u32) -> Result<Plan<'
 
 /// A record cannot say an audit was done after the day the plan is made for.
 fn check_record(register: &Register, today: NaiveDate) -> Result<(), InputError> {
-    let errors: Vec<Diagnostic> = register
-        .audits
-        .iter()
-        .filter(|a| a.status == Some(Status::Done) && a.date > today)
-        .map(|a| {
+    let mut errors = Errors::new();
+    for a in register.audits.iter().filter(|a| a.status == Some(Status::Done) && a.date > today) {
+        if !errors.wants(a.loc) {
+            errors.skip();
+            continue;
+        }
+        errors.push(
             Diagnostic::new(a.loc, format!("audit `{}` is marked done but is after today ({today})", a.date))
-                .hint("mark it `booked`, or pass the day it was done with `--today`")
-        })
-        .collect();
-    if errors.is_empty() { Ok(()) } else { Err(InputError { file: register.file.clone(), diagnostics: errors }) }
+                .hint("mark it `booked`, or pass the day it was done with `--today`"),
+        );
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors.into_error(&register.file)) }
 }
 
 impl<'r> Plan<'r> {

@@ -407,3 +407,109 @@ fn invalid_utf8_is_located() {
         "{stderr}"
     );
 }
+
+/// A register with errors beyond the first 50 in file order gets those 50 and one line with the
+/// exact count of the rest: 2,000 reviews on one day do not print 1,999 lines.
+#[test]
+fn errors_beyond_the_first_fifty_are_counted_not_printed() {
+    let dir = scratch("many-errors");
+    let path = dir.join("reviews.yaml");
+    let mut text =
+        String::from("organisation: x\ncertification: {decision: 2024-06-03}\nscope: [{id: a, owner: o}]\nreviews:\n");
+    text.push_str(&"  - {date: 2025-03-03}\n".repeat(2_000));
+    fs::write(&path, text).unwrap();
+    let out = run(&["validate", path.to_str().unwrap(), "--today", "2026-11-28"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 51, "{stderr}");
+    let name = path.to_str().unwrap();
+    for (k, line) in lines[..50].iter().enumerate() {
+        let expected = format!(
+            "{name}:{}:12: error: management review `2025-03-03` is not after the one before it, `2025-03-03`; list records in date order",
+            k + 6
+        );
+        assert_eq!(*line, expected);
+    }
+    assert_eq!(
+        lines[50],
+        format!(
+            "{name}: error: ... and exactly 1,949 more errors (1,999 in all); only the first 50 in file order are shown: correct them and run again"
+        )
+    );
+}
+
+/// The items of one long list are located in one pass, each from the one before: 20,000 bad
+/// clause ids on one line. Searched for from the start of the list each, they took 200 million
+/// searches (12 s in a release build).
+#[test]
+fn a_long_list_of_bad_ids_is_located_in_one_pass() {
+    let n = 20_000;
+    let text = format!(
+        "organisation: x\ncertification: {{decision: 2024-06-03}}\nauditors: [{{id: a}}]\nscope:\n  - id: s\n    owner: o\n    clauses: [{}]\n",
+        vec!["1"; n].join(",")
+    );
+    let err = ismsaudit::register::parse("r1.yaml", &text).unwrap_err();
+    assert_eq!(err.diagnostics.len(), 51);
+    for (k, d) in err.diagnostics[..50].iter().enumerate() {
+        assert_eq!(d.loc, Some(ismsaudit::diagnostic::Loc::new(7, 15 + 2 * k as u64)), "item {k}");
+        assert_eq!(d.text(), "unknown clause `1` in area `s`; did you mean `4.1`?");
+    }
+    assert_eq!(
+        err.diagnostics[50].text(),
+        "... and exactly 19,950 more errors (20,000 in all); only the first 50 in file order are shown: correct them and run again"
+    );
+    // Past the first 50, an item is located only to be counted; a list whose items all come
+    // after them is not searched at all. Both lists here give the same count.
+    let text = format!("{text}  - id: t\n    owner: o\n    controls: [{}]\n", vec!["A.1"; 1000].join(","));
+    let err = ismsaudit::register::parse("r1.yaml", &text).unwrap_err();
+    assert!(err.to_string().ends_with("... and exactly 20,950 more errors (21,000 in all); only the first 50 in file order are shown: correct them and run again"));
+}
+
+#[cfg(unix)]
+#[test]
+fn init_writes_any_name_the_system_takes_and_says_why_it_cannot() {
+    let dir = scratch("init-names");
+    let today = ["--today", "2026-11-28"];
+    // 245 bytes: the longest file names leave no room for a suffix on a temporary name.
+    let long = dir.join(format!("{}.yaml", "r".repeat(240)));
+    let out = run(&[&["init", long.to_str().unwrap()][..], &today].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(fs::read_to_string(&long).unwrap().contains("organisation:"));
+    let names: Vec<String> =
+        fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    // Where it cannot write, the system's reason is given, the names escaped.
+    let missing = dir.join("gone\u{1b}[2J");
+    let path = missing.join("isms.yaml");
+    let out = run(&[&["init", path.to_str().unwrap()][..], &today].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert_safe("init into a missing directory", &out);
+    let reason = fs::File::open(&path).unwrap_err().to_string();
+    let shown = |p: &Path| p.to_str().unwrap().replace('\u{1b}', "\\u{1b}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: cannot write {}: cannot create a temporary file in {}: {reason}\n",
+            shown(&path),
+            shown(&missing)
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn init_force_keeps_the_permissions_of_the_file_it_replaces() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("init-mode");
+    let path = dir.join("isms.yaml");
+    for mode in [0o600, 0o640, 0o604] {
+        fs::write(&path, "old\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+        let out = run(&["init", path.to_str().unwrap(), "--force", "--today", "2026-11-28"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(fs::read_to_string(&path).unwrap().contains("organisation:"));
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o7777, mode, "{mode:o}");
+    }
+}

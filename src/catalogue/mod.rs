@@ -62,15 +62,21 @@ pub enum UnknownControl {
 /// Resolves a control as written in `controls:` or `soa.excluded` to its canonical `A.x.y` id.
 /// `5.1` without the prefix is accepted and means A.5.1.
 pub fn canonical_control(written: &str) -> Result<&'static str, UnknownControl> {
+    if let Some(c) = control(written) {
+        return Ok(c);
+    }
     let trimmed = written.trim();
     let bare = trimmed.strip_prefix("A.").unwrap_or(trimmed);
-    if let Some(i) = control_index(bare) {
-        return Ok(CONTROL_IDS[i]);
-    }
     if let Some(e) = edition_2013(bare) {
         return Err(e);
     }
     Err(UnknownControl::Unknown(closest(trimmed, control_ids())))
+}
+
+/// [`canonical_control`] without saying why an id is not a control: no suggestion is looked for.
+pub fn control(written: &str) -> Option<&'static str> {
+    let trimmed = written.trim();
+    control_index(trimmed.strip_prefix("A.").unwrap_or(trimmed)).map(|i| CONTROL_IDS[i])
 }
 
 /// Recognises the shapes of ISO/IEC 27001:2013 Annex A ids: three levels (`12.4.1`), or anything
@@ -103,19 +109,24 @@ fn edition_2013(bare: &str) -> Option<UnknownControl> {
 /// Resolves a clause as written in `clauses:` to the subclause it counts toward:
 /// a third-level id such as `6.1.2` counts toward `6.1`.
 pub fn canonical_clause(written: &str) -> Result<&'static str, Option<String>> {
+    clause(written).ok_or_else(|| closest(written.trim(), CLAUSES.iter().chain(SUB_CLAUSES.iter()).map(|(c, _)| *c)))
+}
+
+/// [`canonical_clause`] without a suggestion for an id that is not a clause.
+pub fn clause(written: &str) -> Option<&'static str> {
     let id = written.trim();
     if let Some((c, _)) = CLAUSES.iter().find(|(c, _)| *c == id) {
-        return Ok(c);
+        return Some(c);
     }
     if SUB_CLAUSES.iter().any(|(c, _)| *c == id) {
         // Every third-level id has the form `x.y.z`; its parent is `x.y`, a clause.
         if let Some((parent, _)) = id.rsplit_once('.')
             && let Some((c, _)) = CLAUSES.iter().find(|(c, _)| *c == parent)
         {
-            return Ok(c);
+            return Some(c);
         }
     }
-    Err(closest(id, CLAUSES.iter().chain(SUB_CLAUSES.iter()).map(|(c, _)| *c)))
+    None
 }
 
 /// Suggestions are looked for only for ids up to this long ...

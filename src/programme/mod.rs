@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use crate::calendar::Calendar;
 use crate::cycle::{Certificate, Epoch, External, ExternalKind, months_after, weeks_before};
 use crate::diagnostic::Loc;
-use crate::register::{Area, AuditRecord, Register, Risk, Status};
+use crate::register::{Area, AuditRecord, Conflicts, Register, Risk, Status};
 use place::Diary;
 
 /// Rounds per certificate cycle: one before each surveillance and one before recertification.
@@ -134,7 +134,7 @@ pub struct AreaAudit {
 
 impl AreaAudit {
     /// An audit of `area` on `date` from `source`, with nobody assigned yet.
-    fn new(area: &str, date: NaiveDate, source: Source) -> Self {
+    pub(crate) fn new(area: &str, date: NaiveDate, source: Source) -> Self {
         AreaAudit {
             area: area.to_string(),
             date,
@@ -323,13 +323,12 @@ struct Index {
     /// `None` for any.
     site: Vec<Option<usize>>,
     auditor_sites: Vec<Option<Vec<usize>>>,
-    /// For each area, the auditors who may not audit it (owner, team, declared conflicts),
-    /// sorted; then the programme's owner for areas carrying clause 9.2 where another auditor is
-    /// independent.
-    excluded: Vec<Vec<usize>>,
-    /// For each area, the number of auditors independent of it (before the programme owner's
-    /// soft exclusion).
-    independent: Vec<usize>,
+    /// The auditors who may not audit each area (owner, team, declared conflicts).
+    conflicts: Conflicts,
+    /// The programme's owner, an auditor, is kept from the areas marked here: those carrying
+    /// clause 9.2 where another auditor is independent.
+    owner: Option<usize>,
+    owner_kept_off: Vec<bool>,
     /// For each area, its records as (record index), in date order.
     records: Vec<Vec<usize>>,
 }
@@ -342,34 +341,17 @@ impl Index {
             register.auditors.iter().enumerate().map(|(i, a)| (fold(&a.id), i)).collect();
         let mut rank: Vec<usize> = (0..register.auditors.len()).collect();
         rank.sort_by_cached_key(|&i| fold(&register.auditors[i].id));
-        let mut excluded: Vec<Vec<usize>> = register
-            .scope
-            .iter()
-            .map(|a| std::iter::once(&a.owner).chain(&a.team).filter_map(|p| auditors.get(&fold(p)).copied()).collect())
-            .collect();
-        for (j, auditor) in register.auditors.iter().enumerate() {
-            for c in &auditor.conflicts {
-                if let Some(&i) = areas.get(&fold(c)) {
-                    excluded[i].push(j);
-                }
-            }
-        }
-        for list in &mut excluded {
-            list.sort_unstable();
-            list.dedup();
-        }
-        let independent: Vec<usize> = excluded.iter().map(|e| register.auditors.len() - e.len()).collect();
+        let conflicts = Conflicts::new(&register.scope, &register.auditors);
         // Nobody audits the programme they manage, where someone else can (ISO 19011 objectivity);
         // `check` warns when the record shows it.
         let owner = register.programme_owner.as_deref().and_then(|o| auditors.get(&fold(o)).copied());
-        if let Some(p) = owner {
-            for (i, area) in register.scope.iter().enumerate() {
-                if area.carries_audit_programme() && independent[i] > 1 && excluded[i].binary_search(&p).is_err() {
-                    let at = excluded[i].partition_point(|&x| x < p);
-                    excluded[i].insert(at, p);
-                }
-            }
-        }
+        let owner_kept_off = (register.scope.iter().enumerate())
+            .map(|(i, area)| {
+                owner.is_some_and(|p| {
+                    area.carries_audit_programme() && conflicts.independent(i) > 1 && conflicts.between(i, p).is_none()
+                })
+            })
+            .collect();
         let mut records: Vec<Vec<usize>> = vec![Vec::new(); register.scope.len()];
         for (r, record) in register.audits.iter().enumerate() {
             for id in &record.areas {
@@ -414,7 +396,7 @@ impl Index {
                 })
             })
             .collect();
-        Index { areas, auditors, rank, rank_of, people, site, auditor_sites, excluded, independent, records }
+        Index { areas, auditors, rank, rank_of, people, site, auditor_sites, conflicts, owner, owner_kept_off, records }
     }
 
     /// Whether auditor `j` audits area `i`'s site (an area without one, or an auditor without a
@@ -424,6 +406,17 @@ impl Index {
             (Some(list), Some(site)) => list.binary_search(&site).is_ok(),
             _ => true,
         }
+    }
+
+    /// Whether the programme may give area `i` to auditor `j`: independent of it, and not the
+    /// programme's owner where it is kept off.
+    fn may_audit(&self, i: usize, j: usize) -> bool {
+        self.conflicts.between(i, j).is_none() && !(self.owner_kept_off[i] && self.owner == Some(j))
+    }
+
+    /// How many auditors the programme may give area `i` to.
+    fn eligible(&self, i: usize) -> usize {
+        self.conflicts.independent(i) - usize::from(self.owner_kept_off[i])
     }
 }
 
@@ -638,7 +631,7 @@ impl<'r> Programme<'r> {
         r.areas.iter().map(move |id| {
             let area = self.index.areas.get(&id.to_lowercase()).copied();
             let independent = match (area, auditor) {
-                (Some(i), Some(j)) => self.register.scope[i].independent_of(&self.register.auditors[j]),
+                (Some(i), Some(j)) => self.index.conflicts.between(i, j).is_none(),
                 _ => true,
             };
             let mut a = AreaAudit::new(id, r.date, source);
@@ -674,7 +667,7 @@ impl<'r> Programme<'r> {
                     break;
                 }
                 let by = record.auditor.as_deref().and_then(|a| self.index.auditors.get(&a.to_lowercase()));
-                if by.is_some_and(|&j| !area.independent_of(&self.register.auditors[j])) {
+                if by.is_some_and(|&j| self.index.conflicts.between(i, j).is_some()) {
                     continue;
                 }
                 match record.status_on(today) {

@@ -213,7 +213,7 @@ impl Programme<'_> {
         // (before shorter ones cut the days up) and the most constrained areas (fewest
         // independent auditors) choose first, then by id.
         tasks.sort_by_cached_key(|t| {
-            let eligible = self.register.auditors.len() - index.excluded[t.area].len();
+            let eligible = index.eligible(t.area);
             let days = std::cmp::Reverse(scope[t.area].audit_days);
             (!t.asap, t.due - t.from, t.from, t.due, days, eligible, scope[t.area].id.to_lowercase())
         });
@@ -340,7 +340,7 @@ impl Programme<'_> {
                     }
                 }
                 let j = index.rank[r];
-                if index.excluded[t.area].binary_search(&j).is_ok() {
+                if !index.may_audit(t.area, j) {
                     continue;
                 }
                 independent = true;
@@ -379,7 +379,7 @@ impl Programme<'_> {
                 return Ok(c);
             }
         }
-        Err(if !independent && index.independent[t.area] == 0 {
+        Err(if !independent && index.conflicts.independent(t.area) == 0 {
             Unassigned::NoneIndependent
         } else if !reachable && independent {
             Unassigned::NoAuditorForSite

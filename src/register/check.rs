@@ -1,7 +1,7 @@
 //! Validation: the register as written ([`super::raw`]) checked into a [`Register`], every
 //! problem collected as a located [`Diagnostic`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::RangeInclusive;
 
 use chrono::NaiveDate;
@@ -12,6 +12,7 @@ use super::*;
 use crate::calendar::{Calendar, MIN_OPEN_DAYS_A_YEAR};
 use crate::catalogue::{self, UnknownControl};
 use crate::cycle::RECERTIFICATION_LATEST_WEEKS;
+use crate::diagnostic::Errors;
 use crate::text::{shortened, visible};
 
 /// The longest id of an area, an auditor or a person, in characters.
@@ -24,19 +25,14 @@ pub const MAX_TEXT_CHARS: usize = 500;
 type NumberSetting<'a> = (&'static str, Option<Spanned<u32>>, RangeInclusive<u32>, &'static str, &'a mut u32);
 
 pub(super) fn check(file: &str, raw: RawRegister, text: &str) -> Result<Register, InputError> {
-    let mut checker = Checker { errors: Vec::new(), locator: Locator::new(text), suggestions: 0 };
+    let mut checker = Checker { errors: Errors::new(), locator: Locator::new(text), suggestions: 0 };
     let register = checker.register(file, raw);
-    if checker.errors.is_empty() {
-        Ok(register)
-    } else {
-        let mut diagnostics = checker.errors;
-        diagnostics.sort_by_key(|d| d.loc);
-        Err(InputError { file: file.to_string(), diagnostics })
-    }
+    if checker.errors.is_empty() { Ok(register) } else { Err(checker.errors.into_error(file)) }
 }
 
 struct Checker<'t> {
-    errors: Vec<Diagnostic>,
+    /// The first errors in file order, and how many there are in all.
+    errors: Errors,
     locator: Locator<'t>,
     /// "Did you mean" hints given so far.
     suggestions: usize,
@@ -50,9 +46,34 @@ impl Checker<'_> {
         self.errors.push(d);
     }
 
+    /// Whether an error at `at` (or after it) would be shown; if not, it is counted, and the
+    /// caller spends nothing more on it.
+    fn shown(&mut self, at: impl Into<Option<Loc>>) -> bool {
+        let shown = self.errors.wants(at);
+        if !shown {
+            self.errors.skip();
+        }
+        shown
+    }
+
+    /// Where item `k` of `list` is written, for an error about it; `None` when the error would
+    /// not be shown (it is counted): an item is never before its list, so the list's place
+    /// answers that without looking for the item.
+    fn item_error_at(&mut self, list: &Spanned<Vec<String>>, k: usize) -> Option<Loc> {
+        if !self.errors.wants(loc(list)) {
+            self.errors.skip();
+            return None;
+        }
+        let at = self.locator.item(list, k);
+        self.shown(at).then_some(at)
+    }
+
     /// An id that names no known area or auditor, with a "did you mean" for the first few (a
     /// suggestion compares with many ids: a register full of typos must not take long).
     fn unknown_ref(&mut self, at: Loc, what: &str, id: &str, place: &str, known: &Ids) {
+        if !self.shown(at) {
+            return;
+        }
         let d = Diagnostic::new(at, format!("unknown {what} `{id}` {place}"));
         let close = (self.suggestions < MAX_SUGGESTIONS).then(|| catalogue::closest(id, known.values())).flatten();
         self.suggestions += 1;
@@ -467,7 +488,7 @@ impl Checker<'_> {
     /// Records must be listed in date order, so a misplaced or mistyped date stands out.
     fn in_order(&mut self, what: &str, dates: &[Dated]) {
         for pair in dates.windows(2) {
-            if pair[1].date <= pair[0].date {
+            if pair[1].date <= pair[0].date && self.shown(pair[1].loc) {
                 self.error(
                     Diagnostic::new(
                         pair[1].loc,
@@ -552,15 +573,17 @@ impl Checker<'_> {
         let Some(list) = list else { return out };
         for (k, value) in list.value.iter().enumerate() {
             let written = value.trim();
-            let problem = match catalogue::canonical_clause(value) {
-                Ok(c) => {
+            // The "did you mean" is looked for only for an error that is shown.
+            let problem = match catalogue::clause(value) {
+                Some(c) => {
                     if !out.contains(&c) {
                         out.push(c);
                     }
                     None
                 }
-                Err(close) => {
-                    let at = self.locator.item(list, k);
+                None => {
+                    let Some(at) = self.item_error_at(list, k) else { continue };
+                    let close = catalogue::canonical_clause(value).err().flatten();
                     Some(match catalogue::canonical_control(value) {
                         Ok(_) if written.starts_with("A.") => Diagnostic::new(
                             at,
@@ -586,17 +609,21 @@ impl Checker<'_> {
         let mut out = Vec::new();
         let Some(list) = list else { return out };
         for (k, value) in list.value.iter().enumerate() {
-            let problem = match catalogue::canonical_control(value) {
-                Ok(c) => {
+            // Why an id is not a control (a suggestion, 2013 counterparts) is looked for only for
+            // an error that is shown.
+            let problem = match catalogue::control(value) {
+                Some(c) => {
                     if !out.contains(&c) {
                         out.push(c);
                     }
                     None
                 }
-                Err(e) => {
-                    let at = self.locator.item(list, k);
+                None => {
+                    let Some(at) = self.item_error_at(list, k) else { continue };
+                    // Not a control, as just found.
+                    let Err(e) = catalogue::canonical_control(value) else { continue };
                     Some(match e {
-                        UnknownControl::Unknown(_) if catalogue::canonical_clause(value).is_ok() => Diagnostic::new(
+                        UnknownControl::Unknown(_) if catalogue::clause(value).is_some() => Diagnostic::new(
                             at,
                             format!(
                                 "`{}` in the controls of area `{id}` is not an Annex A control but a clause",
@@ -666,8 +693,7 @@ impl Checker<'_> {
                     let area = c.trim();
                     if let Some(known) = find_id(areas, area) {
                         conflicts.push(known.to_string());
-                    } else {
-                        let at = self.locator.item(list, k);
+                    } else if let Some(at) = self.item_error_at(list, k) {
                         let place = format!("in the conflicts of auditor `{id}`");
                         self.unknown_ref(at, "area", area, &place, areas);
                     }
@@ -734,6 +760,13 @@ impl Checker<'_> {
 
     /// A control named outside an area (an exclusion, an acceptance), in its canonical form.
     fn control(&mut self, written: &Spanned<String>, place: &str) -> Option<&'static str> {
+        if let Some(c) = catalogue::control(&written.value) {
+            return Some(c);
+        }
+        // Why it is not one is looked for only for an error that is shown.
+        if !self.shown(loc(written)) {
+            return None;
+        }
         match catalogue::canonical_control(&written.value) {
             Ok(c) => Some(c),
             Err(e @ UnknownControl::Edition2013 { .. }) => {
@@ -778,14 +811,14 @@ impl Checker<'_> {
                 );
             }
             let mut record_areas: Vec<String> = Vec::new();
+            let mut named: HashSet<&str> = HashSet::new();
             for (k, a) in r.areas.value.iter().enumerate() {
                 let id = a.trim();
                 if let Some(known) = find_id(areas, id) {
-                    if !record_areas.iter().any(|r| r == known) {
+                    if named.insert(known) {
                         record_areas.push(known.to_string());
                     }
-                } else {
-                    let at = self.locator.item(&r.areas, k);
+                } else if let Some(at) = self.item_error_at(&r.areas, k) {
                     self.unknown_ref(at, "area", id, &format!("in the audit of {date}"), areas);
                 }
             }
@@ -890,6 +923,7 @@ impl Checker<'_> {
                     );
                     None
                 }
+                None if !self.shown(loc(&a.code)) => None,
                 None => {
                     let keys = Code::ALL.iter().map(|c| c.key().to_string());
                     let d = Diagnostic::new(loc(&a.code), format!("unknown check code `{written}`"));
@@ -994,5 +1028,39 @@ fn duplicate(at: Loc, what: &str, id: &str, first: &str, first_at: Loc) -> Diagn
         d.hint(format!("first defined at line {}", first_at.line))
     } else {
         d.hint(format!("`{first}` at line {} is the same id: ids are compared without case", first_at.line))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_saphyr::Location;
+
+    fn spanned<T>(value: T) -> Spanned<T> {
+        Spanned::new(value, Location::UNKNOWN, Location::UNKNOWN)
+    }
+
+    /// An audit record naming 50,000 areas, each twice (the second time in capitals): each is
+    /// kept once, as the scope spells it, in the order named, found in a set rather than in
+    /// the list kept so far (over a billion comparisons before).
+    #[test]
+    fn an_audit_naming_many_areas_keeps_each_once() {
+        let ids: Vec<String> = (0..50_000).map(|i| format!("a{i}")).collect();
+        let areas: Ids = ids.iter().map(|id| (fold(id), id.as_str())).collect();
+        let named: Vec<String> = ids.iter().cloned().chain(ids.iter().map(|id| id.to_uppercase())).collect();
+        let date = Date(NaiveDate::from_ymd_opt(2025, 3, 3).unwrap());
+        let record = RawAudit {
+            date: spanned(date),
+            areas: spanned(named),
+            auditor: None,
+            auditor_org: None,
+            status: None,
+            nonconformities: None,
+            observations: None,
+        };
+        let mut checker = Checker { errors: Errors::new(), locator: Locator::new(""), suggestions: 0 };
+        let audits = checker.audits(vec![spanned(record)], &areas, &Ids::new());
+        assert!(checker.errors.is_empty());
+        assert_eq!(audits[0].areas, ids);
     }
 }

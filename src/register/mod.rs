@@ -7,7 +7,8 @@
 mod check;
 mod raw;
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -347,6 +348,15 @@ pub fn same_id(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
 }
 
+/// `id` as [`same_id`] compares it: lower case, borrowed where it is already.
+fn folded(id: &str) -> Cow<'_, str> {
+    if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(id)
+    } else {
+        Cow::Owned(id.to_lowercase())
+    }
+}
+
 /// Why an auditor is not independent of an area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Conflict {
@@ -369,7 +379,8 @@ impl Conflict {
 impl Area {
     /// What keeps `auditor` from auditing this area, if anything: ISO/IEC 27001 9.2.2 c asks for
     /// objectivity and impartiality, so nobody audits an area they own, run, or have declared a
-    /// conflict with.
+    /// conflict with. This reads the auditor's whole `conflicts` list: for many look-ups, build
+    /// [`Conflicts`] once.
     pub fn conflict_with(&self, auditor: &Auditor) -> Option<Conflict> {
         if same_id(&self.owner, &auditor.id) {
             Some(Conflict::Owner)
@@ -382,6 +393,7 @@ impl Area {
         }
     }
 
+    /// See [`Area::conflict_with`]. For many look-ups, [`Conflicts`] answers each at once.
     pub fn independent_of(&self, auditor: &Auditor) -> bool {
         self.conflict_with(auditor).is_none()
     }
@@ -394,6 +406,68 @@ impl Area {
     /// Whether the area carries clause 9.2, the internal-audit programme itself.
     pub fn carries_audit_programme(&self) -> bool {
         self.clauses.contains(&"9.2")
+    }
+}
+
+/// Who may not audit what, for a whole register at once: what [`Area::conflict_with`] says of
+/// every area and auditor, built in one pass over owners, teams and declared conflicts (ids
+/// case-folded, as [`same_id`] compares them), so a look-up never reads a conflicts list. Memory
+/// grows with areas, team members and conflicts, never with their product.
+#[derive(Debug, Clone)]
+pub struct Conflicts {
+    /// For each area (indexed like `scope`): the auditors (indices into `auditors`) who may not
+    /// audit it, sorted, each with the first reason `conflict_with` gives.
+    by_area: Vec<Vec<(usize, Conflict)>>,
+    auditors: usize,
+}
+
+impl Conflicts {
+    pub fn new(scope: &[Area], auditors: &[Auditor]) -> Self {
+        // Ids are unique in a checked register; a register built in code may repeat one.
+        let mut auditor_ids: HashMap<Cow<'_, str>, Vec<usize>> = HashMap::with_capacity(auditors.len());
+        for (j, a) in auditors.iter().enumerate() {
+            auditor_ids.entry(folded(&a.id)).or_default().push(j);
+        }
+        let mut by_area: Vec<Vec<(usize, Conflict)>> = vec![Vec::new(); scope.len()];
+        for (list, a) in by_area.iter_mut().zip(scope) {
+            let people = std::iter::once((&a.owner, Conflict::Owner)).chain(a.team.iter().map(|t| (t, Conflict::Team)));
+            for (person, why) in people {
+                if let Some(js) = auditor_ids.get(&folded(person)) {
+                    list.extend(js.iter().map(|&j| (j, why)));
+                }
+            }
+        }
+        if auditors.iter().any(|a| !a.conflicts.is_empty()) {
+            let mut area_ids: HashMap<Cow<'_, str>, Vec<usize>> = HashMap::with_capacity(scope.len());
+            for (i, a) in scope.iter().enumerate() {
+                area_ids.entry(folded(&a.id)).or_default().push(i);
+            }
+            for (j, auditor) in auditors.iter().enumerate() {
+                for c in &auditor.conflicts {
+                    for &i in area_ids.get(&folded(c)).into_iter().flatten() {
+                        by_area[i].push((j, Conflict::Declared));
+                    }
+                }
+            }
+        }
+        for list in &mut by_area {
+            // Stable: for each auditor the owner comes first, then the team, then a declared
+            // conflict, the order `conflict_with` tries them in.
+            list.sort_by_key(|&(j, _)| j);
+            list.dedup_by_key(|&mut (j, _)| j);
+        }
+        Conflicts { by_area, auditors: auditors.len() }
+    }
+
+    /// What keeps auditor `j` from auditing area `i`: `scope[i].conflict_with(&auditors[j])`.
+    pub fn between(&self, i: usize, j: usize) -> Option<Conflict> {
+        let list = &self.by_area[i];
+        list.binary_search_by_key(&j, |&(x, _)| x).ok().map(|k| list[k].1)
+    }
+
+    /// How many auditors are independent of area `i`.
+    pub fn independent(&self, i: usize) -> usize {
+        self.auditors - self.by_area[i].len()
     }
 }
 
@@ -499,4 +573,73 @@ pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
     let raw: raw::RawRegister = serde_saphyr::from_str_with_options(text, raw::options())
         .map_err(|e| InputError::one(file, raw::yaml_diagnostic(&e, text)))?;
     check::check(file, raw, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn area(id: &str, owner: &str, team: &[&str]) -> Area {
+        Area {
+            id: id.to_string(),
+            name: id.to_string(),
+            owner: owner.to_string(),
+            team: team.iter().map(|t| t.to_string()).collect(),
+            risk: Risk::Low,
+            clauses: vec![],
+            controls: vec![],
+            since: None,
+            until: None,
+            site: None,
+            audit_days: 1,
+            method: None,
+            loc: Loc::default(),
+        }
+    }
+
+    fn auditor(id: &str, conflicts: &[&str]) -> Auditor {
+        Auditor {
+            id: id.to_string(),
+            name: None,
+            conflicts: conflicts.iter().map(|c| c.to_string()).collect(),
+            unavailable: vec![],
+            max_days_per_round: None,
+            max_days_per_year: None,
+            sites: None,
+            loc: Loc::default(),
+        }
+    }
+
+    /// The index says of every area and auditor what `conflict_with` says: owner before team
+    /// before a declared conflict, ids without case (`Ärzte` is `ärzte`), and for a register
+    /// built in code, repeated ids too.
+    #[test]
+    fn conflicts_are_what_conflict_with_says() {
+        let scope = vec![
+            area("core", "Ann", &["bob", "ANN"]),
+            area("Ops", "carl", &["Bob"]),
+            area("Ärzte", "dora", &[]),
+            area("ops", "ann", &["dora", "eve"]),
+            area("free", "nobody", &[]),
+        ];
+        let auditors = vec![
+            auditor("ann", &["ops", "free"]),
+            auditor("BOB", &["CORE", "ärzte", "unknown"]),
+            auditor("carl", &["OPS"]),
+            auditor("Dora", &[]),
+            auditor("eve", &["ÄRZTE", "core", "Core"]),
+            auditor("ann", &[]),
+        ];
+        let index = Conflicts::new(&scope, &auditors);
+        for (i, a) in scope.iter().enumerate() {
+            for (j, x) in auditors.iter().enumerate() {
+                assert_eq!(index.between(i, j), a.conflict_with(x), "{} and {}", a.id, x.id);
+            }
+            assert_eq!(index.independent(i), auditors.iter().filter(|x| a.independent_of(x)).count(), "{}", a.id);
+        }
+        assert_eq!(index.between(0, 0), Some(Conflict::Owner));
+        assert_eq!(index.between(0, 1), Some(Conflict::Team));
+        assert_eq!(index.between(2, 4), Some(Conflict::Declared));
+        assert_eq!(index.independent(4), 5);
+    }
 }

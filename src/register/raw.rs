@@ -320,9 +320,34 @@ pub(super) fn loc<T>(s: &Spanned<T>) -> Loc {
 /// Finds where an item of a list is written, from where the list starts: each item is looked for
 /// as a whole word after the one before it. Only needed for a problem, so the line starts are
 /// counted once, the first time.
+///
+/// Problems come item by item, in list order, so the search goes on from where the last one
+/// stopped (`cursor`): locating every item of a list costs one pass over it, however many there
+/// are. Likewise a column is counted on from the last one found on the same line.
 pub(super) struct Locator<'t> {
     text: &'t str,
     line_starts: std::cell::OnceCell<Vec<usize>>,
+    cursor: std::cell::Cell<Option<Cursor>>,
+    column: std::cell::Cell<Option<Column>>,
+}
+
+/// How far the last search went in one list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Cursor {
+    /// The list, by where it starts.
+    list: usize,
+    /// The items looked for so far, and the byte after the last one found; `None` when it was
+    /// not found (nor can any after it be).
+    items: usize,
+    after: Option<usize>,
+}
+
+/// The last column counted: `byte` on the line starting at `line_start` is in `column`.
+#[derive(Clone, Copy)]
+struct Column {
+    line_start: usize,
+    byte: usize,
+    column: usize,
 }
 
 /// How far after a list's start its items are looked for.
@@ -330,27 +355,50 @@ const LIST_WINDOW: usize = 1 << 16;
 
 impl<'t> Locator<'t> {
     pub fn new(text: &'t str) -> Self {
-        Locator { text, line_starts: std::cell::OnceCell::new() }
+        Locator {
+            text,
+            line_starts: std::cell::OnceCell::new(),
+            cursor: std::cell::Cell::new(None),
+            column: std::cell::Cell::new(None),
+        }
     }
 
     /// Where item `k` of `list` is written; the list's own position where it cannot be told.
     pub fn item(&self, list: &Spanned<Vec<String>>, k: usize) -> Loc {
         let fallback = loc(list);
-        let Some(mut from) = list.referenced.span().byte_offset().and_then(|o| usize::try_from(o).ok()) else {
+        let Some(start) = list.referenced.span().byte_offset().and_then(|o| usize::try_from(o).ok()) else {
             return fallback;
         };
-        for (i, item) in list.value.iter().take(k + 1).enumerate() {
+        // Go on from the last search in this list if it stopped before item `k`; else start over.
+        let resumed = self.cursor.get().filter(|c| c.list == start && c.items <= k);
+        let (mut i, mut from) = match resumed {
+            Some(Cursor { after: None, .. }) => return fallback,
+            Some(Cursor { items, after: Some(after), .. }) => (items, after),
+            None => (0, start),
+        };
+        let mut found = None;
+        for item in list.value.iter().skip(i).take(k + 1 - i) {
             match self.word(from, item.trim()) {
-                // A quoted item starts at its quote, as the parser counts it.
-                Some(at) if i == k => {
-                    let quoted = self.text[..at].ends_with(['"', '\'']);
-                    return self.loc_at(if quoted { at - 1 } else { at });
+                Some(at) => {
+                    found = Some(at);
+                    from = at + item.trim().len();
+                    i += 1;
                 }
-                Some(at) => from = at + item.trim().len(),
-                None => return fallback,
+                None => {
+                    self.cursor.set(Some(Cursor { list: start, items: i, after: None }));
+                    return fallback;
+                }
             }
         }
-        fallback
+        self.cursor.set(Some(Cursor { list: start, items: i, after: Some(from) }));
+        match found {
+            // A quoted item starts at its quote, as the parser counts it.
+            Some(at) if i == k + 1 => {
+                let quoted = self.text[..at].ends_with(['"', '\'']);
+                self.loc_at(if quoted { at - 1 } else { at })
+            }
+            _ => fallback,
+        }
     }
 
     /// The first place at or after `from` where `word` stands on its own.
@@ -377,7 +425,19 @@ impl<'t> Locator<'t> {
             .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
         let line = starts.partition_point(|&s| s <= byte);
         let start = starts[line.saturating_sub(1)];
-        let column = self.text.get(start..byte).map_or(1, |t| t.chars().count() + 1);
+        // Counted on from the last column on this line, if it is before `byte`.
+        let (from, before) = match self.column.get() {
+            Some(c) if c.line_start == start && c.byte <= byte => (c.byte, c.column - 1),
+            _ => (start, 0),
+        };
+        let column = match self.text.get(from..byte) {
+            Some(t) => {
+                let column = before + t.chars().count() + 1;
+                self.column.set(Some(Column { line_start: start, byte, column }));
+                column
+            }
+            None => 1,
+        };
         Loc::new(line as u64, column as u64)
     }
 }
@@ -592,4 +652,50 @@ fn source_at(text: &str, loc: Loc) -> Option<String> {
         short.push_str("...");
     }
     Some(short)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Lists {
+        a: Spanned<Vec<String>>,
+        b: Spanned<Vec<String>>,
+    }
+
+    /// Items located in list order, going on from the last one, are where a search from the
+    /// list's start finds them: repeated words, quotes, items spread over lines, a second list
+    /// in between, an item asked for again, and a list whose item cannot be found.
+    #[test]
+    fn items_located_in_turn_are_where_a_search_from_the_start_finds_them() {
+        let text = "a: [x1, 'x1', x10, \"Zürich\", x1,\n    y, ä.b, x1]\nb:\n  - one\n  - \"two\"\n  - x1\n";
+        let lists: Lists = serde_saphyr::from_str(text).unwrap();
+        let fresh = |list: &Spanned<Vec<String>>, k: usize| Locator::new(text).item(list, k);
+        let expected: Vec<Loc> = (0..lists.a.value.len()).map(|k| fresh(&lists.a, k)).collect();
+        let columns: Vec<(u64, u64)> = expected.iter().map(|l| (l.line, l.column)).collect();
+        assert_eq!(columns, [(1, 5), (1, 9), (1, 15), (1, 20), (1, 30), (2, 5), (2, 8), (2, 13)]);
+        let locator = Locator::new(text);
+        let mut seen = Vec::new();
+        for k in 0..lists.a.value.len() {
+            seen.push(locator.item(&lists.a, k));
+            // Another list in between, and an item asked for again, start over.
+            assert_eq!(locator.item(&lists.b, 1), Loc::new(5, 5));
+            assert_eq!(locator.item(&lists.a, k), seen[k]);
+        }
+        assert_eq!(seen, expected);
+        // Skipping items goes on from the last one found, too.
+        let locator = Locator::new(text);
+        assert_eq!(locator.item(&lists.a, 2), expected[2]);
+        assert_eq!(locator.item(&lists.a, 6), expected[6]);
+        // An item not written as the list holds it (here, changed after parsing): it and every
+        // item after it are reported at the list.
+        let mut changed = Lists { a: lists.a, b: lists.b };
+        changed.b.value[1] = "three".to_string();
+        let locator = Locator::new(text);
+        assert_eq!(locator.item(&changed.b, 0), Loc::new(4, 5));
+        assert_eq!(locator.item(&changed.b, 1), loc(&changed.b));
+        assert_eq!(locator.item(&changed.b, 2), loc(&changed.b));
+        assert_eq!(locator.item(&changed.b, 0), Loc::new(4, 5));
+    }
 }
