@@ -11,6 +11,7 @@
 //! the first free days instead.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Bound::{Excluded, Unbounded};
 
 use chrono::{Datelike, Days, NaiveDate};
 
@@ -170,6 +171,36 @@ struct Group {
     after: Vec<NaiveDate>,
     /// Per auditor: nothing left in this group's window.
     done: Vec<bool>,
+    /// Per phase, the auditors who may still have a day in it, by load then id: an auditor
+    /// whose spread weeks are full leaves the first, one with no day left in the window both,
+    /// so a full round moves on, or gives up on an area, without asking every auditor again.
+    open: [BTreeSet<(u32, usize)>; 2],
+    /// The auditors who left both, as (load, rank) when they left.
+    gone: Vec<(u32, usize)>,
+}
+
+impl Group {
+    fn new(days: Vec<NaiveDate>, before: Option<NaiveDate>, after: NaiveDate, load: &Load) -> Self {
+        let auditors = load.days.len();
+        Group {
+            days,
+            free: vec![None; auditors],
+            before: vec![before; auditors],
+            after: vec![after; auditors],
+            done: vec![false; auditors],
+            open: [load.order.clone(), load.order.clone()],
+            gone: Vec::new(),
+        }
+    }
+
+    /// Auditor `key`'s load in the round changes to `now`.
+    fn reload(&mut self, key: (u32, usize), now: u32) {
+        for set in &mut self.open {
+            if set.remove(&key) {
+                set.insert((now, key.1));
+            }
+        }
+    }
 }
 
 impl Programme<'_> {
@@ -243,24 +274,17 @@ impl Programme<'_> {
     fn place_group(&self, round: &mut Round, tasks: &[Task], load: &mut Load, diary: &mut Diary) {
         let cal = &self.calendar;
         let index = &self.index;
-        let auditors = self.register.auditors.len();
         let (from, due, asap) = (tasks[0].from, tasks[0].due, tasks[0].asap);
         // The spread weeks: the `round_weeks` up to the window's last day, not before its first.
         let spread_from = weeks_before(due, self.register.settings.round_weeks).succ_opt().unwrap_or(due).max(from);
         let days: Vec<NaiveDate> = if asap { Vec::new() } else { cal.open_days(spread_from, due).collect() };
         let before_spread = spread_from.pred_opt().map(|d| cal.open_on_or_before(d)).filter(|d| *d >= from);
-        let mut g = Group {
-            free: vec![None; auditors],
-            before: vec![before_spread; auditors],
-            after: vec![cal.open_on_or_after(from); auditors],
-            done: vec![false; auditors],
-            days,
-        };
+        let mut g = Group::new(days, before_spread, cal.open_on_or_after(from), load);
         for (q, t) in tasks.iter().enumerate() {
             // Evenly over the spread weeks, in the order the audits choose.
             let target = (!g.days.is_empty())
                 .then(|| g.days[((2 * q + 1) * g.days.len() / (2 * tasks.len())).min(g.days.len() - 1)]);
-            let mut placed = self.choose(t, target, &mut g, load, diary);
+            let mut placed = self.choose(t, target, &mut g, diary);
             let mut behind = t.behind;
             // Round 0's audits may follow the lead up to Stage 2, which verifies them (ISO/IEC
             // 17021-1 9.3.1.3): later rather than not at all, and `check` says Stage 1 is too close.
@@ -268,14 +292,8 @@ impl Programme<'_> {
                 let last = cal.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
                 if let Some(next) = due.succ_opt().filter(|n| *n <= last) {
                     let late = Task { from: next.max(t.from), due: last, asap: true, ..*t };
-                    let mut lg = Group {
-                        days: Vec::new(),
-                        free: vec![None; auditors],
-                        before: vec![None; auditors],
-                        after: vec![cal.open_on_or_after(late.from); auditors],
-                        done: vec![false; auditors],
-                    };
-                    if let Ok(c) = self.choose(&late, None, &mut lg, load, diary) {
+                    let mut lg = Group::new(Vec::new(), None, cal.open_on_or_after(late.from), load);
+                    if let Ok(c) = self.choose(&late, None, &mut lg, diary) {
                         placed = Ok(c);
                         behind = Some(Behind::Late);
                     }
@@ -289,7 +307,9 @@ impl Programme<'_> {
                 Ok(c) => {
                     let j = index.rank[c.rank];
                     diary.take(j, &index.people[t.area], c.start, c.end, cal);
+                    let key = (load.days[j], c.rank);
                     load.add(j, c.rank, cal.open_days(c.start, c.end).count() as u32);
+                    g.reload(key, load.days[j]);
                     if let Some(free) = g.free[j].as_mut() {
                         free.retain(|d| *d < c.start || *d > c.end);
                     }
@@ -308,14 +328,7 @@ impl Programme<'_> {
     /// The best auditor and days for `t`: by [`Choice`]'s order (no repeat of the last auditor,
     /// no auditee clash, least load, then id), within the spread weeks near `target`, else
     /// earlier in the window (latest first), or from the first day for audits behind.
-    fn choose(
-        &self,
-        t: &Task,
-        target: Option<NaiveDate>,
-        g: &mut Group,
-        load: &Load,
-        diary: &Diary,
-    ) -> Result<Choice, Unassigned> {
+    fn choose(&self, t: &Task, target: Option<NaiveDate>, g: &mut Group, diary: &Diary) -> Result<Choice, Unassigned> {
         let index = &self.index;
         let area = &self.register.scope[t.area];
         let people = &index.people[t.area];
@@ -324,15 +337,18 @@ impl Programme<'_> {
         let previous = diary.last[t.area];
         let (mut independent, mut reachable, mut capped) = (false, false, true);
         // Whether a day in the spread weeks is free of this area's people: where none is, a
-        // clash cannot be avoided and is no reason to look further.
+        // clash cannot be avoided and is no reason to look further. Asked only once a clash is found.
         let quiet = |d: &NaiveDate| !people.iter().any(|&p| diary.people.contains(&(p, *d)));
-        let avoid = target.is_none() || g.days.iter().any(quiet);
+        let mut avoid: Option<bool> = None;
         let mut best: Option<Choice> = None;
         // Once a choice with a clash is found, a few more auditors are tried for one without.
         const LOOK_FURTHER: usize = 16;
         for phase in [Phase::Spread, Phase::Earlier] {
             let mut further = 0;
-            for &(l, r) in &load.order {
+            let set = phase as usize;
+            let mut next = g.open[set].first().copied();
+            while let Some((l, r)) = next {
+                next = g.open[set].range((Excluded((l, r)), Unbounded)).next().copied();
                 if best.is_some() {
                     further += 1;
                     if further > LOOK_FURTHER {
@@ -352,9 +368,6 @@ impl Programme<'_> {
                     continue;
                 }
                 capped = false;
-                if g.done[j] {
-                    continue;
-                }
                 let repeat = rotate && previous == Some(j);
                 // A worse choice than the best so far cannot win: skip the search.
                 if best.is_some_and(|b| (b.repeat, b.clash) <= (repeat, false)) {
@@ -366,8 +379,17 @@ impl Programme<'_> {
                     (Phase::Earlier, _) if t.asap => None,
                     (Phase::Earlier, _) => self.earlier(j, m, t, g, diary),
                 };
-                let Some((start, end, clash)) = found else { continue };
-                let c = Choice { repeat, clash: clash && avoid, load: l, rank: r, start, end };
+                let Some((start, end, clash)) = found else {
+                    if g.done[j] {
+                        g.open.iter_mut().for_each(|set| _ = set.remove(&(l, r)));
+                        g.gone.push((l, r));
+                    } else if phase == Phase::Spread && g.free[j].as_ref().is_some_and(Vec::is_empty) {
+                        g.open[set].remove(&(l, r));
+                    }
+                    continue;
+                };
+                let clash = clash && *avoid.get_or_insert_with(|| target.is_none() || g.days.iter().any(quiet));
+                let c = Choice { repeat, clash, load: l, rank: r, start, end };
                 if best.is_none_or(|b| c < b) {
                     best = Some(c);
                 }
@@ -377,6 +399,22 @@ impl Programme<'_> {
             }
             if let Some(c) = best {
                 return Ok(c);
+            }
+        }
+        // Why not: the auditors who left the group had no day left, but whether one of them
+        // would otherwise have served this area (independent, on its site, under a cap) is asked
+        // only when those still in it do not already say "no free day".
+        for &(l, r) in &g.gone {
+            if reachable && !capped {
+                break;
+            }
+            let j = index.rank[r];
+            if index.may_audit(t.area, j) {
+                independent = true;
+                if index.reaches(j, t.area) {
+                    reachable = true;
+                    capped &= diary.round_cap[j].is_some_and(|cap| l + m > cap);
+                }
             }
         }
         Err(if !independent && index.conflicts.independent(t.area) == 0 {
