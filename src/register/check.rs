@@ -12,7 +12,7 @@ use super::*;
 use crate::calendar::{Calendar, MIN_OPEN_DAYS_A_YEAR};
 use crate::catalogue::{self, UnknownControl};
 use crate::cycle::RECERTIFICATION_LATEST_WEEKS;
-use crate::diagnostic::Errors;
+use crate::diagnostic::{Errors, thousands};
 use crate::text::{shortened, visible};
 
 /// The longest id of an area, an auditor or a person, in characters.
@@ -24,7 +24,64 @@ pub const MAX_TEXT_CHARS: usize = 500;
 /// A numeric setting: name, value as written, allowed range, why, where it goes.
 type NumberSetting<'a> = (&'static str, Option<Spanned<u32>>, RangeInclusive<u32>, &'static str, &'a mut u32);
 
+/// The most entries each list of a register may hold: far beyond any ISMS (the largest have a
+/// few thousand scope areas), and low enough that planning and checking the largest register
+/// allowed take seconds, not minutes (a million areas took 40 s and 3 GiB).
+pub const LIMITS: [(&str, usize); 9] = [
+    ("areas in `scope`", 100_000),
+    ("`auditors`", 10_000),
+    ("audit records in `audits`", 500_000),
+    ("management reviews in `reviews`", 10_000),
+    ("`accepted` deviations", 100_000),
+    ("`corrective_actions`", 500_000),
+    ("dates in each `certification` list", 1_000),
+    ("`settings.blackout` periods", 10_000),
+    ("`unavailable` periods of one auditor", 1_000),
+];
+
+/// The first list longer than its limit, reported at its first entry beyond the limit; every
+/// other check waits, so an oversized register costs no more than its reading.
+fn over_limit(raw: &RawRegister) -> Option<Diagnostic> {
+    let cert = &raw.certification.value;
+    let lists: [Vec<(usize, Loc)>; 9] = [
+        vec![list_at(&raw.scope.value, LIMITS[0].1)],
+        vec![list_at(&raw.auditors, LIMITS[1].1)],
+        vec![list_at(&raw.audits, LIMITS[2].1)],
+        vec![list_at(&raw.reviews, LIMITS[3].1)],
+        vec![list_at(&raw.accepted, LIMITS[4].1)],
+        vec![list_at(&raw.corrective_actions, LIMITS[5].1)],
+        vec![
+            list_at(&cert.surveillance, LIMITS[6].1),
+            list_at(&cert.recertification, LIMITS[6].1),
+            list_at(&cert.special, LIMITS[6].1),
+            list_at(&cert.restart, LIMITS[6].1),
+        ],
+        vec![raw.settings.as_ref().map_or((0, Loc::default()), |s| list_at(&s.blackout, LIMITS[7].1))],
+        raw.auditors.iter().map(|a| list_at(&a.value.unavailable, LIMITS[8].1)).collect(),
+    ];
+    for ((what, limit), found) in LIMITS.iter().zip(lists) {
+        if let Some(&(n, at)) = found.iter().find(|(n, _)| n > limit) {
+            return Some(
+                Diagnostic::new(
+                    at,
+                    format!("the register lists {} {what}; at most {} are read", thousands(n), thousands(*limit)),
+                )
+                .hint("check that this file is the register; the limits are in the README"),
+            );
+        }
+    }
+    None
+}
+
+/// A list's length, and where its first entry beyond `limit` is written.
+fn list_at<T>(list: &[Spanned<T>], limit: usize) -> (usize, Loc) {
+    (list.len(), list.get(limit).map(loc).unwrap_or_default())
+}
+
 pub(super) fn check(file: &str, raw: RawRegister, text: &str) -> Result<Register, InputError> {
+    if let Some(d) = over_limit(&raw) {
+        return Err(InputError::one(file, d));
+    }
     let mut checker = Checker { errors: Errors::new(), locator: Locator::new(text), suggestions: 0 };
     let register = checker.register(file, raw);
     if checker.errors.is_empty() { Ok(register) } else { Err(checker.errors.into_error(file)) }
