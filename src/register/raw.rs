@@ -202,7 +202,7 @@ impl<'de> Deserialize<'de> for Day {
         let yearly = t.len() == 5 && t.as_bytes()[2] == b'-';
         if yearly {
             let (m, day) = (t[..2].parse::<u32>().ok(), t[3..].parse::<u32>().ok());
-            // Any year's: a 29 February closure is a leap year's only.
+            // A day of some year (checked against a leap year: `02-29` falls on the 28th in common years).
             return match (m, day) {
                 (Some(m), Some(day)) if NaiveDate::from_ymd_opt(2024, m, day).is_some() => Ok(Day::Yearly(m, day)),
                 _ => Err(serde::de::Error::custom(format!(

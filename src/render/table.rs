@@ -230,7 +230,8 @@ pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<(
     for b in &s.yearly {
         let why = if b.reason.is_empty() { String::new() } else { format!(" ({})", b.reason) };
         let (from, to) = b.days();
-        writeln!(out, "Closed every year: {from} to {to}{why}.")?;
+        let days = if from == to { from } else { format!("{from} to {to}") };
+        writeln!(out, "Closed every year: {days}{why}.")?;
     }
     writeln!(
         out,
