@@ -50,6 +50,9 @@ enum Command {
         /// In the table, list what each round's audits cover (clauses and controls with titles)
         #[arg(long)]
         detail: bool,
+        /// Write to FILE (whole or not at all) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Check the register, its record and the plan against the rules; exit 1 on errors (a CI gate)
     Check {
@@ -101,6 +104,10 @@ enum CheckFormat {
 enum PlanFormat {
     Table,
     Json,
+    /// The programme as a document (GitHub-flavoured Markdown)
+    Markdown,
+    /// One row per event, for a spreadsheet
+    Csv,
 }
 
 fn parse_today(text: &str) -> Result<NaiveDate, String> {
@@ -148,12 +155,18 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match command {
-        Command::Plan { register, today, cycles, format, detail } => {
+        Command::Plan { register, today, cycles, format, detail, output } => {
             let reg = load(&register, max_bytes)?;
             let plan = plan::plan(&reg, today.unwrap_or(system_today), cycles)?;
-            match format {
-                PlanFormat::Table => render::table::write(&plan, detail, &mut out)?,
-                PlanFormat::Json => render::json::write(&plan, &mut out)?,
+            let write = |out: &mut dyn Write| match format {
+                PlanFormat::Table => render::table::write(&plan, detail, out),
+                PlanFormat::Json => render::json::write(&plan, out),
+                PlanFormat::Markdown => render::markdown::write(&plan, out),
+                PlanFormat::Csv => render::csv::write(&plan, out),
+            };
+            match output {
+                Some(path) => to_file(&path, write)?,
+                None => write(&mut out)?,
             }
         }
         Command::Check { register, today, format, strict } => {
@@ -217,6 +230,14 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes what `write` produces to `path`, replacing what is there only once all is written.
+fn to_file(path: &Path, write: impl Fn(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
+    let mut bytes = Vec::new();
+    write(&mut bytes)?;
+    write_atomically(path, &bytes, true)
+        .with_context(|| format!("cannot write {}", visible(&path.display().to_string())))
+}
+
 /// Writes `bytes` to `path` so that it is never seen half written: into a new file beside it,
 /// flushed to disk, then moved into place. With `replace`, whatever is at `path` is replaced (a
 /// symbolic link itself, not what it points to), and a regular file there keeps its permissions;
@@ -230,7 +251,7 @@ fn write_atomically(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> 
     // leave room for a suffix.
     let mut attempt = 0;
     let (temp, mut file) = loop {
-        let temp = dir.join(format!(".ismsaudit-init.{}.{attempt}.tmp", std::process::id()));
+        let temp = dir.join(format!(".ismsaudit.{}.{attempt}.tmp", std::process::id()));
         match fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
             Ok(file) => break (temp, file),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 99 => attempt += 1,

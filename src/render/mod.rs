@@ -1,7 +1,9 @@
 //! Outputs. Each renderer writes to any `io::Write` and nothing else.
 
 pub mod check;
+pub mod csv;
 pub mod json;
+pub mod markdown;
 pub mod table;
 
 /// "1 error", "2 errors".

@@ -10,7 +10,7 @@ use crate::catalogue;
 use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
-use crate::register::Area;
+use crate::register::{Area, Register};
 use crate::render::count;
 
 fn table(header: &[&str]) -> Table {
@@ -19,7 +19,7 @@ fn table(header: &[&str]) -> Table {
     t
 }
 
-fn external_status(e: &External, plan: &Plan<'_>) -> String {
+pub(super) fn external_status(e: &External, plan: &Plan<'_>) -> String {
     let today = plan.today;
     let late = e.latest.is_some_and(|latest| e.end > latest);
     match e.basis {
@@ -50,7 +50,7 @@ fn external_status(e: &External, plan: &Plan<'_>) -> String {
 /// An audit's status for people: a required audit past its round's lead day is LATE, one not
 /// held before its external audit OVERDUE; a recorded one by an auditor who is not independent
 /// does not count.
-fn audit_status(audit: &AreaAudit, today: NaiveDate) -> String {
+pub(super) fn audit_status(audit: &AreaAudit, today: NaiveDate) -> String {
     let late = audit.behind == Some(Behind::Late);
     let status = match audit.source {
         Source::Done => "done",
@@ -69,7 +69,7 @@ fn audit_status(audit: &AreaAudit, today: NaiveDate) -> String {
 }
 
 /// Why an audit has no auditor: the label in the round's table, and the note below the rounds.
-fn unassigned(why: Unassigned) -> (&'static str, &'static str) {
+pub(super) fn unassigned(why: Unassigned) -> (&'static str, &'static str) {
     match why {
         Unassigned::NoneIndependent => (
             "NONE INDEPENDENT",
@@ -216,41 +216,59 @@ pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<(
         coverage(plan, out)?;
     }
 
+    writeln!(out)?;
+    for line in settings_lines(reg) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// The settings the plan was made with (which are defaults), the closures, and how dates move.
+pub(super) fn settings_lines(reg: &Register) -> Vec<String> {
     let s = &reg.settings;
     let default = |name: &str| if s.given.contains(name) { "" } else { " (default)" };
     let mut settings: Vec<String> =
         s.numbers().iter().map(|(name, v)| format!("{name} {v}{}", default(name))).collect();
     settings.push(format!("rotation {}{}", if s.rotation { "on" } else { "off" }, default("rotation")));
     settings.push(format!("workdays {}{}", s.workday_names().join(" "), default("workdays")));
-    writeln!(out, "\nSettings: {}.", settings.join(", "))?;
+    let mut out = vec![format!("Settings: {}.", settings.join(", "))];
+    let why = |reason: &str| if reason.is_empty() { String::new() } else { format!(" ({reason})") };
     for b in &s.blackouts {
-        let why = if b.reason.is_empty() { String::new() } else { format!(" ({})", b.reason) };
-        writeln!(out, "Blackout: {} to {}{why}.", b.from, b.to)?;
+        out.push(format!("Blackout: {} to {}{}.", b.from, b.to, why(&b.reason)));
     }
     for b in &s.yearly {
-        let why = if b.reason.is_empty() { String::new() } else { format!(" ({})", b.reason) };
         let (from, to) = b.days();
         let days = if from == to { from } else { format!("{from} to {to}") };
-        writeln!(out, "Closed every year: {days}{why}.")?;
+        out.push(format!("Closed every year: {days}{}.", why(&b.reason)));
     }
-    writeln!(
-        out,
-        "Planned dates fall on workdays outside blackouts, moved earlier, never later; each round's audits are spread over the round_weeks before its last day."
-    )?;
-    Ok(())
+    out.push("Planned dates fall on workdays outside blackouts, moved earlier, never later; each round's audits are spread over the round_weeks before its last day.".to_string());
+    out
 }
 
 /// The coverage matrix: each area's audit per round, and each cycle's verdict.
 fn coverage(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let reg = plan.register;
     writeln!(
         out,
         "\nCoverage (catch-up: planned later than intended, the round before being over; -: not in the scope then)"
     )?;
-    let labels: Vec<String> = plan.rounds.iter().map(Round::label).collect();
-    let mut header = vec!["Area", "Risk"];
-    header.extend(labels.iter().map(String::as_str));
-    let mut t = table(&header);
+    let (header, rows) = coverage_rows(plan);
+    let mut t = table(&header.iter().map(String::as_str).collect::<Vec<_>>());
+    for row in rows {
+        t.add_row(row);
+    }
+    writeln!(out, "{t}")?;
+    for line in cycle_verdicts(plan) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// The coverage matrix's header (area, risk, then the rounds) and rows: each area's audit per
+/// round (its status), `-` where the area was not in the scope.
+pub(super) fn coverage_rows(plan: &Plan<'_>) -> (Vec<String>, Vec<Vec<String>>) {
+    let reg = plan.register;
+    let mut header = vec!["Area".to_string(), "Risk".to_string()];
+    header.extend(plan.rounds.iter().map(Round::label));
     // Each round's audits by area, so the matrix is one pass over the rounds.
     let by_area: Vec<HashMap<&str, &AreaAudit>> = plan
         .rounds
@@ -267,6 +285,7 @@ fn coverage(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             m
         })
         .collect();
+    let mut rows = Vec::new();
     for area in reg.scope.iter().filter(|a| plan.rounds.iter().any(|r| r.includes(a))) {
         let mut row = vec![area.id.clone(), area.risk.as_str().to_string()];
         for (r, audits) in plan.rounds.iter().zip(&by_area) {
@@ -277,9 +296,15 @@ fn coverage(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             };
             row.push(cell);
         }
-        t.add_row(row);
+        rows.push(row);
     }
-    writeln!(out, "{t}")?;
+    (header, rows)
+}
+
+/// Each cycle's coverage verdict, one sentence each.
+pub(super) fn cycle_verdicts(plan: &Plan<'_>) -> Vec<String> {
+    let reg = plan.register;
+    let mut out = Vec::new();
     for c in &plan.cycles {
         let rounds: Vec<&Round> = plan.rounds.iter().filter(|r| r.cycle == c.number).collect();
         let covered: std::collections::BTreeSet<&str> = rounds.iter().flat_map(|r| r.covered(plan.today)).collect();
@@ -287,16 +312,15 @@ fn coverage(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             .filter(|a| rounds.iter().any(|r| r.includes(a)) && !covered.contains(a.id.as_str()))
             .map(|a| a.id.as_str())
             .collect();
-        if uncovered.is_empty() {
-            writeln!(out, "Cycle {}: every area is covered (audited, booked or still planned).", c.number)?;
+        out.push(if uncovered.is_empty() {
+            format!("Cycle {}: every area is covered (audited, booked or still planned).", c.number)
         } else {
-            writeln!(
-                out,
+            format!(
                 "Cycle {}: NOT COVERED: {} (no audit held, booked or still planned).",
                 c.number,
                 uncovered.join(", ")
-            )?;
-        }
+            )
+        });
     }
-    Ok(())
+    out
 }

@@ -1,0 +1,205 @@
+//! `plan --format markdown`: the audit programme as a document (ISO/IEC 27001:2022 9.2.2 asks
+//! for it as documented information), in GitHub-flavoured Markdown.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{self, Write};
+
+use super::table::{audit_status, coverage_rows, cycle_verdicts, external_status, settings_lines, unassigned};
+use crate::catalogue;
+use crate::cycle::Basis;
+use crate::plan::Plan;
+use crate::register::{Area, Auditor};
+
+/// Writes the programme: who runs it, the certification cycle, the scope, each round with its
+/// audits and review, the coverage matrix, the audit criteria's titles, and the assumptions.
+pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let reg = plan.register;
+    let areas: HashMap<&str, &Area> = reg.scope.iter().map(|a| (a.id.as_str(), a)).collect();
+    let auditors: HashMap<&str, &Auditor> = reg.auditors.iter().map(|a| (a.id.as_str(), a)).collect();
+    writeln!(out, "# Internal audit programme: {}\n", md(&reg.organisation))?;
+    writeln!(out, "Planned with ismsaudit as of {}.\n", plan.today)?;
+    if let Some(owner) = &reg.programme_owner {
+        writeln!(out, "- Programme managed by: {}", md(&person(owner, &auditors)))?;
+    }
+    if !reg.reports_to.is_empty() {
+        let to: Vec<String> = reg.reports_to.iter().map(|r| md(r)).collect();
+        writeln!(out, "- Audit reports go to: {}", to.join(", "))?;
+    }
+    for c in &plan.cycles {
+        writeln!(out, "- Certificate cycle {}: {} to {}", c.number, c.start, c.expiry)?;
+    }
+
+    writeln!(out, "\n## Certification audits\n")?;
+    let mut rows = Vec::new();
+    for e in plan.externals() {
+        let cycle = if e.cycle == 0 { "initial".to_string() } else { e.cycle.to_string() };
+        let date = if e.end > e.date { format!("{} to {}", e.date, e.end) } else { e.date.to_string() };
+        let latest = e.latest.map(|d| d.to_string()).unwrap_or_default();
+        rows.push(vec![cycle, e.label(), date, latest, external_status(&e, plan)]);
+    }
+    table(out, &["Cycle", "Audit", "Date", "Latest", "Status"], &rows)?;
+    if let Some(l) = plan.lapse {
+        writeln!(
+            out,
+            "\nThe certificate of cycle {} expired on {} and was not restored by {}: it has lapsed.",
+            l.cycle, l.expiry, l.deadline
+        )?;
+    }
+
+    writeln!(out, "\n## Scope\n")?;
+    let rows: Vec<Vec<String>> = (reg.scope.iter())
+        .map(|a| {
+            let mut how = Vec::new();
+            how.extend(a.site.as_deref().map(|s| format!("site {}", md(s))));
+            how.extend(a.method.map(|m| m.key().to_string()));
+            if a.audit_days > 1 {
+                how.push(format!("{} days", a.audit_days));
+            }
+            vec![
+                area_name(a),
+                md(&person(&a.owner, &auditors)),
+                a.risk.as_str().to_string(),
+                how.join(", "),
+                criteria_ids(a),
+            ]
+        })
+        .collect();
+    table(out, &["Area", "Owner", "Risk", "Audit", "Clauses and controls"], &rows)?;
+
+    writeln!(out, "\n## Rounds")?;
+    let mut without: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+    for r in &plan.rounds {
+        writeln!(out, "\n### Round {}: prepares {}\n", r.label(), r.prepares.describe())?;
+        if r.audits.is_empty() {
+            writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
+        } else {
+            let rows: Vec<Vec<String>> = (r.audits.iter())
+                .map(|a| {
+                    let auditor = match (&a.auditor, a.unassigned) {
+                        (Some(id), _) => md(&person(id, &auditors)),
+                        (None, Some(why)) => {
+                            let (label, note) = unassigned(why);
+                            without.entry(label).or_insert((0, note)).0 += 1;
+                            format!("**{label}**")
+                        }
+                        (None, None) => a.auditor_org.as_deref().map(md).unwrap_or_default(),
+                    };
+                    let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
+                    let area = areas.get(a.area.as_str());
+                    vec![
+                        date,
+                        area.map_or_else(|| md(&a.area), |x| area_name(x)),
+                        auditor,
+                        audit_status(a, plan.today),
+                        area.map(|x| criteria_ids(x)).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            table(out, &["Date", "Area", "Auditor", "Status", "Clauses and controls"], &rows)?;
+        }
+        let review = if r.review.recorded.is_some() { "recorded" } else { "planned" };
+        writeln!(out, "\nManagement review: {} ({review}).", r.review.date)?;
+        if let Some(extra) = r.review_before_stage2 {
+            writeln!(out, "Management review before Stage 2: {} (recorded).", extra.date)?;
+        }
+    }
+    for (label, (n, note)) in without {
+        writeln!(out, "\n{n} area audit(s) planned with no auditor ({label}): {}", md(note))?;
+    }
+
+    if !plan.rounds.is_empty() {
+        writeln!(out, "\n## Coverage\n")?;
+        let (header, rows) = coverage_rows(plan);
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let rows: Vec<Vec<String>> = rows.into_iter().map(|row| row.iter().map(|c| md(c)).collect()).collect();
+        table(out, &header, &rows)?;
+        writeln!(out)?;
+        for line in cycle_verdicts(plan) {
+            writeln!(out, "- {}", md(&line))?;
+        }
+    }
+
+    // The titles of what the rounds audit, once.
+    let audited: BTreeSet<&str> = (plan.rounds.iter().flat_map(|r| &r.audits))
+        .filter_map(|a| areas.get(a.area.as_str()))
+        .flat_map(|a| a.clauses.iter().chain(&a.controls).copied())
+        .collect();
+    if !audited.is_empty() {
+        writeln!(out, "\n## Audit criteria\n")?;
+        // Clauses (4.1 ... 10.2) before controls, each in the standard's order.
+        let rows: Vec<Vec<String>> = (catalogue::clause_ids().chain(catalogue::control_ids()))
+            .filter(|id| audited.contains(id))
+            .map(|id| {
+                let title = catalogue::clause_title(id).or_else(|| catalogue::control_title(id)).unwrap_or_default();
+                vec![id.to_string(), title.to_string()]
+            })
+            .collect();
+        table(out, &["Clause or control", "Title"], &rows)?;
+    }
+
+    writeln!(out, "\n## Assumptions\n")?;
+    let epoch = plan.epoch();
+    for e in [epoch.stage2, Some(epoch.decision)].into_iter().flatten().filter(|e| e.basis == Basis::Assumed) {
+        writeln!(out, "- {} assumed on {} (the register does not give it).", e.kind.label(), e.date)?;
+    }
+    for line in settings_lines(reg) {
+        writeln!(out, "- {}", md(&line))?;
+    }
+    Ok(())
+}
+
+/// A GitHub table: every row has the header's number of cells.
+fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    writeln!(out, "| {} |", header.join(" | "))?;
+    writeln!(out, "|{}", "---|".repeat(header.len()))?;
+    for row in rows {
+        let cells: Vec<&str> = (0..header.len()).map(|i| row.get(i).map_or("", String::as_str)).collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    Ok(())
+}
+
+/// An area as a reader knows it: its name, with the id where the two differ.
+fn area_name(a: &Area) -> String {
+    if a.name == a.id { md(&a.id) } else { format!("{} (`{}`)", md(&a.name), code(&a.id)) }
+}
+
+/// A person by name where they are an auditor with one, else as written.
+fn person(id: &str, auditors: &HashMap<&str, &Auditor>) -> String {
+    auditors.get(id).and_then(|a| a.name.clone()).unwrap_or_else(|| id.to_string())
+}
+
+/// The clause and control ids an area carries, for a table cell.
+fn criteria_ids(a: &Area) -> String {
+    a.clauses.iter().chain(&a.controls).copied().collect::<Vec<_>>().join(", ")
+}
+
+/// Register text made inert in Markdown: characters that start emphasis, links, code, HTML or
+/// break a table cell are backslash-escaped (CommonMark escapes any ASCII punctuation).
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An id inside a code span: backticks cannot be escaped there, so they are left out.
+fn code(text: &str) -> String {
+    text.replace(['`', '|'], "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn register_text_cannot_break_a_table_or_inject_markup() {
+        assert_eq!(md("R&D | <img src=x> [a](b)"), "R\\&D \\| \\<img src=x\\> \\[a\\](b)");
+        assert_eq!(md("*bold* _x_ `c`"), "\\*bold\\* \\_x\\_ \\`c\\`");
+        assert_eq!(code("a`|b"), "ab");
+    }
+}
