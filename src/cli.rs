@@ -2,12 +2,12 @@
 //! results to exit codes (0 ok, 1 check found errors, 2 bad input or usage).
 
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use ismsaudit::diagnostic::{Diagnostic, InputError};
@@ -50,6 +50,33 @@ enum Command {
         /// In the table, list what each round's audits cover (clauses and controls with titles)
         #[arg(long)]
         detail: bool,
+        /// Write to FILE (whole or not at all) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// A year (or any period) of audits as month grids and an agenda, or as an iCalendar file
+    Calendar {
+        /// The ISMS register
+        #[arg(default_value = "isms.yaml")]
+        register: PathBuf,
+        /// The calendar year to show [default: the year of --today]
+        #[arg(long, conflicts_with_all = ["from", "to"], value_parser = clap::value_parser!(i32).range(1971..=2199))]
+        year: Option<i32>,
+        /// The first day to show, YYYY-MM-DD (with --to)
+        #[arg(long, requires = "to", value_parser = parse_today)]
+        from: Option<NaiveDate>,
+        /// The last day to show, YYYY-MM-DD (with --from)
+        #[arg(long, requires = "from", value_parser = parse_today)]
+        to: Option<NaiveDate>,
+        /// The day to plan from, YYYY-MM-DD [default: the system date]
+        #[arg(long, value_parser = parse_today)]
+        today: Option<NaiveDate>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = CalendarFormat::Text)]
+        format: CalendarFormat,
+        /// Only this auditor's audits: their own calendar
+        #[arg(long, value_name = "ID")]
+        auditor: Option<String>,
         /// Write to FILE (whole or not at all) instead of standard output
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -98,6 +125,14 @@ enum CheckFormat {
     Json,
     /// GitHub Actions workflow commands (annotations)
     Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CalendarFormat {
+    /// Month grids, three to a row, then the agenda
+    Text,
+    /// iCalendar (RFC 5545), to import into a calendar client
+    Ics,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -169,6 +204,39 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
                 None => write(&mut out)?,
             }
         }
+        Command::Calendar { register, year, from, to, today, format, auditor, output } => {
+            let reg = load(&register, max_bytes)?;
+            let today = today.unwrap_or(system_today);
+            let (from, to) = match (from, to, year) {
+                (Some(from), Some(to), _) if to < from => {
+                    anyhow::bail!("--to {to} is before --from {from}")
+                }
+                (Some(from), Some(to), _) => (from, to),
+                (.., year) => {
+                    let y = year.unwrap_or(today.year());
+                    let day = |m, d| NaiveDate::from_ymd_opt(y, m, d).context("a year from 1971 to 2199");
+                    (day(1, 1)?, day(12, 31)?)
+                }
+            };
+            let auditor = match auditor {
+                Some(id) => Some(known_auditor(&reg, &id)?),
+                None => None,
+            };
+            // Enough cycles from today's to reach the period's end (three years each).
+            let cycles = u32::try_from((to.year() - today.year()).max(0) / 3 + 2).unwrap_or(plan::MAX_CYCLES);
+            let plan = plan::plan(&reg, today, cycles.min(plan::MAX_CYCLES))?;
+            let period = render::calendar::Period { from, to, auditor };
+            let entries = render::calendar::entries(&plan, &period);
+            let colour = output.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let write = |out: &mut dyn Write| match format {
+                CalendarFormat::Text => render::calendar::text(&reg, &period, &entries, colour, out),
+                CalendarFormat::Ics => render::ics::write(&reg, today, &entries, out),
+            };
+            match output {
+                Some(path) => to_file(&path, write)?,
+                None => write(&mut out)?,
+            }
+        }
         Command::Check { register, today, format, strict } => {
             let today = today.unwrap_or(system_today);
             let (reg, found) = match load(&register, max_bytes).and_then(|reg| Ok((findings::check(&reg, today)?, reg)))
@@ -228,6 +296,18 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The register's spelling of an auditor's id given on the command line (ids are compared
+/// without case).
+fn known_auditor(reg: &register::Register, id: &str) -> anyhow::Result<String> {
+    match reg.auditors.iter().find(|a| a.id.to_lowercase() == id.to_lowercase()) {
+        Some(a) => Ok(a.id.clone()),
+        None => {
+            let ids: Vec<&str> = reg.auditors.iter().map(|a| a.id.as_str()).take(20).collect();
+            anyhow::bail!("--auditor `{}` is not in the register's auditors ({})", visible(id), ids.join(", "))
+        }
+    }
 }
 
 /// Writes what `write` produces to `path`, replacing what is there only once all is written.

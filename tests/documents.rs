@@ -160,3 +160,77 @@ fn output_goes_to_a_file_whole() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.starts_with("error: cannot write ") && err.contains("no-such-folder"), "{err}");
 }
+
+fn calendar(args: &[&str]) -> Output {
+    let mut all = vec!["calendar"];
+    all.extend_from_slice(args);
+    run(&all)
+}
+
+/// The iCalendar file parses with an iCalendar parser, with one event per event of the plan in
+/// the year, each on its dates, named, with a UID of its own; the same run twice gives the same
+/// bytes, and a later plan keeps the UIDs of the events it moves.
+#[test]
+fn the_ics_parses_with_every_event_date_and_name() {
+    use icalendar::{Calendar, Component, DatePerhapsTime, EventLike};
+    let register = example("saas-certified.yaml");
+    let reg = register.to_str().unwrap();
+    let args = ["--today", TODAY, "--year", "2027", "--format", "ics"];
+    let out = calendar(&[&[reg][..], &args].concat());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, calendar(&[&[reg][..], &args].concat()).stdout, "byte-identical");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.split_terminator('\n').all(|l| l.ends_with('\r') && l.len() <= 76), "CRLF, folded at 75 octets");
+    let parsed: Calendar = text.parse().unwrap();
+    let events: Vec<&icalendar::Event> = parsed.components.iter().filter_map(|c| c.as_event()).collect();
+    // What the plan has in 2027, from its JSON.
+    let json: serde_json::Value = serde_json::from_str(&plan(&register, "json")).unwrap();
+    let in_2027 = (json["events"].as_array().unwrap().iter())
+        .filter(|e| {
+            e["date"].as_str().unwrap().starts_with("2027") || e["end"].as_str().is_some_and(|d| d.starts_with("2027"))
+        })
+        .count();
+    assert_eq!(events.len(), in_2027);
+    let uids: std::collections::BTreeSet<&str> = events.iter().map(|e| e.get_uid().unwrap()).collect();
+    assert_eq!(uids.len(), events.len(), "each UID once");
+    let day = |d: Option<DatePerhapsTime>| match d {
+        Some(DatePerhapsTime::Date(d)) => d.to_string(),
+        other => panic!("not an all-day date: {other:?}"),
+    };
+    let booked = events
+        .iter()
+        .find(|e| {
+            e.get_summary()
+                == Some("Internal audit: ISMS management system (Aurora Audit Partners (contracted internal auditor))")
+        })
+        .unwrap();
+    assert_eq!(day(booked.get_start()), "2027-01-12");
+    assert_eq!(day(booked.get_end()), "2027-01-13", "DTEND is the day after");
+    assert!(booked.get_description().unwrap().contains("Controls: A.5.1, A.5.2"), "escaped commas read back");
+    let recert = events.iter().find(|e| e.get_summary() == Some("Recertification")).unwrap();
+    assert_eq!(day(recert.get_start()), "2027-03-02");
+    // A later plan (after an audit was held) moves no UID of an event it still has.
+    let later = calendar(&[reg, "--today", "2027-01-20", "--year", "2027", "--format", "ics"]);
+    let later: Calendar = String::from_utf8(later.stdout).unwrap().parse().unwrap();
+    let later_uids: std::collections::BTreeSet<&str> =
+        later.components.iter().filter_map(|c| c.as_event()).map(|e| e.get_uid().unwrap()).collect();
+    assert!(uids.iter().filter(|u| later_uids.contains(*u)).count() >= events.len() - 2);
+}
+
+/// `--auditor` gives one auditor's own audits; an unknown one is a usage error naming the known.
+#[test]
+fn an_auditors_own_calendar() {
+    let register = example("saas-certified.yaml");
+    let reg = register.to_str().unwrap();
+    let out = calendar(&[reg, "--today", TODAY, "--year", "2027", "--auditor", "DMITRI"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let agenda: Vec<&str> = text.lines().filter(|l| l.starts_with("20")).collect();
+    assert!(!agenda.is_empty());
+    assert!(agenda.iter().all(|l| l.contains("(Dmitri Volkov (QA lead))")), "{text}");
+    let out = calendar(&[reg, "--today", TODAY, "--auditor", "nobody"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: --auditor `nobody` is not in the register's auditors (carol, dmitri, priya, aurora)\n"
+    );
+}

@@ -1,7 +1,9 @@
 //! Outputs. Each renderer writes to any `io::Write` and nothing else.
 
+pub mod calendar;
 pub mod check;
 pub mod csv;
+pub mod ics;
 pub mod json;
 pub mod markdown;
 pub mod table;

@@ -1,0 +1,375 @@
+//! `ismsaudit calendar`: the plan's events in a period, as a year of month grids for a terminal
+//! or a printer, followed by the agenda of the period. The words for each event are shared with
+//! the iCalendar output.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+
+use super::table::{audit_status, external_status};
+use crate::calendar::Calendar;
+use crate::cycle::ExternalKind;
+use crate::plan::{Event, EventKind, Plan};
+use crate::register::{Area, Auditor, Register};
+
+/// The days shown and, optionally, the one auditor whose calendar it is.
+#[derive(Debug, Clone)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// An auditor's id as the register spells it: only their audits are shown.
+    pub auditor: Option<String>,
+}
+
+/// How a day with events is marked in a month grid, most important first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mark {
+    /// Stage 1, Stage 2, surveillance, recertification, special audits: the certification body.
+    External,
+    /// Expiry, lapse, restoration deadline, decision, a cycle's start: dates of the certificate.
+    Certificate,
+    ManagementReview,
+    InternalAudit,
+}
+
+impl Mark {
+    pub fn of(kind: EventKind) -> Mark {
+        match kind {
+            EventKind::InternalAudit => Mark::InternalAudit,
+            EventKind::ManagementReview => Mark::ManagementReview,
+            EventKind::External(k) if k.is_audit() || matches!(k, ExternalKind::Special(_)) => Mark::External,
+            EventKind::External(_) => Mark::Certificate,
+        }
+    }
+
+    /// The character beside a marked day where there is no colour.
+    pub fn symbol(self) -> char {
+        match self {
+            Mark::External => '#',
+            Mark::Certificate => '!',
+            Mark::ManagementReview => '+',
+            Mark::InternalAudit => '*',
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Mark::External => "certification-body audit",
+            Mark::Certificate => "certificate date",
+            Mark::ManagementReview => "management review",
+            Mark::InternalAudit => "internal audit",
+        }
+    }
+
+    /// The ANSI colour of a marked day on a terminal.
+    fn colour(self) -> &'static str {
+        match self {
+            Mark::External => "\x1b[1;31m",
+            Mark::Certificate => "\x1b[1;35m",
+            Mark::ManagementReview => "\x1b[1;34m",
+            Mark::InternalAudit => "\x1b[1;32m",
+        }
+    }
+}
+
+/// One event in words: its first and last day, what it is and who, and more for a description.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub date: NaiveDate,
+    pub end: NaiveDate,
+    pub mark: Mark,
+    /// The days it takes: an internal audit's open days, an external audit's first and last.
+    pub days: Vec<NaiveDate>,
+    /// E.g. "Internal audit: Human resources (Carol Diaz)", "Surveillance 1".
+    pub summary: String,
+    /// Status, what it prepares, the latest day, the criteria; one item each.
+    pub details: Vec<String>,
+    /// Identifies the event from run to run whatever its date: organisation, kind, cycle,
+    /// round, area.
+    pub key: String,
+    /// A category for calendar clients.
+    pub category: &'static str,
+}
+
+/// The plan's events that touch the period, in date order, in words.
+pub fn entries(plan: &Plan<'_>, period: &Period) -> Vec<Entry> {
+    let reg = plan.register;
+    let areas: HashMap<&str, &Area> = reg.scope.iter().map(|a| (a.id.as_str(), a)).collect();
+    let auditors: HashMap<&str, &Auditor> = reg.auditors.iter().map(|a| (a.id.as_str(), a)).collect();
+    let cal = Calendar::new(&reg.settings);
+    let mine = |e: &Event<'_>| match &period.auditor {
+        None => true,
+        Some(id) => e.audit.and_then(|a| a.auditor.as_deref()).is_some_and(|a| a.eq_ignore_ascii_case(id)),
+    };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    (plan.events().iter())
+        .filter(|e| mine(e))
+        .map(|e| {
+            let mut x = entry(plan, e, &areas, &auditors, &cal);
+            // An area audited twice in one round (a record and a booking, say): each its own key.
+            let n = seen.entry(x.key.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                x.key = format!("{}#{n}", x.key);
+            }
+            x
+        })
+        .filter(|x| x.end >= period.from && x.date <= period.to)
+        .collect()
+}
+
+fn entry(
+    plan: &Plan<'_>,
+    e: &Event<'_>,
+    areas: &HashMap<&str, &Area>,
+    auditors: &HashMap<&str, &Auditor>,
+    cal: &Calendar,
+) -> Entry {
+    let reg = plan.register;
+    let round = e.round.map(|r| r.label()).unwrap_or_default();
+    let mut details = Vec::new();
+    let (summary, end, status, area_id) = match (e.kind, e.audit, e.external.as_deref()) {
+        (EventKind::InternalAudit, Some(a), _) => {
+            let area = areas.get(a.area.as_str());
+            let name = area.map_or(a.area.as_str(), |x| x.name.as_str());
+            let who = match (&a.auditor, &a.auditor_org) {
+                (Some(id), _) => auditor_name(id, auditors),
+                (None, Some(org)) => org.clone(),
+                (None, None) => "no auditor".to_string(),
+            };
+            if let Some(x) = area {
+                details.extend(criteria(x));
+            }
+            if !a.source.is_recorded() {
+                details.push(format!("Latest: {}", a.due));
+            }
+            (format!("Internal audit: {name} ({who})"), a.end.max(a.date), audit_status(a, plan.today), a.area.as_str())
+        }
+        (EventKind::ManagementReview, ..) => ("Management review".to_string(), e.date, e.status.to_string(), ""),
+        (_, _, Some(x)) => {
+            if let Some(latest) = x.latest {
+                details.push(format!("Latest: {latest}"));
+            }
+            (x.label(), x.end.max(x.date), external_status(x, plan), "")
+        }
+        _ => (e.kind.key().to_string(), e.date, e.status.to_string(), ""),
+    };
+    details.insert(0, format!("Status: {status}"));
+    if let Some(p) = e.prepares {
+        details.insert(1, format!("Prepares: {}", p.describe()));
+    }
+    if !round.is_empty() {
+        details.insert(1, format!("Round: {round}"));
+    }
+    let number = match e.kind {
+        EventKind::External(ExternalKind::Surveillance(n)) => n.to_string(),
+        EventKind::External(ExternalKind::Special(_)) => e.date.to_string(),
+        _ => String::new(),
+    };
+    let key = [reg.organisation.as_str(), e.kind.key(), &e.cycle.to_string(), &round, area_id, &number].join("/");
+    let category = match Mark::of(e.kind) {
+        Mark::InternalAudit => "Internal audit",
+        Mark::ManagementReview => "Management review",
+        Mark::External => "Certification audit",
+        Mark::Certificate => "Certificate",
+    };
+    let days = match e.kind {
+        EventKind::InternalAudit if end > e.date => cal.open_days(e.date, end).collect(),
+        _ if end > e.date => vec![e.date, end],
+        _ => vec![e.date],
+    };
+    Entry { date: e.date, end, mark: Mark::of(e.kind), days, summary, details, key, category }
+}
+
+fn auditor_name(id: &str, auditors: &HashMap<&str, &Auditor>) -> String {
+    auditors.get(id).and_then(|a| a.name.clone()).unwrap_or_else(|| id.to_string())
+}
+
+/// An area's audit criteria as short lines: its clauses, its controls.
+fn criteria(area: &Area) -> Vec<String> {
+    let mut out = Vec::new();
+    if !area.clauses.is_empty() {
+        out.push(format!("Clauses: {}", area.clauses.join(", ")));
+    }
+    if !area.controls.is_empty() {
+        out.push(format!("Controls: {}", area.controls.join(", ")));
+    }
+    out
+}
+
+/// Writes the period's months as grids, three to a row, weeks from Monday, each day with an
+/// event marked (in colour with `colour`, else by a symbol beside it), a legend, then the
+/// agenda of the period.
+pub fn text(reg: &Register, period: &Period, entries: &[Entry], colour: bool, out: &mut dyn Write) -> io::Result<()> {
+    let who = period.auditor.as_deref().map(|a| format!(" for {a}")).unwrap_or_default();
+    writeln!(out, "{}: audit calendar{who}, {} to {}", reg.organisation, period.from, period.to)?;
+    let mut marks: HashMap<NaiveDate, Mark> = HashMap::new();
+    for x in entries {
+        for &d in &x.days {
+            let m = marks.entry(d).or_insert(x.mark);
+            *m = (*m).min(x.mark);
+        }
+    }
+    let months = months(period.from, period.to);
+    for row in months.chunks(3) {
+        writeln!(out)?;
+        let grids: Vec<Vec<String>> = row.iter().map(|&(y, m)| grid(y, m, period, &marks, colour)).collect();
+        let height = grids.iter().map(Vec::len).max().unwrap_or(0);
+        for line in 0..height {
+            let cells: Vec<String> =
+                (grids.iter()).map(|g| g.get(line).cloned().unwrap_or_else(|| " ".repeat(GRID_WIDTH))).collect();
+            writeln!(out, "{}", cells.join("  ").trim_end())?;
+        }
+    }
+    let legend: Vec<String> = [Mark::InternalAudit, Mark::ManagementReview, Mark::External, Mark::Certificate]
+        .iter()
+        .map(|m| {
+            if colour {
+                format!("{}{}\x1b[0m {}", m.colour(), m.symbol(), m.label())
+            } else {
+                format!("{} {}", m.symbol(), m.label())
+            }
+        })
+        .collect();
+    writeln!(out, "\n{}", legend.join("   "))?;
+    writeln!(out)?;
+    if entries.is_empty() {
+        writeln!(out, "Nothing planned in this period.")?;
+    }
+    for x in entries {
+        let date = if x.end > x.date { format!("{} to {}", x.date, x.end) } else { x.date.to_string() };
+        writeln!(out, "{date}  {}  ({})", x.summary, x.details[0].trim_start_matches("Status: "))?;
+    }
+    Ok(())
+}
+
+/// The width of one month's grid: seven days of three characters.
+const GRID_WIDTH: usize = 21;
+
+/// Each (year, month) from `from`'s month to `to`'s.
+fn months(from: NaiveDate, to: NaiveDate) -> Vec<(i32, u32)> {
+    let mut out = Vec::new();
+    let (mut y, mut m) = (from.year(), from.month());
+    while (y, m) <= (to.year(), to.month()) {
+        out.push((y, m));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+/// One month as lines of [`GRID_WIDTH`] characters: its name, the weekdays, then its weeks from
+/// Monday; a day outside the period is left blank.
+pub fn grid(year: i32, month: u32, period: &Period, marks: &HashMap<NaiveDate, Mark>, colour: bool) -> Vec<String> {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let title = format!("{} {year}", NAMES[(month - 1) as usize]);
+    let mut lines = vec![format!("{title:^GRID_WIDTH$}"), "Mo Tu We Th Fr Sa Su ".to_string()];
+    let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else { return lines };
+    let mut line = " ".repeat(3 * first.weekday().num_days_from_monday() as usize);
+    let mut day = first;
+    while day.month() == month {
+        let cell = if day < period.from || day > period.to {
+            "   ".to_string()
+        } else {
+            match marks.get(&day) {
+                Some(m) if colour => format!("{}{:>2}\x1b[0m ", m.colour(), day.day()),
+                Some(m) => format!("{:>2}{}", day.day(), m.symbol()),
+                None => format!("{:>2} ", day.day()),
+            }
+        };
+        line.push_str(&cell);
+        if day.weekday() == Weekday::Sun {
+            lines.push(std::mem::take(&mut line));
+        }
+        match day.checked_add_days(Days::new(1)) {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    // Every line as wide as the grid (colour codes take no room on the screen).
+    lines
+        .into_iter()
+        .map(|l| {
+            let shown = if colour { strip_colour(&l).chars().count() } else { l.chars().count() };
+            format!("{l}{}", " ".repeat(GRID_WIDTH.saturating_sub(shown)))
+        })
+        .collect()
+}
+
+fn strip_colour(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for c in s.chars() {
+        match c {
+            '\x1b' => in_code = true,
+            'm' if in_code => in_code = false,
+            c if !in_code => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn year(y: i32) -> Period {
+        Period { from: d(y, 1, 1), to: d(y, 12, 31), auditor: None }
+    }
+
+    /// February of a leap year starting on a Thursday: 29 days, the 1st under `Th`, each week
+    /// from Monday.
+    #[test]
+    fn a_leap_february_is_laid_out_day_by_day() {
+        let marks = HashMap::from([(d(2024, 2, 29), Mark::InternalAudit), (d(2024, 2, 5), Mark::External)]);
+        let g = grid(2024, 2, &year(2024), &marks, false);
+        assert_eq!(
+            g,
+            [
+                "    February 2024    ",
+                "Mo Tu We Th Fr Sa Su ",
+                "          1  2  3  4 ",
+                " 5# 6  7  8  9 10 11 ",
+                "12 13 14 15 16 17 18 ",
+                "19 20 21 22 23 24 25 ",
+                "26 27 28 29*         ",
+            ]
+        );
+    }
+
+    /// 2023 starts on a Sunday: the 1st is alone in the first week, under `Su`.
+    #[test]
+    fn a_year_starting_on_sunday() {
+        let g = grid(2023, 1, &year(2023), &HashMap::new(), false);
+        assert_eq!(g[2], "                   1 ");
+        assert_eq!(g[3], " 2  3  4  5  6  7  8 ");
+        assert_eq!(g.last().unwrap(), "30 31                ");
+        assert!(g.iter().all(|l| l.chars().count() == GRID_WIDTH));
+    }
+
+    #[test]
+    fn months_of_a_period_cross_years() {
+        assert_eq!(months(d(2026, 11, 28), d(2027, 2, 1)), [(2026, 11), (2026, 12), (2027, 1), (2027, 2)]);
+    }
+}
