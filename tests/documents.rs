@@ -172,7 +172,7 @@ fn calendar(args: &[&str]) -> Output {
 /// bytes, and a later plan keeps the UIDs of the events it moves.
 #[test]
 fn the_ics_parses_with_every_event_date_and_name() {
-    use icalendar::{Calendar, Component, DatePerhapsTime, EventLike};
+    use icalendar::{Calendar, Component, DatePerhapsTime};
     let register = example("saas-certified.yaml");
     let reg = register.to_str().unwrap();
     let args = ["--today", TODAY, "--year", "2027", "--format", "ics"];
