@@ -78,7 +78,7 @@ impl Calendar {
         Calendar { workdays, closed: Spans::new(blackouts) }
     }
 
-    fn workday(&self, date: NaiveDate) -> bool {
+    pub fn workday(&self, date: NaiveDate) -> bool {
         self.workdays[date.weekday().num_days_from_monday() as usize]
     }
 

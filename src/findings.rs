@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::catalogue;
 pub use crate::codes::{Code, Severity};
-use crate::cycle::{Basis, Certificate, Cycle, DECISION_MONTHS_AFTER_STAGE2, months_after};
+use crate::cycle::{Basis, Certificate, Cycle, DECISION_MONTHS_AFTER_STAGE2, ExternalKind, months_after};
 use crate::diagnostic::{InputError, Loc};
 use crate::plan::{Plan, plan};
 use crate::programme::{AreaAudit, Behind, Programme, Round, Source, Unassigned};
@@ -258,8 +258,9 @@ fn programme(
                 ),
                 Behind::Late => {
                     // Round 0's stragglers are `stage1-too-close`'s before Stage 1, and
-                    // `round0-incomplete-at-stage1`'s after it.
-                    if round.cycle == 0 {
+                    // `round0-incomplete-at-stage1`'s after it; without a Stage 1 (a restart at
+                    // Stage 2), they are late like any other round's.
+                    if round.cycle == 0 && round.prepares.kind == ExternalKind::Stage1 {
                         continue;
                     }
                     (
@@ -298,31 +299,46 @@ fn programme(
             let date = if behind == Behind::Late { round.lead_day } else { before.date };
             out.push(Finding::new(code, message).help(help).area(&a.area).date(date).at(a.loc.or(area.map(|x| x.loc))));
         }
-        for a in &round.audits {
-            if a.due >= today && a.unassigned == Some(Unassigned::NoFreeDay) {
-                let first_day = a.from.unwrap_or(today).max(today);
-                let message = if first_day > a.due {
+        for a in round.audits.iter().filter(|a| a.due >= today) {
+            let first_day = a.from.unwrap_or(today).max(today);
+            let site = |a: &AreaAudit| area_of(&a.area).and_then(|x| x.site.clone()).unwrap_or_default();
+            let message = match a.unassigned {
+                None | Some(Unassigned::NoneIndependent) => continue,
+                Some(Unassigned::NoAuditorForSite) => format!(
+                    "no independent auditor audits the site of `{}` ({}) for the audit in {}",
+                    a.area,
+                    site(a),
+                    describe(round)
+                ),
+                Some(Unassigned::RoundCap) => format!(
+                    "every independent auditor who could audit `{}` in {} has reached their `max_days_per_round`",
+                    a.area,
+                    describe(round)
+                ),
+                Some(Unassigned::NoFreeDay) if first_day > a.due => {
                     format!(
                         "{} has no days left for the audit of `{}`: it must be held by {} but cannot start before {first_day}",
                         describe(round),
                         a.area,
                         a.due
                     )
-                } else {
-                    format!(
-                        "no independent auditor has a free day for the audit of `{}` in {} between {first_day} and {}",
-                        a.area,
-                        describe(round),
-                        a.due
-                    )
-                };
-                out.push(
-                    Finding::new(Code::RoundOverCapacity, message)
-                        .area(&a.area)
-                        .date(a.due)
-                        .at(area_of(&a.area).map(|x| x.loc)),
-                );
-            }
+                }
+                Some(Unassigned::NoFreeDay) => format!(
+                    "no independent auditor has a free day for the audit of `{}` in {} between {first_day} and {}",
+                    a.area,
+                    describe(round),
+                    a.due
+                ),
+            };
+            let mut finding = Finding::new(Code::RoundOverCapacity, message);
+            finding = match a.unassigned {
+                Some(Unassigned::NoAuditorForSite) => {
+                    finding.help("add the site to an independent auditor's `sites`, or an auditor for it")
+                }
+                Some(Unassigned::RoundCap) => finding.help("raise an auditor's `max_days_per_round`, or add auditors"),
+                _ => finding,
+            };
+            out.push(finding.area(&a.area).date(a.due).at(area_of(&a.area).map(|x| x.loc)));
         }
         if round.prepares.date < today {
             // Any review recorded in the window after the round's last audit held will do, even
@@ -1021,7 +1037,8 @@ fn stage1_too_close(plan: &Plan<'_>, out: &mut Vec<Finding>) {
             let weeks = (stage1.date - last).num_days() / 7;
             message
                 .push_str(&format!("; the last ends on {last}, so Stage 1 on {earliest} or later leaves {lead} weeks"));
-            if weeks > 0 {
+            // Only a lead the register accepts: longer than the management review's.
+            if weeks > i64::from(plan.register.settings.management_review_lead_weeks) {
                 message.push_str(&format!(", or a lead of {weeks} weeks fits Stage 1 on {}", stage1.date));
             }
         }
@@ -1102,7 +1119,10 @@ fn closed_days(plan: &Plan<'_>, since: Option<NaiveDate>, out: &mut Vec<Finding>
         }
     }
     let epoch = plan.epoch();
-    for stage in [epoch.stage1, epoch.stage2].into_iter().flatten().filter(|s| s.basis == Basis::Recorded) {
+    // Stage dates the register gives (not the assumed ones, which are moved to open days).
+    for stage in
+        [epoch.stage1, epoch.stage2].into_iter().flatten().filter(|s| matches!(s.basis, Basis::Given | Basis::Recorded))
+    {
         if let Some(why) = calendar.closed_because(stage.date) {
             out.push(
                 Finding::new(

@@ -46,18 +46,43 @@ fn an_owner_is_not_audited_twice_on_one_day_when_another_day_is_free() {
 
 #[test]
 fn a_long_audit_takes_consecutive_open_days_over_a_weekend() {
-    // Three days from Thursday 2025-03-20: Thursday, Friday, Monday.
+    // The round's last day is Tuesday 2025-03-25; with ann away on the Wednesday before and on
+    // that Tuesday, the only three open days in a row are Thursday, Friday and Monday.
     let reg = register(
-        "round_weeks: 1\n  blackout: [{from: 2025-03-24, to: 2025-03-25}]",
-        "  - id: ann\n",
+        "round_weeks: 1",
+        "  - id: ann\n    unavailable: [{from: 2025-03-19, to: 2025-03-19}, {from: 2025-03-25, to: 2025-03-25}]\n",
         "  - {id: core, owner: olga, risk: high, audit_days: 3}\n",
         "",
     );
     let p = plan(&reg, date("2025-01-06"), 1).unwrap();
     let a = &round(&p.rounds, "C1.1").audits[0];
-    // The round's last open day is Friday 2025-03-21 (the blackout closes Monday and Tuesday),
-    // so the only run of three open days in the week before it is Wednesday to Friday.
-    assert_eq!((a.date, a.end), (date("2025-03-19"), date("2025-03-21")));
+    assert_eq!((a.date, a.end), (date("2025-03-20"), date("2025-03-24")));
+}
+
+#[test]
+fn a_long_audit_does_not_run_across_a_closure() {
+    // Ann's only open days: Thursday 27 and Friday 28 February, before a two-week freeze, and
+    // Monday 17 and Tuesday 18 March after it. A three-day audit does not stop for the freeze
+    // and resume after it: it has no run of three days.
+    let reg = register(
+        "round_weeks: 12\n  blackout: [{from: 2025-03-03, to: 2025-03-14, reason: Freeze}]",
+        "  - id: ann\n    unavailable: [{from: 2025-01-01, to: 2025-02-26}, {from: 2025-03-19, to: 2025-03-31}]\n",
+        "  - {id: a, owner: olga, risk: high, audit_days: 3}\n",
+        "",
+    );
+    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let a = &round(&p.rounds, "C1.1").audits[0];
+    assert_eq!((a.auditor.as_deref(), a.unassigned), (None, Some(Unassigned::NoFreeDay)), "{} to {}", a.date, a.end);
+    // Two days fit before the freeze.
+    let reg = register(
+        "round_weeks: 12\n  blackout: [{from: 2025-03-03, to: 2025-03-14, reason: Freeze}]",
+        "  - id: ann\n    unavailable: [{from: 2025-01-01, to: 2025-02-26}, {from: 2025-03-19, to: 2025-03-31}]\n",
+        "  - {id: a, owner: olga, risk: high, audit_days: 2}\n",
+        "",
+    );
+    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let a = &round(&p.rounds, "C1.1").audits[0];
+    assert!((a.end - a.date).num_days() <= 1, "{} to {}", a.date, a.end);
 }
 
 #[test]
@@ -132,7 +157,8 @@ fn rotation_changes_the_auditor_and_can_be_turned_off() {
 #[test]
 fn a_major_nonconformity_brings_the_area_into_the_next_round() {
     // `low` is audited once a cycle; its audit in C1.1 found a major nonconformity, so C1.2
-    // audits it again, and says why; a clean audit there ends the follow-up.
+    // audits it again, and says why; that audit (planned, so presumed clean) ends the
+    // follow-up: none in C1.3.
     let scope = "  - {id: core, owner: olga, risk: high}\n  - {id: low, owner: pete, risk: low}\n";
     let held = "audits:\n  - {date: 2025-03-03, areas: [low], auditor: ann, nonconformities: {major: 1, minor: 2}, observations: 3}\n";
     let reg = register("round_weeks: 8", "  - id: ann\n", scope, held);

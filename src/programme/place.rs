@@ -70,14 +70,19 @@ impl Diary {
             && self.year_cap[j].is_none_or(|cap| self.per_year.get(&(j, d.year())).copied().unwrap_or(0) < cap)
     }
 
-    /// The last day of a run of `m` consecutive open days from `start`, all free for `j` and not
-    /// after `hi`, if there is one.
+    /// The last day of a run of `m` consecutive open days from `start` (non-workdays may fall
+    /// between them, closures may not), all free for `j` and not after `hi`, if there is one.
     fn run(&self, j: usize, start: NaiveDate, m: u32, hi: NaiveDate, cal: &Calendar) -> Option<NaiveDate> {
         let mut d = start;
         let mut years: Vec<(i32, u32)> = Vec::new();
         for n in 0..m {
             if n > 0 {
-                d = cal.open_on_or_after(d.succ_opt()?);
+                // The next workday: a weekend may fall inside an audit, a closure may not (an
+                // audit does not stop for a two-week freeze and resume after it).
+                d = d.succ_opt()?;
+                while !cal.workday(d) {
+                    d = d.succ_opt()?;
+                }
             }
             if d > hi || !cal.is_open(d) || !self.free(j, d) {
                 return None;
@@ -280,6 +285,8 @@ impl Programme<'_> {
         let days: Vec<NaiveDate> = if asap { Vec::new() } else { cal.open_days(spread_from, due).collect() };
         let before_spread = spread_from.pred_opt().map(|d| cal.open_on_or_before(d)).filter(|d| *d >= from);
         let mut g = Group::new(days, before_spread, cal.open_on_or_after(from), load);
+        // Round 0's audits that miss the lead, placed after it: one group for all of them.
+        let mut late_group: Option<Group> = None;
         for (q, t) in tasks.iter().enumerate() {
             // Evenly over the spread weeks, in the order the audits choose.
             let target = (!g.days.is_empty())
@@ -292,8 +299,9 @@ impl Programme<'_> {
                 let last = cal.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
                 if let Some(next) = due.succ_opt().filter(|n| *n <= last) {
                     let late = Task { from: next.max(t.from), due: last, asap: true, ..*t };
-                    let mut lg = Group::new(Vec::new(), None, cal.open_on_or_after(late.from), load);
-                    if let Ok(c) = self.choose(&late, None, &mut lg, diary) {
+                    let lg = late_group
+                        .get_or_insert_with(|| Group::new(Vec::new(), None, cal.open_on_or_after(late.from), load));
+                    if let Ok(c) = self.choose(&late, None, lg, diary) {
                         placed = Ok(c);
                         behind = Some(Behind::Late);
                     }
@@ -310,12 +318,15 @@ impl Programme<'_> {
                     let key = (load.days[j], c.rank);
                     load.add(j, c.rank, cal.open_days(c.start, c.end).count() as u32);
                     g.reload(key, load.days[j]);
+                    if let Some(lg) = late_group.as_mut() {
+                        lg.reload(key, load.days[j]);
+                    }
                     if let Some(free) = g.free[j].as_mut() {
                         free.retain(|d| *d < c.start || *d > c.end);
                     }
                     audit.date = c.start;
                     audit.end = c.end;
-                    // Moved past the lead: due by the last day before Stage 2.
+                    // Moved past the lead: due on its own last day, before Stage 2 (which verifies it).
                     audit.due = due.max(c.end);
                     audit.auditor = Some(self.register.auditors[j].id.clone());
                 }

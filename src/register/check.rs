@@ -210,10 +210,13 @@ impl Checker<'_> {
         let reviews = self.reviews(raw.reviews);
         let accepted = self.accepted(raw.accepted, &area_ids);
         let corrective_actions = self.corrective_actions(raw.corrective_actions, &area_ids);
-        let reports_to = (raw.programme.as_ref().map(|p| p.reports_to.clone()).unwrap_or_default().iter())
-            .map(|r| self.text("a `reports_to` entry", r, Loc::default()))
-            .filter(|r| !r.is_empty())
-            .collect();
+        let reports_to = match raw.programme.as_ref().and_then(|p| p.reports_to.as_ref()) {
+            Some(list) => (list.value.iter())
+                .map(|r| self.text("a `reports_to` entry", r, loc(list)))
+                .filter(|r| !r.is_empty())
+                .collect(),
+            None => Vec::new(),
+        };
         let programme_owner = raw.programme.and_then(|p| p.owner).and_then(|o| {
             let owner = self.person("`programme.owner`", &o.value, loc(&o));
             if owner.is_empty() {
@@ -322,9 +325,20 @@ impl Checker<'_> {
                     ),
                 ),
             );
+        } else if let Some(open) =
+            Calendar::new(&Settings { blackouts: Vec::new(), ..s.clone() }).short_year().map(|y| y.2)
+        {
+            // The closures every year alone leave too little: the same in every year.
+            let at = s.yearly.iter().map(|b| b.loc).min().or(workdays_loc);
+            self.error(
+                Diagnostic::new(at, format!("the workdays and the closures every year leave {open} open days a year"))
+                    .hint(format!(
+                        "a programme needs at least {MIN_OPEN_DAYS_A_YEAR} open days in any 12 months: shorten the closures or add workdays"
+                    )),
+            );
         } else if let Some((from, to, open)) = Calendar::new(&s).short_year() {
-            let at =
-                (s.blackouts.iter()).filter(|b| b.from <= to && b.to >= from).map(|b| b.loc).min().or(workdays_loc);
+            let dated = s.blackouts.iter().filter(|b| b.from <= to && b.to >= from).map(|b| b.loc);
+            let at = dated.chain(s.yearly.iter().map(|b| b.loc)).min().or(workdays_loc);
             self.error(
                 Diagnostic::new(at, format!("the workdays and blackouts leave {open} open days from `{from}` to `{to}`"))
                     .hint(format!(

@@ -257,7 +257,7 @@ pub struct Auditor {
     /// The most audit days in one round, and in one calendar year.
     pub max_days_per_round: Option<u32>,
     pub max_days_per_year: Option<u32>,
-    /// The sites the auditor can audit (case-folded); `None`: any.
+    /// The sites the auditor can audit (compared without case); `None`: any.
     pub sites: Option<Vec<String>>,
     pub loc: Loc,
 }

@@ -159,8 +159,7 @@ pub(super) struct RawSettings {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawProgramme {
     pub owner: Option<Spanned<String>>,
-    #[serde(default)]
-    pub reports_to: Vec<String>,
+    pub reports_to: Option<Spanned<Vec<String>>>,
 }
 
 /// A day of the week, `mon` ... `sun` or written out, in any case; Monday is 0.
