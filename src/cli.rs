@@ -81,6 +81,24 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// What is overdue today and due in the next days, for one register or several
+    Agenda {
+        /// The ISMS registers
+        #[arg(default_value = "isms.yaml")]
+        registers: Vec<PathBuf>,
+        /// How many days ahead
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=3660))]
+        days: u64,
+        /// The day to look from, YYYY-MM-DD [default: the system date]
+        #[arg(long, value_parser = parse_today)]
+        today: Option<NaiveDate>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = AgendaFormat::Text)]
+        format: AgendaFormat,
+        /// Write to FILE (whole or not at all) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Check the register, its record and the plan against the rules; exit 1 on errors (a CI gate)
     Check {
         /// The ISMS register
@@ -125,6 +143,12 @@ enum CheckFormat {
     Json,
     /// GitHub Actions workflow commands (annotations)
     Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AgendaFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -236,6 +260,36 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
                 Some(path) => to_file(&path, write)?,
                 None => write(&mut out)?,
             }
+        }
+        Command::Agenda { registers, days, today, format, output } => {
+            let today = today.unwrap_or(system_today);
+            let mut items = Vec::new();
+            let mut unread = false;
+            for register in &registers {
+                // A register that cannot be read is reported; the others are still shown.
+                let read = load(register, max_bytes).and_then(|reg| {
+                    let plan = plan::plan(&reg, today, 1)?;
+                    Ok(render::agenda::items(&plan, days))
+                });
+                match read {
+                    Ok(found) => items.extend(found),
+                    Err(e) => {
+                        unread = true;
+                        eprintln!("{e}");
+                    }
+                }
+            }
+            items.sort_by(|a, b| (!a.overdue, a.date, &a.organisation).cmp(&(!b.overdue, b.date, &b.organisation)));
+            let write = |out: &mut dyn Write| match format {
+                AgendaFormat::Text => render::agenda::text(&items, days, today, out),
+                AgendaFormat::Json => render::agenda::json(&items, days, today, out),
+            };
+            match output {
+                Some(path) => to_file(&path, write)?,
+                None => write(&mut out)?,
+            }
+            out.flush()?;
+            return Ok(if unread { ExitCode::from(2) } else { ExitCode::SUCCESS });
         }
         Command::Check { register, today, format, strict } => {
             let today = today.unwrap_or(system_today);

@@ -234,3 +234,44 @@ fn an_auditors_own_calendar() {
         "error: --auditor `nobody` is not in the register's auditors (carol, dmitri, priya, aurora)\n"
     );
 }
+
+/// `agenda` over several registers: each line names its organisation, overdue items first; a
+/// register that cannot be read is reported, the others still shown, and the exit code is 2.
+#[test]
+fn an_agenda_over_several_registers_one_broken() {
+    let dir = scratch("agenda");
+    let broken = dir.join("broken.yaml");
+    fs::write(&broken, "organisation: [\n").unwrap();
+    let saas = example("saas-certified.yaml");
+    let enterprise = example("enterprise.yaml");
+    let out = run(&[
+        "agenda",
+        saas.to_str().unwrap(),
+        broken.to_str().unwrap(),
+        enterprise.to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--days",
+        "30",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("broken.yaml:"), "{err}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Overdue on 2026-11-28:");
+    assert!(lines[1].contains("Meridian Group plc: Internal audit: Frankfurt data centre"), "{text}");
+    let due = lines.iter().position(|l| l.starts_with("Due in the next 30 days")).unwrap();
+    let dates: Vec<&str> = lines[due + 1..].iter().map(|l| l.trim_start().split(' ').next().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "date order: {dates:?}");
+    assert!(dates.iter().all(|d| *d >= TODAY && *d <= "2026-12-28"), "{dates:?}");
+    assert!(lines[due + 1..].iter().any(|l| l.contains("Northwind Cloud GmbH: Internal audit: Platform engineering")));
+    assert!(lines[due + 1..].iter().any(|l| l.contains("Meridian Group plc: ")));
+    // As JSON: the same items.
+    let out = run(&["agenda", saas.to_str().unwrap(), "--today", TODAY, "--format", "json"]);
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = doc["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.iter().all(|i| i["organisation"] == "Northwind Cloud GmbH"));
+}

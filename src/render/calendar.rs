@@ -11,6 +11,7 @@ use super::table::{audit_status, external_status};
 use crate::calendar::Calendar;
 use crate::cycle::ExternalKind;
 use crate::plan::{Event, EventKind, Plan};
+use crate::programme::Source;
 use crate::register::{Area, Auditor, Register};
 
 /// The days shown and, optionally, the one auditor whose calendar it is.
@@ -136,6 +137,7 @@ fn entry(
             let who = match (&a.auditor, &a.auditor_org) {
                 (Some(id), _) => auditor_name(id, auditors),
                 (None, Some(org)) => org.clone(),
+                (None, None) if a.source == Source::Missed => "not held".to_string(),
                 (None, None) => "no auditor".to_string(),
             };
             if let Some(x) = area {

@@ -1,5 +1,6 @@
 //! Outputs. Each renderer writes to any `io::Write` and nothing else.
 
+pub mod agenda;
 pub mod calendar;
 pub mod check;
 pub mod csv;
