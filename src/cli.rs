@@ -155,6 +155,8 @@ enum AgendaFormat {
 enum CalendarFormat {
     /// Month grids, three to a row, then the agenda
     Text,
+    /// One page to print (landscape, A4 or Letter), then the agenda
+    Html,
     /// iCalendar (RFC 5545), to import into a calendar client
     Ics,
 }
@@ -254,6 +256,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
             let colour = output.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let write = |out: &mut dyn Write| match format {
                 CalendarFormat::Text => render::calendar::text(&reg, &period, &entries, colour, out),
+                CalendarFormat::Html => render::html::write(&reg, &period, &entries, out),
                 CalendarFormat::Ics => render::ics::write(&reg, today, &entries, out),
             };
             match output {

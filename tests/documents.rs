@@ -275,3 +275,24 @@ fn an_agenda_over_several_registers_one_broken() {
     let items = doc["items"].as_array().unwrap();
     assert!(!items.is_empty() && items.iter().all(|i| i["organisation"] == "Northwind Cloud GmbH"));
 }
+
+/// The printable page: twelve months, self-contained (no script, nothing fetched), names
+/// escaped. (`.ci/print-check` prints it in Chromium and checks the year fits one page.)
+#[test]
+fn the_html_calendar_is_one_self_contained_page_with_names_escaped() {
+    let dir = scratch("html");
+    let register = dir.join("isms.yaml");
+    fs::write(
+        &register,
+        "organisation: \"<script>alert(1)</script> & Co\"\ncertification: {decision: 2026-01-12}\nauditors:\n  - {id: u1, name: \"<img src=x onerror=alert(1)>\"}\nscope:\n  - {id: a, name: \"A & <b>B</b>\", owner: o, risk: high}\n",
+    )
+    .unwrap();
+    let out = calendar(&[register.to_str().unwrap(), "--today", TODAY, "--year", "2027", "--format", "html"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(html.matches("<div class=\"month\">").count(), 12);
+    assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co: audit calendar"));
+    assert!(html.contains("Internal audit: A &amp; &lt;b&gt;B&lt;/b&gt; (&lt;img src=x onerror=alert(1)&gt;)"));
+    assert!(!html.contains("<link") && !html.contains(" src=\"") && !html.contains("url("), "nothing fetched");
+}

@@ -4,6 +4,7 @@ pub mod agenda;
 pub mod calendar;
 pub mod check;
 pub mod csv;
+pub mod html;
 pub mod ics;
 pub mod json;
 pub mod markdown;
