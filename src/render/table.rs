@@ -10,7 +10,7 @@ use crate::catalogue;
 use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
-use crate::register::{Area, Register};
+use crate::register::{Area, Auditor, Register};
 use crate::render::count;
 
 fn table(header: &[&str]) -> Table {
@@ -123,6 +123,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<(
     let reg = plan.register;
     let epoch = plan.epoch();
     let areas: HashMap<&str, &Area> = reg.scope.iter().map(|a| (a.id.as_str(), a)).collect();
+    let auditors: HashMap<&str, &Auditor> = reg.auditors.iter().map(|a| (a.id.as_str(), a)).collect();
     writeln!(out, "{}: audit plan as of {}", reg.organisation, plan.today)?;
     if let Some(owner) = &reg.programme_owner {
         writeln!(out, "Audit programme managed by {owner}")?;
@@ -177,7 +178,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<(
             for a in &r.audits {
                 let risk = areas.get(a.area.as_str()).map_or("", |x| x.risk.as_str());
                 let auditor = match (&a.auditor, a.unassigned) {
-                    (Some(id), _) => id.clone(),
+                    (Some(id), _) => auditors.get(id.as_str()).and_then(|x| x.name.clone()).unwrap_or_else(|| id.clone()),
                     (None, Some(why)) => {
                         let (label, note) = unassigned(why);
                         without.entry(label).or_insert((0, note)).0 += 1;
@@ -188,7 +189,11 @@ pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<(
                 };
                 let status = audit_status(a, plan.today);
                 let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
-                t.add_row(vec![date, a.area.clone(), risk.to_string(), auditor, status]);
+                let area = match areas.get(a.area.as_str()) {
+                    Some(x) if x.name != x.id => format!("{} ({})", x.name, x.id),
+                    _ => a.area.clone(),
+                };
+                t.add_row(vec![date, area, risk.to_string(), auditor, status]);
             }
             writeln!(out, "{t}")?;
             if detail {
