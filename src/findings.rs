@@ -263,16 +263,26 @@ fn programme(
                     if round.cycle == 0 && round.prepares.kind == ExternalKind::Stage1 {
                         continue;
                     }
-                    (
-                        Code::AuditLate,
+                    let message = if round.lead_day >= today {
+                        // Still ahead: the round has no room for it before the lead.
+                        format!(
+                            "the audit of `{}` in round {} cannot be held by {}, the lead before {}: no independent auditor has a free day for it until {}",
+                            a.area,
+                            round.label(),
+                            round.lead_day,
+                            before.describe(),
+                            a.date
+                        )
+                    } else {
                         format!(
                             "the audit of `{}` in round {} was due by {}, the lead before {}, and is not held{by_whom}",
                             a.area,
                             round.label(),
                             round.lead_day,
                             before.describe()
-                        ),
-                    )
+                        )
+                    };
+                    (Code::AuditLate, message)
                 }
             };
             // Say what the plan does about it: the audit it schedules, or nothing left to do it in.

@@ -66,7 +66,7 @@ fn a_long_audit_does_not_run_across_a_closure() {
     // and resume after it: it has no run of three days.
     let reg = register(
         "round_weeks: 12\n  blackout: [{from: 2025-03-03, to: 2025-03-14, reason: Freeze}]",
-        "  - id: ann\n    unavailable: [{from: 2025-01-01, to: 2025-02-26}, {from: 2025-03-19, to: 2025-03-31}]\n",
+        "  - id: ann\n    unavailable: [{from: 2025-01-01, to: 2025-02-26}, {from: 2025-03-19, to: 2025-05-31}]\n",
         "  - {id: a, owner: olga, risk: high, audit_days: 3}\n",
         "",
     );
@@ -76,7 +76,7 @@ fn a_long_audit_does_not_run_across_a_closure() {
     // Two days fit before the freeze.
     let reg = register(
         "round_weeks: 12\n  blackout: [{from: 2025-03-03, to: 2025-03-14, reason: Freeze}]",
-        "  - id: ann\n    unavailable: [{from: 2025-01-01, to: 2025-02-26}, {from: 2025-03-19, to: 2025-03-31}]\n",
+        "  - id: ann\n    unavailable: [{from: 2025-01-01, to: 2025-02-26}, {from: 2025-03-19, to: 2025-05-31}]\n",
         "  - {id: a, owner: olga, risk: high, audit_days: 2}\n",
         "",
     );
@@ -109,7 +109,7 @@ fn closures_every_year_close_the_same_days_each_year() {
 #[test]
 fn an_auditor_away_or_elsewhere_or_at_their_cap_is_not_planned() {
     let auditors = "  - id: ann
-    unavailable: [{from: 2025-01-01, to: 2025-03-31, reason: parental leave}]
+    unavailable: [{from: 2025-01-01, to: 2025-05-31, reason: parental leave}]
   - id: bob
     sites: [berlin]
   - id: cat
@@ -123,7 +123,8 @@ fn an_auditor_away_or_elsewhere_or_at_their_cap_is_not_planned() {
     let p = plan(&reg, date("2025-01-06"), 1).unwrap();
     let r = round(&p.rounds, "C1.1");
     let by = |area: &'static str| r.audits_of(area).next().unwrap();
-    // Ann is away for the whole round; Bob audits Berlin only; Cat gives one day a round.
+    // Ann is away for the whole round and up to the surveillance; Bob audits Berlin only; Cat
+    // gives one day a round.
     assert_eq!(by("hr").auditor.as_deref(), Some("bob"));
     let munich: Vec<_> = ["core", "ops"].iter().map(|a| (by(a).auditor.as_deref(), by(a).unassigned)).collect();
     assert!(munich.contains(&(Some("cat"), None)), "{munich:?}");

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use ismsaudit::findings::check;
 use ismsaudit::plan::plan;
-use ismsaudit::programme::{Round, Source, Unassigned};
+use ismsaudit::programme::{Round, Source};
 use ismsaudit::register::parse;
 
 fn date(s: &str) -> NaiveDate {
@@ -92,8 +92,8 @@ audits:
 
 #[test]
 fn a_round_still_ahead_is_not_planned_in_the_past() {
-    // Today is the round's last day but one: with one auditor, the second audit finds no free
-    // day and says so, rather than going into the past.
+    // Today is the round's last day but one: with one auditor, the third audit has no day
+    // before the lead; it goes on the first day after it, late, rather than into the past.
     let text = "organisation: Late Ltd
 certification:
   decision: 2024-06-03
@@ -119,10 +119,12 @@ scope:
         [
             ("core", date("2025-03-24"), Some("ann")),
             ("hr", date("2025-03-25"), Some("ann")),
-            ("ops", date("2025-03-25"), None)
+            ("ops", date("2025-03-26"), Some("ann"))
         ]
     );
-    assert_eq!(r1.audits.iter().filter(|a| a.unassigned == Some(Unassigned::NoFreeDay)).count(), 1);
+    let ops = r1.audits_of("ops").next().unwrap();
+    assert_eq!(ops.behind, Some(ismsaudit::programme::Behind::Late));
+    assert!(r1.audits.iter().all(|a| a.unassigned.is_none()));
 }
 
 #[test]

@@ -293,9 +293,11 @@ impl Programme<'_> {
                 .then(|| g.days[((2 * q + 1) * g.days.len() / (2 * tasks.len())).min(g.days.len() - 1)]);
             let mut placed = self.choose(t, target, &mut g, diary);
             let mut behind = t.behind;
-            // Round 0's audits may follow the lead up to Stage 2, which verifies them (ISO/IEC
-            // 17021-1 9.3.1.3): later rather than not at all, and `check` says Stage 1 is too close.
-            if placed.is_err() && round.cycle == 0 {
+            // An audit with no room before the lead is held after it rather than not at all,
+            // up to the external audit (late: a warning, the lead being practice); round 0's up
+            // to Stage 2, which verifies them (ISO/IEC 17021-1 9.3.1.3), and `check` says Stage 1
+            // is too close.
+            if placed.is_err() {
                 let last = cal.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
                 if let Some(next) = due.succ_opt().filter(|n| *n <= last) {
                     let late = Task { from: next.max(t.from), due: last, asap: true, ..*t };
