@@ -511,10 +511,32 @@ impl<'r> Programme<'r> {
         }
         self.no_empty_round(frames, &rounds, &mut wanted);
         let mut diary = Diary::new(self.register, &self.index);
+        let mut previous_review = None;
         for (round, wanted) in rounds.iter_mut().zip(&wanted) {
             self.fill(round, wanted, &mut diary);
+            self.review_after_audits(round, previous_review);
+            previous_review = Some(round.review.date);
         }
         rounds.into_iter().zip(frames).filter(|(_, f)| shown(f)).map(|(r, _)| r).collect()
+    }
+
+    /// A planned review takes the round's results (ISO/IEC 27001:2022 9.3.2): where audits are
+    /// planned on or after its day (a round that runs late), it moves to the first open day
+    /// after the last of them, while that is before the external audit it prepares and within
+    /// `max_months_between_rounds` of the review before.
+    fn review_after_audits(&self, round: &mut Round, previous: Option<NaiveDate>) {
+        if round.review.recorded.is_some() {
+            return;
+        }
+        let planned = round.audits.iter().filter(|a| a.auditor.is_some() && !a.source.is_recorded());
+        let Some(last) = planned.map(|a| a.end.max(a.date)).max().filter(|l| *l >= round.review.date) else { return };
+        let latest = previous.map(|p| months_after(p, self.register.settings.max_months_between_rounds));
+        let latest = latest.map(|l| self.calendar.open_on_or_before(l));
+        let after = last.succ_opt().map(|d| self.calendar.open_on_or_after(d));
+        let day = after.filter(|d| *d < round.prepares.date).map(|d| latest.map_or(d, |l| d.min(l)));
+        if let Some(day) = day.filter(|d| *d > round.review.date) {
+            round.review.date = day;
+        }
     }
 
     /// Every round's dates for `epoch` up to cycle `last`, in order: round 0 where the epoch has

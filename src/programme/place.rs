@@ -296,8 +296,9 @@ impl Programme<'_> {
             // An audit with no room before the lead is held after it rather than not at all,
             // up to the external audit (late: a warning, the lead being practice); round 0's up
             // to Stage 2, which verifies them (ISO/IEC 17021-1 9.3.1.3), and `check` says Stage 1
-            // is too close.
-            if placed.is_err() {
+            // is too close. (An audit already behind, or due before today, has what is left of
+            // the window already.)
+            if placed.is_err() && (round.cycle == 0 || (t.behind.is_none() && due >= self.today)) {
                 let last = cal.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
                 if let Some(next) = due.succ_opt().filter(|n| *n <= last) {
                     let late = Task { from: next.max(t.from), due: last, asap: true, ..*t };

@@ -178,7 +178,9 @@ pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<(
             for a in &r.audits {
                 let risk = areas.get(a.area.as_str()).map_or("", |x| x.risk.as_str());
                 let auditor = match (&a.auditor, a.unassigned) {
-                    (Some(id), _) => auditors.get(id.as_str()).and_then(|x| x.name.clone()).unwrap_or_else(|| id.clone()),
+                    (Some(id), _) => {
+                        auditors.get(id.as_str()).and_then(|x| x.name.clone()).unwrap_or_else(|| id.clone())
+                    }
                     (None, Some(why)) => {
                         let (label, note) = unassigned(why);
                         without.entry(label).or_insert((0, note)).0 += 1;
