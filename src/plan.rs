@@ -103,6 +103,38 @@ fn check_record(register: &Register, today: NaiveDate) -> Result<(), InputError>
                 .hint("mark it `booked`, or pass the day it was done with `--today`"),
         );
     }
+    // Results come from an audit held: a booked one (or one after today) has none yet.
+    let booked =
+        |a: &&crate::register::AuditRecord| a.status == Some(Status::Booked) || (a.status.is_none() && a.date > today);
+    let results = |a: &&crate::register::AuditRecord| {
+        a.nonconformities.major > 0 || a.nonconformities.minor > 0 || a.observations > 0
+    };
+    for a in register.audits.iter().filter(booked).filter(results) {
+        if errors.wants(a.loc) {
+            errors.push(
+                Diagnostic::new(a.loc, format!("audit `{}` records results but is not held yet (booked)", a.date))
+                    .hint("record `nonconformities` and `observations` once it is held, with `status: done`"),
+            );
+        } else {
+            errors.skip();
+        }
+    }
+    for ca in &register.corrective_actions {
+        let future = [("raised", Some(ca.raised)), ("closed", ca.closed)];
+        for (what, day) in future.into_iter().filter_map(|(w, d)| Some((w, d.filter(|d| *d > today)?))) {
+            if errors.wants(ca.loc) {
+                errors.push(
+                    Diagnostic::new(
+                        ca.loc,
+                        format!("corrective action `{}` is {what} on {day}, after today ({today})", ca.id),
+                    )
+                    .hint("record it on the day it happens, or pass that day with `--today`"),
+                );
+            } else {
+                errors.skip();
+            }
+        }
+    }
     if errors.is_empty() { Ok(()) } else { Err(errors.into_error(&register.file)) }
 }
 

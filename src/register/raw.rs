@@ -630,7 +630,7 @@ fn plain_words(raw: &str) -> (String, Option<String>) {
         );
     }
     if raw.starts_with("invalid u") || raw.starts_with("invalid i") {
-        return said("expected a whole number", "write a number of weeks, e.g. `6`");
+        return said("expected a whole number, 0 or more", "write digits only, e.g. `6`");
     }
     if raw.starts_with("invalid type") && raw.ends_with("`{date: YYYY-MM-DD, ...}`") {
         return said("expected a date", "write YYYY-MM-DD, or `{date: YYYY-MM-DD, ...}`");
