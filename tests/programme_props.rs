@@ -260,6 +260,18 @@ fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Resul
     Ok(())
 }
 
+/// The register as it can be on `today`: results only on audits held by then (a booked or
+/// future audit with results is an input error).
+fn as_of(mut reg: Register, today: NaiveDate) -> Register {
+    for r in &mut reg.audits {
+        if r.status == Some(Status::Booked) || (r.status.is_none() && r.date > today) {
+            r.nonconformities = Nonconformities::default();
+            r.observations = 0;
+        }
+    }
+    reg
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -267,6 +279,7 @@ proptest! {
     #[test]
     fn programme_with_records(reg in register_with(true), today_offset in 0u64..5000) {
         let today = day(today_offset);
+        let reg = as_of(reg, today);
         let p = plan(&reg, today, 1).unwrap();
         structural_invariants(&reg, &p)?;
         let findings = check(&reg, today).unwrap();
@@ -408,6 +421,7 @@ proptest! {
     /// of the cycle has held it already (a missed audit made up).
     #[test]
     fn a_major_nonconformity_brings_the_next_round(reg in register_with(true), today_offset in 0u64..5000) {
+        let reg = as_of(reg, day(today_offset));
         let p = plan(&reg, day(today_offset), 1).unwrap();
         for (k, pair) in p.rounds.windows(2).enumerate() {
             let made_up = |area: &str| p.rounds[k + 2..].iter().take_while(|r| r.cycle == pair[1].cycle).any(|r| r.done(area));
