@@ -186,3 +186,18 @@ fn a_minor_nonconformity_is_followed_up_in_the_next_round_but_one_at_the_latest(
         .collect();
     assert!(follow.contains(&Some(FollowUp::Minor)), "{follow:?}");
 }
+
+#[test]
+fn an_auditor_is_not_auditing_while_their_own_area_is_audited() {
+    // Bob runs `app` and audits `core`; Ann audits `app`, and can only on Monday 24 March, the
+    // day the spread aims `core` at. Bob audits `core` another day.
+    let scope = "  - {id: app, owner: pete, team: [bob], risk: high}\n  - {id: core, owner: olga, risk: high}\n";
+    let auditors = "  - id: ann\n    conflicts: [core]\n    unavailable: [{from: 2025-01-01, to: 2025-03-23}, {from: 2025-03-25, to: 2025-06-30}]\n  - id: bob\n";
+    let reg = register("round_weeks: 1", auditors, scope, "");
+    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let r = round(&p.rounds, "C1.1");
+    let (app, core) = (r.audits_of("app").next().unwrap(), r.audits_of("core").next().unwrap());
+    assert_eq!((app.auditor.as_deref(), app.date), (Some("ann"), date("2025-03-24")));
+    assert_eq!(core.auditor.as_deref(), Some("bob"));
+    assert_ne!(core.date, app.date);
+}

@@ -319,6 +319,8 @@ struct Index {
     rank_of: Vec<usize>,
     /// For each area, the people audited with it (owner and team), as indices.
     people: Vec<Vec<usize>>,
+    /// Each auditor as a person, an index among the same people.
+    auditor_person: Vec<usize>,
     /// For each area, its site (an index); for each auditor, the sites they audit, sorted, or
     /// `None` for any.
     site: Vec<Option<usize>>,
@@ -381,6 +383,7 @@ impl Index {
                 p
             })
             .collect();
+        let auditor_person: Vec<usize> = register.auditors.iter().map(|a| intern(&a.id)).collect();
         let mut sites: HashMap<String, usize> = HashMap::new();
         let mut site_of = |s: &str| {
             let n = sites.len();
@@ -396,7 +399,20 @@ impl Index {
                 })
             })
             .collect();
-        Index { areas, auditors, rank, rank_of, people, site, auditor_sites, conflicts, owner, owner_kept_off, records }
+        Index {
+            areas,
+            auditors,
+            rank,
+            rank_of,
+            people,
+            auditor_person,
+            site,
+            auditor_sites,
+            conflicts,
+            owner,
+            owner_kept_off,
+            records,
+        }
     }
 
     /// Whether auditor `j` audits area `i`'s site (an area without one, or an auditor without a

@@ -31,6 +31,8 @@ pub(super) struct Diary {
     year_cap: Vec<Option<u32>>,
     round_cap: Vec<Option<u32>>,
     last: Vec<Option<usize>>,
+    /// Each auditor as a person (an auditor may be an auditee elsewhere on the same day).
+    auditor_person: Vec<usize>,
 }
 
 impl Diary {
@@ -43,14 +45,16 @@ impl Diary {
             year_cap: register.auditors.iter().map(|a| a.max_days_per_year).collect(),
             round_cap: register.auditors.iter().map(|a| a.max_days_per_round).collect(),
             last: vec![None; register.scope.len()],
+            auditor_person: index.auditor_person.clone(),
         };
         // A record occupies its auditor on its day (records give the first day only), and the
         // owner and team of each area it covers.
         for record in &register.audits {
-            if let Some(&j) = record.auditor.as_deref().and_then(|a| index.auditors.get(&a.to_lowercase()))
-                && diary.taken.insert((j, record.date))
-            {
-                *diary.per_year.entry((j, record.date.year())).or_default() += 1;
+            if let Some(&j) = record.auditor.as_deref().and_then(|a| index.auditors.get(&a.to_lowercase())) {
+                diary.people.insert((diary.auditor_person[j], record.date));
+                if diary.taken.insert((j, record.date)) {
+                    *diary.per_year.entry((j, record.date.year())).or_default() += 1;
+                }
             }
             for id in &record.areas {
                 if let Some(&i) = index.areas.get(&id.to_lowercase()) {
@@ -99,9 +103,11 @@ impl Diary {
         fits.then_some(d)
     }
 
-    /// Whether any of `people` is audited on an open day from `start` to `end`.
-    fn clash(&self, people: &[usize], start: NaiveDate, end: NaiveDate, cal: &Calendar) -> bool {
-        cal.open_days(start, end).any(|d| people.iter().any(|&p| self.people.contains(&(p, d))))
+    /// Whether any of `people`, or auditor `j` as a person, is in another audit (audited, or
+    /// auditing) on an open day from `start` to `end`.
+    fn clash(&self, j: usize, people: &[usize], start: NaiveDate, end: NaiveDate, cal: &Calendar) -> bool {
+        let me = self.auditor_person[j];
+        cal.open_days(start, end).any(|d| people.iter().chain([&me]).any(|&p| self.people.contains(&(p, d))))
     }
 
     fn take(&mut self, j: usize, people: &[usize], start: NaiveDate, end: NaiveDate, cal: &Calendar) {
@@ -109,7 +115,7 @@ impl Diary {
             if self.taken.insert((j, d)) {
                 *self.per_year.entry((j, d.year())).or_default() += 1;
             }
-            for &p in people {
+            for &p in people.iter().chain([&self.auditor_person[j]]) {
                 self.people.insert((p, d));
             }
         }
@@ -475,7 +481,7 @@ impl Programme<'_> {
                 free[(lo + 1) as usize]
             };
             if let Some(end) = diary.run(j, d, m, due, cal) {
-                if !diary.clash(people, d, end, cal) {
+                if !diary.clash(j, people, d, end, cal) {
                     return Some((d, end, false));
                 }
                 fallback.get_or_insert((d, end, true));
@@ -506,7 +512,7 @@ impl Programme<'_> {
         };
         loop {
             if let Some(end) = diary.run(j, s, m, t.due, cal) {
-                let clash = diary.clash(&self.index.people[t.area], s, end, cal);
+                let clash = diary.clash(j, &self.index.people[t.area], s, end, cal);
                 return Some((s, end, clash));
             }
             s = cal.open_on_or_before(s.pred_opt()?);
@@ -542,7 +548,7 @@ impl Programme<'_> {
         let mut looked = 0;
         while d <= t.due && looked <= LOOK_FURTHER {
             if let Some(end) = diary.run(j, d, m, t.due, cal) {
-                if !diary.clash(people, d, end, cal) {
+                if !diary.clash(j, people, d, end, cal) {
                     return Some((d, end, false));
                 }
                 fallback.get_or_insert((d, end, true));
