@@ -201,3 +201,17 @@ fn an_auditor_is_not_auditing_while_their_own_area_is_audited() {
     assert_eq!(core.auditor.as_deref(), Some("bob"));
     assert_ne!(core.date, app.date);
 }
+
+#[test]
+fn a_review_held_after_the_rounds_audits_is_the_rounds_even_before_its_last_day() {
+    // Round C1.1 ends on 2025-03-25; its audit was held in February and the review on
+    // 10 March, before that day: it is the round's review, and the next is within 12 months.
+    let rest = "audits:\n  - {date: 2025-02-10, areas: [core], auditor: ann}\nreviews:\n  - date: 2025-03-10\n";
+    let reg = register("round_weeks: 8", "  - id: ann\n", "  - {id: core, owner: olga, risk: high}\n", rest);
+    let p = plan(&reg, date("2025-06-02"), 1).unwrap();
+    let c11 = round(&p.rounds, "C1.1");
+    assert_eq!((c11.review.date, c11.review.recorded.is_some()), (date("2025-03-10"), true));
+    let c12 = round(&p.rounds, "C1.2");
+    assert!(c12.review.date <= date("2026-03-10"), "{}", c12.review.date);
+    assert!(c12.audits.iter().all(|a| a.end < c12.review.date));
+}

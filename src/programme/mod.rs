@@ -544,10 +544,32 @@ impl<'r> Programme<'r> {
         if round.review.recorded.is_some() {
             return;
         }
-        let planned = round.audits.iter().filter(|a| a.auditor.is_some() && !a.source.is_recorded());
-        let Some(last) = planned.map(|a| a.end.max(a.date)).max().filter(|l| *l >= round.review.date) else { return };
         let latest = previous.map(|p| months_after(p, self.register.settings.max_months_between_rounds));
         let latest = latest.map(|l| self.calendar.open_on_or_before(l));
+        let planned = round.audits.iter().filter(|a| a.auditor.is_some() && !a.source.is_recorded());
+        let Some(last) = planned.map(|a| a.end.max(a.date)).max() else {
+            // Every audit held: a review recorded after the last of them, before the external
+            // audit, is the round's (as `check` accepts it), even before the round's last day.
+            let held = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
+            let recorded = held.and_then(|h| {
+                (self.register.reviews.iter())
+                    .filter(|r| r.date > h && r.date < round.prepares.date)
+                    .max_by_key(|r| r.date)
+            });
+            if let Some(r) = recorded {
+                round.review = Review { date: r.date, recorded: Some(r.loc) };
+            } else if let Some(l) = latest.filter(|l| *l < round.review.date && held.is_none_or(|h| *l > h)) {
+                // Within the interval from the review before, where the round's audits allow.
+                round.review.date = l;
+            }
+            return;
+        };
+        if last < round.review.date {
+            if let Some(l) = latest.filter(|l| *l < round.review.date && *l > last) {
+                round.review.date = l;
+            }
+            return;
+        }
         let after = last.succ_opt().map(|d| self.calendar.open_on_or_after(d));
         let day = after.filter(|d| *d < round.prepares.date).map(|d| latest.map_or(d, |l| d.min(l)));
         if let Some(day) = day.filter(|d| *d > round.review.date) {
