@@ -191,10 +191,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<(
                 };
                 let status = audit_status(a, plan.today);
                 let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
-                let area = match areas.get(a.area.as_str()) {
-                    Some(x) if x.name != x.id => format!("{} ({})", x.name, x.id),
-                    _ => a.area.clone(),
-                };
+                let area = areas.get(a.area.as_str()).map_or_else(|| a.area.clone(), |x| area_label(x));
                 t.add_row(vec![date, area, risk.to_string(), auditor, status]);
             }
             writeln!(out, "{t}")?;
@@ -228,6 +225,11 @@ pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<(
         writeln!(out, "{line}")?;
     }
     Ok(())
+}
+
+/// An area as people know it: its name, with its id where the two differ.
+fn area_label(a: &Area) -> String {
+    if a.name == a.id { a.id.clone() } else { format!("{} ({})", a.name, a.id) }
 }
 
 /// The settings the plan was made with (which are defaults), the closures, and how dates move.
@@ -294,7 +296,7 @@ pub(super) fn coverage_rows(plan: &Plan<'_>) -> (Vec<String>, Vec<Vec<String>>) 
         .collect();
     let mut rows = Vec::new();
     for area in reg.scope.iter().filter(|a| plan.rounds.iter().any(|r| r.includes(a))) {
-        let mut row = vec![area.id.clone(), area.risk.as_str().to_string()];
+        let mut row = vec![area_label(area), area.risk.as_str().to_string()];
         for (r, audits) in plan.rounds.iter().zip(&by_area) {
             let cell = match audits.get(area.id.as_str()) {
                 Some(a) => audit_status(a, plan.today),
