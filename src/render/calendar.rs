@@ -241,9 +241,31 @@ pub fn text(reg: &Register, period: &Period, entries: &[Entry], colour: bool, ou
     }
     for x in entries {
         let date = if x.end > x.date { format!("{} to {}", x.date, x.end) } else { x.date.to_string() };
-        writeln!(out, "{date}  {}  ({})", x.summary, x.details[0].trim_start_matches("Status: "))?;
+        let line = format!("{date}  {}  ({})", x.summary, x.details[0].trim_start_matches("Status: "));
+        for part in wrap(&line, 80, 12) {
+            writeln!(out, "{part}")?;
+        }
     }
     Ok(())
+}
+
+/// `text` in lines of at most `width` characters where its words allow, the lines after the
+/// first indented by `indent` spaces.
+fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("starts with one line and only grows");
+        let len = line.chars().count();
+        if len > indent && len + 1 + word.chars().count() > width {
+            lines.push(format!("{}{word}", " ".repeat(indent)));
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }
 
 /// The width of one month's grid: seven days of three characters.
@@ -368,6 +390,16 @@ mod tests {
         assert_eq!(g[3], " 2  3  4  5  6  7  8 ");
         assert_eq!(g.last().unwrap(), "30 31                ");
         assert!(g.iter().all(|l| l.chars().count() == GRID_WIDTH));
+    }
+
+    #[test]
+    fn agenda_lines_wrap_at_80_columns() {
+        let text = "2027-01-12  Internal audit: ISMS management system (Aurora Audit Partners (contracted internal auditor))  (booked)";
+        let lines = wrap(text, 80, 12);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| l.chars().count() <= 80), "{lines:?}");
+        assert!(lines[1].starts_with("            ") && !lines[1].starts_with("             "));
+        assert_eq!(lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" "), text);
     }
 
     #[test]
