@@ -461,8 +461,8 @@ impl Frame {
 enum Need {
     /// Nothing to plan: out of scope, not required, or a record stands for it.
     Nothing,
-    /// An audit to place between `from` and `due`: as late as the round allows, or, once behind
-    /// its target (`asap`), on the first free day.
+    /// An audit to place between `from` and `due`: spread over the round's weeks before `due`,
+    /// or, once behind its target (`asap`), on the first free day.
     Plan {
         source: Source,
         from: NaiveDate,

@@ -206,13 +206,7 @@ fn criteria(area: &Area) -> Vec<String> {
 pub fn text(reg: &Register, period: &Period, entries: &[Entry], colour: bool, out: &mut dyn Write) -> io::Result<()> {
     let who = period.auditor.as_deref().map(|a| format!(" for {a}")).unwrap_or_default();
     writeln!(out, "{}: audit calendar{who}, {} to {}", reg.organisation, period.from, period.to)?;
-    let mut marks: HashMap<NaiveDate, Mark> = HashMap::new();
-    for x in entries {
-        for &d in &x.days {
-            let m = marks.entry(d).or_insert(x.mark);
-            *m = (*m).min(x.mark);
-        }
-    }
+    let marks = marks(entries);
     let months = months(period.from, period.to);
     for row in months.chunks(3) {
         writeln!(out)?;
@@ -268,11 +262,38 @@ fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     lines
 }
 
+pub(super) const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Each day with an event, marked by its most important one.
+pub(super) fn marks(entries: &[Entry]) -> HashMap<NaiveDate, Mark> {
+    let mut marks: HashMap<NaiveDate, Mark> = HashMap::new();
+    for x in entries {
+        for &d in &x.days {
+            let m = marks.entry(d).or_insert(x.mark);
+            *m = (*m).min(x.mark);
+        }
+    }
+    marks
+}
+
 /// The width of one month's grid: seven days of three characters.
 const GRID_WIDTH: usize = 21;
 
 /// Each (year, month) from `from`'s month to `to`'s.
-fn months(from: NaiveDate, to: NaiveDate) -> Vec<(i32, u32)> {
+pub(super) fn months(from: NaiveDate, to: NaiveDate) -> Vec<(i32, u32)> {
     let mut out = Vec::new();
     let (mut y, mut m) = (from.year(), from.month());
     while (y, m) <= (to.year(), to.month()) {
@@ -285,21 +306,7 @@ fn months(from: NaiveDate, to: NaiveDate) -> Vec<(i32, u32)> {
 /// One month as lines of [`GRID_WIDTH`] characters: its name, the weekdays, then its weeks from
 /// Monday; a day outside the period is left blank.
 pub fn grid(year: i32, month: u32, period: &Period, marks: &HashMap<NaiveDate, Mark>, colour: bool) -> Vec<String> {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let title = format!("{} {year}", NAMES[(month - 1) as usize]);
+    let title = format!("{} {year}", MONTHS[(month - 1) as usize]);
     let mut lines = vec![format!("{title:^GRID_WIDTH$}"), "Mo Tu We Th Fr Sa Su ".to_string()];
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else { return lines };
     let mut line = " ".repeat(3 * first.weekday().num_days_from_monday() as usize);

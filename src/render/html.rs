@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use super::calendar::{Entry, Mark, Period};
+use super::calendar::{Entry, MONTHS, Mark, Period, marks, months};
 use crate::register::Register;
 
 const STYLE: &str = "
@@ -51,18 +51,10 @@ pub fn write(reg: &Register, period: &Period, entries: &[Entry], out: &mut dyn W
     writeln!(out, "<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>", esc(&title))?;
     writeln!(out, "<section class=\"calendar\">\n<h1>{}</h1>", esc(&title))?;
     writeln!(out, "<p class=\"sub\">{}{} to {}</p>", esc(&who), period.from, period.to)?;
-    let mut marks: HashMap<NaiveDate, Mark> = HashMap::new();
-    for x in entries {
-        for &d in &x.days {
-            let m = marks.entry(d).or_insert(x.mark);
-            *m = (*m).min(x.mark);
-        }
-    }
+    let marks = marks(entries);
     writeln!(out, "<div class=\"year\">")?;
-    let (mut y, mut m) = (period.from.year(), period.from.month());
-    while (y, m) <= (period.to.year(), period.to.month()) {
+    for (y, m) in months(period.from, period.to) {
         month(y, m, period, &marks, out)?;
-        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
     }
     writeln!(out, "</div>\n<div class=\"legend\">")?;
     for mark in [Mark::InternalAudit, Mark::ManagementReview, Mark::External, Mark::Certificate] {
@@ -93,22 +85,8 @@ fn month(
     marks: &HashMap<NaiveDate, Mark>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else { return Ok(()) };
-    writeln!(out, "<div class=\"month\"><h2>{} {year}</h2><table>", NAMES[(month - 1) as usize])?;
+    writeln!(out, "<div class=\"month\"><h2>{} {year}</h2><table>", MONTHS[(month - 1) as usize])?;
     writeln!(out, "<tr><th>Mo</th><th>Tu</th><th>We</th><th>Th</th><th>Fr</th><th>Sa</th><th>Su</th></tr>")?;
     // Six rows always, so every month's box is the same height.
     let mut day = first - Days::new(u64::from(first.weekday().num_days_from_monday()));
