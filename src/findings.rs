@@ -346,6 +346,10 @@ fn programme(
                     finding.help("add the site to an independent auditor's `sites`, or an auditor for it")
                 }
                 Some(Unassigned::RoundCap) => finding.help("raise an auditor's `max_days_per_round`, or add auditors"),
+                // A yearly cap makes days unavailable like leave does: say so where one is set.
+                Some(Unassigned::NoFreeDay) if reg.auditors.iter().any(|x| x.max_days_per_year.is_some()) => {
+                    finding.help("add auditors, hold audits earlier, or raise an auditor's `max_days_per_year`")
+                }
                 _ => finding,
             };
             out.push(finding.area(&a.area).date(a.due).at(area_of(&a.area).map(|x| x.loc)));
