@@ -246,19 +246,20 @@ pub fn text(reg: &Register, period: &Period, entries: &[Entry], colour: bool, ou
 /// `text` in lines of at most `width` characters where its words allow, the lines after the
 /// first indented by `indent` spaces.
 fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
-    let mut lines = vec![String::new()];
-    for word in text.split(' ') {
-        let line = lines.last_mut().expect("starts with one line and only grows");
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for (k, word) in text.split(' ').enumerate() {
         let len = line.chars().count();
         if len > indent && len + 1 + word.chars().count() > width {
-            lines.push(format!("{}{word}", " ".repeat(indent)));
+            lines.push(std::mem::replace(&mut line, format!("{}{word}", " ".repeat(indent))));
         } else {
-            if !line.is_empty() {
+            if k > 0 {
                 line.push(' ');
             }
             line.push_str(word);
         }
     }
+    lines.push(line);
     lines
 }
 
