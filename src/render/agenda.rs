@@ -39,7 +39,7 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
         end: (x.end > x.date).then_some(x.end),
         kind: x.category,
         summary: x.summary.clone(),
-        status: status(x).to_string(),
+        status: x.status.clone(),
         overdue,
     };
     let mut out: Vec<Item> = (all.iter()).filter(|x| x.end < today && open(x)).map(|x| item(x, true)).collect();
@@ -47,15 +47,9 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
     out
 }
 
-fn status(x: &Entry) -> &str {
-    x.details.first().map_or("", |d| d.trim_start_matches("Status: "))
-}
-
 /// An internal audit or review whose day has passed without it being held or recorded.
 fn open(x: &Entry) -> bool {
-    matches!(x.mark, Mark::InternalAudit | Mark::ManagementReview)
-        && !matches!(status(x), "done" | "recorded")
-        && !status(x).contains("NOT INDEPENDENT")
+    matches!(x.mark, Mark::InternalAudit | Mark::ManagementReview) && !x.settled
 }
 
 /// Overdue items first, then the others, each in date order, one line each.

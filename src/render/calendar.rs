@@ -84,7 +84,11 @@ pub struct Entry {
     pub days: Vec<NaiveDate>,
     /// E.g. "Internal audit: Human resources (Carol Diaz)", "Surveillance 1".
     pub summary: String,
-    /// Status, what it prepares, the latest day, the criteria; one item each.
+    /// Its status in the table's words: "planned", "done", "booked, OVERDUE" ...
+    pub status: String,
+    /// Held (an internal audit) or recorded (a review): nothing left to do for it.
+    pub settled: bool,
+    /// The round, what it prepares, the latest day, the criteria; one item each.
     pub details: Vec<String>,
     /// Identifies the event from run to run whatever its date: organisation, kind, cycle,
     /// round, area.
@@ -130,6 +134,13 @@ fn entry(
     let reg = plan.register;
     let round = e.round.map(|r| r.label()).unwrap_or_default();
     let mut details = Vec::new();
+    let settled = match (e.kind, e.audit) {
+        // A held audit that does not count (not independent) is settled too: its replacement
+        // is an entry of its own.
+        (EventKind::InternalAudit, Some(a)) => a.source == Source::Done,
+        (EventKind::ManagementReview, _) => e.status == "recorded",
+        _ => false,
+    };
     let (summary, end, status, area_id) = match (e.kind, e.audit, e.external.as_deref()) {
         (EventKind::InternalAudit, Some(a), _) => {
             let area = areas.get(a.area.as_str());
@@ -157,12 +168,11 @@ fn entry(
         }
         _ => (e.kind.key().to_string(), e.date, e.status.to_string(), ""),
     };
-    details.insert(0, format!("Status: {status}"));
     if let Some(p) = e.prepares {
-        details.insert(1, format!("Prepares: {}", p.describe()));
+        details.insert(0, format!("Prepares: {}", p.describe()));
     }
     if !round.is_empty() {
-        details.insert(1, format!("Round: {round}"));
+        details.insert(0, format!("Round: {round}"));
     }
     let number = match e.kind {
         EventKind::External(ExternalKind::Surveillance(n)) => n.to_string(),
@@ -181,7 +191,7 @@ fn entry(
         _ if end > e.date => vec![e.date, end],
         _ => vec![e.date],
     };
-    Entry { date: e.date, end, mark: Mark::of(e.kind), days, summary, details, key, category }
+    Entry { date: e.date, end, mark: Mark::of(e.kind), days, summary, status, settled, details, key, category }
 }
 
 fn auditor_name(id: &str, auditors: &HashMap<&str, &Auditor>) -> String {
@@ -235,7 +245,7 @@ pub fn text(reg: &Register, period: &Period, entries: &[Entry], colour: bool, ou
     }
     for x in entries {
         let date = if x.end > x.date { format!("{} to {}", x.date, x.end) } else { x.date.to_string() };
-        let line = format!("{date}  {}  ({})", x.summary, x.details[0].trim_start_matches("Status: "));
+        let line = format!("{date}  {}  ({})", x.summary, x.status);
         for part in wrap(&line, 80, 12) {
             writeln!(out, "{part}")?;
         }

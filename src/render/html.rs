@@ -65,13 +65,12 @@ pub fn write(reg: &Register, period: &Period, entries: &[Entry], out: &mut dyn W
     writeln!(out, "<table>\n<tr><th>Date</th><th>Event</th><th>Status</th><th>Details</th></tr>")?;
     for x in entries {
         let date = if x.end > x.date { format!("{} to {}", x.date, x.end) } else { x.date.to_string() };
-        let status = x.details.first().map_or("", |d| d.trim_start_matches("Status: "));
-        let details: Vec<String> = x.details.iter().skip(1).map(|d| esc(d)).collect();
+        let details: Vec<String> = x.details.iter().map(|d| esc(d)).collect();
         writeln!(
             out,
             "<tr><td>{date}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&x.summary),
-            esc(status),
+            esc(&x.status),
             details.join("<br>")
         )?;
     }

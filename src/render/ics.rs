@@ -29,7 +29,8 @@ pub fn write(reg: &Register, today: NaiveDate, entries: &[Entry], out: &mut dyn 
         let after = x.end.checked_add_days(Days::new(1)).unwrap_or(x.end);
         w.line(&format!("DTEND;VALUE=DATE:{}", after.format("%Y%m%d")))?;
         w.line(&format!("SUMMARY:{}", escape(&x.summary)))?;
-        w.line(&format!("DESCRIPTION:{}", escape(&x.details.join("\n"))))?;
+        let description = std::iter::once(format!("Status: {}", x.status)).chain(x.details.iter().cloned());
+        w.line(&format!("DESCRIPTION:{}", escape(&description.collect::<Vec<_>>().join("\n"))))?;
         w.line(&format!("CATEGORIES:{}", escape(x.category)))?;
         w.line("TRANSP:TRANSPARENT")?;
         w.line("END:VEVENT")?;
