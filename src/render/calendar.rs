@@ -261,7 +261,8 @@ fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     for (k, word) in text.split(' ').enumerate() {
         let len = line.chars().count();
         if len > indent && len + 1 + word.chars().count() > width {
-            lines.push(std::mem::replace(&mut line, format!("{}{word}", " ".repeat(indent))));
+            let full = std::mem::replace(&mut line, format!("{}{word}", " ".repeat(indent)));
+            lines.push(full.trim_end().to_string());
         } else {
             if k > 0 {
                 line.push(' ');
