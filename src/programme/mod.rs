@@ -321,6 +321,8 @@ struct Index {
     people: Vec<Vec<usize>>,
     /// Each auditor as a person, an index among the same people.
     auditor_person: Vec<usize>,
+    /// How many people there are: owners, team members and auditors.
+    persons: usize,
     /// For each area, its site (an index); for each auditor, the sites they audit, sorted, or
     /// `None` for any.
     site: Vec<Option<usize>>,
@@ -384,6 +386,7 @@ impl Index {
             })
             .collect();
         let auditor_person: Vec<usize> = register.auditors.iter().map(|a| intern(&a.id)).collect();
+        let persons = names.len();
         let mut sites: HashMap<String, usize> = HashMap::new();
         let mut site_of = |s: &str| {
             let n = sites.len();
@@ -406,6 +409,7 @@ impl Index {
             rank_of,
             people,
             auditor_person,
+            persons,
             site,
             auditor_sites,
             conflicts,

@@ -24,8 +24,10 @@ use crate::register::Register;
 /// audits and their own absences and yearly caps, auditees (each area's owner and team) by the
 /// audits of their areas, and each area's last auditor, for rotation.
 pub(super) struct Diary {
-    taken: HashSet<(usize, NaiveDate)>,
-    people: HashSet<(usize, NaiveDate)>,
+    /// Each auditor's audit days.
+    taken: Busy,
+    /// Each person's days in an audit, audited or auditing.
+    people: Busy,
     away: Vec<Spans>,
     per_year: HashMap<(usize, i32), u32>,
     year_cap: Vec<Option<u32>>,
@@ -38,8 +40,8 @@ pub(super) struct Diary {
 impl Diary {
     pub(super) fn new(register: &Register, index: &Index) -> Self {
         let mut diary = Diary {
-            taken: HashSet::new(),
-            people: HashSet::new(),
+            taken: Busy::new(register.auditors.len()),
+            people: Busy::new(index.persons),
             away: register.auditors.iter().map(|a| Spans::new(&a.unavailable)).collect(),
             per_year: HashMap::new(),
             year_cap: register.auditors.iter().map(|a| a.max_days_per_year).collect(),
@@ -51,17 +53,22 @@ impl Diary {
         // owner and team of each area it covers.
         for record in &register.audits {
             if let Some(&j) = record.auditor.as_deref().and_then(|a| index.auditors.get(&a.to_lowercase())) {
-                diary.people.insert((diary.auditor_person[j], record.date));
-                if diary.taken.insert((j, record.date)) {
-                    *diary.per_year.entry((j, record.date.year())).or_default() += 1;
-                }
+                diary.people.0[diary.auditor_person[j]].push(record.date);
+                diary.taken.0[j].push(record.date);
             }
             for id in &record.areas {
                 if let Some(&i) = index.areas.get(&id.to_lowercase()) {
                     for &p in &index.people[i] {
-                        diary.people.insert((p, record.date));
+                        diary.people.0[p].push(record.date);
                     }
                 }
+            }
+        }
+        diary.taken.sort();
+        diary.people.sort();
+        for (j, days) in diary.taken.0.iter().enumerate() {
+            for d in days {
+                *diary.per_year.entry((j, d.year())).or_default() += 1;
             }
         }
         diary
@@ -69,7 +76,7 @@ impl Diary {
 
     /// Whether auditor `j` can audit on open day `d`: not taken, not away, below the yearly cap.
     fn free(&self, j: usize, d: NaiveDate) -> bool {
-        !self.taken.contains(&(j, d))
+        !self.taken.on(j, d)
             && !self.away[j].contains(d)
             && self.year_cap[j].is_none_or(|cap| self.per_year.get(&(j, d.year())).copied().unwrap_or(0) < cap)
     }
@@ -104,19 +111,18 @@ impl Diary {
     }
 
     /// Whether any of `people`, or auditor `j` as a person, is in another audit (audited, or
-    /// auditing) on an open day from `start` to `end`.
-    fn clash(&self, j: usize, people: &[usize], start: NaiveDate, end: NaiveDate, cal: &Calendar) -> bool {
-        let me = self.auditor_person[j];
-        cal.open_days(start, end).any(|d| people.iter().chain([&me]).any(|&p| self.people.contains(&(p, d))))
+    /// auditing) on a day from `start` to `end`.
+    fn clash(&self, j: usize, people: &[usize], start: NaiveDate, end: NaiveDate) -> bool {
+        people.iter().chain([&self.auditor_person[j]]).any(|&p| self.people.between(p, start, end))
     }
 
     fn take(&mut self, j: usize, people: &[usize], start: NaiveDate, end: NaiveDate, cal: &Calendar) {
         for d in cal.open_days(start, end) {
-            if self.taken.insert((j, d)) {
+            if self.taken.insert(j, d) {
                 *self.per_year.entry((j, d.year())).or_default() += 1;
             }
             for &p in people.iter().chain([&self.auditor_person[j]]) {
-                self.people.insert((p, d));
+                self.people.insert(p, d);
             }
         }
     }
@@ -129,6 +135,45 @@ impl Diary {
                 self.last[i] = Some(j);
             }
         }
+    }
+}
+
+/// Days on which each of a number of people (or auditors) is busy, sorted: whether someone is
+/// busy at all during an audit of several days is one search, and no key is hashed.
+struct Busy(Vec<Vec<NaiveDate>>);
+
+impl Busy {
+    fn new(n: usize) -> Self {
+        Busy(vec![Vec::new(); n])
+    }
+
+    /// Sorts the days pushed unsorted, once, while the diary is built.
+    fn sort(&mut self) {
+        for days in &mut self.0 {
+            days.sort_unstable();
+            days.dedup();
+        }
+    }
+
+    /// Marks `who` busy on `d`; false if they were already.
+    fn insert(&mut self, who: usize, d: NaiveDate) -> bool {
+        let days = &mut self.0[who];
+        let at = days.partition_point(|x| *x < d);
+        let new = days.get(at) != Some(&d);
+        if new {
+            days.insert(at, d);
+        }
+        new
+    }
+
+    fn on(&self, who: usize, d: NaiveDate) -> bool {
+        self.0[who].binary_search(&d).is_ok()
+    }
+
+    /// Whether `who` is busy on any day from `start` to `end`.
+    fn between(&self, who: usize, start: NaiveDate, end: NaiveDate) -> bool {
+        let days = &self.0[who];
+        days.get(days.partition_point(|x| *x < start)).is_some_and(|d| *d <= end)
     }
 }
 
@@ -358,7 +403,7 @@ impl Programme<'_> {
         let (mut independent, mut reachable, mut capped) = (false, false, true);
         // Whether a day in the spread weeks is free of this area's people: where none is, a
         // clash cannot be avoided and is no reason to look further. Asked only once a clash is found.
-        let quiet = |d: &NaiveDate| !people.iter().any(|&p| diary.people.contains(&(p, *d)));
+        let quiet = |d: &NaiveDate| !people.iter().any(|&p| diary.people.on(p, *d));
         let mut avoid: Option<bool> = None;
         let mut best: Option<Choice> = None;
         // Once a choice with a clash is found, a few more auditors are tried for one without.
@@ -481,7 +526,7 @@ impl Programme<'_> {
                 free[(lo + 1) as usize]
             };
             if let Some(end) = diary.run(j, d, m, due, cal) {
-                if !diary.clash(j, people, d, end, cal) {
+                if !diary.clash(j, people, d, end) {
                     return Some((d, end, false));
                 }
                 fallback.get_or_insert((d, end, true));
@@ -512,7 +557,7 @@ impl Programme<'_> {
         };
         loop {
             if let Some(end) = diary.run(j, s, m, t.due, cal) {
-                let clash = diary.clash(j, &self.index.people[t.area], s, end, cal);
+                let clash = diary.clash(j, &self.index.people[t.area], s, end);
                 return Some((s, end, clash));
             }
             s = cal.open_on_or_before(s.pred_opt()?);
@@ -548,7 +593,7 @@ impl Programme<'_> {
         let mut looked = 0;
         while d <= t.due && looked <= LOOK_FURTHER {
             if let Some(end) = diary.run(j, d, m, t.due, cal) {
-                if !diary.clash(j, people, d, end, cal) {
+                if !diary.clash(j, people, d, end) {
                     return Some((d, end, false));
                 }
                 fallback.get_or_insert((d, end, true));

@@ -92,6 +92,5 @@ pub fn json(items: &[Item], days: u64, today: NaiveDate, out: &mut dyn Write) ->
         days: u64,
         items: &'a [Item],
     }
-    serde_json::to_writer_pretty(&mut *out, &Doc { today, days, items })?;
-    writeln!(out)
+    crate::render::json::to_writer(out, &Doc { today, days, items })
 }

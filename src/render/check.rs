@@ -139,8 +139,7 @@ pub fn json(
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
-    writeln!(out)
+    crate::render::json::to_writer(out, &doc)
 }
 
 /// GitHub Actions workflow commands, so findings show as annotations on a pull request.
