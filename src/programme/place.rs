@@ -98,9 +98,11 @@ impl Diary {
             if d > hi || !cal.is_open(d) || !self.free(j, d) {
                 return None;
             }
-            match years.iter_mut().find(|(y, _)| *y == d.year()) {
-                Some((_, c)) => *c += 1,
-                None => years.push((d.year(), 1)),
+            if self.year_cap[j].is_some() {
+                match years.iter_mut().find(|(y, _)| *y == d.year()) {
+                    Some((_, c)) => *c += 1,
+                    None => years.push((d.year(), 1)),
+                }
             }
         }
         // A run across New Year counts against each year's cap.
@@ -406,8 +408,11 @@ impl Programme<'_> {
         let quiet = |d: &NaiveDate| !people.iter().any(|&p| diary.people.on(p, *d));
         let mut avoid: Option<bool> = None;
         let mut best: Option<Choice> = None;
-        // Once a choice with a clash is found, a few more auditors are tried for one without.
-        const LOOK_FURTHER: usize = 16;
+        // Once a choice is in hand (with a clash, or the last auditor again), a few more
+        // auditors, and a few more of their days in all, are tried for a better one: in a
+        // crowded round an audit costs no more to place than in a quiet one.
+        const MORE_AUDITORS: usize = 16;
+        let mut probes = Probes { left: MORE_PROBES, in_hand: false };
         for phase in [Phase::Spread, Phase::Earlier] {
             let mut further = 0;
             let set = phase as usize;
@@ -416,7 +421,7 @@ impl Programme<'_> {
                 next = g.open[set].range((Excluded((l, r)), Unbounded)).next().copied();
                 if best.is_some() {
                     further += 1;
-                    if further > LOOK_FURTHER {
+                    if further > MORE_AUDITORS || probes.left == 0 {
                         break;
                     }
                 }
@@ -438,9 +443,10 @@ impl Programme<'_> {
                 if best.is_some_and(|b| (b.repeat, b.clash) <= (repeat, false)) {
                     continue;
                 }
+                probes.in_hand = best.is_some();
                 let found = match (phase, target) {
-                    (Phase::Spread, Some(target)) => self.near(j, m, t.due, target, people, g, diary),
-                    (Phase::Spread, None) => self.first(j, m, t, people, g, diary),
+                    (Phase::Spread, Some(target)) => self.near(j, m, t.due, target, people, g, diary, &mut probes),
+                    (Phase::Spread, None) => self.first(j, m, t, people, g, diary, &mut probes),
                     (Phase::Earlier, _) if t.asap => None,
                     (Phase::Earlier, _) => self.earlier(j, m, t, g, diary),
                 };
@@ -494,7 +500,9 @@ impl Programme<'_> {
     }
 
     /// The days nearest `target` in the spread weeks with a run of `m` free days for `j` (an
-    /// earlier one on a tie), preferring one with no auditee clash.
+    /// earlier one on a tie), preferring one with no auditee clash among the next few: a busy
+    /// auditee moves an audit a little, not weeks from where the spread puts it, and the
+    /// search stays short however crowded the round.
     #[allow(clippy::too_many_arguments)]
     fn near(
         &self,
@@ -505,6 +513,7 @@ impl Programme<'_> {
         people: &[usize],
         g: &mut Group,
         diary: &Diary,
+        probes: &mut Probes,
     ) -> Option<(NaiveDate, NaiveDate, bool)> {
         let cal = &self.calendar;
         let days = &g.days;
@@ -514,10 +523,13 @@ impl Programme<'_> {
         }
         let t = free.partition_point(|d| *d < target);
         let (mut lo, mut hi) = (t as isize - 1, t);
+        // Days from the target, as plain numbers (chrono's durations cost more than the search).
+        let target = target.num_days_from_ce();
+        let away = |d: NaiveDate| (d.num_days_from_ce() - target).abs();
         let mut fallback = None;
-        while lo >= 0 || hi < free.len() {
+        while (lo >= 0 || hi < free.len()) && probes.left > 0 {
             // Alternate outwards from the target, the later side first (the target itself).
-            let take_hi = hi < free.len() && (lo < 0 || (free[hi] - target) <= (target - free[lo as usize]));
+            let take_hi = hi < free.len() && (lo < 0 || away(free[hi]) <= away(free[lo as usize]));
             let d = if take_hi {
                 hi += 1;
                 free[hi - 1]
@@ -531,6 +543,7 @@ impl Programme<'_> {
                 }
                 fallback.get_or_insert((d, end, true));
             }
+            probes.tried(fallback.is_some());
         }
         fallback
     }
@@ -569,6 +582,7 @@ impl Programme<'_> {
 
     /// The first run of `m` free days for `j` from the task's first day (for audits behind),
     /// preferring, among the next few, one with no auditee clash.
+    #[allow(clippy::too_many_arguments)]
     fn first(
         &self,
         j: usize,
@@ -577,8 +591,8 @@ impl Programme<'_> {
         people: &[usize],
         g: &mut Group,
         diary: &Diary,
+        probes: &mut Probes,
     ) -> Option<(NaiveDate, NaiveDate, bool)> {
-        const LOOK_FURTHER: usize = 10;
         let cal = &self.calendar;
         let mut d = g.after[j];
         while d <= t.due && !diary.free(j, d) {
@@ -590,20 +604,37 @@ impl Programme<'_> {
             return None;
         }
         let mut fallback = None;
-        let mut looked = 0;
-        while d <= t.due && looked <= LOOK_FURTHER {
+        while d <= t.due && probes.left > 0 {
             if let Some(end) = diary.run(j, d, m, t.due, cal) {
                 if !diary.clash(j, people, d, end) {
                     return Some((d, end, false));
                 }
                 fallback.get_or_insert((d, end, true));
             }
-            if fallback.is_some() {
-                looked += 1;
-            }
+            probes.tried(fallback.is_some());
             d = cal.open_on_or_after(d.checked_add_days(Days::new(1))?);
         }
         fallback
+    }
+}
+
+/// How many more days a search tries, across auditors, once it has a choice in hand (one with
+/// an auditee clash, or the area's last auditor again) for a better one.
+const MORE_PROBES: usize = 64;
+
+/// The days a search may still try for a better choice than the one in hand.
+struct Probes {
+    left: usize,
+    /// Whether an earlier auditor gave a choice already.
+    in_hand: bool,
+}
+
+impl Probes {
+    /// Counts a day tried, when there is a choice in hand (here or from an earlier auditor).
+    fn tried(&mut self, in_hand_here: bool) {
+        if self.in_hand || in_hand_here {
+            self.left = self.left.saturating_sub(1);
+        }
     }
 }
 
