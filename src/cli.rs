@@ -8,18 +8,18 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
 use ismsaudit::render::count;
-use ismsaudit::text::{has_hidden, visible};
+use ismsaudit::text::{has_hidden, shortened, visible};
 use ismsaudit::{catalogue, plan, render, starter};
 
 const AFTER_HELP: &str = "Exit codes: 0 success, 1 `check` found errors, 2 bad input or usage.
-`ismsaudit init` writes a starter register whose comments explain each key; README.md has the
-register format, the rules applied and what to do about each check code.";
+`ismsaudit init` writes a starter register whose comments explain each key; `ismsaudit explain`
+says what each check code means and what to do; `ismsaudit man` writes the manual page.";
 
 #[derive(Parser)]
 #[command(name = "ismsaudit", version, about = "Plan ISO/IEC 27001 certification cycles and internal-audit programmes from an ISMS register", after_help = AFTER_HELP)]
@@ -123,6 +123,23 @@ enum Command {
         #[arg(long, value_parser = parse_today)]
         today: Option<NaiveDate>,
     },
+    /// What a check code means, why, and what to do; every code when none is given
+    Explain {
+        /// A check code, e.g. overdue-audit
+        code: Option<String>,
+    },
+    /// Write the completion script for a shell
+    ///
+    /// For example, bash: `ismsaudit completions bash >
+    /// ~/.local/share/bash-completion/completions/ismsaudit`; zsh: `ismsaudit completions zsh >
+    /// ~/.zfunc/_ismsaudit` with `~/.zfunc` in `fpath`; fish: `ismsaudit completions fish >
+    /// ~/.config/fish/completions/ismsaudit.fish`.
+    Completions { shell: clap_complete::Shell },
+    /// Write the manual page (roff)
+    ///
+    /// For example: `mkdir -p ~/.local/share/man/man1 && ismsaudit man >
+    /// ~/.local/share/man/man1/ismsaudit.1`, then `man ismsaudit`.
+    Man,
     /// Write a starter register
     Init {
         /// Where to write it
@@ -177,7 +194,9 @@ fn parse_today(text: &str) -> Result<NaiveDate, String> {
 
 /// Runs the command line; `system_today` is used where `--today` is not given.
 pub fn run(system_today: NaiveDate) -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // Help fits the terminal, and 80 columns when piped.
+    let parsed = Cli::command().term_width(terminal_width()).try_get_matches();
+    let cli = match parsed.and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2. The parser
@@ -304,6 +323,14 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
                     render::check::github_input_error(&e, &mut io::stderr())?;
                     return Ok(ExitCode::from(2));
                 }
+                // A job that keeps the JSON keeps why there are no findings; the errors go to
+                // stderr as well, for the log.
+                Err(e) if matches!(format, CheckFormat::Json) => {
+                    render::check::json_input_error(&e, today, &mut out)?;
+                    out.flush()?;
+                    eprintln!("{e}");
+                    return Ok(ExitCode::from(2));
+                }
                 Err(e) => return Err(e.into()),
             };
             // Accepted deviations never fail the gate, not even with --strict.
@@ -329,6 +356,26 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
             plan::plan(&reg, today, 1)?;
             writeln!(out, "{}", summary(&register, &reg, today))?;
         }
+        Command::Explain { code } => {
+            let width = terminal_width();
+            match code.as_deref().map(|key| (key, findings::Code::from_key(&key.to_lowercase()))) {
+                None => render::check::code_list(width, &mut out)?,
+                Some((_, Some(code))) => render::check::explain(code, width, &mut out)?,
+                Some((key, None)) => {
+                    let keys = findings::Code::ALL.iter().map(|c| c.key());
+                    let near = keys.min_by_key(|k| strsim::levenshtein(k, &key.to_lowercase()));
+                    let hint = match near.filter(|k| strsim::levenshtein(k, &key.to_lowercase()) <= 4) {
+                        Some(k) => format!("did you mean `{k}`? `ismsaudit explain` lists every code"),
+                        None => "`ismsaudit explain` lists every code".to_string(),
+                    };
+                    anyhow::bail!("`{}` is not a check code; {hint}", visible(&shortened(key, 60)));
+                }
+            }
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "ismsaudit", &mut out);
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command()).render(&mut out)?,
         Command::Init { path, force, today } => {
             let name = path.display().to_string();
             let exists =
@@ -353,6 +400,15 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The columns text is wrapped to: the terminal's width when standard output is one (at least
+/// 60, at most 120); 80 otherwise, so piped output never depends on a window.
+fn terminal_width() -> usize {
+    match terminal_size::terminal_size_of(io::stdout()) {
+        Some((terminal_size::Width(w), _)) => usize::from(w).clamp(60, 120),
+        None => 80,
+    }
 }
 
 /// The register's spelling of an auditor's id given on the command line (ids are compared

@@ -199,6 +199,10 @@ codes! {
         when: "an accepted deviation matches no finding any more",
         help: "remove the entry from `accepted`",
         source: "";
+    RegisterInvalid => "register-invalid", Error,
+        when: "the register cannot be read or breaks its format: each input error, in `check --format json` and `--format github` (the text output prints the errors themselves); exit code 2, not 1",
+        help: "correct the register at the line and column given; `ismsaudit validate` lists every error",
+        source: "the register format (README)";
 }
 
 impl Code {
@@ -222,7 +226,7 @@ impl Code {
 
     /// Whether an accepted deviation may cover it: not the acceptances' own findings.
     pub fn acceptable(self) -> bool {
-        !matches!(self, Code::AcceptanceExpired | Code::AcceptanceUnused)
+        !matches!(self, Code::AcceptanceExpired | Code::AcceptanceUnused | Code::RegisterInvalid)
     }
 }
 

@@ -49,6 +49,27 @@ pub fn shortened(s: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
+/// `text` in lines of at most `width` characters where its words allow, the lines after the
+/// first indented by `indent` spaces.
+pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for (k, word) in text.split(' ').enumerate() {
+        let len = line.chars().count();
+        if len > indent && len + 1 + word.chars().count() > width {
+            let full = std::mem::replace(&mut line, format!("{}{word}", " ".repeat(indent)));
+            lines.push(full.trim_end().to_string());
+        } else {
+            if k > 0 {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.push(line);
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

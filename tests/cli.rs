@@ -77,3 +77,67 @@ fn output_is_the_same_in_any_environment() {
     assert!(!first.is_empty());
     assert_eq!(first, run("Pacific/Kiritimati", "de_DE.UTF-8"));
 }
+
+fn ismsaudit(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ismsaudit")).args(args).output().unwrap()
+}
+
+/// `explain CODE` says, for every code in the README's table, what the table says: when, what
+/// to do and the rule (the words may be wrapped differently).
+#[test]
+fn explain_agrees_with_the_readme_for_every_code() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table =
+        &readme[readme.find("<!-- check-codes: start -->").unwrap()..readme.find("<!-- check-codes: end -->").unwrap()];
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut seen = 0;
+    for row in table.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+        let code = cells[0].trim_matches('`');
+        let out = ismsaudit(&["explain", code]);
+        assert_eq!(out.status.code(), Some(0), "{code}");
+        let text = words(&String::from_utf8(out.stdout).unwrap());
+        assert!(text.starts_with(&format!("{code} ({})", cells[1])), "{code}: {text}");
+        for cell in &cells[2..] {
+            assert!(cell.is_empty() || text.contains(&words(cell)), "{code}: `{cell}` not in: {text}");
+        }
+        seen += 1;
+    }
+    assert!(seen >= 25, "only {seen} codes in the README's table");
+    let list = String::from_utf8(ismsaudit(&["explain"]).stdout).unwrap();
+    assert_eq!(list.lines().filter(|l| !l.starts_with(' ') && l.ends_with(')')).count(), seen);
+}
+
+/// Explanations fit 80 columns when piped.
+#[test]
+fn explanations_fit_80_columns() {
+    for args in [&["explain"][..], &["explain", "overdue-audit"], &["explain", "register-invalid"]] {
+        let out = String::from_utf8(ismsaudit(args).stdout).unwrap();
+        assert!(out.lines().all(|l| l.chars().count() <= 80), "{args:?}:\n{out}");
+    }
+}
+
+/// The completion scripts are what the shells accept, and the manual page is roff.
+#[test]
+fn completions_and_the_manual_page() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = ismsaudit(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        for command in ["plan", "calendar", "agenda", "check", "validate", "explain", "init"] {
+            assert!(script.contains(command), "{shell} completion lacks {command}");
+        }
+    }
+    let bash = ismsaudit(&["completions", "bash"]).stdout;
+    let dir = std::env::temp_dir().join(format!("ismsaudit-completion-{}", std::process::id()));
+    std::fs::write(&dir, &bash).unwrap();
+    let checked = Command::new("bash").arg("-n").arg(&dir).status();
+    let _ = std::fs::remove_file(&dir);
+    if let Ok(status) = checked {
+        assert!(status.success(), "bash -n rejects the completion script");
+    }
+    let man = String::from_utf8(ismsaudit(&["man"]).stdout).unwrap();
+    assert!(man.lines().any(|l| l.starts_with(".TH ismsaudit 1")), "{man}");
+    assert!(man.contains(".SH NAME") && man.contains(".SH SUBCOMMANDS") || man.contains(".SH SYNOPSIS"), "{man}");
+    assert_eq!(ismsaudit(&["completions", "tcsh"]).status.code(), Some(2));
+}

@@ -13,6 +13,7 @@ use crate::cycle::ExternalKind;
 use crate::plan::{Event, EventKind, Plan};
 use crate::programme::Source;
 use crate::register::{Area, Auditor, Register};
+use crate::text::wrap;
 
 /// The days shown and, optionally, the one auditor whose calendar it is.
 #[derive(Debug, Clone)]
@@ -251,27 +252,6 @@ pub fn text(reg: &Register, period: &Period, entries: &[Entry], colour: bool, ou
         }
     }
     Ok(())
-}
-
-/// `text` in lines of at most `width` characters where its words allow, the lines after the
-/// first indented by `indent` spaces.
-fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for (k, word) in text.split(' ').enumerate() {
-        let len = line.chars().count();
-        if len > indent && len + 1 + word.chars().count() > width {
-            let full = std::mem::replace(&mut line, format!("{}{word}", " ".repeat(indent)));
-            lines.push(full.trim_end().to_string());
-        } else {
-            if k > 0 {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-    }
-    lines.push(line);
-    lines
 }
 
 pub(super) const MONTHS: [&str; 12] = [

@@ -5,11 +5,12 @@ use std::io::{self, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::codes::Code;
 use crate::diagnostic::InputError;
 use crate::findings::{Finding, Severity};
 use crate::register::Acceptance;
 use crate::render::count;
-use crate::text::visible;
+use crate::text::{visible, wrap};
 
 /// Errors, warnings and accepted findings, in that order of counting.
 fn tally(findings: &[Finding]) -> (usize, usize, usize) {
@@ -167,9 +168,68 @@ pub fn github_input_error(e: &InputError, out: &mut dyn Write) -> io::Result<()>
         if let Some(l) = d.loc {
             props.push_str(&format!(",line={},col={}", l.line, l.column));
         }
-        writeln!(out, "::error {props},title=invalid-register::{}", escape_data(&d.text()))?;
+        let title = Code::RegisterInvalid.key();
+        writeln!(out, "::error {props},title={title}::{}", escape_data(&d.text()))?;
     }
     Ok(())
+}
+
+/// A register that cannot be read, as the JSON document `check` writes: each input error a
+/// finding with code `register-invalid`, so a job that keeps the JSON keeps the reason.
+pub fn json_input_error(e: &InputError, today: NaiveDate, out: &mut dyn Write) -> io::Result<()> {
+    let file = &*visible(&e.file);
+    let code = Code::RegisterInvalid;
+    let doc = Doc {
+        schema_version: crate::render::json::SCHEMA_VERSION,
+        today,
+        errors: e.diagnostics.len(),
+        warnings: 0,
+        accepted: 0,
+        findings: (e.diagnostics.iter())
+            .map(|d| FindingDoc {
+                code: code.key(),
+                severity: code.severity().key(),
+                message: &d.message,
+                help: d.hint.as_deref().unwrap_or(code.advice()),
+                accepted: None,
+                area: None,
+                control: None,
+                date: None,
+                file,
+                line: d.loc.map(|l| l.line),
+                column: d.loc.map(|l| l.column),
+            })
+            .collect(),
+    };
+    crate::render::json::to_writer(out, &doc)
+}
+
+/// What a check code means, why, and what to do, wrapped to `width` columns.
+pub fn explain(code: Code, width: usize, out: &mut dyn Write) -> io::Result<()> {
+    let d = code.doc();
+    writeln!(out, "{} ({})", d.key, d.severity.key())?;
+    let rule = if d.source.is_empty() { "ismsaudit's own consistency check" } else { d.source };
+    for (label, text) in [("When", d.when), ("What to do", d.help), ("Rule", rule)] {
+        writeln!(out)?;
+        writeln!(out, "{label}:")?;
+        for line in wrap(text, width - 2, 0) {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Every check code with its severity and when it is reported, wrapped to `width` columns.
+pub fn code_list(width: usize, out: &mut dyn Write) -> io::Result<()> {
+    for code in Code::ALL {
+        let d = code.doc();
+        writeln!(out, "{} ({})", d.key, d.severity.key())?;
+        for line in wrap(d.when, width - 2, 0) {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "`ismsaudit explain CODE` says why and what to do.")
 }
 
 // Escaping as GitHub's runner (toolkit/core `command.ts`) does it, after any other control
