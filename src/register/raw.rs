@@ -31,7 +31,31 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         // The range keeps all date arithmetic far from chrono's limits.
         Ok(d) if shaped && (1970..=2200).contains(&d.year()) => Ok(d),
         Ok(_) if shaped => Err(format!("date `{t}` is outside the years 1970 to 2200")),
-        _ => Err(format!("invalid date `{t}`: expected a calendar date written YYYY-MM-DD")),
+        _ => Err(match impossible(t) {
+            Some(why) => format!("invalid date `{t}`: {why}"),
+            None => format!("invalid date `{t}`: expected a calendar date written YYYY-MM-DD"),
+        }),
+    }
+}
+
+/// Why a date written as digits in the YYYY-MM-DD shape is not a day of the calendar: "February
+/// 2027 has 28 days", "there is no month 13". `None` when it is not written that way.
+fn impossible(t: &str) -> Option<String> {
+    let digits = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !digits {
+        return None;
+    }
+    let (year, month, day): (i32, u32, u32) = (t[..4].parse().ok()?, t[5..7].parse().ok()?, t[8..].parse().ok()?);
+    let Some(name) = u8::try_from(month).ok().and_then(|m| chrono::Month::try_from(m).ok()) else {
+        return Some(format!("there is no month {month}; months run from 01 to 12"));
+    };
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let days = first.checked_add_months(chrono::Months::new(1))?.signed_duration_since(first).num_days();
+    match day {
+        0 => Some(format!("there is no day 00; days run from 01 to {days}")),
+        d if i64::from(d) > days => Some(format!("{} {year} has {days} days", name.name())),
+        _ => None,
     }
 }
 
@@ -655,6 +679,19 @@ fn source_at(text: &str, loc: Loc) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_impossible_date_says_why() {
+        let why = |t: &str| parse_date(t).err().unwrap_or_default();
+        assert_eq!(why("2024-02-30"), "invalid date `2024-02-30`: February 2024 has 29 days");
+        assert_eq!(why("2100-02-29"), "invalid date `2100-02-29`: February 2100 has 28 days");
+        assert_eq!(why("2026-06-31"), "invalid date `2026-06-31`: June 2026 has 30 days");
+        assert_eq!(why("2026-06-00"), "invalid date `2026-06-00`: there is no day 00; days run from 01 to 30");
+        assert_eq!(why("2026-00-01"), "invalid date `2026-00-01`: there is no month 0; months run from 01 to 12");
+        assert_eq!(why("2026-6-1"), "invalid date `2026-6-1`: expected a calendar date written YYYY-MM-DD");
+        assert_eq!(why("2026-0٦-01"), "invalid date `2026-0٦-01`: expected a calendar date written YYYY-MM-DD");
+        assert!(parse_date("2024-02-29").is_ok());
+    }
+
     use super::*;
 
     #[derive(Deserialize)]
