@@ -559,15 +559,25 @@ fn read(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Diagnostic> {
 }
 
 fn summary(path: &Path, reg: &Register, today: NaiveDate) -> String {
-    format!(
+    let (controls, clauses) = (reg.carried_controls(today), reg.carried_clauses(today));
+    // What `check` reports as clause-not-covered and control-not-covered: said here, so that
+    // "ok" is not read as "the gate will pass".
+    let excluded = |c: &str| reg.exclusions.iter().any(|e| e.control == c);
+    let gaps = catalogue::control_ids().filter(|c| !controls.contains(c) && !excluded(c)).count()
+        + catalogue::clause_ids().filter(|c| !clauses.contains(c)).count();
+    let mut line = format!(
         "{}: ok: {}, {}, {} of {} controls covered ({} excluded), {} of {} clauses covered",
         visible(&path.display().to_string()),
         count(reg.scope.len(), "area"),
         count(reg.auditors.len(), "auditor"),
-        reg.carried_controls(today).len(),
+        controls.len(),
         catalogue::CONTROL_COUNT,
         reg.exclusions.len(),
-        reg.carried_clauses(today).len(),
+        clauses.len(),
         catalogue::CLAUSE_COUNT
-    )
+    );
+    if gaps > 0 {
+        line.push_str(&format!("; {}: run `ismsaudit check`", count(gaps, "coverage gap")));
+    }
+    line
 }
