@@ -358,7 +358,8 @@ fn programme(
             // Any review recorded in the window after the round's last audit held will do, even
             // an early one: it could take the results (9.3.2).
             let last_done = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
-            let reviews: Vec<_> = reg.reviews.iter().filter(|r| round.window_contains(r.date)).collect();
+            let reviews: Vec<_> =
+                (reg.reviews.iter()).filter(|r| round.window_contains(r.date) && r.stands_on(today)).collect();
             let after_audits = reviews.iter().any(|r| last_done.is_none_or(|done| r.date >= done));
             match (reviews.last(), last_done) {
                 (None, _) => out.push(
@@ -734,7 +735,7 @@ fn intervals(plan: &Plan<'_>, since: Option<NaiveDate>, out: &mut Vec<Finding>) 
     let audits: Vec<(NaiveDate, Option<Loc>)> =
         reg.audits.iter().filter(|a| a.status_on(today) == Status::Done).map(|a| (a.date, Some(a.loc))).collect();
     let reviews: Vec<(NaiveDate, Option<Loc>)> =
-        reg.reviews.iter().filter(|r| r.date <= today).map(|r| (r.date, Some(r.loc))).collect();
+        (reg.reviews.iter()).filter(|r| r.status_on(today) == Status::Done).map(|r| (r.date, Some(r.loc))).collect();
     for (code, what, held) in [
         (Code::AuditIntervalExceeded, "internal audit", audits),
         (Code::ReviewIntervalExceeded, "management review", reviews),

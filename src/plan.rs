@@ -103,6 +103,19 @@ fn check_record(register: &Register, today: NaiveDate) -> Result<(), InputError>
                 .hint("mark it `booked`, or pass the day it was done with `--today`"),
         );
     }
+    for r in register.reviews.iter().filter(|r| r.status == Some(Status::Done) && r.date > today) {
+        if !errors.wants(r.loc) {
+            errors.skip();
+            continue;
+        }
+        errors.push(
+            Diagnostic::new(
+                r.loc,
+                format!("management review `{}` is marked done but is after today ({today})", r.date),
+            )
+            .hint("mark it `booked`, or pass the day it was held with `--today`"),
+        );
+    }
     // Results come from an audit held: a booked one (or one after today) has none yet.
     let booked =
         |a: &&crate::register::AuditRecord| a.status == Some(Status::Booked) || (a.status.is_none() && a.date > today);

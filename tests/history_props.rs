@@ -72,7 +72,7 @@ prop_compose! {
             .filter(|r| !r.areas.is_empty())
             .collect();
         audits.sort_by_key(|r| r.date);
-        let reviews = reviews.into_iter().map(|r| ReviewRecord { date: first + Days::new(r), loc: Loc::default() }).collect();
+        let reviews = reviews.into_iter().map(|r| ReviewRecord { date: first + Days::new(r), loc: Loc::default(), status: None }).collect();
         let settings = Settings { max_months_between_rounds: months, ..Settings::default() };
         Register {
             file: "history.yaml".into(),

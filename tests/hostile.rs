@@ -452,8 +452,9 @@ fn errors_beyond_the_first_fifty_are_counted_not_printed() {
     let name = path.to_str().unwrap();
     for (k, line) in lines[..50].iter().enumerate() {
         let expected = format!(
-            "{name}:{}:12: error: management review `2025-03-03` is not after the one before it, `2025-03-03`; list records in date order",
-            k + 6
+            "{name}:{}:12: error: management review `2025-03-03` is recorded twice; remove one of them (the other is at line {})",
+            k + 6,
+            k + 5
         );
         assert_eq!(*line, expected);
     }

@@ -345,3 +345,28 @@ audits:
     let p = plan(&reg, date("2021-06-26"), 1).unwrap();
     assert!(p.covered_in_cycle(1, "twin") && p.covered_in_cycle(1, "area-00"));
 }
+
+/// A review marked `booked` whose day has passed was not held: it neither counts for the
+/// interval between reviews nor stands as the round's review, and another is planned.
+#[test]
+fn a_booked_review_whose_day_passed_was_not_held() {
+    let reviews = |second: &str| format!("reviews:\n  - date: 2025-04-14\n  - {{date: 2026-04-13{second}}}\n");
+    let today = date("2026-11-28");
+    let codes = |reg: &ismsaudit::register::Register| -> Vec<&'static str> {
+        check(reg, today).unwrap().iter().map(|f| f.code.key()).collect()
+    };
+    let held = register("", &reviews(""));
+    let booked = register("", &reviews(", status: booked"));
+    assert!(!codes(&held).contains(&"review-interval-exceeded"), "{:?}", codes(&held));
+    assert!(codes(&booked).contains(&"review-interval-exceeded"), "{:?}", codes(&booked));
+    // The round before surveillance 2 (2026-05) takes the held review, not the booked one.
+    let review_of = |reg| plan(reg, today, 1).unwrap().rounds.iter().find(|r| r.label() == "C1.2").map(|r| r.review);
+    let (with_held, with_booked) = (review_of(&held).unwrap(), review_of(&booked).unwrap());
+    assert_eq!(with_held.date, date("2026-04-13"));
+    assert!(with_held.recorded.is_some());
+    assert!(with_booked.recorded.is_none(), "{with_booked:?}");
+    // Marked done on a day after --today: an input error, as for audits.
+    let future = register("", "reviews:\n  - {date: 2027-01-11, status: done}\n");
+    let err = plan(&future, today, 1).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("management review `2027-01-11` is marked done but is after today (2026-11-28)"), "{err}");
+}

@@ -557,7 +557,7 @@ impl<'r> Programme<'r> {
             let held = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
             let recorded = held.and_then(|h| {
                 (self.register.reviews.iter())
-                    .filter(|r| r.date > h && r.date < round.prepares.date)
+                    .filter(|r| r.stands_on(self.today) && r.date > h && r.date < round.prepares.date)
                     .max_by_key(|r| r.date)
             });
             if let Some(r) = recorded {
@@ -593,7 +593,7 @@ impl<'r> Programme<'r> {
             let mut f = self.frame(None, 0, 0, prepares, epoch.begins, end.date.max(prepares.date));
             if end.kind == ExternalKind::Stage2 {
                 f.review_before_stage2 = (self.register.reviews.iter())
-                    .rfind(|r| prepares.date <= r.date && r.date < end.date)
+                    .rfind(|r| r.stands_on(self.today) && prepares.date <= r.date && r.date < end.date)
                     .map(|r| Review { date: r.date, recorded: Some(r.loc) });
             }
             frames.push(f);
@@ -645,7 +645,9 @@ impl<'r> Programme<'r> {
         }
         // The review that takes its results (9.3.2) comes after the round: a review recorded
         // earlier in the window (a mid-year one, say) is not this round's and does not pull it.
-        let review = match self.register.reviews.iter().rfind(|r| in_window(r.date) && r.date > last_day) {
+        let recorded =
+            (self.register.reviews.iter()).rfind(|r| r.stands_on(self.today) && in_window(r.date) && r.date > last_day);
+        let review = match recorded {
             Some(r) => Review { date: r.date, recorded: Some(r.loc) },
             None => Review { date: review_day, recorded: None },
         };

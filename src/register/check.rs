@@ -864,17 +864,6 @@ impl Checker<'_> {
             let at = loc(&r);
             let r = r.value;
             let date = r.date.value.0;
-            if let Some(prev) = out.last()
-                && date < prev.date
-            {
-                self.error(
-                    Diagnostic::new(
-                        loc(&r.date),
-                        format!("audit `{date}` is listed after a later one, `{}`", prev.date),
-                    )
-                    .hint("list records in date order"),
-                );
-            }
             if r.areas.value.is_empty() {
                 self.error(
                     Diagnostic::new(at, format!("audit `{date}` has no `areas`"))
@@ -916,14 +905,31 @@ impl Checker<'_> {
                 loc: at,
             });
         }
+        // The record in date order, whatever the register's (equal dates in its order).
+        out.sort_by_key(|a| a.date);
         out
     }
 
+    /// Reviews in date order, whatever the register's order; one review a day.
     fn reviews(&mut self, raw: Vec<Spanned<RawReview>>) -> Vec<ReviewRecord> {
-        let dates: Vec<Dated> =
-            raw.iter().map(|r| Dated { date: r.value.date.value.0, loc: loc(&r.value.date) }).collect();
-        self.in_order("management review", &dates);
-        raw.iter().map(|r| ReviewRecord { date: r.value.date.value.0, loc: loc(r) }).collect()
+        let mut out: Vec<(ReviewRecord, Loc)> = (raw.iter())
+            .map(|r| {
+                let date = r.value.date.value.0;
+                (ReviewRecord { date, loc: loc(r), status: r.value.status }, loc(&r.value.date))
+            })
+            .collect();
+        out.sort_by_key(|(r, _)| r.date);
+        for pair in out.windows(2) {
+            let ((first, first_at), (again, at)) = (&pair[0], &pair[1]);
+            let (earlier, later) = if first_at < at { (first_at, at) } else { (at, first_at) };
+            if again.date == first.date && self.shown(*later) {
+                self.error(
+                    Diagnostic::new(*later, format!("management review `{}` is recorded twice", again.date))
+                        .hint(format!("remove one of them (the other is at line {})", earlier.line)),
+                );
+            }
+        }
+        out.into_iter().map(|(r, _)| r).collect()
     }
 
     fn corrective_actions(&mut self, raw: Vec<Spanned<RawCorrectiveAction>>, areas: &Ids) -> Vec<CorrectiveAction> {

@@ -548,6 +548,20 @@ impl AuditRecord {
 pub struct ReviewRecord {
     pub date: NaiveDate,
     pub loc: Loc,
+    /// As written; when absent, done if the date is not after `--today`, else booked.
+    pub status: Option<Status>,
+}
+
+impl ReviewRecord {
+    pub fn status_on(&self, today: NaiveDate) -> Status {
+        self.status.unwrap_or(if self.date <= today { Status::Done } else { Status::Booked })
+    }
+
+    /// Whether the programme can count on it on `today`: held, or booked for a day still to
+    /// come. A booked review whose day passed is neither; the programme plans another.
+    pub fn stands_on(&self, today: NaiveDate) -> bool {
+        self.status_on(today) == Status::Done || self.date >= today
+    }
 }
 
 /// A deviation the certification body accepted: findings with this code (and area or control,

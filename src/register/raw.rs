@@ -323,6 +323,7 @@ pub(super) struct RawCorrectiveAction {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawReview {
     pub date: Spanned<Date>,
+    pub status: Option<Status>,
 }
 
 #[derive(Deserialize)]
