@@ -29,6 +29,46 @@ struct Cli {
     /// The largest register read, in MiB
     #[arg(long, global = true, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
     max_size: u64,
+    /// Colour: `auto` on a terminal unless NO_COLOR is set
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether ismsaudit colours its own words on each stream.
+#[derive(Clone, Copy)]
+struct Colour {
+    out: bool,
+    err: bool,
+}
+
+impl Colour {
+    fn new(choice: ColorChoice) -> Self {
+        // https://no-color.org: set and not empty.
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let on = |terminal: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => terminal && !no_color,
+        };
+        Colour { out: on(io::stdout().is_terminal()), err: on(io::stderr().is_terminal()) }
+    }
+
+    /// Writes `text` and a newline to stderr, coloured where colour is on.
+    fn eprintln(self, text: &str) {
+        if self.err {
+            let painted: Vec<String> = text.lines().map(render::colour::paint).collect();
+            eprintln!("{}", painted.join("\n"));
+        } else {
+            eprintln!("{text}");
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -213,11 +253,12 @@ pub fn run(system_today: NaiveDate) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match execute(cli.command, cli.max_size * 1024 * 1024, system_today) {
+    let colour = Colour::new(cli.color);
+    match execute(cli.command, cli.max_size * 1024 * 1024, system_today, colour) {
         Ok(code) => code,
         Err(e) => {
             if let Some(input) = e.downcast_ref::<InputError>() {
-                eprintln!("{input}");
+                colour.eprintln(&input.to_string());
                 return ExitCode::from(2);
             }
             if let Some(io) = e.downcast_ref::<io::Error>()
@@ -225,15 +266,16 @@ pub fn run(system_today: NaiveDate) -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {}", visible(&format!("{e:#}")));
+            colour.eprintln(&format!("error: {}", visible(&format!("{e:#}"))));
             ExitCode::from(2)
         }
     }
 }
 
-fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow::Result<ExitCode> {
+fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Colour) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+
     match command {
         Command::Plan { register, today, cycles, format, detail, output } => {
             let reg = load(&register, max_bytes)?;
@@ -246,6 +288,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
             };
             match output {
                 Some(path) => to_file(&path, write)?,
+                None if colour.out && matches!(format, PlanFormat::Table) => painted(&mut out, write)?,
                 None => write(&mut out)?,
             }
         }
@@ -272,9 +315,9 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
             let plan = plan::plan(&reg, today, cycles.min(plan::MAX_CYCLES))?;
             let period = render::calendar::Period { from, to, auditor };
             let entries = render::calendar::entries(&plan, &period);
-            let colour = output.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let grid_colour = output.is_none() && colour.out;
             let write = |out: &mut dyn Write| match format {
-                CalendarFormat::Text => render::calendar::text(&reg, &period, &entries, colour, out),
+                CalendarFormat::Text => render::calendar::text(&reg, &period, &entries, grid_colour, out),
                 CalendarFormat::Html => render::html::write(&reg, &period, &entries, out),
                 CalendarFormat::Ics => render::ics::write(&reg, today, &entries, out),
             };
@@ -297,7 +340,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
                     Ok(found) => items.extend(found),
                     Err(e) => {
                         unread = true;
-                        eprintln!("{e}");
+                        colour.eprintln(&e.to_string());
                     }
                 }
             }
@@ -308,6 +351,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
             };
             match output {
                 Some(path) => to_file(&path, write)?,
+                None if colour.out && matches!(format, AgendaFormat::Text) => painted(&mut out, write)?,
                 None => write(&mut out)?,
             }
             out.flush()?;
@@ -328,7 +372,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
                 Err(e) if matches!(format, CheckFormat::Json) => {
                     render::check::json_input_error(&e, today, &mut out)?;
                     out.flush()?;
-                    eprintln!("{e}");
+                    colour.eprintln(&e.to_string());
                     return Ok(ExitCode::from(2));
                 }
                 Err(e) => return Err(e.into()),
@@ -337,6 +381,9 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate) -> anyhow:
             let failing = found.iter().any(|f| f.counts() && (f.severity() == Severity::Error || strict));
             let code = if failing { ExitCode::from(1) } else { ExitCode::SUCCESS };
             let written = match format {
+                CheckFormat::Text if colour.out => {
+                    painted(&mut out, |o| render::check::text(&reg.file, &reg.accepted, &found, o))
+                }
                 CheckFormat::Text => render::check::text(&reg.file, &reg.accepted, &found, &mut out),
                 CheckFormat::Json => render::check::json(&reg.file, today, &reg.accepted, &found, &mut out),
                 CheckFormat::Github => render::check::github(&reg.file, &reg.accepted, &found, &mut out),
@@ -409,6 +456,13 @@ fn terminal_width() -> usize {
         Some((terminal_size::Width(w), _)) => usize::from(w).clamp(60, 120),
         None => 80,
     }
+}
+
+/// Writes what `write` produces through [`render::colour::Painted`].
+fn painted(out: &mut dyn Write, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let mut painted = render::colour::Painted::new(out);
+    write(&mut painted)?;
+    painted.flush()
 }
 
 /// The register's spelling of an auditor's id given on the command line (ids are compared

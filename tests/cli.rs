@@ -141,3 +141,51 @@ fn completions_and_the_manual_page() {
     assert!(man.contains(".SH NAME") && man.contains(".SH SUBCOMMANDS") || man.contains(".SH SYNOPSIS"), "{man}");
     assert_eq!(ismsaudit(&["completions", "tcsh"]).status.code(), Some(2));
 }
+
+/// Colour only when asked for or on a terminal (tests run piped, as CI does): `--color never`,
+/// `NO_COLOR` and a pipe leave no escape code; `--color always` colours the tool's own words,
+/// on stdout and on stderr.
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let today = ["--today", "2026-11-28"];
+    let commands: [&[&str]; 4] = [
+        &["check", "examples/enterprise.yaml"],
+        &["plan", "examples/enterprise.yaml"],
+        &["agenda", "examples/enterprise.yaml", "examples/startup.yaml", "--days", "400"],
+        &["calendar", "examples/saas-certified.yaml"],
+    ];
+    let run = |args: &[&str], color: Option<&str>, no_color: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ismsaudit"));
+        c.args(args).args(today).current_dir(env!("CARGO_MANIFEST_DIR"));
+        if let Some(when) = color {
+            c.args(["--color", when]);
+        }
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        let out = c.output().unwrap();
+        (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    for args in commands {
+        for (color, no_color) in [(None, false), (Some("never"), false), (Some("auto"), true), (None, true)] {
+            let (out, err) = run(args, color, no_color);
+            assert!(!out.is_empty(), "{args:?}");
+            assert!(!out.contains('\x1b') && !err.contains('\x1b'), "{args:?} {color:?} NO_COLOR={no_color}");
+        }
+        let (out, _) = run(args, Some("always"), true);
+        assert!(out.contains("\x1b["), "{args:?} --color always");
+        let plain: String = out
+            .split("\x1b[")
+            .enumerate()
+            .map(|(i, part)| if i == 0 { part } else { part.split_once('m').map_or(part, |(_, rest)| rest) })
+            .collect();
+        // (The calendar marks a day by colour or, without it, by a symbol beside it.)
+        if args[0] != "calendar" {
+            assert_eq!(plain, run(args, Some("never"), false).0, "{args:?}: colour changed more than colour");
+        }
+    }
+    let (_, err) = run(&["validate", "no-such-register.yaml"], Some("always"), false);
+    assert!(err.contains("\x1b[1;31merror\x1b[0m"), "{err}");
+}

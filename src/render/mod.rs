@@ -3,6 +3,7 @@
 pub mod agenda;
 pub mod calendar;
 pub mod check;
+pub mod colour;
 pub mod csv;
 pub mod html;
 pub mod ics;
