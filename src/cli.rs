@@ -168,6 +168,13 @@ enum Command {
         /// A check code, e.g. overdue-audit
         code: Option<String>,
     },
+    /// Write the register's JSON Schema, for editors
+    ///
+    /// For example: `ismsaudit schema > isms.schema.json` beside the register, whose first line
+    /// `# yaml-language-server: $schema=isms.schema.json` (written by `ismsaudit init`) gives
+    /// completion, descriptions and inline errors in VS Code (with the YAML extension) and any
+    /// editor that runs yaml-language-server.
+    Schema,
     /// Write the completion script for a shell
     ///
     /// For example, bash: `ismsaudit completions bash >
@@ -423,6 +430,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
             clap_complete::generate(shell, &mut Cli::command(), "ismsaudit", &mut out);
         }
         Command::Man => clap_mangen::Man::new(Cli::command()).render(&mut out)?,
+        Command::Schema => render::json::to_writer(&mut out, &register::schema::schema())?,
         Command::Init { path, force, today } => {
             let name = path.display().to_string();
             let exists =

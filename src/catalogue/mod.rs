@@ -43,6 +43,12 @@ pub fn control_title(id: &str) -> Option<&'static str> {
     control_index(id.strip_prefix("A.")?).map(|i| CONTROLS[i].1)
 }
 
+/// The third-level clauses a register may name (`6.1.2`), each with its title: each counts
+/// toward its subclause.
+pub fn third_level_clauses() -> impl Iterator<Item = (&'static str, &'static str)> {
+    SUB_CLAUSES.iter().copied()
+}
+
 /// The title of a subclause such as `9.2`.
 pub fn clause_title(id: &str) -> Option<&'static str> {
     CLAUSES.iter().find(|(c, _)| *c == id).map(|(_, t)| *t)

@@ -6,11 +6,13 @@
 
 mod check;
 mod raw;
+pub mod schema;
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::codes::Code;
@@ -108,7 +110,7 @@ impl ExternalRecord {
 }
 
 /// What a special audit is for (ISO/IEC 17021-1 9.6.4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SpecialKind {
     ScopeExtension,
@@ -277,11 +279,14 @@ impl Auditor {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Risk {
+    /// Audited in every round.
     High,
+    /// Audited in two rounds of a cycle's three, never two in a row without.
     Medium,
+    /// Audited once a cycle.
     #[default]
     Low,
 }
@@ -324,7 +329,7 @@ pub struct Area {
 }
 
 /// How an area is audited.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
     OnSite,
@@ -479,10 +484,12 @@ pub struct Exclusion {
     pub loc: Loc,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Held.
     Done,
+    /// Booked, not yet held.
     Booked,
 }
 
@@ -509,7 +516,7 @@ pub struct Nonconformities {
     pub minor: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum NonconformitySeverity {
     Major,

@@ -4,10 +4,12 @@
 use std::marker::PhantomData;
 
 use chrono::{Datelike, NaiveDate};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 use serde_saphyr::{MessageFormatter, Spanned};
 
+use super::schema::{CheckCode, ClauseId, ControlId};
 use super::{Method, NonconformitySeverity, Risk, SpecialKind, Status};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Loc};
@@ -85,104 +87,195 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for DateOr<T> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Register")]
 pub(super) struct RawRegister {
+    /// The organisation whose ISMS this is, as on the certificate.
+    #[schemars(with = "String")]
     pub organisation: Spanned<String>,
+    /// The certification body's dates: Stage 1 and 2, the initial decision, and the record of external audits.
+    #[schemars(with = "RawCertification")]
     pub certification: Spanned<RawCertification>,
+    /// Scheduling settings; every key is optional and has a default.
     #[serde(default)]
     pub settings: Option<RawSettings>,
+    /// Who manages the internal-audit programme and who receives its reports (ISO/IEC 27001:2022 9.2.2).
     #[serde(default)]
     pub programme: Option<RawProgramme>,
+    /// The internal auditors (staff or contracted).
     #[serde(default)]
+    #[schemars(with = "Vec<RawAuditor>")]
     pub auditors: Vec<Spanned<RawAuditor>>,
+    /// The ISMS scope, split into auditable areas: departments, processes, sites, systems.
+    #[schemars(with = "Vec<RawArea>")]
     pub scope: Spanned<Vec<Spanned<RawArea>>>,
+    /// The Statement of Applicability: the Annex A controls excluded, each with a reason.
     #[serde(default)]
     pub soa: Option<RawSoa>,
+    /// The record of internal audits held or booked, in any order.
     #[serde(default)]
+    #[schemars(with = "Vec<RawAudit>")]
     pub audits: Vec<Spanned<RawAudit>>,
+    /// The record of management reviews held or booked, in any order.
     #[serde(default)]
+    #[schemars(with = "Vec<RawReview>")]
     pub reviews: Vec<Spanned<RawReview>>,
+    /// Deviations the certification body accepted: findings they cover are shown, not counted, until their end date.
     #[serde(default)]
+    #[schemars(with = "Vec<RawAcceptance>")]
     pub accepted: Vec<Spanned<RawAcceptance>>,
+    /// Corrective actions raised on nonconformities (ISO/IEC 27001:2022 10.2).
     #[serde(default)]
+    #[schemars(with = "Vec<RawCorrectiveAction>")]
     pub corrective_actions: Vec<Spanned<RawCorrectiveAction>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Certification")]
 pub(super) struct RawCertification {
+    /// Stage 1, planned or held (YYYY-MM-DD).
+    #[schemars(with = "Option<Date>")]
     pub stage1: Option<Spanned<Date>>,
+    /// Stage 2 (YYYY-MM-DD); default Stage 1 plus `stage2_after_stage1_weeks`, shown as assumed.
+    #[schemars(with = "Option<Date>")]
     pub stage2: Option<Spanned<Date>>,
+    /// The initial certification decision (YYYY-MM-DD), the anchor of every anniversary; required without `stage1`. Recertifications and transfers keep it.
+    #[schemars(with = "Option<Date>")]
     pub decision: Option<Spanned<Date>>,
+    /// The expiry printed on the certificate (YYYY-MM-DD), checked against `decision`.
+    #[schemars(with = "Option<Date>")]
     pub expiry: Option<Spanned<Date>>,
+    /// Surveillance audits held or booked, in date order: a date, or `{date, visits, note}` for one split into visits.
     #[serde(default)]
+    #[schemars(with = "Vec<DateOr<RawExternal>>")]
     pub surveillance: Vec<Spanned<DateOr<RawExternal>>>,
+    /// Recertification audits held or booked: a date, or `{date, visits, decision, note}`.
     #[serde(default)]
+    #[schemars(with = "Vec<DateOr<RawRecertification>>")]
     pub recertification: Vec<Spanned<DateOr<RawRecertification>>>,
+    /// Special audits (ISO/IEC 17021-1 9.6.4): scope extensions, short-notice and follow-up audits.
     #[serde(default)]
+    #[schemars(with = "Vec<RawSpecial>")]
     pub special: Vec<Spanned<RawSpecial>>,
+    /// New initial certifications after the certificate lapsed, in date order.
     #[serde(default)]
+    #[schemars(with = "Vec<RawRestart>")]
     pub restart: Vec<Spanned<RawRestart>>,
 }
 
 /// A surveillance audit: its first day, and further visits where it was split.
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "External")]
 pub(super) struct RawExternal {
+    /// The audit's first day (YYYY-MM-DD).
+    #[schemars(with = "Date")]
     pub date: Spanned<Date>,
+    /// Further visits of the same audit, where it was split (YYYY-MM-DD each).
     #[serde(default)]
+    #[schemars(with = "Vec<Date>")]
     pub visits: Vec<Spanned<Date>>,
+    /// Free text, shown in the plan.
     pub note: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Recertification")]
 pub(super) struct RawRecertification {
+    /// The audit's first day (YYYY-MM-DD).
+    #[schemars(with = "Date")]
     pub date: Spanned<Date>,
+    /// Further visits of the same audit (YYYY-MM-DD each).
     #[serde(default)]
+    #[schemars(with = "Vec<Date>")]
     pub visits: Vec<Spanned<Date>>,
+    /// The recertification decision (YYYY-MM-DD), once taken.
+    #[schemars(with = "Option<Date>")]
     pub decision: Option<Spanned<Date>>,
+    /// Free text, shown in the plan.
     pub note: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Special")]
 pub(super) struct RawSpecial {
+    /// The special audit's day (YYYY-MM-DD).
+    #[schemars(with = "Date")]
     pub date: Spanned<Date>,
+    /// What kind of special audit it is.
     pub kind: SpecialKind,
+    /// Free text, shown in the plan.
     pub note: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Restart")]
 pub(super) struct RawRestart {
+    /// The new Stage 1 (YYYY-MM-DD).
+    #[schemars(with = "Option<Date>")]
     pub stage1: Option<Spanned<Date>>,
+    /// The new Stage 2 (YYYY-MM-DD).
+    #[schemars(with = "Option<Date>")]
     pub stage2: Option<Spanned<Date>>,
+    /// The new initial certification decision (YYYY-MM-DD).
+    #[schemars(with = "Option<Date>")]
     pub decision: Option<Spanned<Date>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Settings")]
 pub(super) struct RawSettings {
+    /// A round's last audit is at least this many weeks before the external audit it prepares (1-12, default 6).
+    #[schemars(with = "Option<u32>")]
     pub internal_audit_lead_weeks: Option<Spanned<u32>>,
+    /// The management review is this many weeks before the external audit (1-11, less than `internal_audit_lead_weeks`; default 2).
+    #[schemars(with = "Option<u32>")]
     pub management_review_lead_weeks: Option<Spanned<u32>>,
+    /// Assumed weeks from Stage 1 to Stage 2 (1-26, default 4).
+    #[schemars(with = "Option<u32>")]
     pub stage2_after_stage1_weeks: Option<Spanned<u32>>,
+    /// Assumed weeks from Stage 2 (or a recertification audit) to the decision (0-26, default 4).
+    #[schemars(with = "Option<u32>")]
     pub decision_after_stage2_weeks: Option<Spanned<u32>>,
+    /// Surveillance is planned this many weeks before the anniversary of the decision (0-13, default 4).
+    #[schemars(with = "Option<u32>")]
     pub surveillance_before_anniversary_weeks: Option<Spanned<u32>>,
+    /// Recertification is planned this many weeks before expiry (4-26, default 13).
+    #[schemars(with = "Option<u32>")]
     pub recertification_before_expiry_weeks: Option<Spanned<u32>>,
+    /// Rounds, and management reviews, are never further apart than this many months (12-18, default 12).
+    #[schemars(with = "Option<u32>")]
     pub max_months_between_rounds: Option<Spanned<u32>>,
+    /// A round's audits are spread over this many weeks before its last day (1-26, default 8).
+    #[schemars(with = "Option<u32>")]
     pub round_weeks: Option<Spanned<u32>>,
+    /// No auditor audits an area in two rounds in a row where another can (default true).
+    #[schemars(with = "Option<bool>")]
     pub rotation: Option<Spanned<bool>>,
+    /// The days audits may be held (default mon to fri).
+    #[schemars(with = "Option<Vec<RawWeekday>>")]
     pub workdays: Option<Spanned<Vec<Spanned<RawWeekday>>>>,
+    /// Closures: nothing is planned on these days. Dates, or MM-DD for every year.
     #[serde(default)]
+    #[schemars(with = "Vec<RawBlackout>")]
     pub blackout: Vec<Spanned<RawBlackout>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Programme")]
 pub(super) struct RawProgramme {
+    /// The auditor who manages the internal-audit programme (an id from `auditors`).
+    #[schemars(with = "Option<String>")]
     pub owner: Option<Spanned<String>>,
+    /// Who receives the audit reports (free text each).
+    #[schemars(with = "Option<Vec<String>>")]
     pub reports_to: Option<Spanned<Vec<String>>>,
 }
 
@@ -202,11 +295,17 @@ impl<'de> Deserialize<'de> for RawWeekday {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Blackout")]
 pub(super) struct RawBlackout {
+    /// The first closed day: YYYY-MM-DD, or MM-DD for every year.
+    #[schemars(with = "Day")]
     pub from: Spanned<Day>,
+    /// The last closed day: YYYY-MM-DD, or MM-DD for every year (may run over New Year).
+    #[schemars(with = "Day")]
     pub to: Spanned<Day>,
+    /// Why: shown in the plan and the calendar.
     #[serde(default)]
     pub reason: Option<String>,
 }
@@ -237,103 +336,187 @@ impl<'de> Deserialize<'de> for Day {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Auditor")]
 pub(super) struct RawAuditor {
+    /// A unique id (at most 100 characters), used in `audits`, `conflicts` and `programme.owner`.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// The auditor's name, shown in plans and calendars (default: the id).
     pub name: Option<String>,
+    /// Areas (ids) this auditor must not audit, besides those they own or work in.
+    #[schemars(with = "Option<Vec<String>>")]
     pub conflicts: Option<Spanned<Vec<String>>>,
+    /// Leave and other duties: no audit is planned for this auditor on these days.
     #[serde(default)]
+    #[schemars(with = "Vec<RawBlackout>")]
     pub unavailable: Vec<Spanned<RawBlackout>>,
+    /// Audit days in one round at most (1-200).
+    #[schemars(with = "Option<u32>")]
     pub max_days_per_round: Option<Spanned<u32>>,
+    /// Audit days in one calendar year at most (1-366).
+    #[schemars(with = "Option<u32>")]
     pub max_days_per_year: Option<Spanned<u32>>,
+    /// The only sites this auditor audits (default: any).
+    #[schemars(with = "Option<Vec<String>>")]
     pub sites: Option<Spanned<Vec<String>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Area")]
 pub(super) struct RawArea {
+    /// A unique id (at most 100 characters).
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// The area's name, shown in plans (default: the id).
     pub name: Option<String>,
+    /// The person accountable for the area; never audits it.
+    #[schemars(with = "String")]
     pub owner: Spanned<String>,
+    /// People who run the area; none of them audits it.
     #[serde(default)]
     pub team: Vec<String>,
+    /// How often it is audited: high every round, medium two rounds of three, low once a cycle (default low).
     #[serde(default)]
     pub risk: Risk,
+    /// The ISO/IEC 27001:2022 clauses the area carries, 4.1 to 10.2; a third level (6.1.2) counts toward its subclause.
     // Lists of short ids are read with one position for the list, not one per item (most of a
     // large register's memory otherwise); an item's place is found when it is needed.
+    #[schemars(with = "Option<Vec<ClauseId>>")]
     pub clauses: Option<Spanned<Vec<String>>>,
+    /// The Annex A controls the area carries, A.5.1 to A.8.34 (`5.1` means A.5.1).
+    #[schemars(with = "Option<Vec<ControlId>>")]
     pub controls: Option<Spanned<Vec<String>>>,
+    /// The day the area joined the scope (a scope extension), YYYY-MM-DD.
+    #[schemars(with = "Option<Date>")]
     pub since: Option<Spanned<Date>>,
+    /// The area's last day in the scope, YYYY-MM-DD.
+    #[schemars(with = "Option<Date>")]
     pub until: Option<Spanned<Date>>,
+    /// The site the area is at: only auditors whose `sites` include it (or who have none) audit it.
+    #[schemars(with = "Option<String>")]
     pub site: Option<Spanned<String>>,
+    /// Consecutive open days one auditor spends on its audit (1-10, default 1).
+    #[schemars(with = "Option<u32>")]
     pub audit_days: Option<Spanned<u32>>,
+    /// How it is audited, shown in the plan.
     pub method: Option<Method>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Soa")]
 pub(super) struct RawSoa {
+    /// Annex A controls excluded from the Statement of Applicability, each with a reason.
     #[serde(default)]
+    #[schemars(with = "Vec<RawExclusion>")]
     pub excluded: Vec<Spanned<RawExclusion>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Exclusion")]
 pub(super) struct RawExclusion {
+    /// The excluded control, A.5.1 to A.8.34.
+    #[schemars(with = "ControlId")]
     pub control: Spanned<String>,
+    /// The justification for the exclusion (required by ISO/IEC 27001:2022 6.1.3 d).
     pub reason: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Audit")]
 pub(super) struct RawAudit {
+    /// The audit's (first) day, YYYY-MM-DD.
+    #[schemars(with = "Date")]
     pub date: Spanned<Date>,
+    /// The areas (ids) it covered.
+    #[schemars(with = "Vec<String>")]
     pub areas: Spanned<Vec<String>>,
+    /// Who audited (an id from `auditors`); leave it out for an outside party and give `auditor_org`.
+    #[schemars(with = "Option<String>")]
     pub auditor: Option<Spanned<String>>,
+    /// The outside firm that audited, for a record without `auditor`.
     pub auditor_org: Option<String>,
+    /// done or booked; default done if the date is not after --today, else booked.
     pub status: Option<Status>,
+    /// What the audit found: major and minor nonconformities (each default 0).
     pub nonconformities: Option<RawNonconformities>,
+    /// The number of observations (opportunities for improvement).
     pub observations: Option<u32>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Nonconformities")]
 pub(super) struct RawNonconformities {
+    /// Major nonconformities found (default 0).
     #[serde(default)]
     pub major: u32,
+    /// Minor nonconformities found (default 0).
     #[serde(default)]
     pub minor: u32,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "CorrectiveAction")]
 pub(super) struct RawCorrectiveAction {
+    /// A unique id, such as CA-2027-01.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// The area (id) the nonconformity was found in.
+    #[schemars(with = "String")]
     pub area: Spanned<String>,
+    /// The nonconformity's severity (default minor).
     #[serde(default)]
     pub severity: NonconformitySeverity,
+    /// The day the nonconformity was found, YYYY-MM-DD.
+    #[schemars(with = "Date")]
     pub raised: Spanned<Date>,
+    /// The agreed completion date, YYYY-MM-DD.
+    #[schemars(with = "Date")]
     pub due: Spanned<Date>,
+    /// The day it was closed, YYYY-MM-DD; open until recorded.
+    #[schemars(with = "Option<Date>")]
     pub closed: Option<Spanned<Date>>,
+    /// Free text.
     pub note: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Review")]
 pub(super) struct RawReview {
+    /// The management review's day, YYYY-MM-DD.
+    #[schemars(with = "Date")]
     pub date: Spanned<Date>,
+    /// done or booked, as for audits: a booked review whose day passed does not count.
     pub status: Option<Status>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Acceptance")]
 pub(super) struct RawAcceptance {
+    /// The check code the deviation is about.
+    #[schemars(with = "CheckCode")]
     pub code: Spanned<String>,
+    /// Only findings about this area (id).
+    #[schemars(with = "Option<String>")]
     pub area: Option<Spanned<String>>,
+    /// Only findings about this control.
+    #[schemars(with = "Option<ControlId>")]
     pub control: Option<Spanned<String>>,
+    /// Why the certification body accepted it.
     pub reason: Option<String>,
+    /// The certification body's reference (letter, report).
     pub reference: Option<String>,
+    /// The last day it is accepted, YYYY-MM-DD; after it the finding counts again.
+    #[schemars(with = "Option<Date>")]
     pub until: Option<Spanned<Date>>,
 }
 

@@ -327,7 +327,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Writes `value` as pretty-printed JSON with a final newline, arrays of scalars on one line.
-pub(crate) fn to_writer<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+pub fn to_writer<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()> {
     // Buffered here, where the writer's type is known, so that serde_json's many small writes
     // are copies rather than calls through `dyn Write`.
     let mut out = io::BufWriter::with_capacity(1 << 16, out);

@@ -1,0 +1,143 @@
+//! The register's JSON Schema (draft 2020-12), generated from the types that read it
+//! ([`super::raw`]), so that the two cannot drift: editors complete keys, clause and control
+//! ids (with their titles) and check codes, and mark unknown keys, as the loader does.
+//!
+//! The types here exist for the schema only: what the loader reads as text (a clause id, a
+//! control id, a check code) is described as the values it accepts.
+
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+
+use super::raw::{Date, DateOr, Day, RawRegister, RawWeekday, WEEKDAYS};
+use crate::catalogue;
+use crate::codes::Code;
+
+/// The schema of a register, as a JSON value.
+pub fn schema() -> serde_json::Value {
+    let mut schema =
+        schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<RawRegister>();
+    schema.insert("title".into(), "ismsaudit ISMS register".into());
+    schema.insert(
+        "description".into(),
+        "An ISMS register for ismsaudit (https://github.com/ismsaudit/ismsaudit): the ISO/IEC 27001:2022 scope, auditors, certification dates and the record of audits. `ismsaudit validate` checks what a schema cannot (ids that refer to each other, dates in order)."
+            .into(),
+    );
+    schema.to_value()
+}
+
+/// One of the listed values, each with its description: editors offer them with the text.
+fn one_of(values: impl Iterator<Item = (String, String)>) -> Vec<serde_json::Value> {
+    values.map(|(value, description)| serde_json::json!({"const": value, "description": description})).collect()
+}
+
+impl JsonSchema for Date {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "A calendar date, YYYY-MM-DD, from 1970 to 2200."
+        })
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for DateOr<T> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("DateOr{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let (date, full) = (generator.subschema_for::<Date>(), generator.subschema_for::<T>());
+        json_schema!({ "anyOf": [date, full] })
+    }
+}
+
+impl JsonSchema for Day {
+    fn schema_name() -> Cow<'static, str> {
+        "Day".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let date = generator.subschema_for::<Date>();
+        json_schema!({
+            "anyOf": [
+                date,
+                {"type": "string", "pattern": "^[0-9]{2}-[0-9]{2}$", "description": "MM-DD: the same day every year."}
+            ]
+        })
+    }
+}
+
+impl JsonSchema for RawWeekday {
+    fn schema_name() -> Cow<'static, str> {
+        "Weekday".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let names: Vec<&str> = WEEKDAYS.iter().flat_map(|d| [&d[..3], *d]).collect();
+        json_schema!({ "type": "string", "enum": names, "description": "A day of the week: mon ... sun, or written out." })
+    }
+}
+
+/// A clause of ISO/IEC 27001:2022, 4.1 to 10.2, or a third-level one such as 6.1.2.
+pub(super) struct ClauseId;
+
+impl JsonSchema for ClauseId {
+    fn schema_name() -> Cow<'static, str> {
+        "ClauseId".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let titled = (catalogue::clause_ids().map(|id| (id, catalogue::clause_title(id).unwrap_or_default())))
+            .chain(catalogue::third_level_clauses())
+            .map(|(id, title)| (id.to_string(), format!("{id} {title}")));
+        json_schema!({
+            "anyOf": [
+                {"type": "string", "oneOf": one_of(titled)},
+                // A plain `9.2` is a number to YAML; the loader reads it as written.
+                {"type": "number"}
+            ]
+        })
+    }
+}
+
+/// An Annex A control of ISO/IEC 27001:2022, A.5.1 to A.8.34 (`5.1` means A.5.1).
+pub(super) struct ControlId;
+
+impl JsonSchema for ControlId {
+    fn schema_name() -> Cow<'static, str> {
+        "ControlId".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let titled = catalogue::control_ids()
+            .map(|id| (id.to_string(), format!("{id} {}", catalogue::control_title(id).unwrap_or_default())));
+        let bare: Vec<&str> = catalogue::control_ids().filter_map(|id| id.strip_prefix("A.")).collect();
+        json_schema!({
+            "anyOf": [
+                {"type": "string", "oneOf": one_of(titled)},
+                {"type": "string", "enum": bare},
+                {"type": "number"}
+            ]
+        })
+    }
+}
+
+/// A check code an accepted deviation may cover.
+pub(super) struct CheckCode;
+
+impl JsonSchema for CheckCode {
+    fn schema_name() -> Cow<'static, str> {
+        "CheckCode".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let codes =
+            (Code::ALL.iter().filter(|c| c.acceptable())).map(|c| (c.key().to_string(), c.doc().when.to_string()));
+        json_schema!({ "type": "string", "oneOf": one_of(codes) })
+    }
+}
