@@ -591,8 +591,20 @@ pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
         let d = Diagnostic::new(None, "the register is empty").hint("write a starter one with `ismsaudit init`");
         return Err(InputError::one(file, d));
     }
-    let raw: raw::RawRegister = serde_saphyr::from_str_with_options(text, raw::options())
-        .map_err(|e| InputError::one(file, raw::yaml_diagnostic(&e, text)))?;
+    let raw: raw::RawRegister = match serde_saphyr::from_str_with_options(text, raw::options()) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let first = raw::yaml_diagnostic(&e, text);
+            let mut errors = crate::diagnostic::Errors::new();
+            if first.message.starts_with("duplicate key") {
+                raw::duplicate_keys(text, &mut errors);
+            }
+            if errors.is_empty() {
+                return Err(InputError::one(file, first));
+            }
+            return Err(errors.into_error(file));
+        }
+    };
     check::check(file, raw, text)
 }
 

@@ -1,6 +1,7 @@
 //! The register as written: YAML shapes with source positions, and the parser's messages put in
 //! the register's words. [`super::check`] turns these into the checked [`super::Register`].
 
+use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use chrono::{Datelike, NaiveDate};
@@ -12,7 +13,7 @@ use serde_saphyr::{MessageFormatter, Spanned};
 use super::schema::{CheckCode, ClauseId, ControlId};
 use super::{Method, NonconformitySeverity, Risk, SpecialKind, Status};
 use crate::catalogue;
-use crate::diagnostic::{Diagnostic, Loc};
+use crate::diagnostic::{Diagnostic, Errors, Loc};
 
 /// A calendar date written `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy)]
@@ -791,6 +792,51 @@ pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic
     match hint {
         Some(h) => diagnostic.hint(h),
         None => diagnostic,
+    }
+}
+
+/// Every key given twice in one mapping, at its second place, in file order. The parser stops
+/// at the first; this second pass, made only then, finds the rest. Keys are compared as written
+/// (as the parser does), and a mapping whose key is itself a list or mapping is left alone.
+pub(super) fn duplicate_keys(text: &str, errors: &mut Errors) {
+    use granit_parser::{Event, Parser};
+    /// An open mapping (its keys so far, and whether the next node is a key) or list.
+    enum Open {
+        Mapping { keys: HashMap<String, u64>, key_next: bool },
+        List,
+    }
+    let mut open: Vec<Open> = Vec::new();
+    for item in Parser::new_from_str(text) {
+        let Ok((event, span)) = item else { break };
+        let node =
+            matches!(event, Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..) | Event::Alias(..));
+        let is_key = match open.last_mut() {
+            Some(Open::Mapping { key_next, .. }) if node => std::mem::replace(key_next, !*key_next),
+            _ => false,
+        };
+        match event {
+            Event::Scalar(key, ..) if is_key => {
+                let line = span.start.line() as u64;
+                if let Some(Open::Mapping { keys, .. }) = open.last_mut()
+                    && let Some(first) = keys.insert(key.to_string(), line)
+                {
+                    keys.insert(key.to_string(), first);
+                    let at = Loc::new(line, span.start.col() as u64 + 1);
+                    if !errors.wants(at) {
+                        errors.skip();
+                        continue;
+                    }
+                    let message = format!("duplicate key `{}`", crate::text::shortened(&key, 60));
+                    errors.push(
+                        Diagnostic::new(at, message).hint(format!("give each key once (it is also on line {first})")),
+                    );
+                }
+            }
+            Event::MappingStart(..) => open.push(Open::Mapping { keys: HashMap::new(), key_next: true }),
+            Event::SequenceStart(..) => open.push(Open::List),
+            Event::MappingEnd | Event::SequenceEnd => _ = open.pop(),
+            _ => {}
+        }
     }
 }
 
