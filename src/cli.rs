@@ -14,7 +14,7 @@ use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
 use ismsaudit::render::count;
-use ismsaudit::text::{has_hidden, shortened, visible};
+use ismsaudit::text::{has_hidden, shortened, visible, wrap};
 use ismsaudit::{catalogue, plan, render, starter};
 
 const AFTER_HELP: &str = "Exit codes: 0 success, 1 `check` found errors, 2 bad input or usage.
@@ -286,9 +286,10 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
     match command {
         Command::Plan { register, today, cycles, format, detail, output } => {
             let reg = load(&register, max_bytes)?;
+            let width = if output.is_some() { 80 } else { terminal_width() };
             let plan = plan::plan(&reg, today.unwrap_or(system_today), cycles)?;
             let write = |out: &mut dyn Write| match format {
-                PlanFormat::Table => render::table::write(&plan, detail, out),
+                PlanFormat::Table => render::table::write(&plan, detail, width, out),
                 PlanFormat::Json => render::json::write(&plan, out),
                 PlanFormat::Markdown => render::markdown::write(&plan, out),
                 PlanFormat::Csv => render::csv::write(&plan, out),
@@ -335,6 +336,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
         }
         Command::Agenda { registers, days, today, format, output } => {
             let today = today.unwrap_or(system_today);
+            let width = if output.is_some() { 80 } else { terminal_width() };
             let mut items = Vec::new();
             let mut unread = false;
             for register in &registers {
@@ -353,7 +355,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
             }
             items.sort_by(|a, b| (!a.overdue, a.date, &a.organisation).cmp(&(!b.overdue, b.date, &b.organisation)));
             let write = |out: &mut dyn Write| match format {
-                AgendaFormat::Text => render::agenda::text(&items, days, today, out),
+                AgendaFormat::Text => render::agenda::text(&items, days, today, width, out),
                 AgendaFormat::Json => render::agenda::json(&items, days, today, out),
             };
             match output {
@@ -389,9 +391,9 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
             let code = if failing { ExitCode::from(1) } else { ExitCode::SUCCESS };
             let written = match format {
                 CheckFormat::Text if colour.out => {
-                    painted(&mut out, |o| render::check::text(&reg.file, &reg.accepted, &found, o))
+                    painted(&mut out, |o| render::check::text(&reg.file, &reg.accepted, &found, terminal_width(), o))
                 }
-                CheckFormat::Text => render::check::text(&reg.file, &reg.accepted, &found, &mut out),
+                CheckFormat::Text => render::check::text(&reg.file, &reg.accepted, &found, terminal_width(), &mut out),
                 CheckFormat::Json => render::check::json(&reg.file, today, &reg.accepted, &found, &mut out),
                 CheckFormat::Github => render::check::github(&reg.file, &reg.accepted, &found, &mut out),
             }
@@ -408,7 +410,9 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
             // dates and against the day.
             let today = today.unwrap_or(system_today);
             plan::plan(&reg, today, 1)?;
-            writeln!(out, "{}", summary(&register, &reg, today))?;
+            for line in wrap(&summary(&register, &reg, today), terminal_width(), 2) {
+                writeln!(out, "{line}")?;
+            }
         }
         Command::Explain { code } => {
             let width = terminal_width();
@@ -458,10 +462,10 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
 }
 
 /// The columns text is wrapped to: the terminal's width when standard output is one (at least
-/// 60, at most 120); 80 otherwise, so piped output never depends on a window.
+/// 40); 80 otherwise, so piped output never depends on a window.
 fn terminal_width() -> usize {
     match terminal_size::terminal_size_of(io::stdout()) {
-        Some((terminal_size::Width(w), _)) => usize::from(w).clamp(60, 120),
+        Some((terminal_size::Width(w), _)) => usize::from(w).max(40),
         None => 80,
     }
 }

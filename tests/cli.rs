@@ -189,3 +189,41 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let (_, err) = run(&["validate", "no-such-register.yaml"], Some("always"), false);
     assert!(err.contains("\x1b[1;31merror\x1b[0m"), "{err}");
 }
+
+/// Every text output fits 80 columns when piped (and `COLUMNS` says 80), for every example:
+/// tables wrap their cells, the coverage matrix comes a cycle at a time, sentences wrap.
+#[test]
+fn text_outputs_fit_80_columns() {
+    let commands: [&[&str]; 8] = [
+        &["plan"],
+        &["plan", "--detail"],
+        &["plan", "--cycles", "3"],
+        &["check"],
+        &["agenda", "--days", "400"],
+        &["calendar"],
+        &["validate"],
+        &["calendar", "--year", "2027"],
+    ];
+    for example in ["examples/startup.yaml", "examples/saas-certified.yaml", "examples/enterprise.yaml"] {
+        for args in commands {
+            let out = Command::new(env!("CARGO_BIN_EXE_ismsaudit"))
+                .args(args)
+                .args([example, "--today", "2026-11-28"])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env("COLUMNS", "80")
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert!(!text.is_empty(), "{args:?} {example}");
+            for line in text.lines() {
+                assert!(line.chars().count() <= 80, "{args:?} {example}: {} columns:\n{line}", line.chars().count());
+            }
+        }
+    }
+    for args in
+        [&["--help"][..], &["plan", "--help"], &["calendar", "--help"], &["check", "--help"], &["schema", "--help"]]
+    {
+        let text = String::from_utf8(ismsaudit(args).stdout).unwrap();
+        assert!(text.lines().all(|l| l.chars().count() <= 80), "{args:?}:\n{text}");
+    }
+}

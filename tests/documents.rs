@@ -259,7 +259,15 @@ fn an_agenda_over_several_registers_one_broken() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("broken.yaml:"), "{err}");
     let text = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
+    // An item wrapped to 80 columns goes on in lines indented under its text: one item a line.
+    let mut items: Vec<String> = Vec::new();
+    for line in text.lines() {
+        match (line.strip_prefix("              "), items.last_mut()) {
+            (Some(more), Some(item)) => item.push_str(&format!(" {}", more.trim_start())),
+            _ => items.push(line.to_string()),
+        }
+    }
+    let lines: Vec<&str> = items.iter().map(String::as_str).collect();
     assert_eq!(lines[0], "Overdue on 2026-11-28:");
     assert!(lines[1].contains("Meridian Group plc: Internal audit: Frankfurt data centre"), "{text}");
     let due = lines.iter().position(|l| l.starts_with("Due in the next 30 days")).unwrap();

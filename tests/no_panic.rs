@@ -61,13 +61,13 @@ fn run_everything(text: &str, today: NaiveDate, cycles: u32) {
     };
     if let Ok(plan) = ismsaudit::plan::plan(&reg, today, cycles) {
         let mut out = Vec::new();
-        ismsaudit::render::table::write(&plan, true, &mut out).unwrap();
+        ismsaudit::render::table::write(&plan, true, 80, &mut out).unwrap();
         ismsaudit::render::json::write(&plan, &mut out).unwrap();
         assert_safe(&out);
     }
     if let Ok(findings) = ismsaudit::findings::check(&reg, today) {
         let mut out = Vec::new();
-        ismsaudit::render::check::text("fuzz.yaml", &reg.accepted, &findings, &mut out).unwrap();
+        ismsaudit::render::check::text("fuzz.yaml", &reg.accepted, &findings, 80, &mut out).unwrap();
         ismsaudit::render::check::json("fuzz.yaml", today, &reg.accepted, &findings, &mut out).unwrap();
         ismsaudit::render::check::github("fuzz.yaml", &reg.accepted, &findings, &mut out).unwrap();
         assert_safe(&out);

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::calendar::{Entry, Mark, Period, entries};
 use crate::plan::Plan;
+use crate::text::wrap;
 
 /// One line of the agenda.
 #[derive(Debug, Clone, Serialize)]
@@ -52,13 +53,13 @@ fn open(x: &Entry) -> bool {
     matches!(x.mark, Mark::InternalAudit | Mark::ManagementReview) && !x.settled
 }
 
-/// Overdue items first, then the others, each in date order, one line each.
-pub fn text(items: &[Item], days: u64, today: NaiveDate, out: &mut dyn Write) -> io::Result<()> {
+/// Overdue items first, then the others, each in date order, one each, wrapped to `width`.
+pub fn text(items: &[Item], days: u64, today: NaiveDate, width: usize, out: &mut dyn Write) -> io::Result<()> {
     let (overdue, due): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| i.overdue);
     if !overdue.is_empty() {
         writeln!(out, "Overdue on {today}:")?;
         for i in &overdue {
-            line(i, out)?;
+            line(i, width, out)?;
         }
         writeln!(out)?;
     }
@@ -71,17 +72,21 @@ pub fn text(items: &[Item], days: u64, today: NaiveDate, out: &mut dyn Write) ->
         writeln!(out, "  nothing")?;
     }
     for i in &due {
-        line(i, out)?;
+        line(i, width, out)?;
     }
     Ok(())
 }
 
-fn line(i: &Item, out: &mut dyn Write) -> io::Result<()> {
+fn line(i: &Item, width: usize, out: &mut dyn Write) -> io::Result<()> {
     let date = match i.end {
         Some(end) => format!("{} to {end}", i.date),
         None => i.date.to_string(),
     };
-    writeln!(out, "  {date}  {}: {} ({})", i.organisation, i.summary, i.status)
+    // Continued under the text, past the date.
+    for line in wrap(&format!("  {date}  {}: {} ({})", i.organisation, i.summary, i.status), width, 14) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }
 
 /// The items as one JSON document: `{"today", "days", "items": [...]}`.

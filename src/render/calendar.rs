@@ -239,7 +239,11 @@ pub fn text(reg: &Register, period: &Period, entries: &[Entry], colour: bool, ou
             }
         })
         .collect();
-    writeln!(out, "\n{}", legend.join("   "))?;
+    // Two to a line: the four side by side are wider than 80 columns.
+    writeln!(out)?;
+    for pair in legend.chunks(2) {
+        writeln!(out, "{}", pair.join("   "))?;
+    }
     writeln!(out)?;
     if entries.is_empty() {
         writeln!(out, "Nothing planned in this period.")?;

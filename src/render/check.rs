@@ -39,20 +39,32 @@ fn acceptance_note(a: &Acceptance) -> String {
     format!("accepted until {}: {} ({})", a.until, a.reason, a.reference)
 }
 
-/// One line per finding, errors first and grouped by code, each group followed by what to do,
-/// then the summary.
-pub fn text(file: &str, accepted: &[Acceptance], findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+/// One finding at a time, errors first and grouped by code, each group followed by what to do,
+/// then the summary; wrapped to `width` columns.
+pub fn text(
+    file: &str,
+    accepted: &[Acceptance],
+    findings: &[Finding],
+    width: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let file = visible(file);
+    let mut para = |text: String, indent: usize| -> io::Result<()> {
+        for line in wrap(&text, width, indent) {
+            writeln!(out, "{line}")?;
+        }
+        Ok(())
+    };
     for (i, f) in findings.iter().enumerate() {
         let place = match f.loc {
             Some(l) => format!("{file}:{}:{}", l.line, l.column),
             None => file.to_string(),
         };
-        writeln!(out, "{}[{}] {place}: {}", label(f), f.code.key(), f.message)?;
+        para(format!("{}[{}] {place}: {}", label(f), f.code.key(), f.message), 2)?;
         if let Some(a) = f.accepted.and_then(|i| accepted.get(i)) {
-            writeln!(out, "  {}", acceptance_note(a))?;
+            para(format!("  {}", acceptance_note(a)), 4)?;
         } else if findings.get(i + 1).is_none_or(|next| next.code != f.code || next.help != f.help || !next.counts()) {
-            writeln!(out, "  help: {}", f.help)?;
+            para(format!("  help: {}", f.help), 8)?;
         }
     }
     if !findings.is_empty() {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
-use comfy_table::{Table, presets};
+use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::catalogue;
 use crate::cycle::{Basis, External, ExternalKind};
@@ -12,11 +12,24 @@ use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
 use crate::register::{Area, Auditor, Register};
 use crate::render::count;
+use crate::text::wrap;
 
-fn table(header: &[&str]) -> Table {
+/// A table at most `width` columns wide: cells wrap where the content would be wider.
+fn table(header: &[&str], width: usize) -> Table {
     let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED).set_header(header.to_vec());
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_header(header.to_vec())
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(u16::try_from(width).unwrap_or(u16::MAX));
     t
+}
+
+/// Writes `text` wrapped to `width` columns, the lines after the first indented by two.
+fn para(out: &mut dyn Write, text: &str, width: usize) -> io::Result<()> {
+    for line in wrap(text, width, 2) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }
 
 pub(super) fn external_status(e: &External, plan: &Plan<'_>) -> String {
@@ -117,41 +130,41 @@ fn criteria(area: &Area) -> String {
     format!("  {}{how}: {}", area.id, parts.join("; "))
 }
 
-/// Writes the plan for a terminal: external audits, each round, the coverage matrix, settings.
-/// With `detail`, each round lists what its audits cover.
-pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the plan for a terminal `width` columns wide: external audits, each round, the coverage
+/// matrix, settings. With `detail`, each round lists what its audits cover.
+pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
     let epoch = plan.epoch();
     let areas: HashMap<&str, &Area> = reg.scope.iter().map(|a| (a.id.as_str(), a)).collect();
     let auditors: HashMap<&str, &Auditor> = reg.auditors.iter().map(|a| (a.id.as_str(), a)).collect();
-    writeln!(out, "{}: audit plan as of {}", reg.organisation, plan.today)?;
+    para(out, &format!("{}: audit plan as of {}", reg.organisation, plan.today), width)?;
     if let Some(owner) = &reg.programme_owner {
-        writeln!(out, "Audit programme managed by {owner}")?;
+        para(out, &format!("Audit programme managed by {owner}"), width)?;
     }
     if !reg.reports_to.is_empty() {
-        writeln!(out, "Audit reports go to {}", reg.reports_to.join(", "))?;
+        para(out, &format!("Audit reports go to {}", reg.reports_to.join(", ")), width)?;
     }
     if epoch.index > 0 {
         let previous = &plan.certificate.epochs[epoch.index - 1];
         let last = plan.certificate.cycle(previous.last_cycle);
-        writeln!(
-            out,
+        let text = format!(
             "Earlier certificate: initial decision {}, lapsed after cycle {} expired on {}; restarted",
             previous.decision.date, last.number, last.expiry
-        )?;
+        );
+        para(out, &text, width)?;
     }
     let mut initial = Vec::new();
     for e in [epoch.stage1, epoch.stage2, Some(epoch.decision)].into_iter().flatten() {
         let note = if e.basis == Basis::Assumed { " (assumed)" } else { "" };
         initial.push(format!("{} {}{note}", e.kind.label(), e.date));
     }
-    writeln!(out, "Certificate: {}", initial.join(", "))?;
+    para(out, &format!("Certificate: {}", initial.join(", ")), width)?;
     for c in &plan.cycles {
         writeln!(out, "Cycle {}: {} to {}", c.number, c.start, c.expiry)?;
     }
 
     writeln!(out, "\nExternal audits")?;
-    let mut t = table(&["Cycle", "Audit", "Date", "Latest", "Status"]);
+    let mut t = table(&["Cycle", "Audit", "Date", "Latest", "Status"], width);
     for e in plan.externals() {
         let cycle = if e.cycle == 0 { "initial".to_string() } else { e.cycle.to_string() };
         let latest = e.latest.map(|d| d.to_string()).unwrap_or_default();
@@ -161,20 +174,22 @@ pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<(
     writeln!(out, "{t}")?;
 
     if let Some(l) = plan.lapse {
-        writeln!(
-            out,
-            "\nThe certificate of cycle {} expired on {} and was not restored by {}: it has lapsed, and no surveillance is planned for it. Record the new initial certification (at least a Stage 2 audit) under `certification.restart` to plan from it.",
+        writeln!(out)?;
+        let text = format!(
+            "The certificate of cycle {} expired on {} and was not restored by {}: it has lapsed, and no surveillance is planned for it. Record the new initial certification (at least a Stage 2 audit) under `certification.restart` to plan from it.",
             l.cycle, l.expiry, l.deadline
-        )?;
+        );
+        para(out, &text, width)?;
     }
 
     let mut without: std::collections::BTreeMap<&str, (usize, &str)> = std::collections::BTreeMap::new();
     for r in &plan.rounds {
-        writeln!(out, "\nRound {}: prepares {}", r.label(), r.prepares.describe())?;
+        writeln!(out)?;
+        para(out, &format!("Round {}: prepares {}", r.label(), r.prepares.describe()), width)?;
         if r.audits.is_empty() {
             writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
         } else {
-            let mut t = table(&["Date", "Area", "Risk", "Auditor", "Status"]);
+            let mut t = table(&["Date", "Area", "Risk", "Auditor", "Status"], width);
             for a in &r.audits {
                 let risk = areas.get(a.area.as_str()).map_or("", |x| x.risk.as_str());
                 let auditor = match (&a.auditor, a.unassigned) {
@@ -200,7 +215,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<(
                 let mut seen = std::collections::BTreeSet::new();
                 for a in r.audits.iter().filter(|a| seen.insert(a.area.as_str())) {
                     if let Some(area) = areas.get(a.area.as_str()) {
-                        writeln!(out, "{}", criteria(area))?;
+                        para(out, &criteria(area), width)?;
                     }
                 }
             }
@@ -213,16 +228,17 @@ pub fn write(plan: &Plan<'_>, detail: bool, out: &mut dyn Write) -> io::Result<(
         }
     }
     for (label, (n, note)) in without {
-        writeln!(out, "\n{} planned with no auditor ({label}): {note}", count(n, "area audit"))?;
+        writeln!(out)?;
+        para(out, &format!("{} planned with no auditor ({label}): {note}", count(n, "area audit")), width)?;
     }
 
     if !plan.rounds.is_empty() {
-        coverage(plan, out)?;
+        coverage(plan, width, out)?;
     }
 
     writeln!(out)?;
     for line in settings_lines(reg) {
-        writeln!(out, "{line}")?;
+        para(out, &line, width)?;
     }
     Ok(())
 }
@@ -254,20 +270,37 @@ pub(super) fn settings_lines(reg: &Register) -> Vec<String> {
     out
 }
 
-/// The coverage matrix: each area's audit per round, and each cycle's verdict.
-fn coverage(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(
-        out,
-        "\nCoverage (catch-up: planned later than intended, the round before being over; -: not in the scope then)"
-    )?;
+/// The coverage matrix: each area's audit per round, one table per cycle (a cycle's rounds fit
+/// a terminal; several cycles' do not), and each cycle's verdict.
+fn coverage(plan: &Plan<'_>, width: usize, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out)?;
+    let note =
+        "Coverage (catch-up: planned later than intended, the round before being over; -: not in the scope then)";
+    para(out, note, width)?;
     let (header, rows) = coverage_rows(plan);
-    let mut t = table(&header.iter().map(String::as_str).collect::<Vec<_>>());
-    for row in rows {
-        t.add_row(row);
-    }
-    writeln!(out, "{t}")?;
-    for line in cycle_verdicts(plan) {
-        writeln!(out, "{line}")?;
+    let verdicts = cycle_verdicts(plan);
+    // Columns 2.. are the rounds, in order; each cycle's are together.
+    let mut start = 0;
+    while start < plan.rounds.len() {
+        let cycle = plan.rounds[start].cycle;
+        let end = start + plan.rounds[start..].iter().take_while(|r| r.cycle == cycle).count();
+        let columns =
+            |row: &[String]| -> Vec<String> { row[..2].iter().chain(&row[2 + start..2 + end]).cloned().collect() };
+        // Areas in the scope for at least one of the cycle's rounds.
+        let cells: Vec<Vec<String>> =
+            rows.iter().map(|row| columns(row)).filter(|row| row[2..].iter().any(|c| c != "-")).collect();
+        let mut t = table(&columns(&header).iter().map(String::as_str).collect::<Vec<_>>(), width);
+        for row in cells {
+            t.add_row(row);
+        }
+        writeln!(out, "{t}")?;
+        // The verdict of each cycle whose rounds this table shows (round 0 has none of its own).
+        for (c, line) in plan.cycles.iter().zip(&verdicts) {
+            if c.number == cycle {
+                para(out, line, width)?;
+            }
+        }
+        start = end;
     }
     Ok(())
 }
