@@ -361,7 +361,22 @@ fn programme(
             let reviews: Vec<_> =
                 (reg.reviews.iter()).filter(|r| round.window_contains(r.date) && r.stands_on(today)).collect();
             let after_audits = reviews.iter().any(|r| last_done.is_none_or(|done| r.date >= done));
+            // A review booked in the window whose day passed without being marked done.
+            let unheld = (reg.reviews.iter()).rfind(|r| round.window_contains(r.date) && !r.stands_on(today));
             match (reviews.last(), last_done) {
+                (None, _) if let Some(booked) = unheld => out.push(
+                    Finding::new(
+                        Code::ReviewMissing,
+                        format!(
+                            "the management review booked for {} is not recorded as held ({})",
+                            booked.date,
+                            describe(round)
+                        ),
+                    )
+                    .help("once held, mark it `status: done`; if it did not take place, hold one and record it")
+                    .date(booked.date)
+                    .at(booked.loc),
+                ),
                 (None, _) => out.push(
                     Finding::new(
                         Code::ReviewMissing,

@@ -237,7 +237,7 @@ impl<'r> Plan<'r> {
                     round: Some(r),
                     audit: None,
                     prepares: Some(prepares),
-                    status: if review.recorded.is_some() { "recorded" } else { "planned" },
+                    status: review.status(),
                     external: None,
                 });
             }

@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use crate::calendar::Calendar;
 use crate::cycle::{Certificate, Epoch, External, ExternalKind, months_after, weeks_before};
 use crate::diagnostic::Loc;
-use crate::register::{Area, AuditRecord, Conflicts, Register, Risk, Status};
+use crate::register::{Area, AuditRecord, Conflicts, Register, ReviewRecord, Risk, Status};
 use place::Diary;
 
 /// Rounds per certificate cycle: one before each surveillance and one before recertification.
@@ -178,6 +178,29 @@ pub struct Review {
     pub date: NaiveDate,
     /// Where the register records it; `None` when planned.
     pub recorded: Option<Loc>,
+    /// Recorded as booked, and its day passed without it being marked done.
+    pub not_held: bool,
+}
+
+impl Review {
+    fn planned(date: NaiveDate) -> Self {
+        Review { date, recorded: None, not_held: false }
+    }
+
+    fn recorded(r: &ReviewRecord, today: NaiveDate) -> Self {
+        let not_held = r.status_on(today) == Status::Booked && r.date < today;
+        Review { date: r.date, recorded: Some(r.loc), not_held }
+    }
+
+    /// `planned`, `recorded`, or `booked` for one booked whose day passed without it being
+    /// marked done.
+    pub fn status(&self) -> &'static str {
+        match (self.recorded, self.not_held) {
+            (_, true) => "booked",
+            (Some(_), false) => "recorded",
+            (None, false) => "planned",
+        }
+    }
 }
 
 /// A round of internal audits and the review that prepare one external audit.
@@ -557,11 +580,11 @@ impl<'r> Programme<'r> {
             let held = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
             let recorded = held.and_then(|h| {
                 (self.register.reviews.iter())
-                    .filter(|r| r.stands_on(self.today) && r.date > h && r.date < round.prepares.date)
+                    .filter(|r| r.date > h && r.date < round.prepares.date)
                     .max_by_key(|r| r.date)
             });
             if let Some(r) = recorded {
-                round.review = Review { date: r.date, recorded: Some(r.loc) };
+                round.review = Review::recorded(r, self.today);
             } else if let Some(l) = latest.filter(|l| *l < round.review.date && held.is_none_or(|h| *l > h)) {
                 // Within the interval from the review before, where the round's audits allow.
                 round.review.date = l;
@@ -593,8 +616,8 @@ impl<'r> Programme<'r> {
             let mut f = self.frame(None, 0, 0, prepares, epoch.begins, end.date.max(prepares.date));
             if end.kind == ExternalKind::Stage2 {
                 f.review_before_stage2 = (self.register.reviews.iter())
-                    .rfind(|r| r.stands_on(self.today) && prepares.date <= r.date && r.date < end.date)
-                    .map(|r| Review { date: r.date, recorded: Some(r.loc) });
+                    .rfind(|r| prepares.date <= r.date && r.date < end.date)
+                    .map(|r| Review::recorded(r, self.today));
             }
             frames.push(f);
         }
@@ -645,11 +668,10 @@ impl<'r> Programme<'r> {
         }
         // The review that takes its results (9.3.2) comes after the round: a review recorded
         // earlier in the window (a mid-year one, say) is not this round's and does not pull it.
-        let recorded =
-            (self.register.reviews.iter()).rfind(|r| r.stands_on(self.today) && in_window(r.date) && r.date > last_day);
+        let recorded = (self.register.reviews.iter()).rfind(|r| in_window(r.date) && r.date > last_day);
         let review = match recorded {
-            Some(r) => Review { date: r.date, recorded: Some(r.loc) },
-            None => Review { date: review_day, recorded: None },
+            Some(r) => Review::recorded(r, self.today),
+            None => Review::planned(review_day),
         };
         if last_day >= review.date {
             last_day = self.calendar.open_on_or_before(review.date.pred_opt().unwrap_or(review.date));

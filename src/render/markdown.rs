@@ -97,7 +97,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 .collect();
             table(out, &["Date", "Area", "Auditor", "Status", "Clauses and controls"], &rows)?;
         }
-        let review = if r.review.recorded.is_some() { "recorded" } else { "planned" };
+        let review = if r.review.not_held { "booked, not recorded as held" } else { r.review.status() };
         writeln!(out, "\nManagement review: {} ({review}).", r.review.date)?;
         if let Some(extra) = r.review_before_stage2 {
             writeln!(out, "Management review before Stage 2: {} (recorded).", extra.date)?;

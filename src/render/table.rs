@@ -220,8 +220,12 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
                 }
             }
         }
-        let review = if r.review.recorded.is_some() { "recorded" } else { "planned" };
-        let past = if r.review.date < plan.today && r.review.recorded.is_none() { ", past" } else { "" };
+        let review = r.review.status();
+        let past = match (r.review.date < plan.today, r.review.not_held) {
+            (true, true) => ", past, not recorded as held",
+            (true, false) if r.review.recorded.is_none() => ", past",
+            _ => "",
+        };
         writeln!(out, "Management review: {} ({review}{past})", r.review.date)?;
         if let Some(extra) = r.review_before_stage2 {
             writeln!(out, "Management review before Stage 2: {} (recorded)", extra.date)?;
