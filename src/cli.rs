@@ -166,7 +166,8 @@ enum Command {
     /// What a check code means, why, and what to do; every code when none is given
     Explain {
         /// A check code, e.g. overdue-audit
-        code: Option<String>,
+        #[arg(value_parser = CodeParser, hide_possible_values = true)]
+        code: Option<findings::Code>,
     },
     /// Write the register's JSON Schema, for editors
     ///
@@ -177,16 +178,22 @@ enum Command {
     Schema,
     /// Write the completion script for a shell
     ///
-    /// For example, bash: `ismsaudit completions bash >
-    /// ~/.local/share/bash-completion/completions/ismsaudit`; zsh: `ismsaudit completions zsh >
-    /// ~/.zfunc/_ismsaudit` with `~/.zfunc` in `fpath`; fish: `ismsaudit completions fish >
+    /// For example, bash: `mkdir -p ~/.local/share/bash-completion/completions && ismsaudit
+    /// completions bash > ~/.local/share/bash-completion/completions/ismsaudit`; zsh: `mkdir -p
+    /// ~/.zfunc && ismsaudit completions zsh > ~/.zfunc/_ismsaudit` with `~/.zfunc` in `fpath`;
+    /// fish: `mkdir -p ~/.config/fish/completions && ismsaudit completions fish >
     /// ~/.config/fish/completions/ismsaudit.fish`.
     Completions { shell: clap_complete::Shell },
-    /// Write the manual page (roff)
+    /// Write the manual pages (roff)
     ///
-    /// For example: `mkdir -p ~/.local/share/man/man1 && ismsaudit man >
-    /// ~/.local/share/man/man1/ismsaudit.1`, then `man ismsaudit`.
-    Man,
+    /// Without `--dir`, the main page on standard output. With it, a page for ismsaudit and one
+    /// for each command (`man ismsaudit-plan`), e.g. `ismsaudit man --dir ~/.local/share/man/man1`,
+    /// then `man ismsaudit` (with `~/.local/share/man` in `MANPATH` if `man` does not look there).
+    Man {
+        /// Write every page into this folder (created if missing)
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Write a starter register
     Init {
         /// Where to write it
@@ -235,6 +242,60 @@ enum PlanFormat {
     Csv,
 }
 
+/// `explain`'s argument, a check code in any case: the codes are its possible values, so shells
+/// complete them, and a misspelt one gets one line with the nearest code.
+#[derive(Clone)]
+struct CodeParser;
+
+impl clap::builder::TypedValueParser for CodeParser {
+    type Value = findings::Code;
+
+    fn parse_ref(
+        &self,
+        _: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<findings::Code, clap::Error> {
+        let key = value.to_string_lossy().to_lowercase();
+        findings::Code::from_key(&key).ok_or_else(|| {
+            let keys = findings::Code::ALL.iter().map(|c| c.key());
+            // The nearest by spelling, or the one code the word is part of (`overdue`).
+            let near =
+                keys.clone().min_by_key(|k| strsim::levenshtein(k, &key)).filter(|k| strsim::levenshtein(k, &key) <= 4);
+            let within: Vec<&str> = keys.filter(|k| k.contains(&key)).collect();
+            let hint = match (near, within.as_slice()) {
+                (Some(k), _) | (None, &[k]) => format!("did you mean `{k}`? `ismsaudit explain` lists every code"),
+                (None, some @ [_, _, ..]) if some.len() <= 3 => {
+                    format!("did you mean `{}`? `ismsaudit explain` lists every code", some.join("` or `"))
+                }
+                _ => "`ismsaudit explain` lists every code".to_string(),
+            };
+            let shown = visible(&shortened(&value.to_string_lossy(), 60)).into_owned();
+            clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("`{shown}` is not a check code; {hint}\n"))
+        })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(findings::Code::ALL.iter().map(|c| clap::builder::PossibleValue::new(c.key()))))
+    }
+}
+
+/// `--color`'s value, read before the arguments are parsed, so that help and usage errors,
+/// which the parser writes itself, follow it too.
+fn colour_asked() -> clap::ColorChoice {
+    let args: Vec<String> = std::env::args().skip(1).take_while(|a| a != "--").collect();
+    let value = args.iter().enumerate().rev().find_map(|(i, a)| match a.strip_prefix("--color=") {
+        Some(v) => Some(v),
+        None if a == "--color" => args.get(i + 1).map(String::as_str),
+        None => None,
+    });
+    match value {
+        Some("always") => clap::ColorChoice::Always,
+        Some("never") => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    }
+}
+
 fn parse_today(text: &str) -> Result<NaiveDate, String> {
     register::parse_date(text)
 }
@@ -242,7 +303,7 @@ fn parse_today(text: &str) -> Result<NaiveDate, String> {
 /// Runs the command line; `system_today` is used where `--today` is not given.
 pub fn run(system_today: NaiveDate) -> ExitCode {
     // Help fits the terminal, and 80 columns when piped.
-    let parsed = Cli::command().term_width(terminal_width()).try_get_matches();
+    let parsed = Cli::command().term_width(terminal_width()).color(colour_asked()).try_get_matches();
     let cli = match parsed.and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(cli) => cli,
         Err(e) => {
@@ -416,24 +477,21 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
         }
         Command::Explain { code } => {
             let width = terminal_width();
-            match code.as_deref().map(|key| (key, findings::Code::from_key(&key.to_lowercase()))) {
+            match code {
                 None => render::check::code_list(width, &mut out)?,
-                Some((_, Some(code))) => render::check::explain(code, width, &mut out)?,
-                Some((key, None)) => {
-                    let keys = findings::Code::ALL.iter().map(|c| c.key());
-                    let near = keys.min_by_key(|k| strsim::levenshtein(k, &key.to_lowercase()));
-                    let hint = match near.filter(|k| strsim::levenshtein(k, &key.to_lowercase()) <= 4) {
-                        Some(k) => format!("did you mean `{k}`? `ismsaudit explain` lists every code"),
-                        None => "`ismsaudit explain` lists every code".to_string(),
-                    };
-                    anyhow::bail!("`{}` is not a check code; {hint}", visible(&shortened(key, 60)));
-                }
+                Some(code) => render::check::explain(code, width, &mut out)?,
             }
         }
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "ismsaudit", &mut out);
         }
-        Command::Man => clap_mangen::Man::new(Cli::command()).render(&mut out)?,
+        Command::Man { dir: None } => clap_mangen::Man::new(Cli::command()).render(&mut out)?,
+        Command::Man { dir: Some(dir) } => {
+            let name = visible(&dir.display().to_string()).into_owned();
+            fs::create_dir_all(&dir).with_context(|| format!("cannot create {name}"))?;
+            clap_mangen::generate_to(Cli::command(), &dir).with_context(|| format!("cannot write into {name}"))?;
+            writeln!(out, "wrote the manual pages into {name}: ismsaudit.1 and one for each command")?;
+        }
         Command::Schema => render::json::to_writer(&mut out, &register::schema::schema())?,
         Command::Init { path, force, today } => {
             let name = path.display().to_string();
@@ -451,10 +509,12 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
                 written => written.with_context(|| format!("cannot write {name}"))?,
             }
             let name = visible(&name);
-            writeln!(
-                out,
-                "wrote {name}: edit the organisation, scope, auditors and dates, then run `ismsaudit plan {name}`"
-            )?;
+            let said = format!(
+                "wrote {name}: edit the organisation, scope, auditors and dates, then run `ismsaudit plan {name}`. For completion and inline errors in an editor: `ismsaudit schema > isms.schema.json` beside it."
+            );
+            for line in wrap(&said, terminal_width(), 2) {
+                writeln!(out, "{line}")?;
+            }
         }
     }
     out.flush()?;

@@ -1060,6 +1060,7 @@ fn stage1_too_close(plan: &Plan<'_>, out: &mut Vec<Finding>) {
     );
     let placed = after.iter().filter(|a| a.auditor.is_some()).map(|a| a.end).max();
     let unplaced = after.iter().filter(|a| a.auditor.is_none()).count();
+    let mut help = None;
     match placed {
         Some(last) if unplaced == 0 => {
             let calendar = crate::calendar::Calendar::new(&plan.register.settings);
@@ -1075,9 +1076,17 @@ fn stage1_too_close(plan: &Plan<'_>, out: &mut Vec<Finding>) {
         _ => {
             let have = if unplaced == 1 { "1 has".to_string() } else { format!("{unplaced} have") };
             message.push_str(&format!("; {have} no free day before Stage 2 with these auditors"));
+            // No date to move Stage 1 to: more auditors (or days) is what helps.
+            help = Some(
+                "add auditors, or free the days of those there are (blackouts, leave, caps), so round 0 fits before Stage 1",
+            );
         }
     }
-    out.push(Finding::new(Code::Stage1TooClose, message).date(stage1.date).at(stage1.loc));
+    let finding = Finding::new(Code::Stage1TooClose, message).date(stage1.date).at(stage1.loc);
+    out.push(match help {
+        Some(h) => finding.help(h),
+        None => finding,
+    });
 }
 
 /// Corrective actions (ISO/IEC 27001:2022 10.2): open past their due date; and before Stage 1

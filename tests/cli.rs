@@ -136,6 +136,16 @@ fn completions_and_the_manual_page() {
     if let Ok(status) = checked {
         assert!(status.success(), "bash -n rejects the completion script");
     }
+    // `explain` completes the check codes.
+    assert!(String::from_utf8_lossy(&bash).contains("overdue-audit"));
+    let dir = std::env::temp_dir().join(format!("ismsaudit-man-{}", std::process::id()));
+    let out = ismsaudit(&["man", "--dir", dir.join("man1").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    for page in ["ismsaudit.1", "ismsaudit-plan.1", "ismsaudit-check.1", "ismsaudit-explain.1"] {
+        let text = std::fs::read_to_string(dir.join("man1").join(page)).unwrap_or_default();
+        assert!(text.lines().any(|l| l.starts_with(".TH ismsaudit")), "{page}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
     let man = String::from_utf8(ismsaudit(&["man"]).stdout).unwrap();
     assert!(man.lines().any(|l| l.starts_with(".TH ismsaudit 1")), "{man}");
     assert!(man.contains(".SH NAME") && man.contains(".SH SUBCOMMANDS") || man.contains(".SH SYNOPSIS"), "{man}");

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 use serde_saphyr::{MessageFormatter, Spanned};
 
-use super::schema::{CheckCode, ClauseId, ControlId};
+use super::schema::{CheckCode, ClauseId, ControlId, YamlBool};
 use super::{Method, NonconformitySeverity, Risk, SpecialKind, Status};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Errors, Loc};
@@ -257,7 +257,7 @@ pub(super) struct RawSettings {
     #[schemars(with = "Option<u32>")]
     pub round_weeks: Option<Spanned<u32>>,
     /// No auditor audits an area in two rounds in a row where another can (default true).
-    #[schemars(with = "Option<bool>")]
+    #[schemars(with = "Option<YamlBool>")]
     pub rotation: Option<Spanned<bool>>,
     /// The days audits may be held (default mon to fri).
     #[schemars(with = "Option<Vec<RawWeekday>>")]

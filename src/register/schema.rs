@@ -13,7 +13,8 @@ use super::raw::{Date, DateOr, Day, RawRegister, RawWeekday, WEEKDAYS};
 use crate::catalogue;
 use crate::codes::Code;
 
-/// The schema of a register, as a JSON value.
+/// The schema of a register, as a JSON value. Integer formats (`uint32`) are left out: they are
+/// not JSON Schema's, and validators such as ajv refuse a schema that has them.
 pub fn schema() -> serde_json::Value {
     let mut schema =
         schemars::generate::SchemaSettings::draft2020_12().into_generator().into_root_schema_for::<RawRegister>();
@@ -23,7 +24,23 @@ pub fn schema() -> serde_json::Value {
         "An ISMS register for ismsaudit (https://github.com/ismsaudit/ismsaudit): the ISO/IEC 27001:2022 scope, auditors, certification dates and the record of audits. `ismsaudit validate` checks what a schema cannot (ids that refer to each other, dates in order)."
             .into(),
     );
-    schema.to_value()
+    let mut value = schema.to_value();
+    without_integer_formats(&mut value);
+    value
+}
+
+fn without_integer_formats(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.get("format").and_then(|f| f.as_str()).is_some_and(|f| f.starts_with("int") || f.starts_with("uint"))
+            {
+                map.remove("format");
+            }
+            map.values_mut().for_each(without_integer_formats);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(without_integer_formats),
+        _ => {}
+    }
 }
 
 /// One of the listed values, each with its description: editors offer them with the text.
@@ -80,6 +97,25 @@ impl JsonSchema for RawWeekday {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         let names: Vec<&str> = WEEKDAYS.iter().flat_map(|d| [&d[..3], *d]).collect();
         json_schema!({ "type": "string", "enum": names, "description": "A day of the week: mon ... sun, or written out." })
+    }
+}
+
+/// A yes-or-no setting: YAML's `true` and `false`, or the words the loader reads as them, in
+/// any case (`yes`, `no`, `on`, `off`, `y`, `n`).
+pub(super) struct YamlBool;
+
+impl JsonSchema for YamlBool {
+    fn schema_name() -> Cow<'static, str> {
+        "YamlBool".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "anyOf": [
+                {"type": "boolean"},
+                {"type": "string", "pattern": "^([Yy]([Ee][Ss])?|[Nn][Oo]?|[Oo]([Nn]|[Ff][Ff])|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$"}
+            ]
+        })
     }
 }
 
