@@ -91,6 +91,8 @@ accepted: [{code: surveillance-late, reason: CB letter, reference: X-1, until: 2
         ("a review status outside the list", "status: booked", "status: planned"),
         ("an unknown check code", "surveillance-late", "surveilance-late"),
         ("a list where one value goes", "organisation: Acme Ltd", "organisation: [Acme]"),
+        ("a setting outside its range", "round_weeks: 6", "round_weeks: 30"),
+        ("an exclusion without a reason", ", reason: No premises", ""),
     ] {
         assert!(good.contains(from), "{change}");
         let bad = good.replacen(from, to, 1);

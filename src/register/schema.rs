@@ -9,6 +9,7 @@ use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
+use super::check::SETTING_RANGES;
 use super::raw::{Date, DateOr, Day, RawRegister, RawWeekday, WEEKDAYS};
 use crate::catalogue;
 use crate::codes::Code;
@@ -26,6 +27,19 @@ pub fn schema() -> serde_json::Value {
     );
     let mut value = schema.to_value();
     without_integer_formats(&mut value);
+    // What the checks beyond the types ask, where a schema can say it: each setting's range,
+    // and a reason for every exclusion (6.1.3 d).
+    if let Some(settings) = value.pointer_mut("/$defs/Settings/properties") {
+        for (name, range) in SETTING_RANGES {
+            if let Some(property) = settings.get_mut(name).and_then(|p| p.as_object_mut()) {
+                property.insert("minimum".into(), (*range.start()).into());
+                property.insert("maximum".into(), (*range.end()).into());
+            }
+        }
+    }
+    if let Some(required) = value.pointer_mut("/$defs/Exclusion/required").and_then(|r| r.as_array_mut()) {
+        required.push("reason".into());
+    }
     value
 }
 
