@@ -403,16 +403,12 @@ impl Programme<'_> {
         let rotate = self.register.settings.rotation;
         let previous = diary.last[t.area];
         let (mut independent, mut reachable, mut capped) = (false, false, true);
-        // Whether a day in the spread weeks is free of this area's people: where none is, a
-        // clash cannot be avoided and is no reason to look further. Asked only once a clash is found.
-        let quiet = |d: &NaiveDate| !people.iter().any(|&p| diary.people.on(p, *d));
-        let mut avoid: Option<bool> = None;
         let mut best: Option<Choice> = None;
         // Once a choice is in hand (with a clash, or the last auditor again), a few more
         // auditors, and a few more of their days in all, are tried for a better one: in a
         // crowded round an audit costs no more to place than in a quiet one.
         const MORE_AUDITORS: usize = 16;
-        let mut probes = Probes { left: MORE_PROBES, in_hand: false };
+        let mut probes = Probes { left: MORE_PROBES, in_hand: false, avoidable: None };
         for phase in [Phase::Spread, Phase::Earlier] {
             let mut further = 0;
             let set = phase as usize;
@@ -459,7 +455,7 @@ impl Programme<'_> {
                     }
                     continue;
                 };
-                let clash = clash && *avoid.get_or_insert_with(|| target.is_none() || g.days.iter().any(quiet));
+                let clash = clash && probes.avoidable(&g.days, people, diary, target.is_some());
                 let c = Choice { repeat, clash, load: l, rank: r, start, end };
                 if best.is_none_or(|b| c < b) {
                     best = Some(c);
@@ -538,7 +534,8 @@ impl Programme<'_> {
                 free[(lo + 1) as usize]
             };
             if let Some(end) = diary.run(j, d, m, due, cal) {
-                if !diary.clash(j, people, d, end) {
+                // Where no day is free of the area's people, the nearest day will do.
+                if !diary.clash(j, people, d, end) || !probes.avoidable(days, people, diary, true) {
                     return Some((d, end, false));
                 }
                 fallback.get_or_insert((d, end, true));
@@ -627,9 +624,20 @@ struct Probes {
     left: usize,
     /// Whether an earlier auditor gave a choice already.
     in_hand: bool,
+    /// Whether an auditee clash can be avoided at all (see [`Probes::avoidable`]).
+    avoidable: Option<bool>,
 }
 
 impl Probes {
+    /// Whether a day of the spread weeks is free of the area's people: where none is, a clash
+    /// cannot be avoided and is no reason to look further. Asked once per audit, when the first
+    /// clash is found; an audit placed first-free (no spread) always looks a little further.
+    fn avoidable(&mut self, days: &[NaiveDate], people: &[usize], diary: &Diary, spread: bool) -> bool {
+        *self
+            .avoidable
+            .get_or_insert_with(|| !spread || days.iter().any(|d| !people.iter().any(|&p| diary.people.on(p, *d))))
+    }
+
     /// Counts a day tried, when there is a choice in hand (here or from an earlier auditor).
     fn tried(&mut self, in_hand_here: bool) {
         if self.in_hand || in_hand_here {
