@@ -283,7 +283,9 @@ impl clap::builder::TypedValueParser for CodeParser {
 /// `--color`'s value, read before the arguments are parsed, so that help and usage errors,
 /// which the parser writes itself, follow it too.
 fn colour_asked() -> clap::ColorChoice {
-    let args: Vec<String> = std::env::args().skip(1).take_while(|a| a != "--").collect();
+    // (`args_os`: an argument that is not UTF-8, a file name say, is no `--color` and no panic.)
+    let args: Vec<String> =
+        std::env::args_os().skip(1).filter_map(|a| a.into_string().ok()).take_while(|a| a != "--").collect();
     let value = args.iter().enumerate().rev().find_map(|(i, a)| match a.strip_prefix("--color=") {
         Some(v) => Some(v),
         None if a == "--color" => args.get(i + 1).map(String::as_str),
@@ -439,9 +441,9 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
                 }
                 // A job that keeps the JSON keeps why there are no findings; the errors go to
                 // stderr as well, for the log.
+                // The verdict stands even when the reader hung up.
                 Err(e) if matches!(format, CheckFormat::Json) => {
-                    render::check::json_input_error(&e, today, &mut out)?;
-                    out.flush()?;
+                    let _ = render::check::json_input_error(&e, today, &mut out).and_then(|()| out.flush());
                     colour.eprintln(&e.to_string());
                     return Ok(ExitCode::from(2));
                 }

@@ -64,11 +64,13 @@ impl Diagnostic {
 pub struct InputError {
     pub file: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// How many errors were found, shown or not (the last diagnostic counts those left out).
+    pub total: usize,
 }
 
 impl InputError {
     pub fn one(file: &str, diagnostic: Diagnostic) -> Self {
-        InputError { file: file.to_string(), diagnostics: vec![diagnostic] }
+        InputError { file: file.to_string(), diagnostics: vec![diagnostic], total: 1 }
     }
 }
 
@@ -173,7 +175,7 @@ impl Errors {
                 .hint(format!("only the first {shown} in file order are shown: correct them and run again")),
             );
         }
-        InputError { file: file.to_string(), diagnostics }
+        InputError { file: file.to_string(), diagnostics, total: self.total }
     }
 }
 

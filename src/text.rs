@@ -51,6 +51,9 @@ pub fn shortened(s: &str, max: usize) -> Cow<'_, str> {
 
 /// `text` in lines of at most `width` characters where its words allow, the lines after the
 /// first indented by `indent` spaces.
+///
+/// A line that begins with `::` after its indent is made inert as [`visible`] does: wrapping
+/// can bring a register word that starts so to the start of a line.
 pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -67,12 +70,22 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
         }
     }
     lines.push(line);
-    lines
+    lines.into_iter().map(|l| if l.trim_start().starts_with("::") { visible(&l).into_owned() } else { l }).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping_never_starts_a_line_with_a_workflow_command() {
+        let text = "accepted until 2027-01-01: postponed by the body ::error::forged annotation (ref)";
+        for width in 20..90 {
+            for line in wrap(text, width, 4) {
+                assert!(!line.trim_start().starts_with("::"), "{width}: {line}");
+            }
+        }
+    }
 
     #[test]
     fn control_characters_become_visible() {

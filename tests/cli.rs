@@ -237,3 +237,19 @@ fn text_outputs_fit_80_columns() {
         assert!(text.lines().all(|l| l.chars().count() <= 80), "{args:?}:\n{text}");
     }
 }
+
+/// `check --format json` on a register with more errors than are shown counts them all.
+#[test]
+fn json_for_an_unreadable_register_counts_every_error() {
+    let path = std::env::temp_dir().join(format!("ismsaudit-many-{}.yaml", std::process::id()));
+    let mut text =
+        String::from("organisation: x\ncertification: {decision: 2024-06-03}\nscope: [{id: a, owner: o}]\nreviews:\n");
+    text.push_str(&"  - {date: 2025-03-03}\n".repeat(120));
+    std::fs::write(&path, text).unwrap();
+    let out = ismsaudit(&["check", path.to_str().unwrap(), "--format", "json", "--today", "2026-11-28"]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["errors"], 119);
+    assert!(doc["findings"].as_array().unwrap().iter().all(|f| f["code"] == "register-invalid"));
+}

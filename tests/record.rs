@@ -375,3 +375,13 @@ fn a_booked_review_whose_day_passed_was_not_held() {
     let err = plan(&future, today, 1).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(err.contains("management review `2027-01-11` is marked done but is after today (2026-11-28)"), "{err}");
 }
+
+/// Of two reviews recorded in a round's window, one held and one booked that never took place,
+/// the held one is the round's.
+#[test]
+fn a_held_review_is_preferred_to_a_booked_one_that_did_not_take_place() {
+    let reg = register("", "reviews:\n  - {date: 2026-04-13}\n  - {date: 2026-04-20, status: booked}\n");
+    let p = plan(&reg, date("2026-11-28"), 1).unwrap();
+    let review = round(&p.rounds, "C1.2").review;
+    assert_eq!((review.date, review.status()), (date("2026-04-13"), "recorded"));
+}

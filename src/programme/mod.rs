@@ -578,11 +578,7 @@ impl<'r> Programme<'r> {
             // Every audit held: a review recorded after the last of them, before the external
             // audit, is the round's (as `check` accepts it), even before the round's last day.
             let held = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
-            let recorded = held.and_then(|h| {
-                (self.register.reviews.iter())
-                    .filter(|r| r.date > h && r.date < round.prepares.date)
-                    .max_by_key(|r| r.date)
-            });
+            let recorded = held.and_then(|h| self.recorded_review(|r| r.date > h && r.date < round.prepares.date));
             if let Some(r) = recorded {
                 round.review = Review::recorded(r, self.today);
             } else if let Some(l) = latest.filter(|l| *l < round.review.date && held.is_none_or(|h| *l > h)) {
@@ -604,6 +600,13 @@ impl<'r> Programme<'r> {
         }
     }
 
+    /// The last recorded review that `fits`: one held (or booked ahead) before one booked for a
+    /// day that passed without it being marked done.
+    fn recorded_review(&self, fits: impl Fn(&ReviewRecord) -> bool) -> Option<&ReviewRecord> {
+        let reviews = &self.register.reviews;
+        reviews.iter().rfind(|r| fits(r) && r.stands_on(self.today)).or_else(|| reviews.iter().rfind(|r| fits(r)))
+    }
+
     /// Every round's dates for `epoch` up to cycle `last`, in order: round 0 where the epoch has
     /// an initial audit to prepare, then three per cycle.
     fn frames(&self, epoch: &Epoch, last: u32) -> Vec<Frame> {
@@ -615,8 +618,8 @@ impl<'r> Programme<'r> {
             // verifies them, ISO/IEC 17021-1 9.3.1.3).
             let mut f = self.frame(None, 0, 0, prepares, epoch.begins, end.date.max(prepares.date));
             if end.kind == ExternalKind::Stage2 {
-                f.review_before_stage2 = (self.register.reviews.iter())
-                    .rfind(|r| prepares.date <= r.date && r.date < end.date)
+                f.review_before_stage2 = self
+                    .recorded_review(|r| prepares.date <= r.date && r.date < end.date)
                     .map(|r| Review::recorded(r, self.today));
             }
             frames.push(f);
@@ -668,7 +671,7 @@ impl<'r> Programme<'r> {
         }
         // The review that takes its results (9.3.2) comes after the round: a review recorded
         // earlier in the window (a mid-year one, say) is not this round's and does not pull it.
-        let recorded = (self.register.reviews.iter()).rfind(|r| in_window(r.date) && r.date > last_day);
+        let recorded = self.recorded_review(|r| in_window(r.date) && r.date > last_day);
         let review = match recorded {
             Some(r) => Review::recorded(r, self.today),
             None => Review::planned(review_day),

@@ -937,8 +937,8 @@ impl Checker<'_> {
             .collect();
         out.sort_by_key(|(r, _)| r.date);
         for pair in out.windows(2) {
-            let ((first, first_at), (again, at)) = (&pair[0], &pair[1]);
-            let (earlier, later) = if first_at < at { (first_at, at) } else { (at, first_at) };
+            // The sort is stable: of two on one day, the second is the later in the file.
+            let ((first, earlier), (again, later)) = (&pair[0], &pair[1]);
             if again.date == first.date && self.shown(*later) {
                 self.error(
                     Diagnostic::new(*later, format!("management review `{}` is recorded twice", again.date))

@@ -51,7 +51,7 @@ fn impossible(t: &str) -> Option<String> {
     }
     let (year, month, day): (i32, u32, u32) = (t[..4].parse().ok()?, t[5..7].parse().ok()?, t[8..].parse().ok()?);
     let Some(name) = u8::try_from(month).ok().and_then(|m| chrono::Month::try_from(m).ok()) else {
-        return Some(format!("there is no month {month}; months run from 01 to 12"));
+        return Some(format!("there is no month {month:02}; months run from 01 to 12"));
     };
     let first = NaiveDate::from_ymd_opt(year, month, 1)?;
     let days = first.checked_add_months(chrono::Months::new(1))?.signed_duration_since(first).num_days();
@@ -815,7 +815,8 @@ pub(super) fn duplicate_keys(text: &str, errors: &mut Errors) {
             _ => false,
         };
         match event {
-            Event::Scalar(key, ..) if is_key => {
+            // `<<` is YAML's merge key, which a mapping may repeat.
+            Event::Scalar(key, ..) if is_key && key != "<<" => {
                 let line = span.start.line() as u64;
                 if let Some(Open::Mapping { keys, .. }) = open.last_mut()
                     && let Some(first) = keys.insert(key.to_string(), line)
@@ -910,13 +911,26 @@ fn source_at(text: &str, loc: Loc) -> Option<String> {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn every_duplicate_key_but_merge_keys() {
+        let text = "base: &b {x: 1}\nother: &o {y: 2}\nm:\n  <<: *b\n  <<: *o\n  z: 1\n  z: 2\nm: 3\n";
+        let mut errors = Errors::new();
+        duplicate_keys(text, &mut errors);
+        let said = errors.into_error("t.yaml").to_string();
+        assert_eq!(
+            said,
+            "t.yaml:7:3: error: duplicate key `z`; give each key once (it is also on line 6)\n\
+             t.yaml:8:1: error: duplicate key `m`; give each key once (it is also on line 3)"
+        );
+    }
+
+    #[test]
     fn an_impossible_date_says_why() {
         let why = |t: &str| parse_date(t).err().unwrap_or_default();
         assert_eq!(why("2024-02-30"), "invalid date `2024-02-30`: February 2024 has 29 days");
         assert_eq!(why("2100-02-29"), "invalid date `2100-02-29`: February 2100 has 28 days");
         assert_eq!(why("2026-06-31"), "invalid date `2026-06-31`: June 2026 has 30 days");
         assert_eq!(why("2026-06-00"), "invalid date `2026-06-00`: there is no day 00; days run from 01 to 30");
-        assert_eq!(why("2026-00-01"), "invalid date `2026-00-01`: there is no month 0; months run from 01 to 12");
+        assert_eq!(why("2026-00-01"), "invalid date `2026-00-01`: there is no month 00; months run from 01 to 12");
         assert_eq!(why("2026-6-1"), "invalid date `2026-6-1`: expected a calendar date written YYYY-MM-DD");
         assert_eq!(why("2026-0٦-01"), "invalid date `2026-0٦-01`: expected a calendar date written YYYY-MM-DD");
         assert!(parse_date("2024-02-29").is_ok());

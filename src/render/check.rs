@@ -194,7 +194,7 @@ pub fn json_input_error(e: &InputError, today: NaiveDate, out: &mut dyn Write) -
     let doc = Doc {
         schema_version: crate::render::json::SCHEMA_VERSION,
         today,
-        errors: e.diagnostics.len(),
+        errors: e.total,
         warnings: 0,
         accepted: 0,
         findings: (e.diagnostics.iter())

@@ -1,8 +1,10 @@
 //! Colour on a terminal for ismsaudit's own words: severities, OVERDUE, LATE, NOT
 //! INDEPENDENT, `help:`. Outputs are written plain and coloured line by line on their way to
 //! the terminal, so piped output, and every width a table computed, stay as they are. The
-//! register's text cannot add colour of its own: every control character in it, ESC included,
-//! was made visible before it got here.
+//! register's text cannot send escape sequences of its own: every control character in it, ESC
+//! included, was made visible before it got here. (A register word that is one of the words
+//! above, an area named "OVERDUE", is coloured like them: painting lines, not cells, cannot
+//! tell them apart.)
 
 use std::io::{self, Write};
 

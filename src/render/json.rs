@@ -344,7 +344,7 @@ pub fn to_writer<T: Serialize>(out: &mut dyn Write, value: &T) -> io::Result<()>
 #[derive(Default)]
 struct Layout {
     indent: usize,
-    /// Whether the innermost object or multi-line array has an item (`{}` and `[]` when not).
+    /// Whether the innermost object has a member (`{}` when not).
     has_value: bool,
     /// The open arrays, innermost last: whether each is written one item per line.
     arrays: Vec<bool>,
@@ -406,7 +406,6 @@ impl Formatter for Layout {
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.value(w, true)?;
         self.arrays.push(false);
-        self.has_value = false;
         w.write_all(b"[")
     }
 
@@ -425,7 +424,6 @@ impl Formatter for Layout {
     }
 
     fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
         Ok(())
     }
 
