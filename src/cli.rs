@@ -690,9 +690,8 @@ fn summary(path: &Path, reg: &Register, today: NaiveDate) -> String {
     let (controls, clauses) = (reg.carried_controls(today), reg.carried_clauses(today));
     // What `check` reports as clause-not-covered and control-not-covered: said here, so that
     // "ok" is not read as "the gate will pass".
-    let excluded = |c: &str| reg.exclusions.iter().any(|e| e.control == c);
-    let gaps = catalogue::control_ids().filter(|c| !controls.contains(c) && !excluded(c)).count()
-        + catalogue::clause_ids().filter(|c| !clauses.contains(c)).count();
+    let (clause_gaps, control_gaps) = reg.coverage_gaps(today);
+    let gaps = clause_gaps.len() + control_gaps.len();
     let mut line = format!(
         "{}: ok: {}, {}, {} of {} controls covered ({} excluded), {} of {} clauses covered",
         visible(&path.display().to_string()),

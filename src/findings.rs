@@ -111,28 +111,26 @@ fn coverage_of_the_standard(reg: &Register, today: NaiveDate, out: &mut Vec<Find
             carrier.entry(c).or_insert(area);
         }
     }
-    let clauses = reg.carried_clauses(today);
-    for clause in catalogue::clause_ids() {
-        if !clauses.contains(clause) {
-            let title = catalogue::clause_title(clause).unwrap_or_default();
-            out.push(Finding::new(
-                Code::ClauseNotCovered,
-                format!("clause {clause} ({title}) is in no area of the scope"),
-            ));
-        }
+    let (clauses, controls) = reg.coverage_gaps(today);
+    for clause in clauses {
+        let title = catalogue::clause_title(clause).unwrap_or_default();
+        out.push(Finding::new(Code::ClauseNotCovered, format!("clause {clause} ({title}) is in no area of the scope")));
+    }
+    for control in controls {
+        let title = catalogue::control_title(control).unwrap_or_default();
+        out.push(
+            Finding::new(
+                Code::ControlNotCovered,
+                format!("control {control} ({title}) is in no area and not excluded in the SoA"),
+            )
+            .control(control),
+        );
     }
     for control in catalogue::control_ids() {
-        let title = catalogue::control_title(control).unwrap_or_default();
         let excluded = reg.exclusions.iter().find(|e| e.control == control);
-        match (excluded, carrier.get(control)) {
-            (None, None) => out.push(
-                Finding::new(
-                    Code::ControlNotCovered,
-                    format!("control {control} ({title}) is in no area and not excluded in the SoA"),
-                )
-                .control(control),
-            ),
-            (Some(e), Some(area)) => out.push(
+        if let (Some(e), Some(area)) = (excluded, carrier.get(control)) {
+            let title = catalogue::control_title(control).unwrap_or_default();
+            out.push(
                 Finding::new(
                     Code::ControlExcludedAndCovered,
                     format!("control {control} ({title}) is excluded in the SoA but area `{}` carries it", area.id),
@@ -140,8 +138,7 @@ fn coverage_of_the_standard(reg: &Register, today: NaiveDate, out: &mut Vec<Find
                 .control(control)
                 .area(&area.id)
                 .at(e.loc),
-            ),
-            _ => {}
+            );
         }
     }
 }

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use crate::catalogue;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, InputError, Loc};
 
@@ -53,6 +54,18 @@ impl Register {
             .filter(|a| a.until.is_none_or(|u| u >= day))
             .flat_map(|a| a.controls.iter().copied())
             .collect()
+    }
+
+    /// The gaps in the coverage of the standard on `day`: the subclauses no area carries, and
+    /// the Annex A controls no area carries and the SoA does not exclude (ISO/IEC 27001:2022
+    /// clauses 4-10; 6.1.3 d), in catalogue order.
+    pub fn coverage_gaps(&self, day: NaiveDate) -> (Vec<&'static str>, Vec<&'static str>) {
+        let (clauses, controls) = (self.carried_clauses(day), self.carried_controls(day));
+        let excluded = |c: &str| self.exclusions.iter().any(|e| e.control == c);
+        (
+            catalogue::clause_ids().filter(|c| !clauses.contains(c)).collect(),
+            catalogue::control_ids().filter(|c| !controls.contains(c) && !excluded(c)).collect(),
+        )
     }
 
     /// The subclauses carried by some area still in the scope on `day`.
