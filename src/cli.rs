@@ -14,7 +14,7 @@ use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
 use ismsaudit::render::count;
-use ismsaudit::text::{has_hidden, shortened, visible, wrap};
+use ismsaudit::text::{has_hidden, shortened, visible, write_wrapped};
 use ismsaudit::{catalogue, plan, render, starter};
 
 const AFTER_HELP: &str = "Exit codes: 0 success, 1 `check` found errors, 2 bad input or usage.
@@ -473,9 +473,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
             // dates and against the day.
             let today = today.unwrap_or(system_today);
             plan::plan(&reg, today, 1)?;
-            for line in wrap(&summary(&register, &reg, today), terminal_width(), 2) {
-                writeln!(out, "{line}")?;
-            }
+            write_wrapped(&mut out, &summary(&register, &reg, today), terminal_width(), 2)?;
         }
         Command::Explain { code } => {
             let width = terminal_width();
@@ -514,9 +512,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
             let said = format!(
                 "wrote {name}: edit the organisation, scope, auditors and dates, then run `ismsaudit plan {name}`. For completion and inline errors in an editor: `ismsaudit schema > isms.schema.json` beside it."
             );
-            for line in wrap(&said, terminal_width(), 2) {
-                writeln!(out, "{line}")?;
-            }
+            write_wrapped(&mut out, &said, terminal_width(), 2)?;
         }
     }
     out.flush()?;

@@ -3,6 +3,7 @@
 //! or start a line of its own (a CI runner executes `::workflow-command::` lines).
 
 use std::borrow::Cow;
+use std::io::{self, Write};
 
 /// Whether `c` must not reach a terminal as it is: C0 controls (newline and tab included), DEL,
 /// C1 controls, and the bidirectional overrides that reorder what a reader sees.
@@ -71,6 +72,14 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     }
     lines.push(line);
     lines.into_iter().map(|l| if l.trim_start().starts_with("::") { visible(&l).into_owned() } else { l }).collect()
+}
+
+/// Writes `text` wrapped by [`wrap`], a line at a time.
+pub fn write_wrapped(out: &mut dyn Write, text: &str, width: usize, indent: usize) -> io::Result<()> {
+    for line in wrap(text, width, indent) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

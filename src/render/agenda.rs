@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::calendar::{Entry, Mark, Period, entries};
 use crate::plan::Plan;
-use crate::text::wrap;
+use crate::text::write_wrapped;
 
 /// One line of the agenda.
 #[derive(Debug, Clone, Serialize)]
@@ -83,10 +83,7 @@ fn line(i: &Item, width: usize, out: &mut dyn Write) -> io::Result<()> {
         None => i.date.to_string(),
     };
     // Continued under the text, past the date.
-    for line in wrap(&format!("  {date}  {}: {} ({})", i.organisation, i.summary, i.status), width, 14) {
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
+    write_wrapped(out, &format!("  {date}  {}: {} ({})", i.organisation, i.summary, i.status), width, 14)
 }
 
 /// The items as one JSON document: `{"today", "days", "items": [...]}`.

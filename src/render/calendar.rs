@@ -13,7 +13,7 @@ use crate::cycle::ExternalKind;
 use crate::plan::{Event, EventKind, Plan};
 use crate::programme::Source;
 use crate::register::{Area, Auditor, Register};
-use crate::text::wrap;
+use crate::text::write_wrapped;
 
 /// The days shown and, optionally, the one auditor whose calendar it is.
 #[derive(Debug, Clone)]
@@ -251,9 +251,7 @@ pub fn text(reg: &Register, period: &Period, entries: &[Entry], colour: bool, ou
     for x in entries {
         let date = if x.end > x.date { format!("{} to {}", x.date, x.end) } else { x.date.to_string() };
         let line = format!("{date}  {}  ({})", x.summary, x.status);
-        for part in wrap(&line, 80, 12) {
-            writeln!(out, "{part}")?;
-        }
+        write_wrapped(out, &line, 80, 12)?;
     }
     Ok(())
 }
@@ -356,6 +354,7 @@ fn strip_colour(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::wrap;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

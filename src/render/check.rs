@@ -10,7 +10,7 @@ use crate::diagnostic::InputError;
 use crate::findings::{Finding, Severity};
 use crate::register::Acceptance;
 use crate::render::count;
-use crate::text::{visible, wrap};
+use crate::text::{visible, wrap, write_wrapped};
 
 /// Errors, warnings and accepted findings, in that order of counting.
 fn tally(findings: &[Finding]) -> (usize, usize, usize) {
@@ -49,22 +49,16 @@ pub fn text(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let file = visible(file);
-    let mut para = |text: String, indent: usize| -> io::Result<()> {
-        for line in wrap(&text, width, indent) {
-            writeln!(out, "{line}")?;
-        }
-        Ok(())
-    };
     for (i, f) in findings.iter().enumerate() {
         let place = match f.loc {
             Some(l) => format!("{file}:{}:{}", l.line, l.column),
             None => file.to_string(),
         };
-        para(format!("{}[{}] {place}: {}", label(f), f.code.key(), f.message), 2)?;
+        write_wrapped(out, &format!("{}[{}] {place}: {}", label(f), f.code.key(), f.message), width, 2)?;
         if let Some(a) = f.accepted.and_then(|i| accepted.get(i)) {
-            para(format!("  {}", acceptance_note(a)), 4)?;
+            write_wrapped(out, &format!("  {}", acceptance_note(a)), width, 4)?;
         } else if findings.get(i + 1).is_none_or(|next| next.code != f.code || next.help != f.help || !next.counts()) {
-            para(format!("  help: {}", f.help), 8)?;
+            write_wrapped(out, &format!("  help: {}", f.help), width, 8)?;
         }
     }
     if !findings.is_empty() {

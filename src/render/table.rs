@@ -12,7 +12,7 @@ use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
 use crate::register::{Area, Auditor, Register};
 use crate::render::count;
-use crate::text::wrap;
+use crate::text::write_wrapped;
 
 /// A table at most `width` columns wide: cells wrap where the content would be wider.
 fn table(header: &[&str], width: usize) -> Table {
@@ -22,14 +22,6 @@ fn table(header: &[&str], width: usize) -> Table {
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(u16::try_from(width).unwrap_or(u16::MAX));
     t
-}
-
-/// Writes `text` wrapped to `width` columns, the lines after the first indented by two.
-fn para(out: &mut dyn Write, text: &str, width: usize) -> io::Result<()> {
-    for line in wrap(text, width, 2) {
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
 }
 
 pub(super) fn external_status(e: &External, plan: &Plan<'_>) -> String {
@@ -137,12 +129,12 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
     let epoch = plan.epoch();
     let areas: HashMap<&str, &Area> = reg.scope.iter().map(|a| (a.id.as_str(), a)).collect();
     let auditors: HashMap<&str, &Auditor> = reg.auditors.iter().map(|a| (a.id.as_str(), a)).collect();
-    para(out, &format!("{}: audit plan as of {}", reg.organisation, plan.today), width)?;
+    write_wrapped(out, &format!("{}: audit plan as of {}", reg.organisation, plan.today), width, 2)?;
     if let Some(owner) = &reg.programme_owner {
-        para(out, &format!("Audit programme managed by {owner}"), width)?;
+        write_wrapped(out, &format!("Audit programme managed by {owner}"), width, 2)?;
     }
     if !reg.reports_to.is_empty() {
-        para(out, &format!("Audit reports go to {}", reg.reports_to.join(", ")), width)?;
+        write_wrapped(out, &format!("Audit reports go to {}", reg.reports_to.join(", ")), width, 2)?;
     }
     if epoch.index > 0 {
         let previous = &plan.certificate.epochs[epoch.index - 1];
@@ -151,14 +143,14 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
             "Earlier certificate: initial decision {}, lapsed after cycle {} expired on {}; restarted",
             previous.decision.date, last.number, last.expiry
         );
-        para(out, &text, width)?;
+        write_wrapped(out, &text, width, 2)?;
     }
     let mut initial = Vec::new();
     for e in [epoch.stage1, epoch.stage2, Some(epoch.decision)].into_iter().flatten() {
         let note = if e.basis == Basis::Assumed { " (assumed)" } else { "" };
         initial.push(format!("{} {}{note}", e.kind.label(), e.date));
     }
-    para(out, &format!("Certificate: {}", initial.join(", ")), width)?;
+    write_wrapped(out, &format!("Certificate: {}", initial.join(", ")), width, 2)?;
     for c in &plan.cycles {
         writeln!(out, "Cycle {}: {} to {}", c.number, c.start, c.expiry)?;
     }
@@ -179,13 +171,13 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
             "The certificate of cycle {} expired on {} and was not restored by {}: it has lapsed, and no surveillance is planned for it. Record the new initial certification (at least a Stage 2 audit) under `certification.restart` to plan from it.",
             l.cycle, l.expiry, l.deadline
         );
-        para(out, &text, width)?;
+        write_wrapped(out, &text, width, 2)?;
     }
 
     let mut without: std::collections::BTreeMap<&str, (usize, &str)> = std::collections::BTreeMap::new();
     for r in &plan.rounds {
         writeln!(out)?;
-        para(out, &format!("Round {}: prepares {}", r.label(), r.prepares.describe()), width)?;
+        write_wrapped(out, &format!("Round {}: prepares {}", r.label(), r.prepares.describe()), width, 2)?;
         if r.audits.is_empty() {
             writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
         } else {
@@ -215,7 +207,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
                 let mut seen = std::collections::BTreeSet::new();
                 for a in r.audits.iter().filter(|a| seen.insert(a.area.as_str())) {
                     if let Some(area) = areas.get(a.area.as_str()) {
-                        para(out, &criteria(area), width)?;
+                        write_wrapped(out, &criteria(area), width, 2)?;
                     }
                 }
             }
@@ -233,7 +225,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
     }
     for (label, (n, note)) in without {
         writeln!(out)?;
-        para(out, &format!("{} planned with no auditor ({label}): {note}", count(n, "area audit")), width)?;
+        write_wrapped(out, &format!("{} planned with no auditor ({label}): {note}", count(n, "area audit")), width, 2)?;
     }
 
     if !plan.rounds.is_empty() {
@@ -242,7 +234,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
 
     writeln!(out)?;
     for line in settings_lines(reg) {
-        para(out, &line, width)?;
+        write_wrapped(out, &line, width, 2)?;
     }
     Ok(())
 }
@@ -280,7 +272,7 @@ fn coverage(plan: &Plan<'_>, width: usize, out: &mut dyn Write) -> io::Result<()
     writeln!(out)?;
     let note =
         "Coverage (catch-up: planned later than intended, the round before being over; -: not in the scope then)";
-    para(out, note, width)?;
+    write_wrapped(out, note, width, 2)?;
     let (header, rows) = coverage_rows(plan);
     let verdicts = cycle_verdicts(plan);
     // Columns 2.. are the rounds, in order; each cycle's are together.
@@ -301,7 +293,7 @@ fn coverage(plan: &Plan<'_>, width: usize, out: &mut dyn Write) -> io::Result<()
         // The verdict of each cycle whose rounds this table shows (round 0 has none of its own).
         for (c, line) in plan.cycles.iter().zip(&verdicts) {
             if c.number == cycle {
-                para(out, line, width)?;
+                write_wrapped(out, line, width, 2)?;
             }
         }
         start = end;
