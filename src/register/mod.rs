@@ -609,7 +609,8 @@ pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
         Err(e) => {
             let first = raw::yaml_diagnostic(&e, text);
             let mut errors = crate::diagnostic::Errors::new();
-            if first.message.starts_with("duplicate key") {
+            // The parser stops at the first key given twice; the others are found in one more pass.
+            if matches!(e.without_snippet(), serde_saphyr::Error::DuplicateMappingKey { .. }) {
                 raw::duplicate_keys(text, &mut errors);
             }
             if errors.is_empty() {
