@@ -223,6 +223,9 @@ struct Group {
     days: Vec<NaiveDate>,
     /// Per auditor: their free days in the spread weeks (listed when first needed).
     free: Vec<Option<Vec<NaiveDate>>>,
+    /// Per auditor: those of their free days on which they are not audited themselves (listed
+    /// when first needed).
+    calm: Vec<Option<Vec<NaiveDate>>>,
     /// Per auditor: the latest day before the spread weeks that may still be free.
     before: Vec<Option<NaiveDate>>,
     /// Per auditor: the earliest day that may still be free (for audits placed first-free).
@@ -243,6 +246,7 @@ impl Group {
         Group {
             days,
             free: vec![None; auditors],
+            calm: vec![None; auditors],
             before: vec![before; auditors],
             after: vec![after; auditors],
             done: vec![false; auditors],
@@ -495,8 +499,8 @@ impl Programme<'_> {
         })
     }
 
-    /// The days nearest `target` in the spread weeks with a run of `m` free days for `j` (an
-    /// earlier one on a tie), preferring one with no auditee clash among the next few: a busy
+    /// The days nearest `target` in the spread weeks with a run of `m` free days for `j` (the
+    /// later one on a tie), preferring one with no auditee clash among the next few: a busy
     /// auditee moves an audit a little, not weeks from where the spread puts it, and the
     /// search stays short however crowded the round.
     #[allow(clippy::too_many_arguments)]
@@ -517,32 +521,49 @@ impl Programme<'_> {
         if free.len() < m as usize {
             return None;
         }
-        let t = free.partition_point(|d| *d < target);
-        let (mut lo, mut hi) = (t as isize - 1, t);
-        // Days from the target, as plain numbers (chrono's durations cost more than the search).
-        let target = target.num_days_from_ce();
-        let away = |d: NaiveDate| (d.num_days_from_ce() - target).abs();
-        let mut fallback = None;
-        while (lo >= 0 || hi < free.len()) && probes.left > 0 {
-            // Alternate outwards from the target, the later side first (the target itself).
-            let take_hi = hi < free.len() && (lo < 0 || away(free[hi]) <= away(free[lo as usize]));
-            let d = if take_hi {
-                hi += 1;
-                free[hi - 1]
-            } else {
-                lo -= 1;
-                free[(lo + 1) as usize]
-            };
-            if let Some(end) = diary.run(j, d, m, due, cal) {
-                // Where no day is free of the area's people, the nearest day will do.
-                if !diary.clash(j, people, d, end) || !probes.avoidable(days, people, diary, true) {
-                    return Some((d, end, false));
-                }
-                fallback.get_or_insert((d, end, true));
+        let mut nearest = None;
+        for k in Outward::new(free, target) {
+            if probes.left == 0 {
+                break;
             }
-            probes.tried(fallback.is_some());
+            if let Some(end) = diary.run(j, free[k], m, due, cal) {
+                nearest = Some((free[k], end));
+                break;
+            }
+            probes.tried(false);
         }
-        fallback
+        let (start, end) = nearest?;
+        // Where no day is free of the area's people, the nearest day will do.
+        if !diary.clash(j, people, start, end) || !probes.avoidable(days, people, diary, true) {
+            return Some((start, end, false));
+        }
+        probes.tried(true);
+        // A day without a clash is one on which the auditor is not audited themselves: only
+        // those are tried. The list is made when first needed and loses days as the auditor's
+        // own audits fill them (days only ever fill while a group is placed), so a crowded
+        // round costs a few tries per audit, not a walk over every free day.
+        let me = diary.auditor_person[j];
+        let calm = g.calm[j].get_or_insert_with(|| free.iter().copied().filter(|d| !diary.people.on(me, *d)).collect());
+        let (mut better, mut filled) = (None, false);
+        for k in Outward::new(calm, target) {
+            if probes.left == 0 {
+                break;
+            }
+            let d = calm[k];
+            if diary.people.on(me, d) {
+                filled = true;
+                continue;
+            }
+            if let Some(e) = diary.run(j, d, m, due, cal).filter(|e| !diary.clash(j, people, d, *e)) {
+                better = Some((d, e, false));
+                break;
+            }
+            probes.tried(true);
+        }
+        if filled {
+            calm.retain(|d| !diary.people.on(me, *d));
+        }
+        better.or(Some((start, end, true)))
     }
 
     /// The latest run of `m` free days for `j` before the spread weeks, in the task's window.
@@ -642,6 +663,43 @@ impl Probes {
     fn tried(&mut self, in_hand_here: bool) {
         if self.in_hand || in_hand_here {
             self.left = self.left.saturating_sub(1);
+        }
+    }
+}
+
+/// Indices of the sorted `days`, nearest `target` first, alternating outwards; on a tie the
+/// later day first (the target itself, where it is one of them).
+struct Outward<'a> {
+    days: &'a [NaiveDate],
+    /// The next earlier day is at `lo - 1`, the next later one at `hi`.
+    lo: usize,
+    hi: usize,
+    /// As a plain number: chrono's durations cost more than the search.
+    target: i32,
+}
+
+impl<'a> Outward<'a> {
+    fn new(days: &'a [NaiveDate], target: NaiveDate) -> Self {
+        let t = days.partition_point(|d| *d < target);
+        Outward { days, lo: t, hi: t, target: target.num_days_from_ce() }
+    }
+}
+
+impl Iterator for Outward<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let away = |d: NaiveDate| (d.num_days_from_ce() - self.target).abs();
+        let later =
+            self.hi < self.days.len() && (self.lo == 0 || away(self.days[self.hi]) <= away(self.days[self.lo - 1]));
+        if later {
+            self.hi += 1;
+            Some(self.hi - 1)
+        } else if self.lo > 0 {
+            self.lo -= 1;
+            Some(self.lo)
+        } else {
+            None
         }
     }
 }
