@@ -76,9 +76,20 @@ impl Diary {
 
     /// Whether auditor `j` can audit on open day `d`: not taken, not away, below the yearly cap.
     fn free(&self, j: usize, d: NaiveDate) -> bool {
-        !self.taken.on(j, d)
-            && !self.away[j].contains(d)
+        !self.taken.on(j, d) && self.available(j, d)
+    }
+
+    /// Whether auditor `j` is not away on `d` and below their yearly cap.
+    fn available(&self, j: usize, d: NaiveDate) -> bool {
+        !self.away[j].contains(d)
             && self.year_cap[j].is_none_or(|cap| self.per_year.get(&(j, d.year())).copied().unwrap_or(0) < cap)
+    }
+
+    /// Those of the sorted open `days` on which auditor `j` can audit (as [`Diary::free`]).
+    fn free_days(&self, j: usize, days: &[NaiveDate]) -> Vec<NaiveDate> {
+        let mut free = self.taken.not_on(j, days);
+        free.retain(|d| self.available(j, *d));
+        free
     }
 
     /// The last day of a run of `m` consecutive open days from `start` (non-workdays may fall
@@ -170,6 +181,45 @@ impl Busy {
 
     fn on(&self, who: usize, d: NaiveDate) -> bool {
         self.0[who].binary_search(&d).is_ok()
+    }
+
+    /// Those of the sorted `days` on which `who` is not busy, in one pass over both lists.
+    fn not_on(&self, who: usize, days: &[NaiveDate]) -> Vec<NaiveDate> {
+        let mut busy = self.0[who].as_slice();
+        if let Some(first) = days.first() {
+            busy = &busy[busy.partition_point(|x| x < first)..];
+        }
+        (days.iter().copied())
+            .filter(|d| {
+                while busy.first().is_some_and(|x| x < d) {
+                    busy = &busy[1..];
+                }
+                busy.first() != Some(d)
+            })
+            .collect()
+    }
+
+    /// Whether one of the sorted `days` finds none of `who` busy. One pass over the days and
+    /// each one's busy days among them (this is asked for every audit of a crowded round, where
+    /// most days are busy).
+    fn any_day_free(&self, who: &[usize], days: &[NaiveDate]) -> bool {
+        let Some(first) = days.first() else {
+            return false;
+        };
+        let mut busy: Vec<&[NaiveDate]> = (who.iter())
+            .map(|&p| {
+                let list = &self.0[p];
+                &list[list.partition_point(|x| x < first)..]
+            })
+            .collect();
+        days.iter().any(|d| {
+            busy.iter_mut().all(|list| {
+                while list.first().is_some_and(|x| x < d) {
+                    *list = &list[1..];
+                }
+                list.first() != Some(d)
+            })
+        })
     }
 
     /// Whether `who` is busy on any day from `start` to `end`.
@@ -517,7 +567,7 @@ impl Programme<'_> {
     ) -> Option<(NaiveDate, NaiveDate, bool)> {
         let cal = &self.calendar;
         let days = &g.days;
-        let free = g.free[j].get_or_insert_with(|| days.iter().copied().filter(|d| diary.free(j, *d)).collect());
+        let free = g.free[j].get_or_insert_with(|| diary.free_days(j, days));
         if free.len() < m as usize {
             return None;
         }
@@ -543,7 +593,7 @@ impl Programme<'_> {
         // own audits fill them (days only ever fill while a group is placed), so a crowded
         // round costs a few tries per audit, not a walk over every free day.
         let me = diary.auditor_person[j];
-        let calm = g.calm[j].get_or_insert_with(|| free.iter().copied().filter(|d| !diary.people.on(me, *d)).collect());
+        let calm = g.calm[j].get_or_insert_with(|| diary.people.not_on(me, free));
         let (mut better, mut filled) = (None, false);
         for k in Outward::new(calm, target) {
             if probes.left == 0 {
@@ -654,9 +704,7 @@ impl Probes {
     /// cannot be avoided and is no reason to look further. Asked once per audit, when the first
     /// clash is found; an audit placed first-free (no spread) always looks a little further.
     fn avoidable(&mut self, days: &[NaiveDate], people: &[usize], diary: &Diary, spread: bool) -> bool {
-        *self
-            .avoidable
-            .get_or_insert_with(|| !spread || days.iter().any(|d| !people.iter().any(|&p| diary.people.on(p, *d))))
+        *self.avoidable.get_or_insert_with(|| !spread || diary.people.any_day_free(people, days))
     }
 
     /// Counts a day tried, when there is a choice in hand (here or from an earlier auditor).
