@@ -130,6 +130,10 @@ pub struct AreaAudit {
     pub behind: Option<Behind>,
     /// Where the area's last audit's nonconformities put it in this round.
     pub follow_up: Option<FollowUp>,
+    /// The area's and the auditor's places in the register, where known: the planner looks
+    /// them up by these, not by case-folding ids again.
+    pub(crate) area_index: Option<usize>,
+    pub(crate) auditor_index: Option<usize>,
 }
 
 impl AreaAudit {
@@ -149,6 +153,8 @@ impl AreaAudit {
             from: None,
             behind: None,
             follow_up: None,
+            area_index: None,
+            auditor_index: None,
         }
     }
 
@@ -329,13 +335,11 @@ pub fn risk_pattern(scope: &[Area]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
     pattern
 }
 
-/// Look-ups built once per register: areas and auditors by id, who may audit what, and each
-/// area's record. Memory grows with areas, auditors and conflicts, never their product.
+/// Look-ups built once per register: areas and auditors in the order of their ids, who may
+/// audit what, and the record by area, with each record's areas and auditor as indices (so no
+/// id is case-folded and hashed again while planning). Memory grows with areas, auditors and
+/// conflicts, never their product.
 struct Index {
-    /// Area index by case-folded id.
-    areas: HashMap<String, usize>,
-    /// Auditor index by case-folded id.
-    auditors: HashMap<String, usize>,
     /// Auditor indices sorted by id: ties in the auditor choice go to the earlier id.
     rank: Vec<usize>,
     /// Each auditor's position in `rank`.
@@ -358,6 +362,12 @@ struct Index {
     owner_kept_off: Vec<bool>,
     /// For each area, its records as (record index), in date order.
     records: Vec<Vec<usize>>,
+    /// Each record's auditor, where the register lists them, and its areas, as the record
+    /// lists them.
+    record_auditor: Vec<Option<usize>>,
+    record_areas: Vec<Vec<Option<usize>>>,
+    /// Each area's position when areas are sorted by case-folded id: ties go to the earlier.
+    area_rank: Vec<usize>,
 }
 
 impl Index {
@@ -380,16 +390,28 @@ impl Index {
             })
             .collect();
         let mut records: Vec<Vec<usize>> = vec![Vec::new(); register.scope.len()];
+        let mut record_areas = Vec::with_capacity(register.audits.len());
         for (r, record) in register.audits.iter().enumerate() {
-            for id in &record.areas {
-                if let Some(&i) = areas.get(&fold(id)) {
-                    records[i].push(r);
-                }
+            let ids: Vec<Option<usize>> = record.areas.iter().map(|id| areas.get(&fold(id)).copied()).collect();
+            for &i in ids.iter().flatten() {
+                records[i].push(r);
             }
+            record_areas.push(ids);
         }
         // Records are in date order already; keep it that way whatever the register did.
         for list in &mut records {
             list.sort_by_key(|&r| register.audits[r].date);
+        }
+        let record_auditor = register
+            .audits
+            .iter()
+            .map(|r| r.auditor.as_deref().and_then(|a| auditors.get(&fold(a)).copied()))
+            .collect();
+        let mut by_id: Vec<usize> = (0..register.scope.len()).collect();
+        by_id.sort_by_cached_key(|&i| fold(&register.scope[i].id));
+        let mut area_rank = vec![0; register.scope.len()];
+        for (pos, i) in by_id.into_iter().enumerate() {
+            area_rank[i] = pos;
         }
         let mut rank_of = vec![0; rank.len()];
         for (pos, &j) in rank.iter().enumerate() {
@@ -426,8 +448,6 @@ impl Index {
             })
             .collect();
         Index {
-            areas,
-            auditors,
             rank,
             rank_of,
             people,
@@ -439,6 +459,9 @@ impl Index {
             owner,
             owner_kept_off,
             records,
+            record_auditor,
+            record_areas,
+            area_rank,
         }
     }
 
@@ -695,8 +718,8 @@ impl<'r> Programme<'r> {
     /// A round with its recorded audits, before any planning.
     fn round(&self, f: &Frame) -> Round {
         let mut audits = Vec::new();
-        for r in self.register.audits.iter().filter(|r| f.contains(r.date)) {
-            audits.extend(self.recorded(r));
+        for (r, record) in self.register.audits.iter().enumerate().filter(|(_, r)| f.contains(r.date)) {
+            audits.extend(self.recorded(r, record));
         }
         Round {
             cycle: f.cycle,
@@ -712,24 +735,25 @@ impl<'r> Programme<'r> {
         }
     }
 
-    fn recorded<'a>(&'a self, r: &'a AuditRecord) -> impl Iterator<Item = AreaAudit> + 'a {
-        let source = match r.status_on(self.today) {
+    /// The audits of record `r`, one per area.
+    fn recorded<'a>(&'a self, r: usize, record: &'a AuditRecord) -> impl Iterator<Item = AreaAudit> + 'a {
+        let source = match record.status_on(self.today) {
             Status::Done => Source::Done,
             Status::Booked => Source::Booked,
         };
         // A record without an auditor is taken as independent (an outside firm's audit).
-        let auditor = r.auditor.as_deref().and_then(|id| self.index.auditors.get(&id.to_lowercase()).copied());
-        r.areas.iter().map(move |id| {
-            let area = self.index.areas.get(&id.to_lowercase()).copied();
+        let auditor = self.index.record_auditor[r];
+        record.areas.iter().zip(&self.index.record_areas[r]).map(move |(id, &area)| {
             let independent = match (area, auditor) {
                 (Some(i), Some(j)) => self.index.conflicts.between(i, j).is_none(),
                 _ => true,
             };
-            let mut a = AreaAudit::new(id, r.date, source);
-            a.auditor = r.auditor.clone();
-            a.auditor_org = r.auditor_org.clone();
-            a.loc = Some(r.loc);
+            let mut a = AreaAudit::new(id, record.date, source);
+            a.auditor = record.auditor.clone();
+            a.auditor_org = record.auditor_org.clone();
+            a.loc = Some(record.loc);
             a.independent = independent;
+            (a.area_index, a.auditor_index) = (area, auditor);
             a
         })
     }
@@ -757,8 +781,7 @@ impl<'r> Programme<'r> {
                 if record.date >= f.window_end {
                     break;
                 }
-                let by = record.auditor.as_deref().and_then(|a| self.index.auditors.get(&a.to_lowercase()));
-                if by.is_some_and(|&j| self.index.conflicts.between(i, j).is_some()) {
+                if self.index.record_auditor[r].is_some_and(|j| self.index.conflicts.between(i, j).is_some()) {
                     continue;
                 }
                 match record.status_on(today) {
@@ -938,7 +961,7 @@ impl<'r> Programme<'r> {
             };
             let candidate = (0..self.register.scope.len())
                 .filter(|&i| Self::in_scope(&self.register.scope[i], f))
-                .min_by_key(|&i| (last_held(i), self.register.scope[i].id.to_lowercase()));
+                .min_by_key(|&i| (last_held(i), self.index.area_rank[i]));
             if let Some(i) = candidate {
                 let d = self.area_dates(&self.register.scope[i], f, false);
                 let asap = self.today > d.target;

@@ -51,16 +51,14 @@ impl Diary {
         };
         // A record occupies its auditor on its day (records give the first day only), and the
         // owner and team of each area it covers.
-        for record in &register.audits {
-            if let Some(&j) = record.auditor.as_deref().and_then(|a| index.auditors.get(&a.to_lowercase())) {
+        for (r, record) in register.audits.iter().enumerate() {
+            if let Some(j) = index.record_auditor[r] {
                 diary.people.0[diary.auditor_person[j]].push(record.date);
                 diary.taken.0[j].push(record.date);
             }
-            for id in &record.areas {
-                if let Some(&i) = index.areas.get(&id.to_lowercase()) {
-                    for &p in &index.people[i] {
-                        diary.people.0[p].push(record.date);
-                    }
+            for &i in index.record_areas[r].iter().flatten() {
+                for &p in &index.people[i] {
+                    diary.people.0[p].push(record.date);
                 }
             }
         }
@@ -141,10 +139,9 @@ impl Diary {
     }
 
     /// Remembers the auditor of each area's last audit in `round`, for the next round's rotation.
-    pub(super) fn remember(&mut self, round: &Round, index: &Index) {
+    pub(super) fn remember(&mut self, round: &Round) {
         for a in round.audits.iter().filter(|a| a.independent && a.source != Source::Missed) {
-            let j = a.auditor.as_deref().and_then(|id| index.auditors.get(&id.to_lowercase()));
-            if let (Some(&i), Some(&j)) = (index.areas.get(&a.area.to_lowercase()), j) {
+            if let (Some(i), Some(j)) = (a.area_index, a.auditor_index) {
                 self.last[i] = Some(j);
             }
         }
@@ -341,6 +338,7 @@ impl Programme<'_> {
                         }
                     } else {
                         let mut marker = AreaAudit::new(&scope[i].id, due, Source::Missed);
+                        marker.area_index = Some(i);
                         marker.behind = Some(behind);
                         marker.follow_up = follow_up;
                         round.audits.push(marker);
@@ -355,16 +353,16 @@ impl Programme<'_> {
         // Audits behind first, then the narrowest windows; within a window, the longest audits
         // (before shorter ones cut the days up) and the most constrained areas (fewest
         // independent auditors) choose first, then by id.
-        tasks.sort_by_cached_key(|t| {
+        tasks.sort_by_key(|t| {
             let eligible = index.eligible(t.area);
             let days = std::cmp::Reverse(scope[t.area].audit_days);
-            (!t.asap, t.due - t.from, t.from, t.due, days, eligible, scope[t.area].id.to_lowercase())
+            (!t.asap, t.due - t.from, t.from, t.due, days, eligible, index.area_rank[t.area])
         });
         // Audit days each auditor has in the round so far, from its records, then as planned.
         let mut load = Load { days: vec![0u32; self.register.auditors.len()], order: BTreeSet::new() };
         let recorded: HashSet<(usize, NaiveDate)> = (round.audits.iter())
             .filter(|a| a.source.is_recorded())
-            .filter_map(|a| Some((*index.auditors.get(&a.auditor.as_deref()?.to_lowercase())?, a.date)))
+            .filter_map(|a| Some((a.auditor_index?, a.date)))
             .collect();
         for (j, _) in recorded {
             load.days[j] += 1;
@@ -379,7 +377,7 @@ impl Programme<'_> {
             start = end;
         }
         round.audits.sort_by(|a, b| (a.date, &a.area).cmp(&(b.date, &b.area)));
-        diary.remember(round, index);
+        diary.remember(round);
     }
 
     /// Places audits that share a window (`from`, `due`, and whether they are behind).
@@ -418,6 +416,7 @@ impl Programme<'_> {
                 }
             }
             let mut audit = AreaAudit::new(&self.register.scope[t.area].id, due, t.source);
+            audit.area_index = Some(t.area);
             audit.from = Some(t.from);
             audit.behind = behind;
             audit.follow_up = t.follow_up;
@@ -439,6 +438,7 @@ impl Programme<'_> {
                     // Moved past the lead: due on its own last day, before Stage 2 (which verifies it).
                     audit.due = due.max(c.end);
                     audit.auditor = Some(self.register.auditors[j].id.clone());
+                    audit.auditor_index = Some(j);
                 }
                 Err(why) => audit.unassigned = Some(why),
             }
