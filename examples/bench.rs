@@ -1,14 +1,17 @@
 //! Benchmark: how long reading, planning and checking take, and how much memory, as registers
 //! grow to 100,000 areas.
 //!
-//!     cargo run --release --example bench            # every size
+//!     cargo run --release --example bench                  # every size
 //!     cargo run --release --example bench -- 10000 50000   # some sizes
+//!     cargo run --release --example bench -- --runs 7 --keep DIR
 //!
 //! Registers are generated here, realistic and deterministic: areas with owners, teams,
-//! controls and risk, 500 auditors with declared conflicts, a year of audit records. For each
-//! size the table gives medians over the runs, of the process's CPU time where the system
-//! reports it (a shared virtual machine's wall clock varies by a third from run to run), with
-//! the steps taken in turn within each run so that a slow spell falls on all of them alike:
+//! controls and risk, 500 auditors with declared conflicts, a year of audit records. Times are
+//! the process's CPU time where the system reports it (a shared virtual machine's wall clock
+//! varies by a third from run to run). Each run takes every size in turn, each in a process of
+//! its own (a fresh heap, as the command line has), so that a slow spell of the machine falls
+//! on every size alike; within a run, the steps are taken in turn, three times, after one pass
+//! to warm up. The table gives, per size, the median over the runs of each run's median:
 //! - `yaml`: the YAML parser alone, reading the text into nothing (`serde::de::IgnoredAny`);
 //! - `validate`: parse and check the register (`register::parse`);
 //! - `plan`: lay out 3 cycles and write the plan as JSON, from the checked register;
@@ -16,8 +19,10 @@
 //! - `peak`: the most heap in use at once over validate, plan and check (a counting allocator);
 //! - `python`: Python's yaml.load with libyaml (CSafeLoader), for scale, where installed (wall
 //!   clock, measured by Python);
-//! - the targets' ratios: validate against the parser alone, plan against validate, and each
-//!   step against the same step at 10,000 areas.
+//! - the targets' ratios, each the median of the ratios within the runs: validate against the
+//!   parser alone, plan against validate, and plan against plan at 10,000 areas.
+//!
+//! `--keep DIR` writes each register there as `bench-N.yaml`, to profile the command line on.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
@@ -141,6 +146,11 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
+fn median_f64(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
 /// The CPU time this process has used, where the system says; the wall clock otherwise.
 #[cfg(unix)]
 fn now() -> Duration {
@@ -163,11 +173,11 @@ fn wall() -> Duration {
     START.get_or_init(std::time::Instant::now).elapsed()
 }
 
-/// How long `f` takes, added to `samples`.
-fn time<T>(samples: &mut Vec<Duration>, f: impl FnOnce() -> T) {
+/// How long `f` takes.
+fn time<T>(f: impl FnOnce() -> T) -> Duration {
     let start = now();
     std::hint::black_box(f());
-    samples.push(now().saturating_sub(start));
+    now().saturating_sub(start)
 }
 
 /// Python with libyaml reading the same file, median over `runs`, if Python and PyYAML with
@@ -186,66 +196,128 @@ fn python(text: &str, runs: usize) -> Option<Duration> {
 }
 
 fn main() {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let only: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
-    // `--keep DIR` writes each generated register there, to profile the command line on it.
-    let keep = args.iter().position(|a| a == "--keep").and_then(|i| args.get(i + 1)).cloned();
+    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    if let Some(areas) = value("--child").and_then(|n| n.parse().ok()) {
+        child(areas);
+        return;
+    }
+    // `--keep DIR` writes each generated register there, to profile the command line on it;
+    // `--runs N` sets the number of runs (default 5).
+    let keep = value("--keep");
+    let runs: usize = value("--runs").and_then(|n| n.parse().ok()).unwrap_or(5).max(1);
+    let only: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).filter(|n| *n >= 100).collect();
+    let sizes: Vec<usize> =
+        [1_000, 10_000, 50_000, 100_000].into_iter().filter(|n| only.is_empty() || only.contains(n)).collect();
+    let Ok(me) = std::env::current_exe() else {
+        eprintln!("cannot find this program to run it once per size");
+        std::process::exit(1);
+    };
+    // Each run takes every size in turn, each in a process of its own (a fresh heap, as the
+    // command line has), so that a slow spell of the machine falls on all sizes alike and a
+    // ratio between two sizes compares like with like.
+    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); sizes.len()];
+    for _ in 0..runs {
+        for (k, &areas) in sizes.iter().enumerate() {
+            let out = Command::new(&me).args(["--child", &areas.to_string()]).output();
+            let Some(sample) = out.ok().filter(|o| o.status.success()).and_then(|o| Sample::read(&o.stdout)) else {
+                eprintln!("the run at {areas} areas failed");
+                std::process::exit(1);
+            };
+            samples[k].push(sample);
+        }
+    }
     println!(
         "| areas | auditors | register | yaml | validate | plan (3 cycles, JSON) | check | peak memory | python libyaml | validate ÷ yaml | plan ÷ validate | plan ÷ plan at 10,000 | runs |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let mut plan_at_10k: Option<Duration> = None;
-    for (areas, runs) in [(1_000, 11), (10_000, 9), (50_000, 5), (100_000, 3)] {
-        if !only.is_empty() && !only.contains(&areas) {
-            continue;
-        }
-        let auditors = 500;
-        let text = register(areas, auditors);
+    let base = sizes.iter().position(|n| *n == 10_000).map(|k| samples[k].clone());
+    for (k, &areas) in sizes.iter().enumerate() {
+        let s = &samples[k];
+        let step = |i: usize| median(s.iter().map(|x| x.steps[i]).collect());
+        let [yaml, validate, plan, check] = [0, 1, 2, 3].map(step);
+        // Ratios are medians of the ratios within each run.
+        let ratio = |a: &[Sample], i: usize, b: &[Sample], j: usize| {
+            let within = a.iter().zip(b).map(|(x, y)| x.steps[i].as_secs_f64() / y.steps[j].as_secs_f64()).collect();
+            format!("{:.2}", median_f64(within))
+        };
+        let text = register(areas, AUDITORS);
         if let Some(dir) = &keep {
             let _ = std::fs::write(format!("{dir}/bench-{areas}.yaml"), &text);
         }
-        PEAK.store(IN_USE.load(Ordering::Relaxed), Ordering::Relaxed);
-        let before = IN_USE.load(Ordering::Relaxed);
-        let reg = match ismsaudit::register::parse("bench.yaml", &text) {
-            Ok(reg) => reg,
-            Err(e) => {
-                eprintln!("the generated register does not validate: {e}");
-                std::process::exit(1);
-            }
-        };
-        // As the command line does: the JSON streamed out, not held.
-        let plan = || {
-            ismsaudit::plan::plan(&reg, today, 3)
-                .map(|p| ismsaudit::render::json::write(&p, &mut std::io::sink()).is_ok())
-        };
-        let check = || ismsaudit::findings::check(&reg, today).map(|f| f.len());
-        std::hint::black_box((plan().ok(), check().ok()));
-        let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
-        let mut samples: [Vec<Duration>; 4] = Default::default();
-        for _ in 0..runs {
-            let options = ismsaudit::register::parser_options;
-            time(&mut samples[0], || {
-                serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(&text, options()).is_ok()
-            });
-            time(&mut samples[1], || ismsaudit::register::parse("bench.yaml", &text).is_ok());
-            time(&mut samples[2], plan);
-            time(&mut samples[3], check);
-        }
-        let [yaml, validate, plan, check] = samples.map(median);
-        if areas == 10_000 {
-            plan_at_10k = Some(plan);
-        }
-        let python = python(&text, runs).map_or("-".to_string(), |d| format!("{d:.2?}"));
+        let python = python(&text, 3).map_or("-".to_string(), |d| format!("{d:.2?}"));
         let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
-        let ratio = |a: Duration, b: Duration| format!("{:.2}", a.as_secs_f64() / b.as_secs_f64());
         println!(
-            "| {areas} | {auditors} | {:.1} MiB | {yaml:.2?} | {validate:.2?} | {plan:.2?} | {check:.2?} | {:.0} MiB | {python} | {} | {} | {} | {runs} |",
+            "| {areas} | {AUDITORS} | {:.1} MiB | {yaml:.2?} | {validate:.2?} | {plan:.2?} | {check:.2?} | {:.0} MiB | {python} | {} | {} | {} | {runs} |",
             mib(text.len()),
-            mib(peak),
-            ratio(validate, yaml),
-            ratio(plan, validate),
-            plan_at_10k.map_or("-".to_string(), |p| ratio(plan, p)),
+            mib(s.iter().map(|x| x.peak).max().unwrap_or(0)),
+            ratio(s, 1, s, 0),
+            ratio(s, 2, s, 1),
+            base.as_ref().map_or("-".to_string(), |b| ratio(s, 2, b, 2)),
         );
     }
+}
+
+const AUDITORS: usize = 500;
+
+/// Each step's timings within one run (one process), of which the median is the run's.
+const REPEATS: usize = 3;
+
+/// One run at one size: the CPU time of each step (yaml, validate, plan, check) and the peak.
+#[derive(Debug, Clone)]
+struct Sample {
+    steps: [Duration; 4],
+    peak: usize,
+}
+
+impl Sample {
+    /// Reads what [`child`] printed: five numbers, nanoseconds of each step, then bytes.
+    fn read(out: &[u8]) -> Option<Sample> {
+        let numbers: Vec<u64> =
+            std::str::from_utf8(out).ok()?.split_whitespace().map(|n| n.parse().ok()).collect::<Option<_>>()?;
+        let &[yaml, validate, plan, check, peak] = numbers.as_slice() else {
+            return None;
+        };
+        Some(Sample { steps: [yaml, validate, plan, check].map(Duration::from_nanos), peak: peak as usize })
+    }
+}
+
+/// One run at `areas` areas, in a process of its own: generates the register, takes each step
+/// once to warm up (and for the peak of memory), then [`REPEATS`] times in turn, timed, and
+/// prints each step's median.
+fn child(areas: usize) {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
+    let text = register(areas, AUDITORS);
+    PEAK.store(IN_USE.load(Ordering::Relaxed), Ordering::Relaxed);
+    let before = IN_USE.load(Ordering::Relaxed);
+    let reg = match ismsaudit::register::parse("bench.yaml", &text) {
+        Ok(reg) => reg,
+        Err(e) => {
+            eprintln!("the generated register does not validate: {e}");
+            std::process::exit(1);
+        }
+    };
+    std::hint::black_box((plan(&reg, today), check(&reg, today)));
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    let options = ismsaudit::register::parser_options;
+    let mut samples: [Vec<Duration>; 4] = Default::default();
+    for _ in 0..REPEATS {
+        samples[0]
+            .push(time(|| serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(&text, options()).is_ok()));
+        samples[1].push(time(|| ismsaudit::register::parse("bench.yaml", &text).is_ok()));
+        samples[2].push(time(|| plan(&reg, today)));
+        samples[3].push(time(|| check(&reg, today)));
+    }
+    let nanos = samples.map(|s| median(s).as_nanos());
+    println!("{} {} {} {} {peak}", nanos[0], nanos[1], nanos[2], nanos[3]);
+}
+
+/// Plans 3 cycles and writes the plan as JSON, as the command line does: streamed out, not held.
+fn plan(reg: &ismsaudit::register::Register, today: NaiveDate) -> bool {
+    ismsaudit::plan::plan(reg, today, 3).is_ok_and(|p| ismsaudit::render::json::write(&p, &mut std::io::sink()).is_ok())
+}
+
+/// Every finding.
+fn check(reg: &ismsaudit::register::Register, today: NaiveDate) -> usize {
+    ismsaudit::findings::check(reg, today).map_or(0, |f| f.len())
 }

@@ -14,6 +14,7 @@
 
 mod place;
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
@@ -312,7 +313,7 @@ pub fn risk_pattern(scope: &[Area]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
     let mut load = [0usize; ROUNDS_PER_CYCLE];
     let mut pattern = vec![[false; ROUNDS_PER_CYCLE]; scope.len()];
     let mut order: Vec<usize> = (0..scope.len()).collect();
-    order.sort_by_cached_key(|&i| (scope[i].risk, scope[i].id.to_lowercase()));
+    order.sort_by_cached_key(|&i| (scope[i].risk, crate::register::folded(&scope[i].id)));
     for i in order {
         let rounds = match scope[i].risk {
             Risk::High => [true; ROUNDS_PER_CYCLE],
@@ -371,10 +372,12 @@ struct Index {
 }
 
 impl Index {
-    fn new(register: &Register) -> Self {
-        let fold = |s: &str| s.to_lowercase();
-        let areas: HashMap<String, usize> = register.scope.iter().enumerate().map(|(i, a)| (fold(&a.id), i)).collect();
-        let auditors: HashMap<String, usize> =
+    fn new<'r>(register: &'r Register) -> Self {
+        // Ids as `same_id` compares them, borrowed from the register where already lower case.
+        let fold = crate::register::folded;
+        let areas: HashMap<Cow<'_, str>, usize> =
+            register.scope.iter().enumerate().map(|(i, a)| (fold(&a.id), i)).collect();
+        let auditors: HashMap<Cow<'_, str>, usize> =
             register.auditors.iter().enumerate().map(|(i, a)| (fold(&a.id), i)).collect();
         let mut rank: Vec<usize> = (0..register.auditors.len()).collect();
         rank.sort_by_cached_key(|&i| fold(&register.auditors[i].id));
@@ -417,8 +420,8 @@ impl Index {
         for (pos, &j) in rank.iter().enumerate() {
             rank_of[j] = pos;
         }
-        let mut names: HashMap<String, usize> = HashMap::new();
-        let mut intern = |s: &str| {
+        let mut names: HashMap<Cow<'r, str>, usize> = HashMap::new();
+        let mut intern = |s: &'r str| {
             let n = names.len();
             *names.entry(fold(s)).or_insert(n)
         };
@@ -432,8 +435,8 @@ impl Index {
             .collect();
         let auditor_person: Vec<usize> = register.auditors.iter().map(|a| intern(&a.id)).collect();
         let persons = names.len();
-        let mut sites: HashMap<String, usize> = HashMap::new();
-        let mut site_of = |s: &str| {
+        let mut sites: HashMap<Cow<'r, str>, usize> = HashMap::new();
+        let mut site_of = |s: &'r str| {
             let n = sites.len();
             *sites.entry(fold(s)).or_insert(n)
         };

@@ -367,7 +367,7 @@ pub fn same_id(a: &str, b: &str) -> bool {
 }
 
 /// `id` as [`same_id`] compares it: lower case, borrowed where it is already.
-fn folded(id: &str) -> Cow<'_, str> {
+pub(crate) fn folded(id: &str) -> Cow<'_, str> {
     if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
         Cow::Borrowed(id)
     } else {
