@@ -285,10 +285,13 @@ struct Group {
     open: [BTreeSet<(u32, usize)>; 2],
     /// The auditors who left both, as (load, rank) when they left.
     gone: Vec<(u32, usize)>,
+    /// Per person: in an audit on every day of the spread weeks (days only fill while a group
+    /// is placed, so this stays true once it is).
+    full: Vec<bool>,
 }
 
 impl Group {
-    fn new(days: Vec<NaiveDate>, before: Option<NaiveDate>, after: NaiveDate, load: &Load) -> Self {
+    fn new(days: Vec<NaiveDate>, before: Option<NaiveDate>, after: NaiveDate, load: &Load, persons: usize) -> Self {
         let auditors = load.days.len();
         Group {
             days,
@@ -299,6 +302,7 @@ impl Group {
             done: vec![false; auditors],
             open: [load.order.clone(), load.order.clone()],
             gone: Vec::new(),
+            full: vec![false; persons],
         }
     }
 
@@ -389,7 +393,7 @@ impl Programme<'_> {
         let spread_from = weeks_before(due, self.register.settings.round_weeks).succ_opt().unwrap_or(due).max(from);
         let days: Vec<NaiveDate> = if asap { Vec::new() } else { cal.open_days(spread_from, due).collect() };
         let before_spread = spread_from.pred_opt().map(|d| cal.open_on_or_before(d)).filter(|d| *d >= from);
-        let mut g = Group::new(days, before_spread, cal.open_on_or_after(from), load);
+        let mut g = Group::new(days, before_spread, cal.open_on_or_after(from), load, index.persons);
         // Round 0's audits that miss the lead, placed after it: one group for all of them.
         let mut late_group: Option<Group> = None;
         for (q, t) in tasks.iter().enumerate() {
@@ -407,8 +411,9 @@ impl Programme<'_> {
                 let last = cal.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
                 if let Some(next) = due.succ_opt().filter(|n| *n <= last) {
                     let late = Task { from: next.max(t.from), due: last, asap: true, ..*t };
-                    let lg = late_group
-                        .get_or_insert_with(|| Group::new(Vec::new(), None, cal.open_on_or_after(late.from), load));
+                    let lg = late_group.get_or_insert_with(|| {
+                        Group::new(Vec::new(), None, cal.open_on_or_after(late.from), load, index.persons)
+                    });
                     if let Ok(c) = self.choose(&late, None, lg, diary) {
                         placed = Ok(c);
                         behind = Some(Behind::Late);
@@ -509,7 +514,7 @@ impl Programme<'_> {
                     }
                     continue;
                 };
-                let clash = clash && probes.avoidable(&g.days, people, diary, target.is_some());
+                let clash = clash && probes.avoidable(&g.days, people, diary, target.is_some(), &mut g.full);
                 let c = Choice { repeat, clash, load: l, rank: r, start, end };
                 if best.is_none_or(|b| c < b) {
                     best = Some(c);
@@ -584,7 +589,7 @@ impl Programme<'_> {
         }
         let (start, end) = nearest?;
         // Where no day is free of the area's people, the nearest day will do.
-        if !diary.clash(j, people, start, end) || !probes.avoidable(days, people, diary, true) {
+        if !diary.clash(j, people, start, end) || !probes.avoidable(days, people, diary, true, &mut g.full) {
             return Some((start, end, false));
         }
         probes.tried(true);
@@ -703,8 +708,31 @@ impl Probes {
     /// Whether a day of the spread weeks is free of the area's people: where none is, a clash
     /// cannot be avoided and is no reason to look further. Asked once per audit, when the first
     /// clash is found; an audit placed first-free (no spread) always looks a little further.
-    fn avoidable(&mut self, days: &[NaiveDate], people: &[usize], diary: &Diary, spread: bool) -> bool {
-        *self.avoidable.get_or_insert_with(|| !spread || diary.people.any_day_free(people, days))
+    /// `full` marks the people found in an audit every day, so that in a crowded round the
+    /// question is answered without looking at the days again.
+    fn avoidable(
+        &mut self,
+        days: &[NaiveDate],
+        people: &[usize],
+        diary: &Diary,
+        spread: bool,
+        full: &mut [bool],
+    ) -> bool {
+        *self.avoidable.get_or_insert_with(|| {
+            if !spread {
+                return true;
+            }
+            if people.iter().any(|&p| full[p]) {
+                return false;
+            }
+            let free = diary.people.any_day_free(people, days);
+            if !free {
+                for &p in people {
+                    full[p] = !diary.people.any_day_free(&[p], days);
+                }
+            }
+            free
+        })
     }
 
     /// Counts a day tried, when there is a choice in hand (here or from an earlier auditor).
