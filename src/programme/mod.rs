@@ -132,9 +132,10 @@ pub struct AreaAudit {
     /// Where the area's last audit's nonconformities put it in this round.
     pub follow_up: Option<FollowUp>,
     /// The area's and the auditor's places in the register, where known: the planner looks
-    /// them up by these, not by case-folding ids again.
-    pub(crate) area_index: Option<usize>,
-    pub(crate) auditor_index: Option<usize>,
+    /// them up by these, not by case-folding ids again (32 bits: a register under the size
+    /// limit holds far fewer, and an audit is kept small).
+    pub(crate) area_index: Option<u32>,
+    pub(crate) auditor_index: Option<u32>,
 }
 
 impl AreaAudit {
@@ -157,6 +158,16 @@ impl AreaAudit {
             area_index: None,
             auditor_index: None,
         }
+    }
+
+    /// The area's place in the register, where known.
+    pub(crate) fn area_at(&self) -> Option<usize> {
+        self.area_index.map(|i| i as usize)
+    }
+
+    /// The auditor's place in the register, where known.
+    pub(crate) fn auditor_at(&self) -> Option<usize> {
+        self.auditor_index.map(|j| j as usize)
     }
 
     /// Whether the rule required it before its external audit, which has passed without it.
@@ -334,6 +345,11 @@ pub fn risk_pattern(scope: &[Area]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
         pattern[i] = rounds;
     }
     pattern
+}
+
+/// An index as an audit keeps it (see [`AreaAudit::area_index`]).
+fn small(i: Option<usize>) -> Option<u32> {
+    i.and_then(|i| u32::try_from(i).ok())
 }
 
 /// Look-ups built once per register: areas and auditors in the order of their ids, who may
@@ -758,7 +774,7 @@ impl<'r> Programme<'r> {
             a.auditor_org = record.auditor_org.clone();
             a.loc = Some(record.loc);
             a.independent = independent;
-            (a.area_index, a.auditor_index) = (area, auditor);
+            (a.area_index, a.auditor_index) = (small(area), small(auditor));
             a
         })
     }

@@ -141,7 +141,7 @@ impl Diary {
     /// Remembers the auditor of each area's last audit in `round`, for the next round's rotation.
     pub(super) fn remember(&mut self, round: &Round) {
         for a in round.audits.iter().filter(|a| a.independent && a.source != Source::Missed) {
-            if let (Some(i), Some(j)) = (a.area_index, a.auditor_index) {
+            if let (Some(i), Some(j)) = (a.area_at(), a.auditor_at()) {
                 self.last[i] = Some(j);
             }
         }
@@ -182,41 +182,22 @@ impl Busy {
 
     /// Those of the sorted `days` on which `who` is not busy, in one pass over both lists.
     fn not_on(&self, who: usize, days: &[NaiveDate]) -> Vec<NaiveDate> {
-        let mut busy = self.0[who].as_slice();
-        if let Some(first) = days.first() {
-            busy = &busy[busy.partition_point(|x| x < first)..];
-        }
-        (days.iter().copied())
-            .filter(|d| {
-                while busy.first().is_some_and(|x| x < d) {
-                    busy = &busy[1..];
-                }
-                busy.first() != Some(d)
-            })
-            .collect()
+        let mut busy = self.from(who, days.first());
+        days.iter().copied().filter(|d| !step_to(&mut busy, *d)).collect()
     }
 
     /// Whether one of the sorted `days` finds none of `who` busy. One pass over the days and
     /// each one's busy days among them (this is asked for every audit of a crowded round, where
     /// most days are busy).
     fn any_day_free(&self, who: &[usize], days: &[NaiveDate]) -> bool {
-        let Some(first) = days.first() else {
-            return false;
-        };
-        let mut busy: Vec<&[NaiveDate]> = (who.iter())
-            .map(|&p| {
-                let list = &self.0[p];
-                &list[list.partition_point(|x| x < first)..]
-            })
-            .collect();
-        days.iter().any(|d| {
-            busy.iter_mut().all(|list| {
-                while list.first().is_some_and(|x| x < d) {
-                    *list = &list[1..];
-                }
-                list.first() != Some(d)
-            })
-        })
+        let mut busy: Vec<&[NaiveDate]> = who.iter().map(|&p| self.from(p, days.first())).collect();
+        days.iter().any(|d| busy.iter_mut().all(|list| !step_to(list, *d)))
+    }
+
+    /// `who`'s busy days from `first` on (all of them without one).
+    fn from(&self, who: usize, first: Option<&NaiveDate>) -> &[NaiveDate] {
+        let list = self.0[who].as_slice();
+        first.map_or(list, |first| &list[list.partition_point(|x| x < first)..])
     }
 
     /// Whether `who` is busy on any day from `start` to `end`.
@@ -224,6 +205,15 @@ impl Busy {
         let days = &self.0[who];
         days.get(days.partition_point(|x| *x < start)).is_some_and(|d| *d <= end)
     }
+}
+
+/// Whether `d` is on the sorted `list`, moving the list past the days before `d`: two sorted
+/// lists walked in step.
+fn step_to(list: &mut &[NaiveDate], d: NaiveDate) -> bool {
+    while list.first().is_some_and(|x| *x < d) {
+        *list = &list[1..];
+    }
+    list.first() == Some(&d)
 }
 
 /// One audit to place.
@@ -342,7 +332,7 @@ impl Programme<'_> {
                         }
                     } else {
                         let mut marker = AreaAudit::new(&scope[i].id, due, Source::Missed);
-                        marker.area_index = Some(i);
+                        marker.area_index = super::small(Some(i));
                         marker.behind = Some(behind);
                         marker.follow_up = follow_up;
                         round.audits.push(marker);
@@ -366,7 +356,7 @@ impl Programme<'_> {
         let mut load = Load { days: vec![0u32; self.register.auditors.len()], order: BTreeSet::new() };
         let recorded: HashSet<(usize, NaiveDate)> = (round.audits.iter())
             .filter(|a| a.source.is_recorded())
-            .filter_map(|a| Some((a.auditor_index?, a.date)))
+            .filter_map(|a| Some((a.auditor_at()?, a.date)))
             .collect();
         for (j, _) in recorded {
             load.days[j] += 1;
@@ -421,7 +411,7 @@ impl Programme<'_> {
                 }
             }
             let mut audit = AreaAudit::new(&self.register.scope[t.area].id, due, t.source);
-            audit.area_index = Some(t.area);
+            audit.area_index = super::small(Some(t.area));
             audit.from = Some(t.from);
             audit.behind = behind;
             audit.follow_up = t.follow_up;
@@ -443,7 +433,7 @@ impl Programme<'_> {
                     // Moved past the lead: due on its own last day, before Stage 2 (which verifies it).
                     audit.due = due.max(c.end);
                     audit.auditor = Some(self.register.auditors[j].id.clone());
-                    audit.auditor_index = Some(j);
+                    audit.auditor_index = super::small(Some(j));
                 }
                 Err(why) => audit.unassigned = Some(why),
             }
