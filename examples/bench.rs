@@ -2,7 +2,7 @@
 //! grow to 100,000 areas.
 //!
 //!     cargo run --release --example bench                  # every size
-//!     cargo run --release --example bench -- 10000 50000   # some sizes
+//!     cargo run --release --example bench -- 10000 50000   # these numbers of areas only
 //!     cargo run --release --example bench -- --runs 7 --keep DIR
 //!
 //! Registers are generated here, realistic and deterministic: areas with owners, teams,
@@ -196,19 +196,32 @@ fn python(text: &str, runs: usize) -> Option<Duration> {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
-    if let Some(areas) = value("--child").and_then(|n| n.parse().ok()) {
-        child(areas);
-        return;
+    // Sizes (numbers of areas) as arguments, any; `--keep DIR` writes each generated register
+    // there, to profile the command line on it; `--runs N` sets the number of runs.
+    let (mut sizes, mut keep, mut runs) = (Vec::new(), None, 5);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), arg.parse::<usize>()) {
+            ("--child", _) => {
+                let areas = args.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+                child(areas);
+                return;
+            }
+            ("--keep", _) => keep = args.next(),
+            ("--runs", _) => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(0),
+            (_, Ok(areas)) if areas > 0 => sizes.push(areas),
+            _ => runs = 0,
+        }
+        if runs == 0 {
+            eprintln!("usage: bench [AREAS ...] [--runs N] [--keep DIR]  (AREAS and N above 0)");
+            std::process::exit(2);
+        }
     }
-    // `--keep DIR` writes each generated register there, to profile the command line on it;
-    // `--runs N` sets the number of runs (default 5).
-    let keep = value("--keep");
-    let runs: usize = value("--runs").and_then(|n| n.parse().ok()).unwrap_or(5).max(1);
-    let only: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).filter(|n| *n >= 100).collect();
-    let sizes: Vec<usize> =
-        [1_000, 10_000, 50_000, 100_000].into_iter().filter(|n| only.is_empty() || only.contains(n)).collect();
+    if sizes.is_empty() {
+        sizes = vec![1_000, 10_000, 50_000, 100_000];
+    }
+    sizes.sort_unstable();
+    sizes.dedup();
     let Ok(me) = std::env::current_exe() else {
         eprintln!("cannot find this program to run it once per size");
         std::process::exit(1);
