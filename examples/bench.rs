@@ -26,7 +26,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -203,11 +203,16 @@ fn main() {
     while let Some(arg) = args.next() {
         match (arg.as_str(), arg.parse::<usize>()) {
             ("--child", _) => {
-                let areas = args.next().and_then(|n| n.parse().ok()).unwrap_or(1);
-                child(areas);
-                return;
+                if let Some(areas) = args.next().and_then(|n| n.parse().ok()) {
+                    child(areas);
+                    return;
+                }
+                runs = 0;
             }
-            ("--keep", _) => keep = args.next(),
+            ("--keep", _) => {
+                keep = args.next();
+                runs = if keep.is_some() { runs } else { 0 };
+            }
             ("--runs", _) => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(0),
             (_, Ok(areas)) if areas > 0 => sizes.push(areas),
             _ => runs = 0,
@@ -232,7 +237,8 @@ fn main() {
     let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); sizes.len()];
     for _ in 0..runs {
         for (k, &areas) in sizes.iter().enumerate() {
-            let out = Command::new(&me).args(["--child", &areas.to_string()]).output();
+            // The child's errors, if any, go straight to this one's.
+            let out = Command::new(&me).args(["--child", &areas.to_string()]).stderr(Stdio::inherit()).output();
             let Some(sample) = out.ok().filter(|o| o.status.success()).and_then(|o| Sample::read(&o.stdout)) else {
                 eprintln!("the run at {areas} areas failed");
                 std::process::exit(1);

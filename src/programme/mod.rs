@@ -436,9 +436,7 @@ impl Index {
         for (pos, &j) in rank.iter().enumerate() {
             rank_of[j] = pos;
         }
-        // At most an owner and a team per area, and the auditors: sized once, never grown.
-        let team: usize = register.scope.iter().map(|a| 1 + a.team.len()).sum();
-        let mut names: HashMap<Cow<'r, str>, usize> = HashMap::with_capacity(team + register.auditors.len());
+        let mut names: HashMap<Cow<'r, str>, usize> = HashMap::new();
         let mut intern = |s: &'r str| {
             let n = names.len();
             *names.entry(fold(s)).or_insert(n)

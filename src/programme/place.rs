@@ -276,12 +276,12 @@ struct Group {
     /// The auditors who left both, as (load, rank) when they left.
     gone: Vec<(u32, usize)>,
     /// Per person: in an audit on every day of the spread weeks (days only fill while a group
-    /// is placed, so this stays true once it is).
+    /// is placed, so this stays true once it is). Grown as people are found so.
     full: Vec<bool>,
 }
 
 impl Group {
-    fn new(days: Vec<NaiveDate>, before: Option<NaiveDate>, after: NaiveDate, load: &Load, persons: usize) -> Self {
+    fn new(days: Vec<NaiveDate>, before: Option<NaiveDate>, after: NaiveDate, load: &Load) -> Self {
         let auditors = load.days.len();
         Group {
             days,
@@ -292,7 +292,7 @@ impl Group {
             done: vec![false; auditors],
             open: [load.order.clone(), load.order.clone()],
             gone: Vec::new(),
-            full: vec![false; persons],
+            full: Vec::new(),
         }
     }
 
@@ -383,7 +383,7 @@ impl Programme<'_> {
         let spread_from = weeks_before(due, self.register.settings.round_weeks).succ_opt().unwrap_or(due).max(from);
         let days: Vec<NaiveDate> = if asap { Vec::new() } else { cal.open_days(spread_from, due).collect() };
         let before_spread = spread_from.pred_opt().map(|d| cal.open_on_or_before(d)).filter(|d| *d >= from);
-        let mut g = Group::new(days, before_spread, cal.open_on_or_after(from), load, index.persons);
+        let mut g = Group::new(days, before_spread, cal.open_on_or_after(from), load);
         // Round 0's audits that miss the lead, placed after it: one group for all of them.
         let mut late_group: Option<Group> = None;
         for (q, t) in tasks.iter().enumerate() {
@@ -401,9 +401,8 @@ impl Programme<'_> {
                 let last = cal.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
                 if let Some(next) = due.succ_opt().filter(|n| *n <= last) {
                     let late = Task { from: next.max(t.from), due: last, asap: true, ..*t };
-                    let lg = late_group.get_or_insert_with(|| {
-                        Group::new(Vec::new(), None, cal.open_on_or_after(late.from), load, index.persons)
-                    });
+                    let lg = late_group
+                        .get_or_insert_with(|| Group::new(Vec::new(), None, cal.open_on_or_after(late.from), load));
                     if let Ok(c) = self.choose(&late, None, lg, diary) {
                         placed = Ok(c);
                         behind = Some(Behind::Late);
@@ -590,7 +589,10 @@ impl Programme<'_> {
         let me = diary.auditor_person[j];
         let calm = g.calm[j].get_or_insert_with(|| diary.people.not_on(me, free));
         let (mut better, mut filled) = (None, false);
-        for k in Outward::new(calm, target) {
+        // Days up to `start` in the outward order were tried above: `start` clashes, the nearer
+        // ones had no run.
+        let order = |d: NaiveDate| ((d - target).num_days().abs(), d < target);
+        for k in Outward::new(calm, target).skip_while(|&k| order(calm[k]) <= order(start)) {
             if probes.left == 0 {
                 break;
             }
@@ -706,19 +708,22 @@ impl Probes {
         people: &[usize],
         diary: &Diary,
         spread: bool,
-        full: &mut [bool],
+        full: &mut Vec<bool>,
     ) -> bool {
         *self.avoidable.get_or_insert_with(|| {
             if !spread {
                 return true;
             }
-            if people.iter().any(|&p| full[p]) {
+            if people.iter().any(|&p| full.get(p) == Some(&true)) {
                 return false;
             }
             let free = diary.people.any_day_free(people, days);
             if !free {
-                for &p in people {
-                    full[p] = !diary.people.any_day_free(&[p], days);
+                for &p in people.iter().filter(|&&p| !diary.people.any_day_free(&[p], days)) {
+                    if full.len() <= p {
+                        full.resize(p + 1, false);
+                    }
+                    full[p] = true;
                 }
             }
             free
