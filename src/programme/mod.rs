@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 use crate::calendar::Calendar;
 use crate::cycle::{Certificate, Epoch, External, ExternalKind, months_after, weeks_before};
 use crate::diagnostic::Loc;
-use crate::register::{Area, AuditRecord, Conflicts, Register, ReviewRecord, Risk, Status};
+use crate::register::{Area, AuditRecord, Auditor, Conflicts, Register, ReviewRecord, Risk, Status};
 use place::Diary;
 
 /// Rounds per certificate cycle: one before each surveillance and one before recertification.
@@ -170,6 +170,17 @@ impl AreaAudit {
         self.auditor_index.map(|j| j as usize)
     }
 
+    /// The audited area in `register`, the one the plan was made from: `None` for a record
+    /// naming an area the scope does not have. A look-up by place, not by id.
+    pub fn area_in<'r>(&self, register: &'r Register) -> Option<&'r Area> {
+        self.area_at().and_then(|i| register.scope.get(i))
+    }
+
+    /// The auditor in `register`, the one the plan was made from, where they are listed there.
+    pub fn auditor_in<'r>(&self, register: &'r Register) -> Option<&'r Auditor> {
+        self.auditor_at().and_then(|j| register.auditors.get(j))
+    }
+
     /// Whether the rule required it before its external audit, which has passed without it.
     pub fn overdue(&self) -> bool {
         self.behind == Some(Behind::Overdue)
@@ -249,7 +260,12 @@ pub struct Round {
 impl Round {
     /// A short name: `R0` for round 0, `C2.1` for cycle 2's first round.
     pub fn label(&self) -> String {
-        if self.cycle == 0 { "R0".to_string() } else { format!("C{}.{}", self.cycle, self.number) }
+        self.short_name().to_string()
+    }
+
+    /// [`Round::label`], written where it goes rather than made a string first.
+    pub fn short_name(&self) -> RoundName {
+        RoundName { cycle: self.cycle, number: self.number }
     }
 
     /// Whether `date` falls in this round's window.
@@ -321,10 +337,15 @@ impl Round {
 /// takes the currently quietest one, which keeps the rounds' sizes within one of each other.
 /// Areas are taken in id order, so the order of the register changes nothing.
 pub fn risk_pattern(scope: &[Area]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
+    pattern_by_rank(scope, &id_ranks(scope))
+}
+
+/// [`risk_pattern`], with each area's place in id order (`id_ranks`) already known.
+fn pattern_by_rank(scope: &[Area], rank: &[usize]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
     let mut load = [0usize; ROUNDS_PER_CYCLE];
     let mut pattern = vec![[false; ROUNDS_PER_CYCLE]; scope.len()];
     let mut order: Vec<usize> = (0..scope.len()).collect();
-    order.sort_by_cached_key(|&i| (scope[i].risk, crate::register::folded(&scope[i].id)));
+    order.sort_unstable_by_key(|&i| (scope[i].risk, rank[i]));
     for i in order {
         let rounds = match scope[i].risk {
             Risk::High => [true; ROUNDS_PER_CYCLE],
@@ -345,6 +366,34 @@ pub fn risk_pattern(scope: &[Area]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
         pattern[i] = rounds;
     }
     pattern
+}
+
+/// Each area's place when areas are sorted by case-folded id (as [`same_id`] compares them),
+/// the earlier on a tie: ties between areas are broken by these, so the order of the register
+/// changes nothing.
+///
+/// [`same_id`]: crate::register::same_id
+fn id_ranks(scope: &[Area]) -> Vec<usize> {
+    let mut by_id: Vec<usize> = (0..scope.len()).collect();
+    by_id.sort_by_cached_key(|&i| crate::register::folded(&scope[i].id));
+    let mut rank = vec![0; scope.len()];
+    for (pos, i) in by_id.into_iter().enumerate() {
+        rank[i] = pos;
+    }
+    rank
+}
+
+/// A round's short name (see [`Round::label`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundName {
+    cycle: u32,
+    number: u8,
+}
+
+impl std::fmt::Display for RoundName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.cycle == 0 { f.write_str("R0") } else { write!(f, "C{}.{}", self.cycle, self.number) }
+    }
 }
 
 /// An index as an audit keeps it (see [`AreaAudit::area_index`]).
@@ -426,12 +475,7 @@ impl Index {
             .iter()
             .map(|r| r.auditor.as_deref().and_then(|a| auditors.get(&fold(a)).copied()))
             .collect();
-        let mut by_id: Vec<usize> = (0..register.scope.len()).collect();
-        by_id.sort_by_cached_key(|&i| fold(&register.scope[i].id));
-        let mut area_rank = vec![0; register.scope.len()];
-        for (pos, i) in by_id.into_iter().enumerate() {
-            area_rank[i] = pos;
-        }
+        let area_rank = id_ranks(&register.scope);
         let mut rank_of = vec![0; rank.len()];
         for (pos, &j) in rank.iter().enumerate() {
             rank_of[j] = pos;
@@ -567,12 +611,13 @@ pub struct Programme<'r> {
 
 impl<'r> Programme<'r> {
     pub fn new(register: &'r Register, certificate: &'r Certificate, today: NaiveDate) -> Self {
+        let index = Index::new(register);
         Programme {
             register,
             certificate,
             today,
-            pattern: risk_pattern(&register.scope),
-            index: Index::new(register),
+            pattern: pattern_by_rank(&register.scope, &index.area_rank),
+            index,
             calendar: Calendar::new(&register.settings),
         }
     }

@@ -313,18 +313,18 @@ impl Programme<'_> {
         let scope = &self.register.scope;
         let index = &self.index;
         let mut tasks: Vec<Task> = Vec::new();
-        // Independent bookings by area (records name areas as the scope spells them).
-        let mut booked: HashMap<String, Vec<usize>> = HashMap::new();
+        // Independent bookings by area.
+        let mut booked: HashMap<usize, Vec<usize>> = HashMap::new();
         for (n, a) in round.audits.iter().enumerate() {
-            if a.source == Source::Booked && a.independent {
-                booked.entry(a.area.clone()).or_default().push(n);
+            if let Some(i) = a.area_at().filter(|_| a.source == Source::Booked && a.independent) {
+                booked.entry(i).or_default().push(n);
             }
         }
         for &(i, need) in wanted {
             match need {
                 Need::Missed { due, behind, follow_up } => {
                     // A booking that passed unheld is the overdue audit; otherwise a marker.
-                    if let Some(positions) = booked.get(&scope[i].id) {
+                    if let Some(positions) = booked.get(&i) {
                         for &n in positions {
                             round.audits[n].behind = Some(behind);
                             round.audits[n].due = due;

@@ -12,7 +12,7 @@ use crate::calendar::Calendar;
 use crate::cycle::ExternalKind;
 use crate::plan::{Event, EventKind, Plan};
 use crate::programme::Source;
-use crate::register::{Area, Auditor, Register};
+use crate::register::{Area, Register};
 use crate::text::write_wrapped;
 
 /// The days shown and, optionally, the one auditor whose calendar it is.
@@ -101,8 +101,6 @@ pub struct Entry {
 /// The plan's events that touch the period, in date order, in words.
 pub fn entries(plan: &Plan<'_>, period: &Period) -> Vec<Entry> {
     let reg = plan.register;
-    let areas: HashMap<&str, &Area> = reg.scope.iter().map(|a| (a.id.as_str(), a)).collect();
-    let auditors: HashMap<&str, &Auditor> = reg.auditors.iter().map(|a| (a.id.as_str(), a)).collect();
     let cal = Calendar::new(&reg.settings);
     let mine = |e: &Event<'_>| match &period.auditor {
         None => true,
@@ -112,7 +110,7 @@ pub fn entries(plan: &Plan<'_>, period: &Period) -> Vec<Entry> {
     (plan.events().iter())
         .filter(|e| mine(e))
         .map(|e| {
-            let mut x = entry(plan, e, &areas, &auditors, &cal);
+            let mut x = entry(plan, e, &cal);
             // An area audited twice in one round (a record and a booking, say): each its own key.
             let n = seen.entry(x.key.clone()).or_insert(0);
             *n += 1;
@@ -125,13 +123,7 @@ pub fn entries(plan: &Plan<'_>, period: &Period) -> Vec<Entry> {
         .collect()
 }
 
-fn entry(
-    plan: &Plan<'_>,
-    e: &Event<'_>,
-    areas: &HashMap<&str, &Area>,
-    auditors: &HashMap<&str, &Auditor>,
-    cal: &Calendar,
-) -> Entry {
+fn entry(plan: &Plan<'_>, e: &Event<'_>, cal: &Calendar) -> Entry {
     let reg = plan.register;
     let round = e.round.map(|r| r.label()).unwrap_or_default();
     let mut details = Vec::new();
@@ -144,10 +136,10 @@ fn entry(
     };
     let (summary, end, status, area_id) = match (e.kind, e.audit, e.external.as_deref()) {
         (EventKind::InternalAudit, Some(a), _) => {
-            let area = areas.get(a.area.as_str());
+            let area = a.area_in(reg);
             let name = area.map_or(a.area.as_str(), |x| x.name.as_str());
             let who = match (&a.auditor, &a.auditor_org) {
-                (Some(id), _) => auditor_name(id, auditors),
+                (Some(id), _) => a.auditor_in(reg).and_then(|x| x.name.clone()).unwrap_or_else(|| id.clone()),
                 (None, Some(org)) => org.clone(),
                 (None, None) if a.source == Source::Missed => "not held".to_string(),
                 (None, None) => "no auditor".to_string(),
@@ -193,10 +185,6 @@ fn entry(
         _ => vec![e.date],
     };
     Entry { date: e.date, end, mark: Mark::of(e.kind), days, summary, status, settled, details, key, category }
-}
-
-fn auditor_name(id: &str, auditors: &HashMap<&str, &Auditor>) -> String {
-    auditors.get(id).and_then(|a| a.name.clone()).unwrap_or_else(|| id.to_string())
 }
 
 /// An area's audit criteria as short lines: its clauses, its controls.

@@ -1,11 +1,10 @@
 //! `plan --format csv`: one row per event, for a spreadsheet (RFC 4180).
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 use super::table::{audit_status, external_status};
 use crate::plan::{EventKind, Plan};
-use crate::register::{Area, Auditor};
+
 use crate::text::visible;
 
 pub const HEADER: [&str; 13] = [
@@ -29,8 +28,6 @@ pub const HEADER: [&str; 13] = [
 /// for its round; `end` the last day of an audit of several days or visits.
 pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
-    let areas: HashMap<&str, &Area> = reg.scope.iter().map(|a| (a.id.as_str(), a)).collect();
-    let auditors: HashMap<&str, &Auditor> = reg.auditors.iter().map(|a| (a.id.as_str(), a)).collect();
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
     w.write_record(HEADER)?;
     for e in plan.events() {
@@ -57,9 +54,9 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             e.cycle.to_string(),
             e.round.map(|r| r.label()).unwrap_or_default(),
             area.unwrap_or_default().to_string(),
-            area.and_then(|id| areas.get(id)).map(|a| a.name.clone()).unwrap_or_default(),
+            audit.and_then(|a| a.area_in(reg)).map(|a| a.name.clone()).unwrap_or_default(),
             auditor.unwrap_or_default().to_string(),
-            auditor.and_then(|id| auditors.get(id)).and_then(|a| a.name.clone()).unwrap_or_default(),
+            audit.and_then(|a| a.auditor_in(reg)).and_then(|a| a.name.clone()).unwrap_or_default(),
             status,
             e.prepares.map(|p| p.label()).unwrap_or_default(),
             e.prepares.map(|p| p.date.to_string()).unwrap_or_default(),

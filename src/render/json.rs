@@ -1,6 +1,6 @@
 //! `plan --format json`: the plan as one JSON document (schema_version 1).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use chrono::{Datelike, NaiveDate};
@@ -11,8 +11,8 @@ use serde_json::ser::{CompactFormatter, Formatter};
 use crate::catalogue;
 use crate::cycle::{External, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
-use crate::programme::{Behind, Round, Unassigned};
-use crate::register::Area;
+use crate::programme::{Behind, Round, RoundName, Unassigned};
+use crate::register::Register;
 
 /// Bumped when a field changes meaning or disappears; new fields may appear at any time.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -28,7 +28,7 @@ struct Doc<'a> {
     certification: Certification,
     settings: Vec<Setting>,
     cycles: Vec<CycleDoc>,
-    rounds: Vec<RoundDoc>,
+    rounds: Vec<RoundDoc<'a>>,
     events: Events<'a>,
 }
 
@@ -36,7 +36,7 @@ struct Doc<'a> {
 /// a large scope has hundreds of thousands.
 struct Events<'a> {
     events: Vec<Event<'a>>,
-    areas: HashMap<&'a str, &'a Area>,
+    register: &'a Register,
     today: NaiveDate,
 }
 
@@ -44,7 +44,7 @@ impl Serialize for Events<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.events.len()))?;
         for e in &self.events {
-            seq.serialize_element(&EventDoc::of(e, &self.areas, self.today))?;
+            seq.serialize_element(&EventDoc::of(e, self.register, self.today))?;
         }
         seq.end()
     }
@@ -98,13 +98,13 @@ struct CycleDoc {
 }
 
 #[derive(Serialize)]
-struct RoundDoc {
+struct RoundDoc<'a> {
     round: String,
     cycle: u32,
     prepares: Prepares,
     last_day: NaiveDate,
     review: NaiveDate,
-    areas: Vec<String>,
+    areas: Vec<&'a str>,
 }
 
 #[derive(Serialize, Clone, Copy)]
@@ -116,6 +116,15 @@ struct Prepares {
 impl From<&External> for Prepares {
     fn from(e: &External) -> Self {
         Prepares { kind: e.kind.key(), date: Day(e.date) }
+    }
+}
+
+/// A round's name, written straight into the output (one for each of a plan's events).
+struct Name(RoundName);
+
+impl Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
     }
 }
 
@@ -148,12 +157,12 @@ impl Serialize for Day {
 }
 
 impl<'a> EventDoc<'a> {
-    fn of(e: &'a Event<'a>, areas: &HashMap<&str, &'a Area>, today: NaiveDate) -> Self {
+    fn of(e: &'a Event<'a>, register: &'a Register, today: NaiveDate) -> Self {
         let audit = e.audit;
         let external = e.external.as_deref();
         // What a planned or recorded audit covers, from its area (a record may name an area the
         // scope no longer has).
-        let area = audit.and_then(|a| areas.get(a.area.as_str()).copied());
+        let area = audit.and_then(|a| a.area_in(register));
         EventDoc {
             date: Day(e.date),
             kind: e.kind.key(),
@@ -162,7 +171,7 @@ impl<'a> EventDoc<'a> {
                 EventKind::External(ExternalKind::Surveillance(n)) => Some(n),
                 _ => None,
             },
-            round: e.round.map(Round::label),
+            round: e.round.map(Round::short_name).map(Name),
             area: audit.map(|a| a.area.as_str()),
             auditor: audit.map(|a| a.auditor.as_deref()),
             prepares: e.prepares.map(Prepares::from),
@@ -199,7 +208,7 @@ struct EventDoc<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     number: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    round: Option<String>,
+    round: Option<Name>,
     #[serde(skip_serializing_if = "Option::is_none")]
     area: Option<&'a str>,
     /// Present (possibly null) on internal audits only.
@@ -306,7 +315,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 prepares: (&r.prepares).into(),
                 last_day: r.last_day,
                 review: r.review.date,
-                areas: r.audits.iter().map(|a| a.area.clone()).collect(),
+                areas: r.audits.iter().map(|a| a.area.as_str()).collect(),
             })
             .collect(),
         programme: ProgrammeDoc { owner: reg.programme_owner.as_deref(), reports_to: &reg.reports_to },
@@ -317,11 +326,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             })
             .filter_map(|(id, title)| Some((id, title?)))
             .collect(),
-        events: Events {
-            events: plan.events(),
-            areas: reg.scope.iter().map(|a| (a.id.as_str(), a)).collect(),
-            today: plan.today,
-        },
+        events: Events { events: plan.events(), register: reg, today: plan.today },
     };
     to_writer(out, &doc)
 }

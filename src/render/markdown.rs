@@ -14,7 +14,6 @@ use crate::register::{Area, Auditor};
 /// audits and review, the coverage matrix, the audit criteria's titles, and the assumptions.
 pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
-    let areas: HashMap<&str, &Area> = reg.scope.iter().map(|a| (a.id.as_str(), a)).collect();
     let auditors: HashMap<&str, &Auditor> = reg.auditors.iter().map(|a| (a.id.as_str(), a)).collect();
     writeln!(out, "# Internal audit programme: {}\n", md(&reg.organisation))?;
     writeln!(out, "Planned with ismsaudit as of {}.\n", plan.today)?;
@@ -85,13 +84,13 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                         (None, None) => a.auditor_org.as_deref().map(md).unwrap_or_default(),
                     };
                     let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
-                    let area = areas.get(a.area.as_str());
+                    let area = a.area_in(reg);
                     vec![
                         date,
-                        area.map_or_else(|| md(&a.area), |x| area_name(x)),
+                        area.map_or_else(|| md(&a.area), area_name),
                         auditor,
                         audit_status(a, plan.today),
-                        area.map(|x| criteria_ids(x)).unwrap_or_default(),
+                        area.map(criteria_ids).unwrap_or_default(),
                     ]
                 })
                 .collect();
@@ -121,7 +120,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
 
     // The titles of what the rounds audit, once.
     let audited: BTreeSet<&str> = (plan.rounds.iter().flat_map(|r| &r.audits))
-        .filter_map(|a| areas.get(a.area.as_str()))
+        .filter_map(|a| a.area_in(reg))
         .flat_map(|a| a.clauses.iter().chain(&a.controls).copied())
         .collect();
     if !audited.is_empty() {

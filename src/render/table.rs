@@ -10,7 +10,7 @@ use crate::catalogue;
 use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
-use crate::register::{Area, Auditor, Register};
+use crate::register::{Area, Register};
 use crate::render::count;
 use crate::text::write_wrapped;
 
@@ -127,8 +127,6 @@ fn criteria(area: &Area) -> String {
 pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
     let epoch = plan.epoch();
-    let areas: HashMap<&str, &Area> = reg.scope.iter().map(|a| (a.id.as_str(), a)).collect();
-    let auditors: HashMap<&str, &Auditor> = reg.auditors.iter().map(|a| (a.id.as_str(), a)).collect();
     write_wrapped(out, &format!("{}: audit plan as of {}", reg.organisation, plan.today), width, 2)?;
     if let Some(owner) = &reg.programme_owner {
         write_wrapped(out, &format!("Audit programme managed by {owner}"), width, 2)?;
@@ -183,11 +181,10 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
         } else {
             let mut t = table(&["Date", "Area", "Risk", "Auditor", "Status"], width);
             for a in &r.audits {
-                let risk = areas.get(a.area.as_str()).map_or("", |x| x.risk.as_str());
+                let area = a.area_in(reg);
+                let risk = area.map_or("", |x| x.risk.as_str());
                 let auditor = match (&a.auditor, a.unassigned) {
-                    (Some(id), _) => {
-                        auditors.get(id.as_str()).and_then(|x| x.name.clone()).unwrap_or_else(|| id.clone())
-                    }
+                    (Some(id), _) => a.auditor_in(reg).and_then(|x| x.name.clone()).unwrap_or_else(|| id.clone()),
                     (None, Some(why)) => {
                         let (label, note) = unassigned(why);
                         without.entry(label).or_insert((0, note)).0 += 1;
@@ -198,7 +195,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
                 };
                 let status = audit_status(a, plan.today);
                 let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
-                let area = areas.get(a.area.as_str()).map_or_else(|| a.area.clone(), |x| area_label(x));
+                let area = area.map_or_else(|| a.area.clone(), area_label);
                 t.add_row(vec![date, area, risk.to_string(), auditor, status]);
             }
             writeln!(out, "{t}")?;
@@ -206,7 +203,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
                 writeln!(out, "Criteria:")?;
                 let mut seen = std::collections::BTreeSet::new();
                 for a in r.audits.iter().filter(|a| seen.insert(a.area.as_str())) {
-                    if let Some(area) = areas.get(a.area.as_str()) {
+                    if let Some(area) = a.area_in(reg) {
                         write_wrapped(out, &criteria(area), width, 2)?;
                     }
                 }
