@@ -4,7 +4,6 @@ use std::io::{self, Write};
 
 use super::table::{audit_status, external_status};
 use crate::plan::{EventKind, Plan};
-
 use crate::text::visible;
 
 pub const HEADER: [&str; 13] = [
