@@ -182,7 +182,7 @@ impl Busy {
 
     /// Those of the sorted `days` on which `who` is not busy, in one pass over both lists.
     fn not_on(&self, who: usize, days: &[NaiveDate]) -> Vec<NaiveDate> {
-        let mut busy = self.from(who, days.first());
+        let mut busy = self.since(who, days.first());
         days.iter().copied().filter(|d| !step_to(&mut busy, *d)).collect()
     }
 
@@ -190,12 +190,12 @@ impl Busy {
     /// each one's busy days among them (this is asked for every audit of a crowded round, where
     /// most days are busy).
     fn any_day_free(&self, who: &[usize], days: &[NaiveDate]) -> bool {
-        let mut busy: Vec<&[NaiveDate]> = who.iter().map(|&p| self.from(p, days.first())).collect();
+        let mut busy: Vec<&[NaiveDate]> = who.iter().map(|&p| self.since(p, days.first())).collect();
         days.iter().any(|d| busy.iter_mut().all(|list| !step_to(list, *d)))
     }
 
     /// `who`'s busy days from `first` on (all of them without one).
-    fn from(&self, who: usize, first: Option<&NaiveDate>) -> &[NaiveDate] {
+    fn since(&self, who: usize, first: Option<&NaiveDate>) -> &[NaiveDate] {
         let list = self.0[who].as_slice();
         first.map_or(list, |first| &list[list.partition_point(|x| x < first)..])
     }
@@ -591,8 +591,8 @@ impl Programme<'_> {
         let (mut better, mut filled) = (None, false);
         // Days up to `start` in the outward order were tried above: `start` clashes, the nearer
         // ones had no run.
-        let order = |d: NaiveDate| ((d - target).num_days().abs(), d < target);
-        for k in Outward::new(calm, target).skip_while(|&k| order(calm[k]) <= order(start)) {
+        let t = target.num_days_from_ce();
+        for k in Outward::new(calm, target).skip_while(|&k| nearness(calm[k], t) <= nearness(start, t)) {
             if probes.left == 0 {
                 break;
             }
@@ -738,14 +738,21 @@ impl Probes {
     }
 }
 
+/// The order in which [`Outward`] gives days around the target day `t` (days from the common
+/// era, as plain numbers: chrono's durations cost more than the search): nearest first, the
+/// later one on a tie.
+fn nearness(d: NaiveDate, t: i32) -> (i32, bool) {
+    let n = d.num_days_from_ce();
+    ((n - t).abs(), n < t)
+}
+
 /// Indices of the sorted `days`, nearest `target` first, alternating outwards; on a tie the
-/// later day first (the target itself, where it is one of them).
+/// later day first (the target itself, where it is one of them): in [`nearness`] order.
 struct Outward<'a> {
     days: &'a [NaiveDate],
     /// The next earlier day is at `lo - 1`, the next later one at `hi`.
     lo: usize,
     hi: usize,
-    /// As a plain number: chrono's durations cost more than the search.
     target: i32,
 }
 
@@ -760,9 +767,8 @@ impl Iterator for Outward<'_> {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
-        let away = |d: NaiveDate| (d.num_days_from_ce() - self.target).abs();
-        let later =
-            self.hi < self.days.len() && (self.lo == 0 || away(self.days[self.hi]) <= away(self.days[self.lo - 1]));
+        let near = |k: usize| nearness(self.days[k], self.target);
+        let later = self.hi < self.days.len() && (self.lo == 0 || near(self.hi) < near(self.lo - 1));
         if later {
             self.hi += 1;
             Some(self.hi - 1)
