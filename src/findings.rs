@@ -216,8 +216,8 @@ fn programme(
     let of = |k: usize, area: &str| by_area[k].get(area).into_iter().flatten().copied();
     for (k, round) in rounds.iter().enumerate() {
         for a in round.audits.iter().filter(|a| a.behind.is_some()) {
-            let area = area_of(&a.area);
-            let by_whom = if of(k, &a.area).any(|x| x.source == Source::Done && !x.independent) {
+            let area = area_of(a.area);
+            let by_whom = if of(k, a.area).any(|x| x.source == Source::Done && !x.independent) {
                 " by an independent auditor"
             } else {
                 ""
@@ -285,7 +285,7 @@ fn programme(
             // Say what the plan does about it: the audit it schedules, or nothing left to do it in.
             let later = (k..rounds.len())
                 .take_while(|&j| rounds[j].cycle == round.cycle)
-                .flat_map(|j| of(j, &a.area).map(move |x| (&rounds[j], x)))
+                .flat_map(|j| of(j, a.area).map(move |x| (&rounds[j], x)))
                 .find(|(_, x)| matches!(x.source, Source::Planned | Source::CatchUp) && x.due >= today);
             let help = match later {
                 Some((_, x)) if x.auditor.is_none() => format!(
@@ -304,11 +304,11 @@ fn programme(
                 None => "hold the audit and record it with `status: done`; no round left in this cycle plans it, so tell your certification body".to_string(),
             };
             let date = if behind == Behind::Late { round.lead_day } else { before.date };
-            out.push(Finding::new(code, message).help(help).area(&a.area).date(date).at(a.loc.or(area.map(|x| x.loc))));
+            out.push(Finding::new(code, message).help(help).area(a.area).date(date).at(a.loc.or(area.map(|x| x.loc))));
         }
         for a in round.audits.iter().filter(|a| a.due >= today) {
             let first_day = a.from.unwrap_or(today).max(today);
-            let site = |a: &AreaAudit| area_of(&a.area).and_then(|x| x.site.clone()).unwrap_or_default();
+            let site = |a: &AreaAudit| area_of(a.area).and_then(|x| x.site.clone()).unwrap_or_default();
             let message = match a.unassigned {
                 None | Some(Unassigned::NoneIndependent) => continue,
                 Some(Unassigned::NoAuditorForSite) => format!(
@@ -349,7 +349,7 @@ fn programme(
                 }
                 _ => finding,
             };
-            out.push(finding.area(&a.area).date(a.due).at(area_of(&a.area).map(|x| x.loc)));
+            out.push(finding.area(a.area).date(a.due).at(area_of(a.area).map(|x| x.loc)));
         }
         if round.prepares.date < today {
             // Any review recorded in the window after the round's last audit held will do, even
@@ -456,9 +456,9 @@ fn first_audit(plan: &Plan<'_>, out: &mut Vec<Finding>) {
     // Stage 1 is past: round 0 should have been complete by its last day.
     let Some(round0) = plan.rounds.iter().find(|r| r.cycle == 0) else { return };
     let held = |a: &&AreaAudit| a.independent && a.source == Source::Done;
-    let done: BTreeSet<&str> = round0.audits.iter().filter(held).map(|a| a.area.as_str()).collect();
+    let done: BTreeSet<&str> = round0.audits.iter().filter(held).map(|a| a.area).collect();
     let in_time: BTreeSet<&str> =
-        round0.audits.iter().filter(|a| held(a) && a.date <= round0.last_day).map(|a| a.area.as_str()).collect();
+        round0.audits.iter().filter(|a| held(a) && a.date <= round0.last_day).map(|a| a.area).collect();
     let areas: Vec<&str> = plan.register.scope.iter().filter(|a| round0.includes(a)).map(|a| a.id.as_str()).collect();
     let late: Vec<&str> = areas.iter().copied().filter(|a| !in_time.contains(a) && done.contains(a)).collect();
     let open: Vec<&str> = areas.iter().copied().filter(|a| !done.contains(a)).collect();
@@ -805,7 +805,7 @@ fn previous_cycle(plan: &Plan<'_>, out: &mut Vec<Finding>) {
     let mut overdue_in: BTreeMap<(&str, NaiveDate), String> = BTreeMap::new();
     for r in &rounds {
         for a in r.audits.iter().filter(|a| a.overdue()) {
-            overdue_in.insert((a.area.as_str(), r.prepares.date), r.label());
+            overdue_in.insert((a.area, r.prepares.date), r.label());
         }
     }
     for f in found.into_iter().filter(|f| f.severity() == Severity::Error || f.code == Code::RecertificationLate) {
@@ -860,8 +860,8 @@ fn hygiene(plan: &Plan<'_>, since: Option<NaiveDate>, out: &mut Vec<Finding>) {
         // The owner's audits by area, in the order of the rounds: one pass over the rounds.
         let mut owners: HashMap<&str, Vec<&AreaAudit>> = HashMap::new();
         for a in (plan.rounds.iter()).flat_map(|r| &r.audits) {
-            if a.auditor.as_deref().is_some_and(|x| same_id(x, owner)) {
-                owners.entry(a.area.as_str()).or_default().push(a);
+            if a.auditor.is_some_and(|x| same_id(x, owner)) {
+                owners.entry(a.area).or_default().push(a);
             }
         }
         for area in reg.scope.iter().filter(|a| a.carries_audit_programme()) {
@@ -1046,7 +1046,7 @@ fn stage1_too_close(plan: &Plan<'_>, out: &mut Vec<Finding>) {
         return;
     }
     let lead = plan.register.settings.internal_audit_lead_weeks;
-    let areas: Vec<&str> = after.iter().map(|a| a.area.as_str()).collect();
+    let areas: Vec<&str> = after.iter().map(|a| a.area).collect();
     let falls = if after.len() == 1 { "1 area audit falls" } else { "area audits fall" };
     let falls = if after.len() == 1 { falls.to_string() } else { format!("{} {falls}", after.len()) };
     let mut message = format!(
@@ -1396,8 +1396,8 @@ mod tests {
         p.rounds.truncate(1);
         p.rounds[0].audits = (0..n)
             .map(|i| {
-                let mut a = AreaAudit::new(&format!("a{i}"), today, Source::Planned);
-                a.auditor = Some(if i % 2 == 0 { "u0" } else { "u1" }.to_string());
+                let mut a = AreaAudit::new(&big.scope[i].id, today, Source::Planned);
+                a.auditor = Some(if i % 2 == 0 { "u0" } else { "u1" });
                 a
             })
             .collect();

@@ -22,7 +22,7 @@ pub struct Plan<'r> {
     pub initial: bool,
     pub cycles: Vec<Cycle>,
     /// In date order: round 0 (when `initial`), then three per cycle.
-    pub rounds: Vec<Round>,
+    pub rounds: Vec<Round<'r>>,
     /// Set when the certificate has lapsed: no surveillance is planned for it any more.
     pub lapse: Option<Lapse>,
 }
@@ -52,9 +52,9 @@ pub struct Event<'p> {
     pub kind: EventKind,
     pub cycle: u32,
     /// For internal audits and reviews: their round.
-    pub round: Option<&'p Round>,
+    pub round: Option<&'p Round<'p>>,
     /// For internal audits.
-    pub audit: Option<&'p AreaAudit>,
+    pub audit: Option<&'p AreaAudit<'p>>,
     /// For internal audits and reviews: the external audit they prepare.
     pub prepares: Option<&'p External>,
     /// For internal audits: planned, catch_up, missed, done, booked. For reviews: planned or
@@ -243,7 +243,7 @@ impl<'r> Plan<'r> {
             }
         }
         fn area<'p>(e: &Event<'p>) -> Option<&'p str> {
-            e.audit.map(|a| a.area.as_str())
+            e.audit.map(|a| a.area)
         }
         events.sort_by(|a, b| (a.date, a.kind, area(a)).cmp(&(b.date, b.kind, area(b))));
         events

@@ -139,7 +139,7 @@ proptest! {
             }
             let fixed = |r: &ismsaudit::programme::Round| -> Vec<(String, NaiveDate, Source, bool)> {
                 r.audits.iter().filter(|x| x.area != "zz-new" && (x.source.is_recorded() || x.source == Source::Missed))
-                    .map(|x| (x.area.clone(), x.date, x.source, x.overdue())).collect()
+                    .map(|x| (x.area.to_string(), x.date, x.source, x.overdue())).collect()
             };
             prop_assert_eq!(fixed(a), fixed(b), "round {} changed", a.label());
         }

@@ -197,7 +197,7 @@ fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Resul
         let mut in_round: BTreeMap<String, (u32, u32)> = BTreeMap::new();
         let recorded: BTreeSet<(String, NaiveDate)> = (round.audits.iter())
             .filter(|a| a.source.is_recorded())
-            .filter_map(|a| Some((a.auditor.clone()?, a.date)))
+            .filter_map(|a| Some((a.auditor?.to_string(), a.date)))
             .collect();
         for (id, _) in recorded {
             in_round.entry(id).or_default().0 += 1;
@@ -226,11 +226,11 @@ fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Resul
                     for d in days {
                         prop_assert!(!auditor.away(d), "{id} is away on {d}");
                         // At most one audit a day per auditor, across rounds and records.
-                        prop_assert!(busy.insert((id.clone(), d)), "{id} twice on {d}");
-                        *per_year.entry((id.clone(), d.year())).or_default() += 1;
-                        planned_years.insert((id.clone(), d.year()));
+                        prop_assert!(busy.insert((id.to_string(), d)), "{id} twice on {d}");
+                        *per_year.entry((id.to_string(), d.year())).or_default() += 1;
+                        planned_years.insert((id.to_string(), d.year()));
                     }
-                    in_round.entry(id.clone()).or_default().1 += area.audit_days;
+                    in_round.entry(id.to_string()).or_default().1 += area.audit_days;
                 }
                 (None, Some(Unassigned::NoneIndependent)) => prop_assert!(independent.is_empty()),
                 (None, Some(Unassigned::NoAuditorForSite)) => prop_assert!(!independent.is_empty() && !reaching),
@@ -356,9 +356,9 @@ proptest! {
             for a in pair[1].audits.iter().filter(|a| a.source == Source::Planned || a.source == Source::CatchUp) {
                 let area = reg.scope.iter().find(|x| x.id == a.area).unwrap();
                 let others = reg.auditors.iter().filter(|x| area.independent_of(x)).count();
-                let before = pair[0].audits_of(&a.area).filter(|b| b.independent).filter_map(|b| b.auditor.as_deref()).last();
+                let before = pair[0].audits_of(a.area).filter(|b| b.independent).filter_map(|b| b.auditor).last();
                 if others >= 2 && a.auditor.is_some() && !pair[1].audits.iter().any(|x| x.unassigned.is_some()) {
-                    prop_assert_ne!(before, a.auditor.as_deref(), "{} in {} and {}", a.area, pair[0].label(), pair[1].label());
+                    prop_assert_ne!(before, a.auditor, "{} in {} and {}", a.area, pair[0].label(), pair[1].label());
                 }
             }
         }

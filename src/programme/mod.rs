@@ -106,17 +106,20 @@ impl FollowUp {
 
 /// One area audited on one day by one auditor (or by nobody, which outputs say plainly).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AreaAudit {
-    pub area: String,
+pub struct AreaAudit<'r> {
+    /// Borrowed from the register, as are the auditor's id and firm: a plan of 50,000 areas
+    /// holds a quarter of a million audits, and copying their ids would cost as many
+    /// allocations again, each freed with the plan.
+    pub area: &'r str,
     /// The audit's first day ...
     pub date: NaiveDate,
     /// ... and its last: consecutive open days of one auditor (a record gives one day).
     pub end: NaiveDate,
     /// The last day this audit can be held for its round.
     pub due: NaiveDate,
-    pub auditor: Option<String>,
+    pub auditor: Option<&'r str>,
     /// For a record without an auditor: the outside firm, if named.
-    pub auditor_org: Option<String>,
+    pub auditor_org: Option<&'r str>,
     /// For a planned audit without an auditor: why.
     pub unassigned: Option<Unassigned>,
     pub source: Source,
@@ -138,11 +141,11 @@ pub struct AreaAudit {
     pub(crate) auditor_index: Option<u32>,
 }
 
-impl AreaAudit {
+impl<'r> AreaAudit<'r> {
     /// An audit of `area` on `date` from `source`, with nobody assigned yet.
-    pub(crate) fn new(area: &str, date: NaiveDate, source: Source) -> Self {
+    pub(crate) fn new(area: &'r str, date: NaiveDate, source: Source) -> Self {
         AreaAudit {
-            area: area.to_string(),
+            area,
             date,
             end: date,
             due: date,
@@ -172,12 +175,12 @@ impl AreaAudit {
 
     /// The audited area in `register`, the one the plan was made from: `None` for a record
     /// naming an area the scope does not have. A look-up by place, not by id.
-    pub fn area_in<'r>(&self, register: &'r Register) -> Option<&'r Area> {
+    pub fn area_in<'g>(&self, register: &'g Register) -> Option<&'g Area> {
         self.area_at().and_then(|i| register.scope.get(i))
     }
 
     /// The auditor in `register`, the one the plan was made from, where they are listed there.
-    pub fn auditor_in<'r>(&self, register: &'r Register) -> Option<&'r Auditor> {
+    pub fn auditor_in<'g>(&self, register: &'g Register) -> Option<&'g Auditor> {
         self.auditor_at().and_then(|j| register.auditors.get(j))
     }
 
@@ -234,7 +237,7 @@ impl Review {
 
 /// A round of internal audits and the review that prepare one external audit.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Round {
+pub struct Round<'r> {
     /// 0 for round 0 (before Stage 1), else the certificate cycle.
     pub cycle: u32,
     /// 0 for round 0, else 1 to 3 within the cycle.
@@ -254,10 +257,10 @@ pub struct Round {
     /// Round 0 only: a management review recorded between Stage 1 and Stage 2.
     pub review_before_stage2: Option<Review>,
     /// Sorted by date, then area.
-    pub audits: Vec<AreaAudit>,
+    pub audits: Vec<AreaAudit<'r>>,
 }
 
-impl Round {
+impl<'r> Round<'r> {
     /// A short name: `R0` for round 0, `C2.1` for cycle 2's first round.
     pub fn label(&self) -> String {
         self.short_name().to_string()
@@ -280,15 +283,15 @@ impl Round {
             && area.until.is_none_or(|u| self.window_start.is_none_or(|w| u >= w))
     }
 
-    pub fn audits_of<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a AreaAudit> + 'a {
+    pub fn audits_of<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a AreaAudit<'r>> + 'a {
         self.audits.iter().filter(move |a| a.area == area)
     }
 
     /// The round's audits by area, for many look-ups.
-    pub fn by_area(&self) -> HashMap<&str, Vec<&AreaAudit>> {
+    pub fn by_area(&self) -> HashMap<&'r str, Vec<&AreaAudit<'r>>> {
         let mut map: HashMap<&str, Vec<&AreaAudit>> = HashMap::with_capacity(self.audits.len());
         for a in &self.audits {
-            map.entry(a.area.as_str()).or_default().push(a);
+            map.entry(a.area).or_default().push(a);
         }
         map
     }
@@ -302,7 +305,7 @@ impl Round {
 
     /// The areas the round covers (see [`Round::covers`]), for many look-ups.
     pub fn covered(&self, today: NaiveDate) -> BTreeSet<&str> {
-        self.audits.iter().filter(|a| self.counts(a, today)).map(|a| a.area.as_str()).collect()
+        self.audits.iter().filter(|a| self.counts(a, today)).map(|a| a.area).collect()
     }
 
     fn counts(&self, a: &AreaAudit, today: NaiveDate) -> bool {
@@ -600,17 +603,18 @@ struct AreaDates {
 
 /// Builds rounds for a register on a given day. `today` decides which records are done, which
 /// rounds are over, and so which audits are missed and which still to plan.
-pub struct Programme<'r> {
+pub struct Programme<'r, 'c> {
+    /// The rounds borrow their ids from the register, so its lifetime is theirs.
     register: &'r Register,
-    certificate: &'r Certificate,
+    certificate: &'c Certificate,
     today: NaiveDate,
     pattern: Vec<[bool; ROUNDS_PER_CYCLE]>,
     index: Index,
     calendar: Calendar,
 }
 
-impl<'r> Programme<'r> {
-    pub fn new(register: &'r Register, certificate: &'r Certificate, today: NaiveDate) -> Self {
+impl<'r, 'c> Programme<'r, 'c> {
+    pub fn new(register: &'r Register, certificate: &'c Certificate, today: NaiveDate) -> Self {
         let index = Index::new(register);
         Programme {
             register,
@@ -623,7 +627,7 @@ impl<'r> Programme<'r> {
     }
 
     /// The rounds of `epoch`'s cycles `first..=last`, preceded by its round 0 when `round_zero`.
-    pub fn rounds(&self, epoch: &Epoch, first: u32, last: u32, round_zero: bool) -> Vec<Round> {
+    pub fn rounds(&self, epoch: &Epoch, first: u32, last: u32, round_zero: bool) -> Vec<Round<'r>> {
         let frames = self.frames(epoch, last);
         // The rule looks back (medium areas: never two rounds in a row without; an area the last
         // cycle left uncovered is owed), so the cycle before the first one shown is judged too.
@@ -780,7 +784,7 @@ impl<'r> Programme<'r> {
     }
 
     /// A round with its recorded audits, before any planning.
-    fn round(&self, f: &Frame) -> Round {
+    fn round(&self, f: &Frame) -> Round<'r> {
         let mut audits = Vec::new();
         for (r, record) in self.register.audits.iter().enumerate().filter(|(_, r)| f.contains(r.date)) {
             audits.extend(self.recorded(r, record));
@@ -800,7 +804,7 @@ impl<'r> Programme<'r> {
     }
 
     /// The audits of record `r`, one per area.
-    fn recorded<'a>(&'a self, r: usize, record: &'a AuditRecord) -> impl Iterator<Item = AreaAudit> + 'a {
+    fn recorded<'a>(&'a self, r: usize, record: &'r AuditRecord) -> impl Iterator<Item = AreaAudit<'r>> + 'a {
         let source = match record.status_on(self.today) {
             Status::Done => Source::Done,
             Status::Booked => Source::Booked,
@@ -813,8 +817,8 @@ impl<'r> Programme<'r> {
                 _ => true,
             };
             let mut a = AreaAudit::new(id, record.date, source);
-            a.auditor = record.auditor.clone();
-            a.auditor_org = record.auditor_org.clone();
+            a.auditor = record.auditor.as_deref();
+            a.auditor_org = record.auditor_org.as_deref();
             a.loc = Some(record.loc);
             a.independent = independent;
             (a.area_index, a.auditor_index) = (small(area), small(auditor));

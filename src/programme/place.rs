@@ -306,10 +306,10 @@ impl Group {
     }
 }
 
-impl Programme<'_> {
+impl<'r> Programme<'r, '_> {
     /// Places the audits the rule asks for in `round`: missed ones as markers, the others as
     /// the module says. `diary` is shared by all rounds planned together.
-    pub(super) fn fill(&self, round: &mut Round, wanted: &[(usize, Need)], diary: &mut Diary) {
+    pub(super) fn fill(&self, round: &mut Round<'r>, wanted: &[(usize, Need)], diary: &mut Diary) {
         let scope = &self.register.scope;
         let index = &self.index;
         let mut tasks: Vec<Task> = Vec::new();
@@ -375,7 +375,7 @@ impl Programme<'_> {
     }
 
     /// Places audits that share a window (`from`, `due`, and whether they are behind).
-    fn place_group(&self, round: &mut Round, tasks: &[Task], load: &mut Load, diary: &mut Diary) {
+    fn place_group(&self, round: &mut Round<'r>, tasks: &[Task], load: &mut Load, diary: &mut Diary) {
         let cal = &self.calendar;
         let index = &self.index;
         let (from, due, asap) = (tasks[0].from, tasks[0].due, tasks[0].asap);
@@ -431,7 +431,7 @@ impl Programme<'_> {
                     audit.end = c.end;
                     // Moved past the lead: due on its own last day, before Stage 2 (which verifies it).
                     audit.due = due.max(c.end);
-                    audit.auditor = Some(self.register.auditors[j].id.clone());
+                    audit.auditor = Some(&self.register.auditors[j].id);
                     audit.auditor_index = super::small(Some(j));
                 }
                 Err(why) => audit.unassigned = Some(why),

@@ -104,7 +104,7 @@ pub fn entries(plan: &Plan<'_>, period: &Period) -> Vec<Entry> {
     let cal = Calendar::new(&reg.settings);
     let mine = |e: &Event<'_>| match &period.auditor {
         None => true,
-        Some(id) => e.audit.and_then(|a| a.auditor.as_deref()).is_some_and(|a| a.eq_ignore_ascii_case(id)),
+        Some(id) => e.audit.and_then(|a| a.auditor).is_some_and(|a| a.eq_ignore_ascii_case(id)),
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
     (plan.events().iter())
@@ -137,10 +137,10 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, cal: &Calendar) -> Entry {
     let (summary, end, status, area_id) = match (e.kind, e.audit, e.external.as_deref()) {
         (EventKind::InternalAudit, Some(a), _) => {
             let area = a.area_in(reg);
-            let name = area.map_or(a.area.as_str(), |x| x.name.as_str());
+            let name = area.map_or(a.area, |x| x.name.as_str());
             let who = match (&a.auditor, &a.auditor_org) {
-                (Some(id), _) => a.auditor_in(reg).and_then(|x| x.name.clone()).unwrap_or_else(|| id.clone()),
-                (None, Some(org)) => org.clone(),
+                (Some(id), _) => a.auditor_in(reg).and_then(|x| x.name.clone()).unwrap_or_else(|| id.to_string()),
+                (None, Some(org)) => org.to_string(),
                 (None, None) if a.source == Source::Missed => "not held".to_string(),
                 (None, None) => "no auditor".to_string(),
             };
@@ -150,7 +150,7 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, cal: &Calendar) -> Entry {
             if !a.source.is_recorded() {
                 details.push(format!("Latest: {}", a.due));
             }
-            (format!("Internal audit: {name} ({who})"), a.end.max(a.date), audit_status(a, plan.today), a.area.as_str())
+            (format!("Internal audit: {name} ({who})"), a.end.max(a.date), audit_status(a, plan.today), a.area)
         }
         (EventKind::ManagementReview, ..) => ("Management review".to_string(), e.date, e.status.to_string(), ""),
         (_, _, Some(x)) => {

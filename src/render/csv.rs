@@ -32,8 +32,8 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     for e in plan.events() {
         let audit = e.audit;
         let external = e.external.as_deref();
-        let area = audit.map(|a| a.area.as_str());
-        let auditor = audit.and_then(|a| a.auditor.as_deref().or(a.auditor_org.as_deref()));
+        let area = audit.map(|a| a.area);
+        let auditor = audit.and_then(|a| a.auditor.or(a.auditor_org));
         let kind = match e.kind {
             EventKind::InternalAudit => "Internal audit".to_string(),
             EventKind::ManagementReview => "Management review".to_string(),

@@ -172,8 +172,8 @@ impl<'a> EventDoc<'a> {
                 _ => None,
             },
             round: e.round.map(Round::short_name).map(Name),
-            area: audit.map(|a| a.area.as_str()),
-            auditor: audit.map(|a| a.auditor.as_deref()),
+            area: audit.map(|a| a.area),
+            auditor: audit.map(|a| a.auditor),
             prepares: e.prepares.map(Prepares::from),
             latest: external.and_then(|x| x.latest).map(Day),
             end: (external.filter(|x| x.end > x.date).map(|x| x.end))
@@ -315,7 +315,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 prepares: (&r.prepares).into(),
                 last_day: r.last_day,
                 review: r.review.date,
-                areas: r.audits.iter().map(|a| a.area.as_str()).collect(),
+                areas: r.audits.iter().map(|a| a.area).collect(),
             })
             .collect(),
         programme: ProgrammeDoc { owner: reg.programme_owner.as_deref(), reports_to: &reg.reports_to },

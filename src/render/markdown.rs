@@ -81,13 +81,13 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                             without.entry(label).or_insert((0, note)).0 += 1;
                             format!("**{label}**")
                         }
-                        (None, None) => a.auditor_org.as_deref().map(md).unwrap_or_default(),
+                        (None, None) => a.auditor_org.map(md).unwrap_or_default(),
                     };
                     let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
                     let area = a.area_in(reg);
                     vec![
                         date,
-                        area.map_or_else(|| md(&a.area), area_name),
+                        area.map_or_else(|| md(a.area), area_name),
                         auditor,
                         audit_status(a, plan.today),
                         area.map(criteria_ids).unwrap_or_default(),

@@ -184,25 +184,25 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
                 let area = a.area_in(reg);
                 let risk = area.map_or("", |x| x.risk.as_str());
                 let auditor = match (&a.auditor, a.unassigned) {
-                    (Some(id), _) => a.auditor_in(reg).and_then(|x| x.name.clone()).unwrap_or_else(|| id.clone()),
+                    (Some(id), _) => a.auditor_in(reg).and_then(|x| x.name.clone()).unwrap_or_else(|| id.to_string()),
                     (None, Some(why)) => {
                         let (label, note) = unassigned(why);
                         without.entry(label).or_insert((0, note)).0 += 1;
                         label.to_string()
                     }
                     (None, None) if a.source == Source::Missed => String::new(),
-                    (None, None) => a.auditor_org.clone().unwrap_or_else(|| "(not recorded)".to_string()),
+                    (None, None) => a.auditor_org.unwrap_or("(not recorded)").to_string(),
                 };
                 let status = audit_status(a, plan.today);
                 let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
-                let area = area.map_or_else(|| a.area.clone(), area_label);
+                let area = area.map_or_else(|| a.area.to_string(), area_label);
                 t.add_row(vec![date, area, risk.to_string(), auditor, status]);
             }
             writeln!(out, "{t}")?;
             if detail {
                 writeln!(out, "Criteria:")?;
                 let mut seen = std::collections::BTreeSet::new();
-                for a in r.audits.iter().filter(|a| seen.insert(a.area.as_str())) {
+                for a in r.audits.iter().filter(|a| seen.insert(a.area)) {
                     if let Some(area) = a.area_in(reg) {
                         write_wrapped(out, &criteria(area), width, 2)?;
                     }
@@ -312,9 +312,9 @@ pub(super) fn coverage_rows(plan: &Plan<'_>) -> (Vec<String>, Vec<Vec<String>>) 
             let mut m: HashMap<&str, &AreaAudit> = HashMap::new();
             for a in &r.audits {
                 // The audit that counts, if there is one; else whatever there is.
-                let better = m.get(a.area.as_str()).is_none_or(|b| !b.independent && a.independent);
+                let better = m.get(a.area).is_none_or(|b| !b.independent && a.independent);
                 if better {
-                    m.insert(a.area.as_str(), a);
+                    m.insert(a.area, a);
                 }
             }
             m
