@@ -413,8 +413,10 @@ struct Index {
     rank: Vec<usize>,
     /// Each auditor's position in `rank`.
     rank_of: Vec<usize>,
-    /// For each area, the people audited with it (owner and team), as indices.
-    people: Vec<Vec<usize>>,
+    /// The people audited with each area (owner and team), as indices: area `i`'s are
+    /// `people[people_from[i]..people_from[i + 1]]` (one list, not an allocation per area).
+    people: Vec<usize>,
+    people_from: Vec<usize>,
     /// Each auditor as a person, an index among the same people.
     auditor_person: Vec<usize>,
     /// How many people there are: owners, team members and auditors.
@@ -483,19 +485,25 @@ impl Index {
         for (pos, &j) in rank.iter().enumerate() {
             rank_of[j] = pos;
         }
-        let mut names: HashMap<Cow<'r, str>, usize> = HashMap::new();
+        // Sized for everyone named at once: a map that grows hashes every id it holds again.
+        let named = register.auditors.len() + register.scope.iter().map(|a| 1 + a.team.len()).sum::<usize>();
+        let mut names: HashMap<Cow<'r, str>, usize> = HashMap::with_capacity(named);
         let mut intern = |s: &'r str| {
             let n = names.len();
             *names.entry(fold(s)).or_insert(n)
         };
-        let people: Vec<Vec<usize>> = (register.scope.iter())
-            .map(|a| {
-                let mut p: Vec<usize> = std::iter::once(&a.owner).chain(&a.team).map(|s| intern(s)).collect();
-                p.sort_unstable();
-                p.dedup();
-                p
-            })
-            .collect();
+        // Each area's people, sorted and without repeats, one area after another in one list.
+        let (mut people, mut people_from) = (Vec::with_capacity(named), Vec::with_capacity(register.scope.len() + 1));
+        let mut mine = Vec::new();
+        for a in &register.scope {
+            people_from.push(people.len());
+            mine.clear();
+            mine.extend(std::iter::once(&a.owner).chain(&a.team).map(|s| intern(s)));
+            mine.sort_unstable();
+            mine.dedup();
+            people.extend_from_slice(&mine);
+        }
+        people_from.push(people.len());
         let auditor_person: Vec<usize> = register.auditors.iter().map(|a| intern(&a.id)).collect();
         let persons = names.len();
         let mut sites: HashMap<Cow<'r, str>, usize> = HashMap::new();
@@ -517,6 +525,7 @@ impl Index {
             rank,
             rank_of,
             people,
+            people_from,
             auditor_person,
             persons,
             site,
@@ -529,6 +538,11 @@ impl Index {
             record_areas,
             area_rank,
         }
+    }
+
+    /// The people audited with area `i`: its owner and team.
+    fn people(&self, i: usize) -> &[usize] {
+        &self.people[self.people_from[i]..self.people_from[i + 1]]
     }
 
     /// Whether auditor `j` audits area `i`'s site (an area without one, or an auditor without a

@@ -57,7 +57,7 @@ impl Diary {
                 diary.taken.0[j].push(record.date);
             }
             for &i in index.record_areas[r].iter().flatten() {
-                for &p in &index.people[i] {
+                for &p in index.people(i) {
                     diary.people.0[p].push(record.date);
                 }
             }
@@ -417,7 +417,7 @@ impl<'r> Programme<'r, '_> {
             match placed {
                 Ok(c) => {
                     let j = index.rank[c.rank];
-                    diary.take(j, &index.people[t.area], c.start, c.end, cal);
+                    diary.take(j, index.people(t.area), c.start, c.end, cal);
                     let key = (load.days[j], c.rank);
                     load.add(j, c.rank, cal.open_days(c.start, c.end).count() as u32);
                     g.reload(key, load.days[j]);
@@ -446,7 +446,7 @@ impl<'r> Programme<'r, '_> {
     fn choose(&self, t: &Task, target: Option<NaiveDate>, g: &mut Group, diary: &Diary) -> Result<Choice, Unassigned> {
         let index = &self.index;
         let area = &self.register.scope[t.area];
-        let people = &index.people[t.area];
+        let people = index.people(t.area);
         let m = area.audit_days;
         let rotate = self.register.settings.rotation;
         let previous = diary.last[t.area];
@@ -635,7 +635,7 @@ impl<'r> Programme<'r, '_> {
         };
         loop {
             if let Some(end) = diary.run(j, s, m, t.due, cal) {
-                let clash = diary.clash(j, &self.index.people[t.area], s, end);
+                let clash = diary.clash(j, self.index.people(t.area), s, end);
                 return Some((s, end, clash));
             }
             s = cal.open_on_or_before(s.pred_opt()?);
