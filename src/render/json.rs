@@ -12,7 +12,7 @@ use crate::catalogue;
 use crate::cycle::{External, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
 use crate::programme::{Behind, Round, RoundName, Unassigned};
-use crate::register::Register;
+use crate::register::{Area, Register};
 
 /// Bumped when a field changes meaning or disappears; new fields may appear at any time.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -319,16 +319,28 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
         programme: ProgrammeDoc { owner: reg.programme_owner.as_deref(), reports_to: &reg.reports_to },
-        titles: (reg.scope.iter())
-            .flat_map(|a| {
-                let clauses = a.clauses.iter().map(|c| (*c, catalogue::clause_title(c)));
-                clauses.chain(a.controls.iter().map(|c| (*c, catalogue::control_title(c))))
-            })
-            .filter_map(|(id, title)| Some((id, title?)))
-            .collect(),
+        titles: titles(&reg.scope),
         events: Events { events: plan.events(), register: reg, today: plan.today },
     };
     to_writer(out, &doc)
+}
+
+/// The title of each clause and control the scope carries, once: a look-up in a map of a
+/// hundred titles for each of an area's ids, rather than a list of every area's ids sorted.
+fn titles(scope: &[Area]) -> BTreeMap<&'static str, &'static str> {
+    let mut titles = BTreeMap::new();
+    let mut add = |id: &'static str, title: fn(&str) -> Option<&'static str>| {
+        if !titles.contains_key(id)
+            && let Some(t) = title(id)
+        {
+            titles.insert(id, t);
+        }
+    };
+    for area in scope {
+        area.clauses.iter().for_each(|&c| add(c, catalogue::clause_title));
+        area.controls.iter().for_each(|&c| add(c, catalogue::control_title));
+    }
+    titles
 }
 
 /// Writes `value` as pretty-printed JSON with a final newline, arrays of scalars on one line.
