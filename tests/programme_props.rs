@@ -9,7 +9,7 @@ use ismsaudit::cycle::anniversary;
 use ismsaudit::diagnostic::Loc;
 use ismsaudit::findings::{Code, check};
 use ismsaudit::plan::plan;
-use ismsaudit::programme::{ROUNDS_PER_CYCLE, Source, Unassigned, risk_pattern};
+use ismsaudit::programme::{AreaAudit, ROUNDS_PER_CYCLE, Source, Unassigned, risk_pattern};
 use ismsaudit::register::{
     Area, AuditRecord, Auditor, Blackout, Certification, Dated, Nonconformities, Register, Risk, Settings, Status,
 };
@@ -257,6 +257,14 @@ fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Resul
             prop_assert!(per_year[&key] <= cap, "{key:?}: {} days over {cap}", per_year[&key]);
         }
     }
+    // The plan's events: each external event and audit once, by date, then kind, then area.
+    let events: Vec<_> = p.events().collect();
+    let order = |e: &ismsaudit::plan::Event<'_>| (e.date, e.kind, e.audit.map(|a| a.area.to_string()));
+    prop_assert!(events.windows(2).all(|w| order(&w[0]) <= order(&w[1])), "events out of order");
+    let audits: BTreeSet<*const AreaAudit> = events.iter().filter_map(|e| e.audit.map(|a| a as *const _)).collect();
+    prop_assert_eq!(audits.len(), p.rounds.iter().map(|r| r.audits.len()).sum::<usize>());
+    prop_assert_eq!(events.iter().filter(|e| e.audit.is_some()).count(), audits.len());
+    prop_assert_eq!(events.iter().filter(|e| e.external.is_some()).count(), p.externals().len());
     Ok(())
 }
 

@@ -107,10 +107,10 @@ pub fn entries(plan: &Plan<'_>, period: &Period) -> Vec<Entry> {
         Some(id) => e.audit.and_then(|a| a.auditor).is_some_and(|a| a.eq_ignore_ascii_case(id)),
     };
     let mut seen: HashMap<String, usize> = HashMap::new();
-    (plan.events().iter())
+    plan.events()
         .filter(|e| mine(e))
         .map(|e| {
-            let mut x = entry(plan, e, &cal);
+            let mut x = entry(plan, &e, &cal);
             // An area audited twice in one round (a record and a booking, say): each its own key.
             let n = seen.entry(x.key.clone()).or_insert(0);
             *n += 1;

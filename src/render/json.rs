@@ -35,16 +35,14 @@ struct Doc<'a> {
 /// The events, each written as it is reached rather than all held as documents first: a plan of
 /// a large scope has hundreds of thousands.
 struct Events<'a> {
-    events: Vec<Event<'a>>,
-    register: &'a Register,
-    today: NaiveDate,
+    plan: &'a Plan<'a>,
 }
 
 impl Serialize for Events<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.events.len()))?;
-        for e in &self.events {
-            seq.serialize_element(&EventDoc::of(e, self.register, self.today))?;
+        let mut seq = serializer.serialize_seq(None)?;
+        for e in self.plan.events() {
+            seq.serialize_element(&EventDoc::of(&e, self.plan.register, self.plan.today))?;
         }
         seq.end()
     }
@@ -320,7 +318,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             .collect(),
         programme: ProgrammeDoc { owner: reg.programme_owner.as_deref(), reports_to: &reg.reports_to },
         titles: titles(&reg.scope),
-        events: Events { events: plan.events(), register: reg, today: plan.today },
+        events: Events { plan },
     };
     to_writer(out, &doc)
 }
