@@ -1,7 +1,8 @@
 //! Validation: the register as written ([`super::raw`]) checked into a [`Register`], every
 //! problem collected as a located [`Diagnostic`].
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::RangeInclusive;
 
 use chrono::NaiveDate;
@@ -149,7 +150,14 @@ impl Checker<'_> {
             return;
         }
         let d = Diagnostic::new(at, format!("unknown {what} `{id}` {place}"));
-        let close = (self.suggestions < MAX_SUGGESTIONS).then(|| catalogue::closest(id, known.values())).flatten();
+        let close = (self.suggestions < MAX_SUGGESTIONS)
+            .then(|| {
+                // In id order, so that of two as close the same one is suggested every time.
+                let mut ids: Vec<(&String, &&str)> = known.iter().collect();
+                ids.sort_unstable();
+                catalogue::closest(id, ids.into_iter().map(|(_, written)| written))
+            })
+            .flatten();
         self.suggestions += 1;
         self.error(match close {
             Some(c) => d.hint(format!("did you mean `{c}`?")),
@@ -596,7 +604,7 @@ impl Checker<'_> {
             );
         }
         let mut areas: Vec<Area> = Vec::new();
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.value.len());
         for a in raw.value {
             let at = loc(&a);
             let a = a.value;
@@ -604,12 +612,14 @@ impl Checker<'_> {
             if !self.id_ok("area", &id, loc(&a.id)) {
                 continue;
             }
-            if let Some(&first) = seen.get(&fold(&id)) {
-                let first: &Area = &areas[first];
-                self.error(duplicate(loc(&a.id), "area", &id, &first.id, first.loc));
-                continue;
+            match seen.entry(fold(&id)) {
+                Entry::Occupied(first) => {
+                    let first: &Area = &areas[*first.get()];
+                    self.error(duplicate(loc(&a.id), "area", &id, &first.id, first.loc));
+                    continue;
+                }
+                Entry::Vacant(slot) => _ = slot.insert(areas.len()),
             }
-            seen.insert(fold(&id), areas.len());
             let owner = self.person("`owner`", &a.owner.value, loc(&a.owner));
             if owner.is_empty() {
                 self.error(
@@ -761,7 +771,7 @@ impl Checker<'_> {
 
     fn auditors(&mut self, raw: Vec<Spanned<RawAuditor>>, areas: &Ids) -> Vec<Auditor> {
         let mut auditors: Vec<Auditor> = Vec::new();
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.len());
         for a in raw {
             let at = loc(&a);
             let a = a.value;
@@ -769,12 +779,14 @@ impl Checker<'_> {
             if !self.id_ok("auditor", &id, loc(&a.id)) {
                 continue;
             }
-            if let Some(&first) = seen.get(&fold(&id)) {
-                let first: &Auditor = &auditors[first];
-                self.error(duplicate(loc(&a.id), "auditor", &id, &first.id, first.loc));
-                continue;
+            match seen.entry(fold(&id)) {
+                Entry::Occupied(first) => {
+                    let first: &Auditor = &auditors[*first.get()];
+                    self.error(duplicate(loc(&a.id), "auditor", &id, &first.id, first.loc));
+                    continue;
+                }
+                Entry::Vacant(slot) => _ = slot.insert(auditors.len()),
             }
-            seen.insert(fold(&id), auditors.len());
             let mut conflicts = Vec::new();
             if let Some(list) = &a.conflicts {
                 for (k, c) in list.value.iter().enumerate() {
@@ -1105,7 +1117,8 @@ fn edition_2013(at: Loc, written: &str, place: &str, e: UnknownControl) -> Diagn
 }
 
 /// Known ids by their case-folded form (see [`same_id`]).
-type Ids<'a> = BTreeMap<String, &'a str>;
+/// Known ids by case-folded id, each as the register spells it.
+type Ids<'a> = HashMap<String, &'a str>;
 
 fn fold(id: &str) -> String {
     id.to_lowercase()
