@@ -257,7 +257,8 @@ impl<'r> Plan<'r> {
         })));
         let stage2 = self.epoch().stage2.as_ref();
         for r in &self.rounds {
-            // A round's audits are sorted by date, then area, already.
+            // A round's audits are sorted by date, then area, already (`fill` leaves them so).
+            debug_assert!(r.audits.is_sorted_by_key(|a| (a.date, a.area)), "round {} not in order", r.label());
             lanes.push(Box::new(r.audits.iter().map(move |a| Event {
                 date: a.date,
                 kind: EventKind::InternalAudit,

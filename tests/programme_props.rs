@@ -261,10 +261,30 @@ fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Resul
     let events: Vec<_> = p.events().collect();
     let order = |e: &ismsaudit::plan::Event<'_>| (e.date, e.kind, e.audit.map(|a| a.area.to_string()));
     prop_assert!(events.windows(2).all(|w| order(&w[0]) <= order(&w[1])), "events out of order");
+    // Each audit's round and place in it: on a tie, events keep the order of the rounds and of
+    // each round's list, as one stable sort of them all would.
+    let place: BTreeMap<*const AreaAudit, (usize, usize)> = (p.rounds.iter().enumerate())
+        .flat_map(|(r, round)| round.audits.iter().enumerate().map(move |(k, a)| (a as *const _, (r, k))))
+        .collect();
+    for w in events.windows(2) {
+        if let (Some(a), Some(b)) = (w[0].audit, w[1].audit)
+            && order(&w[0]) == order(&w[1])
+        {
+            prop_assert!(
+                place[&(a as *const _)] < place[&(b as *const _)],
+                "{} on {}: tie out of order",
+                a.area,
+                a.date
+            );
+        }
+    }
     let audits: BTreeSet<*const AreaAudit> = events.iter().filter_map(|e| e.audit.map(|a| a as *const _)).collect();
-    prop_assert_eq!(audits.len(), p.rounds.iter().map(|r| r.audits.len()).sum::<usize>());
+    prop_assert_eq!(audits.len(), place.len());
     prop_assert_eq!(events.iter().filter(|e| e.audit.is_some()).count(), audits.len());
     prop_assert_eq!(events.iter().filter(|e| e.external.is_some()).count(), p.externals().len());
+    let stage2 = p.epoch().stage2.is_some();
+    let reviews: usize = p.rounds.iter().map(|r| 1 + usize::from(stage2 && r.review_before_stage2.is_some())).sum();
+    prop_assert_eq!(events.iter().filter(|e| e.kind == ismsaudit::plan::EventKind::ManagementReview).count(), reviews);
     Ok(())
 }
 

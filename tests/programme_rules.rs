@@ -215,3 +215,18 @@ fn a_review_held_after_the_rounds_audits_is_the_rounds_even_before_its_last_day(
     assert!(c12.review.date <= date("2026-03-10"), "{}", c12.review.date);
     assert!(c12.audits.iter().all(|a| a.end < c12.review.date));
 }
+
+#[test]
+fn events_on_one_day_keep_the_order_of_the_rounds() {
+    let reg = register("round_weeks: 1", "  - id: ann\n  - id: bob\n", "  - {id: core, owner: olga, risk: high}\n", "");
+    let mut p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    // The same audit in two rounds on one day (a plan edited by hand: the planner never makes
+    // one): the earlier round's comes first, as a stable sort of all events would put it.
+    let day = p.rounds[0].audits[0].date;
+    let mut twin = p.rounds[1].audits[0].clone();
+    twin.date = day;
+    p.rounds[1].audits.insert(0, twin);
+    let tied: Vec<_> = p.events().filter(|e| e.date == day && e.audit.is_some()).collect();
+    let rounds: Vec<String> = tied.iter().map(|e| e.round.unwrap().label()).collect();
+    assert_eq!(rounds, [p.rounds[0].label(), p.rounds[1].label()]);
+}

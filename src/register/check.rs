@@ -1,6 +1,7 @@
 //! Validation: the register as written ([`super::raw`]) checked into a [`Register`], every
 //! problem collected as a located [`Diagnostic`].
 
+use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::RangeInclusive;
@@ -150,14 +151,8 @@ impl Checker<'_> {
             return;
         }
         let d = Diagnostic::new(at, format!("unknown {what} `{id}` {place}"));
-        let close = (self.suggestions < MAX_SUGGESTIONS)
-            .then(|| {
-                // In id order, so that of two as close the same one is suggested every time.
-                let mut ids: Vec<(&String, &&str)> = known.iter().collect();
-                ids.sort_unstable();
-                catalogue::closest(id, ids.into_iter().map(|(_, written)| written))
-            })
-            .flatten();
+        let close =
+            (self.suggestions < MAX_SUGGESTIONS).then(|| catalogue::closest(id, known.in_order().iter())).flatten();
         self.suggestions += 1;
         self.error(match close {
             Some(c) => d.hint(format!("did you mean `{c}`?")),
@@ -227,9 +222,9 @@ impl Checker<'_> {
         let settings = self.settings(raw.settings);
         let certification = self.certification(raw.certification);
         let scope = self.scope(raw.scope);
-        let area_ids: Ids = scope.iter().map(|a| (fold(&a.id), a.id.as_str())).collect();
+        let area_ids: Ids = scope.iter().map(|a| a.id.as_str()).collect();
         let auditors = self.auditors(raw.auditors, &area_ids);
-        let auditor_ids: Ids = auditors.iter().map(|a| (fold(&a.id), a.id.as_str())).collect();
+        let auditor_ids: Ids = auditors.iter().map(|a| a.id.as_str()).collect();
         let exclusions = self.exclusions(raw.soa.map(|s| s.excluded).unwrap_or_default());
         let audits = self.audits(raw.audits, &area_ids, &auditor_ids);
         let reviews = self.reviews(raw.reviews);
@@ -791,7 +786,7 @@ impl Checker<'_> {
             if let Some(list) = &a.conflicts {
                 for (k, c) in list.value.iter().enumerate() {
                     let area = c.trim();
-                    if let Some(known) = find_id(areas, area) {
+                    if let Some(known) = areas.find(area) {
                         conflicts.push(known.to_string());
                     } else if let Some(at) = self.item_error_at(list, k) {
                         let place = format!("in the conflicts of auditor `{id}`");
@@ -903,7 +898,7 @@ impl Checker<'_> {
             let mut named: HashSet<&str> = HashSet::new();
             for (k, a) in r.areas.value.iter().enumerate() {
                 let id = a.trim();
-                if let Some(known) = find_id(areas, id) {
+                if let Some(known) = areas.find(id) {
                     if named.insert(known) {
                         record_areas.push(known.to_string());
                     }
@@ -914,7 +909,7 @@ impl Checker<'_> {
             // An auditor id is kept as the register's `auditors` spells it.
             let mut auditor = r.auditor.as_ref().map(|a| a.value.trim().to_string());
             if let (Some(id), Some(a)) = (&auditor, &r.auditor) {
-                match find_id(auditors, id) {
+                match auditors.find(id) {
                     Some(known) => auditor = Some(known.to_string()),
                     None => self.unknown_ref(loc(a), "auditor", id, &format!("in the audit of {date}"), auditors),
                 }
@@ -976,7 +971,7 @@ impl Checker<'_> {
                 continue;
             }
             let written = c.area.value.trim();
-            let Some(area) = find_id(areas, written) else {
+            let Some(area) = areas.find(written) else {
                 self.unknown_ref(loc(&c.area), "area", written, &format!("in corrective action `{id}`"), areas);
                 continue;
             };
@@ -1042,7 +1037,7 @@ impl Checker<'_> {
             };
             let area = a.area.as_ref().and_then(|s| {
                 let id = s.value.trim();
-                let known = find_id(areas, id);
+                let known = areas.find(id);
                 if known.is_none() {
                     self.unknown_ref(loc(s), "area", id, "in an accepted deviation", areas);
                 }
@@ -1116,17 +1111,39 @@ fn edition_2013(at: Loc, written: &str, place: &str, e: UnknownControl) -> Diagn
     )
 }
 
-/// Known ids by their case-folded form (see [`same_id`]).
-/// Known ids by case-folded id, each as the register spells it.
-type Ids<'a> = HashMap<String, &'a str>;
+/// Known ids by their case-folded form (see [`same_id`]), each as the register spells it; for
+/// "did you mean", the same ids in case-folded order, listed when first needed.
+#[derive(Default)]
+struct Ids<'a> {
+    by_fold: HashMap<String, &'a str>,
+    in_order: OnceCell<Vec<&'a str>>,
+}
+
+impl<'a> FromIterator<&'a str> for Ids<'a> {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(ids: I) -> Self {
+        Ids { by_fold: ids.into_iter().map(|id| (fold(id), id)).collect(), in_order: OnceCell::new() }
+    }
+}
+
+impl<'a> Ids<'a> {
+    /// The known id that `id` names, compared without case.
+    fn find(&self, id: &str) -> Option<&'a str> {
+        self.by_fold.get(&fold(id)).copied()
+    }
+
+    /// In case-folded order, so that of two ids as close the same one is suggested every time;
+    /// sorted once, however many suggestions are asked.
+    fn in_order(&self) -> &[&'a str] {
+        self.in_order.get_or_init(|| {
+            let mut ids: Vec<(&String, &&'a str)> = self.by_fold.iter().collect();
+            ids.sort_unstable();
+            ids.into_iter().map(|(_, id)| *id).collect()
+        })
+    }
+}
 
 fn fold(id: &str) -> String {
     id.to_lowercase()
-}
-
-/// The known id that `id` names, compared without case.
-fn find_id<'a>(known: &Ids<'a>, id: &str) -> Option<&'a str> {
-    known.get(&fold(id)).copied()
 }
 
 fn duplicate(at: Loc, what: &str, id: &str, first: &str, first_at: Loc) -> Diagnostic {
@@ -1153,7 +1170,7 @@ mod tests {
     #[test]
     fn an_audit_naming_many_areas_keeps_each_once() {
         let ids: Vec<String> = (0..50_000).map(|i| format!("a{i}")).collect();
-        let areas: Ids = ids.iter().map(|id| (fold(id), id.as_str())).collect();
+        let areas: Ids = ids.iter().map(String::as_str).collect();
         let named: Vec<String> = ids.iter().cloned().chain(ids.iter().map(|id| id.to_uppercase())).collect();
         let date = Date(NaiveDate::from_ymd_opt(2025, 3, 3).unwrap());
         let record = RawAudit {
@@ -1166,7 +1183,7 @@ mod tests {
             observations: None,
         };
         let mut checker = Checker { errors: Errors::new(), locator: Locator::new(""), suggestions: 0 };
-        let audits = checker.audits(vec![spanned(record)], &areas, &Ids::new());
+        let audits = checker.audits(vec![spanned(record)], &areas, &Ids::default());
         assert!(checker.errors.is_empty());
         assert_eq!(audits[0].areas, ids);
     }
