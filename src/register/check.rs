@@ -607,13 +607,10 @@ impl Checker<'_> {
             if !self.id_ok("area", &id, loc(&a.id)) {
                 continue;
             }
-            match seen.entry(fold(&id)) {
-                Entry::Occupied(first) => {
-                    let first: &Area = &areas[*first.get()];
-                    self.error(duplicate(loc(&a.id), "area", &id, &first.id, first.loc));
-                    continue;
-                }
-                Entry::Vacant(slot) => _ = slot.insert(areas.len()),
+            if let Some(first) = earlier(&mut seen, &id, areas.len()) {
+                let first: &Area = &areas[first];
+                self.error(duplicate(loc(&a.id), "area", &id, &first.id, first.loc));
+                continue;
             }
             let owner = self.person("`owner`", &a.owner.value, loc(&a.owner));
             if owner.is_empty() {
@@ -774,13 +771,10 @@ impl Checker<'_> {
             if !self.id_ok("auditor", &id, loc(&a.id)) {
                 continue;
             }
-            match seen.entry(fold(&id)) {
-                Entry::Occupied(first) => {
-                    let first: &Auditor = &auditors[*first.get()];
-                    self.error(duplicate(loc(&a.id), "auditor", &id, &first.id, first.loc));
-                    continue;
-                }
-                Entry::Vacant(slot) => _ = slot.insert(auditors.len()),
+            if let Some(first) = earlier(&mut seen, &id, auditors.len()) {
+                let first: &Auditor = &auditors[first];
+                self.error(duplicate(loc(&a.id), "auditor", &id, &first.id, first.loc));
+                continue;
             }
             let mut conflicts = Vec::new();
             if let Some(list) = &a.conflicts {
@@ -1144,6 +1138,18 @@ impl<'a> Ids<'a> {
 
 fn fold(id: &str) -> String {
     id.to_lowercase()
+}
+
+/// The place of an earlier id that `id` repeats (compared without case), or `None` after
+/// noting `id` at place `next`.
+fn earlier(seen: &mut HashMap<String, usize>, id: &str, next: usize) -> Option<usize> {
+    match seen.entry(fold(id)) {
+        Entry::Occupied(first) => Some(*first.get()),
+        Entry::Vacant(slot) => {
+            slot.insert(next);
+            None
+        }
+    }
 }
 
 fn duplicate(at: Loc, what: &str, id: &str, first: &str, first_at: Loc) -> Diagnostic {
