@@ -13,7 +13,8 @@ fn hidden(c: char) -> bool {
 
 /// Whether `s` has a character [`visible`] shows as an escape: a control or direction character.
 pub fn has_hidden(s: &str) -> bool {
-    s.chars().any(hidden)
+    // Printable ASCII, most of a register, is told byte by byte without decoding characters.
+    !s.bytes().all(|b| (b' '..=b'~').contains(&b)) && s.chars().any(hidden)
 }
 
 /// `s` with every control character shown as a visible escape: `\n`, `\r`, `\t`, `\u{1b}`;
@@ -23,7 +24,9 @@ pub fn has_hidden(s: &str) -> bool {
 /// Text without any of these comes back borrowed.
 pub fn visible(s: &str) -> Cow<'_, str> {
     let command_at_start = s.trim_start().starts_with("::");
-    if !command_at_start && !s.contains("##[") && !has_hidden(s) {
+    // `#` is looked for first: a search for one byte is much quicker than for three.
+    let old_command = s.contains('#') && s.contains("##[");
+    if !(command_at_start || old_command || has_hidden(s)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);

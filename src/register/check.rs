@@ -135,7 +135,7 @@ impl Checker<'_> {
     /// Where item `k` of `list` is written, for an error about it; `None` when the error would
     /// not be shown (it is counted): an item is never before its list, so the list's place
     /// answers that without looking for the item.
-    fn item_error_at(&mut self, list: &Spanned<Vec<String>>, k: usize) -> Option<Loc> {
+    fn item_error_at(&mut self, list: &Spanned<Vec<Text<'_>>>, k: usize) -> Option<Loc> {
         if !self.errors.wants(loc(list)) {
             self.errors.skip();
             return None;
@@ -176,7 +176,8 @@ impl Checker<'_> {
 
     fn bounded(&mut self, what: &str, raw: &str, at: Loc, max: usize) -> String {
         let t = raw.trim();
-        let n = t.chars().count();
+        // Characters are counted only where the bytes could be too many (never fewer).
+        let n = if t.len() > max { t.chars().count() } else { t.len() };
         if n > max {
             self.error(
                 Diagnostic::new(at, format!("{what} is {n} characters long: `{}`", shortened(t, 40)))
@@ -207,8 +208,8 @@ impl Checker<'_> {
     }
 
     /// Optional free text: none when empty.
-    fn note(&mut self, what: &str, raw: &Option<String>, at: Loc) -> Option<String> {
-        raw.as_deref().map(|t| self.text(what, t, at)).filter(|t| !t.is_empty())
+    fn note(&mut self, what: &str, raw: Option<&str>, at: Loc) -> Option<String> {
+        raw.map(|t| self.text(what, t, at)).filter(|t| !t.is_empty())
     }
 
     fn register(&mut self, file: &str, raw: RawRegister) -> Register {
@@ -375,7 +376,7 @@ impl Checker<'_> {
         let (mut dated, mut every_year) = (Vec::new(), Vec::new());
         for b in raw {
             let at = loc(&b);
-            let reason = self.note("a `reason`", &b.value.reason, at).unwrap_or_default();
+            let reason = self.note("a `reason`", b.value.reason.as_deref(), at).unwrap_or_default();
             match (b.value.from.value, b.value.to.value) {
                 (Day::Date(from), Day::Date(to)) if to < from => self.error(Diagnostic::new(
                     loc(&b.value.to),
@@ -415,7 +416,7 @@ impl Checker<'_> {
                         ExternalRecord { date: d.0, visits: vec![], decision: None, note: None, loc: loc(r) }
                     }
                     DateOr::Full(f) => {
-                        let note = self.note("`note`", &f.note, loc(r));
+                        let note = self.note("`note`", f.note.as_deref(), loc(r));
                         let record = self.visits(f.date.value.0, &f.visits, note, loc(r));
                         if let Some(d) = &f.decision
                             && d.value.0 < record.end()
@@ -442,7 +443,7 @@ impl Checker<'_> {
                 .map(|s| SpecialAudit {
                     date: s.value.date.value.0,
                     kind: s.value.kind,
-                    note: self.note("`note`", &s.value.note, loc(s)),
+                    note: self.note("`note`", s.value.note.as_deref(), loc(s)),
                     loc: loc(s),
                 })
                 .collect(),
@@ -555,7 +556,7 @@ impl Checker<'_> {
         match &raw.value {
             DateOr::Date(d) => ExternalRecord { date: d.0, visits: vec![], decision: None, note: None, loc: loc(raw) },
             DateOr::Full(f) => {
-                let note = self.note("`note`", &f.note, loc(raw));
+                let note = self.note("`note`", f.note.as_deref(), loc(raw));
                 self.visits(f.date.value.0, &f.visits, note, loc(raw))
             }
         }
@@ -634,7 +635,7 @@ impl Checker<'_> {
                     .hint("`since` is the first day in the scope, `until` the last"),
                 );
             }
-            let name = self.note("`name`", &a.name, at).unwrap_or_else(|| id.clone());
+            let name = self.note("`name`", a.name.as_deref(), at).unwrap_or_else(|| id.clone());
             let team = a.team.iter().map(|t| self.person("a `team` member", t, at)).collect();
             let site = a.site.as_ref().map(|s| self.person("`site`", &s.value, loc(s))).filter(|s| !s.is_empty());
             let audit_days = self.number("`audit_days`", a.audit_days.as_ref(), 1..=10, 1, "an audit is 1 to 10 days");
@@ -658,7 +659,7 @@ impl Checker<'_> {
     }
 
     /// An area's clauses, in catalogue form, deduplicated.
-    fn clauses(&mut self, id: &str, list: Option<&Spanned<Vec<String>>>) -> Vec<&'static str> {
+    fn clauses(&mut self, id: &str, list: Option<&Spanned<Vec<Text<'_>>>>) -> Vec<&'static str> {
         let mut out = Vec::new();
         let Some(list) = list else { return out };
         for (k, value) in list.value.iter().enumerate() {
@@ -695,7 +696,7 @@ impl Checker<'_> {
     }
 
     /// An area's controls, in catalogue form, deduplicated.
-    fn controls(&mut self, id: &str, list: Option<&Spanned<Vec<String>>>) -> Vec<&'static str> {
+    fn controls(&mut self, id: &str, list: Option<&Spanned<Vec<Text<'_>>>>) -> Vec<&'static str> {
         let mut out = Vec::new();
         let Some(list) = list else { return out };
         for (k, value) in list.value.iter().enumerate() {
@@ -788,7 +789,7 @@ impl Checker<'_> {
                     }
                 }
             }
-            let name = self.note("`name`", &a.name, at);
+            let name = self.note("`name`", a.name.as_deref(), at);
             let (unavailable, _) = self.closures(a.unavailable, false);
             let max_days_per_round = a.max_days_per_round.as_ref().map(|v| {
                 self.number(
@@ -830,7 +831,7 @@ impl Checker<'_> {
             let at = loc(&e);
             let e = e.value;
             let Some(control) = self.control(&e.control, "the SoA exclusions") else { continue };
-            let reason = self.note("`reason`", &e.reason, at).unwrap_or_default();
+            let reason = self.note("`reason`", e.reason.as_deref(), at).unwrap_or_default();
             if reason.is_empty() {
                 self.error(
                     Diagnostic::new(at, format!("exclusion of `{control}` has no `reason`"))
@@ -848,7 +849,7 @@ impl Checker<'_> {
     }
 
     /// A control named outside an area (an exclusion, an acceptance), in its canonical form.
-    fn control(&mut self, written: &Spanned<String>, place: &str) -> Option<&'static str> {
+    fn control(&mut self, written: &Spanned<Text<'_>>, place: &str) -> Option<&'static str> {
         if let Some(c) = catalogue::control(&written.value) {
             return Some(c);
         }
@@ -908,7 +909,7 @@ impl Checker<'_> {
                     None => self.unknown_ref(loc(a), "auditor", id, &format!("in the audit of {date}"), auditors),
                 }
             }
-            let auditor_org = self.note("`auditor_org`", &r.auditor_org, at);
+            let auditor_org = self.note("`auditor_org`", r.auditor_org.as_deref(), at);
             let nonconformities = r
                 .nonconformities
                 .map_or_else(Nonconformities::default, |n| Nonconformities { major: n.major, minor: n.minor });
@@ -988,7 +989,7 @@ impl Checker<'_> {
                     format!("corrective action `{id}` is closed `{day}` before it was raised `{raised}`"),
                 ));
             }
-            let note = self.note("`note`", &c.note, at);
+            let note = self.note("`note`", c.note.as_deref(), at);
             out.push(CorrectiveAction {
                 id,
                 area: area.to_string(),
@@ -1039,7 +1040,7 @@ impl Checker<'_> {
             });
             let control = a.control.as_ref().and_then(|c| self.control(c, "an accepted deviation"));
             let (reason, reference) =
-                (self.note("`reason`", &a.reason, at), self.note("`reference`", &a.reference, at));
+                (self.note("`reason`", a.reason.as_deref(), at), self.note("`reference`", a.reference.as_deref(), at));
             for (key, value, what) in [
                 ("reason", reason.is_none(), "why the certification body accepted it"),
                 ("reference", reference.is_none(), "the certification body's letter, report or ticket"),
@@ -1177,7 +1178,8 @@ mod tests {
     fn an_audit_naming_many_areas_keeps_each_once() {
         let ids: Vec<String> = (0..50_000).map(|i| format!("a{i}")).collect();
         let areas: Ids = ids.iter().map(String::as_str).collect();
-        let named: Vec<String> = ids.iter().cloned().chain(ids.iter().map(|id| id.to_uppercase())).collect();
+        let named: Vec<Text> =
+            ids.iter().cloned().chain(ids.iter().map(|id| id.to_uppercase())).map(|id| Text(id.into())).collect();
         let date = Date(NaiveDate::from_ymd_opt(2025, 3, 3).unwrap());
         let record = RawAudit {
             date: spanned(date),

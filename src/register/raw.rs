@@ -1,6 +1,7 @@
 //! The register as written: YAML shapes with source positions, and the parser's messages put in
 //! the register's words. [`super::check`] turns these into the checked [`super::Register`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::marker::PhantomData;
 
@@ -15,13 +16,56 @@ use super::{Method, NonconformitySeverity, Risk, SpecialKind, Status};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Errors, Loc};
 
+/// Text as written in the register: borrowed from it where the parser can (most scalars), owned
+/// where the parser had to change it (escapes, folded lines). Reading a register so copies next
+/// to none of its strings; the check keeps what the plan needs, once. (A large register is
+/// mostly short strings: ids, owners, controls.)
+#[derive(Debug)]
+pub(super) struct Text<'a>(pub Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// For the schema, which writes fields' defaults (`[]`, `null`) by serializing them.
+impl serde::Serialize for Text<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Str;
+        impl<'de> Visitor<'de> for Str {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v))
+            }
+        }
+        d.deserialize_str(Str).map(Text)
+    }
+}
+
 /// A calendar date written `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Date(pub NaiveDate);
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
+        let text = Text::deserialize(d)?;
         parse_date(&text).map(Date).map_err(serde::de::Error::custom)
     }
 }
@@ -89,35 +133,35 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for DateOr<T> {
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Register")]
-pub(super) struct RawRegister {
+pub(super) struct RawRegister<'a> {
     /// The organisation whose ISMS this is, as on the certificate.
     #[schemars(with = "String")]
-    pub organisation: Spanned<String>,
+    pub organisation: Spanned<Text<'a>>,
     /// The certification body's dates: Stage 1 and 2, the initial decision, and the record of external audits.
     #[schemars(with = "RawCertification")]
-    pub certification: Spanned<RawCertification>,
+    pub certification: Spanned<RawCertification<'a>>,
     /// Scheduling settings; every key is optional and has a default.
     #[serde(default)]
-    pub settings: Option<RawSettings>,
+    pub settings: Option<RawSettings<'a>>,
     /// Who manages the internal-audit programme and who receives its reports (ISO/IEC 27001:2022 9.2.2).
     #[serde(default)]
-    pub programme: Option<RawProgramme>,
+    pub programme: Option<RawProgramme<'a>>,
     /// The internal auditors (staff or contracted).
     #[serde(default)]
     #[schemars(with = "Vec<RawAuditor>")]
-    pub auditors: Vec<Spanned<RawAuditor>>,
+    pub auditors: Vec<Spanned<RawAuditor<'a>>>,
     /// The ISMS scope, split into auditable areas: departments, processes, sites, systems.
     #[schemars(with = "Vec<RawArea>")]
-    pub scope: Spanned<Vec<Spanned<RawArea>>>,
+    pub scope: Spanned<Vec<Spanned<RawArea<'a>>>>,
     /// The Statement of Applicability: the Annex A controls excluded, each with a reason.
     #[serde(default)]
-    pub soa: Option<RawSoa>,
+    pub soa: Option<RawSoa<'a>>,
     /// The record of internal audits held or booked, in any order.
     #[serde(default)]
     #[schemars(with = "Vec<RawAudit>")]
-    pub audits: Vec<Spanned<RawAudit>>,
+    pub audits: Vec<Spanned<RawAudit<'a>>>,
     /// The record of management reviews held or booked, in any order.
     #[serde(default)]
     #[schemars(with = "Vec<RawReview>")]
@@ -125,17 +169,17 @@ pub(super) struct RawRegister {
     /// Deviations the certification body accepted: findings they cover are shown, not counted, until their end date.
     #[serde(default)]
     #[schemars(with = "Vec<RawAcceptance>")]
-    pub accepted: Vec<Spanned<RawAcceptance>>,
+    pub accepted: Vec<Spanned<RawAcceptance<'a>>>,
     /// Corrective actions raised on nonconformities (ISO/IEC 27001:2022 10.2).
     #[serde(default)]
     #[schemars(with = "Vec<RawCorrectiveAction>")]
-    pub corrective_actions: Vec<Spanned<RawCorrectiveAction>>,
+    pub corrective_actions: Vec<Spanned<RawCorrectiveAction<'a>>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Certification")]
-pub(super) struct RawCertification {
+pub(super) struct RawCertification<'a> {
     /// Stage 1, planned or held (YYYY-MM-DD).
     #[schemars(with = "Option<Date>")]
     pub stage1: Option<Spanned<Date>>,
@@ -151,15 +195,15 @@ pub(super) struct RawCertification {
     /// Surveillance audits held or booked, in date order: a date, or `{date, visits, note}` for one split into visits.
     #[serde(default)]
     #[schemars(with = "Vec<DateOr<RawExternal>>")]
-    pub surveillance: Vec<Spanned<DateOr<RawExternal>>>,
+    pub surveillance: Vec<Spanned<DateOr<RawExternal<'a>>>>,
     /// Recertification audits held or booked: a date, or `{date, visits, decision, note}`.
     #[serde(default)]
     #[schemars(with = "Vec<DateOr<RawRecertification>>")]
-    pub recertification: Vec<Spanned<DateOr<RawRecertification>>>,
+    pub recertification: Vec<Spanned<DateOr<RawRecertification<'a>>>>,
     /// Special audits (ISO/IEC 17021-1 9.6.4): scope extensions, short-notice and follow-up audits.
     #[serde(default)]
     #[schemars(with = "Vec<RawSpecial>")]
-    pub special: Vec<Spanned<RawSpecial>>,
+    pub special: Vec<Spanned<RawSpecial<'a>>>,
     /// New initial certifications after the certificate lapsed, in date order.
     #[serde(default)]
     #[schemars(with = "Vec<RawRestart>")]
@@ -168,9 +212,9 @@ pub(super) struct RawCertification {
 
 /// A surveillance audit: its first day, and further visits where it was split.
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "External")]
-pub(super) struct RawExternal {
+pub(super) struct RawExternal<'a> {
     /// The audit's first day (YYYY-MM-DD).
     #[schemars(with = "Date")]
     pub date: Spanned<Date>,
@@ -179,13 +223,13 @@ pub(super) struct RawExternal {
     #[schemars(with = "Vec<Date>")]
     pub visits: Vec<Spanned<Date>>,
     /// Free text, shown in the plan.
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Recertification")]
-pub(super) struct RawRecertification {
+pub(super) struct RawRecertification<'a> {
     /// The audit's first day (YYYY-MM-DD).
     #[schemars(with = "Date")]
     pub date: Spanned<Date>,
@@ -197,20 +241,20 @@ pub(super) struct RawRecertification {
     #[schemars(with = "Option<Date>")]
     pub decision: Option<Spanned<Date>>,
     /// Free text, shown in the plan.
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Special")]
-pub(super) struct RawSpecial {
+pub(super) struct RawSpecial<'a> {
     /// The special audit's day (YYYY-MM-DD).
     #[schemars(with = "Date")]
     pub date: Spanned<Date>,
     /// What kind of special audit it is.
     pub kind: SpecialKind,
     /// Free text, shown in the plan.
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -229,9 +273,9 @@ pub(super) struct RawRestart {
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Settings")]
-pub(super) struct RawSettings {
+pub(super) struct RawSettings<'a> {
     /// A round's last audit is at least this many weeks before the external audit it prepares (1-12, default 6).
     #[schemars(with = "Option<u32>")]
     pub internal_audit_lead_weeks: Option<Spanned<u32>>,
@@ -265,19 +309,19 @@ pub(super) struct RawSettings {
     /// Closures: nothing is planned on these days. Dates, or MM-DD for every year.
     #[serde(default)]
     #[schemars(with = "Vec<RawBlackout>")]
-    pub blackout: Vec<Spanned<RawBlackout>>,
+    pub blackout: Vec<Spanned<RawBlackout<'a>>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Programme")]
-pub(super) struct RawProgramme {
+pub(super) struct RawProgramme<'a> {
     /// The auditor who manages the internal-audit programme (an id from `auditors`).
     #[schemars(with = "Option<String>")]
-    pub owner: Option<Spanned<String>>,
+    pub owner: Option<Spanned<Text<'a>>>,
     /// Who receives the audit reports (free text each).
     #[schemars(with = "Option<Vec<String>>")]
-    pub reports_to: Option<Spanned<Vec<String>>>,
+    pub reports_to: Option<Spanned<Vec<Text<'a>>>>,
 }
 
 /// A day of the week, `mon` ... `sun` or written out, in any case; Monday is 0.
@@ -288,18 +332,18 @@ pub(super) const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thurs
 
 impl<'de> Deserialize<'de> for RawWeekday {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
+        let text = Text::deserialize(d)?;
         let lower = text.trim().to_lowercase();
         WEEKDAYS.iter().position(|day| *day == lower || day[..3] == lower).map(RawWeekday).ok_or_else(|| {
-            serde::de::Error::custom(format!("unknown day `{text}`: write mon, tue, wed, thu, fri, sat or sun"))
+            serde::de::Error::custom(format!("unknown day `{}`: write mon, tue, wed, thu, fri, sat or sun", &*text))
         })
     }
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Blackout")]
-pub(super) struct RawBlackout {
+pub(super) struct RawBlackout<'a> {
     /// The first closed day: YYYY-MM-DD, or MM-DD for every year.
     #[schemars(with = "Day")]
     pub from: Spanned<Day>,
@@ -308,7 +352,7 @@ pub(super) struct RawBlackout {
     pub to: Spanned<Day>,
     /// Why: shown in the plan and the calendar.
     #[serde(default)]
-    pub reason: Option<String>,
+    pub reason: Option<Text<'a>>,
 }
 
 /// A blackout's day: a date, or `MM-DD` for the same day every year.
@@ -320,7 +364,7 @@ pub(super) enum Day {
 
 impl<'de> Deserialize<'de> for Day {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
+        let text = Text::deserialize(d)?;
         let t = text.trim();
         let yearly = t.len() == 5 && t.as_bytes()[2] == b'-';
         if yearly {
@@ -338,21 +382,21 @@ impl<'de> Deserialize<'de> for Day {
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Auditor")]
-pub(super) struct RawAuditor {
+pub(super) struct RawAuditor<'a> {
     /// A unique id (at most 100 characters), used in `audits`, `conflicts` and `programme.owner`.
     #[schemars(with = "String")]
-    pub id: Spanned<String>,
+    pub id: Spanned<Text<'a>>,
     /// The auditor's name, shown in plans and calendars (default: the id).
-    pub name: Option<String>,
+    pub name: Option<Text<'a>>,
     /// Areas (ids) this auditor must not audit, besides those they own or work in.
     #[schemars(with = "Option<Vec<String>>")]
-    pub conflicts: Option<Spanned<Vec<String>>>,
+    pub conflicts: Option<Spanned<Vec<Text<'a>>>>,
     /// Leave and other duties: no audit is planned for this auditor on these days.
     #[serde(default)]
     #[schemars(with = "Vec<RawBlackout>")]
-    pub unavailable: Vec<Spanned<RawBlackout>>,
+    pub unavailable: Vec<Spanned<RawBlackout<'a>>>,
     /// Audit days in one round at most (1-200).
     #[schemars(with = "Option<u32>")]
     pub max_days_per_round: Option<Spanned<u32>>,
@@ -361,24 +405,24 @@ pub(super) struct RawAuditor {
     pub max_days_per_year: Option<Spanned<u32>>,
     /// The only sites this auditor audits (default: any).
     #[schemars(with = "Option<Vec<String>>")]
-    pub sites: Option<Spanned<Vec<String>>>,
+    pub sites: Option<Spanned<Vec<Text<'a>>>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Area")]
-pub(super) struct RawArea {
+pub(super) struct RawArea<'a> {
     /// A unique id (at most 100 characters).
     #[schemars(with = "String")]
-    pub id: Spanned<String>,
+    pub id: Spanned<Text<'a>>,
     /// The area's name, shown in plans (default: the id).
-    pub name: Option<String>,
+    pub name: Option<Text<'a>>,
     /// The person accountable for the area; never audits it.
     #[schemars(with = "String")]
-    pub owner: Spanned<String>,
+    pub owner: Spanned<Text<'a>>,
     /// People who run the area; none of them audits it.
     #[serde(default)]
-    pub team: Vec<String>,
+    pub team: Vec<Text<'a>>,
     /// How often it is audited: high every round, medium two rounds of three, low once a cycle (default low).
     #[serde(default)]
     pub risk: Risk,
@@ -386,10 +430,10 @@ pub(super) struct RawArea {
     // Lists of short ids are read with one position for the list, not one per item (most of a
     // large register's memory otherwise); an item's place is found when it is needed.
     #[schemars(with = "Option<Vec<ClauseId>>")]
-    pub clauses: Option<Spanned<Vec<String>>>,
+    pub clauses: Option<Spanned<Vec<Text<'a>>>>,
     /// The Annex A controls the area carries, A.5.1 to A.8.34 (`5.1` means A.5.1).
     #[schemars(with = "Option<Vec<ControlId>>")]
-    pub controls: Option<Spanned<Vec<String>>>,
+    pub controls: Option<Spanned<Vec<Text<'a>>>>,
     /// The day the area joined the scope (a scope extension), YYYY-MM-DD.
     #[schemars(with = "Option<Date>")]
     pub since: Option<Spanned<Date>>,
@@ -398,7 +442,7 @@ pub(super) struct RawArea {
     pub until: Option<Spanned<Date>>,
     /// The site the area is at: only auditors whose `sites` include it (or who have none) audit it.
     #[schemars(with = "Option<String>")]
-    pub site: Option<Spanned<String>>,
+    pub site: Option<Spanned<Text<'a>>>,
     /// Consecutive open days one auditor spends on its audit (1-10, default 1).
     #[schemars(with = "Option<u32>")]
     pub audit_days: Option<Spanned<u32>>,
@@ -407,41 +451,41 @@ pub(super) struct RawArea {
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Soa")]
-pub(super) struct RawSoa {
+pub(super) struct RawSoa<'a> {
     /// Annex A controls excluded from the Statement of Applicability, each with a reason.
     #[serde(default)]
     #[schemars(with = "Vec<RawExclusion>")]
-    pub excluded: Vec<Spanned<RawExclusion>>,
+    pub excluded: Vec<Spanned<RawExclusion<'a>>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Exclusion")]
-pub(super) struct RawExclusion {
+pub(super) struct RawExclusion<'a> {
     /// The excluded control, A.5.1 to A.8.34.
     #[schemars(with = "ControlId")]
-    pub control: Spanned<String>,
+    pub control: Spanned<Text<'a>>,
     /// The justification for the exclusion (required by ISO/IEC 27001:2022 6.1.3 d).
-    pub reason: Option<String>,
+    pub reason: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Audit")]
-pub(super) struct RawAudit {
+pub(super) struct RawAudit<'a> {
     /// The audit's (first) day, YYYY-MM-DD.
     #[schemars(with = "Date")]
     pub date: Spanned<Date>,
     /// The areas (ids) it covered.
     #[schemars(with = "Vec<String>")]
-    pub areas: Spanned<Vec<String>>,
+    pub areas: Spanned<Vec<Text<'a>>>,
     /// Who audited (an id from `auditors`); leave it out for an outside party and give `auditor_org`.
     #[schemars(with = "Option<String>")]
-    pub auditor: Option<Spanned<String>>,
+    pub auditor: Option<Spanned<Text<'a>>>,
     /// The outside firm that audited, for a record without `auditor`.
-    pub auditor_org: Option<String>,
+    pub auditor_org: Option<Text<'a>>,
     /// done or booked; default done if the date is not after --today, else booked.
     pub status: Option<Status>,
     /// What the audit found: major and minor nonconformities (each default 0).
@@ -463,15 +507,15 @@ pub(super) struct RawNonconformities {
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "CorrectiveAction")]
-pub(super) struct RawCorrectiveAction {
+pub(super) struct RawCorrectiveAction<'a> {
     /// A unique id, such as CA-2027-01.
     #[schemars(with = "String")]
-    pub id: Spanned<String>,
+    pub id: Spanned<Text<'a>>,
     /// The area (id) the nonconformity was found in.
     #[schemars(with = "String")]
-    pub area: Spanned<String>,
+    pub area: Spanned<Text<'a>>,
     /// The nonconformity's severity (default minor).
     #[serde(default)]
     pub severity: NonconformitySeverity,
@@ -485,7 +529,7 @@ pub(super) struct RawCorrectiveAction {
     #[schemars(with = "Option<Date>")]
     pub closed: Option<Spanned<Date>>,
     /// Free text.
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -500,22 +544,22 @@ pub(super) struct RawReview {
 }
 
 #[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Acceptance")]
-pub(super) struct RawAcceptance {
+pub(super) struct RawAcceptance<'a> {
     /// The check code the deviation is about.
     #[schemars(with = "CheckCode")]
-    pub code: Spanned<String>,
+    pub code: Spanned<Text<'a>>,
     /// Only findings about this area (id).
     #[schemars(with = "Option<String>")]
-    pub area: Option<Spanned<String>>,
+    pub area: Option<Spanned<Text<'a>>>,
     /// Only findings about this control.
     #[schemars(with = "Option<ControlId>")]
-    pub control: Option<Spanned<String>>,
+    pub control: Option<Spanned<Text<'a>>>,
     /// Why the certification body accepted it.
-    pub reason: Option<String>,
+    pub reason: Option<Text<'a>>,
     /// The certification body's reference (letter, report).
-    pub reference: Option<String>,
+    pub reference: Option<Text<'a>>,
     /// The last day it is accepted, YYYY-MM-DD; after it the finding counts again.
     #[schemars(with = "Option<Date>")]
     pub until: Option<Spanned<Date>>,
@@ -572,7 +616,7 @@ impl<'t> Locator<'t> {
     }
 
     /// Where item `k` of `list` is written; the list's own position where it cannot be told.
-    pub fn item(&self, list: &Spanned<Vec<String>>, k: usize) -> Loc {
+    pub fn item<T: std::ops::Deref<Target = str>>(&self, list: &Spanned<Vec<T>>, k: usize) -> Loc {
         let fallback = loc(list);
         let Some(start) = list.referenced.span().byte_offset().and_then(|o| usize::try_from(o).ok()) else {
             return fallback;

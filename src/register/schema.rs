@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 use super::check::SETTING_RANGES;
-use super::raw::{Date, DateOr, Day, RawRegister, RawWeekday, WEEKDAYS};
+use super::raw::{Date, DateOr, Day, RawRegister, RawWeekday, Text, WEEKDAYS};
 use crate::catalogue;
 use crate::codes::Code;
 
@@ -60,6 +60,21 @@ fn without_integer_formats(value: &mut serde_json::Value) {
 /// One of the listed values, each with its description: editors offer them with the text.
 fn one_of(values: impl Iterator<Item = (String, String)>) -> Vec<serde_json::Value> {
     values.map(|(value, description)| serde_json::json!({"const": value, "description": description})).collect()
+}
+
+/// Text is a string in the schema, however it is held.
+impl JsonSchema for Text<'_> {
+    fn schema_name() -> Cow<'static, str> {
+        String::schema_name()
+    }
+
+    fn inline_schema() -> bool {
+        String::inline_schema()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        String::json_schema(generator)
+    }
 }
 
 impl JsonSchema for Date {
