@@ -312,7 +312,10 @@ impl<'r> Programme<'r, '_> {
     pub(super) fn fill(&self, round: &mut Round<'r>, wanted: &[(usize, Need)], diary: &mut Diary) {
         let scope = &self.register.scope;
         let index = &self.index;
-        let mut tasks: Vec<Task> = Vec::new();
+        // Each wanted area becomes one task or one marker: room for them is made once, not by
+        // doubling (a list of 50,000 audits is otherwise moved 16 times as it grows).
+        let mut tasks: Vec<Task> = Vec::with_capacity(wanted.len());
+        round.audits.reserve(wanted.len());
         // Independent bookings by area.
         let mut booked: HashMap<usize, Vec<usize>> = HashMap::new();
         for (n, a) in round.audits.iter().enumerate() {
