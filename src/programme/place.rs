@@ -312,8 +312,8 @@ impl<'r> Programme<'r, '_> {
     pub(super) fn fill(&self, round: &mut Round<'r>, wanted: &[(usize, Need)], diary: &mut Diary) {
         let scope = &self.register.scope;
         let index = &self.index;
-        // Each wanted area becomes one task or one marker: room for them is made once, not by
-        // doubling (a list of 50,000 audits is otherwise moved 16 times as it grows).
+        // Each wanted area adds at most one task, and one audit or marker to the round: room is
+        // made once, not by doubling (a list of 50,000 audits is otherwise moved 16 times).
         let mut tasks: Vec<Task> = Vec::with_capacity(wanted.len());
         round.audits.reserve(wanted.len());
         // Independent bookings by area.
