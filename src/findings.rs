@@ -2,6 +2,7 @@
 //! certificate cycle that contains `today` (and round 0 before certification). Deviations the
 //! certification body accepted are shown as accepted, not counted, until their end date.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
@@ -12,7 +13,7 @@ use crate::cycle::{Basis, Certificate, Cycle, DECISION_MONTHS_AFTER_STAGE2, Exte
 use crate::diagnostic::{InputError, Loc};
 use crate::plan::{Plan, plan};
 use crate::programme::{AreaAudit, Behind, Programme, Round, Source, Unassigned};
-use crate::register::{Acceptance, Area, Conflicts, Register, Status, same_id};
+use crate::register::{Acceptance, Area, Conflicts, Register, Status, folded, same_id};
 
 /// `certificate-expiring` warns this many days ahead.
 pub const EXPIRY_WARNING_DAYS: i64 = 90;
@@ -163,17 +164,17 @@ fn independence(reg: &Register, today: NaiveDate, since: Option<NaiveDate>, roun
         }
     }
     let window_end = rounds.iter().map(|r| r.window_end).max();
-    let areas: BTreeMap<String, usize> = reg.scope.iter().enumerate().map(|(i, a)| (a.id.to_lowercase(), i)).collect();
-    let auditors: BTreeMap<String, usize> =
-        reg.auditors.iter().enumerate().map(|(j, a)| (a.id.to_lowercase(), j)).collect();
+    let areas: BTreeMap<Cow<str>, usize> = reg.scope.iter().enumerate().map(|(i, a)| (folded(&a.id), i)).collect();
+    let auditors: BTreeMap<Cow<str>, usize> =
+        reg.auditors.iter().enumerate().map(|(j, a)| (folded(&a.id), j)).collect();
     for record in
         reg.audits.iter().filter(|r| since.is_none_or(|s| r.date >= s) && window_end.is_some_and(|e| r.date < e))
     {
-        let Some(&j) = record.auditor.as_deref().and_then(|id| auditors.get(&id.to_lowercase())) else {
+        let Some(&j) = record.auditor.as_deref().and_then(|id| auditors.get(&*folded(id))) else {
             continue;
         };
         let auditor = &reg.auditors[j];
-        for &i in record.areas.iter().filter_map(|id| areas.get(&id.to_lowercase())) {
+        for &i in record.areas.iter().filter_map(|id| areas.get(&*folded(id))) {
             let area = &reg.scope[i];
             if let Some(conflict) = conflicts.between(i, j) {
                 out.push(
@@ -210,8 +211,8 @@ fn programme(
     cycles: &[Cycle],
     out: &mut Vec<Finding>,
 ) {
-    let areas: BTreeMap<String, &Area> = reg.scope.iter().map(|a| (a.id.to_lowercase(), a)).collect();
-    let area_of = |id: &str| areas.get(&id.to_lowercase()).copied();
+    let areas: BTreeMap<Cow<str>, &Area> = reg.scope.iter().map(|a| (folded(&a.id), a)).collect();
+    let area_of = |id: &str| areas.get(&*folded(id)).copied();
     let by_area: Vec<HashMap<&str, Vec<&AreaAudit>>> = rounds.iter().map(Round::by_area).collect();
     let of = |k: usize, area: &str| by_area[k].get(area).into_iter().flatten().copied();
     for (k, round) in rounds.iter().enumerate() {

@@ -3,7 +3,7 @@
 
 use std::cell::OnceCell;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::ops::RangeInclusive;
 
 use chrono::NaiveDate;
@@ -953,7 +953,7 @@ impl Checker<'_> {
 
     fn corrective_actions(&mut self, raw: Vec<Spanned<RawCorrectiveAction>>, areas: &Ids) -> Vec<CorrectiveAction> {
         let mut out: Vec<CorrectiveAction> = Vec::new();
-        let mut seen: BTreeMap<String, Loc> = BTreeMap::new();
+        let mut seen: HashMap<String, Loc> = HashMap::new();
         for c in raw {
             let at = loc(&c);
             let c = c.value;
@@ -961,7 +961,7 @@ impl Checker<'_> {
             if !self.id_ok("corrective action", &id, loc(&c.id)) {
                 continue;
             }
-            if let Some(first) = seen.insert(fold(&id), loc(&c.id)) {
+            if let Some(first) = earlier(&mut seen, &id, loc(&c.id)) {
                 self.error(duplicate(loc(&c.id), "corrective action", &id, &id, first));
                 continue;
             }
@@ -1110,41 +1110,37 @@ fn edition_2013(at: Loc, written: &str, place: &str, e: UnknownControl) -> Diagn
 /// "did you mean", the same ids in case-folded order, listed when first needed.
 #[derive(Default)]
 struct Ids<'a> {
-    by_fold: HashMap<String, &'a str>,
+    by_fold: HashMap<Cow<'a, str>, &'a str>,
     in_order: OnceCell<Vec<&'a str>>,
 }
 
 impl<'a> FromIterator<&'a str> for Ids<'a> {
     fn from_iter<I: IntoIterator<Item = &'a str>>(ids: I) -> Self {
-        Ids { by_fold: ids.into_iter().map(|id| (fold(id), id)).collect(), in_order: OnceCell::new() }
+        Ids { by_fold: ids.into_iter().map(|id| (folded(id), id)).collect(), in_order: OnceCell::new() }
     }
 }
 
 impl<'a> Ids<'a> {
     /// The known id that `id` names, compared without case.
     fn find(&self, id: &str) -> Option<&'a str> {
-        self.by_fold.get(&fold(id)).copied()
+        self.by_fold.get(&*folded(id)).copied()
     }
 
     /// In case-folded order, so that of two ids as close the same one is suggested every time;
     /// sorted once, however many suggestions are asked.
     fn in_order(&self) -> &[&'a str] {
         self.in_order.get_or_init(|| {
-            let mut ids: Vec<(&String, &&'a str)> = self.by_fold.iter().collect();
+            let mut ids: Vec<(&Cow<'a, str>, &&'a str)> = self.by_fold.iter().collect();
             ids.sort_unstable();
             ids.into_iter().map(|(_, id)| *id).collect()
         })
     }
 }
 
-fn fold(id: &str) -> String {
-    id.to_lowercase()
-}
-
 /// The place of an earlier id that `id` repeats (compared without case), or `None` after
 /// noting `id` at place `next`.
-fn earlier(seen: &mut HashMap<String, usize>, id: &str, next: usize) -> Option<usize> {
-    match seen.entry(fold(id)) {
+fn earlier<T: Copy>(seen: &mut HashMap<String, T>, id: &str, next: T) -> Option<T> {
+    match seen.entry(folded(id).into_owned()) {
         Entry::Occupied(first) => Some(*first.get()),
         Entry::Vacant(slot) => {
             slot.insert(next);
