@@ -1221,6 +1221,7 @@ mod tests {
         Register {
             file: "isms.yaml".to_string(),
             organisation: "x".to_string(),
+            id: None,
             certification: Certification::default(),
             settings: Settings::default(),
             programme_owner: None,

@@ -28,6 +28,8 @@ pub struct Plan<'r> {
     pub rounds: Vec<Round<'r>>,
     /// Set when the certificate has lapsed: no surveillance is planned for it any more.
     pub lapse: Option<Lapse>,
+    /// Made by [`outline`]: the rounds are planned as [`Plan::each_event`] reads them.
+    outline: bool,
 }
 
 /// What an event is.
@@ -74,27 +76,26 @@ fn order<'p>(e: &Event<'p>) -> Order<'p> {
     (e.date, e.kind, e.audit.map(|a| a.area))
 }
 
-/// [`Plan::events`]: lanes of events, each in order already (the external events, each round's
-/// audits, each review), merged as they are read. A plan of 50,000 areas has a quarter of a
-/// million events: they are neither gathered nor sorted.
-pub struct Events<'p> {
+/// One round's events and the external events dated before its window closes: lanes, each in
+/// order already (the external events, the round's audits, each review), merged as they are
+/// read. Equal events keep the order of the lanes, as a stable sort would.
+struct Merge<'p> {
     lanes: Vec<Box<dyn Iterator<Item = Event<'p>> + 'p>>,
     /// Each lane's next event ...
     heads: Vec<Option<Event<'p>>>,
-    /// ... by its order, then its lane: equal events keep the order of the lanes, as a stable
-    /// sort of them all would.
+    /// ... by its order, then its lane.
     queue: BinaryHeap<Reverse<(Order<'p>, usize)>>,
 }
 
-impl<'p> Events<'p> {
-    fn merge(mut lanes: Vec<Box<dyn Iterator<Item = Event<'p>> + 'p>>) -> Self {
+impl<'p> Merge<'p> {
+    fn new(mut lanes: Vec<Box<dyn Iterator<Item = Event<'p>> + 'p>>) -> Self {
         let heads: Vec<Option<Event<'p>>> = lanes.iter_mut().map(|l| l.next()).collect();
         let queue = (heads.iter().enumerate()).filter_map(|(k, e)| Some(Reverse((order(e.as_ref()?), k)))).collect();
-        Events { lanes, heads, queue }
+        Merge { lanes, heads, queue }
     }
 }
 
-impl<'p> Iterator for Events<'p> {
+impl<'p> Iterator for Merge<'p> {
     type Item = Event<'p>;
 
     fn next(&mut self) -> Option<Event<'p>> {
@@ -107,11 +108,83 @@ impl<'p> Iterator for Events<'p> {
     }
 }
 
+/// [`Plan::events`]: round after round, each round's events merged with the external events
+/// dated before its window closes, then the external events after the last round. A round's
+/// events fall in its window (on or after the external audit before, before the one it
+/// prepares), so this is date order; and a reader that plans one round at a time
+/// ([`Plan::each_event`]) gives the same events in the same order. A plan of 50,000 areas has
+/// a quarter of a million events: they are neither gathered nor sorted.
+pub struct Events<'p> {
+    plan: &'p Plan<'p>,
+    rounds: std::slice::Iter<'p, Round<'p>>,
+    externals: Externals,
+    current: Option<Merge<'p>>,
+}
+
+impl<'p> Iterator for Events<'p> {
+    type Item = Event<'p>;
+
+    fn next(&mut self) -> Option<Event<'p>> {
+        loop {
+            if let Some(e) = self.current.as_mut().and_then(Iterator::next) {
+                return Some(e);
+            }
+            self.current = Some(match self.rounds.next() {
+                Some(r) => self.plan.round_events(r, self.externals.before(r.window_end)),
+                None if self.externals.is_empty() => return None,
+                None => Merge::new(vec![external_lane(self.externals.rest())]),
+            });
+        }
+    }
+}
+
+/// The plan's external events, in order, handed out a window at a time.
+struct Externals(std::iter::Peekable<std::vec::IntoIter<External>>);
+
+impl Externals {
+    /// Those dated before `end` not handed out yet.
+    fn before(&mut self, end: NaiveDate) -> Vec<External> {
+        std::iter::from_fn(|| self.0.next_if(|e| e.date < end)).collect()
+    }
+
+    fn rest(&mut self) -> Vec<External> {
+        self.0.by_ref().collect()
+    }
+
+    fn is_empty(&mut self) -> bool {
+        self.0.peek().is_none()
+    }
+}
+
+fn external_lane<'p>(externals: Vec<External>) -> Box<dyn Iterator<Item = Event<'p>> + 'p> {
+    Box::new(externals.into_iter().map(|e| Event {
+        date: e.date,
+        kind: EventKind::External(e.kind),
+        cycle: e.cycle,
+        round: None,
+        audit: None,
+        prepares: None,
+        status: e.basis.key(),
+        external: Some(Box::new(e)),
+    }))
+}
+
 /// The most certificate cycles one plan shows (30 years).
 pub const MAX_CYCLES: u32 = 10;
 
 /// Lays out the plan for `today`, showing `cycles` certificate cycles (1 to [`MAX_CYCLES`]).
 pub fn plan(register: &Register, today: NaiveDate, cycles: u32) -> Result<Plan<'_>, InputError> {
+    let mut plan = outline(register, today, cycles)?;
+    let rounds = plan.programme().map(|(p, run)| p.rounds(plan.epoch(), run.first, run.last, run.initial));
+    plan.rounds = rounds.unwrap_or_default();
+    plan.outline = false;
+    Ok(plan)
+}
+
+/// [`plan`] without its rounds, for a reader that takes the plan's events one round at a time
+/// with [`Plan::each_event`] (a calendar of thirty years holds one round's audits, not all):
+/// its `rounds` are empty.
+pub fn outline(register: &Register, today: NaiveDate, cycles: u32) -> Result<Plan<'_>, InputError> {
     check_record(register, today)?;
     let certificate = Certificate::new(register)?;
     let epoch = certificate.epoch_on(today);
@@ -125,12 +198,26 @@ pub fn plan(register: &Register, today: NaiveDate, cycles: u32) -> Result<Plan<'
         None => (first, (first + cycles.clamp(1, MAX_CYCLES) - 1).min(epoch.last_cycle)),
     };
     let shown: Vec<Cycle> = (first..=last).map(|n| certificate.cycle(n).clone()).collect();
-    let rounds = match lapse {
-        Some(_) => Vec::new(),
-        None => Programme::new(register, &certificate, today).rounds(epoch, first, last, initial),
-    };
     let index = epoch.index;
-    Ok(Plan { register, today, certificate, epoch: index, initial, cycles: shown, rounds, lapse })
+    Ok(Plan {
+        register,
+        today,
+        certificate,
+        epoch: index,
+        initial,
+        cycles: shown,
+        rounds: Vec::new(),
+        lapse,
+        outline: true,
+    })
+}
+
+/// Which rounds a plan shows: those of cycles `first..=last`, after round 0 when `initial`.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    first: u32,
+    last: u32,
+    initial: bool,
 }
 
 /// A record cannot say an audit was done after the day the plan is made for.
@@ -242,48 +329,72 @@ impl<'r> Plan<'r> {
         out
     }
 
-    /// Every event, sorted by date, then kind, then area (on a tie, in the order of the rounds).
+    /// Every event, sorted by date, then kind, then area (on a tie, in the order of the rounds;
+    /// see [`Events`]).
     pub fn events(&self) -> Events<'_> {
-        let mut lanes: Vec<Box<dyn Iterator<Item = Event<'_>> + '_>> = Vec::with_capacity(1 + 3 * self.rounds.len());
-        lanes.push(Box::new(self.externals().into_iter().map(|e| Event {
-            date: e.date,
-            kind: EventKind::External(e.kind),
-            cycle: e.cycle,
-            round: None,
-            audit: None,
-            prepares: None,
-            status: e.basis.key(),
-            external: Some(Box::new(e)),
-        })));
-        let stage2 = self.epoch().stage2.as_ref();
-        for r in &self.rounds {
-            // A round's audits are sorted by date, then area, already (`fill` leaves them so).
-            debug_assert!(r.audits.is_sorted_by_key(|a| (a.date, a.area)), "round {} not in order", r.label());
-            lanes.push(Box::new(r.audits.iter().map(move |a| Event {
-                date: a.date,
-                kind: EventKind::InternalAudit,
-                cycle: r.cycle,
-                round: Some(r),
-                audit: Some(a),
-                prepares: Some(&r.prepares),
-                status: a.source.key(),
-                external: None,
-            })));
-            let reviews = [Some((r.review, &r.prepares)), r.review_before_stage2.zip(stage2)];
-            for (review, prepares) in reviews.into_iter().flatten() {
-                lanes.push(Box::new(std::iter::once(Event {
-                    date: review.date,
-                    kind: EventKind::ManagementReview,
-                    cycle: r.cycle,
-                    round: Some(r),
-                    audit: None,
-                    prepares: Some(prepares),
-                    status: review.status(),
-                    external: None,
-                })));
+        let externals = Externals(self.externals().into_iter().peekable());
+        Events { plan: self, rounds: self.rounds.iter(), externals, current: None }
+    }
+
+    /// Gives `visit` each event [`Plan::events`] gives, in the same order. Of an [`outline`],
+    /// the events the [`plan`] of the same register, day and cycles has, each as its round is
+    /// planned: the rounds are planned one at a time, and each is dropped once its events are
+    /// visited.
+    pub fn each_event<E>(&self, mut visit: impl FnMut(&Event<'_>) -> Result<(), E>) -> Result<(), E> {
+        if !self.outline {
+            return self.events().try_for_each(|e| visit(&e));
+        }
+        let mut externals = Externals(self.externals().into_iter().peekable());
+        if let Some((programme, run)) = self.programme() {
+            for round in programme.each_round(self.epoch(), run.first, run.last, run.initial) {
+                for e in self.round_events(&round, externals.before(round.window_end)) {
+                    visit(&e)?;
+                }
             }
         }
-        Events::merge(lanes)
+        for e in Merge::new(vec![external_lane(externals.rest())]) {
+            visit(&e)?;
+        }
+        Ok(())
+    }
+
+    /// The planner of this plan's rounds, and which rounds it shows; none for a certificate
+    /// that lapsed.
+    fn programme(&self) -> Option<(Programme<'r, '_>, Run)> {
+        let run = Run { first: self.cycles.first()?.number, last: self.cycles.last()?.number, initial: self.initial };
+        self.lapse.is_none().then(|| (Programme::new(self.register, &self.certificate, self.today), run))
+    }
+
+    /// `round`'s events merged with `externals`, the external events of its window.
+    fn round_events<'p>(&'p self, r: &'p Round<'p>, externals: Vec<External>) -> Merge<'p> {
+        let mut lanes: Vec<Box<dyn Iterator<Item = Event<'p>> + 'p>> = vec![external_lane(externals)];
+        // A round's audits are sorted by date, then area, already (`fill` leaves them so).
+        debug_assert!(r.audits.is_sorted_by_key(|a| (a.date, a.area)), "round {} not in order", r.label());
+        lanes.push(Box::new(r.audits.iter().map(move |a| Event {
+            date: a.date,
+            kind: EventKind::InternalAudit,
+            cycle: r.cycle,
+            round: Some(r),
+            audit: Some(a),
+            prepares: Some(&r.prepares),
+            status: a.source.key(),
+            external: None,
+        })));
+        let stage2 = self.epoch().stage2.as_ref();
+        let reviews = [Some((r.review, &r.prepares)), r.review_before_stage2.zip(stage2)];
+        for (review, prepares) in reviews.into_iter().flatten() {
+            lanes.push(Box::new(std::iter::once(Event {
+                date: review.date,
+                kind: EventKind::ManagementReview,
+                cycle: r.cycle,
+                round: Some(r),
+                audit: None,
+                prepares: Some(prepares),
+                status: review.status(),
+                external: None,
+            })));
+        }
+        Merge::new(lanes)
     }
 
     /// The initial-audit dates the register did not give.

@@ -1,32 +1,83 @@
 //! Text from the register on its way to a terminal or a CI log. The register is edited by anyone
-//! who can open a pull request, so none of its bytes may act on the terminal (escape sequences)
-//! or start a line of its own (a CI runner executes `::workflow-command::` lines).
+//! who can open a pull request, so none of its bytes may act on the terminal (escape sequences),
+//! hide from its reader (invisible and direction characters), or be read by a CI runner as a
+//! command: GitHub's `::command::` at the start of a line, and the `##name[...]` commands that
+//! Azure Pipelines (`##vso[`), TeamCity (`##teamcity[`), Octopus (`##octopus[`) and GitHub's
+//! older form (`##[`) act on anywhere in a line. [`visible`] is the one rule for all of them;
+//! what lays text out in lines ([`wrap`], the iCalendar writer's folding) keeps a line from
+//! starting with `::`.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-/// Whether `c` must not reach a terminal as it is: C0 controls (newline and tab included), DEL,
-/// C1 controls, and the bidirectional overrides that reorder what a reader sees.
-fn hidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+/// Characters shown as escapes besides the controls (`char::is_control`): every format
+/// character (Unicode category Cf: the direction marks, embeddings, overrides and isolates,
+/// U+061C among them, zero-width spaces and joiners, the tag characters of "ASCII smuggling"),
+/// the line and paragraph separators (Zl, Zp), and the other default-ignorable code points,
+/// which draw nothing (variation selectors, the Hangul fillers that pass for letters). Two
+/// names that look alike are then alike. Unicode 16, from `DerivedCoreProperties.txt` and
+/// `DerivedGeneralCategory.txt`; sorted, inclusive.
+const INVISIBLE: [(u32, u32); 25] = [
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x2028, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+];
+
+/// Whether `c` must not reach a terminal as it is: a control character (newline and tab
+/// included, DEL, C1), or one of the [`INVISIBLE`] ones.
+pub fn hidden(c: char) -> bool {
+    if c.is_control() {
+        return true;
+    }
+    let c = c as u32;
+    let at = INVISIBLE.partition_point(|&(_, last)| last < c);
+    INVISIBLE.get(at).is_some_and(|&(first, _)| first <= c)
 }
 
-/// Whether `s` has a character [`visible`] shows as an escape: a control or direction character.
+/// Whether `s` has a character [`visible`] shows as an escape.
 pub fn has_hidden(s: &str) -> bool {
     // Printable ASCII, most of a register, is told byte by byte without decoding characters.
     !s.bytes().all(|b| (b' '..=b'~').contains(&b)) && s.chars().any(hidden)
 }
 
-/// `s` with every control character shown as a visible escape: `\n`, `\r`, `\t`, `\u{1b}`;
-/// and with what a GitHub Actions runner reads as a workflow command made inert: `::` where the
-/// text starts (a runner reads a line that starts with `::`, after spaces) becomes `\u{3a}:`,
-/// and `##[` anywhere (the runner's older form, read anywhere in a line) becomes `##\u{5b}`.
-/// Text without any of these comes back borrowed.
+/// Whether the `[` at byte `i` of `s` would open a CI runner's command: two `#`, then any ASCII
+/// letters (none for `##[`, `vso`, `teamcity`, `octopus` ... in any case), then the bracket.
+fn opens_command(s: &str, i: usize) -> bool {
+    s[..i].trim_end_matches(|c: char| c.is_ascii_alphabetic()).ends_with("##")
+}
+
+/// `s` with every [`hidden`] character shown as a visible escape (`\n`, `\r`, `\t`, `\u{1b}`,
+/// `\u{200b}`), and with what a CI runner reads as a command made inert: `::` where the text
+/// starts (a GitHub runner reads a line that starts with `::`, after blanks) becomes `\u{3a}:`,
+/// and the `[` of `##[`, `##vso[`, `##teamcity[` and the like, anywhere, becomes `\u{5b}`. Text
+/// without any of these comes back borrowed.
 pub fn visible(s: &str) -> Cow<'_, str> {
     let command_at_start = s.trim_start().starts_with("::");
-    // `#` is looked for first: a search for one byte is much quicker than for three.
-    let old_command = s.contains('#') && s.contains("##[");
-    if !(command_at_start || old_command || has_hidden(s)) {
+    // `#` is looked for first: a search for one byte is much quicker than for two.
+    let log_command = s.contains('#') && s.contains("##") && s.match_indices('[').any(|(i, _)| opens_command(s, i));
+    if !(command_at_start || log_command || has_hidden(s)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -38,7 +89,7 @@ pub fn visible(s: &str) -> Cow<'_, str> {
             '\t' => out.push_str("\\t"),
             c if hidden(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             ':' if command_at_start && i == lead => out.push_str("\\u{3a}"),
-            '[' if s[..i].ends_with("##") => out.push_str("\\u{5b}"),
+            '[' if log_command && opens_command(s, i) => out.push_str("\\u{5b}"),
             c => out.push(c),
         }
     }
@@ -109,6 +160,55 @@ mod tests {
         assert_eq!(visible("abc\u{202e}def"), "abc\\u{202e}def");
         // Letters of any script stay as they are.
         assert_eq!(visible("Zürich 東京"), "Zürich 東京");
+    }
+
+    #[test]
+    fn invisible_characters_become_visible() {
+        // The third bidi mark, the line and paragraph separators, zero-width characters, a
+        // soft hyphen, a variation selector, a Hangul filler, and tag characters (text hidden
+        // in "ASCII smuggling").
+        assert_eq!(visible("a\u{61c}b"), "a\\u{61c}b");
+        assert_eq!(visible("a\u{2028}b\u{2029}c"), "a\\u{2028}b\\u{2029}c");
+        assert_eq!(
+            visible("x\u{200b}\u{200c}\u{200d}\u{2060}\u{feff}y"),
+            "x\\u{200b}\\u{200c}\\u{200d}\\u{2060}\\u{feff}y"
+        );
+        assert_eq!(visible("co\u{ad}re\u{fe0f}\u{3164}"), "co\\u{ad}re\\u{fe0f}\\u{3164}");
+        assert_eq!(visible("ok\u{e0001}\u{e0069}\u{e007f}"), "ok\\u{e0001}\\u{e0069}\\u{e007f}");
+        // Neighbours of the ranges stay: a no-break space, a letter, the replacement character.
+        assert_eq!(visible("\u{a0}\u{ac}\u{ae}\u{2027}\u{202f}\u{fffd}"), "\u{a0}\u{ac}\u{ae}\u{2027}\u{202f}\u{fffd}");
+        assert!(!has_hidden("Zürich 東京 Ελλάδα"));
+        assert!(has_hidden("core\u{3164}"));
+    }
+
+    #[test]
+    fn the_table_of_invisible_characters_is_sorted_and_apart() {
+        for pair in INVISIBLE.windows(2) {
+            assert!(pair[0].0 <= pair[0].1 && pair[0].1 + 1 < pair[1].0, "{pair:x?}");
+        }
+        for &(first, last) in &INVISIBLE {
+            for c in [first, last].into_iter().filter_map(char::from_u32) {
+                assert!(hidden(c), "{c:?}");
+            }
+            for c in [first - 1, last + 1].into_iter().filter_map(char::from_u32) {
+                assert!(!hidden(c) || c.is_control(), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn log_commands_of_every_ci_system_become_inert() {
+        // Azure Pipelines and TeamCity act on these anywhere in a line, as GitHub on `##[`.
+        assert_eq!(visible("Acme ##vso[task.prependpath]/opt/evil"), "Acme ##vso\\u{5b}task.prependpath]/opt/evil");
+        assert_eq!(visible("x ##VSO[task.setvariable variable=X]1"), "x ##VSO\\u{5b}task.setvariable variable=X]1");
+        assert_eq!(visible("##teamcity[buildStop]"), "##teamcity\\u{5b}buildStop]");
+        assert_eq!(visible("##octopus[setVariable]"), "##octopus\\u{5b}setVariable]");
+        assert_eq!(visible("a##[group]b ##vso[x] ##[y]"), "a##\\u{5b}group]b ##vso\\u{5b}x] ##\\u{5b}y]");
+        // Not commands: a space or a digit between, one `#`.
+        assert!(matches!(visible("## [x] ##2[x] #vso[x] [##]"), Cow::Borrowed(_)));
+        // Escaping twice changes nothing more.
+        let once = visible("::x ##vso[y] \u{200b}").into_owned();
+        assert_eq!(visible(&once), once);
     }
 
     #[test]

@@ -217,6 +217,49 @@ fn the_ics_parses_with_every_event_date_and_name() {
     assert!(uids.iter().filter(|u| later_uids.contains(*u)).count() >= events.len() - 2);
 }
 
+/// A calendar file's UIDs belong to its register: two registers of one name (two subsidiaries
+/// both called "Acme GmbH", or one copying another) never share one, and renaming the
+/// organisation keeps them. A register without an `id` is told which to add.
+#[test]
+fn calendar_uids_belong_to_the_register() {
+    let dir = scratch("uids");
+    let text = fs::read_to_string(example("saas-certified.yaml")).unwrap();
+    let with = |id: &str, organisation: &str| {
+        text.replace("id: isms.northwind-cloud.example", &format!("id: {id}"))
+            .replace("organisation: Northwind Cloud GmbH", &format!("organisation: {organisation}"))
+    };
+    let uids = |name: &str, register: String| -> Vec<String> {
+        let path = dir.join(name);
+        fs::write(&path, register).unwrap();
+        let out = calendar(&[path.to_str().unwrap(), "--today", TODAY, "--year", "2027", "--format", "ics"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap().replace("\r\n ", "");
+        text.lines().filter_map(|l| l.strip_prefix("UID:")).map(|u| u.trim_end().to_string()).collect()
+    };
+    let a = uids("a.yaml", with("acme-gmbh-frankfurt", "Acme GmbH"));
+    let b = uids("b.yaml", with("acme-gmbh-wien", "Acme GmbH"));
+    assert!(a.len() > 10 && a.len() == b.len());
+    assert!(a.iter().all(|u| !b.contains(u)), "no UID shared: {a:?} {b:?}");
+    assert!(a.iter().all(|u| u.ends_with("@acme-gmbh-frankfurt")), "{a:?}");
+    assert_eq!(a, uids("renamed.yaml", with("acme-gmbh-frankfurt", "Acme Holding GmbH")), "a new name keeps them");
+    // Without an `id`: exit 2, and an id made for the register to add.
+    let path = dir.join("none.yaml");
+    fs::write(&path, text.replace("id: isms.northwind-cloud.example", "")).unwrap();
+    let out = calendar(&[path.to_str().unwrap(), "--today", TODAY, "--format", "ics"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let suggested = err.split("add `id: ").nth(1).and_then(|s| s.split('`').next()).unwrap();
+    assert_eq!(suggested.len(), 36, "a UUID: {err}");
+    // The text and HTML calendars need none.
+    assert!(calendar(&[path.to_str().unwrap(), "--today", TODAY]).status.success());
+    // The suggestion works, and is the same for the same register.
+    let again = calendar(&[path.to_str().unwrap(), "--today", TODAY, "--format", "ics"]);
+    assert_eq!(String::from_utf8(again.stderr).unwrap(), err);
+    fs::write(&path, text.replace("isms.northwind-cloud.example", suggested)).unwrap();
+    assert!(calendar(&[path.to_str().unwrap(), "--today", TODAY, "--format", "ics"]).status.success());
+}
+
 /// `--auditor` gives one auditor's own audits; an unknown one is a usage error naming the known.
 #[test]
 fn an_auditors_own_calendar() {
@@ -235,8 +278,10 @@ fn an_auditors_own_calendar() {
     );
 }
 
-/// `agenda` over several registers: each line names its organisation, overdue items first; a
-/// register that cannot be read is reported, the others still shown, and the exit code is 2.
+/// `agenda` over several registers: one block each, in the order given, under a line naming
+/// the register; in each, overdue items first, then those due, in date order, each line naming
+/// its organisation. A register that cannot be read is reported, the others still shown, and
+/// the exit code is 2.
 #[test]
 fn an_agenda_over_several_registers_one_broken() {
     let dir = scratch("agenda");
@@ -259,29 +304,48 @@ fn an_agenda_over_several_registers_one_broken() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("broken.yaml:"), "{err}");
     let text = String::from_utf8(out.stdout).unwrap();
-    // An item wrapped to 80 columns goes on in lines indented under its text: one item a line.
-    let mut items: Vec<String> = Vec::new();
-    for line in text.lines() {
-        match (line.strip_prefix("              "), items.last_mut()) {
-            (Some(more), Some(item)) => item.push_str(&format!(" {}", more.trim_start())),
-            _ => items.push(line.to_string()),
-        }
+    // Blocks apart by a blank line; in each, an item wrapped to 80 columns goes on in lines
+    // indented under its text: one item a line.
+    let blocks: Vec<Vec<String>> = text
+        .split("\n\n")
+        .map(|block| {
+            let mut items: Vec<String> = Vec::new();
+            for line in block.lines() {
+                match (line.strip_prefix("              "), items.last_mut()) {
+                    (Some(more), Some(item)) => item.push_str(&format!(" {}", more.trim_start())),
+                    _ => items.push(line.to_string()),
+                }
+            }
+            items
+        })
+        .collect();
+    // The title, then what is due (the SaaS register has nothing overdue) ...
+    assert_eq!(blocks[0][0], format!("Northwind Cloud GmbH ({}):", saas.display()));
+    assert!(blocks[0][1].starts_with("Due in the next 30 days (2026-11-28 to 2026-12-28):"), "{text}");
+    assert!(blocks[0][2..].iter().any(|l| l.contains("Northwind Cloud GmbH: Internal audit: Platform engineering")));
+    // ... the other one's title and overdue items, then what it has due.
+    assert_eq!(blocks[1][0], format!("Meridian Group plc ({}):", enterprise.display()));
+    assert_eq!(blocks[1][1], "Overdue on 2026-11-28:");
+    assert!(blocks[1][2].contains("Meridian Group plc: Internal audit: Frankfurt data centre"), "{text}");
+    assert!(blocks[2][0].starts_with("Due in the next 30 days"), "{text}");
+    for due in [&blocks[0][2..], &blocks[2][1..]] {
+        let dates: Vec<&str> = due.iter().map(|l| l.trim_start().split(' ').next().unwrap()).collect();
+        assert!(!dates.is_empty() && dates.windows(2).all(|w| w[0] <= w[1]), "date order: {dates:?}");
+        assert!(dates.iter().all(|d| *d >= TODAY && *d <= "2026-12-28"), "{dates:?}");
     }
-    let lines: Vec<&str> = items.iter().map(String::as_str).collect();
-    assert_eq!(lines[0], "Overdue on 2026-11-28:");
-    assert!(lines[1].contains("Meridian Group plc: Internal audit: Frankfurt data centre"), "{text}");
-    let due = lines.iter().position(|l| l.starts_with("Due in the next 30 days")).unwrap();
-    let dates: Vec<&str> = lines[due + 1..].iter().map(|l| l.trim_start().split(' ').next().unwrap()).collect();
-    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "date order: {dates:?}");
-    assert!(dates.iter().all(|d| *d >= TODAY && *d <= "2026-12-28"), "{dates:?}");
-    assert!(lines[due + 1..].iter().any(|l| l.contains("Northwind Cloud GmbH: Internal audit: Platform engineering")));
-    assert!(lines[due + 1..].iter().any(|l| l.contains("Meridian Group plc: ")));
-    // As JSON: the same items.
-    let out = run(&["agenda", saas.to_str().unwrap(), "--today", TODAY, "--format", "json"]);
+    assert_eq!(blocks.len(), 3, "{text}");
+    // One register: no title. As JSON: the same items, each naming its organisation.
+    let one = run(&["agenda", saas.to_str().unwrap(), "--today", TODAY, "--days", "30"]);
+    assert!(String::from_utf8(one.stdout).unwrap().starts_with("Due in the next 30 days"));
+    let out =
+        run(&["agenda", saas.to_str().unwrap(), enterprise.to_str().unwrap(), "--today", TODAY, "--format", "json"]);
     assert!(out.status.success());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let items = doc["items"].as_array().unwrap();
-    assert!(!items.is_empty() && items.iter().all(|i| i["organisation"] == "Northwind Cloud GmbH"));
+    let organisations: Vec<&str> = items.iter().map(|i| i["organisation"].as_str().unwrap()).collect();
+    let first = organisations.iter().take_while(|o| **o == "Northwind Cloud GmbH").count();
+    assert!(first > 0 && organisations[first..].iter().all(|o| *o == "Meridian Group plc"), "{organisations:?}");
+    assert_eq!(doc["today"], TODAY);
 }
 
 /// The printable page: twelve months, self-contained (no script, nothing fetched), names

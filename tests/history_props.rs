@@ -77,6 +77,7 @@ prop_compose! {
         Register {
             file: "history.yaml".into(),
             organisation: "History".into(),
+            id: None,
             certification,
             settings,
             programme_owner: None,

@@ -167,7 +167,7 @@ prop_compose! {
             .filter(|r| !r.areas.is_empty())
             .collect();
         audits.sort_by_key(|r| r.date);
-        Register { file: "prop.yaml".into(), organisation: "Prop".into(), certification, settings, programme_owner: None,
+        Register { file: "prop.yaml".into(), organisation: "Prop".into(), id: None, certification, settings, programme_owner: None,
             reports_to: vec![], auditors, scope, exclusions: vec![], audits, reviews: vec![], accepted: vec![], corrective_actions: vec![] }
     }
 }

@@ -642,30 +642,27 @@ impl<'r, 'c> Programme<'r, 'c> {
 
     /// The rounds of `epoch`'s cycles `first..=last`, preceded by its round 0 when `round_zero`.
     pub fn rounds(&self, epoch: &Epoch, first: u32, last: u32, round_zero: bool) -> Vec<Round<'r>> {
+        self.each_round(epoch, first, last, round_zero).collect()
+    }
+
+    /// [`Programme::rounds`], one round at a time, each planned as it is asked for: a reader that
+    /// keeps one round at a time (a calendar of thirty years) holds one round's audits, not all.
+    pub fn each_round<'p>(&'p self, epoch: &Epoch, first: u32, last: u32, round_zero: bool) -> Rounds<'p, 'r, 'c> {
         let frames = self.frames(epoch, last);
         // The rule looks back (medium areas: never two rounds in a row without; an area the last
         // cycle left uncovered is owed), so the cycle before the first one shown is judged too.
         let shown = |f: &Frame| if f.cycle == 0 { round_zero } else { (first..=last).contains(&f.cycle) };
         let start = frames.iter().position(|f| shown(f) || f.cycle + 1 >= first).unwrap_or(frames.len());
-        let frames = &frames[start..];
-        let mut rounds: Vec<Round> = frames.iter().map(|f| self.round(f)).collect();
-        let mut wanted: Vec<Vec<(usize, Need)>> = vec![Vec::new(); frames.len()];
-        for (i, area) in self.register.scope.iter().enumerate() {
-            for (k, need) in self.needs(i, area, frames).into_iter().enumerate() {
-                if need != Need::Nothing {
-                    wanted[k].push((i, need));
-                }
-            }
+        let frames: Vec<(Frame, bool)> =
+            frames.into_iter().skip(start).map(|f| (shown(&f), f)).map(|(s, f)| (f, s)).collect();
+        Rounds {
+            programme: self,
+            frames,
+            next: 0,
+            areas: vec![AreaState::default(); self.register.scope.len()],
+            diary: Diary::new(self.register, &self.index),
+            previous_review: None,
         }
-        self.no_empty_round(frames, &rounds, &mut wanted);
-        let mut diary = Diary::new(self.register, &self.index);
-        let mut previous_review = None;
-        for (round, wanted) in rounds.iter_mut().zip(&wanted) {
-            self.fill(round, wanted, &mut diary);
-            self.review_after_audits(round, previous_review);
-            previous_review = Some(round.review.date);
-        }
-        rounds.into_iter().zip(frames).filter(|(_, f)| shown(f)).map(|(r, _)| r).collect()
     }
 
     /// A planned review takes the round's results (ISO/IEC 27001:2022 9.3.2): where audits are
@@ -846,148 +843,135 @@ impl<'r, 'c> Programme<'r, 'c> {
         area.since.is_none_or(|s| s < f.window_end) && area.until.is_none_or(|u| f.window_start.is_none_or(|w| u >= w))
     }
 
-    /// What the rule asks of area `i` in each frame, judged on its record.
-    fn needs(&self, i: usize, area: &Area, frames: &[Frame]) -> Vec<Need> {
-        let today = self.today;
+    /// What area `i` holds in frame `f`, from its record: an independent audit held (and what
+    /// the last one found), booked for a day ahead, or booked for a day that passed unheld.
+    fn record_in(&self, i: usize, f: &Frame) -> Held {
         let records = &self.index.records[i];
         let audits = &self.register.audits;
-        // Held (independent, done); booked (independent) for a day not past; what the last
-        // audit held found.
-        let (mut held, mut booked_ahead, mut booked_past) =
-            (vec![false; frames.len()], vec![false; frames.len()], vec![false; frames.len()]);
-        let mut found = vec![None; frames.len()];
-        for (k, f) in frames.iter().enumerate() {
-            let from = records.partition_point(|&r| f.window_start.is_some_and(|w| audits[r].date < w));
-            for &r in &records[from..] {
-                let record = &audits[r];
-                if record.date >= f.window_end {
-                    break;
-                }
-                if self.index.record_auditor[r].is_some_and(|j| self.index.conflicts.between(i, j).is_some()) {
-                    continue;
-                }
-                match record.status_on(today) {
-                    Status::Done => {
-                        held[k] = true;
-                        found[k] = Some(record.nonconformities);
-                    }
-                    Status::Booked if record.date >= today => booked_ahead[k] = true,
-                    Status::Booked => booked_past[k] = true,
-                }
+        let mut out = Held::default();
+        let from = records.partition_point(|&r| f.window_start.is_some_and(|w| audits[r].date < w));
+        for &r in &records[from..] {
+            let record = &audits[r];
+            if record.date >= f.window_end {
+                break;
             }
-        }
-        let in_scope: Vec<bool> = frames.iter().map(|f| Self::in_scope(area, f)).collect();
-        // For each frame, the area's rounds in its cycle, and those after it.
-        let (mut in_cycle, mut remaining) = (vec![0usize; frames.len()], vec![0usize; frames.len()]);
-        for k in (0..frames.len()).rev() {
-            let next_same = k + 1 < frames.len() && frames[k + 1].cycle == frames[k].cycle && frames[k].cycle > 0;
-            remaining[k] = if next_same { remaining[k + 1] + usize::from(in_scope[k + 1]) } else { 0 };
-        }
-        for k in 0..frames.len() {
-            let previous_same = k > 0 && frames[k - 1].cycle == frames[k].cycle && frames[k].cycle > 0;
-            in_cycle[k] = if previous_same { in_cycle[k - 1] } else { remaining[k] + usize::from(in_scope[k]) };
-        }
-        let pattern = self.pattern[i];
-        let pattern_round = pattern.iter().position(|p| *p).unwrap_or(0);
-        let mut needs = vec![Need::Nothing; frames.len()];
-        // `owed`: the round or cycle before left the area without an audit it needed, so the
-        // first round ahead takes it.
-        let (mut previous_has, mut count, mut cycle, mut owed) = (None::<bool>, 0usize, u32::MAX, false);
-        // A nonconformity found by the last audit held, and the rounds left before the area
-        // must be audited again: a major one in the next round, a minor one in the next but one
-        // at the latest (9.2.2, "the results of previous audits"; 10.2 effectiveness).
-        let mut pending: Option<(FollowUp, u8)> = None;
-        for (k, f) in frames.iter().enumerate() {
-            if !in_scope[k] {
-                previous_has = None;
+            if self.index.record_auditor[r].is_some_and(|j| self.index.conflicts.between(i, j).is_some()) {
                 continue;
             }
-            if f.cycle != cycle {
-                owed = (cycle != u32::MAX && count == 0) || (cycle == 0 && previous_has == Some(false));
-                (cycle, count) = (f.cycle, 0);
+            match record.status_on(self.today) {
+                Status::Done => {
+                    out.held = true;
+                    out.found = Some(record.nonconformities);
+                }
+                Status::Booked if record.date >= self.today => out.booked_ahead = true,
+                Status::Booked => out.booked_past = true,
             }
-            let later_in_cycle =
-                |k: usize| (k + 1..frames.len()).take_while(move |&j| frames[j].cycle == f.cycle && f.cycle > 0);
-            let joining = area.since.is_some_and(|s| f.window_start.is_none_or(|w| w <= s) && s < f.window_end);
-            let slot = usize::from(f.number.max(1) - 1);
-            let follow_up = pending.map(|(kind, _)| kind);
-            let by_risk = f.cycle == 0
-                || pending.is_some_and(|(_, left)| left == 0)
-                || match area.risk {
-                    Risk::High => true,
-                    Risk::Medium => previous_has == Some(false) || count + remaining[k] < in_cycle[k].min(2),
-                    Risk::Low => count == 0 && remaining[k] == 0,
-                };
-            let required = by_risk || joining;
-            let preferred = match area.risk {
-                Risk::High => true,
-                Risk::Medium => pattern[slot] && count < 2,
-                Risk::Low => count == 0 && (slot >= pattern_round || owed),
-            } || f.cycle == 0;
-            // Planned later than the programme intended: the round it had is over without it.
-            let catch_up = f.cycle > 0
-                && !joining
-                && match area.risk {
-                    Risk::High => false,
-                    Risk::Medium => !pattern[slot],
-                    Risk::Low => slot > pattern_round || (owed && slot < pattern_round),
-                };
-            let source = if catch_up { Source::CatchUp } else { Source::Planned };
-            let d = self.area_dates(area, f, joining);
-            let has = if held[k] || booked_ahead[k] || (booked_past[k] && today < d.end) {
-                // A booking that passed unheld still stands for the audit while it can be held.
-                true
-            } else if today >= d.end && joining && today < f.window_end {
-                // Joined, and the external audit after it passed without an audit of it: as soon
-                // as possible, in what is left of the round.
-                let normal = self.area_dates(area, f, false);
-                let late = today > normal.lead;
-                let due = if late {
-                    self.calendar.open_on_or_before(f.window_end.pred_opt().unwrap_or(f.window_end))
-                } else {
-                    normal.lead
-                };
-                let from = normal.from.max(today);
-                needs[k] =
-                    Need::Plan { source, from, due, asap: true, behind: Some(Behind::ExtensionMissed), follow_up };
-                true
-            } else if today >= d.end {
-                let caught_up = later_in_cycle(k).any(|j| held[j]);
-                if required && !caught_up {
-                    let behind = if by_risk { Behind::Overdue } else { Behind::ExtensionMissed };
-                    needs[k] = Need::Missed { due: d.lead, behind, follow_up };
-                }
-                false
-            } else if today > d.lead {
-                // Past the lead, the external audit still ahead: the required audit can be held late.
-                if required {
-                    let due = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
-                    let from = d.from.max(today);
-                    needs[k] = Need::Plan { source, from, due, asap: true, behind: Some(Behind::Late), follow_up };
-                }
-                required
-            } else if required || preferred {
-                // Past the target (the interval after the last round), the lead still ahead:
-                // as soon as possible.
-                let asap = today > d.target;
-                let due = if asap { d.lead } else { d.target };
-                needs[k] = Need::Plan { source, from: d.from.max(today), due, asap, behind: None, follow_up };
-                true
-            } else {
-                false
-            };
-            pending = match (held[k], found[k]) {
-                (true, Some(n)) if n.major > 0 => Some((FollowUp::Major, 0)),
-                (true, Some(n)) if n.minor > 0 => Some((FollowUp::Minor, 1)),
-                (true, _) => None,
-                // An audit ahead follows the nonconformity up; its results are not known yet.
-                (false, _) if has => None,
-                (false, _) => pending.map(|(kind, left)| (kind, left.saturating_sub(1))),
-            };
-            count += usize::from(has);
-            previous_has = Some(has);
         }
-        needs
+        out
+    }
+
+    /// What the rule asks of area `i` in frame `k` of `frames`, judged on its record; `st` carries
+    /// what the area's earlier frames left (see [`AreaState`]) and is moved on past frame `k`.
+    fn need(&self, i: usize, frames: &[(Frame, bool)], k: usize, st: &mut AreaState) -> Need {
+        let today = self.today;
+        let area = &self.register.scope[i];
+        let f = &frames[k].0;
+        if !Self::in_scope(area, f) {
+            st.previous_has = None;
+            return Need::Nothing;
+        }
+        // The frames after `k` in its cycle (none for round 0), and those of them in the scope.
+        let same_cycle = |j: &usize| frames[*j].0.cycle == f.cycle && f.cycle > 0;
+        let later_in_cycle = || (k + 1..frames.len()).take_while(same_cycle);
+        let remaining = later_in_cycle().filter(|&j| Self::in_scope(area, &frames[j].0)).count();
+        if f.cycle != st.cycle {
+            st.owed = (st.cycle != u32::MAX && st.count == 0) || (st.cycle == 0 && st.previous_has == Some(false));
+            (st.cycle, st.count) = (f.cycle, 0);
+            // The area's rounds in the cycle: this one and those after it.
+            st.in_cycle = remaining + 1;
+        }
+        let record = self.record_in(i, f);
+        let pattern = self.pattern[i];
+        let pattern_round = pattern.iter().position(|p| *p).unwrap_or(0);
+        let joining = area.since.is_some_and(|s| f.window_start.is_none_or(|w| w <= s) && s < f.window_end);
+        let slot = usize::from(f.number.max(1) - 1);
+        let follow_up = st.pending.map(|(kind, _)| kind);
+        let by_risk = f.cycle == 0
+            || st.pending.is_some_and(|(_, left)| left == 0)
+            || match area.risk {
+                Risk::High => true,
+                Risk::Medium => st.previous_has == Some(false) || st.count + remaining < st.in_cycle.min(2),
+                Risk::Low => st.count == 0 && remaining == 0,
+            };
+        let required = by_risk || joining;
+        let preferred = match area.risk {
+            Risk::High => true,
+            Risk::Medium => pattern[slot] && st.count < 2,
+            Risk::Low => st.count == 0 && (slot >= pattern_round || st.owed),
+        } || f.cycle == 0;
+        // Planned later than the programme intended: the round it had is over without it.
+        let catch_up = f.cycle > 0
+            && !joining
+            && match area.risk {
+                Risk::High => false,
+                Risk::Medium => !pattern[slot],
+                Risk::Low => slot > pattern_round || (st.owed && slot < pattern_round),
+            };
+        let source = if catch_up { Source::CatchUp } else { Source::Planned };
+        let d = self.area_dates(area, f, joining);
+        let mut need = Need::Nothing;
+        let has = if record.held || record.booked_ahead || (record.booked_past && today < d.end) {
+            // A booking that passed unheld still stands for the audit while it can be held.
+            true
+        } else if today >= d.end && joining && today < f.window_end {
+            // Joined, and the external audit after it passed without an audit of it: as soon
+            // as possible, in what is left of the round.
+            let normal = self.area_dates(area, f, false);
+            let late = today > normal.lead;
+            let due = if late {
+                self.calendar.open_on_or_before(f.window_end.pred_opt().unwrap_or(f.window_end))
+            } else {
+                normal.lead
+            };
+            let from = normal.from.max(today);
+            need = Need::Plan { source, from, due, asap: true, behind: Some(Behind::ExtensionMissed), follow_up };
+            true
+        } else if today >= d.end {
+            let caught_up = later_in_cycle().any(|j| self.record_in(i, &frames[j].0).held);
+            if required && !caught_up {
+                let behind = if by_risk { Behind::Overdue } else { Behind::ExtensionMissed };
+                need = Need::Missed { due: d.lead, behind, follow_up };
+            }
+            false
+        } else if today > d.lead {
+            // Past the lead, the external audit still ahead: the required audit can be held late.
+            if required {
+                let due = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
+                let from = d.from.max(today);
+                need = Need::Plan { source, from, due, asap: true, behind: Some(Behind::Late), follow_up };
+            }
+            required
+        } else if required || preferred {
+            // Past the target (the interval after the last round), the lead still ahead:
+            // as soon as possible.
+            let asap = today > d.target;
+            let due = if asap { d.lead } else { d.target };
+            need = Need::Plan { source, from: d.from.max(today), due, asap, behind: None, follow_up };
+            true
+        } else {
+            false
+        };
+        st.pending = match (record.held, record.found) {
+            (true, Some(n)) if n.major > 0 => Some((FollowUp::Major, 0)),
+            (true, Some(n)) if n.minor > 0 => Some((FollowUp::Minor, 1)),
+            (true, _) => None,
+            // An audit ahead follows the nonconformity up; its results are not known yet.
+            (false, _) if has => None,
+            (false, _) => st.pending.map(|(kind, left)| (kind, left.saturating_sub(1))),
+        };
+        st.count += usize::from(has);
+        st.previous_has = Some(has);
+        need
     }
 
     /// Area's dates in frame `f`. An area that joins the scope in the round is audited before
@@ -1027,37 +1011,115 @@ impl<'r, 'c> Programme<'r, 'c> {
 
     /// A round still ahead with nothing to audit would leave more than a year without an
     /// internal audit (9.2.1): it takes the area in its scope audited longest ago (ties by id).
-    fn no_empty_round(&self, frames: &[Frame], rounds: &[Round], wanted: &mut [Vec<(usize, Need)>]) {
-        for (k, f) in frames.iter().enumerate() {
-            let empty = wanted[k].iter().all(|(_, n)| !matches!(n, Need::Plan { .. })) && rounds[k].audits.is_empty();
-            if f.cycle == 0 || !empty || f.lead_day < self.today {
-                continue;
-            }
-            let last_held = |i: usize| {
-                (self.index.records[i].iter().map(|&r| &self.register.audits[r]))
-                    .filter(|r| {
-                        r.date < f.window_start.unwrap_or(NaiveDate::MAX) && r.status_on(self.today) == Status::Done
-                    })
-                    .map(|r| r.date)
-                    .max()
+    fn no_empty_round(&self, f: &Frame, round: &Round, wanted: &mut Vec<(usize, Need)>) {
+        let empty = wanted.iter().all(|(_, n)| !matches!(n, Need::Plan { .. })) && round.audits.is_empty();
+        if f.cycle == 0 || !empty || f.lead_day < self.today {
+            return;
+        }
+        let last_held = |i: usize| {
+            (self.index.records[i].iter().map(|&r| &self.register.audits[r]))
+                .filter(|r| {
+                    r.date < f.window_start.unwrap_or(NaiveDate::MAX) && r.status_on(self.today) == Status::Done
+                })
+                .map(|r| r.date)
+                .max()
+        };
+        let candidate = (0..self.register.scope.len())
+            .filter(|&i| Self::in_scope(&self.register.scope[i], f))
+            .min_by_key(|&i| (last_held(i), self.index.area_rank[i]));
+        if let Some(i) = candidate {
+            let d = self.area_dates(&self.register.scope[i], f, false);
+            let asap = self.today > d.target;
+            let need = Need::Plan {
+                source: Source::Planned,
+                from: d.from.max(self.today),
+                due: if asap { d.lead } else { d.target },
+                asap,
+                behind: None,
+                follow_up: None,
             };
-            let candidate = (0..self.register.scope.len())
-                .filter(|&i| Self::in_scope(&self.register.scope[i], f))
-                .min_by_key(|&i| (last_held(i), self.index.area_rank[i]));
-            if let Some(i) = candidate {
-                let d = self.area_dates(&self.register.scope[i], f, false);
-                let asap = self.today > d.target;
-                let need = Need::Plan {
-                    source: Source::Planned,
-                    from: d.from.max(self.today),
-                    due: if asap { d.lead } else { d.target },
-                    asap,
-                    behind: None,
-                    follow_up: None,
-                };
-                wanted[k].push((i, need));
+            wanted.push((i, need));
+        }
+    }
+}
+
+/// What one area's earlier frames leave for the risk rule to judge the next one by.
+#[derive(Debug, Clone, Copy)]
+struct AreaState {
+    /// Whether the frame before had the area's audit (held, booked, or planned); `None` where
+    /// the area was out of the scope then, or there was no frame before.
+    previous_has: Option<bool>,
+    /// The frames of the current cycle so far that had it.
+    count: usize,
+    /// The current cycle (`u32::MAX` before the first frame) ...
+    cycle: u32,
+    /// ... and how many of its frames have the area in the scope.
+    in_cycle: usize,
+    /// The cycle (or round 0) before left the area without an audit it needed, so the first
+    /// round ahead takes it.
+    owed: bool,
+    /// A nonconformity found by the last audit held, and the rounds left before the area must
+    /// be audited again: a major one in the next round, a minor one in the next but one at the
+    /// latest (9.2.2, "the results of previous audits"; 10.2 effectiveness).
+    pending: Option<(FollowUp, u8)>,
+}
+
+impl Default for AreaState {
+    fn default() -> Self {
+        AreaState { previous_has: None, count: 0, cycle: u32::MAX, in_cycle: 0, owed: false, pending: None }
+    }
+}
+
+/// What an area's record holds in one frame (see [`Programme::record_in`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Held {
+    held: bool,
+    booked_ahead: bool,
+    booked_past: bool,
+    /// What the last audit held in the frame found.
+    found: Option<crate::register::Nonconformities>,
+}
+
+/// The rounds of a [`Programme`], planned one at a time as they are read (see
+/// [`Programme::each_round`]). Each round is judged and placed after the one before, which
+/// leaves what the next needs: each area's [`AreaState`], and the [`Diary`] of who is taken when.
+pub struct Rounds<'p, 'r, 'c> {
+    programme: &'p Programme<'r, 'c>,
+    /// Every frame planned, and whether its round is shown (the cycle before the first shown is
+    /// planned for what it leaves, not shown).
+    frames: Vec<(Frame, bool)>,
+    next: usize,
+    areas: Vec<AreaState>,
+    diary: Diary,
+    previous_review: Option<NaiveDate>,
+}
+
+impl<'r> Iterator for Rounds<'_, 'r, '_> {
+    type Item = Round<'r>;
+
+    fn next(&mut self) -> Option<Round<'r>> {
+        let p = self.programme;
+        while self.next < self.frames.len() {
+            let k = self.next;
+            self.next += 1;
+            let (f, shown) = &self.frames[k];
+            let mut wanted: Vec<(usize, Need)> = Vec::new();
+            for (i, st) in self.areas.iter_mut().enumerate() {
+                let need = p.need(i, &self.frames, k, st);
+                if need != Need::Nothing {
+                    wanted.push((i, need));
+                }
+            }
+            let mut round = p.round(f);
+            p.no_empty_round(f, &round, &mut wanted);
+            p.fill(&mut round, &wanted, &mut self.diary);
+            p.review_after_audits(&mut round, self.previous_review);
+            self.previous_review = Some(round.review.date);
+            if *shown {
+                return Some(round);
             }
         }
+        None
     }
 }
 

@@ -15,7 +15,7 @@ use crate::calendar::{Calendar, MIN_OPEN_DAYS_A_YEAR};
 use crate::catalogue::{self, UnknownControl};
 use crate::cycle::RECERTIFICATION_LATEST_WEEKS;
 use crate::diagnostic::{Errors, thousands};
-use crate::text::{shortened, visible};
+use crate::text::{hidden, shortened, visible};
 
 /// The range of each numeric setting: checked here, and written into the register's schema.
 pub(super) const SETTING_RANGES: [(&str, RangeInclusive<u32>); 8] = [
@@ -220,6 +220,8 @@ impl Checker<'_> {
                     .hint("name the organisation the ISMS belongs to"),
             );
         }
+        let id =
+            raw.id.filter(|id| self.id_ok("register", id.value.trim(), loc(id))).map(|id| id.value.trim().to_string());
         let settings = self.settings(raw.settings);
         let certification = self.certification(raw.certification);
         let scope = self.scope(raw.scope);
@@ -251,6 +253,7 @@ impl Checker<'_> {
         Register {
             file: file.to_string(),
             organisation,
+            id,
             certification,
             settings,
             programme_owner,
@@ -752,7 +755,8 @@ impl Checker<'_> {
             );
             return false;
         }
-        let ok = !id.is_empty() && id.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c));
+        // (A Hangul filler counts as a letter but draws nothing: ids that look alike are alike.)
+        let ok = !id.is_empty() && id.chars().all(|c| (c.is_alphanumeric() && !hidden(c)) || "-_.".contains(c));
         if !ok {
             self.error(
                 Diagnostic::new(at, format!("invalid {what} id `{id}`"))

@@ -139,6 +139,10 @@ pub(super) struct RawRegister<'a> {
     /// The organisation whose ISMS this is, as on the certificate.
     #[schemars(with = "String")]
     pub organisation: Spanned<Text<'a>>,
+    /// The register's own name, which no other register uses: a UUID (`ismsaudit init` writes one) or a name under a domain you own. Calendar files take their events' UIDs from it, so that re-importing keeps them and two registers' events never replace each other's. Letters, digits, `-`, `_` and `.`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", length(min = 1, max = 100))]
+    pub id: Option<Spanned<Text<'a>>>,
     /// The certification body's dates: Stage 1 and 2, the initial decision, and the record of external audits.
     #[schemars(with = "RawCertification")]
     pub certification: Spanned<RawCertification<'a>>,

@@ -1,15 +1,17 @@
 //! `ismsaudit agenda`: what is overdue today and what is due in the next days, for one register
 //! or several (a consultant's clients, a group's subsidiaries), each line naming its
-//! organisation.
+//! organisation. Registers are read, planned and written one at a time, each after the one
+//! before, so that memory holds one register's plan however many are given.
 
+use std::convert::Infallible;
 use std::io::{self, Write};
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use super::calendar::{Entry, Mark, Period, entries};
+use super::calendar::{Entries, Entry, Mark, Period};
 use crate::plan::Plan;
-use crate::text::write_wrapped;
+use crate::text::{visible, write_wrapped};
 
 /// One line of the agenda.
 #[derive(Debug, Clone, Serialize)]
@@ -32,10 +34,11 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
     let today = plan.today;
     let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
     let first = plan.rounds.first().map_or(today, |r| r.window_start.unwrap_or(today).min(today));
-    let all = entries(plan, &Period { from: first, to: until, auditor: None });
+    let period = Period { from: first, to: until, auditor: None };
     let item = |x: &Entry, overdue: bool| Item {
         organisation: plan.register.organisation.clone(),
-        file: plan.register.file.clone(),
+        // The name as the user gave it, which a pull request may have chosen.
+        file: visible(&plan.register.file).into_owned(),
         date: x.date,
         end: (x.end > x.date).then_some(x.end),
         kind: x.category,
@@ -43,9 +46,17 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
         status: x.status.clone(),
         overdue,
     };
-    let mut out: Vec<Item> = (all.iter()).filter(|x| x.end < today && open(x)).map(|x| item(x, true)).collect();
-    out.extend(all.iter().filter(|x| x.end >= today).map(|x| item(x, false)));
-    out
+    let (mut overdue, mut due) = (Vec::new(), Vec::new());
+    let Ok(()) = Entries::new(plan, &period).each::<Infallible>(|x| {
+        if x.end < today && open(&x) {
+            overdue.push(item(&x, true));
+        } else if x.end >= today {
+            due.push(item(&x, false));
+        }
+        Ok(())
+    });
+    overdue.extend(due);
+    overdue
 }
 
 /// An internal audit or review whose day has passed without it being held or recorded.
@@ -53,8 +64,20 @@ fn open(x: &Entry) -> bool {
     matches!(x.mark, Mark::InternalAudit | Mark::ManagementReview) && !x.settled
 }
 
-/// Overdue items first, then the others, each in date order, one each, wrapped to `width`.
-pub fn text(items: &[Item], days: u64, today: NaiveDate, width: usize, out: &mut dyn Write) -> io::Result<()> {
+/// One register's items: overdue ones first, then the others, each in date order, one each,
+/// wrapped to `width`; with `title` (when several registers are shown), under a line naming the
+/// register.
+pub fn text(
+    items: &[Item],
+    title: Option<(&str, &str)>,
+    days: u64,
+    today: NaiveDate,
+    width: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if let Some((organisation, file)) = title {
+        write_wrapped(out, &format!("{organisation} ({file}):"), width, 2)?;
+    }
     let (overdue, due): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| i.overdue);
     if !overdue.is_empty() {
         writeln!(out, "Overdue on {today}:")?;
@@ -86,13 +109,35 @@ fn line(i: &Item, width: usize, out: &mut dyn Write) -> io::Result<()> {
     write_wrapped(out, &format!("  {date}  {}: {} ({})", i.organisation, i.summary, i.status), width, 14)
 }
 
-/// The items as one JSON document: `{"today", "days", "items": [...]}`.
-pub fn json(items: &[Item], days: u64, today: NaiveDate, out: &mut dyn Write) -> io::Result<()> {
-    #[derive(Serialize)]
-    struct Doc<'a> {
-        today: NaiveDate,
-        days: u64,
-        items: &'a [Item],
+/// The agenda as one JSON document, `{"today", "days", "items": [...]}`, written one
+/// register's items at a time: [`Json::start`], [`Json::items`] for each register, [`Json::end`].
+pub struct Json {
+    /// Whether an item has been written.
+    any: bool,
+}
+
+impl Json {
+    pub fn start(today: NaiveDate, days: u64, out: &mut dyn Write) -> io::Result<Json> {
+        write!(out, "{{\n  \"today\": \"{today}\",\n  \"days\": {days},\n  \"items\": [")?;
+        Ok(Json { any: false })
     }
-    crate::render::json::to_writer(out, &Doc { today, days, items })
+
+    pub fn items(&mut self, items: &[Item], out: &mut dyn Write) -> io::Result<()> {
+        for item in items {
+            // Each item laid out as the whole document would lay it out, two levels in.
+            let mut text = Vec::new();
+            crate::render::json::to_writer(&mut text, item)?;
+            out.write_all(if self.any { b",\n" } else { b"\n" })?;
+            for (k, line) in text.trim_ascii_end().split(|b| *b == b'\n').enumerate() {
+                out.write_all(if k > 0 { b"\n    " } else { b"    " })?;
+                out.write_all(line)?;
+            }
+            self.any = true;
+        }
+        Ok(())
+    }
+
+    pub fn end(self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(if self.any { b"\n  ]\n}\n" } else { b"]\n}\n" })
+    }
 }

@@ -3,6 +3,7 @@
 //! the iCalendar output.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::io::{self, Write};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
@@ -91,39 +92,120 @@ pub struct Entry {
     pub settled: bool,
     /// The round, what it prepares, the latest day, the criteria; one item each.
     pub details: Vec<String>,
-    /// Identifies the event from run to run whatever its date: organisation, kind, cycle,
-    /// round, area.
+    /// Identifies the event among the register's from run to run, whatever its date: kind,
+    /// cycle, round, area (`internal_audit/1/C1.2/hr`).
     pub key: String,
     /// A category for calendar clients.
     pub category: &'static str,
 }
 
-/// The plan's events that touch the period, in date order, in words.
-pub fn entries(plan: &Plan<'_>, period: &Period) -> Vec<Entry> {
-    let reg = plan.register;
-    let cal = Calendar::new(&reg.settings);
-    let mine = |e: &Event<'_>| match &period.auditor {
-        None => true,
-        Some(id) => e.audit.and_then(|a| a.auditor).is_some_and(|a| a.eq_ignore_ascii_case(id)),
-    };
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    plan.events()
-        .filter(|e| mine(e))
-        .map(|e| {
-            let mut x = entry(plan, &e, &cal);
-            // An area audited twice in one round (a record and a booking, say): each its own key.
-            let n = seen.entry(x.key.clone()).or_insert(0);
-            *n += 1;
-            if *n > 1 {
-                x.key = format!("{}#{n}", x.key);
-            }
-            x
-        })
-        .filter(|x| x.end >= period.from && x.date <= period.to)
-        .collect()
+/// The plan's events that touch a period, in date order, in words, for a reader that may read
+/// them more than once (the month grids, then the agenda). Of an outline, each reading plans
+/// the rounds afresh, one at a time (see [`Plan::each_event`]), so a calendar of thirty years
+/// holds one round's audits and the period's marked days, never all its entries.
+pub struct Entries<'a> {
+    plan: &'a Plan<'a>,
+    period: &'a Period,
 }
 
-fn entry(plan: &Plan<'_>, e: &Event<'_>, cal: &Calendar) -> Entry {
+impl<'a> Entries<'a> {
+    /// The entries of `plan` in `period`; for an [`outline`](crate::plan::outline), each
+    /// reading plans the rounds afresh, one at a time.
+    pub fn new(plan: &'a Plan<'a>, period: &'a Period) -> Self {
+        Entries { plan, period }
+    }
+
+    /// Gives `visit` each entry in turn, until it fails.
+    pub fn each<E>(&self, mut visit: impl FnMut(Entry) -> Result<(), E>) -> Result<(), E> {
+        let (plan, period) = (self.plan, self.period);
+        let cal = Calendar::new(&plan.register.settings);
+        let mine = |e: &Event<'_>| match &period.auditor {
+            None => true,
+            Some(id) => e.audit.and_then(|a| a.auditor).is_some_and(|a| a.eq_ignore_ascii_case(id)),
+        };
+        // Two events with the same key (an area audited twice in a round, a record and a booking
+        // say; two special audits on one day) each get their own: `#2` after the second. Such
+        // events share a round, or are external events of one day: what is remembered of a
+        // round is forgotten when the next begins, of a day's external events the next day.
+        let (mut in_round, mut on_day) = (Seen::new(), Seen::new());
+        plan.each_event(|e| {
+            if !mine(e) {
+                return Ok(());
+            }
+            let key = match e.round {
+                Some(r) => in_round.number((r.cycle, r.number), key(e)),
+                None => on_day.number(e.date, key(e)),
+            };
+            let end = end(e);
+            if end < period.from || e.date > period.to {
+                return Ok(());
+            }
+            visit(entry(plan, e, end, key, &cal))
+        })
+    }
+
+    /// Each day with an event, marked by its most important one.
+    pub fn marks(&self) -> HashMap<NaiveDate, Mark> {
+        let mut marks: HashMap<NaiveDate, Mark> = HashMap::new();
+        let Ok(()) = self.each::<Infallible>(|x| {
+            for &d in &x.days {
+                let m = marks.entry(d).or_insert(x.mark);
+                *m = (*m).min(x.mark);
+            }
+            Ok(())
+        });
+        marks
+    }
+}
+
+/// The keys seen within one round, or one day: a key seen before gets its number (`#2`).
+struct Seen<T> {
+    within: Option<T>,
+    keys: HashMap<String, usize>,
+}
+
+impl<T: PartialEq> Seen<T> {
+    fn new() -> Self {
+        Seen { within: None, keys: HashMap::new() }
+    }
+
+    fn number(&mut self, within: T, key: String) -> String {
+        if self.within.as_ref() != Some(&within) {
+            self.keys.clear();
+            self.within = Some(within);
+        }
+        let n = self.keys.entry(key.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 { format!("{key}#{n}") } else { key }
+    }
+}
+
+/// What an event is, whatever its date, among the register's: the kind, then what the kind has
+/// (cycle, round, area, a surveillance's number, a special audit's day). The kind says which
+/// parts follow, so leaving the empty ones out keeps two events apart.
+fn key(e: &Event<'_>) -> String {
+    let round = e.round.map(|r| r.label()).unwrap_or_default();
+    let area = e.audit.map_or("", |a| a.area);
+    let number = match e.kind {
+        EventKind::External(ExternalKind::Surveillance(n)) => n.to_string(),
+        EventKind::External(ExternalKind::Special(_)) => e.date.to_string(),
+        _ => String::new(),
+    };
+    let parts = [e.kind.key(), &e.cycle.to_string(), &round, area, &number];
+    parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("/")
+}
+
+/// An event's last day.
+fn end(e: &Event<'_>) -> NaiveDate {
+    match (e.kind, e.audit, e.external.as_deref()) {
+        (EventKind::InternalAudit, Some(a), _) => a.end.max(a.date),
+        (EventKind::ManagementReview, ..) => e.date,
+        (_, _, Some(x)) => x.end.max(x.date),
+        _ => e.date,
+    }
+}
+
+fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Calendar) -> Entry {
     let reg = plan.register;
     let round = e.round.map(|r| r.label()).unwrap_or_default();
     let mut details = Vec::new();
@@ -134,7 +216,7 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, cal: &Calendar) -> Entry {
         (EventKind::ManagementReview, _) => e.status == "recorded",
         _ => false,
     };
-    let (summary, end, status, area_id) = match (e.kind, e.audit, e.external.as_deref()) {
+    let (summary, status) = match (e.kind, e.audit, e.external.as_deref()) {
         (EventKind::InternalAudit, Some(a), _) => {
             let area = a.area_in(reg);
             let name = area.map_or(a.area, |x| x.name.as_str());
@@ -150,16 +232,16 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, cal: &Calendar) -> Entry {
             if !a.source.is_recorded() {
                 details.push(format!("Latest: {}", a.due));
             }
-            (format!("Internal audit: {name} ({who})"), a.end.max(a.date), audit_status(a, plan.today), a.area)
+            (format!("Internal audit: {name} ({who})"), audit_status(a, plan.today))
         }
-        (EventKind::ManagementReview, ..) => ("Management review".to_string(), e.date, e.status.to_string(), ""),
+        (EventKind::ManagementReview, ..) => ("Management review".to_string(), e.status.to_string()),
         (_, _, Some(x)) => {
             if let Some(latest) = x.latest {
                 details.push(format!("Latest: {latest}"));
             }
-            (x.label(), x.end.max(x.date), external_status(x, plan), "")
+            (x.label(), external_status(x, plan))
         }
-        _ => (e.kind.key().to_string(), e.date, e.status.to_string(), ""),
+        _ => (e.kind.key().to_string(), e.status.to_string()),
     };
     if let Some(p) = e.prepares {
         details.insert(0, format!("Prepares: {}", p.describe()));
@@ -167,12 +249,6 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, cal: &Calendar) -> Entry {
     if !round.is_empty() {
         details.insert(0, format!("Round: {round}"));
     }
-    let number = match e.kind {
-        EventKind::External(ExternalKind::Surveillance(n)) => n.to_string(),
-        EventKind::External(ExternalKind::Special(_)) => e.date.to_string(),
-        _ => String::new(),
-    };
-    let key = [reg.organisation.as_str(), e.kind.key(), &e.cycle.to_string(), &round, area_id, &number].join("/");
     let category = match Mark::of(e.kind) {
         Mark::InternalAudit => "Internal audit",
         Mark::ManagementReview => "Management review",
@@ -202,10 +278,10 @@ fn criteria(area: &Area) -> Vec<String> {
 /// Writes the period's months as grids, three to a row, weeks from Monday, each day with an
 /// event marked (in colour with `colour`, else by a symbol beside it), a legend, then the
 /// agenda of the period.
-pub fn text(reg: &Register, period: &Period, entries: &[Entry], colour: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn text(reg: &Register, period: &Period, entries: &Entries, colour: bool, out: &mut dyn Write) -> io::Result<()> {
     let who = period.auditor.as_deref().map(|a| format!(" for {a}")).unwrap_or_default();
     writeln!(out, "{}: audit calendar{who}, {} to {}", reg.organisation, period.from, period.to)?;
-    let marks = marks(entries);
+    let marks = entries.marks();
     let months = months(period.from, period.to);
     for row in months.chunks(3) {
         writeln!(out)?;
@@ -233,15 +309,15 @@ pub fn text(reg: &Register, period: &Period, entries: &[Entry], colour: bool, ou
         writeln!(out, "{}", pair.join("   "))?;
     }
     writeln!(out)?;
-    if entries.is_empty() {
+    // Every entry marks a day.
+    if marks.is_empty() {
         writeln!(out, "Nothing planned in this period.")?;
     }
-    for x in entries {
+    entries.each(|x| {
         let date = if x.end > x.date { format!("{} to {}", x.date, x.end) } else { x.date.to_string() };
         let line = format!("{date}  {}  ({})", x.summary, x.status);
-        write_wrapped(out, &line, 80, 12)?;
-    }
-    Ok(())
+        write_wrapped(out, &line, 80, 12)
+    })
 }
 
 pub(super) const MONTHS: [&str; 12] = [
@@ -258,18 +334,6 @@ pub(super) const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-
-/// Each day with an event, marked by its most important one.
-pub(super) fn marks(entries: &[Entry]) -> HashMap<NaiveDate, Mark> {
-    let mut marks: HashMap<NaiveDate, Mark> = HashMap::new();
-    for x in entries {
-        for &d in &x.days {
-            let m = marks.entry(d).or_insert(x.mark);
-            *m = (*m).min(x.mark);
-        }
-    }
-    marks
-}
 
 /// The width of one month's grid: seven days of three characters.
 const GRID_WIDTH: usize = 21;

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use super::calendar::{Entry, MONTHS, Mark, Period, marks, months};
+use super::calendar::{Entries, MONTHS, Mark, Period, months};
 use crate::register::Register;
 
 const STYLE: &str = "
@@ -44,14 +44,14 @@ fn class(mark: Mark) -> &'static str {
 }
 
 /// Writes the page.
-pub fn write(reg: &Register, period: &Period, entries: &[Entry], out: &mut dyn Write) -> io::Result<()> {
+pub fn write(reg: &Register, period: &Period, entries: &Entries, out: &mut dyn Write) -> io::Result<()> {
     let title = format!("{}: audit calendar", reg.organisation);
     let who = period.auditor.as_deref().map(|a| format!(" for {a}")).unwrap_or_default();
     writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">")?;
     writeln!(out, "<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>", esc(&title))?;
     writeln!(out, "<section class=\"calendar\">\n<h1>{}</h1>", esc(&title))?;
     writeln!(out, "<p class=\"sub\">{}{} to {}</p>", esc(&who), period.from, period.to)?;
-    let marks = marks(entries);
+    let marks = entries.marks();
     writeln!(out, "<div class=\"year\">")?;
     for (y, m) in months(period.from, period.to) {
         month(y, m, period, &marks, out)?;
@@ -63,7 +63,7 @@ pub fn write(reg: &Register, period: &Period, entries: &[Entry], out: &mut dyn W
     writeln!(out, "</div>\n</section>")?;
     writeln!(out, "<section class=\"agenda\" id=\"agenda\">\n<h2>Agenda, {} to {}</h2>", period.from, period.to)?;
     writeln!(out, "<table>\n<tr><th>Date</th><th>Event</th><th>Status</th><th>Details</th></tr>")?;
-    for x in entries {
+    entries.each(|x| {
         let date = if x.end > x.date { format!("{} to {}", x.date, x.end) } else { x.date.to_string() };
         let details: Vec<String> = x.details.iter().map(|d| esc(d)).collect();
         writeln!(
@@ -72,8 +72,8 @@ pub fn write(reg: &Register, period: &Period, entries: &[Entry], out: &mut dyn W
             esc(&x.summary),
             esc(&x.status),
             details.join("<br>")
-        )?;
-    }
+        )
+    })?;
     writeln!(out, "</table>\n</section>\n</body>\n</html>")
 }
 

@@ -5,13 +5,15 @@ use std::io::{self, Write};
 
 use chrono::{Days, NaiveDate};
 
-use super::calendar::Entry;
+use super::calendar::Entries;
 use crate::register::Register;
 
-/// Writes one all-day VEVENT per entry. Each UID comes from what the event is (organisation,
-/// kind, cycle, round, area), not its date, so importing a later plan updates the events it
-/// moved instead of adding copies; DTSTAMP is `today`, so the same input gives the same bytes.
-pub fn write(reg: &Register, today: NaiveDate, entries: &[Entry], out: &mut dyn Write) -> io::Result<()> {
+/// Writes one all-day VEVENT per entry. Each UID is the event's key (what it is: kind, cycle,
+/// round, area; not its date) at the register's `id`: importing a later plan updates the
+/// events it moved instead of adding copies, and two registers' events never share a UID (the
+/// organisation's name, which two registers may share, plays no part). DTSTAMP is `today`, so
+/// the same input gives the same bytes.
+pub fn write(reg: &Register, id: &str, today: NaiveDate, entries: &Entries, out: &mut dyn Write) -> io::Result<()> {
     let mut w = Lines { out };
     w.line("BEGIN:VCALENDAR")?;
     w.line("VERSION:2.0")?;
@@ -20,9 +22,9 @@ pub fn write(reg: &Register, today: NaiveDate, entries: &[Entry], out: &mut dyn 
     w.line("METHOD:PUBLISH")?;
     w.line(&format!("X-WR-CALNAME:{}", escape(&format!("{}: audits", reg.organisation))))?;
     let stamp = format!("{}T000000Z", today.format("%Y%m%d"));
-    for x in entries {
+    entries.each(|x| {
         w.line("BEGIN:VEVENT")?;
-        w.line(&format!("UID:{:016x}@ismsaudit", fnv1a(x.key.as_bytes())))?;
+        w.line(&format!("UID:{}", escape(&format!("{}@{id}", x.key))))?;
         w.line(&format!("DTSTAMP:{stamp}"))?;
         w.line(&format!("DTSTART;VALUE=DATE:{}", x.date.format("%Y%m%d")))?;
         // DTEND of an all-day event is the day after its last (RFC 5545 3.6.1).
@@ -33,13 +35,13 @@ pub fn write(reg: &Register, today: NaiveDate, entries: &[Entry], out: &mut dyn 
         w.line(&format!("DESCRIPTION:{}", escape(&description.collect::<Vec<_>>().join("\n"))))?;
         w.line(&format!("CATEGORIES:{}", escape(x.category)))?;
         w.line("TRANSP:TRANSPARENT")?;
-        w.line("END:VEVENT")?;
-    }
+        w.line("END:VEVENT")
+    })?;
     w.line("END:VCALENDAR")
 }
 
 /// Content lines: CRLF ends, folded at 75 octets without cutting a UTF-8 character (RFC 5545
-/// 3.1).
+/// 3.1), and never so that a continuation line is a CI command (see [`fold_at`]).
 struct Lines<'a> {
     out: &'a mut dyn Write,
 }
@@ -49,9 +51,9 @@ impl Lines<'_> {
         let mut rest = text;
         let mut limit = 75;
         while rest.len() > limit {
-            let mut cut = limit;
-            while !rest.is_char_boundary(cut) {
-                cut -= 1;
+            let cut = fold_at(rest, limit);
+            if cut == rest.len() {
+                break;
             }
             self.out.write_all(&rest.as_bytes()[..cut])?;
             self.out.write_all(b"\r\n ")?;
@@ -62,6 +64,17 @@ impl Lines<'_> {
         self.out.write_all(rest.as_bytes())?;
         self.out.write_all(b"\r\n")
     }
+}
+
+/// Where to fold `line` to keep it within `limit` octets: the last character boundary at or
+/// before it whose continuation does not start with `::` once blanks are trimmed. A GitHub
+/// runner trims the space that starts a continuation line and runs a line that then starts with
+/// `::`: folding a name at the wrong place would forge a workflow command in any job that
+/// prints the file. Where no cut within the limit is safe (a line of colons and blanks), the
+/// first safe one after it, or none: RFC 5545 only asks that lines SHOULD NOT be longer.
+fn fold_at(line: &str, limit: usize) -> usize {
+    let safe = |cut: &usize| line.is_char_boundary(*cut) && !line[*cut..].trim_start().starts_with("::");
+    (1..=limit).rev().find(safe).or_else(|| (limit + 1..line.len()).find(safe)).unwrap_or(line.len())
 }
 
 /// TEXT values escaped (RFC 5545 3.3.11): backslash, semicolon, comma, newline.
@@ -80,11 +93,6 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// FNV-1a, 64 bits: a short stable id from an event's key (not a secret, just stable).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +108,26 @@ mod tests {
             assert_eq!(line.starts_with(' '), i > 0);
         }
         assert_eq!(out.replace("\r\n ", ""), format!("{text}\r\n"));
+    }
+
+    #[test]
+    fn no_fold_starts_a_line_with_a_workflow_command() {
+        // A name padded so that `::` would fall at each place a fold can come, then long runs
+        // of colons and blanks.
+        let mut texts: Vec<String> =
+            (0..80).map(|pad| format!("SUMMARY:{}::error::forged ::x:: :: ::", "a".repeat(pad))).collect();
+        texts.push(format!("SUMMARY:{}", ": :".repeat(60)));
+        texts.push(format!("SUMMARY:{}", ":".repeat(300)));
+        texts.push(format!("SUMMARY:{}x", " ".repeat(200)));
+        for text in texts {
+            let mut bytes = Vec::new();
+            Lines { out: &mut bytes }.line(&text).unwrap();
+            let out = String::from_utf8(bytes).unwrap();
+            for line in out.split("\r\n").skip(1) {
+                assert!(!line.trim_start().starts_with("::"), "{line:?} of {text}");
+            }
+            assert_eq!(out.replace("\r\n ", ""), format!("{text}\r\n"));
+        }
     }
 
     #[test]

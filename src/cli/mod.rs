@@ -15,6 +15,10 @@ use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
 use ismsaudit::render::count;
 use ismsaudit::text::{has_hidden, shortened, visible, write_wrapped};
+
+mod files;
+
+use files::{FileId, Replace, load, shown, write_all_or_none, write_file};
 use ismsaudit::{catalogue, plan, render, starter};
 
 const AFTER_HELP: &str = "Exit codes: 0 success, 1 `check` found errors, 2 bad input or usage.
@@ -93,6 +97,9 @@ enum Command {
         /// Write to FILE (whole or not at all) instead of standard output
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Replace the --output file even if it is read-only
+        #[arg(long, requires = "output")]
+        force: bool,
     },
     /// A year (or any period) of audits as month grids and an agenda, or as an iCalendar file
     Calendar {
@@ -120,6 +127,9 @@ enum Command {
         /// Write to FILE (whole or not at all) instead of standard output
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Replace the --output file even if it is read-only
+        #[arg(long, requires = "output")]
+        force: bool,
     },
     /// What is overdue today and due in the next days, for one register or several
     Agenda {
@@ -138,6 +148,9 @@ enum Command {
         /// Write to FILE (whole or not at all) instead of standard output
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Replace the --output file even if it is read-only
+        #[arg(long, requires = "output")]
+        force: bool,
     },
     /// Check the register, its record and the plan against the rules; exit 1 on errors (a CI gate)
     Check {
@@ -205,6 +218,9 @@ enum Command {
         /// Stage 1 is planned three months after this day, YYYY-MM-DD [default: the system date]
         #[arg(long, value_parser = parse_today)]
         today: Option<NaiveDate>,
+        /// The register's `id` [default: a new random UUID]
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
     },
 }
 
@@ -347,8 +363,8 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
     let mut out = BufWriter::new(stdout.lock());
 
     match command {
-        Command::Plan { register, today, cycles, format, detail, output } => {
-            let reg = load(&register, max_bytes)?;
+        Command::Plan { register, today, cycles, format, detail, output, force } => {
+            let (reg, read) = load(&register, max_bytes)?;
             let width = if output.is_some() { 80 } else { terminal_width() };
             let plan = plan::plan(&reg, today.unwrap_or(system_today), cycles)?;
             let write = |out: &mut dyn Write| match format {
@@ -358,13 +374,13 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
                 PlanFormat::Csv => render::csv::write(&plan, out),
             };
             match output {
-                Some(path) => to_file(&path, write)?,
+                Some(path) => write_file(&path, Replace::Through { force }, &[read], write)?,
                 None if colour.out && matches!(format, PlanFormat::Table) => painted(&mut out, write)?,
                 None => write(&mut out)?,
             }
         }
-        Command::Calendar { register, year, from, to, today, format, auditor, output } => {
-            let reg = load(&register, max_bytes)?;
+        Command::Calendar { register, year, from, to, today, format, auditor, output, force } => {
+            let (reg, read) = load(&register, max_bytes)?;
             let today = today.unwrap_or(system_today);
             let (from, to) = match (from, to, year) {
                 (Some(from), Some(to), _) if to < from => {
@@ -381,74 +397,111 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
                 Some(id) => Some(known_auditor(&reg, &id)?),
                 None => None,
             };
-            // Enough cycles from today's to reach the period's end (three years each).
+            // A calendar file's UIDs are the register's own (two registers never share one).
+            let id = match (format, reg.id.as_deref()) {
+                (CalendarFormat::Ics, None) => return Err(needs_id(&reg).into()),
+                (_, id) => id.unwrap_or_default(),
+            };
+            // Enough cycles from today's to reach the period's end (three years each), planned
+            // one round at a time as the calendar is written.
             let cycles = u32::try_from((to.year() - today.year()).max(0) / 3 + 2).unwrap_or(plan::MAX_CYCLES);
-            let plan = plan::plan(&reg, today, cycles.min(plan::MAX_CYCLES))?;
+            let plan = plan::outline(&reg, today, cycles.min(plan::MAX_CYCLES))?;
             let period = render::calendar::Period { from, to, auditor };
-            let entries = render::calendar::entries(&plan, &period);
+            let entries = render::calendar::Entries::new(&plan, &period);
             let grid_colour = output.is_none() && colour.out;
             let write = |out: &mut dyn Write| match format {
                 CalendarFormat::Text => render::calendar::text(&reg, &period, &entries, grid_colour, out),
                 CalendarFormat::Html => render::html::write(&reg, &period, &entries, out),
-                CalendarFormat::Ics => render::ics::write(&reg, today, &entries, out),
+                CalendarFormat::Ics => render::ics::write(&reg, id, today, &entries, out),
             };
             match output {
-                Some(path) => to_file(&path, write)?,
+                Some(path) => write_file(&path, Replace::Through { force }, &[read], write)?,
                 None => write(&mut out)?,
             }
         }
-        Command::Agenda { registers, days, today, format, output } => {
+        Command::Agenda { registers, days, today, format, output, force } => {
             let today = today.unwrap_or(system_today);
             let width = if output.is_some() { 80 } else { terminal_width() };
-            let mut items = Vec::new();
-            let mut unread = false;
-            for register in &registers {
-                // A register that cannot be read is reported; the others are still shown.
-                let read = load(register, max_bytes).and_then(|reg| {
-                    let plan = plan::plan(&reg, today, 1)?;
-                    Ok(render::agenda::items(&plan, days))
-                });
-                match read {
-                    Ok(found) => items.extend(found),
-                    Err(e) => {
-                        unread = true;
-                        colour.eprintln(&e.to_string());
+            // One register at a time: read, planned, written, dropped. Says whether one could
+            // not be read.
+            let write = |sink: &mut dyn Write| -> io::Result<bool> {
+                let mut json = match format {
+                    AgendaFormat::Json => Some(render::agenda::Json::start(today, days, sink)?),
+                    AgendaFormat::Text => None,
+                };
+                let (mut unread, mut written) = (false, false);
+                for register in &registers {
+                    // A register that cannot be read is reported; the others are still shown.
+                    let read = load(register, max_bytes).and_then(|(reg, _)| {
+                        let plan = plan::plan(&reg, today, 1)?;
+                        Ok((render::agenda::items(&plan, days), reg.organisation.clone()))
+                    });
+                    let (items, organisation) = match read {
+                        Ok(found) => found,
+                        Err(e) => {
+                            unread = true;
+                            colour.eprintln(&e.to_string());
+                            continue;
+                        }
+                    };
+                    match &mut json {
+                        Some(json) => json.items(&items, sink)?,
+                        None => {
+                            if written {
+                                writeln!(sink)?;
+                            }
+                            // Several registers: each under a line naming it.
+                            let file = shown(register);
+                            let title = (registers.len() > 1).then_some((organisation.as_str(), file.as_str()));
+                            render::agenda::text(&items, title, days, today, width, sink)?;
+                        }
                     }
+                    written = true;
                 }
-            }
-            items.sort_by(|a, b| (!a.overdue, a.date, &a.organisation).cmp(&(!b.overdue, b.date, &b.organisation)));
-            let write = |out: &mut dyn Write| match format {
-                AgendaFormat::Text => render::agenda::text(&items, days, today, width, out),
-                AgendaFormat::Json => render::agenda::json(&items, days, today, out),
+                if let Some(json) = json {
+                    json.end(sink)?;
+                }
+                sink.flush()?;
+                Ok(unread)
             };
-            match output {
-                Some(path) => to_file(&path, write)?,
-                None if colour.out && matches!(format, AgendaFormat::Text) => painted(&mut out, write)?,
+            let unread = match output {
+                Some(path) => {
+                    // Never over one of the registers read.
+                    let ids: Vec<FileId> = registers.iter().filter_map(|r| files::identity(r)).collect();
+                    let mut staged = files::stage(&path, Replace::Through { force }, &ids)?;
+                    let unread = write(staged.writer()).with_context(|| format!("cannot write {}", shown(&path)))?;
+                    staged.commit()?;
+                    unread
+                }
+                None if colour.out && matches!(format, AgendaFormat::Text) => {
+                    let mut painted = render::colour::Painted::new(&mut out);
+                    write(&mut painted)?
+                }
                 None => write(&mut out)?,
-            }
+            };
             out.flush()?;
             return Ok(if unread { ExitCode::from(2) } else { ExitCode::SUCCESS });
         }
         Command::Check { register, today, format, strict } => {
             let today = today.unwrap_or(system_today);
-            let (reg, found) = match load(&register, max_bytes).and_then(|reg| Ok((findings::check(&reg, today)?, reg)))
-            {
-                Ok((found, reg)) => (reg, found),
-                // In a GitHub job a bad register is an annotation too (on stderr: stdout stays empty).
-                Err(e) if matches!(format, CheckFormat::Github) => {
-                    render::check::github_input_error(&e, &mut io::stderr())?;
-                    return Ok(ExitCode::from(2));
-                }
-                // A job that keeps the JSON keeps why there are no findings; the errors go to
-                // stderr as well, for the log.
-                // The verdict stands even when the reader hung up.
-                Err(e) if matches!(format, CheckFormat::Json) => {
-                    let _ = render::check::json_input_error(&e, today, &mut out).and_then(|()| out.flush());
-                    colour.eprintln(&e.to_string());
-                    return Ok(ExitCode::from(2));
-                }
-                Err(e) => return Err(e.into()),
-            };
+            let (reg, found) =
+                match load(&register, max_bytes).and_then(|(reg, _)| Ok((findings::check(&reg, today)?, reg))) {
+                    Ok((found, reg)) => (reg, found),
+                    // In a GitHub job a bad register is an annotation too (on stderr: stdout stays empty).
+                    Err(e) if matches!(format, CheckFormat::Github) => {
+                        render::check::github_input_error(&e, &mut io::stderr())?;
+                        return Ok(ExitCode::from(2));
+                    }
+                    // A job that keeps the JSON keeps why there are no findings; the errors go to
+                    // stderr as well, for the log.
+                    // The verdict stands even when the reader hung up.
+                    Err(e) if matches!(format, CheckFormat::Json) => {
+                        let _ = render::check::json_input_error(&e, today, &mut out).and_then(|()| out.flush());
+                        colour.eprintln(&e.to_string());
+                        return Ok(ExitCode::from(2));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
             // Accepted deviations never fail the gate, not even with --strict.
             let failing = found.iter().any(|f| f.counts() && (f.severity() == Severity::Error || strict));
             let code = if failing { ExitCode::from(1) } else { ExitCode::SUCCESS };
@@ -468,7 +521,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
             };
         }
         Command::Validate { register, today } => {
-            let reg = load(&register, max_bytes)?;
+            let (reg, _) = load(&register, max_bytes)?;
             // What `plan` would reject is rejected here too: the record against the cycle's
             // dates and against the day.
             let today = today.unwrap_or(system_today);
@@ -487,13 +540,13 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
         }
         Command::Man { dir: None } => clap_mangen::Man::new(Cli::command()).render(&mut out)?,
         Command::Man { dir: Some(dir) } => {
-            let name = visible(&dir.display().to_string()).into_owned();
+            let name = shown(&dir);
             fs::create_dir_all(&dir).with_context(|| format!("cannot create {name}"))?;
-            clap_mangen::generate_to(Cli::command(), &dir).with_context(|| format!("cannot write into {name}"))?;
+            write_all_or_none(manual_pages(&dir)?, Replace::Link)?;
             writeln!(out, "wrote the manual pages into {name}: ismsaudit.1 and one for each command")?;
         }
         Command::Schema => render::json::to_writer(&mut out, &register::schema::schema())?,
-        Command::Init { path, force, today } => {
+        Command::Init { path, force, today, id } => {
             let name = path.display().to_string();
             let exists =
                 || InputError::one(&name, Diagnostic::new(None, "already exists").hint("pass --force to overwrite it"));
@@ -501,18 +554,28 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
             if !force && fs::symlink_metadata(&path).is_ok() {
                 return Err(exists().into());
             }
-            let text = starter::starter(today.unwrap_or(system_today));
+            let id = match id {
+                Some(id) => id,
+                None => random_id().context("cannot draw a random `id` for the register; give one with --id")?,
+            };
+            let text = starter::starter(today.unwrap_or(system_today), &id);
             // Only a register that validates is written (a far-future --today could break it).
             register::parse(&name, &text)?;
-            match write_atomically(&path, text.as_bytes(), force) {
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(exists().into()),
-                written => written.with_context(|| format!("cannot write {name}"))?,
+            let replace = if force { Replace::Link } else { Replace::Nothing };
+            match write_file(&path, replace, &[], |out| out.write_all(text.as_bytes())) {
+                Err(e) if e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::AlreadyExists) => {
+                    return Err(exists().into());
+                }
+                written => written?,
             }
-            let name = visible(&name);
+            let name = shown(&path);
             let said = format!(
                 "wrote {name}: edit the organisation, scope, auditors and dates, then run `ismsaudit plan {name}`. For completion and inline errors in an editor: `ismsaudit schema > isms.schema.json` beside it."
             );
-            write_wrapped(&mut out, &said, terminal_width(), 2)?;
+            // The register is written: that is the command's work, done. A message that cannot
+            // be shown (standard output closed or full) does not undo it.
+            let _ = write_wrapped(&mut out, &said, terminal_width(), 2).and_then(|()| out.flush());
+            return Ok(ExitCode::SUCCESS);
         }
     }
     out.flush()?;
@@ -547,139 +610,42 @@ fn known_auditor(reg: &register::Register, id: &str) -> anyhow::Result<String> {
     }
 }
 
-/// Writes what `write` produces to `path`, replacing what is there only once all is written.
-fn to_file(path: &Path, write: impl Fn(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
-    let mut bytes = Vec::new();
-    write(&mut bytes)?;
-    write_atomically(path, &bytes, true)
-        .with_context(|| format!("cannot write {}", visible(&path.display().to_string())))
+/// The manual pages of ismsaudit and of each command (`ismsaudit-plan.1` ...), as
+/// `clap_mangen::generate_to` names them, to be written into `dir`.
+fn manual_pages(dir: &Path) -> io::Result<Vec<(PathBuf, Vec<u8>)>> {
+    let mut cli = Cli::command().disable_help_subcommand(true);
+    cli.build();
+    let mut commands = vec![cli.clone()];
+    commands.extend(cli.get_subcommands().filter(|c| !c.is_hide_set()).cloned());
+    commands
+        .into_iter()
+        .map(|c| {
+            let page = clap_mangen::Man::new(c);
+            let mut bytes = Vec::new();
+            page.render(&mut bytes)?;
+            Ok((dir.join(page.get_filename()), bytes))
+        })
+        .collect()
 }
 
-/// Writes `bytes` to `path` so that it is never seen half written: into a new file beside it,
-/// flushed to disk, then moved into place. With `replace`, whatever is at `path` is replaced (a
-/// symbolic link itself, not what it points to), and a regular file there keeps its permissions;
-/// without, an existing `path` is an `AlreadyExists` error, checked and created in one step.
-fn write_atomically(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    // A name of its own, not the target's: a target name near the 255-byte limit would not
-    // leave room for a suffix.
-    let mut attempt = 0;
-    let (temp, mut file) = loop {
-        let temp = dir.join(format!(".ismsaudit.{}.{attempt}.tmp", std::process::id()));
-        match fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
-            Ok(file) => break (temp, file),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 99 => attempt += 1,
-            Err(e) => {
-                let kind = if e.kind() == io::ErrorKind::AlreadyExists { io::ErrorKind::Other } else { e.kind() };
-                return Err(io::Error::new(
-                    kind,
-                    format!("cannot create a temporary file in {}: {e}", visible(&dir.display().to_string())),
-                ));
-            }
-        }
-    };
-    let moved = keep_permissions(path, &file, replace)
-        .and_then(|()| file.write_all(bytes))
-        .and_then(|()| file.sync_all())
-        .and_then(|()| {
-            if replace {
-                fs::rename(&temp, path)
-            } else {
-                // A hard link fails if the name exists: no window in which another file could be lost.
-                fs::hard_link(&temp, path).and_then(|()| fs::remove_file(&temp))
-            }
-        });
-    if moved.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    moved
+/// A new register's `id`: a random UUID (version 4, RFC 9562), so that no two registers
+/// started with `init` share one.
+fn random_id() -> Result<String, getrandom::Error> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b)?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let x: String = b.iter().map(|byte| format!("{byte:02x}")).collect();
+    Ok(format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..]))
 }
 
-/// Gives the new file the permissions of the regular file it replaces (a register kept private
-/// stays private), before anything is written to it.
-#[cfg(unix)]
-fn keep_permissions(path: &Path, file: &fs::File, replace: bool) -> io::Result<()> {
-    match fs::symlink_metadata(path) {
-        Ok(m) if replace && m.is_file() => file.set_permissions(m.permissions()),
-        _ => Ok(()),
-    }
-}
-
-#[cfg(not(unix))]
-fn keep_permissions(_: &Path, _: &fs::File, _: bool) -> io::Result<()> {
-    Ok(())
-}
-
-/// Reads and checks a register; every failure is an [`InputError`] (exit 2).
-fn load(path: &Path, max_bytes: u64) -> Result<Register, InputError> {
-    let name = path.display().to_string();
-    let bytes = read(path, max_bytes).map_err(|d| InputError::one(&name, d))?;
-    register::parse(&name, register::decode(&name, &bytes)?)
-}
-
-/// The register's bytes: a regular file, read up to the size limit. A FIFO, a device or a
-/// directory is refused before it is opened (reading one could block or never end).
-fn read(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Diagnostic> {
-    let cannot = |e: io::Error| {
-        let d = Diagnostic::new(None, format!("cannot read the register: {e}"));
-        if e.kind() == io::ErrorKind::NotFound { d.hint("create one with `ismsaudit init`") } else { d }
-    };
-    let not_a_file =
-        || Diagnostic::new(None, "is not a regular file").hint("give the path of the register, a YAML file");
-    let too_large = |size: u64| {
-        Diagnostic::new(None, format!("the register is over {} MiB ({size} bytes)", max_bytes / (1024 * 1024)))
-            .hint("check that this file is the register, or raise the limit with `--max-size`")
-    };
-    if !fs::metadata(path).map_err(cannot)?.is_file() {
-        return Err(not_a_file());
-    }
-    // A register is a file in a checkout. A pull request can commit a symbolic link to any
-    // file on the runner (`../.git-credentials`, `/proc/self/environ`), whose text an error
-    // would quote: a link must point into its own directory, and nothing is read from the
-    // kernel's `/proc` and `/sys` (whose entries pass for regular files).
-    let target = fs::canonicalize(path).map_err(cannot)?;
-    if target.starts_with("/proc") || target.starts_with("/sys") {
-        return Err(not_a_file());
-    }
-    if fs::symlink_metadata(path).map_err(cannot)?.file_type().is_symlink() {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        if !target.starts_with(fs::canonicalize(dir).map_err(cannot)?) {
-            return Err(Diagnostic::new(
-                None,
-                format!(
-                    "is a symbolic link to `{}`, outside its own directory",
-                    visible(&target.display().to_string())
-                ),
-            )
-            .hint("give the register's own path: a link is followed only to a file in its directory or below"));
-        }
-    }
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    // Never block on opening, should a FIFO have taken the file's place since.
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let file = options.open(path).map_err(cannot)?;
-    let metadata = file.metadata().map_err(cannot)?;
-    if !metadata.is_file() {
-        return Err(not_a_file());
-    }
-    if metadata.len() > max_bytes {
-        return Err(too_large(metadata.len()));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    // One byte more than the limit tells a file that grew while it was read.
-    io::Read::read_to_end(&mut io::Read::take(file, max_bytes + 1), &mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > max_bytes {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok(bytes)
+/// The error for a calendar file asked of a register without an `id`, with one to add.
+fn needs_id(reg: &Register) -> InputError {
+    InputError::one(
+        &reg.file,
+        Diagnostic::new(None, "a calendar file needs the register's `id`, from which its events' UIDs are made (two registers must never share them)")
+            .hint(format!("add `id: {}` at the top of the register (made for it), or another name no other register uses", reg.suggested_id())),
+    )
 }
 
 fn summary(path: &Path, reg: &Register, today: NaiveDate) -> String {
