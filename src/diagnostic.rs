@@ -3,7 +3,7 @@
 use std::collections::BinaryHeap;
 use std::fmt;
 
-use crate::text::{shortened, visible};
+use crate::text::{name, shortened, visible};
 
 /// The longest message or hint shown: a value echoed from the register never makes a line huge.
 const MAX_TEXT_CHARS: usize = 400;
@@ -203,7 +203,7 @@ pub fn thousands(n: usize) -> String {
 impl fmt::Display for InputError {
     /// One line per diagnostic, sorted by position so the file reads top to bottom.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let file = visible(&self.file);
+        let file = name(&self.file);
         for (i, d) in self.diagnostics.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;

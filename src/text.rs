@@ -96,6 +96,15 @@ pub fn visible(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A file's name, or an argument, as messages show it: [`visible`], and cut after 200
+/// characters (a name given on the command line can be as long as the system allows).
+pub fn name(s: &str) -> Cow<'_, str> {
+    match visible(s) {
+        Cow::Borrowed(b) => shortened(b, 200),
+        Cow::Owned(o) => Cow::Owned(shortened(&o, 200).into_owned()),
+    }
+}
+
 /// At most `max` characters of `s`, with `...` where it was cut: for echoing long input.
 pub fn shortened(s: &str, max: usize) -> Cow<'_, str> {
     match s.char_indices().nth(max) {

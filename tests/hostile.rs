@@ -55,41 +55,40 @@ fn run_within(args: &[&str], limit: Duration) -> Output {
     Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() }
 }
 
-/// Everything the tool printed is safe: no escape character or other control character but the
-/// newline ends lines, and no line is a CI workflow command unless it is one of the tool's own
-/// annotations (`::error file=...`).
+mod inert;
+
+/// Everything the tool printed is inert (see [`inert::assert_inert`]), on each stream.
 fn assert_safe(what: &str, out: &Output) {
     for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
-        let text = String::from_utf8_lossy(bytes);
-        for c in text.chars() {
-            assert!(!c.is_control() || c == '\n', "{what}: {stream} holds control character {c:?}:\n{text}");
-            assert!(!('\u{202a}'..='\u{202e}').contains(&c), "{what}: {stream} holds a bidirectional override");
-        }
-        for line in text.lines() {
-            // A runner reads `::command::` at the start of a line (after spaces), and its older
-            // `##[command]` form anywhere in one.
-            let ours = ["::error file=", "::warning file=", "::notice file="].iter().any(|p| line.starts_with(p));
-            assert!(!line.trim_start().starts_with("::") || ours, "{what}: {stream} has a workflow command: {line}");
-            assert!(!line.contains("##["), "{what}: {stream} has an old-style workflow command: {line}");
-        }
+        inert::assert_inert(&format!("{what}: {stream}"), &String::from_utf8_lossy(bytes));
     }
 }
 
-/// Control characters, as YAML double-quoted escapes: a CR LF and a workflow command, a window
-/// title, a clear screen (8-bit CSI), NUL, DEL, a right-to-left override; and workflow commands
-/// without any: one where the text starts, one in the runner's older form.
-const PAYLOADS: [&str; 2] =
-    [r#"\r\n::error::pwned\e]0;title\a\x9b2J\0\x7f\u202e"#, r#"::add-mask::x ##[stop-commands]tok"#];
+/// What a register's text can carry, one kind each, as YAML double-quoted escapes: control
+/// characters (a CR LF and a workflow command, a window title, a clear screen, NUL, DEL, a
+/// right-to-left override); GitHub's workflow commands where the text starts and in the older
+/// form; the log commands of Azure Pipelines and TeamCity; invisible characters; what GitHub's
+/// Markdown makes a link, an image or a notification; a workflow command mid-text, for the
+/// places that wrap or fold lines.
+const PAYLOADS: [&str; 6] = [
+    r#"\r\n::error::pwned\e]0;title\a\x9b2J\0\x7f\u202e"#,
+    r#"::add-mask::x ##[stop-commands]tok"#,
+    r#"Acme ##vso[task.prependpath]/opt/evil ##teamcity[buildStop] ##VSO[task.uploadfile]/etc/passwd"#,
+    r#"a\u061Cb\u2028c\u2029d\u200Be\u200Df\uFEFFg\U000E0041\U000E007F\u00ADh\uFE0Fi\u2066j"#,
+    r#"https://evil.example www.evil.example ceo@evil.example @octocat #12 [x](https://e) <img src=x>"#,
+    r#"accepted by the certification body after the visit ::error::forged annotation ::add-mask::"#,
+];
 
 /// A valid register with `{}` in one field.
 const TEMPLATE: &str = r#"organisation: "{ORG}"
+id: hostile-register
 certification:
   decision: 2024-06-03
   surveillance: [{date: 2025-05-06, note: "{NOTE}"}]
   special: [{date: 2025-09-16, kind: other, note: "{SPECIAL}"}]
 settings:
   blackout: [{from: 2025-12-22, to: 2026-01-02, reason: "{REASON}"}]
-programme: {owner: "{PROGRAMME}"}
+programme: {owner: "{PROGRAMME}", reports_to: ["{REPORTS}"]}
 auditors:
   - {id: carol, name: "{AUDITOR}"}
 scope:
@@ -100,28 +99,35 @@ scope:
     risk: high
     clauses: ["9.2"]
     controls: [A.5.1]
+    site: "{SITE}"
 soa:
   excluded: [{control: A.7.5, reason: "{EXCLUSION}"}]
 audits:
   - {date: 2025-03-20, areas: [isms], auditor_org: "{ORG2}"}
 accepted:
   - {code: control-not-covered, reason: "{WHY}", reference: "{REF}", until: 2027-01-01}
+corrective_actions:
+  - {id: CA-1, area: isms, raised: 2025-03-20, due: 2025-06-30, note: "{CA}"}
 "#;
 
-const FIELDS: [&str; 14] = [
+const FIELDS: [&str; 18] = [
     "ORG",
     "NOTE",
     "SPECIAL",
     "REASON",
     "PROGRAMME",
+    "REPORTS",
     "AUDITOR",
     "AREA",
     "OWNER",
     "TEAM",
+    "SITE",
     "EXCLUSION",
     "ORG2",
     "WHY",
     "REF",
+    "CA",
+    "",
     "",
 ];
 
@@ -136,42 +142,71 @@ const BROKEN: [&str; 6] = [
     "organisation: x\ncertification: {decision: 2024-06-03, special: [{date: 2025-01-06, kind: \"x{P}\"}]}\nscope: [{id: a, owner: o}]\n",
 ];
 
-/// The commands and formats a register's text can reach a terminal or a log through.
-const COMMANDS: [&[&str]; 7] = [
+/// Every command and format a register's text can reach a terminal or a log through.
+const COMMANDS: [&[&str]; 16] = [
     &["validate"],
     &["plan"],
+    &["plan", "--detail", "--cycles", "2"],
     &["plan", "--format", "json"],
+    &["plan", "--format", "markdown"],
+    &["plan", "--format", "csv"],
+    &["calendar", "--from", "2024-01-01", "--to", "2028-12-31"],
+    &["calendar", "--format", "html"],
+    &["calendar", "--format", "ics", "--from", "2024-01-01", "--to", "2028-12-31"],
+    &["calendar", "--auditor", "carol"],
+    &["agenda", "--days", "400"],
+    &["agenda", "--format", "json", "--days", "400"],
     &["check"],
     &["check", "--format", "json"],
     &["check", "--format", "github"],
     &["check", "--strict"],
 ];
 
+/// Markdown as GitHub renders it (GFM, with its autolinks) holds no link, image or HTML from
+/// the register, and no `@mention`.
+fn assert_markdown_inert(what: &str, markdown: &str) {
+    let mut options = comrak::Options::default();
+    options.extension.autolink = true;
+    options.extension.table = true;
+    options.extension.strikethrough = true;
+    // Raw HTML kept, as GitHub keeps an image: the test must see it if escaping lets it through.
+    options.render.r#unsafe = true;
+    let html = comrak::markdown_to_html(markdown, &options);
+    for tag in ["<a ", "<img", "<script", "<b>"] {
+        assert!(!html.contains(tag), "{what}: {tag} in\n{html}");
+    }
+    // GitHub notifies `@name` where a word character follows the `@`.
+    let mention = html.match_indices('@').find(|(i, _)| html[i + 1..].starts_with(|c: char| c.is_alphanumeric()));
+    assert!(mention.is_none(), "{what}: a mention in\n{html}");
+}
+
 #[test]
-fn control_characters_never_reach_a_terminal_or_a_ci_log() {
+fn no_register_text_acts_on_a_terminal_a_ci_log_or_a_markdown_page() {
     let dir = scratch("control-characters");
     let mut registers: Vec<(String, String)> = Vec::new();
     for (p, payload) in PAYLOADS.iter().enumerate() {
-        for field in FIELDS {
+        for (f, field) in FIELDS.iter().enumerate().filter(|(f, field)| !field.is_empty() || *f == FIELDS.len() - 1) {
             let mut text = TEMPLATE.to_string();
             for other in FIELDS.iter().filter(|f| !f.is_empty()) {
-                let value = if *other == field { payload } else { "plain" };
+                let value = if other == field { payload } else { "plain" };
                 text = text.replace(&format!("{{{other}}}"), value);
             }
-            registers.push((format!("field-{}-{p}", if field.is_empty() { "none" } else { field }), text));
+            let name = if field.is_empty() { "none".to_string() } else { format!("{field}-{f}") };
+            registers.push((format!("field-{name}-{p}"), text));
         }
         for (i, broken) in BROKEN.iter().enumerate() {
             registers.push((format!("broken-{i}-{p}"), broken.replace("{P}", payload)));
         }
     }
     for (name, text) in &registers {
-        // Workflow commands and escapes are also in the file name, for the messages that name
-        // the file: at its start, where a message's line starts.
-        let path = dir.join(format!("::error::{name}\u{1b}[2J##[x].yaml"));
+        // Workflow commands, log commands and escapes are also in the file name, for the
+        // messages that name the file: at its start, where a message's line starts.
+        let path = dir.join(format!("::error::{name}\u{1b}[2J##[x]##vso[y]\u{200b}.yaml"));
         fs::write(&path, text).unwrap();
         for command in COMMANDS {
             let mut args: Vec<&str> = command.to_vec();
-            args.extend([path.to_str().unwrap(), "--today", "2026-11-28"]);
+            args.insert(1, path.to_str().unwrap());
+            args.extend(["--today", "2026-11-28"]);
             let out = run(&args);
             // The registers with the payload in a field are valid, so it reaches every output.
             let expected = if name.starts_with("field-") { 0..=1 } else { 2..=2 };
@@ -182,7 +217,33 @@ fn control_characters_never_reach_a_terminal_or_a_ci_log() {
                 String::from_utf8_lossy(&out.stderr)
             );
             assert_safe(&format!("{name} {command:?}"), &out);
+            if command.contains(&"markdown") && name.starts_with("field-") {
+                assert_markdown_inert(&format!("{name} {command:?}"), &String::from_utf8_lossy(&out.stdout));
+            }
         }
+    }
+}
+
+/// A name padded so that a workflow command falls at each place the iCalendar writer folds a
+/// line: no continuation line starts with it, in the summary (area and auditor) nor the
+/// calendar's name (organisation).
+#[test]
+fn folding_a_calendar_never_starts_a_line_with_a_command() {
+    let dir = scratch("ics-folding");
+    for pad in 0..80 {
+        let name = format!("{}::error::forged ::add-mask::x", "a".repeat(pad));
+        let text = format!(
+            "organisation: \"{name}\"\nid: fold\ncertification: {{decision: 2026-01-12}}\nauditors: [{{id: u, name: \"{name}\"}}]\nscope: [{{id: a, name: \"{name}\", owner: o, risk: high}}]\n"
+        );
+        let path = dir.join(format!("fold-{pad}.yaml"));
+        fs::write(&path, text).unwrap();
+        let out = run(&["calendar", path.to_str().unwrap(), "--format", "ics", "--today", "2026-11-28"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_safe(&format!("pad {pad}"), &out);
+        // Folded, not changed (but where the name starts with `::`, which is escaped).
+        let text = String::from_utf8(out.stdout).unwrap();
+        let summary = format!("SUMMARY:Internal audit: {name} ({name})");
+        assert!(pad == 0 || text.replace("\r\n ", "").contains(&summary), "{text}");
     }
 }
 
@@ -538,4 +599,256 @@ fn init_force_keeps_the_permissions_of_the_file_it_replaces() {
         assert!(fs::read_to_string(&path).unwrap().contains("organisation:"));
         assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o7777, mode, "{mode:o}");
     }
+}
+
+/// What is in `dir`, by name, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+/// `--output` writes only over a plain file (or, through a link, the plain file it points to,
+/// as `cp` would), never over a device, a FIFO, a directory, the register being read, or a
+/// read-only file unless asked; the file it replaces keeps its permissions (and owner, where
+/// the system lets it be kept); no temporary file is left in any case.
+#[cfg(unix)]
+#[test]
+fn output_goes_only_over_a_plain_file() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
+    let dir = scratch("output-targets");
+    let register = dir.join("isms.yaml");
+    fs::copy("examples/saas-certified.yaml", &register).unwrap();
+    let original = fs::read(&register).unwrap();
+    let reg = register.to_str().unwrap();
+    let plan = |output: &Path, extra: &[&str]| {
+        let args = [&["plan", reg, "--today", "2026-11-28", "--output", output.to_str().unwrap()][..], extra].concat();
+        run_within(&args, Duration::from_secs(60))
+    };
+    let refused = |output: &Path, says: &str| {
+        let out = plan(output, &[]);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{}: {err}", output.display());
+        assert!(err.starts_with("error: cannot write ") && err.contains(says), "{err}");
+        assert_safe("refused", &out);
+    };
+    // A FIFO (never opened, so never blocked on), a directory, a link to a device.
+    let fifo = dir.join("fifo.md");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    refused(&fifo, "it is a FIFO, not a regular file");
+    let folder = dir.join("folder.md");
+    fs::create_dir(&folder).unwrap();
+    refused(&folder, "it is a directory, not a regular file");
+    let null = dir.join("null.md");
+    symlink("/dev/null", &null).unwrap();
+    refused(&null, "it is a symbolic link to a character device, not to a regular file");
+    assert!(fs::symlink_metadata(&null).unwrap().file_type().is_symlink());
+    refused(&dir.join("nowhere.md").join("..").join("x"), "");
+    let dangling = dir.join("dangling.md");
+    symlink(dir.join("gone"), &dangling).unwrap();
+    refused(&dangling, "it is a symbolic link to nothing");
+    // The register itself: by its path, through a link, through a hard link.
+    refused(&register, "it is the register being read");
+    let link = dir.join("link.yaml");
+    symlink("isms.yaml", &link).unwrap();
+    refused(&link, "it is the register being read");
+    let hard = dir.join("hard.yaml");
+    fs::hard_link(&register, &hard).unwrap();
+    refused(&hard, "it is the register being read");
+    assert_eq!(fs::read(&register).unwrap(), original);
+    // A link to a plain file: the file gets the plan, the link stays.
+    let target = dir.join("target.txt");
+    fs::write(&target, "old\n").unwrap();
+    let to_target = dir.join("plan.txt");
+    symlink("target.txt", &to_target).unwrap();
+    assert_eq!(plan(&to_target, &[]).status.code(), Some(0));
+    assert!(fs::symlink_metadata(&to_target).unwrap().file_type().is_symlink());
+    assert!(fs::read_to_string(&target).unwrap().starts_with("Northwind Cloud GmbH: audit plan"));
+    // Read-only: refused, then replaced when asked, keeping its mode (and its owner).
+    let locked = dir.join("locked.txt");
+    fs::write(&locked, "keep\n").unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o444)).unwrap();
+    let root = fs::metadata(&locked).unwrap().uid() == 0;
+    if root {
+        assert!(Command::new("chown").args(["65534:65534", locked.to_str().unwrap()]).status().unwrap().success());
+    }
+    refused(&locked, "it is read-only; pass --force to replace it");
+    assert_eq!(fs::read_to_string(&locked).unwrap(), "keep\n");
+    let out = plan(&locked, &["--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(fs::read_to_string(&locked).unwrap().starts_with("Northwind"));
+    let m = fs::metadata(&locked).unwrap();
+    assert_eq!(m.permissions().mode() & 0o777, 0o444);
+    if root {
+        assert_eq!((m.uid(), m.gid()), (65534, 65534), "the owner is kept");
+    }
+    // Nothing else appeared.
+    assert_eq!(
+        names(&dir),
+        [
+            "dangling.md",
+            "fifo.md",
+            "folder.md",
+            "hard.yaml",
+            "isms.yaml",
+            "link.yaml",
+            "locked.txt",
+            "null.md",
+            "plan.txt",
+            "target.txt"
+        ]
+    );
+}
+
+/// `man --dir` writes a page over a link, not through it; a FIFO among the pages is refused
+/// without blocking; and the pages are all written or none: with a write failing half way (a
+/// full disk, as a file size limit makes it), the old pages stay as they were.
+#[cfg(unix)]
+#[test]
+fn man_pages_are_written_all_or_none_never_through_a_link() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("man-pages");
+    let pages = dir.join("man1");
+    fs::create_dir(&pages).unwrap();
+    let outside = dir.join("outside.txt");
+    fs::write(&outside, "precious\n").unwrap();
+    symlink("../outside.txt", pages.join("ismsaudit.1")).unwrap();
+    let out = run_within(&["man", "--dir", pages.to_str().unwrap()], Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "precious\n");
+    assert!(fs::symlink_metadata(pages.join("ismsaudit.1")).unwrap().is_file());
+    let written = names(&pages);
+    assert!(written.len() > 8 && written.contains(&"ismsaudit-plan.1".to_string()), "{written:?}");
+    // Old pages, one of them a FIFO: refused, and every other page left as it was.
+    for name in &written {
+        fs::write(pages.join(name), "old\n").unwrap();
+    }
+    fs::remove_file(pages.join("ismsaudit-plan.1")).unwrap();
+    assert!(Command::new("mkfifo").arg(pages.join("ismsaudit-plan.1")).status().unwrap().success());
+    let out = run_within(&["man", "--dir", pages.to_str().unwrap()], Duration::from_secs(60));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ismsaudit-plan.1: it is a FIFO"), "{out:?}");
+    fs::remove_file(pages.join("ismsaudit-plan.1")).unwrap();
+    fs::write(pages.join("ismsaudit-plan.1"), "old\n").unwrap();
+    // A full disk: no file may grow past 1 KiB (the shell's `ulimit -f 1`, with the signal it
+    // sends ignored so that the write fails instead).
+    let full = "trap '' XFSZ; ulimit -f 1; exec \"$0\" man --dir \"$1\"";
+    let out = Command::new("sh").args(["-c", full, BIN, pages.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    for name in &written {
+        assert_eq!(fs::read_to_string(pages.join(name)).unwrap(), "old\n", "{name}");
+    }
+    assert_eq!(names(&pages), written, "no temporary file is left");
+}
+
+/// `init` into a full standard output: the register is written, and that is a success (the
+/// message saying so is all that is lost).
+#[cfg(unix)]
+#[test]
+fn init_with_nowhere_to_say_so_still_writes() {
+    let dir = scratch("init-full-stdout");
+    let path = dir.join("isms.yaml");
+    let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = Command::new(BIN)
+        .args(["init", path.to_str().unwrap(), "--today", "2026-11-28"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(fs::read_to_string(&path).unwrap().contains("organisation:"));
+}
+
+/// Every symbolic link on the way to the register is checked, not only the last: a directory
+/// that is a link out of its own directory is refused, and so is a link into `.git`.
+#[cfg(unix)]
+#[test]
+fn every_link_on_the_way_to_the_register_is_checked() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("links-on-the-way");
+    let checkout = dir.join("checkout");
+    fs::create_dir_all(checkout.join(".git")).unwrap();
+    fs::create_dir_all(dir.join("secrets")).unwrap();
+    fs::copy("examples/saas-certified.yaml", dir.join("secrets/isms.yaml")).unwrap();
+    fs::copy("examples/saas-certified.yaml", checkout.join(".git/isms.yaml")).unwrap();
+    fs::create_dir_all(checkout.join("compliance")).unwrap();
+    fs::copy("examples/saas-certified.yaml", checkout.join("compliance/isms.yaml")).unwrap();
+    symlink("../secrets", checkout.join("reg")).unwrap();
+    symlink(".git/isms.yaml", checkout.join("git.yaml")).unwrap();
+    symlink("compliance", checkout.join("here")).unwrap();
+    for (path, code, says) in [
+        ("reg/isms.yaml", 2, "is a symbolic link to"),
+        ("git.yaml", 2, "is a symbolic link into a `.git` directory"),
+        ("here/isms.yaml", 0, ""),
+        ("./here/../compliance/isms.yaml", 0, ""),
+    ] {
+        let out = Command::new(BIN)
+            .args(["validate", path, "--today", "2026-11-28"])
+            .current_dir(&checkout)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{path}: {err}");
+        assert!(err.contains(says), "{path}: {err}");
+    }
+}
+
+/// A very long argument is echoed cut short, by the tool and by the argument parser.
+#[test]
+fn long_arguments_are_cut_short_in_messages() {
+    let long = format!("{}.yaml", "x".repeat(5000));
+    for args in [
+        vec!["validate", long.as_str()],
+        vec!["plan", "isms.yaml", "--cycles", long.as_str()],
+        vec!["plan", "isms.yaml", "--today", long.as_str()],
+        vec!["calendar", "examples/saas-certified.yaml", "--auditor", long.as_str(), "--today", "2026-11-28"],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.lines().all(|l| l.chars().count() < 700), "{args:?}: {err}");
+        assert!(err.contains("xxxxx..."), "{err}");
+    }
+}
+
+/// A write killed half way leaves no file behind: what is written has no name until it is
+/// whole (Linux's unnamed files). The folder is watched while a long calendar is written.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_write_leaves_nothing_behind() {
+    let dir = scratch("killed-write");
+    let mut text = String::from("organisation: x\nid: killed\ncertification: {decision: 2024-06-03}\nauditors:\n");
+    for a in 0..50 {
+        text.push_str(&format!("  - {{id: au{a}}}\n"));
+    }
+    text.push_str("scope:\n");
+    for i in 0..10_000 {
+        text.push_str(&format!("  - {{id: a{i}, owner: o{}, risk: high}}\n", i % 100));
+    }
+    let register = dir.join("isms.yaml");
+    fs::write(&register, text).unwrap();
+    let output = dir.join("calendar.ics");
+    let mut child = Command::new(BIN)
+        .args(["calendar", register.to_str().unwrap(), "--format", "ics", "--today", "2026-11-28"])
+        .args(["--from", "1970-01-01", "--to", "2200-12-31", "--output", output.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let mut seen = std::collections::BTreeSet::new();
+    loop {
+        seen.extend(names(&dir));
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if start.elapsed() > Duration::from_millis(400) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    seen.extend(names(&dir));
+    assert!(seen.iter().all(|n| n == "isms.yaml" || n == "calendar.ics"), "{seen:?}");
 }

@@ -37,40 +37,52 @@ const TOKENS: [&str; 24] = [
     "9999-12-31",
 ];
 
-/// What a register's author may not do to a terminal or a CI log: control characters (but the
-/// newline ending each line), or a line that is a workflow command not of the tool's own.
-fn assert_safe(output: &[u8]) {
-    let text = String::from_utf8_lossy(output);
-    assert!(text.chars().all(|c| !c.is_control() || c == '\n'), "a control character in:\n{text}");
-    for line in text.lines() {
-        let ours = ["::error file=", "::warning file=", "::notice file="].iter().any(|p| line.starts_with(p));
-        assert!(!line.starts_with("::") || ours, "a workflow command: {line}");
-    }
-}
+mod inert;
 
+/// Everything a register can be shown as, in-process: the plan in every format, the calendar
+/// of three years as text, HTML and iCalendar, the agenda as text and JSON, and `check` in
+/// every format, or the one-line errors of a register that cannot be used. Nothing may panic,
+/// and nothing printed may act on a terminal or a CI log.
 fn run_everything(text: &str, today: NaiveDate, cycles: u32) {
+    use ismsaudit::render;
     let reg = match ismsaudit::register::parse("fuzz.yaml", text) {
         Ok(reg) => reg,
         Err(e) => {
             // One line per problem, each naming the file.
             let shown = e.to_string();
-            assert_safe(shown.as_bytes());
+            inert::assert_inert("errors", &shown);
             assert!(shown.lines().all(|l| l.starts_with("fuzz.yaml")), "{shown}");
             return;
         }
     };
     if let Ok(plan) = ismsaudit::plan::plan(&reg, today, cycles) {
         let mut out = Vec::new();
-        ismsaudit::render::table::write(&plan, true, 80, &mut out).unwrap();
-        ismsaudit::render::json::write(&plan, &mut out).unwrap();
-        assert_safe(&out);
+        render::table::write(&plan, true, 80, &mut out).unwrap();
+        render::json::write(&plan, &mut out).unwrap();
+        render::markdown::write(&plan, &mut out).unwrap();
+        render::csv::write(&plan, &mut out).unwrap();
+        let items = render::agenda::items(&plan, 400);
+        render::agenda::text(&items, Some(("title", "fuzz.yaml")), 400, today, 80, &mut out).unwrap();
+        let json = render::agenda::Json::start(today, 400, &mut out).unwrap();
+        json.end(&mut out).unwrap();
+        inert::assert_inert("plan", &String::from_utf8_lossy(&out));
+    }
+    if let Ok(outline) = ismsaudit::plan::outline(&reg, today, 2) {
+        let period =
+            render::calendar::Period { from: today - Days::new(400), to: today + Days::new(800), auditor: None };
+        let entries = render::calendar::Entries::new(&outline, &period);
+        let mut out = Vec::new();
+        render::calendar::text(&reg, &period, &entries, false, &mut out).unwrap();
+        render::html::write(&reg, &period, &entries, &mut out).unwrap();
+        render::ics::write(&reg, "fuzz-id", today, &entries, &mut out).unwrap();
+        inert::assert_inert("calendar", &String::from_utf8_lossy(&out));
     }
     if let Ok(findings) = ismsaudit::findings::check(&reg, today) {
         let mut out = Vec::new();
-        ismsaudit::render::check::text("fuzz.yaml", &reg.accepted, &findings, 80, &mut out).unwrap();
-        ismsaudit::render::check::json("fuzz.yaml", today, &reg.accepted, &findings, &mut out).unwrap();
-        ismsaudit::render::check::github("fuzz.yaml", &reg.accepted, &findings, &mut out).unwrap();
-        assert_safe(&out);
+        render::check::text("fuzz.yaml", &reg.accepted, &findings, 80, &mut out).unwrap();
+        render::check::json("fuzz.yaml", today, &reg.accepted, &findings, &mut out).unwrap();
+        render::check::github("fuzz.yaml", &reg.accepted, &findings, &mut out).unwrap();
+        inert::assert_inert("check", &String::from_utf8_lossy(&out));
     }
 }
 
@@ -254,6 +266,105 @@ const VALUES: [&str; 16] = [
     "[A.5.1, 9.2]",
     "{from: 2025-01-01, to: 2027-12-31, reason: x}",
 ];
+
+/// Pieces of what a pull request can write into a register's text to act on a terminal, a CI
+/// log, a calendar client or a Markdown renderer.
+const FRAGMENTS: [&str; 30] = [
+    "::",
+    "::error file=x::",
+    "::add-mask::",
+    "##",
+    "##[",
+    "##vso[task.setvariable variable=X]1",
+    "##teamcity[",
+    "##VSO[",
+    "[",
+    "]",
+    "#",
+    "vso",
+    "\r",
+    "\n",
+    "\u{1b}[2J",
+    "\u{9b}",
+    "\u{202e}",
+    "\u{61c}",
+    "\u{200b}",
+    "\u{2028}",
+    "\u{e0041}",
+    "\u{feff}",
+    "https://evil.example",
+    "www.evil.example",
+    "ceo@evil.example",
+    "@octocat",
+    "#12",
+    " ",
+    "a",
+    "Zürich",
+];
+
+/// A valid register whose every free-text field is `{T}`, written as a YAML double-quoted
+/// string (so escapes reach the parser as the characters they stand for).
+const EVERY_FIELD: &str = r#"organisation: "{T}"
+id: fuzz-register
+certification:
+  decision: 2024-06-03
+  surveillance: [{date: 2025-05-06, note: "{T}"}]
+  special: [{date: 2025-09-16, kind: other, note: "{T}"}]
+settings:
+  blackout: [{from: 2025-12-22, to: 2026-01-02, reason: "{T}"}]
+programme: {owner: "{T}", reports_to: ["{T}"]}
+auditors:
+  - {id: carol, name: "{T}", unavailable: [{from: 2026-08-03, to: 2026-08-14, reason: "{T}"}]}
+  - {id: dmitri, name: "{T}"}
+scope:
+  - {id: isms, name: "{T}", owner: "{T}", team: ["{T}"], risk: high, clauses: ["9.2"], controls: [A.5.1], site: "{T}"}
+  - {id: hr, name: "{T}", owner: "o{T}", risk: medium, controls: [A.6.1]}
+soa:
+  excluded: [{control: A.7.5, reason: "{T}"}]
+audits:
+  - {date: 2025-03-20, areas: [isms], auditor_org: "{T}"}
+accepted:
+  - {code: control-not-covered, reason: "{T}", reference: "{T}", until: 2027-01-01}
+corrective_actions:
+  - {id: CA-1, area: hr, raised: 2025-03-20, due: 2025-06-30, note: "{T}"}
+"#;
+
+/// The text a field gets: fragments in any order.
+fn hostile_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(0..FRAGMENTS.len(), 1..8)
+        .prop_map(|picks| picks.into_iter().map(|k| FRAGMENTS[k]).collect())
+}
+
+/// `text` inside a YAML double-quoted string: every character but printable ASCII written as an
+/// escape (`\U0000001b`), so that the parser reads the very characters.
+fn yaml_escapes(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' | '\\' => format!("\\{c}"),
+            ' '..='~' => c.to_string(),
+            c => format!("\\U{:08x}", c as u32),
+        })
+        .collect()
+}
+
+/// How many hostile registers the fuzz test tries: a few hundred here, many more where
+/// `ISMSAUDIT_FUZZ_CASES` says (`docs/hostile-input.md`).
+fn fuzz_cases() -> u32 {
+    std::env::var("ISMSAUDIT_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(200)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(fuzz_cases()))]
+
+    /// Hostile text in every free-text field of a valid register: every output of every
+    /// command stays inert, for any day.
+    #[test]
+    fn hostile_text_in_every_field_stays_inert(text in hostile_text(), today in 0u64..1500) {
+        let register = EVERY_FIELD.replace("{T}", &yaml_escapes(&text));
+        let today = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Days::new(today);
+        run_everything(&register, today, 2);
+    }
+}
 
 /// Extremes the validation allows: the edges of the date range and of every setting.
 #[test]

@@ -10,11 +10,11 @@ use anyhow::Context;
 
 use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::register::{self, Register};
-use ismsaudit::text::{shortened, visible};
+use ismsaudit::text::name;
 
 /// A path as messages show it: escaped (it may come from a pull request) and, if very long, cut.
 pub fn shown(path: &Path) -> String {
-    shortened(&visible(&path.display().to_string()), 200).into_owned()
+    name(&path.display().to_string()).into_owned()
 }
 
 /// A file's identity, whatever path reaches it: device and inode on Unix, else its canonical
@@ -248,7 +248,7 @@ fn kind(m: &fs::Metadata) -> &'static str {
             return "a socket";
         }
     }
-    if m.is_dir() { "a directory" } else { "not a regular file" }
+    if m.is_dir() { "a directory" } else { "something else" }
 }
 
 /// Whether the user may not write `path` (the file itself, not its directory): a new file

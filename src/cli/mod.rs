@@ -14,7 +14,7 @@ use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
 use ismsaudit::render::count;
-use ismsaudit::text::{has_hidden, shortened, visible, write_wrapped};
+use ismsaudit::text::{name, shortened, visible, write_wrapped};
 
 mod files;
 
@@ -327,13 +327,15 @@ pub fn run(system_today: NaiveDate) -> ExitCode {
         Err(e) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2. The parser
             // echoes a bad argument as it is: one with a control character (a newline starting
-            // a line of its own in a CI log) or a direction override is shown escaped.
-            let hidden: Vec<String> =
-                std::env::args_os().filter_map(|a| a.into_string().ok()).filter(|a| has_hidden(a)).collect();
-            if hidden.is_empty() {
+            // a line of its own in a CI log), an invisible character or a CI log command (a
+            // file name a pull request chose, given by a glob) is shown escaped, and a very
+            // long one cut short.
+            let unsafe_args: Vec<String> =
+                std::env::args_os().filter_map(|a| a.into_string().ok()).filter(|a| name(a) != a.as_str()).collect();
+            if unsafe_args.is_empty() {
                 let _ = e.print();
             } else {
-                let text = hidden.iter().fold(e.to_string(), |t, a| t.replace(a.as_str(), &visible(a)));
+                let text = unsafe_args.iter().fold(e.to_string(), |t, a| t.replace(a.as_str(), &name(a)));
                 eprint!("{text}");
             }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
@@ -605,7 +607,7 @@ fn known_auditor(reg: &register::Register, id: &str) -> anyhow::Result<String> {
         Some(a) => Ok(a.id.clone()),
         None => {
             let ids: Vec<&str> = reg.auditors.iter().map(|a| a.id.as_str()).take(20).collect();
-            anyhow::bail!("--auditor `{}` is not in the register's auditors ({})", visible(id), ids.join(", "))
+            anyhow::bail!("--auditor `{}` is not in the register's auditors ({})", name(id), ids.join(", "))
         }
     }
 }
@@ -656,7 +658,7 @@ fn summary(path: &Path, reg: &Register, today: NaiveDate) -> String {
     let gaps = clause_gaps.len() + control_gaps.len();
     let mut line = format!(
         "{}: ok: {}, {}, {} of {} controls covered ({} excluded), {} of {} clauses covered",
-        visible(&path.display().to_string()),
+        name(&path.display().to_string()),
         count(reg.scope.len(), "area"),
         count(reg.auditors.len(), "auditor"),
         controls.len(),

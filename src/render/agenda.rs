@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::calendar::{Entries, Entry, Mark, Period};
 use crate::plan::Plan;
-use crate::text::{visible, write_wrapped};
+use crate::text::{name, write_wrapped};
 
 /// One line of the agenda.
 #[derive(Debug, Clone, Serialize)]
@@ -38,7 +38,7 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
     let item = |x: &Entry, overdue: bool| Item {
         organisation: plan.register.organisation.clone(),
         // The name as the user gave it, which a pull request may have chosen.
-        file: visible(&plan.register.file).into_owned(),
+        file: name(&plan.register.file).into_owned(),
         date: x.date,
         end: (x.end > x.date).then_some(x.end),
         kind: x.category,

@@ -10,7 +10,7 @@ use crate::diagnostic::InputError;
 use crate::findings::{Finding, Severity};
 use crate::register::Acceptance;
 use crate::render::count;
-use crate::text::{visible, wrap, write_wrapped};
+use crate::text::{name, visible, wrap, write_wrapped};
 
 /// Errors, warnings and accepted findings, in that order of counting.
 fn tally(findings: &[Finding]) -> (usize, usize, usize) {
@@ -48,7 +48,7 @@ pub fn text(
     width: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let file = visible(file);
+    let file = name(file);
     for (i, f) in findings.iter().enumerate() {
         let place = match f.loc {
             Some(l) => format!("{file}:{}:{}", l.line, l.column),
@@ -116,7 +116,7 @@ pub fn json(
 ) -> io::Result<()> {
     let (errors, warnings, n_accepted) = tally(findings);
     // The path as the other outputs show it (a JSON string escapes only C0 controls).
-    let file = &*visible(file);
+    let file = &*name(file);
     let doc = Doc {
         schema_version: crate::render::json::SCHEMA_VERSION,
         today,
@@ -183,7 +183,7 @@ pub fn github_input_error(e: &InputError, out: &mut dyn Write) -> io::Result<()>
 /// A register that cannot be read, as the JSON document `check` writes: each input error a
 /// finding with code `register-invalid`, so a job that keeps the JSON keeps the reason.
 pub fn json_input_error(e: &InputError, today: NaiveDate, out: &mut dyn Write) -> io::Result<()> {
-    let file = &*visible(&e.file);
+    let file = &*name(&e.file);
     let code = Code::RegisterInvalid;
     let doc = Doc {
         schema_version: crate::render::json::SCHEMA_VERSION,

@@ -174,14 +174,33 @@ fn criteria_ids(a: &Area) -> String {
 }
 
 /// Register text made inert in Markdown: characters that start emphasis, links, code, HTML or
-/// break a table cell are backslash-escaped (CommonMark escapes any ASCII punctuation).
+/// break a table cell are backslash-escaped (CommonMark escapes any ASCII punctuation); and what
+/// GitHub would turn into a link or a notification by itself is broken by a zero-width space
+/// (written as the entity `&#8203;`, so the file holds no invisible character): bare URLs
+/// (`https:&#8203;//`), `www.` hosts, e-mail addresses and `@mentions` (`@&#8203;`), and issue
+/// references (`#&#8203;12`).
 fn md(text: &str) -> String {
+    const BREAK: &str = "&#8203;";
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!') {
             out.push('\\');
         }
         out.push(c);
+        let rest = &text[i + c.len_utf8()..];
+        let before = &text[..i];
+        let breaks = match c {
+            '@' => true,
+            ':' => rest.starts_with("//"),
+            '#' => rest.starts_with(|d: char| d.is_ascii_digit()),
+            'w' | 'W' => {
+                rest.starts_with('.') && before.len() >= 2 && before[before.len() - 2..].eq_ignore_ascii_case("ww")
+            }
+            _ => false,
+        };
+        if breaks {
+            out.push_str(BREAK);
+        }
     }
     out
 }
@@ -194,6 +213,16 @@ fn code(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn register_text_makes_no_link_or_mention() {
+        assert_eq!(md("see https://evil.example/x"), "see https:&#8203;//evil.example/x");
+        assert_eq!(md("WWW.evil.example and www."), "WWW&#8203;.evil.example and www&#8203;.");
+        assert_eq!(md("mail ceo@evil.example, cc @octocat"), "mail ceo@&#8203;evil.example, cc @&#8203;octocat");
+        assert_eq!(md("fixes #12"), "fixes \\#&#8203;12");
+        // Nothing else changes.
+        assert_eq!(md("w. ww.x: 10:30 # a"), "w. ww.x: 10:30 \\# a");
+    }
 
     #[test]
     fn register_text_cannot_break_a_table_or_inject_markup() {
