@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
-use crate::register::{Blackout, Settings};
+use crate::settings::{Blackout, Settings};
 
 /// The years a plan can reach: register dates from 1970 to 2200, ten cycles beyond.
 const FIRST_YEAR: i32 = 1968;

@@ -13,7 +13,8 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::calendar::Calendar;
 use crate::diagnostic::{Diagnostic, Errors, InputError, Loc};
-use crate::register::{Dated, ExternalRecord, Register, Settings, SpecialKind};
+use crate::register::{Dated, ExternalRecord, Register, SpecialKind};
+use crate::settings::{RECERTIFICATION_LATEST_WEEKS, Settings};
 
 /// A certification-body event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -256,10 +257,6 @@ pub struct Epoch {
     /// For a restart, where it is written.
     pub loc: Option<Loc>,
 }
-
-/// The recertification audit ends at least this long before expiry, so the certification
-/// decision can precede expiry (audit-rules.md, M; the bound of its setting).
-pub const RECERTIFICATION_LATEST_WEEKS: u32 = 4;
 
 /// An expired certificate can be restored within this many months (ISO/IEC 17021-1 9.6.3.2.5).
 pub const RESTORATION_MONTHS: u32 = 6;

@@ -468,10 +468,10 @@ fn first_audit(plan: &Plan<'_>, out: &mut Vec<Finding>) {
     }
     let mut parts = Vec::new();
     if !late.is_empty() {
-        parts.push(format!("{} audited later ({})", crate::render::count(late.len(), "area"), late.join(", ")));
+        parts.push(format!("{} audited later ({})", crate::text::count(late.len(), "area"), late.join(", ")));
     }
     if !open.is_empty() {
-        parts.push(format!("{} still open ({})", crate::render::count(open.len(), "area"), open.join(", ")));
+        parts.push(format!("{} still open ({})", crate::text::count(open.len(), "area"), open.join(", ")));
     }
     let stage2 = epoch.stage2.map(|s| format!("Stage 2 on {}", s.date)).unwrap_or_else(|| "Stage 2".to_string());
     out.push(
@@ -1180,7 +1180,8 @@ fn closed_days(plan: &Plan<'_>, since: Option<NaiveDate>, out: &mut Vec<Finding>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::register::{Acceptance, Auditor, Certification, Risk, Settings};
+    use crate::register::{Acceptance, Auditor, Certification, Risk};
+    use crate::settings::Settings;
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()

@@ -41,5 +41,6 @@ pub mod plan;
 pub mod programme;
 pub mod register;
 pub mod render;
+pub mod settings;
 pub mod starter;
 pub mod text;

@@ -3,7 +3,7 @@
 use chrono::{Months, NaiveDate};
 
 use crate::calendar::Calendar;
-use crate::register::Settings;
+use crate::settings::{Number, Settings};
 
 const TEMPLATE: &str = include_str!("starter.yaml");
 
@@ -13,5 +13,14 @@ const TEMPLATE: &str = include_str!("starter.yaml");
 pub fn starter(today: NaiveDate, id: &str) -> String {
     let nominal = today.checked_add_months(Months::new(3)).unwrap_or(today);
     let stage1 = Calendar::new(&Settings::default()).open_on_or_before(nominal);
-    TEMPLATE.replace("{stage1}", &stage1.to_string()).replace("{id}", id)
+    TEMPLATE.replace("{stage1}", &stage1.to_string()).replace("{id}", id).replace("{numbers}", &numbers())
+}
+
+/// The numeric settings, commented out: each with its default and range, from the table.
+fn numbers() -> String {
+    let entries: Vec<(String, &Number)> =
+        Settings::NUMBERS.iter().map(|n| (format!("{}: {}", n.key, n.default), n)).collect();
+    let width = entries.iter().map(|(e, _)| e.len()).max().unwrap_or(0) + 1;
+    let lines: Vec<String> = entries.iter().map(|(e, n)| format!("#   {e:<width$}# {}-{}", n.min, n.max)).collect();
+    lines.join("\n")
 }

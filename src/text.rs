@@ -113,6 +113,11 @@ pub fn shortened(s: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
+/// "1 error", "2 errors".
+pub fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// `text` in lines of at most `width` characters where its words allow, the lines after the
 /// first indented by `indent` spaces.
 ///

@@ -11,7 +11,8 @@ use ismsaudit::diagnostic::Loc;
 use ismsaudit::findings::{Code, check};
 use ismsaudit::plan::{Plan, plan};
 use ismsaudit::programme::Source;
-use ismsaudit::register::{Area, AuditRecord, Auditor, Certification, Dated, Register, ReviewRecord, Settings};
+use ismsaudit::register::{Area, AuditRecord, Auditor, Certification, Dated, Register, ReviewRecord};
+use ismsaudit::settings::Settings;
 
 mod common;
 use common::{PEOPLE, day, recertified, risk};

@@ -10,9 +10,8 @@ use ismsaudit::diagnostic::Loc;
 use ismsaudit::findings::{Code, check};
 use ismsaudit::plan::plan;
 use ismsaudit::programme::{AreaAudit, ROUNDS_PER_CYCLE, Source, Unassigned, risk_pattern};
-use ismsaudit::register::{
-    Area, AuditRecord, Auditor, Blackout, Certification, Dated, Nonconformities, Register, Risk, Settings, Status,
-};
+use ismsaudit::register::{Area, AuditRecord, Auditor, Certification, Dated, Nonconformities, Register, Risk, Status};
+use ismsaudit::settings::{Blackout, Settings};
 
 mod common;
 use common::{PEOPLE, day, recertified, risk};
@@ -285,6 +284,38 @@ fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Resul
     let stage2 = p.epoch().stage2.is_some();
     let reviews: usize = p.rounds.iter().map(|r| 1 + usize::from(stage2 && r.review_before_stage2.is_some())).sum();
     prop_assert_eq!(events.iter().filter(|e| e.kind == ismsaudit::plan::EventKind::ManagementReview).count(), reviews);
+    // Every event of a round lies in its window, so that the plan can be read one round at a
+    // time: an outline, whose rounds are planned as its events are read, gives the same events
+    // in the same order.
+    for r in &p.rounds {
+        for date in r.audits.iter().map(|a| a.date).chain([r.review.date]) {
+            prop_assert!(
+                r.window_contains(date),
+                "{} on {date}, outside {:?} to {}",
+                r.label(),
+                r.window_start,
+                r.window_end
+            );
+        }
+    }
+    let shown = |e: &ismsaudit::plan::Event<'_>| {
+        (
+            e.date,
+            e.kind,
+            e.status,
+            e.round.map(|r| r.label()),
+            e.audit.map(|a| (a.area.to_string(), a.auditor.map(str::to_string))),
+        )
+    };
+    let outline = ismsaudit::plan::outline(p.register, p.today, p.cycles.len() as u32).unwrap();
+    let mut streamed = Vec::new();
+    outline
+        .each_event(|e| {
+            streamed.push(shown(e));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+    prop_assert_eq!(streamed, events.iter().map(shown).collect::<Vec<_>>());
     Ok(())
 }
 

@@ -107,3 +107,39 @@ accepted: [{code: surveillance-late, reason: CB letter, reference: X-1, until: 2
         assert_eq!(loaded.status.code(), Some(2), "the loader accepts {change}");
     }
 }
+
+/// Each numeric setting is written once, in `settings::numbers!`: its key, default and range
+/// are the same in the schema (bounds and description), the README's register and the starter
+/// register `init` writes, and the schema has no other numeric setting.
+#[test]
+fn every_numeric_setting_reads_the_same_everywhere() {
+    use ismsaudit::settings::Settings;
+    let schema: serde_json::Value = serde_json::from_str(&ismsaudit(&["schema"])).unwrap();
+    let properties = schema["$defs"]["Settings"]["properties"].as_object().unwrap();
+    let readme = include_str!("../README.md");
+    let starter = ismsaudit::starter::starter(chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(), "x");
+    for n in Settings::NUMBERS {
+        let p = &properties[n.key];
+        assert_eq!(
+            (p["minimum"].as_u64(), p["maximum"].as_u64()),
+            (Some(n.min.into()), Some(n.max.into())),
+            "{}",
+            n.key
+        );
+        let range = format!("({}-{}, default {})", n.min, n.max, n.default);
+        assert!(p["description"].as_str().unwrap().ends_with(&format!("{range}.")), "{}: {p}", n.key);
+        let written = format!("{}: {} ", n.key, n.default);
+        let line = readme.lines().map(str::trim_start).find(|l| l.starts_with(&format!("{}:", n.key))).unwrap();
+        assert!(line.starts_with(&written) && line.contains(&format!("{}-{}", n.min, n.max)), "README: {line}");
+        let line = starter.lines().find(|l| l.starts_with(&format!("#   {}:", n.key))).unwrap();
+        assert!(
+            line.starts_with(&format!("#   {written}")) && line.ends_with(&format!("# {}-{}", n.min, n.max)),
+            "{line}"
+        );
+    }
+    let numeric: Vec<&String> = properties
+        .keys()
+        .filter(|k| properties[*k]["type"] != "array" && !["rotation", "workdays", "blackout"].contains(&k.as_str()))
+        .collect();
+    assert_eq!(numeric.len(), Settings::NUMBERS.len(), "{numeric:?}");
+}

@@ -13,8 +13,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
-use ismsaudit::render::count;
-use ismsaudit::text::{name, shortened, visible, write_wrapped};
+use ismsaudit::text::{count, name, shortened, visible, write_wrapped};
 
 mod files;
 

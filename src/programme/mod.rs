@@ -683,7 +683,9 @@ impl<'r, 'c> Programme<'r, 'c> {
             let recorded = held.and_then(|h| self.recorded_review(|r| r.date > h && r.date < round.prepares.date));
             if let Some(r) = recorded {
                 round.review = Review::recorded(r, self.today);
-            } else if let Some(l) = latest.filter(|l| *l < round.review.date && held.is_none_or(|h| *l > h)) {
+            } else if let Some(l) =
+                latest.filter(|l| *l < round.review.date && held.is_none_or(|h| *l > h) && round.window_contains(*l))
+            {
                 // Within the interval from the review before, where the round's audits allow.
                 round.review.date = l;
             }
@@ -774,12 +776,18 @@ impl<'r, 'c> Programme<'r, 'c> {
         // The review that takes its results (9.3.2) comes after the round: a review recorded
         // earlier in the window (a mid-year one, say) is not this round's and does not pull it.
         let recorded = self.recorded_review(|r| in_window(r.date) && r.date > last_day);
-        let review = match recorded {
+        let mut review = match recorded {
             Some(r) => Review::recorded(r, self.today),
             None => Review::planned(review_day),
         };
         if last_day >= review.date {
             last_day = self.calendar.open_on_or_before(review.date.pred_opt().unwrap_or(review.date));
+        }
+        // Nothing of a round falls before its window opens (the external audit before it): a
+        // review the interval or the lead would put earlier goes to the window's first open day
+        // (as its audits do: see `area_dates`).
+        if let (Some(start), None) = (window_start, review.recorded) {
+            review.date = review.date.max(self.first_open(start, window_end));
         }
         Frame {
             cycle,
@@ -1006,7 +1014,19 @@ impl<'r, 'c> Programme<'r, 'c> {
             d.lead = d.lead.min(until);
             d.target = d.target.min(until);
         }
+        // Never due before the round's window opens (or the area joins): where the interval
+        // from the round before, or a lead longer than the window, ends earlier, as soon as it
+        // opens.
+        if d.from > NaiveDate::MIN {
+            let opens = self.first_open(d.from, d.end);
+            (d.target, d.lead) = (d.target.max(opens), d.lead.max(opens));
+        }
         d
+    }
+
+    /// The first open day from `start`, before `end`; `start` itself where there is none.
+    fn first_open(&self, start: NaiveDate, end: NaiveDate) -> NaiveDate {
+        Some(self.calendar.open_on_or_after(start)).filter(|d| *d < end).unwrap_or(start)
     }
 
     /// A round still ahead with nothing to audit would leave more than a year without an

@@ -13,35 +13,15 @@ use super::raw::*;
 use super::*;
 use crate::calendar::{Calendar, MIN_OPEN_DAYS_A_YEAR};
 use crate::catalogue::{self, UnknownControl};
-use crate::cycle::RECERTIFICATION_LATEST_WEEKS;
 use crate::diagnostic::{Errors, thousands};
+use crate::settings::{Blackout, Settings, YearlyBlackout};
 use crate::text::{hidden, shortened, visible};
-
-/// The range of each numeric setting: checked here, and written into the register's schema.
-pub(super) const SETTING_RANGES: [(&str, RangeInclusive<u32>); 8] = [
-    ("internal_audit_lead_weeks", 1..=12),
-    ("management_review_lead_weeks", 1..=11),
-    ("stage2_after_stage1_weeks", 1..=26),
-    ("decision_after_stage2_weeks", 0..=26),
-    ("surveillance_before_anniversary_weeks", 0..=13),
-    ("recertification_before_expiry_weeks", RECERTIFICATION_LATEST_WEEKS..=26),
-    ("round_weeks", 1..=26),
-    ("max_months_between_rounds", 12..=18),
-];
-
-/// The range of setting `name` (one of [`SETTING_RANGES`]).
-fn setting_range(name: &str) -> RangeInclusive<u32> {
-    SETTING_RANGES.iter().find(|(n, _)| *n == name).map_or(0..=u32::MAX, |(_, r)| r.clone())
-}
 
 /// The longest id of an area, an auditor or a person, in characters.
 pub const MAX_ID_CHARS: usize = 100;
 
 /// The longest free text (a name, a note, a reason), in characters.
 pub const MAX_TEXT_CHARS: usize = 500;
-
-/// A numeric setting: name, value as written, allowed range, why, where it goes.
-type NumberSetting<'a> = (&'static str, Option<Spanned<u32>>, RangeInclusive<u32>, &'static str, &'a mut u32);
 
 /// The most entries each list of a register may hold: far beyond any ISMS (the largest have a
 /// few thousand scope areas), and low enough that planning and checking the largest register
@@ -275,36 +255,14 @@ impl Checker<'_> {
         // The relation of the two leads is reported at whichever of them the register gives.
         let review_loc =
             (raw.management_review_lead_weeks.as_ref().or(raw.internal_audit_lead_weeks.as_ref())).map(loc);
-        #[rustfmt::skip]
-        let numbers: [NumberSetting<'_>; 8] = [
-            ("internal_audit_lead_weeks", raw.internal_audit_lead_weeks, setting_range("internal_audit_lead_weeks"),
-             "internal audits usually end 4 to 6 weeks before the external audit", &mut s.internal_audit_lead_weeks),
-            ("management_review_lead_weeks", raw.management_review_lead_weeks, setting_range("management_review_lead_weeks"),
-             "the management review usually comes about 2 weeks before the external audit", &mut s.management_review_lead_weeks),
-            ("stage2_after_stage1_weeks", raw.stage2_after_stage1_weeks, setting_range("stage2_after_stage1_weeks"),
-             "Stage 2 usually follows Stage 1 by about a month", &mut s.stage2_after_stage1_weeks),
-            ("decision_after_stage2_weeks", raw.decision_after_stage2_weeks, setting_range("decision_after_stage2_weeks"),
-             "nonconformities must be corrected within 6 months of Stage 2", &mut s.decision_after_stage2_weeks),
-            ("surveillance_before_anniversary_weeks", raw.surveillance_before_anniversary_weeks, setting_range("surveillance_before_anniversary_weeks"),
-             "certification bodies plan surveillance 9 to 12 months after the decision or anniversary", &mut s.surveillance_before_anniversary_weeks),
-            ("recertification_before_expiry_weeks", raw.recertification_before_expiry_weeks, setting_range("recertification_before_expiry_weeks"),
-             "the recertification starts up to 6 months before expiry and ends 4 weeks before it at the latest",
-             &mut s.recertification_before_expiry_weeks),
-            ("round_weeks", raw.round_weeks, setting_range("round_weeks"),
-             "a round's audits are spread over some weeks before its last day, 8 by default", &mut s.round_weeks),
-            ("max_months_between_rounds", raw.max_months_between_rounds, setting_range("max_months_between_rounds"),
-             "internal audits and management reviews at least yearly; with one round per external audit, rounds cannot be closer", &mut s.max_months_between_rounds),
-        ];
-        for (name, value, range, why, target) in numbers {
+        for (n, value) in Settings::NUMBERS.iter().zip(raw.numbers()) {
             let Some(v) = value else { continue };
-            if range.contains(&v.value) {
-                *target = v.value;
-                s.given.insert(name);
+            if (n.min..=n.max).contains(&v.value) {
+                (n.set)(&mut s, v.value);
+                s.given.insert(n.key);
             } else {
-                let (lo, hi) = range.into_inner();
-                self.error(
-                    Diagnostic::new(loc(&v), format!("`{name}` is {}, outside {lo} to {hi}", v.value)).hint(why),
-                );
+                let message = format!("`{}` is {}, outside {} to {}", n.key, v.value, n.min, n.max);
+                self.error(Diagnostic::new(loc(v), message).hint(n.why));
             }
         }
         if s.management_review_lead_weeks >= s.internal_audit_lead_weeks {

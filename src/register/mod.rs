@@ -18,6 +18,7 @@ use serde::Deserialize;
 use crate::catalogue;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, InputError, Loc};
+use crate::settings::{Blackout, Settings};
 
 pub use raw::{MAX_NODES, decode, options as parser_options, parse_date};
 
@@ -195,97 +196,6 @@ pub struct Restart {
     pub stage2: Option<Dated>,
     pub decision: Option<Dated>,
     pub loc: Loc,
-}
-
-/// Numbers the planner works with. The defaults are common certification-body practice
-/// (confidence M in `audit-rules.md`), hence settings; outputs say which are defaults.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
-    pub internal_audit_lead_weeks: u32,
-    pub management_review_lead_weeks: u32,
-    pub stage2_after_stage1_weeks: u32,
-    pub decision_after_stage2_weeks: u32,
-    pub surveillance_before_anniversary_weeks: u32,
-    pub recertification_before_expiry_weeks: u32,
-    /// Rounds (their last days) and management reviews are never further apart than this.
-    pub max_months_between_rounds: u32,
-    /// A round's audits are spread over this many weeks before its last day.
-    pub round_weeks: u32,
-    /// Whether an area's auditor changes from one round to the next where another can audit it.
-    pub rotation: bool,
-    /// Monday first.
-    pub workdays: [bool; 7],
-    pub blackouts: Vec<Blackout>,
-    /// Closures on the same days every year.
-    pub yearly: Vec<YearlyBlackout>,
-    /// Names of the settings the register gave; the others are defaults.
-    pub given: BTreeSet<&'static str>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            internal_audit_lead_weeks: 6,
-            management_review_lead_weeks: 2,
-            stage2_after_stage1_weeks: 4,
-            decision_after_stage2_weeks: 4,
-            surveillance_before_anniversary_weeks: 4,
-            recertification_before_expiry_weeks: 13,
-            max_months_between_rounds: 12,
-            round_weeks: 8,
-            rotation: true,
-            workdays: [true, true, true, true, true, false, false],
-            blackouts: Vec::new(),
-            yearly: Vec::new(),
-            given: BTreeSet::new(),
-        }
-    }
-}
-
-impl Settings {
-    /// The numeric settings with their names, for outputs that list them.
-    pub fn numbers(&self) -> [(&'static str, u32); 8] {
-        [
-            ("internal_audit_lead_weeks", self.internal_audit_lead_weeks),
-            ("management_review_lead_weeks", self.management_review_lead_weeks),
-            ("stage2_after_stage1_weeks", self.stage2_after_stage1_weeks),
-            ("decision_after_stage2_weeks", self.decision_after_stage2_weeks),
-            ("surveillance_before_anniversary_weeks", self.surveillance_before_anniversary_weeks),
-            ("recertification_before_expiry_weeks", self.recertification_before_expiry_weeks),
-            ("max_months_between_rounds", self.max_months_between_rounds),
-            ("round_weeks", self.round_weeks),
-        ]
-    }
-
-    /// The workdays, `mon` first.
-    pub fn workday_names(&self) -> Vec<&'static str> {
-        raw::WEEKDAYS.iter().zip(self.workdays).filter(|(_, w)| *w).map(|(d, _)| &d[..3]).collect()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Blackout {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub reason: String,
-    pub loc: Loc,
-}
-
-/// A closure that repeats every year, `(month, day)` to `(month, day)`; it may run over New Year.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YearlyBlackout {
-    pub from: (u32, u32),
-    pub to: (u32, u32),
-    pub reason: String,
-    pub loc: Loc,
-}
-
-impl YearlyBlackout {
-    /// Its first and last days as written, `MM-DD`.
-    pub fn days(&self) -> (String, String) {
-        let day = |(m, d): (u32, u32)| format!("{m:02}-{d:02}");
-        (day(self.from), day(self.to))
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,6 +15,7 @@ use super::schema::{CheckCode, ClauseId, ControlId, YamlBool};
 use super::{Method, NonconformitySeverity, Risk, SpecialKind, Status};
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Errors, Loc};
+use crate::settings::WEEKDAYS;
 
 /// Text as written in the register: borrowed from it where the parser can (most scalars), owned
 /// where the parser had to change it (escapes, folded lines). Reading a register so copies next
@@ -276,45 +277,41 @@ pub(super) struct RawRestart {
     pub decision: Option<Spanned<Date>>,
 }
 
-#[derive(Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
-#[schemars(rename = "Settings")]
-pub(super) struct RawSettings<'a> {
-    /// A round's last audit is at least this many weeks before the external audit it prepares (1-12, default 6).
-    #[schemars(with = "Option<u32>")]
-    pub internal_audit_lead_weeks: Option<Spanned<u32>>,
-    /// The management review is this many weeks before the external audit (1-11, less than `internal_audit_lead_weeks`; default 2).
-    #[schemars(with = "Option<u32>")]
-    pub management_review_lead_weeks: Option<Spanned<u32>>,
-    /// Assumed weeks from Stage 1 to Stage 2 (1-26, default 4).
-    #[schemars(with = "Option<u32>")]
-    pub stage2_after_stage1_weeks: Option<Spanned<u32>>,
-    /// Assumed weeks from Stage 2 (or a recertification audit) to the decision (0-26, default 4).
-    #[schemars(with = "Option<u32>")]
-    pub decision_after_stage2_weeks: Option<Spanned<u32>>,
-    /// Surveillance is planned this many weeks before the anniversary of the decision (0-13, default 4).
-    #[schemars(with = "Option<u32>")]
-    pub surveillance_before_anniversary_weeks: Option<Spanned<u32>>,
-    /// Recertification is planned this many weeks before expiry (4-26, default 13).
-    #[schemars(with = "Option<u32>")]
-    pub recertification_before_expiry_weeks: Option<Spanned<u32>>,
-    /// Rounds, and management reviews, are never further apart than this many months (12-18, default 12).
-    #[schemars(with = "Option<u32>")]
-    pub max_months_between_rounds: Option<Spanned<u32>>,
-    /// A round's audits are spread over this many weeks before its last day (1-26, default 8).
-    #[schemars(with = "Option<u32>")]
-    pub round_weeks: Option<Spanned<u32>>,
-    /// No auditor audits an area in two rounds in a row where another can (default true).
-    #[schemars(with = "Option<YamlBool>")]
-    pub rotation: Option<Spanned<bool>>,
-    /// The days audits may be held (default mon to fri).
-    #[schemars(with = "Option<Vec<RawWeekday>>")]
-    pub workdays: Option<Spanned<Vec<Spanned<RawWeekday>>>>,
-    /// Closures: nothing is planned on these days. Dates, or MM-DD for every year.
-    #[serde(default)]
-    #[schemars(with = "Vec<RawBlackout>")]
-    pub blackout: Vec<Spanned<RawBlackout<'a>>>,
+/// Makes [`RawSettings`] from [`crate::settings::numbers!`]'s rows: the numeric settings as the
+/// register writes them, each with its description and range, then the others.
+macro_rules! raw_settings {
+    ($($key:ident: $default:literal, $min:literal..=$max:literal, $about:literal, why $why:literal;)*) => {
+        #[derive(Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
+        #[schemars(rename = "Settings")]
+        pub(super) struct RawSettings<'a> {
+            $(
+                #[doc = concat!($about, " (", $min, "-", $max, ", default ", $default, ").")]
+                #[schemars(with = "Option<u32>")]
+                pub $key: Option<Spanned<u32>>,
+            )*
+            /// No auditor audits an area in two rounds in a row where another can (default true).
+            #[schemars(with = "Option<YamlBool>")]
+            pub rotation: Option<Spanned<bool>>,
+            /// The days audits may be held (default mon to fri).
+            #[schemars(with = "Option<Vec<RawWeekday>>")]
+            pub workdays: Option<Spanned<Vec<Spanned<RawWeekday>>>>,
+            /// Closures: nothing is planned on these days. Dates, or MM-DD for every year.
+            #[serde(default)]
+            #[schemars(with = "Vec<RawBlackout>")]
+            pub blackout: Vec<Spanned<RawBlackout<'a>>>,
+        }
+
+        impl RawSettings<'_> {
+            /// The numeric settings given, in the order of [`crate::settings::Settings::NUMBERS`].
+            pub(super) fn numbers(&self) -> Vec<Option<&Spanned<u32>>> {
+                vec![$(self.$key.as_ref(),)*]
+            }
+        }
+    };
 }
+
+crate::settings::numbers!(raw_settings);
 
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
@@ -331,8 +328,6 @@ pub(super) struct RawProgramme<'a> {
 /// A day of the week, `mon` ... `sun` or written out, in any case; Monday is 0.
 #[derive(Clone, Copy)]
 pub(super) struct RawWeekday(pub usize);
-
-pub(super) const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 impl<'de> Deserialize<'de> for RawWeekday {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -9,10 +9,10 @@ use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
-use super::check::SETTING_RANGES;
-use super::raw::{Date, DateOr, Day, RawRegister, RawWeekday, Text, WEEKDAYS};
+use super::raw::{Date, DateOr, Day, RawRegister, RawWeekday, Text};
 use crate::catalogue;
 use crate::codes::Code;
+use crate::settings::{Settings, WEEKDAYS};
 
 /// The schema of a register, as a JSON value. Integer formats (`uint32`) are left out: they are
 /// not JSON Schema's, and validators such as ajv refuse a schema that has them.
@@ -30,10 +30,10 @@ pub fn schema() -> serde_json::Value {
     // What the checks beyond the types ask, where a schema can say it: each setting's range,
     // and a reason for every exclusion (6.1.3 d).
     if let Some(settings) = value.pointer_mut("/$defs/Settings/properties") {
-        for (name, range) in SETTING_RANGES {
-            if let Some(property) = settings.get_mut(name).and_then(|p| p.as_object_mut()) {
-                property.insert("minimum".into(), (*range.start()).into());
-                property.insert("maximum".into(), (*range.end()).into());
+        for n in Settings::NUMBERS {
+            if let Some(property) = settings.get_mut(n.key).and_then(|p| p.as_object_mut()) {
+                property.insert("minimum".into(), n.min.into());
+                property.insert("maximum".into(), n.max.into());
             }
         }
     }

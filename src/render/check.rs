@@ -9,8 +9,7 @@ use crate::codes::Code;
 use crate::diagnostic::InputError;
 use crate::findings::{Finding, Severity};
 use crate::register::Acceptance;
-use crate::render::count;
-use crate::text::{name, visible, wrap, write_wrapped};
+use crate::text::{count, name, visible, wrap, write_wrapped};
 
 /// Errors, warnings and accepted findings, in that order of counting.
 fn tally(findings: &[Finding]) -> (usize, usize, usize) {

@@ -266,8 +266,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let settings = &reg.settings;
     let mut setting_docs: Vec<Setting> = settings
         .numbers()
-        .into_iter()
-        .map(|(name, v)| Setting { name, value: v.into(), default: !settings.given.contains(name) })
+        .map(|(n, v)| Setting { name: n.key, value: v.into(), default: !settings.given.contains(n.key) })
         .collect();
     let workdays = settings.workday_names();
     setting_docs.push(Setting {

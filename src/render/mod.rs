@@ -10,8 +10,3 @@ pub mod ics;
 pub mod json;
 pub mod markdown;
 pub mod table;
-
-/// "1 error", "2 errors".
-pub fn count(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}

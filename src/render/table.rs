@@ -11,7 +11,7 @@ use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
 use crate::register::{Area, Register};
-use crate::render::count;
+use crate::text::count;
 use crate::text::write_wrapped;
 
 /// A table at most `width` columns wide: cells wrap where the content would be wider.
@@ -245,8 +245,7 @@ fn area_label(a: &Area) -> String {
 pub(super) fn settings_lines(reg: &Register) -> Vec<String> {
     let s = &reg.settings;
     let default = |name: &str| if s.given.contains(name) { "" } else { " (default)" };
-    let mut settings: Vec<String> =
-        s.numbers().iter().map(|(name, v)| format!("{name} {v}{}", default(name))).collect();
+    let mut settings: Vec<String> = s.numbers().map(|(n, v)| format!("{} {v}{}", n.key, default(n.key))).collect();
     settings.push(format!("rotation {}{}", if s.rotation { "on" } else { "off" }, default("rotation")));
     settings.push(format!("workdays {}{}", s.workday_names().join(" "), default("workdays")));
     let mut out = vec![format!("Settings: {}.", settings.join(", "))];
