@@ -208,10 +208,12 @@ impl fmt::Display for InputError {
             if i > 0 {
                 writeln!(f)?;
             }
-            match d.loc {
-                Some(Loc { line, column }) => write!(f, "{file}:{line}:{column}: error: {}", d.text())?,
-                None => write!(f, "{file}: error: {}", d.text())?,
-            }
+            let line = match d.loc {
+                Some(Loc { line, column }) => format!("{file}:{line}:{column}: error: {}", d.text()),
+                None => format!("{file}: error: {}", d.text()),
+            };
+            // A file named `:` would start the line with `::`.
+            write!(f, "{}", visible(&line))?;
         }
         Ok(())
     }

@@ -96,6 +96,14 @@ pub fn visible(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text made of lines that may hold text from elsewhere (the argument parser's messages, which
+/// quote arguments as they are, or in part): each line [`visible`], so that none starts with a
+/// workflow command or holds a log command or a control character.
+pub fn inert_lines(text: &str) -> String {
+    let lines: Vec<Cow<'_, str>> = text.split('\n').map(visible).collect();
+    lines.join("\n")
+}
+
 /// A file's name, or an argument, as messages show it: [`visible`], and cut after 200
 /// characters (a name given on the command line can be as long as the system allows).
 pub fn name(s: &str) -> Cow<'_, str> {

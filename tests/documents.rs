@@ -1,6 +1,7 @@
 //! The plan as documents for people and spreadsheets (`--format csv`, `--format markdown`,
 //! `--output`): read back by a parser, checked against the plan's own JSON.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -253,11 +254,64 @@ fn calendar_uids_belong_to_the_register() {
     assert_eq!(suggested.len(), 36, "a UUID: {err}");
     // The text and HTML calendars need none.
     assert!(calendar(&[path.to_str().unwrap(), "--today", TODAY]).status.success());
-    // The suggestion works, and is the same for the same register.
+    // The suggestion is the same for the same file, and another for a copy with one name changed.
     let again = calendar(&[path.to_str().unwrap(), "--today", TODAY, "--format", "ics"]);
     assert_eq!(String::from_utf8(again.stderr).unwrap(), err);
+    let other = dir.join("other.yaml");
+    fs::write(&other, fs::read_to_string(&path).unwrap().replace("Platform engineering", "Platform")).unwrap();
+    let out = calendar(&[other.to_str().unwrap(), "--today", TODAY, "--format", "ics"]);
+    assert!(!String::from_utf8(out.stderr).unwrap().contains(suggested));
     fs::write(&path, text.replace("isms.northwind-cloud.example", suggested)).unwrap();
     assert!(calendar(&[path.to_str().unwrap(), "--today", TODAY, "--format", "ics"]).status.success());
+}
+
+/// An auditor's own calendar gives each event the UID it has in the whole calendar (an area
+/// audited twice in a round, by two auditors), and a certification started again after a lapse
+/// gives its round 0 and Stages UIDs of their own, apart from those of the first.
+#[test]
+fn calendar_uids_are_the_same_in_every_view_and_apart_across_restarts() {
+    let dir = scratch("uids-views");
+    let uids = |path: &Path, args: &[&str]| -> BTreeMap<String, String> {
+        let out = calendar(&[&[path.to_str().unwrap(), "--format", "ics"][..], args].concat());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8(out.stdout).unwrap().replace("\r\n ", "");
+        let mut map = BTreeMap::new();
+        let mut uid = String::new();
+        for line in text.lines() {
+            if let Some(u) = line.strip_prefix("UID:") {
+                uid = u.trim_end().to_string();
+            } else if let Some(summary) = line.strip_prefix("SUMMARY:") {
+                map.insert(uid.clone(), format!("{summary} "));
+            } else if let Some(day) = line.strip_prefix("DTSTART;VALUE=DATE:") {
+                map.entry(uid.clone()).and_modify(|s: &mut String| s.push_str(day));
+            }
+        }
+        map
+    };
+    let twice = dir.join("twice.yaml");
+    fs::write(
+        &twice,
+        "organisation: Acme\nid: acme-test\ncertification: {decision: 2024-06-03}\nauditors: [{id: carol}, {id: bob}]\nscope:\n  - {id: isms, owner: dave, risk: high}\naudits:\n  - {date: 2026-02-02, areas: [isms], auditor: carol}\n  - {date: 2026-02-09, areas: [isms], auditor: bob}\n",
+    )
+    .unwrap();
+    let all = uids(&twice, &["--today", TODAY, "--year", "2026"]);
+    for who in ["bob", "carol"] {
+        let mine = uids(&twice, &["--today", TODAY, "--year", "2026", "--auditor", who]);
+        assert!(!mine.is_empty());
+        for (uid, event) in &mine {
+            assert_eq!(all.get(uid), Some(event), "{who}: {uid}");
+        }
+    }
+    let restart = dir.join("restart.yaml");
+    fs::write(
+        &restart,
+        "organisation: Acme\nid: acme-test\ncertification:\n  stage1: 2018-01-15\n  decision: 2018-04-02\n  restart: [{stage1: 2022-09-05, stage2: 2022-10-10, decision: 2022-11-07}]\nauditors: [{id: carol}]\nscope:\n  - {id: isms, owner: dave, risk: high}\n",
+    )
+    .unwrap();
+    let first = uids(&restart, &["--today", "2017-12-01", "--from", "2017-01-01", "--to", "2018-12-31"]);
+    let again = uids(&restart, &["--today", "2022-08-01", "--from", "2022-01-01", "--to", "2023-12-31"]);
+    assert!(first.keys().any(|u| u.starts_with("stage1/")) && again.keys().any(|u| u.starts_with("restart1/stage1/")));
+    assert!(first.keys().all(|u| !again.contains_key(u)), "{first:?}\n{again:?}");
 }
 
 /// `--auditor` gives one auditor's own audits; an unknown one is a usage error naming the known.

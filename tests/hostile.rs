@@ -70,13 +70,15 @@ fn assert_safe(what: &str, out: &Output) {
 /// form; the log commands of Azure Pipelines and TeamCity; invisible characters; what GitHub's
 /// Markdown makes a link, an image or a notification; a workflow command mid-text, for the
 /// places that wrap or fold lines.
-const PAYLOADS: [&str; 6] = [
+const PAYLOADS: [&str; 7] = [
     r#"\r\n::error::pwned\e]0;title\a\x9b2J\0\x7f\u202e"#,
     r#"::add-mask::x ##[stop-commands]tok"#,
     r#"Acme ##vso[task.prependpath]/opt/evil ##teamcity[buildStop] ##VSO[task.uploadfile]/etc/passwd"#,
     r#"a\u061Cb\u2028c\u2029d\u200Be\u200Df\uFEFFg\U000E0041\U000E007F\u00ADh\uFE0Fi\u2066j"#,
     r#"https://evil.example www.evil.example ceo@evil.example @octocat #12 [x](https://e) <img src=x>"#,
     r#"accepted by the certification body after the visit ::error::forged annotation ::add-mask::"#,
+    // A colon alone: a line that begins with it and goes on `: ...` starts with `::`.
+    ":",
 ];
 
 /// A valid register with `{}` in one field.
@@ -402,11 +404,18 @@ fn a_list_beyond_its_limit_is_one_located_error() {
 fn arguments_are_echoed_escaped() {
     let dir = scratch("arguments");
     let path = dir.join("::error::init\u{1b}]0;t\u{7}\u{202e}.yaml");
-    let cases: [Vec<&str>; 4] = [
+    // As a pull request's file names reach a command through a glob (`agenda *.yaml`): the
+    // parser quotes them in part, or changed (an escape sequence stripped), or not at all.
+    let cases: [Vec<&str>; 9] = [
         vec!["validate", "x", "--today", "\n::error::clap"],
         vec!["validate", "--foo\n::error::x"],
         vec!["plan", "x", "--cycles", "\u{202e}9"],
         vec!["init", path.to_str().unwrap(), "--today", "2026-11-28"],
+        vec!["agenda", "a.yaml", "--format=x\n::error title=pwn::owned.yaml"],
+        vec!["agenda", "a.yaml", "--x##vso[task.setvariable variable=X]1.yaml"],
+        vec!["plan", "a.yaml", "--today", "\u{1b}[0mX\n::error::pwn ##vso[task.complete result=Failed]"],
+        vec!["plan", "a.yaml", "--today=X\u{9b}31m\u{202e}Y"],
+        vec!["validate", ":"],
     ];
     for args in cases {
         let out = run(&args);
@@ -777,7 +786,7 @@ fn every_link_on_the_way_to_the_register_is_checked() {
     symlink(".git/isms.yaml", checkout.join("git.yaml")).unwrap();
     symlink("compliance", checkout.join("here")).unwrap();
     for (path, code, says) in [
-        ("reg/isms.yaml", 2, "is a symbolic link to"),
+        ("reg/isms.yaml", 2, "is a symbolic link that leads outside its own directory"),
         ("git.yaml", 2, "is a symbolic link into a `.git` directory"),
         ("here/isms.yaml", 0, ""),
         ("./here/../compliance/isms.yaml", 0, ""),
@@ -790,6 +799,8 @@ fn every_link_on_the_way_to_the_register_is_checked() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(code), "{path}: {err}");
         assert!(err.contains(says), "{path}: {err}");
+        // Where a link leads outside is not said.
+        assert!(!err.contains("secrets"), "{err}");
     }
 }
 

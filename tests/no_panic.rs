@@ -269,7 +269,7 @@ const VALUES: [&str; 16] = [
 
 /// Pieces of what a pull request can write into a register's text to act on a terminal, a CI
 /// log, a calendar client or a Markdown renderer.
-const FRAGMENTS: [&str; 30] = [
+const FRAGMENTS: [&str; 35] = [
     "::",
     "::error file=x::",
     "::add-mask::",
@@ -300,6 +300,12 @@ const FRAGMENTS: [&str; 30] = [
     " ",
     "a",
     "Zürich",
+    // Characters of several bytes, next to the text that is looked at around them.
+    "€",
+    "w.",
+    "\u{301}",
+    "€w.",
+    "ẃww.x",
 ];
 
 /// A valid register whose every free-text field is `{T}`, written as a YAML double-quoted

@@ -50,7 +50,7 @@ pub fn load(path: &Path, max_bytes: u64) -> Result<(Register, FileId), InputErro
 
 /// The register's bytes: a regular file, read up to the size limit. A FIFO, a device or a
 /// directory is refused before it is opened (reading one could block or never end).
-fn read(path: &Path, max_bytes: u64) -> Result<(Vec<u8>, FileId), Diagnostic> {
+pub fn read(path: &Path, max_bytes: u64) -> Result<(Vec<u8>, FileId), Diagnostic> {
     let cannot = |e: io::Error| {
         let d = Diagnostic::new(None, format!("cannot read the register: {e}"));
         if e.kind() == io::ErrorKind::NotFound { d.hint("create one with `ismsaudit init`") } else { d }
@@ -83,10 +83,12 @@ fn read(path: &Path, max_bytes: u64) -> Result<(Vec<u8>, FileId), Diagnostic> {
     }
     let mut options = fs::OpenOptions::new();
     options.read(true);
-    // Never block on opening, should a FIFO have taken the file's place since.
+    // The file checked is the file read: opened by the path every link was resolved to (a
+    // link swapped in since is not followed), and never blocking, should a FIFO have taken its
+    // place.
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let file = options.open(path).map_err(cannot)?;
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    let file = options.open(&target).map_err(cannot)?;
     let metadata = file.metadata().map_err(cannot)?;
     if !metadata.is_file() {
         return Err(not_a_file());
@@ -127,13 +129,10 @@ fn resolve(path: &Path) -> io::Result<Result<(PathBuf, bool), Diagnostic>> {
                 }
                 let target = fs::canonicalize(&next)?;
                 if !target.starts_with(&at) {
+                    // (Where it leads is not said: a pull request would learn what the runner holds.)
                     return Ok(Err(Diagnostic::new(
                         None,
-                        format!(
-                            "`{}` is a symbolic link to `{}`, outside its own directory",
-                            shown(&next),
-                            shown(&target)
-                        ),
+                        format!("`{}` is a symbolic link that leads outside its own directory", shown(&next)),
                     )
                     .hint(
                         "give the register's own path: a link is followed only to a file in its directory or below",
@@ -188,16 +187,19 @@ pub fn stage(path: &Path, replace: Replace, inputs: &[FileId]) -> anyhow::Result
         }
         (Replace::Link, Some(m)) if link || m.is_file() => (path.to_path_buf(), Some(m)),
         (Replace::Through { .. }, Some(m)) if m.is_file() => (path.to_path_buf(), Some(m)),
-        (Replace::Through { .. }, Some(_)) if link => match fs::metadata(path) {
-            Ok(m) if m.is_file() => (fs::canonicalize(path)?, Some(m)),
-            Ok(m) => anyhow::bail!(
-                "cannot write {name}: it is a symbolic link to {}, not to a regular file; give the path of a file to write, or leave out --output to write to standard output",
-                kind(&m)
-            ),
-            Err(_) => anyhow::bail!(
-                "cannot write {name}: it is a symbolic link to nothing; remove it, or give the path of a file to write"
-            ),
-        },
+        // Resolved once: the file checked below is the file replaced, whatever the link does since.
+        (Replace::Through { .. }, Some(_)) if link => {
+            match fs::canonicalize(path).map(|t| (fs::symlink_metadata(&t), t)) {
+                Ok((Ok(m), target)) if m.is_file() => (target, Some(m)),
+                Ok((Ok(m), _)) => anyhow::bail!(
+                    "cannot write {name}: it is a symbolic link to {}, not to a regular file; give the path of a file to write, or leave out --output to write to standard output",
+                    kind(&m)
+                ),
+                _ => anyhow::bail!(
+                    "cannot write {name}: it is a symbolic link to nothing; remove it, or give the path of a file to write"
+                ),
+            }
+        }
         (_, Some(m)) => anyhow::bail!(
             "cannot write {name}: it is {}, not a regular file; give the path of a file to write{}",
             kind(&m),
@@ -297,10 +299,8 @@ fn new_file(dir: &Path) -> io::Result<(File, Option<PathBuf>)> {
             return Ok((file, None));
         }
     }
-    // A name of its own, not the target's: a target name near the 255-byte limit would not
-    // leave room for a suffix.
-    for attempt in 0..100 {
-        let temp = dir.join(format!(".ismsaudit.{}.{attempt}.tmp", std::process::id()));
+    for _ in 0..100 {
+        let temp = temp_name(dir);
         match fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
             Ok(file) => return Ok((file, Some(temp))),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -308,6 +308,16 @@ fn new_file(dir: &Path) -> io::Result<(File, Option<PathBuf>)> {
         }
     }
     Err(io::Error::other("every temporary name is taken"))
+}
+
+/// A hidden name in `dir` for a new file: its own, not the target's (a target name near the
+/// 255-byte limit would leave no room for a suffix), and random, so that nobody can take the
+/// names in advance.
+fn temp_name(dir: &Path) -> PathBuf {
+    let mut bytes = [0u8; 8];
+    // Without randomness (never seen), the names are still tried one by one.
+    let random = getrandom::fill(&mut bytes).map_or(0, |()| u64::from_le_bytes(bytes));
+    dir.join(format!(".ismsaudit.{}.{random:016x}.tmp", std::process::id()))
 }
 
 /// An output being written beside its target (see [`stage`]). [`Staged::commit`] moves it into
@@ -342,39 +352,64 @@ impl Staged {
 
     /// Flushes the file to disk and gives it the target's name: whole, or not at all.
     pub fn commit(self) -> anyhow::Result<()> {
+        let name = self.name.clone();
+        self.named(true).and_then(|mut n| n.put()).map_err(|e| failed(&name, e))
+    }
+
+    /// Flushes the file to disk and gives it a hidden name of its own beside the target, ready
+    /// to take the target's; with `at_once`, a new file (nothing to replace) takes the target's
+    /// name at once.
+    fn named(self, at_once: bool) -> io::Result<Named> {
         let Staged { file, target, name, dir, mut temp, replacing } = self;
-        let put = || -> io::Result<()> {
-            let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
-            file.sync_all()?;
-            if temp.0.is_none() {
-                if !replacing {
-                    return link_unnamed(&file, &target);
-                }
-                // An unnamed file is named beside the target, then renamed over it.
-                let free = (0..100)
-                    .map(|k| dir.join(format!(".ismsaudit.{}.{k}.tmp", std::process::id())))
-                    .find(|t| fs::symlink_metadata(t).is_err())
-                    .ok_or_else(|| io::Error::other("every temporary name is taken"))?;
-                link_unnamed(&file, &free)?;
-                temp.0 = Some(free);
+        let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.sync_all()?;
+        if temp.0.is_none() {
+            if !replacing && at_once {
+                link_unnamed(&file, &target)?;
+                return Ok(Named { temp, target, name, replacing });
             }
-            let Some(named) = temp.0.as_deref() else { return Ok(()) };
-            if replacing {
-                fs::rename(named, &target)?;
-            } else {
-                // A hard link fails if the name exists: no window in which another file is lost.
-                fs::hard_link(named, &target)?;
-                fs::remove_file(named)?;
-            }
-            temp.0 = None;
-            Ok(())
-        };
-        put().map_err(|e| match e.kind() {
-            io::ErrorKind::AlreadyExists => {
-                anyhow::Error::new(io::Error::new(e.kind(), format!("{name} already exists")))
-            }
-            _ => anyhow::Error::new(e).context(format!("cannot write {name}")),
-        })
+            // An unnamed file is named beside the target, then renamed over it (a run killed in
+            // that instant leaves the hidden name).
+            let free = (0..100)
+                .map(|_| temp_name(&dir))
+                .find(|t| fs::symlink_metadata(t).is_err())
+                .ok_or_else(|| io::Error::other("every temporary name is taken"))?;
+            link_unnamed(&file, &free)?;
+            temp.0 = Some(free);
+        }
+        Ok(Named { temp, target, name, replacing })
+    }
+}
+
+/// A new file whole on disk under a hidden name, ready to take its target's.
+struct Named {
+    temp: Temp,
+    target: PathBuf,
+    name: String,
+    replacing: bool,
+}
+
+impl Named {
+    /// Gives the file the target's name (nothing to do if it has it already).
+    fn put(&mut self) -> io::Result<()> {
+        let Some(named) = self.temp.0.as_deref() else { return Ok(()) };
+        if self.replacing {
+            fs::rename(named, &self.target)?;
+        } else {
+            // A hard link fails if the name exists: no window in which another file is lost.
+            fs::hard_link(named, &self.target)?;
+            fs::remove_file(named)?;
+        }
+        self.temp.0 = None;
+        Ok(())
+    }
+}
+
+/// The error of an output that could not be put in place.
+fn failed(name: &str, e: io::Error) -> anyhow::Error {
+    match e.kind() {
+        io::ErrorKind::AlreadyExists => anyhow::Error::new(io::Error::new(e.kind(), format!("{name} already exists"))),
+        _ => anyhow::Error::new(e).context(format!("cannot write {name}")),
     }
 }
 
@@ -398,13 +433,37 @@ fn link_unnamed(_: &File, _: &Path) -> io::Result<()> {
 }
 
 /// Writes several files, each as [`write_file`] does, all of them or none: every one is
-/// written beside its target first, and only then are they moved into place.
+/// written whole beside its place first, each file it replaces is kept under a hidden name, and
+/// only then are they moved into place; if one cannot be, those already moved are put back.
 pub fn write_all_or_none(files: Vec<(PathBuf, Vec<u8>)>, replace: Replace) -> anyhow::Result<()> {
-    let mut staged = Vec::with_capacity(files.len());
+    let mut ready = Vec::with_capacity(files.len());
     for (path, bytes) in &files {
         let mut s = stage(path, replace, &[])?;
         s.writer().write_all(bytes).with_context(|| format!("cannot write {}", shown(path)))?;
-        staged.push(s);
+        let name = s.name.clone();
+        let named = s.named(false).map_err(|e| failed(&name, e))?;
+        // What it replaces, kept until all are in place (a link of its own to the same file).
+        let dir = named.target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let kept = if named.replacing {
+            let backup = temp_name(&dir);
+            fs::hard_link(&named.target, &backup).with_context(|| format!("cannot write {}", named.name))?;
+            Temp(Some(backup))
+        } else {
+            Temp(None)
+        };
+        ready.push((named, kept));
     }
-    staged.into_iter().try_for_each(Staged::commit)
+    for k in 0..ready.len() {
+        if let Err(e) = ready[k].0.put() {
+            // Back as they were: the old files in place, the new ones gone.
+            for (named, kept) in ready[..k].iter_mut().rev() {
+                let _ = match kept.0.take() {
+                    Some(old) => fs::rename(&old, &named.target),
+                    None => fs::remove_file(&named.target),
+                };
+            }
+            return Err(failed(&ready[k].0.name, e));
+        }
+    }
+    Ok(())
 }

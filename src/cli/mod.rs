@@ -13,7 +13,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
-use ismsaudit::text::{count, name, shortened, visible, write_wrapped};
+use ismsaudit::text::{count, inert_lines, name, shortened, visible, write_wrapped};
 
 mod files;
 
@@ -329,13 +329,17 @@ pub fn run(system_today: NaiveDate) -> ExitCode {
             // a line of its own in a CI log), an invisible character or a CI log command (a
             // file name a pull request chose, given by a glob) is shown escaped, and a very
             // long one cut short.
-            let unsafe_args: Vec<String> =
-                std::env::args_os().filter_map(|a| a.into_string().ok()).filter(|a| name(a) != a.as_str()).collect();
+            // The parser may quote such an argument in part, or changed, so what it wrote is
+            // made inert line by line too (and then shown without colour).
+            let unsafe_args: Vec<String> = std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .filter(|a| name(a) != a.as_str())
+                .collect();
             if unsafe_args.is_empty() {
                 let _ = e.print();
             } else {
                 let text = unsafe_args.iter().fold(e.to_string(), |t, a| t.replace(a.as_str(), &name(a)));
-                eprint!("{text}");
+                eprint!("{}", inert_lines(&text));
             }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
@@ -400,7 +404,7 @@ fn execute(command: Command, max_bytes: u64, system_today: NaiveDate, colour: Co
             };
             // A calendar file's UIDs are the register's own (two registers never share one).
             let id = match (format, reg.id.as_deref()) {
-                (CalendarFormat::Ics, None) => return Err(needs_id(&reg).into()),
+                (CalendarFormat::Ics, None) => return Err(needs_id(&reg, &register, max_bytes).into()),
                 (_, id) => id.unwrap_or_default(),
             };
             // Enough cycles from today's to reach the period's end (three years each), planned
@@ -640,12 +644,15 @@ fn random_id() -> Result<String, getrandom::Error> {
     Ok(format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..]))
 }
 
-/// The error for a calendar file asked of a register without an `id`, with one to add.
-fn needs_id(reg: &Register) -> InputError {
+/// The error for a calendar file asked of a register without an `id`, with one to add, made
+/// from its file.
+fn needs_id(reg: &Register, path: &Path, max_bytes: u64) -> InputError {
+    let bytes = files::read(path, max_bytes).map(|(bytes, _)| bytes).unwrap_or_default();
+    let id = register::suggested_id(&reg.file, &bytes);
     InputError::one(
         &reg.file,
         Diagnostic::new(None, "a calendar file needs the register's `id`, from which its events' UIDs are made (two registers must never share them)")
-            .hint(format!("add `id: {}` at the top of the register (made for it), or another name no other register uses", reg.suggested_id())),
+            .hint(format!("add `id: {id}` at the top of the register (made for it), or another name no other register uses")),
     )
 }
 

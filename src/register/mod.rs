@@ -29,7 +29,7 @@ pub struct Register {
     pub file: String,
     pub organisation: String,
     /// The register's own name, where it gives one: calendar files take their events' UIDs
-    /// from it (see [`Register::suggested_id`] for one that has none).
+    /// from it (see [`suggested_id`] for one that has none).
     pub id: Option<String>,
     pub certification: Certification,
     pub settings: Settings,
@@ -72,34 +72,25 @@ impl Register {
         )
     }
 
-    /// An `id` for a register that has none, made from what identifies it (organisation,
-    /// certification dates, area and auditor ids), written as a UUID: the same for the same
-    /// register, and a different one for any other (FNV-1a, 128 bits: a name, not a secret).
-    pub fn suggested_id(&self) -> String {
-        let c = &self.certification;
-        let dates = [c.stage1, c.stage2, c.decision].map(|d| d.map(|d| d.date.to_string()).unwrap_or_default());
-        let parts = [self.organisation.as_str()]
-            .into_iter()
-            .chain(dates.iter().map(String::as_str))
-            .chain(self.scope.iter().map(|a| a.id.as_str()))
-            .chain(self.auditors.iter().map(|a| a.id.as_str()));
-        let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-        for part in parts {
-            // Each part ends with a byte no text has, so ("ab", "c") and ("a", "bc") differ.
-            for &b in part.as_bytes().iter().chain(&[0xff]) {
-                h = (h ^ u128::from(b)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
-            }
-        }
-        // The version (8: made by the application) and variant bits of RFC 9562.
-        let h = (h & !(0xf << 76) & !(0x3 << 62)) | (0x8 << 76) | (0x2 << 62);
-        let x = format!("{h:032x}");
-        format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..])
-    }
-
     /// The subclauses carried by some area still in the scope on `day`.
     pub fn carried_clauses(&self, day: NaiveDate) -> BTreeSet<&str> {
         self.scope.iter().filter(|a| a.until.is_none_or(|u| u >= day)).flat_map(|a| a.clauses.iter().copied()).collect()
     }
+}
+
+/// An `id` for a register that has none, made from its file's name and bytes and written as a
+/// UUID: the same for the same file, and a different one for any other file (FNV-1a, 128 bits:
+/// a name, not a secret), so that two copies of one template are not told the same id.
+pub fn suggested_id(file: &str, bytes: &[u8]) -> String {
+    let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    // The name ends with a byte no UTF-8 text has, so ("ab", "c") and ("a", "bc") differ.
+    for &b in file.as_bytes().iter().chain(&[0xff]).chain(bytes) {
+        h = (h ^ u128::from(b)).wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+    }
+    // The version (8: made by the application) and variant bits of RFC 9562.
+    let h = (h & !(0xf << 76) & !(0x3 << 62)) | (0x8 << 76) | (0x2 << 62);
+    let x = format!("{h:032x}");
+    format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..])
 }
 
 /// A date from the register and where it was written.

@@ -14,7 +14,7 @@ use crate::cycle::ExternalKind;
 use crate::plan::{Event, EventKind, Plan};
 use crate::programme::Source;
 use crate::register::{Area, Register};
-use crate::text::write_wrapped;
+use crate::text::{visible, write_wrapped};
 
 /// The days shown and, optionally, the one auditor whose calendar it is.
 #[derive(Debug, Clone)]
@@ -128,14 +128,19 @@ impl<'a> Entries<'a> {
         // events share a round, or are external events of one day: what is remembered of a
         // round is forgotten when the next begins, of a day's external events the next day.
         let (mut in_round, mut on_day) = (Seen::new(), Seen::new());
+        // A restart's events (its round 0, its Stages) are apart from those of the certification
+        // before: their keys begin with it.
+        let restart = (plan.epoch > 0).then(|| format!("restart{}/", plan.epoch));
         plan.each_event(|e| {
+            // Numbered before an auditor's own are picked, so that each keeps its key.
+            let key = format!("{}{}", restart.as_deref().unwrap_or_default(), key(e));
+            let key = match e.round {
+                Some(r) => in_round.number((r.cycle, r.number), key),
+                None => on_day.number(e.date, key),
+            };
             if !mine(e) {
                 return Ok(());
             }
-            let key = match e.round {
-                Some(r) => in_round.number((r.cycle, r.number), key(e)),
-                None => on_day.number(e.date, key(e)),
-            };
             let end = end(e);
             if end < period.from || e.date > period.to {
                 return Ok(());
@@ -280,7 +285,9 @@ fn criteria(area: &Area) -> Vec<String> {
 /// agenda of the period.
 pub fn text(reg: &Register, period: &Period, entries: &Entries, colour: bool, out: &mut dyn Write) -> io::Result<()> {
     let who = period.auditor.as_deref().map(|a| format!(" for {a}")).unwrap_or_default();
-    writeln!(out, "{}: audit calendar{who}, {} to {}", reg.organisation, period.from, period.to)?;
+    // (An organisation named `:` would start the line with a workflow command.)
+    let title = format!("{}: audit calendar{who}, {} to {}", reg.organisation, period.from, period.to);
+    writeln!(out, "{}", visible(&title))?;
     let marks = entries.marks();
     let months = months(period.from, period.to);
     for row in months.chunks(3) {

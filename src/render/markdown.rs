@@ -194,7 +194,7 @@ fn md(text: &str) -> String {
             ':' => rest.starts_with("//"),
             '#' => rest.starts_with(|d: char| d.is_ascii_digit()),
             'w' | 'W' => {
-                rest.starts_with('.') && before.len() >= 2 && before[before.len() - 2..].eq_ignore_ascii_case("ww")
+                rest.starts_with('.') && before.chars().rev().take(2).filter(|b| matches!(b, 'w' | 'W')).count() == 2
             }
             _ => false,
         };
@@ -222,6 +222,8 @@ mod tests {
         assert_eq!(md("fixes #12"), "fixes \\#&#8203;12");
         // Nothing else changes.
         assert_eq!(md("w. ww.x: 10:30 # a"), "w. ww.x: 10:30 \\# a");
+        // Any character before a `w.`, of any length in bytes.
+        assert_eq!(md("€w. ẃww.x éww. €www.x"), "€w. ẃww.x éww. €www&#8203;.x");
     }
 
     #[test]
