@@ -1,0 +1,177 @@
+//! The certificate and the certification body's audits (ISO/IEC 17021-1 9.1.3, 9.6): the
+//! decision, surveillance in time, a certification-body audit every calendar year, the
+//! recertification in time for a decision before expiry, expiry, restoration and lapse.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{EXPIRY_WARNING_DAYS, Fact};
+use crate::cycle::{Basis, Cycle, DECISION_MONTHS_AFTER_STAGE2, months_after};
+use crate::diagnostic::Loc;
+use crate::plan::Plan;
+
+/// The certificate: its decision, surveillance, recertification, expiry, restoration and lapse.
+pub(super) fn certificate(plan: &Plan<'_>) -> Vec<Fact> {
+    let mut out = initial(plan);
+    if plan.initial {
+        return out;
+    }
+    let epoch = plan.epoch();
+    let today = plan.today;
+    let decision_loc = epoch.decision.loc;
+    if let Some(lapse) = plan.lapse {
+        out.push(Fact::CertificateLapsed {
+            cycle: lapse.cycle,
+            expiry: lapse.expiry,
+            deadline: lapse.deadline,
+            late: lapse.late.map(|r| r.date),
+            at: lapse.late.map(|r| r.loc).or(decision_loc),
+        });
+        return out;
+    }
+    let Some(cycle) = plan.cycles.first() else { return out };
+    out.extend(surveillance(cycle, today, decision_loc));
+    out.extend(recertification_late(cycle, today, decision_loc));
+    out.extend(expired(plan, cycle));
+    let days_left = (cycle.expiry - today).num_days();
+    if (0..=EXPIRY_WARNING_DAYS).contains(&days_left) && cycle.recertification.basis != Basis::Recorded {
+        out.push(Fact::CertificateExpiring { expiry: cycle.expiry, days_left, at: decision_loc });
+    }
+    out
+}
+
+/// The initial certification's decision: assumed and passed, late after Stage 2, or after a
+/// lapse, not given yet.
+fn initial(plan: &Plan<'_>) -> Vec<Fact> {
+    let epoch = plan.epoch();
+    let today = plan.today;
+    let mut out = Vec::new();
+    if epoch.decision.basis == Basis::Assumed && epoch.decision.date < today {
+        out.push(Fact::DecisionNotRecorded { decision: epoch.decision.date, at: epoch.stage1.and_then(|s| s.loc) });
+    }
+    if let (Some(s2), Basis::Given) = (epoch.stage2, epoch.decision.basis) {
+        let limit = months_after(s2.end, DECISION_MONTHS_AFTER_STAGE2);
+        let first_cycle = plan.cycles.first().is_none_or(|c| c.local == 1);
+        if epoch.decision.date > limit && first_cycle {
+            out.push(Fact::DecisionLate { decision: epoch.decision.date, stage2: s2.date, at: epoch.decision.loc });
+        }
+    }
+    if epoch.index > 0 && plan.initial {
+        let previous = &plan.certificate.epochs[epoch.index - 1];
+        out.push(Fact::Uncertified {
+            expired: plan.certificate.cycle(previous.last_cycle).expiry,
+            decision: epoch.decision.date,
+            assumed: epoch.decision.basis == Basis::Assumed,
+            at: epoch.loc,
+        });
+    }
+    out
+}
+
+/// Each surveillance of `cycle` held after its latest day, or not held by it.
+fn surveillance(cycle: &Cycle, today: NaiveDate, decision_loc: Option<Loc>) -> Vec<Fact> {
+    let mut out = Vec::new();
+    for (number, s) in (1u8..).zip(cycle.surveillance) {
+        let Some(latest) = s.latest else { continue };
+        // An audit in several visits is judged by the day it began.
+        let (held, at) = if s.date > latest && s.basis == Basis::Recorded {
+            (Some(s.date), s.loc.or(decision_loc))
+        } else if latest < today && s.basis != Basis::Recorded {
+            (None, decision_loc)
+        } else {
+            continue;
+        };
+        let cycle = cycle.number;
+        out.push(if s.hard {
+            Fact::SurveillanceLate { number, cycle, latest, held, at }
+        } else {
+            Fact::SurveillanceAfterAnniversary { number, cycle, latest, held, at }
+        });
+    }
+    out
+}
+
+/// The recertification should leave time for a decision before expiry (certification-body
+/// practice: it ends 4 weeks before expiry at the latest).
+pub(super) fn recertification_late(cycle: &Cycle, today: NaiveDate, decision_loc: Option<Loc>) -> Option<Fact> {
+    let r = cycle.recertification;
+    let latest = r.latest?;
+    let (cycle_number, expiry) = (cycle.number, cycle.expiry);
+    // After expiry, a missing recertification is `certificate-expired`'s.
+    if r.basis != Basis::Recorded && latest < today && today <= expiry {
+        Some(Fact::RecertificationLate { cycle: cycle_number, expiry, latest, ended: None, at: decision_loc })
+    } else if r.basis == Basis::Recorded && r.end > latest && r.end <= expiry {
+        Some(Fact::RecertificationLate {
+            cycle: cycle_number,
+            expiry,
+            latest,
+            ended: Some(r.end),
+            at: r.loc.or(decision_loc),
+        })
+    } else {
+        None
+    }
+}
+
+/// A certificate expired: restored by a recertification within 6 months (the days between were
+/// not certified), to be restored, or with nothing recorded to restore it.
+fn expired(plan: &Plan<'_>, cycle: &Cycle) -> Option<Fact> {
+    let today = plan.today;
+    let epoch = plan.epoch();
+    let previous = (cycle.number > epoch.first_cycle).then(|| plan.certificate.cycle(cycle.number - 1));
+    let (expired, restored) = match previous {
+        // Today is past the previous expiry: a recertification recorded within 6 months of it
+        // restores the certificate from its last day.
+        Some(p) if !p.recertified_in_time() => (p, cycle.restored),
+        // Today is past this cycle's expiry and nothing is recorded: the 6 months are running.
+        _ if cycle.expiry < today && !cycle.recertified() => (cycle, None),
+        _ => return None,
+    };
+    let deadline = expired.restoration_deadline();
+    let (number, expiry) = (expired.number, expired.expiry);
+    match restored {
+        Some(on) if on <= today => (today < cycle.surveillance[0].date).then_some(Fact::CertificateRestored {
+            cycle: number,
+            expiry,
+            on,
+            assumed: !expired.recertification.decision_given,
+            at: expired.recertification.loc,
+        }),
+        Some(on) => Some(Fact::CertificateExpired {
+            cycle: number,
+            expiry,
+            deadline,
+            restoring: Some((expired.recertification.date, on)),
+            at: expired.recertification.loc,
+        }),
+        None => {
+            Some(Fact::CertificateExpired { cycle: number, expiry, deadline, restoring: None, at: epoch.decision.loc })
+        }
+    }
+}
+
+/// A certification-body audit in every calendar year but the initial certification's and the
+/// recertification years (ISO/IEC 17021-1 9.1.3), judged on the record for whole years past,
+/// across cycle boundaries: from the year before the current cycle began.
+pub(super) fn calendar_years(plan: &Plan<'_>) -> Vec<Fact> {
+    if plan.initial || plan.lapse.is_some() {
+        return Vec::new();
+    }
+    let Some(cycle) = plan.cycles.first() else { return Vec::new() };
+    let epoch = plan.epoch();
+    let audits = plan.certificate.audits_of(epoch);
+    let held = |year: i32| {
+        audits.iter().any(|e| {
+            matches!(e.basis, Basis::Recorded | Basis::Given)
+                && e.kind.is_audit()
+                && e.date <= plan.today
+                && (e.date.year()..=e.end.year()).contains(&year)
+        })
+    };
+    // A recertification year with no recertification is `certificate-expired`'s to report.
+    let exempt = plan.certificate.exempt_years(epoch);
+    let from = (cycle.start.year() - 1).max(epoch.decision.date.year() + 1);
+    (from..plan.today.year())
+        .filter(|year| !held(*year) && !exempt.contains(year))
+        .map(|year| Fact::CalendarYearWithoutAudit { year, at: epoch.decision.loc })
+        .collect()
+}

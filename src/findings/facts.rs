@@ -1,0 +1,324 @@
+//! What the rules find, as data: one variant per check code, holding what the finding is about
+//! (areas, dates, rounds, where in the register) and nothing worded. `words.rs` is the one place
+//! that turns a fact into a sentence; rule tests assert facts, wording tests assert words.
+
+use chrono::NaiveDate;
+
+use crate::codes::Code;
+use crate::cycle::External;
+use crate::diagnostic::Loc;
+use crate::register::{Conflict, NonconformitySeverity};
+
+/// A round, as findings name it: its label and the external audit it prepares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundRef {
+    pub label: String,
+    pub prepares: External,
+}
+
+/// What the plan does about an audit that is behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Later {
+    /// A later round of the cycle plans it, but no auditor has a free day before `due`.
+    NoAuditor { due: NaiveDate },
+    /// Its own round still plans it, on `date`, by `due`.
+    ThisRound { due: NaiveDate, date: NaiveDate },
+    /// A later round of the cycle plans it, on `date`.
+    Round { label: String, date: NaiveDate },
+    /// No round left in the cycle plans it.
+    Nothing,
+}
+
+/// Why an audit a round plans has no auditor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Capacity {
+    NoAuditorForSite {
+        site: String,
+    },
+    RoundCap,
+    /// The round's window closes before the audit could start.
+    NoDaysLeft {
+        first_day: NaiveDate,
+        due: NaiveDate,
+        yearly_caps: bool,
+    },
+    NoFreeDay {
+        first_day: NaiveDate,
+        due: NaiveDate,
+        yearly_caps: bool,
+    },
+}
+
+/// Why a round over has no management review that counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewGap {
+    /// One was booked for a day that passed without being marked done.
+    NotHeld {
+        booked: NaiveDate,
+    },
+    None,
+    /// The review came before the round's last audit held.
+    BeforeAudits {
+        review: NaiveDate,
+        done: NaiveDate,
+    },
+}
+
+/// Where round 0's audits that miss the lead before Stage 1 leave Stage 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage1Fit {
+    /// All placed, the last ending on `last`: Stage 1 fits on `earliest`, or the lead of
+    /// `weeks` (where the register would accept it) fits the date booked.
+    Placed { last: NaiveDate, earliest: NaiveDate, weeks: Option<i64> },
+    /// `unplaced` of them have no free day before Stage 2.
+    Unplaced { unplaced: usize },
+}
+
+/// What is on a closed day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnClosedDay {
+    Audit { areas: Vec<String> },
+    Stage { stage: External },
+}
+
+/// What an earlier cycle (or round 0) left open, carried into the current one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Left {
+    /// An area whose audits in `rounds` stayed overdue, or that was not covered in the cycle.
+    Area { area: String, rounds: Vec<String>, uncovered: bool, at: Option<Loc> },
+    /// Any other error of that cycle, as it was found then.
+    Other(Box<Fact>),
+}
+
+/// One thing a rule found: one variant per check code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fact {
+    ClauseNotCovered {
+        clause: &'static str,
+    },
+    ControlNotCovered {
+        control: &'static str,
+    },
+    ControlExcludedAndCovered {
+        control: &'static str,
+        area: String,
+        at: Loc,
+    },
+    NoIndependentAuditor {
+        area: String,
+        auditors: usize,
+        at: Loc,
+    },
+    AuditorNotIndependent {
+        area: String,
+        date: NaiveDate,
+        auditor: String,
+        conflict: Conflict,
+        at: Loc,
+    },
+    OverdueAudit {
+        area: String,
+        round: String,
+        before: External,
+        held_not_independent: bool,
+        later: Later,
+        at: Option<Loc>,
+    },
+    ExtensionNotAudited {
+        area: String,
+        since: Option<NaiveDate>,
+        before: External,
+        held_not_independent: bool,
+        later: Later,
+        at: Option<Loc>,
+    },
+    AuditLate {
+        area: String,
+        round: String,
+        lead_day: NaiveDate,
+        before: External,
+        /// Still ahead of the lead: the first day an auditor is free for it.
+        free_from: Option<NaiveDate>,
+        held_not_independent: bool,
+        later: Later,
+        at: Option<Loc>,
+    },
+    RoundOverCapacity {
+        area: String,
+        round: RoundRef,
+        why: Capacity,
+        due: NaiveDate,
+        at: Option<Loc>,
+    },
+    AreaNotCovered {
+        area: String,
+        cycle: u32,
+        start: NaiveDate,
+        expiry: NaiveDate,
+        at: Loc,
+    },
+    FirstAuditLate {
+        stage1: NaiveDate,
+        last: NaiveDate,
+        lead: u32,
+        at: Loc,
+    },
+    Round0IncompleteAtStage1 {
+        last_day: NaiveDate,
+        stage1: NaiveDate,
+        late: Vec<String>,
+        open: Vec<String>,
+        stage2: Option<NaiveDate>,
+        at: Option<Loc>,
+    },
+    ReviewMissing {
+        round: RoundRef,
+        gap: ReviewGap,
+        date: NaiveDate,
+        at: Option<Loc>,
+    },
+    SurveillanceLate {
+        number: u8,
+        cycle: u32,
+        latest: NaiveDate,
+        held: Option<NaiveDate>,
+        at: Option<Loc>,
+    },
+    SurveillanceAfterAnniversary {
+        number: u8,
+        cycle: u32,
+        latest: NaiveDate,
+        held: Option<NaiveDate>,
+        at: Option<Loc>,
+    },
+    CalendarYearWithoutAudit {
+        year: i32,
+        at: Option<Loc>,
+    },
+    RecertificationLate {
+        cycle: u32,
+        expiry: NaiveDate,
+        latest: NaiveDate,
+        /// The recorded recertification's last day, where one is recorded.
+        ended: Option<NaiveDate>,
+        at: Option<Loc>,
+    },
+    CertificateExpired {
+        cycle: u32,
+        expiry: NaiveDate,
+        deadline: NaiveDate,
+        /// A recertification recorded after expiry, and the decision that restores it.
+        restoring: Option<(NaiveDate, NaiveDate)>,
+        at: Option<Loc>,
+    },
+    CertificateRestored {
+        cycle: u32,
+        expiry: NaiveDate,
+        on: NaiveDate,
+        assumed: bool,
+        at: Option<Loc>,
+    },
+    CertificateLapsed {
+        cycle: u32,
+        expiry: NaiveDate,
+        deadline: NaiveDate,
+        late: Option<NaiveDate>,
+        at: Option<Loc>,
+    },
+    Uncertified {
+        expired: NaiveDate,
+        decision: NaiveDate,
+        assumed: bool,
+        at: Option<Loc>,
+    },
+    CertificateExpiring {
+        expiry: NaiveDate,
+        days_left: i64,
+        at: Option<Loc>,
+    },
+    PreviousCycleGap {
+        /// The cycle that ended, or 0 for round 0.
+        cycle: u32,
+        first_audit: NaiveDate,
+        left: Left,
+    },
+    DecisionNotRecorded {
+        decision: NaiveDate,
+        at: Option<Loc>,
+    },
+    DecisionLate {
+        decision: NaiveDate,
+        stage2: NaiveDate,
+        at: Option<Loc>,
+    },
+    AuditIntervalExceeded {
+        from: NaiveDate,
+        to: NaiveDate,
+        months: u32,
+        at: Option<Loc>,
+    },
+    ReviewIntervalExceeded {
+        from: NaiveDate,
+        to: NaiveDate,
+        months: u32,
+        at: Option<Loc>,
+    },
+    ProgrammeAuditsItself {
+        area: String,
+        owner: String,
+        recorded: bool,
+        days: Vec<NaiveDate>,
+        at: Loc,
+    },
+    ManagementSystemLowRisk {
+        area: String,
+        clauses: Vec<&'static str>,
+        at: Loc,
+    },
+    AuditWithoutAuditor {
+        areas: Vec<String>,
+        date: NaiveDate,
+        at: Loc,
+    },
+    CorrectiveActionOverdue {
+        id: String,
+        severity: NonconformitySeverity,
+        area: String,
+        due: NaiveDate,
+        at: Loc,
+    },
+    MajorNonconformityOpen {
+        id: String,
+        area: String,
+        ahead: External,
+        at: Loc,
+    },
+    Stage1TooClose {
+        last_day: NaiveDate,
+        stage1: NaiveDate,
+        lead: u32,
+        areas: Vec<String>,
+        fit: Stage1Fit,
+        at: Option<Loc>,
+    },
+    AuditOnClosedDay {
+        what: OnClosedDay,
+        date: NaiveDate,
+        why: String,
+        at: Option<Loc>,
+    },
+    AcceptanceExpired {
+        code: Code,
+        reference: String,
+        until: NaiveDate,
+        covered: bool,
+        at: Loc,
+    },
+    AcceptanceUnused {
+        code: Code,
+        area: Option<String>,
+        control: Option<String>,
+        reference: String,
+        at: Loc,
+    },
+}

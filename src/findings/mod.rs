@@ -1,0 +1,93 @@
+//! `ismsaudit check`: compares the register, its record and the plan with the rules, for the
+//! certificate cycle that contains `today` (and round 0 before certification). Deviations the
+//! certification body accepted are shown as accepted, not counted, until their end date.
+//!
+//! Each rule module returns [`Fact`]s, data only: [`standard`] (the standard's clauses and
+//! controls in the scope), [`programme`] (the internal-audit programme: independence, rounds,
+//! intervals, round 0), [`certificate`] (the certification body's audits and the
+//! certificate), [`record`] (corrective actions, closed days, what the cycle before left open).
+//! `words.rs` puts every fact in words, and [`accepted`] marks what accepted deviations cover.
+
+mod accepted;
+mod certificate;
+pub mod facts;
+mod programme;
+mod record;
+mod standard;
+mod words;
+
+use chrono::NaiveDate;
+
+pub use crate::codes::{Code, Severity};
+use crate::diagnostic::{InputError, Loc};
+use crate::plan::{Plan, plan};
+pub use facts::Fact;
+
+/// `certificate-expiring` warns this many days ahead.
+pub const EXPIRY_WARNING_DAYS: i64 = 90;
+
+/// One thing `check` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    pub message: String,
+    /// What to do: the code's advice, or something more precise for this finding.
+    pub help: String,
+    pub area: Option<String>,
+    pub control: Option<String>,
+    pub date: Option<NaiveDate>,
+    /// Where in the register, where one place is concerned.
+    pub loc: Option<Loc>,
+    /// The accepted deviation that covers it (an index into the register's `accepted`).
+    pub accepted: Option<usize>,
+}
+
+impl Finding {
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    /// Whether it counts toward `check`'s verdict: not covered by an accepted deviation.
+    pub fn counts(&self) -> bool {
+        self.accepted.is_none()
+    }
+}
+
+/// What the rules find for `register` on `today`, in the order they find it.
+pub fn facts(register: &crate::register::Register, today: NaiveDate) -> Result<Vec<Fact>, InputError> {
+    let plan = plan(register, today, 1)?;
+    Ok(facts_of(&plan))
+}
+
+fn facts_of(plan: &Plan<'_>) -> Vec<Fact> {
+    let (register, today) = (plan.register, plan.today);
+    // Records before the rounds checked belong to cycles already judged.
+    let since = plan.rounds.iter().map(|r| r.window_start).min().flatten();
+    let mut out = standard::coverage(register, today);
+    out.extend(programme::independence(register, today, since, &plan.rounds));
+    out.extend(programme::rounds(register, &plan.certificate, today, &plan.rounds, &plan.cycles));
+    out.extend(programme::first_audit(plan));
+    out.extend(certificate::certificate(plan));
+    out.extend(certificate::calendar_years(plan));
+    out.extend(programme::intervals(plan, since));
+    out.extend(record::previous_cycle(plan));
+    out.extend(programme::owner_audits_programme(plan));
+    out.extend(standard::management_system_low_risk(register, today));
+    out.extend(record::audits_without_auditor(register, since));
+    out.extend(programme::stage1_too_close(plan));
+    out.extend(record::corrective_actions(plan));
+    out.extend(record::closed_days(plan, since));
+    out
+}
+
+/// Every finding for `register` on `today`: errors first, then warnings, then accepted ones,
+/// each by code and position.
+pub fn check(register: &crate::register::Register, today: NaiveDate) -> Result<Vec<Finding>, InputError> {
+    let mut out: Vec<Finding> = facts(register, today)?.iter().map(Fact::finding).collect();
+    // Stable: within a code and a place, findings stay in the order found (catalogue, rounds).
+    out.sort_by_key(|f| (f.severity(), f.code, f.loc));
+    let acceptances = accepted::accept(register, today, &mut out);
+    out.extend(acceptances.iter().map(Fact::finding));
+    out.sort_by_key(|f| (f.accepted.is_some(), f.severity(), f.code, f.loc));
+    Ok(out)
+}

@@ -1,0 +1,493 @@
+//! The internal-audit programme (ISO/IEC 27001:2022 9.2, 9.3): independent auditors, each
+//! round's audits held in time, rounds with room for their audits, a management review after
+//! each round, every area covered in a cycle, round 0 complete before Stage 1, and audits and
+//! reviews at planned intervals.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+
+use super::Fact;
+use super::facts::{Capacity, Later, ReviewGap, RoundRef, Stage1Fit};
+use crate::cycle::{Certificate, Cycle, ExternalKind, months_after, weeks_after};
+use crate::diagnostic::Loc;
+use crate::plan::Plan;
+use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
+use crate::register::{Area, Conflicts, Register, Status, folded, same_id};
+
+fn round_ref(round: &Round) -> RoundRef {
+    RoundRef { label: round.label(), prepares: round.prepares }
+}
+
+/// Areas no auditor may audit (owner, team and conflicts rule out all), and recorded audits in
+/// the rounds checked by someone who owns, runs or has a conflict with the area (9.2.2 c).
+pub(super) fn independence(reg: &Register, today: NaiveDate, since: Option<NaiveDate>, rounds: &[Round]) -> Vec<Fact> {
+    let mut out = Vec::new();
+    let conflicts = Conflicts::new(&reg.scope, &reg.auditors);
+    for (i, area) in reg.scope.iter().enumerate().filter(|(_, a)| a.until.is_none_or(|u| u >= today)) {
+        if conflicts.independent(i) == 0 {
+            out.push(Fact::NoIndependentAuditor { area: area.id.clone(), auditors: reg.auditors.len(), at: area.loc });
+        }
+    }
+    let window_end = rounds.iter().map(|r| r.window_end).max();
+    let areas: BTreeMap<Cow<str>, usize> = reg.scope.iter().enumerate().map(|(i, a)| (folded(&a.id), i)).collect();
+    let auditors: BTreeMap<Cow<str>, usize> =
+        reg.auditors.iter().enumerate().map(|(j, a)| (folded(&a.id), j)).collect();
+    for record in
+        reg.audits.iter().filter(|r| since.is_none_or(|s| r.date >= s) && window_end.is_some_and(|e| r.date < e))
+    {
+        let Some(&j) = record.auditor.as_deref().and_then(|id| auditors.get(&*folded(id))) else {
+            continue;
+        };
+        for &i in record.areas.iter().filter_map(|id| areas.get(&*folded(id))) {
+            if let Some(conflict) = conflicts.between(i, j) {
+                out.push(Fact::AuditorNotIndependent {
+                    area: reg.scope[i].id.clone(),
+                    date: record.date,
+                    auditor: reg.auditors[j].id.clone(),
+                    conflict,
+                    at: record.loc,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// What the rounds found: audits behind (overdue, late, an extension not audited), audits with
+/// no auditor (no room in the round), rounds over without a review that counts, and areas a
+/// cycle of `cycles` can no longer cover.
+pub(super) fn rounds(
+    reg: &Register,
+    certificate: &Certificate,
+    today: NaiveDate,
+    rounds: &[Round],
+    cycles: &[Cycle],
+) -> Vec<Fact> {
+    let areas: BTreeMap<Cow<str>, &Area> = reg.scope.iter().map(|a| (folded(&a.id), a)).collect();
+    let area_of = |id: &str| areas.get(&*folded(id)).copied();
+    let by_area: Vec<HashMap<&str, Vec<&AreaAudit>>> = rounds.iter().map(Round::by_area).collect();
+    let mut out = Vec::new();
+    for (k, round) in rounds.iter().enumerate() {
+        out.extend(behind(certificate, today, rounds, &by_area, k, area_of));
+        out.extend(without_auditor(reg, today, round, area_of));
+        out.extend(review(reg, today, round));
+    }
+    out.extend(not_covered(reg, today, rounds, cycles));
+    out
+}
+
+/// The round's audits behind: not held by the lead (late), or by the external audit (overdue),
+/// or an area that joined the scope not audited before the next external audit.
+fn behind<'a>(
+    certificate: &Certificate,
+    today: NaiveDate,
+    rounds: &'a [Round],
+    by_area: &[HashMap<&str, Vec<&'a AreaAudit<'a>>>],
+    k: usize,
+    area_of: impl Fn(&str) -> Option<&'a Area>,
+) -> Vec<Fact> {
+    let round = &rounds[k];
+    let of = |k: usize, area: &str| by_area[k].get(area).into_iter().flatten().copied();
+    let mut out = Vec::new();
+    for a in round.audits.iter().filter(|a| a.behind.is_some()) {
+        let area = area_of(a.area);
+        let held_not_independent = of(k, a.area).any(|x| x.source == Source::Done && !x.independent);
+        // The external audit the area's audit was to precede.
+        let before = match area.and_then(|x| x.since).filter(|s| round.window_start.is_none_or(|w| w <= *s)) {
+            Some(s) => {
+                let epoch = certificate.epoch_on(s);
+                (certificate.next_audit_after(epoch, s))
+                    .filter(|e| e.date <= round.window_end)
+                    .unwrap_or(round.prepares)
+            }
+            None => round.prepares,
+        };
+        // What the plan does about it: the audit it schedules, or nothing left to do it in.
+        let planned = (k..rounds.len())
+            .take_while(|&j| rounds[j].cycle == round.cycle)
+            .flat_map(|j| of(j, a.area).map(move |x| (&rounds[j], x)))
+            .find(|(_, x)| matches!(x.source, Source::Planned | Source::CatchUp) && x.due >= today);
+        let later = match planned {
+            Some((_, x)) if x.auditor.is_none() => Later::NoAuditor { due: x.due },
+            Some((r, x)) if r.label() == round.label() => Later::ThisRound { due: x.due, date: x.date },
+            Some((r, x)) => Later::Round { label: r.label(), date: x.date },
+            None => Later::Nothing,
+        };
+        let (area_id, at) = (a.area.to_string(), a.loc.or(area.map(|x| x.loc)));
+        out.push(match a.behind.unwrap_or(Behind::Late) {
+            Behind::Overdue => {
+                Fact::OverdueAudit { area: area_id, round: round.label(), before, held_not_independent, later, at }
+            }
+            Behind::ExtensionMissed => Fact::ExtensionNotAudited {
+                area: area_id,
+                since: area.and_then(|x| x.since),
+                before,
+                held_not_independent,
+                later,
+                at,
+            },
+            Behind::Late => {
+                // Round 0's stragglers are `stage1-too-close`'s before Stage 1, and
+                // `round0-incomplete-at-stage1`'s after it; without a Stage 1 (a restart at
+                // Stage 2), they are late like any other round's.
+                if round.cycle == 0 && round.prepares.kind == ExternalKind::Stage1 {
+                    continue;
+                }
+                Fact::AuditLate {
+                    area: area_id,
+                    round: round.label(),
+                    lead_day: round.lead_day,
+                    before,
+                    // Still ahead: the round has no room for it before the lead.
+                    free_from: (round.lead_day >= today).then_some(a.date),
+                    held_not_independent,
+                    later,
+                    at,
+                }
+            }
+        });
+    }
+    out
+}
+
+/// The round's audits still ahead that have no auditor, but for want of an independent one
+/// (`no-independent-auditor`'s).
+fn without_auditor<'a>(
+    reg: &Register,
+    today: NaiveDate,
+    round: &Round,
+    area_of: impl Fn(&str) -> Option<&'a Area>,
+) -> Vec<Fact> {
+    let yearly_caps = reg.auditors.iter().any(|x| x.max_days_per_year.is_some());
+    let mut out = Vec::new();
+    for a in round.audits.iter().filter(|a| a.due >= today) {
+        let first_day = a.from.unwrap_or(today).max(today);
+        let why = match a.unassigned {
+            None | Some(Unassigned::NoneIndependent) => continue,
+            Some(Unassigned::NoAuditorForSite) => {
+                Capacity::NoAuditorForSite { site: area_of(a.area).and_then(|x| x.site.clone()).unwrap_or_default() }
+            }
+            Some(Unassigned::RoundCap) => Capacity::RoundCap,
+            Some(Unassigned::NoFreeDay) if first_day > a.due => {
+                Capacity::NoDaysLeft { first_day, due: a.due, yearly_caps }
+            }
+            Some(Unassigned::NoFreeDay) => Capacity::NoFreeDay { first_day, due: a.due, yearly_caps },
+        };
+        out.push(Fact::RoundOverCapacity {
+            area: a.area.to_string(),
+            round: round_ref(round),
+            why,
+            due: a.due,
+            at: area_of(a.area).map(|x| x.loc),
+        });
+    }
+    out
+}
+
+/// A round whose external audit has passed without a management review recorded after its
+/// audits (9.3.2: the review takes their results). Any review recorded in the window after the
+/// round's last audit held will do, even an early one.
+fn review(reg: &Register, today: NaiveDate, round: &Round) -> Option<Fact> {
+    if round.prepares.date >= today {
+        return None;
+    }
+    let last_done = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
+    let reviews: Vec<_> =
+        (reg.reviews.iter()).filter(|r| round.window_contains(r.date) && r.stands_on(today)).collect();
+    let after_audits = reviews.iter().any(|r| last_done.is_none_or(|done| r.date >= done));
+    // A review booked in the window whose day passed without being marked done.
+    let unheld = (reg.reviews.iter()).rfind(|r| round.window_contains(r.date) && !r.stands_on(today));
+    let (gap, date, at) = match (reviews.last(), last_done) {
+        (None, _) if let Some(booked) = unheld => {
+            (ReviewGap::NotHeld { booked: booked.date }, booked.date, Some(booked.loc))
+        }
+        (None, _) => (ReviewGap::None, round.prepares.date, round.prepares.loc),
+        (Some(review), Some(done)) if !after_audits => {
+            (ReviewGap::BeforeAudits { review: review.date, done }, review.date, Some(review.loc))
+        }
+        _ => return None,
+    };
+    Some(Fact::ReviewMissing { round: round_ref(round), gap, date, at })
+}
+
+/// The areas in the scope of a cycle of `cycles` that none of its rounds covers any more (round
+/// 0 is all-or-overdue, reported as overdue audits).
+fn not_covered(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle]) -> Vec<Fact> {
+    let mut out = Vec::new();
+    for cycle in cycles {
+        let in_cycle: Vec<&Round> = rounds.iter().filter(|r| r.cycle == cycle.number).collect();
+        let covered: BTreeSet<&str> = in_cycle.iter().flat_map(|r| r.covered(today)).collect();
+        for area in &reg.scope {
+            let in_scope = in_cycle.iter().any(|r| r.includes(area));
+            if in_scope && !covered.contains(area.id.as_str()) {
+                out.push(Fact::AreaNotCovered {
+                    area: area.id.clone(),
+                    cycle: cycle.number,
+                    start: cycle.start,
+                    expiry: cycle.expiry,
+                    at: area.loc,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The first internal audits come at least the lead before Stage 1, so corrective actions can
+/// go through management review before the certification body looks (Stage 1 checks it,
+/// ISO/IEC 17021-1 9.3.1.2.2). Once Stage 1 is past, what is missing is for Stage 2.
+pub(super) fn first_audit(plan: &Plan<'_>) -> Option<Fact> {
+    let epoch = plan.epoch();
+    let (Some(stage1), true) = (epoch.stage1, plan.initial) else { return None };
+    let reg = plan.register;
+    let lead = reg.settings.internal_audit_lead_weeks;
+    let after = epoch.begins;
+    let before: Vec<_> =
+        reg.audits.iter().filter(|a| a.date < stage1.date && after.is_none_or(|b| a.date >= b)).collect();
+    if stage1.date >= plan.today {
+        let last = before.last().filter(|last| (stage1.date - last.date).num_days() < 7 * i64::from(lead))?;
+        return Some(Fact::FirstAuditLate { stage1: stage1.date, last: last.date, lead, at: last.loc });
+    }
+    // Stage 1 is past: round 0 should have been complete by its last day.
+    let round0 = plan.rounds.iter().find(|r| r.cycle == 0)?;
+    let held = |a: &&AreaAudit| a.independent && a.source == Source::Done;
+    let done: BTreeSet<&str> = round0.audits.iter().filter(held).map(|a| a.area).collect();
+    let in_time: BTreeSet<&str> =
+        round0.audits.iter().filter(|a| held(a) && a.date <= round0.last_day).map(|a| a.area).collect();
+    let areas: Vec<&str> = reg.scope.iter().filter(|a| round0.includes(a)).map(|a| a.id.as_str()).collect();
+    let late: Vec<String> =
+        areas.iter().filter(|a| !in_time.contains(*a) && done.contains(*a)).map(|a| a.to_string()).collect();
+    let open: Vec<String> = areas.iter().filter(|a| !done.contains(*a)).map(|a| a.to_string()).collect();
+    if late.is_empty() && open.is_empty() {
+        return None;
+    }
+    Some(Fact::Round0IncompleteAtStage1 {
+        last_day: round0.last_day,
+        stage1: stage1.date,
+        late,
+        open,
+        stage2: epoch.stage2.map(|s| s.date),
+        at: stage1.loc,
+    })
+}
+
+/// Round 0 must be complete the lead before Stage 1 (Stage 1 looks at the internal audits,
+/// ISO/IEC 17021-1 9.3.1.2.2). Where its audits cannot all fit, that is said once, with the
+/// Stage 1 date the programme can meet and the lead that would fit the date booked.
+pub(super) fn stage1_too_close(plan: &Plan<'_>) -> Option<Fact> {
+    let epoch = plan.epoch();
+    let (Some(stage1), true) = (epoch.stage1, plan.initial) else { return None };
+    let round0 = plan.rounds.iter().find(|r| r.cycle == 0)?;
+    if stage1.date < plan.today {
+        return None;
+    }
+    let after: Vec<&AreaAudit> = (round0.audits.iter())
+        .filter(|a| !a.source.is_recorded() && a.source != Source::Missed && a.behind == Some(Behind::Late))
+        .collect();
+    if after.is_empty() {
+        return None;
+    }
+    let settings = &plan.register.settings;
+    let lead = settings.internal_audit_lead_weeks;
+    let placed = after.iter().filter(|a| a.auditor.is_some()).map(|a| a.end).max();
+    let unplaced = after.iter().filter(|a| a.auditor.is_none()).count();
+    let fit = match placed {
+        Some(last) if unplaced == 0 => {
+            let calendar = crate::calendar::Calendar::new(settings);
+            let weeks = (stage1.date - last).num_days() / 7;
+            Stage1Fit::Placed {
+                last,
+                earliest: calendar.open_on_or_after(weeks_after(last, lead)),
+                // Only a lead the register accepts: longer than the management review's.
+                weeks: (weeks > i64::from(settings.management_review_lead_weeks)).then_some(weeks),
+            }
+        }
+        _ => Stage1Fit::Unplaced { unplaced },
+    };
+    Some(Fact::Stage1TooClose {
+        last_day: round0.last_day,
+        stage1: stage1.date,
+        lead,
+        areas: after.iter().map(|a| a.area.to_string()).collect(),
+        fit,
+        at: stage1.loc,
+    })
+}
+
+/// Internal audits and management reviews at planned intervals (9.2.1, 9.3.1): no more than
+/// `max_months_between_rounds` between two held, or since the last one.
+pub(super) fn intervals(plan: &Plan<'_>, since: Option<NaiveDate>) -> Vec<Fact> {
+    let reg = plan.register;
+    let months = reg.settings.max_months_between_rounds;
+    let today = plan.today;
+    let audits: Vec<(NaiveDate, Loc)> =
+        reg.audits.iter().filter(|a| a.status_on(today) == Status::Done).map(|a| (a.date, a.loc)).collect();
+    let reviews: Vec<(NaiveDate, Loc)> =
+        (reg.reviews.iter()).filter(|r| r.status_on(today) == Status::Done).map(|r| (r.date, r.loc)).collect();
+    let mut out = Vec::new();
+    for (audit, mut dates) in [(true, audits), (false, reviews)] {
+        dates.dedup_by_key(|d| d.0);
+        // Between two held (the later one's place), and since the last one (no place).
+        let mut gaps: Vec<(NaiveDate, NaiveDate, Option<Loc>)> =
+            dates.windows(2).map(|w| (w[0].0, w[1].0, Some(w[1].1))).collect();
+        gaps.extend(dates.last().map(|last| (last.0, today, None)));
+        for (from, to, at) in gaps {
+            if months_after(from, months) >= to || since.is_some_and(|s| to < s) {
+                continue;
+            }
+            out.push(if audit {
+                Fact::AuditIntervalExceeded { from, to, months, at }
+            } else {
+                Fact::ReviewIntervalExceeded { from, to, months, at }
+            });
+        }
+    }
+    out
+}
+
+/// Who audits the audit programme: not the person who manages it (ISO 19011 objectivity), in
+/// the record or in the plan.
+pub(super) fn owner_audits_programme(plan: &Plan<'_>) -> Vec<Fact> {
+    let reg = plan.register;
+    let Some(owner) = &reg.programme_owner else { return Vec::new() };
+    // The owner's audits by area, in the order of the rounds: one pass over the rounds.
+    let mut owners: HashMap<&str, Vec<&AreaAudit>> = HashMap::new();
+    for a in (plan.rounds.iter()).flat_map(|r| &r.audits) {
+        if a.auditor.is_some_and(|x| same_id(x, owner)) {
+            owners.entry(a.area).or_default().push(a);
+        }
+    }
+    let mut out = Vec::new();
+    for area in reg.scope.iter().filter(|a| a.carries_audit_programme()) {
+        let by_owner = owners.get(area.id.as_str()).map_or(&[][..], Vec::as_slice);
+        for recorded in [true, false] {
+            let audits: Vec<_> = by_owner.iter().filter(|a| a.source.is_recorded() == recorded).collect();
+            let Some(first) = audits.first() else { continue };
+            out.push(Fact::ProgrammeAuditsItself {
+                area: area.id.clone(),
+                owner: owner.clone(),
+                recorded,
+                days: audits.iter().map(|a| a.date).collect(),
+                at: first.loc.unwrap_or(area.loc),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::register::{Auditor, Certification, Risk};
+    use crate::settings::Settings;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn area(id: &str, owner: &str, clauses: Vec<&'static str>) -> Area {
+        Area {
+            id: id.to_string(),
+            name: id.to_string(),
+            owner: owner.to_string(),
+            team: vec![],
+            risk: Risk::High,
+            clauses,
+            controls: vec![],
+            since: None,
+            until: None,
+            site: None,
+            audit_days: 1,
+            method: None,
+            loc: Loc::default(),
+        }
+    }
+
+    fn auditor(id: &str, conflicts: Vec<String>) -> Auditor {
+        Auditor {
+            id: id.to_string(),
+            name: None,
+            conflicts,
+            unavailable: vec![],
+            max_days_per_round: None,
+            max_days_per_year: None,
+            sites: None,
+            loc: Loc::default(),
+        }
+    }
+
+    fn register(scope: Vec<Area>, auditors: Vec<Auditor>) -> Register {
+        Register {
+            file: "isms.yaml".to_string(),
+            organisation: "x".to_string(),
+            id: None,
+            certification: Certification::default(),
+            settings: Settings::default(),
+            programme_owner: None,
+            reports_to: vec![],
+            auditors,
+            scope,
+            exclusions: vec![],
+            audits: vec![],
+            reviews: vec![],
+            accepted: vec![],
+            corrective_actions: vec![],
+        }
+    }
+
+    /// One auditor with a declared conflict with each of 30,000 areas (written in another
+    /// case), and two without: every area has an independent auditor; without the two, none.
+    #[test]
+    fn independence_of_many_areas_against_declared_conflicts() {
+        let n = 30_000;
+        let scope: Vec<Area> = (0..n).map(|i| area(&format!("a{i}"), "owner", vec![])).collect();
+        let conflicts: Vec<String> = (0..n).map(|i| format!("A{i}")).collect();
+        let mut auditors = vec![auditor("u0", conflicts), auditor("u1", vec![]), auditor("u2", vec![])];
+        let facts = independence(&register(scope.clone(), auditors.clone()), day("2026-11-28"), None, &[]);
+        assert!(facts.is_empty(), "{:?}", facts.first());
+        auditors.truncate(1);
+        let facts = independence(&register(scope, auditors), day("2026-11-28"), None, &[]);
+        assert_eq!(facts.len(), n);
+        assert_eq!(facts[0], Fact::NoIndependentAuditor { area: "a0".to_string(), auditors: 1, at: Loc::default() });
+    }
+
+    /// 30,000 areas carry clause 9.2 and the programme's owner (written in another case) audits
+    /// every other one, in a round of 30,000 audits: one fact for each area the owner audits.
+    #[test]
+    fn the_programme_owner_auditing_many_areas() {
+        let small = crate::register::parse(
+            "isms.yaml",
+            "organisation: x\ncertification: {decision: 2024-06-03}\nauditors: [{id: u0}]\nscope: [{id: s, owner: o}]\n",
+        )
+        .unwrap();
+        let n = 30_000;
+        let scope: Vec<Area> = (0..n).map(|i| area(&format!("a{i}"), "o", vec!["9.2"])).collect();
+        let mut big = register(scope, vec![auditor("u0", vec![])]);
+        big.programme_owner = Some("U0".to_string());
+        let today = day("2026-11-28");
+        let mut p = crate::plan::plan(&small, today, 1).unwrap();
+        p.rounds.truncate(1);
+        p.rounds[0].audits = (0..n)
+            .map(|i| {
+                let mut a = AreaAudit::new(&big.scope[i].id, today, Source::Planned);
+                a.auditor = Some(if i % 2 == 0 { "u0" } else { "u1" });
+                a
+            })
+            .collect();
+        p.register = &big;
+        let facts = owner_audits_programme(&p);
+        assert_eq!(facts.len(), n / 2);
+        assert_eq!(
+            facts[1],
+            Fact::ProgrammeAuditsItself {
+                area: "a2".to_string(),
+                owner: "U0".to_string(),
+                recorded: false,
+                days: vec![today],
+                at: Loc::default()
+            }
+        );
+    }
+}

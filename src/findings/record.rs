@@ -1,0 +1,143 @@
+//! The record: corrective actions (ISO/IEC 27001:2022 10.2) on time, audits that name their
+//! auditor, record and Stage dates on open days, and what the cycle before left open, until
+//! the certification body's first audit of the new cycle asks about it.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::facts::{Left, OnClosedDay};
+use super::{Fact, Severity};
+use crate::codes::Code;
+use crate::cycle::Basis;
+use crate::diagnostic::Loc;
+use crate::plan::Plan;
+use crate::programme::Programme;
+use crate::register::{NonconformitySeverity, Register};
+
+/// Corrective actions open past their due date; and before Stage 1 or Stage 2, any open on a
+/// major nonconformity.
+pub(super) fn corrective_actions(plan: &Plan<'_>) -> Vec<Fact> {
+    let today = plan.today;
+    let epoch = plan.epoch();
+    let ahead = [epoch.stage1, epoch.stage2].into_iter().flatten().find(|s| plan.initial && s.date >= today);
+    let mut out = Vec::new();
+    for ca in plan.register.corrective_actions.iter().filter(|c| c.open_on(today)) {
+        if ca.due < today {
+            out.push(Fact::CorrectiveActionOverdue {
+                id: ca.id.clone(),
+                severity: ca.severity,
+                area: ca.area.clone(),
+                due: ca.due,
+                at: ca.loc,
+            });
+        }
+        if let (Some(ahead), NonconformitySeverity::Major) = (ahead, ca.severity) {
+            out.push(Fact::MajorNonconformityOpen { id: ca.id.clone(), area: ca.area.clone(), ahead, at: ca.loc });
+        }
+    }
+    out
+}
+
+/// Recorded internal audits of the rounds checked, and the Stage dates, on days the register
+/// closes: one of the two is likely wrong.
+pub(super) fn closed_days(plan: &Plan<'_>, since: Option<NaiveDate>) -> Vec<Fact> {
+    let reg = plan.register;
+    let calendar = crate::calendar::Calendar::new(&reg.settings);
+    let mut out = Vec::new();
+    for record in reg.audits.iter().filter(|r| since.is_none_or(|s| r.date >= s)) {
+        if let Some(why) = calendar.closed_because(record.date) {
+            out.push(Fact::AuditOnClosedDay {
+                what: OnClosedDay::Audit { areas: record.areas.clone() },
+                date: record.date,
+                why: why.to_string(),
+                at: Some(record.loc),
+            });
+        }
+    }
+    let epoch = plan.epoch();
+    // Stage dates the register gives (not the assumed ones, which are moved to open days).
+    let stages = [epoch.stage1, epoch.stage2].into_iter().flatten();
+    for stage in stages.filter(|s| matches!(s.basis, Basis::Given | Basis::Recorded)) {
+        if let Some(why) = calendar.closed_because(stage.date) {
+            out.push(Fact::AuditOnClosedDay {
+                what: OnClosedDay::Stage { stage },
+                date: stage.date,
+                why: why.to_string(),
+                at: stage.loc,
+            });
+        }
+    }
+    out
+}
+
+/// Audits of the rounds checked that name no auditor and no outside firm.
+pub(super) fn audits_without_auditor(reg: &Register, since: Option<NaiveDate>) -> Vec<Fact> {
+    (reg.audits.iter())
+        .filter(|r| since.is_none_or(|s| r.date >= s) && r.auditor.is_none() && r.auditor_org.is_none())
+        .map(|r| Fact::AuditWithoutAuditor { areas: r.areas.clone(), date: r.date, at: r.loc })
+        .collect()
+}
+
+/// A cycle's gaps do not vanish when it ends: until the certification body's first audit of the
+/// new cycle, which will ask about them, they are carried over as warnings, one per area.
+pub(super) fn previous_cycle(plan: &Plan<'_>) -> Vec<Fact> {
+    let Some(current) = plan.cycles.first() else { return Vec::new() };
+    let epoch = plan.epoch();
+    let first_audit = current.surveillance[0].date;
+    if plan.initial || plan.lapse.is_some() || plan.today >= first_audit {
+        return Vec::new();
+    }
+    let planner = Programme::new(plan.register, &plan.certificate, plan.today);
+    let (rounds, found, cycle) = if current.number > epoch.first_cycle {
+        let previous = plan.certificate.cycle(current.number - 1);
+        let rounds = planner.rounds(epoch, previous.number, previous.number, false);
+        let mut found = super::programme::rounds(
+            plan.register,
+            &plan.certificate,
+            plan.today,
+            &rounds,
+            std::slice::from_ref(previous),
+        );
+        if previous.recertification.basis == Basis::Recorded && previous.recertified_in_time() {
+            found.extend(super::certificate::recertification_late(previous, plan.today, epoch.decision.loc));
+        }
+        (rounds, found, previous.number)
+    } else {
+        // The first cycle: what round 0 left open, once the decision has moved the plan on.
+        let mut rounds = planner.rounds(epoch, current.number, current.number, true);
+        rounds.retain(|r| r.cycle == 0);
+        let found = super::programme::rounds(plan.register, &plan.certificate, plan.today, &rounds, &[]);
+        (rounds, found, 0)
+    };
+    // The round each area's overdue audit is in, by the external audit it prepared.
+    let mut overdue_in: BTreeMap<(&str, NaiveDate), String> = BTreeMap::new();
+    for r in &rounds {
+        for a in r.audits.iter().filter(|a| a.overdue()) {
+            overdue_in.insert((a.area, r.prepares.date), r.label());
+        }
+    }
+    // One warning per area: the rounds whose audit stayed overdue, and whether the cycle was
+    // left uncovered; the other errors as they were found.
+    let mut by_area: BTreeMap<String, (Vec<String>, bool, Option<Loc>)> = BTreeMap::new();
+    let mut out = Vec::new();
+    for fact in
+        found.into_iter().filter(|f| f.code().severity() == Severity::Error || f.code() == Code::RecertificationLate)
+    {
+        let f = fact.finding();
+        let Some(area) = f.area else {
+            out.push(Fact::PreviousCycleGap { cycle, first_audit, left: Left::Other(Box::new(fact)) });
+            continue;
+        };
+        let entry = by_area.entry(area.clone()).or_insert((Vec::new(), false, f.loc));
+        match f.code {
+            Code::OverdueAudit => entry.0.extend(f.date.and_then(|d| overdue_in.get(&(area.as_str(), d))).cloned()),
+            Code::AreaNotCovered => entry.1 = true,
+            _ => {}
+        }
+    }
+    for (area, (rounds, uncovered, at)) in by_area {
+        out.push(Fact::PreviousCycleGap { cycle, first_audit, left: Left::Area { area, rounds, uncovered, at } });
+    }
+    out
+}

@@ -1,0 +1,90 @@
+//! The `check` rules as facts: what each rule finds on a register, worked out by hand from the
+//! rule. The words of every finding are tested in `tests/cmd/check-codes.trycmd`.
+
+use chrono::NaiveDate;
+
+use ismsaudit::findings::facts::Later;
+use ismsaudit::findings::{Fact, facts};
+use ismsaudit::register::{Conflict, NonconformitySeverity, parse};
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn facts_of(text: &str, today: &str) -> Vec<Fact> {
+    facts(&parse("facts.yaml", text).unwrap(), date(today)).unwrap()
+}
+
+/// Certified 2021-03-01, surveillance in February 2022 and 2023, recertified in November 2023
+/// (decision assumed four weeks later, also 2023); nothing recorded since. On 2025-06-01:
+/// 2023 is a recertification year and had an audit anyway; 2024 had none (ISO/IEC 17021-1
+/// 9.1.3); surveillance 1 of cycle 2 was due by its anniversary, 2025-03-01 (practice), and
+/// 2025 is not over.
+#[test]
+fn a_calendar_year_without_a_certification_body_audit() {
+    let text = "organisation: x
+certification:
+  decision: 2021-03-01
+  surveillance: [2022-02-15, 2023-02-14]
+  recertification: [2023-11-20]
+auditors: [{id: ann}]
+scope: [{id: core, owner: olga}]
+";
+    let found = facts_of(text, "2025-06-01");
+    let years: Vec<i32> = found
+        .iter()
+        .filter_map(|f| match f {
+            Fact::CalendarYearWithoutAudit { year, .. } => Some(*year),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(years, [2024]);
+    assert!(found.iter().any(|f| matches!(
+        f,
+        Fact::SurveillanceAfterAnniversary { number: 1, cycle: 2, held: None, latest, .. } if *latest == date("2025-03-01")
+    )));
+}
+
+/// The enterprise example, as its comments say: `dc-frankfurt` was due in round C2.2, before
+/// surveillance 2 of cycle 2 on 2026-08-25, and is planned in C2.3 on 2027-04-07; diego, on
+/// the payments team, audited `payments-app` on 2025-03-19.
+#[test]
+fn the_enterprise_examples_overdue_audit_and_audit_by_its_own_team() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/enterprise.yaml")).unwrap();
+    let found = facts_of(&text, "2026-11-28");
+    let overdue: Vec<_> = found.iter().filter(|f| matches!(f, Fact::OverdueAudit { .. })).collect();
+    let [Fact::OverdueAudit { area, round, before, later, .. }] = overdue[..] else { panic!("{overdue:?}") };
+    assert_eq!((area.as_str(), round.as_str(), before.date), ("dc-frankfurt", "C2.2", date("2026-08-25")));
+    assert_eq!(*later, Later::Round { label: "C2.3".to_string(), date: date("2027-04-07") });
+    assert!(found.iter().any(|f| matches!(
+        f,
+        Fact::AuditorNotIndependent { area, auditor, conflict: Conflict::Team, date: d, .. }
+            if area == "payments-app" && auditor == "diego" && *d == date("2025-03-19")
+    )));
+}
+
+/// A corrective action on a minor nonconformity due 2025-06-30 and still open on 2025-07-01
+/// is overdue (ISO/IEC 27001:2022 10.2); closed on 2025-06-30, it is not.
+#[test]
+fn an_open_corrective_action_past_its_due_date() {
+    let text = "organisation: x
+certification: {decision: 2024-06-03}
+auditors: [{id: ann}]
+scope: [{id: core, owner: olga}]
+corrective_actions:
+  - {id: CA-1, area: core, raised: 2025-03-20, due: 2025-06-30}
+";
+    let overdue = |found: &[Fact]| {
+        found
+            .iter()
+            .filter(|f| {
+                matches!(f, Fact::CorrectiveActionOverdue { id, severity: NonconformitySeverity::Minor, due, .. }
+                if id == "CA-1" && *due == date("2025-06-30"))
+            })
+            .count()
+    };
+    assert_eq!(overdue(&facts_of(text, "2025-07-01")), 1);
+    assert_eq!(overdue(&facts_of(text, "2025-06-30")), 0);
+    let closed = text.replace("due: 2025-06-30}", "due: 2025-06-30, closed: 2025-06-30}");
+    assert_eq!(overdue(&facts_of(&closed, "2025-07-01")), 0);
+}
