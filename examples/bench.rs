@@ -151,24 +151,15 @@ fn median_f64(mut samples: Vec<f64>) -> f64 {
     samples[samples.len() / 2]
 }
 
-/// The CPU time this process has used, where the system says; the wall clock otherwise.
+/// The CPU time this process has used (Unix); elsewhere, the wall clock.
 #[cfg(unix)]
 fn now() -> Duration {
-    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `t` is a valid timespec for the call to write; the clock id is a constant.
-    let ok = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) } == 0;
-    if !ok {
-        return wall();
-    }
-    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime);
+    Duration::new(u64::try_from(t.tv_sec).unwrap_or(0), u32::try_from(t.tv_nsec).unwrap_or(0))
 }
 
 #[cfg(not(unix))]
 fn now() -> Duration {
-    wall()
-}
-
-fn wall() -> Duration {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     START.get_or_init(std::time::Instant::now).elapsed()
 }

@@ -586,11 +586,7 @@ fn init_writes_any_name_the_system_takes_and_says_why_it_cannot() {
     let shown = |p: &Path| p.to_str().unwrap().replace('\u{1b}', "\\u{1b}");
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        format!(
-            "error: cannot write {}: cannot create a temporary file in {}: {reason}\n",
-            shown(&path),
-            shown(&missing)
-        )
+        format!("error: cannot write {}: cannot open the folder {}: {reason}\n", shown(&path), shown(&missing))
     );
 }
 
@@ -808,10 +804,12 @@ fn every_link_on_the_way_to_the_register_is_checked() {
 #[test]
 fn long_arguments_are_cut_short_in_messages() {
     let long = format!("{}.yaml", "x".repeat(5000));
+    let today = format!("--today={}", "x".repeat(5000));
     for args in [
         vec!["validate", long.as_str()],
         vec!["plan", "isms.yaml", "--cycles", long.as_str()],
         vec!["plan", "isms.yaml", "--today", long.as_str()],
+        vec!["agenda", today.as_str()],
         vec!["calendar", "examples/saas-certified.yaml", "--auditor", long.as_str(), "--today", "2026-11-28"],
     ] {
         let out = run(&args);
@@ -820,6 +818,10 @@ fn long_arguments_are_cut_short_in_messages() {
         assert!(err.lines().all(|l| l.chars().count() < 700), "{args:?}: {err}");
         assert!(err.contains("xxxxx..."), "{err}");
     }
+    // Help asked for beside such an argument is help still: on standard output, exit 0.
+    let out = run(&["plan", "--help", "x\ny"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: ismsaudit plan"));
 }
 
 /// A write killed half way leaves no file behind: what is written has no name until it is

@@ -2,15 +2,19 @@
 //! that leaves its directory), and outputs written whole or not at all, only over what the
 //! user named as a plain output file.
 
+use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 use anyhow::Context;
 
 use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::register::{self, Register};
 use ismsaudit::text::name;
+
+use super::dir::{self, Dir, Kind};
 
 /// A path as messages show it: escaped (it may come from a pull request) and, if very long, cut.
 pub fn shown(path: &Path) -> String {
@@ -24,14 +28,24 @@ pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
 
 impl FileId {
     #[cfg(unix)]
-    fn of(_: &Path, m: &fs::Metadata) -> Option<FileId> {
+    pub(super) fn of(_: &Path, m: &fs::Metadata) -> Option<FileId> {
         use std::os::unix::fs::MetadataExt;
         Some(FileId((m.dev(), m.ino())))
     }
 
     #[cfg(not(unix))]
-    fn of(path: &Path, _: &fs::Metadata) -> Option<FileId> {
+    pub(super) fn of(path: &Path, _: &fs::Metadata) -> Option<FileId> {
         fs::canonicalize(path).ok().map(FileId)
+    }
+
+    #[cfg(unix)]
+    pub(super) fn from_parts(dev: u64, ino: u64) -> FileId {
+        FileId((dev, ino))
+    }
+
+    #[cfg(not(unix))]
+    pub(super) fn of_path(path: &Path) -> FileId {
+        FileId(path.to_path_buf())
     }
 }
 
@@ -81,14 +95,16 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<(Vec<u8>, FileId), Diagnostic
         )
         .hint("give the register's own path: a link is followed only to a file of the checkout"));
     }
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    // The file checked is the file read: opened by the path every link was resolved to (a
-    // link swapped in since is not followed), and never blocking, should a FIFO have taken its
-    // place.
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK | libc::O_NOFOLLOW);
-    let file = options.open(&target).map_err(cannot)?;
+    // The file checked is the file read: opened by the path every link was resolved to, one
+    // directory at a time, following no link anywhere on it (a directory swapped for a link
+    // since the check is refused, not followed), and never blocking, should a FIFO have taken
+    // the file's place.
+    let file = open_without_links(&target).map_err(|e| match e.raw_os_error() {
+        Some(code) if code == rustix_loop() => {
+            Diagnostic::new(None, "changed while it was read").hint("run again once the checkout is still")
+        }
+        _ => cannot(e),
+    })?;
     let metadata = file.metadata().map_err(cannot)?;
     if !metadata.is_file() {
         return Err(not_a_file());
@@ -104,6 +120,58 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<(Vec<u8>, FileId), Diagnostic
         return Err(too_large(bytes.len() as u64));
     }
     Ok((bytes, id))
+}
+
+/// Opens the file at `path`, an absolute path without links (see [`resolve`]), to read: one
+/// directory at a time from the root, each opened by its handle's parent without following a
+/// link, and never blocking. A link met anywhere on the way (a directory swapped for one since
+/// the path was checked) fails with `ELOOP` (or `ENOTDIR`, mapped to it).
+#[cfg(unix)]
+fn open_without_links(path: &Path) -> io::Result<File> {
+    use rustix::fs::{Mode, OFlags};
+    let follow_none = OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    // A directory is opened only to look up in it: on Linux without reading it (`O_PATH`), so
+    // that one the user may pass through but not list (`--x`) is no obstacle.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let look_up = OFlags::DIRECTORY | OFlags::PATH;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let look_up = OFlags::DIRECTORY | OFlags::RDONLY;
+    let mut dir = rustix::fs::open("/", look_up | OFlags::CLOEXEC, Mode::empty())?;
+    let names: Vec<&std::ffi::OsStr> = (path.components())
+        .filter_map(|c| match c {
+            Component::Normal(name) => Some(name),
+            _ => None,
+        })
+        .collect();
+    let Some((last, folders)) = names.split_last() else {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "no file named"));
+    };
+    let looped = |e: rustix::io::Errno| match e {
+        rustix::io::Errno::NOTDIR => io::Error::from_raw_os_error(rustix_loop()),
+        e => e.into(),
+    };
+    for folder in folders {
+        dir = rustix::fs::openat(&dir, *folder, follow_none | look_up, Mode::empty()).map_err(looped)?;
+    }
+    let file = rustix::fs::openat(&dir, *last, follow_none | OFlags::RDONLY | OFlags::NONBLOCK, Mode::empty())?;
+    Ok(File::from(file))
+}
+
+#[cfg(not(unix))]
+fn open_without_links(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+/// The error number of a link met where none may be (`ELOOP`).
+fn rustix_loop() -> i32 {
+    #[cfg(unix)]
+    {
+        rustix::io::Errno::LOOP.raw_os_error()
+    }
+    #[cfg(not(unix))]
+    {
+        -1
+    }
 }
 
 /// `path` with every symbolic link on the way resolved, from the first component to the last,
@@ -171,176 +239,119 @@ pub fn write_file(
     staged.commit()
 }
 
-/// Starts writing `path`: checks what is there against `replace` and `inputs` (the registers
-/// being read, never replaced), and opens a new file beside it (an unnamed one where the
-/// system allows, so that a run killed half way leaves nothing behind; else a hidden one,
-/// removed on every failure this program sees).
-pub fn stage(path: &Path, replace: Replace, inputs: &[FileId]) -> anyhow::Result<Staged> {
-    let name = shown(path);
-    let there = fs::symlink_metadata(path).ok();
-    let link = there.as_ref().is_some_and(|m| m.file_type().is_symlink());
-    // The file whose name the output takes, and what is there now.
-    let (target, existing) = match (replace, there) {
-        (_, None) => (path.to_path_buf(), None),
-        (Replace::Nothing, Some(_)) => {
-            return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{name} already exists")).into());
-        }
-        (Replace::Link, Some(m)) if link || m.is_file() => (path.to_path_buf(), Some(m)),
-        (Replace::Through { .. }, Some(m)) if m.is_file() => (path.to_path_buf(), Some(m)),
-        // Resolved once: the file checked below is the file replaced, whatever the link does since.
-        (Replace::Through { .. }, Some(_)) if link => {
-            match fs::canonicalize(path).map(|t| (fs::symlink_metadata(&t), t)) {
-                Ok((Ok(m), target)) if m.is_file() => (target, Some(m)),
-                Ok((Ok(m), _)) => anyhow::bail!(
-                    "cannot write {name}: it is a symbolic link to {}, not to a regular file; give the path of a file to write, or leave out --output to write to standard output",
-                    kind(&m)
-                ),
-                _ => anyhow::bail!(
-                    "cannot write {name}: it is a symbolic link to nothing; remove it, or give the path of a file to write"
-                ),
-            }
-        }
-        (_, Some(m)) => anyhow::bail!(
-            "cannot write {name}: it is {}, not a regular file; give the path of a file to write{}",
-            kind(&m),
-            if matches!(replace, Replace::Through { .. }) {
-                ", or leave out --output to write to standard output"
-            } else {
-                ""
-            }
-        ),
+/// The directory a path names its file in, and the file's name there.
+fn split(path: &Path) -> anyhow::Result<(PathBuf, OsString)> {
+    let Some(name) = path.file_name() else {
+        anyhow::bail!("cannot write {}: it names no file; give the path of a file to write", shown(path))
     };
-    if let Some(m) = existing.as_ref().filter(|m| m.is_file()) {
-        if FileId::of(&target, m).is_some_and(|id| inputs.contains(&id)) {
-            anyhow::bail!("cannot write {name}: it is the register being read; give another file for the output");
-        }
-        if replace == (Replace::Through { force: false }) && read_only(&target, m) {
-            anyhow::bail!("cannot write {name}: it is read-only; pass --force to replace it");
-        }
-    }
-    let dir = match target.parent() {
+    let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let replacing = existing.is_some();
-    let (file, temp) = new_file(&dir)
-        .with_context(|| format!("cannot write {name}: cannot create a temporary file in {}", shown(&dir)))?;
-    let temp = Temp(temp);
-    // A register kept private stays private: the new file takes the replaced one's permissions
-    // (and owner, where the system lets it) before anything is written to it.
-    if let Some(m) = existing.filter(|m| m.is_file()) {
-        keep_owner(&file, &m).with_context(|| format!("cannot write {name}"))?;
-    }
-    Ok(Staged { file: BufWriter::new(file), target, name, dir, temp, replacing })
+    Ok((dir, name.to_os_string()))
 }
 
-/// What a file that is not a regular one is, for messages.
-fn kind(m: &fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = m.file_type();
-        if t.is_fifo() {
-            return "a FIFO";
-        } else if t.is_char_device() {
-            return "a character device";
-        } else if t.is_block_device() {
-            return "a block device";
-        } else if t.is_socket() {
-            return "a socket";
+/// Opens the directory of `path`, for [`stage`].
+fn open_dir(dir: &Path, shown_name: &str) -> anyhow::Result<Rc<Dir>> {
+    Dir::open(dir).map(Rc::new).map_err(|e| {
+        anyhow::Error::new(e).context(format!("cannot write {shown_name}: cannot open the folder {}", shown(dir)))
+    })
+}
+
+/// Starts writing `path`: checks what is there against `replace` and `inputs` (the registers
+/// being read, never replaced), and opens a new file beside it (an unnamed one where the
+/// system allows, so that a run killed while writing leaves nothing behind; else a hidden one,
+/// removed on every failure this program sees). The directory is held open from the check to
+/// the move, so what is checked is what is replaced.
+pub fn stage(path: &Path, replace: Replace, inputs: &[FileId]) -> anyhow::Result<Staged> {
+    let shown_name = shown(path);
+    let (folder, mut name) = split(path)?;
+    let mut dir = open_dir(&folder, &shown_name)?;
+    let cannot = |e: io::Error| anyhow::Error::new(e).context(format!("cannot write {shown_name}"));
+    let mut entry = dir.entry(&name).map_err(cannot)?;
+    let to_stdout = if matches!(replace, Replace::Through { .. }) {
+        ", or leave out --output to write to standard output"
+    } else {
+        ""
+    };
+    match (replace, entry.as_ref().map(|e| e.kind)) {
+        (_, None) | (Replace::Link, Some(Kind::File | Kind::Link)) | (Replace::Through { .. }, Some(Kind::File)) => {}
+        (Replace::Nothing, Some(_)) => {
+            return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{shown_name} already exists")).into());
+        }
+        // The file a link points to, resolved once: from here on, through its own directory.
+        (Replace::Through { .. }, Some(Kind::Link)) => {
+            let Ok(target) = fs::canonicalize(path) else {
+                anyhow::bail!(
+                    "cannot write {shown_name}: it is a symbolic link to nothing; remove it, or give the path of a file to write"
+                )
+            };
+            let (target_folder, target_name) = split(&target)?;
+            dir = open_dir(&target_folder, &shown_name)?;
+            name = target_name;
+            entry = dir.entry(&name).map_err(cannot)?;
+            match entry.as_ref().map(|e| e.kind) {
+                Some(Kind::File) => {}
+                Some(kind) => anyhow::bail!(
+                    "cannot write {shown_name}: it is a symbolic link to {}, not to a regular file; give the path of a file to write{to_stdout}",
+                    kind.describe()
+                ),
+                None => anyhow::bail!(
+                    "cannot write {shown_name}: it is a symbolic link to nothing; remove it, or give the path of a file to write"
+                ),
+            }
+        }
+        (_, Some(kind)) => anyhow::bail!(
+            "cannot write {shown_name}: it is {}, not a regular file; give the path of a file to write{to_stdout}",
+            kind.describe()
+        ),
+    }
+    let file_entry = entry.as_ref().filter(|e| e.kind == Kind::File);
+    if let Some(e) = file_entry {
+        if inputs.contains(&e.id) {
+            anyhow::bail!("cannot write {shown_name}: it is the register being read; give another file for the output");
+        }
+        if replace == (Replace::Through { force: false }) && e.read_only {
+            anyhow::bail!("cannot write {shown_name}: it is read-only; pass --force to replace it");
         }
     }
-    if m.is_dir() { "a directory" } else { "something else" }
-}
-
-/// Whether the user may not write `path` (the file itself, not its directory): a new file
-/// renamed over it would otherwise replace it all the same.
-fn read_only(path: &Path, m: &fs::Metadata) -> bool {
-    m.permissions().readonly() || !writable(path)
-}
-
-#[cfg(unix)]
-fn writable(path: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return false };
-    // SAFETY: `c` is a NUL-terminated path that outlives the call; `access` only reads it.
-    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
-}
-
-#[cfg(not(unix))]
-fn writable(_: &Path) -> bool {
-    true
-}
-
-#[cfg(unix)]
-fn keep_owner(file: &File, m: &fs::Metadata) -> io::Result<()> {
-    use std::os::unix::fs::MetadataExt;
-    file.set_permissions(m.permissions())?;
-    // Only the owner's group, or nothing, may be what the system allows: both are fine.
-    if std::os::unix::fs::fchown(file, Some(m.uid()), Some(m.gid())).is_err() {
-        let _ = std::os::unix::fs::fchown(file, None, Some(m.gid()));
+    let (file, temp) = dir.new_file().map_err(|e| {
+        anyhow::Error::new(e)
+            .context(format!("cannot write {shown_name}: cannot create a temporary file in {}", shown(dir.path())))
+    })?;
+    let temp = Temp { dir: Rc::clone(&dir), name: temp };
+    if let Some(e) = file_entry {
+        dir::keep_owner(&file, e).map_err(cannot)?;
     }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn keep_owner(file: &File, m: &fs::Metadata) -> io::Result<()> {
-    file.set_permissions(m.permissions())
-}
-
-/// A new file in `dir`: unnamed (Linux's `O_TMPFILE`, where the file system has it and `/proc`
-/// can name it later), else with a hidden name of its own.
-fn new_file(dir: &Path) -> io::Result<(File, Option<PathBuf>)> {
-    #[cfg(target_os = "linux")]
-    if Path::new("/proc/self/fd").is_dir() {
-        use std::os::unix::fs::OpenOptionsExt;
-        let unnamed = fs::OpenOptions::new().write(true).mode(0o666).custom_flags(libc::O_TMPFILE).open(dir);
-        if let Ok(file) = unnamed {
-            return Ok((file, None));
-        }
-    }
-    for _ in 0..100 {
-        let temp = temp_name(dir);
-        match fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
-            Ok(file) => return Ok((file, Some(temp))),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(io::Error::other("every temporary name is taken"))
-}
-
-/// A hidden name in `dir` for a new file: its own, not the target's (a target name near the
-/// 255-byte limit would leave no room for a suffix), and random, so that nobody can take the
-/// names in advance.
-fn temp_name(dir: &Path) -> PathBuf {
-    let mut bytes = [0u8; 8];
-    // Without randomness (never seen), the names are still tried one by one.
-    let random = getrandom::fill(&mut bytes).map_or(0, |()| u64::from_le_bytes(bytes));
-    dir.join(format!(".ismsaudit.{}.{random:016x}.tmp", std::process::id()))
+    Ok(Staged { file: BufWriter::new(file), dir, name, shown: shown_name, temp, replacing: entry.is_some() })
 }
 
 /// An output being written beside its target (see [`stage`]). [`Staged::commit`] moves it into
 /// place; dropped without that, it leaves nothing behind.
 pub struct Staged {
     file: BufWriter<File>,
-    target: PathBuf,
+    dir: Rc<Dir>,
+    /// The target's name in `dir`.
+    name: OsString,
     /// The path as the user gave it, for messages.
-    name: String,
-    dir: PathBuf,
+    shown: String,
     /// The hidden name of the new file, where it has one.
     temp: Temp,
     /// Whether something is at the target, to be replaced.
     replacing: bool,
 }
 
-/// The hidden name of a new file, removed when dropped unless the file has moved into place.
-struct Temp(Option<PathBuf>);
+/// The hidden name of a new file in its directory, removed when dropped unless the file has
+/// moved into place.
+struct Temp {
+    dir: Rc<Dir>,
+    name: Option<OsString>,
+}
 
 impl Drop for Temp {
     fn drop(&mut self) {
-        if let Some(temp) = self.0.take() {
-            let _ = fs::remove_file(temp);
+        if let Some(name) = self.name.take() {
+            let _ = self.dir.remove(&name);
         }
     }
 }
@@ -352,55 +363,55 @@ impl Staged {
 
     /// Flushes the file to disk and gives it the target's name: whole, or not at all.
     pub fn commit(self) -> anyhow::Result<()> {
-        let name = self.name.clone();
-        self.named(true).and_then(|mut n| n.put()).map_err(|e| failed(&name, e))
+        let shown = self.shown.clone();
+        self.named(true).and_then(|mut n| n.put()).map_err(|e| failed(&shown, e))
     }
 
     /// Flushes the file to disk and gives it a hidden name of its own beside the target, ready
     /// to take the target's; with `at_once`, a new file (nothing to replace) takes the target's
     /// name at once.
     fn named(self, at_once: bool) -> io::Result<Named> {
-        let Staged { file, target, name, dir, mut temp, replacing } = self;
+        let Staged { file, dir, name, shown, mut temp, replacing } = self;
         let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
         file.sync_all()?;
-        if temp.0.is_none() {
+        if temp.name.is_none() {
             if !replacing && at_once {
-                link_unnamed(&file, &target)?;
-                return Ok(Named { temp, target, name, replacing });
+                dir.name_unnamed(&file, &name)?;
+                return Ok(Named { temp, dir, name, shown, replacing });
             }
-            // An unnamed file is named beside the target, then renamed over it (a run killed in
-            // that instant leaves the hidden name).
+            // An unnamed file is named beside the target, then moved over it.
             let free = (0..100)
-                .map(|_| temp_name(&dir))
-                .find(|t| fs::symlink_metadata(t).is_err())
+                .map(|_| dir::temp_name())
+                .find(|t| dir.entry(t).is_ok_and(|e| e.is_none()))
                 .ok_or_else(|| io::Error::other("every temporary name is taken"))?;
-            link_unnamed(&file, &free)?;
-            temp.0 = Some(free);
+            dir.name_unnamed(&file, &free)?;
+            temp.name = Some(free);
         }
-        Ok(Named { temp, target, name, replacing })
+        Ok(Named { temp, dir, name, shown, replacing })
     }
 }
 
 /// A new file whole on disk under a hidden name, ready to take its target's.
 struct Named {
     temp: Temp,
-    target: PathBuf,
-    name: String,
+    dir: Rc<Dir>,
+    name: OsString,
+    shown: String,
     replacing: bool,
 }
 
 impl Named {
-    /// Gives the file the target's name (nothing to do if it has it already).
+    /// Gives the file the target's name (nothing to do if it has it already). Once it has it,
+    /// that is done, whatever becomes of the hidden name (which is removed when dropped).
     fn put(&mut self) -> io::Result<()> {
-        let Some(named) = self.temp.0.as_deref() else { return Ok(()) };
+        let Some(temp) = self.temp.name.clone() else { return Ok(()) };
         if self.replacing {
-            fs::rename(named, &self.target)?;
+            self.dir.rename(&temp, &self.name)?;
+            self.temp.name = None;
         } else {
-            // A hard link fails if the name exists: no window in which another file is lost.
-            fs::hard_link(named, &self.target)?;
-            fs::remove_file(named)?;
+            // A link fails if the name is taken: no window in which another file is lost.
+            self.dir.link(&temp, &self.name)?;
         }
-        self.temp.0 = None;
         Ok(())
     }
 }
@@ -413,57 +424,50 @@ fn failed(name: &str, e: io::Error) -> anyhow::Error {
     }
 }
 
-/// Gives an unnamed file (`O_TMPFILE`) the name `to`, failing if that name is taken.
-#[cfg(target_os = "linux")]
-fn link_unnamed(file: &File, to: &Path) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
-    use std::os::unix::ffi::OsStrExt;
-    let from = std::ffi::CString::new(format!("/proc/self/fd/{}", file.as_raw_fd()))?;
-    let to = std::ffi::CString::new(to.as_os_str().as_bytes())?;
-    // SAFETY: both are NUL-terminated paths that outlive the call, which only reads them.
-    let done =
-        unsafe { libc::linkat(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::AT_SYMLINK_FOLLOW) };
-    if done == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
-}
-
-/// Unnamed files exist on Linux only; elsewhere every new file has a name.
-#[cfg(not(target_os = "linux"))]
-fn link_unnamed(_: &File, _: &Path) -> io::Result<()> {
-    Err(io::Error::other("no unnamed file to link"))
-}
-
-/// Writes several files, each as [`write_file`] does, all of them or none: every one is
-/// written whole beside its place first, each file it replaces is kept under a hidden name, and
-/// only then are they moved into place; if one cannot be, those already moved are put back.
+/// Writes several files, each as [`write_file`] does, all of them or none: every one is written
+/// whole beside its place first (unnamed where the system allows), then each is given a hidden
+/// name and each file it replaces is kept under another, and only then are they moved into
+/// place; if one cannot be moved, those already moved are put back (and where that fails too,
+/// the error says so).
 pub fn write_all_or_none(files: Vec<(PathBuf, Vec<u8>)>, replace: Replace) -> anyhow::Result<()> {
-    let mut ready = Vec::with_capacity(files.len());
+    let mut written = Vec::with_capacity(files.len());
     for (path, bytes) in &files {
         let mut s = stage(path, replace, &[])?;
         s.writer().write_all(bytes).with_context(|| format!("cannot write {}", shown(path)))?;
-        let name = s.name.clone();
-        let named = s.named(false).map_err(|e| failed(&name, e))?;
-        // What it replaces, kept until all are in place (a link of its own to the same file).
-        let dir = named.target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        written.push(s);
+    }
+    let mut ready = Vec::with_capacity(written.len());
+    for s in written {
+        let shown = s.shown.clone();
+        let named = s.named(false).map_err(|e| failed(&shown, e))?;
+        // What it replaces, kept until all are in place: a link of its own to the same file.
         let kept = if named.replacing {
-            let backup = temp_name(&dir);
-            fs::hard_link(&named.target, &backup).with_context(|| format!("cannot write {}", named.name))?;
-            Temp(Some(backup))
+            let backup = dir::temp_name();
+            named.dir.link(&named.name, &backup).map_err(|e| failed(&shown, e))?;
+            Temp { dir: Rc::clone(&named.dir), name: Some(backup) }
         } else {
-            Temp(None)
+            Temp { dir: Rc::clone(&named.dir), name: None }
         };
         ready.push((named, kept));
     }
     for k in 0..ready.len() {
-        if let Err(e) = ready[k].0.put() {
-            // Back as they were: the old files in place, the new ones gone.
-            for (named, kept) in ready[..k].iter_mut().rev() {
-                let _ = match kept.0.take() {
-                    Some(old) => fs::rename(&old, &named.target),
-                    None => fs::remove_file(&named.target),
-                };
+        let Err(e) = ready[k].0.put() else { continue };
+        // Back as they were: the old files in place, the new ones gone.
+        let mut stuck = Vec::new();
+        for (named, kept) in ready[..k].iter_mut().rev() {
+            let back = match kept.name.take() {
+                Some(old) => named.dir.rename(&old, &named.name),
+                None => named.dir.remove(&named.name),
+            };
+            if back.is_err() {
+                stuck.push(named.shown.clone());
             }
-            return Err(failed(&ready[k].0.name, e));
         }
+        let e = failed(&ready[k].0.shown, e);
+        return Err(match stuck.as_slice() {
+            [] => e,
+            _ => e.context(format!("and could not put back as they were: {}", stuck.join(", "))),
+        });
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
 use ismsaudit::text::{count, inert_lines, name, shortened, visible, write_wrapped};
 
+mod dir;
 mod files;
 
 use files::{FileId, Replace, load, shown, write_all_or_none, write_file};
@@ -338,8 +339,15 @@ pub fn run(system_today: NaiveDate) -> ExitCode {
             if unsafe_args.is_empty() {
                 let _ = e.print();
             } else {
-                let text = unsafe_args.iter().fold(e.to_string(), |t, a| t.replace(a.as_str(), &name(a)));
-                eprint!("{}", inert_lines(&text));
+                // Whole, and the value of an `--option=value` (which the parser quotes alone).
+                let parts = unsafe_args.iter().flat_map(|a| [Some(a.as_str()), a.split_once('=').map(|(_, v)| v)]);
+                let text = parts.flatten().fold(e.to_string(), |t, a| t.replace(a, &name(a)));
+                let text = inert_lines(&text);
+                if e.use_stderr() {
+                    eprint!("{text}");
+                } else {
+                    print!("{text}");
+                }
             }
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }

@@ -78,9 +78,10 @@ impl Register {
     }
 }
 
-/// An `id` for a register that has none, made from its file's name and bytes and written as a
-/// UUID: the same for the same file, and a different one for any other file (FNV-1a, 128 bits:
-/// a name, not a secret), so that two copies of one template are not told the same id.
+/// An `id` for a register that has none, made from its file's name (as given) and bytes and
+/// written as a UUID: the same for the same file named the same way, and a different one for
+/// any other file (FNV-1a, 128 bits: a name, not a secret, and not proof against a collision
+/// made on purpose), so that two copies of one template are not told the same id.
 pub fn suggested_id(file: &str, bytes: &[u8]) -> String {
     let mut h: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
     // The name ends with a byte no UTF-8 text has, so ("ab", "c") and ("a", "bc") differ.
