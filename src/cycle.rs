@@ -534,6 +534,16 @@ fn initial_audit(
     Some((stage1, stage2, decision))
 }
 
+/// The cycle of an epoch anchored on `anchor` (1 for its first) whose dates contain `date`; 1
+/// before the decision.
+fn containing(anchor: NaiveDate, date: NaiveDate) -> u32 {
+    let mut k = 1;
+    while expiry_of(anchor, k) < date && k < 200 {
+        k += 1;
+    }
+    k
+}
+
 /// The cycles of one epoch: recorded audits filed under them, planned dates for the others.
 fn epoch_cycles(
     s: &Settings,
@@ -543,22 +553,48 @@ fn epoch_cycles(
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Cycle> {
     let anchor = epoch.decision.date;
-    let start = |k: u32| anniversary(anchor, 3 * (k - 1));
-    let expiry = |k: u32| expiry_of(anchor, k);
-    // The cycle whose dates contain `date` (1 before the decision).
-    let containing = |date: NaiveDate| {
-        let mut k = 1;
-        while expiry(k) < date && k < 200 {
-            k += 1;
+    let recert = recertifications(epoch, records, errors);
+    // The epoch goes on while each cycle is recertified (in time or restored). A restart ends it;
+    // so does a recertification too late to restore. Otherwise later cycles are computed up to
+    // the horizon, to be planned as "if recertified".
+    let mut count = 1;
+    while recert.contains_key(&count) {
+        count += 1;
+    }
+    let capped =
+        epoch.superseded || epoch.late_recertification.is_some_and(|(n, _)| n == epoch.first_cycle + count - 1);
+    if !capped {
+        while anniversary(anchor, 3 * count).year() <= HORIZON_YEAR && count < 200 {
+            count += 1;
         }
-        k
-    };
+    }
+    let last_expiry = capped.then(|| expiry_of(anchor, count));
+    let (surveillance, mut special) = surveillance_and_special(epoch, records, last_expiry, errors);
+    let mut cycles: Vec<Cycle> = Vec::new();
+    for k in 1..=count {
+        let recorded = surveillance.get(&k).map(Vec::as_slice).unwrap_or_default();
+        let special = special.remove(&k).unwrap_or_default();
+        let cycle = lay_out_cycle(s, cal, epoch, k, recorded, recert.get(&k).copied(), special, cycles.last());
+        cycles.push(cycle);
+    }
+    calendar_years(cal, epoch, &mut cycles);
+    cycles
+}
 
-    // Recertifications: each belongs to the cycle whose expiry is nearest, in its third year or
-    // up to 6 months after its expiry (a restoration); later, the certificate had lapsed.
+/// The recertifications of an epoch, by cycle (1 for its first): each belongs to the cycle
+/// whose expiry is nearest, in its third year or up to 6 months after its expiry (a
+/// restoration); later, the certificate had lapsed.
+fn recertifications<'r>(
+    epoch: &mut Epoch,
+    records: &EpochRecords<'r>,
+    errors: &mut Vec<Diagnostic>,
+) -> BTreeMap<u32, &'r ExternalRecord> {
+    let anchor = epoch.decision.date;
+    let expiry = |k: u32| expiry_of(anchor, k);
     let mut recert: BTreeMap<u32, &ExternalRecord> = BTreeMap::new();
     for r in &records.recertification {
-        let mut k = (1..=containing(r.date) + 1).min_by_key(|&k| (expiry(k) - r.date).num_days().abs()).unwrap_or(1);
+        let mut k =
+            (1..=containing(anchor, r.date) + 1).min_by_key(|&k| (expiry(k) - r.date).num_days().abs()).unwrap_or(1);
         // Well after an expiry, nearer the next one: still the expired cycle's, too late.
         if k > 1 && r.date < anniversary(anchor, 3 * k - 1) && r.date > expiry(k - 1) {
             k -= 1;
@@ -598,38 +634,35 @@ fn epoch_cycles(
             );
         }
     }
-    // The epoch goes on while each cycle is recertified (in time or restored). A restart ends it;
-    // so does a recertification too late to restore. Otherwise later cycles are computed up to
-    // the horizon, to be planned as "if recertified".
-    let mut count = 1;
-    while recert.contains_key(&count) {
-        count += 1;
-    }
-    let capped =
-        epoch.superseded || epoch.late_recertification.is_some_and(|(n, _)| n == epoch.first_cycle + count - 1);
-    if !capped {
-        while start(count + 1).year() <= HORIZON_YEAR && count < 200 {
-            count += 1;
-        }
-    }
-    // Surveillance and special audits, by the cycle whose dates contain them. The first of a
-    // cycle is surveillance 1, however late, and the second surveillance 2.
-    let last_expiry = expiry(count);
+    recert
+}
+
+/// The surveillance and special audits of an epoch, by the cycle whose dates contain them (1
+/// for its first); none after `last_expiry` where the certificate lapsed then. The first
+/// surveillance of a cycle is surveillance 1, however late, and the second surveillance 2.
+#[allow(clippy::type_complexity)] // (two maps by cycle)
+fn surveillance_and_special<'r>(
+    epoch: &Epoch,
+    records: &EpochRecords<'r>,
+    last_expiry: Option<NaiveDate>,
+    errors: &mut Vec<Diagnostic>,
+) -> (BTreeMap<u32, Vec<&'r ExternalRecord>>, BTreeMap<u32, Vec<External>>) {
+    let anchor = epoch.decision.date;
     let mut surveillance: BTreeMap<u32, Vec<&ExternalRecord>> = BTreeMap::new();
     let mut special: BTreeMap<u32, Vec<External>> = BTreeMap::new();
     for r in &records.surveillance {
-        if capped && r.date > last_expiry {
-            errors.push(after_lapse(r.loc, "surveillance audit", r.date, last_expiry));
+        if let Some(last) = last_expiry.filter(|last| r.date > *last) {
+            errors.push(after_lapse(r.loc, "surveillance audit", r.date, last));
             continue;
         }
-        surveillance.entry(containing(r.date)).or_default().push(r);
+        surveillance.entry(containing(anchor, r.date)).or_default().push(r);
     }
     for r in &records.special {
-        if capped && r.date > last_expiry {
-            errors.push(after_lapse(r.loc, "special audit", r.date, last_expiry));
+        if let Some(last) = last_expiry.filter(|last| r.date > *last) {
+            errors.push(after_lapse(r.loc, "special audit", r.date, last));
             continue;
         }
-        let k = containing(r.date);
+        let k = containing(anchor, r.date);
         let e = External {
             loc: Some(r.loc),
             ..External::new(ExternalKind::Special(r.kind), epoch.first_cycle + k - 1, r.date, Basis::Recorded)
@@ -660,69 +693,79 @@ fn epoch_cycles(
             );
         }
     }
+    (surveillance, special)
+}
 
-    let mut cycles: Vec<Cycle> = Vec::new();
-    for k in 1..=count {
-        let n = epoch.first_cycle + k - 1;
-        let anniversary_k = |year: u32| anniversary(anchor, 3 * (k - 1) + year);
-        let planned_surveillance = |year: u32| {
-            cal.open_on_or_before(weeks_before(anniversary_k(year), s.surveillance_before_anniversary_weeks))
-        };
-        let recorded = surveillance.get(&k).map(Vec::as_slice).unwrap_or_default();
-        let latest_recert = weeks_before(expiry(k), RECERTIFICATION_LATEST_WEEKS);
-        let recertification = match recert.get(&k) {
-            Some(r) => External {
+/// Cycle `k` of an epoch (1 for its first): its recorded surveillance and recertification, and
+/// planned dates for the others; `previous` is the cycle before, whose late recertification may
+/// have restored this one.
+#[allow(clippy::too_many_arguments)] // (what the epoch has filed for the cycle)
+fn lay_out_cycle(
+    s: &Settings,
+    cal: &Calendar,
+    epoch: &Epoch,
+    k: u32,
+    recorded: &[&ExternalRecord],
+    recert: Option<&ExternalRecord>,
+    special: Vec<External>,
+    previous: Option<&Cycle>,
+) -> Cycle {
+    let anchor = epoch.decision.date;
+    let expiry = expiry_of(anchor, k);
+    let n = epoch.first_cycle + k - 1;
+    let anniversary_k = |year: u32| anniversary(anchor, 3 * (k - 1) + year);
+    let planned_surveillance =
+        |year: u32| cal.open_on_or_before(weeks_before(anniversary_k(year), s.surveillance_before_anniversary_weeks));
+    let latest_recert = weeks_before(expiry, RECERTIFICATION_LATEST_WEEKS);
+    let recertification = match recert {
+        Some(r) => External {
+            latest: Some(latest_recert),
+            decision: Some(r.decision.unwrap_or_else(|| weeks_after(r.end(), s.decision_after_stage2_weeks))),
+            decision_given: r.decision.is_some(),
+            ..External::recorded(ExternalKind::Recertification, n, r)
+        },
+        None => {
+            let date = cal.open_on_or_before(weeks_before(expiry, s.recertification_before_expiry_weeks));
+            External {
                 latest: Some(latest_recert),
-                decision: Some(r.decision.unwrap_or_else(|| weeks_after(r.end(), s.decision_after_stage2_weeks))),
-                decision_given: r.decision.is_some(),
-                ..External::recorded(ExternalKind::Recertification, n, r)
-            },
-            None => {
-                let date = cal.open_on_or_before(weeks_before(expiry(k), s.recertification_before_expiry_weeks));
-                External {
-                    latest: Some(latest_recert),
-                    decision: Some(weeks_after(date, s.decision_after_stage2_weeks)),
-                    ..External::new(ExternalKind::Recertification, n, date, Basis::Planned)
-                }
+                decision: Some(weeks_after(date, s.decision_after_stage2_weeks)),
+                ..External::new(ExternalKind::Recertification, n, date, Basis::Planned)
             }
-        };
-        // The first surveillance after an initial decision is due within 12 months (ISO/IEC
-        // 17021-1 9.1.3, a rule); the others by their anniversary (practice).
-        let s1 = match recorded.first() {
-            Some(r) => External::recorded(ExternalKind::Surveillance(1), n, r),
-            None => External::new(ExternalKind::Surveillance(1), n, planned_surveillance(1), Basis::Planned),
-        };
-        let s1 = External { latest: Some(anniversary_k(1)), hard: k == 1, ..s1 };
-        let s2 = match recorded.get(1) {
-            Some(r) => External::recorded(ExternalKind::Surveillance(2), n, r),
-            None => {
-                // After a late surveillance 1, the second comes no sooner than halfway between it
-                // and the recertification (for one on time, that is before the anniversary rule).
-                let middle = s1.end + Days::new(((recertification.date - s1.end).num_days().max(2) / 2) as u64);
-                let date =
-                    planned_surveillance(2).max(cal.open_on_or_before(middle)).max(s1.end.succ_opt().unwrap_or(s1.end));
-                External::new(ExternalKind::Surveillance(2), n, date, Basis::Planned)
-            }
-        };
-        let s2 = External { latest: Some(anniversary_k(2)), ..s2 };
-        let restored = cycles
-            .last()
-            .filter(|p: &&Cycle| p.recertification.basis == Basis::Recorded && !p.recertified_in_time())
-            .and_then(|p| p.recertification.decision);
-        cycles.push(Cycle {
-            number: n,
-            epoch: epoch.index,
-            local: k,
-            start: start(k),
-            expiry: expiry(k),
-            surveillance: [s1, s2],
-            recertification,
-            special: special.remove(&k).unwrap_or_default(),
-            restored,
-        });
+        }
+    };
+    // The first surveillance after an initial decision is due within 12 months (ISO/IEC
+    // 17021-1 9.1.3, a rule); the others by their anniversary (practice).
+    let s1 = match recorded.first() {
+        Some(r) => External::recorded(ExternalKind::Surveillance(1), n, r),
+        None => External::new(ExternalKind::Surveillance(1), n, planned_surveillance(1), Basis::Planned),
+    };
+    let s1 = External { latest: Some(anniversary_k(1)), hard: k == 1, ..s1 };
+    let s2 = match recorded.get(1) {
+        Some(r) => External::recorded(ExternalKind::Surveillance(2), n, r),
+        None => {
+            // After a late surveillance 1, the second comes no sooner than halfway between it
+            // and the recertification (for one on time, that is before the anniversary rule).
+            let middle = s1.end + Days::new(((recertification.date - s1.end).num_days().max(2) / 2) as u64);
+            let date =
+                planned_surveillance(2).max(cal.open_on_or_before(middle)).max(s1.end.succ_opt().unwrap_or(s1.end));
+            External::new(ExternalKind::Surveillance(2), n, date, Basis::Planned)
+        }
+    };
+    let s2 = External { latest: Some(anniversary_k(2)), ..s2 };
+    let restored = previous
+        .filter(|p| p.recertification.basis == Basis::Recorded && !p.recertified_in_time())
+        .and_then(|p| p.recertification.decision);
+    Cycle {
+        number: n,
+        epoch: epoch.index,
+        local: k,
+        start: anniversary(anchor, 3 * (k - 1)),
+        expiry,
+        surveillance: [s1, s2],
+        recertification,
+        special,
+        restored,
     }
-    calendar_years(cal, epoch, &mut cycles);
-    cycles
 }
 
 fn after_lapse(at: Loc, what: &str, date: NaiveDate, expiry: NaiveDate) -> Diagnostic {

@@ -5,7 +5,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::cycle::{Basis, Certificate, Cycle, Epoch, External, ExternalKind, Lapse};
 use crate::diagnostic::{Diagnostic, Errors, InputError};
@@ -171,6 +171,13 @@ fn external_lane<'p>(externals: Vec<External>) -> Box<dyn Iterator<Item = Event<
 
 /// The most certificate cycles one plan shows (30 years).
 pub const MAX_CYCLES: u32 = 10;
+
+/// How many cycles a plan made on `today` shows to reach `end` (three years each, and the one
+/// `today` is in), at most [`MAX_CYCLES`].
+pub fn cycles_reaching(today: NaiveDate, end: NaiveDate) -> u32 {
+    let years = u32::try_from(end.year() - today.year()).unwrap_or(0);
+    (years / 3 + 2).min(MAX_CYCLES)
+}
 
 /// Lays out the plan for `today`, showing `cycles` certificate cycles (1 to [`MAX_CYCLES`]).
 pub fn plan(register: &Register, today: NaiveDate, cycles: u32) -> Result<Plan<'_>, InputError> {

@@ -7,6 +7,7 @@ use super::Finding;
 use super::facts::{Capacity, Fact, Later, Left, OnClosedDay, ReviewGap, RoundRef, Stage1Fit};
 use crate::catalogue;
 use crate::codes::Code;
+use crate::cycle::External;
 use crate::diagnostic::Loc;
 use crate::register::NonconformitySeverity;
 use crate::text::count;
@@ -129,385 +130,381 @@ impl Fact {
         }
     }
 
+    /// One arm per code: each fact's words are written by a function of its own below.
     fn words(&self) -> Words {
         match self {
-            Fact::ClauseNotCovered { clause } => {
-                let title = catalogue::clause_title(clause).unwrap_or_default();
-                Words::new(format!("clause {clause} ({title}) is in no area of the scope"))
+            Fact::ClauseNotCovered { clause } => clause_not_covered(clause),
+            Fact::ControlNotCovered { control } => control_not_covered(control),
+            Fact::ControlExcludedAndCovered { control, area, at } => excluded_and_covered(control, area, *at),
+            Fact::NoIndependentAuditor { area, auditors, at } => no_independent_auditor(area, *auditors, *at),
+            Fact::AuditorNotIndependent { area, date, auditor, conflict, at } => {
+                not_independent(area, *date, auditor, conflict.describe(), *at)
             }
-            Fact::ControlNotCovered { control } => {
-                let title = catalogue::control_title(control).unwrap_or_default();
-                Words::new(format!("control {control} ({title}) is in no area and not excluded in the SoA")).control(control)
+            Fact::OverdueAudit { area, round, before, held_not_independent: by, later, at } => {
+                overdue(area, round, before, *by, later, *at)
             }
-            Fact::ControlExcludedAndCovered { control, area, at } => {
-                let title = catalogue::control_title(control).unwrap_or_default();
-                Words::new(format!("control {control} ({title}) is excluded in the SoA but area `{area}` carries it"))
-                    .control(control)
-                    .area(area)
-                    .at(*at)
+            Fact::ExtensionNotAudited { area, since, before, held_not_independent: by, later, at } => {
+                extension_not_audited(area, *since, before, *by, later, *at)
             }
-            Fact::NoIndependentAuditor { area, auditors, at } => Words::new(match auditors {
-                0 => format!("area `{area}` has no independent auditor: the register lists no auditors"),
-                1 => format!("area `{area}` has no independent auditor: its owner, team or conflicts rule out the only auditor"),
-                n => format!("area `{area}` has no independent auditor: its owner, team and conflicts rule out all {n} auditors"),
-            })
-            .area(area)
-            .at(*at),
-            Fact::AuditorNotIndependent { area, date, auditor, conflict, at } => Words::new(format!(
-                "the audit of `{area}` on {date} is by `{auditor}`, who {}",
-                conflict.describe()
-            ))
-            .area(area)
-            .date(*date)
-            .at(*at),
-            Fact::OverdueAudit { area, round, before, held_not_independent, later, at } => Words::new(format!(
-                "the audit of `{area}` in round {round} was not held before {}{}",
-                before.describe(),
-                by_whom(*held_not_independent)
-            ))
-            .help(later_help(later))
-            .area(area)
-            .date(before.date)
-            .at(*at),
-            Fact::ExtensionNotAudited { area, since, before, held_not_independent, later, at } => Words::new(format!(
-                "area `{area}` joined the scope on {} and was not audited before the next external audit, {}{}",
-                since.map(|d| d.to_string()).unwrap_or_default(),
-                before.describe(),
-                by_whom(*held_not_independent)
-            ))
-            .help(later_help(later))
-            .area(area)
-            .date(before.date)
-            .at(*at),
-            Fact::AuditLate { area, round, lead_day, before, free_from, held_not_independent, later, at } => {
-                let message = match free_from {
-                    Some(day) => format!(
-                        "the audit of `{area}` in round {round} cannot be held by {lead_day}, the lead before {}: no independent auditor has a free day for it until {day}",
-                        before.describe()
-                    ),
-                    None => format!(
-                        "the audit of `{area}` in round {round} was due by {lead_day}, the lead before {}, and is not held{}",
-                        before.describe(),
-                        by_whom(*held_not_independent)
-                    ),
-                };
-                Words::new(message).help(later_help(later)).area(area).date(*lead_day).at(*at)
+            Fact::AuditLate { area, round, lead_day, before, free_from, held_not_independent: by, later, at } => {
+                audit_late(area, round, *lead_day, before, *free_from, *by, later, *at)
             }
-            Fact::RoundOverCapacity { area, round, why, due, at } => {
-                // A yearly cap makes days unavailable like leave does: say so where one is set.
-                let yearly = |caps: bool| {
-                    caps.then_some("add auditors, hold audits earlier, or raise an auditor's `max_days_per_year`")
-                };
-                let (message, help) = match why {
-                    Capacity::NoAuditorForSite { site } => (
-                        format!(
-                            "no independent auditor audits the site of `{area}` ({site}) for the audit in {}",
-                            describe(round)
-                        ),
-                        Some("add the site to an independent auditor's `sites`, or an auditor for it"),
-                    ),
-                    Capacity::RoundCap => (
-                        format!(
-                            "every independent auditor who could audit `{area}` in {} has reached their `max_days_per_round`",
-                            describe(round)
-                        ),
-                        Some("raise an auditor's `max_days_per_round`, or add auditors"),
-                    ),
-                    Capacity::NoDaysLeft { first_day, due, yearly_caps } => (
-                        format!(
-                            "{} has no days left for the audit of `{area}`: it must be held by {due} but cannot start before {first_day}",
-                            describe(round)
-                        ),
-                        yearly(*yearly_caps),
-                    ),
-                    Capacity::NoFreeDay { first_day, due, yearly_caps } => (
-                        format!(
-                            "no independent auditor has a free day for the audit of `{area}` in {} between {first_day} and {due}",
-                            describe(round)
-                        ),
-                        yearly(*yearly_caps),
-                    ),
-                };
-                let w = Words::new(message).area(area).date(*due).at(*at);
-                match help {
-                    Some(h) => w.help(h),
-                    None => w,
-                }
-            }
-            Fact::AreaNotCovered { area, cycle, start, expiry, at } => Words::new(format!(
-                "area `{area}` cannot be covered in cycle {cycle} ({start} to {expiry}): no audit of it is done and no round of the cycle is left to take it"
-            ))
-            .area(area)
-            .at(*at),
-            Fact::FirstAuditLate { stage1, last, lead, at } => Words::new(format!(
-                "the last internal audit before Stage 1 ({stage1}) is on {last}, {} days before it; at least {lead} weeks are needed so corrective actions can go through management review",
-                (*stage1 - *last).num_days()
-            ))
-            .date(*last)
-            .at(*at),
+            Fact::RoundOverCapacity { area, round, why, due, at } => round_over_capacity(area, round, why, *due, *at),
+            Fact::AreaNotCovered { area, cycle, start, expiry, at } => area_not_covered(area, *cycle, *start, *expiry, *at),
+            Fact::FirstAuditLate { stage1, last, lead, at } => first_audit_late(*stage1, *last, *lead, *at),
             Fact::Round0IncompleteAtStage1 { last_day, stage1, late, open, stage2, at } => {
-                let mut parts = Vec::new();
-                if !late.is_empty() {
-                    parts.push(format!("{} audited later ({})", count(late.len(), "area"), late.join(", ")));
-                }
-                if !open.is_empty() {
-                    parts.push(format!("{} still open ({})", count(open.len(), "area"), open.join(", ")));
-                }
-                let stage2 = stage2.map(|s| format!("Stage 2 on {s}")).unwrap_or_else(|| "Stage 2".to_string());
-                Words::new(format!(
-                    "round 0 was not complete by {last_day}, the lead before Stage 1 on {stage1}: {}; {stage2} will check the internal audits held since",
-                    parts.join(", ")
-                ))
-                .date(*stage1)
-                .at(*at)
+                round0_incomplete(*last_day, *stage1, late, open, *stage2, *at)
             }
-            Fact::ReviewMissing { round, gap, date, at } => {
-                let w = match gap {
-                    ReviewGap::NotHeld { booked } => Words::new(format!(
-                        "the management review booked for {booked} is not recorded as held ({})",
-                        describe(round)
-                    ))
-                    .help("once held, mark it `status: done`; if it did not take place, hold one and record it"),
-                    ReviewGap::None => {
-                        Words::new(format!("no management review is recorded for {}", describe(round)))
-                    }
-                    ReviewGap::BeforeAudits { review, done } => Words::new(format!(
-                        "the management review on {review} came before the round's audit on {done}, so it could not take its results ({})",
-                        describe(round)
-                    )),
-                };
-                w.date(*date).at(*at)
+            Fact::ReviewMissing { round, gap, date, at } => review_missing(round, gap, *date, *at),
+            Fact::SurveillanceLate { number, cycle, latest, held, at } => {
+                let rule = "the first surveillance after the initial certification decision is due within 12 months of it (ISO/IEC 17021-1 9.1.3)";
+                surveillance(*number, *cycle, *latest, *held, rule.to_string(), *at)
             }
-            Fact::SurveillanceLate { number, cycle, latest, held, at } => surveillance(
-                *number,
-                *cycle,
-                *latest,
-                *held,
-                "the first surveillance after the initial certification decision is due within 12 months of it (ISO/IEC 17021-1 9.1.3)".to_string(),
-                *at,
-            ),
-            Fact::SurveillanceAfterAnniversary { number, cycle, latest, held, at } => surveillance(
-                *number,
-                *cycle,
-                *latest,
-                *held,
-                format!("certification bodies usually hold surveillance {number} by the anniversary, {latest}"),
-                *at,
-            ),
+            Fact::SurveillanceAfterAnniversary { number, cycle, latest, held, at } => {
+                let rule = format!("certification bodies usually hold surveillance {number} by the anniversary, {latest}");
+                surveillance(*number, *cycle, *latest, *held, rule, *at)
+            }
             Fact::CalendarYearWithoutAudit { year, at } => Words::new(format!(
                 "no certification-body audit is recorded in {year}, which was not a recertification year: surveillance is due at least once a calendar year"
-            ))
-            .at(*at),
-            Fact::RecertificationLate { cycle, expiry, latest, ended, at } => match ended {
-                None => Words::new(format!(
-                    "no recertification audit of cycle {cycle} is recorded and {latest} has passed: a decision before expiry on {expiry} is unlikely"
-                ))
-                .date(*latest)
-                .at(*at),
-                Some(end) => Words::new(format!(
-                    "the recertification of cycle {cycle} ending {end} is after {latest}, which leaves little time for a decision before expiry on {expiry}"
-                ))
-                .date(*end)
-                .at(*at),
-            },
-            Fact::CertificateExpired { cycle, expiry, deadline, restoring, at } => match restoring {
-                Some((audit, on)) => Words::new(format!(
-                    "the certificate of cycle {cycle} expired on {expiry}; the recertification recorded on {audit} restores it with the decision on {on}"
-                ))
-                .help(format!(
-                    "complete the recertification by {deadline} (6 months after expiry) and record the decision when it is given"
-                )),
-                None => Words::new(format!(
-                    "the certificate of cycle {cycle} expired on {expiry} with no recertification recorded before it"
-                ))
-                .help(format!(
-                    "complete the recertification by {deadline} (6 months after expiry) to restore the certificate, and record it; after that, only a new initial certification (at least a Stage 2 audit) can"
-                )),
+            )).at(*at),
+            Fact::RecertificationLate { cycle, expiry, latest, ended, at } => {
+                recertification_late(*cycle, *expiry, *latest, *ended, *at)
             }
-            .date(*expiry)
-            .at(*at),
-            Fact::CertificateRestored { cycle, expiry, on, assumed, at } => Words::new(format!(
-                "the certificate of cycle {cycle} expired on {expiry} and was restored by the recertification decision on {on}{}: it was not valid from {} to {}",
-                if *assumed { " (assumed)" } else { "" },
-                expiry.succ_opt().unwrap_or(*expiry),
-                on.pred_opt().unwrap_or(*on)
-            ))
-            .date(*on)
-            .at(*at),
-            Fact::CertificateLapsed { cycle, expiry, deadline, late, at } => Words::new(format!(
-                "the certificate of cycle {cycle} expired on {expiry} and was not restored by {deadline}, 6 months later: it has lapsed{}",
-                late.map(|d| format!("; the recertification recorded on {d} came after that")).unwrap_or_default()
-            ))
-            .date(*deadline)
-            .at(*at),
-            Fact::Uncertified { expired, decision, assumed, at } => Words::new(format!(
-                "the certificate expired on {expired} and lapsed; the new certification's decision is {decision}{}: until then the ISMS is not certified",
-                if *assumed { " (assumed)" } else { "" }
-            ))
-            .date(*expired)
-            .at(*at),
+            Fact::CertificateExpired { cycle, expiry, deadline, restoring, at } => {
+                certificate_expired(*cycle, *expiry, *deadline, *restoring, *at)
+            }
+            Fact::CertificateRestored { cycle, expiry, on, assumed, at } => {
+                certificate_restored(*cycle, *expiry, *on, *assumed, *at)
+            }
+            Fact::CertificateLapsed { cycle, expiry, deadline, late, at } => lapsed(*cycle, *expiry, *deadline, *late, *at),
+            Fact::Uncertified { expired, decision, assumed, at } => uncertified(*expired, *decision, *assumed, *at),
             Fact::CertificateExpiring { expiry, days_left, at } => Words::new(format!(
                 "the certificate expires on {expiry} (in {days_left} days) and no recertification audit is booked"
-            ))
-            .date(*expiry)
-            .at(*at),
-            Fact::PreviousCycleGap { cycle, first_audit, left } => {
-                let ended = if *cycle == 0 { "round 0".to_string() } else { format!("cycle {cycle}") };
-                let intro = format!(
-                    "{ended} ended with this open; the certification body will ask at surveillance 1 on {first_audit}"
-                );
-                match left {
-                    Left::Other(fact) => {
-                        let f = fact.finding();
-                        Words {
-                            message: format!("{intro}: {}", f.message),
-                            help: None,
-                            area: f.area,
-                            control: f.control,
-                            date: f.date,
-                            at: f.loc,
-                        }
-                    }
-                    Left::Area { area, rounds, uncovered, at } => {
-                        let mut what = Vec::new();
-                        match rounds.as_slice() {
-                            [] => {}
-                            [one] => what.push(format!("its audit in round {one} stayed overdue")),
-                            many => what.push(format!("its audits in rounds {} stayed overdue", many.join(", "))),
-                        }
-                        if *uncovered {
-                            what.push(format!("it was not covered in cycle {cycle}"));
-                        }
-                        Words::new(format!("{intro}: area `{area}`: {}", what.join("; "))).area(area).at(*at)
-                    }
-                }
-            }
-            Fact::DecisionNotRecorded { decision, at } => Words::new(format!(
-                "the certification decision was assumed for {decision} and that day has passed: add `decision:` to `certification` once the certificate is issued"
-            ))
-            .date(*decision)
-            .at(*at),
+            )).date(*expiry).at(*at),
+            Fact::PreviousCycleGap { cycle, first_audit, left } => previous_cycle_gap(*cycle, *first_audit, left),
+            Fact::DecisionNotRecorded { decision, at } => decision_not_recorded(*decision, *at),
             Fact::DecisionLate { decision, stage2, at } => Words::new(format!(
                 "the certification decision on {decision} is more than 6 months after Stage 2 on {stage2}"
-            ))
-            .date(*decision)
-            .at(*at),
+            )).date(*decision).at(*at),
             Fact::AuditIntervalExceeded { from, to, months, at } => interval("internal audit", *from, *to, *months, *at),
             Fact::ReviewIntervalExceeded { from, to, months, at } => {
                 interval("management review", *from, *to, *months, *at)
             }
             Fact::ProgrammeAuditsItself { area, owner, recorded, days, at } => {
-                let what = if *recorded { "is audited" } else { "is planned to be audited" };
-                let shown: Vec<String> = days.iter().map(NaiveDate::to_string).collect();
-                let w = Words::new(format!(
-                    "area `{area}` carries clause 9.2 (the audit programme) and {what} by `{owner}`, who manages the programme, on {}",
-                    shown.join(", ")
-                ))
-                .area(area)
-                .at(*at);
-                match days.first() {
-                    Some(first) => w.date(*first),
-                    None => w,
-                }
+                programme_audits_itself(area, owner, *recorded, days, *at)
             }
-            Fact::ManagementSystemLowRisk { area, clauses, at } => Words::new(format!(
-                "area `{area}` carries clauses 4-10 ({}) and is low risk, so it is audited once a cycle",
-                clauses.join(", ")
-            ))
-            .area(area)
-            .at(*at),
-            Fact::AuditWithoutAuditor { areas, date, at } => Words::new(format!(
-                "the audit of {} on {date} names no `auditor` and no `auditor_org`",
-                areas.join(", ")
-            ))
-            .date(*date)
-            .at(*at),
-            Fact::CorrectiveActionOverdue { id, severity, area, due, at } => Words::new(format!(
-                "corrective action `{id}` ({} nonconformity, area `{area}`) was due on {due} and is still open",
-                match severity {
-                    NonconformitySeverity::Major => "major",
-                    NonconformitySeverity::Minor => "minor",
-                }
-            ))
-            .area(area)
-            .date(*due)
-            .at(*at),
-            Fact::MajorNonconformityOpen { id, area, ahead, at } => Words::new(format!(
-                "corrective action `{id}` on a major nonconformity in area `{area}` is open, with {} ahead",
-                ahead.describe()
-            ))
-            .area(area)
-            .at(*at),
+            Fact::ManagementSystemLowRisk { area, clauses, at } => low_risk(area, clauses, *at),
+            Fact::AuditWithoutAuditor { areas, date, at } => {
+                let areas = areas.join(", ");
+                Words::new(format!("the audit of {areas} on {date} names no `auditor` and no `auditor_org`")).date(*date).at(*at)
+            }
+            Fact::CorrectiveActionOverdue { id, severity, area, due, at } => {
+                corrective_action_overdue(id, *severity, area, *due, *at)
+            }
+            Fact::MajorNonconformityOpen { id, area, ahead, at } => major_open(id, area, ahead, *at),
             Fact::Stage1TooClose { last_day, stage1, lead, areas, fit, at } => {
-                let falls = match areas.len() {
-                    1 => "1 area audit falls".to_string(),
-                    n => format!("{n} area audits fall"),
-                };
-                let mut message = format!(
-                    "round 0 cannot be completed by {last_day}, {lead} weeks before Stage 1 on {stage1}: {falls} after it ({})",
-                    areas.join(", ")
-                );
-                let mut help = None;
-                match fit {
-                    Stage1Fit::Placed { last, earliest, weeks } => {
-                        message.push_str(&format!(
-                            "; the last ends on {last}, so Stage 1 on {earliest} or later leaves {lead} weeks"
-                        ));
-                        if let Some(weeks) = weeks {
-                            message.push_str(&format!(", or a lead of {weeks} weeks fits Stage 1 on {stage1}"));
-                        }
-                    }
-                    Stage1Fit::Unplaced { unplaced } => {
-                        let have = if *unplaced == 1 { "1 has".to_string() } else { format!("{unplaced} have") };
-                        message.push_str(&format!("; {have} no free day before Stage 2 with these auditors"));
-                        // No date to move Stage 1 to: more auditors (or days) is what helps.
-                        help = Some(
-                            "add auditors, or free the days of those there are (blackouts, leave, caps), so round 0 fits before Stage 1",
-                        );
-                    }
-                }
-                let w = Words::new(message).date(*stage1).at(*at);
-                match help {
-                    Some(h) => w.help(h),
-                    None => w,
-                }
+                stage1_too_close(*last_day, *stage1, *lead, areas, fit, *at)
             }
-            Fact::AuditOnClosedDay { what, date, why, at } => {
-                let message = match what {
-                    OnClosedDay::Audit { areas } => format!(
-                        "the internal audit of {} on {date} ({}) is on a day the register closes: {why}",
-                        areas.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "),
-                        date.format("%A")
-                    ),
-                    OnClosedDay::Stage { stage } => format!(
-                        "{} ({}) is on a day the register closes: {why}",
-                        stage.describe(),
-                        date.format("%A")
-                    ),
-                };
-                Words::new(message).date(*date).at(*at)
+            Fact::AuditOnClosedDay { what, date, why, at } => on_closed_day(what, *date, why, *at),
+            Fact::AcceptanceExpired { code, reference, until, covered, at } => {
+                acceptance_expired(*code, reference, *until, *covered, *at)
             }
-            Fact::AcceptanceExpired { code, reference, until, covered, at } => Words::new(format!(
-                "the accepted deviation `{}` ({reference}) ended on {until}{}",
-                code.key(),
-                if *covered { ": what it covered counts again" } else { "" }
-            ))
-            .date(*until)
-            .at(*at),
             Fact::AcceptanceUnused { code, area, control, reference, at } => {
-                let what = match (area, control) {
-                    (Some(area), _) => format!(" for area `{area}`"),
-                    (None, Some(c)) => format!(" for control {c}"),
-                    _ => String::new(),
-                };
-                Words::new(format!(
-                    "the accepted deviation `{}`{what} ({reference}) matches no finding",
-                    code.key()
-                ))
-                .at(*at)
+                acceptance_unused(*code, area.as_deref(), control.as_deref(), reference, *at)
             }
         }
     }
+}
+
+fn not_independent(area: &str, date: NaiveDate, auditor: &str, conflict: &str, at: Loc) -> Words {
+    Words::new(format!("the audit of `{area}` on {date} is by `{auditor}`, who {conflict}"))
+        .area(area)
+        .date(date)
+        .at(at)
+}
+
+fn area_not_covered(area: &str, cycle: u32, start: NaiveDate, expiry: NaiveDate, at: Loc) -> Words {
+    Words::new(format!(
+        "area `{area}` cannot be covered in cycle {cycle} ({start} to {expiry}): no audit of it is done and no round of the cycle is left to take it"
+    ))
+    .area(area)
+    .at(at)
+}
+
+fn lapsed(cycle: u32, expiry: NaiveDate, deadline: NaiveDate, late: Option<NaiveDate>, at: Option<Loc>) -> Words {
+    Words::new(format!(
+        "the certificate of cycle {cycle} expired on {expiry} and was not restored by {deadline}, 6 months later: it has lapsed{}",
+        late.map(|d| format!("; the recertification recorded on {d} came after that")).unwrap_or_default()
+    ))
+    .date(deadline)
+    .at(at)
+}
+
+fn uncertified(expired: NaiveDate, decision: NaiveDate, assumed: bool, at: Option<Loc>) -> Words {
+    Words::new(format!(
+        "the certificate expired on {expired} and lapsed; the new certification's decision is {decision}{}: until then the ISMS is not certified",
+        if assumed { " (assumed)" } else { "" }
+    ))
+    .date(expired)
+    .at(at)
+}
+
+fn decision_not_recorded(decision: NaiveDate, at: Option<Loc>) -> Words {
+    Words::new(format!(
+        "the certification decision was assumed for {decision} and that day has passed: add `decision:` to `certification` once the certificate is issued"
+    ))
+    .date(decision)
+    .at(at)
+}
+
+fn low_risk(area: &str, clauses: &[&str], at: Loc) -> Words {
+    Words::new(format!(
+        "area `{area}` carries clauses 4-10 ({}) and is low risk, so it is audited once a cycle",
+        clauses.join(", ")
+    ))
+    .area(area)
+    .at(at)
+}
+
+fn major_open(id: &str, area: &str, ahead: &External, at: Loc) -> Words {
+    Words::new(format!(
+        "corrective action `{id}` on a major nonconformity in area `{area}` is open, with {} ahead",
+        ahead.describe()
+    ))
+    .area(area)
+    .at(at)
+}
+
+fn acceptance_expired(code: Code, reference: &str, until: NaiveDate, covered: bool, at: Loc) -> Words {
+    Words::new(format!(
+        "the accepted deviation `{}` ({reference}) ended on {until}{}",
+        code.key(),
+        if covered { ": what it covered counts again" } else { "" }
+    ))
+    .date(until)
+    .at(at)
+}
+
+fn clause_not_covered(clause: &str) -> Words {
+    let title = catalogue::clause_title(clause).unwrap_or_default();
+    Words::new(format!("clause {clause} ({title}) is in no area of the scope"))
+}
+
+fn control_not_covered(control: &str) -> Words {
+    let title = catalogue::control_title(control).unwrap_or_default();
+    Words::new(format!("control {control} ({title}) is in no area and not excluded in the SoA")).control(control)
+}
+
+fn excluded_and_covered(control: &str, area: &str, at: Loc) -> Words {
+    let title = catalogue::control_title(control).unwrap_or_default();
+    Words::new(format!("control {control} ({title}) is excluded in the SoA but area `{area}` carries it"))
+        .control(control)
+        .area(area)
+        .at(at)
+}
+
+fn no_independent_auditor(area: &str, auditors: usize, at: Loc) -> Words {
+    Words::new(match auditors {
+        0 => format!("area `{area}` has no independent auditor: the register lists no auditors"),
+        1 => {
+            format!("area `{area}` has no independent auditor: its owner, team or conflicts rule out the only auditor")
+        }
+        n => {
+            format!("area `{area}` has no independent auditor: its owner, team and conflicts rule out all {n} auditors")
+        }
+    })
+    .area(area)
+    .at(at)
+}
+
+fn overdue(area: &str, round: &str, before: &External, by: bool, later: &Later, at: Option<Loc>) -> Words {
+    Words::new(format!(
+        "the audit of `{area}` in round {round} was not held before {}{}",
+        before.describe(),
+        by_whom(by)
+    ))
+    .help(later_help(later))
+    .area(area)
+    .date(before.date)
+    .at(at)
+}
+
+fn extension_not_audited(
+    area: &str,
+    since: Option<NaiveDate>,
+    before: &External,
+    by: bool,
+    later: &Later,
+    at: Option<Loc>,
+) -> Words {
+    Words::new(format!(
+        "area `{area}` joined the scope on {} and was not audited before the next external audit, {}{}",
+        since.map(|d| d.to_string()).unwrap_or_default(),
+        before.describe(),
+        by_whom(by)
+    ))
+    .help(later_help(later))
+    .area(area)
+    .date(before.date)
+    .at(at)
+}
+
+#[allow(clippy::too_many_arguments)] // (the fields of one fact)
+fn audit_late(
+    area: &str,
+    round: &str,
+    lead_day: NaiveDate,
+    before: &External,
+    free_from: Option<NaiveDate>,
+    by: bool,
+    later: &Later,
+    at: Option<Loc>,
+) -> Words {
+    let message = match free_from {
+        Some(day) => format!(
+            "the audit of `{area}` in round {round} cannot be held by {lead_day}, the lead before {}: no independent auditor has a free day for it until {day}",
+            before.describe()
+        ),
+        None => format!(
+            "the audit of `{area}` in round {round} was due by {lead_day}, the lead before {}, and is not held{}",
+            before.describe(),
+            by_whom(by)
+        ),
+    };
+    Words::new(message).help(later_help(later)).area(area).date(lead_day).at(at)
+}
+
+fn first_audit_late(stage1: NaiveDate, last: NaiveDate, lead: u32, at: Loc) -> Words {
+    Words::new(format!(
+        "the last internal audit before Stage 1 ({stage1}) is on {last}, {} days before it; at least {lead} weeks are needed so corrective actions can go through management review",
+        (stage1 - last).num_days()
+    ))
+    .date(last)
+    .at(at)
+}
+
+fn review_missing(round: &RoundRef, gap: &ReviewGap, date: NaiveDate, at: Option<Loc>) -> Words {
+    let w = match gap {
+        ReviewGap::NotHeld { booked } => Words::new(format!(
+            "the management review booked for {booked} is not recorded as held ({})",
+            describe(round)
+        ))
+        .help("once held, mark it `status: done`; if it did not take place, hold one and record it"),
+        ReviewGap::None => Words::new(format!("no management review is recorded for {}", describe(round))),
+        ReviewGap::BeforeAudits { review, done } => Words::new(format!(
+            "the management review on {review} came before the round's audit on {done}, so it could not take its results ({})",
+            describe(round)
+        )),
+    };
+    w.date(date).at(at)
+}
+
+fn recertification_late(
+    cycle: u32,
+    expiry: NaiveDate,
+    latest: NaiveDate,
+    ended: Option<NaiveDate>,
+    at: Option<Loc>,
+) -> Words {
+    match ended {
+        None => Words::new(format!(
+            "no recertification audit of cycle {cycle} is recorded and {latest} has passed: a decision before expiry on {expiry} is unlikely"
+        ))
+        .date(latest)
+        .at(at),
+        Some(end) => Words::new(format!(
+            "the recertification of cycle {cycle} ending {end} is after {latest}, which leaves little time for a decision before expiry on {expiry}"
+        ))
+        .date(end)
+        .at(at),
+    }
+}
+
+fn certificate_expired(
+    cycle: u32,
+    expiry: NaiveDate,
+    deadline: NaiveDate,
+    restoring: Option<(NaiveDate, NaiveDate)>,
+    at: Option<Loc>,
+) -> Words {
+    match restoring {
+        Some((audit, on)) => Words::new(format!(
+            "the certificate of cycle {cycle} expired on {expiry}; the recertification recorded on {audit} restores it with the decision on {on}"
+        ))
+        .help(format!(
+            "complete the recertification by {deadline} (6 months after expiry) and record the decision when it is given"
+        )),
+        None => Words::new(format!(
+            "the certificate of cycle {cycle} expired on {expiry} with no recertification recorded before it"
+        ))
+        .help(format!(
+            "complete the recertification by {deadline} (6 months after expiry) to restore the certificate, and record it; after that, only a new initial certification (at least a Stage 2 audit) can"
+        )),
+    }
+    .date(expiry)
+    .at(at)
+}
+
+fn certificate_restored(cycle: u32, expiry: NaiveDate, on: NaiveDate, assumed: bool, at: Option<Loc>) -> Words {
+    Words::new(format!(
+        "the certificate of cycle {cycle} expired on {expiry} and was restored by the recertification decision on {on}{}: it was not valid from {} to {}",
+        if assumed { " (assumed)" } else { "" },
+        expiry.succ_opt().unwrap_or(expiry),
+        on.pred_opt().unwrap_or(on)
+    ))
+    .date(on)
+    .at(at)
+}
+
+fn programme_audits_itself(area: &str, owner: &str, recorded: bool, days: &[NaiveDate], at: Loc) -> Words {
+    let what = if recorded { "is audited" } else { "is planned to be audited" };
+    let shown: Vec<String> = days.iter().map(NaiveDate::to_string).collect();
+    let w = Words::new(format!(
+        "area `{area}` carries clause 9.2 (the audit programme) and {what} by `{owner}`, who manages the programme, on {}",
+        shown.join(", ")
+    ))
+    .area(area)
+    .at(at);
+    match days.first() {
+        Some(first) => w.date(*first),
+        None => w,
+    }
+}
+
+fn corrective_action_overdue(id: &str, severity: NonconformitySeverity, area: &str, due: NaiveDate, at: Loc) -> Words {
+    let severity = match severity {
+        NonconformitySeverity::Major => "major",
+        NonconformitySeverity::Minor => "minor",
+    };
+    Words::new(format!(
+        "corrective action `{id}` ({severity} nonconformity, area `{area}`) was due on {due} and is still open"
+    ))
+    .area(area)
+    .date(due)
+    .at(at)
+}
+
+fn on_closed_day(what: &OnClosedDay, date: NaiveDate, why: &str, at: Option<Loc>) -> Words {
+    let message = match what {
+        OnClosedDay::Audit { areas } => format!(
+            "the internal audit of {} on {date} ({}) is on a day the register closes: {why}",
+            areas.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "),
+            date.format("%A")
+        ),
+        OnClosedDay::Stage { stage } => {
+            format!("{} ({}) is on a day the register closes: {why}", stage.describe(), date.format("%A"))
+        }
+    };
+    Words::new(message).date(date).at(at)
+}
+
+fn acceptance_unused(code: Code, area: Option<&str>, control: Option<&str>, reference: &str, at: Loc) -> Words {
+    let what = match (area, control) {
+        (Some(area), _) => format!(" for area `{area}`"),
+        (None, Some(c)) => format!(" for control {c}"),
+        _ => String::new(),
+    };
+    Words::new(format!("the accepted deviation `{}`{what} ({reference}) matches no finding", code.key())).at(at)
 }
 
 /// A surveillance recorded after its latest day, or not recorded by it.
@@ -538,4 +535,142 @@ fn interval(what: &str, from: NaiveDate, to: NaiveDate, months: u32, at: Option<
         Some(_) => format!("more than {months} months passed between the {what}s held on {from} and {to}"),
     };
     Words::new(message).date(to).at(at)
+}
+
+/// An audit a round plans with no auditor: why, and what helps.
+fn round_over_capacity(area: &str, round: &RoundRef, why: &Capacity, due: NaiveDate, at: Option<Loc>) -> Words {
+    // A yearly cap makes days unavailable like leave does: say so where one is set.
+    let yearly =
+        |caps: bool| caps.then_some("add auditors, hold audits earlier, or raise an auditor's `max_days_per_year`");
+    let (message, help) = match why {
+        Capacity::NoAuditorForSite { site } => (
+            format!("no independent auditor audits the site of `{area}` ({site}) for the audit in {}", describe(round)),
+            Some("add the site to an independent auditor's `sites`, or an auditor for it"),
+        ),
+        Capacity::RoundCap => (
+            format!(
+                "every independent auditor who could audit `{area}` in {} has reached their `max_days_per_round`",
+                describe(round)
+            ),
+            Some("raise an auditor's `max_days_per_round`, or add auditors"),
+        ),
+        Capacity::NoDaysLeft { first_day, due, yearly_caps } => (
+            format!(
+                "{} has no days left for the audit of `{area}`: it must be held by {due} but cannot start before {first_day}",
+                describe(round)
+            ),
+            yearly(*yearly_caps),
+        ),
+        Capacity::NoFreeDay { first_day, due, yearly_caps } => (
+            format!(
+                "no independent auditor has a free day for the audit of `{area}` in {} between {first_day} and {due}",
+                describe(round)
+            ),
+            yearly(*yearly_caps),
+        ),
+    };
+    let w = Words::new(message).area(area).date(due).at(at);
+    match help {
+        Some(h) => w.help(h),
+        None => w,
+    }
+}
+
+/// Round 0 not complete by its last day before Stage 1: which areas were audited later, which not yet.
+fn round0_incomplete(
+    last_day: NaiveDate,
+    stage1: NaiveDate,
+    late: &[String],
+    open: &[String],
+    stage2: Option<NaiveDate>,
+    at: Option<Loc>,
+) -> Words {
+    let mut parts = Vec::new();
+    if !late.is_empty() {
+        parts.push(format!("{} audited later ({})", count(late.len(), "area"), late.join(", ")));
+    }
+    if !open.is_empty() {
+        parts.push(format!("{} still open ({})", count(open.len(), "area"), open.join(", ")));
+    }
+    let stage2 = stage2.map(|s| format!("Stage 2 on {s}")).unwrap_or_else(|| "Stage 2".to_string());
+    Words::new(format!(
+        "round 0 was not complete by {last_day}, the lead before Stage 1 on {stage1}: {}; {stage2} will check the internal audits held since",
+        parts.join(", ")
+    ))
+    .date(stage1)
+    .at(at)
+}
+
+/// Round 0's audits that fall after the lead before Stage 1, and what Stage 1 date or lead would fit.
+fn stage1_too_close(
+    last_day: NaiveDate,
+    stage1: NaiveDate,
+    lead: u32,
+    areas: &[String],
+    fit: &Stage1Fit,
+    at: Option<Loc>,
+) -> Words {
+    let falls = match areas.len() {
+        1 => "1 area audit falls".to_string(),
+        n => format!("{n} area audits fall"),
+    };
+    let mut message = format!(
+        "round 0 cannot be completed by {last_day}, {lead} weeks before Stage 1 on {stage1}: {falls} after it ({})",
+        areas.join(", ")
+    );
+    let mut help = None;
+    match fit {
+        Stage1Fit::Placed { last, earliest, weeks } => {
+            message
+                .push_str(&format!("; the last ends on {last}, so Stage 1 on {earliest} or later leaves {lead} weeks"));
+            if let Some(weeks) = weeks {
+                message.push_str(&format!(", or a lead of {weeks} weeks fits Stage 1 on {stage1}"));
+            }
+        }
+        Stage1Fit::Unplaced { unplaced } => {
+            let have = if *unplaced == 1 { "1 has".to_string() } else { format!("{unplaced} have") };
+            message.push_str(&format!("; {have} no free day before Stage 2 with these auditors"));
+            // No date to move Stage 1 to: more auditors (or days) is what helps.
+            help = Some(
+                "add auditors, or free the days of those there are (blackouts, leave, caps), so round 0 fits before Stage 1",
+            );
+        }
+    }
+    let w = Words::new(message).date(stage1).at(at);
+    match help {
+        Some(h) => w.help(h),
+        None => w,
+    }
+}
+
+/// What a cycle (or round 0) left open, said until the first external audit of the next.
+fn previous_cycle_gap(cycle: u32, first_audit: NaiveDate, left: &Left) -> Words {
+    let ended = if cycle == 0 { "round 0".to_string() } else { format!("cycle {cycle}") };
+    let intro =
+        format!("{ended} ended with this open; the certification body will ask at surveillance 1 on {first_audit}");
+    match left {
+        Left::Other(fact) => {
+            let f = fact.finding();
+            Words {
+                message: format!("{intro}: {}", f.message),
+                help: None,
+                area: f.area,
+                control: f.control,
+                date: f.date,
+                at: f.loc,
+            }
+        }
+        Left::Area { area, rounds, uncovered, at } => {
+            let mut what = Vec::new();
+            match rounds.as_slice() {
+                [] => {}
+                [one] => what.push(format!("its audit in round {one} stayed overdue")),
+                many => what.push(format!("its audits in rounds {} stayed overdue", many.join(", "))),
+            }
+            if *uncovered {
+                what.push(format!("it was not covered in cycle {cycle}"));
+            }
+            Words::new(format!("{intro}: area `{area}`: {}", what.join("; "))).area(area).at(*at)
+        }
+    }
 }

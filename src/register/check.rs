@@ -369,35 +369,7 @@ impl Checker<'_> {
             decision: raw.decision.as_ref().map(dated),
             expiry: raw.expiry.as_ref().map(dated),
             surveillance: raw.surveillance.iter().map(|s| self.surveillance(s)).collect(),
-            recertification: raw
-                .recertification
-                .iter()
-                .map(|r| match &r.value {
-                    DateOr::Date(d) => {
-                        ExternalRecord { date: d.0, visits: vec![], decision: None, note: None, loc: loc(r) }
-                    }
-                    DateOr::Full(f) => {
-                        let note = self.note("`note`", f.note.as_deref(), loc(r));
-                        let record = self.visits(f.date.value.0, &f.visits, note, loc(r));
-                        if let Some(d) = &f.decision
-                            && d.value.0 < record.end()
-                        {
-                            self.error(
-                                Diagnostic::new(
-                                    loc(d),
-                                    format!(
-                                        "decision `{}` is before the recertification audit `{}`",
-                                        d.value.0,
-                                        record.end()
-                                    ),
-                                )
-                                .hint("the certification body decides after the audit"),
-                            );
-                        }
-                        ExternalRecord { decision: f.decision.as_ref().map(|d| d.value.0), ..record }
-                    }
-                })
-                .collect(),
+            recertification: raw.recertification.iter().map(|r| self.recertification(r)).collect(),
             special: raw
                 .special
                 .iter()
@@ -427,6 +399,37 @@ impl Checker<'_> {
             );
         }
         self.initial_audit(c.stage1, c.stage2, c.decision);
+        self.history_in_order(&c);
+        self.restarts_in_order(&c);
+        c
+    }
+
+    /// A recertification audit recorded, and its decision (never before the audit).
+    fn recertification(&mut self, r: &Spanned<DateOr<RawRecertification>>) -> ExternalRecord {
+        match &r.value {
+            DateOr::Date(d) => ExternalRecord { date: d.0, visits: vec![], decision: None, note: None, loc: loc(r) },
+            DateOr::Full(f) => {
+                let note = self.note("`note`", f.note.as_deref(), loc(r));
+                let record = self.visits(f.date.value.0, &f.visits, note, loc(r));
+                if let Some(d) = &f.decision
+                    && d.value.0 < record.end()
+                {
+                    self.error(
+                        Diagnostic::new(
+                            loc(d),
+                            format!("decision `{}` is before the recertification audit `{}`", d.value.0, record.end()),
+                        )
+                        .hint("the certification body decides after the audit"),
+                    );
+                }
+                ExternalRecord { decision: f.decision.as_ref().map(|d| d.value.0), ..record }
+            }
+        }
+    }
+
+    /// The certification body's audits in date order, each after the initial decision, and the
+    /// printed expiry after it too.
+    fn history_in_order(&mut self, c: &Certification) {
         let dates = |records: &[ExternalRecord]| -> Vec<Dated> {
             records.iter().map(|r| Dated { date: r.date, loc: r.loc }).collect()
         };
@@ -467,6 +470,10 @@ impl Checker<'_> {
                     .hint("add `decision:` to `certification`"),
             );
         }
+    }
+
+    /// Each restart gives a date, and comes after the certification before it.
+    fn restarts_in_order(&mut self, c: &Certification) {
         let mut previous = c.decision.or(c.stage2).or(c.stage1).map(|d| d.date);
         for r in &c.restarts {
             if r.stage1.is_none() && r.stage2.is_none() && r.decision.is_none() {
@@ -488,7 +495,6 @@ impl Checker<'_> {
             }
             previous = [r.decision, r.stage2, r.stage1].into_iter().flatten().next().map(|d| d.date);
         }
-        c
     }
 
     /// Stage 1, Stage 2 and the decision of an initial certification come in that order.

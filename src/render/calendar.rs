@@ -25,6 +25,13 @@ pub struct Period {
     pub auditor: Option<String>,
 }
 
+impl Period {
+    /// The calendar year `year`, for `auditor` if given; `None` outside chrono's range.
+    pub fn year(year: i32, auditor: Option<String>) -> Option<Period> {
+        Some(Period { from: NaiveDate::from_ymd_opt(year, 1, 1)?, to: NaiveDate::from_ymd_opt(year, 12, 31)?, auditor })
+    }
+}
+
 /// How a day with events is marked in a month grid, most important first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Mark {

@@ -65,6 +65,28 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     table(out, &["Area", "Owner", "Risk", "Audit", "Clauses and controls"], &rows)?;
 
+    rounds(plan, &auditors, out)?;
+
+    if !plan.rounds.is_empty() {
+        writeln!(out, "\n## Coverage\n")?;
+        let (header, rows) = coverage_rows(plan);
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let rows: Vec<Vec<String>> = rows.into_iter().map(|row| row.iter().map(|c| md(c)).collect()).collect();
+        table(out, &header, &rows)?;
+        writeln!(out)?;
+        for line in cycle_verdicts(plan) {
+            writeln!(out, "- {}", md(&line))?;
+        }
+    }
+
+    criteria_titles(plan, out)?;
+    assumptions(plan, out)
+}
+
+/// Each round as a table (date, area, auditor, status, criteria) with its review; then, by why,
+/// the audits planned with no auditor.
+fn rounds(plan: &Plan<'_>, auditors: &HashMap<&str, &Auditor>, out: &mut dyn Write) -> io::Result<()> {
+    let reg = plan.register;
     writeln!(out, "\n## Rounds")?;
     let mut without: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
     for r in &plan.rounds {
@@ -75,7 +97,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             let rows: Vec<Vec<String>> = (r.audits.iter())
                 .map(|a| {
                     let auditor = match (&a.auditor, a.unassigned) {
-                        (Some(id), _) => md(&person(id, &auditors)),
+                        (Some(id), _) => md(&person(id, auditors)),
                         (None, Some(why)) => {
                             let (label, note) = unassigned(why);
                             without.entry(label).or_insert((0, note)).0 += 1;
@@ -106,18 +128,12 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "\n{n} area audit(s) planned with no auditor ({label}): {}", md(note))?;
     }
 
-    if !plan.rounds.is_empty() {
-        writeln!(out, "\n## Coverage\n")?;
-        let (header, rows) = coverage_rows(plan);
-        let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        let rows: Vec<Vec<String>> = rows.into_iter().map(|row| row.iter().map(|c| md(c)).collect()).collect();
-        table(out, &header, &rows)?;
-        writeln!(out)?;
-        for line in cycle_verdicts(plan) {
-            writeln!(out, "- {}", md(&line))?;
-        }
-    }
+    Ok(())
+}
 
+/// The titles of what the rounds audit, once: the audit criteria.
+fn criteria_titles(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let reg = plan.register;
     // The titles of what the rounds audit, once.
     let audited: BTreeSet<&str> = (plan.rounds.iter().flat_map(|r| &r.audits))
         .filter_map(|a| a.area_in(reg))
@@ -136,6 +152,12 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         table(out, &["Clause or control", "Title"], &rows)?;
     }
 
+    Ok(())
+}
+
+/// What the plan assumed: dates the register does not give, settings and closures.
+fn assumptions(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let reg = plan.register;
     writeln!(out, "\n## Assumptions\n")?;
     let epoch = plan.epoch();
     for e in [epoch.stage2, Some(epoch.decision)].into_iter().flatten().filter(|e| e.basis == Basis::Assumed) {

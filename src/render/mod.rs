@@ -9,4 +9,5 @@ pub mod html;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod summary;
 pub mod table;

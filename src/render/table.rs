@@ -122,9 +122,8 @@ fn criteria(area: &Area) -> String {
     format!("  {}{how}: {}", area.id, parts.join("; "))
 }
 
-/// Writes the plan for a terminal `width` columns wide: external audits, each round, the coverage
-/// matrix, settings. With `detail`, each round lists what its audits cover.
-pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -> io::Result<()> {
+/// Whose plan, as of when, who runs the programme, and the certificate's dates.
+fn heading(plan: &Plan<'_>, width: usize, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
     let epoch = plan.epoch();
     write_wrapped(out, &format!("{}: audit plan as of {}", reg.organisation, plan.today), width, 2)?;
@@ -152,7 +151,73 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
     for c in &plan.cycles {
         writeln!(out, "Cycle {}: {} to {}", c.number, c.start, c.expiry)?;
     }
+    Ok(())
+}
 
+/// One round: its audits as a table (and with `detail`, their criteria), then its review; the
+/// audits planned with no auditor are counted into `without`, by why.
+fn round<'p>(
+    plan: &'p Plan<'_>,
+    r: &'p Round<'_>,
+    detail: bool,
+    width: usize,
+    without: &mut std::collections::BTreeMap<&'static str, (usize, &'static str)>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let reg = plan.register;
+    writeln!(out)?;
+    write_wrapped(out, &format!("Round {}: prepares {}", r.label(), r.prepares.describe()), width, 2)?;
+    if r.audits.is_empty() {
+        writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
+    } else {
+        let mut t = table(&["Date", "Area", "Risk", "Auditor", "Status"], width);
+        for a in &r.audits {
+            let area = a.area_in(reg);
+            let risk = area.map_or("", |x| x.risk.as_str());
+            let auditor = match (&a.auditor, a.unassigned) {
+                (Some(id), _) => a.auditor_in(reg).and_then(|x| x.name.clone()).unwrap_or_else(|| id.to_string()),
+                (None, Some(why)) => {
+                    let (label, note) = unassigned(why);
+                    without.entry(label).or_insert((0, note)).0 += 1;
+                    label.to_string()
+                }
+                (None, None) if a.source == Source::Missed => String::new(),
+                (None, None) => a.auditor_org.unwrap_or("(not recorded)").to_string(),
+            };
+            let status = audit_status(a, plan.today);
+            let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
+            let area = area.map_or_else(|| a.area.to_string(), area_label);
+            t.add_row(vec![date, area, risk.to_string(), auditor, status]);
+        }
+        writeln!(out, "{t}")?;
+        if detail {
+            writeln!(out, "Criteria:")?;
+            let mut seen = std::collections::BTreeSet::new();
+            for a in r.audits.iter().filter(|a| seen.insert(a.area)) {
+                if let Some(area) = a.area_in(reg) {
+                    write_wrapped(out, &criteria(area), width, 2)?;
+                }
+            }
+        }
+    }
+    let review = r.review.status();
+    let past = match (r.review.date < plan.today, r.review.not_held) {
+        (true, true) => ", past, not recorded as held",
+        (true, false) if r.review.recorded.is_none() => ", past",
+        _ => "",
+    };
+    writeln!(out, "Management review: {} ({review}{past})", r.review.date)?;
+    if let Some(extra) = r.review_before_stage2 {
+        writeln!(out, "Management review before Stage 2: {} (recorded)", extra.date)?;
+    }
+    Ok(())
+}
+
+/// Writes the plan for a terminal `width` columns wide: external audits, each round, the coverage
+/// matrix, settings. With `detail`, each round lists what its audits cover.
+pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -> io::Result<()> {
+    let reg = plan.register;
+    heading(plan, width, out)?;
     writeln!(out, "\nExternal audits")?;
     let mut t = table(&["Cycle", "Audit", "Date", "Latest", "Status"], width);
     for e in plan.externals() {
@@ -174,51 +239,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
 
     let mut without: std::collections::BTreeMap<&str, (usize, &str)> = std::collections::BTreeMap::new();
     for r in &plan.rounds {
-        writeln!(out)?;
-        write_wrapped(out, &format!("Round {}: prepares {}", r.label(), r.prepares.describe()), width, 2)?;
-        if r.audits.is_empty() {
-            writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
-        } else {
-            let mut t = table(&["Date", "Area", "Risk", "Auditor", "Status"], width);
-            for a in &r.audits {
-                let area = a.area_in(reg);
-                let risk = area.map_or("", |x| x.risk.as_str());
-                let auditor = match (&a.auditor, a.unassigned) {
-                    (Some(id), _) => a.auditor_in(reg).and_then(|x| x.name.clone()).unwrap_or_else(|| id.to_string()),
-                    (None, Some(why)) => {
-                        let (label, note) = unassigned(why);
-                        without.entry(label).or_insert((0, note)).0 += 1;
-                        label.to_string()
-                    }
-                    (None, None) if a.source == Source::Missed => String::new(),
-                    (None, None) => a.auditor_org.unwrap_or("(not recorded)").to_string(),
-                };
-                let status = audit_status(a, plan.today);
-                let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
-                let area = area.map_or_else(|| a.area.to_string(), area_label);
-                t.add_row(vec![date, area, risk.to_string(), auditor, status]);
-            }
-            writeln!(out, "{t}")?;
-            if detail {
-                writeln!(out, "Criteria:")?;
-                let mut seen = std::collections::BTreeSet::new();
-                for a in r.audits.iter().filter(|a| seen.insert(a.area)) {
-                    if let Some(area) = a.area_in(reg) {
-                        write_wrapped(out, &criteria(area), width, 2)?;
-                    }
-                }
-            }
-        }
-        let review = r.review.status();
-        let past = match (r.review.date < plan.today, r.review.not_held) {
-            (true, true) => ", past, not recorded as held",
-            (true, false) if r.review.recorded.is_none() => ", past",
-            _ => "",
-        };
-        writeln!(out, "Management review: {} ({review}{past})", r.review.date)?;
-        if let Some(extra) = r.review_before_stage2 {
-            writeln!(out, "Management review before Stage 2: {} (recorded)", extra.date)?;
-        }
+        round(plan, r, detail, width, &mut without, out)?;
     }
     for (label, (n, note)) in without {
         writeln!(out)?;
