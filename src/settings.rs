@@ -1,6 +1,6 @@
 //! The planner's settings: the numbers that come from certification-body practice rather than
 //! from a standard (so a register may change them, and every output says which are defaults),
-//! the workdays, and the closures. Each numeric setting is written once, in [`numbers!`]'s table:
+//! the workdays, and the closures. Each numeric setting is written once, in `numbers!`'s table:
 //! its key, default, range, what it sets and why its range; the checked [`Settings`], the
 //! register's raw settings, their range check, the JSON Schema's bounds and the starter
 //! register's list all come from it. `docs/rules.md` gives each rule with its source.

@@ -46,7 +46,7 @@ const INVISIBLE: [(u32, u32); 25] = [
 ];
 
 /// Whether `c` must not reach a terminal as it is: a control character (newline and tab
-/// included, DEL, C1), or one of the [`INVISIBLE`] ones.
+/// included, DEL, C1), or one of the `INVISIBLE` ones.
 pub fn hidden(c: char) -> bool {
     if c.is_control() {
         return true;

@@ -2,11 +2,11 @@
 //! certificate cycle that contains `today` (and round 0 before certification). Deviations the
 //! certification body accepted are shown as accepted, not counted, until their end date.
 //!
-//! Each rule module returns [`Fact`]s, data only: [`standard`] (the standard's clauses and
-//! controls in the scope), [`programme`] (the internal-audit programme: independence, rounds,
-//! intervals, round 0), [`certificate`] (the certification body's audits and the
-//! certificate), [`record`] (corrective actions, closed days, what the cycle before left open).
-//! `words.rs` puts every fact in words, and [`accepted`] marks what accepted deviations cover.
+//! Each rule module returns [`Fact`]s, data only: `standard` (the standard's clauses and
+//! controls in the scope), `programme` (the internal-audit programme: independence, rounds,
+//! intervals, round 0), `certificate` (the certification body's audits and the
+//! certificate), `record` (corrective actions, closed days, what the cycle before left open).
+//! `words.rs` puts every fact in words, and `accepted` marks what accepted deviations cover.
 
 mod accepted;
 mod certificate;

@@ -1102,7 +1102,7 @@ struct Held {
 
 /// The rounds of a [`Programme`], planned one at a time as they are read (see
 /// [`Programme::each_round`]). Each round is judged and placed after the one before, which
-/// leaves what the next needs: each area's [`AreaState`], and the [`Diary`] of who is taken when.
+/// leaves what the next needs: each area's `AreaState`, and the `Diary` of who is taken when.
 pub struct Rounds<'p, 'r, 'c> {
     programme: &'p Programme<'r, 'c>,
     /// Every frame planned, and whether its round is shown (the cycle before the first shown is

@@ -1,5 +1,5 @@
-//! The ISMS register: one YAML file, read with source positions ([`raw`]), then checked
-//! ([`check`]) into the plain data defined here.
+//! The ISMS register: one YAML file, read with source positions (`raw`), then checked
+//! (`check`) into the plain data defined here.
 //!
 //! Reading is kept apart from the checked [`Register`] the rest of the crate runs on, so every
 //! later stage can rely on what validation proved.

@@ -1,5 +1,5 @@
 //! The register's JSON Schema (draft 2020-12), generated from the types that read it
-//! ([`super::raw`]), so that the two cannot drift: editors complete keys, clause and control
+//! (`raw`), so that the two cannot drift: editors complete keys, clause and control
 //! ids (with their titles) and check codes, and mark unknown keys, as the loader does.
 //!
 //! The types here exist for the schema only: what the loader reads as text (a clause id, a

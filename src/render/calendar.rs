@@ -363,7 +363,7 @@ pub(super) fn months(from: NaiveDate, to: NaiveDate) -> Vec<(i32, u32)> {
     out
 }
 
-/// One month as lines of [`GRID_WIDTH`] characters: its name, the weekdays, then its weeks from
+/// One month as lines of `GRID_WIDTH` characters: its name, the weekdays, then its weeks from
 /// Monday; a day outside the period is left blank.
 pub fn grid(year: i32, month: u32, period: &Period, marks: &HashMap<NaiveDate, Mark>, colour: bool) -> Vec<String> {
     let title = format!("{} {year}", MONTHS[(month - 1) as usize]);
