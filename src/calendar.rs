@@ -151,33 +151,49 @@ impl Calendar {
         }
     }
 
-    /// The first 12 months (as `(first day, last day, open days)`) with fewer than
-    /// [`MIN_OPEN_DAYS_A_YEAR`] open days, if any: checked for every start day from a year
-    /// before the first blackout to the last one, or for any year without blackouts.
-    pub fn short_year(&self) -> Option<(NaiveDate, NaiveDate, u32)> {
-        let first = self.closed.0.first().map_or(NaiveDate::from_ymd_opt(2001, 1, 1)?, |c| c.0);
-        let last = self.closed.0.last().map_or(first, |c| c.1);
-        let start = first.checked_sub_months(Months::new(12))?;
+    /// The first 12 months starting on a day from `first` to `last` (as `(first day, last day,
+    /// open days)`) with fewer than [`MIN_OPEN_DAYS_A_YEAR`] open days, if any. The days are
+    /// walked once, by number rather than as dates: this runs for every register read.
+    pub fn short_year(&self, first: NaiveDate, last: NaiveDate) -> Option<(NaiveDate, NaiveDate, u32)> {
         let end = last.checked_add_months(Months::new(12))?;
-        // Open days before each day of [start, end], as a running sum.
-        let days = usize::try_from((end - start).num_days()).ok()? + 1;
+        let (base, days) = (first.num_days_from_ce(), usize::try_from((end - first).num_days()).ok()? + 1);
+        // Open days before each day, as a running sum; the closures, merged and sorted, are
+        // passed with a cursor.
         let mut before = Vec::with_capacity(days + 1);
         before.push(0u32);
-        let mut d = start;
-        for _ in 0..days {
-            let open = u32::from(self.is_open(d));
-            before.push(before.last().copied().unwrap_or(0) + open);
-            d = d.succ_opt()?;
-        }
-        let mut from = start;
-        while from <= last {
-            let to = from.checked_add_months(Months::new(12))?.pred_opt()?;
-            let (i, j) = ((from - start).num_days() as usize, (to - start).num_days() as usize + 1);
-            let open = before[j] - before[i];
-            if open < MIN_OPEN_DAYS_A_YEAR {
-                return Some((from, to, open));
+        let mut weekday = first.weekday().num_days_from_monday() as usize;
+        let mut spans = self.closed.0.iter().map(|(f, t)| (f.num_days_from_ce() - base, t.num_days_from_ce() - base));
+        let mut span = spans.next();
+        for i in 0..days as i32 {
+            while span.is_some_and(|(_, to)| to < i) {
+                span = spans.next();
             }
-            from = from.checked_add_days(Days::new(1))?;
+            let closed = span.is_some_and(|(from, _)| from <= i);
+            let open = u32::from(self.workdays[weekday] && !closed);
+            before.push(before.last().copied().unwrap_or(0) + open);
+            weekday = (weekday + 1) % 7;
+        }
+        // Each start day, by year and day of the year: 12 months from it hold 366 days where
+        // they take in a 29 February (but from a 29 February itself, to the 27th next year).
+        let leap = |y: i32| NaiveDate::from_ymd_opt(y, 2, 29).is_some();
+        let (mut year, mut ordinal) = (first.year(), first.ordinal());
+        for i in 0..=usize::try_from((last - first).num_days()).ok()? {
+            let (leap_now, leap_next) = (leap(year), leap(year + 1));
+            let march = if leap_now { 61 } else { 60 };
+            let length = if leap_now && ordinal == 60 {
+                365
+            } else {
+                365 + usize::from((leap_now && ordinal < 60) || (leap_next && ordinal >= march))
+            };
+            let open = before[i + length] - before[i];
+            if open < MIN_OPEN_DAYS_A_YEAR {
+                let from = first.checked_add_days(Days::new(i as u64))?;
+                return Some((from, from.checked_add_days(Days::new(length as u64 - 1))?, open));
+            }
+            ordinal += 1;
+            if ordinal > if leap_now { 366 } else { 365 } {
+                (year, ordinal) = (year + 1, 1);
+            }
         }
         None
     }
@@ -211,10 +227,14 @@ mod tests {
         assert!(!cal.is_open(date("2027-01-12")) && cal.is_open(date("2027-01-13")));
     }
 
+    fn years(cal: &Calendar) -> Option<(NaiveDate, NaiveDate, u32)> {
+        cal.short_year(date("2020-01-01"), date("2035-12-31"))
+    }
+
     #[test]
     fn a_year_needs_a_hundred_open_days() {
         // Five workdays a week and a month of freeze: plenty.
-        assert_eq!(Calendar::from_parts(WEEKDAYS, &[blackout("2027-12-01", "2027-12-31")]).short_year(), None);
+        assert_eq!(years(&Calendar::from_parts(WEEKDAYS, &[blackout("2027-12-01", "2027-12-31")])), None);
         // Closures separated by one open Sunday close every workday for a year.
         let mut weekly = Vec::new();
         let mut d = date("2027-01-04");
@@ -222,10 +242,49 @@ mod tests {
             weekly.push(blackout(&d.to_string(), &(d + Days::new(5)).to_string()));
             d = d + Days::new(7);
         }
-        let (_, _, open) = Calendar::from_parts(WEEKDAYS, &weekly).short_year().unwrap();
+        let (_, _, open) = years(&Calendar::from_parts(WEEKDAYS, &weekly)).unwrap();
         assert!(open < MIN_OPEN_DAYS_A_YEAR);
         // One workday a week is 52 or 53 open days a year.
         let mondays = [true, false, false, false, false, false, false];
-        assert!(Calendar::from_parts(mondays, &[]).short_year().is_some());
+        assert!(years(&Calendar::from_parts(mondays, &[])).is_some());
+    }
+
+    /// The scan by numbers finds what a plain one finds, 12 months by the calendar from each
+    /// day: over leap years and 29 February, 2100 (no 29 February), closures across New Year.
+    #[test]
+    fn the_year_scan_agrees_with_the_calendar() {
+        let plain = |cal: &Calendar, first: NaiveDate, last: NaiveDate| {
+            let mut from = first;
+            while from <= last {
+                let to = from.checked_add_months(Months::new(12)).unwrap().pred_opt().unwrap();
+                let open = cal.open_days(from, to).count() as u32;
+                if open < MIN_OPEN_DAYS_A_YEAR {
+                    return Some((from, to, open));
+                }
+                from = from.succ_opt().unwrap();
+            }
+            None
+        };
+        let mut seed = 11u64;
+        let mut pick = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for case in 0..40 {
+            // Two or three workdays, and closures around the leap days of 2096, 2100 and 2104.
+            let mut workdays = [false; 7];
+            for _ in 0..2 + pick(2) {
+                workdays[pick(7) as usize] = true;
+            }
+            let closures: Vec<Blackout> = (0..pick(6))
+                .map(|_| {
+                    let from = date("2095-06-01") + Days::new(pick(3600));
+                    blackout(&from.to_string(), &(from + Days::new(pick(120))).to_string())
+                })
+                .collect();
+            let cal = Calendar::from_parts(workdays, &closures);
+            let (first, last) = (date("2095-01-01"), date("2105-12-31"));
+            assert_eq!(cal.short_year(first, last), plain(&cal, first, last), "case {case}: {workdays:?} {closures:?}");
+        }
     }
 }

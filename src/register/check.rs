@@ -202,7 +202,7 @@ impl Checker<'_> {
         }
         let id =
             raw.id.filter(|id| self.id_ok("register", id.value.trim(), loc(id))).map(|id| id.value.trim().to_string());
-        let settings = self.settings(raw.settings);
+        let (settings, workdays_loc) = self.settings(raw.settings);
         let certification = self.certification(raw.certification);
         let scope = self.scope(raw.scope);
         let area_ids: Ids = scope.iter().map(|a| a.id.as_str()).collect();
@@ -230,7 +230,7 @@ impl Checker<'_> {
             }
             (!owner.is_empty()).then_some(owner)
         });
-        Register {
+        let register = Register {
             file: file.to_string(),
             organisation,
             id,
@@ -245,12 +245,15 @@ impl Checker<'_> {
             reviews,
             accepted,
             corrective_actions,
-        }
+        };
+        self.room_for_a_programme(&register.settings, workdays_loc, horizon(&register));
+        register
     }
 
-    fn settings(&mut self, raw: Option<RawSettings>) -> Settings {
+    /// The settings, and where the register gives its workdays.
+    fn settings(&mut self, raw: Option<RawSettings>) -> (Settings, Option<Loc>) {
         let mut s = Settings::default();
-        let Some(raw) = raw else { return s };
+        let Some(raw) = raw else { return (s, None) };
         // Bounds keep the arithmetic meaningful; the upper ones are far past any real practice.
         // The relation of the two leads is reported at whichever of them the register gives.
         let review_loc =
@@ -296,8 +299,13 @@ impl Checker<'_> {
         }
         let (dated, yearly) = self.closures(raw.blackout, true);
         (s.blackouts, s.yearly) = (dated, yearly);
-        // What matters is what the workdays and blackouts leave together: room for a programme
-        // in any 12 months, however the closures are cut up.
+        (s, workdays_loc)
+    }
+
+    /// What the workdays and blackouts leave together: room for a programme in any 12 months of
+    /// the years a plan of the register can reach (`first` to `last`), however the closures are
+    /// cut up.
+    fn room_for_a_programme(&mut self, s: &Settings, workdays_loc: Option<Loc>, (first, last): (NaiveDate, NaiveDate)) {
         let workdays_a_year = 52 * s.workdays.iter().filter(|w| **w).count() as u32;
         if workdays_a_year < MIN_OPEN_DAYS_A_YEAR {
             self.error(
@@ -308,7 +316,7 @@ impl Checker<'_> {
                 ),
             );
         } else if let Some(open) =
-            Calendar::new(&Settings { blackouts: Vec::new(), ..s.clone() }).short_year().map(|y| y.2)
+            Calendar::new(&Settings { blackouts: Vec::new(), ..s.clone() }).short_year(first, last).map(|y| y.2)
         {
             // The closures every year alone leave too little: the same in every year.
             let at = s.yearly.iter().map(|b| b.loc).min().or(workdays_loc);
@@ -318,7 +326,7 @@ impl Checker<'_> {
                         "a programme needs at least {MIN_OPEN_DAYS_A_YEAR} open days in any 12 months: shorten the closures or add workdays"
                     )),
             );
-        } else if let Some((from, to, open)) = Calendar::new(&s).short_year() {
+        } else if let Some((from, to, open)) = Calendar::new(s).short_year(first, last) {
             let dated = s.blackouts.iter().filter(|b| b.from <= to && b.to >= from).map(|b| b.loc);
             let at = dated.chain(s.yearly.iter().map(|b| b.loc)).min().or(workdays_loc);
             self.error(
@@ -328,7 +336,6 @@ impl Checker<'_> {
                     )),
             );
         }
-        s
     }
 
     /// Blackouts or an auditor's unavailable days: dated spans, and (where `yearly` is allowed)
@@ -1033,6 +1040,40 @@ impl Checker<'_> {
         }
         out
     }
+}
+
+/// The years a plan of `register` can reach: from a year before its first date to 33 years
+/// after its last (ten certificate cycles, and the one it is in), within the years dates are
+/// read for. Room for a programme is checked there.
+fn horizon(register: &Register) -> (NaiveDate, NaiveDate) {
+    let c = &register.certification;
+    let external = c
+        .surveillance
+        .iter()
+        .chain(&c.recertification)
+        .flat_map(|r| std::iter::once(r.date).chain(r.visits.iter().copied()).chain(r.decision));
+    let initial = [c.stage1, c.stage2, c.decision, c.expiry].into_iter().flatten().map(|d| d.date);
+    let restarts = c.restarts.iter().flat_map(|r| [r.stage1, r.stage2, r.decision]).flatten().map(|d| d.date);
+    let records = (register.audits.iter().map(|a| a.date))
+        .chain(register.reviews.iter().map(|r| r.date))
+        .chain(register.corrective_actions.iter().flat_map(|ca| [Some(ca.raised), Some(ca.due), ca.closed]).flatten());
+    let closures = register.settings.blackouts.iter().flat_map(|b| [b.from, b.to]);
+    let dates = external
+        .chain(initial)
+        .chain(restarts)
+        .chain(c.special.iter().map(|s| s.date))
+        .chain(records)
+        .chain(closures)
+        .chain(register.accepted.iter().map(|a| a.until));
+    let (min, max) = dates.fold((NaiveDate::MAX, NaiveDate::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
+    let earliest = NaiveDate::from_ymd_opt(1969, 1, 1).unwrap_or(NaiveDate::MIN);
+    let latest = NaiveDate::from_ymd_opt(2232, 12, 31).unwrap_or(NaiveDate::MAX);
+    if min > max {
+        return (earliest, earliest);
+    }
+    let first = min.checked_sub_months(chrono::Months::new(12)).unwrap_or(min).max(earliest);
+    let last = max.checked_add_months(chrono::Months::new(12 * 33)).unwrap_or(max).min(latest);
+    (first.min(last), last)
 }
 
 fn dated(s: &Spanned<Date>) -> Dated {
