@@ -13,7 +13,7 @@
 //! on every size alike; within a run, the steps are taken in turn, three times, after one pass
 //! to warm up. The table gives, per size, the median over the runs of each run's median:
 //! - `yaml`: the YAML parser alone, reading the text into nothing (`serde::de::IgnoredAny`);
-//! - `validate`: parse and check the register (`register::parse`);
+//! - `validate`: what `ismsaudit validate` does: parse and validate the register (`Valid::parse`);
 //! - `plan`: lay out 3 cycles and write the plan as JSON, from the checked register;
 //! - `check`: every finding, from the checked register;
 //! - `peak`: the most heap in use at once over validate, plan and check (a counting allocator);
@@ -31,6 +31,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use ismsaudit::valid::Valid;
 
 /// The system allocator, counting the bytes in use and their peak.
 struct Counting;
@@ -80,36 +81,97 @@ fn controls() -> Vec<String> {
         .collect()
 }
 
-/// A register of `areas` areas and `auditors` auditors, certified in June 2024, with a year of
-/// internal audits held: every area once between March 2025 and March 2026.
-fn register(areas: usize, auditors: usize) -> String {
-    let mut y = String::with_capacity(areas * 220);
-    y.push_str("organisation: Bench Group plc\ncertification:\n  decision: 2024-06-03\n  surveillance: [2025-05-06]\n");
+/// The families of registers the benchmark generates: each stresses the planner differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// 500 auditors with two declared conflicts each, teams of 2, a year of records.
+    Base,
+    /// 40 sites, each auditor reaching three of them, two weeks of leave each, caps of days per
+    /// round and per year.
+    Sites,
+    /// Teams of 8 and 12 conflicts per auditor.
+    Teams,
+    /// Before Stage 1: no certificate yet, no records, round 0 audits the whole scope.
+    Stage1,
+}
+
+impl Shape {
+    const ALL: [Shape; 4] = [Shape::Base, Shape::Sites, Shape::Teams, Shape::Stage1];
+
+    fn name(self) -> &'static str {
+        match self {
+            Shape::Base => "base",
+            Shape::Sites => "sites",
+            Shape::Teams => "teams",
+            Shape::Stage1 => "stage1",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Shape> {
+        Shape::ALL.into_iter().find(|shape| shape.name() == s)
+    }
+}
+
+const SITES: usize = 40;
+
+/// A register of `areas` areas and `auditors` auditors of `shape`; but for [`Shape::Stage1`],
+/// certified in June 2024 with a year of internal audits held: every area once between March
+/// 2025 and March 2026.
+fn register(areas: usize, auditors: usize, shape: Shape) -> String {
+    let mut y = String::with_capacity(areas * 300);
+    y.push_str("organisation: Bench Group plc\n");
+    if shape == Shape::Stage1 {
+        y.push_str("certification:\n  stage1: 2027-03-01\n");
+    } else {
+        y.push_str("certification:\n  decision: 2024-06-03\n  surveillance: [2025-05-06]\n");
+    }
     y.push_str("settings:\n  blackout:\n    - {from: 2025-12-22, to: 2026-01-02, reason: Year-end freeze}\n");
     y.push_str("auditors:\n");
+    let conflicts = if shape == Shape::Teams { 12 } else { 2 };
     for a in 0..auditors {
-        let _ = writeln!(
-            y,
-            "  - id: auditor-{a:04}\n    name: Auditor {a}\n    conflicts: [area-{:06}, area-{:06}]",
-            (a * 7) % areas,
-            (a * 13 + 1) % areas
-        );
+        let mine: Vec<String> = (0..conflicts).map(|c| format!("area-{:06}", (a * 7 + c * 13 + c) % areas)).collect();
+        let _ = writeln!(y, "  - id: auditor-{a:04}\n    name: Auditor {a}\n    conflicts: [{}]", mine.join(", "));
+        if shape == Shape::Sites {
+            let sites: Vec<String> = (0..3).map(|s| format!("site-{:02}", (a + s * 7) % SITES)).collect();
+            // Two weeks of leave, staggered over the summer.
+            let week = 26 + (a % 10) as u32;
+            let from = NaiveDate::from_isoywd_opt(2027, week, chrono::Weekday::Mon).unwrap_or_default();
+            let to = from + chrono::Days::new(13);
+            let _ = writeln!(
+                y,
+                "    sites: [{}]\n    max_days_per_round: 40\n    max_days_per_year: 60\n    unavailable:\n      - {{from: {from}, to: {to}, reason: Leave}}",
+                sites.join(", ")
+            );
+        }
     }
     y.push_str("scope:\n");
     let controls = controls();
     for i in 0..areas {
         let risk = ["high", "medium", "medium", "low", "low"][i % 5];
+        let team: Vec<String> = if shape == Shape::Teams {
+            std::iter::once(format!("auditor-{:04}", i % auditors))
+                .chain((1..8).map(|k| format!("person-{i}-{k}")))
+                .collect()
+        } else {
+            vec![format!("auditor-{:04}", i % auditors), format!("person-{i}")]
+        };
         let _ = write!(
             y,
-            "  - id: area-{i:06}\n    name: Area {i} operations\n    owner: owner-{:05}\n    team: [auditor-{:04}, person-{i}]\n    risk: {risk}\n",
+            "  - id: area-{i:06}\n    name: Area {i} operations\n    owner: owner-{:05}\n    team: [{}]\n    risk: {risk}\n",
             i / 4,
-            i % auditors
+            team.join(", ")
         );
+        if shape == Shape::Sites {
+            let _ = writeln!(y, "    site: site-{:02}", i % SITES);
+        }
         if i == 0 {
             y.push_str("    clauses: [\"4.1\", \"4.2\", \"4.3\", \"4.4\", \"5.1\", \"5.2\", \"5.3\", \"6.1\", \"6.2\", \"6.3\", \"7.1\", \"7.2\", \"7.3\", \"7.4\", \"7.5\", \"8.1\", \"8.2\", \"8.3\", \"9.1\", \"9.2\", \"9.3\", \"10.1\", \"10.2\"]\n");
         }
         let mine: Vec<&str> = (0..6).map(|k| controls[(i * 6 + k) % CONTROLS].as_str()).collect();
         let _ = writeln!(y, "    controls: [{}]", mine.join(", "));
+    }
+    if shape == Shape::Stage1 {
+        return y;
     }
     y.push_str("audits:\n");
     // A year of records: the areas spread over the workdays of March 2025 to March 2026.
@@ -189,13 +251,14 @@ fn python(text: &str, runs: usize) -> Option<Duration> {
 fn main() {
     // Sizes (numbers of areas) as arguments, any; `--keep DIR` writes each generated register
     // there, to profile the command line on it; `--runs N` sets the number of runs.
-    let (mut sizes, mut keep, mut runs) = (Vec::new(), None, 5);
+    let (mut sizes, mut keep, mut runs, mut shapes) = (Vec::new(), None, 5, Vec::new());
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), arg.parse::<usize>()) {
             ("--child", _) => {
-                if let Some(areas) = args.next().and_then(|n| n.parse().ok()) {
-                    child(areas);
+                let areas = args.next().and_then(|n| n.parse().ok());
+                if let (Some(areas), Some(shape)) = (areas, args.next().as_deref().and_then(Shape::parse)) {
+                    child(areas, shape);
                     return;
                 }
                 runs = 0;
@@ -205,11 +268,17 @@ fn main() {
                 runs = if keep.is_some() { runs } else { 0 };
             }
             ("--runs", _) => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(0),
+            ("--shape", _) => match args.next().as_deref().and_then(Shape::parse) {
+                Some(shape) => shapes.push(shape),
+                None => runs = 0,
+            },
             (_, Ok(areas)) if areas > 0 => sizes.push(areas),
             _ => runs = 0,
         }
         if runs == 0 {
-            eprintln!("usage: bench [AREAS ...] [--runs N] [--keep DIR]  (AREAS and N above 0)");
+            eprintln!(
+                "usage: bench [AREAS ...] [--shape base|sites|teams|stage1 ...] [--runs N] [--keep DIR]  (AREAS and N above 0)"
+            );
             std::process::exit(2);
         }
     }
@@ -218,32 +287,38 @@ fn main() {
     }
     sizes.sort_unstable();
     sizes.dedup();
+    if shapes.is_empty() {
+        shapes = Shape::ALL.to_vec();
+    }
+    shapes.dedup();
     let Ok(me) = std::env::current_exe() else {
         eprintln!("cannot find this program to run it once per size");
         std::process::exit(1);
     };
-    // Each run takes every size in turn, each in a process of its own (a fresh heap, as the
-    // command line has), so that a slow spell of the machine falls on all sizes alike and a
+    // Each run takes every shape and size in turn, each in a process of its own (a fresh heap,
+    // as the command line has), so that a slow spell of the machine falls on all alike and a
     // ratio between two sizes compares like with like.
-    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); sizes.len()];
+    let cases: Vec<(Shape, usize)> = shapes.iter().flat_map(|&s| sizes.iter().map(move |&n| (s, n))).collect();
+    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); cases.len()];
     for _ in 0..runs {
-        for (k, &areas) in sizes.iter().enumerate() {
+        for (k, &(shape, areas)) in cases.iter().enumerate() {
             // The child's errors, if any, go straight to this one's.
-            let out = Command::new(&me).args(["--child", &areas.to_string()]).stderr(Stdio::inherit()).output();
+            let out =
+                Command::new(&me).args(["--child", &areas.to_string(), shape.name()]).stderr(Stdio::inherit()).output();
             let Some(sample) = out.ok().filter(|o| o.status.success()).and_then(|o| Sample::read(&o.stdout)) else {
-                eprintln!("the run at {areas} areas failed");
+                eprintln!("the run at {areas} areas of shape {} failed", shape.name());
                 std::process::exit(1);
             };
             samples[k].push(sample);
         }
     }
     println!(
-        "| areas | auditors | register | yaml | validate | plan (3 cycles, JSON) | check | peak memory | python libyaml | validate ÷ yaml | plan ÷ validate | plan ÷ plan at 10,000 | runs |"
+        "| shape | areas | register | yaml | validate | plan (3 cycles, JSON) | check | peak memory | python libyaml | validate ÷ yaml | plan ÷ validate | plan ÷ plan at 10,000 | runs |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let base = sizes.iter().position(|n| *n == 10_000).map(|k| samples[k].clone());
-    for (k, &areas) in sizes.iter().enumerate() {
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (k, &(shape, areas)) in cases.iter().enumerate() {
         let s = &samples[k];
+        let base = cases.iter().position(|c| *c == (shape, 10_000)).map(|b| &samples[b]);
         let step = |i: usize| median(s.iter().map(|x| x.steps[i]).collect());
         let [yaml, validate, plan, check] = [0, 1, 2, 3].map(step);
         // Ratios are medians of the ratios within each run.
@@ -251,19 +326,20 @@ fn main() {
             let within = a.iter().zip(b).map(|(x, y)| x.steps[i].as_secs_f64() / y.steps[j].as_secs_f64()).collect();
             format!("{:.2}", median_f64(within))
         };
-        let text = register(areas, AUDITORS);
+        let text = register(areas, AUDITORS, shape);
         if let Some(dir) = &keep {
-            let _ = std::fs::write(format!("{dir}/bench-{areas}.yaml"), &text);
+            let _ = std::fs::write(format!("{dir}/bench-{}-{areas}.yaml", shape.name()), &text);
         }
         let python = python(&text, 3).map_or("-".to_string(), |d| format!("{d:.2?}"));
         let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
         println!(
-            "| {areas} | {AUDITORS} | {:.1} MiB | {yaml:.2?} | {validate:.2?} | {plan:.2?} | {check:.2?} | {:.0} MiB | {python} | {} | {} | {} | {runs} |",
+            "| {} | {areas} | {:.1} MiB | {yaml:.2?} | {validate:.2?} | {plan:.2?} | {check:.2?} | {:.0} MiB | {python} | {} | {} | {} | {runs} |",
+            shape.name(),
             mib(text.len()),
             mib(s.iter().map(|x| x.peak).max().unwrap_or(0)),
             ratio(s, 1, s, 0),
             ratio(s, 2, s, 1),
-            base.as_ref().map_or("-".to_string(), |b| ratio(s, 2, b, 2)),
+            base.map_or("-".to_string(), |b| ratio(s, 2, b, 2)),
         );
     }
 }
@@ -295,39 +371,39 @@ impl Sample {
 /// One run at `areas` areas, in a process of its own: generates the register, takes each step
 /// once to warm up (and for the peak of memory), then [`REPEATS`] times in turn, timed, and
 /// prints each step's median.
-fn child(areas: usize) {
+fn child(areas: usize, shape: Shape) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
-    let text = register(areas, AUDITORS);
+    let text = register(areas, AUDITORS, shape);
     PEAK.store(IN_USE.load(Ordering::Relaxed), Ordering::Relaxed);
     let before = IN_USE.load(Ordering::Relaxed);
-    let reg = match ismsaudit::register::parse("bench.yaml", &text) {
+    let reg = match Valid::parse("bench.yaml", &text, today) {
         Ok(reg) => reg,
         Err(e) => {
             eprintln!("the generated register does not validate: {e}");
             std::process::exit(1);
         }
     };
-    std::hint::black_box((plan(&reg, today), check(&reg, today)));
+    std::hint::black_box((plan(&reg), check(&reg)));
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
     let options = ismsaudit::register::parser_options;
     let mut samples: [Vec<Duration>; 4] = Default::default();
     for _ in 0..REPEATS {
         samples[0]
             .push(time(|| serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(&text, options()).is_ok()));
-        samples[1].push(time(|| ismsaudit::register::parse("bench.yaml", &text).is_ok()));
-        samples[2].push(time(|| plan(&reg, today)));
-        samples[3].push(time(|| check(&reg, today)));
+        samples[1].push(time(|| Valid::parse("bench.yaml", &text, today).is_ok()));
+        samples[2].push(time(|| plan(&reg)));
+        samples[3].push(time(|| check(&reg)));
     }
     let nanos = samples.map(|s| median(s).as_nanos());
     println!("{} {} {} {} {peak}", nanos[0], nanos[1], nanos[2], nanos[3]);
 }
 
 /// Plans 3 cycles and writes the plan as JSON, as the command line does: streamed out, not held.
-fn plan(reg: &ismsaudit::register::Register, today: NaiveDate) -> bool {
-    ismsaudit::plan::plan(reg, today, 3).is_ok_and(|p| ismsaudit::render::json::write(&p, &mut std::io::sink()).is_ok())
+fn plan(valid: &Valid) -> bool {
+    ismsaudit::render::json::write(&ismsaudit::plan::plan(valid, 3), &mut std::io::sink()).is_ok()
 }
 
 /// Every finding.
-fn check(reg: &ismsaudit::register::Register, today: NaiveDate) -> usize {
-    ismsaudit::findings::check(reg, today).map_or(0, |f| f.len())
+fn check(valid: &Valid) -> usize {
+    ismsaudit::findings::check(valid).len()
 }

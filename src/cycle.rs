@@ -304,6 +304,20 @@ impl Certificate {
     /// Lays out the certificate's history: each certification's initial audit, its cycles with
     /// the recorded external audits filed under them, and the dates planned for the others.
     pub fn new(register: &Register) -> Result<Certificate, InputError> {
+        let (cert, errors) = Certificate::lay_out(register);
+        if errors.is_empty() {
+            Ok(cert)
+        } else {
+            // The first in file order, and how many more.
+            let mut capped = Errors::new();
+            capped.extend(errors);
+            Err(capped.into_error(&register.file))
+        }
+    }
+
+    /// [`Certificate::new`], with the dates that contradict each other as diagnostics: where there
+    /// are any, the certificate is not one to plan on.
+    pub(crate) fn lay_out(register: &Register) -> (Certificate, Vec<Diagnostic>) {
         let s = &register.settings;
         let cal = Calendar::new(s);
         let c = &register.certification;
@@ -365,14 +379,7 @@ impl Certificate {
         if let (Some(printed), true) = (c.expiry, errors.is_empty()) {
             cert.check_printed_expiry(printed, &mut errors);
         }
-        if errors.is_empty() {
-            Ok(cert)
-        } else {
-            // The first in file order, and how many more.
-            let mut capped = Errors::new();
-            capped.extend(errors);
-            Err(capped.into_error(&register.file))
-        }
+        (cert, errors)
     }
 
     /// The certificate's printed expiry must be one the cycles compute: if not, `decision` is

@@ -1,8 +1,9 @@
 //! ismsaudit: plans ISO/IEC 27001 certification cycles and internal-audit programmes from an
 //! ISMS register kept in YAML.
 //!
-//! The modules follow the data: [`register`] (load and check) -> [`cycle`] (certification-body
-//! dates) -> [`programme`] (internal-audit rounds) -> [`plan`] (what to show for a given day)
+//! The modules follow the data: [`register`] (read the text, with positions) -> [`cycle`]
+//! (certification-body dates) -> [`valid`] (the register usable on a given day) ->
+//! [`programme`] (internal-audit rounds) -> [`plan`] (what to show for a given day)
 //! -> [`findings`] (what `check` reports) -> [`render`] (outputs, each writing to any
 //! `io::Write`). Nothing here reads the clock:
 //! `today` is always a parameter.
@@ -17,9 +18,9 @@
 //! scope:
 //!   - {id: isms-core, owner: dave, risk: high, clauses: [\"9.2\"]}
 //! ";
-//! let register = ismsaudit::register::parse("isms.yaml", text)?;
 //! let today: NaiveDate = "2026-11-28".parse()?;
-//! let plan = ismsaudit::plan::plan(&register, today, 1)?;
+//! let register = ismsaudit::valid::Valid::parse("isms.yaml", text, today)?;
+//! let plan = ismsaudit::plan::plan(&register, 1);
 //!
 //! // Round 0 ends six weeks before Stage 1: Monday 1 February 2027.
 //! let round0 = &plan.rounds[0];
@@ -44,3 +45,4 @@ pub mod render;
 pub mod settings;
 pub mod starter;
 pub mod text;
+pub mod valid;

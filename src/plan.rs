@@ -8,16 +8,16 @@ use std::collections::BinaryHeap;
 use chrono::{Datelike, NaiveDate};
 
 use crate::cycle::{Basis, Certificate, Cycle, Epoch, External, ExternalKind, Lapse};
-use crate::diagnostic::{Diagnostic, Errors, InputError};
 use crate::programme::{AreaAudit, Programme, Round};
-use crate::register::{Register, Status};
+use crate::register::Register;
+use crate::valid::Valid;
 
 /// The laid-out plan: external audits, internal-audit rounds and reviews.
 #[derive(Debug, Clone)]
 pub struct Plan<'r> {
     pub register: &'r Register,
     pub today: NaiveDate,
-    pub certificate: Certificate,
+    pub certificate: &'r Certificate,
     /// The certification planned (an index into `certificate.epochs`): the one that governs today.
     pub epoch: usize,
     /// True until the epoch's certification decision (before it, or while the register does not
@@ -179,21 +179,21 @@ pub fn cycles_reaching(today: NaiveDate, end: NaiveDate) -> u32 {
     (years / 3 + 2).min(MAX_CYCLES)
 }
 
-/// Lays out the plan for `today`, showing `cycles` certificate cycles (1 to [`MAX_CYCLES`]).
-pub fn plan(register: &Register, today: NaiveDate, cycles: u32) -> Result<Plan<'_>, InputError> {
-    let mut plan = outline(register, today, cycles)?;
+/// Lays out the plan for the day `valid` was validated for, showing `cycles` certificate cycles
+/// (1 to [`MAX_CYCLES`]).
+pub fn plan(valid: &Valid, cycles: u32) -> Plan<'_> {
+    let mut plan = outline(valid, cycles);
     let rounds = plan.programme().map(|(p, run)| p.rounds(plan.epoch(), run.first, run.last, run.initial));
     plan.rounds = rounds.unwrap_or_default();
     plan.outline = false;
-    Ok(plan)
+    plan
 }
 
 /// [`plan`] without its rounds, for a reader that takes the plan's events one round at a time
 /// with [`Plan::each_event`] (a calendar of thirty years holds one round's audits, not all):
 /// its `rounds` are empty.
-pub fn outline(register: &Register, today: NaiveDate, cycles: u32) -> Result<Plan<'_>, InputError> {
-    check_record(register, today)?;
-    let certificate = Certificate::new(register)?;
+pub fn outline(valid: &Valid, cycles: u32) -> Plan<'_> {
+    let (certificate, today) = (valid.certificate(), valid.today());
     let epoch = certificate.epoch_on(today);
     // Until the register gives the decision, the plan stays with the initial audit.
     let initial = epoch.decision.basis == Basis::Assumed || today < epoch.decision.date;
@@ -205,18 +205,17 @@ pub fn outline(register: &Register, today: NaiveDate, cycles: u32) -> Result<Pla
         None => (first, (first + cycles.clamp(1, MAX_CYCLES) - 1).min(epoch.last_cycle)),
     };
     let shown: Vec<Cycle> = (first..=last).map(|n| certificate.cycle(n).clone()).collect();
-    let index = epoch.index;
-    Ok(Plan {
-        register,
+    Plan {
+        register: valid.register(),
         today,
         certificate,
-        epoch: index,
+        epoch: epoch.index,
         initial,
         cycles: shown,
         rounds: Vec::new(),
         lapse,
         outline: true,
-    })
+    }
 }
 
 /// Which rounds a plan shows: those of cycles `first..=last`, after round 0 when `initial`.
@@ -225,67 +224,6 @@ struct Run {
     first: u32,
     last: u32,
     initial: bool,
-}
-
-/// A record cannot say an audit was done after the day the plan is made for.
-fn check_record(register: &Register, today: NaiveDate) -> Result<(), InputError> {
-    let mut errors = Errors::new();
-    for a in register.audits.iter().filter(|a| a.status == Some(Status::Done) && a.date > today) {
-        if !errors.wants(a.loc) {
-            errors.skip();
-            continue;
-        }
-        errors.push(
-            Diagnostic::new(a.loc, format!("audit `{}` is marked done but is after today ({today})", a.date))
-                .hint("mark it `booked`, or pass the day it was done with `--today`"),
-        );
-    }
-    for r in register.reviews.iter().filter(|r| r.status == Some(Status::Done) && r.date > today) {
-        if !errors.wants(r.loc) {
-            errors.skip();
-            continue;
-        }
-        errors.push(
-            Diagnostic::new(
-                r.loc,
-                format!("management review `{}` is marked done but is after today ({today})", r.date),
-            )
-            .hint("mark it `booked`, or pass the day it was held with `--today`"),
-        );
-    }
-    // Results come from an audit held: a booked one (or one after today) has none yet.
-    let booked =
-        |a: &&crate::register::AuditRecord| a.status == Some(Status::Booked) || (a.status.is_none() && a.date > today);
-    let results = |a: &&crate::register::AuditRecord| {
-        a.nonconformities.major > 0 || a.nonconformities.minor > 0 || a.observations > 0
-    };
-    for a in register.audits.iter().filter(booked).filter(results) {
-        if errors.wants(a.loc) {
-            errors.push(
-                Diagnostic::new(a.loc, format!("audit `{}` records results but is not held yet (booked)", a.date))
-                    .hint("record `nonconformities` and `observations` once it is held, with `status: done`"),
-            );
-        } else {
-            errors.skip();
-        }
-    }
-    for ca in &register.corrective_actions {
-        let future = [("raised", Some(ca.raised)), ("closed", ca.closed)];
-        for (what, day) in future.into_iter().filter_map(|(w, d)| Some((w, d.filter(|d| *d > today)?))) {
-            if errors.wants(ca.loc) {
-                errors.push(
-                    Diagnostic::new(
-                        ca.loc,
-                        format!("corrective action `{}` is {what} on {day}, after today ({today})", ca.id),
-                    )
-                    .hint("record it on the day it happens, or pass that day with `--today`"),
-                );
-            } else {
-                errors.skip();
-            }
-        }
-    }
-    if errors.is_empty() { Ok(()) } else { Err(errors.into_error(&register.file)) }
 }
 
 impl<'r> Plan<'r> {
@@ -369,7 +307,7 @@ impl<'r> Plan<'r> {
     /// that lapsed.
     fn programme(&self) -> Option<(Programme<'r, '_>, Run)> {
         let run = Run { first: self.cycles.first()?.number, last: self.cycles.last()?.number, initial: self.initial };
-        self.lapse.is_none().then(|| (Programme::new(self.register, &self.certificate, self.today), run))
+        self.lapse.is_none().then(|| (Programme::new(self.register, self.certificate, self.today), run))
     }
 
     /// `round`'s events merged with `externals`, the external events of its window.

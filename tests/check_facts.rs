@@ -5,14 +5,15 @@ use chrono::NaiveDate;
 
 use ismsaudit::findings::facts::Later;
 use ismsaudit::findings::{Fact, facts};
-use ismsaudit::register::{Conflict, NonconformitySeverity, parse};
+use ismsaudit::register::{Conflict, NonconformitySeverity};
+use ismsaudit::valid::Valid;
 
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
 fn facts_of(text: &str, today: &str) -> Vec<Fact> {
-    facts(&parse("facts.yaml", text).unwrap(), date(today)).unwrap()
+    facts(&Valid::parse("facts.yaml", text, date(today)).unwrap())
 }
 
 /// Certified 2021-03-01, surveillance in February 2022 and 2023, recertified in November 2023

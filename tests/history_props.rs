@@ -13,6 +13,7 @@ use ismsaudit::plan::{Plan, plan};
 use ismsaudit::programme::Source;
 use ismsaudit::register::{Area, AuditRecord, Auditor, Certification, Dated, Register, ReviewRecord};
 use ismsaudit::settings::Settings;
+use ismsaudit::valid::Valid;
 
 mod common;
 use common::{PEOPLE, day, recertified, risk};
@@ -109,8 +110,9 @@ proptest! {
     #[test]
     fn an_area_is_never_planned_or_overdue_before_it_joins(reg in register(), today in 0u64..3000) {
         let today = day(today);
-        let p = plan(&reg, today, 2).unwrap();
-        let findings = check(&reg, today).unwrap();
+        let v = Valid::new(reg.clone(), today).unwrap();
+        let p = plan(&v, 2);
+        let findings = check(&Valid::new(reg.clone(), today).unwrap());
         for area in reg.scope.iter().filter(|a| a.since.is_some()) {
             let since = area.since.unwrap();
             for r in &p.rounds {
@@ -133,7 +135,8 @@ proptest! {
         let today = day(today);
         let mut bigger = reg.clone();
         bigger.scope.insert(0, Area { id: "zz-new".into(), name: "New".into(), owner: "owner".into(), team: vec![], risk, clauses: vec![], controls: vec![], since: None, until: None, site: None, audit_days: 1, method: None, loc: Loc::default() });
-        let (before, after) = (plan(&reg, today, 2).unwrap(), plan(&bigger, today, 2).unwrap());
+        let (v_before, v_after) = (Valid::new(reg.clone(), today).unwrap(), Valid::new(bigger, today).unwrap());
+        let (before, after) = (plan(&v_before, 2), plan(&v_after, 2));
         for (a, b) in before.rounds.iter().zip(&after.rounds) {
             prop_assert_eq!(a.label(), b.label());
             if a.last_day >= today {
@@ -162,9 +165,10 @@ proptest! {
                 record.areas.push("twin".into());
             }
         }
-        let p = plan(&reg, today, 2).unwrap();
+        let v = Valid::new(reg.clone(), today).unwrap();
+        let p = plan(&v, 2);
         prop_assert_eq!(verdicts(&p, &original.id), verdicts(&p, "twin"));
-        let findings = check(&reg, today).unwrap();
+        let findings = check(&Valid::new(reg.clone(), today).unwrap());
         // Verdicts on the record; not whether an auditor had a free day, which the twin shares:
         // no room in a round (round-over-capacity), or none before a lead still ahead (audit-late
         // dated today or later).
@@ -191,7 +195,7 @@ proptest! {
         if seed % 3 == 0 { shuffled.auditors.reverse(); }
         let json = |r: &Register| {
             let mut out = Vec::new();
-            ismsaudit::render::json::write(&plan(r, today, 2).unwrap(), &mut out).unwrap();
+            ismsaudit::render::json::write(&plan(&Valid::new(r.clone(), today).unwrap(), 2), &mut out).unwrap();
             out
         };
         prop_assert!(json(&reg) == json(&shuffled), "the plan changed with the order of the register");
@@ -205,7 +209,8 @@ proptest! {
         reg.reviews.clear();
         let today = day(today);
         let months = reg.settings.max_months_between_rounds;
-        let p = plan(&reg, today, 4).unwrap();
+        let v = Valid::new(reg.clone(), today).unwrap();
+        let p = plan(&v, 4);
         for pair in p.rounds.windows(2) {
             let (a, b) = (&pair[0], &pair[1]);
             let held = (a.window_end <= today).then(|| a.audits.iter().filter(|x| x.source == Source::Done).map(|x| x.date).max()).flatten();

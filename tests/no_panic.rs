@@ -37,6 +37,8 @@ const TOKENS: [&str; 24] = [
     "9999-12-31",
 ];
 
+use ismsaudit::valid::Valid;
+
 mod inert;
 
 /// Everything a register can be shown as, in-process: the plan in every format, the calendar
@@ -45,8 +47,8 @@ mod inert;
 /// and nothing printed may act on a terminal or a CI log.
 fn run_everything(text: &str, today: NaiveDate, cycles: u32) {
     use ismsaudit::render;
-    let reg = match ismsaudit::register::parse("fuzz.yaml", text) {
-        Ok(reg) => reg,
+    let valid = match Valid::parse("fuzz.yaml", text, today) {
+        Ok(valid) => valid,
         Err(e) => {
             // One line per problem, each naming the file.
             let shown = e.to_string();
@@ -55,7 +57,9 @@ fn run_everything(text: &str, today: NaiveDate, cycles: u32) {
             return;
         }
     };
-    if let Ok(plan) = ismsaudit::plan::plan(&reg, today, cycles) {
+    let reg = valid.register();
+    {
+        let plan = ismsaudit::plan::plan(&valid, cycles);
         let mut out = Vec::new();
         render::table::write(&plan, true, 80, &mut out).unwrap();
         render::json::write(&plan, &mut out).unwrap();
@@ -67,17 +71,19 @@ fn run_everything(text: &str, today: NaiveDate, cycles: u32) {
         json.end(&mut out).unwrap();
         inert::assert_inert("plan", &String::from_utf8_lossy(&out));
     }
-    if let Ok(outline) = ismsaudit::plan::outline(&reg, today, 2) {
+    {
+        let outline = ismsaudit::plan::outline(&valid, 2);
         let period =
             render::calendar::Period { from: today - Days::new(400), to: today + Days::new(800), auditor: None };
         let entries = render::calendar::Entries::new(&outline, &period);
         let mut out = Vec::new();
-        render::calendar::text(&reg, &period, &entries, false, &mut out).unwrap();
-        render::html::write(&reg, &period, &entries, &mut out).unwrap();
-        render::ics::write(&reg, "fuzz-id", today, &entries, &mut out).unwrap();
+        render::calendar::text(reg, &period, &entries, false, &mut out).unwrap();
+        render::html::write(reg, &period, &entries, &mut out).unwrap();
+        render::ics::write(reg, "fuzz-id", today, &entries, &mut out).unwrap();
         inert::assert_inert("calendar", &String::from_utf8_lossy(&out));
     }
-    if let Ok(findings) = ismsaudit::findings::check(&reg, today) {
+    {
+        let findings = ismsaudit::findings::check(&valid);
         let mut out = Vec::new();
         render::check::text("fuzz.yaml", &reg.accepted, &findings, 80, &mut out).unwrap();
         render::check::json("fuzz.yaml", today, &reg.accepted, &findings, &mut out).unwrap();
@@ -391,11 +397,11 @@ settings:
 auditors: [{id: a}]
 scope: [{id: x, owner: a}]
 ";
-    let reg = ismsaudit::register::parse("edge.yaml", text).unwrap();
     for today in ["1970-01-01", "2200-12-31"] {
         let today = NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap();
-        ismsaudit::plan::plan(&reg, today, 10).unwrap();
-        ismsaudit::findings::check(&reg, today).unwrap();
+        let valid = Valid::parse("edge.yaml", text, today).unwrap();
+        ismsaudit::plan::plan(&valid, 10);
+        ismsaudit::findings::check(&valid);
         run_everything(text, today, 10);
     }
 }

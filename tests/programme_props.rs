@@ -12,9 +12,15 @@ use ismsaudit::plan::plan;
 use ismsaudit::programme::{AreaAudit, ROUNDS_PER_CYCLE, Source, Unassigned, risk_pattern};
 use ismsaudit::register::{Area, AuditRecord, Auditor, Certification, Dated, Nonconformities, Register, Risk, Status};
 use ismsaudit::settings::{Blackout, Settings};
+use ismsaudit::valid::Valid;
 
 mod common;
 use common::{PEOPLE, day, recertified, risk};
+
+/// `reg` validated for `today` (a register made here is one a user could write).
+fn valid(reg: &Register, today: NaiveDate) -> Valid {
+    Valid::new(reg.clone(), today).unwrap()
+}
 
 /// An area's risk, owner, team, site (one of three, or none) and audit days.
 type AreaShape = (Risk, usize, BTreeSet<usize>, Option<usize>, u32);
@@ -312,7 +318,8 @@ fn events_invariants(p: &ismsaudit::plan::Plan<'_>) -> Result<(), TestCaseError>
             e.audit.map(|a| (a.area.to_string(), a.auditor.map(str::to_string))),
         )
     };
-    let outline = ismsaudit::plan::outline(p.register, p.today, p.cycles.len() as u32).unwrap();
+    let valid = Valid::new(p.register.clone(), p.today).unwrap();
+    let outline = ismsaudit::plan::outline(&valid, p.cycles.len() as u32);
     let mut streamed = Vec::new();
     outline
         .each_event(|e| {
@@ -344,9 +351,10 @@ proptest! {
     fn programme_with_records(reg in register_with(true), today_offset in 0u64..5000) {
         let today = day(today_offset);
         let reg = as_of(reg, today);
-        let p = plan(&reg, today, 1).unwrap();
+        let v = valid(&reg, today);
+        let p = plan(&v, 1);
         structural_invariants(&reg, &p)?;
-        let findings = check(&reg, today).unwrap();
+        let findings = check(&v);
         for c in &p.cycles {
             let rounds: Vec<_> = p.rounds.iter().filter(|r| r.cycle == c.number).collect();
             for area in reg.scope.iter().filter(|a| rounds.iter().any(|r| r.includes(a))) {
@@ -359,7 +367,8 @@ proptest! {
     #[test]
     fn programme_invariants(reg in register(), today_offset in 0u64..5000) {
         let today = day(today_offset);
-        let p = plan(&reg, today, 3).unwrap();
+        let v = valid(&reg, today);
+        let p = plan(&v, 3);
         structural_invariants(&reg, &p)?;
         // Round 0 audits the whole scope before Stage 1.
         if let Some(r0) = p.rounds.iter().find(|r| r.cycle == 0) {
@@ -410,7 +419,8 @@ proptest! {
             a.audit_days = 1;
         }
         let today = day(today_offset);
-        let p = plan(&reg, today, 2).unwrap();
+        let v = valid(&reg, today);
+        let p = plan(&v, 2);
         let cal = ismsaudit::calendar::Calendar::new(&reg.settings);
         for pair in p.rounds.windows(2) {
             let from = (pair[1].last_day - Days::new(7 * u64::from(reg.settings.round_weeks) - 1)).max(pair[1].first_day(today));
@@ -436,7 +446,8 @@ proptest! {
     #[test]
     fn auditees_are_not_audited_twice_a_day(reg in plain_register(), today_offset in 0u64..5000) {
         let today = day(today_offset);
-        let p = plan(&reg, today, 2).unwrap();
+        let v = valid(&reg, today);
+        let p = plan(&v, 2);
         let cal = ismsaudit::calendar::Calendar::new(&reg.settings);
         for round in p.rounds.iter().filter(|r| r.first_day(today) <= r.last_day) {
             let planned: Vec<_> = round.audits.iter().filter(|a| a.auditor.is_some() && !a.source.is_recorded() && a.behind.is_none()).collect();
@@ -468,7 +479,8 @@ proptest! {
             (a.owner, a.team, a.audit_days) = (format!("owner-{i}"), vec![], 1);
         }
         let today = day(today_offset);
-        let p = plan(&reg, today, 2).unwrap();
+        let v = valid(&reg, today);
+        let p = plan(&v, 2);
         let cal = ismsaudit::calendar::Calendar::new(&reg.settings);
         for round in p.rounds.iter().filter(|r| r.first_day(today) <= r.last_day) {
             let planned: Vec<_> = round.audits.iter().filter(|a| !a.source.is_recorded() && a.source != Source::Missed).collect();
@@ -490,7 +502,8 @@ proptest! {
     #[test]
     fn a_major_nonconformity_brings_the_next_round(reg in register_with(true), today_offset in 0u64..5000) {
         let reg = as_of(reg, day(today_offset));
-        let p = plan(&reg, day(today_offset), 1).unwrap();
+        let v = valid(&reg, day(today_offset));
+        let p = plan(&v, 1);
         for (k, pair) in p.rounds.windows(2).enumerate() {
             let made_up = |area: &str| p.rounds[k + 2..].iter().take_while(|r| r.cycle == pair[1].cycle).any(|r| r.done(area));
             for area in &reg.scope {
@@ -508,7 +521,8 @@ proptest! {
     fn same_input_same_bytes(reg in register(), today_offset in 0u64..5000) {
         let today = day(today_offset);
         let render = || {
-            let p = plan(&reg, today, 2).unwrap();
+            let v = valid(&reg, today);
+        let p = plan(&v, 2);
             let mut json = Vec::new();
             ismsaudit::render::json::write(&p, &mut json).unwrap();
             let mut table = Vec::new();

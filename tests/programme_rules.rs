@@ -6,6 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use ismsaudit::plan::plan;
 use ismsaudit::programme::{FollowUp, Round, Unassigned};
 use ismsaudit::register::parse;
+use ismsaudit::valid::Valid;
 
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -35,7 +36,8 @@ fn an_owner_is_not_audited_twice_on_one_day_when_another_day_is_free() {
     }
     let auditors = "  - id: ann\n  - id: bob\n  - id: cat\n  - id: dan\n";
     let reg = register("round_weeks: 1", auditors, &scope, "");
-    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
     let r = round(&p.rounds, "C1.1");
     let olga: Vec<NaiveDate> = r.audits.iter().filter(|a| a.area.starts_with('a')).map(|a| a.date).collect();
     assert_eq!(olga.len(), 3);
@@ -54,7 +56,8 @@ fn a_long_audit_takes_consecutive_open_days_over_a_weekend() {
         "  - {id: core, owner: olga, risk: high, audit_days: 3}\n",
         "",
     );
-    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
     let a = &round(&p.rounds, "C1.1").audits[0];
     assert_eq!((a.date, a.end), (date("2025-03-20"), date("2025-03-24")));
 }
@@ -70,7 +73,8 @@ fn a_long_audit_does_not_run_across_a_closure() {
         "  - {id: a, owner: olga, risk: high, audit_days: 3}\n",
         "",
     );
-    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
     let a = &round(&p.rounds, "C1.1").audits[0];
     assert_eq!((a.auditor, a.unassigned), (None, Some(Unassigned::NoFreeDay)), "{} to {}", a.date, a.end);
     // Two days fit before the freeze.
@@ -80,7 +84,8 @@ fn a_long_audit_does_not_run_across_a_closure() {
         "  - {id: a, owner: olga, risk: high, audit_days: 2}\n",
         "",
     );
-    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
     let a = &round(&p.rounds, "C1.1").audits[0];
     assert!((a.end - a.date).num_days() <= 1, "{} to {}", a.date, a.end);
 }
@@ -94,7 +99,8 @@ fn closures_every_year_close_the_same_days_each_year() {
         "  - {id: core, owner: olga, risk: high}\n",
         "",
     );
-    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
     let cal = ismsaudit::calendar::Calendar::new(&reg.settings);
     for year in 2025..=2027 {
         assert!(!cal.is_open(NaiveDate::from_ymd_opt(year, 3, 20).unwrap()), "{year}");
@@ -120,7 +126,8 @@ fn an_auditor_away_or_elsewhere_or_at_their_cap_is_not_planned() {
   - {id: hr, owner: hal, risk: high, site: berlin}
 ";
     let reg = register("round_weeks: 4", auditors, scope, "");
-    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
     let r = round(&p.rounds, "C1.1");
     let by = |area: &'static str| r.audits_of(area).next().unwrap();
     // Ann is away for the whole round and up to the surveillance; Bob audits Berlin only; Cat
@@ -131,13 +138,15 @@ fn an_auditor_away_or_elsewhere_or_at_their_cap_is_not_planned() {
     assert!(munich.contains(&(None, Some(Unassigned::NoFreeDay))), "{munich:?}");
     // With Cat alone for Munich, her cap is the reason.
     let reg = register("round_weeks: 4", "  - id: cat\n    max_days_per_round: 1\n", scope, "");
-    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
     let r = round(&p.rounds, "C1.1");
     let why: Vec<_> = r.audits.iter().map(|a| a.unassigned).collect();
     assert_eq!(why.iter().filter(|w| **w == Some(Unassigned::RoundCap)).count(), 2, "{why:?}");
     // With no auditor for Munich at all, the plan says so.
     let reg = register("round_weeks: 4", "  - id: bob\n    sites: [berlin]\n", scope, "");
-    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
     let core = round(&p.rounds, "C1.1").audits_of("core").next().unwrap().clone();
     assert_eq!((core.auditor, core.unassigned), (None, Some(Unassigned::NoAuditorForSite)));
 }
@@ -148,7 +157,8 @@ fn rotation_changes_the_auditor_and_can_be_turned_off() {
     let scope = "  - {id: core, owner: olga, risk: high}\n";
     let auditors_of = |settings: &str| {
         let reg = register(settings, auditors, scope, "");
-        let p = plan(&reg, date("2024-07-01"), 1).unwrap();
+        let v = Valid::new(reg.clone(), date("2024-07-01")).unwrap();
+        let p = plan(&v, 1);
         p.rounds.iter().map(|r| r.audits[0].auditor.unwrap().to_string()).collect::<Vec<_>>()
     };
     assert_eq!(auditors_of("rotation: true"), ["ann", "bob", "ann"]);
@@ -163,14 +173,16 @@ fn a_major_nonconformity_brings_the_area_into_the_next_round() {
     let scope = "  - {id: core, owner: olga, risk: high}\n  - {id: low, owner: pete, risk: low}\n";
     let held = "audits:\n  - {date: 2025-03-03, areas: [low], auditor: ann, nonconformities: {major: 1, minor: 2}, observations: 3}\n";
     let reg = register("round_weeks: 8", "  - id: ann\n", scope, held);
-    let p = plan(&reg, date("2025-06-02"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-06-02")).unwrap();
+    let p = plan(&v, 1);
     let again = round(&p.rounds, "C1.2").audits_of("low").next().expect("followed up in C1.2");
     assert_eq!(again.follow_up, Some(FollowUp::Major));
     assert!(round(&p.rounds, "C1.3").audits_of("low").next().is_none());
     // Without the nonconformity, `low` waits for its turn: none in C1.2.
     let clean = held.replace("major: 1, minor: 2", "major: 0");
     let reg = register("round_weeks: 8", "  - id: ann\n", scope, &clean);
-    let p = plan(&reg, date("2025-06-02"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-06-02")).unwrap();
+    let p = plan(&v, 1);
     assert!(round(&p.rounds, "C1.2").audits_of("low").next().is_none());
 }
 
@@ -182,7 +194,8 @@ fn a_minor_nonconformity_is_followed_up_in_the_next_round_but_one_at_the_latest(
     let scope = "  - {id: core, owner: olga, risk: high}\n  - {id: low, owner: pete, risk: low}\n";
     let held = "audits:\n  - {date: 2025-03-03, areas: [low], auditor: ann, nonconformities: {minor: 1}}\n";
     let reg = register("round_weeks: 8", "  - id: ann\n", scope, held);
-    let p = plan(&reg, date("2025-06-02"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-06-02")).unwrap();
+    let p = plan(&v, 1);
     let follow: Vec<Option<Option<FollowUp>>> =
         ["C1.2", "C1.3"].iter().map(|l| round(&p.rounds, l).audits_of("low").next().map(|a| a.follow_up)).collect();
     assert_eq!(follow, [None, Some(Some(FollowUp::Minor))]);
@@ -195,7 +208,8 @@ fn an_auditor_is_not_auditing_while_their_own_area_is_audited() {
     let scope = "  - {id: app, owner: pete, team: [bob], risk: high}\n  - {id: core, owner: olga, risk: high}\n";
     let auditors = "  - id: ann\n    conflicts: [core]\n    unavailable: [{from: 2025-01-01, to: 2025-03-23}, {from: 2025-03-25, to: 2025-06-30}]\n  - id: bob\n";
     let reg = register("round_weeks: 1", auditors, scope, "");
-    let p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
     let r = round(&p.rounds, "C1.1");
     let (app, core) = (r.audits_of("app").next().unwrap(), r.audits_of("core").next().unwrap());
     assert_eq!((app.auditor, app.date), (Some("ann"), date("2025-03-24")));
@@ -209,7 +223,8 @@ fn a_review_held_after_the_rounds_audits_is_the_rounds_even_before_its_last_day(
     // 10 March, before that day: it is the round's review, and the next is within 12 months.
     let rest = "audits:\n  - {date: 2025-02-10, areas: [core], auditor: ann}\nreviews:\n  - date: 2025-03-10\n";
     let reg = register("round_weeks: 8", "  - id: ann\n", "  - {id: core, owner: olga, risk: high}\n", rest);
-    let p = plan(&reg, date("2025-06-02"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-06-02")).unwrap();
+    let p = plan(&v, 1);
     let c11 = round(&p.rounds, "C1.1");
     assert_eq!((c11.review.date, c11.review.recorded.is_some()), (date("2025-03-10"), true));
     let c12 = round(&p.rounds, "C1.2");
@@ -220,7 +235,8 @@ fn a_review_held_after_the_rounds_audits_is_the_rounds_even_before_its_last_day(
 #[test]
 fn events_on_one_day_keep_the_order_of_the_rounds() {
     let reg = register("round_weeks: 1", "  - id: ann\n  - id: bob\n", "  - {id: core, owner: olga, risk: high}\n", "");
-    let mut p = plan(&reg, date("2025-01-06"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let mut p = plan(&v, 1);
     // The same audit in two rounds on one day (a plan edited by hand: the planner never makes
     // one): the earlier round's comes first, as a stable sort of all events would put it.
     let day = p.rounds[0].audits[0].date;

@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use ismsaudit::findings::check;
 use ismsaudit::plan::plan;
 use ismsaudit::programme::{Round, Source};
-use ismsaudit::register::parse;
+use ismsaudit::register::{Register, parse};
+use ismsaudit::valid::Valid;
 
 fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -39,7 +40,8 @@ fn round<'a, 'r>(rounds: &'a [Round<'r>], label: &str) -> &'a Round<'r> {
 #[test]
 fn a_done_audit_is_not_planned_again_in_its_round() {
     let reg = register("", "audits:\n  - {date: 2025-02-10, areas: [core], auditor: ann}\n");
-    let p = plan(&reg, date("2025-03-01"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-03-01")).unwrap();
+    let p = plan(&v, 1);
     let r1 = round(&p.rounds, "C1.1");
     let core: Vec<_> = r1.audits_of("core").collect();
     assert_eq!(core.len(), 1, "{core:?}");
@@ -53,11 +55,14 @@ fn a_done_audit_is_not_planned_again_in_its_round() {
 fn a_done_audit_outside_the_round_window_counts_for_the_round_it_falls_in() {
     // 2025-05-20 is after surveillance 1 (planned 2025-05-06): it belongs to round C1.2.
     let reg = register("", "audits:\n  - {date: 2025-05-20, areas: [core], auditor: bob}\n");
-    let p = plan(&reg, date("2025-06-01"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-06-01")).unwrap();
+    let p = plan(&v, 1);
     assert_eq!(round(&p.rounds, "C1.2").audits_of("core").next().unwrap().source, Source::Done);
     // Held late, in the next round of the cycle, it makes up for round C1.1: nothing overdue there.
     assert_eq!(round(&p.rounds, "C1.1").audits_of("core").count(), 0);
-    assert!(!check(&reg, date("2025-06-01")).unwrap().iter().any(|f| f.area.as_deref() == Some("core")));
+    assert!(
+        !check(&Valid::new(reg.clone(), date("2025-06-01")).unwrap()).iter().any(|f| f.area.as_deref() == Some("core"))
+    );
 }
 
 #[test]
@@ -80,7 +85,8 @@ audits:
   - {date: 2025-03-25, areas: [ops], auditor: ann, status: booked}
 ";
     let reg = parse("busy.yaml", text).unwrap();
-    let p = plan(&reg, date("2025-01-15"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-15")).unwrap();
+    let p = plan(&v, 1);
     let r1 = round(&p.rounds, "C1.1");
     assert_eq!(r1.last_day, date("2025-03-25"));
     let ops = r1.audits_of("ops").next().unwrap();
@@ -111,7 +117,8 @@ scope:
     risk: high
 ";
     let reg = parse("late.yaml", text).unwrap();
-    let p = plan(&reg, date("2025-03-24"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-03-24")).unwrap();
+    let p = plan(&v, 1);
     let r1 = round(&p.rounds, "C1.1");
     let days: Vec<_> = r1.audits.iter().map(|a| (a.area, a.date, a.auditor)).collect();
     assert_eq!(
@@ -146,7 +153,11 @@ reviews:
 ";
     let reg = parse("late.yaml", text).unwrap();
     let codes = |today: &str| -> Vec<&str> {
-        check(&reg, date(today)).unwrap().iter().map(|f| f.code.key()).filter(|c| *c == "overdue-audit").collect()
+        check(&Valid::new(reg.clone(), date(today)).unwrap())
+            .iter()
+            .map(|f| f.code.key())
+            .filter(|c| *c == "overdue-audit")
+            .collect()
     };
     // Before the late audit, round C1.1 is overdue; once held (in round C1.2), it is caught up.
     assert_eq!(codes("2025-05-10"), ["overdue-audit"]);
@@ -156,12 +167,14 @@ reviews:
 #[test]
 fn a_booked_surveillance_date_moves_its_round() {
     let unbooked = register("", "");
-    let computed = plan(&unbooked, date("2025-01-15"), 1).unwrap();
+    let v_computed = Valid::new(unbooked.clone(), date("2025-01-15")).unwrap();
+    let computed = plan(&v_computed, 1);
     assert_eq!(round(&computed.rounds, "C1.1").prepares.date, date("2025-05-06"));
     assert_eq!(round(&computed.rounds, "C1.1").last_day, date("2025-03-25"));
 
     let with_booking = register("  surveillance: [2025-04-08]\n", "");
-    let booked = plan(&with_booking, date("2025-01-15"), 1).unwrap();
+    let v_booked = Valid::new(with_booking.clone(), date("2025-01-15")).unwrap();
+    let booked = plan(&v_booked, 1);
     let r1 = round(&booked.rounds, "C1.1");
     assert_eq!(r1.prepares.date, date("2025-04-08"));
     // Six weeks before the booked date, and the review two weeks before it.
@@ -175,7 +188,8 @@ fn a_booked_surveillance_date_moves_its_round() {
 #[test]
 fn a_recorded_review_replaces_the_planned_one() {
     let reg = register("", "reviews:\n  - date: 2025-04-15\n");
-    let p = plan(&reg, date("2025-01-15"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-15")).unwrap();
+    let p = plan(&v, 1);
     let r1 = round(&p.rounds, "C1.1");
     assert_eq!(r1.review.date, date("2025-04-15"));
     assert!(r1.review.recorded.is_some());
@@ -202,13 +216,15 @@ audits:
     // Without the record, the three low areas are spread over the three rounds.
     let mut bare = reg.clone();
     bare.audits.clear();
-    let spread = plan(&bare, date("2025-01-15"), 1).unwrap();
+    let v_spread = Valid::new(bare.clone(), date("2025-01-15")).unwrap();
+    let spread = plan(&v_spread, 1);
     assert_eq!(spread.rounds.iter().map(|r| r.audits.len()).collect::<Vec<_>>(), [1, 1, 1]);
     // With all three done in round C1.2, rounds C1.1 and C1.3 plan nothing (and C1.1, past
     // without an audit, is not overdue: once per cycle is enough for low risk).
     // Round C1.3 would then have no audit at all, more than a year after C1.2: it takes the
     // area audited longest ago (ties by id), so internal audits stay yearly.
-    let p = plan(&reg, date("2025-10-01"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-10-01")).unwrap();
+    let p = plan(&v, 1);
     assert_eq!(p.rounds.iter().map(|r| r.audits.len()).collect::<Vec<_>>(), [0, 3, 1]);
     assert!(p.rounds[1].audits.iter().all(|a| a.source == Source::Done));
     assert_eq!(p.rounds[2].audits[0].area, "a");
@@ -228,17 +244,22 @@ scope:
     let reg = parse("low.yaml", text).unwrap();
     // Round C1.1 (the low area's round) ended 2025-03-25 without an audit. Low risk needs one
     // audit a cycle, so nothing is overdue: the next round takes it as a catch-up.
-    let p = plan(&reg, date("2025-04-01"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-04-01")).unwrap();
+    let p = plan(&v, 1);
     let sources: Vec<Vec<Source>> = p.rounds.iter().map(|r| r.audits.iter().map(|a| a.source).collect()).collect();
     // (Round C1.3 is not left empty: it audits the area again, a year on.)
     assert_eq!(sources, [vec![], vec![Source::CatchUp], vec![Source::Planned]]);
-    assert!(check(&reg, date("2025-04-01")).unwrap().iter().all(|f| f.code != ismsaudit::findings::Code::OverdueAudit));
+    assert!(
+        check(&Valid::new(reg.clone(), date("2025-04-01")).unwrap())
+            .iter()
+            .all(|f| f.code != ismsaudit::findings::Code::OverdueAudit)
+    );
 }
 
 #[test]
 fn an_audit_marked_done_after_today_is_an_input_error() {
     let reg = register("", "audits:\n  - {date: 2025-02-10, areas: [core], auditor: ann, status: done}\n");
-    let err = plan(&reg, date("2025-01-15"), 1).unwrap_err();
+    let err = Valid::new(reg, date("2025-01-15")).unwrap_err();
     assert_eq!(
         err.to_string(),
         "record.yaml:15:5: error: audit `2025-02-10` is marked done but is after today (2025-01-15); mark it `booked`, or pass the day it was done with `--today`"
@@ -261,7 +282,8 @@ audits:
   - {date: 2025-02-10, areas: [core], auditor: olga}
 ";
     let reg = parse("record.yaml", text).unwrap();
-    let p = plan(&reg, date("2025-03-01"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-03-01")).unwrap();
+    let p = plan(&v, 1);
     let r1 = round(&p.rounds, "C1.1");
     let core: Vec<_> = r1.audits_of("core").map(|a| (a.source, a.auditor, a.independent)).collect();
     assert_eq!(core, [(Source::Done, Some("olga"), false), (Source::Planned, Some("ann"), true)]);
@@ -280,7 +302,8 @@ scope:
     owner: Tom
 ";
     let reg = parse("case.yaml", text).unwrap();
-    let p = plan(&reg, date("2025-01-15"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-01-15")).unwrap();
+    let p = plan(&v, 1);
     assert!(p.rounds.iter().flat_map(|r| &r.audits).all(|a| a.auditor.is_none()));
 }
 
@@ -289,7 +312,8 @@ fn a_review_early_in_the_window_does_not_pull_the_round_earlier() {
     // A mid-year review (2025-06-20) is in round C1.2's window but long before its audits: the
     // round still ends six weeks before surveillance 2, and its own review is planned.
     let reg = register("  surveillance: [2025-05-06]\n", "reviews:\n  - date: 2025-06-20\n");
-    let p = plan(&reg, date("2025-07-01"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2025-07-01")).unwrap();
+    let p = plan(&v, 1);
     let r2 = round(&p.rounds, "C1.2");
     assert_eq!(r2.last_day, date("2026-03-25"));
     assert_eq!((r2.review.date, r2.review.recorded), (date("2026-04-22"), None));
@@ -301,7 +325,8 @@ fn an_early_review_after_early_audits_is_no_missing_review() {
         "  surveillance: [2025-05-06]\n",
         "audits:\n  - {date: 2025-02-03, areas: [core, ops], auditor: ann}\nreviews:\n  - date: 2025-02-20\n",
     );
-    let codes: Vec<_> = check(&reg, date("2025-06-01")).unwrap().iter().map(|f| f.code.key()).collect();
+    let codes: Vec<_> =
+        check(&Valid::new(reg.clone(), date("2025-06-01")).unwrap()).iter().map(|f| f.code.key()).collect();
     assert!(!codes.contains(&"review-missing"), "{codes:?}");
 }
 
@@ -317,12 +342,15 @@ scope:
   - {id: late, owner: pete, risk: high, since: 2020-01-01}
 ";
     let reg = parse("join.yaml", text).unwrap();
-    let p = plan(&reg, date("2020-01-29"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2020-01-29")).unwrap();
+    let p = plan(&v, 1);
     let r0 = round(&p.rounds, "R0");
     for a in r0.audits_of("late") {
         assert!(a.due >= date("2020-01-01") && a.date >= date("2020-01-01"), "{a:?}");
     }
-    assert!(check(&reg, date("2019-12-30")).unwrap().iter().all(|f| f.area.as_deref() != Some("late")));
+    assert!(
+        check(&Valid::new(reg.clone(), date("2019-12-30")).unwrap()).iter().all(|f| f.area.as_deref() != Some("late"))
+    );
 }
 
 /// Found by the property tests: of two areas with one history, one booked audit whose day had
@@ -342,7 +370,8 @@ audits:
   - {date: 2021-06-25, areas: [area-00, twin], auditor: dan, status: booked}
 ";
     let reg = parse("twin.yaml", text).unwrap();
-    let p = plan(&reg, date("2021-06-26"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2021-06-26")).unwrap();
+    let p = plan(&v, 1);
     assert!(p.covered_in_cycle(1, "twin") && p.covered_in_cycle(1, "area-00"));
 }
 
@@ -354,25 +383,29 @@ fn a_booked_review_whose_day_passed_was_not_held() {
     let reviews = |second: &str| format!("reviews:\n  - date: 2025-04-14\n  - {{date: 2026-04-13{second}}}\n");
     let today = date("2026-11-28");
     let codes = |reg: &ismsaudit::register::Register| -> Vec<&'static str> {
-        check(reg, today).unwrap().iter().map(|f| f.code.key()).collect()
+        check(&Valid::new(reg.clone(), today).unwrap()).iter().map(|f| f.code.key()).collect()
     };
     let held = register("", &reviews(""));
     let booked = register("", &reviews(", status: booked"));
     assert!(!codes(&held).contains(&"review-interval-exceeded"), "{:?}", codes(&held));
     assert!(codes(&booked).contains(&"review-interval-exceeded"), "{:?}", codes(&booked));
     // The round before surveillance 2 (2026-05) takes the review, held or only booked.
-    let review_of = |reg| plan(reg, today, 1).unwrap().rounds.iter().find(|r| r.label() == "C1.2").map(|r| r.review);
+    let review_of = |reg: &Register| {
+        let v = Valid::new(reg.clone(), today).unwrap();
+        plan(&v, 1).rounds.iter().find(|r| r.label() == "C1.2").map(|r| r.review)
+    };
     let (with_held, with_booked) = (review_of(&held).unwrap(), review_of(&booked).unwrap());
     assert_eq!((with_held.date, with_held.status()), (date("2026-04-13"), "recorded"));
     assert_eq!((with_booked.date, with_booked.status()), (date("2026-04-13"), "booked"));
-    let said: Vec<String> = check(&booked, today).unwrap().iter().map(|f| f.message.clone()).collect();
+    let said: Vec<String> =
+        check(&Valid::new(booked.clone(), today).unwrap()).iter().map(|f| f.message.clone()).collect();
     assert!(
         said.iter().any(|m| m.starts_with("the management review booked for 2026-04-13 is not recorded as held")),
         "{said:?}"
     );
     // Marked done on a day after --today: an input error, as for audits.
     let future = register("", "reviews:\n  - {date: 2027-01-11, status: done}\n");
-    let err = plan(&future, today, 1).err().map(|e| e.to_string()).unwrap_or_default();
+    let err = Valid::new(future, today).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(err.contains("management review `2027-01-11` is marked done but is after today (2026-11-28)"), "{err}");
 }
 
@@ -381,7 +414,8 @@ fn a_booked_review_whose_day_passed_was_not_held() {
 #[test]
 fn a_held_review_is_preferred_to_a_booked_one_that_did_not_take_place() {
     let reg = register("", "reviews:\n  - {date: 2026-04-13}\n  - {date: 2026-04-20, status: booked}\n");
-    let p = plan(&reg, date("2026-11-28"), 1).unwrap();
+    let v = Valid::new(reg.clone(), date("2026-11-28")).unwrap();
+    let p = plan(&v, 1);
     let review = round(&p.rounds, "C1.2").review;
     assert_eq!((review.date, review.status()), (date("2026-04-13"), "recorded"));
 }

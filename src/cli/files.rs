@@ -10,9 +10,11 @@ use std::rc::Rc;
 
 use anyhow::Context;
 
+use chrono::NaiveDate;
 use ismsaudit::diagnostic::{Diagnostic, InputError};
-use ismsaudit::register::{self, Register};
+use ismsaudit::register;
 use ismsaudit::text::name;
+use ismsaudit::valid::Valid;
 
 use super::dir::{self, Dir, Kind};
 
@@ -56,10 +58,10 @@ pub fn identity(path: &Path) -> Option<FileId> {
 
 /// Reads and checks a register; every failure is an [`InputError`] (exit 2). Also gives the
 /// file's identity, so that no output replaces it.
-pub fn load(path: &Path, max_bytes: u64) -> Result<(Register, FileId), InputError> {
+pub fn load(path: &Path, max_bytes: u64, today: NaiveDate) -> Result<(Valid, FileId), InputError> {
     let name = path.display().to_string();
     let (bytes, id) = read(path, max_bytes).map_err(|d| InputError::one(&name, d))?;
-    Ok((register::parse(&name, register::decode(&name, &bytes)?)?, id))
+    Ok((Valid::parse(&name, register::decode(&name, &bytes)?, today)?, id))
 }
 
 /// The register's bytes: a regular file, read up to the size limit. A FIFO, a device or a

@@ -126,12 +126,11 @@ fn execute(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         Command::Agenda(args) => return agenda_command(args, ctx),
         Command::Check(args) => return check_command(args, ctx),
         Command::Validate(args) => {
-            let (reg, _) = load(&args.register, ctx.max_bytes)?;
-            // What `plan` would reject is rejected here too: the record against the cycle's
-            // dates and against the day.
+            // Everything `plan` and `check` need is validated here, nothing planned.
             let today = args.today.unwrap_or(ctx.system_today);
-            plan::plan(&reg, today, 1)?;
-            let summary = render::summary::validate(&name(&args.register.display().to_string()), &reg, today);
+            let (valid, _) = load(&args.register, ctx.max_bytes, today)?;
+            let file = args.register.display().to_string();
+            let summary = render::summary::validate(&name(&file), valid.register(), today);
             write_wrapped(ctx.out, &summary, terminal_width(), 2)?;
         }
         Command::Explain { code } => {
@@ -160,9 +159,9 @@ fn execute(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
 
 fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     let PlanArgs { register, today, cycles, format, detail, output, force } = args;
-    let (reg, read) = load(&register, ctx.max_bytes)?;
+    let (valid, read) = load(&register, ctx.max_bytes, today.unwrap_or(ctx.system_today))?;
     let width = if output.is_some() { 80 } else { terminal_width() };
-    let plan = plan::plan(&reg, today.unwrap_or(ctx.system_today), cycles)?;
+    let plan = plan::plan(&valid, cycles);
     let write = |out: &mut dyn Write| match format {
         PlanFormat::Table => render::table::write(&plan, detail, width, out),
         PlanFormat::Json => render::json::write(&plan, out),
@@ -179,10 +178,11 @@ fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
 
 fn calendar_command(args: CalendarArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     let CalendarArgs { register, year, from, to, today, format, auditor, output, force } = args;
-    let (reg, read) = load(&register, ctx.max_bytes)?;
     let today = today.unwrap_or(ctx.system_today);
+    let (valid, read) = load(&register, ctx.max_bytes, today)?;
+    let reg = valid.register();
     let auditor = match auditor {
-        Some(id) => Some(known_auditor(&reg, &id)?),
+        Some(id) => Some(known_auditor(reg, &id)?),
         None => None,
     };
     let period = match (from, to) {
@@ -193,17 +193,17 @@ fn calendar_command(args: CalendarArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
     };
     // A calendar file's UIDs are the register's own (two registers never share one).
     let id = match (format, reg.id.as_deref()) {
-        (CalendarFormat::Ics, None) => return Err(needs_id(&reg, &register, ctx.max_bytes).into()),
+        (CalendarFormat::Ics, None) => return Err(needs_id(reg, &register, ctx.max_bytes).into()),
         (_, id) => id.unwrap_or_default(),
     };
     // Planned one round at a time as the calendar is written.
-    let plan = plan::outline(&reg, today, plan::cycles_reaching(today, period.to))?;
+    let plan = plan::outline(&valid, plan::cycles_reaching(today, period.to));
     let entries = render::calendar::Entries::new(&plan, &period);
     let grid_colour = output.is_none() && ctx.colour.out;
     let write = |out: &mut dyn Write| match format {
-        CalendarFormat::Text => render::calendar::text(&reg, &period, &entries, grid_colour, out),
-        CalendarFormat::Html => render::html::write(&reg, &period, &entries, out),
-        CalendarFormat::Ics => render::ics::write(&reg, id, today, &entries, out),
+        CalendarFormat::Text => render::calendar::text(reg, &period, &entries, grid_colour, out),
+        CalendarFormat::Html => render::html::write(reg, &period, &entries, out),
+        CalendarFormat::Ics => render::ics::write(reg, id, today, &entries, out),
     };
     match output {
         Some(path) => write_file(&path, Replace::Through { force }, &[read], write)?,
@@ -227,9 +227,9 @@ fn agenda_command(args: AgendaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
         let (mut unread, mut written) = (false, false);
         for register in &registers {
             // A register that cannot be read is reported; the others are still shown.
-            let read = load(register, max_bytes).and_then(|(reg, _)| {
-                let plan = plan::plan(&reg, today, 1)?;
-                Ok((render::agenda::items(&plan, days), reg.organisation.clone()))
+            let read = load(register, max_bytes, today).map(|(valid, _)| {
+                let plan = plan::plan(&valid, 1);
+                (render::agenda::items(&plan, days), valid.register().organisation.clone())
             });
             let (items, organisation) = match read {
                 Ok(found) => found,
@@ -281,23 +281,24 @@ fn agenda_command(args: AgendaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
 fn check_command(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let CheckArgs { register, today, format, strict } = args;
     let today = today.unwrap_or(ctx.system_today);
-    let (reg, found) =
-        match load(&register, ctx.max_bytes).and_then(|(reg, _)| Ok((findings::check(&reg, today)?, reg))) {
-            Ok((found, reg)) => (reg, found),
-            // In a GitHub job a bad register is an annotation too (on stderr: stdout stays empty).
-            Err(e) if matches!(format, CheckFormat::Github) => {
-                render::check::github_input_error(&e, &mut io::stderr())?;
-                return Ok(ExitCode::from(2));
-            }
-            // A job that keeps the JSON keeps why there are no findings; the errors go to stderr as
-            // well, for the log. The verdict stands even when the reader hung up.
-            Err(e) if matches!(format, CheckFormat::Json) => {
-                let _ = render::check::json_input_error(&e, today, ctx.out).and_then(|()| ctx.out.flush());
-                ctx.colour.eprintln(&e.to_string());
-                return Ok(ExitCode::from(2));
-            }
-            Err(e) => return Err(e.into()),
-        };
+    let (valid, found) = match load(&register, ctx.max_bytes, today).map(|(valid, _)| (findings::check(&valid), valid))
+    {
+        Ok((found, valid)) => (valid, found),
+        // In a GitHub job a bad register is an annotation too (on stderr: stdout stays empty).
+        Err(e) if matches!(format, CheckFormat::Github) => {
+            render::check::github_input_error(&e, &mut io::stderr())?;
+            return Ok(ExitCode::from(2));
+        }
+        // A job that keeps the JSON keeps why there are no findings; the errors go to stderr as
+        // well, for the log. The verdict stands even when the reader hung up.
+        Err(e) if matches!(format, CheckFormat::Json) => {
+            let _ = render::check::json_input_error(&e, today, ctx.out).and_then(|()| ctx.out.flush());
+            ctx.colour.eprintln(&e.to_string());
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let reg = valid.register();
     // Accepted deviations never fail the gate, not even with --strict.
     let failing = found.iter().any(|f| f.counts() && (f.severity() == Severity::Error || strict));
     let code = if failing { ExitCode::from(1) } else { ExitCode::SUCCESS };

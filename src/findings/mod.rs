@@ -19,8 +19,9 @@ mod words;
 use chrono::NaiveDate;
 
 pub use crate::codes::{Code, Severity};
-use crate::diagnostic::{InputError, Loc};
+use crate::diagnostic::Loc;
 use crate::plan::{Plan, plan};
+use crate::valid::Valid;
 pub use facts::Fact;
 
 /// `certificate-expiring` warns this many days ahead.
@@ -53,10 +54,10 @@ impl Finding {
     }
 }
 
-/// What the rules find for `register` on `today`, in the order they find it.
-pub fn facts(register: &crate::register::Register, today: NaiveDate) -> Result<Vec<Fact>, InputError> {
-    let plan = plan(register, today, 1)?;
-    Ok(facts_of(&plan))
+/// What the rules find for the register on the day it was validated for, in the order they
+/// find it.
+pub fn facts(valid: &Valid) -> Vec<Fact> {
+    facts_of(&plan(valid, 1))
 }
 
 fn facts_of(plan: &Plan<'_>) -> Vec<Fact> {
@@ -80,14 +81,15 @@ fn facts_of(plan: &Plan<'_>) -> Vec<Fact> {
     out
 }
 
-/// Every finding for `register` on `today`: errors first, then warnings, then accepted ones,
-/// each by code and position.
-pub fn check(register: &crate::register::Register, today: NaiveDate) -> Result<Vec<Finding>, InputError> {
-    let mut out: Vec<Finding> = facts(register, today)?.iter().map(Fact::finding).collect();
+/// Every finding for the register on the day it was validated for: errors first, then
+/// warnings, then accepted ones, each by code and position.
+pub fn check(valid: &Valid) -> Vec<Finding> {
+    let (register, today) = (valid.register(), valid.today());
+    let mut out: Vec<Finding> = facts(valid).iter().map(Fact::finding).collect();
     // Stable: within a code and a place, findings stay in the order found (catalogue, rounds).
     out.sort_by_key(|f| (f.severity(), f.code, f.loc));
     let acceptances = accepted::accept(register, today, &mut out);
     out.extend(acceptances.iter().map(Fact::finding));
     out.sort_by_key(|f| (f.accepted.is_some(), f.severity(), f.code, f.loc));
-    Ok(out)
+    out
 }

@@ -457,17 +457,18 @@ mod tests {
     /// every other one, in a round of 30,000 audits: one fact for each area the owner audits.
     #[test]
     fn the_programme_owner_auditing_many_areas() {
-        let small = crate::register::parse(
+        let today = day("2026-11-28");
+        let small = crate::valid::Valid::parse(
             "isms.yaml",
             "organisation: x\ncertification: {decision: 2024-06-03}\nauditors: [{id: u0}]\nscope: [{id: s, owner: o}]\n",
+            today,
         )
         .unwrap();
         let n = 30_000;
         let scope: Vec<Area> = (0..n).map(|i| area(&format!("a{i}"), "o", vec!["9.2"])).collect();
         let mut big = register(scope, vec![auditor("u0", vec![])]);
         big.programme_owner = Some("U0".to_string());
-        let today = day("2026-11-28");
-        let mut p = crate::plan::plan(&small, today, 1).unwrap();
+        let mut p = crate::plan::plan(&small, 1);
         p.rounds.truncate(1);
         p.rounds[0].audits = (0..n)
             .map(|i| {

@@ -88,13 +88,13 @@ pub(super) fn previous_cycle(plan: &Plan<'_>) -> Vec<Fact> {
     if plan.initial || plan.lapse.is_some() || plan.today >= first_audit {
         return Vec::new();
     }
-    let planner = Programme::new(plan.register, &plan.certificate, plan.today);
+    let planner = Programme::new(plan.register, plan.certificate, plan.today);
     let (rounds, found, cycle) = if current.number > epoch.first_cycle {
         let previous = plan.certificate.cycle(current.number - 1);
         let rounds = planner.rounds(epoch, previous.number, previous.number, false);
         let mut found = super::programme::rounds(
             plan.register,
-            &plan.certificate,
+            plan.certificate,
             plan.today,
             &rounds,
             std::slice::from_ref(previous),
@@ -107,7 +107,7 @@ pub(super) fn previous_cycle(plan: &Plan<'_>) -> Vec<Fact> {
         // The first cycle: what round 0 left open, once the decision has moved the plan on.
         let mut rounds = planner.rounds(epoch, current.number, current.number, true);
         rounds.retain(|r| r.cycle == 0);
-        let found = super::programme::rounds(plan.register, &plan.certificate, plan.today, &rounds, &[]);
+        let found = super::programme::rounds(plan.register, plan.certificate, plan.today, &rounds, &[]);
         (rounds, found, 0)
     };
     // The round each area's overdue audit is in, by the external audit it prepared.
