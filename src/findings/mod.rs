@@ -66,7 +66,7 @@ fn facts_of(plan: &Plan<'_>) -> Vec<Fact> {
     let since = plan.rounds.iter().map(|r| r.window_start).min().flatten();
     let mut out = standard::coverage(register, today);
     out.extend(programme::independence(register, today, since, &plan.rounds));
-    out.extend(programme::rounds(register, &plan.certificate, today, &plan.rounds, &plan.cycles));
+    out.extend(programme::rounds(register, plan.certificate, today, &plan.rounds, &plan.cycles));
     out.extend(programme::first_audit(plan));
     out.extend(certificate::certificate(plan));
     out.extend(certificate::calendar_years(plan));

@@ -1,8 +1,9 @@
 //! The ISMS register: one YAML file, read with source positions (`raw`), then checked
 //! (`check`) into the plain data defined here.
 //!
-//! Reading is kept apart from the checked [`Register`] the rest of the crate runs on, so every
-//! later stage can rely on what validation proved.
+//! Reading is kept apart from the checked [`Register`]: its shape, ids and references are
+//! proved here. Whether its certification dates agree with each other and its record with the
+//! day is proved by [`crate::valid`], which the rest of the crate runs on.
 
 mod check;
 mod raw;
