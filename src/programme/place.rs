@@ -9,16 +9,54 @@
 //! an area does not get the auditor of its previous audit (rotation), and nobody is audited in
 //! two audits on one day (the owner and team of each area). Audits behind their schedule take
 //! the first free days instead.
+//!
+//! Names used below:
+//! - *area*, *auditor*, *person*: indices into the register's scope, its auditors, and everyone
+//!   audited or auditing (owners, teams, auditors), as [`Index`] numbers them;
+//! - *rank*: an auditor's place in id order, which breaks ties;
+//! - *task*: one audit to place, with its window (`from` to `due`);
+//! - *group*: the tasks that share a window, placed together;
+//! - *audit days*: the consecutive open days one audit takes; *latest*: the last day it may end;
+//! - *load*: the audit days an auditor has in the round so far;
+//! - *diary*: who is taken on which day, across all rounds planned together.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Bound::{Excluded, Unbounded};
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use super::{AreaAudit, Behind, FollowUp, Index, Need, Programme, Round, Source, Unassigned};
+use super::index::Index;
+use super::round::{AreaAudit, Behind, FollowUp, Round, Source, Unassigned, small};
 use crate::calendar::{Calendar, Spans};
 use crate::cycle::weeks_before;
 use crate::register::Register;
+
+/// What the rule asks of one area in one round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Need {
+    /// Nothing to plan: out of scope, not required, or a record stands for it.
+    Nothing,
+    /// An audit to place between `from` and `due`: spread over the round's weeks before `due`,
+    /// or, once behind its target (`asap`), on the first free day.
+    Plan {
+        source: Source,
+        from: NaiveDate,
+        due: NaiveDate,
+        asap: bool,
+        behind: Option<Behind>,
+        follow_up: Option<FollowUp>,
+    },
+    /// Required, and the external audit has passed without it.
+    Missed { due: NaiveDate, behind: Behind, follow_up: Option<FollowUp> },
+}
+
+/// Places a round's audits for one programme: its register, look-ups, working calendar and day.
+pub(super) struct Placer<'p, 'r> {
+    pub register: &'r Register,
+    pub index: &'p Index,
+    pub calendar: &'p Calendar,
+    pub today: NaiveDate,
+}
 
 /// Who is taken when, across every round planned together: auditors by recorded and planned
 /// audits and their own absences and yearly caps, auditees (each area's owner and team) by the
@@ -52,9 +90,9 @@ impl Diary {
         // A record occupies its auditor on its day (records give the first day only), and the
         // owner and team of each area it covers.
         for (r, record) in register.audits.iter().enumerate() {
-            if let Some(j) = index.record_auditor[r] {
-                diary.people.0[diary.auditor_person[j]].push(record.date);
-                diary.taken.0[j].push(record.date);
+            if let Some(auditor) = index.record_auditor[r] {
+                diary.people.0[diary.auditor_person[auditor]].push(record.date);
+                diary.taken.0[auditor].push(record.date);
             }
             for &i in index.record_areas[r].iter().flatten() {
                 for &p in index.people(i) {
@@ -64,75 +102,84 @@ impl Diary {
         }
         diary.taken.sort();
         diary.people.sort();
-        for (j, days) in diary.taken.0.iter().enumerate() {
+        for (auditor, days) in diary.taken.0.iter().enumerate() {
             for d in days {
-                *diary.per_year.entry((j, d.year())).or_default() += 1;
+                *diary.per_year.entry((auditor, d.year())).or_default() += 1;
             }
         }
         diary
     }
 
-    /// Whether auditor `j` can audit on open day `d`: not taken, not away, below the yearly cap.
-    fn free(&self, j: usize, d: NaiveDate) -> bool {
-        !self.taken.on(j, d) && self.available(j, d)
+    /// Whether auditor `auditor` can audit on open day `d`: not taken, not away, below the yearly cap.
+    fn free(&self, auditor: usize, d: NaiveDate) -> bool {
+        !self.taken.on(auditor, d) && self.available(auditor, d)
     }
 
-    /// Whether auditor `j` is not away on `d` and below their yearly cap.
-    fn available(&self, j: usize, d: NaiveDate) -> bool {
-        !self.away[j].contains(d)
-            && self.year_cap[j].is_none_or(|cap| self.per_year.get(&(j, d.year())).copied().unwrap_or(0) < cap)
+    /// Whether auditor `auditor` is not away on `d` and below their yearly cap.
+    fn available(&self, auditor: usize, d: NaiveDate) -> bool {
+        !self.away[auditor].contains(d)
+            && self.year_cap[auditor]
+                .is_none_or(|cap| self.per_year.get(&(auditor, d.year())).copied().unwrap_or(0) < cap)
     }
 
-    /// Those of the sorted open `days` on which auditor `j` can audit (as [`Diary::free`]).
-    fn free_days(&self, j: usize, days: &[NaiveDate]) -> Vec<NaiveDate> {
-        let mut free = self.taken.not_on(j, days);
-        free.retain(|d| self.available(j, *d));
+    /// Those of the sorted open `days` on which auditor `auditor` can audit (as [`Diary::free`]).
+    fn free_days(&self, auditor: usize, days: &[NaiveDate]) -> Vec<NaiveDate> {
+        let mut free = self.taken.not_on(auditor, days);
+        free.retain(|d| self.available(auditor, *d));
         free
     }
 
-    /// The last day of a run of `m` consecutive open days from `start` (non-workdays may fall
-    /// between them, closures may not), all free for `j` and not after `hi`, if there is one.
-    fn run(&self, j: usize, start: NaiveDate, m: u32, hi: NaiveDate, cal: &Calendar) -> Option<NaiveDate> {
+    /// The last day of a run of `audit_days` consecutive open days from `start` (non-workdays may fall
+    /// between them, closures may not), all free for `auditor` and not after `latest`, if there is one.
+    fn run(
+        &self,
+        auditor: usize,
+        start: NaiveDate,
+        audit_days: u32,
+        latest: NaiveDate,
+        calendar: &Calendar,
+    ) -> Option<NaiveDate> {
         let mut d = start;
         let mut years: Vec<(i32, u32)> = Vec::new();
-        for n in 0..m {
+        for n in 0..audit_days {
             if n > 0 {
                 // The next workday: a weekend may fall inside an audit, a closure may not (an
                 // audit does not stop for a two-week freeze and resume after it).
                 d = d.succ_opt()?;
-                while !cal.workday(d) {
+                while !calendar.workday(d) {
                     d = d.succ_opt()?;
                 }
             }
-            if d > hi || !cal.is_open(d) || !self.free(j, d) {
+            if d > latest || !calendar.is_open(d) || !self.free(auditor, d) {
                 return None;
             }
-            if self.year_cap[j].is_some() {
+            if self.year_cap[auditor].is_some() {
                 match years.iter_mut().find(|(y, _)| *y == d.year()) {
-                    Some((_, c)) => *c += 1,
+                    Some((_, choice)) => *choice += 1,
                     None => years.push((d.year(), 1)),
                 }
             }
         }
         // A run across New Year counts against each year's cap.
-        let fits = years.iter().all(|&(y, c)| {
-            self.year_cap[j].is_none_or(|cap| self.per_year.get(&(j, y)).copied().unwrap_or(0) + c <= cap)
+        let fits = years.iter().all(|&(y, choice)| {
+            self.year_cap[auditor]
+                .is_none_or(|cap| self.per_year.get(&(auditor, y)).copied().unwrap_or(0) + choice <= cap)
         });
         fits.then_some(d)
     }
 
-    /// Whether any of `people`, or auditor `j` as a person, is in another audit (audited, or
+    /// Whether any of `people`, or auditor `auditor` as a person, is in another audit (audited, or
     /// auditing) on a day from `start` to `end`.
-    fn clash(&self, j: usize, people: &[usize], start: NaiveDate, end: NaiveDate) -> bool {
-        people.iter().chain([&self.auditor_person[j]]).any(|&p| self.people.between(p, start, end))
+    fn clash(&self, auditor: usize, people: &[usize], start: NaiveDate, end: NaiveDate) -> bool {
+        people.iter().chain([&self.auditor_person[auditor]]).any(|&p| self.people.between(p, start, end))
     }
 
-    fn take(&mut self, j: usize, people: &[usize], start: NaiveDate, end: NaiveDate, cal: &Calendar) {
-        for d in cal.open_days(start, end) {
-            if self.taken.insert(j, d) {
-                *self.per_year.entry((j, d.year())).or_default() += 1;
+    fn take(&mut self, auditor: usize, people: &[usize], start: NaiveDate, end: NaiveDate, calendar: &Calendar) {
+        for d in calendar.open_days(start, end) {
+            if self.taken.insert(auditor, d) {
+                *self.per_year.entry((auditor, d.year())).or_default() += 1;
             }
-            for &p in people.iter().chain([&self.auditor_person[j]]) {
+            for &p in people.iter().chain([&self.auditor_person[auditor]]) {
                 self.people.insert(p, d);
             }
         }
@@ -141,8 +188,8 @@ impl Diary {
     /// Remembers the auditor of each area's last audit in `round`, for the next round's rotation.
     pub(super) fn remember(&mut self, round: &Round) {
         for a in round.audits.iter().filter(|a| a.independent && a.source != Source::Missed) {
-            if let (Some(i), Some(j)) = (a.area_at(), a.auditor_at()) {
-                self.last[i] = Some(j);
+            if let (Some(i), Some(auditor)) = (a.area_at(), a.auditor_at()) {
+                self.last[i] = Some(auditor);
             }
         }
     }
@@ -247,10 +294,10 @@ struct Load {
 }
 
 impl Load {
-    fn add(&mut self, j: usize, rank: usize, n: u32) {
-        self.order.remove(&(self.days[j], rank));
-        self.days[j] += n;
-        self.order.insert((self.days[j], rank));
+    fn add(&mut self, auditor: usize, rank: usize, n: u32) {
+        self.order.remove(&(self.days[auditor], rank));
+        self.days[auditor] += n;
+        self.order.insert((self.days[auditor], rank));
     }
 }
 
@@ -306,7 +353,7 @@ impl Group {
     }
 }
 
-impl<'r> Programme<'r, '_> {
+impl<'r> Placer<'_, 'r> {
     /// Places the audits the rule asks for in `round`: missed ones as markers, the others as
     /// the module says. `diary` is shared by all rounds planned together.
     pub(super) fn fill(&self, round: &mut Round<'r>, wanted: &[(usize, Need)], diary: &mut Diary) {
@@ -335,7 +382,7 @@ impl<'r> Programme<'r, '_> {
                         }
                     } else {
                         let mut marker = AreaAudit::new(&scope[i].id, due, Source::Missed);
-                        marker.area_index = super::small(Some(i));
+                        marker.area_index = small(Some(i));
                         marker.behind = Some(behind);
                         marker.follow_up = follow_up;
                         round.audits.push(marker);
@@ -350,10 +397,10 @@ impl<'r> Programme<'r, '_> {
         // Audits behind first, then the narrowest windows; within a window, the longest audits
         // (before shorter ones cut the days up) and the most constrained areas (fewest
         // independent auditors) choose first, then by id.
-        tasks.sort_by_key(|t| {
-            let eligible = index.eligible(t.area);
-            let days = std::cmp::Reverse(scope[t.area].audit_days);
-            (!t.asap, t.due - t.from, t.from, t.due, days, eligible, index.area_rank[t.area])
+        tasks.sort_by_key(|task| {
+            let eligible = index.eligible(task.area);
+            let days = std::cmp::Reverse(scope[task.area].audit_days);
+            (!task.asap, task.due - task.from, task.from, task.due, days, eligible, index.area_rank[task.area])
         });
         // Audit days each auditor has in the round so far, from its records, then as planned.
         let mut load = Load { days: vec![0u32; self.register.auditors.len()], order: BTreeSet::new() };
@@ -361,14 +408,14 @@ impl<'r> Programme<'r, '_> {
             .filter(|a| a.source.is_recorded())
             .filter_map(|a| Some((a.auditor_at()?, a.date)))
             .collect();
-        for (j, _) in recorded {
-            load.days[j] += 1;
+        for (auditor, _) in recorded {
+            load.days[auditor] += 1;
         }
-        load.order = (0..load.days.len()).map(|j| (load.days[j], index.rank_of[j])).collect();
+        load.order = (0..load.days.len()).map(|auditor| (load.days[auditor], index.rank_of[auditor])).collect();
         let mut start = 0;
         while start < tasks.len() {
-            let t = tasks[start];
-            let same = |u: &Task| (u.asap, u.from, u.due) == (t.asap, t.from, t.due);
+            let task = tasks[start];
+            let same = |u: &Task| (u.asap, u.from, u.due) == (task.asap, task.from, task.due);
             let end = start + tasks[start..].iter().take_while(|u| same(u)).count();
             self.place_group(round, &tasks[start..end], &mut load, diary);
             start = end;
@@ -379,63 +426,63 @@ impl<'r> Programme<'r, '_> {
 
     /// Places audits that share a window (`from`, `due`, and whether they are behind).
     fn place_group(&self, round: &mut Round<'r>, tasks: &[Task], load: &mut Load, diary: &mut Diary) {
-        let cal = &self.calendar;
+        let calendar = &self.calendar;
         let index = &self.index;
         let (from, due, asap) = (tasks[0].from, tasks[0].due, tasks[0].asap);
         // The spread weeks: the `round_weeks` up to the window's last day, not before its first.
         let spread_from = weeks_before(due, self.register.settings.round_weeks).succ_opt().unwrap_or(due).max(from);
-        let days: Vec<NaiveDate> = if asap { Vec::new() } else { cal.open_days(spread_from, due).collect() };
-        let before_spread = spread_from.pred_opt().map(|d| cal.open_on_or_before(d)).filter(|d| *d >= from);
-        let mut g = Group::new(days, before_spread, cal.open_on_or_after(from), load);
+        let days: Vec<NaiveDate> = if asap { Vec::new() } else { calendar.open_days(spread_from, due).collect() };
+        let before_spread = spread_from.pred_opt().map(|d| calendar.open_on_or_before(d)).filter(|d| *d >= from);
+        let mut group = Group::new(days, before_spread, calendar.open_on_or_after(from), load);
         // Round 0's audits that miss the lead, placed after it: one group for all of them.
         let mut late_group: Option<Group> = None;
-        for (q, t) in tasks.iter().enumerate() {
+        for (q, task) in tasks.iter().enumerate() {
             // Evenly over the spread weeks, in the order the audits choose.
-            let target = (!g.days.is_empty())
-                .then(|| g.days[((2 * q + 1) * g.days.len() / (2 * tasks.len())).min(g.days.len() - 1)]);
-            let mut placed = self.choose(t, target, &mut g, diary);
-            let mut behind = t.behind;
+            let target = (!group.days.is_empty())
+                .then(|| group.days[((2 * q + 1) * group.days.len() / (2 * tasks.len())).min(group.days.len() - 1)]);
+            let mut placed = self.choose(task, target, &mut group, diary);
+            let mut behind = task.behind;
             // An audit with no room before the lead is held after it rather than not at all,
             // up to the external audit (late: a warning, the lead being practice); round 0's up
             // to Stage 2, which verifies them (ISO/IEC 17021-1 9.3.1.3), and `check` says Stage 1
             // is too close. (An audit already behind, or due before today, has what is left of
             // the window already.)
-            if placed.is_err() && (round.cycle == 0 || (t.behind.is_none() && due >= self.today)) {
-                let last = cal.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
+            if placed.is_err() && (round.cycle == 0 || (task.behind.is_none() && due >= self.today)) {
+                let last = calendar.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
                 if let Some(next) = due.succ_opt().filter(|n| *n <= last) {
-                    let late = Task { from: next.max(t.from), due: last, asap: true, ..*t };
-                    let lg = late_group
-                        .get_or_insert_with(|| Group::new(Vec::new(), None, cal.open_on_or_after(late.from), load));
-                    if let Ok(c) = self.choose(&late, None, lg, diary) {
-                        placed = Ok(c);
+                    let late = Task { from: next.max(task.from), due: last, asap: true, ..*task };
+                    let after = calendar.open_on_or_after(late.from);
+                    let lates = late_group.get_or_insert_with(|| Group::new(Vec::new(), None, after, load));
+                    if let Ok(choice) = self.choose(&late, None, lates, diary) {
+                        placed = Ok(choice);
                         behind = Some(Behind::Late);
                     }
                 }
             }
-            let mut audit = AreaAudit::new(&self.register.scope[t.area].id, due, t.source);
-            audit.area_index = super::small(Some(t.area));
-            audit.from = Some(t.from);
+            let mut audit = AreaAudit::new(&self.register.scope[task.area].id, due, task.source);
+            audit.area_index = small(Some(task.area));
+            audit.from = Some(task.from);
             audit.behind = behind;
-            audit.follow_up = t.follow_up;
+            audit.follow_up = task.follow_up;
             match placed {
-                Ok(c) => {
-                    let j = index.rank[c.rank];
-                    diary.take(j, index.people(t.area), c.start, c.end, cal);
-                    let key = (load.days[j], c.rank);
-                    load.add(j, c.rank, cal.open_days(c.start, c.end).count() as u32);
-                    g.reload(key, load.days[j]);
-                    if let Some(lg) = late_group.as_mut() {
-                        lg.reload(key, load.days[j]);
+                Ok(choice) => {
+                    let auditor = index.rank[choice.rank];
+                    diary.take(auditor, index.people(task.area), choice.start, choice.end, calendar);
+                    let key = (load.days[auditor], choice.rank);
+                    load.add(auditor, choice.rank, calendar.open_days(choice.start, choice.end).count() as u32);
+                    group.reload(key, load.days[auditor]);
+                    if let Some(lates) = late_group.as_mut() {
+                        lates.reload(key, load.days[auditor]);
                     }
-                    if let Some(free) = g.free[j].as_mut() {
-                        free.retain(|d| *d < c.start || *d > c.end);
+                    if let Some(free) = group.free[auditor].as_mut() {
+                        free.retain(|d| *d < choice.start || *d > choice.end);
                     }
-                    audit.date = c.start;
-                    audit.end = c.end;
+                    audit.date = choice.start;
+                    audit.end = choice.end;
                     // Moved past the lead: due on its own last day, before Stage 2 (which verifies it).
-                    audit.due = due.max(c.end);
-                    audit.auditor = Some(&self.register.auditors[j].id);
-                    audit.auditor_index = super::small(Some(j));
+                    audit.due = due.max(choice.end);
+                    audit.auditor = Some(&self.register.auditors[auditor].id);
+                    audit.auditor_index = small(Some(auditor));
                 }
                 Err(why) => audit.unassigned = Some(why),
             }
@@ -443,16 +490,22 @@ impl<'r> Programme<'r, '_> {
         }
     }
 
-    /// The best auditor and days for `t`: by [`Choice`]'s order (no repeat of the last auditor,
+    /// The best auditor and days for `task`: by [`Choice`]'s order (no repeat of the last auditor,
     /// no auditee clash, least load, then id), within the spread weeks near `target`, else
     /// earlier in the window (latest first), or from the first day for audits behind.
-    fn choose(&self, t: &Task, target: Option<NaiveDate>, g: &mut Group, diary: &Diary) -> Result<Choice, Unassigned> {
+    fn choose(
+        &self,
+        task: &Task,
+        target: Option<NaiveDate>,
+        group: &mut Group,
+        diary: &Diary,
+    ) -> Result<Choice, Unassigned> {
         let index = &self.index;
-        let area = &self.register.scope[t.area];
-        let people = index.people(t.area);
-        let m = area.audit_days;
+        let area = &self.register.scope[task.area];
+        let people = index.people(task.area);
+        let audit_days = area.audit_days;
         let rotate = self.register.settings.rotation;
-        let previous = diary.last[t.area];
+        let previous = diary.last[task.area];
         let (mut independent, mut reachable, mut capped) = (false, false, true);
         let mut best: Option<Choice> = None;
         // Once a choice is in hand (with a clash, or the last auditor again), a few more
@@ -463,79 +516,81 @@ impl<'r> Programme<'r, '_> {
         for phase in [Phase::Spread, Phase::Earlier] {
             let mut further = 0;
             let set = phase as usize;
-            let mut next = g.open[set].first().copied();
+            let mut next = group.open[set].first().copied();
             while let Some((l, r)) = next {
-                next = g.open[set].range((Excluded((l, r)), Unbounded)).next().copied();
+                next = group.open[set].range((Excluded((l, r)), Unbounded)).next().copied();
                 if best.is_some() {
                     further += 1;
                     if further > MORE_AUDITORS || probes.left == 0 {
                         break;
                     }
                 }
-                let j = index.rank[r];
-                if !index.may_audit(t.area, j) {
+                let auditor = index.rank[r];
+                if !index.may_audit(task.area, auditor) {
                     continue;
                 }
                 independent = true;
-                if !index.reaches(j, t.area) {
+                if !index.reaches(auditor, task.area) {
                     continue;
                 }
                 reachable = true;
-                if diary.round_cap[j].is_some_and(|cap| l + m > cap) {
+                if diary.round_cap[auditor].is_some_and(|cap| l + audit_days > cap) {
                     continue;
                 }
                 capped = false;
-                let repeat = rotate && previous == Some(j);
+                let repeat = rotate && previous == Some(auditor);
                 // A worse choice than the best so far cannot win: skip the search.
                 if best.is_some_and(|b| (b.repeat, b.clash) <= (repeat, false)) {
                     continue;
                 }
                 probes.in_hand = best.is_some();
                 let found = match (phase, target) {
-                    (Phase::Spread, Some(target)) => self.near(j, m, t.due, target, people, g, diary, &mut probes),
-                    (Phase::Spread, None) => self.first(j, m, t, people, g, diary, &mut probes),
-                    (Phase::Earlier, _) if t.asap => None,
-                    (Phase::Earlier, _) => self.earlier(j, m, t, g, diary),
+                    (Phase::Spread, Some(target)) => {
+                        self.near(auditor, audit_days, task.due, target, people, group, diary, &mut probes)
+                    }
+                    (Phase::Spread, None) => self.first(auditor, audit_days, task, people, group, diary, &mut probes),
+                    (Phase::Earlier, _) if task.asap => None,
+                    (Phase::Earlier, _) => self.earlier(auditor, audit_days, task, group, diary),
                 };
                 let Some((start, end, clash)) = found else {
-                    if g.done[j] {
-                        g.open.iter_mut().for_each(|set| _ = set.remove(&(l, r)));
-                        g.gone.push((l, r));
-                    } else if phase == Phase::Spread && g.free[j].as_ref().is_some_and(Vec::is_empty) {
-                        g.open[set].remove(&(l, r));
+                    if group.done[auditor] {
+                        group.open.iter_mut().for_each(|set| _ = set.remove(&(l, r)));
+                        group.gone.push((l, r));
+                    } else if phase == Phase::Spread && group.free[auditor].as_ref().is_some_and(Vec::is_empty) {
+                        group.open[set].remove(&(l, r));
                     }
                     continue;
                 };
-                let clash = clash && probes.avoidable(&g.days, people, diary, target.is_some(), &mut g.full);
-                let c = Choice { repeat, clash, load: l, rank: r, start, end };
-                if best.is_none_or(|b| c < b) {
-                    best = Some(c);
+                let clash = clash && probes.avoidable(&group.days, people, diary, target.is_some(), &mut group.full);
+                let choice = Choice { repeat, clash, load: l, rank: r, start, end };
+                if best.is_none_or(|b| choice < b) {
+                    best = Some(choice);
                 }
-                if !c.repeat && !c.clash {
+                if !choice.repeat && !choice.clash {
                     break;
                 }
             }
-            if let Some(c) = best {
-                return Ok(c);
+            if let Some(choice) = best {
+                return Ok(choice);
             }
         }
         // Why not: the auditors who left the group had no day left, but whether one of them
         // would otherwise have served this area (independent, on its site, under a cap) is asked
         // only when those still in it do not already say "no free day".
-        for &(l, r) in &g.gone {
+        for &(l, r) in &group.gone {
             if reachable && !capped {
                 break;
             }
-            let j = index.rank[r];
-            if index.may_audit(t.area, j) {
+            let auditor = index.rank[r];
+            if index.may_audit(task.area, auditor) {
                 independent = true;
-                if index.reaches(j, t.area) {
+                if index.reaches(auditor, task.area) {
                     reachable = true;
-                    capped &= diary.round_cap[j].is_some_and(|cap| l + m > cap);
+                    capped &= diary.round_cap[auditor].is_some_and(|cap| l + audit_days > cap);
                 }
             }
         }
-        Err(if !independent && index.conflicts.independent(t.area) == 0 {
+        Err(if !independent && index.conflicts.independent(task.area) == 0 {
             Unassigned::NoneIndependent
         } else if !reachable && independent {
             Unassigned::NoAuditorForSite
@@ -546,26 +601,26 @@ impl<'r> Programme<'r, '_> {
         })
     }
 
-    /// The days nearest `target` in the spread weeks with a run of `m` free days for `j` (the
+    /// The days nearest `target` in the spread weeks with a run of `audit_days` free days for `auditor` (the
     /// later one on a tie), preferring one with no auditee clash among the next few: a busy
     /// auditee moves an audit a little, not weeks from where the spread puts it, and the
     /// search stays short however crowded the round.
     #[allow(clippy::too_many_arguments)]
     fn near(
         &self,
-        j: usize,
-        m: u32,
+        auditor: usize,
+        audit_days: u32,
         due: NaiveDate,
         target: NaiveDate,
         people: &[usize],
-        g: &mut Group,
+        group: &mut Group,
         diary: &Diary,
         probes: &mut Probes,
     ) -> Option<(NaiveDate, NaiveDate, bool)> {
-        let cal = &self.calendar;
-        let days = &g.days;
-        let free = g.free[j].get_or_insert_with(|| diary.free_days(j, days));
-        if free.len() < m as usize {
+        let calendar = &self.calendar;
+        let days = &group.days;
+        let free = group.free[auditor].get_or_insert_with(|| diary.free_days(auditor, days));
+        if free.len() < audit_days as usize {
             return None;
         }
         let mut nearest = None;
@@ -573,7 +628,7 @@ impl<'r> Programme<'r, '_> {
             if probes.left == 0 {
                 break;
             }
-            if let Some(end) = diary.run(j, free[k], m, due, cal) {
+            if let Some(end) = diary.run(auditor, free[k], audit_days, due, calendar) {
                 nearest = Some((free[k], end));
                 break;
             }
@@ -581,7 +636,7 @@ impl<'r> Programme<'r, '_> {
         }
         let (start, end) = nearest?;
         // Where no day is free of the area's people, the nearest day will do.
-        if !diary.clash(j, people, start, end) || !probes.avoidable(days, people, diary, true, &mut g.full) {
+        if !diary.clash(auditor, people, start, end) || !probes.avoidable(days, people, diary, true, &mut group.full) {
             return Some((start, end, false));
         }
         probes.tried(true);
@@ -589,13 +644,15 @@ impl<'r> Programme<'r, '_> {
         // those are tried. The list is made when first needed and loses days as the auditor's
         // own audits fill them (days only ever fill while a group is placed), so a crowded
         // round costs a few tries per audit, not a walk over every free day.
-        let me = diary.auditor_person[j];
-        let calm = g.calm[j].get_or_insert_with(|| diary.people.not_on(me, free));
+        let me = diary.auditor_person[auditor];
+        let calm = group.calm[auditor].get_or_insert_with(|| diary.people.not_on(me, free));
         let (mut better, mut filled) = (None, false);
         // Days up to `start` in the outward order were tried above: `start` clashes, the nearer
         // ones had no run.
-        let t = target.num_days_from_ce();
-        for k in Outward::new(calm, target).skip_while(|&k| nearness(calm[k], t) <= nearness(start, t)) {
+        let target_day = target.num_days_from_ce();
+        for k in
+            Outward::new(calm, target).skip_while(|&k| nearness(calm[k], target_day) <= nearness(start, target_day))
+        {
             if probes.left == 0 {
                 break;
             }
@@ -604,7 +661,9 @@ impl<'r> Programme<'r, '_> {
                 filled = true;
                 continue;
             }
-            if let Some(e) = diary.run(j, d, m, due, cal).filter(|e| !diary.clash(j, people, d, *e)) {
+            if let Some(e) =
+                diary.run(auditor, d, audit_days, due, calendar).filter(|e| !diary.clash(auditor, people, d, *e))
+            {
                 better = Some((d, e, false));
                 break;
             }
@@ -616,71 +675,71 @@ impl<'r> Programme<'r, '_> {
         better.or(Some((start, end, true)))
     }
 
-    /// The latest run of `m` free days for `j` before the spread weeks, in the task's window.
+    /// The latest run of `audit_days` free days for `auditor` before the spread weeks, in the task's window.
     fn earlier(
         &self,
-        j: usize,
-        m: u32,
-        t: &Task,
-        g: &mut Group,
+        auditor: usize,
+        audit_days: u32,
+        task: &Task,
+        group: &mut Group,
         diary: &Diary,
     ) -> Option<(NaiveDate, NaiveDate, bool)> {
-        let cal = &self.calendar;
+        let calendar = &self.calendar;
         // Days at the cursor that are not free stay so: the cursor moves past them for good.
-        let mut d = g.before[j];
-        while let Some(day) = d.filter(|day| *day >= t.from && !diary.free(j, *day)) {
-            d = day.pred_opt().map(|p| cal.open_on_or_before(p));
+        let mut d = group.before[auditor];
+        while let Some(day) = d.filter(|day| *day >= task.from && !diary.free(auditor, *day)) {
+            d = day.pred_opt().map(|p| calendar.open_on_or_before(p));
         }
-        g.before[j] = d.filter(|day| *day >= t.from);
-        let Some(mut s) = g.before[j] else {
-            g.done[j] = g.free[j].as_ref().is_some_and(Vec::is_empty);
+        group.before[auditor] = d.filter(|day| *day >= task.from);
+        let Some(mut s) = group.before[auditor] else {
+            group.done[auditor] = group.free[auditor].as_ref().is_some_and(Vec::is_empty);
             return None;
         };
         loop {
-            if let Some(end) = diary.run(j, s, m, t.due, cal) {
-                let clash = diary.clash(j, self.index.people(t.area), s, end);
+            if let Some(end) = diary.run(auditor, s, audit_days, task.due, calendar) {
+                let clash = diary.clash(auditor, self.index.people(task.area), s, end);
                 return Some((s, end, clash));
             }
-            s = cal.open_on_or_before(s.pred_opt()?);
-            if s < t.from {
+            s = calendar.open_on_or_before(s.pred_opt()?);
+            if s < task.from {
                 return None;
             }
         }
     }
 
-    /// The first run of `m` free days for `j` from the task's first day (for audits behind),
+    /// The first run of `audit_days` free days for `auditor` from the task's first day (for audits behind),
     /// preferring, among the next few, one with no auditee clash.
     #[allow(clippy::too_many_arguments)]
     fn first(
         &self,
-        j: usize,
-        m: u32,
-        t: &Task,
+        auditor: usize,
+        audit_days: u32,
+        task: &Task,
         people: &[usize],
-        g: &mut Group,
+        group: &mut Group,
         diary: &Diary,
         probes: &mut Probes,
     ) -> Option<(NaiveDate, NaiveDate, bool)> {
-        let cal = &self.calendar;
-        let mut d = g.after[j];
-        while d <= t.due && !diary.free(j, d) {
-            d = cal.open_on_or_after(d.succ_opt()?);
+        let calendar = &self.calendar;
+        let mut d = group.after[auditor];
+        while d <= task.due && !diary.free(auditor, d) {
+            d = calendar.open_on_or_after(d.succ_opt()?);
         }
-        g.after[j] = d;
-        if d > t.due {
-            g.done[j] = true;
+        group.after[auditor] = d;
+        if d > task.due {
+            group.done[auditor] = true;
             return None;
         }
         let mut fallback = None;
-        while d <= t.due && probes.left > 0 {
-            if let Some(end) = diary.run(j, d, m, t.due, cal) {
-                if !diary.clash(j, people, d, end) {
+        while d <= task.due && probes.left > 0 {
+            if let Some(end) = diary.run(auditor, d, audit_days, task.due, calendar) {
+                if !diary.clash(auditor, people, d, end) {
                     return Some((d, end, false));
                 }
                 fallback.get_or_insert((d, end, true));
             }
             probes.tried(fallback.is_some());
-            d = cal.open_on_or_after(d.checked_add_days(Days::new(1))?);
+            d = calendar.open_on_or_after(d.checked_add_days(Days::new(1))?);
         }
         fallback
     }
@@ -741,12 +800,12 @@ impl Probes {
     }
 }
 
-/// The order in which [`Outward`] gives days around the target day `t` (days from the common
+/// The order in which [`Outward`] gives days around the target day `target` (days from the common
 /// era, as plain numbers: chrono's durations cost more than the search): nearest first, the
 /// later one on a tie.
-fn nearness(d: NaiveDate, t: i32) -> (i32, bool) {
+fn nearness(d: NaiveDate, target: i32) -> (i32, bool) {
     let n = d.num_days_from_ce();
-    ((n - t).abs(), n < t)
+    ((n - target).abs(), n < target)
 }
 
 /// Indices of the sorted `days`, nearest `target` first, alternating outwards; on a tie the
@@ -761,8 +820,8 @@ struct Outward<'a> {
 
 impl<'a> Outward<'a> {
     fn new(days: &'a [NaiveDate], target: NaiveDate) -> Self {
-        let t = days.partition_point(|d| *d < target);
-        Outward { days, lo: t, hi: t, target: target.num_days_from_ce() }
+        let at = days.partition_point(|d| *d < target);
+        Outward { days, lo: at, hi: at, target: target.num_days_from_ce() }
     }
 }
 

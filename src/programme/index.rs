@@ -1,0 +1,184 @@
+//! Look-ups the planner builds once per register, so that planning never case-folds or hashes
+//! an id again.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::register::{Area, Conflicts, Register};
+
+/// Look-ups built once per register: areas and auditors in the order of their ids, who may
+/// audit what, and the record by area, with each record's areas and auditor as indices (so no
+/// id is case-folded and hashed again while planning). Memory grows with areas, auditors and
+/// conflicts, never their product.
+pub(super) struct Index {
+    /// Auditor indices sorted by id: ties in the auditor choice go to the earlier id.
+    pub(super) rank: Vec<usize>,
+    /// Each auditor's position in `rank`.
+    pub(super) rank_of: Vec<usize>,
+    /// The people audited with each area (owner and team), as indices: area `i`'s are
+    /// `people[people_from[i]..people_from[i + 1]]` (one list, not an allocation per area).
+    pub(super) people: Vec<usize>,
+    pub(super) people_from: Vec<usize>,
+    /// Each auditor as a person, an index among the same people.
+    pub(super) auditor_person: Vec<usize>,
+    /// How many people there are: owners, team members and auditors.
+    pub(super) persons: usize,
+    /// For each area, its site (an index); for each auditor, the sites they audit, sorted, or
+    /// `None` for any.
+    pub(super) site: Vec<Option<usize>>,
+    pub(super) auditor_sites: Vec<Option<Vec<usize>>>,
+    /// The auditors who may not audit each area (owner, team, declared conflicts).
+    pub(super) conflicts: Conflicts,
+    /// The programme's owner, an auditor, is kept from the areas marked here: those carrying
+    /// clause 9.2 where another auditor is independent.
+    pub(super) owner: Option<usize>,
+    pub(super) owner_kept_off: Vec<bool>,
+    /// For each area, its records as (record index), in date order.
+    pub(super) records: Vec<Vec<usize>>,
+    /// Each record's auditor, where the register lists them, and its areas, as the record
+    /// lists them.
+    pub(super) record_auditor: Vec<Option<usize>>,
+    pub(super) record_areas: Vec<Vec<Option<usize>>>,
+    /// Each area's position when areas are sorted by case-folded id: ties go to the earlier.
+    pub(super) area_rank: Vec<usize>,
+}
+
+impl Index {
+    pub(super) fn new<'r>(register: &'r Register) -> Self {
+        // Ids as `same_id` compares them, borrowed from the register where already lower case.
+        let fold = crate::register::folded;
+        let areas: HashMap<Cow<'_, str>, usize> =
+            register.scope.iter().enumerate().map(|(i, a)| (fold(&a.id), i)).collect();
+        let auditors: HashMap<Cow<'_, str>, usize> =
+            register.auditors.iter().enumerate().map(|(i, a)| (fold(&a.id), i)).collect();
+        let mut rank: Vec<usize> = (0..register.auditors.len()).collect();
+        rank.sort_by_cached_key(|&i| fold(&register.auditors[i].id));
+        let conflicts = Conflicts::new(&register.scope, &register.auditors);
+        // Nobody audits the programme they manage, where someone else can (ISO 19011 objectivity);
+        // `check` warns when the record shows it.
+        let owner = register.programme_owner.as_deref().and_then(|o| auditors.get(&fold(o)).copied());
+        let owner_kept_off = (register.scope.iter().enumerate())
+            .map(|(i, area)| {
+                owner.is_some_and(|p| {
+                    area.carries_audit_programme() && conflicts.independent(i) > 1 && conflicts.between(i, p).is_none()
+                })
+            })
+            .collect();
+        let mut records: Vec<Vec<usize>> = vec![Vec::new(); register.scope.len()];
+        let mut record_areas = Vec::with_capacity(register.audits.len());
+        for (r, record) in register.audits.iter().enumerate() {
+            let ids: Vec<Option<usize>> = record.areas.iter().map(|id| areas.get(&fold(id)).copied()).collect();
+            for &i in ids.iter().flatten() {
+                records[i].push(r);
+            }
+            record_areas.push(ids);
+        }
+        // Records are in date order already; keep it that way whatever the register did.
+        for list in &mut records {
+            list.sort_by_key(|&r| register.audits[r].date);
+        }
+        let record_auditor = register
+            .audits
+            .iter()
+            .map(|r| r.auditor.as_deref().and_then(|a| auditors.get(&fold(a)).copied()))
+            .collect();
+        let area_rank = id_ranks(&register.scope);
+        let mut rank_of = vec![0; rank.len()];
+        for (pos, &j) in rank.iter().enumerate() {
+            rank_of[j] = pos;
+        }
+        // Sized for everyone named at once: a map that grows hashes every id it holds again.
+        let named = register.auditors.len() + register.scope.iter().map(|a| 1 + a.team.len()).sum::<usize>();
+        let mut names: HashMap<Cow<'r, str>, usize> = HashMap::with_capacity(named);
+        let mut intern = |s: &'r str| {
+            let n = names.len();
+            *names.entry(fold(s)).or_insert(n)
+        };
+        // Each area's people, sorted and without repeats, one area after another in one list.
+        let (mut people, mut people_from) = (Vec::with_capacity(named), Vec::with_capacity(register.scope.len() + 1));
+        let mut mine = Vec::new();
+        for a in &register.scope {
+            people_from.push(people.len());
+            mine.clear();
+            mine.extend(std::iter::once(&a.owner).chain(&a.team).map(|s| intern(s)));
+            mine.sort_unstable();
+            mine.dedup();
+            people.extend_from_slice(&mine);
+        }
+        people_from.push(people.len());
+        let auditor_person: Vec<usize> = register.auditors.iter().map(|a| intern(&a.id)).collect();
+        let persons = names.len();
+        let mut sites: HashMap<Cow<'r, str>, usize> = HashMap::new();
+        let mut site_of = |s: &'r str| {
+            let n = sites.len();
+            *sites.entry(fold(s)).or_insert(n)
+        };
+        let site: Vec<Option<usize>> = register.scope.iter().map(|a| a.site.as_deref().map(&mut site_of)).collect();
+        let auditor_sites = (register.auditors.iter())
+            .map(|a| {
+                a.sites.as_ref().map(|list| {
+                    let mut v: Vec<usize> = list.iter().map(|s| site_of(s)).collect();
+                    v.sort_unstable();
+                    v
+                })
+            })
+            .collect();
+        Index {
+            rank,
+            rank_of,
+            people,
+            people_from,
+            auditor_person,
+            persons,
+            site,
+            auditor_sites,
+            conflicts,
+            owner,
+            owner_kept_off,
+            records,
+            record_auditor,
+            record_areas,
+            area_rank,
+        }
+    }
+
+    /// The people audited with area `i`: its owner and team.
+    pub(super) fn people(&self, i: usize) -> &[usize] {
+        &self.people[self.people_from[i]..self.people_from[i + 1]]
+    }
+
+    /// Whether auditor `j` audits area `i`'s site (an area without one, or an auditor without a
+    /// list of sites, is anywhere).
+    pub(super) fn reaches(&self, j: usize, i: usize) -> bool {
+        match (&self.auditor_sites[j], self.site[i]) {
+            (Some(list), Some(site)) => list.binary_search(&site).is_ok(),
+            _ => true,
+        }
+    }
+
+    /// Whether the programme may give area `i` to auditor `j`: independent of it, and not the
+    /// programme's owner where it is kept off.
+    pub(super) fn may_audit(&self, i: usize, j: usize) -> bool {
+        self.conflicts.between(i, j).is_none() && !(self.owner_kept_off[i] && self.owner == Some(j))
+    }
+
+    /// How many auditors the programme may give area `i` to.
+    pub(super) fn eligible(&self, i: usize) -> usize {
+        self.conflicts.independent(i) - usize::from(self.owner_kept_off[i])
+    }
+}
+
+/// Each area's place when areas are sorted by case-folded id (as [`same_id`] compares them),
+/// the earlier on a tie: ties between areas are broken by these, so the order of the register
+/// changes nothing.
+///
+/// [`same_id`]: crate::register::same_id
+pub(super) fn id_ranks(scope: &[Area]) -> Vec<usize> {
+    let mut by_id: Vec<usize> = (0..scope.len()).collect();
+    by_id.sort_by_cached_key(|&i| crate::register::folded(&scope[i].id));
+    let mut rank = vec![0; scope.len()];
+    for (pos, i) in by_id.into_iter().enumerate() {
+        rank[i] = pos;
+    }
+    rank
+}

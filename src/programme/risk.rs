@@ -1,0 +1,316 @@
+//! The risk rule: which rounds an area must be audited in, judged on what its earlier rounds
+//! had (ISO 19011:2018 5.2 and 5.3: a risk-based audit programme; ISO/IEC 27001:2022 9.2.2:
+//! "the importance of the processes concerned and the results of previous audits").
+//!
+//! | risk | required | where the rule leaves a choice |
+//! |---|---|---|
+//! | high | every round | - |
+//! | medium | never two rounds in a row without an audit, and in at least two of a cycle's three | the two rounds its pattern gives it |
+//! | low | once a cycle (the last round, if none before it had one) | the round its pattern gives it, or the first one when the cycle before left it unaudited |
+//!
+//! Every area is required in round 0 (before Stage 1), and in the round in which it joins the
+//! scope (an extension). An audit that found a major nonconformity brings the area into the
+//! next round; a minor one into the next but one at the latest (10.2: the effectiveness of
+//! corrective action). Everything here is a pure function of the area's past rounds: dates,
+//! records and auditors are the caller's.
+
+use super::index::id_ranks;
+use super::round::{FollowUp, ROUNDS_PER_CYCLE};
+use crate::register::{Area, Nonconformities, Risk};
+
+/// Which of a cycle's three rounds take each area's audits where the rule leaves a choice
+/// (indexed like `scope`), chosen once from the register so it is the same in every cycle. High
+/// areas take every round; each medium area skips the currently busiest round, each low area
+/// takes the currently quietest one, which keeps the rounds' sizes within one of each other.
+/// Areas are taken in id order, so the order of the register changes nothing.
+pub fn risk_pattern(scope: &[Area]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
+    pattern_by_rank(scope, &id_ranks(scope))
+}
+
+/// [`risk_pattern`], with each area's place in id order (`id_ranks`) already known.
+pub(super) fn pattern_by_rank(scope: &[Area], rank: &[usize]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
+    let mut load = [0usize; ROUNDS_PER_CYCLE];
+    let mut pattern = vec![[false; ROUNDS_PER_CYCLE]; scope.len()];
+    let mut order: Vec<usize> = (0..scope.len()).collect();
+    order.sort_unstable_by_key(|&i| (scope[i].risk, rank[i]));
+    for i in order {
+        let rounds = match scope[i].risk {
+            Risk::High => [true; ROUNDS_PER_CYCLE],
+            Risk::Medium => {
+                // Busiest round, the later one on a tie (`max_by_key` keeps the last maximum).
+                let skip = (0..ROUNDS_PER_CYCLE).max_by_key(|&k| load[k]).unwrap_or(0);
+                std::array::from_fn(|k| k != skip)
+            }
+            Risk::Low => {
+                // Quietest round, the earlier one on a tie.
+                let take = (0..ROUNDS_PER_CYCLE).min_by_key(|&k| load[k]).unwrap_or(0);
+                std::array::from_fn(|k| k == take)
+            }
+        };
+        for k in 0..ROUNDS_PER_CYCLE {
+            load[k] += usize::from(rounds[k]);
+        }
+        pattern[i] = rounds;
+    }
+    pattern
+}
+
+/// What one area's earlier rounds leave for the rule to judge the next one by.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct AreaState {
+    /// Whether the round before had the area's audit (held, booked, or planned); `None` where
+    /// the area was out of the scope then, or there was no round before.
+    previous_has: Option<bool>,
+    /// The rounds of the current cycle so far that had it.
+    count: usize,
+    /// The current cycle (`u32::MAX` before the first round) ...
+    cycle: u32,
+    /// ... and how many of its rounds have the area in the scope.
+    in_cycle: usize,
+    /// The cycle (or round 0) before left the area without an audit it needed, so the first
+    /// round ahead takes it.
+    owed: bool,
+    /// A nonconformity found by the last audit held, and the rounds left before the area must
+    /// be audited again: a major one in the next round, a minor one in the next but one at the
+    /// latest.
+    pending: Option<(FollowUp, u8)>,
+}
+
+impl Default for AreaState {
+    fn default() -> Self {
+        AreaState { previous_has: None, count: 0, cycle: u32::MAX, in_cycle: 0, owed: false, pending: None }
+    }
+}
+
+/// A round as the rule sees it, for one area in its scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct RoundAt {
+    /// 0 for round 0, else the certificate cycle.
+    pub cycle: u32,
+    /// The round's place in its cycle, 0 to 2 (0 for round 0).
+    pub slot: usize,
+    /// How many rounds after it in its cycle have the area in the scope.
+    pub remaining: usize,
+    /// The area joins the scope in this round's window.
+    pub joining: bool,
+}
+
+/// What the rule says of one area in one round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Verdict {
+    /// Required by the risk rule, a follow-up due now, or round 0: without it, the area is
+    /// overdue once the external audit has passed.
+    pub by_risk: bool,
+    /// Required: `by_risk`, or the area joins the scope.
+    pub required: bool,
+    /// Where the rule leaves a choice, the programme takes this round (the area's pattern).
+    pub preferred: bool,
+    /// Planned later than the pattern intended: the round it had is over without it.
+    pub catch_up: bool,
+    /// Nonconformities of the last audit that this round follows up.
+    pub follow_up: Option<FollowUp>,
+}
+
+impl AreaState {
+    /// The area is out of the scope in a round: the next one has no round before it to judge by.
+    pub fn out_of_scope(&mut self) {
+        self.previous_has = None;
+    }
+
+    /// The rule for an area of `risk` whose `pattern` (see [`risk_pattern`]) spreads its audits,
+    /// in round `at`, the next round with the area in the scope.
+    pub fn judge(&mut self, risk: Risk, pattern: [bool; ROUNDS_PER_CYCLE], at: RoundAt) -> Verdict {
+        if at.cycle != self.cycle {
+            // A cycle (or round 0) that ends with the area unaudited leaves it owed.
+            self.owed =
+                (self.cycle != u32::MAX && self.count == 0) || (self.cycle == 0 && self.previous_has == Some(false));
+            (self.cycle, self.count, self.in_cycle) = (at.cycle, 0, at.remaining + 1);
+        }
+        let round_zero = at.cycle == 0;
+        let pattern_round = pattern.iter().position(|p| *p).unwrap_or(0);
+        let by_risk = round_zero
+            || self.pending.is_some_and(|(_, left)| left == 0)
+            || match risk {
+                Risk::High => true,
+                Risk::Medium => self.previous_has == Some(false) || self.count + at.remaining < self.in_cycle.min(2),
+                Risk::Low => self.count == 0 && at.remaining == 0,
+            };
+        let preferred = round_zero
+            || match risk {
+                Risk::High => true,
+                Risk::Medium => pattern[at.slot] && self.count < 2,
+                Risk::Low => self.count == 0 && (at.slot >= pattern_round || self.owed),
+            };
+        let catch_up = !round_zero
+            && !at.joining
+            && match risk {
+                Risk::High => false,
+                Risk::Medium => !pattern[at.slot],
+                Risk::Low => at.slot > pattern_round || (self.owed && at.slot < pattern_round),
+            };
+        Verdict {
+            by_risk,
+            required: by_risk || at.joining,
+            preferred,
+            catch_up,
+            follow_up: self.pending.map(|(kind, _)| kind),
+        }
+    }
+
+    /// What the round judged last had: an audit (held, booked, or planned), and, where one was
+    /// held, what the last one held found.
+    pub fn after(&mut self, has: bool, found: Option<Nonconformities>) {
+        self.pending = match found {
+            Some(n) if n.major > 0 => Some((FollowUp::Major, 0)),
+            Some(n) if n.minor > 0 => Some((FollowUp::Minor, 1)),
+            Some(_) => None,
+            // An audit ahead follows the nonconformity up; its results are not known yet.
+            None if has => None,
+            None => self.pending.map(|(kind, left)| (kind, left.saturating_sub(1))),
+        };
+        self.count += usize::from(has);
+        self.previous_has = Some(has);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Loc;
+
+    /// What an area's record (or the plan) has in each round of a row: `A` an audit that found
+    /// nothing, `M` one that found a major nonconformity, `m` a minor one, `-` none, and `?`
+    /// whatever the rule asks for (a round still ahead, planned as the rule says).
+    fn had(c: char) -> (Option<bool>, Option<Nonconformities>) {
+        let found = |major, minor| Some(Nonconformities { major, minor });
+        match c {
+            'A' => (Some(true), found(0, 0)),
+            'M' => (Some(true), found(1, 0)),
+            'm' => (Some(true), found(0, 1)),
+            '-' => (Some(false), None),
+            _ => (None, None),
+        }
+    }
+
+    /// The rule over cycles of three rounds (`|` between cycles; a leading `0` is round 0), each
+    /// round written as `R` (required by the rule), `p` (not required, but the pattern's round
+    /// for it), `c` (the same, planned later than the pattern intended: a catch-up) or `.`.
+    fn judged(risk: Risk, pattern: [bool; 3], rounds: &str) -> String {
+        let mut st = AreaState::default();
+        let mut out = String::new();
+        for (n, cycle) in rounds.split('|').enumerate() {
+            if n > 0 {
+                out.push('|');
+            }
+            let cycle_number = if cycle == "0" { 0 } else { n as u32 + 1 };
+            let marks: Vec<char> = cycle.chars().collect();
+            for (slot, &c) in marks.iter().enumerate() {
+                let at = RoundAt { cycle: cycle_number, slot, remaining: marks.len() - slot - 1, joining: false };
+                let v = st.judge(risk, pattern, at);
+                out.push(match (v.by_risk, v.preferred, v.catch_up) {
+                    (true, _, _) => 'R',
+                    (false, true, false) => 'p',
+                    (false, true, true) => 'c',
+                    (false, false, _) => '.',
+                });
+                let (has, found) = had(c);
+                st.after(has.unwrap_or(v.required || v.preferred), found);
+            }
+        }
+        out
+    }
+
+    /// The rule's table, row by row: each row is worked out by hand from the module's table.
+    #[test]
+    fn the_risk_rule_table() {
+        use Risk::*;
+        let (first, second, third) = ([true, false, false], [false, true, false], [false, false, true]);
+        let rows: &[(Risk, [bool; 3], &str, &str, &str)] = &[
+            // High: every round, whatever the record.
+            (High, [true; 3], "???|???", "RRR|RRR", "every round"),
+            (High, [true; 3], "A-A|???", "RRR|RRR", "a round missed changes nothing"),
+            // Medium, planned ahead: the pattern's two rounds. A cycle whose third round has
+            // none makes the next cycle's first required (never two in a row without).
+            (Medium, [true, true, false], "???|???", "pp.|Rp.", "two of three by the pattern"),
+            (Medium, [false, true, true], "???", ".RR", "the first round without: the next two required"),
+            (Medium, [true, true, false], "-??", "pRR", "a first round missed: the next two required"),
+            (Medium, [true, false, true], "A-?", "p.R", "after a round without, the next is required"),
+            (
+                Medium,
+                [false, true, true],
+                "A??|???",
+                ".p.|Rp.",
+                "across cycles: the last round without, the first of the next",
+            ),
+            (Medium, [true, true, false], "A-?", "ppR", "at least two of three: one audit, one round left"),
+            (Medium, [true, false, true], "-??", "pRR", "missed: required in the two rounds left"),
+            // Low: once a cycle, in its pattern's round; the last round if none before had it.
+            (Low, second, "???|???", ".p.|.p.", "the pattern's round"),
+            (Low, first, "-??", "pc.", "the pattern's round missed: caught up in the next"),
+            (Low, first, "--?", "pcR", "missed twice: required in the last"),
+            (Low, first, "A??", "p..", "audited once: nothing more"),
+            (Low, third, "??-|???", "..R|c..", "a cycle left without: owed, taken first in the next"),
+            // Round 0 audits the whole scope.
+            (Low, third, "0|???", "R|..R", "round 0, then the pattern"),
+            // Follow-ups: a major nonconformity the next round, a minor one the next but one.
+            (Low, third, "M??", ".R.", "a major one: the next round"),
+            (Low, second, "m-?", "..R", "a minor one: the next but one at the latest"),
+            (Low, first, "mA?", "p..", "a minor one followed up in the next round: done"),
+            (Medium, [true, true, false], "AM?", "ppR", "a major one on top of the medium rule"),
+        ];
+        for (risk, pattern, rounds, expected, why) in rows {
+            assert_eq!(judged(*risk, *pattern, rounds), *expected, "{why}: {risk:?} {pattern:?} {rounds}");
+        }
+    }
+
+    fn area(id: &str, risk: Risk) -> Area {
+        Area {
+            id: id.into(),
+            name: id.into(),
+            owner: "owner".into(),
+            team: vec![],
+            risk,
+            clauses: vec![],
+            controls: vec![],
+            since: None,
+            until: None,
+            site: None,
+            audit_days: 1,
+            method: None,
+            loc: Loc::default(),
+        }
+    }
+
+    #[test]
+    fn pattern_spreads_medium_and_low_areas_evenly() {
+        use Risk::*;
+        let scope: Vec<Area> = [High, Medium, Medium, Medium, Low, Low, Low, Low]
+            .iter()
+            .enumerate()
+            .map(|(i, r)| area(&format!("a{i}"), *r))
+            .collect();
+        let p = risk_pattern(&scope);
+        assert_eq!(p[0], [true, true, true]);
+        assert_eq!(p[1..4], [[true, true, false], [true, false, true], [false, true, true]]);
+        assert_eq!(p[4..], [[true, false, false], [false, true, false], [false, false, true], [true, false, false]]);
+        let sizes: Vec<usize> = (0..3).map(|k| p.iter().filter(|r| r[k]).count()).collect();
+        assert_eq!(sizes, [5, 4, 4]);
+    }
+
+    #[test]
+    fn pattern_does_not_depend_on_the_order_of_the_register() {
+        use Risk::*;
+        let scope: Vec<Area> = [("b", Medium), ("a", Medium), ("c", Low), ("d", High), ("e", Low)]
+            .iter()
+            .map(|(id, r)| area(id, *r))
+            .collect();
+        let mut reversed = scope.clone();
+        reversed.reverse();
+        let by_id = |scope: &[Area], p: Vec<[bool; 3]>| {
+            let mut v: Vec<(String, [bool; 3])> = scope.iter().map(|a| a.id.clone()).zip(p).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(by_id(&scope, risk_pattern(&scope)), by_id(&reversed, risk_pattern(&reversed)));
+    }
+}

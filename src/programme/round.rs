@@ -1,0 +1,337 @@
+//! What a programme is made of: rounds, each with its area audits and the management review
+//! that takes their results to the external audit it prepares.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+
+use crate::cycle::External;
+use crate::diagnostic::Loc;
+use crate::register::{Area, Auditor, Register, ReviewRecord, Status};
+
+/// Rounds per certificate cycle: one before each surveillance and one before recertification.
+pub const ROUNDS_PER_CYCLE: usize = 3;
+
+/// How an area audit in a round came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    /// Scheduled by the programme.
+    Planned,
+    /// Scheduled in a later round than the programme intended, because the round it had is over
+    /// without the audit.
+    CatchUp,
+    /// Required by the rule in a round that is over, and not held: nothing can be planned.
+    Missed,
+    /// Held, from the register's record.
+    Done,
+    /// Booked, from the register's record.
+    Booked,
+}
+
+impl Source {
+    pub fn key(self) -> &'static str {
+        match self {
+            Source::Planned => "planned",
+            Source::CatchUp => "catch_up",
+            Source::Missed => "missed",
+            Source::Done => "done",
+            Source::Booked => "booked",
+        }
+    }
+
+    pub fn is_recorded(self) -> bool {
+        matches!(self, Source::Done | Source::Booked)
+    }
+}
+
+/// Why a planned audit has no auditor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unassigned {
+    /// Every auditor owns, runs or has a conflict with the area.
+    NoneIndependent,
+    /// Every independent auditor who can reach the area is busy, away or at their yearly cap on
+    /// every open day the round has left (or has no run of the audit's consecutive days).
+    NoFreeDay,
+    /// No independent auditor audits the area's site.
+    NoAuditorForSite,
+    /// Every independent auditor who can reach the area has reached their cap for the round.
+    RoundCap,
+}
+
+impl Unassigned {
+    pub fn key(self) -> &'static str {
+        match self {
+            Unassigned::NoneIndependent => "none_independent",
+            Unassigned::NoFreeDay => "no_free_day",
+            Unassigned::NoAuditorForSite => "no_auditor_for_site",
+            Unassigned::RoundCap => "round_cap",
+        }
+    }
+}
+
+/// Why an audit is in a round although the risk rule alone would not put it there: the area's
+/// last audit found nonconformities (ISO/IEC 27001:2022 9.2.2, "the results of previous audits").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FollowUp {
+    /// A major nonconformity: audited again in the next round.
+    Major,
+    /// A minor one: in the next round but one at the latest.
+    Minor,
+}
+
+impl FollowUp {
+    pub fn key(self) -> &'static str {
+        match self {
+            FollowUp::Major => "major_nonconformity",
+            FollowUp::Minor => "minor_nonconformity",
+        }
+    }
+}
+
+/// One area audited on one day by one auditor (or by nobody, which outputs say plainly).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaAudit<'r> {
+    /// Borrowed from the register, as are the auditor's id and firm: a plan of 50,000 areas
+    /// holds a quarter of a million audits, and copying their ids would cost as many
+    /// allocations again, each freed with the plan.
+    pub area: &'r str,
+    /// The audit's first day ...
+    pub date: NaiveDate,
+    /// ... and its last: consecutive open days of one auditor (a record gives one day).
+    pub end: NaiveDate,
+    /// The last day this audit can be held for its round.
+    pub due: NaiveDate,
+    pub auditor: Option<&'r str>,
+    /// For a record without an auditor: the outside firm, if named.
+    pub auditor_org: Option<&'r str>,
+    /// For a planned audit without an auditor: why.
+    pub unassigned: Option<Unassigned>,
+    pub source: Source,
+    /// The record this comes from, if any.
+    pub loc: Option<Loc>,
+    /// False for a recorded audit whose auditor owns, runs or has a conflict with the area: it
+    /// is shown, but it does not count as coverage (clause 9.2.2 c), so the area is planned again.
+    pub independent: bool,
+    /// For a planned audit: the first day it may be held on.
+    pub from: Option<NaiveDate>,
+    /// Where the audit is behind: past the lead before its external audit, or not held by it.
+    pub behind: Option<Behind>,
+    /// Where the area's last audit's nonconformities put it in this round.
+    pub follow_up: Option<FollowUp>,
+    /// The area's and the auditor's places in the register, where known: the planner looks
+    /// them up by these, not by case-folding ids again (32 bits: a register under the size
+    /// limit holds far fewer, and an audit is kept small).
+    pub(crate) area_index: Option<u32>,
+    pub(crate) auditor_index: Option<u32>,
+}
+
+impl<'r> AreaAudit<'r> {
+    /// An audit of `area` on `date` from `source`, with nobody assigned yet.
+    pub(crate) fn new(area: &'r str, date: NaiveDate, source: Source) -> Self {
+        AreaAudit {
+            area,
+            date,
+            end: date,
+            due: date,
+            auditor: None,
+            auditor_org: None,
+            unassigned: None,
+            source,
+            loc: None,
+            independent: true,
+            from: None,
+            behind: None,
+            follow_up: None,
+            area_index: None,
+            auditor_index: None,
+        }
+    }
+
+    /// The area's place in the register, where known.
+    pub(crate) fn area_at(&self) -> Option<usize> {
+        self.area_index.map(|i| i as usize)
+    }
+
+    /// The auditor's place in the register, where known.
+    pub(crate) fn auditor_at(&self) -> Option<usize> {
+        self.auditor_index.map(|j| j as usize)
+    }
+
+    /// The audited area in `register`, the one the plan was made from: `None` for a record
+    /// naming an area the scope does not have. A look-up by place, not by id.
+    pub fn area_in<'g>(&self, register: &'g Register) -> Option<&'g Area> {
+        self.area_at().and_then(|i| register.scope.get(i))
+    }
+
+    /// The auditor in `register`, the one the plan was made from, where they are listed there.
+    pub fn auditor_in<'g>(&self, register: &'g Register) -> Option<&'g Auditor> {
+        self.auditor_at().and_then(|j| register.auditors.get(j))
+    }
+
+    /// Whether the rule required it before its external audit, which has passed without it.
+    pub fn overdue(&self) -> bool {
+        self.behind == Some(Behind::Overdue)
+            || (self.behind == Some(Behind::ExtensionMissed) && self.source == Source::Missed)
+    }
+}
+
+/// How far behind an audit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behind {
+    /// Past the lead before the external audit it prepares (practice: its results may not reach
+    /// the management review), but that audit is still ahead: it can be held.
+    Late,
+    /// Required by the risk rule, and the external audit it prepared has passed without it (and
+    /// no later round of the cycle has made up for it).
+    Overdue,
+    /// An area that joined the scope and was not audited before the next external audit.
+    ExtensionMissed,
+}
+
+/// The management review that takes a round's results to the external audit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Review {
+    pub date: NaiveDate,
+    /// Where the register records it; `None` when planned.
+    pub recorded: Option<Loc>,
+    /// Recorded as booked, and its day passed without it being marked done.
+    pub not_held: bool,
+}
+
+impl Review {
+    pub(super) fn planned(date: NaiveDate) -> Self {
+        Review { date, recorded: None, not_held: false }
+    }
+
+    pub(super) fn recorded(r: &ReviewRecord, today: NaiveDate) -> Self {
+        let not_held = r.status_on(today) == Status::Booked && r.date < today;
+        Review { date: r.date, recorded: Some(r.loc), not_held }
+    }
+
+    /// `planned`, `recorded`, or `booked` for one booked whose day passed without it being
+    /// marked done.
+    pub fn status(&self) -> &'static str {
+        match (self.recorded, self.not_held) {
+            (_, true) => "booked",
+            (Some(_), false) => "recorded",
+            (None, false) => "planned",
+        }
+    }
+}
+
+/// A round of internal audits and the review that prepare one external audit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round<'r> {
+    /// 0 for round 0 (before Stage 1), else the certificate cycle.
+    pub cycle: u32,
+    /// 0 for round 0, else 1 to 3 within the cycle.
+    pub number: u8,
+    pub prepares: External,
+    /// Audits on or after this day (the previous external audit) count toward this round.
+    pub window_start: Option<NaiveDate>,
+    /// ... and before this day: the external audit prepared, or for round 0, Stage 2.
+    pub window_end: NaiveDate,
+    /// The day the programme plans the round's audits by: the lead before the external audit,
+    /// or earlier, to keep rounds no more than `max_months_between_rounds` apart.
+    pub last_day: NaiveDate,
+    /// The lead before the external audit: audits after it are late (their results may miss the
+    /// management review); after the external audit itself, overdue.
+    pub lead_day: NaiveDate,
+    pub review: Review,
+    /// Round 0 only: a management review recorded between Stage 1 and Stage 2.
+    pub review_before_stage2: Option<Review>,
+    /// Sorted by date, then area.
+    pub audits: Vec<AreaAudit<'r>>,
+}
+
+impl<'r> Round<'r> {
+    /// A short name: `R0` for round 0, `C2.1` for cycle 2's first round.
+    pub fn label(&self) -> String {
+        self.short_name().to_string()
+    }
+
+    /// [`Round::label`], written where it goes rather than made a string first.
+    pub fn short_name(&self) -> RoundName {
+        RoundName { cycle: self.cycle, number: self.number }
+    }
+
+    /// Whether `date` falls in this round's window.
+    pub fn window_contains(&self, date: NaiveDate) -> bool {
+        self.window_start.is_none_or(|w| w <= date) && date < self.window_end
+    }
+
+    /// Whether `area` is in the scope for this round: it joined before the round's window ends
+    /// and had not left when it began.
+    pub fn includes(&self, area: &Area) -> bool {
+        area.since.is_none_or(|s| s < self.window_end)
+            && area.until.is_none_or(|u| self.window_start.is_none_or(|w| u >= w))
+    }
+
+    pub fn audits_of<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a AreaAudit<'r>> + 'a {
+        self.audits.iter().filter(move |a| a.area == area)
+    }
+
+    /// The round's audits by area, for many look-ups.
+    pub fn by_area(&self) -> HashMap<&'r str, Vec<&AreaAudit<'r>>> {
+        let mut map: HashMap<&str, Vec<&AreaAudit>> = HashMap::with_capacity(self.audits.len());
+        for a in &self.audits {
+            map.entry(a.area).or_default().push(a);
+        }
+        map
+    }
+
+    /// Whether the round has an independent audit of `area` that is done, or still ahead: booked
+    /// for a day not past, or planned and not yet due. This is coverage, for `plan` and `check`
+    /// alike.
+    pub fn covers(&self, area: &str, today: NaiveDate) -> bool {
+        self.audits_of(area).any(|a| self.counts(a, today))
+    }
+
+    /// The areas the round covers (see [`Round::covers`]), for many look-ups.
+    pub fn covered(&self, today: NaiveDate) -> BTreeSet<&str> {
+        self.audits.iter().filter(|a| self.counts(a, today)).map(|a| a.area).collect()
+    }
+
+    fn counts(&self, a: &AreaAudit, today: NaiveDate) -> bool {
+        a.independent
+            && match a.source {
+                Source::Done => true,
+                // A booking whose day passed stands for the audit while the round is open (its
+                // record is still to be marked done); it is overdue once the round is over.
+                Source::Booked => a.date >= today || (today < self.window_end && a.behind.is_none()),
+                // Without an auditor it is still the round's to take; `check` reports the
+                // missing auditor on its own (no-independent-auditor, round-over-capacity).
+                Source::Planned | Source::CatchUp => a.due >= today,
+                Source::Missed => false,
+            }
+    }
+
+    /// Whether the round has an independent audit of `area` that was held.
+    pub fn done(&self, area: &str) -> bool {
+        self.audits_of(area).any(|a| a.independent && a.source == Source::Done)
+    }
+
+    /// The first day the programme may plan on: not before the round's window opens, nor in the
+    /// past.
+    pub fn first_day(&self, today: NaiveDate) -> NaiveDate {
+        self.window_start.map_or(today, |start| start.max(today))
+    }
+}
+
+/// A round's short name (see [`Round::label`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundName {
+    cycle: u32,
+    number: u8,
+}
+
+impl std::fmt::Display for RoundName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.cycle == 0 { f.write_str("R0") } else { write!(f, "C{}.{}", self.cycle, self.number) }
+    }
+}
+
+/// An index as an audit keeps it (see [`AreaAudit::area_index`]).
+pub(super) fn small(i: Option<usize>) -> Option<u32> {
+    i.and_then(|i| u32::try_from(i).ok())
+}
