@@ -8,6 +8,7 @@
 mod check;
 mod raw;
 pub mod schema;
+mod yaml;
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -21,7 +22,8 @@ use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, InputError, Loc};
 use crate::settings::{Blackout, Settings};
 
-pub use raw::{MAX_NODES, decode, options as parser_options, parse_date};
+pub use raw::parse_date;
+pub use yaml::{MAX_NODES, decode, options as parser_options};
 
 /// The checked register.
 #[derive(Debug, Clone, PartialEq)]
@@ -534,14 +536,14 @@ pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
         let d = Diagnostic::new(None, "the register is empty").hint("write a starter one with `ismsaudit init`");
         return Err(InputError::one(file, d));
     }
-    let raw: raw::RawRegister = match serde_saphyr::from_str_with_options(text, raw::options()) {
+    let raw: raw::RawRegister = match serde_saphyr::from_str_with_options(text, yaml::options()) {
         Ok(raw) => raw,
         Err(e) => {
-            let first = raw::yaml_diagnostic(&e, text);
+            let first = yaml::yaml_diagnostic(&e, text);
             let mut errors = crate::diagnostic::Errors::new();
             // The parser stops at the first key given twice; the others are found in one more pass.
             if matches!(e.without_snippet(), serde_saphyr::Error::DuplicateMappingKey { .. }) {
-                raw::duplicate_keys(text, &mut errors);
+                yaml::duplicate_keys(text, &mut errors);
             }
             if errors.is_empty() {
                 return Err(InputError::one(file, first));

@@ -1,0 +1,294 @@
+//! The scope's areas with their clauses and controls, the auditors, and the Statement of
+//! Applicability's exclusions.
+
+use super::*;
+
+impl Checker<'_> {
+    pub(super) fn scope(&mut self, raw: Spanned<Vec<Spanned<RawArea>>>) -> Vec<Area> {
+        if raw.value.is_empty() {
+            self.error(
+                Diagnostic::new(loc(&raw), "`scope` is empty")
+                    .hint("list the areas of the ISMS scope: departments, processes, sites, systems"),
+            );
+        }
+        let mut areas: Vec<Area> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.value.len());
+        for a in raw.value {
+            let at = loc(&a);
+            let a = a.value;
+            let id = a.id.value.trim().to_string();
+            if !self.id_ok("area", &id, loc(&a.id)) {
+                continue;
+            }
+            if let Some(first) = earlier(&mut seen, &id, areas.len()) {
+                let first: &Area = &areas[first];
+                self.error(duplicate(loc(&a.id), "area", &id, &first.id, first.loc));
+                continue;
+            }
+            let owner = self.person("`owner`", &a.owner.value, loc(&a.owner));
+            if owner.is_empty() {
+                self.error(
+                    Diagnostic::new(loc(&a.owner), format!("area `{id}` has an empty `owner`"))
+                        .hint("name the person accountable for the area"),
+                );
+            }
+            let clauses = self.clauses(&id, a.clauses.as_ref());
+            let controls = self.controls(&id, a.controls.as_ref());
+            let since = a.since.as_ref().map(|s| s.value.0);
+            let until = a.until.as_ref().map(|u| u.value.0);
+            if let (Some(s), Some(u)) = (since, &a.until)
+                && u.value.0 < s
+            {
+                self.error(
+                    Diagnostic::new(
+                        loc(u),
+                        format!("area `{id}` leaves the scope `{}` before it joins it `{s}`", u.value.0),
+                    )
+                    .hint("`since` is the first day in the scope, `until` the last"),
+                );
+            }
+            let name = self.note("`name`", a.name.as_deref(), at).unwrap_or_else(|| id.clone());
+            let team = a.team.iter().map(|t| self.person("a `team` member", t, at)).collect();
+            let site = a.site.as_ref().map(|s| self.person("`site`", &s.value, loc(s))).filter(|s| !s.is_empty());
+            let audit_days = self.number("`audit_days`", a.audit_days.as_ref(), 1..=10, 1, "an audit is 1 to 10 days");
+            areas.push(Area {
+                name,
+                id,
+                owner,
+                team,
+                risk: a.risk,
+                clauses,
+                controls,
+                since,
+                until,
+                site,
+                audit_days,
+                method: a.method,
+                loc: at,
+            });
+        }
+        areas
+    }
+
+    /// An area's clauses, in catalogue form, deduplicated.
+    pub(super) fn clauses(&mut self, id: &str, list: Option<&Spanned<Vec<Text<'_>>>>) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let Some(list) = list else { return out };
+        for (k, value) in list.value.iter().enumerate() {
+            let written = value.trim();
+            // The "did you mean" is looked for only for an error that is shown.
+            let problem = match catalogue::clause(value) {
+                Some(c) => {
+                    if !out.contains(&c) {
+                        out.push(c);
+                    }
+                    None
+                }
+                None => {
+                    let Some(at) = self.item_error_at(list, k) else { continue };
+                    let close = catalogue::canonical_clause(value).err().flatten();
+                    Some(match catalogue::canonical_control(value) {
+                        Ok(_) if written.starts_with("A.") => Diagnostic::new(
+                            at,
+                            format!("`{written}` in the clauses of area `{id}` is an Annex A control"),
+                        )
+                        .hint("list it under `controls`"),
+                        Err(e @ UnknownControl::Edition2013 { .. }) if written.starts_with("A.") => {
+                            edition_2013(at, value, &format!("the clauses of area `{id}`"), e)
+                        }
+                        _ => unknown(at, "clause", value, id, close, "clauses are ISO/IEC 27001:2022 4.1 ... 10.2"),
+                    })
+                }
+            };
+            if let Some(d) = problem {
+                self.error(d);
+            }
+        }
+        out
+    }
+
+    /// An area's controls, in catalogue form, deduplicated.
+    pub(super) fn controls(&mut self, id: &str, list: Option<&Spanned<Vec<Text<'_>>>>) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let Some(list) = list else { return out };
+        for (k, value) in list.value.iter().enumerate() {
+            // Why an id is not a control (a suggestion, 2013 counterparts) is looked for only for
+            // an error that is shown.
+            let problem = match catalogue::control(value) {
+                Some(c) => {
+                    if !out.contains(&c) {
+                        out.push(c);
+                    }
+                    None
+                }
+                None => {
+                    let Some(at) = self.item_error_at(list, k) else { continue };
+                    // Not a control, as just found.
+                    let Err(e) = catalogue::canonical_control(value) else { continue };
+                    Some(match e {
+                        UnknownControl::Unknown(_) if catalogue::clause(value).is_some() => Diagnostic::new(
+                            at,
+                            format!(
+                                "`{}` in the controls of area `{id}` is not an Annex A control but a clause",
+                                value.trim()
+                            ),
+                        )
+                        .hint("list it under `clauses` (controls are A.5.1 ... A.8.34)"),
+                        e @ UnknownControl::Edition2013 { .. } => {
+                            edition_2013(at, value, &format!("the controls of area `{id}`"), e)
+                        }
+                        UnknownControl::Unknown(close) => unknown(
+                            at,
+                            "control",
+                            value,
+                            id,
+                            close,
+                            "controls are ISO/IEC 27001:2022 Annex A, A.5.1 ... A.8.34",
+                        ),
+                    })
+                }
+            };
+            if let Some(d) = problem {
+                self.error(d);
+            }
+        }
+        out
+    }
+
+    pub(super) fn auditors(&mut self, raw: Vec<Spanned<RawAuditor>>, areas: &Ids) -> Vec<Auditor> {
+        let mut auditors: Vec<Auditor> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.len());
+        for a in raw {
+            let at = loc(&a);
+            let a = a.value;
+            let id = a.id.value.trim().to_string();
+            if !self.id_ok("auditor", &id, loc(&a.id)) {
+                continue;
+            }
+            if let Some(first) = earlier(&mut seen, &id, auditors.len()) {
+                let first: &Auditor = &auditors[first];
+                self.error(duplicate(loc(&a.id), "auditor", &id, &first.id, first.loc));
+                continue;
+            }
+            let mut conflicts = Vec::new();
+            if let Some(list) = &a.conflicts {
+                for (k, c) in list.value.iter().enumerate() {
+                    let area = c.trim();
+                    if let Some(known) = areas.find(area) {
+                        conflicts.push(known.to_string());
+                    } else if let Some(at) = self.item_error_at(list, k) {
+                        let place = format!("in the conflicts of auditor `{id}`");
+                        self.unknown_ref(at, "area", area, &place, areas);
+                    }
+                }
+            }
+            let name = self.note("`name`", a.name.as_deref(), at);
+            let (unavailable, _) = self.closures(a.unavailable, false);
+            let max_days_per_round = a.max_days_per_round.as_ref().map(|v| {
+                self.number(
+                    "`max_days_per_round`",
+                    Some(v),
+                    1..=200,
+                    1,
+                    "the auditor's audit days in one round at most",
+                )
+            });
+            let max_days_per_year = a.max_days_per_year.as_ref().map(|v| {
+                self.number(
+                    "`max_days_per_year`",
+                    Some(v),
+                    1..=366,
+                    1,
+                    "the auditor's audit days in a calendar year at most",
+                )
+            });
+            let sites =
+                a.sites.as_ref().map(|list| list.value.iter().map(|s| self.person("a site", s, loc(list))).collect());
+            auditors.push(Auditor {
+                id,
+                name,
+                conflicts,
+                unavailable,
+                max_days_per_round,
+                max_days_per_year,
+                sites,
+                loc: at,
+            });
+        }
+        auditors
+    }
+
+    pub(super) fn exclusions(&mut self, raw: Vec<Spanned<RawExclusion>>) -> Vec<Exclusion> {
+        let mut out: Vec<Exclusion> = Vec::new();
+        for e in raw {
+            let at = loc(&e);
+            let e = e.value;
+            let Some(control) = self.control(&e.control, "the SoA exclusions") else { continue };
+            let reason = self.note("`reason`", e.reason.as_deref(), at).unwrap_or_default();
+            if reason.is_empty() {
+                self.error(
+                    Diagnostic::new(at, format!("exclusion of `{control}` has no `reason`"))
+                        .hint("the Statement of Applicability must justify every exclusion"),
+                );
+                continue;
+            }
+            if out.iter().any(|x| x.control == control) {
+                self.error(Diagnostic::new(loc(&e.control), format!("`{control}` is excluded twice")));
+                continue;
+            }
+            out.push(Exclusion { control, reason, loc: at });
+        }
+        out
+    }
+
+    /// A control named outside an area (an exclusion, an acceptance), in its canonical form.
+    pub(super) fn control(&mut self, written: &Spanned<Text<'_>>, place: &str) -> Option<&'static str> {
+        if let Some(c) = catalogue::control(&written.value) {
+            return Some(c);
+        }
+        // Why it is not one is looked for only for an error that is shown.
+        if !self.shown(loc(written)) {
+            return None;
+        }
+        match catalogue::canonical_control(&written.value) {
+            Ok(c) => Some(c),
+            Err(e @ UnknownControl::Edition2013 { .. }) => {
+                self.error(edition_2013(loc(written), &written.value, place, e));
+                None
+            }
+            Err(UnknownControl::Unknown(close)) => {
+                self.error(unknown(
+                    loc(written),
+                    "control",
+                    &written.value,
+                    place,
+                    close,
+                    "controls are ISO/IEC 27001:2022 Annex A, A.5.1 ... A.8.34",
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// An ISO/IEC 27001:2013 id where a 2022 control belongs: say which edition it is from and what
+/// corresponds to it, never a 2022 control that merely looks alike.
+fn edition_2013(at: Loc, written: &str, place: &str, e: UnknownControl) -> Diagnostic {
+    let UnknownControl::Edition2013 { what, counterparts } = e else {
+        return Diagnostic::new(at, format!("unknown control `{}` in {place}", written.trim()));
+    };
+    let written = written.trim();
+    if counterparts.is_empty() {
+        return Diagnostic::new(at, format!("`{written}` in {place} is not an ISO/IEC 27001:2022 control"))
+            .hint("it has the shape of a 2013 id, but no 2013 control has it; controls are A.5.1 ... A.8.34");
+    }
+    let list = counterparts.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+    let one = counterparts.len() == 1;
+    Diagnostic::new(at, format!("`{written}` in {place} is an ISO/IEC 27001:2013 {what}, not a 2022 control")).hint(
+        format!(
+            "its 2022 counterpart{} {} {list} (ISO/IEC 27002:2022 Annex B)",
+            if one { "" } else { "s" },
+            if one { "is" } else { "are" }
+        ),
+    )
+}
