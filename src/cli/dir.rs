@@ -4,9 +4,37 @@
 //! `linkat`); elsewhere, through its path.
 
 use std::ffi::{OsStr, OsString};
-use std::fs::File;
+use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
+
+/// A file's identity, whatever path reaches it: device and inode on Unix, else its canonical
+/// path. An output is never written over a register being read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    #[cfg(unix)]
+    pub(super) fn of(_: &Path, m: &fs::Metadata) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId((m.dev(), m.ino())))
+    }
+
+    #[cfg(not(unix))]
+    pub(super) fn of(path: &Path, _: &fs::Metadata) -> Option<FileId> {
+        fs::canonicalize(path).ok().map(FileId)
+    }
+
+    #[cfg(unix)]
+    pub(super) fn from_parts(dev: u64, ino: u64) -> FileId {
+        FileId((dev, ino))
+    }
+
+    #[cfg(not(unix))]
+    pub(super) fn of_path(path: &Path) -> FileId {
+        FileId(path.to_path_buf())
+    }
+}
 
 /// What is at a name in a directory, not following a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +70,7 @@ impl Kind {
 pub struct Entry {
     pub kind: Kind,
     /// Device and inode (Unix), or the canonical path.
-    pub id: super::files::FileId,
+    pub id: FileId,
     /// Permissions, owner and group, for the file that replaces it (Unix).
     pub mode: u32,
     pub owner: (u32, u32),
@@ -103,7 +131,7 @@ impl Dir {
             let writable = rustix::fs::accessat(&self.fd, name, Access::WRITE_OK, AtFlags::empty()).is_ok();
             Ok(Some(Entry {
                 kind,
-                id: super::files::FileId::from_parts(st.st_dev, st.st_ino),
+                id: FileId::from_parts(st.st_dev, st.st_ino),
                 mode,
                 owner: (st.st_uid, st.st_gid),
                 read_only: mode & 0o222 == 0 || !writable,
@@ -126,7 +154,7 @@ impl Dir {
             } else {
                 Kind::Other
             };
-            let id = super::files::FileId::of(&path, &m).unwrap_or_else(|| super::files::FileId::of_path(&path));
+            let id = FileId::of(&path, &m).unwrap_or_else(|| FileId::of_path(&path));
             Ok(Some(Entry { kind, id, mode: 0, owner: (0, 0), read_only: m.permissions().readonly() }))
         }
     }

@@ -16,39 +16,11 @@ use ismsaudit::register;
 use ismsaudit::text::name;
 use ismsaudit::valid::Valid;
 
-use super::dir::{self, Dir, Kind};
+use super::dir::{self, Dir, FileId, Kind};
 
 /// A path as messages show it: escaped (it may come from a pull request) and, if very long, cut.
 pub fn shown(path: &Path) -> String {
     name(&path.display().to_string()).into_owned()
-}
-
-/// A file's identity, whatever path reaches it: device and inode on Unix, else its canonical
-/// path. An output is never written over a register being read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
-
-impl FileId {
-    #[cfg(unix)]
-    pub(super) fn of(_: &Path, m: &fs::Metadata) -> Option<FileId> {
-        use std::os::unix::fs::MetadataExt;
-        Some(FileId((m.dev(), m.ino())))
-    }
-
-    #[cfg(not(unix))]
-    pub(super) fn of(path: &Path, _: &fs::Metadata) -> Option<FileId> {
-        fs::canonicalize(path).ok().map(FileId)
-    }
-
-    #[cfg(unix)]
-    pub(super) fn from_parts(dev: u64, ino: u64) -> FileId {
-        FileId((dev, ino))
-    }
-
-    #[cfg(not(unix))]
-    pub(super) fn of_path(path: &Path) -> FileId {
-        FileId(path.to_path_buf())
-    }
 }
 
 /// The identity of the file at `path` (following links), if there is one.

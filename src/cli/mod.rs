@@ -22,7 +22,8 @@ mod dir;
 mod files;
 
 use args::*;
-use files::{FileId, Replace, load, shown, write_all_or_none, write_file};
+use dir::FileId;
+use files::{Replace, load, shown, write_all_or_none, write_file};
 
 /// What every command has to hand: standard output, colour, the size limit of a register, and
 /// the system's day (for a missing `--today`).
