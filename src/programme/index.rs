@@ -119,6 +119,7 @@ impl Index {
                 a.sites.as_ref().map(|list| {
                     let mut v: Vec<usize> = list.iter().map(|s| site_of(s)).collect();
                     v.sort_unstable();
+                    v.dedup();
                     v
                 })
             })
@@ -145,15 +146,6 @@ impl Index {
     /// The people audited with area `i`: its owner and team.
     pub(super) fn people(&self, i: usize) -> &[usize] {
         &self.people[self.people_from[i]..self.people_from[i + 1]]
-    }
-
-    /// Whether auditor `j` audits area `i`'s site (an area without one, or an auditor without a
-    /// list of sites, is anywhere).
-    pub(super) fn reaches(&self, j: usize, i: usize) -> bool {
-        match (&self.auditor_sites[j], self.site[i]) {
-            (Some(list), Some(site)) => list.binary_search(&site).is_ok(),
-            _ => true,
-        }
     }
 
     /// Whether the programme may give area `i` to auditor `j`: independent of it, and not the

@@ -20,7 +20,7 @@
 //! - *load*: the audit days an auditor has in the round so far;
 //! - *diary*: who is taken on which day, across all rounds planned together.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Bound::{Excluded, Unbounded};
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -67,7 +67,7 @@ pub(super) struct Diary {
     /// Each person's days in an audit, audited or auditing.
     people: Busy,
     away: Vec<Spans>,
-    per_year: HashMap<(usize, i32), u32>,
+    per_year: Years,
     year_cap: Vec<Option<u32>>,
     round_cap: Vec<Option<u32>>,
     last: Vec<Option<usize>>,
@@ -81,7 +81,7 @@ impl Diary {
             taken: Busy::new(register.auditors.len()),
             people: Busy::new(index.persons),
             away: register.auditors.iter().map(|a| Spans::new(&a.unavailable)).collect(),
-            per_year: HashMap::new(),
+            per_year: Years(vec![Vec::new(); register.auditors.len()]),
             year_cap: register.auditors.iter().map(|a| a.max_days_per_year).collect(),
             round_cap: register.auditors.iter().map(|a| a.max_days_per_round).collect(),
             last: vec![None; register.scope.len()],
@@ -102,9 +102,9 @@ impl Diary {
         }
         diary.taken.sort();
         diary.people.sort();
-        for (auditor, days) in diary.taken.0.iter().enumerate() {
+        for (auditor, days) in diary.taken.0.iter().enumerate().filter(|(a, _)| diary.year_cap[*a].is_some()) {
             for d in days {
-                *diary.per_year.entry((auditor, d.year())).or_default() += 1;
+                diary.per_year.add(auditor, d.year());
             }
         }
         diary
@@ -118,8 +118,7 @@ impl Diary {
     /// Whether auditor `auditor` is not away on `d` and below their yearly cap.
     fn available(&self, auditor: usize, d: NaiveDate) -> bool {
         !self.away[auditor].contains(d)
-            && self.year_cap[auditor]
-                .is_none_or(|cap| self.per_year.get(&(auditor, d.year())).copied().unwrap_or(0) < cap)
+            && self.year_cap[auditor].is_none_or(|cap| self.per_year.get(auditor, d.year()) < cap)
     }
 
     /// Those of the sorted open `days` on which auditor `auditor` can audit (as [`Diary::free`]).
@@ -155,16 +154,15 @@ impl Diary {
             }
             if self.year_cap[auditor].is_some() {
                 match years.iter_mut().find(|(y, _)| *y == d.year()) {
-                    Some((_, choice)) => *choice += 1,
+                    Some((_, count)) => *count += 1,
                     None => years.push((d.year(), 1)),
                 }
             }
         }
         // A run across New Year counts against each year's cap.
-        let fits = years.iter().all(|&(y, choice)| {
-            self.year_cap[auditor]
-                .is_none_or(|cap| self.per_year.get(&(auditor, y)).copied().unwrap_or(0) + choice <= cap)
-        });
+        let fits = years
+            .iter()
+            .all(|&(y, count)| self.year_cap[auditor].is_none_or(|cap| self.per_year.get(auditor, y) + count <= cap));
         fits.then_some(d)
     }
 
@@ -176,8 +174,8 @@ impl Diary {
 
     fn take(&mut self, auditor: usize, people: &[usize], start: NaiveDate, end: NaiveDate, calendar: &Calendar) {
         for d in calendar.open_days(start, end) {
-            if self.taken.insert(auditor, d) {
-                *self.per_year.entry((auditor, d.year())).or_default() += 1;
+            if self.taken.insert(auditor, d) && self.year_cap[auditor].is_some() {
+                self.per_year.add(auditor, d.year());
             }
             for &p in people.iter().chain([&self.auditor_person[auditor]]) {
                 self.people.insert(p, d);
@@ -191,6 +189,24 @@ impl Diary {
             if let (Some(i), Some(auditor)) = (a.area_at(), a.auditor_at()) {
                 self.last[i] = Some(auditor);
             }
+        }
+    }
+}
+
+/// Audit days per calendar year, of each auditor with a yearly cap: a short list per auditor
+/// (a plan reaches some thirty years), searched without hashing.
+struct Years(Vec<Vec<(i32, u32)>>);
+
+impl Years {
+    fn get(&self, auditor: usize, year: i32) -> u32 {
+        self.0[auditor].iter().find(|(y, _)| *y == year).map_or(0, |(_, n)| *n)
+    }
+
+    fn add(&mut self, auditor: usize, year: i32) {
+        let years = &mut self.0[auditor];
+        match years.iter_mut().find(|(y, _)| *y == year) {
+            Some((_, n)) => *n += 1,
+            None => years.push((year, 1)),
         }
     }
 }
@@ -290,14 +306,74 @@ struct Choice {
 /// Audit days per auditor in the round, and the auditors ordered by them (then by id).
 struct Load {
     days: Vec<u32>,
-    order: BTreeSet<(u32, usize)>,
+    order: Pool,
 }
 
 impl Load {
-    fn add(&mut self, auditor: usize, rank: usize, n: u32) {
-        self.order.remove(&(self.days[auditor], rank));
-        self.days[auditor] += n;
-        self.order.insert((self.days[auditor], rank));
+    fn add(&mut self, index: &Index, auditor: usize, rank: usize, n: u32) {
+        let now = self.days[auditor] + n;
+        self.order.reload(index, (self.days[auditor], rank), now);
+        self.days[auditor] = now;
+    }
+}
+
+/// Auditors as (load, rank), in that order, kept once for every area and once for each site
+/// they audit (or among those who audit anywhere): the search for an area's auditor walks only
+/// those who can reach its site, however many sites and auditors there are.
+#[derive(Debug, Clone, Default)]
+struct Pool {
+    all: BTreeSet<(u32, usize)>,
+    anywhere: BTreeSet<(u32, usize)>,
+    /// Only the sites some auditor lists (a site nobody lists is reached by `anywhere` only).
+    by_site: BTreeMap<usize, BTreeSet<(u32, usize)>>,
+}
+
+impl Pool {
+    /// Every auditor, with their `load`.
+    fn new(index: &Index, load: &[u32]) -> Self {
+        let mut pool = Pool::default();
+        for (auditor, &l) in load.iter().enumerate() {
+            pool.insert(index, (l, index.rank_of[auditor]));
+        }
+        pool
+    }
+
+    fn insert(&mut self, index: &Index, key: (u32, usize)) {
+        self.all.insert(key);
+        match index.auditor_sites[index.rank[key.1]].as_deref() {
+            None => _ = self.anywhere.insert(key),
+            Some(list) => list.iter().for_each(|s| _ = self.by_site.entry(*s).or_default().insert(key)),
+        }
+    }
+
+    /// Whether `key` was there.
+    fn remove(&mut self, index: &Index, key: (u32, usize)) -> bool {
+        let was = self.all.remove(&key);
+        match index.auditor_sites[index.rank[key.1]].as_deref() {
+            None => _ = self.anywhere.remove(&key),
+            Some(list) => list.iter().for_each(|s| _ = self.by_site.get_mut(s).map(|set| set.remove(&key))),
+        }
+        was
+    }
+
+    /// `key`'s auditor, if kept here, now has a load of `now`.
+    fn reload(&mut self, index: &Index, key: (u32, usize), now: u32) {
+        if self.remove(index, key) {
+            self.insert(index, (now, key.1));
+        }
+    }
+
+    /// The first auditor after `after` (or the first of all) who audits `site`: any auditor for
+    /// an area without one.
+    fn next(&self, site: Option<usize>, after: Option<(u32, usize)>) -> Option<(u32, usize)> {
+        let from = |set: &BTreeSet<(u32, usize)>| match after {
+            Some(key) => set.range((Excluded(key), Unbounded)).next().copied(),
+            None => set.first().copied(),
+        };
+        match site {
+            None => from(&self.all),
+            Some(s) => [self.by_site.get(&s).and_then(from), from(&self.anywhere)].into_iter().flatten().min(),
+        }
     }
 }
 
@@ -317,11 +393,12 @@ struct Group {
     /// Per auditor: nothing left in this group's window.
     done: Vec<bool>,
     /// Per phase, the auditors who may still have a day in it, by load then id: an auditor
-    /// whose spread weeks are full leaves the first, one with no day left in the window both,
-    /// so a full round moves on, or gives up on an area, without asking every auditor again.
-    open: [BTreeSet<(u32, usize)>; 2],
+    /// whose spread weeks are full leaves the first; one with no day left in the window, or at
+    /// their cap for the round, both. So a full round moves on, or gives up on an area, without
+    /// asking every auditor again.
+    open: [Pool; 2],
     /// The auditors who left both, as (load, rank) when they left.
-    gone: Vec<(u32, usize)>,
+    gone: Pool,
     /// Per person: in an audit on every day of the spread weeks (days only fill while a group
     /// is placed, so this stays true once it is). Grown as people are found so.
     full: Vec<bool>,
@@ -338,18 +415,24 @@ impl Group {
             after: vec![after; auditors],
             done: vec![false; auditors],
             open: [load.order.clone(), load.order.clone()],
-            gone: Vec::new(),
+            gone: Pool::default(),
             full: Vec::new(),
         }
     }
 
     /// Auditor `key`'s load in the round changes to `now`.
-    fn reload(&mut self, key: (u32, usize), now: u32) {
-        for set in &mut self.open {
-            if set.remove(&key) {
-                set.insert((now, key.1));
-            }
+    fn reload(&mut self, index: &Index, key: (u32, usize), now: u32) {
+        for pool in &mut self.open {
+            pool.reload(index, key, now);
         }
+    }
+
+    /// Auditor `key` has nothing more for this group: out of the search, kept for why not.
+    fn leave(&mut self, index: &Index, key: (u32, usize)) {
+        for pool in &mut self.open {
+            pool.remove(index, key);
+        }
+        self.gone.insert(index, key);
     }
 }
 
@@ -403,7 +486,7 @@ impl<'r> Placer<'_, 'r> {
             (!task.asap, task.due - task.from, task.from, task.due, days, eligible, index.area_rank[task.area])
         });
         // Audit days each auditor has in the round so far, from its records, then as planned.
-        let mut load = Load { days: vec![0u32; self.register.auditors.len()], order: BTreeSet::new() };
+        let mut load = Load { days: vec![0u32; self.register.auditors.len()], order: Pool::default() };
         let recorded: HashSet<(usize, NaiveDate)> = (round.audits.iter())
             .filter(|a| a.source.is_recorded())
             .filter_map(|a| Some((a.auditor_at()?, a.date)))
@@ -411,7 +494,7 @@ impl<'r> Placer<'_, 'r> {
         for (auditor, _) in recorded {
             load.days[auditor] += 1;
         }
-        load.order = (0..load.days.len()).map(|auditor| (load.days[auditor], index.rank_of[auditor])).collect();
+        load.order = Pool::new(index, &load.days);
         let mut start = 0;
         while start < tasks.len() {
             let task = tasks[start];
@@ -469,10 +552,10 @@ impl<'r> Placer<'_, 'r> {
                     let auditor = index.rank[choice.rank];
                     diary.take(auditor, index.people(task.area), choice.start, choice.end, calendar);
                     let key = (load.days[auditor], choice.rank);
-                    load.add(auditor, choice.rank, calendar.open_days(choice.start, choice.end).count() as u32);
-                    group.reload(key, load.days[auditor]);
+                    load.add(index, auditor, choice.rank, calendar.open_days(choice.start, choice.end).count() as u32);
+                    group.reload(index, key, load.days[auditor]);
                     if let Some(lates) = late_group.as_mut() {
-                        lates.reload(key, load.days[auditor]);
+                        lates.reload(index, key, load.days[auditor]);
                     }
                     if let Some(free) = group.free[auditor].as_mut() {
                         free.retain(|d| *d < choice.start || *d > choice.end);
@@ -506,7 +589,10 @@ impl<'r> Placer<'_, 'r> {
         let audit_days = area.audit_days;
         let rotate = self.register.settings.rotation;
         let previous = diary.last[task.area];
-        let (mut independent, mut reachable, mut capped) = (false, false, true);
+        // Only auditors who audit the area's site are asked; of them, whether one is independent
+        // of the area and under their cap for the round says why not, where nobody has a day.
+        let site = index.site[task.area];
+        let (mut reachable, mut capped) = (false, true);
         let mut best: Option<Choice> = None;
         // Once a choice is in hand (with a clash, or the last auditor again), a few more
         // auditors, and a few more of their days in all, are tried for a better one: in a
@@ -516,26 +602,29 @@ impl<'r> Placer<'_, 'r> {
         for phase in [Phase::Spread, Phase::Earlier] {
             let mut further = 0;
             let set = phase as usize;
-            let mut next = group.open[set].first().copied();
-            while let Some((l, r)) = next {
-                next = group.open[set].range((Excluded((l, r)), Unbounded)).next().copied();
+            let mut next = group.open[set].next(site, None);
+            while let Some((load, rank)) = next {
+                next = group.open[set].next(site, Some((load, rank)));
                 if best.is_some() {
                     further += 1;
                     if further > MORE_AUDITORS || probes.left == 0 {
                         break;
                     }
                 }
-                let auditor = index.rank[r];
+                let auditor = index.rank[rank];
                 if !index.may_audit(task.area, auditor) {
                     continue;
                 }
-                independent = true;
-                if !index.reaches(auditor, task.area) {
-                    continue;
-                }
                 reachable = true;
-                if diary.round_cap[auditor].is_some_and(|cap| l + audit_days > cap) {
-                    continue;
+                if let Some(cap) = diary.round_cap[auditor] {
+                    // At the cap, nothing more this round (loads only grow): out of the search.
+                    if load >= cap {
+                        group.leave(index, (load, rank));
+                        continue;
+                    }
+                    if load + audit_days > cap {
+                        continue;
+                    }
                 }
                 capped = false;
                 let repeat = rotate && previous == Some(auditor);
@@ -554,15 +643,14 @@ impl<'r> Placer<'_, 'r> {
                 };
                 let Some((start, end, clash)) = found else {
                     if group.done[auditor] {
-                        group.open.iter_mut().for_each(|set| _ = set.remove(&(l, r)));
-                        group.gone.push((l, r));
+                        group.leave(index, (load, rank));
                     } else if phase == Phase::Spread && group.free[auditor].as_ref().is_some_and(Vec::is_empty) {
-                        group.open[set].remove(&(l, r));
+                        group.open[set].remove(index, (load, rank));
                     }
                     continue;
                 };
                 let clash = clash && probes.avoidable(&group.days, people, diary, target.is_some(), &mut group.full);
-                let choice = Choice { repeat, clash, load: l, rank: r, start, end };
+                let choice = Choice { repeat, clash, load, rank, start, end };
                 if best.is_none_or(|b| choice < b) {
                     best = Some(choice);
                 }
@@ -574,27 +662,23 @@ impl<'r> Placer<'_, 'r> {
                 return Ok(choice);
             }
         }
-        // Why not: the auditors who left the group had no day left, but whether one of them
-        // would otherwise have served this area (independent, on its site, under a cap) is asked
-        // only when those still in it do not already say "no free day".
-        for &(l, r) in &group.gone {
-            if reachable && !capped {
-                break;
-            }
-            let auditor = index.rank[r];
+        // Why not: the auditors who left the group had no day left (or reached their cap), but
+        // whether one of them would otherwise have served this area (independent, under a cap)
+        // is asked only when those still in it do not already say "no free day".
+        let mut next = group.gone.next(site, None);
+        while let Some((load, rank)) = next.filter(|_| !reachable || capped) {
+            next = group.gone.next(site, Some((load, rank)));
+            let auditor = index.rank[rank];
             if index.may_audit(task.area, auditor) {
-                independent = true;
-                if index.reaches(auditor, task.area) {
-                    reachable = true;
-                    capped &= diary.round_cap[auditor].is_some_and(|cap| l + audit_days > cap);
-                }
+                reachable = true;
+                capped &= diary.round_cap[auditor].is_some_and(|cap| load + audit_days > cap);
             }
         }
-        Err(if !independent && index.conflicts.independent(task.area) == 0 {
+        Err(if !reachable && index.eligible(task.area) == 0 {
             Unassigned::NoneIndependent
-        } else if !reachable && independent {
+        } else if !reachable {
             Unassigned::NoAuditorForSite
-        } else if capped && reachable {
+        } else if capped {
             Unassigned::RoundCap
         } else {
             Unassigned::NoFreeDay
@@ -623,7 +707,7 @@ impl<'r> Placer<'_, 'r> {
         if free.len() < audit_days as usize {
             return None;
         }
-        let mut nearest = None;
+        let (mut nearest, mut taken) = (None, false);
         for k in Outward::new(free, target) {
             if probes.left == 0 {
                 break;
@@ -632,7 +716,12 @@ impl<'r> Placer<'_, 'r> {
                 nearest = Some((free[k], end));
                 break;
             }
+            // A day no longer free (the yearly cap reached) stays so while the group is placed.
+            taken |= !diary.free(auditor, free[k]);
             probes.tried(false);
+        }
+        if taken {
+            free.retain(|d| diary.free(auditor, *d));
         }
         let (start, end) = nearest?;
         // Where no day is free of the area's people, the nearest day will do.
