@@ -82,7 +82,7 @@ codes! {
     AuditLate => "audit-late", Warning,
         when: "a required audit is not held by its round's lead day (`internal_audit_lead_weeks` before the external audit), which is still ahead",
         help: "hold it before the external audit, so its results can reach the management review",
-        source: "certification-body practice (audit-rules.md: internal audit 4-6 weeks before)";
+        source: "certification-body practice: internal audits end 4 to 6 weeks before the external audit; ISO/IEC 27001:2022 9.2.2";
     ExtensionNotAudited => "extension-not-audited", Warning,
         when: "an area that joined the scope (`since:`) was not audited before the next external audit after it joined",
         help: "audit the area and record it; the certification body looks at the extension next",
@@ -94,7 +94,7 @@ codes! {
     AreaNotCovered => "area-not-covered", Error,
         when: "the cycle can no longer cover an area in its scope: no audit done and no round left",
         help: "audit the area before the next external audit and tell your certification body",
-        source: "the whole scope is audited within each certificate cycle (audit-rules.md)";
+        source: "ISO/IEC 27001:2022 9.2; ISO/IEC 27006-1 (the whole scope is audited within each certificate cycle)";
     FirstAuditLate => "first-audit-late", Warning,
         when: "Stage 1 is still ahead and the last internal audit before it is less than the lead (`internal_audit_lead_weeks`) before it",
         help: "make sure the management review takes the results before Stage 1, or move Stage 1",

@@ -1,7 +1,7 @@
 //! The certification body's cycle: Stage 1, Stage 2, decision, surveillance, recertification,
 //! expiry, and what real certificates do besides: split and special audits, restoration after
-//! expiry, lapse and a new initial certification (ISO/IEC 17021-1 9.1.3, 9.6; IAF MD 2;
-//! `audit-rules.md`).
+//! expiry, lapse and a new initial certification (ISO/IEC 17021-1 9.1.3, 9.6; IAF MD 2; the
+//! rules with their sources are in `docs/rules.md`).
 //!
 //! A certificate's history is a list of [`Epoch`]s: the initial certification and each restart
 //! after a lapse. Each epoch has its cycles, anchored on its own decision; cycles are numbered
@@ -262,7 +262,7 @@ pub struct Epoch {
 pub const RESTORATION_MONTHS: u32 = 6;
 
 /// The certification decision normally comes within this many months of the last Stage 2 day;
-/// later, Stage 2 is repeated (ISO/IEC 17021-1 9.5, audit-rules.md).
+/// later, Stage 2 is repeated (ISO/IEC 17021-1 9.5; practice).
 pub const DECISION_MONTHS_AFTER_STAGE2: u32 = 6;
 
 /// Cycles are computed up to this year: the latest register date (2200) plus ten cycles.

@@ -1,4 +1,4 @@
-//! The certification body's cycle rules (`audit-rules.md`, ISO/IEC 17021-1): anniversaries,
+//! The certification body's cycle rules (ISO/IEC 17021-1; `docs/rules.md`): anniversaries,
 //! surveillance and recertification dates, leap days, blackouts, the record of external audits,
 //! restoration, lapse and restart, the calendar-year rule.
 

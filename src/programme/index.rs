@@ -27,6 +27,8 @@ pub(super) struct Index {
     /// `None` for any.
     pub(super) site: Vec<Option<usize>>,
     pub(super) auditor_sites: Vec<Option<Vec<usize>>>,
+    /// Whether any auditor lists sites (if none does, everyone audits everywhere).
+    pub(super) sited: bool,
     /// The auditors who may not audit each area (owner, team, declared conflicts).
     pub(super) conflicts: Conflicts,
     /// The programme's owner, an auditor, is kept from the areas marked here: those carrying
@@ -123,7 +125,8 @@ impl Index {
                     v
                 })
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let sited = auditor_sites.iter().any(Option::is_some);
         Index {
             rank,
             rank_of,
@@ -133,6 +136,7 @@ impl Index {
             persons,
             site,
             auditor_sites,
+            sited,
             conflicts,
             owner,
             owner_kept_off,

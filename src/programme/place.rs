@@ -303,18 +303,9 @@ struct Choice {
     end: NaiveDate,
 }
 
-/// Audit days per auditor in the round, and the auditors ordered by them (then by id).
+/// Audit days per auditor in the round.
 struct Load {
     days: Vec<u32>,
-    order: Pool,
-}
-
-impl Load {
-    fn add(&mut self, index: &Index, auditor: usize, rank: usize, n: u32) {
-        let now = self.days[auditor] + n;
-        self.order.reload(index, (self.days[auditor], rank), now);
-        self.days[auditor] = now;
-    }
 }
 
 /// Auditors as (load, rank), in that order, kept once for every area and once for each site
@@ -330,8 +321,9 @@ struct Pool {
 
 impl Pool {
     /// Every auditor, with their `load`.
-    fn new(index: &Index, load: &[u32]) -> Self {
+    fn new(index: &Index, load: &Load) -> Self {
         let mut pool = Pool::default();
+        let load = &load.days;
         for (auditor, &l) in load.iter().enumerate() {
             pool.insert(index, (l, index.rank_of[auditor]));
         }
@@ -341,6 +333,8 @@ impl Pool {
     fn insert(&mut self, index: &Index, key: (u32, usize)) {
         self.all.insert(key);
         match index.auditor_sites[index.rank[key.1]].as_deref() {
+            // Where nobody lists sites, everyone is anywhere: `all` says it.
+            None if !index.sited => {}
             None => _ = self.anywhere.insert(key),
             Some(list) => list.iter().for_each(|s| _ = self.by_site.entry(*s).or_default().insert(key)),
         }
@@ -350,6 +344,7 @@ impl Pool {
     fn remove(&mut self, index: &Index, key: (u32, usize)) -> bool {
         let was = self.all.remove(&key);
         match index.auditor_sites[index.rank[key.1]].as_deref() {
+            None if !index.sited => {}
             None => _ = self.anywhere.remove(&key),
             Some(list) => list.iter().for_each(|s| _ = self.by_site.get_mut(s).map(|set| set.remove(&key))),
         }
@@ -365,12 +360,13 @@ impl Pool {
 
     /// The first auditor after `after` (or the first of all) who audits `site`: any auditor for
     /// an area without one.
-    fn next(&self, site: Option<usize>, after: Option<(u32, usize)>) -> Option<(u32, usize)> {
+    fn next(&self, index: &Index, site: Option<usize>, after: Option<(u32, usize)>) -> Option<(u32, usize)> {
         let from = |set: &BTreeSet<(u32, usize)>| match after {
             Some(key) => set.range((Excluded(key), Unbounded)).next().copied(),
             None => set.first().copied(),
         };
         match site {
+            _ if !index.sited => from(&self.all),
             None => from(&self.all),
             Some(s) => [self.by_site.get(&s).and_then(from), from(&self.anywhere)].into_iter().flatten().min(),
         }
@@ -405,8 +401,9 @@ struct Group {
 }
 
 impl Group {
-    fn new(days: Vec<NaiveDate>, before: Option<NaiveDate>, after: NaiveDate, load: &Load) -> Self {
+    fn new(days: Vec<NaiveDate>, before: Option<NaiveDate>, after: NaiveDate, load: &Load, index: &Index) -> Self {
         let auditors = load.days.len();
+        let pool = Pool::new(index, load);
         Group {
             days,
             free: vec![None; auditors],
@@ -414,7 +411,7 @@ impl Group {
             before: vec![before; auditors],
             after: vec![after; auditors],
             done: vec![false; auditors],
-            open: [load.order.clone(), load.order.clone()],
+            open: [pool.clone(), pool],
             gone: Pool::default(),
             full: Vec::new(),
         }
@@ -486,7 +483,7 @@ impl<'r> Placer<'_, 'r> {
             (!task.asap, task.due - task.from, task.from, task.due, days, eligible, index.area_rank[task.area])
         });
         // Audit days each auditor has in the round so far, from its records, then as planned.
-        let mut load = Load { days: vec![0u32; self.register.auditors.len()], order: Pool::default() };
+        let mut load = Load { days: vec![0u32; self.register.auditors.len()] };
         let recorded: HashSet<(usize, NaiveDate)> = (round.audits.iter())
             .filter(|a| a.source.is_recorded())
             .filter_map(|a| Some((a.auditor_at()?, a.date)))
@@ -494,7 +491,6 @@ impl<'r> Placer<'_, 'r> {
         for (auditor, _) in recorded {
             load.days[auditor] += 1;
         }
-        load.order = Pool::new(index, &load.days);
         let mut start = 0;
         while start < tasks.len() {
             let task = tasks[start];
@@ -516,7 +512,7 @@ impl<'r> Placer<'_, 'r> {
         let spread_from = weeks_before(due, self.register.settings.round_weeks).succ_opt().unwrap_or(due).max(from);
         let days: Vec<NaiveDate> = if asap { Vec::new() } else { calendar.open_days(spread_from, due).collect() };
         let before_spread = spread_from.pred_opt().map(|d| calendar.open_on_or_before(d)).filter(|d| *d >= from);
-        let mut group = Group::new(days, before_spread, calendar.open_on_or_after(from), load);
+        let mut group = Group::new(days, before_spread, calendar.open_on_or_after(from), load, index);
         // Round 0's audits that miss the lead, placed after it: one group for all of them.
         let mut late_group: Option<Group> = None;
         for (q, task) in tasks.iter().enumerate() {
@@ -535,7 +531,7 @@ impl<'r> Placer<'_, 'r> {
                 if let Some(next) = due.succ_opt().filter(|n| *n <= last) {
                     let late = Task { from: next.max(task.from), due: last, asap: true, ..*task };
                     let after = calendar.open_on_or_after(late.from);
-                    let lates = late_group.get_or_insert_with(|| Group::new(Vec::new(), None, after, load));
+                    let lates = late_group.get_or_insert_with(|| Group::new(Vec::new(), None, after, load, index));
                     if let Ok(choice) = self.choose(&late, None, lates, diary) {
                         placed = Ok(choice);
                         behind = Some(Behind::Late);
@@ -552,7 +548,7 @@ impl<'r> Placer<'_, 'r> {
                     let auditor = index.rank[choice.rank];
                     diary.take(auditor, index.people(task.area), choice.start, choice.end, calendar);
                     let key = (load.days[auditor], choice.rank);
-                    load.add(index, auditor, choice.rank, calendar.open_days(choice.start, choice.end).count() as u32);
+                    load.days[auditor] += calendar.open_days(choice.start, choice.end).count() as u32;
                     group.reload(index, key, load.days[auditor]);
                     if let Some(lates) = late_group.as_mut() {
                         lates.reload(index, key, load.days[auditor]);
@@ -602,9 +598,9 @@ impl<'r> Placer<'_, 'r> {
         for phase in [Phase::Spread, Phase::Earlier] {
             let mut further = 0;
             let set = phase as usize;
-            let mut next = group.open[set].next(site, None);
+            let mut next = group.open[set].next(index, site, None);
             while let Some((load, rank)) = next {
-                next = group.open[set].next(site, Some((load, rank)));
+                next = group.open[set].next(index, site, Some((load, rank)));
                 if best.is_some() {
                     further += 1;
                     if further > MORE_AUDITORS || probes.left == 0 {
@@ -665,9 +661,9 @@ impl<'r> Placer<'_, 'r> {
         // Why not: the auditors who left the group had no day left (or reached their cap), but
         // whether one of them would otherwise have served this area (independent, under a cap)
         // is asked only when those still in it do not already say "no free day".
-        let mut next = group.gone.next(site, None);
+        let mut next = group.gone.next(index, site, None);
         while let Some((load, rank)) = next.filter(|_| !reachable || capped) {
-            next = group.gone.next(site, Some((load, rank)));
+            next = group.gone.next(index, site, Some((load, rank)));
             let auditor = index.rank[rank];
             if index.may_audit(task.area, auditor) {
                 reachable = true;
