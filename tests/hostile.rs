@@ -375,6 +375,31 @@ fn the_parsers_limits_are_told_in_plain_words() {
     assert!(err.contains("error: the register's anchors and merge keys (`<<: *name`) copy too much"), "{err}");
 }
 
+/// How many values a register may hold follows its size, not a fixed number: 600,000 values
+/// written as a register writes them (team members with ids of ten characters) load, the same
+/// number written one letter each is refused, located where the reader stopped.
+#[test]
+fn the_values_a_register_may_hold_follow_its_size() {
+    let head = "organisation: x\ncertification: {decision: 2024-06-03}\nauditors: [{id: u0}]\nscope:\n";
+    let members = |name: &dyn Fn(usize) -> String, comma| (0..600_000).map(name).collect::<Vec<_>>().join(comma);
+    let written = format!("{head}  - {{id: a, owner: o, team: [{}]}}\n", members(&|i| format!("p-{i:08}"), ", "));
+    let reg = ismsaudit::register::parse("written.yaml", &written).unwrap();
+    assert_eq!(reg.scope[0].team.len(), 600_000);
+    let dense = format!("{head}  - {{id: a, owner: o, team: [{}]}}\n", members(&|_| "b".to_string(), ","));
+    let err = ismsaudit::register::parse("dense.yaml", &dense).unwrap_err().to_string();
+    let most = ismsaudit::register::max_values(dense.len());
+    assert_eq!(most, dense.len() / 4 + 262_144);
+    assert!(
+        err.starts_with("dense.yaml:5:")
+            && err.contains(&format!(
+                "error: the register holds more than {} values, more than its size allows (one for every four bytes); \
+                 a register writes a value in 9 to 13 bytes on average: check that this file is the register",
+                ismsaudit::diagnostic::thousands(most)
+            )),
+        "{err}"
+    );
+}
+
 /// Lists longer than any ISMS has are one located error, before any other check runs: a
 /// register of a million small areas fits in 40 MB and took 40 s and 3 GiB to check.
 #[test]

@@ -23,7 +23,7 @@ use crate::diagnostic::{Diagnostic, InputError, Loc};
 use crate::settings::{Blackout, Settings};
 
 pub use raw::parse_date;
-pub use yaml::{MAX_NODES, decode, options as parser_options};
+pub use yaml::{decode, max_values, options as parser_options};
 
 /// The checked register.
 #[derive(Debug, Clone, PartialEq)]
@@ -536,7 +536,7 @@ pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
         let d = Diagnostic::new(None, "the register is empty").hint("write a starter one with `ismsaudit init`");
         return Err(InputError::one(file, d));
     }
-    let raw: raw::RawRegister = match serde_saphyr::from_str_with_options(text, yaml::options()) {
+    let raw: raw::RawRegister = match serde_saphyr::from_str_with_options(text, yaml::options(text.len())) {
         Ok(raw) => raw,
         Err(e) => {
             let first = yaml::yaml_diagnostic(&e, text);

@@ -138,17 +138,22 @@ impl<'t> Locator<'t> {
     }
 }
 
-/// The most values (YAML nodes) a register may hold: a realistic area (an owner, a team,
-/// controls) is 20 to 40 of them, so this reads the 100,000 areas a scope may have (the
-/// benchmark's 100,000 are 2.4 million values), while reading the most it allows takes seconds
-/// and an alias bomb still stops early (`max_aliases`, `max_total_replayed_events`).
-pub const MAX_NODES: usize = 4_000_000;
+/// The most values (YAML nodes) a register of `len` bytes may hold: one for every four bytes of
+/// its text, and a quarter of a million more. A register writes a value in 9 to 13 bytes on
+/// average (an id, a name, a list of controls; ismsaudit's examples and benchmark registers),
+/// so one under the size limit is never refused for its number of values, while what a
+/// register costs to read stays in proportion to its size: a file made of one-letter values
+/// stops early. (A fixed ceiling of 4,000,000 refused a 48 MiB register of 100,000 areas.)
+pub fn max_values(len: usize) -> usize {
+    len / 4 + (1 << 18)
+}
 
-/// The parser's options: budgets set for registers of up to a few hundred thousand areas.
-pub fn options() -> serde_saphyr::Options {
+/// The parser's options for a register of `len` bytes: the values it may hold follow its size
+/// (see [`max_values`]).
+pub fn options(len: usize) -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_nodes = MAX_NODES;
-    budget.max_events = 2 * MAX_NODES;
+    budget.max_nodes = max_values(len);
+    budget.max_events = 2 * max_values(len);
     // Anchors and merge keys (`<<: *name`) save typing in a register, a few dozen times; a
     // kilobyte of nested merges could otherwise copy a million events (hundreds of MiB).
     budget.max_recorded_anchor_events = 100_000;
@@ -159,7 +164,7 @@ pub fn options() -> serde_saphyr::Options {
 }
 
 /// A limit of the YAML reader, in the register's words, or `None` for any other error.
-fn limit_reached(e: &serde_saphyr::Error) -> Option<(String, &'static str)> {
+fn limit_reached(e: &serde_saphyr::Error, len: usize) -> Option<(String, &'static str)> {
     use serde_saphyr::Error as E;
     use serde_saphyr::budget::BudgetBreach as B;
     let aliases = "aliases expanding this much look like a YAML bomb: write the values out";
@@ -171,8 +176,11 @@ fn limit_reached(e: &serde_saphyr::Error) -> Option<(String, &'static str)> {
     Some(match e {
         E::Budget { breach, .. } => match breach {
             B::Nodes { .. } | B::Events { .. } => (
-                format!("the register holds more than {} values", crate::diagnostic::thousands(MAX_NODES)),
-                "that is far beyond the largest ISMS scope; check that this file is the register",
+                format!(
+                    "the register holds more than {} values, more than its size allows (one for every four bytes)",
+                    crate::diagnostic::thousands(max_values(len))
+                ),
+                "a register writes a value in 9 to 13 bytes on average: check that this file is the register",
             ),
             B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => {
                 ("the register uses too many aliases (`*name`)".to_string(), aliases)
@@ -220,7 +228,7 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, crate::diagnos
 /// speaks of Rust types and its own options, users of keys, lists and values.
 pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic {
     let loc = e.location().and_then(Loc::of);
-    if let Some((message, hint)) = limit_reached(e.without_snippet()) {
+    if let Some((message, hint)) = limit_reached(e.without_snippet(), text.len()) {
         return Diagnostic::new(loc, message).hint(hint);
     }
     let raw = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet()).into_owned();
