@@ -290,15 +290,29 @@ impl<'r> Plan<'r> {
             return self.events().try_for_each(|e| visit(&e));
         }
         let mut externals = Externals(self.externals().into_iter().peekable());
-        if let Some((programme, run)) = self.programme() {
-            for round in programme.each_round(self.epoch(), run.first, run.last, run.initial) {
-                for e in self.round_events(&round, externals.before(round.window_end)) {
-                    visit(&e)?;
-                }
+        self.each_round(|round| {
+            for e in self.round_events(round, externals.before(round.window_end)) {
+                visit(&e)?;
             }
-        }
+            Ok(())
+        })?;
         for e in Merge::new(vec![external_lane(externals.rest())]) {
             visit(&e)?;
+        }
+        Ok(())
+    }
+
+    /// Gives `visit` each of the plan's rounds, in order. Of an [`outline`], the rounds the
+    /// [`plan`] of the same register, day and cycles has, each planned as it is asked for and
+    /// dropped once visited: a reader that keeps what it needs of each holds one round at a time.
+    pub fn each_round<E>(&self, mut visit: impl FnMut(&Round<'_>) -> Result<(), E>) -> Result<(), E> {
+        if !self.outline {
+            return self.rounds.iter().try_for_each(visit);
+        }
+        if let Some((programme, run)) = self.programme() {
+            for round in programme.each_round(self.epoch(), run.first, run.last, run.initial) {
+                visit(&round)?;
+            }
         }
         Ok(())
     }

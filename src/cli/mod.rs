@@ -162,7 +162,12 @@ fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     let PlanArgs { register, today, cycles, format, detail, output, force } = args;
     let (valid, read) = load(&register, ctx.max_bytes, today.unwrap_or(ctx.system_today))?;
     let width = if output.is_some() { 80 } else { terminal_width() };
-    let plan = plan::plan(&valid, cycles);
+    // The table is written round by round as the rounds are planned; the other formats read the
+    // whole plan.
+    let plan = match format {
+        PlanFormat::Table => plan::outline(&valid, cycles),
+        _ => plan::plan(&valid, cycles),
+    };
     let write = |out: &mut dyn Write| match format {
         PlanFormat::Table => render::table::write(&plan, detail, width, out),
         PlanFormat::Json => render::json::write(&plan, out),

@@ -292,7 +292,8 @@ impl<'r> Round<'r> {
         self.audits.iter().filter(|a| self.counts(a, today)).map(|a| a.area).collect()
     }
 
-    fn counts(&self, a: &AreaAudit, today: NaiveDate) -> bool {
+    /// Whether audit `a`, one of the round's, covers its area (see [`Round::covers`]).
+    pub fn counts(&self, a: &AreaAudit, today: NaiveDate) -> bool {
         a.independent
             && match a.source {
                 Source::Done => true,

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
 
-use super::table::{audit_status, coverage_rows, cycle_verdicts, external_status, settings_lines, unassigned};
+use super::table::{Coverage, audit_status, external_status, settings_lines, unassigned};
 use crate::catalogue;
 use crate::cycle::Basis;
 use crate::plan::Plan;
@@ -69,12 +69,14 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
 
     if !plan.rounds.is_empty() {
         writeln!(out, "\n## Coverage\n")?;
-        let (header, rows) = coverage_rows(plan);
+        let matrix = Coverage::of(plan);
+        let all = 0..plan.rounds.len();
+        let header = matrix.header(all.clone());
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        let rows: Vec<Vec<String>> = rows.into_iter().map(|row| row.iter().map(|c| md(c)).collect()).collect();
+        let rows: Vec<Vec<String>> = matrix.rows(plan, all).map(|row| row.iter().map(|c| md(c)).collect()).collect();
         table(out, &header, &rows)?;
         writeln!(out)?;
-        for line in cycle_verdicts(plan) {
+        for line in matrix.verdicts(plan) {
             writeln!(out, "- {}", md(&line))?;
         }
     }

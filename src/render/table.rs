@@ -237,17 +237,21 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
         write_wrapped(out, &text, width, 2)?;
     }
 
+    // Each round is written as it comes (an outline plans it then), and what the coverage
+    // matrix needs of it kept small: a plan of 100,000 areas is never held whole.
     let mut without: std::collections::BTreeMap<&str, (usize, &str)> = std::collections::BTreeMap::new();
-    for r in &plan.rounds {
-        round(plan, r, detail, width, &mut without, out)?;
-    }
+    let mut matrix = Coverage::new();
+    plan.each_round(|r| {
+        matrix.add(plan, r);
+        round(plan, r, detail, width, &mut without, out)
+    })?;
     for (label, (n, note)) in without {
         writeln!(out)?;
         write_wrapped(out, &format!("{} planned with no auditor ({label}): {note}", count(n, "area audit")), width, 2)?;
     }
 
-    if !plan.rounds.is_empty() {
-        coverage(plan, width, out)?;
+    if !matrix.is_empty() {
+        coverage(plan, &matrix, width, out)?;
     }
 
     writeln!(out)?;
@@ -285,25 +289,21 @@ pub(super) fn settings_lines(reg: &Register) -> Vec<String> {
 
 /// The coverage matrix: each area's audit per round, one table per cycle (a cycle's rounds fit
 /// a terminal; several cycles' do not), and each cycle's verdict.
-fn coverage(plan: &Plan<'_>, width: usize, out: &mut dyn Write) -> io::Result<()> {
+fn coverage(plan: &Plan<'_>, matrix: &Coverage, width: usize, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     let note =
         "Coverage (catch-up: planned later than intended, the round before being over; -: not in the scope then)";
     write_wrapped(out, note, width, 2)?;
-    let (header, rows) = coverage_rows(plan);
-    let verdicts = cycle_verdicts(plan);
-    // Columns 2.. are the rounds, in order; each cycle's are together.
+    let verdicts = matrix.verdicts(plan);
+    // Each cycle's rounds are together.
     let mut start = 0;
-    while start < plan.rounds.len() {
-        let cycle = plan.rounds[start].cycle;
-        let end = start + plan.rounds[start..].iter().take_while(|r| r.cycle == cycle).count();
-        let columns =
-            |row: &[String]| -> Vec<String> { row[..2].iter().chain(&row[2 + start..2 + end]).cloned().collect() };
+    while start < matrix.rounds.len() {
+        let cycle = matrix.rounds[start].0;
+        let end = start + matrix.rounds[start..].iter().take_while(|r| r.0 == cycle).count();
+        let header = matrix.header(start..end);
+        let mut t = table(&header.iter().map(String::as_str).collect::<Vec<_>>(), width);
         // Areas in the scope for at least one of the cycle's rounds.
-        let cells: Vec<Vec<String>> =
-            rows.iter().map(|row| columns(row)).filter(|row| row[2..].iter().any(|c| c != "-")).collect();
-        let mut t = table(&columns(&header).iter().map(String::as_str).collect::<Vec<_>>(), width);
-        for row in cells {
+        for row in matrix.rows(plan, start..end) {
             t.add_row(row);
         }
         writeln!(out, "{t}")?;
@@ -318,64 +318,132 @@ fn coverage(plan: &Plan<'_>, width: usize, out: &mut dyn Write) -> io::Result<()
     Ok(())
 }
 
-/// The coverage matrix's header (area, risk, then the rounds) and rows: each area's audit per
-/// round (its status), `-` where the area was not in the scope.
-pub(super) fn coverage_rows(plan: &Plan<'_>) -> (Vec<String>, Vec<Vec<String>>) {
-    let reg = plan.register;
-    let mut header = vec!["Area".to_string(), "Risk".to_string()];
-    header.extend(plan.rounds.iter().map(Round::label));
-    // Each round's audits by area, so the matrix is one pass over the rounds.
-    let by_area: Vec<HashMap<&str, &AreaAudit>> = plan
-        .rounds
-        .iter()
-        .map(|r| {
-            let mut m: HashMap<&str, &AreaAudit> = HashMap::new();
-            for a in &r.audits {
-                // The audit that counts, if there is one; else whatever there is.
-                let better = m.get(a.area).is_none_or(|b| !b.independent && a.independent);
-                if better {
-                    m.insert(a.area, a);
-                }
-            }
-            m
-        })
-        .collect();
-    let mut rows = Vec::new();
-    for area in reg.scope.iter().filter(|a| plan.rounds.iter().any(|r| r.includes(a))) {
-        let mut row = vec![area_label(area), area.risk.as_str().to_string()];
-        for (r, audits) in plan.rounds.iter().zip(&by_area) {
-            let cell = match audits.get(area.id.as_str()) {
-                Some(a) => audit_status(a, plan.today),
-                None if !r.includes(area) => "-".to_string(),
-                None => String::new(),
-            };
-            row.push(cell);
-        }
-        rows.push(row);
-    }
-    (header, rows)
+/// The coverage matrix, kept small as the rounds go by: for each round and each area of the
+/// scope, a number standing for its cell (`-` where the area was not in the scope then, blank
+/// where it had no audit, else the status of the audit that counts), and whether the round
+/// covers it (see [`Round::covers`]).
+pub(super) struct Coverage {
+    /// Each round's cycle and label.
+    rounds: Vec<(u32, String)>,
+    /// Per round, per area.
+    cells: Vec<Vec<u16>>,
+    covered: Vec<Vec<bool>>,
+    /// The statuses seen, each once: cell `k + 2` is `statuses[k]`.
+    statuses: Vec<String>,
+    numbers: HashMap<String, u16>,
 }
 
-/// Each cycle's coverage verdict, one sentence each.
-pub(super) fn cycle_verdicts(plan: &Plan<'_>) -> Vec<String> {
-    let reg = plan.register;
-    let mut out = Vec::new();
-    for c in &plan.cycles {
-        let rounds: Vec<&Round> = plan.rounds.iter().filter(|r| r.cycle == c.number).collect();
-        let covered: std::collections::BTreeSet<&str> = rounds.iter().flat_map(|r| r.covered(plan.today)).collect();
-        let uncovered: Vec<&str> = (reg.scope.iter())
-            .filter(|a| rounds.iter().any(|r| r.includes(a)) && !covered.contains(a.id.as_str()))
-            .map(|a| a.id.as_str())
-            .collect();
-        out.push(if uncovered.is_empty() {
-            format!("Cycle {}: every area is covered (audited, booked or still planned).", c.number)
-        } else {
-            format!(
-                "Cycle {}: NOT COVERED: {} (no audit held, booked or still planned).",
-                c.number,
-                uncovered.join(", ")
-            )
-        });
+/// A cell: the area was not in the scope for the round ...
+const OUT_OF_SCOPE: u16 = 0;
+/// ... or was, and had no audit in it.
+const NO_AUDIT: u16 = 1;
+
+impl Coverage {
+    pub(super) fn new() -> Self {
+        Coverage {
+            rounds: Vec::new(),
+            cells: Vec::new(),
+            covered: Vec::new(),
+            statuses: Vec::new(),
+            numbers: HashMap::new(),
+        }
     }
-    out
+
+    /// The matrix of a plan's rounds, all at hand.
+    pub(super) fn of(plan: &Plan<'_>) -> Self {
+        let mut matrix = Coverage::new();
+        for r in &plan.rounds {
+            matrix.add(plan, r);
+        }
+        matrix
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.rounds.is_empty()
+    }
+
+    /// Keeps what the matrix needs of round `r`.
+    pub(super) fn add(&mut self, plan: &Plan<'_>, r: &Round<'_>) {
+        let scope = &plan.register.scope;
+        let mut cells: Vec<u16> = scope.iter().map(|a| if r.includes(a) { NO_AUDIT } else { OUT_OF_SCOPE }).collect();
+        let mut covered = vec![false; scope.len()];
+        // The audit that counts, if there is one; else the first there is.
+        let mut shown: Vec<Option<&AreaAudit>> = vec![None; scope.len()];
+        for a in &r.audits {
+            let Some(i) = a.area_at().filter(|i| *i < scope.len()) else { continue };
+            if shown[i].is_none_or(|b| !b.independent && a.independent) {
+                shown[i] = Some(a);
+            }
+        }
+        for (i, a) in shown.iter().enumerate() {
+            if let Some(a) = a {
+                let status = audit_status(a, plan.today);
+                let n = self.statuses.len() as u16 + 2;
+                cells[i] = *self.numbers.entry(status.clone()).or_insert_with(|| {
+                    self.statuses.push(status);
+                    n
+                });
+            }
+        }
+        for a in r.audits.iter().filter(|a| r.counts(a, plan.today)) {
+            if let Some(i) = a.area_at().filter(|i| *i < scope.len()) {
+                covered[i] = true;
+            }
+        }
+        self.rounds.push((r.cycle, r.label()));
+        self.cells.push(cells);
+        self.covered.push(covered);
+    }
+
+    /// The header of the rounds `rounds`: area, risk, then each round.
+    pub(super) fn header(&self, rounds: std::ops::Range<usize>) -> Vec<String> {
+        let mut header = vec!["Area".to_string(), "Risk".to_string()];
+        header.extend(self.rounds[rounds].iter().map(|(_, label)| label.clone()));
+        header
+    }
+
+    /// A row for each area in the scope for at least one of the rounds `rounds`: its name, its
+    /// risk, then its cell in each.
+    pub(super) fn rows<'a>(
+        &'a self,
+        plan: &'a Plan<'_>,
+        rounds: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = Vec<String>> + 'a {
+        let cells = &self.cells[rounds];
+        plan.register.scope.iter().enumerate().filter(move |(i, _)| cells.iter().any(|c| c[*i] != OUT_OF_SCOPE)).map(
+            move |(i, area)| {
+                let mut row = vec![area_label(area), area.risk.as_str().to_string()];
+                row.extend(cells.iter().map(|c| match c[i] {
+                    OUT_OF_SCOPE => "-".to_string(),
+                    NO_AUDIT => String::new(),
+                    k => self.statuses[usize::from(k) - 2].clone(),
+                }));
+                row
+            },
+        )
+    }
+
+    /// Each cycle's coverage verdict, one sentence each.
+    pub(super) fn verdicts(&self, plan: &Plan<'_>) -> Vec<String> {
+        let scope = &plan.register.scope;
+        let mut out = Vec::new();
+        for c in &plan.cycles {
+            let rounds: Vec<usize> = (0..self.rounds.len()).filter(|&k| self.rounds[k].0 == c.number).collect();
+            let uncovered: Vec<&str> = (0..scope.len())
+                .filter(|&i| rounds.iter().any(|&k| self.cells[k][i] != OUT_OF_SCOPE))
+                .filter(|&i| !rounds.iter().any(|&k| self.covered[k][i]))
+                .map(|i| scope[i].id.as_str())
+                .collect();
+            out.push(if uncovered.is_empty() {
+                format!("Cycle {}: every area is covered (audited, booked or still planned).", c.number)
+            } else {
+                format!(
+                    "Cycle {}: NOT COVERED: {} (no audit held, booked or still planned).",
+                    c.number,
+                    uncovered.join(", ")
+                )
+            });
+        }
+        out
+    }
 }
