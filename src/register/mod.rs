@@ -415,6 +415,12 @@ impl Conflicts {
         list.binary_search_by_key(&j, |&(x, _)| x).ok().map(|k| list[k].1)
     }
 
+    /// How many (area, auditor) pairs it keeps: one for each conflict, never one for each area
+    /// and auditor.
+    pub fn pairs(&self) -> usize {
+        self.by_area.iter().map(Vec::len).sum()
+    }
+
     /// How many auditors are independent of area `i`.
     pub fn independent(&self, i: usize) -> usize {
         self.auditors - self.by_area[i].len()

@@ -357,15 +357,14 @@ mod tests {
         Spanned::new(value, Location::UNKNOWN, Location::UNKNOWN)
     }
 
-    /// An audit record naming 50,000 areas, each twice (the second time in capitals): each is
-    /// kept once, as the scope spells it, in the order named, found in a set rather than in
-    /// the list kept so far (over a billion comparisons before).
+    /// An audit record naming areas more than once, in another case too: each is kept once,
+    /// as the scope spells it, in the order first named.
     #[test]
-    fn an_audit_naming_many_areas_keeps_each_once() {
-        let ids: Vec<String> = (0..50_000).map(|i| format!("a{i}")).collect();
-        let areas: Ids = ids.iter().map(String::as_str).collect();
+    fn an_audit_naming_areas_twice_keeps_each_once() {
+        let scope = ["Ops", "core", "hr"];
+        let areas: Ids = scope.into_iter().collect();
         let named: Vec<Text> =
-            ids.iter().cloned().chain(ids.iter().map(|id| id.to_uppercase())).map(|id| Text(id.into())).collect();
+            ["core", "OPS", "Core", "ops", "hr", "CORE"].into_iter().map(|id| Text(id.into())).collect();
         let date = Date(NaiveDate::from_ymd_opt(2025, 3, 3).unwrap());
         let record = RawAudit {
             date: spanned(date),
@@ -379,6 +378,6 @@ mod tests {
         let mut checker = Checker { errors: Errors::new(), locator: Locator::new(""), suggestions: 0 };
         let audits = checker.audits(vec![spanned(record)], &areas, &Ids::default());
         assert!(checker.errors.is_empty());
-        assert_eq!(audits[0].areas, ids);
+        assert_eq!(audits[0].areas, ["core", "Ops", "hr"]);
     }
 }
