@@ -26,6 +26,10 @@ pub struct Plan<'r> {
     pub cycles: Vec<Cycle>,
     /// In date order: round 0 (when `initial`), then three per cycle.
     pub rounds: Vec<Round<'r>>,
+    /// The rounds of the cycle before the first shown (round 0, before a certification's first
+    /// cycle), as planned on the way to `rounds`: what they left open is `check`'s. Empty for an
+    /// [`outline`], and where there is none.
+    pub previous: Vec<Round<'r>>,
     /// Set when the certificate has lapsed: no surveillance is planned for it any more.
     pub lapse: Option<Lapse>,
     /// Made by [`outline`]: the rounds are planned as [`Plan::each_event`] reads them.
@@ -183,8 +187,11 @@ pub fn cycles_reaching(today: NaiveDate, end: NaiveDate) -> u32 {
 /// (1 to [`MAX_CYCLES`]).
 pub fn plan(valid: &Valid, cycles: u32) -> Plan<'_> {
     let mut plan = outline(valid, cycles);
-    let rounds = plan.programme().map(|(p, run)| p.rounds(plan.epoch(), run.first, run.last, run.initial));
-    plan.rounds = rounds.unwrap_or_default();
+    if let Some((programme, run)) = plan.programme() {
+        let mut rounds = programme.each_round(plan.epoch(), run.first, run.last, run.initial).keeping_previous();
+        let shown: Vec<Round> = rounds.by_ref().collect();
+        (plan.previous, plan.rounds) = (rounds.previous(), shown);
+    }
     plan.outline = false;
     plan
 }
@@ -213,6 +220,7 @@ pub fn outline(valid: &Valid, cycles: u32) -> Plan<'_> {
         initial,
         cycles: shown,
         rounds: Vec::new(),
+        previous: Vec::new(),
         lapse,
         outline: true,
     }

@@ -89,3 +89,34 @@ corrective_actions:
     let closed = text.replace("due: 2025-06-30}", "due: 2025-06-30, closed: 2025-06-30}");
     assert_eq!(overdue(&facts_of(&closed, "2025-07-01")), 0);
 }
+
+/// A certificate restarted with Stage 2 on 2025-03-10 (decision 2025-04-14); round 0 before it
+/// audited nothing, and surveillance 1 of the new cycle came on 2026-03-17 with still nothing
+/// held. The medium-risk `ops` went without an audit in round 0 and in C2.1: two rounds in a
+/// row, so C2.1's audit of it is overdue (medium: never two rounds in a row without). The plan
+/// is made after the round 0 that `check` judges, so it knows; planned from C2.1 on its own,
+/// it did not (fixed 2026-12-06).
+#[test]
+fn after_a_restart_the_round_before_counts_for_the_next() {
+    let text = "organisation: Restart Ltd
+certification:
+  decision: 2021-09-01
+  surveillance: [2022-08-02, 2023-08-08]
+  restart:
+    - {stage2: 2025-03-10, decision: 2025-04-14}
+auditors: [{id: ann}, {id: bob}]
+scope:
+  - {id: core, name: ISMS core, owner: olga, risk: high}
+  - {id: ops, name: Operations, owner: pete, risk: medium}
+";
+    let found = facts_of(text, "2026-06-15");
+    let overdue: Vec<(&str, &str)> = found
+        .iter()
+        .filter_map(|f| match f {
+            Fact::OverdueAudit { area, round, .. } => Some((area.as_str(), round.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert!(overdue.contains(&("ops", "C2.1")), "{overdue:?}");
+    assert!(overdue.contains(&("core", "C2.1")), "{overdue:?}");
+}

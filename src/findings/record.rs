@@ -12,7 +12,6 @@ use crate::codes::Code;
 use crate::cycle::Basis;
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
-use crate::programme::Programme;
 use crate::register::{NonconformitySeverity, Register};
 
 /// Corrective actions open past their due date; and before Stage 1 or Stage 2, any open on a
@@ -88,31 +87,28 @@ pub(super) fn previous_cycle(plan: &Plan<'_>) -> Vec<Fact> {
     if plan.initial || plan.lapse.is_some() || plan.today >= first_audit {
         return Vec::new();
     }
-    let planner = Programme::new(plan.register, plan.certificate, plan.today);
-    let (rounds, found, cycle) = if current.number > epoch.first_cycle {
+    // The rounds the plan was made after, planned once with it.
+    let rounds = &plan.previous;
+    let (found, cycle) = if current.number > epoch.first_cycle {
         let previous = plan.certificate.cycle(current.number - 1);
-        let rounds = planner.rounds(epoch, previous.number, previous.number, false);
         let mut found = super::programme::rounds(
             plan.register,
             plan.certificate,
             plan.today,
-            &rounds,
+            rounds,
             std::slice::from_ref(previous),
         );
         if previous.recertification.basis == Basis::Recorded && previous.recertified_in_time() {
             found.extend(super::certificate::recertification_late(previous, plan.today, epoch.decision.loc));
         }
-        (rounds, found, previous.number)
+        (found, previous.number)
     } else {
         // The first cycle: what round 0 left open, once the decision has moved the plan on.
-        let mut rounds = planner.rounds(epoch, current.number, current.number, true);
-        rounds.retain(|r| r.cycle == 0);
-        let found = super::programme::rounds(plan.register, plan.certificate, plan.today, &rounds, &[]);
-        (rounds, found, 0)
+        (super::programme::rounds(plan.register, plan.certificate, plan.today, rounds, &[]), 0)
     };
     // The round each area's overdue audit is in, by the external audit it prepared.
     let mut overdue_in: BTreeMap<(&str, NaiveDate), String> = BTreeMap::new();
-    for r in &rounds {
+    for r in rounds {
         for a in r.audits.iter().filter(|a| a.overdue()) {
             overdue_in.insert((a.area, r.prepares.date), r.label());
         }

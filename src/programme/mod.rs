@@ -93,11 +93,21 @@ impl<'r, 'c> Programme<'r, 'c> {
     pub fn each_round<'p>(&'p self, epoch: &Epoch, first: u32, last: u32, round_zero: bool) -> Rounds<'p, 'r, 'c> {
         let frames = self.frames(epoch, last);
         // The rule looks back (medium areas: never two rounds in a row without; an area the last
-        // cycle left uncovered is owed), so the cycle before the first one shown is judged too.
-        let shown = |f: &Frame| if f.cycle == 0 { round_zero } else { (first..=last).contains(&f.cycle) };
-        let start = frames.iter().position(|f| shown(f) || f.cycle + 1 >= first).unwrap_or(frames.len());
-        let frames: Vec<(Frame, bool)> =
-            frames.into_iter().skip(start).map(|f| (shown(&f), f)).map(|(s, f)| (f, s)).collect();
+        // cycle left uncovered is owed), so the cycle before the first one shown is judged too,
+        // on what the one before it left: `check` judges it (what it left open), and it is the
+        // same cycle the rounds shown were planned after.
+        let role = |f: &Frame| {
+            let previous = if first > epoch.first_cycle { f.cycle + 1 == first } else { f.cycle == 0 };
+            match f.cycle {
+                0 if round_zero => Role::Shown,
+                n if n > 0 && (first..=last).contains(&n) => Role::Shown,
+                _ if previous => Role::Previous,
+                _ => Role::Before,
+            }
+        };
+        let start = frames.iter().position(|f| role(f) != Role::Before || f.cycle + 2 >= first).unwrap_or(frames.len());
+        let frames: Vec<(Frame, Role)> =
+            frames.into_iter().skip(start).map(|f| (role(&f), f)).map(|(r, f)| (f, r)).collect();
         Rounds {
             programme: self,
             frames,
@@ -105,6 +115,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             areas: vec![AreaState::default(); self.register.scope.len()],
             diary: Diary::new(self.register, &self.index),
             previous_review: None,
+            previous: None,
         }
     }
 
@@ -328,7 +339,7 @@ impl<'r, 'c> Programme<'r, 'c> {
 
     /// What the rule asks of area `i` in frame `k` of `frames`, judged on its record; `st` carries
     /// what the area's earlier frames left (see [`AreaState`]) and is moved on past frame `k`.
-    fn need(&self, i: usize, frames: &[(Frame, bool)], k: usize, st: &mut AreaState) -> Need {
+    fn need(&self, i: usize, frames: &[(Frame, Role)], k: usize, st: &mut AreaState) -> Need {
         let today = self.today;
         let area = &self.register.scope[i];
         let f = &frames[k].0;
@@ -489,13 +500,41 @@ struct Held {
 /// leaves what the next needs: each area's `AreaState`, and the `Diary` of who is taken when.
 pub struct Rounds<'p, 'r, 'c> {
     programme: &'p Programme<'r, 'c>,
-    /// Every frame planned, and whether its round is shown (the cycle before the first shown is
-    /// planned for what it leaves, not shown).
-    frames: Vec<(Frame, bool)>,
+    /// Every frame planned, and what its round is to the reader.
+    frames: Vec<(Frame, Role)>,
     next: usize,
     areas: Vec<AreaState>,
     diary: Diary,
     previous_review: Option<NaiveDate>,
+    /// The rounds of the cycle before the first shown, where asked for (see
+    /// [`Rounds::keeping_previous`]).
+    previous: Option<Vec<Round<'r>>>,
+}
+
+/// What a round planned is to the reader of [`Rounds`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// One of the rounds asked for.
+    Shown,
+    /// Of the cycle before the first asked for (round 0, before the first cycle of a
+    /// certification): what it left open is judged, not shown.
+    Previous,
+    /// Planned only for what it leaves the rounds after it.
+    Before,
+}
+
+impl<'r> Rounds<'_, 'r, '_> {
+    /// Keeps the rounds of the cycle before the first shown, for [`Rounds::previous`].
+    pub fn keeping_previous(mut self) -> Self {
+        self.previous = Some(Vec::new());
+        self
+    }
+
+    /// The rounds of the cycle before the first shown, as planned on the way to those shown
+    /// (once every round has been read; empty unless asked for).
+    pub fn previous(&mut self) -> Vec<Round<'r>> {
+        self.previous.take().unwrap_or_default()
+    }
 }
 
 impl<'r> Iterator for Rounds<'_, 'r, '_> {
@@ -506,7 +545,7 @@ impl<'r> Iterator for Rounds<'_, 'r, '_> {
         while self.next < self.frames.len() {
             let k = self.next;
             self.next += 1;
-            let (f, shown) = &self.frames[k];
+            let (f, role) = &self.frames[k];
             let mut wanted: Vec<(usize, Need)> = Vec::new();
             for (i, st) in self.areas.iter_mut().enumerate() {
                 let need = p.need(i, &self.frames, k, st);
@@ -519,8 +558,10 @@ impl<'r> Iterator for Rounds<'_, 'r, '_> {
             p.placer().fill(&mut round, &wanted, &mut self.diary);
             p.review_after_audits(&mut round, self.previous_review);
             self.previous_review = Some(round.review.date);
-            if *shown {
-                return Some(round);
+            match (role, self.previous.as_mut()) {
+                (Role::Shown, _) => return Some(round),
+                (Role::Previous, Some(kept)) => kept.push(round),
+                _ => {}
             }
         }
         None
