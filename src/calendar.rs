@@ -12,7 +12,7 @@ const LAST_YEAR: i32 = 2233;
 
 /// At least this many open days in any 12 months: fewer leave no room for a programme
 /// (the workdays and blackouts are checked against it when the register is read).
-pub const MIN_OPEN_DAYS_A_YEAR: u32 = 100;
+pub(crate) const MIN_OPEN_DAYS_A_YEAR: u32 = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Calendar {
@@ -23,7 +23,7 @@ pub struct Calendar {
 
 /// Spans of days, merged and sorted: the closures of a calendar, or an auditor's absences.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Spans(Vec<(NaiveDate, NaiveDate)>);
+pub(crate) struct Spans(Vec<(NaiveDate, NaiveDate)>);
 
 impl Spans {
     pub fn new(blackouts: &[Blackout]) -> Self {
@@ -88,7 +88,7 @@ impl Calendar {
     }
 
     /// Why `date` is closed, if it is: not a workday, or inside a blackout.
-    pub fn closed_because(&self, date: NaiveDate) -> Option<&'static str> {
+    pub(crate) fn closed_because(&self, date: NaiveDate) -> Option<&'static str> {
         if !self.workday(date) {
             Some("not a workday")
         } else if self.closure(date).is_some() {
@@ -112,7 +112,7 @@ impl Calendar {
 
     /// The nearest open day on or before `date`. Planned dates move earlier, never later.
     /// Terminates: a week has a workday (validation) and closures are skipped whole.
-    pub fn open_on_or_before(&self, date: NaiveDate) -> NaiveDate {
+    pub(crate) fn open_on_or_before(&self, date: NaiveDate) -> NaiveDate {
         let mut d = date;
         loop {
             if let Some((from, _)) = self.closure(d) {
@@ -132,7 +132,7 @@ impl Calendar {
     }
 
     /// The nearest open day on or after `date`.
-    pub fn open_on_or_after(&self, date: NaiveDate) -> NaiveDate {
+    pub(crate) fn open_on_or_after(&self, date: NaiveDate) -> NaiveDate {
         let mut d = date;
         loop {
             if let Some((_, to)) = self.closure(d) {
@@ -154,7 +154,7 @@ impl Calendar {
     /// The first 12 months starting on a day from `first` to `last` (as `(first day, last day,
     /// open days)`) with fewer than [`MIN_OPEN_DAYS_A_YEAR`] open days, if any. The days are
     /// walked once, by number rather than as dates: this runs for every register read.
-    pub fn short_year(&self, first: NaiveDate, last: NaiveDate) -> Option<(NaiveDate, NaiveDate, u32)> {
+    pub(crate) fn short_year(&self, first: NaiveDate, last: NaiveDate) -> Option<(NaiveDate, NaiveDate, u32)> {
         let end = last.checked_add_months(Months::new(12))?;
         let (base, days) = (first.num_days_from_ce(), usize::try_from((end - first).num_days()).ok()? + 1);
         // Open days before each day, as a running sum; the closures, merged and sorted, are

@@ -215,7 +215,7 @@ impl Code {
     }
 
     /// What to do about it, in a sentence.
-    pub fn advice(self) -> &'static str {
+    pub(crate) fn advice(self) -> &'static str {
         self.doc().help
     }
 
@@ -225,7 +225,7 @@ impl Code {
     }
 
     /// Whether an accepted deviation may cover it: not the acceptances' own findings.
-    pub fn acceptable(self) -> bool {
+    pub(crate) fn acceptable(self) -> bool {
         !matches!(self, Code::AcceptanceExpired | Code::AcceptanceUnused | Code::RegisterInvalid)
     }
 }

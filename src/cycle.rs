@@ -214,7 +214,7 @@ impl Cycle {
 
     /// The last day a recertification can restore the certificate after expiry (ISO/IEC 17021-1
     /// 9.6.3.2.5: 6 months).
-    pub fn restoration_deadline(&self) -> NaiveDate {
+    pub(crate) fn restoration_deadline(&self) -> NaiveDate {
         months_after(self.expiry, RESTORATION_MONTHS)
     }
 
@@ -259,11 +259,11 @@ pub struct Epoch {
 }
 
 /// An expired certificate can be restored within this many months (ISO/IEC 17021-1 9.6.3.2.5).
-pub const RESTORATION_MONTHS: u32 = 6;
+pub(crate) const RESTORATION_MONTHS: u32 = 6;
 
 /// The certification decision normally comes within this many months of the last Stage 2 day;
 /// later, Stage 2 is repeated (ISO/IEC 17021-1 9.5; practice).
-pub const DECISION_MONTHS_AFTER_STAGE2: u32 = 6;
+pub(crate) const DECISION_MONTHS_AFTER_STAGE2: u32 = 6;
 
 /// Cycles are computed up to this year: the latest register date (2200) plus ten cycles.
 const HORIZON_YEAR: i32 = 2231;
@@ -477,14 +477,14 @@ impl Certificate {
     }
 
     /// The epoch's first certification-body audit after `day`, held, booked or planned.
-    pub fn next_audit_after(&self, epoch: &Epoch, day: NaiveDate) -> Option<External> {
+    pub(crate) fn next_audit_after(&self, epoch: &Epoch, day: NaiveDate) -> Option<External> {
         self.audits_of(epoch).into_iter().find(|e| e.date > day)
     }
 
     /// Years in which the epoch needs no certification-body audit (ISO/IEC 17021-1 9.1.3): the
     /// initial certification's year, and each recertification year, the year of the audit or of
     /// its decision (recorded, or assumed `decision_after_stage2_weeks` after it).
-    pub fn exempt_years(&self, epoch: &Epoch) -> BTreeSet<i32> {
+    pub(crate) fn exempt_years(&self, epoch: &Epoch) -> BTreeSet<i32> {
         let mut years: BTreeSet<i32> =
             [Some(epoch.decision), epoch.stage2].into_iter().flatten().map(|e| e.date.year()).collect();
         for n in epoch.first_cycle..=epoch.last_cycle {

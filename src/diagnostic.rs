@@ -76,14 +76,14 @@ impl InputError {
 
 /// The most errors shown for one register: the first ones in file order. A register with more is
 /// counted to the end and gets one more line saying how many were left out.
-pub const MAX_ERRORS: usize = 50;
+pub(crate) const MAX_ERRORS: usize = 50;
 
 /// The errors found in one register, kept up to [`MAX_ERRORS`]: those first in file order
 /// (position, then the order found), the others only counted. Memory stays the same however many
 /// there are, and [`Errors::wants`] tells before any work is spent on an error whether it would
 /// be shown.
 #[derive(Debug, Default)]
-pub struct Errors {
+pub(crate) struct Errors {
     /// The kept ones, the last in file order on top (to be the first dropped).
     kept: BinaryHeap<Kept>,
     /// All found so far, kept or not.
@@ -126,7 +126,7 @@ impl Errors {
     /// Whether an error found now at `at`, or anywhere after it in the file, would be shown. When
     /// not, the caller counts it with [`Errors::skip`] and spends nothing more on it (locating it,
     /// a "did you mean"). Once false for a place, it stays false for it.
-    pub fn wants(&self, at: impl Into<Option<Loc>>) -> bool {
+    pub(crate) fn wants(&self, at: impl Into<Option<Loc>>) -> bool {
         // Found later than every kept one, it goes before one only by its position.
         self.kept.len() < MAX_ERRORS || self.kept.peek().is_some_and(|last| at.into() < last.loc)
     }
@@ -150,7 +150,8 @@ impl Errors {
     }
 
     /// How many errors were found, shown or not.
-    pub fn total(&self) -> usize {
+    #[cfg(test)]
+    fn total(&self) -> usize {
         self.total
     }
 

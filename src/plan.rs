@@ -313,7 +313,7 @@ impl<'r> Plan<'r> {
     /// Gives `visit` each of the plan's rounds, in order. Of an [`outline`], the rounds the
     /// [`plan`] of the same register, day and cycles has, each planned as it is asked for and
     /// dropped once visited: a reader that keeps what it needs of each holds one round at a time.
-    pub fn each_round<E>(&self, mut visit: impl FnMut(&Round<'_>) -> Result<(), E>) -> Result<(), E> {
+    pub(crate) fn each_round<E>(&self, mut visit: impl FnMut(&Round<'_>) -> Result<(), E>) -> Result<(), E> {
         if !self.outline {
             return self.rounds.iter().try_for_each(visit);
         }

@@ -13,10 +13,10 @@ use crate::diagnostic::Loc;
 
 /// The latest a recertification audit should end before expiry, for a decision in time
 /// (certification-body practice): the smallest `recertification_before_expiry_weeks`.
-pub const RECERTIFICATION_LATEST_WEEKS: u32 = 4;
+pub(crate) const RECERTIFICATION_LATEST_WEEKS: u32 = 4;
 
 /// The days of the week as a register writes them, Monday first.
-pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+pub(crate) const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// One numeric setting, from the table.
 #[derive(Debug)]
@@ -125,7 +125,7 @@ impl Settings {
     }
 
     /// The workdays, `mon` first.
-    pub fn workday_names(&self) -> Vec<&'static str> {
+    pub(crate) fn workday_names(&self) -> Vec<&'static str> {
         WEEKDAYS.iter().zip(self.workdays).filter(|(_, w)| *w).map(|(d, _)| &d[..3]).collect()
     }
 }

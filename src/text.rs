@@ -57,7 +57,7 @@ pub fn hidden(c: char) -> bool {
 }
 
 /// Whether `s` has a character [`visible`] shows as an escape.
-pub fn has_hidden(s: &str) -> bool {
+pub(crate) fn has_hidden(s: &str) -> bool {
     // Printable ASCII, most of a register, is told byte by byte without decoding characters.
     !s.bytes().all(|b| (b' '..=b'~').contains(&b)) && s.chars().any(hidden)
 }

@@ -50,10 +50,6 @@ impl Valid {
     pub fn today(&self) -> NaiveDate {
         self.today
     }
-
-    pub fn into_register(self) -> Register {
-        self.register
-    }
 }
 
 /// A record cannot say something was done after the day the plan is made for, nor give the

@@ -5,17 +5,17 @@ mod data;
 use data::{CLAUSES, CONTROL_IDS, CONTROLS, CONTROLS_2013, SUB_CLAUSES};
 
 /// Number of Annex A controls in ISO/IEC 27001:2022.
-pub const CONTROL_COUNT: usize = CONTROLS.len();
+pub(crate) const CONTROL_COUNT: usize = CONTROLS.len();
 /// Number of subclauses (4.1 ... 10.2) that internal audits cover.
-pub const CLAUSE_COUNT: usize = CLAUSES.len();
+pub(crate) const CLAUSE_COUNT: usize = CLAUSES.len();
 
 /// Every Annex A control id, written the way registers write them (`A.5.1`), in catalogue order.
-pub fn control_ids() -> impl Iterator<Item = &'static str> {
+pub(crate) fn control_ids() -> impl Iterator<Item = &'static str> {
     CONTROL_IDS.iter().copied()
 }
 
 /// Every subclause id (`4.1` ... `10.2`), in catalogue order.
-pub fn clause_ids() -> impl Iterator<Item = &'static str> {
+pub(crate) fn clause_ids() -> impl Iterator<Item = &'static str> {
     CLAUSES.iter().map(|(id, _)| *id)
 }
 
@@ -39,24 +39,24 @@ fn control_index(bare: &str) -> Option<usize> {
 }
 
 /// The title of a control given as `A.5.1`.
-pub fn control_title(id: &str) -> Option<&'static str> {
+pub(crate) fn control_title(id: &str) -> Option<&'static str> {
     control_index(id.strip_prefix("A.")?).map(|i| CONTROLS[i].1)
 }
 
 /// The third-level clauses a register may name (`6.1.2`), each with its title: each counts
 /// toward its subclause.
-pub fn third_level_clauses() -> impl Iterator<Item = (&'static str, &'static str)> {
+pub(crate) fn third_level_clauses() -> impl Iterator<Item = (&'static str, &'static str)> {
     SUB_CLAUSES.iter().copied()
 }
 
 /// The title of a subclause such as `9.2`.
-pub fn clause_title(id: &str) -> Option<&'static str> {
+pub(crate) fn clause_title(id: &str) -> Option<&'static str> {
     CLAUSES.iter().find(|(c, _)| *c == id).map(|(_, t)| *t)
 }
 
 /// Why a control id is not an ISO/IEC 27001:2022 Annex A control.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UnknownControl {
+pub(crate) enum UnknownControl {
     /// Not a control; the closest 2022 control by spelling, if one is close.
     Unknown(Option<String>),
     /// An ISO/IEC 27001:2013 id (`A.12.4.1`, or a category or theme from `A.9` to `A.18`): what it
@@ -67,7 +67,7 @@ pub enum UnknownControl {
 
 /// Resolves a control as written in `controls:` or `soa.excluded` to its canonical `A.x.y` id.
 /// `5.1` without the prefix is accepted and means A.5.1.
-pub fn canonical_control(written: &str) -> Result<&'static str, UnknownControl> {
+pub(crate) fn canonical_control(written: &str) -> Result<&'static str, UnknownControl> {
     if let Some(c) = control(written) {
         return Ok(c);
     }
@@ -79,7 +79,7 @@ pub fn canonical_control(written: &str) -> Result<&'static str, UnknownControl> 
     Err(UnknownControl::Unknown(closest(trimmed, control_ids())))
 }
 
-/// [`canonical_control`] without saying why an id is not a control: no suggestion is looked for.
+/// `canonical_control` without saying why an id is not a control: no suggestion is looked for.
 pub fn control(written: &str) -> Option<&'static str> {
     let trimmed = written.trim();
     control_index(trimmed.strip_prefix("A.").unwrap_or(trimmed)).map(|i| CONTROL_IDS[i])
@@ -114,11 +114,11 @@ fn edition_2013(bare: &str) -> Option<UnknownControl> {
 
 /// Resolves a clause as written in `clauses:` to the subclause it counts toward:
 /// a third-level id such as `6.1.2` counts toward `6.1`.
-pub fn canonical_clause(written: &str) -> Result<&'static str, Option<String>> {
+pub(crate) fn canonical_clause(written: &str) -> Result<&'static str, Option<String>> {
     clause(written).ok_or_else(|| closest(written.trim(), CLAUSES.iter().chain(SUB_CLAUSES.iter()).map(|(c, _)| *c)))
 }
 
-/// [`canonical_clause`] without a suggestion for an id that is not a clause.
+/// `canonical_clause` without a suggestion for an id that is not a clause.
 pub fn clause(written: &str) -> Option<&'static str> {
     let id = written.trim();
     if let Some((c, _)) = CLAUSES.iter().find(|(c, _)| *c == id) {
@@ -142,7 +142,7 @@ const MAX_SUGGESTED_CHARS: usize = 64;
 const MAX_CANDIDATES: usize = 2_000;
 
 /// The closest known id to a mistyped one, for "did you mean" hints.
-pub fn closest<S: AsRef<str>>(written: &str, known: impl Iterator<Item = S>) -> Option<String> {
+pub(crate) fn closest<S: AsRef<str>>(written: &str, known: impl Iterator<Item = S>) -> Option<String> {
     let length = written.chars().count();
     if length > MAX_SUGGESTED_CHARS {
         return None;

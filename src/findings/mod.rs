@@ -25,7 +25,7 @@ use crate::valid::Valid;
 pub use facts::Fact;
 
 /// `certificate-expiring` warns this many days ahead.
-pub const EXPIRY_WARNING_DAYS: i64 = 90;
+pub(crate) const EXPIRY_WARNING_DAYS: i64 = 90;
 
 /// One thing `check` found.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,7 +60,7 @@ struct AreaDates {
 
 /// Builds rounds for a register on a given day. `today` decides which records are done, which
 /// rounds are over, and so which audits are missed and which still to plan.
-pub struct Programme<'r, 'c> {
+pub(crate) struct Programme<'r, 'c> {
     /// The rounds borrow their ids from the register, so its lifetime is theirs.
     register: &'r Register,
     certificate: &'c Certificate,
@@ -83,14 +83,16 @@ impl<'r, 'c> Programme<'r, 'c> {
         }
     }
 
-    /// The rounds of `epoch`'s cycles `first..=last`, preceded by its round 0 when `round_zero`.
-    pub fn rounds(&self, epoch: &Epoch, first: u32, last: u32, round_zero: bool) -> Vec<Round<'r>> {
-        self.each_round(epoch, first, last, round_zero).collect()
-    }
-
-    /// [`Programme::rounds`], one round at a time, each planned as it is asked for: a reader that
-    /// keeps one round at a time (a calendar of thirty years) holds one round's audits, not all.
-    pub fn each_round<'p>(&'p self, epoch: &Epoch, first: u32, last: u32, round_zero: bool) -> Rounds<'p, 'r, 'c> {
+    /// The rounds of `epoch`'s cycles `first..=last`, preceded by its round 0 when `round_zero`,
+    /// one at a time, each planned as it is asked for: a reader that keeps one round at a time (a
+    /// calendar of thirty years) holds one round's audits, not all.
+    pub(crate) fn each_round<'p>(
+        &'p self,
+        epoch: &Epoch,
+        first: u32,
+        last: u32,
+        round_zero: bool,
+    ) -> Rounds<'p, 'r, 'c> {
         let frames = self.frames(epoch, last);
         // The rule looks back (medium areas: never two rounds in a row without; an area the last
         // cycle left uncovered is owed), so the cycle before the first one shown is judged too,
@@ -498,7 +500,7 @@ struct Held {
 /// The rounds of a [`Programme`], planned one at a time as they are read (see
 /// [`Programme::each_round`]). Each round is judged and placed after the one before, which
 /// leaves what the next needs: each area's `AreaState`, and the `Diary` of who is taken when.
-pub struct Rounds<'p, 'r, 'c> {
+pub(crate) struct Rounds<'p, 'r, 'c> {
     programme: &'p Programme<'r, 'c>,
     /// Every frame planned, and what its round is to the reader.
     frames: Vec<(Frame, Role)>,
@@ -525,14 +527,14 @@ enum Role {
 
 impl<'r> Rounds<'_, 'r, '_> {
     /// Keeps the rounds of the cycle before the first shown, for [`Rounds::previous`].
-    pub fn keeping_previous(mut self) -> Self {
+    pub(crate) fn keeping_previous(mut self) -> Self {
         self.previous = Some(Vec::new());
         self
     }
 
     /// The rounds of the cycle before the first shown, as planned on the way to those shown
     /// (once every round has been read; empty unless asked for).
-    pub fn previous(&mut self) -> Vec<Round<'r>> {
+    pub(crate) fn previous(&mut self) -> Vec<Round<'r>> {
         self.previous.take().unwrap_or_default()
     }
 }

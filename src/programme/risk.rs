@@ -113,13 +113,13 @@ pub(super) struct Verdict {
 
 impl AreaState {
     /// The area is out of the scope in a round: the next one has no round before it to judge by.
-    pub fn out_of_scope(&mut self) {
+    pub(crate) fn out_of_scope(&mut self) {
         self.previous_has = None;
     }
 
     /// The rule for an area of `risk` whose `pattern` (see [`risk_pattern`]) spreads its audits,
     /// in round `at`, the next round with the area in the scope.
-    pub fn judge(&mut self, risk: Risk, pattern: [bool; ROUNDS_PER_CYCLE], at: RoundAt) -> Verdict {
+    pub(crate) fn judge(&mut self, risk: Risk, pattern: [bool; ROUNDS_PER_CYCLE], at: RoundAt) -> Verdict {
         if at.cycle != self.cycle {
             // A cycle (or round 0) that ends with the area unaudited leaves it owed.
             self.owed =

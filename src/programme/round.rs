@@ -159,12 +159,12 @@ impl<'r> AreaAudit<'r> {
 
     /// The audited area in `register`, the one the plan was made from: `None` for a record
     /// naming an area the scope does not have. A look-up by place, not by id.
-    pub fn area_in<'g>(&self, register: &'g Register) -> Option<&'g Area> {
+    pub(crate) fn area_in<'g>(&self, register: &'g Register) -> Option<&'g Area> {
         self.area_at().and_then(|i| register.scope.get(i))
     }
 
     /// The auditor in `register`, the one the plan was made from, where they are listed there.
-    pub fn auditor_in<'g>(&self, register: &'g Register) -> Option<&'g Auditor> {
+    pub(crate) fn auditor_in<'g>(&self, register: &'g Register) -> Option<&'g Auditor> {
         self.auditor_at().and_then(|j| register.auditors.get(j))
     }
 
@@ -251,7 +251,7 @@ impl<'r> Round<'r> {
     }
 
     /// [`Round::label`], written where it goes rather than made a string first.
-    pub fn short_name(&self) -> RoundName {
+    pub(crate) fn short_name(&self) -> RoundName {
         RoundName { cycle: self.cycle, number: self.number }
     }
 
@@ -272,7 +272,7 @@ impl<'r> Round<'r> {
     }
 
     /// The round's audits by area, for many look-ups.
-    pub fn by_area(&self) -> HashMap<&'r str, Vec<&AreaAudit<'r>>> {
+    pub(crate) fn by_area(&self) -> HashMap<&'r str, Vec<&AreaAudit<'r>>> {
         let mut map: HashMap<&str, Vec<&AreaAudit>> = HashMap::with_capacity(self.audits.len());
         for a in &self.audits {
             map.entry(a.area).or_default().push(a);

@@ -55,7 +55,7 @@ pub struct Register {
 
 impl Register {
     /// The Annex A controls carried by some area still in the scope on `day`.
-    pub fn carried_controls(&self, day: NaiveDate) -> BTreeSet<&str> {
+    pub(crate) fn carried_controls(&self, day: NaiveDate) -> BTreeSet<&str> {
         self.scope
             .iter()
             .filter(|a| a.until.is_none_or(|u| u >= day))
@@ -66,7 +66,7 @@ impl Register {
     /// The gaps in the coverage of the standard on `day`: the subclauses no area carries, and
     /// the Annex A controls no area carries and the SoA does not exclude (ISO/IEC 27001:2022
     /// clauses 4-10; 6.1.3 d), in catalogue order.
-    pub fn coverage_gaps(&self, day: NaiveDate) -> (Vec<&'static str>, Vec<&'static str>) {
+    pub(crate) fn coverage_gaps(&self, day: NaiveDate) -> (Vec<&'static str>, Vec<&'static str>) {
         let (clauses, controls) = (self.carried_clauses(day), self.carried_controls(day));
         let excluded = |c: &str| self.exclusions.iter().any(|e| e.control == c);
         (
@@ -76,7 +76,7 @@ impl Register {
     }
 
     /// The subclauses carried by some area still in the scope on `day`.
-    pub fn carried_clauses(&self, day: NaiveDate) -> BTreeSet<&str> {
+    pub(crate) fn carried_clauses(&self, day: NaiveDate) -> BTreeSet<&str> {
         self.scope.iter().filter(|a| a.until.is_none_or(|u| u >= day)).flat_map(|a| a.clauses.iter().copied()).collect()
     }
 }
@@ -294,7 +294,7 @@ impl Method {
 
 /// Ids of areas, auditors and people are compared without case: `Core` and `core` are one area,
 /// and `Tom` owns what auditor `tom` would audit.
-pub fn same_id(a: &str, b: &str) -> bool {
+pub(crate) fn same_id(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
 }
 
@@ -331,7 +331,7 @@ impl Area {
     /// objectivity and impartiality, so nobody audits an area they own, run, or have declared a
     /// conflict with. This reads the auditor's whole `conflicts` list: for many look-ups, build
     /// [`Conflicts`] once.
-    pub fn conflict_with(&self, auditor: &Auditor) -> Option<Conflict> {
+    pub(crate) fn conflict_with(&self, auditor: &Auditor) -> Option<Conflict> {
         if same_id(&self.owner, &auditor.id) {
             Some(Conflict::Owner)
         } else if self.team.iter().any(|t| same_id(t, &auditor.id)) {
@@ -343,18 +343,14 @@ impl Area {
         }
     }
 
-    /// See [`Area::conflict_with`]. For many look-ups, [`Conflicts`] answers each at once.
+    /// Whether nothing keeps `auditor` from auditing the area (see `conflict_with`). For many
+    /// look-ups, `Conflicts` answers each at once.
     pub fn independent_of(&self, auditor: &Auditor) -> bool {
         self.conflict_with(auditor).is_none()
     }
 
-    /// Whether the area is in the scope on `day`.
-    pub fn in_scope_on(&self, day: NaiveDate) -> bool {
-        self.since.is_none_or(|s| s <= day) && self.until.is_none_or(|u| day <= u)
-    }
-
     /// Whether the area carries clause 9.2, the internal-audit programme itself.
-    pub fn carries_audit_programme(&self) -> bool {
+    pub(crate) fn carries_audit_programme(&self) -> bool {
         self.clauses.contains(&"9.2")
     }
 }
@@ -364,7 +360,7 @@ impl Area {
 /// case-folded, as [`same_id`] compares them), so a look-up never reads a conflicts list. Memory
 /// grows with areas, team members and conflicts, never with their product.
 #[derive(Debug, Clone)]
-pub struct Conflicts {
+pub(crate) struct Conflicts {
     /// For each area (indexed like `scope`): the auditors (indices into `auditors`) who may not
     /// audit it, sorted, each with the first reason `conflict_with` gives.
     by_area: Vec<Vec<(usize, Conflict)>>,
@@ -417,7 +413,8 @@ impl Conflicts {
 
     /// How many (area, auditor) pairs it keeps: one for each conflict, never one for each area
     /// and auditor.
-    pub fn pairs(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn pairs(&self) -> usize {
         self.by_area.iter().map(Vec::len).sum()
     }
 
@@ -490,13 +487,13 @@ pub struct CorrectiveAction {
 
 impl CorrectiveAction {
     /// Whether it is still open on `day`.
-    pub fn open_on(&self, day: NaiveDate) -> bool {
+    pub(crate) fn open_on(&self, day: NaiveDate) -> bool {
         self.raised <= day && self.closed.is_none_or(|c| c > day)
     }
 }
 
 impl AuditRecord {
-    pub fn status_on(&self, today: NaiveDate) -> Status {
+    pub(crate) fn status_on(&self, today: NaiveDate) -> Status {
         self.status.unwrap_or(if self.date <= today { Status::Done } else { Status::Booked })
     }
 }
@@ -511,13 +508,13 @@ pub struct ReviewRecord {
 }
 
 impl ReviewRecord {
-    pub fn status_on(&self, today: NaiveDate) -> Status {
+    pub(crate) fn status_on(&self, today: NaiveDate) -> Status {
         self.status.unwrap_or(if self.date <= today { Status::Done } else { Status::Booked })
     }
 
     /// Whether the programme can count on it on `today`: held, or booked for a day still to
     /// come. A booked review whose day passed is neither; the programme plans another.
-    pub fn stands_on(&self, today: NaiveDate) -> bool {
+    pub(crate) fn stands_on(&self, today: NaiveDate) -> bool {
         self.status_on(today) == Status::Done || self.date >= today
     }
 }

@@ -365,7 +365,13 @@ pub(super) fn months(from: NaiveDate, to: NaiveDate) -> Vec<(i32, u32)> {
 
 /// One month as lines of `GRID_WIDTH` characters: its name, the weekdays, then its weeks from
 /// Monday; a day outside the period is left blank.
-pub fn grid(year: i32, month: u32, period: &Period, marks: &HashMap<NaiveDate, Mark>, colour: bool) -> Vec<String> {
+pub(crate) fn grid(
+    year: i32,
+    month: u32,
+    period: &Period,
+    marks: &HashMap<NaiveDate, Mark>,
+    colour: bool,
+) -> Vec<String> {
     let title = format!("{} {year}", MONTHS[(month - 1) as usize]);
     let mut lines = vec![format!("{title:^GRID_WIDTH$}"), "Mo Tu We Th Fr Sa Su ".to_string()];
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else { return lines };

@@ -227,7 +227,7 @@ pub fn explain(code: Code, width: usize, out: &mut dyn Write) -> io::Result<()> 
 }
 
 /// Where every rule is written down with its source.
-pub const RULES: &str = "https://github.com/ismsaudit/ismsaudit/blob/main/docs/rules.md";
+pub(crate) const RULES: &str = "https://github.com/ismsaudit/ismsaudit/blob/main/docs/rules.md";
 
 /// Every check code with its severity and when it is reported, wrapped to `width` columns.
 pub fn code_list(width: usize, out: &mut dyn Write) -> io::Result<()> {

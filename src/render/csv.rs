@@ -6,7 +6,7 @@ use super::table::{audit_status, external_status};
 use crate::plan::{EventKind, Plan};
 use crate::text::visible;
 
-pub const HEADER: [&str; 13] = [
+pub(crate) const HEADER: [&str; 13] = [
     "date",
     "kind",
     "cycle",
@@ -22,7 +22,7 @@ pub const HEADER: [&str; 13] = [
     "end",
 ];
 
-/// Writes every event of the plan as a row under [`HEADER`]. `kind` and `status` are the words
+/// Writes every event of the plan as a row under the header. `kind` and `status` are the words
 /// the table uses; `latest` is an external audit's latest date or an internal audit's last day
 /// for its round; `end` the last day of an audit of several days or visits.
 pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {

@@ -15,7 +15,7 @@ use crate::programme::{Behind, Round, RoundName, Unassigned};
 use crate::register::{Area, Register};
 
 /// Bumped when a field changes meaning or disappears; new fields may appear at any time.
-pub const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct Doc<'a> {

@@ -26,15 +26,15 @@ use crate::settings::{Blackout, Settings, YearlyBlackout};
 use crate::text::{hidden, shortened, visible};
 
 /// The longest id of an area, an auditor or a person, in characters.
-pub const MAX_ID_CHARS: usize = 100;
+pub(crate) const MAX_ID_CHARS: usize = 100;
 
 /// The longest free text (a name, a note, a reason), in characters.
-pub const MAX_TEXT_CHARS: usize = 500;
+pub(crate) const MAX_TEXT_CHARS: usize = 500;
 
 /// The most entries each list of a register may hold: far beyond any ISMS (the largest have a
 /// few thousand scope areas), and low enough that planning and checking the largest register
 /// allowed take seconds, not minutes (a million areas took 40 s and 3 GiB).
-pub const LIMITS: [(&str, usize); 9] = [
+pub(crate) const LIMITS: [(&str, usize); 9] = [
     ("areas in `scope`", 100_000),
     ("`auditors`", 10_000),
     ("audit records in `audits`", 500_000),
