@@ -2,11 +2,13 @@
 //! the rule behind it. This table is the one source for `check`'s help lines and the README's
 //! table of check codes (a test keeps the two in step).
 
-/// How much a finding weighs: errors fail `check` (exit 1), warnings only with `--strict`.
+/// How much a finding weighs: errors fail `check` (exit 1), warnings only with `--strict`, notes
+/// never (they say what `check` did not judge, and why).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
     Warning,
+    Note,
 }
 
 impl Severity {
@@ -14,6 +16,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -116,9 +119,21 @@ codes! {
         help: "record the surveillance held or booked; certification bodies usually hold it before the anniversary",
         source: "certification-body practice (the standard fixes the calendar year, see calendar-year-without-audit)";
     CalendarYearWithoutAudit => "calendar-year-without-audit", Error,
-        when: "a calendar year passed with no certification-body audit recorded, and it was not a recertification year (the year of the recertification audit or of its decision)",
+        when: "a calendar year passed with no surveillance or recertification audit recorded (a special audit does not count), and it was not a recertification year (the year of the recertification audit or of its decision)",
         help: "record the audits held that year; if there was none, talk to your certification body now",
         source: "ISO/IEC 17021-1 9.1.3: surveillance at least once a calendar year, except in recertification years";
+    CalendarYearUnplanned => "calendar-year-unplanned", Warning,
+        when: "the certification-body audits booked (or planned around them) leave a coming calendar year, not a recertification year, without a surveillance or recertification",
+        help: "agree a surveillance date in that year with your certification body and record it",
+        source: "ISO/IEC 17021-1 9.1.3: surveillance at least once a calendar year, except in recertification years";
+    RecordNotJudged => "record-not-judged", Note,
+        when: "`programme.record_from` says the record is complete only from a day, and rounds were over before it: they are not judged",
+        help: "nothing to do; move `record_from` earlier as older records are added",
+        source: "product rule: a programme taken over mid-cycle is judged on the record it has";
+    RecordStartsLater => "record-starts-later", Note,
+        when: "rounds over before the first internal audit recorded leave audits overdue: the record probably starts later than the certificate",
+        help: "if the record of audits and reviews is complete only from some day, give it as `programme.record_from`; rounds over before it are then not judged",
+        source: "product rule, to explain overdue audits a programme adopted mid-cycle never had on record";
     RecertificationLate => "recertification-late", Warning,
         when: "the recertification is after expiry minus 4 weeks, or none is recorded and that day has passed",
         help: "book the recertification earlier and record it under `recertification`",

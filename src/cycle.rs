@@ -33,6 +33,8 @@ pub enum ExternalKind {
     Expiry,
     /// The last day an expired certificate can be restored (6 months after expiry).
     RestorationDeadline,
+    /// The certification body's decision on a restoration audit: the certificate is valid again.
+    RestorationDecision,
     /// The last day the certificate could have been restored: it lapsed.
     Lapse,
 }
@@ -50,6 +52,7 @@ impl ExternalKind {
             ExternalKind::Special(_) => "special",
             ExternalKind::Expiry => "expiry",
             ExternalKind::RestorationDeadline => "restoration_deadline",
+            ExternalKind::RestorationDecision => "restoration_decision",
             ExternalKind::Lapse => "lapse",
         }
     }
@@ -67,11 +70,22 @@ impl ExternalKind {
             ExternalKind::Special(k) => format!("Special audit ({})", k.label()),
             ExternalKind::Expiry => "Certificate expiry".into(),
             ExternalKind::RestorationDeadline => "Restoration deadline".into(),
+            ExternalKind::RestorationDecision => "Restoration decision".into(),
             ExternalKind::Lapse => "Certificate lapsed".into(),
         }
     }
 
-    /// Whether the certification body audits on this day (for the calendar-year rule).
+    /// Whether this audit is a surveillance in the sense of the calendar-year rule (ISO/IEC
+    /// 17021-1 9.1.3): a surveillance or recertification audit, or the initial audit. A special
+    /// audit (short notice, extension to scope, follow-up) is not: it has a purpose of its own.
+    pub fn counts_for_calendar_year(self) -> bool {
+        matches!(
+            self,
+            ExternalKind::Stage1 | ExternalKind::Stage2 | ExternalKind::Surveillance(_) | ExternalKind::Recertification
+        )
+    }
+
+    /// Whether the certification body audits on this day.
     pub fn is_audit(self) -> bool {
         matches!(
             self,
@@ -130,6 +144,9 @@ pub struct External {
     pub decision: Option<NaiveDate>,
     /// Whether `decision` is recorded in the register (else assumed from the settings).
     pub decision_given: bool,
+    /// For a recertification: whether it falls after the cycle's expiry, where it restores the
+    /// certificate (ISO/IEC 17021-1 9.6.3.2.5).
+    pub restoration: bool,
     pub basis: Basis,
     /// Where the register gives this date, if it does.
     pub loc: Option<Loc>,
@@ -146,6 +163,7 @@ impl External {
             hard: false,
             decision: None,
             decision_given: false,
+            restoration: false,
             basis,
             loc: None,
         }
@@ -155,6 +173,7 @@ impl External {
     pub fn label(&self) -> String {
         match self.kind {
             ExternalKind::CycleStart => format!("Cycle {} starts", self.cycle),
+            ExternalKind::Recertification if self.restoration => "Recertification (restoration)".into(),
             k => k.label(),
         }
     }
@@ -163,6 +182,9 @@ impl External {
     pub fn describe(&self) -> String {
         match self.kind {
             ExternalKind::Surveillance(k) => format!("surveillance {k} of cycle {} on {}", self.cycle, self.date),
+            ExternalKind::Recertification if self.restoration => {
+                format!("the restoration audit of cycle {} on {}", self.cycle, self.date)
+            }
             ExternalKind::Recertification => format!("the recertification of cycle {} on {}", self.cycle, self.date),
             ExternalKind::Special(k) => format!("the special audit ({}) on {}", k.label(), self.date),
             _ => format!("{} on {}", self.label(), self.date),
@@ -382,6 +404,46 @@ impl Certificate {
         (cert, errors)
     }
 
+    /// The certificate as it stands on `today`: a cycle that expired without recertification and
+    /// can still be restored (ISO/IEC 17021-1 9.6.3.2.5: within 6 months of expiry) has its
+    /// recertification planned as a restoration audit, by the restoration deadline, where the
+    /// recertification planned before expiry (now past) stood, and the round that prepares it
+    /// goes on. Outside that window nothing
+    /// changes: before expiry the recertification is still ahead, after the deadline the
+    /// certificate has lapsed.
+    pub(crate) fn as_of(&mut self, s: &Settings, today: NaiveDate) {
+        let cal = Calendar::new(s);
+        for epoch in &self.epochs {
+            // Only a certificate given, not superseded by a restart, and only its first cycle
+            // not recertified: an earlier one whose deadline passed has lapsed the certificate.
+            if epoch.decision.basis == Basis::Assumed || epoch.superseded || epoch.late_recertification.is_some() {
+                continue;
+            }
+            let first_open =
+                (epoch.first_cycle..=epoch.last_cycle).map(|n| n as usize - 1).find(|&i| !self.cycles[i].recertified());
+            let Some(i) = first_open.filter(|&i| {
+                let c = &self.cycles[i];
+                c.recertification.basis == Basis::Planned && c.expiry < today && today <= c.restoration_deadline()
+            }) else {
+                continue;
+            };
+            let c = &self.cycles[i];
+            let deadline = c.restoration_deadline();
+            // Planned the usual margin before the deadline (as a surveillance before its
+            // anniversary), and never before today.
+            let date = cal
+                .open_on_or_before(weeks_before(deadline, s.surveillance_before_anniversary_weeks))
+                .max(cal.open_on_or_after(today))
+                .min(deadline);
+            self.cycles[i].recertification = External {
+                latest: Some(deadline),
+                decision: Some(weeks_after(date, s.decision_after_stage2_weeks)),
+                restoration: true,
+                ..External::new(ExternalKind::Recertification, c.number, date, Basis::Planned)
+            };
+        }
+    }
+
     /// The certificate's printed expiry must be one the cycles compute: if not, `decision` is
     /// probably not the initial decision (a recertification or transfer reissues the certificate
     /// but keeps the anniversaries).
@@ -436,12 +498,13 @@ impl Certificate {
     }
 
     /// The cycle of `epoch` that `day` falls in; a day in the 6 months after an unrecertified
-    /// expiry stays with the expired cycle, which can still be restored.
+    /// expiry stays with the expired cycle, which can still be restored, and so does a day up to
+    /// a restoration audit booked after expiry: its round is still under way.
     pub fn cycle_on(&self, epoch: &Epoch, day: NaiveDate) -> u32 {
         let mut n = epoch.first_cycle;
         while n < epoch.last_cycle && self.cycle(n).expiry < day {
             let c = self.cycle(n);
-            if !c.recertified() && day <= c.restoration_deadline() {
+            if (!c.recertified() && day <= c.restoration_deadline()) || c.recertification.end >= day {
                 break;
             }
             n += 1;
@@ -488,9 +551,14 @@ impl Certificate {
         let mut years: BTreeSet<i32> =
             [Some(epoch.decision), epoch.stage2].into_iter().flatten().map(|e| e.date.year()).collect();
         for n in epoch.first_cycle..=epoch.last_cycle {
-            let r = self.cycle(n).recertification;
+            let c = self.cycle(n);
+            let r = c.recertification;
             years.extend([r.date.year(), r.end.year()]);
             years.extend(r.decision.map(|d| d.year()));
+            // A restoration after expiry: the year of expiry was the recertification's too.
+            if r.restoration {
+                years.insert(c.expiry.year());
+            }
         }
         years
     }
@@ -725,6 +793,14 @@ fn lay_out_cycle(
         |year: u32| cal.open_on_or_before(weeks_before(anniversary_k(year), s.surveillance_before_anniversary_weeks));
     let latest_recert = weeks_before(expiry, RECERTIFICATION_LATEST_WEEKS);
     let recertification = match recert {
+        // A restoration's latest day is the restoration deadline (ISO/IEC 17021-1 9.6.3.2.5).
+        Some(r) if r.date > expiry => External {
+            latest: Some(months_after(expiry, RESTORATION_MONTHS)),
+            decision: Some(r.decision.unwrap_or_else(|| weeks_after(r.end(), s.decision_after_stage2_weeks))),
+            decision_given: r.decision.is_some(),
+            restoration: true,
+            ..External::recorded(ExternalKind::Recertification, n, r)
+        },
         Some(r) => External {
             latest: Some(latest_recert),
             decision: Some(r.decision.unwrap_or_else(|| weeks_after(r.end(), s.decision_after_stage2_weeks))),
@@ -795,15 +871,10 @@ fn calendar_years(cal: &Calendar, epoch: &Epoch, cycles: &mut [Cycle]) {
         exempt.extend(r.decision.map(|d| d.year()));
     }
     let mut previous_end = epoch.stage2.map_or(epoch.decision.date, |s2| s2.end.max(epoch.decision.date));
-    let mut specials: Vec<NaiveDate> = cycles.iter().flat_map(|c| c.special.iter().map(|e| e.end)).collect();
-    specials.sort();
+    // Special audits do not count: see `ExternalKind::counts_for_calendar_year`.
     for c in cycles.iter_mut() {
         for slot in 0..3 {
             let e = if slot < 2 { &mut c.surveillance[slot] } else { &mut c.recertification };
-            // Special audits before this one count as audits too.
-            if let Some(last) = specials.iter().rev().find(|d| **d < e.date) {
-                previous_end = previous_end.max(*last);
-            }
             if e.basis == Basis::Planned && slot < 2 {
                 let empty = (previous_end.year() + 1..e.date.year()).find(|y| !exempt.contains(y));
                 if let Some(year) = empty {

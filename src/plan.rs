@@ -268,6 +268,12 @@ impl<'r> Plan<'r> {
                 },
                 None => c.recertification,
             });
+            // A restoration is valid again from the certification body's decision, recorded
+            // or assumed after the audit.
+            if let (true, Some(decision)) = (c.recertification.restoration, c.recertification.decision) {
+                let basis = if c.recertification.decision_given { Basis::Recorded } else { Basis::Assumed };
+                out.push(External::new(ExternalKind::RestorationDecision, c.number, decision, basis));
+            }
             out.extend(c.special.iter().copied());
             out.push(External::new(ExternalKind::Expiry, c.number, c.expiry, Basis::Computed));
             if let Some(l) = self.lapse.filter(|l| l.cycle == c.number) {

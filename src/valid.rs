@@ -27,7 +27,8 @@ impl Valid {
     /// Validates a parsed register for `today`: the certificate's dates and the record against
     /// the day, every error of both found in one pass.
     pub fn new(register: Register, today: NaiveDate) -> Result<Valid, InputError> {
-        let (certificate, diagnostics) = Certificate::lay_out(&register);
+        let (mut certificate, diagnostics) = Certificate::lay_out(&register);
+        certificate.as_of(&register.settings, today);
         let mut errors = Errors::new();
         errors.extend(diagnostics);
         record_against(&register, today, &mut errors);

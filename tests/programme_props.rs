@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, Days, NaiveDate};
 use proptest::prelude::*;
 
-use ismsaudit::cycle::anniversary;
+use ismsaudit::cycle::{anniversary, months_after};
 use ismsaudit::diagnostic::Loc;
 use ismsaudit::findings::{Code, check};
 use ismsaudit::plan::plan;
@@ -165,6 +165,7 @@ prop_compose! {
                 auditor: auditor.and_then(|i| auditors.get(i % auditors.len().max(1))).map(|a| a.id.clone()),
                 auditor_org: None,
                 status: booked.then_some(Status::Booked),
+                kind: Default::default(),
                 nonconformities: Nonconformities { major: u32::from(major == 2), minor },
                 observations: 0,
                 loc: Loc::default(),
@@ -173,7 +174,7 @@ prop_compose! {
             .collect();
         audits.sort_by_key(|r| r.date);
         Register { file: "prop.yaml".into(), organisation: "Prop".into(), id: None, certification, settings, programme_owner: None,
-            reports_to: vec![], auditors, scope, exclusions: vec![], audits, reviews: vec![], accepted: vec![], corrective_actions: vec![] }
+            reports_to: vec![], record_from: None, auditors, scope, exclusions: vec![], audits, reviews: vec![], accepted: vec![], corrective_actions: vec![] }
     }
 }
 
@@ -405,7 +406,13 @@ proptest! {
                 prop_assert!(sv.date <= due && sv.latest == Some(due));
             }
             prop_assert!(c.surveillance[0].date > c.start);
-            prop_assert!(c.recertification.date <= c.expiry - Days::new(28));
+            // Planned before expiry; once expired (and restorable), by the restoration deadline.
+            if c.recertification.restoration {
+                prop_assert!(c.expiry < today && c.recertification.latest == Some(months_after(c.expiry, 6)));
+                prop_assert!(c.recertification.date <= months_after(c.expiry, 6));
+            } else {
+                prop_assert!(c.recertification.date <= c.expiry - Days::new(28));
+            }
             prop_assert_eq!(c.expiry.succ_opt().unwrap(), anniversary(decision, 3 * c.number));
         }
     }

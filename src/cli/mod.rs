@@ -306,7 +306,9 @@ fn check_command(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
     };
     let reg = valid.register();
     // Accepted deviations never fail the gate, not even with --strict.
-    let failing = found.iter().any(|f| f.counts() && (f.severity() == Severity::Error || strict));
+    let failing = found
+        .iter()
+        .any(|f| f.counts() && (f.severity() == Severity::Error || (strict && f.severity() == Severity::Warning)));
     let code = if failing { ExitCode::from(1) } else { ExitCode::SUCCESS };
     let out = &mut *ctx.out;
     let written = match format {

@@ -142,6 +142,7 @@ mod tests {
             settings: Settings::default(),
             programme_owner: None,
             reports_to: vec![],
+            record_from: None,
             auditors: vec![],
             scope: vec![],
             exclusions: vec![],

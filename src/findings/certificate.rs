@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{EXPIRY_WARNING_DAYS, Fact};
-use crate::cycle::{Basis, Cycle, DECISION_MONTHS_AFTER_STAGE2, months_after};
+use crate::cycle::{Basis, Cycle, DECISION_MONTHS_AFTER_STAGE2, External, months_after};
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
 
@@ -72,9 +72,10 @@ fn surveillance(cycle: &Cycle, today: NaiveDate, decision_loc: Option<Loc>) -> V
     let mut out = Vec::new();
     for (number, s) in (1u8..).zip(cycle.surveillance) {
         let Some(latest) = s.latest else { continue };
-        // An audit in several visits is judged by the day it began.
-        let (held, at) = if s.date > latest && s.basis == Basis::Recorded {
-            (Some(s.date), s.loc.or(decision_loc))
+        // An audit in several visits is complete at its last visit (ISO/IEC 17021-1 9.1.3 asks
+        // for the audit, not its first day).
+        let (held, at) = if s.end > latest && s.basis == Basis::Recorded {
+            (Some((s.date, s.end)), s.loc.or(decision_loc))
         } else if latest < today && s.basis != Basis::Recorded {
             (None, decision_loc)
         } else {
@@ -124,6 +125,11 @@ fn expired(plan: &Plan<'_>, cycle: &Cycle) -> Option<Fact> {
         Some(p) if !p.recertified_in_time() => (p, cycle.restored),
         // Today is past this cycle's expiry and nothing is recorded: the 6 months are running.
         _ if cycle.expiry < today && !cycle.recertified() => (cycle, None),
+        // Past it, with a restoration audit booked and still ahead: its round is under way.
+        _ if cycle.expiry < today && !cycle.recertified_in_time() => {
+            let r = cycle.recertification;
+            (cycle, Some(r.decision.unwrap_or(r.end)))
+        }
         _ => return None,
     };
     let deadline = expired.restoration_deadline();
@@ -149,29 +155,39 @@ fn expired(plan: &Plan<'_>, cycle: &Cycle) -> Option<Fact> {
     }
 }
 
-/// A certification-body audit in every calendar year but the initial certification's and the
-/// recertification years (ISO/IEC 17021-1 9.1.3), judged on the record for whole years past,
-/// across cycle boundaries: from the year before the current cycle began.
+/// A certification-body surveillance in every calendar year but the initial certification's and
+/// the recertification years (ISO/IEC 17021-1 9.1.3), judged on the record for whole years past,
+/// across cycle boundaries (from the year before the current cycle began), and on the dates
+/// booked or planned for the years to come, while a gap can still be mended.
 pub(super) fn calendar_years(plan: &Plan<'_>) -> Vec<Fact> {
     if plan.initial || plan.lapse.is_some() {
         return Vec::new();
     }
     let Some(cycle) = plan.cycles.first() else { return Vec::new() };
     let epoch = plan.epoch();
-    let audits = plan.certificate.audits_of(epoch);
+    let today = plan.today;
+    let audits: Vec<External> =
+        plan.certificate.audits_of(epoch).into_iter().filter(|e| e.kind.counts_for_calendar_year()).collect();
+    let in_year = |e: &External, year: i32| (e.date.year()..=e.end.year()).contains(&year);
     let held = |year: i32| {
-        audits.iter().any(|e| {
-            matches!(e.basis, Basis::Recorded | Basis::Given)
-                && e.kind.is_audit()
-                && e.date <= plan.today
-                && (e.date.year()..=e.end.year()).contains(&year)
-        })
+        audits.iter().any(|e| matches!(e.basis, Basis::Recorded | Basis::Given) && e.date <= today && in_year(e, year))
     };
     // A recertification year with no recertification is `certificate-expired`'s to report.
     let exempt = plan.certificate.exempt_years(epoch);
     let from = (cycle.start.year() - 1).max(epoch.decision.date.year() + 1);
-    (from..plan.today.year())
+    let mut out: Vec<Fact> = (from..today.year())
         .filter(|year| !held(*year) && !exempt.contains(year))
         .map(|year| Fact::CalendarYearWithoutAudit { year, at: epoch.decision.loc })
-        .collect()
+        .collect();
+    // The years ahead, up to the last shown cycle's recertification: a year that what is booked
+    // or planned leaves empty.
+    let last = plan.cycles.last().map_or(cycle.recertification, |c| c.recertification);
+    for year in today.year()..=last.date.year() {
+        // A date that passed unheld is the surveillance rules' to report.
+        if !exempt.contains(&year) && !audits.iter().any(|e| in_year(e, year)) {
+            let at = audits.iter().filter(|e| e.date > today && e.basis == Basis::Recorded).find_map(|e| e.loc);
+            out.push(Fact::CalendarYearUnplanned { year, at: at.or(epoch.decision.loc) });
+        }
+    }
+    out
 }

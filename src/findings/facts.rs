@@ -177,21 +177,27 @@ pub enum Fact {
         date: NaiveDate,
         at: Option<Loc>,
     },
+    /// `held`: its first and last day (one day unless split into visits).
     SurveillanceLate {
         number: u8,
         cycle: u32,
         latest: NaiveDate,
-        held: Option<NaiveDate>,
+        held: Option<(NaiveDate, NaiveDate)>,
         at: Option<Loc>,
     },
     SurveillanceAfterAnniversary {
         number: u8,
         cycle: u32,
         latest: NaiveDate,
-        held: Option<NaiveDate>,
+        held: Option<(NaiveDate, NaiveDate)>,
         at: Option<Loc>,
     },
     CalendarYearWithoutAudit {
+        year: i32,
+        at: Option<Loc>,
+    },
+    /// A coming calendar year with no surveillance or recertification booked or planned in it.
+    CalendarYearUnplanned {
         year: i32,
         at: Option<Loc>,
     },
@@ -250,6 +256,18 @@ pub enum Fact {
         decision: NaiveDate,
         stage2: NaiveDate,
         at: Option<Loc>,
+    },
+    /// Rounds over before `programme.record_from`, not judged.
+    RecordNotJudged {
+        from: NaiveDate,
+        rounds: Vec<String>,
+        at: Loc,
+    },
+    /// Rounds over before the first internal audit recorded, with audits overdue.
+    RecordStartsLater {
+        first: NaiveDate,
+        rounds: Vec<String>,
+        overdue: usize,
     },
     AuditIntervalExceeded {
         from: NaiveDate,

@@ -72,6 +72,7 @@ fn facts_of(plan: &Plan<'_>) -> Vec<Fact> {
     out.extend(certificate::calendar_years(plan));
     out.extend(programme::intervals(plan, since));
     out.extend(record::previous_cycle(plan));
+    out.extend(record::record_start(plan));
     out.extend(programme::owner_audits_programme(plan));
     out.extend(standard::management_system_low_risk(register, today));
     out.extend(record::audits_without_auditor(register, since));

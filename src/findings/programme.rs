@@ -14,7 +14,7 @@ use crate::cycle::{Certificate, Cycle, ExternalKind, months_after, weeks_after};
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
-use crate::register::{Area, Conflicts, Register, Status, folded, same_id};
+use crate::register::{Area, AuditKind, Conflicts, Register, Status, folded, same_id};
 
 fn round_ref(round: &Round) -> RoundRef {
     RoundRef { label: round.label(), prepares: round.prepares }
@@ -25,7 +25,7 @@ fn round_ref(round: &Round) -> RoundRef {
 pub(super) fn independence(reg: &Register, today: NaiveDate, since: Option<NaiveDate>, rounds: &[Round]) -> Vec<Fact> {
     let mut out = Vec::new();
     let conflicts = Conflicts::new(&reg.scope, &reg.auditors);
-    for (i, area) in reg.scope.iter().enumerate().filter(|(_, a)| a.until.is_none_or(|u| u >= today)) {
+    for (i, area) in reg.scope.iter().enumerate().filter(|(_, a)| !a.left_by(today)) {
         if conflicts.independent(i) == 0 {
             out.push(Fact::NoIndependentAuditor { area: area.id.clone(), auditors: reg.auditors.len(), at: area.loc });
         }
@@ -72,7 +72,9 @@ pub(super) fn rounds(
     for (k, round) in rounds.iter().enumerate() {
         out.extend(behind(certificate, today, rounds, &by_area, k, area_of));
         out.extend(without_auditor(reg, today, round, area_of));
-        out.extend(review(reg, today, round));
+        if reg.judges(round.window_end) {
+            out.extend(review(reg, today, round));
+        }
     }
     out.extend(not_covered(reg, today, rounds, cycles));
     out
@@ -219,7 +221,7 @@ fn not_covered(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cyc
     for cycle in cycles {
         let in_cycle: Vec<&Round> = rounds.iter().filter(|r| r.cycle == cycle.number).collect();
         let covered: BTreeSet<&str> = in_cycle.iter().flat_map(|r| r.covered(today)).collect();
-        for area in &reg.scope {
+        for area in reg.scope.iter().filter(|a| !a.left_by(today)) {
             let in_scope = in_cycle.iter().any(|r| r.includes(area));
             if in_scope && !covered.contains(area.id.as_str()) {
                 out.push(Fact::AreaNotCovered {
@@ -252,7 +254,7 @@ pub(super) fn first_audit(plan: &Plan<'_>) -> Option<Fact> {
     }
     // Stage 1 is past: round 0 should have been complete by its last day.
     let round0 = plan.rounds.iter().find(|r| r.cycle == 0)?;
-    let held = |a: &&AreaAudit| a.independent && a.source == Source::Done;
+    let held = |a: &&AreaAudit| a.independent && a.kind == AuditKind::Full && a.source == Source::Done;
     let done: BTreeSet<&str> = round0.audits.iter().filter(held).map(|a| a.area).collect();
     let in_time: BTreeSet<&str> =
         round0.audits.iter().filter(|a| held(a) && a.date <= round0.last_day).map(|a| a.area).collect();
@@ -334,7 +336,8 @@ pub(super) fn intervals(plan: &Plan<'_>, since: Option<NaiveDate>) -> Vec<Fact> 
             dates.windows(2).map(|w| (w[0].0, w[1].0, Some(w[1].1))).collect();
         gaps.extend(dates.last().map(|last| (last.0, today, None)));
         for (from, to, at) in gaps {
-            if months_after(from, months) >= to || since.is_some_and(|s| to < s) {
+            let unjudged = reg.record_from.is_some_and(|f| from < f.date);
+            if months_after(from, months) >= to || since.is_some_and(|s| to < s) || unjudged {
                 continue;
             }
             out.push(if audit {
@@ -427,6 +430,7 @@ mod tests {
             settings: Settings::default(),
             programme_owner: None,
             reports_to: vec![],
+            record_from: None,
             auditors,
             scope,
             exclusions: vec![],

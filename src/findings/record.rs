@@ -12,6 +12,7 @@ use crate::codes::Code;
 use crate::cycle::Basis;
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
+use crate::programme::Round;
 use crate::register::{NonconformitySeverity, Register};
 
 /// Corrective actions open past their due date; and before Stage 1 or Stage 2, any open on a
@@ -80,13 +81,45 @@ pub(super) fn audits_without_auditor(reg: &Register, since: Option<NaiveDate>) -
 
 /// A cycle's gaps do not vanish when it ends: until the certification body's first audit of the
 /// new cycle, which will ask about them, they are carried over as warnings, one per area.
+/// Rounds the record cannot speak for: those over before `programme.record_from` (not judged,
+/// said once), or, without it, those over before the first internal audit recorded that leave
+/// audits overdue (the likely cause named once, beside the overdue audits).
+pub(super) fn record_start(plan: &Plan<'_>) -> Option<Fact> {
+    let reg = plan.register;
+    // The rounds whose audits `check` judges: those shown, and the cycle before while
+    // `previous_cycle` reports on it.
+    let previous: &[Round] = if previous_judged(plan) { &plan.previous } else { &[] };
+    let rounds = || previous.iter().chain(&plan.rounds);
+    if let Some(from) = reg.record_from {
+        let before: Vec<String> = rounds().filter(|r| !reg.judges(r.window_end)).map(Round::label).collect();
+        return (!before.is_empty()).then_some(Fact::RecordNotJudged { from: from.date, rounds: before, at: from.loc });
+    }
+    let first = reg.audits.iter().map(|a| a.date).min()?;
+    let (mut labels, mut overdue) = (Vec::new(), 0);
+    for r in rounds().filter(|r| r.window_end <= first) {
+        let n = r.audits.iter().filter(|a| a.overdue()).count();
+        if n > 0 {
+            labels.push(r.label());
+            overdue += n;
+        }
+    }
+    (overdue > 0).then_some(Fact::RecordStartsLater { first, rounds: labels, overdue })
+}
+
+/// Whether `check` still reports what the previous cycle's rounds left open: until the current
+/// cycle's first surveillance.
+fn previous_judged(plan: &Plan<'_>) -> bool {
+    let first_audit = plan.cycles.first().map(|c| c.surveillance[0].date);
+    !plan.initial && plan.lapse.is_none() && first_audit.is_some_and(|d| plan.today < d)
+}
+
 pub(super) fn previous_cycle(plan: &Plan<'_>) -> Vec<Fact> {
     let Some(current) = plan.cycles.first() else { return Vec::new() };
     let epoch = plan.epoch();
-    let first_audit = current.surveillance[0].date;
-    if plan.initial || plan.lapse.is_some() || plan.today >= first_audit {
+    if !previous_judged(plan) {
         return Vec::new();
     }
+    let first_audit = current.surveillance[0].date;
     // The rounds the plan was made after, planned once with it.
     let rounds = &plan.previous;
     let (found, cycle) = if current.number > epoch.first_cycle {

@@ -15,7 +15,7 @@ use crate::register::{Area, Register, Risk};
 /// excluded and carried.
 pub(super) fn coverage(reg: &Register, today: NaiveDate) -> Vec<Fact> {
     let mut carrier: BTreeMap<&str, &Area> = BTreeMap::new();
-    for area in reg.scope.iter().filter(|a| a.until.is_none_or(|u| u >= today)) {
+    for area in reg.scope.iter().filter(|a| !a.left_by(today)) {
         for c in &area.controls {
             carrier.entry(c).or_insert(area);
         }
@@ -35,7 +35,7 @@ pub(super) fn coverage(reg: &Register, today: NaiveDate) -> Vec<Fact> {
 /// An area carrying clauses 4-10 at low risk is audited once a cycle: auditors notice.
 pub(super) fn management_system_low_risk(reg: &Register, today: NaiveDate) -> Vec<Fact> {
     (reg.scope.iter())
-        .filter(|a| a.until.is_none_or(|u| u >= today) && a.risk == Risk::Low && !a.clauses.is_empty())
+        .filter(|a| !a.left_by(today) && a.risk == Risk::Low && !a.clauses.is_empty())
         .map(|a| Fact::ManagementSystemLowRisk { area: a.id.clone(), clauses: a.clauses.clone(), at: a.loc })
         .collect()
 }

@@ -91,6 +91,7 @@ impl Fact {
             Fact::SurveillanceLate { .. } => Code::SurveillanceLate,
             Fact::SurveillanceAfterAnniversary { .. } => Code::SurveillanceAfterAnniversary,
             Fact::CalendarYearWithoutAudit { .. } => Code::CalendarYearWithoutAudit,
+            Fact::CalendarYearUnplanned { .. } => Code::CalendarYearUnplanned,
             Fact::RecertificationLate { .. } => Code::RecertificationLate,
             Fact::CertificateExpired { .. } => Code::CertificateExpired,
             Fact::CertificateRestored { .. } => Code::CertificateRestored,
@@ -100,6 +101,8 @@ impl Fact {
             Fact::PreviousCycleGap { .. } => Code::PreviousCycleGap,
             Fact::DecisionNotRecorded { .. } => Code::DecisionNotRecorded,
             Fact::DecisionLate { .. } => Code::DecisionLate,
+            Fact::RecordNotJudged { .. } => Code::RecordNotJudged,
+            Fact::RecordStartsLater { .. } => Code::RecordStartsLater,
             Fact::AuditIntervalExceeded { .. } => Code::AuditIntervalExceeded,
             Fact::ReviewIntervalExceeded { .. } => Code::ReviewIntervalExceeded,
             Fact::ProgrammeAuditsItself { .. } => Code::ProgrammeAuditsItself,
@@ -165,7 +168,10 @@ impl Fact {
                 surveillance(*number, *cycle, *latest, *held, rule, *at)
             }
             Fact::CalendarYearWithoutAudit { year, at } => Words::new(format!(
-                "no certification-body audit is recorded in {year}, which was not a recertification year: surveillance is due at least once a calendar year"
+                "no surveillance or recertification audit is recorded in {year}, which was not a recertification year: surveillance is due at least once a calendar year"
+            )).at(*at),
+            Fact::CalendarYearUnplanned { year, at } => Words::new(format!(
+                "no surveillance or recertification audit is booked or planned in {year}, which is not a recertification year: surveillance is due at least once a calendar year"
             )).at(*at),
             Fact::RecertificationLate { cycle, expiry, latest, ended, at } => {
                 recertification_late(*cycle, *expiry, *latest, *ended, *at)
@@ -186,6 +192,20 @@ impl Fact {
             Fact::DecisionLate { decision, stage2, at } => Words::new(format!(
                 "the certification decision on {decision} is more than 6 months after Stage 2 on {stage2}"
             )).date(*decision).at(*at),
+            Fact::RecordNotJudged { from, rounds, at } => Words::new(format!(
+                "the record is complete from {from} (`programme.record_from`): {}, over before it, {} not judged",
+                rounds_named(rounds),
+                if rounds.len() == 1 { "is" } else { "are" }
+            ))
+            .date(*from)
+            .at(Some(*at)),
+            Fact::RecordStartsLater { first, rounds, overdue } => Words::new(format!(
+                "{} over before the first internal audit recorded ({first}) {} {} overdue: the record probably starts later than the certificate",
+                rounds_named(rounds),
+                if rounds.len() == 1 { "leaves" } else { "leave" },
+                count(*overdue, "audit")
+            ))
+            .date(*first),
             Fact::AuditIntervalExceeded { from, to, months, at } => interval("internal audit", *from, *to, *months, *at),
             Fact::ReviewIntervalExceeded { from, to, months, at } => {
                 interval("management review", *from, *to, *months, *at)
@@ -512,19 +532,34 @@ fn surveillance(
     number: u8,
     cycle: u32,
     latest: NaiveDate,
-    held: Option<NaiveDate>,
+    held: Option<(NaiveDate, NaiveDate)>,
     rule: String,
     at: Option<Loc>,
 ) -> Words {
     match held {
-        Some(date) => Words::new(format!("surveillance {number} of cycle {cycle} on {date} is after {latest}: {rule}"))
-            .date(date)
-            .at(at),
+        Some((date, end)) if date == end => {
+            Words::new(format!("surveillance {number} of cycle {cycle} on {date} is after {latest}: {rule}"))
+                .date(date)
+                .at(at)
+        }
+        Some((date, end)) => Words::new(format!(
+            "surveillance {number} of cycle {cycle}, in visits from {date} to {end}, is complete after {latest}: {rule}"
+        ))
+        .date(end)
+        .at(at),
         None => Words::new(format!(
             "no surveillance {number} of cycle {cycle} is recorded, and it was due by {latest}: {rule}"
         ))
         .date(latest)
         .at(at),
+    }
+}
+
+/// "round C1.1" or "rounds C1.1, C1.2".
+fn rounds_named(rounds: &[String]) -> String {
+    match rounds {
+        [one] => format!("round {one}"),
+        more => format!("rounds {}", more.join(", ")),
     }
 }
 

@@ -2,7 +2,9 @@
 //! an id again.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
 
 use crate::register::{Area, Conflicts, Register};
 
@@ -43,6 +45,10 @@ pub(super) struct Index {
     pub(super) record_areas: Vec<Vec<Option<usize>>>,
     /// Each area's position when areas are sorted by case-folded id: ties go to the earlier.
     pub(super) area_rank: Vec<usize>,
+    /// (record, area) pairs whose record's nonconformities are not the area's: a record of
+    /// several areas with nonconformities, whose corrective actions raised that day name some
+    /// of its areas, puts only those into follow-up.
+    pub(super) spared: HashSet<(usize, usize)>,
 }
 
 impl Index {
@@ -84,6 +90,7 @@ impl Index {
             .iter()
             .map(|r| r.auditor.as_deref().and_then(|a| auditors.get(&fold(a)).copied()))
             .collect();
+        let spared = spared(register, &areas, &record_areas);
         let area_rank = id_ranks(&register.scope);
         let mut rank_of = vec![0; rank.len()];
         for (pos, &j) in rank.iter().enumerate() {
@@ -144,6 +151,7 @@ impl Index {
             record_auditor,
             record_areas,
             area_rank,
+            spared,
         }
     }
 
@@ -169,6 +177,37 @@ impl Index {
 /// changes nothing.
 ///
 /// [`same_id`]: crate::register::same_id
+/// The areas of records with nonconformities that the corrective actions raised on the record's
+/// day do not name, where they name some of its areas (see [`Index::spared`]).
+fn spared(
+    register: &Register,
+    areas: &HashMap<Cow<'_, str>, usize>,
+    record_areas: &[Vec<Option<usize>>],
+) -> HashSet<(usize, usize)> {
+    let found = |r: &usize| {
+        let n = register.audits[*r].nonconformities;
+        n.major + n.minor > 0 && record_areas[*r].len() > 1
+    };
+    let mut by_day: HashMap<NaiveDate, Vec<usize>> = HashMap::new();
+    for r in (0..register.audits.len()).filter(found) {
+        by_day.entry(register.audits[r].date).or_default().push(r);
+    }
+    let mut named: HashMap<usize, HashSet<usize>> = HashMap::new();
+    for ca in &register.corrective_actions {
+        let Some(&i) = areas.get(&crate::register::folded(&ca.area)) else { continue };
+        for &r in by_day.get(&ca.raised).into_iter().flatten() {
+            if record_areas[r].contains(&Some(i)) {
+                named.entry(r).or_default().insert(i);
+            }
+        }
+    }
+    let mut out = HashSet::new();
+    for (r, named) in named {
+        out.extend(record_areas[r].iter().flatten().filter(|i| !named.contains(i)).map(|&i| (r, i)));
+    }
+    out
+}
+
 pub(super) fn id_ranks(scope: &[Area]) -> Vec<usize> {
     let mut by_id: Vec<usize> = (0..scope.len()).collect();
     by_id.sort_by_cached_key(|&i| crate::register::folded(&scope[i].id));

@@ -11,6 +11,7 @@
 //! function of its past rounds), `place` (days and auditors for the audits a round needs), and
 //! this one, which lays out each round's dates and judges every area in it on its record.
 
+mod busy;
 mod index;
 mod place;
 mod risk;
@@ -20,7 +21,7 @@ use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
 use crate::cycle::{Certificate, Epoch, External, ExternalKind, months_after, weeks_before};
-use crate::register::{Area, AuditRecord, Register, ReviewRecord, Status};
+use crate::register::{Area, AuditKind, AuditRecord, Register, ReviewRecord, Status};
 use index::Index;
 use place::{Diary, Need, Placer};
 pub use risk::risk_pattern;
@@ -126,43 +127,50 @@ impl<'r, 'c> Programme<'r, 'c> {
         Placer { register: self.register, index: &self.index, calendar: &self.calendar, today: self.today }
     }
 
-    /// A planned review takes the round's results (ISO/IEC 27001:2022 9.3.2): where audits are
-    /// planned on or after its day (a round that runs late), it moves to the first open day
-    /// after the last of them, while that is before the external audit it prepares and within
-    /// `max_months_between_rounds` of the review before.
+    /// A planned review takes the round's results (ISO/IEC 27001:2022 9.3.2): it comes after
+    /// the round's last audit (held, or planned with an auditor) and never in the past, before
+    /// the external audit it prepares; within that, no later than `max_months_between_rounds`
+    /// after the review before (9.3.1) where that leaves it after the audits. Where the audits
+    /// are all held, a review recorded after the last of them and before the external audit is
+    /// the round's (as `check` accepts it), even before the round's last day.
     fn review_after_audits(&self, round: &mut Round, previous: Option<NaiveDate>) {
         if round.review.recorded.is_some() {
             return;
         }
-        let latest = previous.map(|p| months_after(p, self.register.settings.max_months_between_rounds));
-        let latest = latest.map(|l| self.calendar.open_on_or_before(l));
         let planned = round.audits.iter().filter(|a| a.auditor.is_some() && !a.source.is_recorded());
-        let Some(last) = planned.map(|a| a.end.max(a.date)).max() else {
-            // Every audit held: a review recorded after the last of them, before the external
-            // audit, is the round's (as `check` accepts it), even before the round's last day.
-            let held = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
+        let held = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
+        let last_planned = planned.map(|a| a.end.max(a.date)).max();
+        if last_planned.is_none() {
             let recorded = held.and_then(|h| self.recorded_review(|r| r.date > h && r.date < round.prepares.date));
             if let Some(r) = recorded {
                 round.review = Review::recorded(r, self.today);
-            } else if let Some(l) =
-                latest.filter(|l| *l < round.review.date && held.is_none_or(|h| *l > h) && round.window_contains(*l))
-            {
-                // Within the interval from the review before, where the round's audits allow.
-                round.review.date = l;
+                return;
             }
-            return;
-        };
-        if last < round.review.date {
-            if let Some(l) = latest.filter(|l| *l < round.review.date && *l > last) {
-                round.review.date = l;
-            }
-            return;
         }
-        let after = last.succ_opt().map(|d| self.calendar.open_on_or_after(d));
-        let day = after.filter(|d| *d < round.prepares.date).map(|d| latest.map_or(d, |l| d.min(l)));
-        if let Some(day) = day.filter(|d| *d > round.review.date) {
-            round.review.date = day;
+        // The first day it may take: after the last audit (held, booked or planned with an
+        // auditor), and not before today.
+        let last = (round.audits.iter())
+            .filter(|a| a.source != Source::Missed && (a.auditor.is_some() || a.source.is_recorded()))
+            .map(|a| a.end.max(a.date))
+            .max();
+        let after_audits = last.and_then(|d| d.succ_opt()).map(|d| self.calendar.open_on_or_after(d));
+        let not_past = |d: NaiveDate| d.max(self.calendar.open_on_or_after(self.today));
+        let earliest = Some(not_past(after_audits.unwrap_or(round.review.date)))
+            .filter(|d| *d < round.prepares.date)
+            // No open day left between the last audit and the external audit: the day of the
+            // last audit itself, after it.
+            .or(last.map(not_past).filter(|d| *d < round.prepares.date && self.calendar.open_on_or_after(*d) == *d));
+        let interval = previous.map(|p| {
+            self.calendar.open_on_or_before(months_after(p, self.register.settings.max_months_between_rounds))
+        });
+        let mut day = round.review.date;
+        if let Some(l) = interval.filter(|l| *l < day && round.window_contains(*l)) {
+            day = l;
         }
+        if let Some(e) = earliest.filter(|e| *e > day) {
+            day = e;
+        }
+        round.review.date = day;
     }
 
     /// The last recorded review that `fits`: one held (or booked ahead) before one booked for a
@@ -231,8 +239,12 @@ impl<'r, 'c> Programme<'r, 'c> {
                 .flatten();
             let base = held.unwrap_or(p.last_day);
             last_day = last_day.min(self.calendar.open_on_or_before(months_after(base, s.max_months_between_rounds)));
-            review_day = review_day
-                .min(self.calendar.open_on_or_before(months_after(p.review.date, s.max_months_between_rounds)));
+            // The reviews' interval runs from the review before where it stands: recorded, or
+            // planned and still ahead; not from a planned one whose day passed without it.
+            if p.review.recorded.is_some() || p.review.date >= self.today {
+                review_day = review_day
+                    .min(self.calendar.open_on_or_before(months_after(p.review.date, s.max_months_between_rounds)));
+            }
         }
         // The review that takes its results (9.3.2) comes after the round: a review recorded
         // earlier in the window (a mid-year one, say) is not this round's and does not pull it.
@@ -301,6 +313,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             a.auditor_org = record.auditor_org.as_deref();
             a.loc = Some(record.loc);
             a.independent = independent;
+            a.kind = record.kind;
             (a.area_index, a.auditor_index) = (small(area), small(auditor));
             a
         })
@@ -324,13 +337,17 @@ impl<'r, 'c> Programme<'r, 'c> {
             if record.date >= f.window_end {
                 break;
             }
-            if self.index.record_auditor[r].is_some_and(|j| self.index.conflicts.between(i, j).is_some()) {
+            // Neither an audit by someone not independent of the area nor a follow-up or partial
+            // audit is the area's audit for the round (9.2.2 c; ISO 19011 5.5.2).
+            let dependent = self.index.record_auditor[r].is_some_and(|j| self.index.conflicts.between(i, j).is_some());
+            if dependent || record.kind != AuditKind::Full {
                 continue;
             }
             match record.status_on(self.today) {
                 Status::Done => {
                     out.held = true;
-                    out.found = Some(record.nonconformities);
+                    let spared = self.index.spared.contains(&(r, i));
+                    out.found = Some(if spared { Default::default() } else { record.nonconformities });
                 }
                 Status::Booked if record.date >= self.today => out.booked_ahead = true,
                 Status::Booked => out.booked_past = true,
@@ -379,7 +396,10 @@ impl<'r, 'c> Programme<'r, 'c> {
             true
         } else if today >= d.end {
             let caught_up = later_in_cycle().any(|j| self.record_in(i, &frames[j].0).held);
-            if required && !caught_up {
+            // Left the scope before the round's external audit: it is not owed (scope reduction).
+            let left = area.left_by(today) && area.until.is_some_and(|u| u < f.window_end);
+            // Over before the register's record is complete: not judged.
+            if required && !caught_up && !left && self.register.judges(f.window_end) {
                 let behind = if rule.by_risk { Behind::Overdue } else { Behind::ExtensionMissed };
                 need = Need::Missed { due: d.lead, behind, follow_up };
             }
@@ -559,7 +579,11 @@ impl<'r> Iterator for Rounds<'_, 'r, '_> {
             p.no_empty_round(f, &round, &mut wanted);
             p.placer().fill(&mut round, &wanted, &mut self.diary);
             p.review_after_audits(&mut round, self.previous_review);
-            self.previous_review = Some(round.review.date);
+            // The next review's interval runs from a review that stands: recorded, or planned
+            // and still ahead; never from a planned one whose day passed without it.
+            if round.review.recorded.is_some() || round.review.date >= p.today {
+                self.previous_review = Some(round.review.date);
+            }
             match (role, self.previous.as_mut()) {
                 (Role::Shown, _) => return Some(round),
                 (Role::Previous, Some(kept)) => kept.push(round),

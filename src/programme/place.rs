@@ -25,6 +25,7 @@ use std::ops::Bound::{Excluded, Unbounded};
 
 use chrono::{Datelike, Days, NaiveDate};
 
+use super::busy::{Busy, Years};
 use super::index::Index;
 use super::round::{AreaAudit, Behind, FollowUp, Round, Source, Unassigned, small};
 use crate::calendar::{Calendar, Spans};
@@ -81,7 +82,7 @@ impl Diary {
             taken: Busy::new(register.auditors.len()),
             people: Busy::new(index.persons),
             away: register.auditors.iter().map(|a| Spans::new(&a.unavailable)).collect(),
-            per_year: Years(vec![Vec::new(); register.auditors.len()]),
+            per_year: Years::new(register.auditors.len()),
             year_cap: register.auditors.iter().map(|a| a.max_days_per_year).collect(),
             round_cap: register.auditors.iter().map(|a| a.max_days_per_round).collect(),
             last: vec![None; register.scope.len()],
@@ -91,19 +92,19 @@ impl Diary {
         // owner and team of each area it covers.
         for (r, record) in register.audits.iter().enumerate() {
             if let Some(auditor) = index.record_auditor[r] {
-                diary.people.0[diary.auditor_person[auditor]].push(record.date);
-                diary.taken.0[auditor].push(record.date);
+                diary.people.push(diary.auditor_person[auditor], record.date);
+                diary.taken.push(auditor, record.date);
             }
             for &i in index.record_areas[r].iter().flatten() {
                 for &p in index.people(i) {
-                    diary.people.0[p].push(record.date);
+                    diary.people.push(p, record.date);
                 }
             }
         }
         diary.taken.sort();
         diary.people.sort();
-        for (auditor, days) in diary.taken.0.iter().enumerate().filter(|(a, _)| diary.year_cap[*a].is_some()) {
-            for d in days {
+        for auditor in (0..diary.year_cap.len()).filter(|a| diary.year_cap[*a].is_some()) {
+            for d in diary.taken.days(auditor) {
                 diary.per_year.add(auditor, d.year());
             }
         }
@@ -191,92 +192,6 @@ impl Diary {
             }
         }
     }
-}
-
-/// Audit days per calendar year, of each auditor with a yearly cap: a short list per auditor
-/// (a plan reaches some thirty years), searched without hashing.
-struct Years(Vec<Vec<(i32, u32)>>);
-
-impl Years {
-    fn get(&self, auditor: usize, year: i32) -> u32 {
-        self.0[auditor].iter().find(|(y, _)| *y == year).map_or(0, |(_, n)| *n)
-    }
-
-    fn add(&mut self, auditor: usize, year: i32) {
-        let years = &mut self.0[auditor];
-        match years.iter_mut().find(|(y, _)| *y == year) {
-            Some((_, n)) => *n += 1,
-            None => years.push((year, 1)),
-        }
-    }
-}
-
-/// Days on which each of a number of people (or auditors) is busy, sorted: whether someone is
-/// busy at all during an audit of several days is one search, and no key is hashed.
-struct Busy(Vec<Vec<NaiveDate>>);
-
-impl Busy {
-    fn new(n: usize) -> Self {
-        Busy(vec![Vec::new(); n])
-    }
-
-    /// Sorts the days pushed unsorted, once, while the diary is built.
-    fn sort(&mut self) {
-        for days in &mut self.0 {
-            days.sort_unstable();
-            days.dedup();
-        }
-    }
-
-    /// Marks `who` busy on `d`; false if they were already.
-    fn insert(&mut self, who: usize, d: NaiveDate) -> bool {
-        let days = &mut self.0[who];
-        let at = days.partition_point(|x| *x < d);
-        let new = days.get(at) != Some(&d);
-        if new {
-            days.insert(at, d);
-        }
-        new
-    }
-
-    fn on(&self, who: usize, d: NaiveDate) -> bool {
-        self.0[who].binary_search(&d).is_ok()
-    }
-
-    /// Those of the sorted `days` on which `who` is not busy, in one pass over both lists.
-    fn not_on(&self, who: usize, days: &[NaiveDate]) -> Vec<NaiveDate> {
-        let mut busy = self.since(who, days.first());
-        days.iter().copied().filter(|d| !step_to(&mut busy, *d)).collect()
-    }
-
-    /// Whether one of the sorted `days` finds none of `who` busy. One pass over the days and
-    /// each one's busy days among them (this is asked for every audit of a crowded round, where
-    /// most days are busy).
-    fn any_day_free(&self, who: &[usize], days: &[NaiveDate]) -> bool {
-        let mut busy: Vec<&[NaiveDate]> = who.iter().map(|&p| self.since(p, days.first())).collect();
-        days.iter().any(|d| busy.iter_mut().all(|list| !step_to(list, *d)))
-    }
-
-    /// `who`'s busy days from `first` on (all of them without one).
-    fn since(&self, who: usize, first: Option<&NaiveDate>) -> &[NaiveDate] {
-        let list = self.0[who].as_slice();
-        first.map_or(list, |first| &list[list.partition_point(|x| x < first)..])
-    }
-
-    /// Whether `who` is busy on any day from `start` to `end`.
-    fn between(&self, who: usize, start: NaiveDate, end: NaiveDate) -> bool {
-        let days = &self.0[who];
-        days.get(days.partition_point(|x| *x < start)).is_some_and(|d| *d <= end)
-    }
-}
-
-/// Whether `d` is on the sorted `list`, moving the list past the days before `d`: two sorted
-/// lists walked in step.
-fn step_to(list: &mut &[NaiveDate], d: NaiveDate) -> bool {
-    while list.first().is_some_and(|x| *x < d) {
-        *list = &list[1..];
-    }
-    list.first() == Some(&d)
 }
 
 /// One audit to place.

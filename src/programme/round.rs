@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::cycle::External;
 use crate::diagnostic::Loc;
-use crate::register::{Area, Auditor, Register, ReviewRecord, Status};
+use crate::register::{Area, AuditKind, Auditor, Register, ReviewRecord, Status};
 
 /// Rounds per certificate cycle: one before each surveillance and one before recertification.
 pub const ROUNDS_PER_CYCLE: usize = 3;
@@ -118,6 +118,8 @@ pub struct AreaAudit<'r> {
     pub behind: Option<Behind>,
     /// Where the area's last audit's nonconformities put it in this round.
     pub follow_up: Option<FollowUp>,
+    /// For a record: what it set out to do; only a full audit is the area's audit for the round.
+    pub kind: AuditKind,
     /// The area's and the auditor's places in the register, where known: the planner looks
     /// them up by these, not by case-folding ids again (32 bits: a register under the size
     /// limit holds far fewer, and an audit is kept small).
@@ -142,6 +144,7 @@ impl<'r> AreaAudit<'r> {
             from: None,
             behind: None,
             follow_up: None,
+            kind: AuditKind::Full,
             area_index: None,
             auditor_index: None,
         }
@@ -295,6 +298,7 @@ impl<'r> Round<'r> {
     /// Whether audit `a`, one of the round's, covers its area (see [`Round::covers`]).
     pub fn counts(&self, a: &AreaAudit, today: NaiveDate) -> bool {
         a.independent
+            && a.kind == AuditKind::Full
             && match a.source {
                 Source::Done => true,
                 // A booking whose day passed stands for the audit while the round is open (its
@@ -309,7 +313,7 @@ impl<'r> Round<'r> {
 
     /// Whether the round has an independent audit of `area` that was held.
     pub fn done(&self, area: &str) -> bool {
-        self.audits_of(area).any(|a| a.independent && a.source == Source::Done)
+        self.audits_of(area).any(|a| a.independent && a.kind == AuditKind::Full && a.source == Source::Done)
     }
 
     /// The first day the programme may plan on: not before the round's window opens, nor in the

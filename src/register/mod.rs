@@ -40,6 +40,9 @@ pub struct Register {
     pub programme_owner: Option<String>,
     /// Who receives the audit reports (clause 9.2.2 d: results reported to relevant management).
     pub reports_to: Vec<String>,
+    /// The day from which the record of audits and reviews is complete, where the register
+    /// says: rounds over before it are not judged (a programme adopted mid-cycle).
+    pub record_from: Option<Dated>,
     pub auditors: Vec<Auditor>,
     pub scope: Vec<Area>,
     pub exclusions: Vec<Exclusion>,
@@ -54,6 +57,12 @@ pub struct Register {
 }
 
 impl Register {
+    /// Whether a round over on `window_end` is judged on the record: not where the register
+    /// says its record is complete only from a later day (`programme.record_from`).
+    pub(crate) fn judges(&self, window_end: NaiveDate) -> bool {
+        self.record_from.is_none_or(|from| window_end > from.date)
+    }
+
     /// The Annex A controls carried by some area still in the scope on `day`.
     pub(crate) fn carried_controls(&self, day: NaiveDate) -> BTreeSet<&str> {
         self.scope
@@ -349,6 +358,12 @@ impl Area {
         self.conflict_with(auditor).is_none()
     }
 
+    /// Whether the area has left the scope by `today` (its `until:` is past): from then on it is
+    /// owed nothing, neither a round's audit it missed before leaving nor a cycle's coverage.
+    pub(crate) fn left_by(&self, today: NaiveDate) -> bool {
+        self.until.is_some_and(|u| u < today)
+    }
+
     /// Whether the area carries clause 9.2, the internal-audit programme itself.
     pub(crate) fn carries_audit_programme(&self) -> bool {
         self.clauses.contains(&"9.2")
@@ -441,10 +456,35 @@ pub enum Status {
     Booked,
 }
 
+/// What an internal audit set out to do (ISO 19011:2018 5.5.2: an audit's objectives and scope).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuditKind {
+    /// The area's audit for the round: the whole area, against its criteria.
+    #[default]
+    Full,
+    /// A visit to verify the corrections and corrective actions of earlier findings.
+    FollowUp,
+    /// Part of the area (some controls or processes only).
+    Partial,
+}
+
+impl AuditKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            AuditKind::Full => "full",
+            AuditKind::FollowUp => "follow-up",
+            AuditKind::Partial => "partial",
+        }
+    }
+}
+
 /// An internal audit held or booked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRecord {
     pub date: NaiveDate,
+    /// Only a full audit counts as an area's audit for its round.
+    pub kind: AuditKind,
     pub areas: Vec<String>,
     pub auditor: Option<String>,
     /// The outside firm that audited, for a record without an `auditor`.

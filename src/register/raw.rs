@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use super::{Method, NonconformitySeverity, Risk, SpecialKind, Status};
+use super::{AuditKind, Method, NonconformitySeverity, Risk, SpecialKind, Status};
 use crate::catalogue;
 use crate::codes::Code;
 use crate::settings::WEEKDAYS;
@@ -325,6 +325,9 @@ pub(super) struct RawProgramme<'a> {
     /// Who receives the audit reports (free text each).
     #[schemars(with = "Option<Vec<String>>")]
     pub reports_to: Option<Spanned<Vec<Text<'a>>>>,
+    /// The day from which the record of internal audits and management reviews is complete (YYYY-MM-DD), for a programme taken over mid-cycle: rounds over before it are not judged.
+    #[schemars(with = "Option<Date>")]
+    pub record_from: Option<Spanned<Date>>,
 }
 
 /// A day of the week, `mon` ... `sun` or written out, in any case; Monday is 0.
@@ -489,6 +492,9 @@ pub(super) struct RawAudit<'a> {
     pub auditor_org: Option<Text<'a>>,
     /// done or booked; default done if the date is not after --today, else booked.
     pub status: Option<Status>,
+    /// full (default): the area's audit for its round; follow-up: a visit to verify corrective
+    /// actions; partial: part of the area. Only a full audit counts as the area's round audit.
+    pub kind: Option<AuditKind>,
     /// What the audit found: major and minor nonconformities (each default 0).
     pub nonconformities: Option<RawNonconformities>,
     /// The number of observations (opportunities for improvement).

@@ -11,19 +11,23 @@ use crate::findings::{Finding, Severity};
 use crate::register::Acceptance;
 use crate::text::{count, name, visible, wrap, write_wrapped};
 
-/// Errors, warnings and accepted findings, in that order of counting.
-fn tally(findings: &[Finding]) -> (usize, usize, usize) {
-    let errors = findings.iter().filter(|f| f.counts() && f.severity() == Severity::Error).count();
+/// Errors, warnings, accepted findings and notes, in that order of counting.
+fn tally(findings: &[Finding]) -> (usize, usize, usize, usize) {
+    let of = |s: Severity| findings.iter().filter(|f| f.counts() && f.severity() == s).count();
     let accepted = findings.iter().filter(|f| !f.counts()).count();
-    (errors, findings.len() - errors - accepted, accepted)
+    (of(Severity::Error), of(Severity::Warning), accepted, of(Severity::Note))
 }
 
-/// "2 errors, 1 warning", and ", 1 accepted" where deviations were accepted.
+/// "2 errors, 1 warning", and ", 1 accepted" where deviations were accepted, ", 1 note" where
+/// there are notes.
 pub fn summary(findings: &[Finding]) -> String {
-    let (errors, warnings, accepted) = tally(findings);
+    let (errors, warnings, accepted, notes) = tally(findings);
     let mut s = format!("{}, {}", count(errors, "error"), count(warnings, "warning"));
     if accepted > 0 {
         s.push_str(&format!(", {accepted} accepted"));
+    }
+    if notes > 0 {
+        s.push_str(&format!(", {}", count(notes, "note")));
     }
     s
 }
@@ -73,6 +77,9 @@ struct Doc<'a> {
     errors: usize,
     warnings: usize,
     accepted: usize,
+    /// Present where there are notes (what `check` did not judge).
+    #[serde(skip_serializing_if = "is_zero")]
+    notes: usize,
     findings: Vec<FindingDoc<'a>>,
 }
 
@@ -113,7 +120,7 @@ pub fn json(
     findings: &[Finding],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (errors, warnings, n_accepted) = tally(findings);
+    let (errors, warnings, n_accepted, notes) = tally(findings);
     // The path as the other outputs show it (a JSON string escapes only C0 controls).
     let file = &*name(file);
     let doc = Doc {
@@ -122,6 +129,7 @@ pub fn json(
         errors,
         warnings,
         accepted: n_accepted,
+        notes,
         findings: findings
             .iter()
             .map(|f| FindingDoc {
@@ -148,6 +156,10 @@ pub fn json(
     crate::render::json::to_writer(out, &doc)
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// GitHub Actions workflow commands, so findings show as annotations on a pull request.
 pub fn github(file: &str, accepted: &[Acceptance], findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
     for f in findings {
@@ -159,6 +171,7 @@ pub fn github(file: &str, accepted: &[Acceptance], findings: &[Finding], out: &m
         // An accepted deviation is a notice: visible, not failing.
         let (command, message) = match f.accepted.and_then(|i| accepted.get(i)) {
             Some(a) => ("notice", format!("{}; {}", f.message, acceptance_note(a))),
+            None if f.severity() == Severity::Note => ("notice", format!("{}; {}", f.message, f.help)),
             None => (f.severity().key(), format!("{}; {}", f.message, f.help)),
         };
         writeln!(out, "::{command} {props}::{}", escape_data(&message))?;
@@ -190,6 +203,7 @@ pub fn json_input_error(e: &InputError, today: NaiveDate, out: &mut dyn Write) -
         errors: e.total,
         warnings: 0,
         accepted: 0,
+        notes: 0,
         findings: (e.diagnostics.iter())
             .map(|d| FindingDoc {
                 code: code.key(),

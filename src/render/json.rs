@@ -12,7 +12,7 @@ use crate::catalogue;
 use crate::cycle::{External, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
 use crate::programme::{Behind, Round, RoundName, Unassigned};
-use crate::register::{Area, Register};
+use crate::register::{Area, AuditKind, Register};
 
 /// Bumped when a field changes meaning or disappears; new fields may appear at any time.
 pub(crate) const SCHEMA_VERSION: u32 = 1;
@@ -182,6 +182,7 @@ impl<'a> EventDoc<'a> {
             clauses: area.map(|a| a.clauses.as_slice()),
             controls: area.map(|a| a.controls.as_slice()),
             follow_up: audit.and_then(|a| a.follow_up).map(|f| f.key()),
+            audit_kind: audit.map(|a| a.kind).filter(|k| *k != AuditKind::Full).map(AuditKind::key),
             due: audit.filter(|a| !a.source.is_recorded() || a.behind.is_some()).map(|a| Day(a.due)),
             status: e.status,
             overdue: audit.is_some_and(|a| matches!(a.behind, Some(Behind::Overdue | Behind::ExtensionMissed))),
@@ -235,6 +236,9 @@ struct EventDoc<'a> {
     /// Why the area is audited in this round besides its risk: what its last audit found.
     #[serde(skip_serializing_if = "Option::is_none")]
     follow_up: Option<&'static str>,
+    /// For a recorded internal audit that is not the area's full audit: follow-up or partial.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit_kind: Option<&'static str>,
     /// For internal audits: the last day it can be held for its round.
     #[serde(skip_serializing_if = "Option::is_none")]
     due: Option<Day>,

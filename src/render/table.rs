@@ -10,7 +10,7 @@ use crate::catalogue;
 use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
-use crate::register::{Area, Register};
+use crate::register::{Area, AuditKind, Register};
 use crate::text::count;
 use crate::text::write_wrapped;
 
@@ -70,7 +70,10 @@ pub(super) fn audit_status(audit: &AreaAudit, today: NaiveDate) -> String {
         Source::Planned => "planned",
     };
     let follow_up = if audit.follow_up.is_some() && audit.source != Source::Done { ", follow-up" } else { "" };
-    if audit.independent { format!("{status}{follow_up}") } else { format!("{status}{follow_up}, NOT INDEPENDENT") }
+    // A record's own kind, where it is not the area's full audit for the round.
+    let kind = if audit.kind == AuditKind::Full { String::new() } else { format!(" ({})", audit.kind.key()) };
+    let independence = if audit.independent { "" } else { ", NOT INDEPENDENT" };
+    format!("{status}{kind}{follow_up}{independence}")
 }
 
 /// Why an audit has no auditor: the label in the round's table, and the note below the rounds.
@@ -149,7 +152,9 @@ fn heading(plan: &Plan<'_>, width: usize, out: &mut dyn Write) -> io::Result<()>
     }
     write_wrapped(out, &format!("Certificate: {}", initial.join(", ")), width, 2)?;
     for c in &plan.cycles {
-        writeln!(out, "Cycle {}: {} to {}", c.number, c.start, c.expiry)?;
+        // A restart's first cycle is a new initial certification, not a recertified cycle.
+        let restart = if c.local == 1 && c.epoch > 0 { " (new initial certification)" } else { "" };
+        writeln!(out, "Cycle {}{restart}: {} to {}", c.number, c.start, c.expiry)?;
     }
     Ok(())
 }
@@ -430,6 +435,7 @@ impl Coverage {
         for c in &plan.cycles {
             let rounds: Vec<usize> = (0..self.rounds.len()).filter(|&k| self.rounds[k].0 == c.number).collect();
             let uncovered: Vec<&str> = (0..scope.len())
+                .filter(|&i| !scope[i].left_by(plan.today))
                 .filter(|&i| rounds.iter().any(|&k| self.cells[k][i] != OUT_OF_SCOPE))
                 .filter(|&i| !rounds.iter().any(|&k| self.covered[k][i]))
                 .map(|i| scope[i].id.as_str())

@@ -228,6 +228,7 @@ impl Checker<'_> {
                 .collect(),
             None => Vec::new(),
         };
+        let record_from = raw.programme.as_ref().and_then(|p| p.record_from.as_ref()).map(dated);
         let programme_owner = raw.programme.and_then(|p| p.owner).and_then(|o| {
             let owner = self.person("`programme.owner`", &o.value, loc(&o));
             if owner.is_empty() {
@@ -246,6 +247,7 @@ impl Checker<'_> {
             settings,
             programme_owner,
             reports_to,
+            record_from,
             auditors,
             scope,
             exclusions,
@@ -372,6 +374,7 @@ mod tests {
             auditor: None,
             auditor_org: None,
             status: None,
+            kind: None,
             nonconformities: None,
             observations: None,
         };

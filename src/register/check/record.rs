@@ -42,6 +42,7 @@ impl Checker<'_> {
                 .map_or_else(Nonconformities::default, |n| Nonconformities { major: n.major, minor: n.minor });
             out.push(AuditRecord {
                 date,
+                kind: r.kind.unwrap_or_default(),
                 areas: record_areas,
                 auditor,
                 auditor_org,

@@ -1,0 +1,104 @@
+//! Who is busy on which days, kept as sorted lists (no key hashed), and audit days counted per
+//! calendar year: the planner's bookkeeping, searched once per audit it places.
+
+use chrono::NaiveDate;
+
+/// Audit days per calendar year, of each auditor with a yearly cap: a short list per auditor
+/// (a plan reaches some thirty years), searched without hashing.
+pub(super) struct Years(Vec<Vec<(i32, u32)>>);
+
+impl Years {
+    pub(super) fn new(auditors: usize) -> Self {
+        Years(vec![Vec::new(); auditors])
+    }
+
+    pub(super) fn get(&self, auditor: usize, year: i32) -> u32 {
+        self.0[auditor].iter().find(|(y, _)| *y == year).map_or(0, |(_, n)| *n)
+    }
+
+    pub(super) fn add(&mut self, auditor: usize, year: i32) {
+        let years = &mut self.0[auditor];
+        match years.iter_mut().find(|(y, _)| *y == year) {
+            Some((_, n)) => *n += 1,
+            None => years.push((year, 1)),
+        }
+    }
+}
+
+/// Days on which each of a number of people (or auditors) is busy, sorted: whether someone is
+/// busy at all during an audit of several days is one search, and no key is hashed.
+pub(super) struct Busy(Vec<Vec<NaiveDate>>);
+
+impl Busy {
+    pub(super) fn new(n: usize) -> Self {
+        Busy(vec![Vec::new(); n])
+    }
+
+    /// Adds a day unsorted, while the diary is built; [`Busy::sort`] puts them in order.
+    pub(super) fn push(&mut self, who: usize, d: NaiveDate) {
+        self.0[who].push(d);
+    }
+
+    /// `who`'s busy days, in order once sorted.
+    pub(super) fn days(&self, who: usize) -> &[NaiveDate] {
+        &self.0[who]
+    }
+
+    /// Sorts the days pushed unsorted, once, while the diary is built.
+    pub(super) fn sort(&mut self) {
+        for days in &mut self.0 {
+            days.sort_unstable();
+            days.dedup();
+        }
+    }
+
+    /// Marks `who` busy on `d`; false if they were already.
+    pub(super) fn insert(&mut self, who: usize, d: NaiveDate) -> bool {
+        let days = &mut self.0[who];
+        let at = days.partition_point(|x| *x < d);
+        let new = days.get(at) != Some(&d);
+        if new {
+            days.insert(at, d);
+        }
+        new
+    }
+
+    pub(super) fn on(&self, who: usize, d: NaiveDate) -> bool {
+        self.0[who].binary_search(&d).is_ok()
+    }
+
+    /// Those of the sorted `days` on which `who` is not busy, in one pass over both lists.
+    pub(super) fn not_on(&self, who: usize, days: &[NaiveDate]) -> Vec<NaiveDate> {
+        let mut busy = self.since(who, days.first());
+        days.iter().copied().filter(|d| !step_to(&mut busy, *d)).collect()
+    }
+
+    /// Whether one of the sorted `days` finds none of `who` busy. One pass over the days and
+    /// each one's busy days among them (this is asked for every audit of a crowded round, where
+    /// most days are busy).
+    pub(super) fn any_day_free(&self, who: &[usize], days: &[NaiveDate]) -> bool {
+        let mut busy: Vec<&[NaiveDate]> = who.iter().map(|&p| self.since(p, days.first())).collect();
+        days.iter().any(|d| busy.iter_mut().all(|list| !step_to(list, *d)))
+    }
+
+    /// `who`'s busy days from `first` on (all of them without one).
+    pub(super) fn since(&self, who: usize, first: Option<&NaiveDate>) -> &[NaiveDate] {
+        let list = self.0[who].as_slice();
+        first.map_or(list, |first| &list[list.partition_point(|x| x < first)..])
+    }
+
+    /// Whether `who` is busy on any day from `start` to `end`.
+    pub(super) fn between(&self, who: usize, start: NaiveDate, end: NaiveDate) -> bool {
+        let days = &self.0[who];
+        days.get(days.partition_point(|x| *x < start)).is_some_and(|d| *d <= end)
+    }
+}
+
+/// Whether `d` is on the sorted `list`, moving the list past the days before `d`: two sorted
+/// lists walked in step.
+fn step_to(list: &mut &[NaiveDate], d: NaiveDate) -> bool {
+    while list.first().is_some_and(|x| *x < d) {
+        *list = &list[1..];
+    }
+    list.first() == Some(&d)
+}
