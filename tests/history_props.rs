@@ -47,6 +47,7 @@ prop_compose! {
                 until,
                 site: None,
                 audit_days: 1,
+                risk_history: vec![],
                 method: None,
                 loc: Loc::default(),
             }
@@ -136,7 +137,7 @@ proptest! {
     fn adding_an_area_never_changes_a_round_that_is_over(reg in register(), today in 0u64..3000, risk in risk()) {
         let today = day(today);
         let mut bigger = reg.clone();
-        bigger.scope.insert(0, Area { id: "zz-new".into(), name: "New".into(), owner: "owner".into(), team: vec![], risk, clauses: vec![], controls: vec![], since: None, until: None, site: None, audit_days: 1, method: None, loc: Loc::default() });
+        bigger.scope.insert(0, Area { id: "zz-new".into(), name: "New".into(), owner: "owner".into(), team: vec![], risk, clauses: vec![], controls: vec![], since: None, until: None, site: None, audit_days: 1, risk_history: vec![], method: None, loc: Loc::default() });
         let (v_before, v_after) = (Valid::new(reg.clone(), today).unwrap(), Valid::new(bigger, today).unwrap());
         let (before, after) = (plan(&v_before, 2), plan(&v_after, 2));
         for (a, b) in before.rounds.iter().zip(&after.rounds) {

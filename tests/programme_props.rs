@@ -125,6 +125,7 @@ prop_compose! {
             owner: PEOPLE[*owner].to_string(),
             team: team.iter().map(|t| PEOPLE[*t].to_string()).collect(),
             risk: *risk,
+            risk_history: vec![],
             clauses: vec![],
             controls: vec![],
             since: None,
@@ -192,6 +193,17 @@ fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Resul
         *per_year.entry((id.clone(), d.year())).or_default() += 1;
     }
     let mut planned_years: BTreeSet<(String, i32)> = BTreeSet::new();
+    // The certification body's audit days: no internal audit is planned on them.
+    let external: BTreeSet<NaiveDate> = (p.certificate.epochs.iter())
+        .flat_map(|e| p.certificate.audits_of(e))
+        .filter(|e| e.kind.is_audit())
+        .flat_map(|e| [e.date, e.end])
+        .collect();
+    for a in p.rounds.iter().flat_map(|r| &r.audits).filter(|a| a.auditor.is_some() && !a.source.is_recorded()) {
+        // (A closed day between an audit's days is not one of its days.)
+        let on = |d: &NaiveDate| (a.date..=a.end).contains(d) && cal.is_open(*d);
+        prop_assert!(!external.iter().any(on), "audit on an external audit's day: {a:?}");
+    }
     for round in &p.rounds {
         let e = round.prepares;
         // The round ends at least the lead before its external audit.
@@ -543,7 +555,7 @@ proptest! {
     fn round_sizes_differ_by_at_most_one(risks in proptest::collection::vec(risk(), 0..60)) {
         let scope: Vec<Area> = risks.iter().enumerate().map(|(i, r)| Area {
             id: format!("a{i}"), name: String::new(), owner: "o".into(), team: vec![], risk: *r,
-            clauses: vec![], controls: vec![], since: None, until: None, site: None, audit_days: 1, method: None, loc: Loc::default(),
+            clauses: vec![], controls: vec![], since: None, until: None, site: None, audit_days: 1, risk_history: vec![], method: None, loc: Loc::default(),
         }).collect();
         let pattern = risk_pattern(&scope);
         let sizes: Vec<usize> = (0..ROUNDS_PER_CYCLE).map(|k| pattern.iter().filter(|p| p[k]).count()).collect();

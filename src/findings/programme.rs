@@ -403,6 +403,7 @@ mod tests {
             until: None,
             site: None,
             audit_days: 1,
+            risk_history: vec![],
             method: None,
             loc: Loc::default(),
         }

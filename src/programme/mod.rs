@@ -116,10 +116,23 @@ impl<'r, 'c> Programme<'r, 'c> {
             frames,
             next: 0,
             areas: vec![AreaState::default(); self.register.scope.len()],
-            diary: Diary::new(self.register, &self.index),
+            diary: Diary::new(self.register, &self.index, self.external_days()),
             previous_review: None,
             previous: None,
         }
+    }
+
+    /// The days of every certification-body audit, held, booked or planned (first and last day
+    /// of each), sorted: no internal audit is planned on them.
+    fn external_days(&self) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = (self.certificate.epochs.iter())
+            .flat_map(|e| self.certificate.audits_of(e))
+            .filter(|e| e.kind.is_audit())
+            .flat_map(|e| [e.date, e.end])
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days
     }
 
     /// Places this programme's audits (see [`place`]).
@@ -372,7 +385,10 @@ impl<'r, 'c> Programme<'r, 'c> {
         let remaining = later_in_cycle().filter(|&j| Self::in_scope(area, &frames[j].0)).count();
         let joining = area.since.is_some_and(|s| f.window_start.is_none_or(|w| w <= s) && s < f.window_end);
         let slot = usize::from(f.number.max(1) - 1);
-        let rule = st.judge(area.risk, self.pattern[i], RoundAt { cycle: f.cycle, slot, remaining, joining });
+        // The risk the area had when the round's audits were due (a change is not applied to
+        // rounds before it).
+        let risk = area.risk_on(f.lead_day);
+        let rule = st.judge(risk, self.pattern[i], RoundAt { cycle: f.cycle, slot, remaining, joining });
         let (required, follow_up) = (rule.required, rule.follow_up);
         let source = if rule.catch_up { Source::CatchUp } else { Source::Planned };
         let record = self.record_in(i, f);

@@ -74,11 +74,15 @@ pub(super) struct Diary {
     last: Vec<Option<usize>>,
     /// Each auditor as a person (an auditor may be an auditee elsewhere on the same day).
     auditor_person: Vec<usize>,
+    /// The days of the certification body's audits, sorted: the people an internal audit
+    /// would take are busy with the external one.
+    external: Vec<NaiveDate>,
 }
 
 impl Diary {
-    pub(super) fn new(register: &Register, index: &Index) -> Self {
+    pub(super) fn new(register: &Register, index: &Index, external: Vec<NaiveDate>) -> Self {
         let mut diary = Diary {
+            external,
             taken: Busy::new(register.auditors.len()),
             people: Busy::new(index.persons),
             away: register.auditors.iter().map(|a| Spans::new(&a.unavailable)).collect(),
@@ -116,9 +120,11 @@ impl Diary {
         !self.taken.on(auditor, d) && self.available(auditor, d)
     }
 
-    /// Whether auditor `auditor` is not away on `d` and below their yearly cap.
+    /// Whether auditor `auditor` is not away on `d`, below their yearly cap, and `d` is not a day
+    /// of a certification-body audit.
     fn available(&self, auditor: usize, d: NaiveDate) -> bool {
         !self.away[auditor].contains(d)
+            && self.external.binary_search(&d).is_err()
             && self.year_cap[auditor].is_none_or(|cap| self.per_year.get(auditor, d.year()) < cap)
     }
 

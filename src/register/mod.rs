@@ -277,6 +277,9 @@ pub struct Area {
     pub site: Option<String>,
     /// How many consecutive days its audit takes.
     pub audit_days: u32,
+    /// Earlier risk levels, each up to and including its day, in date order (`risk` is the
+    /// current one).
+    pub risk_history: Vec<(NaiveDate, Risk)>,
     /// How it is audited, if the register says.
     pub method: Option<Method>,
     pub loc: Loc,
@@ -356,6 +359,12 @@ impl Area {
     /// look-ups, `Conflicts` answers each at once.
     pub fn independent_of(&self, auditor: &Auditor) -> bool {
         self.conflict_with(auditor).is_none()
+    }
+
+    /// The area's risk on `day`: from `risk_history`, where an entry covers it, else the current
+    /// `risk`.
+    pub fn risk_on(&self, day: NaiveDate) -> Risk {
+        self.risk_history.iter().find(|(until, _)| day <= *until).map_or(self.risk, |(_, risk)| *risk)
     }
 
     /// Whether the area has left the scope by `today` (its `until:` is past): from then on it is
@@ -614,6 +623,7 @@ mod tests {
             until: None,
             site: None,
             audit_days: 1,
+            risk_history: vec![],
             method: None,
             loc: Loc::default(),
         }

@@ -452,6 +452,21 @@ pub(super) struct RawArea<'a> {
     pub audit_days: Option<Spanned<u32>>,
     /// How it is audited, shown in the plan.
     pub method: Option<Method>,
+    /// Earlier risk levels, where the area's risk changed: each `{until: YYYY-MM-DD, risk: ...}` the risk up to and including that day, in date order; `risk` is the current one. Each round is judged with the risk the area had then.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawRiskPeriod>")]
+    pub risk_history: Vec<Spanned<RawRiskPeriod>>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "RiskPeriod")]
+pub(super) struct RawRiskPeriod {
+    /// The last day the risk applied (YYYY-MM-DD).
+    #[schemars(with = "Date")]
+    pub until: Spanned<Date>,
+    /// The risk until then.
+    pub risk: Risk,
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -51,6 +51,7 @@ impl Checker<'_> {
             let team = a.team.iter().map(|t| self.person("a `team` member", t, at)).collect();
             let site = a.site.as_ref().map(|s| self.person("`site`", &s.value, loc(s))).filter(|s| !s.is_empty());
             let audit_days = self.number("`audit_days`", a.audit_days.as_ref(), 1..=10, 1, "an audit is 1 to 10 days");
+            let risk_history = self.risk_history(&id, &a.risk_history);
             areas.push(Area {
                 name,
                 id,
@@ -63,11 +64,34 @@ impl Checker<'_> {
                 until,
                 site,
                 audit_days,
+                risk_history,
                 method: a.method,
                 loc: at,
             });
         }
         areas
+    }
+
+    /// An area's earlier risk levels, each up to its `until`, in date order.
+    fn risk_history(&mut self, id: &str, list: &[Spanned<RawRiskPeriod>]) -> Vec<(NaiveDate, Risk)> {
+        let mut out: Vec<(NaiveDate, Risk)> = Vec::with_capacity(list.len());
+        for p in list {
+            let until = p.value.until.value.0;
+            if let Some(&(before, _)) = out.last().filter(|(before, _)| *before >= until) {
+                self.error(
+                    Diagnostic::new(
+                        loc(&p.value.until),
+                        format!(
+                            "area `{id}`: `risk_history` entry until `{until}` is not after the one until `{before}`"
+                        ),
+                    )
+                    .hint("list the earlier risk levels in date order, each with the last day it applied"),
+                );
+                continue;
+            }
+            out.push((until, p.value.risk));
+        }
+        out
     }
 
     /// An area's clauses, in catalogue form, deduplicated.
