@@ -738,9 +738,11 @@ fn surveillance_and_special<'r>(
             continue;
         }
         let k = containing(anchor, r.date);
+        // A follow-up visit before the decision is the initial audit's (cycle 0, as Stage 2).
+        let cycle = if r.date <= anchor { 0 } else { epoch.first_cycle + k - 1 };
         let e = External {
             loc: Some(r.loc),
-            ..External::new(ExternalKind::Special(r.kind), epoch.first_cycle + k - 1, r.date, Basis::Recorded)
+            ..External::new(ExternalKind::Special(r.kind), cycle, r.date, Basis::Recorded)
         };
         special.entry(k).or_default().push(e);
     }

@@ -84,8 +84,13 @@ impl Checker<'_> {
             &c.special.iter().map(|s| Dated { date: s.date, loc: s.loc }).collect::<Vec<_>>(),
         );
         if let Some(d) = c.decision {
+            // A follow-up visit between Stage 2 and the decision (to verify the correction of a
+            // Stage 2 nonconformity, ISO/IEC 17021-1 9.4.9) belongs to the initial audit.
+            let stage2 = c.stage2.or(c.stage1).map(|s| s.date);
+            let initial_follow_up =
+                |s: &&SpecialAudit| s.kind == SpecialKind::FollowUp && stage2.is_some_and(|s2| s.date > s2);
             let records = (c.surveillance.iter().chain(&c.recertification).map(|r| (r.date, r.loc)))
-                .chain(c.special.iter().map(|s| (s.date, s.loc)));
+                .chain(c.special.iter().filter(|s| !initial_follow_up(s)).map(|s| (s.date, s.loc)));
             for (date, at) in records {
                 if date <= d.date {
                     self.error(
