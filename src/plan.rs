@@ -355,7 +355,8 @@ impl<'r> Plan<'r> {
         })));
         let stage2 = self.epoch().stage2.as_ref();
         let reviews = [Some((r.review, &r.prepares)), r.review_before_stage2.zip(stage2)];
-        for (review, prepares) in reviews.into_iter().flatten() {
+        let others = r.other_reviews.iter().map(|o| (*o, &r.prepares));
+        for (review, prepares) in reviews.into_iter().flatten().chain(others) {
             lanes.push(Box::new(std::iter::once(Event {
                 date: review.date,
                 kind: EventKind::ManagementReview,

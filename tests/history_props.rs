@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use proptest::prelude::*;
 
 use ismsaudit::cycle::months_after;
@@ -11,7 +11,9 @@ use ismsaudit::diagnostic::Loc;
 use ismsaudit::findings::{Code, check};
 use ismsaudit::plan::{Plan, plan};
 use ismsaudit::programme::Source;
-use ismsaudit::register::{Area, AuditRecord, Auditor, Certification, Dated, Register, ReviewRecord};
+use ismsaudit::register::{
+    Area, AuditKind, AuditRecord, Auditor, Certification, Dated, ExternalRecord, Register, ReviewRecord,
+};
 use ismsaudit::settings::Settings;
 use ismsaudit::valid::Valid;
 
@@ -30,6 +32,10 @@ prop_compose! {
         months in 12u32..=18,
         audits in proptest::collection::vec((0u64..2000, proptest::collection::btree_set(0..12usize, 1..4), 0..PEOPLE.len(), proptest::bool::weighted(0.1)), 0..20),
         reviews in proptest::collection::btree_set(0u64..2000, 0..4),
+        kept in prop_oneof![3 => Just(4usize), 1 => 0usize..4],
+        restored in proptest::bool::weighted(0.5),
+        kinds in proptest::collection::vec(prop_oneof![6 => Just(AuditKind::Full), 1 => Just(AuditKind::FollowUp), 1 => Just(AuditKind::Partial)], 20),
+        risk_changes in proptest::collection::vec(proptest::option::weighted(0.2, (risk(), 100u64..1500)), 12),
     ) -> Register {
         let first = day(start);
         let scope: Vec<Area> = areas.iter().enumerate().map(|(i, (risk, owner, since, until))| {
@@ -47,14 +53,21 @@ prop_compose! {
                 until,
                 site: None,
                 audit_days: 1,
-                risk_history: vec![],
+                risk_history: risk_changes[i].map(|(r, d)| vec![(first + Days::new(d), r)]).unwrap_or_default(),
                 method: None,
                 loc: Loc::default(),
             }
         }).collect();
         let auditors: Vec<Auditor> = auditors.iter().map(|a| Auditor { id: PEOPLE[*a].to_string(), name: None, conflicts: vec![], unavailable: vec![], max_days_per_round: None, max_days_per_year: None, sites: None, loc: Loc::default() }).collect();
         let date = Dated { date: first, loc: Loc::default() };
-        let recertification = recertified(first);
+        // Recertified in time for `kept` cycles; the next expires, and is restored within the 6
+        // months or lapses (a restart is not generated: the plan then stops at the lapse).
+        let mut recertification = recertified(first);
+        recertification.truncate(kept);
+        if kept < 4 && restored {
+            let expiry = ismsaudit::cycle::anniversary(first, 3 * (kept as u32 + 1)) - Days::new(1);
+            recertification.push(ExternalRecord { date: expiry + Days::new(75), visits: vec![], decision: None, note: None, loc: Loc::default() });
+        }
         let certification = if initial {
             Certification { stage1: Some(date), ..Default::default() }
         } else {
@@ -62,13 +75,14 @@ prop_compose! {
         };
         let mut audits: Vec<AuditRecord> = audits
             .into_iter()
-            .map(|(offset, areas, auditor, booked)| AuditRecord {
+            .zip(kinds)
+            .map(|((offset, areas, auditor, booked), kind)| AuditRecord {
                 date: day((start + offset).saturating_sub(150)),
                 areas: areas.iter().filter(|a| **a < scope.len()).map(|a| format!("area-{a:02}")).collect(),
                 auditor: auditors.get(auditor % auditors.len()).map(|a| a.id.clone()),
                 auditor_org: None,
                 status: booked.then_some(ismsaudit::register::Status::Booked),
-                kind: Default::default(),
+                kind,
                 nonconformities: Default::default(),
                 observations: 0,
                 loc: Loc::default(),
@@ -244,4 +258,86 @@ proptest! {
             }
         }
     }
+    /// Every view reads the same timeline: the dated events of a year in the plan's JSON are
+    /// those of its CSV and of the calendar file (ICS) for that year, and from today on, those of
+    /// the agenda.
+    #[test]
+    fn every_view_shows_the_same_events(reg in register(), today in 0u64..3000) {
+        let today = day(today);
+        let mut reg = reg;
+        reg.id = Some("history.example".into());
+        let v = Valid::new(reg, today).unwrap();
+        let year = today.year();
+        let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap();
+        let cycles = ismsaudit::plan::cycles_reaching(today, year_end);
+        let full = plan(&v, cycles);
+        let overlaps = |from: NaiveDate, to: NaiveDate| from <= year_end && to.year() >= year;
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // JSON: each event's first and last day.
+        let mut out = Vec::new();
+        ismsaudit::render::json::write(&full, &mut out).unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let spans: Vec<(NaiveDate, NaiveDate)> = doc["events"].as_array().unwrap().iter().map(|e| {
+            let from = date(e["date"].as_str().unwrap());
+            (from, e["end"].as_str().map_or(from, date))
+        }).collect();
+        let mut json: Vec<NaiveDate> = spans.iter().filter(|(f, t)| overlaps(*f, *t)).map(|(f, _)| *f).collect();
+        json.sort();
+        // CSV: the date first, the last day (where it differs) last.
+        let mut out = Vec::new();
+        ismsaudit::render::csv::write(&full, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut csv: Vec<NaiveDate> = text.lines().skip(1).filter_map(|l| {
+            let from = date(l.split(',').next().unwrap());
+            let last = l.rsplit(',').next().unwrap();
+            let to = if last.is_empty() { from } else { date(last) };
+            overlaps(from, to).then_some(from)
+        }).collect();
+        csv.sort();
+        prop_assert_eq!(&json, &csv, "CSV");
+        // The calendar file of the year, planned round by round from an outline.
+        let outline = ismsaudit::plan::outline(&v, cycles);
+        let period = ismsaudit::render::calendar::Period::year(year, None).unwrap();
+        let entries = ismsaudit::render::calendar::Entries::new(&outline, &period);
+        let mut out = Vec::new();
+        ismsaudit::render::ics::write(v.register(), "history.example", today, &entries, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut ics: Vec<NaiveDate> = text.lines().filter_map(|l| l.strip_prefix("DTSTART;VALUE=DATE:"))
+            .map(|d| NaiveDate::parse_from_str(d, "%Y%m%d").unwrap()).collect();
+        ics.sort();
+        prop_assert_eq!(&json, &ics, "ICS");
+        // The agenda to the end of the year: what is not over yet.
+        let days = (year_end - today).num_days() as u64;
+        let mut agenda: Vec<NaiveDate> = ismsaudit::render::agenda::items(&full, days).iter().filter(|i| !i.overdue).map(|i| i.date).collect();
+        agenda.sort();
+        let mut ahead: Vec<NaiveDate> = spans.iter().filter(|(f, t)| *t >= today && *f <= year_end).map(|(f, _)| *f).collect();
+        ahead.sort();
+        prop_assert_eq!(&ahead, &agenda, "agenda");
+    }
+
+    /// Every internal audit, review and certification-body audit recorded in the period the plan
+    /// shows (its rounds' windows) appears in the plan, whatever the state of the certificate.
+    #[test]
+    fn every_recorded_event_is_in_the_plan(reg in register(), today in 0u64..3000) {
+        let today = day(today);
+        let v = Valid::new(reg, today).unwrap();
+        let p = plan(&v, 2);
+        let (Some(first), Some(last)) = (p.rounds.first(), p.rounds.last()) else { return Ok(()) };
+        let shown = |d: NaiveDate| first.window_start.is_none_or(|s| s <= d) && d < last.window_end;
+        let events: Vec<(NaiveDate, String)> = p.events().map(|e| (e.date, format!("{:?}", e.kind))).collect();
+        let has = |d: NaiveDate, kind: &str| events.iter().any(|(x, k)| *x == d && k.contains(kind));
+        for r in v.register().audits.iter().filter(|r| shown(r.date)) {
+            prop_assert!(has(r.date, "InternalAudit"), "audit of {} not shown", r.date);
+        }
+        for r in v.register().reviews.iter().filter(|r| shown(r.date)) {
+            prop_assert!(has(r.date, "ManagementReview"), "review of {} not shown", r.date);
+        }
+        let c = &v.register().certification;
+        // (The external audit a first round's window opens with is the cycle before's.)
+        let after_start = |d: NaiveDate| first.window_start.is_none_or(|s| s < d);
+        for r in c.surveillance.iter().chain(&c.recertification).filter(|r| shown(r.date) && after_start(r.date)) {
+            prop_assert!(has(r.date, "External"), "certification-body audit of {} not shown", r.date);
+        }
+    }
+
 }

@@ -304,8 +304,24 @@ impl<'r, 'c> Programme<'r, 'c> {
             lead_day: f.lead_day,
             review: f.review,
             review_before_stage2: f.review_before_stage2,
+            other_reviews: Vec::new(),
             audits,
         }
+    }
+
+    /// The reviews recorded in `round`'s window that are neither its review nor the one before
+    /// Stage 2 (see [`Round::other_reviews`]).
+    fn other_reviews(&self, round: &Round) -> Vec<Review> {
+        let reviews = &self.register.reviews;
+        let from = round.window_start.map_or(0, |w| reviews.partition_point(|r| r.date < w));
+        let taken =
+            [Some(round.review), round.review_before_stage2].into_iter().flatten().filter(|r| r.recorded.is_some());
+        let taken: Vec<NaiveDate> = taken.map(|r| r.date).collect();
+        (reviews[from..].iter())
+            .take_while(|r| r.date < round.window_end)
+            .filter(|r| !taken.contains(&r.date))
+            .map(|r| Review::recorded(r, self.today))
+            .collect()
     }
 
     /// The audits of record `r`, one per area.
@@ -595,6 +611,7 @@ impl<'r> Iterator for Rounds<'_, 'r, '_> {
             p.no_empty_round(f, &round, &mut wanted);
             p.placer().fill(&mut round, &wanted, &mut self.diary);
             p.review_after_audits(&mut round, self.previous_review);
+            round.other_reviews = p.other_reviews(&round);
             // The next review's interval runs from a review that stands: recorded, or planned
             // and still ahead; never from a planned one whose day passed without it.
             if round.review.recorded.is_some() || round.review.date >= p.today {

@@ -243,6 +243,9 @@ pub struct Round<'r> {
     pub review: Review,
     /// Round 0 only: a management review recorded between Stage 1 and Stage 2.
     pub review_before_stage2: Option<Review>,
+    /// The other management reviews recorded in the round's window (a mid-year one, say): shown,
+    /// though not the review that takes the round's results. In date order.
+    pub other_reviews: Vec<Review>,
     /// Sorted by date, then area.
     pub audits: Vec<AreaAudit<'r>>,
 }

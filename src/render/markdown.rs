@@ -125,6 +125,9 @@ fn rounds(plan: &Plan<'_>, auditors: &HashMap<&str, &Auditor>, out: &mut dyn Wri
         if let Some(extra) = r.review_before_stage2 {
             writeln!(out, "Management review before Stage 2: {} (recorded).", extra.date)?;
         }
+        for other in &r.other_reviews {
+            writeln!(out, "Other management review recorded in the round: {} ({}).", other.date, other.status())?;
+        }
     }
     for (label, (n, note)) in without {
         writeln!(out, "\n{n} area audit(s) planned with no auditor ({label}): {}", md(note))?;

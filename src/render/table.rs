@@ -215,6 +215,9 @@ fn round<'p>(
     if let Some(extra) = r.review_before_stage2 {
         writeln!(out, "Management review before Stage 2: {} (recorded)", extra.date)?;
     }
+    for other in &r.other_reviews {
+        writeln!(out, "Other management review recorded in the round: {} ({})", other.date, other.status())?;
+    }
     Ok(())
 }
 
