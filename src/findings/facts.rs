@@ -139,6 +139,9 @@ pub enum Fact {
         before: External,
         /// Still ahead of the lead: the first day an auditor is free for it.
         free_from: Option<NaiveDate>,
+        /// Where the cause is not the auditors: the first day the audit may be held at all (the
+        /// round's window opens, or the area joins the scope), after the lead.
+        opens: Option<NaiveDate>,
         held_not_independent: bool,
         later: Later,
         at: Option<Loc>,

@@ -144,6 +144,7 @@ fn behind<'a>(
                     before,
                     // Still ahead: the round has no room for it before the lead.
                     free_from: (round.lead_day >= today).then_some(a.date),
+                    opens: a.from.filter(|f| *f > round.lead_day),
                     held_not_independent,
                     later,
                     at,

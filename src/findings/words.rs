@@ -149,8 +149,8 @@ impl Fact {
             Fact::ExtensionNotAudited { area, since, before, held_not_independent: by, later, at } => {
                 extension_not_audited(area, *since, before, *by, later, *at)
             }
-            Fact::AuditLate { area, round, lead_day, before, free_from, held_not_independent: by, later, at } => {
-                audit_late(area, round, *lead_day, before, *free_from, *by, later, *at)
+            Fact::AuditLate { area, round, lead_day, before, free_from, opens, held_not_independent: by, later, at } => {
+                audit_late(area, round, *lead_day, before, (*free_from, *opens), *by, later, *at)
             }
             Fact::RoundOverCapacity { area, round, why, due, at } => round_over_capacity(area, round, why, *due, *at),
             Fact::AreaNotCovered { area, cycle, start, expiry, at } => area_not_covered(area, *cycle, *start, *expiry, *at),
@@ -375,17 +375,21 @@ fn audit_late(
     round: &str,
     lead_day: NaiveDate,
     before: &External,
-    free_from: Option<NaiveDate>,
+    (free_from, opens): (Option<NaiveDate>, Option<NaiveDate>),
     by: bool,
     later: &Later,
     at: Option<Loc>,
 ) -> Words {
-    let message = match free_from {
-        Some(day) => format!(
+    let message = match (free_from, opens) {
+        (Some(day), Some(opens)) => format!(
+            "the audit of `{area}` in round {round} cannot be held by {lead_day}, the lead before {}: it cannot be held before {opens} (the round's window opens then, or the area joins the scope), and is planned on {day}",
+            before.describe()
+        ),
+        (Some(day), None) => format!(
             "the audit of `{area}` in round {round} cannot be held by {lead_day}, the lead before {}: no independent auditor has a free day for it until {day}",
             before.describe()
         ),
-        None => format!(
+        (None, _) => format!(
             "the audit of `{area}` in round {round} was due by {lead_day}, the lead before {}, and is not held{}",
             before.describe(),
             by_whom(by)
