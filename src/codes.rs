@@ -138,6 +138,10 @@ codes! {
         when: "the recertification is after expiry minus 4 weeks, or none is recorded and that day has passed",
         help: "book the recertification earlier and record it under `recertification`",
         source: "certification-body practice: the audit leaves time for a decision before expiry (ISO/IEC 17021-1 9.6.3)";
+    CertificateSuspended => "certificate-suspended", Error,
+        when: "the certificate is suspended today (`certification.suspended`, with no `to` or one not past)",
+        help: "resolve what caused the suspension in the time the certification body set, or it withdraws the certificate or reduces its scope; record `to:` when it is lifted",
+        source: "ISO/IEC 17021-1 9.6.5: a suspended certification is temporarily invalid";
     CertificateExpired => "certificate-expired", Error,
         when: "the certificate expired with no recertification recorded before expiry, and the 6 months in which it can be restored are not over",
         help: "complete the recertification within 6 months of expiry to restore the certificate, and record it",

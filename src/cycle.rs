@@ -35,6 +35,10 @@ pub enum ExternalKind {
     RestorationDeadline,
     /// The certification body's decision on a restoration audit: the certificate is valid again.
     RestorationDecision,
+    /// The certification body suspended the certificate: temporarily invalid (17021-1 9.6.5).
+    Suspended,
+    /// The suspension was lifted: valid again from this day.
+    Reinstated,
     /// The last day the certificate could have been restored: it lapsed.
     Lapse,
 }
@@ -53,6 +57,8 @@ impl ExternalKind {
             ExternalKind::Expiry => "expiry",
             ExternalKind::RestorationDeadline => "restoration_deadline",
             ExternalKind::RestorationDecision => "restoration_decision",
+            ExternalKind::Suspended => "suspended",
+            ExternalKind::Reinstated => "reinstated",
             ExternalKind::Lapse => "lapse",
         }
     }
@@ -71,6 +77,8 @@ impl ExternalKind {
             ExternalKind::Expiry => "Certificate expiry".into(),
             ExternalKind::RestorationDeadline => "Restoration deadline".into(),
             ExternalKind::RestorationDecision => "Restoration decision".into(),
+            ExternalKind::Suspended => "Certificate suspended".into(),
+            ExternalKind::Reinstated => "Suspension lifted".into(),
             ExternalKind::Lapse => "Certificate lapsed".into(),
         }
     }

@@ -284,7 +284,28 @@ impl<'r> Plan<'r> {
                 out.push(External::new(ExternalKind::RestorationDeadline, c.number, deadline, Basis::Computed));
             }
         }
+        out.extend(self.suspensions());
         out.sort_by_key(|e| (e.date, e.kind));
+        out
+    }
+
+    /// The suspensions of the certificate in the cycles shown: the day it was suspended, and the
+    /// day after the suspension's last, when it was valid again.
+    fn suspensions(&self) -> Vec<External> {
+        let (Some(first), Some(last)) = (self.cycles.first(), self.cycles.last()) else { return Vec::new() };
+        let shown = |d: NaiveDate| first.start <= d && d <= last.expiry;
+        let cycle_of = |d: NaiveDate| self.cycles.iter().rfind(|c| c.start <= d).map_or(first.number, |c| c.number);
+        let mut out = Vec::new();
+        for s in &self.register.certification.suspensions {
+            let lifted = s.to.and_then(|to| to.succ_opt());
+            let events = [(ExternalKind::Suspended, Some(s.from)), (ExternalKind::Reinstated, lifted)];
+            for (kind, day) in events {
+                if let Some(day) = day.filter(|d| shown(*d)) {
+                    let e = External::new(kind, cycle_of(day), day, Basis::Recorded);
+                    out.push(External { loc: Some(s.loc), ..e });
+                }
+            }
+        }
         out
     }
 

@@ -28,6 +28,13 @@ pub(super) fn certificate(plan: &Plan<'_>) -> Vec<Fact> {
         });
         return out;
     }
+    let suspended = plan.register.certification.suspensions.iter().find(|s| s.on(today));
+    out.extend(suspended.map(|s| Fact::CertificateSuspended {
+        from: s.from,
+        to: s.to,
+        note: s.note.clone(),
+        at: s.loc,
+    }));
     let Some(cycle) = plan.cycles.first() else { return out };
     out.extend(surveillance(cycle, today, decision_loc));
     out.extend(recertification_late(cycle, today, decision_loc));

@@ -199,6 +199,13 @@ pub enum Fact {
         year: i32,
         at: Option<Loc>,
     },
+    /// The certificate is suspended today.
+    CertificateSuspended {
+        from: NaiveDate,
+        to: Option<NaiveDate>,
+        note: Option<String>,
+        at: Loc,
+    },
     /// A coming calendar year with no surveillance or recertification booked or planned in it.
     CalendarYearUnplanned {
         year: i32,

@@ -92,6 +92,7 @@ impl Fact {
             Fact::SurveillanceAfterAnniversary { .. } => Code::SurveillanceAfterAnniversary,
             Fact::CalendarYearWithoutAudit { .. } => Code::CalendarYearWithoutAudit,
             Fact::CalendarYearUnplanned { .. } => Code::CalendarYearUnplanned,
+            Fact::CertificateSuspended { .. } => Code::CertificateSuspended,
             Fact::RecertificationLate { .. } => Code::RecertificationLate,
             Fact::CertificateExpired { .. } => Code::CertificateExpired,
             Fact::CertificateRestored { .. } => Code::CertificateRestored,
@@ -192,20 +193,9 @@ impl Fact {
             Fact::DecisionLate { decision, stage2, at } => Words::new(format!(
                 "the certification decision on {decision} is more than 6 months after Stage 2 on {stage2}"
             )).date(*decision).at(*at),
-            Fact::RecordNotJudged { from, rounds, at } => Words::new(format!(
-                "the record is complete from {from} (`programme.record_from`): {}, over before it, {} not judged",
-                rounds_named(rounds),
-                if rounds.len() == 1 { "is" } else { "are" }
-            ))
-            .date(*from)
-            .at(Some(*at)),
-            Fact::RecordStartsLater { first, rounds, overdue } => Words::new(format!(
-                "{} over before the first internal audit recorded ({first}) {} {} overdue: the record probably starts later than the certificate",
-                rounds_named(rounds),
-                if rounds.len() == 1 { "leaves" } else { "leave" },
-                count(*overdue, "audit")
-            ))
-            .date(*first),
+            Fact::CertificateSuspended { from, to, note, at } => certificate_suspended(*from, *to, note.as_deref(), *at),
+            Fact::RecordNotJudged { from, rounds, at } => record_not_judged(*from, rounds, *at),
+            Fact::RecordStartsLater { first, rounds, overdue } => record_starts_later(*first, rounds, *overdue),
             Fact::AuditIntervalExceeded { from, to, months, at } => interval("internal audit", *from, *to, *months, *at),
             Fact::ReviewIntervalExceeded { from, to, months, at } => {
                 interval("management review", *from, *to, *months, *at)
@@ -557,6 +547,36 @@ fn surveillance(
         .date(latest)
         .at(at),
     }
+}
+
+fn certificate_suspended(from: NaiveDate, to: Option<NaiveDate>, note: Option<&str>, at: Loc) -> Words {
+    Words::new(format!(
+        "the certificate is suspended from {from}{}{}: while suspended it is not valid, and certification may not be claimed",
+        to.map(|t| format!(" to {t}")).unwrap_or_default(),
+        note.map(|n| format!(" ({n})")).unwrap_or_default(),
+    ))
+    .date(from)
+    .at(Some(at))
+}
+
+fn record_not_judged(from: NaiveDate, rounds: &[String], at: Loc) -> Words {
+    Words::new(format!(
+        "the record is complete from {from} (`programme.record_from`): {}, over before it, {} not judged",
+        rounds_named(rounds),
+        if rounds.len() == 1 { "is" } else { "are" }
+    ))
+    .date(from)
+    .at(Some(at))
+}
+
+fn record_starts_later(first: NaiveDate, rounds: &[String], overdue: usize) -> Words {
+    Words::new(format!(
+        "{} over before the first internal audit recorded ({first}) {} {} overdue: the record probably starts later than the certificate",
+        rounds_named(rounds),
+        if rounds.len() == 1 { "leaves" } else { "leave" },
+        count(overdue, "audit")
+    ))
+    .date(first)
 }
 
 /// "round C1.1" or "rounds C1.1, C1.2".

@@ -168,7 +168,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             .max();
         let after_audits = last.and_then(|d| d.succ_opt()).map(|d| self.calendar.open_on_or_after(d));
         let not_past = |d: NaiveDate| d.max(self.calendar.open_on_or_after(self.today));
-        let earliest = Some(not_past(after_audits.unwrap_or(round.review.date)))
+        let earliest = Some(not_past(after_audits.unwrap_or(self.today)))
             .filter(|d| *d < round.prepares.date)
             // No open day left between the last audit and the external audit: the day of the
             // last audit itself, after it.

@@ -130,8 +130,28 @@ pub struct Certification {
     pub special: Vec<SpecialAudit>,
     /// New initial certifications after the certificate lapsed, in date order.
     pub restarts: Vec<Restart>,
+    /// Suspensions of the certificate, in date order.
+    pub suspensions: Vec<Suspension>,
     /// Where `certification:` is, for findings about the cycle as a whole.
     pub loc: Loc,
+}
+
+/// A period in which the certificate was (or is) suspended: temporarily invalid (ISO/IEC
+/// 17021-1 9.6.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspension {
+    pub from: NaiveDate,
+    /// The last day; `None` while it lasts.
+    pub to: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub loc: Loc,
+}
+
+impl Suspension {
+    /// Whether the certificate is suspended on `day`.
+    pub fn on(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.to.is_none_or(|to| day <= to)
+    }
 }
 
 /// A surveillance or recertification audit held or booked.

@@ -215,6 +215,24 @@ pub(super) struct RawCertification<'a> {
     #[serde(default)]
     #[schemars(with = "Vec<RawRestart>")]
     pub restart: Vec<Spanned<RawRestart>>,
+    /// Periods in which the certification body suspended the certificate (ISO/IEC 17021-1 9.6.5), in date order.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSuspension>")]
+    pub suspended: Vec<Spanned<RawSuspension<'a>>>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
+#[schemars(rename = "Suspension")]
+pub(super) struct RawSuspension<'a> {
+    /// The first day of the suspension (YYYY-MM-DD).
+    #[schemars(with = "Date")]
+    pub from: Spanned<Date>,
+    /// The last day, once the certification body has lifted it (YYYY-MM-DD); leave it out while it lasts.
+    #[schemars(with = "Option<Date>")]
+    pub to: Option<Spanned<Date>>,
+    /// Why, or the certification body's reference: shown in the plan.
+    pub note: Option<Text<'a>>,
 }
 
 /// A surveillance audit: its first day, and further visits where it was split.

@@ -200,7 +200,9 @@ fn key(e: &Event<'_>) -> String {
     let area = e.audit.map_or("", |a| a.area);
     let number = match e.kind {
         EventKind::External(ExternalKind::Surveillance(n)) => n.to_string(),
-        EventKind::External(ExternalKind::Special(_)) => e.date.to_string(),
+        EventKind::External(ExternalKind::Special(_) | ExternalKind::Suspended | ExternalKind::Reinstated) => {
+            e.date.to_string()
+        }
         _ => String::new(),
     };
     let parts = [e.kind.key(), &e.cycle.to_string(), &round, area, &number];

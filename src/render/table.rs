@@ -43,6 +43,7 @@ pub(super) fn external_status(e: &External, plan: &Plan<'_>) -> String {
         Basis::Computed if e.kind == ExternalKind::CycleStart => "if recertified".to_string(),
         Basis::Computed if e.kind == ExternalKind::Lapse => "not restored".to_string(),
         Basis::Computed if e.kind == ExternalKind::RestorationDeadline => "recertify by then".to_string(),
+        _ if matches!(e.kind, ExternalKind::Suspended | ExternalKind::Reinstated) => "recorded".to_string(),
         Basis::Recorded if late && e.end <= today => "held, LATE".to_string(),
         Basis::Recorded if late => "booked, LATE".to_string(),
         Basis::Recorded if e.end <= today => "held".to_string(),

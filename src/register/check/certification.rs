@@ -34,8 +34,10 @@ impl Checker<'_> {
                     loc: loc(r),
                 })
                 .collect(),
+            suspensions: raw.suspended.iter().map(|s| self.suspension(s)).collect(),
             loc: at,
         };
+        self.suspensions_in_order(&c);
         if c.stage1.is_none() && c.decision.is_none() {
             self.error(
                 Diagnostic::new(at, "`certification` has neither `stage1` nor `decision`")
@@ -118,6 +120,38 @@ impl Checker<'_> {
                 Diagnostic::new(s.loc, format!("audit `{}` recorded before a certification decision", s.date))
                     .hint("add `decision:` to `certification`"),
             );
+        }
+    }
+
+    fn suspension(&mut self, s: &Spanned<RawSuspension>) -> Suspension {
+        let (from, to) = (s.value.from.value.0, s.value.to.as_ref().map(|t| t.value.0));
+        if let (Some(to), Some(at)) = (to, s.value.to.as_ref())
+            && to < from
+        {
+            self.error(
+                Diagnostic::new(loc(at), format!("suspension ends `{to}` before it begins `{from}`"))
+                    .hint("`from` is the first day of the suspension, `to` the last"),
+            );
+        }
+        Suspension { from, to, note: self.note("`note`", s.value.note.as_deref(), loc(s)), loc: loc(s) }
+    }
+
+    /// Suspensions come after the decision, in date order, each lifted before the next.
+    fn suspensions_in_order(&mut self, c: &Certification) {
+        let mut before: Option<(NaiveDate, &str)> = c.decision.map(|d| (d.date, "the certification decision"));
+        for (k, s) in c.suspensions.iter().enumerate() {
+            if k > 0 && c.suspensions[k - 1].to.is_none() {
+                self.error(
+                    Diagnostic::new(s.loc, format!("suspension from `{}` follows one not lifted", s.from))
+                        .hint("give the earlier suspension's last day as `to`"),
+                );
+            } else if let Some((day, what)) = before.filter(|(day, _)| s.from <= *day) {
+                self.error(
+                    Diagnostic::new(s.loc, format!("suspension from `{}` is not after {what} `{day}`", s.from))
+                        .hint("list suspensions in date order, each after the certificate was issued and the one before was lifted"),
+                );
+            }
+            before = s.to.map(|to| (to, "the end of the suspension before"));
         }
     }
 
