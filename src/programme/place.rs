@@ -29,8 +29,8 @@ use super::busy::{Busy, Years};
 use super::index::Index;
 use super::round::{AreaAudit, Behind, FollowUp, Round, Source, Unassigned, small};
 use crate::calendar::{Calendar, Spans};
-use crate::cycle::weeks_before;
-use crate::register::Register;
+use crate::cycle::{months_after, weeks_before};
+use crate::register::{AuditKind, Register};
 
 /// What the rule asks of one area in one round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +72,9 @@ pub(super) struct Diary {
     year_cap: Vec<Option<u32>>,
     round_cap: Vec<Option<u32>>,
     last: Vec<Option<usize>>,
+    /// Each area's last audit recorded so far (held or booked), for the interval between it and
+    /// the area's next audit.
+    last_day: Vec<Option<NaiveDate>>,
     /// Each auditor as a person (an auditor may be an auditee elsewhere on the same day).
     auditor_person: Vec<usize>,
     /// The days of the certification body's audits, sorted: the people an internal audit
@@ -90,6 +93,7 @@ impl Diary {
             year_cap: register.auditors.iter().map(|a| a.max_days_per_year).collect(),
             round_cap: register.auditors.iter().map(|a| a.max_days_per_round).collect(),
             last: vec![None; register.scope.len()],
+            last_day: vec![None; register.scope.len()],
             auditor_person: index.auditor_person.clone(),
         };
         // A record occupies its auditor on its day (records give the first day only), and the
@@ -195,6 +199,11 @@ impl Diary {
         for a in round.audits.iter().filter(|a| a.independent && a.source != Source::Missed) {
             if let (Some(i), Some(auditor)) = (a.area_at(), a.auditor_at()) {
                 self.last[i] = Some(auditor);
+            }
+            // From the record only: capping from planned dates would pull each round's audits
+            // earlier than the one before, and the schedule would drift.
+            if let (Some(i), true) = (a.area_at(), a.source.is_recorded() && a.kind == AuditKind::Full) {
+                self.last_day[i] = self.last_day[i].max(Some(a.end.max(a.date)));
             }
         }
     }
@@ -390,6 +399,11 @@ impl<'r> Placer<'_, 'r> {
                     }
                 }
                 Need::Plan { source, from, due, asap, behind, follow_up } => {
+                    // Never more than the interval after the area's audit before (9.2.1), where
+                    // the round's window allows.
+                    let months = self.register.settings.max_months_between_rounds;
+                    let interval = diary.last_day[i].map(|d| self.calendar.open_on_or_before(months_after(d, months)));
+                    let due = interval.filter(|cap| *cap >= from && *cap < due).unwrap_or(due);
                     tasks.push(Task { area: i, source, from, due, asap, behind, follow_up })
                 }
                 Need::Nothing => {}
