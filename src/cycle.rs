@@ -690,7 +690,7 @@ fn recertifications<'r>(
                     format!("recertification audit `{}` is not in the third year of a cycle", r.date),
                 )
                 .hint(format!(
-                    "cycle {}'s third year runs from {year3} to {}; an audit before it is a surveillance",
+                    "cycle {}'s third year runs from {year3} to {}; an audit before it is a surveillance (an early recertification that starts a new cycle, as when certificates are merged, cannot be recorded yet)",
                     epoch.first_cycle + k - 1,
                     expiry(k)
                 )),

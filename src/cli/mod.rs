@@ -234,7 +234,9 @@ fn agenda_command(args: AgendaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
         for register in &registers {
             // A register that cannot be read is reported; the others are still shown.
             let read = load(register, max_bytes, today).map(|(valid, _)| {
-                let plan = plan::plan(&valid, 1);
+                // The cycles the days reach: the agenda shows what the calendar shows for them.
+                let until = today.checked_add_days(chrono::Days::new(days)).unwrap_or(today);
+                let plan = plan::plan(&valid, plan::cycles_reaching(today, until));
                 (render::agenda::items(&plan, days), valid.register().organisation.clone())
             });
             let (items, organisation) = match read {
