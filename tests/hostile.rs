@@ -88,6 +88,7 @@ certification:
   decision: 2024-06-03
   surveillance: [{date: 2025-05-06, note: "{NOTE}"}]
   special: [{date: 2025-09-16, kind: other, note: "{SPECIAL}"}]
+  suspended: [{from: 2025-10-01, note: "{SUSPENSION}"}]
 settings:
   blackout: [{from: 2025-12-22, to: 2026-01-02, reason: "{REASON}"}]
 programme: {owner: "{PROGRAMME}", reports_to: ["{REPORTS}"]}
@@ -112,7 +113,7 @@ corrective_actions:
   - {id: CA-1, area: isms, raised: 2025-03-20, due: 2025-06-30, note: "{CA}"}
 "#;
 
-const FIELDS: [&str; 18] = [
+const FIELDS: [&str; 19] = [
     "ORG",
     "NOTE",
     "SPECIAL",
@@ -129,6 +130,7 @@ const FIELDS: [&str; 18] = [
     "WHY",
     "REF",
     "CA",
+    "SUSPENSION",
     "",
     "",
 ];
