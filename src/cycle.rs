@@ -416,9 +416,8 @@ impl Certificate {
     /// can still be restored (ISO/IEC 17021-1 9.6.3.2.5: within 6 months of expiry) has its
     /// recertification planned as a restoration audit, by the restoration deadline, where the
     /// recertification planned before expiry (now past) stood, and the round that prepares it
-    /// goes on. Outside that window nothing
-    /// changes: before expiry the recertification is still ahead, after the deadline the
-    /// certificate has lapsed.
+    /// goes on. Outside that window nothing changes: before expiry the recertification is still
+    /// ahead, after the deadline the certificate has lapsed.
     pub(crate) fn as_of(&mut self, s: &Settings, today: NaiveDate) {
         let cal = Calendar::new(s);
         for epoch in &self.epochs {

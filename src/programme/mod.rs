@@ -150,10 +150,9 @@ impl<'r, 'c> Programme<'r, 'c> {
         if round.review.recorded.is_some() {
             return;
         }
-        let planned = round.audits.iter().filter(|a| a.auditor.is_some() && !a.source.is_recorded());
-        let held = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
-        let last_planned = planned.map(|a| a.end.max(a.date)).max();
-        if last_planned.is_none() {
+        let planned = round.audits.iter().any(|a| a.auditor.is_some() && !a.source.is_recorded());
+        if !planned {
+            let held = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
             let recorded = held.and_then(|h| self.recorded_review(|r| r.date > h && r.date < round.prepares.date));
             if let Some(r) = recorded {
                 round.review = Review::recorded(r, self.today);
@@ -254,7 +253,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             last_day = last_day.min(self.calendar.open_on_or_before(months_after(base, s.max_months_between_rounds)));
             // The reviews' interval runs from the review before where it stands: recorded, or
             // planned and still ahead; not from a planned one whose day passed without it.
-            if p.review.recorded.is_some() || p.review.date >= self.today {
+            if p.review.stands(self.today) {
                 review_day = review_day
                     .min(self.calendar.open_on_or_before(months_after(p.review.date, s.max_months_between_rounds)));
             }
@@ -614,7 +613,7 @@ impl<'r> Iterator for Rounds<'_, 'r, '_> {
             round.other_reviews = p.other_reviews(&round);
             // The next review's interval runs from a review that stands: recorded, or planned
             // and still ahead; never from a planned one whose day passed without it.
-            if round.review.recorded.is_some() || round.review.date >= p.today {
+            if round.review.stands(p.today) {
                 self.previous_review = Some(round.review.date);
             }
             match (role, self.previous.as_mut()) {

@@ -211,6 +211,12 @@ impl Review {
         Review { date: r.date, recorded: Some(r.loc), not_held }
     }
 
+    /// Whether the review stands on `today`: recorded, or planned and still ahead. A planned one
+    /// whose day passed did not take place: the next review's interval does not run from it.
+    pub(crate) fn stands(&self, today: NaiveDate) -> bool {
+        self.recorded.is_some() || self.date >= today
+    }
+
     /// `planned`, `recorded`, or `booked` for one booked whose day passed without it being
     /// marked done.
     pub fn status(&self) -> &'static str {

@@ -65,11 +65,7 @@ impl Register {
 
     /// The Annex A controls carried by some area still in the scope on `day`.
     pub(crate) fn carried_controls(&self, day: NaiveDate) -> BTreeSet<&str> {
-        self.scope
-            .iter()
-            .filter(|a| a.until.is_none_or(|u| u >= day))
-            .flat_map(|a| a.controls.iter().copied())
-            .collect()
+        self.scope.iter().filter(|a| !a.left_by(day)).flat_map(|a| a.controls.iter().copied()).collect()
     }
 
     /// The gaps in the coverage of the standard on `day`: the subclauses no area carries, and
