@@ -127,12 +127,12 @@ codes! {
         help: "agree a surveillance date in that year with your certification body and record it",
         source: "ISO/IEC 17021-1 9.1.3: surveillance at least once a calendar year, except in recertification years";
     RecordNotJudged => "record-not-judged", Note,
-        when: "`programme.record_from` says the record is complete only from a day, and rounds were over before it: they are not judged",
+        when: "`programme.record_from` says the record is complete only from a day, and rounds began before it: they are not judged",
         help: "nothing to do; move `record_from` earlier as older records are added",
         source: "product rule: a programme taken over mid-cycle is judged on the record it has";
     RecordStartsLater => "record-starts-later", Note,
         when: "rounds over before the first internal audit recorded leave audits overdue: the record probably starts later than the certificate",
-        help: "if the record of audits and reviews is complete only from some day, give it as `programme.record_from`; rounds over before it are then not judged",
+        help: "if the record of audits and reviews is complete only from some day, give it as `programme.record_from`; rounds that began before it are then not judged",
         source: "product rule, to explain overdue audits a programme adopted mid-cycle never had on record";
     RecertificationLate => "recertification-late", Warning,
         when: "the recertification is after expiry minus 4 weeks, or none is recorded and that day has passed",

@@ -47,8 +47,9 @@ scope: [{id: core, owner: olga}]
 }
 
 /// The enterprise example, as its comments say: `dc-frankfurt` was due in round C2.2, before
-/// surveillance 2 of cycle 2 on 2026-08-25, and is planned in C2.3 on 2027-04-14; diego, on
-/// the payments team, audited `payments-app` on 2025-03-19.
+/// surveillance 2 of cycle 2 on 2026-08-25, and is planned in C2.3 as soon as possible, on
+/// 2026-11-30 (its last audit is more than 12 months back); diego, on the payments team,
+/// audited `payments-app` on 2025-03-19.
 #[test]
 fn the_enterprise_examples_overdue_audit_and_audit_by_its_own_team() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/enterprise.yaml")).unwrap();
@@ -56,7 +57,7 @@ fn the_enterprise_examples_overdue_audit_and_audit_by_its_own_team() {
     let overdue: Vec<_> = found.iter().filter(|f| matches!(f, Fact::OverdueAudit { .. })).collect();
     let [Fact::OverdueAudit { area, round, before, later, .. }] = overdue[..] else { panic!("{overdue:?}") };
     assert_eq!((area.as_str(), round.as_str(), before.date), ("dc-frankfurt", "C2.2", date("2026-08-25")));
-    assert_eq!(*later, Later::Round { label: "C2.3".to_string(), date: date("2027-04-14") });
+    assert_eq!(*later, Later::Round { label: "C2.3".to_string(), date: date("2026-11-30") });
     assert!(found.iter().any(|f| matches!(
         f,
         Fact::AuditorNotIndependent { area, auditor, conflict: Conflict::Team, date: d, .. }

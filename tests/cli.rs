@@ -161,7 +161,8 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let commands: [&[&str]; 4] = [
         &["check", "examples/enterprise.yaml"],
         &["plan", "examples/enterprise.yaml"],
-        &["agenda", "examples/enterprise.yaml", "examples/startup.yaml", "--days", "400"],
+        // (An agenda coloured: one with a review overdue in a round still open.)
+        &["agenda", "examples/enterprise.yaml", "tests/cmd/histories.in/record-from.yaml", "--days", "400"],
         &["calendar", "examples/saas-certified.yaml"],
     ];
     let run = |args: &[&str], color: Option<&str>, no_color: bool| {

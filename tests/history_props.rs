@@ -340,8 +340,8 @@ proptest! {
         }
     }
 
-    /// An area's next audit is planned no more than `max_months_between_rounds` after its last
-    /// one recorded (9.2.1), where its round's window allows.
+    /// An area's next audit is planned no more than `max_months_between_rounds` after its audit
+    /// before, where that is recorded (9.2.1) and its round's window allows.
     #[test]
     fn an_areas_audits_are_never_further_apart_than_the_setting(reg in register(), today in 0u64..3000) {
         let today = day(today);
@@ -350,9 +350,13 @@ proptest! {
         let months = v.register().settings.max_months_between_rounds;
         let audits: Vec<&ismsaudit::programme::AreaAudit> = p.previous.iter().chain(&p.rounds).flat_map(|r| &r.audits).collect();
         for a in audits.iter().filter(|a| a.source == Source::Planned && a.auditor.is_some() && a.behind.is_none()) {
-            let last = audits.iter()
-                .filter(|x| x.area == a.area && x.source.is_recorded() && x.independent && x.kind == AuditKind::Full && x.date < a.date)
-                .map(|x| x.date).max();
+            // The area's audit before it, where that one is recorded (after a planned one, the
+            // rounds' interval holds instead).
+            let before = audits.iter()
+                .filter(|x| x.area == a.area && x.independent && x.kind == AuditKind::Full && x.date < a.date)
+                .filter(|x| x.source.is_recorded() || (x.auditor.is_some() && x.source != Source::Missed))
+                .max_by_key(|x| x.date);
+            let last = before.filter(|x| x.source.is_recorded()).map(|x| x.date);
             // (Where the first day the audit may take is within a week of the limit, there may be
             // no open day between.)
             let room = |l: &NaiveDate| a.from.is_none_or(|f| f + Days::new(7) <= months_after(*l, months));

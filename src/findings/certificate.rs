@@ -186,10 +186,11 @@ pub(super) fn calendar_years(plan: &Plan<'_>) -> Vec<Fact> {
         .filter(|year| !held(*year) && !exempt.contains(year))
         .map(|year| Fact::CalendarYearWithoutAudit { year, at: epoch.decision.loc })
         .collect();
-    // The years ahead, up to the last shown cycle's recertification: a year that what is booked
-    // or planned leaves empty.
+    // The years ahead, up to the last shown cycle's recertification or the last audit booked,
+    // in whichever cycle: a year that what is booked or planned leaves empty.
     let last = plan.cycles.last().map_or(cycle.recertification, |c| c.recertification);
-    for year in today.year()..=last.date.year() {
+    let booked = audits.iter().filter(|e| e.basis == Basis::Recorded && e.date > today).map(|e| e.end.year()).max();
+    for year in today.year()..=last.date.year().max(booked.unwrap_or(i32::MIN)) {
         // A date that passed unheld is the surveillance rules' to report.
         if !exempt.contains(&year) && !audits.iter().any(|e| in_year(e, year)) {
             let at = audits.iter().filter(|e| e.date > today && e.basis == Basis::Recorded).find_map(|e| e.loc);

@@ -62,6 +62,11 @@ pub enum ReviewGap {
         review: NaiveDate,
         done: NaiveDate,
     },
+    /// The review is booked before an audit of the round still to be held.
+    BookedBeforeAudit {
+        review: NaiveDate,
+        audit: NaiveDate,
+    },
 }
 
 /// Where round 0's audits that miss the lead before Stage 1 leave Stage 1.

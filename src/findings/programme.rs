@@ -70,9 +70,10 @@ pub(super) fn rounds(
     let by_area: Vec<HashMap<&str, Vec<&AreaAudit>>> = rounds.iter().map(Round::by_area).collect();
     let mut out = Vec::new();
     for (k, round) in rounds.iter().enumerate() {
-        out.extend(behind(certificate, today, rounds, &by_area, k, area_of));
         out.extend(without_auditor(reg, today, round, area_of));
-        if reg.judges(round.window_end) {
+        // A round that began before the record is complete is not judged on it.
+        if reg.judges(round.window_start) {
+            out.extend(behind(certificate, today, rounds, &by_area, k, area_of));
             out.extend(review(reg, today, round));
         }
     }
@@ -194,7 +195,12 @@ fn without_auditor<'a>(
 /// round's last audit held will do, even an early one.
 fn review(reg: &Register, today: NaiveDate, round: &Round) -> Option<Fact> {
     if round.prepares.date >= today {
-        return None;
+        // Still ahead: a review booked before an audit of the round still to be held.
+        let booked = Some(round.review).filter(|r| r.recorded.is_some() && r.date >= today)?;
+        let planned = round.audits.iter().filter(|a| a.auditor.is_some() && !a.source.is_recorded());
+        let audit = planned.map(|a| a.end).filter(|d| *d > booked.date).max()?;
+        let gap = ReviewGap::BookedBeforeAudit { review: booked.date, audit };
+        return Some(Fact::ReviewMissing { round: round_ref(round), gap, date: booked.date, at: booked.recorded });
     }
     let last_done = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
     let reviews: Vec<_> =

@@ -409,6 +409,11 @@ fn review_missing(round: &RoundRef, gap: &ReviewGap, date: NaiveDate, at: Option
             "the management review on {review} came before the round's audit on {done}, so it could not take its results ({})",
             describe(round)
         )),
+        ReviewGap::BookedBeforeAudit { review, audit } => Words::new(format!(
+            "the management review booked for {review} comes before the round's audit planned on {audit}, so it cannot take its results ({})",
+            describe(round)
+        ))
+        .help("move the review after the round's last audit, or hold the audit before it"),
     };
     w.date(date).at(at)
 }
@@ -561,7 +566,7 @@ fn certificate_suspended(from: NaiveDate, to: Option<NaiveDate>, note: Option<&s
 
 fn record_not_judged(from: NaiveDate, rounds: &[String], at: Loc) -> Words {
     Words::new(format!(
-        "the record is complete from {from} (`programme.record_from`): {}, over before it, {} not judged",
+        "the record is complete from {from} (`programme.record_from`): {}, begun before it, {} not judged",
         rounds_named(rounds),
         if rounds.len() == 1 { "is" } else { "are" }
     ))

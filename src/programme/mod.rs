@@ -366,9 +366,18 @@ impl<'r, 'c> Programme<'r, 'c> {
                 break;
             }
             // Neither an audit by someone not independent of the area nor a follow-up or partial
-            // audit is the area's audit for the round (9.2.2 c; ISO 19011 5.5.2).
+            // audit is the area's audit for the round (9.2.2 c; ISO 19011 5.5.2); what a
+            // follow-up or partial audit found is followed up all the same (9.2.2, 10.2).
             let dependent = self.index.record_auditor[r].is_some_and(|j| self.index.conflicts.between(i, j).is_some());
-            if dependent || record.kind != AuditKind::Full {
+            if dependent {
+                continue;
+            }
+            if record.kind != AuditKind::Full {
+                let found = record.nonconformities;
+                let held = record.status_on(self.today) == Status::Done;
+                if held && found.major + found.minor > 0 && !self.index.spared.contains(&(r, i)) {
+                    out.found = Some(found);
+                }
                 continue;
             }
             match record.status_on(self.today) {
@@ -429,8 +438,8 @@ impl<'r, 'c> Programme<'r, 'c> {
             let caught_up = later_in_cycle().any(|j| self.record_in(i, &frames[j].0).held);
             // Left the scope before the round's external audit: it is not owed (scope reduction).
             let left = area.left_by(today) && area.until.is_some_and(|u| u < f.window_end);
-            // Over before the register's record is complete: not judged.
-            if required && !caught_up && !left && self.register.judges(f.window_end) {
+            // Opened before the register's record is complete: not judged.
+            if required && !caught_up && !left && self.register.judges(f.window_start) {
                 let behind = if rule.by_risk { Behind::Overdue } else { Behind::ExtensionMissed };
                 need = Need::Missed { due: d.lead, behind, follow_up };
             }

@@ -73,7 +73,7 @@ pub(super) struct Diary {
     round_cap: Vec<Option<u32>>,
     last: Vec<Option<usize>>,
     /// Each area's last audit recorded so far (held or booked), for the interval between it and
-    /// the area's next audit.
+    /// the area's next audit; none once an audit is planned after it.
     last_day: Vec<Option<NaiveDate>>,
     /// Each auditor as a person (an auditor may be an auditee elsewhere on the same day).
     auditor_person: Vec<usize>,
@@ -201,9 +201,13 @@ impl Diary {
                 self.last[i] = Some(auditor);
             }
             // From the record only: capping from planned dates would pull each round's audits
-            // earlier than the one before, and the schedule would drift.
-            if let (Some(i), true) = (a.area_at(), a.source.is_recorded() && a.kind == AuditKind::Full) {
+            // earlier than the one before, and the schedule would drift. An audit planned after
+            // the last recorded one takes over from it: the rounds' interval holds from there.
+            let Some(i) = a.area_at().filter(|_| a.kind == AuditKind::Full) else { continue };
+            if a.source.is_recorded() {
                 self.last_day[i] = self.last_day[i].max(Some(a.end.max(a.date)));
+            } else if a.auditor.is_some() && self.last_day[i].is_some_and(|d| d < a.date) {
+                self.last_day[i] = None;
             }
         }
     }
@@ -404,6 +408,8 @@ impl<'r> Placer<'_, 'r> {
                     let months = self.register.settings.max_months_between_rounds;
                     let interval = diary.last_day[i].map(|d| self.calendar.open_on_or_before(months_after(d, months)));
                     let due = interval.filter(|cap| *cap >= from && *cap < due).unwrap_or(due);
+                    // Already past it: as soon as possible (9.2.1).
+                    let asap = asap || interval.is_some_and(|cap| cap < from);
                     tasks.push(Task { area: i, source, from, due, asap, behind, follow_up })
                 }
                 Need::Nothing => {}

@@ -57,10 +57,11 @@ pub struct Register {
 }
 
 impl Register {
-    /// Whether a round over on `window_end` is judged on the record: not where the register
-    /// says its record is complete only from a later day (`programme.record_from`).
-    pub(crate) fn judges(&self, window_end: NaiveDate) -> bool {
-        self.record_from.is_none_or(|from| window_end > from.date)
+    /// Whether a round whose window opens on `window_start` (round 0's has no start) is judged on
+    /// the record: not where the register says its record is complete only from a later day
+    /// (`programme.record_from`), for audits held before it may be missing from it.
+    pub(crate) fn judges(&self, window_start: Option<NaiveDate>) -> bool {
+        self.record_from.is_none_or(|from| window_start.is_some_and(|w| w >= from.date))
     }
 
     /// The Annex A controls carried by some area still in the scope on `day`.

@@ -343,7 +343,7 @@ pub(super) struct RawProgramme<'a> {
     /// Who receives the audit reports (free text each).
     #[schemars(with = "Option<Vec<String>>")]
     pub reports_to: Option<Spanned<Vec<Text<'a>>>>,
-    /// The day from which the record of internal audits and management reviews is complete (YYYY-MM-DD), for a programme taken over mid-cycle: rounds over before it are not judged.
+    /// The day from which the record of internal audits and management reviews is complete (YYYY-MM-DD), for a programme taken over mid-cycle: rounds that began before it are not judged.
     #[schemars(with = "Option<Date>")]
     pub record_from: Option<Spanned<Date>>,
 }

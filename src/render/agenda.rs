@@ -48,7 +48,7 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
     };
     let (mut overdue, mut due) = (Vec::new(), Vec::new());
     let Ok(()) = Entries::new(plan, &period).each::<Infallible>(|x| {
-        if x.end < today && open(&x) {
+        if x.end < today && open(&x, today) {
             overdue.push(item(&x, true));
         } else if x.end >= today {
             due.push(item(&x, false));
@@ -59,9 +59,10 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
     overdue
 }
 
-/// An internal audit or review whose day has passed without it being held or recorded.
-fn open(x: &Entry) -> bool {
-    matches!(x.mark, Mark::InternalAudit | Mark::ManagementReview) && !x.settled
+/// An internal audit or review whose day has passed without it being held or recorded, and that
+/// can still be held for the external audit it prepares (`today` is before it).
+fn open(x: &Entry, today: NaiveDate) -> bool {
+    matches!(x.mark, Mark::InternalAudit | Mark::ManagementReview) && !x.settled && x.prepares.is_none_or(|p| today < p)
 }
 
 /// One register's items: overdue ones first, then the others, each in date order, one each,

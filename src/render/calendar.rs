@@ -97,6 +97,9 @@ pub struct Entry {
     pub status: String,
     /// Held (an internal audit) or recorded (a review): nothing left to do for it.
     pub settled: bool,
+    /// For an internal audit or a review: the day of the external audit it prepares, after which
+    /// it can no longer be held for it.
+    pub prepares: Option<NaiveDate>,
     /// The round, what it prepares, the latest day, the criteria; one item each.
     pub details: Vec<String>,
     /// Identifies the event among the register's from run to run, whatever its date: kind,
@@ -274,7 +277,9 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
         _ if end > e.date => vec![e.date, end],
         _ => vec![e.date],
     };
-    Entry { date: e.date, end, mark: Mark::of(e.kind), days, summary, status, settled, details, key, category }
+    let prepares = e.prepares.map(|p| p.date);
+    let mark = Mark::of(e.kind);
+    Entry { date: e.date, end, mark, days, summary, status, settled, prepares, details, key, category }
 }
 
 /// An area's audit criteria as short lines: its clauses, its controls.

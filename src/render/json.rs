@@ -183,6 +183,7 @@ impl<'a> EventDoc<'a> {
             controls: area.map(|a| a.controls.as_slice()),
             follow_up: audit.and_then(|a| a.follow_up).map(|f| f.key()),
             audit_kind: audit.map(|a| a.kind).filter(|k| *k != AuditKind::Full).map(AuditKind::key),
+            restoration: external.is_some_and(|x| x.restoration),
             due: audit.filter(|a| !a.source.is_recorded() || a.behind.is_some()).map(|a| Day(a.due)),
             status: e.status,
             overdue: audit.is_some_and(|a| matches!(a.behind, Some(Behind::Overdue | Behind::ExtensionMissed))),
@@ -236,6 +237,9 @@ struct EventDoc<'a> {
     /// Why the area is audited in this round besides its risk: what its last audit found.
     #[serde(skip_serializing_if = "Option::is_none")]
     follow_up: Option<&'static str>,
+    /// On a recertification after expiry, which restores the certificate.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    restoration: bool,
     /// For a recorded internal audit that is not the area's full audit: follow-up or partial.
     #[serde(skip_serializing_if = "Option::is_none")]
     audit_kind: Option<&'static str>,

@@ -179,7 +179,8 @@ fn round<'p>(
         let mut t = table(&["Date", "Area", "Risk", "Auditor", "Status"], width);
         for a in &r.audits {
             let area = a.area_in(reg);
-            let risk = area.map_or("", |x| x.risk.as_str());
+            // The risk the round judges the area with (`risk_history`).
+            let risk = area.map_or("", |x| x.risk_on(r.lead_day).as_str());
             let auditor = match (&a.auditor, a.unassigned) {
                 (Some(id), _) => a.auditor_in(reg).and_then(|x| x.name.clone()).unwrap_or_else(|| id.to_string()),
                 (None, Some(why)) => {
