@@ -340,30 +340,33 @@ proptest! {
         }
     }
 
-    /// An area's next audit is planned no more than `max_months_between_rounds` after its audit
-    /// before, where that is recorded (9.2.1) and its round's window allows.
+    /// An area audited in consecutive rounds is audited again no more than
+    /// `max_months_between_rounds` after its audit in the round before, where that is recorded
+    /// (9.2.1) and the round's window allows.
     #[test]
     fn an_areas_audits_are_never_further_apart_than_the_setting(reg in register(), today in 0u64..3000) {
         let today = day(today);
         let v = Valid::new(reg, today).unwrap();
         let p = plan(&v, 2);
         let months = v.register().settings.max_months_between_rounds;
-        let audits: Vec<&ismsaudit::programme::AreaAudit> = p.previous.iter().chain(&p.rounds).flat_map(|r| &r.audits).collect();
-        for a in audits.iter().filter(|a| a.source == Source::Planned && a.auditor.is_some() && a.behind.is_none()) {
-            // The area's audit before it, where that one is recorded (after a planned one, the
-            // rounds' interval holds instead).
-            let before = audits.iter()
-                .filter(|x| x.area == a.area && x.independent && x.kind == AuditKind::Full && x.date < a.date)
-                .filter(|x| x.source.is_recorded() || (x.auditor.is_some() && x.source != Source::Missed))
-                .max_by_key(|x| x.date);
-            let last = before.filter(|x| x.source.is_recorded()).map(|x| x.date);
-            // (Where the first day the audit may take is within a week of the limit, there may be
-            // no open day between.)
-            let room = |l: &NaiveDate| a.from.is_none_or(|f| f + Days::new(7) <= months_after(*l, months));
-            if let Some(last) = last.filter(room) {
-                prop_assert!(a.end <= months_after(last, months), "{} audited {} then planned {}: {:?}; today {}", a.area, last, a.date, a, today);
+        let rounds: Vec<&ismsaudit::programme::Round> = p.previous.iter().chain(&p.rounds).collect();
+        for pair in rounds.windows(2) {
+            let (before, round) = (pair[0], pair[1]);
+            for a in round.audits.iter().filter(|a| a.source == Source::Planned && a.auditor.is_some() && a.behind.is_none()) {
+                // The area's last audit in the round before, where it is recorded.
+                let last = (before.audits.iter())
+                    .filter(|x| x.area == a.area && x.independent && x.kind == AuditKind::Full)
+                    .filter(|x| x.source.is_recorded() || (x.auditor.is_some() && x.source != Source::Missed))
+                    .max_by_key(|x| x.date)
+                    .filter(|x| x.source.is_recorded())
+                    .map(|x| x.date);
+                // (Where the first day the audit may take is within a week of the limit, there
+                // may be no open day between.)
+                let room = |l: &NaiveDate| a.from.is_none_or(|f| f + Days::new(7) <= months_after(*l, months));
+                if let Some(last) = last.filter(room) {
+                    prop_assert!(a.end <= months_after(last, months), "{} audited {} then planned {}", a.area, last, a.date);
+                }
             }
         }
     }
-
 }

@@ -505,7 +505,8 @@ proptest! {
             let planned: Vec<_> = round.audits.iter().filter(|a| !a.source.is_recorded() && a.source != Source::Missed).collect();
             let from = (round.last_day - Days::new(7 * u64::from(reg.settings.round_weeks) - 1)).max(round.first_day(today));
             let open = cal.open_days(from, round.last_day).count();
-            let usual = planned.iter().all(|a| a.due == round.last_day && a.auditor.is_some());
+            // (A catch-up is placed as soon as possible, not spread.)
+            let usual = planned.iter().all(|a| a.due == round.last_day && a.auditor.is_some() && a.source == Source::Planned);
             if planned.is_empty() || !usual || open < planned.len() {
                 continue;
             }

@@ -72,9 +72,8 @@ pub(super) struct Diary {
     year_cap: Vec<Option<u32>>,
     round_cap: Vec<Option<u32>>,
     last: Vec<Option<usize>>,
-    /// Each area's last audit recorded so far (held or booked), for the interval between it and
-    /// the area's next audit; none once an audit is planned after it.
-    last_day: Vec<Option<NaiveDate>>,
+    /// What the round just planned leaves each area owed in the next (see [`Owed`]).
+    owed: Vec<Option<Owed>>,
     /// Each auditor as a person (an auditor may be an auditee elsewhere on the same day).
     auditor_person: Vec<usize>,
     /// The days of the certification body's audits, sorted: the people an internal audit
@@ -93,7 +92,7 @@ impl Diary {
             year_cap: register.auditors.iter().map(|a| a.max_days_per_year).collect(),
             round_cap: register.auditors.iter().map(|a| a.max_days_per_round).collect(),
             last: vec![None; register.scope.len()],
-            last_day: vec![None; register.scope.len()],
+            owed: vec![None; register.scope.len()],
             auditor_person: index.auditor_person.clone(),
         };
         // A record occupies its auditor on its day (records give the first day only), and the
@@ -196,21 +195,39 @@ impl Diary {
 
     /// Remembers the auditor of each area's last audit in `round`, for the next round's rotation.
     pub(super) fn remember(&mut self, round: &Round) {
-        for a in round.audits.iter().filter(|a| a.independent && a.source != Source::Missed) {
-            if let (Some(i), Some(auditor)) = (a.area_at(), a.auditor_at()) {
+        // The interval runs between audits in consecutive rounds only: an area the risk rule
+        // audits less often (low risk: once a cycle) is not owed one within it.
+        self.owed.fill(None);
+        for a in round.audits.iter().filter(|a| a.independent) {
+            let Some(i) = a.area_at() else { continue };
+            if a.overdue() {
+                self.owed[i] = Some(Owed::Now);
+                continue;
+            }
+            if let (Some(auditor), false) = (a.auditor_at(), a.source == Source::Missed) {
                 self.last[i] = Some(auditor);
             }
             // From the record only: capping from planned dates would pull each round's audits
             // earlier than the one before, and the schedule would drift. An audit planned after
             // the last recorded one takes over from it: the rounds' interval holds from there.
-            let Some(i) = a.area_at().filter(|_| a.kind == AuditKind::Full) else { continue };
-            if a.source.is_recorded() {
-                self.last_day[i] = self.last_day[i].max(Some(a.end.max(a.date)));
-            } else if a.auditor.is_some() && self.last_day[i].is_some_and(|d| d < a.date) {
-                self.last_day[i] = None;
+            match self.owed[i] {
+                Some(Owed::Now) => {}
+                _ if a.kind != AuditKind::Full => {}
+                Some(Owed::Since(d)) if a.source.is_recorded() => self.owed[i] = Some(Owed::Since(d.max(a.end))),
+                None if a.source.is_recorded() => self.owed[i] = Some(Owed::Since(a.end.max(a.date))),
+                Some(Owed::Since(d)) if a.auditor.is_some() && d < a.date => self.owed[i] = None,
+                _ => {}
             }
         }
     }
+}
+
+/// What an area is owed in the next round from the round just planned: its audit within the
+/// interval after one recorded (9.2.1), or, overdue there, one as soon as possible.
+#[derive(Debug, Clone, Copy)]
+enum Owed {
+    Since(NaiveDate),
+    Now,
 }
 
 /// One audit to place.
@@ -406,10 +423,18 @@ impl<'r> Placer<'_, 'r> {
                     // Never more than the interval after the area's audit before (9.2.1), where
                     // the round's window allows.
                     let months = self.register.settings.max_months_between_rounds;
-                    let interval = diary.last_day[i].map(|d| self.calendar.open_on_or_before(months_after(d, months)));
-                    let due = interval.filter(|cap| *cap >= from && *cap < due).unwrap_or(due);
-                    // Already past it: as soon as possible (9.2.1).
-                    let asap = asap || interval.is_some_and(|cap| cap < from);
+                    let (due, late) = match diary.owed[i] {
+                        Some(Owed::Since(d)) => {
+                            let cap = self.calendar.open_on_or_before(months_after(d, months));
+                            (if cap >= from && cap < due { cap } else { due }, cap < from)
+                        }
+                        Some(Owed::Now) => (due, true),
+                        None => (due, false),
+                    };
+                    // Already past it, or overdue in the round before: as soon as possible, a
+                    // catch-up.
+                    let asap = asap || late;
+                    let source = if late { Source::CatchUp } else { source };
                     tasks.push(Task { area: i, source, from, due, asap, behind, follow_up })
                 }
                 Need::Nothing => {}
