@@ -421,8 +421,7 @@ impl Certificate {
     pub(crate) fn as_of(&mut self, s: &Settings, today: NaiveDate) {
         let cal = Calendar::new(s);
         for epoch in &self.epochs {
-            // Only a certificate given, not superseded by a restart, and only its first cycle
-            // not recertified: an earlier one whose deadline passed has lapsed the certificate.
+            // A certificate given and not superseded; its first cycle not recertified only.
             if epoch.decision.basis == Basis::Assumed || epoch.superseded || epoch.late_recertification.is_some() {
                 continue;
             }
@@ -436,8 +435,7 @@ impl Certificate {
             };
             let c = &self.cycles[i];
             let deadline = c.restoration_deadline();
-            // Planned the usual margin before the deadline (as a surveillance before its
-            // anniversary), and never before today.
+            // The usual margin before the deadline (as surveillance before its anniversary).
             let date = cal
                 .open_on_or_before(weeks_before(deadline, s.surveillance_before_anniversary_weeks))
                 .max(cal.open_on_or_after(today))

@@ -1,7 +1,8 @@
-//! Who is busy on which days, kept as sorted lists (no key hashed), and audit days counted per
-//! calendar year: the planner's bookkeeping, searched once per audit it places.
+//! Who is busy on which days, kept as sorted lists (no key hashed), audit days counted per
+//! calendar year, and the order in which the search tries days around a target: the planner's
+//! bookkeeping, searched once per audit it places.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// Audit days per calendar year, of each auditor with a yearly cap: a short list per auditor
 /// (a plan reaches some thirty years), searched without hashing.
@@ -101,4 +102,47 @@ fn step_to(list: &mut &[NaiveDate], d: NaiveDate) -> bool {
         *list = &list[1..];
     }
     list.first() == Some(&d)
+}
+
+/// The order in which [`Outward`] gives days around the target day `target` (days from the common
+/// era, as plain numbers: chrono's durations cost more than the search): nearest first, the
+/// later one on a tie.
+pub(super) fn nearness(d: NaiveDate, target: i32) -> (i32, bool) {
+    let n = d.num_days_from_ce();
+    ((n - target).abs(), n < target)
+}
+
+/// Indices of the sorted `days`, nearest `target` first, alternating outwards; on a tie the
+/// later day first (the target itself, where it is one of them): in [`nearness`] order.
+pub(super) struct Outward<'a> {
+    days: &'a [NaiveDate],
+    /// The next earlier day is at `lo - 1`, the next later one at `hi`.
+    lo: usize,
+    hi: usize,
+    target: i32,
+}
+
+impl<'a> Outward<'a> {
+    pub(super) fn new(days: &'a [NaiveDate], target: NaiveDate) -> Self {
+        let at = days.partition_point(|d| *d < target);
+        Outward { days, lo: at, hi: at, target: target.num_days_from_ce() }
+    }
+}
+
+impl Iterator for Outward<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let near = |k: usize| nearness(self.days[k], self.target);
+        let later = self.hi < self.days.len() && (self.lo == 0 || near(self.hi) < near(self.lo - 1));
+        if later {
+            self.hi += 1;
+            Some(self.hi - 1)
+        } else if self.lo > 0 {
+            self.lo -= 1;
+            Some(self.lo)
+        } else {
+            None
+        }
+    }
 }

@@ -25,7 +25,7 @@ use std::ops::Bound::{Excluded, Unbounded};
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use super::busy::{Busy, Years};
+use super::busy::{Busy, Outward, Years, nearness};
 use super::index::Index;
 use super::round::{AreaAudit, Behind, FollowUp, Round, Source, Unassigned, small};
 use crate::calendar::{Calendar, Spans};
@@ -847,49 +847,6 @@ impl Probes {
     fn tried(&mut self, in_hand_here: bool) {
         if self.in_hand || in_hand_here {
             self.left = self.left.saturating_sub(1);
-        }
-    }
-}
-
-/// The order in which [`Outward`] gives days around the target day `target` (days from the common
-/// era, as plain numbers: chrono's durations cost more than the search): nearest first, the
-/// later one on a tie.
-fn nearness(d: NaiveDate, target: i32) -> (i32, bool) {
-    let n = d.num_days_from_ce();
-    ((n - target).abs(), n < target)
-}
-
-/// Indices of the sorted `days`, nearest `target` first, alternating outwards; on a tie the
-/// later day first (the target itself, where it is one of them): in [`nearness`] order.
-struct Outward<'a> {
-    days: &'a [NaiveDate],
-    /// The next earlier day is at `lo - 1`, the next later one at `hi`.
-    lo: usize,
-    hi: usize,
-    target: i32,
-}
-
-impl<'a> Outward<'a> {
-    fn new(days: &'a [NaiveDate], target: NaiveDate) -> Self {
-        let at = days.partition_point(|d| *d < target);
-        Outward { days, lo: at, hi: at, target: target.num_days_from_ce() }
-    }
-}
-
-impl Iterator for Outward<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        let near = |k: usize| nearness(self.days[k], self.target);
-        let later = self.hi < self.days.len() && (self.lo == 0 || near(self.hi) < near(self.lo - 1));
-        if later {
-            self.hi += 1;
-            Some(self.hi - 1)
-        } else if self.lo > 0 {
-            self.lo -= 1;
-            Some(self.lo)
-        } else {
-            None
         }
     }
 }
