@@ -377,11 +377,13 @@ impl Coverage {
         let scope = &plan.register.scope;
         let mut cells: Vec<u16> = scope.iter().map(|a| if r.includes(a) { NO_AUDIT } else { OUT_OF_SCOPE }).collect();
         let mut covered = vec![false; scope.len()];
-        // The audit that counts, if there is one; else the first there is.
+        // The audit that counts, if there is one (independent, and a full audit); else the
+        // first there is.
         let mut shown: Vec<Option<&AreaAudit>> = vec![None; scope.len()];
+        let counts = |a: &AreaAudit| a.independent && a.kind == AuditKind::Full;
         for a in &r.audits {
             let Some(i) = a.area_at().filter(|i| *i < scope.len()) else { continue };
-            if shown[i].is_none_or(|b| !b.independent && a.independent) {
+            if shown[i].is_none_or(|b| !counts(b) && counts(a)) {
                 shown[i] = Some(a);
             }
         }
