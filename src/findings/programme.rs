@@ -72,7 +72,7 @@ pub(super) fn rounds(
     for (k, round) in rounds.iter().enumerate() {
         out.extend(without_auditor(reg, today, round, area_of));
         // A round that began before the record is complete is not judged on it.
-        if reg.judges(round.window_start) {
+        if reg.judges(round.window_start, round.last_day) {
             out.extend(behind(certificate, today, rounds, &by_area, k, area_of));
             out.extend(review(reg, today, round));
         }

@@ -91,7 +91,8 @@ pub(super) fn record_start(plan: &Plan<'_>) -> Option<Fact> {
     let previous: &[Round] = if previous_judged(plan) { &plan.previous } else { &[] };
     let rounds = || previous.iter().chain(&plan.rounds);
     if let Some(from) = reg.record_from {
-        let before: Vec<String> = rounds().filter(|r| !reg.judges(r.window_start)).map(Round::label).collect();
+        let before: Vec<String> =
+            rounds().filter(|r| !reg.judges(r.window_start, r.last_day)).map(Round::label).collect();
         return (!before.is_empty()).then_some(Fact::RecordNotJudged { from: from.date, rounds: before, at: from.loc });
     }
     let first = reg.audits.iter().map(|a| a.date).min()?;

@@ -432,14 +432,15 @@ impl<'r, 'c> Programme<'r, 'c> {
                 normal.lead
             };
             let from = normal.from.max(today);
-            need = Need::Plan { source, from, due, asap: true, behind: Some(Behind::ExtensionMissed), follow_up };
+            let behind = Some(Behind::ExtensionMissed);
+            need = Need::Plan { source, from, due, asap: true, behind, follow_up, required: true };
             true
         } else if today >= d.end {
             let caught_up = later_in_cycle().any(|j| self.record_in(i, &frames[j].0).held);
             // Left the scope before the round's external audit: it is not owed (scope reduction).
             let left = area.left_by(today) && area.until.is_some_and(|u| u < f.window_end);
             // Opened before the register's record is complete: not judged.
-            if required && !caught_up && !left && self.register.judges(f.window_start) {
+            if required && !caught_up && !left && self.register.judges(f.window_start, f.last_day) {
                 let behind = if rule.by_risk { Behind::Overdue } else { Behind::ExtensionMissed };
                 need = Need::Missed { due: d.lead, behind, follow_up };
             }
@@ -449,7 +450,8 @@ impl<'r, 'c> Programme<'r, 'c> {
             if required {
                 let due = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
                 let from = d.from.max(today);
-                need = Need::Plan { source, from, due, asap: true, behind: Some(Behind::Late), follow_up };
+                let behind = Some(Behind::Late);
+                need = Need::Plan { source, from, due, asap: true, behind, follow_up, required: true };
             }
             required
         } else if required || rule.preferred {
@@ -457,7 +459,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             // as soon as possible.
             let asap = today > d.target;
             let due = if asap { d.lead } else { d.target };
-            need = Need::Plan { source, from: d.from.max(today), due, asap, behind: None, follow_up };
+            need = Need::Plan { source, from: d.from.max(today), due, asap, behind: None, follow_up, required };
             true
         } else {
             false
@@ -541,6 +543,7 @@ impl<'r, 'c> Programme<'r, 'c> {
                 asap,
                 behind: None,
                 follow_up: None,
+                required: false,
             };
             wanted.push((i, need));
         }

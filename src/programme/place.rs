@@ -46,6 +46,8 @@ pub(super) enum Need {
         asap: bool,
         behind: Option<Behind>,
         follow_up: Option<FollowUp>,
+        /// Whether the rule requires it in this round (else the programme prefers it here).
+        required: bool,
     },
     /// Required, and the external audit has passed without it.
     Missed { due: NaiveDate, behind: Behind, follow_up: Option<FollowUp> },
@@ -207,14 +209,17 @@ impl Diary {
             if let (Some(auditor), false) = (a.auditor_at(), a.source == Source::Missed) {
                 self.last[i] = Some(auditor);
             }
-            // From the record only: capping from planned dates would pull each round's audits
-            // earlier than the one before, and the schedule would drift. An audit planned after
-            // the last recorded one takes over from it: the rounds' interval holds from there.
+            // From the record only: capping from planned audits (spread over their round's
+            // weeks, or brought forward) would pull each round's audits earlier than the one
+            // before, and the schedule would drift away from the external audits. An audit
+            // planned after the last recorded one takes over from it: the rounds' interval holds
+            // from there.
+            let anchors = a.source.is_recorded();
             match self.owed[i] {
                 Some(Owed::Now) => {}
                 _ if a.kind != AuditKind::Full => {}
-                Some(Owed::Since(d)) if a.source.is_recorded() => self.owed[i] = Some(Owed::Since(d.max(a.end))),
-                None if a.source.is_recorded() => self.owed[i] = Some(Owed::Since(a.end.max(a.date))),
+                Some(Owed::Since(d)) if anchors => self.owed[i] = Some(Owed::Since(d.max(a.end))),
+                None if anchors => self.owed[i] = Some(Owed::Since(a.end.max(a.date))),
                 Some(Owed::Since(d)) if a.auditor.is_some() && d < a.date => self.owed[i] = None,
                 _ => {}
             }
@@ -419,11 +424,12 @@ impl<'r> Placer<'_, 'r> {
                         round.audits.push(marker);
                     }
                 }
-                Need::Plan { source, from, due, asap, behind, follow_up } => {
+                Need::Plan { source, from, due, asap, behind, follow_up, required } => {
                     // Never more than the interval after the area's audit before (9.2.1), where
                     // the round's window allows.
                     let months = self.register.settings.max_months_between_rounds;
-                    let (due, late) = match diary.owed[i] {
+                    // (An audit the rule does not require here is not pulled forward for it.)
+                    let (due, late) = match diary.owed[i].filter(|_| required) {
                         Some(Owed::Since(d)) => {
                             let cap = self.calendar.open_on_or_before(months_after(d, months));
                             (if cap >= from && cap < due { cap } else { due }, cap < from)

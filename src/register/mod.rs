@@ -57,11 +57,15 @@ pub struct Register {
 }
 
 impl Register {
-    /// Whether a round whose window opens on `window_start` (round 0's has no start) is judged on
-    /// the record: not where the register says its record is complete only from a later day
-    /// (`programme.record_from`), for audits held before it may be missing from it.
-    pub(crate) fn judges(&self, window_start: Option<NaiveDate>) -> bool {
-        self.record_from.is_none_or(|from| window_start.is_some_and(|w| w >= from.date))
+    /// Whether a round is judged on the record: not where the register says its record is
+    /// complete only from a day (`programme.record_from`) after the round's audits began, the
+    /// `round_weeks` before its last day (or its window's start, where later; round 0's window
+    /// has none), for audits held before it may be missing from it.
+    pub(crate) fn judges(&self, window_start: Option<NaiveDate>, last_day: NaiveDate) -> bool {
+        let weeks = u64::from(self.settings.round_weeks) * 7;
+        let spread = last_day.checked_sub_days(chrono::Days::new(weeks.saturating_sub(1))).unwrap_or(last_day);
+        let began = window_start.map_or(spread, |w| w.max(spread));
+        self.record_from.is_none_or(|from| began >= from.date)
     }
 
     /// The Annex A controls carried by some area still in the scope on `day`.

@@ -60,9 +60,12 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
 }
 
 /// An internal audit or review whose day has passed without it being held or recorded, and that
-/// can still be held for the external audit it prepares (`today` is before it).
+/// can still be held for the external audit it prepares (`today` is before it); or an audit
+/// overdue there, until a later round makes it up (`check` fails on it).
 fn open(x: &Entry, today: NaiveDate) -> bool {
-    matches!(x.mark, Mark::InternalAudit | Mark::ManagementReview) && !x.settled && x.prepares.is_none_or(|p| today < p)
+    matches!(x.mark, Mark::InternalAudit | Mark::ManagementReview)
+        && !x.settled
+        && (x.overdue || x.prepares.is_none_or(|p| today < p))
 }
 
 /// One register's items: overdue ones first, then the others, each in date order, one each,

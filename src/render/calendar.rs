@@ -100,6 +100,9 @@ pub struct Entry {
     /// For an internal audit or a review: the day of the external audit it prepares, after which
     /// it can no longer be held for it.
     pub prepares: Option<NaiveDate>,
+    /// An internal audit required and not held before its external audit, with no later round
+    /// of the cycle holding it (`overdue-audit`): to chase until it is made up.
+    pub overdue: bool,
     /// The round, what it prepares, the latest day, the criteria; one item each.
     pub details: Vec<String>,
     /// Identifies the event among the register's from run to run, whatever its date: kind,
@@ -278,8 +281,9 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
         _ => vec![e.date],
     };
     let prepares = e.prepares.map(|p| p.date);
+    let overdue = e.audit.is_some_and(|a| a.overdue());
     let mark = Mark::of(e.kind);
-    Entry { date: e.date, end, mark, days, summary, status, settled, prepares, details, key, category }
+    Entry { date: e.date, end, mark, days, summary, status, settled, prepares, overdue, details, key, category }
 }
 
 /// An area's audit criteria as short lines: its clauses, its controls.
