@@ -352,7 +352,12 @@ proptest! {
         let rounds: Vec<&ismsaudit::programme::Round> = p.previous.iter().chain(&p.rounds).collect();
         for pair in rounds.windows(2) {
             let (before, round) = (pair[0], pair[1]);
-            for a in round.audits.iter().filter(|a| a.source == Source::Planned && a.auditor.is_some() && a.behind.is_none()) {
+            // (High-risk areas: the rule requires them in every round; an audit merely preferred
+            // in a round is not brought forward.)
+            let high = |a: &&ismsaudit::programme::AreaAudit| {
+                v.register().scope.iter().any(|x| x.id == a.area && x.risk_on(round.lead_day) == ismsaudit::register::Risk::High)
+            };
+            for a in round.audits.iter().filter(|a| a.source == Source::Planned && a.auditor.is_some() && a.behind.is_none()).filter(high) {
                 // The area's last audit in the round before, where it is recorded.
                 let last = (before.audits.iter())
                     .filter(|x| x.area == a.area && x.independent && x.kind == AuditKind::Full)
