@@ -5,9 +5,10 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{EXPIRY_WARNING_DAYS, Fact};
-use crate::cycle::{Basis, Cycle, DECISION_MONTHS_AFTER_STAGE2, External, months_after};
+use crate::cycle::{Basis, Cycle, DECISION_MONTHS_AFTER_STAGE2, External, months_after, weeks_before};
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
+use crate::settings::RECERTIFICATION_LATEST_WEEKS;
 
 /// The certificate: its decision, surveillance, recertification, expiry, restoration and lapse.
 pub(super) fn certificate(plan: &Plan<'_>) -> Vec<Fact> {
@@ -40,6 +41,7 @@ pub(super) fn certificate(plan: &Plan<'_>) -> Vec<Fact> {
     out.extend(recertification_late(cycle, today, decision_loc));
     out.extend(expired(plan, cycle));
     let days_left = (cycle.expiry - today).num_days();
+    // (A recertification booked after expiry is `recertification-late`'s.)
     if (0..=EXPIRY_WARNING_DAYS).contains(&days_left) && cycle.recertification.basis != Basis::Recorded {
         out.push(Fact::CertificateExpiring { expiry: cycle.expiry, days_left, at: decision_loc });
     }
@@ -107,6 +109,15 @@ pub(super) fn recertification_late(cycle: &Cycle, today: NaiveDate, decision_loc
     // After expiry, a missing recertification is `certificate-expired`'s.
     if r.basis != Basis::Recorded && latest < today && today <= expiry {
         Some(Fact::RecertificationLate { cycle: cycle_number, expiry, latest, ended: None, at: decision_loc })
+    } else if r.basis == Basis::Recorded && r.restoration && today <= expiry {
+        // Booked after expiry, the certificate still valid: it will expire before it.
+        Some(Fact::RecertificationLate {
+            cycle: cycle_number,
+            expiry,
+            latest: weeks_before(expiry, RECERTIFICATION_LATEST_WEEKS),
+            ended: Some(r.end),
+            at: r.loc.or(decision_loc),
+        })
     } else if r.basis == Basis::Recorded && r.end > latest && r.end <= expiry {
         Some(Fact::RecertificationLate {
             cycle: cycle_number,

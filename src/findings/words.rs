@@ -431,6 +431,11 @@ fn recertification_late(
         ))
         .date(latest)
         .at(at),
+        Some(end) if end > expiry => Words::new(format!(
+            "the recertification of cycle {cycle} is booked for {end}, after the certificate expires on {expiry}: it will not be valid from then until a restoration decision"
+        ))
+        .date(end)
+        .at(at),
         Some(end) => Words::new(format!(
             "the recertification of cycle {cycle} ending {end} is after {latest}, which leaves little time for a decision before expiry on {expiry}"
         ))
