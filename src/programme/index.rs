@@ -155,6 +155,12 @@ impl Index {
         }
     }
 
+    /// Whether record `r`'s nonconformities are not area `i`'s (see [`Index::spared`]); no
+    /// hashing for a register without such records, the usual case.
+    pub(super) fn spared(&self, r: usize, i: usize) -> bool {
+        !self.spared.is_empty() && self.spared.contains(&(r, i))
+    }
+
     /// The people audited with area `i`: its owner and team.
     pub(super) fn people(&self, i: usize) -> &[usize] {
         &self.people[self.people_from[i]..self.people_from[i + 1]]

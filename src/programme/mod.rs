@@ -111,24 +111,28 @@ impl<'r, 'c> Programme<'r, 'c> {
         let start = frames.iter().position(|f| role(f) != Role::Before || f.cycle + 2 >= first).unwrap_or(frames.len());
         let frames: Vec<(Frame, Role)> =
             frames.into_iter().skip(start).map(|f| (role(&f), f)).map(|(r, f)| (f, r)).collect();
+        let diary = Diary::new(self.register, &self.index, self.external_days(&frames));
         Rounds {
             programme: self,
             frames,
             next: 0,
             areas: vec![AreaState::default(); self.register.scope.len()],
-            diary: Diary::new(self.register, &self.index, self.external_days()),
+            diary,
             previous_review: None,
             previous: None,
         }
     }
 
     /// The days of every certification-body audit, held, booked or planned (first and last day
-    /// of each), sorted: no internal audit is planned on them.
-    fn external_days(&self) -> Vec<NaiveDate> {
+    /// of each), in the windows of `frames`: no internal audit is planned on them.
+    fn external_days(&self, frames: &[(Frame, Role)]) -> Vec<NaiveDate> {
+        let from = frames.first().and_then(|(f, _)| f.window_start).unwrap_or(NaiveDate::MIN);
+        let to = frames.last().map_or(NaiveDate::MAX, |(f, _)| f.window_end);
         let mut days: Vec<NaiveDate> = (self.certificate.epochs.iter())
             .flat_map(|e| self.certificate.audits_of(e))
             .filter(|e| e.kind.is_audit())
             .flat_map(|e| [e.date, e.end])
+            .filter(|d| from <= *d && *d <= to)
             .collect();
         days.sort_unstable();
         days.dedup();
@@ -375,7 +379,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             if record.kind != AuditKind::Full {
                 let found = record.nonconformities;
                 let held = record.status_on(self.today) == Status::Done;
-                if held && found.major + found.minor > 0 && !self.index.spared.contains(&(r, i)) {
+                if held && found.major + found.minor > 0 && !self.index.spared(r, i) {
                     out.found = Some(found);
                 }
                 continue;
@@ -383,7 +387,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             match record.status_on(self.today) {
                 Status::Done => {
                     out.held = true;
-                    let spared = self.index.spared.contains(&(r, i));
+                    let spared = self.index.spared(r, i);
                     out.found = Some(if spared { Default::default() } else { record.nonconformities });
                 }
                 Status::Booked if record.date >= self.today => out.booked_ahead = true,

@@ -78,15 +78,11 @@ pub(super) struct Diary {
     owed: Vec<Option<Owed>>,
     /// Each auditor as a person (an auditor may be an auditee elsewhere on the same day).
     auditor_person: Vec<usize>,
-    /// The days of the certification body's audits, sorted: the people an internal audit
-    /// would take are busy with the external one.
-    external: Vec<NaiveDate>,
 }
 
 impl Diary {
     pub(super) fn new(register: &Register, index: &Index, external: Vec<NaiveDate>) -> Self {
         let mut diary = Diary {
-            external,
             taken: Busy::new(register.auditors.len()),
             people: Busy::new(index.persons),
             away: register.auditors.iter().map(|a| Spans::new(&a.unavailable)).collect(),
@@ -117,6 +113,15 @@ impl Diary {
                 diary.per_year.add(auditor, d.year());
             }
         }
+        // The certification body's audit days take every auditor (and the people they would
+        // audit are busy with the external audit): no internal audit is planned on them. Taken
+        // after the yearly counts, which they are not part of.
+        for auditor in 0..register.auditors.len() {
+            for &d in &external {
+                diary.taken.push(auditor, d);
+            }
+        }
+        diary.taken.sort();
         diary
     }
 
@@ -125,11 +130,9 @@ impl Diary {
         !self.taken.on(auditor, d) && self.available(auditor, d)
     }
 
-    /// Whether auditor `auditor` is not away on `d`, below their yearly cap, and `d` is not a day
-    /// of a certification-body audit.
+    /// Whether auditor `auditor` is not away on `d` and below their yearly cap.
     fn available(&self, auditor: usize, d: NaiveDate) -> bool {
         !self.away[auditor].contains(d)
-            && self.external.binary_search(&d).is_err()
             && self.year_cap[auditor].is_none_or(|cap| self.per_year.get(auditor, d.year()) < cap)
     }
 
