@@ -195,8 +195,9 @@ fn without_auditor<'a>(
 /// round's last audit held will do, even an early one.
 fn review(reg: &Register, today: NaiveDate, round: &Round) -> Option<Fact> {
     if round.prepares.date >= today {
-        // Still ahead: a review booked before an audit of the round still to be held.
-        let booked = Some(round.review).filter(|r| r.recorded.is_some() && r.date >= today)?;
+        // Still ahead: a review booked before an audit of the round still to be held (the plan
+        // adds one after it).
+        let booked = (round.other_reviews.iter()).rfind(|r| r.recorded.is_some() && r.date >= today)?;
         let planned = round.audits.iter().filter(|a| a.auditor.is_some() && !a.source.is_recorded());
         let audit = planned.map(|a| a.end).filter(|d| *d > booked.date).max()?;
         let gap = ReviewGap::BookedBeforeAudit { review: booked.date, audit };

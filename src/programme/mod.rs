@@ -152,7 +152,16 @@ impl<'r, 'c> Programme<'r, 'c> {
     /// the round's (as `check` accepts it), even before the round's last day.
     fn review_after_audits(&self, round: &mut Round, previous: Option<NaiveDate>) {
         if round.review.recorded.is_some() {
-            return;
+            // A review recorded before an audit of the round (held late, or still to be held)
+            // cannot take its results: while the external audit is ahead, the round gets a
+            // planned one after it (the recorded one is shown too).
+            let assigned =
+                |a: &&AreaAudit| a.source != Source::Missed && (a.auditor.is_some() || a.source.is_recorded());
+            let later = round.audits.iter().filter(assigned).any(|a| a.end.max(a.date) > round.review.date);
+            if !later || round.prepares.date <= self.today {
+                return;
+            }
+            round.review = Review::planned(round.review.date);
         }
         let planned = round.audits.iter().any(|a| a.auditor.is_some() && !a.source.is_recorded());
         if !planned {
