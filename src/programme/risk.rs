@@ -128,21 +128,23 @@ impl AreaState {
         }
         let round_zero = at.cycle == 0;
         let pattern_round = pattern.iter().position(|p| *p).unwrap_or(0);
-        let by_risk = round_zero
-            || self.pending.is_some_and(|(_, left)| left == 0)
-            || match risk {
-                Risk::High => true,
-                Risk::Medium => self.previous_has == Some(false) || self.count + at.remaining < self.in_cycle.min(2),
-                Risk::Low => self.count == 0 && at.remaining == 0,
-            };
+        let follow_up_now = self.pending.is_some_and(|(_, left)| left == 0);
+        let risk_requires = match risk {
+            Risk::High => true,
+            Risk::Medium => self.previous_has == Some(false) || self.count + at.remaining < self.in_cycle.min(2),
+            Risk::Low => self.count == 0 && at.remaining == 0,
+        };
+        let by_risk = round_zero || follow_up_now || risk_requires;
         let preferred = round_zero
             || match risk {
                 Risk::High => true,
                 Risk::Medium => pattern[at.slot] && self.count < 2,
                 Risk::Low => self.count == 0 && (at.slot >= pattern_round || self.owed),
             };
+        // A round taken only to follow up findings is a follow-up, not a catch-up.
         let catch_up = !round_zero
             && !at.joining
+            && (!follow_up_now || risk_requires)
             && match risk {
                 Risk::High => false,
                 Risk::Medium => !pattern[at.slot],
@@ -193,8 +195,9 @@ mod tests {
     }
 
     /// The rule over cycles of three rounds (`|` between cycles; a leading `0` is round 0), each
-    /// round written as `R` (required by the rule), `p` (not required, but the pattern's round
-    /// for it), `c` (the same, planned later than the pattern intended: a catch-up) or `.`.
+    /// round written as `R` (required by the rule), `C` (required, and later than the pattern
+    /// intended: a catch-up), `p` (not required, but the pattern's round for it), `c` (the same,
+    /// a catch-up) or `.`.
     fn judged(risk: Risk, pattern: [bool; 3], rounds: &str) -> String {
         let mut st = AreaState::default();
         let mut out = String::new();
@@ -208,7 +211,8 @@ mod tests {
                 let at = RoundAt { cycle: cycle_number, slot, remaining: marks.len() - slot - 1, joining: false };
                 let v = st.judge(risk, pattern, at);
                 out.push(match (v.by_risk, v.preferred, v.catch_up) {
-                    (true, _, _) => 'R',
+                    (true, _, true) => 'C',
+                    (true, _, false) => 'R',
                     (false, true, false) => 'p',
                     (false, true, true) => 'c',
                     (false, false, _) => '.',
@@ -233,21 +237,21 @@ mod tests {
             // none makes the next cycle's first required (never two in a row without).
             (Medium, [true, true, false], "???|???", "pp.|Rp.", "two of three by the pattern"),
             (Medium, [false, true, true], "???", ".RR", "the first round without: the next two required"),
-            (Medium, [true, true, false], "-??", "pRR", "a first round missed: the next two required"),
+            (Medium, [true, true, false], "-??", "pRC", "a first round missed: the next two required"),
             (Medium, [true, false, true], "A-?", "p.R", "after a round without, the next is required"),
             (
                 Medium,
                 [false, true, true],
                 "A??|???",
-                ".p.|Rp.",
+                ".p.|Cp.",
                 "across cycles: the last round without, the first of the next",
             ),
-            (Medium, [true, true, false], "A-?", "ppR", "at least two of three: one audit, one round left"),
-            (Medium, [true, false, true], "-??", "pRR", "missed: required in the two rounds left"),
+            (Medium, [true, true, false], "A-?", "ppC", "at least two of three: one audit, one round left"),
+            (Medium, [true, false, true], "-??", "pCR", "missed: required in the two rounds left"),
             // Low: once a cycle, in its pattern's round; the last round if none before had it.
             (Low, second, "???|???", ".p.|.p.", "the pattern's round"),
             (Low, first, "-??", "pc.", "the pattern's round missed: caught up in the next"),
-            (Low, first, "--?", "pcR", "missed twice: required in the last"),
+            (Low, first, "--?", "pcC", "missed twice: required in the last"),
             (Low, first, "A??", "p..", "audited once: nothing more"),
             (Low, third, "??-|???", "..R|c..", "a cycle left without: owed, taken first in the next"),
             // Round 0 audits the whole scope.
@@ -256,6 +260,7 @@ mod tests {
             (Low, third, "M??", ".R.", "a major one: the next round"),
             (Low, second, "m-?", "..R", "a minor one: the next but one at the latest"),
             (Low, first, "mA?", "p..", "a minor one followed up in the next round: done"),
+            (Low, first, "M??", "pR.", "a major one in the pattern's round: followed up, not caught up"),
             (Medium, [true, true, false], "AM?", "ppR", "a major one on top of the medium rule"),
         ];
         for (risk, pattern, rounds, expected, why) in rows {
