@@ -126,31 +126,14 @@ impl Coverable {
 mod tests {
     use super::*;
     use crate::diagnostic::Loc;
-    use crate::register::{Certification, same_id};
-    use crate::settings::Settings;
+    use crate::register::same_id;
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()
     }
 
     fn register(accepted: Vec<Acceptance>) -> Register {
-        Register {
-            file: "isms.yaml".to_string(),
-            organisation: "x".to_string(),
-            id: None,
-            certification: Certification::default(),
-            settings: Settings::default(),
-            programme_owner: None,
-            reports_to: vec![],
-            record_from: None,
-            auditors: vec![],
-            scope: vec![],
-            exclusions: vec![],
-            audits: vec![],
-            reviews: vec![],
-            accepted,
-            corrective_actions: vec![],
-        }
+        Register { accepted, ..Register::example(vec![], vec![]) }
     }
 
     fn finding(code: Code, message: String, area: Option<&str>, control: Option<&str>) -> Finding {

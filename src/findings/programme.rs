@@ -391,63 +391,22 @@ pub(super) fn owner_audits_programme(plan: &Plan<'_>) -> Vec<Fact> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::register::{Auditor, Certification, Risk};
-    use crate::settings::Settings;
+    use crate::register::{Auditor, Risk};
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()
     }
 
     fn area(id: &str, owner: &str, clauses: Vec<&'static str>) -> Area {
-        Area {
-            id: id.to_string(),
-            name: id.to_string(),
-            owner: owner.to_string(),
-            team: vec![],
-            risk: Risk::High,
-            clauses,
-            controls: vec![],
-            since: None,
-            until: None,
-            site: None,
-            audit_days: 1,
-            risk_history: vec![],
-            method: None,
-            loc: Loc::default(),
-        }
+        Area { clauses, ..Area::example(id, owner, Risk::High) }
     }
 
     fn auditor(id: &str, conflicts: Vec<String>) -> Auditor {
-        Auditor {
-            id: id.to_string(),
-            name: None,
-            conflicts,
-            unavailable: vec![],
-            max_days_per_round: None,
-            max_days_per_year: None,
-            sites: None,
-            loc: Loc::default(),
-        }
+        Auditor { conflicts, ..Auditor::example(id, &[]) }
     }
 
     fn register(scope: Vec<Area>, auditors: Vec<Auditor>) -> Register {
-        Register {
-            file: "isms.yaml".to_string(),
-            organisation: "x".to_string(),
-            id: None,
-            certification: Certification::default(),
-            settings: Settings::default(),
-            programme_owner: None,
-            reports_to: vec![],
-            record_from: None,
-            auditors,
-            scope,
-            exclusions: vec![],
-            audits: vec![],
-            reviews: vec![],
-            accepted: vec![],
-            corrective_actions: vec![],
-        }
+        Register::example(scope, auditors)
     }
 
     /// One auditor with a declared conflict with each of 2,000 areas (written in another case),

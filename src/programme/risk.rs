@@ -178,7 +178,6 @@ impl AreaState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Loc;
 
     /// What an area's record (or the plan) has in each round of a row: `A` an audit that found
     /// nothing, `M` one that found a major nonconformity, `m` a minor one, `-` none, and `?`
@@ -269,22 +268,7 @@ mod tests {
     }
 
     fn area(id: &str, risk: Risk) -> Area {
-        Area {
-            id: id.into(),
-            name: id.into(),
-            owner: "owner".into(),
-            team: vec![],
-            risk,
-            clauses: vec![],
-            controls: vec![],
-            since: None,
-            until: None,
-            site: None,
-            audit_days: 1,
-            risk_history: vec![],
-            method: None,
-            loc: Loc::default(),
-        }
+        Area::example(id, "owner", risk)
     }
 
     #[test]
