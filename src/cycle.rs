@@ -549,24 +549,30 @@ impl Certificate {
         self.audits_of(epoch).into_iter().find(|e| e.date > day)
     }
 
-    /// Years in which the epoch needs no certification-body audit (ISO/IEC 17021-1 9.1.3): the
-    /// initial certification's year, and each recertification year, the year of the audit or of
-    /// its decision (recorded, or assumed `decision_after_stage2_weeks` after it).
+    /// Years in which the epoch needs no certification-body audit (see the free function
+    /// `exempt_years`, which the planning of surveillance dates uses too).
     pub(crate) fn exempt_years(&self, epoch: &Epoch) -> BTreeSet<i32> {
-        let mut years: BTreeSet<i32> =
-            [Some(epoch.decision), epoch.stage2].into_iter().flatten().map(|e| e.date.year()).collect();
-        for n in epoch.first_cycle..=epoch.last_cycle {
-            let c = self.cycle(n);
-            let r = c.recertification;
-            years.extend([r.date.year(), r.end.year()]);
-            years.extend(r.decision.map(|d| d.year()));
-            // A restoration after expiry: the year of expiry was the recertification's too.
-            if r.restoration {
-                years.insert(c.expiry.year());
-            }
-        }
-        years
+        let cycles = &self.cycles[epoch.first_cycle as usize - 1..epoch.last_cycle as usize];
+        exempt_years(epoch, cycles)
     }
+}
+
+/// The years of `epoch` (whose `cycles` these are) that need no certification-body audit
+/// (ISO/IEC 17021-1 9.1.3): the initial certification's year, and each recertification year, the
+/// year of the audit or of its decision (recorded, or assumed `decision_after_stage2_weeks` after
+/// it); after a restoration, the year of expiry too, which was the recertification's.
+fn exempt_years(epoch: &Epoch, cycles: &[Cycle]) -> BTreeSet<i32> {
+    let mut years: BTreeSet<i32> =
+        [Some(epoch.decision), epoch.stage2].into_iter().flatten().map(|e| e.date.year()).collect();
+    for c in cycles {
+        let r = c.recertification;
+        years.extend([r.date.year(), r.end.year()]);
+        years.extend(r.decision.map(|d| d.year()));
+        if r.restoration {
+            years.insert(c.expiry.year());
+        }
+    }
+    years
 }
 
 /// The records that fall in one epoch.
@@ -870,13 +876,7 @@ fn after_lapse(at: Loc, what: &str, date: NaiveDate, expiry: NaiveDate) -> Diagn
 /// empty, as after a recertification late in the year before a January anniversary, the next
 /// planned surveillance moves into that year: no more than 12 months after the audit before it.
 fn calendar_years(cal: &Calendar, epoch: &Epoch, cycles: &mut [Cycle]) {
-    let mut exempt: BTreeSet<i32> =
-        [Some(epoch.decision), epoch.stage2].into_iter().flatten().map(|e| e.date.year()).collect();
-    for c in cycles.iter() {
-        let r = c.recertification;
-        exempt.extend([r.date.year(), r.end.year()]);
-        exempt.extend(r.decision.map(|d| d.year()));
-    }
+    let exempt = exempt_years(epoch, cycles);
     let mut previous_end = epoch.stage2.map_or(epoch.decision.date, |s2| s2.end.max(epoch.decision.date));
     // Special audits do not count: see `ExternalKind::counts_for_calendar_year`.
     for c in cycles.iter_mut() {
