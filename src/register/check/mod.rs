@@ -331,6 +331,32 @@ impl<'a> Ids<'a> {
 
 /// The place of an earlier id that `id` repeats (compared without case), or `None` after
 /// noting `id` at place `next`.
+impl Checker<'_> {
+    /// The trimmed id of the next `what` (an area, an auditor, a corrective action), where it is
+    /// well formed and no earlier one has it, without case; else `None`, reported. `seen` holds
+    /// the ids so far, case-folded, each with `next` as it was; `first` turns that into the first
+    /// one's id and place, for the hint (only on that path).
+    fn new_id<T: Copy>(
+        &mut self,
+        what: &str,
+        raw: &Spanned<Text<'_>>,
+        seen: &mut HashMap<String, T>,
+        next: T,
+        first: impl FnOnce(T) -> (String, Loc),
+    ) -> Option<String> {
+        let id = raw.value.trim().to_string();
+        if !self.id_ok(what, &id, loc(raw)) {
+            return None;
+        }
+        if let Some(k) = earlier(seen, &id, next) {
+            let (first_id, first_at) = first(k);
+            self.error(duplicate(loc(raw), what, &id, &first_id, first_at));
+            return None;
+        }
+        Some(id)
+    }
+}
+
 fn earlier<T: Copy>(seen: &mut HashMap<String, T>, id: &str, next: T) -> Option<T> {
     match seen.entry(folded(id).into_owned()) {
         Entry::Occupied(first) => Some(*first.get()),

@@ -85,18 +85,16 @@ impl Checker<'_> {
         areas: &Ids,
     ) -> Vec<CorrectiveAction> {
         let mut out: Vec<CorrectiveAction> = Vec::new();
-        let mut seen: HashMap<String, Loc> = HashMap::new();
+        // Each id as written and where, by the index `seen` keeps (an action with an unknown
+        // area is not kept, but its id is taken).
+        let mut ids: Vec<(String, Loc)> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for c in raw {
             let at = loc(&c);
             let c = c.value;
-            let id = c.id.value.trim().to_string();
-            if !self.id_ok("corrective action", &id, loc(&c.id)) {
-                continue;
-            }
-            if let Some(first) = earlier(&mut seen, &id, loc(&c.id)) {
-                self.error(duplicate(loc(&c.id), "corrective action", &id, &id, first));
-                continue;
-            }
+            let first = |k: usize| ids[k].clone();
+            let Some(id) = self.new_id("corrective action", &c.id, &mut seen, ids.len(), first) else { continue };
+            ids.push((id.clone(), loc(&c.id)));
             let written = c.area.value.trim();
             let Some(area) = areas.find(written) else {
                 self.unknown_ref(loc(&c.area), "area", written, &format!("in corrective action `{id}`"), areas);

@@ -16,15 +16,8 @@ impl Checker<'_> {
         for a in raw.value {
             let at = loc(&a);
             let a = a.value;
-            let id = a.id.value.trim().to_string();
-            if !self.id_ok("area", &id, loc(&a.id)) {
-                continue;
-            }
-            if let Some(first) = earlier(&mut seen, &id, areas.len()) {
-                let first: &Area = &areas[first];
-                self.error(duplicate(loc(&a.id), "area", &id, &first.id, first.loc));
-                continue;
-            }
+            let first = |k: usize| (areas[k].id.clone(), areas[k].loc);
+            let Some(id) = self.new_id("area", &a.id, &mut seen, areas.len(), first) else { continue };
             let owner = self.person("`owner`", &a.owner.value, loc(&a.owner));
             if owner.is_empty() {
                 self.error(
@@ -185,15 +178,8 @@ impl Checker<'_> {
         for a in raw {
             let at = loc(&a);
             let a = a.value;
-            let id = a.id.value.trim().to_string();
-            if !self.id_ok("auditor", &id, loc(&a.id)) {
-                continue;
-            }
-            if let Some(first) = earlier(&mut seen, &id, auditors.len()) {
-                let first: &Auditor = &auditors[first];
-                self.error(duplicate(loc(&a.id), "auditor", &id, &first.id, first.loc));
-                continue;
-            }
+            let first = |k: usize| (auditors[k].id.clone(), auditors[k].loc);
+            let Some(id) = self.new_id("auditor", &a.id, &mut seen, auditors.len(), first) else { continue };
             let mut conflicts = Vec::new();
             if let Some(list) = &a.conflicts {
                 for (k, c) in list.value.iter().enumerate() {
