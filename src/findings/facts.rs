@@ -145,8 +145,8 @@ pub enum Fact {
         /// Still ahead of the lead: the first day an auditor is free for it.
         free_from: Option<NaiveDate>,
         /// Where the cause is not the auditors: the first day the audit may be held at all (the
-        /// round's window opens, or the area joins the scope), after the lead.
-        opens: Option<NaiveDate>,
+        /// round's window opens, or the area joins the scope: `true`), after the lead.
+        opens: Option<(NaiveDate, bool)>,
         held_not_independent: bool,
         later: Later,
         at: Option<Loc>,

@@ -145,7 +145,7 @@ fn behind<'a>(
                     before,
                     // Still ahead: the round has no room for it before the lead.
                     free_from: (round.lead_day >= today).then_some(a.date),
-                    opens: a.from.filter(|f| *f > round.lead_day),
+                    opens: a.from.filter(|f| *f > round.lead_day).map(|f| (f, area.and_then(|x| x.since) == Some(f))),
                     held_not_independent,
                     later,
                     at,

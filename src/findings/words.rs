@@ -365,15 +365,20 @@ fn audit_late(
     round: &str,
     lead_day: NaiveDate,
     before: &External,
-    (free_from, opens): (Option<NaiveDate>, Option<NaiveDate>),
+    (free_from, opens): (Option<NaiveDate>, Option<(NaiveDate, bool)>),
     by: bool,
     later: &Later,
     at: Option<Loc>,
 ) -> Words {
     let message = match (free_from, opens) {
-        (Some(day), Some(opens)) => format!(
-            "the audit of `{area}` in round {round} cannot be held by {lead_day}, the lead before {}: it cannot be held before {opens} (the round's window opens then, or the area joins the scope), and is planned on {day}",
-            before.describe()
+        (Some(day), Some((opens, joins))) => format!(
+            "the audit of `{area}` in round {round} cannot be held by {lead_day}, the lead before {}: {} {opens}, and it is planned on {day}",
+            before.describe(),
+            if joins {
+                "the area joins the scope only on"
+            } else {
+                "the round opens only with the certification-body audit before it, on"
+            }
         ),
         (Some(day), None) => format!(
             "the audit of `{area}` in round {round} cannot be held by {lead_day}, the lead before {}: no independent auditor has a free day for it until {day}",
