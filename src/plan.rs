@@ -259,7 +259,7 @@ impl<'r> Plan<'r> {
                 External::new(ExternalKind::CycleStart, c.number, c.start, basis)
             };
             out.push(start);
-            out.extend(c.surveillance);
+            out.extend(c.surveillance.iter().copied());
             // A recertification too late to restore the certificate is shown as held, late.
             out.push(match self.lapse.filter(|l| l.cycle == c.number).and_then(|l| l.late) {
                 Some(late) => External {
@@ -275,7 +275,11 @@ impl<'r> Plan<'r> {
                 out.push(External::new(ExternalKind::RestorationDecision, c.number, decision, basis));
             }
             out.extend(c.special.iter().copied());
-            out.push(External::new(ExternalKind::Expiry, c.number, c.expiry, Basis::Computed));
+            // Recertified early, the certificate is replaced at the decision (the next cycle's
+            // start), not left to expire.
+            if !c.recertification.early {
+                out.push(External::new(ExternalKind::Expiry, c.number, c.expiry, Basis::Computed));
+            }
             if let Some(l) = self.lapse.filter(|l| l.cycle == c.number) {
                 out.push(External::new(ExternalKind::Lapse, c.number, l.deadline, Basis::Computed));
             } else if c.expiry < self.today && !c.recertified() {

@@ -33,7 +33,8 @@ fn seed_example_certified_2017() {
     // Certified in 2017 -> surveillance 2018 and 2019, recertification 2020,
     // surveillance 2021 and 2022, recertification 2023.
     let cert = certificate(&certified("2017-06-14"));
-    let years: Vec<_> = (1..=2).flat_map(|n| cert.cycle(n).audits().map(|a| (a.kind, a.date.year()))).collect();
+    let years: Vec<_> =
+        (1..=2).flat_map(|n| cert.cycle(n).audits().into_iter().map(|a| (a.kind, a.date.year()))).collect();
     use ExternalKind::*;
     assert_eq!(
         years,
@@ -94,6 +95,40 @@ fn no_calendar_year_without_an_audit_over_ten_cycles() {
             }
             d = d.succ_opt().unwrap();
         }
+    }
+}
+
+/// An early recertification (before the cycle's third year, as when certificates are merged)
+/// ends its cycle the day before its decision, and the next cycle counts from that decision:
+/// for every week of a cycle, no surveillance is planned after the audit, the new
+/// anniversaries set the next surveillance, and no calendar year is left without an audit.
+#[test]
+fn an_early_recertification_starts_the_next_cycle_from_its_decision() {
+    let decision = date("2024-03-15");
+    let mut audit = date("2024-04-01");
+    while audit < date("2027-03-01") {
+        let reg =
+            register(&format!("  decision: {decision}\n  recertification: [{{date: {audit}, early: true}}]\n"), "");
+        let cert = certificate(&reg);
+        // Decision not recorded: assumed 4 weeks after the audit (the default).
+        let new = audit + chrono::Days::new(28);
+        let (c1, c2) = (cert.cycle(1), cert.cycle(2));
+        assert_eq!((c1.expiry, c2.start), (new.pred_opt().unwrap(), new), "early recertification {audit}");
+        assert!(c1.recertification.early && c1.recertified_in_time());
+        assert!(c1.surveillance.iter().all(|s| s.date < audit), "{audit}: {:?}", c1.surveillance);
+        assert_eq!(c2.expiry, anniversary(new, 3).pred_opt().unwrap());
+        let s1 = c2.surveillance[0];
+        assert!(s1.date <= anniversary(new, 1) && !s1.hard, "{audit}: {s1:?}");
+        let audits = cert.audits_of(&cert.epochs[0]);
+        let exempt: Vec<i32> = (1..=5)
+            .map(|k| cert.cycle(k).recertification.date)
+            .flat_map(|r| [r.year(), (r + chrono::Days::new(28)).year()])
+            .collect();
+        for y in decision.year() + 1..cert.cycle(5).expiry.year() {
+            let audited = audits.iter().any(|e| e.kind.counts_for_calendar_year() && e.date.year() == y);
+            assert!(audited || exempt.contains(&y), "early recertification {audit}: no audit planned in {y}");
+        }
+        audit = audit + chrono::Days::new(7);
     }
 }
 

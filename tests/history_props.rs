@@ -36,6 +36,7 @@ prop_compose! {
         restored in proptest::bool::weighted(0.5),
         kinds in proptest::collection::vec(prop_oneof![6 => Just(AuditKind::Full), 1 => Just(AuditKind::FollowUp), 1 => Just(AuditKind::Partial)], 20),
         risk_changes in proptest::collection::vec(proptest::option::weighted(0.2, (risk(), 100u64..1500)), 12),
+        early in proptest::option::weighted(0.15, (200u64..1000, 0u64..60)),
     ) -> Register {
         let first = day(start);
         let scope: Vec<Area> = areas.iter().enumerate().map(|(i, (risk, owner, since, until))| {
@@ -64,9 +65,19 @@ prop_compose! {
         // months or lapses (a restart is not generated: the plan then stops at the lapse).
         let mut recertification = recertified(first);
         recertification.truncate(kept);
-        if kept < 4 && restored {
+        if let Some((offset, decided)) = early {
+            // Recertified early in cycle 1 (years 1 to 3): the later cycles count from its
+            // decision, recorded or assumed 4 weeks after the audit.
+            let audit = first + Days::new(offset);
+            let decision = (decided > 0).then(|| audit + Days::new(decided));
+            let anchor = decision.unwrap_or(audit + Days::new(28));
+            let mut later = recertified(anchor);
+            later.truncate(kept.min(3));
+            recertification = vec![ExternalRecord { date: audit, visits: vec![], decision, early: true, note: None, loc: Loc::default() }];
+            recertification.extend(later);
+        } else if kept < 4 && restored {
             let expiry = ismsaudit::cycle::anniversary(first, 3 * (kept as u32 + 1)) - Days::new(1);
-            recertification.push(ExternalRecord { date: expiry + Days::new(75), visits: vec![], decision: None, note: None, loc: Loc::default() });
+            recertification.push(ExternalRecord { date: expiry + Days::new(75), visits: vec![], decision: None, early: false, note: None, loc: Loc::default() });
         }
         let certification = if initial {
             Certification { stage1: Some(date), ..Default::default() }

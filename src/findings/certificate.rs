@@ -79,7 +79,8 @@ fn initial(plan: &Plan<'_>) -> Vec<Fact> {
 /// Each surveillance of `cycle` held after its latest day, or not held by it.
 fn surveillance(cycle: &Cycle, today: NaiveDate, decision_loc: Option<Loc>) -> Vec<Fact> {
     let mut out = Vec::new();
-    for (number, s) in (1u8..).zip(cycle.surveillance) {
+    for s in &cycle.surveillance {
+        let number = Cycle::round_of(s);
         let Some(latest) = s.latest else { continue };
         // An audit in several visits is complete at its last visit (ISO/IEC 17021-1 9.1.3 asks
         // for the audit, not its first day).
@@ -153,7 +154,7 @@ fn expired(plan: &Plan<'_>, cycle: &Cycle) -> Option<Fact> {
     let deadline = expired.restoration_deadline();
     let (number, expiry) = (expired.number, expired.expiry);
     match restored {
-        Some(on) if on <= today => (today < cycle.surveillance[0].date).then_some(Fact::CertificateRestored {
+        Some(on) if on <= today => (today < cycle.first_audit().date).then_some(Fact::CertificateRestored {
             cycle: number,
             expiry,
             on,

@@ -110,7 +110,7 @@ pub(super) fn record_start(plan: &Plan<'_>) -> Option<Fact> {
 /// Whether `check` still reports what the previous cycle's rounds left open: until the current
 /// cycle's first surveillance.
 fn previous_judged(plan: &Plan<'_>) -> bool {
-    let first_audit = plan.cycles.first().map(|c| c.surveillance[0].date);
+    let first_audit = plan.cycles.first().map(|c| c.first_audit().date);
     !plan.initial && plan.lapse.is_none() && first_audit.is_some_and(|d| plan.today < d)
 }
 
@@ -120,7 +120,7 @@ pub(super) fn previous_cycle(plan: &Plan<'_>) -> Vec<Fact> {
     if !previous_judged(plan) {
         return Vec::new();
     }
-    let first_audit = current.surveillance[0].date;
+    let first_audit = current.first_audit().date;
     // The rounds the plan was made after, planned once with it.
     let rounds = &plan.previous;
     let (found, cycle) = if current.number > epoch.first_cycle {

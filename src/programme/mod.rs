@@ -20,7 +20,7 @@ mod round;
 use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
-use crate::cycle::{Certificate, Epoch, External, ExternalKind, months_after, weeks_before};
+use crate::cycle::{Certificate, Cycle, Epoch, External, ExternalKind, months_after, weeks_before};
 use crate::register::{Area, AuditKind, AuditRecord, Register, ReviewRecord, Status};
 use index::Index;
 use place::{Diary, Need, Placer};
@@ -225,8 +225,9 @@ impl<'r, 'c> Programme<'r, 'c> {
         let mut window_start = epoch.stage2.map_or(epoch.decision.date, |s2| s2.date);
         for n in epoch.first_cycle..=last.min(epoch.last_cycle) {
             let cycle = self.certificate.cycle(n);
-            for (k, external) in cycle.audits().into_iter().enumerate() {
-                let f = self.frame(frames.last(), n, k as u8 + 1, external, Some(window_start), external.date);
+            for external in cycle.audits() {
+                let number = Cycle::round_of(&external);
+                let f = self.frame(frames.last(), n, number, external, Some(window_start), external.date);
                 window_start = external.date;
                 frames.push(f);
             }

@@ -164,6 +164,9 @@ pub struct ExternalRecord {
     pub visits: Vec<NaiveDate>,
     /// For a recertification: the certification body's decision, where recorded.
     pub decision: Option<NaiveDate>,
+    /// For a recertification: early, before the cycle's third year; the next cycle starts from
+    /// its decision, with new anniversaries.
+    pub early: bool,
     pub note: Option<String>,
     pub loc: Loc,
 }
@@ -210,6 +213,9 @@ impl SpecialKind {
 pub struct SpecialAudit {
     pub date: NaiveDate,
     pub kind: SpecialKind,
+    /// Recorded by the certification body as replacing the surveillance due: it is that
+    /// surveillance (and counts for the calendar-year rule).
+    pub replaces_surveillance: bool,
     pub note: Option<String>,
     pub loc: Loc,
 }

@@ -265,6 +265,9 @@ pub(super) struct RawRecertification<'a> {
     /// The recertification decision (YYYY-MM-DD), once taken.
     #[schemars(with = "Option<Date>")]
     pub decision: Option<Spanned<Date>>,
+    /// An early recertification, before the cycle's third year (as when certificates are merged): the new cycle starts from its decision, and the anniversaries count from it.
+    #[serde(default)]
+    pub early: bool,
     /// Free text, shown in the plan.
     pub note: Option<Text<'a>>,
 }
@@ -278,6 +281,9 @@ pub(super) struct RawSpecial<'a> {
     pub date: Spanned<Date>,
     /// What kind of special audit it is.
     pub kind: SpecialKind,
+    /// Whether the certification body recorded it as replacing the surveillance audit due: it then counts as that surveillance.
+    #[serde(default)]
+    pub replaces_surveillance: bool,
     /// Free text, shown in the plan.
     pub note: Option<Text<'a>>,
 }

@@ -12,7 +12,7 @@ use crate::catalogue;
 use crate::cycle::{External, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
 use crate::programme::{Behind, Round, RoundName, Unassigned};
-use crate::register::{Area, AuditKind, Register};
+use crate::register::{Area, AuditKind, Register, SpecialKind};
 
 /// Bumped when a field changes meaning or disappears; new fields may appear at any time.
 pub(crate) const SCHEMA_VERSION: u32 = 1;
@@ -184,13 +184,14 @@ impl<'a> EventDoc<'a> {
             follow_up: audit.and_then(|a| a.follow_up).map(|f| f.key()),
             audit_kind: audit.map(|a| a.kind).filter(|k| *k != AuditKind::Full).map(AuditKind::key),
             restoration: external.is_some_and(|x| x.restoration),
+            early: external.is_some_and(|x| x.early),
             due: audit.filter(|a| !a.source.is_recorded() || a.behind.is_some()).map(|a| Day(a.due)),
             status: e.status,
             overdue: audit.is_some_and(|a| matches!(a.behind, Some(Behind::Overdue | Behind::ExtensionMissed))),
             late: audit.is_some_and(|a| a.behind == Some(Behind::Late)),
             special: match e.kind {
                 EventKind::External(ExternalKind::Special(k)) => Some(k.key()),
-                _ => None,
+                _ => external.and_then(|x| x.replacing).map(SpecialKind::key),
             },
             assumed: e.status == "assumed",
             past: e.date < today,
@@ -240,6 +241,9 @@ struct EventDoc<'a> {
     /// On a recertification after expiry, which restores the certificate.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     restoration: bool,
+    /// On an early recertification, which ends its cycle: the next starts from its decision.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    early: bool,
     /// For a recorded internal audit that is not the area's full audit: follow-up or partial.
     #[serde(skip_serializing_if = "Option::is_none")]
     audit_kind: Option<&'static str>,
@@ -253,7 +257,8 @@ struct EventDoc<'a> {
     /// On internal audits past their round's lead day, with the external audit still ahead.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     late: bool,
-    /// For a special audit: scope-extension, short-notice, follow-up or other.
+    /// For a special audit, and a surveillance the certification body held as one (a special
+    /// audit recorded as replacing it): scope-extension, short-notice, follow-up or other.
     #[serde(skip_serializing_if = "Option::is_none")]
     special: Option<&'static str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]

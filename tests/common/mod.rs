@@ -27,6 +27,7 @@ pub fn recertified(decision: NaiveDate) -> Vec<ExternalRecord> {
             date: anniversary(decision, 3 * k) - Days::new(70),
             visits: vec![],
             decision: None,
+            early: false,
             note: None,
             loc: Loc::default(),
         })

@@ -20,6 +20,7 @@ impl Checker<'_> {
                 .map(|s| SpecialAudit {
                     date: s.value.date.value.0,
                     kind: s.value.kind,
+                    replaces_surveillance: s.value.replaces_surveillance,
                     note: self.note("`note`", s.value.note.as_deref(), loc(s)),
                     loc: loc(s),
                 })
@@ -53,7 +54,9 @@ impl Checker<'_> {
     /// A recertification audit recorded, and its decision (never before the audit).
     pub(super) fn recertification(&mut self, r: &Spanned<DateOr<RawRecertification>>) -> ExternalRecord {
         match &r.value {
-            DateOr::Date(d) => ExternalRecord { date: d.0, visits: vec![], decision: None, note: None, loc: loc(r) },
+            DateOr::Date(d) => {
+                ExternalRecord { date: d.0, visits: vec![], decision: None, early: false, note: None, loc: loc(r) }
+            }
             DateOr::Full(f) => {
                 let note = self.note("`note`", f.note.as_deref(), loc(r));
                 let record = self.visits(f.date.value.0, &f.visits, note, loc(r));
@@ -68,7 +71,7 @@ impl Checker<'_> {
                         .hint("the certification body decides after the audit"),
                     );
                 }
-                ExternalRecord { decision: f.decision.as_ref().map(|d| d.value.0), ..record }
+                ExternalRecord { decision: f.decision.as_ref().map(|d| d.value.0), early: f.early, ..record }
             }
         }
     }
@@ -204,7 +207,9 @@ impl Checker<'_> {
     /// A surveillance audit, written as a date or with its further visits.
     pub(super) fn surveillance(&mut self, raw: &Spanned<DateOr<RawExternal>>) -> ExternalRecord {
         match &raw.value {
-            DateOr::Date(d) => ExternalRecord { date: d.0, visits: vec![], decision: None, note: None, loc: loc(raw) },
+            DateOr::Date(d) => {
+                ExternalRecord { date: d.0, visits: vec![], decision: None, early: false, note: None, loc: loc(raw) }
+            }
             DateOr::Full(f) => {
                 let note = self.note("`note`", f.note.as_deref(), loc(raw));
                 self.visits(f.date.value.0, &f.visits, note, loc(raw))
@@ -230,7 +235,14 @@ impl Checker<'_> {
             }
             last = last.max(v.value.0);
         }
-        ExternalRecord { date, visits: visits.iter().map(|v| v.value.0).collect(), decision: None, note, loc: at }
+        ExternalRecord {
+            date,
+            visits: visits.iter().map(|v| v.value.0).collect(),
+            decision: None,
+            early: false,
+            note,
+            loc: at,
+        }
     }
 
     /// Records must be listed in date order, so a misplaced or mistyped date stands out.

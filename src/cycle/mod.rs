@@ -7,14 +7,18 @@
 //! after a lapse. Each epoch has its cycles, anchored on its own decision; cycles are numbered
 //! across epochs (1, 2, ...), so every round has one name.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::calendar::Calendar;
 use crate::diagnostic::{Diagnostic, Errors, InputError, Loc};
 use crate::register::{Dated, ExternalRecord, Register, SpecialKind};
-use crate::settings::{RECERTIFICATION_LATEST_WEEKS, Settings};
+use crate::settings::Settings;
+
+mod lay_out;
+
+use lay_out::{EpochRecords, epoch_cycles, initial_audit};
 
 /// A certification-body event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -155,6 +159,11 @@ pub struct External {
     /// For a recertification: whether it falls after the cycle's expiry, where it restores the
     /// certificate (ISO/IEC 17021-1 9.6.3.2.5).
     pub restoration: bool,
+    /// For a recertification: early, before the cycle's third year; the next cycle starts from
+    /// its decision, with new anniversaries.
+    pub early: bool,
+    /// For a surveillance: the special audit the certification body recorded as replacing it.
+    pub replacing: Option<SpecialKind>,
     pub basis: Basis,
     /// Where the register gives this date, if it does.
     pub loc: Option<Loc>,
@@ -172,6 +181,8 @@ impl External {
             decision: None,
             decision_given: false,
             restoration: false,
+            early: false,
+            replacing: None,
             basis,
             loc: None,
         }
@@ -182,6 +193,11 @@ impl External {
         match self.kind {
             ExternalKind::CycleStart => format!("Cycle {} starts", self.cycle),
             ExternalKind::Recertification if self.restoration => "Recertification (restoration)".into(),
+            ExternalKind::Recertification if self.early => "Recertification (early)".into(),
+            ExternalKind::Surveillance(n) => match self.replacing {
+                Some(special) => format!("Surveillance {n}: {}", ExternalKind::Special(special).label()),
+                None => format!("Surveillance {n}"),
+            },
             k => k.label(),
         }
     }
@@ -192,6 +208,9 @@ impl External {
             ExternalKind::Surveillance(k) => format!("surveillance {k} of cycle {} on {}", self.cycle, self.date),
             ExternalKind::Recertification if self.restoration => {
                 format!("the restoration audit of cycle {} on {}", self.cycle, self.date)
+            }
+            ExternalKind::Recertification if self.early => {
+                format!("the early recertification of cycle {} on {}", self.cycle, self.date)
             }
             ExternalKind::Recertification => format!("the recertification of cycle {} on {}", self.cycle, self.date),
             ExternalKind::Special(k) => format!("the special audit ({}) on {}", k.label(), self.date),
@@ -214,8 +233,11 @@ pub struct Cycle {
     /// Its place in the epoch: 1 for the cycle after an initial certification decision.
     pub local: u32,
     pub start: NaiveDate,
+    /// The day before its third anniversary; for a cycle recertified early, the day before the
+    /// early recertification's decision, when the new certificate replaced it.
     pub expiry: NaiveDate,
-    pub surveillance: [External; 2],
+    /// Surveillance 1 and 2; fewer where an early recertification came before them.
+    pub surveillance: Vec<External>,
     pub recertification: External,
     /// Special audits recorded in the cycle.
     pub special: Vec<External>,
@@ -226,9 +248,24 @@ pub struct Cycle {
 }
 
 impl Cycle {
-    /// The external audits internal-audit rounds 1, 2 and 3 prepare.
-    pub fn audits(&self) -> [External; 3] {
-        [self.surveillance[0], self.surveillance[1], self.recertification]
+    /// The external audits internal-audit rounds 1, 2 and 3 prepare (fewer where the cycle was
+    /// recertified early), in order.
+    pub fn audits(&self) -> Vec<External> {
+        self.surveillance.iter().copied().chain([self.recertification]).collect()
+    }
+
+    /// The cycle's first external audit: surveillance 1, or an early recertification before it.
+    pub fn first_audit(&self) -> External {
+        self.surveillance.first().copied().unwrap_or(self.recertification)
+    }
+
+    /// The round (1 to 3) that prepares `audit`, one of the cycle's: 1 and 2 for the
+    /// surveillance audits, 3 for the recertification, however many came before it.
+    pub fn round_of(audit: &External) -> u8 {
+        match audit.kind {
+            ExternalKind::Surveillance(n) => n,
+            _ => 3,
+        }
     }
 
     /// Whether the record shows the certificate recertified by expiry: the decision before it
@@ -239,7 +276,8 @@ impl Cycle {
             (Some(d), true) => d,
             _ => r.end,
         };
-        r.basis == Basis::Recorded && by <= self.expiry
+        // An early recertification's cycle ends the day before its decision, by construction.
+        r.basis == Basis::Recorded && (r.early || by <= self.expiry)
     }
 
     /// The last day a recertification can restore the certificate after expiry (ISO/IEC 17021-1
@@ -573,327 +611,4 @@ fn exempt_years(epoch: &Epoch, cycles: &[Cycle]) -> BTreeSet<i32> {
         }
     }
     years
-}
-
-/// The records that fall in one epoch.
-struct EpochRecords<'r> {
-    surveillance: Vec<&'r ExternalRecord>,
-    recertification: Vec<&'r ExternalRecord>,
-    special: Vec<&'r crate::register::SpecialAudit>,
-}
-
-/// Stage 1, Stage 2 and the decision of an initial certification, with the dates the register
-/// does not give assumed from the settings. `None` without any date.
-fn initial_audit(
-    s: &Settings,
-    cal: &Calendar,
-    stage1: Option<Dated>,
-    stage2: Option<Dated>,
-    decision: Option<Dated>,
-) -> Option<(Option<External>, Option<External>, External)> {
-    let given = |kind, d: Dated| External { loc: Some(d.loc), ..External::new(kind, 0, d.date, Basis::Given) };
-    let stage1 = stage1.map(|d| given(ExternalKind::Stage1, d));
-    // Stage 2 is an audit on site, so an assumed one moves earlier to an open day (but not onto
-    // Stage 1 itself). The decision is the certification body's act: no workday rule.
-    let stage2 = stage2.map(|d| given(ExternalKind::Stage2, d)).or_else(|| {
-        stage1.map(|s1| {
-            let nominal = weeks_after(s1.date, s.stage2_after_stage1_weeks);
-            let open = cal.open_on_or_before(nominal);
-            let mut date = if open > s1.date { open } else { nominal };
-            // A given decision came after Stage 2, whenever that was.
-            if let Some(d) = decision {
-                date = date.min(d.date);
-            }
-            External::new(ExternalKind::Stage2, 0, date, Basis::Assumed)
-        })
-    });
-    let decision = match (decision, stage2) {
-        (Some(d), _) => given(ExternalKind::Certification, d),
-        (None, Some(s2)) => External::new(
-            ExternalKind::Certification,
-            0,
-            weeks_after(s2.date, s.decision_after_stage2_weeks),
-            Basis::Assumed,
-        ),
-        (None, None) => return None,
-    };
-    Some((stage1, stage2, decision))
-}
-
-/// The cycle of an epoch anchored on `anchor` (1 for its first) whose dates contain `date`; 1
-/// before the decision.
-fn containing(anchor: NaiveDate, date: NaiveDate) -> u32 {
-    let mut k = 1;
-    while expiry_of(anchor, k) < date && k < 200 {
-        k += 1;
-    }
-    k
-}
-
-/// The cycles of one epoch: recorded audits filed under them, planned dates for the others.
-fn epoch_cycles(
-    s: &Settings,
-    cal: &Calendar,
-    epoch: &mut Epoch,
-    records: &EpochRecords,
-    errors: &mut Vec<Diagnostic>,
-) -> Vec<Cycle> {
-    let anchor = epoch.decision.date;
-    let recert = recertifications(epoch, records, errors);
-    // The epoch goes on while each cycle is recertified (in time or restored). A restart ends it;
-    // so does a recertification too late to restore. Otherwise later cycles are computed up to
-    // the horizon, to be planned as "if recertified".
-    let mut count = 1;
-    while recert.contains_key(&count) {
-        count += 1;
-    }
-    let capped =
-        epoch.superseded || epoch.late_recertification.is_some_and(|(n, _)| n == epoch.first_cycle + count - 1);
-    if !capped {
-        while anniversary(anchor, 3 * count).year() <= HORIZON_YEAR && count < 200 {
-            count += 1;
-        }
-    }
-    let last_expiry = capped.then(|| expiry_of(anchor, count));
-    let (surveillance, mut special) = surveillance_and_special(epoch, records, last_expiry, errors);
-    let mut cycles: Vec<Cycle> = Vec::new();
-    for k in 1..=count {
-        let recorded = surveillance.get(&k).map(Vec::as_slice).unwrap_or_default();
-        let special = special.remove(&k).unwrap_or_default();
-        let cycle = lay_out_cycle(s, cal, epoch, k, recorded, recert.get(&k).copied(), special, cycles.last());
-        cycles.push(cycle);
-    }
-    calendar_years(cal, epoch, &mut cycles);
-    cycles
-}
-
-/// The recertifications of an epoch, by cycle (1 for its first): each belongs to the cycle
-/// whose expiry is nearest, in its third year or up to 6 months after its expiry (a
-/// restoration); later, the certificate had lapsed.
-fn recertifications<'r>(
-    epoch: &mut Epoch,
-    records: &EpochRecords<'r>,
-    errors: &mut Vec<Diagnostic>,
-) -> BTreeMap<u32, &'r ExternalRecord> {
-    let anchor = epoch.decision.date;
-    let expiry = |k: u32| expiry_of(anchor, k);
-    let mut recert: BTreeMap<u32, &ExternalRecord> = BTreeMap::new();
-    for r in &records.recertification {
-        let mut k =
-            (1..=containing(anchor, r.date) + 1).min_by_key(|&k| (expiry(k) - r.date).num_days().abs()).unwrap_or(1);
-        // Well after an expiry, nearer the next one: still the expired cycle's, too late.
-        if k > 1 && r.date < anniversary(anchor, 3 * k - 1) && r.date > expiry(k - 1) {
-            k -= 1;
-        }
-        let year3 = anniversary(anchor, 3 * k - 1);
-        if r.date < year3 {
-            errors.push(
-                Diagnostic::new(
-                    r.loc,
-                    format!("recertification audit `{}` is not in the third year of a cycle", r.date),
-                )
-                .hint(format!(
-                    "cycle {}'s third year runs from {year3} to {}; an audit before it is a surveillance (an early recertification that starts a new cycle, as when certificates are merged, cannot be recorded yet)",
-                    epoch.first_cycle + k - 1,
-                    expiry(k)
-                )),
-            );
-            continue;
-        }
-        if r.date > months_after(expiry(k), RESTORATION_MONTHS) {
-            // Too late to restore: the certificate lapsed; `check` says so.
-            epoch.late_recertification.get_or_insert((epoch.first_cycle + k - 1, Dated { date: r.date, loc: r.loc }));
-            continue;
-        }
-        if let Some(first) = recert.insert(k, r) {
-            errors.push(
-                Diagnostic::new(
-                    r.loc,
-                    format!(
-                        "recertification audits `{}` and `{}` both fall to cycle {}",
-                        first.date,
-                        r.date,
-                        epoch.first_cycle + k - 1
-                    ),
-                )
-                .hint("each cycle has one recertification audit, before its expiry"),
-            );
-        }
-    }
-    recert
-}
-
-/// The surveillance and special audits of an epoch, by the cycle whose dates contain them (1
-/// for its first); none after `last_expiry` where the certificate lapsed then. The first
-/// surveillance of a cycle is surveillance 1, however late, and the second surveillance 2.
-#[allow(clippy::type_complexity)] // (two maps by cycle)
-fn surveillance_and_special<'r>(
-    epoch: &Epoch,
-    records: &EpochRecords<'r>,
-    last_expiry: Option<NaiveDate>,
-    errors: &mut Vec<Diagnostic>,
-) -> (BTreeMap<u32, Vec<&'r ExternalRecord>>, BTreeMap<u32, Vec<External>>) {
-    let anchor = epoch.decision.date;
-    let mut surveillance: BTreeMap<u32, Vec<&ExternalRecord>> = BTreeMap::new();
-    let mut special: BTreeMap<u32, Vec<External>> = BTreeMap::new();
-    for r in &records.surveillance {
-        if let Some(last) = last_expiry.filter(|last| r.date > *last) {
-            errors.push(after_lapse(r.loc, "surveillance audit", r.date, last));
-            continue;
-        }
-        surveillance.entry(containing(anchor, r.date)).or_default().push(r);
-    }
-    for r in &records.special {
-        if let Some(last) = last_expiry.filter(|last| r.date > *last) {
-            errors.push(after_lapse(r.loc, "special audit", r.date, last));
-            continue;
-        }
-        let k = containing(anchor, r.date);
-        // A follow-up visit before the decision is the initial audit's (cycle 0, as Stage 2).
-        let cycle = if r.date <= anchor { 0 } else { epoch.first_cycle + k - 1 };
-        let e = External {
-            loc: Some(r.loc),
-            ..External::new(ExternalKind::Special(r.kind), cycle, r.date, Basis::Recorded)
-        };
-        special.entry(k).or_default().push(e);
-    }
-    for (&k, list) in &surveillance {
-        let n = epoch.first_cycle + k - 1;
-        let hint = "a cycle has surveillance 1 and 2; write a split surveillance as `{date: ..., visits: [...]}` and a special audit under `special`";
-        if let [first, second, ..] = list.as_slice()
-            && second.date <= anniversary(anchor, 3 * (k - 1) + 1)
-        {
-            errors.push(
-                Diagnostic::new(
-                    second.loc,
-                    format!(
-                        "surveillance audits `{}` and `{}` both fall in year 1 of cycle {n}",
-                        first.date, second.date
-                    ),
-                )
-                .hint(hint),
-            );
-        }
-        for extra in list.iter().skip(2) {
-            errors.push(
-                Diagnostic::new(extra.loc, format!("surveillance audit `{}` is a third one in cycle {n}", extra.date))
-                    .hint(hint),
-            );
-        }
-    }
-    (surveillance, special)
-}
-
-/// Cycle `k` of an epoch (1 for its first): its recorded surveillance and recertification, and
-/// planned dates for the others; `previous` is the cycle before, whose late recertification may
-/// have restored this one.
-#[allow(clippy::too_many_arguments)] // (what the epoch has filed for the cycle)
-fn lay_out_cycle(
-    s: &Settings,
-    cal: &Calendar,
-    epoch: &Epoch,
-    k: u32,
-    recorded: &[&ExternalRecord],
-    recert: Option<&ExternalRecord>,
-    special: Vec<External>,
-    previous: Option<&Cycle>,
-) -> Cycle {
-    let anchor = epoch.decision.date;
-    let expiry = expiry_of(anchor, k);
-    let n = epoch.first_cycle + k - 1;
-    let anniversary_k = |year: u32| anniversary(anchor, 3 * (k - 1) + year);
-    let planned_surveillance =
-        |year: u32| cal.open_on_or_before(weeks_before(anniversary_k(year), s.surveillance_before_anniversary_weeks));
-    let latest_recert = weeks_before(expiry, RECERTIFICATION_LATEST_WEEKS);
-    let recertification = match recert {
-        // A restoration's latest day is the restoration deadline (ISO/IEC 17021-1 9.6.3.2.5).
-        Some(r) if r.date > expiry => External {
-            latest: Some(months_after(expiry, RESTORATION_MONTHS)),
-            decision: Some(r.decision.unwrap_or_else(|| weeks_after(r.end(), s.decision_after_stage2_weeks))),
-            decision_given: r.decision.is_some(),
-            restoration: true,
-            ..External::recorded(ExternalKind::Recertification, n, r)
-        },
-        Some(r) => External {
-            latest: Some(latest_recert),
-            decision: Some(r.decision.unwrap_or_else(|| weeks_after(r.end(), s.decision_after_stage2_weeks))),
-            decision_given: r.decision.is_some(),
-            ..External::recorded(ExternalKind::Recertification, n, r)
-        },
-        None => {
-            let date = cal.open_on_or_before(weeks_before(expiry, s.recertification_before_expiry_weeks));
-            External {
-                latest: Some(latest_recert),
-                decision: Some(weeks_after(date, s.decision_after_stage2_weeks)),
-                ..External::new(ExternalKind::Recertification, n, date, Basis::Planned)
-            }
-        }
-    };
-    // The first surveillance after an initial decision is due within 12 months (ISO/IEC
-    // 17021-1 9.1.3, a rule); the others by their anniversary (practice).
-    let s1 = match recorded.first() {
-        Some(r) => External::recorded(ExternalKind::Surveillance(1), n, r),
-        None => External::new(ExternalKind::Surveillance(1), n, planned_surveillance(1), Basis::Planned),
-    };
-    let s1 = External { latest: Some(anniversary_k(1)), hard: k == 1, ..s1 };
-    let s2 = match recorded.get(1) {
-        Some(r) => External::recorded(ExternalKind::Surveillance(2), n, r),
-        None => {
-            // After a late surveillance 1, the second comes no sooner than halfway between it
-            // and the recertification (for one on time, that is before the anniversary rule).
-            let middle = s1.end + Days::new(((recertification.date - s1.end).num_days().max(2) / 2) as u64);
-            let date =
-                planned_surveillance(2).max(cal.open_on_or_before(middle)).max(s1.end.succ_opt().unwrap_or(s1.end));
-            External::new(ExternalKind::Surveillance(2), n, date, Basis::Planned)
-        }
-    };
-    let s2 = External { latest: Some(anniversary_k(2)), ..s2 };
-    let restored = previous
-        .filter(|p| p.recertification.basis == Basis::Recorded && !p.recertified_in_time())
-        .and_then(|p| p.recertification.decision);
-    Cycle {
-        number: n,
-        epoch: epoch.index,
-        local: k,
-        start: anniversary(anchor, 3 * (k - 1)),
-        expiry,
-        surveillance: [s1, s2],
-        recertification,
-        special,
-        restored,
-    }
-}
-
-fn after_lapse(at: Loc, what: &str, date: NaiveDate, expiry: NaiveDate) -> Diagnostic {
-    Diagnostic::new(at, format!("{what} `{date}` is after the certificate expired on {expiry} without recertification"))
-        .hint(
-            "a certificate that lapsed has no surveillance; record the new certification under `certification.restart`",
-        )
-}
-
-/// No calendar year without a certification-body audit, except the initial certification's year
-/// and recertification years (ISO/IEC 17021-1 9.1.3). Where planned dates would leave a year
-/// empty, as after a recertification late in the year before a January anniversary, the next
-/// planned surveillance moves into that year: no more than 12 months after the audit before it.
-fn calendar_years(cal: &Calendar, epoch: &Epoch, cycles: &mut [Cycle]) {
-    let exempt = exempt_years(epoch, cycles);
-    let mut previous_end = epoch.stage2.map_or(epoch.decision.date, |s2| s2.end.max(epoch.decision.date));
-    // Special audits do not count: see `ExternalKind::counts_for_calendar_year`.
-    for c in cycles.iter_mut() {
-        for slot in 0..3 {
-            let e = if slot < 2 { &mut c.surveillance[slot] } else { &mut c.recertification };
-            if e.basis == Basis::Planned && slot < 2 {
-                let empty = (previous_end.year() + 1..e.date.year()).find(|y| !exempt.contains(y));
-                if let Some(year) = empty {
-                    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(e.date);
-                    let moved = cal.open_on_or_before(e.date.min(months_after(previous_end, 12)).min(year_end));
-                    if moved > previous_end && moved.year() == year {
-                        e.date = moved;
-                        e.end = moved;
-                    }
-                }
-            }
-            previous_end = previous_end.max(e.end);
-        }
-    }
 }
