@@ -258,17 +258,35 @@ proptest! {
         }
         // A planned review of a round still open takes the round's results (9.3.2): it is not in
         // the past, nor before the round's audits that have an auditor.
-        for r in p.rounds.iter().filter(|r| r.prepares.date > today && r.review.recorded.is_none()) {
+        for r in p.rounds.iter().filter(|r| r.due() > today && r.review.recorded.is_none()) {
             let last = r.audits.iter().filter(|a| a.auditor.is_some() || a.auditor_org.is_some()).map(|a| a.end).max();
             // (Where no open day may be left before the external audit, nothing can be said: the
             // generated workdays leave one in any two weeks.)
-            let room = |from: NaiveDate| (r.prepares.date - from).num_days() > 14;
+            let room = |from: NaiveDate| (r.due() - from).num_days() > 14;
             if room(today) && last.is_none_or(room) {
                 prop_assert!(r.review.date >= today, "{}: review {} before today {}", r.label(), r.review.date, today);
                 prop_assert!(last.is_none_or(|l| r.review.date >= l), "{}: review {} before its audit on {:?}; prepares {} today {} audits {:?}", r.label(), r.review.date, last, r.prepares.date, today, r.audits.iter().map(|x| (x.date, x.end, x.source, x.auditor)).collect::<Vec<_>>());
             }
         }
     }
+    /// Where the gap to an external audit is longer than the interval, an interim round keeps the
+    /// interval and the round that prepares the audit stays near it: a round ahead ends no more
+    /// than half an interval before its lead day, so the external audit sees fresh results and
+    /// the schedule does not drift away from the external audits for good (9.2.1, 9.3.1).
+    #[test]
+    fn rounds_stay_near_their_external_audits(reg in register(), today in 0u64..3000) {
+        let today = day(today);
+        let months = reg.settings.max_months_between_rounds;
+        let v = Valid::new(reg, today).unwrap();
+        let p = plan(&v, 4);
+        for r in p.rounds.iter().filter(|r| r.interim == 0 && r.cycle > 0 && r.window_start.is_some_and(|w| w > today)) {
+            prop_assert!(months_after(r.last_day, months.div_ceil(2)) >= r.lead_day, "{} ends {}, lead {}", r.label(), r.last_day, r.lead_day);
+        }
+        for r in p.rounds.iter().filter(|r| r.interim > 0) {
+            prop_assert!(r.window_end < r.prepares.date && r.review.date < r.window_end, "{}: window to {}, review {}", r.label(), r.window_end, r.review.date);
+        }
+    }
+
     /// Every view reads the same timeline: the dated events of a year in the plan's JSON are
     /// those of its CSV and of the calendar file (ICS) for that year, and from today on, those of
     /// the agenda.

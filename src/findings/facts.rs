@@ -14,6 +14,9 @@ use crate::register::{Conflict, NonconformitySeverity};
 pub struct RoundRef {
     pub label: String,
     pub prepares: External,
+    /// For an interim round (see [`crate::programme::Round::interim`]): its last day, which
+    /// keeps the interval after the round before.
+    pub interim: Option<NaiveDate>,
 }
 
 /// What the plan does about an audit that is behind.

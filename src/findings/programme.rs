@@ -17,7 +17,7 @@ use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
 use crate::register::{Area, AuditKind, Conflicts, Register, Status, folded, same_id};
 
 fn round_ref(round: &Round) -> RoundRef {
-    RoundRef { label: round.label(), prepares: round.prepares }
+    RoundRef { label: round.label(), prepares: round.prepares, interim: (round.interim > 0).then_some(round.last_day) }
 }
 
 /// Areas no auditor may audit (owner, team and conflicts rule out all), and recorded audits in
@@ -194,6 +194,10 @@ fn without_auditor<'a>(
 /// audits (9.3.2: the review takes their results). Any review recorded in the window after the
 /// round's last audit held will do, even an early one.
 fn review(reg: &Register, today: NaiveDate, round: &Round) -> Option<Fact> {
+    // An interim round's review keeps the interval: `review-interval-exceeded` judges it.
+    if round.interim > 0 {
+        return None;
+    }
     if round.prepares.date >= today {
         // Still ahead: a review booked before an audit of the round still to be held (the plan
         // adds one after it).

@@ -12,9 +12,13 @@ use crate::diagnostic::Loc;
 use crate::register::NonconformitySeverity;
 use crate::text::count;
 
-/// "round C1.2 before surveillance 2 of cycle 1 on 2026-05-12".
+/// "round C1.2 before surveillance 2 of cycle 1 on 2026-05-12"; for an interim round, "interim
+/// round C1.2a, due by 2026-01-14 to keep the interval".
 fn describe(round: &RoundRef) -> String {
-    format!("round {} before {}", round.label, round.prepares.describe())
+    match round.interim {
+        Some(by) => format!("interim round {}, due by {by} to keep the interval", round.label),
+        None => format!("round {} before {}", round.label, round.prepares.describe()),
+    }
 }
 
 /// What to do about an audit behind, from what the plan does about it.

@@ -20,7 +20,7 @@ mod round;
 use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
-use crate::cycle::{Certificate, Cycle, Epoch, External, ExternalKind, months_after, weeks_before};
+use crate::cycle::{Certificate, Cycle, Epoch, External, ExternalKind, months_after, weeks_after, weeks_before};
 use crate::register::{Area, AuditKind, AuditRecord, Register, ReviewRecord, Status};
 use index::Index;
 use place::{Diary, Need, Placer};
@@ -34,6 +34,9 @@ pub use round::{AreaAudit, Behind, FollowUp, ROUNDS_PER_CYCLE, Review, Round, Ro
 struct Frame {
     cycle: u32,
     number: u8,
+    /// 0 for the round that prepares `prepares`; 1, 2, ... for the interim rounds before it
+    /// (see [`Programme::frames`]).
+    interim: u8,
     prepares: External,
     window_start: Option<NaiveDate>,
     window_end: NaiveDate,
@@ -58,6 +61,10 @@ struct AreaDates {
     lead: NaiveDate,
     end: NaiveDate,
 }
+
+/// The most interim rounds before one external audit: a gap of five intervals (a certificate
+/// cannot leave longer between its audits and stay valid).
+const MAX_INTERIM_ROUNDS: u8 = 4;
 
 /// Builds rounds for a register on a given day. `today` decides which records are done, which
 /// rounds are over, and so which audits are missed and which still to plan.
@@ -151,6 +158,7 @@ impl<'r, 'c> Programme<'r, 'c> {
     /// are all held, a review recorded after the last of them and before the external audit is
     /// the round's (as `check` accepts it), even before the round's last day.
     fn review_after_audits(&self, round: &mut Round, previous: Option<NaiveDate>) {
+        let due = round.due();
         if round.review.recorded.is_some() {
             // A review recorded before an audit of the round (held late, or still to be held)
             // cannot take its results: while the external audit is ahead, the round gets a
@@ -158,7 +166,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             let assigned =
                 |a: &&AreaAudit| a.source != Source::Missed && (a.auditor.is_some() || a.source.is_recorded());
             let later = round.audits.iter().filter(assigned).any(|a| a.end.max(a.date) > round.review.date);
-            if !later || round.prepares.date <= self.today {
+            if !later || due <= self.today {
                 return;
             }
             round.review = Review::planned(round.review.date);
@@ -166,7 +174,7 @@ impl<'r, 'c> Programme<'r, 'c> {
         let planned = round.audits.iter().any(|a| a.auditor.is_some() && !a.source.is_recorded());
         if !planned {
             let held = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
-            let recorded = held.and_then(|h| self.recorded_review(|r| r.date > h && r.date < round.prepares.date));
+            let recorded = held.and_then(|h| self.recorded_review(|r| r.date > h && r.date < due));
             if let Some(r) = recorded {
                 round.review = Review::recorded(r, self.today);
                 return;
@@ -181,10 +189,10 @@ impl<'r, 'c> Programme<'r, 'c> {
         let after_audits = last.and_then(|d| d.succ_opt()).map(|d| self.calendar.open_on_or_after(d));
         let not_past = |d: NaiveDate| d.max(self.calendar.open_on_or_after(self.today));
         let earliest = Some(not_past(after_audits.unwrap_or(self.today)))
-            .filter(|d| *d < round.prepares.date)
+            .filter(|d| *d < due)
             // No open day left between the last audit and the external audit: the day of the
             // last audit itself, after it.
-            .or(last.map(not_past).filter(|d| *d < round.prepares.date && self.calendar.open_on_or_after(*d) == *d));
+            .or(last.map(not_past).filter(|d| *d < due && self.calendar.open_on_or_after(*d) == *d));
         let interval = previous.map(|p| {
             self.calendar.open_on_or_before(months_after(p, self.register.settings.max_months_between_rounds))
         });
@@ -214,7 +222,7 @@ impl<'r, 'c> Programme<'r, 'c> {
         if let (Some(prepares), Some(end)) = (first_audit, round0_end) {
             // Round 0's window runs to Stage 2: audits after Stage 1 complete it (Stage 2
             // verifies them, ISO/IEC 17021-1 9.3.1.3).
-            let mut f = self.frame(None, 0, 0, prepares, epoch.begins, end.date.max(prepares.date));
+            let mut f = self.frame(None, 0, 0, prepares, epoch.begins, end.date.max(prepares.date), 0);
             if end.kind == ExternalKind::Stage2 {
                 f.review_before_stage2 = self
                     .recorded_review(|r| prepares.date <= r.date && r.date < end.date)
@@ -223,11 +231,38 @@ impl<'r, 'c> Programme<'r, 'c> {
             frames.push(f);
         }
         let mut window_start = epoch.stage2.map_or(epoch.decision.date, |s2| s2.date);
+        let s = &self.register.settings;
         for n in epoch.first_cycle..=last.min(epoch.last_cycle) {
             let cycle = self.certificate.cycle(n);
             for external in cycle.audits() {
                 let number = Cycle::round_of(&external);
-                let f = self.frame(frames.last(), n, number, external, Some(window_start), external.date);
+                let mut f = self.frame(frames.last(), n, number, external, Some(window_start), external.date, 0);
+                // Where the interval after the round before pulls this one more than half an
+                // interval before its lead, the gap to the external audit is too long for one
+                // round: an interim round at the interval keeps it (9.2.1, 9.3.1), and this one
+                // stays before the external audit, so the audit sees results at most half an
+                // interval old, and the rounds after it are not pulled earlier for good.
+                let drift = s.max_months_between_rounds.div_ceil(2);
+                let mut interim = 0;
+                // (Where the interval ran out before the window opened, there is no room for
+                // one: this round is as soon as possible.)
+                while interim < MAX_INTERIM_ROUNDS
+                    && months_after(f.last_day, drift) < f.lead_day
+                    && f.last_day > window_start
+                {
+                    interim += 1;
+                    // It ends as if it prepared an audit the lead after its last day.
+                    let end = weeks_after(f.last_day, s.internal_audit_lead_weeks);
+                    // Over with nothing recorded in it, it did not take place: the round after
+                    // it stays where the interval puts it, as soon as possible.
+                    if end <= self.today && !self.held_between(window_start, end) {
+                        break;
+                    }
+                    let i = self.frame(frames.last(), n, number, external, Some(window_start), end, interim);
+                    window_start = i.window_end;
+                    frames.push(i);
+                    f = self.frame(frames.last(), n, number, external, Some(window_start), external.date, 0);
+                }
                 window_start = external.date;
                 frames.push(f);
             }
@@ -235,6 +270,18 @@ impl<'r, 'c> Programme<'r, 'c> {
         frames
     }
 
+    /// Whether an audit or a review is recorded as held from `start` to the day before `end`.
+    fn held_between(&self, start: NaiveDate, end: NaiveDate) -> bool {
+        let reg = self.register;
+        let audits = &reg.audits[reg.audits.partition_point(|r| r.date < start)..];
+        let reviews = &reg.reviews[reg.reviews.partition_point(|r| r.date < start)..];
+        audits.iter().take_while(|r| r.date < end).any(|r| r.status_on(self.today) == Status::Done)
+            || reviews.iter().take_while(|r| r.date < end).any(|r| r.stands_on(self.today))
+    }
+
+    /// The dates of a round that prepares `prepares` (an interim one ends at `window_end`
+    /// instead, as if it prepared an audit on that day).
+    #[allow(clippy::too_many_arguments)] // (where the round stands)
     fn frame(
         &self,
         previous: Option<&Frame>,
@@ -243,15 +290,16 @@ impl<'r, 'c> Programme<'r, 'c> {
         prepares: External,
         window_start: Option<NaiveDate>,
         window_end: NaiveDate,
+        interim: u8,
     ) -> Frame {
         let s = &self.register.settings;
-        let in_window = |d: NaiveDate| window_start.is_none_or(|w| w <= d) && d < prepares.date;
+        let due = if interim > 0 { window_end } else { prepares.date };
+        let in_window = |d: NaiveDate| window_start.is_none_or(|w| w <= d) && d < due;
         // The round ends at least the lead before the external audit (clause 9.2 results in
         // time for corrective action) ...
-        let lead_day = self.calendar.open_on_or_before(weeks_before(prepares.date, s.internal_audit_lead_weeks));
+        let lead_day = self.calendar.open_on_or_before(weeks_before(due, s.internal_audit_lead_weeks));
         let mut last_day = lead_day;
-        let mut review_day =
-            self.calendar.open_on_or_before(weeks_before(prepares.date, s.management_review_lead_weeks));
+        let mut review_day = self.calendar.open_on_or_before(weeks_before(due, s.management_review_lead_weeks));
         // ... and no more than the interval after the round before it, counted from the audits
         // that round actually held once it is over, so the schedule never drifts (9.2.1, 9.3.1).
         if let Some(p) = previous {
@@ -291,6 +339,7 @@ impl<'r, 'c> Programme<'r, 'c> {
         Frame {
             cycle,
             number,
+            interim,
             prepares,
             window_start,
             window_end,
@@ -310,6 +359,7 @@ impl<'r, 'c> Programme<'r, 'c> {
         Round {
             cycle: f.cycle,
             number: f.number,
+            interim: f.interim,
             prepares: f.prepares,
             window_start: f.window_start,
             window_end: f.window_end,
@@ -421,12 +471,20 @@ impl<'r, 'c> Programme<'r, 'c> {
         let same_cycle = |j: &usize| frames[*j].0.cycle == f.cycle && f.cycle > 0;
         let later_in_cycle = || (k + 1..frames.len()).take_while(same_cycle);
         let remaining = later_in_cycle().filter(|&j| Self::in_scope(area, &frames[j].0)).count();
-        let joining = area.since.is_some_and(|s| f.window_start.is_none_or(|w| w <= s) && s < f.window_end);
+        // An area that joins in an interim round's window joins for the round after it, which
+        // prepares the external audit.
+        let opened = (0..k)
+            .rev()
+            .take_while(|&j| frames[j].0.interim > 0)
+            .last()
+            .map_or(f.window_start, |j| frames[j].0.window_start);
+        let joining = f.interim == 0 && area.since.is_some_and(|s| opened.is_none_or(|w| w <= s) && s < f.window_end);
         let slot = usize::from(f.number.max(1) - 1);
         // The risk the area had when the round's audits were due (a change is not applied to
         // rounds before it).
         let risk = area.risk_on(f.lead_day);
-        let rule = st.judge(risk, self.pattern[i], RoundAt { cycle: f.cycle, slot, remaining, joining });
+        let at = RoundAt { cycle: f.cycle, slot, remaining, joining, interim: f.interim > 0 };
+        let rule = st.judge(risk, self.pattern[i], at);
         let (required, follow_up) = (rule.required, rule.follow_up);
         let source = if rule.catch_up { Source::CatchUp } else { Source::Planned };
         let record = self.record_in(i, f);
@@ -453,9 +511,15 @@ impl<'r, 'c> Programme<'r, 'c> {
             let caught_up = later_in_cycle().any(|j| self.record_in(i, &frames[j].0).held);
             // Left the scope before the round's external audit: it is not owed (scope reduction).
             let left = area.left_by(today) && area.until.is_some_and(|u| u < f.window_end);
-            // Opened before the register's record is complete: not judged.
+            // Opened before the register's record is complete: not judged. Missed in an interim
+            // round, the area is late for its interval, not overdue for an external audit: the
+            // round after it takes it, as soon as possible.
             if required && !caught_up && !left && self.register.judges(f.window_start, f.last_day) {
-                let behind = if rule.by_risk { Behind::Overdue } else { Behind::ExtensionMissed };
+                let behind = match (f.interim, rule.by_risk) {
+                    (1.., _) => Behind::Late,
+                    (0, true) => Behind::Overdue,
+                    (0, false) => Behind::ExtensionMissed,
+                };
                 need = Need::Missed { due: d.lead, behind, follow_up };
             }
             false

@@ -201,8 +201,11 @@ impl Diary {
     /// Remembers the auditor of each area's last audit in `round`, for the next round's rotation.
     pub(super) fn remember(&mut self, round: &Round) {
         // The interval runs between audits in consecutive rounds only: an area the risk rule
-        // audits less often (low risk: once a cycle) is not owed one within it.
-        self.owed.fill(None);
+        // audits less often (low risk: once a cycle) is not owed one within it. An interim round
+        // leaves what it does not audit as the round before left it.
+        if round.interim == 0 {
+            self.owed.fill(None);
+        }
         for a in round.audits.iter().filter(|a| a.independent) {
             let Some(i) = a.area_at() else { continue };
             if a.overdue() {

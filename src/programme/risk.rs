@@ -74,11 +74,27 @@ pub(super) struct AreaState {
     /// be audited again: a major one in the next round, a minor one in the next but one at the
     /// latest.
     pending: Option<(FollowUp, u8)>,
+    /// The round judged last, as (cycle, slot), and whether it is an interim round ...
+    at: Option<(u32, usize)>,
+    interim: bool,
+    /// ... and the last one that had the area. An interim round shares its slot with the round
+    /// after it: the two count as one for the pattern and for "never two in a row without".
+    had_at: Option<(u32, usize)>,
 }
 
 impl Default for AreaState {
     fn default() -> Self {
-        AreaState { previous_has: None, count: 0, cycle: u32::MAX, in_cycle: 0, owed: false, pending: None }
+        AreaState {
+            previous_has: None,
+            count: 0,
+            cycle: u32::MAX,
+            in_cycle: 0,
+            owed: false,
+            pending: None,
+            at: None,
+            interim: false,
+            had_at: None,
+        }
     }
 }
 
@@ -93,6 +109,9 @@ pub(super) struct RoundAt {
     pub remaining: usize,
     /// The area joins the scope in this round's window.
     pub joining: bool,
+    /// An interim round (see [`crate::programme::Round::interim`]): one without the area is as
+    /// if it were not there.
+    pub interim: bool,
 }
 
 /// What the rule says of one area in one round.
@@ -135,10 +154,12 @@ impl AreaState {
             Risk::Low => self.count == 0 && at.remaining == 0,
         };
         let by_risk = round_zero || follow_up_now || risk_requires;
+        let slot_had = self.had_at == Some((at.cycle, at.slot));
+        (self.at, self.interim) = (Some((at.cycle, at.slot)), at.interim);
         let preferred = round_zero
             || match risk {
                 Risk::High => true,
-                Risk::Medium => pattern[at.slot] && self.count < 2,
+                Risk::Medium => pattern[at.slot] && self.count < 2 && !slot_had,
                 Risk::Low => self.count == 0 && (at.slot >= pattern_round || self.owed),
             };
         // A round taken only to follow up findings is a follow-up, not a catch-up.
@@ -162,6 +183,9 @@ impl AreaState {
     /// What the round judged last had: an audit (held, booked, or planned), and, where one was
     /// held, what the last one held found.
     pub fn after(&mut self, has: bool, found: Option<Nonconformities>) {
+        if self.interim && !has {
+            return;
+        }
         self.pending = match found {
             Some(n) if n.major > 0 => Some((FollowUp::Major, 0)),
             Some(n) if n.minor > 0 => Some((FollowUp::Minor, 1)),
@@ -170,8 +194,12 @@ impl AreaState {
             None if has => None,
             None => self.pending.map(|(kind, left)| (kind, left.saturating_sub(1))),
         };
+        let slot_had = self.had_at.is_some() && self.had_at == self.at;
+        if has {
+            self.had_at = self.at;
+        }
         self.count += usize::from(has);
-        self.previous_has = Some(has);
+        self.previous_has = Some(has || slot_had);
     }
 }
 
@@ -207,7 +235,13 @@ mod tests {
             let cycle_number = if cycle == "0" { 0 } else { n as u32 + 1 };
             let marks: Vec<char> = cycle.chars().collect();
             for (slot, &c) in marks.iter().enumerate() {
-                let at = RoundAt { cycle: cycle_number, slot, remaining: marks.len() - slot - 1, joining: false };
+                let at = RoundAt {
+                    cycle: cycle_number,
+                    slot,
+                    remaining: marks.len() - slot - 1,
+                    joining: false,
+                    interim: false,
+                };
                 let v = st.judge(risk, pattern, at);
                 out.push(match (v.by_risk, v.preferred, v.catch_up) {
                     (true, _, true) => 'C',
@@ -221,6 +255,40 @@ mod tests {
             }
         }
         out
+    }
+
+    /// An interim round (before round 1 here) shares its place in the cycle with the round after
+    /// it: an area it has is not wanted again there, and counts for "never two in a row
+    /// without"; one it does not have is judged in the round after as if there were no interim.
+    #[test]
+    fn an_interim_round_shares_its_place_with_the_round_after_it() {
+        let medium = [true, false, true];
+        let at = |slot, remaining, interim| RoundAt { cycle: 1, slot, remaining, joining: false, interim };
+        let mut st = AreaState::default();
+        let v = st.judge(Risk::Medium, medium, at(0, 3, true));
+        assert!(v.preferred && !v.required);
+        st.after(true, None);
+        let v = st.judge(Risk::Medium, medium, at(0, 2, false));
+        assert!(!v.preferred && !v.required, "had in the interim round: not again in round 1");
+        st.after(false, None);
+        let v = st.judge(Risk::Medium, medium, at(1, 1, false));
+        assert!(!v.required, "round 1's place had it: round 2 may go without");
+        st.after(false, None);
+        assert!(st.judge(Risk::Medium, medium, at(2, 0, false)).required, "two in a row without: round 3");
+
+        let mut st = AreaState::default();
+        st.judge(Risk::Medium, medium, at(0, 3, true));
+        st.after(false, None);
+        let v = st.judge(Risk::Medium, medium, at(0, 2, false));
+        assert!(v.preferred && !v.required, "not had in the interim round: round 1 as if none");
+        // A major nonconformity found before the interim round: followed up there, or else in
+        // the round after it.
+        let mut st = AreaState::default();
+        st.judge(Risk::Low, [false, true, false], at(0, 3, false));
+        st.after(true, Some(Nonconformities { major: 1, minor: 0 }));
+        assert!(st.judge(Risk::Low, [false, true, false], at(1, 2, true)).required);
+        st.after(false, None);
+        assert!(st.judge(Risk::Low, [false, true, false], at(1, 1, false)).required);
     }
 
     /// The rule's table, row by row: each row is worked out by hand from the module's table.

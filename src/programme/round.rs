@@ -235,6 +235,9 @@ pub struct Round<'r> {
     pub cycle: u32,
     /// 0 for round 0, else 1 to 3 within the cycle.
     pub number: u8,
+    /// 0 for the round that prepares `prepares`; 1, 2, ... for interim rounds before it, where
+    /// the gap to that audit is longer than the interval between rounds (labelled `C1.1a`, ...).
+    pub interim: u8,
     pub prepares: External,
     /// Audits on or after this day (the previous external audit) count toward this round.
     pub window_start: Option<NaiveDate>,
@@ -262,9 +265,31 @@ impl<'r> Round<'r> {
         self.short_name().to_string()
     }
 
+    /// The day the round's results are for: the external audit it prepares, or, for an interim
+    /// round, the end of its window.
+    pub fn due(&self) -> NaiveDate {
+        if self.interim > 0 { self.window_end } else { self.prepares.date }
+    }
+
+    /// "Round C1.2: prepares surveillance 2 of cycle 1 on 2026-05-12", the heading of the round
+    /// in the plan's documents.
+    pub fn heading(&self) -> String {
+        if self.interim > 0 {
+            let next = RoundName { interim: 0, ..self.short_name() };
+            format!(
+                "Round {}: an interim round by {}, to keep the interval between rounds; round {next} prepares {}",
+                self.label(),
+                self.last_day,
+                self.prepares.describe()
+            )
+        } else {
+            format!("Round {}: prepares {}", self.label(), self.prepares.describe())
+        }
+    }
+
     /// [`Round::label`], written where it goes rather than made a string first.
     pub(crate) fn short_name(&self) -> RoundName {
-        RoundName { cycle: self.cycle, number: self.number }
+        RoundName { cycle: self.cycle, number: self.number, interim: self.interim }
     }
 
     /// Whether `date` falls in this round's window.
@@ -337,11 +362,20 @@ impl<'r> Round<'r> {
 pub struct RoundName {
     cycle: u32,
     number: u8,
+    interim: u8,
 }
 
 impl std::fmt::Display for RoundName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.cycle == 0 { f.write_str("R0") } else { write!(f, "C{}.{}", self.cycle, self.number) }
+        if self.cycle == 0 {
+            return f.write_str("R0");
+        }
+        write!(f, "C{}.{}", self.cycle, self.number)?;
+        // Interim rounds before round n: na, nb, ...
+        match self.interim {
+            0 => Ok(()),
+            k => write!(f, "{}", char::from(b'a' + (k - 1).min(25))),
+        }
     }
 }
 

@@ -99,6 +99,9 @@ struct CycleDoc {
 struct RoundDoc<'a> {
     round: String,
     cycle: u32,
+    /// An interim round, keeping the interval before the round that prepares `prepares`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    interim: bool,
     prepares: Prepares,
     last_day: NaiveDate,
     review: NaiveDate,
@@ -322,6 +325,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             .map(|r| RoundDoc {
                 round: r.label(),
                 cycle: r.cycle,
+                interim: r.interim > 0,
                 prepares: (&r.prepares).into(),
                 last_day: r.last_day,
                 review: r.review.date,

@@ -92,7 +92,7 @@ fn rounds(plan: &Plan<'_>, auditors: &HashMap<&str, &Auditor>, out: &mut dyn Wri
     writeln!(out, "\n## Rounds")?;
     let mut without: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
     for r in &plan.rounds {
-        writeln!(out, "\n### Round {}: prepares {}\n", r.label(), r.prepares.describe())?;
+        writeln!(out, "\n### {}\n", r.heading())?;
         if r.audits.is_empty() {
             writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
         } else {

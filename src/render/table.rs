@@ -172,7 +172,7 @@ fn round<'p>(
 ) -> io::Result<()> {
     let reg = plan.register;
     writeln!(out)?;
-    write_wrapped(out, &format!("Round {}: prepares {}", r.label(), r.prepares.describe()), width, 2)?;
+    write_wrapped(out, &r.heading(), width, 2)?;
     if r.audits.is_empty() {
         writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
     } else {
