@@ -12,7 +12,7 @@ use ismsaudit::findings::{Code, check};
 use ismsaudit::plan::{Plan, plan};
 use ismsaudit::programme::Source;
 use ismsaudit::register::{
-    Area, AuditKind, AuditRecord, Auditor, Certification, Dated, ExternalRecord, Register, ReviewRecord,
+    Area, AuditKind, AuditRecord, Auditor, Certification, Dated, ExternalRecord, Register, ReviewRecord, Suspension,
 };
 use ismsaudit::settings::Settings;
 use ismsaudit::valid::Valid;
@@ -37,6 +37,8 @@ prop_compose! {
         kinds in proptest::collection::vec(prop_oneof![6 => Just(AuditKind::Full), 1 => Just(AuditKind::FollowUp), 1 => Just(AuditKind::Partial)], 20),
         risk_changes in proptest::collection::vec(proptest::option::weighted(0.2, (risk(), 100u64..1500)), 12),
         early in proptest::option::weighted(0.15, (200u64..1000, 0u64..60)),
+        split in proptest::option::weighted(0.3, (0u64..120, 1u64..60)),
+        suspended in proptest::option::weighted(0.1, (100u64..900, proptest::option::of(10u64..120))),
     ) -> Register {
         let first = day(start);
         let scope: Vec<Area> = areas.iter().enumerate().map(|(i, (risk, owner, since, until))| {
@@ -79,10 +81,20 @@ prop_compose! {
             let expiry = ismsaudit::cycle::anniversary(first, 3 * (kept as u32 + 1)) - Days::new(1);
             recertification.push(ExternalRecord { date: expiry + Days::new(75), visits: vec![], decision: None, early: false, note: None, loc: Loc::default() });
         }
+        // Surveillance 1 of cycle 1 recorded, in two visits, up to 4 months before its
+        // anniversary or 2 months after (a late first surveillance).
+        let surveillance: Vec<ExternalRecord> = split.map(|(before, gap)| {
+            let date = ismsaudit::cycle::anniversary(first, 1) + Days::new(60) - Days::new(before);
+            ExternalRecord { date, visits: vec![date + Days::new(gap)], decision: None, early: false, note: None, loc: Loc::default() }
+        }).filter(|r| recertification.first().is_none_or(|e| !e.early || r.end() < e.date)).into_iter().collect();
+        let suspensions = suspended.map(|(from, days)| {
+            let from = first + Days::new(from);
+            Suspension { from, to: days.map(|d| from + Days::new(d)), note: None, loc: Loc::default() }
+        }).into_iter().collect();
         let certification = if initial {
             Certification { stage1: Some(date), ..Default::default() }
         } else {
-            Certification { decision: Some(date), recertification, ..Default::default() }
+            Certification { decision: Some(date), recertification, surveillance, suspensions, ..Default::default() }
         };
         let mut audits: Vec<AuditRecord> = audits
             .into_iter()
@@ -269,6 +281,32 @@ proptest! {
             }
         }
     }
+    /// The calendar-year rule (ISO/IEC 17021-1 9.1.3) on every year from the one after the
+    /// decision to the last recertification shown: a surveillance or recertification audit held,
+    /// booked or planned in it, or a recertification year, or `check` says so (a year past
+    /// without one, or a year ahead the booked dates leave empty).
+    #[test]
+    fn every_calendar_year_has_its_audit_or_a_finding(reg in register(), today in 0u64..3000) {
+        let today = day(today);
+        let v = Valid::new(reg, today).unwrap();
+        let p = plan(&v, 2);
+        if p.initial || p.lapse.is_some() {
+            return Ok(());
+        }
+        let epoch = p.epoch();
+        let audits: Vec<_> = p.certificate.audits_of(epoch).into_iter().filter(|e| e.kind.counts_for_calendar_year()).collect();
+        let exempt = |y: i32| (epoch.first_cycle..=epoch.last_cycle).map(|n| p.certificate.cycle(n).recertification).any(|r| r.date.year() == y || r.end.year() == y || r.decision.is_some_and(|d| d.year() == y) || (r.restoration && p.certificate.cycle(r.cycle).expiry.year() == y));
+        let facts = ismsaudit::findings::facts(&v);
+        let reported = |y: i32| facts.iter().any(|f| matches!(f, ismsaudit::findings::Fact::CalendarYearWithoutAudit { year, .. } | ismsaudit::findings::Fact::CalendarYearUnplanned { year, .. } if *year == y));
+        let first = p.cycles[0].start.year().max(epoch.decision.date.year() + 1);
+        let last = p.cycles.last().unwrap().recertification.date.year();
+        for y in first..=last {
+            let audited = audits.iter().any(|e| (e.date.year()..=e.end.year()).contains(&y));
+            let near: Vec<_> = audits.iter().filter(|e| (e.date.year() - y).abs() <= 1).map(|e| (e.kind, e.date)).collect();
+            prop_assert!(audited || exempt(y) || reported(y), "{y}: no audit, not exempt, not reported; audits around it {near:?}");
+        }
+    }
+
     /// Where the gap to an external audit is longer than the interval, an interim round keeps the
     /// interval and the round that prepares the audit stays near it: a round ahead ends no more
     /// than half an interval before its lead day, so the external audit sees fresh results and
