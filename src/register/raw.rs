@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
-use serde_saphyr::Spanned;
+use super::yaml::{Chunked, Spanned};
 
 use super::{AuditKind, Method, NonconformitySeverity, Risk, SpecialKind, Status};
 use crate::catalogue;
@@ -161,7 +161,7 @@ pub(super) struct RawRegister<'a> {
     pub auditors: Vec<Spanned<RawAuditor<'a>>>,
     /// The ISMS scope, split into auditable areas: departments, processes, sites, systems.
     #[schemars(with = "Vec<RawArea>")]
-    pub scope: Spanned<Vec<Spanned<RawArea<'a>>>>,
+    pub scope: Spanned<Chunked<Spanned<RawArea<'a>>>>,
     /// The Statement of Applicability: the Annex A controls excluded, each with a reason.
     #[serde(default)]
     pub soa: Option<RawSoa<'a>>,

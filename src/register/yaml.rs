@@ -4,13 +4,141 @@
 
 use std::collections::HashMap;
 
-use serde_saphyr::{MessageFormatter, Spanned};
+use serde::{Deserialize, Deserializer};
+use serde_saphyr::MessageFormatter;
 
 use crate::catalogue;
 use crate::diagnostic::{Diagnostic, Errors, Loc};
 
+/// A value and where the register writes it. The parser's own `Spanned` keeps two whole
+/// locations (80 bytes with a string); the checks need the line, the column and, for a list, the
+/// byte it starts at: 16 bytes. A register of many small items is read into little more memory
+/// than its text.
+#[derive(Debug, Clone)]
+pub(super) struct Spanned<T> {
+    pub value: T,
+    line: u32,
+    column: u32,
+    /// The byte offset, `u64::MAX` where unknown.
+    offset: u64,
+}
+
+impl<T> Spanned<T> {
+    /// A value written nowhere (for values built in code).
+    #[cfg(test)]
+    pub fn unplaced(value: T) -> Self {
+        Spanned { value, line: 0, column: 0, offset: u64::MAX }
+    }
+
+    /// The byte the value starts at, where known.
+    pub fn byte_offset(&self) -> Option<usize> {
+        (self.offset != u64::MAX).then(|| usize::try_from(self.offset).ok()).flatten()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
+        let at = s.referenced;
+        let small = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(Spanned {
+            value: s.value,
+            line: small(at.line()),
+            column: small(at.column()),
+            offset: at.span().byte_offset().unwrap_or(u64::MAX),
+        })
+    }
+}
+
+/// (The schema writes a field's default through it.)
+impl<T: serde::Serialize> serde::Serialize for Spanned<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Spanned<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+}
+
+/// A long list read in chunks: growing one vector by doubling would hold the list twice over
+/// while it moves, and a consumer of the list frees each chunk as it goes. The scope of a large
+/// register is read this way.
+#[derive(Debug)]
+pub(super) struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+/// Items per chunk.
+const CHUNK: usize = 1024;
+
+impl<T> Chunked<T> {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn get(&self, k: usize) -> Option<&T> {
+        self.chunks.get(k / CHUNK)?.get(k % CHUNK)
+    }
+}
+
+impl<T> IntoIterator for Chunked<T> {
+    type Item = T;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<T>>>;
+
+    /// Each chunk is freed once its items are taken.
+    fn into_iter(self) -> Self::IntoIter {
+        self.chunks.into_iter().flatten()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Chunked<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Items<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Items<T> {
+            type Value = Chunked<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Chunked<T>, A::Error> {
+                let mut out = Chunked { chunks: Vec::new(), len: 0 };
+                while let Some(item) = seq.next_element()? {
+                    match out.chunks.last_mut().filter(|c| c.len() < CHUNK) {
+                        Some(chunk) => chunk.push(item),
+                        None => {
+                            let mut chunk = Vec::with_capacity(CHUNK);
+                            chunk.push(item);
+                            out.chunks.push(chunk);
+                        }
+                    }
+                    out.len += 1;
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(Items(std::marker::PhantomData))
+    }
+}
+
 pub(super) fn loc<T>(s: &Spanned<T>) -> Loc {
-    Loc::of(s.referenced).unwrap_or_default()
+    (s.line > 0).then(|| Loc::new(u64::from(s.line), u64::from(s.column))).unwrap_or_default()
 }
 
 /// Finds where an item of a list is written, from where the list starts: each item is looked for
@@ -62,7 +190,7 @@ impl<'t> Locator<'t> {
     /// Where item `k` of `list` is written; the list's own position where it cannot be told.
     pub fn item<T: std::ops::Deref<Target = str>>(&self, list: &Spanned<Vec<T>>, k: usize) -> Loc {
         let fallback = loc(list);
-        let Some(start) = list.referenced.span().byte_offset().and_then(|o| usize::try_from(o).ok()) else {
+        let Some(start) = list.byte_offset() else {
             return fallback;
         };
         // Go on from the last search in this list if it stopped before item `k`; else start over.

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::RangeInclusive;
 
 use chrono::NaiveDate;
-use serde_saphyr::Spanned;
+use super::yaml::{Chunked, Spanned};
 
 use super::raw::*;
 use super::yaml::{Locator, loc};
@@ -51,7 +51,7 @@ pub(crate) const LIMITS: [(&str, usize); 9] = [
 fn over_limit(raw: &RawRegister) -> Option<Diagnostic> {
     let cert = &raw.certification.value;
     let lists: [Vec<(usize, Loc)>; 9] = [
-        vec![list_at(&raw.scope.value, LIMITS[0].1)],
+        vec![(raw.scope.value.len(), raw.scope.value.get(LIMITS[0].1).map(loc).unwrap_or_default())],
         vec![list_at(&raw.auditors, LIMITS[1].1)],
         vec![list_at(&raw.audits, LIMITS[2].1)],
         vec![list_at(&raw.reviews, LIMITS[3].1)],
@@ -379,10 +379,8 @@ fn duplicate(at: Loc, what: &str, id: &str, first: &str, first_at: Loc) -> Diagn
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_saphyr::Location;
-
     fn spanned<T>(value: T) -> Spanned<T> {
-        Spanned::new(value, Location::UNKNOWN, Location::UNKNOWN)
+        Spanned::unplaced(value)
     }
 
     /// An audit record naming areas more than once, in another case too: each is kept once,

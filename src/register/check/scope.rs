@@ -4,14 +4,14 @@
 use super::*;
 
 impl Checker<'_> {
-    pub(super) fn scope(&mut self, raw: Spanned<Vec<Spanned<RawArea>>>) -> Vec<Area> {
+    pub(super) fn scope(&mut self, raw: Spanned<Chunked<Spanned<RawArea>>>) -> Vec<Area> {
         if raw.value.is_empty() {
             self.error(
                 Diagnostic::new(loc(&raw), "`scope` is empty")
                     .hint("list the areas of the ISMS scope: departments, processes, sites, systems"),
             );
         }
-        let mut areas: Vec<Area> = Vec::new();
+        let mut areas: Vec<Area> = Vec::with_capacity(raw.value.len());
         let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.value.len());
         for a in raw.value {
             let at = loc(&a);
