@@ -167,8 +167,8 @@ codes! {
         help: "prepare the answer for the certification body and audit the area early in this cycle",
         source: "ISO/IEC 17021-1 9.6.2 (surveillance reviews the previous findings)";
     DecisionNotRecorded => "decision-not-recorded", Warning,
-        when: "the register gives no `decision:` and the assumed decision date has passed (the plan stays with the initial audit until it is recorded)",
-        help: "add `decision:` to `certification`",
+        when: "the register gives no `decision:` and the assumed decision date has passed (the plan stays with the initial audit until it is recorded); or an early recertification has no `decision:` and its assumed day has passed (the next cycle counts from it)",
+        help: "add `decision:` to `certification`, or to the early recertification",
         source: "";
     DecisionLate => "decision-late", Warning,
         when: "the certification decision is more than 6 months after the last Stage 2 day",

@@ -254,8 +254,13 @@ impl<'r> Plan<'r> {
             } else {
                 // A recertified cycle starts the day after the previous expiry, keeping the
                 // anniversary; whether it was recertified is for the record to say.
-                let recertified = self.certificate.cycle(c.number - 1).recertified();
-                let basis = if recertified { Basis::Recorded } else { Basis::Computed };
+                let previous = self.certificate.cycle(c.number - 1);
+                let basis = match (previous.recertified(), previous.recertification) {
+                    // Recertified early, the cycle starts on the decision: assumed until recorded.
+                    (true, r) if r.early && !r.decision_given => Basis::Assumed,
+                    (true, _) => Basis::Recorded,
+                    (false, _) => Basis::Computed,
+                };
                 External::new(ExternalKind::CycleStart, c.number, c.start, basis)
             };
             out.push(start);
@@ -405,6 +410,13 @@ impl<'r> Plan<'r> {
         }
         if epoch.decision.basis == Basis::Assumed {
             out.push("decision");
+        }
+        // An early recertification's decision, where the cycles shown count from it.
+        if self.cycles.iter().any(|c| {
+            let r = self.certificate.cycle(c.number.saturating_sub(1).max(1)).recertification;
+            c.number > epoch.first_cycle && r.early && !r.decision_given
+        }) {
+            out.push("early_recertification_decision");
         }
         out
     }

@@ -129,6 +129,20 @@ pub(super) fn epoch_cycles(
         let ends = ends.filter(|_| last.recertification.early);
         if let Some(r) = ends {
             let decision = last.recertification.decision.unwrap_or(r.end());
+            // A surveillance after the early audit and before its decision belongs to neither
+            // certificate's cycle.
+            for s in records.surveillance.iter().filter(|s| r.date < s.date && s.date < decision) {
+                errors.push(
+                    Diagnostic::new(
+                        s.loc,
+                        format!(
+                            "surveillance audit `{}` is between the early recertification `{}` and its decision `{decision}`",
+                            s.date, r.date
+                        ),
+                    )
+                    .hint("the recertification audit covers that time; record a visit of it under its `visits`, or another certification-body audit under `special`"),
+                );
+            }
             let count = laid.len() as u32;
             anchor = Anchor {
                 date: decision,
@@ -234,6 +248,14 @@ fn early_cycle(
             ),
         )
         .hint("record that cycle's recertification, or the new certification under `certification.restart`"));
+    }
+    let expiry = expiry_of(anchor.date, k);
+    if let Some(decision) = r.decision.filter(|d| *d > expiry) {
+        return Err(Diagnostic::new(
+            r.loc,
+            format!("the early recertification's decision `{decision}` is after cycle {} expired on {expiry}", anchor.number(k)),
+        )
+        .hint("an early recertification is decided while the certificate is valid; check the date with your certification body"));
     }
     if let Some(other) = recert.get(&k) {
         return Err(Diagnostic::new(
@@ -399,12 +421,16 @@ fn surveillance_and_special<'r>(
             );
         }
         for extra in list.iter().skip(2) {
+            let (what, hint) = match extra {
+                Filed::Surveillance(_) => ("surveillance audit", hint),
+                Filed::Special(_) => (
+                    "special audit replacing a surveillance",
+                    "a cycle has surveillance 1 and 2; `replaces_surveillance: true` makes a special audit one of them, so keep it only where the certification body said so",
+                ),
+            };
             errors.push(
-                Diagnostic::new(
-                    extra.loc(),
-                    format!("surveillance audit `{}` is a third one in cycle {n}", extra.date()),
-                )
-                .hint(hint),
+                Diagnostic::new(extra.loc(), format!("{what} `{}` is a third surveillance in cycle {n}", extra.date()))
+                    .hint(hint),
             );
         }
     }

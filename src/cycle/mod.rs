@@ -498,7 +498,11 @@ impl Certificate {
         let Some(epoch) = self.epochs.iter().rev().find(|e| self.cycle(e.first_cycle).start <= printed.date) else {
             return;
         };
-        let anchor = epoch.decision.date;
+        // After an early recertification, the cycles count from its decision.
+        let early = (epoch.first_cycle..epoch.last_cycle)
+            .map(|n| self.cycle(n).recertification)
+            .rfind(|r| r.early && r.decision.is_some_and(|d| d <= printed.date));
+        let anchor = early.and_then(|r| r.decision).unwrap_or(epoch.decision.date);
         let nearest = (epoch.first_cycle..=epoch.last_cycle)
             .map(|n| self.cycle(n))
             .min_by_key(|c| (c.expiry - printed.date).num_days().abs())
@@ -518,11 +522,15 @@ impl Certificate {
                 None => format!("expiry `{}` is not one the decision `{anchor}` gives", printed.date),
             },
         );
-        d = match suggested {
-            Some(s) => d.hint(format!(
+        d = match (suggested, early) {
+            (Some(s), Some(r)) => d.hint(format!(
+                "after the early recertification of {}, the cycles count from its decision; if the printed expiry is right, that decision was {s}: write `decision: {s}` in that recertification",
+                r.date
+            )),
+            (Some(s), None) => d.hint(format!(
                 "`decision` is the initial certification decision, which recertifications and transfers keep (IAF MD 2); if the printed expiry is right, it was {s}: write `decision: {s}`"
             )),
-            None => d.hint("`decision` is the initial certification decision, which recertifications and transfers keep (IAF MD 2)"),
+            (None, _) => d.hint("`decision` is the initial certification decision, which recertifications and transfers keep (IAF MD 2)"),
         };
         errors.push(d);
     }

@@ -55,7 +55,20 @@ fn initial(plan: &Plan<'_>) -> Vec<Fact> {
     let today = plan.today;
     let mut out = Vec::new();
     if epoch.decision.basis == Basis::Assumed && epoch.decision.date < today {
-        out.push(Fact::DecisionNotRecorded { decision: epoch.decision.date, at: epoch.stage1.and_then(|s| s.loc) });
+        out.push(Fact::DecisionNotRecorded {
+            decision: epoch.decision.date,
+            early: None,
+            at: epoch.stage1.and_then(|s| s.loc),
+        });
+    }
+    // An early recertification's decision anchors the cycles after it.
+    for n in epoch.first_cycle..=epoch.last_cycle {
+        let r = plan.certificate.cycle(n).recertification;
+        if let (true, false, Some(decision)) = (r.early, r.decision_given, r.decision)
+            && decision < today
+        {
+            out.push(Fact::DecisionNotRecorded { decision, early: Some(r.date), at: r.loc });
+        }
     }
     if let (Some(s2), Basis::Given) = (epoch.stage2, epoch.decision.basis) {
         let limit = months_after(s2.end, DECISION_MONTHS_AFTER_STAGE2);

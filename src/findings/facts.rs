@@ -143,6 +143,8 @@ pub enum Fact {
     AuditLate {
         area: String,
         round: String,
+        /// An interim round: `lead_day` keeps the interval, it is not the lead before `before`.
+        interim: bool,
         lead_day: NaiveDate,
         before: External,
         /// Still ahead of the lead: the first day an auditor is free for it.
@@ -268,6 +270,8 @@ pub enum Fact {
     },
     DecisionNotRecorded {
         decision: NaiveDate,
+        /// For an early recertification's decision: the day of its audit.
+        early: Option<NaiveDate>,
         at: Option<Loc>,
     },
     DecisionLate {

@@ -14,7 +14,7 @@ use crate::cycle::{Certificate, Cycle, ExternalKind, months_after, weeks_after};
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
-use crate::register::{Area, AuditKind, Conflicts, Register, Status, folded, same_id};
+use crate::register::{Area, AuditKind, Conflicts, Register, SpecialKind, Status, folded, same_id};
 
 fn round_ref(round: &Round) -> RoundRef {
     RoundRef { label: round.label(), prepares: round.prepares, interim: (round.interim > 0).then_some(round.last_day) }
@@ -141,6 +141,7 @@ fn behind<'a>(
                 Fact::AuditLate {
                     area: area_id,
                     round: round.label(),
+                    interim: round.interim > 0,
                     lead_day: round.lead_day,
                     before,
                     // Still ahead: the round has no room for it before the lead.
@@ -194,8 +195,9 @@ fn without_auditor<'a>(
 /// audits (9.3.2: the review takes their results). Any review recorded in the window after the
 /// round's last audit held will do, even an early one.
 fn review(reg: &Register, today: NaiveDate, round: &Round) -> Option<Fact> {
-    // An interim round's review keeps the interval: `review-interval-exceeded` judges it.
-    if round.interim > 0 {
+    // An interim round's review keeps the interval: `review-interval-exceeded` judges it. Nor
+    // can a review be held for an unannounced audit that replaced a surveillance.
+    if round.interim > 0 || round.prepares.replacing == Some(SpecialKind::ShortNotice) {
         return None;
     }
     if round.prepares.date >= today {

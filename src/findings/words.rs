@@ -154,8 +154,8 @@ impl Fact {
             Fact::ExtensionNotAudited { area, since, before, held_not_independent: by, later, at } => {
                 extension_not_audited(area, *since, before, *by, later, *at)
             }
-            Fact::AuditLate { area, round, lead_day, before, free_from, opens, held_not_independent: by, later, at } => {
-                audit_late(area, round, *lead_day, before, (*free_from, *opens), *by, later, *at)
+            Fact::AuditLate { area, round, interim, lead_day, before, free_from, opens, held_not_independent: by, later, at } => {
+                audit_late(area, round, *interim, *lead_day, before, (*free_from, *opens), *by, later, *at)
             }
             Fact::RoundOverCapacity { area, round, why, due, at } => round_over_capacity(area, round, why, *due, *at),
             Fact::AreaNotCovered { area, cycle, start, expiry, at } => area_not_covered(area, *cycle, *start, *expiry, *at),
@@ -193,7 +193,7 @@ impl Fact {
                 "the certificate expires on {expiry} (in {days_left} days) and no recertification audit is booked"
             )).date(*expiry).at(*at),
             Fact::PreviousCycleGap { cycle, first_audit, left } => previous_cycle_gap(*cycle, *first_audit, left),
-            Fact::DecisionNotRecorded { decision, at } => decision_not_recorded(*decision, *at),
+            Fact::DecisionNotRecorded { decision, early, at } => decision_not_recorded(*decision, *early, *at),
             Fact::DecisionLate { decision, stage2, at } => Words::new(format!(
                 "the certification decision on {decision} is more than 6 months after Stage 2 on {stage2}"
             )).date(*decision).at(*at),
@@ -263,12 +263,22 @@ fn uncertified(expired: NaiveDate, decision: NaiveDate, assumed: bool, at: Optio
     .at(at)
 }
 
-fn decision_not_recorded(decision: NaiveDate, at: Option<Loc>) -> Words {
-    Words::new(format!(
-        "the certification decision was assumed for {decision} and that day has passed: add `decision:` to `certification` once the certificate is issued"
-    ))
-    .date(decision)
-    .at(at)
+fn decision_not_recorded(decision: NaiveDate, early: Option<NaiveDate>, at: Option<Loc>) -> Words {
+    let (message, help) = match early {
+        Some(audit) => (
+            format!(
+                "the decision on the early recertification of {audit} was assumed for {decision} and that day has passed: the new cycle and its anniversaries count from it, so add `decision:` to that recertification once the certificate is issued"
+            ),
+            format!("add `decision:` to the recertification of {audit}"),
+        ),
+        None => (
+            format!(
+                "the certification decision was assumed for {decision} and that day has passed: add `decision:` to `certification` once the certificate is issued"
+            ),
+            "add `decision:` to `certification`".to_string(),
+        ),
+    };
+    Words::new(message).help(help).date(decision).at(at)
 }
 
 fn low_risk(area: &str, clauses: &[&str], at: Loc) -> Words {
@@ -367,6 +377,7 @@ fn extension_not_audited(
 fn audit_late(
     area: &str,
     round: &str,
+    interim: bool,
     lead_day: NaiveDate,
     before: &External,
     (free_from, opens): (Option<NaiveDate>, Option<(NaiveDate, bool)>),
@@ -374,10 +385,15 @@ fn audit_late(
     later: &Later,
     at: Option<Loc>,
 ) -> Words {
+    // "the lead before surveillance 1 of cycle 1 on 2026-10-21"
+    let lead = if interim {
+        "the interval after the round before (an interim round)".to_string()
+    } else {
+        format!("the lead before {}", before.describe())
+    };
     let message = match (free_from, opens) {
         (Some(day), Some((opens, joins))) => format!(
-            "the audit of `{area}` in round {round} cannot be held by {lead_day}, the lead before {}: {} {opens}, and it is planned on {day}",
-            before.describe(),
+            "the audit of `{area}` in round {round} cannot be held by {lead_day}, {lead}: {} {opens}, and it is planned on {day}",
             if joins {
                 "the area joins the scope only on"
             } else {
@@ -385,12 +401,10 @@ fn audit_late(
             }
         ),
         (Some(day), None) => format!(
-            "the audit of `{area}` in round {round} cannot be held by {lead_day}, the lead before {}: no independent auditor has a free day for it until {day}",
-            before.describe()
+            "the audit of `{area}` in round {round} cannot be held by {lead_day}, {lead}: no independent auditor has a free day for it until {day}"
         ),
         (None, _) => format!(
-            "the audit of `{area}` in round {round} was due by {lead_day}, the lead before {}, and is not held{}",
-            before.describe(),
+            "the audit of `{area}` in round {round} was due by {lead_day}, {lead}, and is not held{}",
             by_whom(by)
         ),
     };

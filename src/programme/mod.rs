@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
 use crate::cycle::{Certificate, Cycle, Epoch, External, ExternalKind, months_after, weeks_after, weeks_before};
-use crate::register::{Area, AuditKind, AuditRecord, Register, ReviewRecord, Status};
+use crate::register::{Area, AuditKind, AuditRecord, Register, ReviewRecord, SpecialKind, Status};
 use index::Index;
 use place::{Diary, Need, Placer};
 pub use risk::risk_pattern;
@@ -250,18 +250,25 @@ impl<'r, 'c> Programme<'r, 'c> {
                     && months_after(f.last_day, drift) < f.lead_day
                     && f.last_day > window_start
                 {
-                    interim += 1;
-                    // It ends as if it prepared an audit the lead after its last day.
+                    // It ends as if it prepared an audit the lead after its last day ...
                     let end = weeks_after(f.last_day, s.internal_audit_lead_weeks);
-                    // Over with nothing recorded in it, it did not take place: the round after
-                    // it stays where the interval puts it, as soon as possible.
-                    if end <= self.today && !self.held_between(window_start, end) {
+                    let mut i = self.frame(frames.last(), n, number, external, Some(window_start), end, interim + 1);
+                    // ... and its window runs on halfway to where the round after it begins, so
+                    // that an audit of it held late, and the review after it, are its own, and
+                    // those held nearer the external audit are that round's.
+                    let next = self.frame(Some(&i), n, number, external, Some(end), external.date, 0);
+                    let begins = weeks_before(next.last_day, s.round_weeks).max(end);
+                    let split = end + chrono::Days::new(((begins - end).num_days() / 2) as u64);
+                    // Its days passed with nothing recorded in it: it did not take place, and
+                    // the round after it stays where the interval puts it, as soon as possible.
+                    if end <= self.today && !self.held_between(window_start, split) {
                         break;
                     }
-                    let i = self.frame(frames.last(), n, number, external, Some(window_start), end, interim);
-                    window_start = i.window_end;
+                    i.window_end = split;
+                    interim += 1;
+                    window_start = split;
+                    f = self.frame(Some(&i), n, number, external, Some(split), external.date, 0);
                     frames.push(i);
-                    f = self.frame(frames.last(), n, number, external, Some(window_start), external.date, 0);
                 }
                 window_start = external.date;
                 frames.push(f);
@@ -303,15 +310,17 @@ impl<'r, 'c> Programme<'r, 'c> {
         // ... and no more than the interval after the round before it, counted from the audits
         // that round actually held once it is over, so the schedule never drifts (9.2.1, 9.3.1).
         if let Some(p) = previous {
-            let held = (p.window_end <= self.today)
-                .then(|| {
-                    (self.register.audits.iter())
-                        .filter(|r| p.contains(r.date) && r.status_on(self.today) == Status::Done)
-                        .map(|r| r.date)
-                        .max()
-                })
-                .flatten();
-            let base = held.unwrap_or(p.last_day);
+            let held = (self.register.audits.iter())
+                .filter(|r| p.contains(r.date) && r.status_on(self.today) == Status::Done)
+                .map(|r| r.date)
+                .max();
+            let base = match held {
+                Some(h) if p.window_end <= self.today => h,
+                // Still under way past its last day with nothing held yet: its audits are held
+                // from today, as soon as possible.
+                None if p.last_day < self.today && self.today < p.window_end => self.today,
+                _ => p.last_day,
+            };
             last_day = last_day.min(self.calendar.open_on_or_before(months_after(base, s.max_months_between_rounds)));
             // The reviews' interval runs from the review before where it stands: recorded, or
             // planned and still ahead; not from a planned one whose day passed without it.
@@ -512,13 +521,15 @@ impl<'r, 'c> Programme<'r, 'c> {
             // Left the scope before the round's external audit: it is not owed (scope reduction).
             let left = area.left_by(today) && area.until.is_some_and(|u| u < f.window_end);
             // Opened before the register's record is complete: not judged. Missed in an interim
-            // round, the area is late for its interval, not overdue for an external audit: the
-            // round after it takes it, as soon as possible.
+            // round, the area is late for its interval, not overdue for an external audit; before
+            // an unannounced audit that replaced a surveillance (ISO/IEC 17021-1 9.6.4.2), it
+            // could not be planned for: late too. The round after it takes it.
             if required && !caught_up && !left && self.register.judges(f.window_start, f.last_day) {
-                let behind = match (f.interim, rule.by_risk) {
-                    (1.., _) => Behind::Late,
-                    (0, true) => Behind::Overdue,
-                    (0, false) => Behind::ExtensionMissed,
+                let unannounced = f.prepares.replacing == Some(SpecialKind::ShortNotice);
+                let behind = match (f.interim > 0 || unannounced, rule.by_risk) {
+                    (true, _) => Behind::Late,
+                    (false, true) => Behind::Overdue,
+                    (false, false) => Behind::ExtensionMissed,
                 };
                 need = Need::Missed { due: d.lead, behind, follow_up };
             }

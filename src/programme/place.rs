@@ -208,7 +208,9 @@ impl Diary {
         }
         for a in round.audits.iter().filter(|a| a.independent) {
             let Some(i) = a.area_at() else { continue };
-            if a.overdue() {
+            // Missed (overdue, or late where the round could not have it: an interim round, an
+            // unannounced audit): as soon as possible in the next.
+            if a.overdue() || a.source == Source::Missed {
                 self.owed[i] = Some(Owed::Now);
                 continue;
             }

@@ -77,6 +77,8 @@ pub(super) struct AreaState {
     /// The round judged last, as (cycle, slot), and whether it is an interim round ...
     at: Option<(u32, usize)>,
     interim: bool,
+    /// The places (slots) of the current cycle judged so far, as bits.
+    seen: u8,
     /// ... and the last one that had the area. An interim round shares its slot with the round
     /// after it: the two count as one for the pattern and for "never two in a row without".
     had_at: Option<(u32, usize)>,
@@ -93,6 +95,7 @@ impl Default for AreaState {
             pending: None,
             at: None,
             interim: false,
+            seen: 0,
             had_at: None,
         }
     }
@@ -143,8 +146,14 @@ impl AreaState {
             // A cycle (or round 0) that ends with the area unaudited leaves it owed.
             self.owed =
                 (self.cycle != u32::MAX && self.count == 0) || (self.cycle == 0 && self.previous_has == Some(false));
-            (self.cycle, self.count, self.in_cycle) = (at.cycle, 0, at.remaining + 1);
+            (self.cycle, self.count, self.in_cycle, self.seen) = (at.cycle, 0, at.remaining + 1, 0);
         }
+        // The pattern's places in this cycle before this round that had no round (an early
+        // recertification ends a cycle before its second surveillance): a round after them is
+        // not later than the pattern intended.
+        let unseen = |s: usize| pattern[s] && self.seen & (1 << s) == 0;
+        let skipped = (0..at.slot.min(ROUNDS_PER_CYCLE)).any(unseen);
+        self.seen |= 1 << at.slot.min(7);
         let round_zero = at.cycle == 0;
         let pattern_round = pattern.iter().position(|p| *p).unwrap_or(0);
         let follow_up_now = self.pending.is_some_and(|(_, left)| left == 0);
@@ -168,8 +177,8 @@ impl AreaState {
             && (!follow_up_now || risk_requires)
             && match risk {
                 Risk::High => false,
-                Risk::Medium => !pattern[at.slot],
-                Risk::Low => at.slot > pattern_round || (self.owed && at.slot < pattern_round),
+                Risk::Medium => !pattern[at.slot] && !skipped,
+                Risk::Low => (at.slot > pattern_round && !skipped) || (self.owed && at.slot < pattern_round),
             };
         Verdict {
             by_risk,
@@ -289,6 +298,26 @@ mod tests {
         assert!(st.judge(Risk::Low, [false, true, false], at(1, 2, true)).required);
         st.after(false, None);
         assert!(st.judge(Risk::Low, [false, true, false], at(1, 1, false)).required);
+    }
+
+    /// A cycle cut short (an early recertification before surveillance 2) has no round 2: a
+    /// low-risk area whose pattern chose it is taken in round 3, required, but not a catch-up.
+    #[test]
+    fn a_round_the_cycle_does_not_have_is_not_missed() {
+        let at = |slot, remaining| RoundAt { cycle: 1, slot, remaining, joining: false, interim: false };
+        let mut st = AreaState::default();
+        let v = st.judge(Risk::Low, [false, true, false], at(0, 1));
+        assert!(!v.required && !v.preferred);
+        st.after(false, None);
+        let v = st.judge(Risk::Low, [false, true, false], at(2, 0));
+        assert!(v.required && !v.catch_up, "{v:?}");
+        // With round 2 there and missed, round 3 is a catch-up.
+        let mut st = AreaState::default();
+        for slot in 0..2 {
+            st.judge(Risk::Low, [false, true, false], at(slot, 2 - slot));
+            st.after(false, None);
+        }
+        assert!(st.judge(Risk::Low, [false, true, false], at(2, 0)).catch_up);
     }
 
     /// The rule's table, row by row: each row is worked out by hand from the module's table.

@@ -8,11 +8,11 @@
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
+use super::yaml::{Chunked, Spanned};
 use chrono::{Datelike, NaiveDate};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
-use super::yaml::{Chunked, Spanned};
 
 use super::{AuditKind, Method, NonconformitySeverity, Risk, SpecialKind, Status};
 use crate::catalogue;

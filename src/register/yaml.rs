@@ -138,7 +138,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Chunked<T> {
 }
 
 pub(super) fn loc<T>(s: &Spanned<T>) -> Loc {
-    (s.line > 0).then(|| Loc::new(u64::from(s.line), u64::from(s.column))).unwrap_or_default()
+    if s.line > 0 { Loc::new(u64::from(s.line), u64::from(s.column)) } else { Loc::default() }
 }
 
 /// Finds where an item of a list is written, from where the list starts: each item is looked for

@@ -63,6 +63,9 @@ pub(super) fn audit_status(audit: &AreaAudit, today: NaiveDate) -> String {
         Source::Booked if audit.overdue() => "booked, OVERDUE",
         Source::Booked if audit.date < today => "booked, past",
         Source::Booked => "booked",
+        // Missed where the round could not have it (an interim round, an unannounced audit):
+        // late, made up in the next round.
+        Source::Missed if late => "not held, LATE",
         Source::Missed => "OVERDUE",
         Source::CatchUp if late => "catch-up, LATE",
         Source::CatchUp => "catch-up",
@@ -155,7 +158,21 @@ fn heading(plan: &Plan<'_>, width: usize, out: &mut dyn Write) -> io::Result<()>
     for c in &plan.cycles {
         // A restart's first cycle is a new initial certification, not a recertified cycle.
         let restart = if c.local == 1 && c.epoch > 0 { " (new initial certification)" } else { "" };
-        writeln!(out, "Cycle {}{restart}: {} to {}", c.number, c.start, c.expiry)?;
+        let after_early = (c.number > epoch.first_cycle)
+            .then(|| plan.certificate.cycle(c.number - 1).recertification)
+            .filter(|r| r.early)
+            .map(|r| format!(" (from the decision on the early recertification of {})", r.date))
+            .unwrap_or_default();
+        let r = c.recertification;
+        let early = match (r.early, r.decision_given) {
+            (true, true) => format!(" (recertified early on {}: the next cycle counts from its decision)", r.date),
+            (true, false) => {
+                format!(" (recertified early on {}: the next cycle counts from its decision, assumed)", r.date)
+            }
+            (false, _) => String::new(),
+        };
+        let text = format!("Cycle {}{restart}{after_early}: {} to {}{early}", c.number, c.start, c.expiry);
+        write_wrapped(out, &text, width, 2)?;
     }
     Ok(())
 }

@@ -13,8 +13,8 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::ops::RangeInclusive;
 
-use chrono::NaiveDate;
 use super::yaml::{Chunked, Spanned};
+use chrono::NaiveDate;
 
 use super::raw::*;
 use super::yaml::{Locator, loc};
