@@ -212,6 +212,34 @@ fn stretch_cycles(
         let special = special.remove(&k).unwrap_or_default();
         let before = cycles.last().or(previous);
         let cycle = lay_out_cycle(s, cal, epoch.index, anchor, k, recorded, recert.get(&k).copied(), special, before);
+        // A surveillance recorded after the cycle's recertification audit belongs to no cycle.
+        let r = cycle.recertification;
+        for sv in cycle
+            .surveillance
+            .iter()
+            .filter(|e| r.basis == Basis::Recorded && e.basis == Basis::Recorded && e.date > r.date)
+        {
+            let (what, hint) = match sv.replacing {
+                Some(_) => (
+                    "special audit replacing a surveillance",
+                    "a special audit after the recertification does not replace a surveillance: drop its `replaces_surveillance`",
+                ),
+                None => (
+                    "surveillance audit",
+                    "the recertification audit covers the cycle's last year; record another certification-body audit under `special`",
+                ),
+            };
+            errors.push(
+                Diagnostic::new(
+                    sv.loc.unwrap_or_default(),
+                    format!(
+                        "{what} `{}` is after the recertification audit `{}` of cycle {}",
+                        sv.date, r.date, cycle.number
+                    ),
+                )
+                .hint(hint),
+            );
+        }
         cycles.push(cycle);
     }
     cycles
@@ -463,7 +491,9 @@ fn lay_out_cycle(
         |r: &ExternalRecord| r.decision.unwrap_or_else(|| weeks_after(r.end(), s.decision_after_stage2_weeks));
     let recertification = match recert {
         Some(r) if r.early => {
-            let decided = decision(r);
+            // Assumed, the decision is no later than the day after expiry.
+            let decided =
+                if r.decision.is_some() { decision(r) } else { decision(r).min(expiry.succ_opt().unwrap_or(expiry)) };
             expiry = decided.pred_opt().unwrap_or(decided);
             External {
                 decision: Some(decided),
@@ -514,6 +544,20 @@ fn lay_out_cycle(
         }
     };
     let s2 = External { latest: Some(anniversary_k(2)), ..s2 };
+    // A planned recertification follows the surveillance recorded before it: after a late
+    // surveillance 2 it goes halfway to the latest day that leaves time for a decision.
+    let mut recertification = recertification;
+    let last_surveillance = [s1, s2].iter().filter(|e| e.basis == Basis::Recorded).map(|e| e.end).max();
+    if let (Basis::Planned, Some(held)) = (recertification.basis, last_surveillance)
+        && recertification.date <= held
+    {
+        let after = held.succ_opt().unwrap_or(held);
+        let middle = held + Days::new(((latest_recert - held).num_days().max(2) / 2) as u64);
+        let date = cal.open_on_or_before(middle).max(after);
+        recertification.date = date;
+        recertification.end = date;
+        recertification.decision = Some(weeks_after(date, s.decision_after_stage2_weeks));
+    }
     // An early recertification replaces the surveillance audits planned after it.
     let surveillance = [s1, s2]
         .into_iter()

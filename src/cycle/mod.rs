@@ -202,6 +202,14 @@ impl External {
         }
     }
 
+    /// A surveillance replaced by a short-notice audit (ISO/IEC 17021-1 9.6.4.2) that came
+    /// before the surveillance would have been planned (`before_anniversary_weeks` before its
+    /// anniversary): the internal audits meant for it could not all be ready.
+    pub fn unannounced(&self, before_anniversary_weeks: u32) -> bool {
+        self.replacing == Some(SpecialKind::ShortNotice)
+            && self.latest.is_some_and(|l| self.date < weeks_before(l, before_anniversary_weeks))
+    }
+
     /// "surveillance 1 of cycle 2 on 2026-05-12", for sentences.
     pub fn describe(&self) -> String {
         match self.kind {

@@ -14,7 +14,7 @@ use crate::cycle::{Certificate, Cycle, ExternalKind, months_after, weeks_after};
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
-use crate::register::{Area, AuditKind, Conflicts, Register, SpecialKind, Status, folded, same_id};
+use crate::register::{Area, AuditKind, Conflicts, Register, Status, folded, same_id};
 
 fn round_ref(round: &Round) -> RoundRef {
     RoundRef { label: round.label(), prepares: round.prepares, interim: (round.interim > 0).then_some(round.last_day) }
@@ -197,7 +197,7 @@ fn without_auditor<'a>(
 fn review(reg: &Register, today: NaiveDate, round: &Round) -> Option<Fact> {
     // An interim round's review keeps the interval: `review-interval-exceeded` judges it. Nor
     // can a review be held for an unannounced audit that replaced a surveillance.
-    if round.interim > 0 || round.prepares.replacing == Some(SpecialKind::ShortNotice) {
+    if round.interim > 0 || round.prepares.unannounced(reg.settings.surveillance_before_anniversary_weeks) {
         return None;
     }
     if round.prepares.date >= today {

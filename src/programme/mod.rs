@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
 use crate::cycle::{Certificate, Cycle, Epoch, External, ExternalKind, months_after, weeks_after, weeks_before};
-use crate::register::{Area, AuditKind, AuditRecord, Register, ReviewRecord, SpecialKind, Status};
+use crate::register::{Area, AuditKind, AuditRecord, Register, ReviewRecord, Status};
 use index::Index;
 use place::{Diary, Need, Placer};
 pub use risk::risk_pattern;
@@ -37,6 +37,9 @@ struct Frame {
     /// 0 for the round that prepares `prepares`; 1, 2, ... for the interim rounds before it
     /// (see [`Programme::frames`]).
     interim: u8,
+    /// The day its audits are held by at the latest: the window's end, or for an interim round
+    /// the day its results are for (its window runs on, for what was held late).
+    audits_end: NaiveDate,
     prepares: External,
     window_start: Option<NaiveDate>,
     window_end: NaiveDate,
@@ -265,6 +268,12 @@ impl<'r, 'c> Programme<'r, 'c> {
                         break;
                     }
                     i.window_end = split;
+                    // A review recorded after its last day and before the split is its own.
+                    if i.review.recorded.is_none()
+                        && let Some(r) = self.recorded_review(|r| i.last_day < r.date && r.date < split)
+                    {
+                        i.review = Review::recorded(r, self.today);
+                    }
                     interim += 1;
                     window_start = split;
                     f = self.frame(Some(&i), n, number, external, Some(split), external.date, 0);
@@ -349,6 +358,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             cycle,
             number,
             interim,
+            audits_end: window_end,
             prepares,
             window_start,
             window_end,
@@ -525,7 +535,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             // an unannounced audit that replaced a surveillance (ISO/IEC 17021-1 9.6.4.2), it
             // could not be planned for: late too. The round after it takes it.
             if required && !caught_up && !left && self.register.judges(f.window_start, f.last_day) {
-                let unannounced = f.prepares.replacing == Some(SpecialKind::ShortNotice);
+                let unannounced = f.prepares.unannounced(self.register.settings.surveillance_before_anniversary_weeks);
                 let behind = match (f.interim > 0 || unannounced, rule.by_risk) {
                     (true, _) => Behind::Late,
                     (false, true) => Behind::Overdue,
@@ -565,7 +575,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             from: f.window_start.unwrap_or(NaiveDate::MIN).max(area.since.unwrap_or(NaiveDate::MIN)),
             target: f.last_day,
             lead: f.lead_day,
-            end: f.window_end,
+            end: f.audits_end,
         };
         if let (Some(since), true) = (area.since, joining) {
             let epoch = self.certificate.epoch_on(since);
