@@ -338,9 +338,10 @@ impl<'r, 'c> Programme<'r, 'c> {
                     .min(self.calendar.open_on_or_before(months_after(p.review.date, s.max_months_between_rounds)));
             }
         }
-        // The review that takes its results (9.3.2) comes after the round: a review recorded
-        // earlier in the window (a mid-year one, say) is not this round's and does not pull it.
-        let recorded = self.recorded_review(|r| in_window(r.date) && r.date > last_day);
+        // The review that takes its results (9.3.2) comes after the round, from its last day on:
+        // a review recorded earlier in the window (a mid-year one, say) is not this round's and
+        // does not pull it.
+        let recorded = self.recorded_review(|r| in_window(r.date) && r.date >= last_day);
         let mut review = match recorded {
             Some(r) => Review::recorded(r, self.today),
             None => Review::planned(review_day),
