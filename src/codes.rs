@@ -210,6 +210,22 @@ codes! {
         when: "a recorded internal audit, or a Stage 1 or Stage 2 date, falls on a day the register closes (not a workday, or a blackout)",
         help: "check the date; if the audit was held that day, the closure may be wrong",
         source: "register consistency (`workdays`, `blackout`)";
+    BookingAuditorUnavailable => "booking-auditor-unavailable", Warning,
+        when: "an internal audit booked ahead falls on a day its auditor is recorded as `unavailable`",
+        help: "move the booking to a day the auditor is available, or book another independent auditor",
+        source: "register consistency: the planner never plans an auditor on their unavailable days";
+    BookingSameDay => "booking-same-day", Warning,
+        when: "an auditor has two internal audits on one day, one of them booked ahead",
+        help: "move one of the bookings: an auditor holds one audit a day",
+        source: "register consistency: the planner gives an auditor one audit a day";
+    BookingOutsideSites => "booking-outside-sites", Warning,
+        when: "an internal audit booked ahead is at a site its auditor's `sites` does not list",
+        help: "book an auditor who covers the site, or add the site to the auditor's `sites`",
+        source: "register consistency: the planner sends auditors only to the sites they cover";
+    BookingOverCap => "booking-over-cap", Warning,
+        when: "the audits booked for an auditor go beyond their `max_days_per_year` in a calendar year, or their `max_days_per_round` in a round",
+        help: "move the bookings beyond the cap to another auditor, or raise the cap if it is agreed",
+        source: "register consistency: the planner keeps each auditor within their caps (an outside firm's contract, a part-time role)";
     AcceptanceExpired => "acceptance-expired", Warning,
         when: "an accepted deviation is past its `until` date: the finding it covered counts again",
         help: "renew the acceptance with the certification body's new reference, or remove it",

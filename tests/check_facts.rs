@@ -121,3 +121,38 @@ scope:
     assert!(overdue.contains(&("ops", "C2.1")), "{overdue:?}");
     assert!(overdue.contains(&("core", "C2.1")), "{overdue:?}");
 }
+
+/// Bookings are judged while they can be moved: a held audit on a day of leave, or two held the
+/// same day, are history; the same bookings ahead are findings. `bob` may audit 2 days a round:
+/// in round C1.1 (up to surveillance 1, planned 2025-05-06) he has 2025-02-04 (held) and the
+/// bookings of 2025-03-04 and 2025-03-11, so the one of 2025-03-11 goes beyond the cap.
+#[test]
+fn bookings_ahead_are_checked_against_what_the_planner_keeps() {
+    let text = "organisation: x
+certification: {decision: 2024-06-03}
+auditors:
+  - {id: ann, unavailable: [{from: 2025-01-06, to: 2025-03-31, reason: leave}]}
+  - {id: bob, max_days_per_round: 2}
+scope: [{id: core, owner: olga}, {id: ops, owner: olga}]
+audits:
+  - {date: 2025-01-07, areas: [core], auditor: ann}
+  - {date: 2025-02-04, areas: [core], auditor: bob}
+  - {date: 2025-02-04, areas: [ops], auditor: bob}
+  - {date: 2025-03-04, areas: [ops], auditor: bob, status: booked}
+  - {date: 2025-03-11, areas: [core], auditor: bob, status: booked}
+  - {date: 2025-03-18, areas: [ops], auditor: ann, status: booked}
+";
+    let found = facts_of(text, "2025-02-10");
+    let bookings: Vec<String> = found
+        .iter()
+        .filter_map(|f| match f {
+            Fact::BookingAuditorUnavailable { auditor, date, .. } => Some(format!("away {auditor} {date}")),
+            Fact::BookingSameDay { auditor, date, .. } => Some(format!("same day {auditor} {date}")),
+            Fact::BookingOverCap { auditor, period, days, cap, date, .. } => {
+                Some(format!("cap {auditor} {period} {days}/{cap} {date}"))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(bookings, ["away ann 2025-03-18", "cap bob round C1.1 3/2 2025-03-11"]);
+}

@@ -315,6 +315,38 @@ pub enum Fact {
         clauses: Vec<&'static str>,
         at: Loc,
     },
+    /// A booking ahead on a day its auditor is recorded as unavailable.
+    BookingAuditorUnavailable {
+        auditor: String,
+        date: NaiveDate,
+        at: Loc,
+    },
+    /// An auditor with two audits on one day, the later record booked ahead.
+    BookingSameDay {
+        auditor: String,
+        date: NaiveDate,
+        first: Loc,
+        at: Loc,
+    },
+    /// A booking ahead at a site its auditor does not cover.
+    BookingOutsideSites {
+        auditor: String,
+        area: String,
+        site: String,
+        date: NaiveDate,
+        at: Loc,
+    },
+    /// An auditor's days recorded in a year (or a round) beyond their cap, the booking ahead that
+    /// goes beyond it named.
+    BookingOverCap {
+        auditor: String,
+        /// "2026", or "round C1.2".
+        period: String,
+        days: usize,
+        cap: u32,
+        date: NaiveDate,
+        at: Loc,
+    },
     AuditWithoutAuditor {
         areas: Vec<String>,
         date: NaiveDate,

@@ -9,6 +9,7 @@
 //! `words.rs` puts every fact in words, and `accepted` marks what accepted deviations cover.
 
 mod accepted;
+mod bookings;
 mod certificate;
 pub mod facts;
 mod programme;
@@ -79,6 +80,7 @@ fn facts_of(plan: &Plan<'_>) -> Vec<Fact> {
     out.extend(programme::stage1_too_close(plan));
     out.extend(record::corrective_actions(plan));
     out.extend(record::closed_days(plan, since));
+    out.extend(bookings::bookings(plan));
     out
 }
 

@@ -113,6 +113,10 @@ impl Fact {
             Fact::ProgrammeAuditsItself { .. } => Code::ProgrammeAuditsItself,
             Fact::ManagementSystemLowRisk { .. } => Code::ManagementSystemLowRisk,
             Fact::AuditWithoutAuditor { .. } => Code::AuditWithoutAuditor,
+            Fact::BookingAuditorUnavailable { .. } => Code::BookingAuditorUnavailable,
+            Fact::BookingSameDay { .. } => Code::BookingSameDay,
+            Fact::BookingOutsideSites { .. } => Code::BookingOutsideSites,
+            Fact::BookingOverCap { .. } => Code::BookingOverCap,
             Fact::CorrectiveActionOverdue { .. } => Code::CorrectiveActionOverdue,
             Fact::MajorNonconformityOpen { .. } => Code::MajorNonconformityOpen,
             Fact::Stage1TooClose { .. } => Code::Stage1TooClose,
@@ -208,6 +212,10 @@ impl Fact {
                 programme_audits_itself(area, owner, *recorded, days, *at)
             }
             Fact::ManagementSystemLowRisk { area, clauses, at } => low_risk(area, clauses, *at),
+            f @ (Fact::BookingAuditorUnavailable { .. }
+            | Fact::BookingSameDay { .. }
+            | Fact::BookingOutsideSites { .. }
+            | Fact::BookingOverCap { .. }) => booking(f),
             Fact::AuditWithoutAuditor { areas, date, at } => {
                 let areas = areas.join(", ");
                 Words::new(format!("the audit of {areas} on {date} names no `auditor` and no `auditor_org`")).date(*date).at(*at)
@@ -409,6 +417,36 @@ fn audit_late(
         ),
     };
     Words::new(message).help(later_help(later)).area(area).date(lead_day).at(at)
+}
+
+/// A booking ahead that breaks what the planner keeps (see `bookings.rs`).
+fn booking(fact: &Fact) -> Words {
+    match fact {
+        Fact::BookingAuditorUnavailable { auditor, date, at } => Words::new(format!(
+            "the internal audit booked for {date} is by `{auditor}`, who is recorded as unavailable that day"
+        ))
+        .date(*date)
+        .at(Some(*at)),
+        Fact::BookingSameDay { auditor, date, first, at } => Words::new(format!(
+            "`{auditor}` has two internal audits on {date} (the other at line {}): an auditor holds one audit a day",
+            first.line
+        ))
+        .date(*date)
+        .at(Some(*at)),
+        Fact::BookingOutsideSites { auditor, area, site, date, at } => Words::new(format!(
+            "the internal audit of `{area}` booked for {date} is at site `{site}`, which `{auditor}`'s `sites` does not list"
+        ))
+        .area(area)
+        .date(*date)
+        .at(Some(*at)),
+        Fact::BookingOverCap { auditor, period, days, cap, date, at } => Words::new(format!(
+            "with the audit booked for {date}, `{auditor}` has {days} audit days in {period}, more than their cap of {cap}"
+        ))
+        .date(*date)
+        .at(Some(*at)),
+        // The one caller, `Fact::words`, passes only the four booking facts above.
+        _ => unreachable!("booking() is given booking facts only"),
+    }
 }
 
 fn first_audit_late(stage1: NaiveDate, last: NaiveDate, lead: u32, at: Loc) -> Words {

@@ -1,0 +1,90 @@
+//! Bookings checked against what the planner honours for the audits it plans itself: an
+//! auditor's unavailable days, one audit a day, the sites they cover, and their caps of days a
+//! year and a round. A booking is a commitment the planner keeps (it plans around it), so one
+//! that breaks these is said while it can still be moved: only bookings ahead are judged.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, NaiveDate};
+
+use super::Fact;
+use crate::diagnostic::Loc;
+use crate::plan::Plan;
+use crate::register::{AuditRecord, Status, folded};
+
+pub(super) fn bookings(plan: &Plan<'_>) -> Vec<Fact> {
+    let (reg, today) = (plan.register, plan.today);
+    let auditors: HashMap<Cow<str>, usize> = reg.auditors.iter().enumerate().map(|(j, a)| (folded(&a.id), j)).collect();
+    let areas: HashMap<Cow<str>, usize> = reg.scope.iter().enumerate().map(|(i, a)| (folded(&a.id), i)).collect();
+    let ahead = |r: &AuditRecord| r.date >= today && r.status_on(today) == Status::Booked;
+    // Every record of each auditor, held or booked, in date order (the register lists them so).
+    let mut days: Vec<Vec<(NaiveDate, Loc, bool)>> = vec![Vec::new(); reg.auditors.len()];
+    let mut out = Vec::new();
+    for r in &reg.audits {
+        let Some(&j) = r.auditor.as_deref().and_then(|id| auditors.get(&*folded(id))) else { continue };
+        let auditor = &reg.auditors[j];
+        days[j].push((r.date, r.loc, ahead(r)));
+        if !ahead(r) {
+            continue;
+        }
+        if auditor.unavailable.iter().any(|u| u.from <= r.date && r.date <= u.to) {
+            out.push(Fact::BookingAuditorUnavailable { auditor: auditor.id.clone(), date: r.date, at: r.loc });
+        }
+        for area in r.areas.iter().filter_map(|id| areas.get(&*folded(id))).map(|&i| &reg.scope[i]) {
+            if let (false, Some(site)) = (auditor.covers_site(area), &area.site) {
+                out.push(Fact::BookingOutsideSites {
+                    auditor: auditor.id.clone(),
+                    area: area.id.clone(),
+                    site: site.clone(),
+                    date: r.date,
+                    at: r.loc,
+                });
+            }
+        }
+    }
+    for (j, list) in days.iter().enumerate() {
+        let auditor = &reg.auditors[j];
+        for pair in list.windows(2).filter(|p| p[0].0 == p[1].0 && (p[0].2 || p[1].2)) {
+            out.push(Fact::BookingSameDay {
+                auditor: auditor.id.clone(),
+                date: pair[1].0,
+                first: pair[0].1,
+                at: pair[1].1,
+            });
+        }
+        // Days, as the planner counts them: one a record's day, each day once.
+        let mut distinct: Vec<(NaiveDate, Loc, bool)> = list.clone();
+        distinct.dedup_by_key(|d| d.0);
+        if let Some(cap) = auditor.max_days_per_year {
+            let mut years: BTreeMap<i32, Vec<(NaiveDate, Loc, bool)>> = BTreeMap::new();
+            for d in &distinct {
+                years.entry(d.0.year()).or_default().push(*d);
+            }
+            for (year, in_year) in years {
+                out.extend(over_cap(&auditor.id, year.to_string(), &in_year, cap));
+            }
+        }
+        if let Some(cap) = auditor.max_days_per_round {
+            for round in &plan.rounds {
+                let in_round: Vec<(NaiveDate, Loc, bool)> =
+                    distinct.iter().copied().filter(|d| round.window_contains(d.0)).collect();
+                out.extend(over_cap(&auditor.id, format!("round {}", round.label()), &in_round, cap));
+            }
+        }
+    }
+    out
+}
+
+/// The first booking ahead beyond `cap` days in `period`, if the days recorded there exceed it.
+fn over_cap(auditor: &str, period: String, days: &[(NaiveDate, Loc, bool)], cap: u32) -> Option<Fact> {
+    let beyond = days.iter().skip(cap as usize).find(|d| d.2)?;
+    Some(Fact::BookingOverCap {
+        auditor: auditor.to_string(),
+        period,
+        days: days.len(),
+        cap,
+        date: beyond.0,
+        at: beyond.1,
+    })
+}
