@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::calendar::{Entries, Entry, Mark, Period};
 use crate::plan::Plan;
+use crate::register::NonconformitySeverity;
 use crate::text::{name, write_wrapped};
 
 /// One line of the agenda.
@@ -55,6 +56,29 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
         }
         Ok(())
     });
+    // Corrective actions open past their due day (`check` fails on them), or due in the days
+    // shown (ISO/IEC 27001:2022 10.2).
+    for ca in plan.register.corrective_actions.iter().filter(|c| c.open_on(today) && c.due <= until) {
+        let severity = match ca.severity {
+            NonconformitySeverity::Major => "major",
+            NonconformitySeverity::Minor => "minor",
+        };
+        let late = ca.due < today;
+        let x = Item {
+            organisation: plan.register.organisation.clone(),
+            file: name(&plan.register.file).into_owned(),
+            date: ca.due,
+            end: None,
+            kind: "corrective_action",
+            summary: format!("Corrective action {} ({severity} nonconformity, {})", ca.id, ca.area),
+            status: if late { "open, OVERDUE" } else { "open" }.to_string(),
+            overdue: late,
+        };
+        if late { overdue.push(x) } else { due.push(x) }
+    }
+    // In date order, each list (stable: the plan's order on a day, then the actions).
+    overdue.sort_by_key(|i| i.date);
+    due.sort_by_key(|i| i.date);
     overdue.extend(due);
     overdue
 }
