@@ -117,7 +117,7 @@ fn every_numeric_setting_reads_the_same_everywhere() {
     let schema: serde_json::Value = serde_json::from_str(&ismsaudit(&["schema"])).unwrap();
     let properties = schema["$defs"]["Settings"]["properties"].as_object().unwrap();
     let readme = include_str!("../README.md");
-    let starter = ismsaudit::starter::starter(chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(), "x");
+    let starter = ismsaudit::starter::starter(chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(), "x", None);
     for n in Settings::NUMBERS {
         let p = &properties[n.key];
         assert_eq!(

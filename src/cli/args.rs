@@ -192,12 +192,20 @@ pub struct InitArgs {
     /// Overwrite an existing file
     #[arg(long)]
     pub force: bool,
-    /// Stage 1 is planned three months after this day, YYYY-MM-DD [default: the system date]
+    /// Stage 1 is planned three months after this day (with --certified, the record is complete
+    /// from it), YYYY-MM-DD [default: the system date]
     #[arg(long, value_parser = parse_today)]
     pub today: Option<NaiveDate>,
     /// The register's `id` [default: a new random UUID]
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+    /// For an organisation already certified: a starter with the initial certification decision
+    /// (with --decision) and the record taken as complete from --today
+    #[arg(long, requires = "decision")]
+    pub certified: bool,
+    /// The initial certification decision, YYYY-MM-DD (with --certified)
+    #[arg(long, value_parser = parse_today, requires = "certified", value_name = "DATE")]
+    pub decision: Option<NaiveDate>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -330,7 +330,7 @@ fn check_command(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
 }
 
 fn init_command(args: InitArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let InitArgs { path, force, today, id } = args;
+    let InitArgs { path, force, today, id, certified: _, decision } = args;
     let name = path.display().to_string();
     let exists =
         || InputError::one(&name, Diagnostic::new(None, "already exists").hint("pass --force to overwrite it"));
@@ -342,7 +342,7 @@ fn init_command(args: InitArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         Some(id) => id,
         None => random_id().context("cannot draw a random `id` for the register; give one with --id")?,
     };
-    let text = starter::starter(today.unwrap_or(ctx.system_today), &id);
+    let text = starter::starter(today.unwrap_or(ctx.system_today), &id, decision);
     // Only a register that validates is written (a far-future --today could break it).
     register::parse(&name, &text)?;
     let replace = if force { Replace::Link } else { Replace::Nothing };
