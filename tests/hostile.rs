@@ -147,7 +147,7 @@ const BROKEN: [&str; 6] = [
 ];
 
 /// Every command and format a register's text can reach a terminal or a log through.
-const COMMANDS: [&[&str]; 16] = [
+const COMMANDS: [&[&str]; 17] = [
     &["validate"],
     &["plan"],
     &["plan", "--detail", "--cycles", "2"],
@@ -160,6 +160,7 @@ const COMMANDS: [&[&str]; 16] = [
     &["calendar", "--auditor", "carol"],
     &["agenda", "--days", "400"],
     &["agenda", "--format", "json", "--days", "400"],
+    &["agenda", "--format", "markdown", "--days", "400"],
     &["check"],
     &["check", "--format", "json"],
     &["check", "--format", "github"],

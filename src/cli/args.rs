@@ -220,6 +220,8 @@ pub enum CheckFormat {
 pub enum AgendaFormat {
     Text,
     Json,
+    /// A digest for mail or chat: a section per register
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -228,6 +228,10 @@ fn agenda_command(args: AgendaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
     let write = |sink: &mut dyn Write| -> io::Result<bool> {
         let mut json = match format {
             AgendaFormat::Json => Some(render::agenda::Json::start(today, days, sink)?),
+            AgendaFormat::Markdown => {
+                writeln!(sink, "# Audit agenda on {today}")?;
+                None
+            }
             AgendaFormat::Text => None,
         };
         let (mut unread, mut written) = (false, false);
@@ -249,6 +253,10 @@ fn agenda_command(args: AgendaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
             };
             match &mut json {
                 Some(json) => json.items(&items, sink)?,
+                None if matches!(format, AgendaFormat::Markdown) => {
+                    let file = shown(register);
+                    render::agenda::markdown(&items, (&organisation, &file), days, today, sink)?;
+                }
                 None => {
                     if written {
                         writeln!(sink)?;

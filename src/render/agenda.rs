@@ -128,6 +128,44 @@ pub fn text(
     Ok(())
 }
 
+/// One register's items as a Markdown digest, for a scheduled job to post to mail or chat: a
+/// heading naming the register, then what is overdue and what is due, a bullet each. Register
+/// text is made inert (no markup, link or mention of its own).
+pub fn markdown(
+    items: &[Item],
+    (organisation, file): (&str, &str),
+    days: u64,
+    today: NaiveDate,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    use super::markdown::md;
+    writeln!(out, "\n## {} ({})\n", md(organisation), md(file))?;
+    let (overdue, due): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| i.overdue);
+    let bullet = |i: &Item, out: &mut dyn Write| {
+        let date = match i.end {
+            Some(end) => format!("{} to {end}", i.date),
+            None => i.date.to_string(),
+        };
+        writeln!(out, "- {date}: {} ({})", md(&i.summary), md(&i.status))
+    };
+    if !overdue.is_empty() {
+        writeln!(out, "**Overdue on {today}**\n")?;
+        for i in overdue {
+            bullet(i, out)?;
+        }
+        writeln!(out)?;
+    }
+    let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
+    writeln!(out, "**Due in the next {days} days ({today} to {until})**\n")?;
+    if due.is_empty() {
+        writeln!(out, "- nothing")?;
+    }
+    for i in due {
+        bullet(i, out)?;
+    }
+    Ok(())
+}
+
 fn line(i: &Item, width: usize, out: &mut dyn Write) -> io::Result<()> {
     let date = match i.end {
         Some(end) => format!("{} to {end}", i.date),

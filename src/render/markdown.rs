@@ -206,7 +206,7 @@ fn criteria_ids(a: &Area) -> String {
 /// (written as the entity `&#8203;`, so the file holds no invisible character): bare URLs
 /// (`https:&#8203;//`), `www.` hosts, e-mail addresses and `@mentions` (`@&#8203;`), and issue
 /// references (`#&#8203;12`).
-fn md(text: &str) -> String {
+pub(super) fn md(text: &str) -> String {
     const BREAK: &str = "&#8203;";
     let mut out = String::with_capacity(text.len());
     for (i, c) in text.char_indices() {
