@@ -17,7 +17,7 @@ mod place;
 mod risk;
 mod round;
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 
 use crate::calendar::Calendar;
 use crate::cycle::{Certificate, Cycle, Epoch, External, ExternalKind, months_after, weeks_after, weeks_before};
@@ -234,51 +234,9 @@ impl<'r, 'c> Programme<'r, 'c> {
             frames.push(f);
         }
         let mut window_start = epoch.stage2.map_or(epoch.decision.date, |s2| s2.date);
-        let s = &self.register.settings;
         for n in epoch.first_cycle..=last.min(epoch.last_cycle) {
-            let cycle = self.certificate.cycle(n);
-            for external in cycle.audits() {
-                let number = Cycle::round_of(&external);
-                let mut f = self.frame(frames.last(), n, number, external, Some(window_start), external.date, 0);
-                // Where the interval after the round before pulls this one more than half an
-                // interval before its lead, the gap to the external audit is too long for one
-                // round: an interim round at the interval keeps it (9.2.1, 9.3.1), and this one
-                // stays before the external audit, so the audit sees results at most half an
-                // interval old, and the rounds after it are not pulled earlier for good.
-                let drift = s.max_months_between_rounds.div_ceil(2);
-                let mut interim = 0;
-                // (Where the interval ran out before the window opened, there is no room for
-                // one: this round is as soon as possible.)
-                while interim < MAX_INTERIM_ROUNDS
-                    && months_after(f.last_day, drift) < f.lead_day
-                    && f.last_day > window_start
-                {
-                    // It ends as if it prepared an audit the lead after its last day ...
-                    let end = weeks_after(f.last_day, s.internal_audit_lead_weeks);
-                    let mut i = self.frame(frames.last(), n, number, external, Some(window_start), end, interim + 1);
-                    // ... and its window runs on halfway to where the round after it begins, so
-                    // that an audit of it held late, and the review after it, are its own, and
-                    // those held nearer the external audit are that round's.
-                    let next = self.frame(Some(&i), n, number, external, Some(end), external.date, 0);
-                    let begins = weeks_before(next.last_day, s.round_weeks).max(end);
-                    let split = end + chrono::Days::new(((begins - end).num_days() / 2) as u64);
-                    // Its days passed with nothing recorded in it: it did not take place, and
-                    // the round after it stays where the interval puts it, as soon as possible.
-                    if end <= self.today && !self.held_between(window_start, split) {
-                        break;
-                    }
-                    i.window_end = split;
-                    // A review recorded after its last day and before the split is its own.
-                    if i.review.recorded.is_none()
-                        && let Some(r) = self.recorded_review(|r| i.last_day < r.date && r.date < split)
-                    {
-                        i.review = Review::recorded(r, self.today);
-                    }
-                    interim += 1;
-                    window_start = split;
-                    f = self.frame(Some(&i), n, number, external, Some(split), external.date, 0);
-                    frames.push(i);
-                }
+            for external in self.certificate.cycle(n).audits() {
+                let f = self.round_and_interims(&mut frames, n, external, window_start);
                 window_start = external.date;
                 frames.push(f);
             }
@@ -293,6 +251,52 @@ impl<'r, 'c> Programme<'r, 'c> {
         let reviews = &reg.reviews[reg.reviews.partition_point(|r| r.date < start)..];
         audits.iter().take_while(|r| r.date < end).any(|r| r.status_on(self.today) == Status::Done)
             || reviews.iter().take_while(|r| r.date < end).any(|r| r.stands_on(self.today))
+    }
+
+    /// The round of cycle `n` that prepares `external`, its window opening on `window_start`;
+    /// before it, pushed to `frames`, the interim rounds it needs. Where the interval after the
+    /// round before pulls it more than half an interval before its lead, the gap to the external
+    /// audit is too long for one round: an interim round at the interval keeps it (9.2.1,
+    /// 9.3.1), and this one stays before the external audit, so the audit sees results at most
+    /// half an interval old, and the rounds after it are not pulled earlier for good.
+    fn round_and_interims(&self, frames: &mut Vec<Frame>, n: u32, external: External, from: NaiveDate) -> Frame {
+        let s = &self.register.settings;
+        let number = Cycle::round_of(&external);
+        let mut window_start = from;
+        let mut f = self.frame(frames.last(), n, number, external, Some(window_start), external.date, 0);
+        let drift = s.max_months_between_rounds.div_ceil(2);
+        let mut interim = 0;
+        // (Where the interval ran out before the window opened, there is no room for one: this
+        // round is as soon as possible.)
+        while interim < MAX_INTERIM_ROUNDS && months_after(f.last_day, drift) < f.lead_day && f.last_day > window_start
+        {
+            // It ends as if it prepared an audit the lead after its last day ...
+            let end = weeks_after(f.last_day, s.internal_audit_lead_weeks);
+            let mut i = self.frame(frames.last(), n, number, external, Some(window_start), end, interim + 1);
+            // ... and its window runs on halfway to where the round after it begins, so that an
+            // audit of it held late, and the review after it, are its own, and those held nearer
+            // the external audit are that round's.
+            let next = self.frame(Some(&i), n, number, external, Some(end), external.date, 0);
+            let begins = weeks_before(next.last_day, s.round_weeks).max(end);
+            let split = end + Days::new(((begins - end).num_days() / 2) as u64);
+            // Its days passed with nothing recorded in it: it did not take place, and the round
+            // after it stays where the interval puts it, as soon as possible.
+            if end <= self.today && !self.held_between(window_start, split) {
+                break;
+            }
+            i.window_end = split;
+            // A review recorded after its last day and before the split is its own.
+            if i.review.recorded.is_none()
+                && let Some(r) = self.recorded_review(|r| i.last_day < r.date && r.date < split)
+            {
+                i.review = Review::recorded(r, self.today);
+            }
+            interim += 1;
+            window_start = split;
+            f = self.frame(Some(&i), n, number, external, Some(split), external.date, 0);
+            frames.push(i);
+        }
+        f
     }
 
     /// The dates of a round that prepares `prepares` (an interim one ends at `window_end`
