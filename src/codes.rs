@@ -222,6 +222,10 @@ codes! {
         when: "an internal audit booked ahead is at a site its auditor's `sites` does not list",
         help: "book an auditor who covers the site, or add the site to the auditor's `sites`",
         source: "register consistency: the planner sends auditors only to the sites they cover";
+    BookingPassed => "booking-passed", Warning,
+        when: "an internal audit booked for a day that has passed is not recorded as held",
+        help: "record it with `status: done` if it was held, or book it again",
+        source: "ISO/IEC 27001:2022 9.2.2 (retain documented information as evidence of the audit programme and results)";
     BookingOverCap => "booking-over-cap", Warning,
         when: "the audits booked for an auditor go beyond their `max_days_per_year` in a calendar year, or their `max_days_per_round` in a round",
         help: "move the bookings beyond the cap to another auditor, or raise the cap if it is agreed",

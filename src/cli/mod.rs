@@ -350,7 +350,16 @@ fn init_command(args: InitArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         Some(id) => id,
         None => random_id().context("cannot draw a random `id` for the register; give one with --id")?,
     };
-    let text = starter::starter(today.unwrap_or(ctx.system_today), &id, decision);
+    let today = today.unwrap_or(ctx.system_today);
+    if let Some(d) = decision.filter(|d| *d > today) {
+        let hint = "give the initial certification decision already taken; before it, run `ismsaudit init` without --certified";
+        return Err(InputError::one(
+            &name,
+            Diagnostic::new(None, format!("--decision {d} is after --today {today}")).hint(hint),
+        )
+        .into());
+    }
+    let text = starter::starter(today, &id, decision);
     // Only a register that validates is written (a far-future --today could break it).
     register::parse(&name, &text)?;
     let replace = if force { Replace::Link } else { Replace::Nothing };

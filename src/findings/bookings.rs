@@ -1,7 +1,8 @@
 //! Bookings checked against what the planner honours for the audits it plans itself: an
 //! auditor's unavailable days, one audit a day, the sites they cover, and their caps of days a
 //! year and a round. A booking is a commitment the planner keeps (it plans around it), so one
-//! that breaks these is said while it can still be moved: only bookings ahead are judged.
+//! that breaks these is said while it can still be moved: only bookings ahead are judged; and
+//! one whose day passed without being recorded as held is said too.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -22,6 +23,11 @@ pub(super) fn bookings(plan: &Plan<'_>) -> Vec<Fact> {
     let mut days: Vec<Vec<(NaiveDate, Loc, bool)>> = vec![Vec::new(); reg.auditors.len()];
     let mut out = Vec::new();
     for r in &reg.audits {
+        // Booked, its day passed, not recorded as held: the planner still counts on it while its
+        // round can hold it, so the record must say what happened.
+        if r.date < today && r.status_on(today) == Status::Booked {
+            out.push(Fact::BookingPassed { areas: r.areas.clone(), date: r.date, at: r.loc });
+        }
         let Some(&j) = r.auditor.as_deref().and_then(|id| auditors.get(&*folded(id))) else { continue };
         let auditor = &reg.auditors[j];
         days[j].push((r.date, r.loc, ahead(r)));

@@ -315,6 +315,12 @@ pub enum Fact {
         clauses: Vec<&'static str>,
         at: Loc,
     },
+    /// A booking whose day passed without it being recorded as held.
+    BookingPassed {
+        areas: Vec<String>,
+        date: NaiveDate,
+        at: Loc,
+    },
     /// A booking ahead on a day its auditor is recorded as unavailable.
     BookingAuditorUnavailable {
         auditor: String,

@@ -113,6 +113,7 @@ impl Fact {
             Fact::ProgrammeAuditsItself { .. } => Code::ProgrammeAuditsItself,
             Fact::ManagementSystemLowRisk { .. } => Code::ManagementSystemLowRisk,
             Fact::AuditWithoutAuditor { .. } => Code::AuditWithoutAuditor,
+            Fact::BookingPassed { .. } => Code::BookingPassed,
             Fact::BookingAuditorUnavailable { .. } => Code::BookingAuditorUnavailable,
             Fact::BookingSameDay { .. } => Code::BookingSameDay,
             Fact::BookingOutsideSites { .. } => Code::BookingOutsideSites,
@@ -212,7 +213,8 @@ impl Fact {
                 programme_audits_itself(area, owner, *recorded, days, *at)
             }
             Fact::ManagementSystemLowRisk { area, clauses, at } => low_risk(area, clauses, *at),
-            f @ (Fact::BookingAuditorUnavailable { .. }
+            f @ (Fact::BookingPassed { .. }
+            | Fact::BookingAuditorUnavailable { .. }
             | Fact::BookingSameDay { .. }
             | Fact::BookingOutsideSites { .. }
             | Fact::BookingOverCap { .. }) => booking(f),
@@ -422,6 +424,12 @@ fn audit_late(
 /// A booking ahead that breaks what the planner keeps (see `bookings.rs`).
 fn booking(fact: &Fact) -> Words {
     match fact {
+        Fact::BookingPassed { areas, date, at } => Words::new(format!(
+            "the internal audit of {} booked for {date} is not recorded as held, and that day has passed",
+            areas.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+        ))
+        .date(*date)
+        .at(Some(*at)),
         Fact::BookingAuditorUnavailable { auditor, date, at } => Words::new(format!(
             "the internal audit booked for {date} is by `{auditor}`, who is recorded as unavailable that day"
         ))

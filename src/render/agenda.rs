@@ -69,7 +69,7 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
             file: name(&plan.register.file).into_owned(),
             date: ca.due,
             end: None,
-            kind: "corrective_action",
+            kind: "Corrective action",
             summary: format!("Corrective action {} ({severity} nonconformity, {})", ca.id, ca.area),
             status: if late { "open, OVERDUE" } else { "open" }.to_string(),
             overdue: late,
