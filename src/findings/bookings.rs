@@ -19,7 +19,7 @@ pub(super) fn bookings(plan: &Plan<'_>) -> Vec<Fact> {
     let auditors: HashMap<Cow<str>, usize> = reg.auditors.iter().enumerate().map(|(j, a)| (folded(&a.id), j)).collect();
     let areas: HashMap<Cow<str>, usize> = reg.scope.iter().enumerate().map(|(i, a)| (folded(&a.id), i)).collect();
     let ahead = |r: &AuditRecord| r.date >= today && r.status_on(today) == Status::Booked;
-    // Every record of each auditor, held or booked, in date order (the register lists them so).
+    // Every record of each auditor, held or booked, in date order (validation sorts the record).
     let mut days: Vec<Vec<(NaiveDate, Loc, bool)>> = vec![Vec::new(); reg.auditors.len()];
     let mut out = Vec::new();
     for r in &reg.audits {
