@@ -78,6 +78,28 @@ pub enum Command {
     },
     /// Write a starter register
     Init(InitArgs),
+    /// Book a round: write its planned audits and review into the register as booked
+    ///
+    /// Only the lines added change: comments, order and layout of every other line stay as they
+    /// are. From then on the dates are commitments that `plan` keeps and `check` judges.
+    /// Running it again adds nothing.
+    Book(BookArgs),
+}
+
+#[derive(Args)]
+pub struct BookArgs {
+    /// The ISMS register, written in place
+    #[arg(default_value = "isms.yaml")]
+    pub register: PathBuf,
+    /// The round to book, as the plan names it (for example C1.2)
+    #[arg(long, value_name = "ROUND", required_unless_present = "until", conflicts_with = "until")]
+    pub round: Option<String>,
+    /// Book what is planned from --today up to this day, YYYY-MM-DD
+    #[arg(long, value_parser = parse_today, value_name = "DATE")]
+    pub until: Option<NaiveDate>,
+    /// The day the plan is made on, YYYY-MM-DD [default: the system date]
+    #[arg(long, value_parser = parse_today)]
+    pub today: Option<NaiveDate>,
 }
 
 #[derive(Args)]

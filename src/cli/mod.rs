@@ -13,9 +13,10 @@ use clap::{CommandFactory, FromArgMatches};
 
 use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
+use ismsaudit::programme::Source;
 use ismsaudit::register::{self, Register};
 use ismsaudit::text::{inert_lines, name, visible, write_wrapped};
-use ismsaudit::{plan, render, starter};
+use ismsaudit::{book, plan, render, starter};
 
 mod args;
 mod dir;
@@ -153,6 +154,7 @@ fn execute(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         }
         Command::Schema => render::json::to_writer(ctx.out, &register::schema::schema())?,
         Command::Init(args) => return init_command(args, ctx),
+        Command::Book(args) => return book_command(args, ctx),
     }
     ctx.out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -376,6 +378,67 @@ fn init_command(args: InitArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     // The register is written: that is the command's work, done. A message that cannot be shown
     // (standard output closed or full) does not undo it.
     let _ = write_wrapped(ctx.out, &said, terminal_width(), 2).and_then(|()| ctx.out.flush());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `book`: the planned audits (with an auditor) and reviews of a round, or of the days from
+/// today to `--until`, added to the register as booked, in place and whole or not at all.
+fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
+    let BookArgs { register: path, round, until, today } = args;
+    let today = today.unwrap_or(ctx.system_today);
+    let name = path.display().to_string();
+    let (bytes, _) = files::read(&path, ctx.max_bytes).map_err(|d| InputError::one(&name, d))?;
+    let text = register::decode(&name, &bytes)?;
+    let valid = ismsaudit::valid::Valid::parse(&name, text, today)?;
+    let cycles = until.map_or(plan::MAX_CYCLES, |u| plan::cycles_reaching(today, u));
+    let plan = plan::plan(&valid, cycles);
+    let rounds: Vec<&ismsaudit::programme::Round> =
+        plan.rounds.iter().filter(|r| round.as_deref().is_none_or(|l| r.label() == l)).collect();
+    if let (Some(label), true) = (&round, rounds.is_empty()) {
+        let names: Vec<String> = plan.rounds.iter().take(6).map(|r| r.label()).collect();
+        let d = Diagnostic::new(None, format!("the plan has no round `{}`", visible(label)))
+            .hint(format!("the plan's rounds are {}, ... (`ismsaudit plan` shows them)", names.join(", ")));
+        return Err(InputError::one(&name, d).into());
+    }
+    let in_time = |d: NaiveDate| d >= today && until.is_none_or(|u| d <= u);
+    let (mut audits, mut reviews, mut without) = (Vec::new(), Vec::new(), Vec::new());
+    for r in rounds {
+        let planned = r.audits.iter().filter(|a| !a.source.is_recorded() && a.source != Source::Missed);
+        for a in planned.filter(|a| in_time(a.date)) {
+            match a.auditor {
+                Some(auditor) => {
+                    audits.push(book::Booking { date: a.date, area: a.area.into(), auditor: auditor.into() })
+                }
+                None => without.push(format!("{} {}", a.date, a.area)),
+            }
+        }
+        if r.review.recorded.is_none() && in_time(r.review.date) {
+            reviews.push(r.review.date);
+        }
+    }
+    let shown_path = shown(&path);
+    if audits.is_empty() && reviews.is_empty() {
+        writeln!(
+            ctx.out,
+            "nothing to book in {shown_path}: no planned audit with an auditor, nor review, in what was asked"
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let booked = book::book(text, &audits, &reviews).map_err(|m| InputError::one(&name, Diagnostic::new(None, m)))?;
+    // What is written reads back as a register.
+    register::parse(&name, &booked)?;
+    write_file(&path, Replace::Through { force: false }, &[], |out| out.write_all(booked.as_bytes()))?;
+    writeln!(ctx.out, "booked in {shown_path}:")?;
+    for b in &audits {
+        writeln!(ctx.out, "  {}  internal audit of {} by {}", b.date, b.area, b.auditor)?;
+    }
+    for d in &reviews {
+        writeln!(ctx.out, "  {d}  management review")?;
+    }
+    for w in &without {
+        writeln!(ctx.out, "  not booked, no auditor: {w}")?;
+    }
+    ctx.out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

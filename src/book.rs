@@ -1,0 +1,177 @@
+//! `ismsaudit book`: planned audits and reviews written into the register as booked. A user's
+//! register is their record, so the lines added are the only change: comments, order, quoting
+//! and layout of every other line stay byte for byte (an empty `audits: []` becomes the list it
+//! starts).
+
+use chrono::NaiveDate;
+
+/// An internal audit to book: its first day, its area and its auditor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booking {
+    pub date: NaiveDate,
+    pub area: String,
+    pub auditor: String,
+}
+
+/// `text` with `audits` added to its top-level `audits:` list and `reviews` to its `reviews:`
+/// list, each as booked; a key the register does not have is added at its end. An error (what
+/// to do, in words) where a list is written in flow style with items in it, which cannot take
+/// new lines without rewriting the line.
+pub fn book(text: &str, audits: &[Booking], reviews: &[NaiveDate]) -> Result<String, String> {
+    let audit_lines: Vec<String> = audits
+        .iter()
+        .map(|b| {
+            format!(
+                "{{date: {}, areas: [{}], auditor: {}, status: booked}}",
+                b.date,
+                quoted(&b.area),
+                quoted(&b.auditor)
+            )
+        })
+        .collect();
+    let review_lines: Vec<String> = reviews.iter().map(|d| format!("{{date: {d}, status: booked}}")).collect();
+    let text = append(text, "audits", &audit_lines)?;
+    append(&text, "reviews", &review_lines)
+}
+
+/// A register id as YAML reads it back: as it is where it is a plain word (letters, digits,
+/// `.`, `_`, `-`, starting with a letter, and not a word YAML reads as something else), else in
+/// double quotes.
+fn quoted(s: &str) -> String {
+    const SPECIAL: [&str; 10] = ["true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"];
+    let plain = s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        && !SPECIAL.iter().any(|w| s.eq_ignore_ascii_case(w));
+    if plain { s.to_string() } else { format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")) }
+}
+
+/// `text` with `items` appended to the block list under the top-level `key`.
+fn append(text: &str, key: &str, items: &[String]) -> Result<String, String> {
+    if items.is_empty() {
+        return Ok(text.to_string());
+    }
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // The lines, each with its own line end (the last may have none).
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    fn body(l: &str) -> &str {
+        l.trim_end_matches(['\n', '\r'])
+    }
+    let at = lines.iter().position(|l| {
+        let b = body(l);
+        b.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'))
+    });
+    let Some(at) = at else {
+        // No such key: the list is added at the end.
+        let mut out = text.to_string();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(eol);
+        }
+        out.push_str(&format!("{key}:{eol}"));
+        for item in items {
+            out.push_str(&format!("  - {item}{eol}"));
+        }
+        return Ok(out);
+    };
+    let after_key = body(lines[at])[key.len() + 1..].trim_start();
+    let value = after_key.split(" #").next().unwrap_or("").trim();
+    if value == "[]" {
+        // An empty list in flow style: the key's line starts the block list (its comment kept).
+        let comment = after_key.find('#').map(|i| format!(" {}", &after_key[i..])).unwrap_or_default();
+        let mut out: String = lines[..at].concat();
+        out.push_str(&format!("{key}:{comment}{eol}"));
+        for item in items {
+            out.push_str(&format!("  - {item}{eol}"));
+        }
+        out.push_str(&lines[at + 1..].concat());
+        return Ok(out);
+    }
+    if !value.is_empty() && !value.starts_with('#') {
+        return Err(format!(
+            "`{key}:` is written on one line; to book into it, write it as a list of lines (`{key}:`, then one `- ...` line an entry)"
+        ));
+    }
+    // The block list: the lines after the key that are indented, or items at column 0, with
+    // blank lines among them; a comment or key at column 0 ends it.
+    let mut last = at;
+    let mut indent: Option<String> = None;
+    for (k, line) in lines.iter().enumerate().skip(at + 1) {
+        let b = body(line);
+        if b.trim().is_empty() {
+            continue;
+        }
+        let starts_item = b.trim_start().starts_with("- ") || b.trim_start() == "-";
+        if !(b.starts_with([' ', '\t']) || b.starts_with('-')) {
+            break;
+        }
+        if starts_item && indent.is_none() {
+            indent = Some(b[..b.len() - b.trim_start().len()].to_string());
+        }
+        last = k;
+    }
+    let indent = indent.unwrap_or_else(|| "  ".to_string());
+    let mut out: String = lines[..=last].concat();
+    if !out.ends_with('\n') {
+        out.push_str(eol);
+    }
+    for item in items {
+        out.push_str(&format!("{indent}- {item}{eol}"));
+    }
+    out.push_str(&lines[last + 1..].concat());
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn one() -> Vec<Booking> {
+        vec![Booking { date: day("2027-01-12"), area: "core".into(), auditor: "ann".into() }]
+    }
+
+    const ADDED: &str = "  - {date: 2027-01-12, areas: [core], auditor: ann, status: booked}\n";
+
+    #[test]
+    fn appends_to_a_block_list_and_keeps_every_other_line() {
+        let text = "organisation: x # the name\naudits:   # held\n  - {date: 2026-01-05, areas: [core]}\n\n  # last one\n  - date: 2026-06-01\n    areas: [core]\n# next\nreviews: []\n";
+        let out = book(text, &one(), &[day("2027-02-01")]).unwrap();
+        let expected = format!(
+            "organisation: x # the name\naudits:   # held\n  - {{date: 2026-01-05, areas: [core]}}\n\n  # last one\n  - date: 2026-06-01\n    areas: [core]\n{ADDED}# next\nreviews:\n  - {{date: 2027-02-01, status: booked}}\n"
+        );
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn adds_the_key_at_the_end_with_the_files_line_ends() {
+        let out = book("organisation: x\r\nscope: []", &one(), &[]).unwrap();
+        assert_eq!(out, format!("organisation: x\r\nscope: []\r\naudits:\r\n{}", ADDED.replace('\n', "\r\n")));
+    }
+
+    #[test]
+    fn items_at_column_zero_keep_their_indent_and_comments_survive() {
+        let out = book("audits:\n- {date: 2026-01-05, areas: [core]}  # first\n", &one(), &[]).unwrap();
+        assert_eq!(out, format!("audits:\n- {{date: 2026-01-05, areas: [core]}}  # first\n{}", &ADDED[2..]));
+    }
+
+    #[test]
+    fn an_empty_flow_list_starts_the_block_and_a_full_one_is_refused() {
+        let out = book("audits: [] # none yet\nreviews: []\n", &one(), &[]).unwrap();
+        assert_eq!(out, format!("audits: # none yet\n{ADDED}reviews: []\n"));
+        assert!(book("audits: [{date: 2026-01-05, areas: [core]}]\n", &one(), &[]).unwrap_err().contains("one line"));
+    }
+
+    #[test]
+    fn ids_are_quoted_so_they_read_back_as_written() {
+        let b = vec![Booking { date: day("2027-01-12"), area: "a, b: \"c\"".into(), auditor: "#x".into() }];
+        let out = book("audits:\n", &b, &[]).unwrap();
+        assert_eq!(
+            out,
+            "audits:\n  - {date: 2027-01-12, areas: [\"a, b: \\\"c\\\"\"], auditor: \"#x\", status: booked}\n"
+        );
+        let b = vec![Booking { date: day("2027-01-12"), area: "No".into(), auditor: "9x".into() }];
+        assert!(book("audits:\n", &b, &[]).unwrap().contains("areas: [\"No\"], auditor: \"9x\""));
+    }
+}
