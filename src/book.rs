@@ -56,13 +56,21 @@ fn append(text: &str, key: &str, items: &[String]) -> Result<String, String> {
     fn body(l: &str) -> &str {
         l.trim_end_matches(['\n', '\r'])
     }
-    let at = lines.iter().position(|l| {
-        let b = body(l);
-        b.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'))
-    });
-    let Some(at) = at else {
-        // No such key: the list is added at the end.
-        let mut out = text.to_string();
+    // The key at column 0, plain or quoted.
+    let spellings = [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")];
+    let at = lines
+        .iter()
+        .enumerate()
+        .find_map(|(k, l)| spellings.iter().find(|sp| body(l).starts_with(sp.as_str())).map(|sp| (k, sp.len())));
+    let Some((at, key_len)) = at else {
+        // No such key: the list is added at the end of the document (before a closing `...`).
+        let end = lines.iter().rposition(|l| !body(l).trim().is_empty());
+        let closing = end.filter(|&k| body(lines[k]).trim_end() == "...");
+        let (before, after) = match closing {
+            Some(k) => (lines[..k].concat(), lines[k..].concat()),
+            None => (text.to_string(), String::new()),
+        };
+        let mut out = before;
         if !out.is_empty() && !out.ends_with('\n') {
             out.push_str(eol);
         }
@@ -70,15 +78,17 @@ fn append(text: &str, key: &str, items: &[String]) -> Result<String, String> {
         for item in items {
             out.push_str(&format!("  - {item}{eol}"));
         }
+        out.push_str(&after);
         return Ok(out);
     };
-    let after_key = body(lines[at])[key.len() + 1..].trim_start();
+    let after_key = body(lines[at])[key_len..].trim_start();
     let value = after_key.split(" #").next().unwrap_or("").trim();
     if value == "[]" {
         // An empty list in flow style: the key's line starts the block list (its comment kept).
-        let comment = after_key.find('#').map(|i| format!(" {}", &after_key[i..])).unwrap_or_default();
+        // (The key as written, and its comment where it was.)
+        let kept = body(lines[at]).replacen("[]", "  ", 1).trim_end().to_string();
         let mut out: String = lines[..at].concat();
-        out.push_str(&format!("{key}:{comment}{eol}"));
+        out.push_str(&format!("{kept}{eol}"));
         for item in items {
             out.push_str(&format!("  - {item}{eol}"));
         }
@@ -158,9 +168,17 @@ mod tests {
 
     #[test]
     fn an_empty_flow_list_starts_the_block_and_a_full_one_is_refused() {
-        let out = book("audits: [] # none yet\nreviews: []\n", &one(), &[]).unwrap();
-        assert_eq!(out, format!("audits: # none yet\n{ADDED}reviews: []\n"));
+        let out = book("audits: []   # none yet\nreviews: []\n", &one(), &[]).unwrap();
+        assert_eq!(out, format!("audits:      # none yet\n{ADDED}reviews: []\n"));
         assert!(book("audits: [{date: 2026-01-05, areas: [core]}]\n", &one(), &[]).unwrap_err().contains("one line"));
+    }
+
+    #[test]
+    fn a_quoted_key_is_the_key_and_a_closing_marker_stays_last() {
+        let out = book("\"audits\":\n  - {date: 2026-01-05, areas: [core]}\n", &one(), &[]).unwrap();
+        assert_eq!(out, format!("\"audits\":\n  - {{date: 2026-01-05, areas: [core]}}\n{ADDED}"));
+        let out = book("---\norganisation: x\n...\n", &one(), &[]).unwrap();
+        assert_eq!(out, format!("---\norganisation: x\naudits:\n{ADDED}...\n"));
     }
 
     #[test]

@@ -94,7 +94,7 @@ pub struct BookArgs {
     /// The round to book, as the plan names it (for example C1.2)
     #[arg(long, value_name = "ROUND", required_unless_present = "until", conflicts_with = "until")]
     pub round: Option<String>,
-    /// Book what is planned from --today up to this day, YYYY-MM-DD
+    /// Book every round with something planned from --today up to this day, whole, YYYY-MM-DD
     #[arg(long, value_parser = parse_today, value_name = "DATE")]
     pub until: Option<NaiveDate>,
     /// The day the plan is made on, YYYY-MM-DD [default: the system date]

@@ -381,8 +381,9 @@ fn init_command(args: InitArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `book`: the planned audits (with an auditor) and reviews of a round, or of the days from
-/// today to `--until`, added to the register as booked, in place and whole or not at all.
+/// `book`: the planned audits (with an auditor) and review of a round, or of every round with
+/// something planned from today to `--until`, added to the register as booked, in place and
+/// whole or not at all.
 fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let BookArgs { register: path, round, until, today } = args;
     let today = today.unwrap_or(ctx.system_today);
@@ -400,11 +401,19 @@ fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
             .hint(format!("the plan's rounds are {}, ... (`ismsaudit plan` shows them)", names.join(", ")));
         return Err(InputError::one(&name, d).into());
     }
-    let in_time = |d: NaiveDate| d >= today && until.is_none_or(|u| d <= u);
+    // With --until, the rounds with something planned up to that day, whole: booking part of a
+    // round would let the plan move the rest of it into the days booked, and a second run would
+    // book more.
+    let planned = |a: &&ismsaudit::programme::AreaAudit| !a.source.is_recorded() && a.source != Source::Missed;
+    let reaches = |r: &&ismsaudit::programme::Round| {
+        until.is_none_or(|u| {
+            let review = r.review.recorded.is_none() && r.review.date >= today && r.review.date <= u;
+            review || r.audits.iter().filter(planned).any(|a| a.date >= today && a.date <= u)
+        })
+    };
     let (mut audits, mut reviews, mut without) = (Vec::new(), Vec::new(), Vec::new());
-    for r in rounds {
-        let planned = r.audits.iter().filter(|a| !a.source.is_recorded() && a.source != Source::Missed);
-        for a in planned.filter(|a| in_time(a.date)) {
+    for r in rounds.into_iter().filter(reaches) {
+        for a in r.audits.iter().filter(planned).filter(|a| a.date >= today) {
             match a.auditor {
                 Some(auditor) => {
                     audits.push(book::Booking { date: a.date, area: a.area.into(), auditor: auditor.into() })
@@ -412,7 +421,7 @@ fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
                 None => without.push(format!("{} {}", a.date, a.area)),
             }
         }
-        if r.review.recorded.is_none() && in_time(r.review.date) {
+        if r.review.recorded.is_none() && r.review.date >= today {
             reviews.push(r.review.date);
         }
     }
