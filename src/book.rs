@@ -5,6 +5,51 @@
 
 use chrono::NaiveDate;
 
+use crate::diagnostic::Diagnostic;
+use crate::plan::Plan;
+use crate::programme::{AreaAudit, Round, Source};
+
+/// What a plan has to book: its planned audits with an auditor, its planned reviews, and the
+/// planned audits it cannot book for want of an auditor (day and area).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub audits: Vec<Booking>,
+    pub reviews: Vec<NaiveDate>,
+    pub without_auditor: Vec<(NaiveDate, String)>,
+}
+
+/// What `plan` has to book from its day on: round `round` (as the plan names it), or with
+/// `until`, every round with something planned up to that day, whole: booking part of a round
+/// would let the plan move the rest of it into the days booked, and a second run would book
+/// more. An error where the plan has no such round.
+pub fn selection(plan: &Plan<'_>, round: Option<&str>, until: Option<NaiveDate>) -> Result<Selection, Diagnostic> {
+    let today = plan.today;
+    let rounds: Vec<&Round> = plan.rounds.iter().filter(|r| round.is_none_or(|l| r.label() == l)).collect();
+    if let (Some(label), true) = (round, rounds.is_empty()) {
+        let names: Vec<String> = plan.rounds.iter().take(6).map(Round::label).collect();
+        return Err(Diagnostic::new(None, format!("the plan has no round `{label}`"))
+            .hint(format!("the plan's rounds are {}, ... (`ismsaudit plan` shows them)", names.join(", "))));
+    }
+    let planned = |a: &&AreaAudit| !a.source.is_recorded() && a.source != Source::Missed && a.date >= today;
+    let review = |r: &Round| (r.review.recorded.is_none() && r.review.date >= today).then_some(r.review.date);
+    let reaches = |r: &&&Round| {
+        until.is_none_or(|u| review(r).is_some_and(|d| d <= u) || r.audits.iter().filter(planned).any(|a| a.date <= u))
+    };
+    let mut out = Selection::default();
+    for r in rounds.iter().filter(reaches) {
+        for a in r.audits.iter().filter(planned) {
+            match a.auditor {
+                Some(auditor) => {
+                    out.audits.push(Booking { date: a.date, area: a.area.into(), auditor: auditor.into() })
+                }
+                None => out.without_auditor.push((a.date, a.area.to_string())),
+            }
+        }
+        out.reviews.extend(review(r));
+    }
+    Ok(out)
+}
+
 /// An internal audit to book: its first day, its area and its auditor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Booking {

@@ -13,7 +13,6 @@ use clap::{CommandFactory, FromArgMatches};
 
 use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
-use ismsaudit::programme::Source;
 use ismsaudit::register::{self, Register};
 use ismsaudit::text::{inert_lines, name, visible, write_wrapped};
 use ismsaudit::{book, plan, render, starter};
@@ -393,38 +392,8 @@ fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let valid = ismsaudit::valid::Valid::parse(&name, text, today)?;
     let cycles = until.map_or(plan::MAX_CYCLES, |u| plan::cycles_reaching(today, u));
     let plan = plan::plan(&valid, cycles);
-    let rounds: Vec<&ismsaudit::programme::Round> =
-        plan.rounds.iter().filter(|r| round.as_deref().is_none_or(|l| r.label() == l)).collect();
-    if let (Some(label), true) = (&round, rounds.is_empty()) {
-        let names: Vec<String> = plan.rounds.iter().take(6).map(|r| r.label()).collect();
-        let d = Diagnostic::new(None, format!("the plan has no round `{}`", visible(label)))
-            .hint(format!("the plan's rounds are {}, ... (`ismsaudit plan` shows them)", names.join(", ")));
-        return Err(InputError::one(&name, d).into());
-    }
-    // With --until, the rounds with something planned up to that day, whole: booking part of a
-    // round would let the plan move the rest of it into the days booked, and a second run would
-    // book more.
-    let planned = |a: &&ismsaudit::programme::AreaAudit| !a.source.is_recorded() && a.source != Source::Missed;
-    let reaches = |r: &&ismsaudit::programme::Round| {
-        until.is_none_or(|u| {
-            let review = r.review.recorded.is_none() && r.review.date >= today && r.review.date <= u;
-            review || r.audits.iter().filter(planned).any(|a| a.date >= today && a.date <= u)
-        })
-    };
-    let (mut audits, mut reviews, mut without) = (Vec::new(), Vec::new(), Vec::new());
-    for r in rounds.into_iter().filter(reaches) {
-        for a in r.audits.iter().filter(planned).filter(|a| a.date >= today) {
-            match a.auditor {
-                Some(auditor) => {
-                    audits.push(book::Booking { date: a.date, area: a.area.into(), auditor: auditor.into() })
-                }
-                None => without.push(format!("{} {}", a.date, a.area)),
-            }
-        }
-        if r.review.recorded.is_none() && r.review.date >= today {
-            reviews.push(r.review.date);
-        }
-    }
+    let book::Selection { audits, reviews, without_auditor } =
+        book::selection(&plan, round.as_deref(), until).map_err(|d| InputError::one(&name, d))?;
     let shown_path = shown(&path);
     if audits.is_empty() && reviews.is_empty() {
         writeln!(
@@ -444,8 +413,8 @@ fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     for d in &reviews {
         writeln!(ctx.out, "  {d}  management review")?;
     }
-    for w in &without {
-        writeln!(ctx.out, "  not booked, no auditor: {w}")?;
+    for (date, area) in &without_auditor {
+        writeln!(ctx.out, "  not booked, no auditor: {date} {area}")?;
     }
     ctx.out.flush()?;
     Ok(ExitCode::SUCCESS)
