@@ -411,12 +411,14 @@ impl<'r> Plan<'r> {
         if epoch.decision.basis == Basis::Assumed {
             out.push("decision");
         }
-        // An early recertification's decision, where the cycles shown count from it.
-        if self.cycles.iter().any(|c| {
-            let r = self.certificate.cycle(c.number.saturating_sub(1).max(1)).recertification;
-            c.number > epoch.first_cycle && r.early && !r.decision_given
-        }) {
-            out.push("early_recertification_decision");
+        // An early recertification's decision not given, where a cycle shown ends on it or starts
+        // from it (the cycle before the first shown included).
+        if let (Some(first), Some(last)) = (self.cycles.first(), self.cycles.last()) {
+            let from = first.number.saturating_sub(1).max(epoch.first_cycle);
+            let early = |n| self.certificate.cycle(n).recertification;
+            if (from..=last.number).map(early).any(|r| r.early && !r.decision_given) {
+                out.push("early_recertification_decision");
+            }
         }
         out
     }

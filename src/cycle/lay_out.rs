@@ -491,9 +491,9 @@ fn lay_out_cycle(
         |r: &ExternalRecord| r.decision.unwrap_or_else(|| weeks_after(r.end(), s.decision_after_stage2_weeks));
     let recertification = match recert {
         Some(r) if r.early => {
-            // Assumed, the decision is no later than the day after expiry.
-            let decided =
-                if r.decision.is_some() { decision(r) } else { decision(r).min(expiry.succ_opt().unwrap_or(expiry)) };
+            // Assumed, the decision is no later than the day after expiry (a recorded one is
+            // refused after it: see `early_cycle`).
+            let decided = r.decision.unwrap_or_else(|| decision(r).min(expiry.succ_opt().unwrap_or(expiry)));
             expiry = decided.pred_opt().unwrap_or(decided);
             External {
                 decision: Some(decided),

@@ -565,10 +565,7 @@ fn programme_audits_itself(area: &str, owner: &str, recorded: bool, days: &[Naiv
 }
 
 fn corrective_action_overdue(id: &str, severity: NonconformitySeverity, area: &str, due: NaiveDate, at: Loc) -> Words {
-    let severity = match severity {
-        NonconformitySeverity::Major => "major",
-        NonconformitySeverity::Minor => "minor",
-    };
+    let severity = severity.key();
     Words::new(format!(
         "corrective action `{id}` ({severity} nonconformity, area `{area}`) was due on {due} and is still open"
     ))

@@ -548,6 +548,16 @@ pub enum NonconformitySeverity {
     Minor,
 }
 
+impl NonconformitySeverity {
+    /// "major" or "minor", as the register writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            NonconformitySeverity::Major => "major",
+            NonconformitySeverity::Minor => "minor",
+        }
+    }
+}
+
 /// A corrective action raised on a nonconformity (ISO/IEC 27001:2022 10.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CorrectiveAction {

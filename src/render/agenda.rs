@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use super::calendar::{Entries, Entry, Mark, Period};
 use crate::plan::Plan;
-use crate::register::NonconformitySeverity;
 use crate::text::{name, write_wrapped};
 
 /// One line of the agenda.
@@ -59,10 +58,7 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
     // Corrective actions open past their due day (`check` fails on them), or due in the days
     // shown (ISO/IEC 27001:2022 10.2).
     for ca in plan.register.corrective_actions.iter().filter(|c| c.open_on(today) && c.due <= until) {
-        let severity = match ca.severity {
-            NonconformitySeverity::Major => "major",
-            NonconformitySeverity::Minor => "minor",
-        };
+        let severity = ca.severity.key();
         let late = ca.due < today;
         let x = Item {
             organisation: plan.register.organisation.clone(),
