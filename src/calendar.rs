@@ -131,6 +131,19 @@ impl Calendar {
         }
     }
 
+    /// The day a notice of `days` open days given the day after `date` runs out: the
+    /// `days`-th open day after `date` (the day after it, for none). A date planned again after
+    /// `date` passed is no earlier.
+    pub(crate) fn notice_after(&self, date: NaiveDate, days: u32) -> NaiveDate {
+        let mut d = date.succ_opt().unwrap_or(date);
+        for n in 0..days {
+            // (The first open day from the day after, then each next one.)
+            let from = if n == 0 { d } else { d.succ_opt().unwrap_or(d) };
+            d = self.open_on_or_after(from);
+        }
+        d
+    }
+
     /// The nearest open day on or after `date`.
     pub(crate) fn open_on_or_after(&self, date: NaiveDate) -> NaiveDate {
         let mut d = date;

@@ -47,8 +47,10 @@ scope: [{id: core, owner: olga}]
 }
 
 /// The enterprise example, as its comments say: `dc-frankfurt` was due in round C2.2, before
-/// surveillance 2 of cycle 2 on 2026-08-25, and is planned in C2.3 as soon as possible, on
-/// 2026-11-30 (its last audit is more than 12 months back); diego, on the payments team,
+/// surveillance 2 of cycle 2 on 2026-08-25, and is planned in C2.3 as soon as possible (its last
+/// audit is more than 12 months back): on 2026-08-26, the first open day after surveillance 2.
+/// Nothing recorded, it is planned again 10 open days after each planned day passes: 09-09,
+/// 09-23, 10-07, 10-21, 11-04, 11-18, and on 2026-11-28 it stands on 2026-12-02; diego, on the payments team,
 /// audited `payments-app` on 2025-03-19.
 #[test]
 fn the_enterprise_examples_overdue_audit_and_audit_by_its_own_team() {
@@ -57,7 +59,7 @@ fn the_enterprise_examples_overdue_audit_and_audit_by_its_own_team() {
     let overdue: Vec<_> = found.iter().filter(|f| matches!(f, Fact::OverdueAudit { .. })).collect();
     let [Fact::OverdueAudit { area, round, before, later, .. }] = overdue[..] else { panic!("{overdue:?}") };
     assert_eq!((area.as_str(), round.as_str(), before.date), ("dc-frankfurt", "C2.2", date("2026-08-25")));
-    assert_eq!(*later, Later::Round { label: "C2.3".to_string(), date: date("2026-11-30") });
+    assert_eq!(*later, Later::Round { label: "C2.3".to_string(), date: date("2026-12-02") });
     assert!(found.iter().any(|f| matches!(
         f,
         Fact::AuditorNotIndependent { area, auditor, conflict: Conflict::Team, date: d, .. }

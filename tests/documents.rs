@@ -78,7 +78,7 @@ fn the_csv_has_one_row_per_event_with_ids_and_names() {
     }
     // The text shows each audit's area by name as well as by id.
     let text = plan(&example("saas-certified.yaml"), "csv");
-    let row = ",platform-engineering,Platform engineering (production SaaS),priya,Priya Nair (finance controller),\"planned, follow-up\",";
+    let row = ",finance,Finance and procurement,carol,Carol Diaz (security analyst),planned,";
     assert!(text.contains(row), "{text}");
 }
 
@@ -377,7 +377,7 @@ fn an_agenda_over_several_registers_one_broken() {
     // The title, then what is due (the SaaS register has nothing overdue) ...
     assert_eq!(blocks[0][0], format!("Northwind Cloud GmbH ({}):", saas.display()));
     assert!(blocks[0][1].starts_with("Due in the next 30 days (2026-11-28 to 2026-12-28):"), "{text}");
-    assert!(blocks[0][2..].iter().any(|l| l.contains("Northwind Cloud GmbH: Internal audit: Platform engineering")));
+    assert!(blocks[0][2..].iter().any(|l| l.contains("Northwind Cloud GmbH: Internal audit: Finance and procurement")));
     // ... the other one's title and overdue items, then what it has due.
     assert_eq!(blocks[1][0], format!("Meridian Group plc ({}):", enterprise.display()));
     assert_eq!(blocks[1][1], "Overdue on 2026-11-28:");

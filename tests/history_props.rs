@@ -451,3 +451,106 @@ proptest! {
         }
     }
 }
+
+/// Whether anything the register dates, or the plan's rounds turn on, falls from `from` to `to`
+/// (both included): a record, a review, an area joining or leaving, a certification-body audit,
+/// a round's window closing. A plan may then change as these days pass.
+fn something_dated_between(reg: &Register, p: &Plan<'_>, from: NaiveDate, to: NaiveDate) -> bool {
+    let within = |d: NaiveDate| from <= d && d <= to;
+    reg.audits.iter().any(|r| within(r.date))
+        || reg.reviews.iter().any(|r| within(r.date))
+        || reg
+            .scope
+            .iter()
+            .any(|a| a.since.is_some_and(within) || a.until.is_some_and(|u| within(u) || within(u + Days::new(1))))
+        || p.rounds
+            .iter()
+            .any(|r| within(r.window_end) || within(r.prepares.date) || r.window_start.is_some_and(within))
+        || p.events().any(|e| {
+            !matches!(e.kind, ismsaudit::plan::EventKind::InternalAudit | ismsaudit::plan::EventKind::ManagementReview)
+                && within(e.date)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Stable plans: for an unchanged register, an audit planned for a day after `T + k` on day
+    /// `T` is planned for the same day, with the same auditor, on day `T + k`. Where an audit's
+    /// planned day passed in between, it is made up (and its area's later audits follow from
+    /// there), and the rounds after the one under way may change for it; that round's other
+    /// audits may not. A review too stays, unless an audit of its round was placed again after
+    /// it. Excepted: plans where something the register dates, or a round turns on, falls in
+    /// between.
+    #[test]
+    fn a_planned_day_does_not_move_until_it_passes(reg in register(), today in 0u64..3000, k in 1u64..45) {
+        let (t, later) = (day(today), day(today + k));
+        let v = Valid::new(reg.clone(), t).unwrap();
+        let before = plan(&v, 2);
+        prop_assume!(!something_dated_between(&reg, &before, t, later));
+        let w = Valid::new(reg.clone(), later).unwrap();
+        let after = plan(&w, 2);
+        prop_assume!(!something_dated_between(&reg, &after, t, later));
+        let key = |r: &ismsaudit::programme::Round, a: &ismsaudit::programme::AreaAudit| (r.label(), a.area.to_string());
+        let planned = |p: &Plan<'_>| -> Vec<((String, String), NaiveDate, Option<String>)> {
+            p.rounds.iter().flat_map(|r| r.audits.iter().filter(|a| matches!(a.source, Source::Planned | Source::CatchUp) && a.auditor.is_some()).map(move |a| (key(r, a), a.date, a.auditor.map(str::to_string)))).collect()
+        };
+        let now = planned(&after);
+        let was = planned(&before);
+        // An area whose planned day passed is made up, and its later audits follow from there.
+        let passed: BTreeSet<String> = was.iter().filter(|(_, d, _)| *d <= later).map(|((_, area), _, _)| area.clone()).collect();
+        // Where one passed, the rounds after it may make it up; the round under way keeps the rest.
+        let under_way: BTreeSet<String> = before.rounds.iter().filter(|r| r.window_start.is_none_or(|w| w <= t) && later < r.window_end).map(|r| r.label()).collect();
+        // (A review whose day passed is planned again, and the next review's interval runs from it.)
+        let review_passed = before.rounds.iter().any(|r| r.review.recorded.is_none() && t <= r.review.date && r.review.date <= later);
+        let nothing_passed = passed.is_empty() && !review_passed;
+        let kept = |k: &(String, String)| nothing_passed || (under_way.contains(&k.0) && !passed.contains(&k.1));
+        for (k, date, auditor) in was.into_iter().filter(|(k, d, _)| *d > later && kept(k)) {
+            let found = now.iter().find(|(n, _, _)| *n == k);
+            prop_assert_eq!(found.map(|(_, d, a)| (*d, a.clone())), Some((date, auditor)), "{:?} on {} as of {}, as of {}", k, date, t, later);
+        }
+        for (r, s) in before.rounds.iter().zip(&after.rounds) {
+            let replaced = s.audits.iter().any(|a| a.passed.is_some_and(|_| a.end >= r.review.date));
+            let strict = nothing_passed || under_way.contains(&r.label());
+            if strict && r.label() == s.label() && r.review.recorded.is_none() && r.review.date > later && !replaced {
+                prop_assert_eq!(s.review.date, r.review.date, "review of {} as of {}, as of {}", r.label(), t, later);
+            }
+        }
+    }
+
+    /// Booking one planned audit of the round under way as planned (its day, its auditor) moves
+    /// no other audit of that round planned as it was (not placed again after its day passed).
+    #[test]
+    fn booking_a_planned_audit_moves_no_other(reg in register(), today in 0u64..3000, which in 0usize..50) {
+        let t = day(today);
+        let v = Valid::new(reg.clone(), t).unwrap();
+        let before = plan(&v, 1);
+        let under_way = |r: &&ismsaudit::programme::Round| r.window_start.is_none_or(|w| w <= t) && t < r.window_end;
+        let Some(round) = before.rounds.iter().find(under_way) else { return Ok(()) };
+        // (As planned: not one placed again after its day passed, which the round's end may crowd.)
+        let planned: Vec<_> = round.audits.iter().filter(|a| a.source == Source::Planned && a.auditor.is_some() && a.date >= t && a.passed.is_none()).collect();
+        prop_assume!(!planned.is_empty());
+        let a = planned[which % planned.len()];
+        let mut booked = reg.clone();
+        booked.audits.push(AuditRecord {
+            date: a.date,
+            areas: vec![a.area.to_string()],
+            auditor: a.auditor.map(str::to_string),
+            auditor_org: None,
+            status: Some(ismsaudit::register::Status::Booked),
+            kind: AuditKind::Full,
+            nonconformities: Default::default(),
+            observations: 0,
+            loc: Loc::default(),
+        });
+        booked.audits.sort_by_key(|r| r.date);
+        let w = Valid::new(booked, t).unwrap();
+        let after = plan(&w, 1);
+        let label = round.label();
+        let again = after.rounds.iter().find(|r| r.label() == label).unwrap();
+        for b in round.audits.iter().filter(|b| b.area != a.area && !b.source.is_recorded() && b.passed.is_none()) {
+            let now = again.audits.iter().find(|c| c.area == b.area && !c.source.is_recorded());
+            prop_assert_eq!(now.map(|c| (c.date, c.auditor)), Some((b.date, b.auditor)), "{} in {} after booking {} on {}", b.area, label, a.area, a.date);
+        }
+    }
+}

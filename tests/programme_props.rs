@@ -517,8 +517,9 @@ proptest! {
             let planned: Vec<_> = round.audits.iter().filter(|a| !a.source.is_recorded() && a.source != Source::Missed).collect();
             let from = (round.last_day - Days::new(7 * u64::from(reg.settings.round_weeks) - 1)).max(round.first_day(today));
             let open = cal.open_days(from, round.last_day).count();
-            // (A catch-up is placed as soon as possible, not spread.)
-            let usual = planned.iter().all(|a| a.due == round.last_day && a.auditor.is_some() && a.source == Source::Planned);
+            // (A catch-up is placed as soon as possible, not spread; so is an audit placed again
+            // after its planned day passed.)
+            let usual = planned.iter().all(|a| a.due == round.last_day && a.auditor.is_some() && a.source == Source::Planned && a.passed.is_none());
             if planned.is_empty() || !usual || open < planned.len() {
                 continue;
             }

@@ -24,6 +24,13 @@ impl Years {
             None => years.push((year, 1)),
         }
     }
+
+    /// Takes back a day [`Years::add`] counted.
+    pub(super) fn sub(&mut self, auditor: usize, year: i32) {
+        if let Some((_, n)) = self.0[auditor].iter_mut().find(|(y, _)| *y == year) {
+            *n = n.saturating_sub(1);
+        }
+    }
 }
 
 /// Days on which each of a number of people (or auditors) is busy, sorted: whether someone is

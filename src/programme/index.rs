@@ -172,6 +172,14 @@ impl Index {
         self.conflicts.between(i, j).is_none() && !(self.owner_kept_off[i] && self.owner == Some(j))
     }
 
+    /// Whether auditor `j` audits at area `i`'s site (everyone does, where either names none).
+    pub(super) fn reaches(&self, i: usize, j: usize) -> bool {
+        match (self.site[i], self.auditor_sites[j].as_deref()) {
+            (Some(site), Some(sites)) => sites.contains(&site),
+            _ => true,
+        }
+    }
+
     /// How many auditors the programme may give area `i` to.
     pub(super) fn eligible(&self, i: usize) -> usize {
         self.conflicts.independent(i) - usize::from(self.owner_kept_off[i])

@@ -23,7 +23,7 @@ use crate::calendar::Calendar;
 use crate::cycle::{Certificate, Cycle, Epoch, External, ExternalKind, months_after, weeks_after, weeks_before};
 use crate::register::{Area, AuditKind, AuditRecord, Register, ReviewRecord, Status};
 use index::Index;
-use place::{Diary, Need, Placer};
+use place::{Diary, Need, Placer, Wanted};
 pub use risk::risk_pattern;
 use risk::{AreaState, RoundAt, pattern_by_rank};
 use round::small;
@@ -76,6 +76,8 @@ pub(crate) struct Programme<'r, 'c> {
     register: &'r Register,
     certificate: &'c Certificate,
     today: NaiveDate,
+    /// The first day anything newly planned may take (see [`Placer::notice`]).
+    notice: NaiveDate,
     pattern: Vec<[bool; ROUNDS_PER_CYCLE]>,
     index: Index,
     calendar: Calendar,
@@ -84,13 +86,16 @@ pub(crate) struct Programme<'r, 'c> {
 impl<'r, 'c> Programme<'r, 'c> {
     pub fn new(register: &'r Register, certificate: &'c Certificate, today: NaiveDate) -> Self {
         let index = Index::new(register);
+        let calendar = Calendar::new(&register.settings);
+        let notice = calendar.notice_after(today.pred_opt().unwrap_or(today), register.settings.notice_days);
         Programme {
             register,
             certificate,
             today,
+            notice,
             pattern: pattern_by_rank(&register.scope, &index.area_rank),
             index,
-            calendar: Calendar::new(&register.settings),
+            calendar,
         }
     }
 
@@ -151,7 +156,13 @@ impl<'r, 'c> Programme<'r, 'c> {
 
     /// Places this programme's audits (see [`place`]).
     fn placer(&self) -> Placer<'_, 'r> {
-        Placer { register: self.register, index: &self.index, calendar: &self.calendar, today: self.today }
+        Placer {
+            register: self.register,
+            index: &self.index,
+            calendar: &self.calendar,
+            today: self.today,
+            notice: self.notice,
+        }
     }
 
     /// A planned review takes the round's results (ISO/IEC 27001:2022 9.3.2): it comes after
@@ -184,18 +195,15 @@ impl<'r, 'c> Programme<'r, 'c> {
             }
         }
         // The first day it may take: after the last audit (held, booked or planned with an
-        // auditor), and not before today.
+        // auditor); where no open day is left between it and the external audit, the day of the
+        // last audit itself, after it.
         let last = (round.audits.iter())
             .filter(|a| a.source != Source::Missed && (a.auditor.is_some() || a.source.is_recorded()))
             .map(|a| a.end.max(a.date))
             .max();
         let after_audits = last.and_then(|d| d.succ_opt()).map(|d| self.calendar.open_on_or_after(d));
-        let not_past = |d: NaiveDate| d.max(self.calendar.open_on_or_after(self.today));
-        let earliest = Some(not_past(after_audits.unwrap_or(self.today)))
-            .filter(|d| *d < due)
-            // No open day left between the last audit and the external audit: the day of the
-            // last audit itself, after it.
-            .or(last.map(not_past).filter(|d| *d < due && self.calendar.open_on_or_after(*d) == *d));
+        let earliest = (after_audits.filter(|d| *d < due))
+            .or(last.filter(|d| *d < due && self.calendar.open_on_or_after(*d) == *d));
         let interval = previous.map(|p| {
             self.calendar.open_on_or_before(months_after(p, self.register.settings.max_months_between_rounds))
         });
@@ -205,6 +213,19 @@ impl<'r, 'c> Programme<'r, 'c> {
         }
         if let Some(e) = earliest.filter(|e| *e > day) {
             day = e;
+        }
+        // A day that passed, the external audit still ahead: planned again the notice period
+        // after it, and again after that one where it passed too, up to a day not before today
+        // (as audits are: see `Placer::replay`), so that it does not move with today until it
+        // passes; the last open day before the external audit where the notice runs past it.
+        if day < self.today && self.today < due {
+            let mut again = day;
+            while again < self.today {
+                again = self.calendar.notice_after(again, self.register.settings.notice_days);
+            }
+            let again = self.calendar.open_on_or_after(again);
+            let before_due = self.calendar.open_on_or_before(due.pred_opt().unwrap_or(due));
+            day = if again < due { again } else { before_due.max(day) };
         }
         round.review.date = day;
     }
@@ -279,9 +300,10 @@ impl<'r, 'c> Programme<'r, 'c> {
             let next = self.frame(Some(&i), n, number, external, Some(end), external.date, 0);
             let begins = weeks_before(next.last_day, s.round_weeks).max(end);
             let split = end + Days::new(((begins - end).num_days() / 2) as u64);
-            // Its days passed with nothing recorded in it: it did not take place, and the round
-            // after it stays where the interval puts it, as soon as possible.
-            if end <= self.today && !self.held_between(window_start, split) {
+            // Its window closed with nothing recorded in it: it did not take place, and the round
+            // after it stays where the interval puts it, as soon as possible. (Until then its
+            // audits are late, then missed: a plan changes as a window closes, not on any day.)
+            if split <= self.today && !self.held_between(window_start, split) {
                 break;
             }
             i.window_end = split;
@@ -327,17 +349,18 @@ impl<'r, 'c> Programme<'r, 'c> {
                 .filter(|r| p.contains(r.date) && r.status_on(self.today) == Status::Done)
                 .map(|r| r.date)
                 .max();
+            // (While it is under way, from its last day as planned, whatever today is: a plan
+            // does not move as the days pass.)
             let base = match held {
                 Some(h) if p.window_end <= self.today => h,
-                // Still under way past its last day with nothing held yet: its audits are held
-                // from today, as soon as possible.
-                None if p.last_day < self.today && self.today < p.window_end => self.today,
                 _ => p.last_day,
             };
             last_day = last_day.min(self.calendar.open_on_or_before(months_after(base, s.max_months_between_rounds)));
             // The reviews' interval runs from the review before where it stands: recorded, or
-            // planned and still ahead; not from a planned one whose day passed without it.
-            if p.review.stands(self.today) {
+            // planned and still ahead (or its round still under way: planned again, see
+            // `review_after_audits`); not from a planned one whose round closed without it.
+            let planned_ahead = p.review.recorded.is_none() && self.today < p.window_end;
+            if p.review.stands(self.today) || planned_ahead {
                 review_day = review_day
                     .min(self.calendar.open_on_or_before(months_after(p.review.date, s.max_months_between_rounds)));
             }
@@ -468,6 +491,7 @@ impl<'r, 'c> Programme<'r, 'c> {
                 }
                 continue;
             }
+            out.first.get_or_insert(r);
             match record.status_on(self.today) {
                 Status::Done => {
                     out.held = true;
@@ -483,13 +507,13 @@ impl<'r, 'c> Programme<'r, 'c> {
 
     /// What the rule asks of area `i` in frame `k` of `frames`, judged on its record; `st` carries
     /// what the area's earlier frames left (see [`AreaState`]) and is moved on past frame `k`.
-    fn need(&self, i: usize, frames: &[(Frame, Role)], k: usize, st: &mut AreaState) -> Need {
+    fn need(&self, i: usize, frames: &[(Frame, Role)], k: usize, st: &mut AreaState) -> Wanted {
         let today = self.today;
         let area = &self.register.scope[i];
         let f = &frames[k].0;
         if !Self::in_scope(area, f) {
             st.out_of_scope();
-            return Need::Nothing;
+            return Wanted { area: i, now: Need::Nothing, planned: None, pin: None, latest: f.window_end };
         }
         // The frames after `k` in its cycle (none for round 0), and those of them in the scope.
         let same_cycle = |j: &usize| frames[*j].0.cycle == f.cycle && f.cycle > 0;
@@ -513,11 +537,19 @@ impl<'r, 'c> Programme<'r, 'c> {
         let source = if rule.catch_up { Source::CatchUp } else { Source::Planned };
         let record = self.record_in(i, f);
         let d = self.area_dates(area, f, joining);
+        // In a round under way, the audit as the round planned it before today: from its first
+        // day, by its target (as a round still ahead is planned). It keeps its day while that day
+        // is ahead, so a planned date does not move as `--today` does until it passes.
+        // Where a record stands for it, the round is still placed as planned, the record in the
+        // audit's place: recording an audit moves no other.
+        let planned = (self.under_way(f) && (required || rule.preferred))
+            .then(|| self.as_planned(source, &d, follow_up, required));
+        let pin = record.first.filter(|_| planned.is_some());
         let mut need = Need::Nothing;
         let has = if record.held || record.booked_ahead || (record.booked_past && today < d.end) {
             // A booking that passed unheld still stands for the audit while it can be held.
             true
-        } else if today >= d.end && joining && today < f.window_end {
+        } else if today >= d.end && joining && today < f.window_end && !area.left_by(today) {
             // Joined, and the external audit after it passed without an audit of it: as soon
             // as possible, in what is left of the round.
             let normal = self.area_dates(area, f, false);
@@ -559,9 +591,10 @@ impl<'r, 'c> Programme<'r, 'c> {
             }
             required
         } else if required || rule.preferred {
-            // Past the target (the interval after the last round), the lead still ahead:
-            // as soon as possible.
-            let asap = today > d.target;
+            // Past the target (the interval after the last round), the lead still ahead: as
+            // soon as possible; so too in a round under way, where this is the audit placed
+            // again after the day it was planned for passed (see `planned`).
+            let asap = today > d.target || planned.is_some();
             let due = if asap { d.lead } else { d.target };
             need = Need::Plan { source, from: d.from.max(today), due, asap, behind: None, follow_up, required };
             true
@@ -569,7 +602,22 @@ impl<'r, 'c> Programme<'r, 'c> {
             false
         };
         st.after(has, record.found);
-        need
+        let latest = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
+        Wanted { area: i, now: need, planned, pin, latest }
+    }
+
+    /// Whether `f`'s window is open today: its round is under way.
+    fn under_way(&self, f: &Frame) -> bool {
+        f.window_start.is_none_or(|w| w <= self.today) && self.today < f.window_end
+    }
+
+    /// An audit to plan in `d`'s dates as a round still ahead plans it: from the window's first
+    /// day (a round with no first day, round 0 before a first certification: from its spread
+    /// weeks), spread before the target.
+    fn as_planned(&self, source: Source, d: &AreaDates, follow_up: Option<FollowUp>, required: bool) -> Need {
+        let spread = weeks_before(d.target, self.register.settings.round_weeks).succ_opt().unwrap_or(d.target);
+        let from = if d.from == NaiveDate::MIN { spread } else { d.from };
+        Need::Plan { source, from, due: d.target, asap: false, behind: None, follow_up, required }
     }
 
     /// Area's dates in frame `f`. An area that joins the scope in the round is audited before
@@ -621,8 +669,8 @@ impl<'r, 'c> Programme<'r, 'c> {
 
     /// A round still ahead with nothing to audit would leave more than a year without an
     /// internal audit (9.2.1): it takes the area in its scope audited longest ago (ties by id).
-    fn no_empty_round(&self, f: &Frame, round: &Round, wanted: &mut Vec<(usize, Need)>) {
-        let empty = wanted.iter().all(|(_, n)| !matches!(n, Need::Plan { .. })) && round.audits.is_empty();
+    fn no_empty_round(&self, f: &Frame, round: &Round, wanted: &mut Vec<Wanted>) {
+        let empty = wanted.iter().all(|w| !matches!(w.now, Need::Plan { .. })) && round.audits.is_empty();
         if f.cycle == 0 || !empty || f.lead_day < self.today {
             return;
         }
@@ -640,7 +688,7 @@ impl<'r, 'c> Programme<'r, 'c> {
         if let Some(i) = candidate {
             let d = self.area_dates(&self.register.scope[i], f, false);
             let asap = self.today > d.target;
-            let need = Need::Plan {
+            let now = Need::Plan {
                 source: Source::Planned,
                 from: d.from.max(self.today),
                 due: if asap { d.lead } else { d.target },
@@ -649,7 +697,9 @@ impl<'r, 'c> Programme<'r, 'c> {
                 follow_up: None,
                 required: false,
             };
-            wanted.push((i, need));
+            let planned = self.under_way(f).then(|| self.as_planned(Source::Planned, &d, None, false));
+            let latest = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
+            wanted.push(Wanted { area: i, now, planned, pin: None, latest });
         }
     }
 }
@@ -660,6 +710,8 @@ struct Held {
     held: bool,
     booked_ahead: bool,
     booked_past: bool,
+    /// The first record that stands for the area's audit in the frame (held or booked).
+    first: Option<usize>,
     /// What the last audit held in the frame found.
     found: Option<crate::register::Nonconformities>,
 }
@@ -715,11 +767,11 @@ impl<'r> Iterator for Rounds<'_, 'r, '_> {
             let k = self.next;
             self.next += 1;
             let (f, role) = &self.frames[k];
-            let mut wanted: Vec<(usize, Need)> = Vec::new();
+            let mut wanted: Vec<Wanted> = Vec::new();
             for (i, st) in self.areas.iter_mut().enumerate() {
-                let need = p.need(i, &self.frames, k, st);
-                if need != Need::Nothing {
-                    wanted.push((i, need));
+                let want = p.need(i, &self.frames, k, st);
+                if want.now != Need::Nothing || want.planned.is_some() {
+                    wanted.push(want);
                 }
             }
             let mut round = p.round(f);

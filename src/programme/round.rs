@@ -118,6 +118,8 @@ pub struct AreaAudit<'r> {
     pub behind: Option<Behind>,
     /// Where the area's last audit's nonconformities put it in this round.
     pub follow_up: Option<FollowUp>,
+    /// Planned again (or missed): the day the plan had for it, which passed with nothing recorded.
+    pub passed: Option<NaiveDate>,
     /// For a record: what it set out to do; only a full audit is the area's audit for the round.
     pub kind: AuditKind,
     /// The area's and the auditor's places in the register, where known: the planner looks
@@ -144,6 +146,7 @@ impl<'r> AreaAudit<'r> {
             from: None,
             behind: None,
             follow_up: None,
+            passed: None,
             kind: AuditKind::Full,
             area_index: None,
             auditor_index: None,

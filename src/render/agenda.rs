@@ -34,7 +34,12 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
     let today = plan.today;
     let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
     let first = plan.rounds.first().map_or(today, |r| r.window_start.unwrap_or(today).min(today));
-    let period = Period { from: first, to: until, auditor: None };
+    // An audit moved from a day that passed is read where it now is, which may be later.
+    let moved = (plan.rounds.iter().flat_map(|r| &r.audits))
+        .filter(|a| a.passed.is_some_and(|d| first <= d && d < today))
+        .map(|a| a.end)
+        .max();
+    let period = Period { from: first, to: until.max(moved.unwrap_or(until)), auditor: None };
     let item = |x: &Entry, overdue: bool| Item {
         organisation: plan.register.organisation.clone(),
         // The name as the user gave it, which a pull request may have chosen.
@@ -48,9 +53,15 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
     };
     let (mut overdue, mut due) = (Vec::new(), Vec::new());
     let Ok(()) = Entries::new(plan, &period).each::<Infallible>(|x| {
+        // A planned day that passed with nothing recorded, the audit planned again: the day
+        // missed is chased, as the day it moved to is announced.
+        if let Some(day) = x.passed.filter(|d| first <= *d && *d < today) {
+            let status = format!("planned, not held; moved to {}", x.date);
+            overdue.push(Item { date: day, end: None, status, ..item(&x, true) });
+        }
         if x.end < today && open(&x, today) {
             overdue.push(item(&x, true));
-        } else if x.end >= today {
+        } else if x.end >= today && x.date <= until {
             due.push(item(&x, false));
         }
         Ok(())

@@ -110,6 +110,9 @@ pub struct Entry {
     pub key: String,
     /// A category for calendar clients.
     pub category: &'static str,
+    /// An internal audit planned again: the day the plan had for it, which passed with nothing
+    /// recorded.
+    pub passed: Option<NaiveDate>,
 }
 
 /// The plan's events that touch a period, in date order, in words, for a reader that may read
@@ -283,7 +286,8 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
     let prepares = e.prepares.map(|p| p.date);
     let overdue = e.audit.is_some_and(|a| a.overdue());
     let mark = Mark::of(e.kind);
-    Entry { date: e.date, end, mark, days, summary, status, settled, prepares, overdue, details, key, category }
+    let passed = e.audit.and_then(|a| a.passed);
+    Entry { date: e.date, end, mark, days, summary, status, settled, prepares, overdue, details, key, category, passed }
 }
 
 /// An area's audit criteria as short lines: its clauses, its controls.

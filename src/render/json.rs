@@ -189,6 +189,7 @@ impl<'a> EventDoc<'a> {
             restoration: external.is_some_and(|x| x.restoration),
             early: external.is_some_and(|x| x.early),
             due: audit.filter(|a| !a.source.is_recorded() || a.behind.is_some()).map(|a| Day(a.due)),
+            passed: audit.and_then(|a| a.passed).map(Day),
             status: e.status,
             overdue: audit.is_some_and(|a| matches!(a.behind, Some(Behind::Overdue | Behind::ExtensionMissed))),
             late: audit.is_some_and(|a| a.behind == Some(Behind::Late)),
@@ -253,6 +254,10 @@ struct EventDoc<'a> {
     /// For internal audits: the last day it can be held for its round.
     #[serde(skip_serializing_if = "Option::is_none")]
     due: Option<Day>,
+    /// For an internal audit planned again: the day the plan had for it, which passed with
+    /// nothing recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    passed: Option<Day>,
     status: &'static str,
     /// On internal audits the rule required and that were not held before their external audit.
     #[serde(skip_serializing_if = "std::ops::Not::not")]

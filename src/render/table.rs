@@ -57,6 +57,16 @@ pub(super) fn external_status(e: &External, plan: &Plan<'_>) -> String {
 /// held before its external audit OVERDUE; a recorded one by an auditor who is not independent
 /// does not count.
 pub(super) fn audit_status(audit: &AreaAudit, today: NaiveDate) -> String {
+    // Planned again: the day the plan had, which passed with nothing recorded.
+    match audit.passed {
+        Some(day) if audit.source == Source::Missed => format!("{}, planned {day}", status(audit, today)),
+        Some(day) => format!("{}, moved from {day}", status(audit, today)),
+        None => status(audit, today),
+    }
+}
+
+/// An audit's status, as [`audit_status`] without the day it moved from (the coverage matrix).
+fn status(audit: &AreaAudit, today: NaiveDate) -> String {
     let late = audit.behind == Some(Behind::Late);
     let status = match audit.source {
         Source::Done => "done",
@@ -406,7 +416,7 @@ impl Coverage {
         }
         for (i, a) in shown.iter().enumerate() {
             if let Some(a) = a {
-                let status = audit_status(a, plan.today);
+                let status = status(a, plan.today);
                 let n = self.statuses.len() as u16 + 2;
                 cells[i] = *self.numbers.entry(status.clone()).or_insert_with(|| {
                     self.statuses.push(status);

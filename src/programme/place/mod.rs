@@ -25,12 +25,19 @@ use std::ops::Bound::{Excluded, Unbounded};
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use super::busy::{Busy, Outward, Years, nearness};
+mod again;
+mod diary;
+
+use again::Again;
+pub(super) use diary::Diary;
+use diary::Owed;
+
+use super::busy::{Outward, nearness};
 use super::index::Index;
 use super::round::{AreaAudit, Behind, FollowUp, Round, Source, Unassigned, small};
-use crate::calendar::{Calendar, Spans};
+use crate::calendar::Calendar;
 use crate::cycle::{months_after, weeks_before};
-use crate::register::{AuditKind, Register};
+use crate::register::Register;
 
 /// What the rule asks of one area in one round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,194 +60,28 @@ pub(super) enum Need {
     Missed { due: NaiveDate, behind: Behind, follow_up: Option<FollowUp> },
 }
 
+/// What the rule asks of one area in one round: `now`, as things stand today; and, in a round
+/// under way, `planned`: the audit as the round planned it before today (from its window's
+/// first day, not from today), which keeps its day while that day is ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Wanted {
+    pub area: usize,
+    pub now: Need,
+    pub planned: Option<Need>,
+    /// With `planned`: the record that stands for the audit, in its place.
+    pub pin: Option<usize>,
+    /// The last day the area's audit can be held for the round.
+    pub latest: NaiveDate,
+}
+
 /// Places a round's audits for one programme: its register, look-ups, working calendar and day.
 pub(super) struct Placer<'p, 'r> {
     pub register: &'r Register,
     pub index: &'p Index,
     pub calendar: &'p Calendar,
     pub today: NaiveDate,
-}
-
-/// Who is taken when, across every round planned together: auditors by recorded and planned
-/// audits and their own absences and yearly caps, auditees (each area's owner and team) by the
-/// audits of their areas, and each area's last auditor, for rotation.
-pub(super) struct Diary {
-    /// Each auditor's audit days.
-    taken: Busy,
-    /// Each person's days in an audit, audited or auditing.
-    people: Busy,
-    away: Vec<Spans>,
-    per_year: Years,
-    year_cap: Vec<Option<u32>>,
-    round_cap: Vec<Option<u32>>,
-    last: Vec<Option<usize>>,
-    /// What the round just planned leaves each area owed in the next (see [`Owed`]).
-    owed: Vec<Option<Owed>>,
-    /// Each auditor as a person (an auditor may be an auditee elsewhere on the same day).
-    auditor_person: Vec<usize>,
-}
-
-impl Diary {
-    pub(super) fn new(register: &Register, index: &Index, external: Vec<NaiveDate>) -> Self {
-        let mut diary = Diary {
-            taken: Busy::new(register.auditors.len()),
-            people: Busy::new(index.persons),
-            away: register.auditors.iter().map(|a| Spans::new(&a.unavailable)).collect(),
-            per_year: Years::new(register.auditors.len()),
-            year_cap: register.auditors.iter().map(|a| a.max_days_per_year).collect(),
-            round_cap: register.auditors.iter().map(|a| a.max_days_per_round).collect(),
-            last: vec![None; register.scope.len()],
-            owed: vec![None; register.scope.len()],
-            auditor_person: index.auditor_person.clone(),
-        };
-        // A record occupies its auditor on its day (records give the first day only), and the
-        // owner and team of each area it covers.
-        for (r, record) in register.audits.iter().enumerate() {
-            if let Some(auditor) = index.record_auditor[r] {
-                diary.people.push(diary.auditor_person[auditor], record.date);
-                diary.taken.push(auditor, record.date);
-            }
-            for &i in index.record_areas[r].iter().flatten() {
-                for &p in index.people(i) {
-                    diary.people.push(p, record.date);
-                }
-            }
-        }
-        diary.taken.sort();
-        diary.people.sort();
-        for auditor in (0..diary.year_cap.len()).filter(|a| diary.year_cap[*a].is_some()) {
-            for d in diary.taken.days(auditor) {
-                diary.per_year.add(auditor, d.year());
-            }
-        }
-        // The certification body's audit days take every auditor (and the people they would
-        // audit are busy with the external audit): no internal audit is planned on them. Taken
-        // after the yearly counts, which they are not part of.
-        for auditor in 0..register.auditors.len() {
-            for &d in &external {
-                diary.taken.push(auditor, d);
-            }
-        }
-        diary.taken.sort();
-        diary
-    }
-
-    /// Whether auditor `auditor` can audit on open day `d`: not taken, not away, below the yearly cap.
-    fn free(&self, auditor: usize, d: NaiveDate) -> bool {
-        !self.taken.on(auditor, d) && self.available(auditor, d)
-    }
-
-    /// Whether auditor `auditor` is not away on `d` and below their yearly cap.
-    fn available(&self, auditor: usize, d: NaiveDate) -> bool {
-        !self.away[auditor].contains(d)
-            && self.year_cap[auditor].is_none_or(|cap| self.per_year.get(auditor, d.year()) < cap)
-    }
-
-    /// Those of the sorted open `days` on which auditor `auditor` can audit (as [`Diary::free`]).
-    fn free_days(&self, auditor: usize, days: &[NaiveDate]) -> Vec<NaiveDate> {
-        let mut free = self.taken.not_on(auditor, days);
-        free.retain(|d| self.available(auditor, *d));
-        free
-    }
-
-    /// The last day of a run of `audit_days` consecutive open days from `start` (non-workdays may fall
-    /// between them, closures may not), all free for `auditor` and not after `latest`, if there is one.
-    fn run(
-        &self,
-        auditor: usize,
-        start: NaiveDate,
-        audit_days: u32,
-        latest: NaiveDate,
-        calendar: &Calendar,
-    ) -> Option<NaiveDate> {
-        let mut d = start;
-        let mut years: Vec<(i32, u32)> = Vec::new();
-        for n in 0..audit_days {
-            if n > 0 {
-                // The next workday: a weekend may fall inside an audit, a closure may not (an
-                // audit does not stop for a two-week freeze and resume after it).
-                d = d.succ_opt()?;
-                while !calendar.workday(d) {
-                    d = d.succ_opt()?;
-                }
-            }
-            if d > latest || !calendar.is_open(d) || !self.free(auditor, d) {
-                return None;
-            }
-            if self.year_cap[auditor].is_some() {
-                match years.iter_mut().find(|(y, _)| *y == d.year()) {
-                    Some((_, count)) => *count += 1,
-                    None => years.push((d.year(), 1)),
-                }
-            }
-        }
-        // A run across New Year counts against each year's cap.
-        let fits = years
-            .iter()
-            .all(|&(y, count)| self.year_cap[auditor].is_none_or(|cap| self.per_year.get(auditor, y) + count <= cap));
-        fits.then_some(d)
-    }
-
-    /// Whether any of `people`, or auditor `auditor` as a person, is in another audit (audited, or
-    /// auditing) on a day from `start` to `end`.
-    fn clash(&self, auditor: usize, people: &[usize], start: NaiveDate, end: NaiveDate) -> bool {
-        people.iter().chain([&self.auditor_person[auditor]]).any(|&p| self.people.between(p, start, end))
-    }
-
-    fn take(&mut self, auditor: usize, people: &[usize], start: NaiveDate, end: NaiveDate, calendar: &Calendar) {
-        for d in calendar.open_days(start, end) {
-            if self.taken.insert(auditor, d) && self.year_cap[auditor].is_some() {
-                self.per_year.add(auditor, d.year());
-            }
-            for &p in people.iter().chain([&self.auditor_person[auditor]]) {
-                self.people.insert(p, d);
-            }
-        }
-    }
-
-    /// Remembers the auditor of each area's last audit in `round`, for the next round's rotation.
-    pub(super) fn remember(&mut self, round: &Round) {
-        // The interval runs between audits in consecutive rounds only: an area the risk rule
-        // audits less often (low risk: once a cycle) is not owed one within it. An interim round
-        // leaves what it does not audit as the round before left it.
-        if round.interim == 0 {
-            self.owed.fill(None);
-        }
-        for a in round.audits.iter().filter(|a| a.independent) {
-            let Some(i) = a.area_at() else { continue };
-            // Missed (overdue, or late where the round could not have it: an interim round, an
-            // unannounced audit): as soon as possible in the next.
-            if a.overdue() || a.source == Source::Missed {
-                self.owed[i] = Some(Owed::Now);
-                continue;
-            }
-            if let (Some(auditor), false) = (a.auditor_at(), a.source == Source::Missed) {
-                self.last[i] = Some(auditor);
-            }
-            // From the record only: capping from planned audits (spread over their round's
-            // weeks, or brought forward) would pull each round's audits earlier than the one
-            // before, and the schedule would drift away from the external audits. An audit
-            // planned after the last recorded one takes over from it: the rounds' interval holds
-            // from there.
-            let anchors = a.source.is_recorded();
-            match self.owed[i] {
-                Some(Owed::Now) => {}
-                _ if a.kind != AuditKind::Full => {}
-                Some(Owed::Since(d)) if anchors => self.owed[i] = Some(Owed::Since(d.max(a.end))),
-                None if anchors => self.owed[i] = Some(Owed::Since(a.end.max(a.date))),
-                Some(Owed::Since(d)) if a.auditor.is_some() && d < a.date => self.owed[i] = None,
-                _ => {}
-            }
-        }
-    }
-}
-
-/// What an area is owed in the next round from the round just planned: its audit within the
-/// interval after one recorded (9.2.1), or, overdue there, one as soon as possible.
-#[derive(Debug, Clone, Copy)]
-enum Owed {
-    Since(NaiveDate),
-    Now,
+    /// The first day anything newly planned may take: `notice_days` open days after today.
+    pub notice: NaiveDate,
 }
 
 /// One audit to place.
@@ -253,6 +94,14 @@ struct Task {
     asap: bool,
     behind: Option<Behind>,
     follow_up: Option<FollowUp>,
+    /// Placed again: the day the plan had for it, which passed with nothing recorded.
+    passed: Option<NaiveDate>,
+    /// Whether the rule requires it in the round (else the programme prefers it there).
+    required: bool,
+    /// In a round under way, the audit as planned before today (see [`Wanted::planned`]).
+    as_planned: bool,
+    /// The record that stands in its place: not placed, its auditor's day counted instead.
+    pin: Option<usize>,
 }
 
 /// A day found for an auditor, with what it costs: the auditor audited the area last time
@@ -270,6 +119,8 @@ struct Choice {
 /// Audit days per auditor in the round.
 struct Load {
     days: Vec<u32>,
+    /// The records counted in the place of planned audits (see [`Task::pin`]), by auditor and day.
+    pinned: HashSet<(usize, NaiveDate)>,
 }
 
 /// Auditors as (load, rank), in that order, kept once for every area and once for each site
@@ -400,12 +251,15 @@ impl Group {
 impl<'r> Placer<'_, 'r> {
     /// Places the audits the rule asks for in `round`: missed ones as markers, the others as
     /// the module says. `diary` is shared by all rounds planned together.
-    pub(super) fn fill(&self, round: &mut Round<'r>, wanted: &[(usize, Need)], diary: &mut Diary) {
-        let scope = &self.register.scope;
-        let index = &self.index;
+    ///
+    /// A round under way is placed as it was planned before today (each area's `planned`), so
+    /// that a planned day does not depend on `--today` until it passes; then the audits whose
+    /// day passed with nothing recorded (or that found no auditor) are placed again, as things
+    /// stand today (`now`), no closer to today than the notice period and on what the others
+    /// left: they displace nothing.
+    pub(super) fn fill(&self, round: &mut Round<'r>, wanted: &[Wanted], diary: &mut Diary) {
         // Each wanted area adds at most one task, and one audit or marker to the round: room is
         // made once, not by doubling (a list of 50,000 audits is otherwise moved 16 times).
-        let mut tasks: Vec<Task> = Vec::with_capacity(wanted.len());
         round.audits.reserve(wanted.len());
         // Independent bookings by area.
         let mut booked: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -414,73 +268,177 @@ impl<'r> Placer<'_, 'r> {
                 booked.entry(i).or_default().push(n);
             }
         }
-        for &(i, need) in wanted {
-            match need {
-                Need::Missed { due, behind, follow_up } => {
-                    // A booking that passed unheld is the overdue audit; otherwise a marker.
-                    if let Some(positions) = booked.get(&i) {
-                        for &n in positions {
-                            round.audits[n].behind = Some(behind);
-                            round.audits[n].due = due;
-                            round.audits[n].follow_up = follow_up;
-                        }
-                    } else {
-                        let mut marker = AreaAudit::new(&scope[i].id, due, Source::Missed);
-                        marker.area_index = small(Some(i));
-                        marker.behind = Some(behind);
-                        marker.follow_up = follow_up;
-                        round.audits.push(marker);
-                    }
+        let mut first: Vec<(Task, usize)> = Vec::with_capacity(wanted.len());
+        for (w, want) in wanted.iter().enumerate() {
+            match want.planned.unwrap_or(want.now) {
+                Need::Plan { .. } => {
+                    let task = self.task(want.area, want.planned.unwrap_or(want.now), diary);
+                    let planned = want.planned.is_some();
+                    first.extend(task.map(|t| (Task { as_planned: planned, pin: want.pin, ..t }, w)));
                 }
-                Need::Plan { source, from, due, asap, behind, follow_up, required } => {
-                    // Never more than the interval after the area's audit before (9.2.1), where
-                    // the round's window allows.
-                    let months = self.register.settings.max_months_between_rounds;
-                    // (An audit the rule does not require here is not pulled forward for it.)
-                    let (due, late) = match diary.owed[i].filter(|_| required) {
-                        Some(Owed::Since(d)) => {
-                            let cap = self.calendar.open_on_or_before(months_after(d, months));
-                            (if cap >= from && cap < due { cap } else { due }, cap < from)
-                        }
-                        Some(Owed::Now) => (due, true),
-                        None => (due, false),
-                    };
-                    // Already past it, or overdue in the round before: as soon as possible, a
-                    // catch-up.
-                    let asap = asap || late;
-                    let source = if late { Source::CatchUp } else { source };
-                    tasks.push(Task { area: i, source, from, due, asap, behind, follow_up })
-                }
+                Need::Missed { .. } => self.mark_missed(round, &booked, want.area, want.now, None),
                 Need::Nothing => {}
             }
         }
-        // Audits behind first, then the narrowest windows; within a window, the longest audits
-        // (before shorter ones cut the days up) and the most constrained areas (fewest
-        // independent auditors) choose first, then by id.
-        tasks.sort_by_key(|task| {
-            let eligible = index.eligible(task.area);
-            let days = std::cmp::Reverse(scope[task.area].audit_days);
-            (!task.asap, task.due - task.from, task.from, task.due, days, eligible, index.area_rank[task.area])
-        });
+        self.sort(&mut first);
         // Audit days each auditor has in the round so far, from its records, then as planned.
-        let mut load = Load { days: vec![0u32; self.register.auditors.len()] };
+        let mut load = Load { days: vec![0u32; self.register.auditors.len()], pinned: HashSet::new() };
+        // (A record that stands in a planned audit's place counts when that audit is placed,
+        // where its auditor has no cap for the round; else from the start, as the cap is.)
+        let pins: HashSet<(usize, NaiveDate)> = (first.iter().filter_map(|(t, _)| t.pin))
+            .filter_map(|r| Some((self.index.record_auditor[r]?, self.register.audits[r].date)))
+            .filter(|(j, _)| diary.round_cap[*j].is_none())
+            .collect();
         let recorded: HashSet<(usize, NaiveDate)> = (round.audits.iter())
             .filter(|a| a.source.is_recorded())
             .filter_map(|a| Some((a.auditor_at()?, a.date)))
+            .filter(|k| !pins.contains(k))
             .collect();
         for (auditor, _) in recorded {
             load.days[auditor] += 1;
         }
+        let placed_from = round.audits.len();
+        self.place_all(round, &first, &mut load, diary);
+        // What the round under way planned for a day that passed, or could not place: as it
+        // stands today. Its place in the round is freed (for a yearly cap: the day was not used).
+        let mut again: Vec<Again> = Vec::new();
+        let mut others: Vec<(Task, usize)> = Vec::new();
+        let mut gone = vec![false; round.audits.len()];
+        for (q, (planned, w)) in first.iter().enumerate() {
+            let want = &wanted[*w];
+            let a = &round.audits[placed_from + q];
+            if want.pin.is_some() {
+                gone[placed_from + q] = true;
+                continue;
+            }
+            if want.planned.is_none() || (a.auditor.is_some() && a.date >= self.today) {
+                continue;
+            }
+            gone[placed_from + q] = true;
+            let passed = a.auditor_at().map(|j| (a.date, a.end, j));
+            match (want.now, passed) {
+                (Need::Plan { .. }, _) => {
+                    let Some(mut task) = self.task(want.area, want.now, diary) else { continue };
+                    task.asap = true;
+                    match passed {
+                        Some((start, end, auditor)) => {
+                            let latest = want.latest;
+                            again.push(Again { task, first: planned.from, latest, auditor, start, end })
+                        }
+                        // Never placed: as things stand today, after the notice period.
+                        None => {
+                            task.from = task.from.max(self.notice.min(task.due));
+                            others.push((task, *w));
+                        }
+                    }
+                }
+                (Need::Missed { .. }, _) => {
+                    if let Some((start, end, j)) = passed {
+                        diary.release_year(j, start, end, self.calendar);
+                    }
+                    self.mark_missed(round, &booked, want.area, want.now, passed.map(|p| p.0));
+                }
+                (Need::Nothing, Some((start, end, j))) => diary.release_year(j, start, end, self.calendar),
+                (Need::Nothing, None) => {}
+            }
+        }
+        let mut n = 0;
+        round.audits.retain(|_| {
+            n += 1;
+            !gone.get(n - 1).copied().unwrap_or(false)
+        });
+        self.replay(round, again, &mut load, diary);
+        self.sort(&mut others);
+        self.place_all(round, &others, &mut load, diary);
+        round.audits.sort_by(|a, b| (a.date, &a.area).cmp(&(b.date, &b.area)));
+        diary.remember(round);
+    }
+
+    /// The task for area `i`'s planned audit `need`, capped by the interval after its audit
+    /// before.
+    fn task(&self, i: usize, need: Need, diary: &Diary) -> Option<Task> {
+        let Need::Plan { source, from, due, asap, behind, follow_up, required } = need else { return None };
+        // Never more than the interval after the area's audit before (9.2.1), where the round's
+        // window allows.
+        let months = self.register.settings.max_months_between_rounds;
+        // (An audit the rule does not require here is not pulled forward for it.)
+        let (due, late) = match diary.owed[i].filter(|_| required) {
+            Some(Owed::Since(d)) => {
+                let cap = self.calendar.open_on_or_before(months_after(d, months));
+                (if cap >= from && cap < due { cap } else { due }, cap < from)
+            }
+            Some(Owed::Now) => (due, true),
+            None => (due, false),
+        };
+        // Already past it, or overdue in the round before: as soon as possible, a catch-up.
+        let asap = asap || late;
+        let source = if late { Source::CatchUp } else { source };
+        Some(Task {
+            area: i,
+            source,
+            from,
+            due,
+            asap,
+            behind,
+            follow_up,
+            passed: None,
+            required,
+            as_planned: false,
+            pin: None,
+        })
+    }
+
+    /// Marks area `i` as missed in the round (`need` is [`Need::Missed`]): a booking that passed
+    /// unheld is the overdue audit; otherwise a marker, with the day the plan had for it.
+    fn mark_missed(
+        &self,
+        round: &mut Round<'r>,
+        booked: &HashMap<usize, Vec<usize>>,
+        i: usize,
+        need: Need,
+        passed: Option<NaiveDate>,
+    ) {
+        let Need::Missed { due, behind, follow_up } = need else { return };
+        if let Some(positions) = booked.get(&i) {
+            for &n in positions {
+                round.audits[n].behind = Some(behind);
+                round.audits[n].due = due;
+                round.audits[n].follow_up = follow_up;
+            }
+        } else {
+            let mut marker = AreaAudit::new(&self.register.scope[i].id, due, Source::Missed);
+            marker.area_index = small(Some(i));
+            marker.behind = Some(behind);
+            marker.follow_up = follow_up;
+            marker.passed = passed;
+            round.audits.push(marker);
+        }
+    }
+
+    /// Audits behind first, then the narrowest windows; within a window, the longest audits
+    /// (before shorter ones cut the days up) and the most constrained areas (fewest independent
+    /// auditors) choose first, then by id.
+    fn sort(&self, tasks: &mut [(Task, usize)]) {
+        let (scope, index) = (&self.register.scope, self.index);
+        tasks.sort_by_key(|(task, _)| {
+            let eligible = index.eligible(task.area);
+            let days = std::cmp::Reverse(scope[task.area].audit_days);
+            (!task.asap, task.due - task.from, task.from, task.due, days, eligible, index.area_rank[task.area])
+        });
+    }
+
+    /// Places sorted `tasks`, a group of those sharing a window at a time, one audit each, in
+    /// their order.
+    fn place_all(&self, round: &mut Round<'r>, tasks: &[(Task, usize)], load: &mut Load, diary: &mut Diary) {
+        let tasks: Vec<Task> = tasks.iter().map(|(t, _)| *t).collect();
         let mut start = 0;
         while start < tasks.len() {
             let task = tasks[start];
             let same = |u: &Task| (u.asap, u.from, u.due) == (task.asap, task.from, task.due);
             let end = start + tasks[start..].iter().take_while(|u| same(u)).count();
-            self.place_group(round, &tasks[start..end], &mut load, diary);
+            self.place_group(round, &tasks[start..end], load, diary);
             start = end;
         }
-        round.audits.sort_by(|a, b| (a.date, &a.area).cmp(&(b.date, &b.area)));
-        diary.remember(round);
     }
 
     /// Places audits that share a window (`from`, `due`, and whether they are behind).
@@ -496,6 +454,20 @@ impl<'r> Placer<'_, 'r> {
         // Round 0's audits that miss the lead, placed after it: one group for all of them.
         let mut late_group: Option<Group> = None;
         for (q, task) in tasks.iter().enumerate() {
+            // A record in its place: its auditor's day counts here, as the audit would have.
+            if let Some(r) = task.pin {
+                let uncapped = |j: &usize| diary.round_cap[*j].is_none();
+                if let Some(j) = index.record_auditor[r]
+                    .filter(uncapped)
+                    .filter(|&j| load.pinned.insert((j, self.register.audits[r].date)))
+                {
+                    let key = (load.days[j], index.rank_of[j]);
+                    load.days[j] += 1;
+                    group.reload(index, key, load.days[j]);
+                }
+                round.audits.push(AreaAudit::new(&self.register.scope[task.area].id, task.due, task.source));
+                continue;
+            }
             // Evenly over the spread weeks, in the order the audits choose.
             let target = (!group.days.is_empty())
                 .then(|| group.days[((2 * q + 1) * group.days.len() / (2 * tasks.len())).min(group.days.len() - 1)]);
@@ -505,8 +477,9 @@ impl<'r> Placer<'_, 'r> {
             // up to the external audit (late: a warning, the lead being practice); round 0's up
             // to Stage 2, which verifies them (ISO/IEC 17021-1 9.3.1.3), and `check` says Stage 1
             // is too close. (An audit already behind, or due before today, has what is left of
-            // the window already.)
-            if placed.is_err() && (round.cycle == 0 || (task.behind.is_none() && due >= self.today)) {
+            // the window already; not one as planned before today.)
+            let in_time = due >= self.today || task.as_planned;
+            if placed.is_err() && (round.cycle == 0 || (task.behind.is_none() && in_time)) {
                 let last = calendar.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
                 if let Some(next) = due.succ_opt().filter(|n| *n <= last) {
                     let late = Task { from: next.max(task.from), due: last, asap: true, ..*task };
@@ -523,6 +496,7 @@ impl<'r> Placer<'_, 'r> {
             audit.from = Some(task.from);
             audit.behind = behind;
             audit.follow_up = task.follow_up;
+            audit.passed = task.passed;
             match placed {
                 Ok(choice) => {
                     let auditor = index.rank[choice.rank];

@@ -1,0 +1,188 @@
+//! Audits of a round under way placed again after their planned day passed with nothing
+//! recorded (see [`Placer::replay`]), so that no day given depends on today until it passes.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use chrono::NaiveDate;
+
+use super::super::round::{AreaAudit, Behind, Round, Unassigned, small};
+use super::{Diary, Load, Placer, Task};
+
+/// An audit of a round under way whose planned day passed, as it is placed again (see
+/// [`Placer::replay`]): its auditor, and its days as last planned.
+pub(super) struct Again {
+    pub(super) task: Task,
+    /// The first day of its window as planned (`task`'s, as things stand today, is today's) ...
+    pub(super) first: NaiveDate,
+    /// ... and the last.
+    pub(super) latest: NaiveDate,
+    pub(super) auditor: usize,
+    pub(super) start: NaiveDate,
+    pub(super) end: NaiveDate,
+}
+
+/// The days an audit placed again may take (see [`Placer::replay`]): from `from` (the notice
+/// after the day that passed), not before `after`, up to `last`.
+struct Span {
+    from: NaiveDate,
+    after: NaiveDate,
+    last: NaiveDate,
+}
+
+/// Who was given days that passed too, while audits are placed again: per auditor, and per
+/// person (auditees, auditors), their days (a few each: unsorted, searched whole).
+struct Passed {
+    auditors: Vec<Vec<NaiveDate>>,
+    people: Vec<Vec<NaiveDate>>,
+}
+
+impl Passed {
+    /// Whether `who`'s `days` have one from `start` to `end`.
+    fn within(days: &[NaiveDate], start: NaiveDate, end: NaiveDate) -> bool {
+        days.iter().any(|d| start <= *d && *d <= end)
+    }
+}
+
+/// How many more days an audit placed again tries for one without an auditee clash, once it has
+/// one with.
+const CLASH_TRIES: usize = 10;
+
+impl<'r> Placer<'_, 'r> {
+    /// Places again the audits of a round under way whose planned day passed with nothing
+    /// recorded, as the days passed: each, when its day passes, goes to its auditor's first free
+    /// run of days the notice period after it (up to the round's end: late past its due day),
+    /// and again when that day passes, up to today. So a day given again does not depend on
+    /// today either until it passes, each came with the notice period, and none displaces an
+    /// audit whose day is still ahead. One whose auditor has no day left goes to another who
+    /// has; with none, it is left without an auditor.
+    pub(super) fn replay(&self, round: &mut Round<'r>, mut again: Vec<Again>, load: &mut Load, diary: &mut Diary) {
+        let calendar = self.calendar;
+        let round_last = calendar.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
+        let mut days: BinaryHeap<Reverse<(NaiveDate, usize, usize)>> =
+            again.iter().enumerate().map(|(k, a)| Reverse((a.start, self.index.area_rank[a.task.area], k))).collect();
+        let mut lost = vec![false; again.len()];
+        // The days given that passed too, kept apart from the diary: only the last, not before
+        // today, goes into it (a list kept in order, which a day given and passed would grow).
+        let mut passed = Passed {
+            auditors: vec![Vec::new(); self.register.auditors.len()],
+            people: vec![Vec::new(); self.index.persons],
+        };
+        while let Some(Reverse((day, rank, k))) = days.pop() {
+            if day >= self.today {
+                break;
+            }
+            let a = &mut again[k];
+            // Its first day passed was the plan's, in the diary: it was not held.
+            if a.task.passed.is_none() {
+                diary.release_year(a.auditor, a.start, a.end, calendar);
+            }
+            a.task.passed = Some(a.start);
+            let area = a.task.area;
+            let audit_days = self.register.scope[area].audit_days;
+            // (One the rule does not require in the round is not held late for it.)
+            let last = if a.task.required { round_last.min(a.latest) } else { a.task.due };
+            let window = Span {
+                from: calendar.notice_after(a.end, self.register.settings.notice_days),
+                after: a.end.succ_opt().unwrap_or(a.end).max(a.first),
+                last,
+            };
+            // Its auditor; where they have no day left, another who may audit the area, reaches
+            // its site and is under their cap for the round, by id.
+            let under_cap = |j: usize| diary.round_cap[j].is_none_or(|cap| load.days[j] + audit_days <= cap);
+            let others = (0..self.register.auditors.len()).map(|rank| self.index.rank[rank]);
+            let found = std::iter::once(a.auditor)
+                .chain(
+                    others.filter(|&j| j != a.auditor && self.index.may_audit(area, j) && self.index.reaches(area, j)),
+                )
+                .filter(|&j| j == a.auditor || under_cap(j))
+                .find_map(|j| {
+                    let run = self.first_run(j, area, audit_days, &window, diary, &passed);
+                    run.map(|(start, end)| (j, start, end))
+                });
+            match found {
+                Some((j, start, end)) => {
+                    if j != a.auditor {
+                        load.days[a.auditor] = load.days[a.auditor].saturating_sub(audit_days);
+                        load.days[j] += audit_days;
+                    }
+                    let people = self.index.people(area);
+                    if start >= self.today {
+                        diary.take(j, people, start, end, calendar);
+                    } else {
+                        for d in calendar.open_days(start, end) {
+                            passed.auditors[j].push(d);
+                            for &p in people.iter().chain([&diary.auditor_person[j]]) {
+                                passed.people[p].push(d);
+                            }
+                        }
+                    }
+                    (a.auditor, a.start, a.end) = (j, start, end);
+                    days.push(Reverse((start, rank, k)));
+                }
+                None => lost[k] = true,
+            }
+        }
+        for (a, lost) in again.into_iter().zip(lost) {
+            let task = &a.task;
+            let mut audit = AreaAudit::new(&self.register.scope[task.area].id, a.start, task.source);
+            audit.area_index = small(Some(task.area));
+            audit.from = Some(task.from);
+            audit.follow_up = task.follow_up;
+            audit.passed = task.passed;
+            if lost {
+                // No auditor has a day left for it in the round.
+                (audit.date, audit.end) = (task.due, task.due);
+                audit.behind = task.behind;
+                audit.unassigned = Some(Unassigned::NoFreeDay);
+            } else {
+                audit.behind = task.behind.or((a.end > task.due).then_some(Behind::Late));
+                audit.end = a.end;
+                audit.due = task.due.max(a.end);
+                audit.auditor = Some(&self.register.auditors[a.auditor].id);
+                audit.auditor_index = small(Some(a.auditor));
+            }
+            audit.due = audit.due.max(task.due);
+            round.audits.push(audit);
+        }
+    }
+
+    /// `auditor`'s first free run of `audit_days` for area `area` in `window`, from its first
+    /// day (where the notice runs past its last day, the last run before it): of it and the few
+    /// runs after it, the first on which no auditee of the area is in another audit, else it.
+    fn first_run(
+        &self,
+        auditor: usize,
+        area: usize,
+        audit_days: u32,
+        window: &Span,
+        diary: &Diary,
+        passed: &Passed,
+    ) -> Option<(NaiveDate, NaiveDate)> {
+        let calendar = self.calendar;
+        let forward = window.from <= window.last;
+        let mut d = if forward { calendar.open_on_or_after(window.from.max(window.after)) } else { window.last };
+        let mut clashing = None;
+        let mut tries = 0;
+        while window.after <= d && d <= window.last && tries < CLASH_TRIES {
+            let run = diary.run(auditor, d, audit_days, window.last, calendar);
+            if let Some(end) = run.filter(|end| !Passed::within(&passed.auditors[auditor], d, *end)) {
+                let people = self.index.people(area);
+                let clash = diary.clash(auditor, people, d, end)
+                    || (people.iter().chain([&diary.auditor_person[auditor]]))
+                        .any(|&p| Passed::within(&passed.people[p], d, end));
+                if !clash {
+                    return Some((d, end));
+                }
+                clashing = clashing.or(Some((d, end)));
+            }
+            if clashing.is_some() {
+                tries += 1;
+            }
+            let next = if forward { d.succ_opt() } else { d.pred_opt() };
+            let Some(next) = next else { break };
+            d = if forward { calendar.open_on_or_after(next) } else { calendar.open_on_or_before(next) };
+        }
+        clashing
+    }
+}
