@@ -195,9 +195,13 @@ codes! {
         help: "name the outside firm with `auditor_org`, or the auditor with `auditor`",
         source: "ISO/IEC 27001:2022 9.2.2 (documented evidence of the audit programme and results)";
     CorrectiveActionOverdue => "corrective-action-overdue", Error,
-        when: "a corrective action is open after its `due` date",
-        help: "close it and record `closed`, or agree a new due date and record it with a `note`",
+        when: "a corrective action is open after its `due` date (the last one agreed under `revised`)",
+        help: "close it and record `closed`, or agree a new due date and record it under `revised` with its `reason`",
         source: "ISO/IEC 27001:2022 10.2 (corrective action, retained as evidence); ISO/IEC 17021-1 9.4.9 (the certification body checks corrections and corrective actions)";
+    FindingWithoutCorrectiveAction => "finding-without-corrective-action", Error,
+        when: "a nonconformity recorded as a finding of an audit held (`findings:` with `kind: major` or `minor`) has no corrective action naming it (`finding:`)",
+        help: "raise a corrective action for it under `corrective_actions`, with `finding:` naming it and its `due` date",
+        source: "ISO/IEC 27001:2022 10.2 (react to each nonconformity, take action, retain evidence of it); ISO/IEC 17021-1 9.4.9";
     MajorNonconformityOpen => "major-nonconformity-open", Warning,
         when: "a corrective action for a major nonconformity is open with Stage 1 or Stage 2 ahead",
         help: "close it before the audit, or be ready to show the certification body its plan",

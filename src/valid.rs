@@ -80,12 +80,13 @@ fn record_against(register: &Register, today: NaiveDate, errors: &mut Errors) {
     let results = |a: &&AuditRecord| a.nonconformities.major > 0 || a.nonconformities.minor > 0 || a.observations > 0;
     for a in register.audits.iter().filter(booked).filter(results) {
         push(a.loc, &|| {
-            Diagnostic::new(a.loc, format!("audit `{}` records results but is not held yet (booked)", a.date))
-                .hint("record `nonconformities` and `observations` once it is held, with `status: done`")
+            Diagnostic::new(a.loc, format!("audit `{}` records results but is not held yet (booked)", a.date)).hint(
+                "record its `findings` (or `nonconformities` and `observations`) once it is held, with `status: done`",
+            )
         });
     }
     for ca in &register.corrective_actions {
-        let future = [("raised", Some(ca.raised)), ("closed", ca.closed)];
+        let future = [("raised", Some(ca.raised)), ("closed", ca.closed), ("verified", ca.verified)];
         for (what, day) in future.into_iter().filter_map(|(w, d)| Some((w, d.filter(|d| *d > today)?))) {
             push(ca.loc, &|| {
                 Diagnostic::new(

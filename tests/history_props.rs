@@ -108,6 +108,8 @@ prop_compose! {
                 kind,
                 nonconformities: Default::default(),
                 observations: 0,
+                findings: vec![],
+                report: None,
                 loc: Loc::default(),
             })
             .filter(|r| !r.areas.is_empty())
@@ -541,6 +543,8 @@ proptest! {
             kind: AuditKind::Full,
             nonconformities: Default::default(),
             observations: 0,
+            findings: vec![],
+            report: None,
             loc: Loc::default(),
         });
         booked.audits.sort_by_key(|r| r.date);

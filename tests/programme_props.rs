@@ -169,6 +169,8 @@ prop_compose! {
                 kind: Default::default(),
                 nonconformities: Nonconformities { major: u32::from(major == 2), minor },
                 observations: 0,
+                findings: vec![],
+                report: None,
                 loc: Loc::default(),
             })
             .filter(|r| !r.areas.is_empty())

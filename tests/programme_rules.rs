@@ -187,6 +187,25 @@ fn a_major_nonconformity_brings_the_area_into_the_next_round() {
 }
 
 #[test]
+fn a_finding_brings_its_own_area_into_the_next_round_not_the_audits_others() {
+    // One audit of `low` and `low2` (both low risk, audited once a cycle) in C1.1 found a major
+    // nonconformity, recorded as a finding in `low2`: C1.2 follows up `low2`, not `low`. Counted
+    // only (`nonconformities: {major: 1}`), the result belongs to both areas.
+    let scope = "  - {id: core, owner: olga, risk: high}\n  - {id: low, owner: pete, risk: low}\n  - {id: low2, owner: pete, risk: low}\n";
+    let findings = "audits:\n  - date: 2025-03-03\n    areas: [low, low2]\n    auditor: ann\n    findings:\n      - {id: F-1, kind: major, area: low2, text: Backups untested}\n";
+    let followed = |held: &str| {
+        let reg = register("round_weeks: 8", "  - id: ann\n", scope, held);
+        let v = Valid::new(reg.clone(), date("2025-06-02")).unwrap();
+        let p = plan(&v, 1);
+        let c12 = round(&p.rounds, "C1.2");
+        ["low", "low2"].map(|a| c12.audits_of(a).next().and_then(|x| x.follow_up))
+    };
+    assert_eq!(followed(findings), [None, Some(FollowUp::Major)]);
+    let counted = "audits:\n  - {date: 2025-03-03, areas: [low, low2], auditor: ann, nonconformities: {major: 1}}\n";
+    assert_eq!(followed(counted), [Some(FollowUp::Major), Some(FollowUp::Major)]);
+}
+
+#[test]
 fn a_minor_nonconformity_is_followed_up_in_the_next_round_but_one_at_the_latest() {
     // `low` (low risk) takes round C1.1, the quietest, and its audit there found a minor
     // nonconformity: the rule leaves C1.2 free (its own turn is over for the cycle, the

@@ -365,6 +365,13 @@ pub enum Fact {
         due: NaiveDate,
         at: Loc,
     },
+    FindingWithoutCorrectiveAction {
+        id: String,
+        severity: NonconformitySeverity,
+        area: String,
+        date: NaiveDate,
+        at: Loc,
+    },
     MajorNonconformityOpen {
         id: String,
         area: String,

@@ -2,7 +2,7 @@
 //! auditor, record and Stage dates on open days, and what the cycle before left open, until
 //! the certification body's first audit of the new cycle asks about it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
@@ -13,7 +13,7 @@ use crate::cycle::Basis;
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
 use crate::programme::Round;
-use crate::register::{NonconformitySeverity, Register};
+use crate::register::{NonconformitySeverity, Register, Status};
 
 /// Corrective actions open past their due date; and before Stage 1 or Stage 2, any open on a
 /// major nonconformity.
@@ -23,17 +23,27 @@ pub(super) fn corrective_actions(plan: &Plan<'_>) -> Vec<Fact> {
     let ahead = [epoch.stage1, epoch.stage2].into_iter().flatten().find(|s| plan.initial && s.date >= today);
     let mut out = Vec::new();
     for ca in plan.register.corrective_actions.iter().filter(|c| c.open_on(today)) {
-        if ca.due < today {
+        if ca.due_now() < today {
             out.push(Fact::CorrectiveActionOverdue {
                 id: ca.id.clone(),
                 severity: ca.severity,
                 area: ca.area.clone(),
-                due: ca.due,
+                due: ca.due_now(),
                 at: ca.loc,
             });
         }
         if let (Some(ahead), NonconformitySeverity::Major) = (ahead, ca.severity) {
             out.push(Fact::MajorNonconformityOpen { id: ca.id.clone(), area: ca.area.clone(), ahead, at: ca.loc });
+        }
+    }
+    // Each nonconformity found in an audit held has its corrective action (10.2).
+    let answered: BTreeSet<&str> =
+        plan.register.corrective_actions.iter().filter_map(|c| c.finding.as_deref()).collect();
+    for audit in plan.register.audits.iter().filter(|a| a.status_on(today) == Status::Done) {
+        for f in audit.findings.iter().filter(|f| !answered.contains(f.id.as_str())) {
+            let Some(severity) = f.kind.severity() else { continue };
+            let (id, area) = (f.id.clone(), f.area.clone());
+            out.push(Fact::FindingWithoutCorrectiveAction { id, severity, area, date: audit.date, at: f.loc });
         }
     }
     out

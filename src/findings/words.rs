@@ -119,6 +119,7 @@ impl Fact {
             Fact::BookingOutsideSites { .. } => Code::BookingOutsideSites,
             Fact::BookingOverCap { .. } => Code::BookingOverCap,
             Fact::CorrectiveActionOverdue { .. } => Code::CorrectiveActionOverdue,
+            Fact::FindingWithoutCorrectiveAction { .. } => Code::FindingWithoutCorrectiveAction,
             Fact::MajorNonconformityOpen { .. } => Code::MajorNonconformityOpen,
             Fact::Stage1TooClose { .. } => Code::Stage1TooClose,
             Fact::AuditOnClosedDay { .. } => Code::AuditOnClosedDay,
@@ -225,6 +226,13 @@ impl Fact {
             Fact::CorrectiveActionOverdue { id, severity, area, due, at } => {
                 corrective_action_overdue(id, *severity, area, *due, *at)
             }
+            Fact::FindingWithoutCorrectiveAction { id, severity, area, date, at } => Words::new(format!(
+                "the {} nonconformity `{id}` found in area `{area}` on {date} has no corrective action",
+                severity.key()
+            ))
+            .area(area)
+            .date(*date)
+            .at(*at),
             Fact::MajorNonconformityOpen { id, area, ahead, at } => major_open(id, area, ahead, *at),
             Fact::Stage1TooClose { last_day, stage1, lead, areas, fit, at } => {
                 stage1_too_close(*last_day, *stage1, *lead, areas, fit, *at)

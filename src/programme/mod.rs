@@ -451,6 +451,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             a.auditor = record.auditor.as_deref();
             a.auditor_org = record.auditor_org.as_deref();
             a.loc = Some(record.loc);
+            a.record_index = small(Some(r));
             a.independent = independent;
             a.kind = record.kind;
             (a.area_index, a.auditor_index) = (small(area), small(auditor));
@@ -483,10 +484,17 @@ impl<'r, 'c> Programme<'r, 'c> {
             if dependent {
                 continue;
             }
+            // What it found in this area: its findings there, where it lists them one by one;
+            // else its counts, unless corrective actions of its day name only other areas.
+            let area = &self.register.scope[i].id;
+            let found = (record.found_in(area)).unwrap_or(if self.index.spared(r, i) {
+                Default::default()
+            } else {
+                record.nonconformities
+            });
             if record.kind != AuditKind::Full {
-                let found = record.nonconformities;
                 let held = record.status_on(self.today) == Status::Done;
-                if held && found.major + found.minor > 0 && !self.index.spared(r, i) {
+                if held && found.major + found.minor > 0 {
                     out.found = Some(found);
                 }
                 continue;
@@ -495,8 +503,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             match record.status_on(self.today) {
                 Status::Done => {
                     out.held = true;
-                    let spared = self.index.spared(r, i);
-                    out.found = Some(if spared { Default::default() } else { record.nonconformities });
+                    out.found = Some(found);
                 }
                 Status::Booked if record.date >= self.today => out.booked_ahead = true,
                 Status::Booked => out.booked_past = true,

@@ -127,6 +127,8 @@ pub struct AreaAudit<'r> {
     /// limit holds far fewer, and an audit is kept small).
     pub(crate) area_index: Option<u32>,
     pub(crate) auditor_index: Option<u32>,
+    /// For a record: its place in the register's `audits`.
+    pub(crate) record_index: Option<u32>,
 }
 
 impl<'r> AreaAudit<'r> {
@@ -150,6 +152,7 @@ impl<'r> AreaAudit<'r> {
             kind: AuditKind::Full,
             area_index: None,
             auditor_index: None,
+            record_index: None,
         }
     }
 
@@ -167,6 +170,11 @@ impl<'r> AreaAudit<'r> {
     /// naming an area the scope does not have. A look-up by place, not by id.
     pub(crate) fn area_in<'g>(&self, register: &'g Register) -> Option<&'g Area> {
         self.area_at().and_then(|i| register.scope.get(i))
+    }
+
+    /// The record it comes from in `register`, the one the plan was made from.
+    pub(crate) fn record_in<'g>(&self, register: &'g Register) -> Option<&'g crate::register::AuditRecord> {
+        self.record_index.and_then(|r| register.audits.get(r as usize))
     }
 
     /// The auditor in `register`, the one the plan was made from, where they are listed there.

@@ -527,10 +527,63 @@ pub struct AuditRecord {
     pub auditor_org: Option<String>,
     /// As written; when absent, done if the date is not after `--today`, else booked.
     pub status: Option<Status>,
-    /// What the audit found, once held.
+    /// What the audit found, once held: counted from `findings` where it lists them.
     pub nonconformities: Nonconformities,
     pub observations: u32,
+    /// What the audit found, one by one (may be empty: the counts then stand alone).
+    pub findings: Vec<Finding>,
+    /// Where its report is: a document id or an address.
+    pub report: Option<String>,
     pub loc: Loc,
+}
+
+/// One finding of an audit (ISO 19011 6.4.8): a nonconformity, an observation or an
+/// opportunity for improvement, in one area, against a clause or a control.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub id: String,
+    pub kind: FindingKind,
+    /// One of the audit's areas.
+    pub area: String,
+    pub clause: Option<String>,
+    pub control: Option<String>,
+    pub text: String,
+    pub loc: Loc,
+}
+
+/// What a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingKind {
+    /// A major nonconformity.
+    Major,
+    /// A minor nonconformity.
+    Minor,
+    /// An observation: no nonconformity, a risk of one.
+    Observation,
+    /// An opportunity for improvement.
+    Opportunity,
+}
+
+impl FindingKind {
+    /// As the register writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            FindingKind::Major => "major",
+            FindingKind::Minor => "minor",
+            FindingKind::Observation => "observation",
+            FindingKind::Opportunity => "opportunity",
+        }
+    }
+
+    /// The nonconformity it is, if it is one (which calls for a corrective action, 10.2).
+    pub fn severity(self) -> Option<NonconformitySeverity> {
+        match self {
+            FindingKind::Major => Some(NonconformitySeverity::Major),
+            FindingKind::Minor => Some(NonconformitySeverity::Minor),
+            FindingKind::Observation | FindingKind::Opportunity => None,
+        }
+    }
 }
 
 /// Nonconformities an audit found.
@@ -564,10 +617,25 @@ pub struct CorrectiveAction {
     pub id: String,
     pub area: String,
     pub severity: NonconformitySeverity,
+    /// The finding that raised it (an id from an audit's `findings`), where it names one.
+    pub finding: Option<String>,
     pub raised: NaiveDate,
+    /// The completion date first agreed ...
     pub due: NaiveDate,
+    /// ... and each new one agreed since, with why, in the order recorded.
+    pub revised: Vec<Revision>,
     pub closed: Option<NaiveDate>,
+    /// The day its effectiveness was verified (10.2 d), once closed.
+    pub verified: Option<NaiveDate>,
     pub note: Option<String>,
+    pub loc: Loc,
+}
+
+/// A new completion date agreed for a corrective action, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub due: NaiveDate,
+    pub reason: String,
     pub loc: Loc,
 }
 
@@ -576,11 +644,32 @@ impl CorrectiveAction {
     pub(crate) fn open_on(&self, day: NaiveDate) -> bool {
         self.raised <= day && self.closed.is_none_or(|c| c > day)
     }
+
+    /// The completion date that holds: the last one agreed.
+    pub fn due_now(&self) -> NaiveDate {
+        self.revised.last().map_or(self.due, |r| r.due)
+    }
 }
 
 impl AuditRecord {
     pub(crate) fn status_on(&self, today: NaiveDate) -> Status {
         self.status.unwrap_or(if self.date <= today { Status::Done } else { Status::Booked })
+    }
+
+    /// The nonconformities its findings place in `area`, where it lists findings one by one.
+    pub(crate) fn found_in(&self, area: &str) -> Option<Nonconformities> {
+        if self.findings.is_empty() {
+            return None;
+        }
+        let mut found = Nonconformities::default();
+        for f in self.findings.iter().filter(|f| f.area == area) {
+            match f.kind.severity() {
+                Some(NonconformitySeverity::Major) => found.major += 1,
+                Some(NonconformitySeverity::Minor) => found.minor += 1,
+                None => {}
+            }
+        }
+        Some(found)
     }
 }
 

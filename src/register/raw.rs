@@ -14,7 +14,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 
-use super::{AuditKind, Method, NonconformitySeverity, Risk, SpecialKind, Status};
+use super::{AuditKind, FindingKind, Method, NonconformitySeverity, Risk, SpecialKind, Status};
 use crate::catalogue;
 use crate::codes::Code;
 use crate::settings::WEEKDAYS;
@@ -538,6 +538,35 @@ pub(super) struct RawAudit<'a> {
     pub nonconformities: Option<RawNonconformities>,
     /// The number of observations (opportunities for improvement).
     pub observations: Option<u32>,
+    /// What the audit found, one by one; the counts (`nonconformities`, `observations`) then
+    /// follow from them.
+    #[schemars(with = "Option<Vec<RawFinding>>")]
+    pub findings: Option<Spanned<Vec<Spanned<RawFinding<'a>>>>>,
+    /// Where its report is: a document id or an address.
+    pub report: Option<Text<'a>>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
+#[schemars(rename = "Finding")]
+pub(super) struct RawFinding<'a> {
+    /// A unique id, such as F-2027-03, that a corrective action's `finding` names.
+    #[schemars(with = "String")]
+    pub id: Spanned<Text<'a>>,
+    /// major or minor (a nonconformity), observation, or opportunity (for improvement).
+    pub kind: FindingKind,
+    /// The area (id) it was found in: one of the audit's `areas`; may be left out where the
+    /// audit covers one.
+    #[schemars(with = "Option<String>")]
+    pub area: Option<Spanned<Text<'a>>>,
+    /// The clause it is against, such as 9.2.
+    #[schemars(with = "Option<String>")]
+    pub clause: Option<Spanned<Text<'a>>>,
+    /// The Annex A control it is against, such as A.8.13.
+    #[schemars(with = "Option<String>")]
+    pub control: Option<Spanned<Text<'a>>>,
+    /// What was found, in a sentence.
+    pub text: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -559,23 +588,45 @@ pub(super) struct RawCorrectiveAction<'a> {
     /// A unique id, such as CA-2027-01.
     #[schemars(with = "String")]
     pub id: Spanned<Text<'a>>,
-    /// The area (id) the nonconformity was found in.
-    #[schemars(with = "String")]
-    pub area: Spanned<Text<'a>>,
-    /// The nonconformity's severity (default minor).
-    #[serde(default)]
-    pub severity: NonconformitySeverity,
-    /// The day the nonconformity was found, YYYY-MM-DD.
-    #[schemars(with = "Date")]
-    pub raised: Spanned<Date>,
-    /// The agreed completion date, YYYY-MM-DD.
+    /// The finding (an id from an audit's `findings`) that raised it; its area, severity and
+    /// day then follow from it.
+    #[schemars(with = "Option<String>")]
+    pub finding: Option<Spanned<Text<'a>>>,
+    /// The area (id) the nonconformity was found in (from `finding` where it names one).
+    #[schemars(with = "Option<String>")]
+    pub area: Option<Spanned<Text<'a>>>,
+    /// The nonconformity's severity (from `finding` where it names one; else default minor).
+    #[schemars(with = "Option<NonconformitySeverity>")]
+    pub severity: Option<Spanned<NonconformitySeverity>>,
+    /// The day the nonconformity was found, YYYY-MM-DD (the audit's day where `finding` names it).
+    #[schemars(with = "Option<Date>")]
+    pub raised: Option<Spanned<Date>>,
+    /// The completion date first agreed, YYYY-MM-DD.
     #[schemars(with = "Date")]
     pub due: Spanned<Date>,
+    /// New completion dates agreed since, each with why, in the order agreed: the last holds.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawRevision>")]
+    pub revised: Vec<Spanned<RawRevision<'a>>>,
     /// The day it was closed, YYYY-MM-DD; open until recorded.
     #[schemars(with = "Option<Date>")]
     pub closed: Option<Spanned<Date>>,
+    /// The day its effectiveness was verified (ISO/IEC 27001:2022 10.2 d), YYYY-MM-DD.
+    #[schemars(with = "Option<Date>")]
+    pub verified: Option<Spanned<Date>>,
     /// Free text.
     pub note: Option<Text<'a>>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
+#[schemars(rename = "Revision")]
+pub(super) struct RawRevision<'a> {
+    /// The new completion date, YYYY-MM-DD.
+    #[schemars(with = "Date")]
+    pub due: Spanned<Date>,
+    /// Why it was agreed.
+    pub reason: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -68,17 +68,25 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
     });
     // Corrective actions open past their due day (`check` fails on them), or due in the days
     // shown (ISO/IEC 27001:2022 10.2).
-    for ca in plan.register.corrective_actions.iter().filter(|c| c.open_on(today) && c.due <= until) {
+    for ca in plan.register.corrective_actions.iter().filter(|c| c.open_on(today) && c.due_now() <= until) {
         let severity = ca.severity.key();
-        let late = ca.due < today;
+        let late = ca.due_now() < today;
         let x = Item {
             organisation: plan.register.organisation.clone(),
             file: name(&plan.register.file).into_owned(),
-            date: ca.due,
+            date: ca.due_now(),
             end: None,
             kind: "Corrective action",
-            summary: format!("Corrective action {} ({severity} nonconformity, {})", ca.id, ca.area),
-            status: if late { "open, OVERDUE" } else { "open" }.to_string(),
+            summary: match &ca.finding {
+                Some(f) => format!("Corrective action {} ({severity} nonconformity {f}, {})", ca.id, ca.area),
+                None => format!("Corrective action {} ({severity} nonconformity, {})", ca.id, ca.area),
+            },
+            status: match (late, ca.revised.is_empty()) {
+                (true, true) => "open, OVERDUE".to_string(),
+                (false, true) => "open".to_string(),
+                (true, false) => format!("open, OVERDUE; due first {}", ca.due),
+                (false, false) => format!("open; due first {}", ca.due),
+            },
             overdue: late,
         };
         if late { overdue.push(x) } else { due.push(x) }

@@ -190,6 +190,11 @@ impl<'a> EventDoc<'a> {
             early: external.is_some_and(|x| x.early),
             due: audit.filter(|a| !a.source.is_recorded() || a.behind.is_some()).map(|a| Day(a.due)),
             passed: audit.and_then(|a| a.passed).map(Day),
+            report: audit.and_then(|a| a.record_in(register)).and_then(|r| r.report.as_deref()),
+            findings: audit
+                .and_then(|a| Some((a, a.record_in(register)?)))
+                .map(|(a, r)| r.findings.iter().filter(|f| f.area == a.area).map(FindingDoc::of).collect())
+                .filter(|f: &Vec<FindingDoc>| !f.is_empty()),
             status: e.status,
             overdue: audit.is_some_and(|a| matches!(a.behind, Some(Behind::Overdue | Behind::ExtensionMissed))),
             late: audit.is_some_and(|a| a.behind == Some(Behind::Late)),
@@ -201,6 +206,30 @@ impl<'a> EventDoc<'a> {
             past: e.date < today,
             independent: audit.filter(|a| !a.independent).map(|_| false),
             unassigned: audit.and_then(|a| a.unassigned).map(Unassigned::key),
+        }
+    }
+}
+
+/// One finding of a recorded audit.
+#[derive(Serialize)]
+struct FindingDoc<'a> {
+    id: &'a str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    clause: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    control: Option<&'a str>,
+    text: &'a str,
+}
+
+impl<'a> FindingDoc<'a> {
+    fn of(f: &'a crate::register::Finding) -> Self {
+        FindingDoc {
+            id: &f.id,
+            kind: f.kind.key(),
+            clause: f.clause.as_deref(),
+            control: f.control.as_deref(),
+            text: &f.text,
         }
     }
 }
@@ -258,6 +287,12 @@ struct EventDoc<'a> {
     /// nothing recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     passed: Option<Day>,
+    /// For a recorded internal audit: where its report is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a str>,
+    /// For a recorded internal audit that lists them: its findings in the area.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    findings: Option<Vec<FindingDoc<'a>>>,
     status: &'static str,
     /// On internal audits the rule required and that were not held before their external audit.
     #[serde(skip_serializing_if = "std::ops::Not::not")]

@@ -220,7 +220,7 @@ impl Checker<'_> {
         let audits = self.audits(raw.audits, &area_ids, &auditor_ids);
         let reviews = self.reviews(raw.reviews);
         let accepted = self.accepted(raw.accepted, &area_ids);
-        let corrective_actions = self.corrective_actions(raw.corrective_actions, &area_ids);
+        let corrective_actions = self.corrective_actions(raw.corrective_actions, &area_ids, &audits);
         let reports_to = match raw.programme.as_ref().and_then(|p| p.reports_to.as_ref()) {
             Some(list) => (list.value.iter())
                 .map(|r| self.text("a `reports_to` entry", r, loc(list)))
@@ -401,6 +401,8 @@ mod tests {
             kind: None,
             nonconformities: None,
             observations: None,
+            findings: None,
+            report: None,
         };
         let mut checker = Checker { errors: Errors::new(), locator: Locator::new(""), suggestions: 0 };
         let audits = checker.audits(vec![spanned(record)], &areas, &Ids::default());

@@ -1,11 +1,15 @@
 //! The record: audits held and booked, management reviews, corrective actions and the
 //! deviations the certification body accepted.
 
+use std::borrow::Cow;
+
 use super::*;
 
 impl Checker<'_> {
     pub(super) fn audits(&mut self, raw: Vec<Spanned<RawAudit>>, areas: &Ids, auditors: &Ids) -> Vec<AuditRecord> {
         let mut out: Vec<AuditRecord> = Vec::new();
+        // Finding ids across the record: case-folded, by their place in `ids`.
+        let mut finding_ids: (HashMap<String, usize>, Vec<(String, Loc)>) = (HashMap::new(), Vec::new());
         for r in raw {
             let at = loc(&r);
             let r = r.value;
@@ -37,9 +41,13 @@ impl Checker<'_> {
                 }
             }
             let auditor_org = self.note("`auditor_org`", r.auditor_org.as_deref(), at);
-            let nonconformities = r
-                .nonconformities
-                .map_or_else(Nonconformities::default, |n| Nonconformities { major: n.major, minor: n.minor });
+            let report = self.note("`report`", r.report.as_deref(), at);
+            let findings = self.findings(r.findings, date, &record_areas, &mut finding_ids);
+            let counted = r.nonconformities.map(|n| Nonconformities { major: n.major, minor: n.minor });
+            let (nonconformities, observations) = match findings.is_empty() {
+                true => (counted.unwrap_or_default(), r.observations.unwrap_or(0)),
+                false => self.counted(&findings, date, at, counted, r.observations),
+            };
             out.push(AuditRecord {
                 date,
                 kind: r.kind.unwrap_or_default(),
@@ -48,13 +56,106 @@ impl Checker<'_> {
                 auditor_org,
                 status: r.status,
                 nonconformities,
-                observations: r.observations.unwrap_or(0),
+                observations,
+                findings,
+                report,
                 loc: at,
             });
         }
         // The record in date order, whatever the register's (equal dates in its order).
         out.sort_by_key(|a| a.date);
         out
+    }
+
+    /// The findings of the audit of `date` covering `areas`: ids unique across the record
+    /// (`seen`), each in one of the audit's areas (the one, where it covers one), a known clause
+    /// or control, and a text.
+    fn findings(
+        &mut self,
+        raw: Option<Spanned<Vec<Spanned<RawFinding>>>>,
+        date: NaiveDate,
+        areas: &[String],
+        (seen, ids): &mut (HashMap<String, usize>, Vec<(String, Loc)>),
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for f in raw.map(|list| list.value).unwrap_or_default() {
+            let at = loc(&f);
+            let f = f.value;
+            let first = |k: usize| ids[k].clone();
+            let Some(id) = self.new_id("finding", &f.id, seen, ids.len(), first) else { continue };
+            ids.push((id.clone(), loc(&f.id)));
+            let area = match &f.area {
+                Some(a) => {
+                    let written = a.value.trim();
+                    let known = areas.iter().find(|x| same_id(x, written));
+                    if known.is_none() && self.shown(loc(a)) {
+                        self.error(
+                            Diagnostic::new(
+                                loc(a),
+                                format!(
+                                    "finding `{id}` is in area `{written}`, which the audit of {date} did not cover"
+                                ),
+                            )
+                            .hint(format!("give one of its areas: {}", areas.join(", "))),
+                        );
+                    }
+                    known.cloned()
+                }
+                None if areas.len() == 1 => areas.first().cloned(),
+                None => {
+                    self.error(
+                        Diagnostic::new(at, format!("finding `{id}` does not say which area it is in"))
+                            .hint(format!("the audit of {date} covered {}: give `area`", areas.join(", "))),
+                    );
+                    None
+                }
+            };
+            let place = format!("the finding `{id}`");
+            let clause = f.clause.as_ref().and_then(|c| self.clause(c, &place)).map(str::to_string);
+            let control = f.control.as_ref().and_then(|c| self.control(c, &place)).map(str::to_string);
+            let text = self.note("`text`", f.text.as_deref(), at);
+            if text.is_none() {
+                self.error(
+                    Diagnostic::new(at, format!("finding `{id}` has no `text`"))
+                        .hint("say in a sentence what was found, and against what requirement"),
+                );
+            }
+            if let (Some(area), Some(text)) = (area, text) {
+                out.push(Finding { id, kind: f.kind, area, clause, control, text, loc: at });
+            }
+        }
+        out
+    }
+
+    /// The counts that `findings` make; counts written beside them must agree.
+    fn counted(
+        &mut self,
+        findings: &[Finding],
+        date: NaiveDate,
+        at: Loc,
+        written: Option<Nonconformities>,
+        observations: Option<u32>,
+    ) -> (Nonconformities, u32) {
+        let count = |k: &[FindingKind]| findings.iter().filter(|f| k.contains(&f.kind)).count() as u32;
+        let found = Nonconformities { major: count(&[FindingKind::Major]), minor: count(&[FindingKind::Minor]) };
+        let seen = count(&[FindingKind::Observation, FindingKind::Opportunity]);
+        let nc = |n: Nonconformities| format!("{} major, {} minor", n.major, n.minor);
+        if let Some(n) = written.filter(|n| *n != found) {
+            self.error(
+                Diagnostic::new(
+                    at,
+                    format!("the audit of {date} counts {} nonconformities, its findings {}", nc(n), nc(found)),
+                )
+                .hint("leave `nonconformities` out: the findings count them"),
+            );
+        }
+        if let Some(n) = observations.filter(|n| *n != seen) {
+            self.error(
+                Diagnostic::new(at, format!("the audit of {date} counts {n} observations, its findings {seen}"))
+                    .hint("leave `observations` out: the findings count them (observations and opportunities)"),
+            );
+        }
+        (found, seen)
     }
 
     /// Reviews in date order, whatever the register's order; one review a day.
@@ -83,24 +184,36 @@ impl Checker<'_> {
         &mut self,
         raw: Vec<Spanned<RawCorrectiveAction>>,
         areas: &Ids,
+        audits: &[AuditRecord],
     ) -> Vec<CorrectiveAction> {
         let mut out: Vec<CorrectiveAction> = Vec::new();
         // Each id as written and where, by the index `seen` keeps (an action with an unknown
         // area is not kept, but its id is taken).
         let mut ids: Vec<(String, Loc)> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
+        // The findings by case-folded id, with their audit's day.
+        let findings: HashMap<Cow<str>, (&Finding, NaiveDate)> =
+            audits.iter().flat_map(|a| a.findings.iter().map(move |f| (folded(&f.id), (f, a.date)))).collect();
         for c in raw {
             let at = loc(&c);
             let c = c.value;
             let first = |k: usize| ids[k].clone();
             let Some(id) = self.new_id("corrective action", &c.id, &mut seen, ids.len(), first) else { continue };
             ids.push((id.clone(), loc(&c.id)));
-            let written = c.area.value.trim();
-            let Some(area) = areas.find(written) else {
-                self.unknown_ref(loc(&c.area), "area", written, &format!("in corrective action `{id}`"), areas);
-                continue;
+            let finding = match &c.finding {
+                Some(f) => match findings.get(&folded(f.value.trim())) {
+                    Some(found) => Some(*found),
+                    None => {
+                        self.unknown_finding(loc(f), f.value.trim(), &id, &findings);
+                        continue;
+                    }
+                },
+                None => None,
             };
-            let (raised, due) = (c.raised.value.0, c.due.value.0);
+            let Some(area) = self.action_area(&c, &id, finding.map(|f| f.0), areas) else { continue };
+            let Some(severity) = self.action_severity(&c, &id, finding.map(|f| f.0), at) else { continue };
+            let Some(raised) = self.action_raised(&c, &id, finding, at) else { continue };
+            let due = c.due.value.0;
             if due < raised {
                 self.error(
                     Diagnostic::new(
@@ -110,6 +223,7 @@ impl Checker<'_> {
                     .hint("`raised` is the day the nonconformity was found, `due` the agreed completion"),
                 );
             }
+            let revised = self.revisions(&c.revised, &id, raised);
             let closed = c.closed.as_ref().map(|d| d.value.0);
             if let (Some(day), Some(written)) = (closed, &c.closed)
                 && day < raised
@@ -119,19 +233,200 @@ impl Checker<'_> {
                     format!("corrective action `{id}` is closed `{day}` before it was raised `{raised}`"),
                 ));
             }
+            let verified = c.verified.as_ref().map(|d| d.value.0);
+            if let (Some(day), Some(written)) = (verified, &c.verified)
+                && closed.is_none_or(|closed| day < closed)
+            {
+                let d = match closed {
+                    Some(closed) => Diagnostic::new(
+                        loc(written),
+                        format!("corrective action `{id}` is verified `{day}` before it was closed `{closed}`"),
+                    ),
+                    None => Diagnostic::new(
+                        loc(written),
+                        format!("corrective action `{id}` is verified `{day}` but not closed"),
+                    ),
+                };
+                self.error(d.hint("effectiveness is verified once the action is taken: record `closed` first"));
+            }
             let note = self.note("`note`", c.note.as_deref(), at);
             out.push(CorrectiveAction {
                 id,
                 area: area.to_string(),
-                severity: c.severity,
+                severity,
+                finding: finding.map(|(f, _)| f.id.clone()),
                 raised,
                 due,
+                revised,
                 closed,
+                verified,
                 note,
                 loc: at,
             });
         }
         out
+    }
+
+    /// A corrective action's severity: its finding's (which must be a nonconformity, and agree
+    /// where `severity` is written), else as written (default minor).
+    fn action_severity(
+        &mut self,
+        c: &RawCorrectiveAction,
+        id: &str,
+        finding: Option<&Finding>,
+        at: Loc,
+    ) -> Option<NonconformitySeverity> {
+        Some(match (finding, &c.severity) {
+            (Some(f), written) => {
+                match (f.kind.severity(), written) {
+                    (Some(s), Some(w)) if s != w.value => {
+                        self.error(
+                            Diagnostic::new(
+                                loc(w),
+                                format!(
+                                    "corrective action `{id}` is `{}`, its finding `{}` `{}`",
+                                    w.value.key(),
+                                    f.id,
+                                    s.key()
+                                ),
+                            )
+                            .hint("leave `severity` out: the finding gives it"),
+                        );
+                        s
+                    }
+                    (Some(s), _) => s,
+                    (None, _) => {
+                        self.error(Diagnostic::new(
+                            c.finding.as_ref().map_or(at, loc),
+                            format!("corrective action `{id}` names finding `{}`, an {}, not a nonconformity", f.id, f.kind.key()),
+                        ).hint("corrective actions answer nonconformities (major or minor); record improvements elsewhere"));
+                        return None;
+                    }
+                }
+            }
+            (None, written) => written.as_ref().map_or(NonconformitySeverity::Minor, |w| w.value),
+        })
+    }
+
+    /// The day a corrective action was raised: as written (not before its finding's audit),
+    /// else its finding's audit's day.
+    fn action_raised(
+        &mut self,
+        c: &RawCorrectiveAction,
+        id: &str,
+        finding: Option<(&Finding, NaiveDate)>,
+        at: Loc,
+    ) -> Option<NaiveDate> {
+        Some(match (c.raised.as_ref(), finding) {
+            (Some(r), Some((f, day))) if r.value.0 < day => {
+                self.error(
+                    Diagnostic::new(
+                        loc(r),
+                        format!(
+                            "corrective action `{id}` is raised `{}`, before the audit of {day} found `{}`",
+                            r.value.0, f.id
+                        ),
+                    )
+                    .hint("leave `raised` out: it is the audit's day"),
+                );
+                day
+            }
+            (Some(r), _) => r.value.0,
+            (None, Some((_, day))) => day,
+            (None, None) => {
+                self.error(
+                    Diagnostic::new(at, format!("corrective action `{id}` has no `raised` day"))
+                        .hint("give the day the nonconformity was found, or the `finding` it answers"),
+                );
+                return None;
+            }
+        })
+    }
+
+    /// A corrective action's area: as written (a known area, and its finding's where it names
+    /// one), else its finding's.
+    fn action_area<'i>(
+        &mut self,
+        c: &RawCorrectiveAction,
+        id: &str,
+        finding: Option<&Finding>,
+        areas: &Ids<'i>,
+    ) -> Option<&'i str> {
+        match (&c.area, finding) {
+            (Some(written), finding) => {
+                let name = written.value.trim();
+                let Some(area) = areas.find(name) else {
+                    self.unknown_ref(loc(written), "area", name, &format!("in corrective action `{id}`"), areas);
+                    return None;
+                };
+                if let Some(f) = finding.filter(|f| !same_id(&f.area, area)) {
+                    self.error(
+                        Diagnostic::new(
+                            loc(written),
+                            format!(
+                                "corrective action `{id}` is in area `{name}`, its finding `{}` in `{}`",
+                                f.id, f.area
+                            ),
+                        )
+                        .hint("leave `area` out: the finding gives it"),
+                    );
+                }
+                Some(area)
+            }
+            (None, Some(f)) => areas.find(&f.area),
+            (None, None) => {
+                self.error(
+                    Diagnostic::new(loc(&c.id), format!("corrective action `{id}` names no `area`"))
+                        .hint("give the area the nonconformity was found in, or the `finding` it answers"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A corrective action's new due dates, each with its reason, none before it was raised.
+    fn revisions(&mut self, raw: &[Spanned<RawRevision>], id: &str, raised: NaiveDate) -> Vec<Revision> {
+        let mut out = Vec::new();
+        for r in raw {
+            let at = loc(r);
+            let due = r.value.due.value.0;
+            if due < raised {
+                self.error(Diagnostic::new(
+                    loc(&r.value.due),
+                    format!("corrective action `{id}` is revised to be due `{due}`, before it was raised `{raised}`"),
+                ));
+            }
+            match self.note("`reason`", r.value.reason.as_deref(), at) {
+                Some(reason) => out.push(Revision { due, reason, loc: at }),
+                None => self.error(
+                    Diagnostic::new(
+                        at,
+                        format!("the new due date `{due}` of corrective action `{id}` has no `reason`"),
+                    )
+                    .hint("say why it was agreed, and by whom: an auditor will ask"),
+                ),
+            }
+        }
+        out
+    }
+
+    /// A corrective action names a finding the record does not have.
+    fn unknown_finding(
+        &mut self,
+        at: Loc,
+        written: &str,
+        id: &str,
+        findings: &HashMap<Cow<str>, (&Finding, NaiveDate)>,
+    ) {
+        if !self.shown(at) {
+            return;
+        }
+        let known = findings.values().map(|(f, _)| f.id.clone());
+        let d = Diagnostic::new(at, format!("unknown finding `{written}` in corrective action `{id}`"));
+        self.error(match catalogue::closest(written, known) {
+            Some(close) => d.hint(format!("did you mean `{close}`?")),
+            None => d.hint("name a finding listed under an audit's `findings`"),
+        });
     }
 
     pub(super) fn accepted(&mut self, raw: Vec<Spanned<RawAcceptance>>, areas: &Ids) -> Vec<Acceptance> {

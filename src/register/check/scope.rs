@@ -252,6 +252,19 @@ impl Checker<'_> {
     }
 
     /// A control named outside an area (an exclusion, an acceptance), in its canonical form.
+    /// A clause named in `place` (a finding), in catalogue form.
+    pub(super) fn clause(&mut self, written: &Spanned<Text<'_>>, place: &str) -> Option<&'static str> {
+        if let Some(c) = catalogue::clause(&written.value) {
+            return Some(c);
+        }
+        if self.shown(loc(written)) {
+            let close = catalogue::canonical_clause(&written.value).err().flatten();
+            let rule = "clauses are ISO/IEC 27001:2022 4.1 ... 10.2 (Annex A controls go under `control`)";
+            self.error(unknown(loc(written), "clause", &written.value, place, close, rule));
+        }
+        None
+    }
+
     pub(super) fn control(&mut self, written: &Spanned<Text<'_>>, place: &str) -> Option<&'static str> {
         if let Some(c) = catalogue::control(&written.value) {
             return Some(c);

@@ -139,9 +139,13 @@ fn horizon(register: &Register) -> (NaiveDate, NaiveDate) {
         .flat_map(|r| std::iter::once(r.date).chain(r.visits.iter().copied()).chain(r.decision));
     let initial = [c.stage1, c.stage2, c.decision, c.expiry].into_iter().flatten().map(|d| d.date);
     let restarts = c.restarts.iter().flat_map(|r| [r.stage1, r.stage2, r.decision]).flatten().map(|d| d.date);
-    let records = (register.audits.iter().map(|a| a.date))
-        .chain(register.reviews.iter().map(|r| r.date))
-        .chain(register.corrective_actions.iter().flat_map(|ca| [Some(ca.raised), Some(ca.due), ca.closed]).flatten());
+    let records = (register.audits.iter().map(|a| a.date)).chain(register.reviews.iter().map(|r| r.date)).chain(
+        register
+            .corrective_actions
+            .iter()
+            .flat_map(|ca| [Some(ca.raised), Some(ca.due_now()), ca.closed, ca.verified])
+            .flatten(),
+    );
     let closures = register.settings.blackouts.iter().flat_map(|b| [b.from, b.to]);
     let dates = external
         .chain(initial)
