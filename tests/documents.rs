@@ -52,6 +52,7 @@ fn the_csv_has_one_row_per_event_with_ids_and_names() {
                 "area name",
                 "auditor",
                 "auditor name",
+                "auditor role",
                 "status",
                 "prepares",
                 "prepares date",
@@ -63,7 +64,7 @@ fn the_csv_has_one_row_per_event_with_ids_and_names() {
         assert_eq!(rows.len(), events.len(), "{name}");
         let yaml = fs::read_to_string(&register).unwrap();
         for (row, event) in rows.iter().zip(events) {
-            assert_eq!(row.len(), 13);
+            assert_eq!(row.len(), 14);
             assert_eq!(row[0], *event["date"].as_str().unwrap(), "{name}");
             assert_eq!(row[2], event["cycle"].to_string());
             assert_eq!(&row[4], event["area"].as_str().unwrap_or(""));
@@ -78,7 +79,7 @@ fn the_csv_has_one_row_per_event_with_ids_and_names() {
     }
     // The text shows each audit's area by name as well as by id.
     let text = plan(&example("saas-certified.yaml"), "csv");
-    let row = ",finance,Finance and procurement,carol,Carol Diaz (security analyst),planned,";
+    let row = ",finance,Finance and procurement,carol,Carol Diaz,Security analyst,booked,";
     assert!(text.contains(row), "{text}");
 }
 
@@ -97,7 +98,7 @@ fn csv_cells_cannot_be_formulas() {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let mut audits = 0;
     for row in reader.records().map(Result::unwrap) {
-        assert_eq!(row.len(), 13);
+        assert_eq!(row.len(), 14);
         for cell in row.iter() {
             assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell}");
         }
@@ -202,7 +203,7 @@ fn the_ics_parses_with_every_event_date_and_name() {
         .iter()
         .find(|e| {
             e.get_summary()
-                == Some("Internal audit: ISMS management system (Aurora Audit Partners (contracted internal auditor))")
+                == Some("Internal audit: ISMS management system (Aurora Audit Partners (Contracted internal auditor))")
         })
         .unwrap();
     assert_eq!(day(booked.get_start()), "2027-01-12");
@@ -422,4 +423,35 @@ fn the_html_calendar_is_one_self_contained_page_with_names_escaped() {
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co: audit calendar"));
     assert!(html.contains("Internal audit: A &amp; &lt;b&gt;B&lt;/b&gt; (&lt;img src=x onerror=alert(1)&gt;)"));
     assert!(!html.contains("<link") && !html.contains(" src=\"") && !html.contains("url("), "nothing fetched");
+}
+
+/// The people the register lists reach every output: the JSON lists them with their roles and
+/// addresses, the CSV gives an auditor's name and role in columns of their own, and the table
+/// and the programme document name the programme's owner, the report recipients, area owners
+/// and auditors by name and role.
+#[test]
+fn people_reach_every_output() {
+    let register = scratch("people").join("isms.yaml");
+    fs::write(
+        &register,
+        "organisation: x\ncertification: {decision: 2026-01-12}\nprogramme: {owner: hanna, reports_to: [board, hanna]}\npeople:\n  - {id: hanna, name: Hanna Keller, role: CISO, email: hanna@example.org}\n  - {id: ann, name: Ann Lee, role: QA lead}\nauditors: [{id: ann}]\nscope:\n  - {id: core, owner: hanna, risk: high}\n",
+    )
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&plan(&register, "json")).unwrap();
+    assert_eq!(
+        json["people"],
+        serde_json::json!([
+            {"id": "hanna", "name": "Hanna Keller", "role": "CISO", "email": "hanna@example.org"},
+            {"id": "ann", "name": "Ann Lee", "role": "QA lead"}
+        ])
+    );
+    let csv = plan(&register, "csv");
+    assert!(csv.lines().any(|l| l.contains(",core,core,ann,Ann Lee,QA lead,")), "{csv}");
+    let table = plan(&register, "table");
+    assert!(table.contains("Audit programme managed by Hanna Keller (CISO)"), "{table}");
+    assert!(table.contains("Audit reports go to board, Hanna Keller (CISO)"), "{table}");
+    let md = plan(&register, "markdown");
+    assert!(md.contains("Programme managed by: Hanna Keller (CISO)"), "{md}");
+    assert!(md.contains("| core | Hanna Keller (CISO) |"), "{md}");
+    assert!(md.contains("Ann Lee (QA lead)"), "{md}");
 }

@@ -61,7 +61,7 @@ prop_compose! {
                 loc: Loc::default(),
             }
         }).collect();
-        let auditors: Vec<Auditor> = auditors.iter().map(|a| Auditor { id: PEOPLE[*a].to_string(), name: None, conflicts: vec![], unavailable: vec![], max_days_per_round: None, max_days_per_year: None, sites: None, loc: Loc::default() }).collect();
+        let auditors: Vec<Auditor> = auditors.iter().map(|a| Auditor { id: PEOPLE[*a].to_string(), name: None, role: None, conflicts: vec![], unavailable: vec![], max_days_per_round: None, max_days_per_year: None, sites: None, loc: Loc::default() }).collect();
         let date = Dated { date: first, loc: Loc::default() };
         // Recertified in time for `kept` cycles; the next expires, and is restored within the 6
         // months or lapses (a restart is not generated: the plan then stops at the lapse).
@@ -120,6 +120,7 @@ prop_compose! {
         Register {
             file: "history.yaml".into(),
             organisation: "History".into(),
+            people: vec![],
             id: None,
             certification,
             settings,
@@ -475,7 +476,7 @@ fn something_dated_between(reg: &Register, p: &Plan<'_>, from: NaiveDate, to: Na
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig { max_global_rejects: 1 << 20, ..ProptestConfig::with_cases(400) })]
 
     /// Stable plans: for an unchanged register, an audit planned for a day after `T + k` on day
     /// `T` is planned for the same day, with the same auditor, on day `T + k`. Where an audit's
@@ -499,8 +500,12 @@ proptest! {
         };
         let now = planned(&after);
         let was = planned(&before);
-        // An area whose planned day passed is made up, and its later audits follow from there.
-        let passed: BTreeSet<String> = was.iter().filter(|(_, d, _)| *d <= later).map(|((_, area), _, _)| area.clone()).collect();
+        // An area whose planned day passed (with an auditor or without one) is made up, and its
+        // later audits follow from there.
+        let passed: BTreeSet<String> = (before.rounds.iter().flat_map(|r| &r.audits))
+            .filter(|a| matches!(a.source, Source::Planned | Source::CatchUp) && a.date <= later)
+            .map(|a| a.area.to_string())
+            .collect();
         // Where one passed, the rounds after it may make it up; the round under way keeps the rest.
         let under_way: BTreeSet<String> = before.rounds.iter().filter(|r| r.window_start.is_none_or(|w| w <= t) && later < r.window_end).map(|r| r.label()).collect();
         // (A review whose day passed is planned again, and the next review's interval runs from it.)
@@ -513,7 +518,9 @@ proptest! {
         }
         for (r, s) in before.rounds.iter().zip(&after.rounds) {
             let replaced = s.audits.iter().any(|a| a.passed.is_some_and(|_| a.end >= r.review.date));
-            let strict = nothing_passed || under_way.contains(&r.label());
+            // (A review follows its round's audits: one of them passing moves it.)
+            let moved = r.audits.iter().any(|a| matches!(a.source, Source::Planned | Source::CatchUp) && a.date <= later);
+            let strict = (nothing_passed || under_way.contains(&r.label())) && !moved;
             if strict && r.label() == s.label() && r.review.recorded.is_none() && r.review.date > later && !replaced {
                 prop_assert_eq!(s.review.date, r.review.date, "review of {} as of {}, as of {}", r.label(), t, later);
             }
@@ -529,6 +536,9 @@ proptest! {
         let before = plan(&v, 1);
         let under_way = |r: &&ismsaudit::programme::Round| r.window_start.is_none_or(|w| w <= t) && t < r.window_end;
         let Some(round) = before.rounds.iter().find(under_way) else { return Ok(()) };
+        // (A round that has run out of room before its lead is placed again at its end, where
+        // one booking changes what fits.)
+        prop_assume!(round.audits.iter().all(|a| a.source.is_recorded() || (a.behind.is_none() && a.auditor.is_some())));
         // (As planned: not one placed again after its day passed, which the round's end may crowd.)
         let planned: Vec<_> = round.audits.iter().filter(|a| a.source == Source::Planned && a.auditor.is_some() && a.date >= t && a.passed.is_none()).collect();
         prop_assume!(!planned.is_empty());

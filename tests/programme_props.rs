@@ -138,6 +138,7 @@ prop_compose! {
         let auditors = auditors.iter().map(|a| Auditor {
             id: PEOPLE[*a].to_string(),
             name: None,
+            role: None,
             conflicts: conflicts.iter().filter(|(who, area)| who == a && *area < scope.len()).map(|(_, area)| format!("area-{area:02}")).collect(),
             unavailable: availability[*a].0.iter().map(|(from, len)| Blackout {
                 from: day(*from), to: day(from + len), reason: String::new(), loc: Loc::default(),
@@ -176,7 +177,7 @@ prop_compose! {
             .filter(|r| !r.areas.is_empty())
             .collect();
         audits.sort_by_key(|r| r.date);
-        Register { file: "prop.yaml".into(), organisation: "Prop".into(), id: None, certification, settings, programme_owner: None,
+        Register { file: "prop.yaml".into(), organisation: "Prop".into(), id: None, certification, settings, programme_owner: None, people: vec![],
             reports_to: vec![], record_from: None, auditors, scope, exclusions: vec![], audits, reviews: vec![], accepted: vec![], corrective_actions: vec![] }
     }
 }

@@ -520,7 +520,14 @@ impl<'r, 'c> Programme<'r, 'c> {
         let f = &frames[k].0;
         if !Self::in_scope(area, f) {
             st.out_of_scope();
-            return Wanted { area: i, now: Need::Nothing, planned: None, pin: None, latest: f.window_end };
+            return Wanted {
+                area: i,
+                now: Need::Nothing,
+                planned: None,
+                pin: None,
+                lead: f.lead_day,
+                latest: f.window_end,
+            };
         }
         // The frames after `k` in its cycle (none for round 0), and those of them in the scope.
         let same_cycle = |j: &usize| frames[*j].0.cycle == f.cycle && f.cycle > 0;
@@ -610,7 +617,7 @@ impl<'r, 'c> Programme<'r, 'c> {
         };
         st.after(has, record.found);
         let latest = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
-        Wanted { area: i, now: need, planned, pin, latest }
+        Wanted { area: i, now: need, planned, pin, lead: d.lead, latest }
     }
 
     /// Whether `f`'s window is open today: its round is under way.
@@ -706,7 +713,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             };
             let planned = self.under_way(f).then(|| self.as_planned(Source::Planned, &d, None, false));
             let latest = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
-            wanted.push(Wanted { area: i, now, planned, pin: None, latest });
+            wanted.push(Wanted { area: i, now, planned, pin: None, lead: d.lead, latest });
         }
     }
 }

@@ -43,6 +43,8 @@ pub struct Register {
     /// The day from which the record of audits and reviews is complete, where the register
     /// says: rounds over before it are not judged (a programme adopted mid-cycle).
     pub record_from: Option<Dated>,
+    /// The people the register names, where it lists them.
+    pub people: Vec<Person>,
     pub auditors: Vec<Auditor>,
     pub scope: Vec<Area>,
     pub exclusions: Vec<Exclusion>,
@@ -57,6 +59,27 @@ pub struct Register {
 }
 
 impl Register {
+    /// The person with `id` (compared without case), where `people` lists them.
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.iter().find(|p| same_id(&p.id, id))
+    }
+
+    /// How outputs name each person the register lists or has as an auditor, by case-folded
+    /// id: their name, with their role where known (built once, for outputs that name many).
+    pub fn labels(&self) -> HashMap<String, String> {
+        let mut out: HashMap<String, String> =
+            self.auditors.iter().map(|a| (folded(&a.id).into_owned(), a.label())).collect();
+        for p in &self.people {
+            let name = p.name.as_deref().unwrap_or(&p.id);
+            let label = match &p.role {
+                Some(role) => format!("{name} ({role})"),
+                None => name.to_string(),
+            };
+            out.entry(folded(&p.id).into_owned()).or_insert(label);
+        }
+        out
+    }
+
     /// Whether a round is judged on the record: not where the register says its record is
     /// complete only from a day (`programme.record_from`) after the round's audits began, the
     /// `round_weeks` before its last day (or its window's start, where later; round 0's window
@@ -229,10 +252,23 @@ pub struct Restart {
     pub loc: Loc,
 }
 
+/// Someone the register names (an owner, a team member, an auditor, a report recipient).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: String,
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub loc: Loc,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Auditor {
     pub id: String,
+    /// Their name: as the auditor gives it, else as `people` does.
     pub name: Option<String>,
+    /// Their role, from `people`.
+    pub role: Option<String>,
     /// Areas this auditor must not audit.
     pub conflicts: Vec<String>,
     /// Days the auditor cannot audit (leave, other duties).
@@ -246,6 +282,15 @@ pub struct Auditor {
 }
 
 impl Auditor {
+    /// How outputs name the auditor: their name (else the id), with their role where known.
+    pub fn label(&self) -> String {
+        let name = self.name.as_deref().unwrap_or(&self.id);
+        match &self.role {
+            Some(role) => format!("{name} ({role})"),
+            None => name.to_string(),
+        }
+    }
+
     /// Whether the auditor can go to `area`'s site (an area without a site is anywhere).
     pub fn covers_site(&self, area: &Area) -> bool {
         match (&self.sites, &area.site) {
@@ -338,7 +383,7 @@ pub(crate) fn same_id(a: &str, b: &str) -> bool {
 }
 
 /// `id` as [`same_id`] compares it: lower case, borrowed where it is already.
-pub(crate) fn folded(id: &str) -> Cow<'_, str> {
+pub fn folded(id: &str) -> Cow<'_, str> {
     if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
         Cow::Borrowed(id)
     } else {
@@ -762,6 +807,7 @@ impl Auditor {
         Auditor {
             id: id.to_string(),
             name: None,
+            role: None,
             conflicts: conflicts.iter().map(|c| c.to_string()).collect(),
             unavailable: vec![],
             max_days_per_round: None,
@@ -784,6 +830,7 @@ impl Register {
             programme_owner: None,
             reports_to: vec![],
             record_from: None,
+            people: vec![],
             auditors,
             scope,
             exclusions: vec![],

@@ -156,6 +156,11 @@ pub(super) struct RawRegister<'a> {
     #[serde(default)]
     pub programme: Option<RawProgramme<'a>>,
     /// The internal auditors (staff or contracted).
+    /// The people the register names (owners, team members, auditors, the programme's owner,
+    /// report recipients), with their names, roles and e-mail addresses.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawPerson>")]
+    pub people: Vec<Spanned<RawPerson<'a>>>,
     #[serde(default)]
     #[schemars(with = "Vec<RawAuditor>")]
     pub auditors: Vec<Spanned<RawAuditor<'a>>>,
@@ -434,6 +439,23 @@ pub(super) struct RawAuditor<'a> {
     /// The only sites this auditor audits (default: any).
     #[schemars(with = "Option<Vec<String>>")]
     pub sites: Option<Spanned<Vec<Text<'a>>>>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
+#[schemars(rename = "Person")]
+pub(super) struct RawPerson<'a> {
+    /// A unique id (at most 100 characters), as owners, teams, auditors and `programme` name
+    /// people.
+    #[schemars(with = "String")]
+    pub id: Spanned<Text<'a>>,
+    /// Their name (default: the id).
+    pub name: Option<Text<'a>>,
+    /// Their role or job title.
+    pub role: Option<Text<'a>>,
+    /// Their e-mail address.
+    #[schemars(with = "Option<String>")]
+    pub email: Option<Spanned<Text<'a>>>,
 }
 
 #[derive(Deserialize, JsonSchema)]

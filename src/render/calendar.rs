@@ -244,7 +244,7 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
             let area = a.area_in(reg);
             let name = area.map_or(a.area, |x| x.name.as_str());
             let who = match (&a.auditor, &a.auditor_org) {
-                (Some(id), _) => a.auditor_in(reg).and_then(|x| x.name.clone()).unwrap_or_else(|| id.to_string()),
+                (Some(id), _) => a.auditor_in(reg).map_or_else(|| id.to_string(), crate::register::Auditor::label),
                 (None, Some(org)) => org.to_string(),
                 (None, None) if a.source == Source::Missed => "not held".to_string(),
                 (None, None) => "no auditor".to_string(),

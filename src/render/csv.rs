@@ -6,7 +6,7 @@ use super::table::{audit_status, external_status};
 use crate::plan::{EventKind, Plan};
 use crate::text::visible;
 
-pub(crate) const HEADER: [&str; 13] = [
+pub(crate) const HEADER: [&str; 14] = [
     "date",
     "kind",
     "cycle",
@@ -15,6 +15,7 @@ pub(crate) const HEADER: [&str; 13] = [
     "area name",
     "auditor",
     "auditor name",
+    "auditor role",
     "status",
     "prepares",
     "prepares date",
@@ -56,6 +57,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             audit.and_then(|a| a.area_in(reg)).map(|a| a.name.clone()).unwrap_or_default(),
             auditor.unwrap_or_default().to_string(),
             audit.and_then(|a| a.auditor_in(reg)).and_then(|a| a.name.clone()).unwrap_or_default(),
+            audit.and_then(|a| a.auditor_in(reg)).and_then(|a| a.role.clone()).unwrap_or_default(),
             status,
             e.prepares.map(|p| p.label()).unwrap_or_default(),
             e.prepares.map(|p| p.date.to_string()).unwrap_or_default(),

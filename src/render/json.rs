@@ -23,6 +23,8 @@ struct Doc<'a> {
     organisation: &'a str,
     today: NaiveDate,
     programme: ProgrammeDoc<'a>,
+    /// The people the register lists: ids as owners, teams, auditors and the programme name them.
+    people: Vec<PersonDoc<'a>>,
     /// The title of every clause and control the scope's areas carry, once for all audits.
     titles: BTreeMap<&'static str, &'static str>,
     certification: Certification,
@@ -46,6 +48,18 @@ impl Serialize for Events<'_> {
         }
         seq.end()
     }
+}
+
+/// Someone the register lists.
+#[derive(Serialize)]
+struct PersonDoc<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
 }
 
 /// Who runs the programme and receives its reports (9.2.2: responsibilities, reporting).
@@ -373,6 +387,14 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
         programme: ProgrammeDoc { owner: reg.programme_owner.as_deref(), reports_to: &reg.reports_to },
+        people: (reg.people.iter())
+            .map(|p| PersonDoc {
+                id: &p.id,
+                name: p.name.as_deref(),
+                role: p.role.as_deref(),
+                email: p.email.as_deref(),
+            })
+            .collect(),
         titles: titles(&reg.scope),
         events: Events { plan },
     };

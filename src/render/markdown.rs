@@ -8,20 +8,20 @@ use super::table::{Coverage, audit_status, external_status, settings_lines, unas
 use crate::catalogue;
 use crate::cycle::Basis;
 use crate::plan::Plan;
-use crate::register::{Area, Auditor};
+use crate::register::Area;
 
 /// Writes the programme: who runs it, the certification cycle, the scope, each round with its
 /// audits and review, the coverage matrix, the audit criteria's titles, and the assumptions.
 pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
-    let auditors: HashMap<&str, &Auditor> = reg.auditors.iter().map(|a| (a.id.as_str(), a)).collect();
+    let labels = reg.labels();
     writeln!(out, "# Internal audit programme: {}\n", md(&reg.organisation))?;
     writeln!(out, "Planned with ismsaudit as of {}.\n", plan.today)?;
     if let Some(owner) = &reg.programme_owner {
-        writeln!(out, "- Programme managed by: {}", md(&person(owner, &auditors)))?;
+        writeln!(out, "- Programme managed by: {}", md(&person(owner, &labels)))?;
     }
     if !reg.reports_to.is_empty() {
-        let to: Vec<String> = reg.reports_to.iter().map(|r| md(r)).collect();
+        let to: Vec<String> = reg.reports_to.iter().map(|r| md(&person(r, &labels))).collect();
         writeln!(out, "- Audit reports go to: {}", to.join(", "))?;
     }
     for c in &plan.cycles {
@@ -56,7 +56,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             }
             vec![
                 area_name(a),
-                md(&person(&a.owner, &auditors)),
+                md(&person(&a.owner, &labels)),
                 a.risk.as_str().to_string(),
                 how.join(", "),
                 criteria_ids(a),
@@ -65,7 +65,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     table(out, &["Area", "Owner", "Risk", "Audit", "Clauses and controls"], &rows)?;
 
-    rounds(plan, &auditors, out)?;
+    rounds(plan, &labels, out)?;
 
     if !plan.rounds.is_empty() {
         writeln!(out, "\n## Coverage\n")?;
@@ -87,7 +87,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
 
 /// Each round as a table (date, area, auditor, status, criteria) with its review; then, by why,
 /// the audits planned with no auditor.
-fn rounds(plan: &Plan<'_>, auditors: &HashMap<&str, &Auditor>, out: &mut dyn Write) -> io::Result<()> {
+fn rounds(plan: &Plan<'_>, labels: &HashMap<String, String>, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
     writeln!(out, "\n## Rounds")?;
     let mut without: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
@@ -99,7 +99,7 @@ fn rounds(plan: &Plan<'_>, auditors: &HashMap<&str, &Auditor>, out: &mut dyn Wri
             let rows: Vec<Vec<String>> = (r.audits.iter())
                 .map(|a| {
                     let auditor = match (&a.auditor, a.unassigned) {
-                        (Some(id), _) => md(&person(id, auditors)),
+                        (Some(id), _) => md(&person(id, labels)),
                         (None, Some(why)) => {
                             let (label, note) = unassigned(why);
                             without.entry(label).or_insert((0, note)).0 += 1;
@@ -190,9 +190,9 @@ fn area_name(a: &Area) -> String {
     if a.name == a.id { md(&a.id) } else { format!("{} (`{}`)", md(&a.name), code(&a.id)) }
 }
 
-/// A person by name where they are an auditor with one, else as written.
-fn person(id: &str, auditors: &HashMap<&str, &Auditor>) -> String {
-    auditors.get(id).and_then(|a| a.name.clone()).unwrap_or_else(|| id.to_string())
+/// A person by name (and role) where the register gives one, else as written.
+fn person(id: &str, labels: &HashMap<String, String>) -> String {
+    labels.get(&*crate::register::folded(id)).cloned().unwrap_or_else(|| id.to_string())
 }
 
 /// The clause and control ids an area carries, for a table cell.

@@ -144,11 +144,16 @@ fn heading(plan: &Plan<'_>, width: usize, out: &mut dyn Write) -> io::Result<()>
     let reg = plan.register;
     let epoch = plan.epoch();
     write_wrapped(out, &format!("{}: audit plan as of {}", reg.organisation, plan.today), width, 2)?;
+    // People by name and role, where the register gives them.
+    let labels =
+        if reg.programme_owner.is_some() || !reg.reports_to.is_empty() { reg.labels() } else { Default::default() };
+    let named = |id: &String| labels.get(&*crate::register::folded(id)).cloned().unwrap_or_else(|| id.clone());
     if let Some(owner) = &reg.programme_owner {
-        write_wrapped(out, &format!("Audit programme managed by {owner}"), width, 2)?;
+        write_wrapped(out, &format!("Audit programme managed by {}", named(owner)), width, 2)?;
     }
     if !reg.reports_to.is_empty() {
-        write_wrapped(out, &format!("Audit reports go to {}", reg.reports_to.join(", ")), width, 2)?;
+        let to: Vec<String> = reg.reports_to.iter().map(named).collect();
+        write_wrapped(out, &format!("Audit reports go to {}", to.join(", ")), width, 2)?;
     }
     if epoch.index > 0 {
         let previous = &plan.certificate.epochs[epoch.index - 1];
@@ -209,7 +214,7 @@ fn round<'p>(
             // The risk the round judges the area with (`risk_history`).
             let risk = area.map_or("", |x| x.risk_on(r.lead_day).as_str());
             let auditor = match (&a.auditor, a.unassigned) {
-                (Some(id), _) => a.auditor_in(reg).and_then(|x| x.name.clone()).unwrap_or_else(|| id.to_string()),
+                (Some(id), _) => a.auditor_in(reg).map_or_else(|| id.to_string(), crate::register::Auditor::label),
                 (None, Some(why)) => {
                     let (label, note) = unassigned(why);
                     without.entry(label).or_insert((0, note)).0 += 1;

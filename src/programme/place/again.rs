@@ -7,19 +7,28 @@ use std::collections::BinaryHeap;
 use chrono::NaiveDate;
 
 use super::super::round::{AreaAudit, Behind, Round, Unassigned, small};
-use super::{Diary, Load, Placer, Task};
+use std::collections::HashMap;
+
+use super::{Diary, Load, Need, Placer, Task};
 
 /// An audit of a round under way whose planned day passed, as it is placed again (see
-/// [`Placer::replay`]): its auditor, and its days as last planned.
+/// [`Placer::replay`]): what the round planned, what is asked of the area today, and its
+/// auditor and days as last given.
 pub(super) struct Again {
-    pub(super) task: Task,
-    /// The first day of its window as planned (`task`'s, as things stand today, is today's) ...
-    pub(super) first: NaiveDate,
-    /// ... and the last.
+    pub(super) area: usize,
+    /// What is asked of the area today: decides only what is shown.
+    pub(super) now: Need,
+    /// The task as planned: its window's first day, and whether the rule requires it.
+    pub(super) planned: Task,
+    /// The area's lead day in the round: one the rule does not require is not placed after it.
+    pub(super) lead: NaiveDate,
+    /// The last day it can be held for the round.
     pub(super) latest: NaiveDate,
     pub(super) auditor: usize,
     pub(super) start: NaiveDate,
     pub(super) end: NaiveDate,
+    /// The last of its days that passed.
+    pub(super) passed: Option<NaiveDate>,
 }
 
 /// The days an audit placed again may take (see [`Placer::replay`]): from `from` (the notice
@@ -56,11 +65,18 @@ impl<'r> Placer<'_, 'r> {
     /// today either until it passes, each came with the notice period, and none displaces an
     /// audit whose day is still ahead. One whose auditor has no day left goes to another who
     /// has; with none, it is left without an auditor.
-    pub(super) fn replay(&self, round: &mut Round<'r>, mut again: Vec<Again>, load: &mut Load, diary: &mut Diary) {
+    pub(super) fn replay(
+        &self,
+        round: &mut Round<'r>,
+        mut again: Vec<Again>,
+        booked: &HashMap<usize, Vec<usize>>,
+        load: &mut Load,
+        diary: &mut Diary,
+    ) {
         let calendar = self.calendar;
         let round_last = calendar.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
         let mut days: BinaryHeap<Reverse<(NaiveDate, usize, usize)>> =
-            again.iter().enumerate().map(|(k, a)| Reverse((a.start, self.index.area_rank[a.task.area], k))).collect();
+            again.iter().enumerate().map(|(k, a)| Reverse((a.start, self.index.area_rank[a.area], k))).collect();
         let mut lost = vec![false; again.len()];
         // The days given that passed too, kept apart from the diary: only the last, not before
         // today, goes into it (a list kept in order, which a day given and passed would grow).
@@ -74,17 +90,17 @@ impl<'r> Placer<'_, 'r> {
             }
             let a = &mut again[k];
             // Its first day passed was the plan's, in the diary: it was not held.
-            if a.task.passed.is_none() {
+            if a.passed.is_none() {
                 diary.release_year(a.auditor, a.start, a.end, calendar);
             }
-            a.task.passed = Some(a.start);
-            let area = a.task.area;
+            a.passed = Some(a.start);
+            let area = a.area;
             let audit_days = self.register.scope[area].audit_days;
             // (One the rule does not require in the round is not held late for it.)
-            let last = if a.task.required { round_last.min(a.latest) } else { a.task.due };
+            let last = if a.planned.required { round_last.min(a.latest) } else { a.lead.min(round_last) };
             let window = Span {
                 from: calendar.notice_after(a.end, self.register.settings.notice_days),
-                after: a.end.succ_opt().unwrap_or(a.end).max(a.first),
+                after: a.end.succ_opt().unwrap_or(a.end).max(a.planned.from),
                 last,
             };
             // Its auditor; where they have no day left, another who may audit the area, reaches
@@ -123,16 +139,25 @@ impl<'r> Placer<'_, 'r> {
                 None => lost[k] = true,
             }
         }
+        // What is shown: as things stand today, on the days given.
         for (a, lost) in again.into_iter().zip(lost) {
-            let task = &a.task;
-            let mut audit = AreaAudit::new(&self.register.scope[task.area].id, a.start, task.source);
-            audit.area_index = small(Some(task.area));
+            let task = match a.now {
+                Need::Plan { .. } => self.task(a.area, a.now, diary),
+                Need::Missed { .. } => {
+                    self.mark_missed(round, booked, a.area, a.now, a.passed);
+                    continue;
+                }
+                Need::Nothing => continue,
+            };
+            let Some(task) = task else { continue };
+            let mut audit = AreaAudit::new(&self.register.scope[a.area].id, a.start, task.source);
+            audit.area_index = small(Some(a.area));
             audit.from = Some(task.from);
             audit.follow_up = task.follow_up;
-            audit.passed = task.passed;
+            audit.passed = a.passed;
             if lost {
                 // No auditor has a day left for it in the round.
-                (audit.date, audit.end) = (task.due, task.due);
+                (audit.date, audit.end, audit.due) = (task.due, task.due, task.due);
                 audit.behind = task.behind;
                 audit.unassigned = Some(Unassigned::NoFreeDay);
             } else {
@@ -142,7 +167,6 @@ impl<'r> Placer<'_, 'r> {
                 audit.auditor = Some(&self.register.auditors[a.auditor].id);
                 audit.auditor_index = small(Some(a.auditor));
             }
-            audit.due = audit.due.max(task.due);
             round.audits.push(audit);
         }
     }

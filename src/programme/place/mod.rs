@@ -70,7 +70,9 @@ pub(super) struct Wanted {
     pub planned: Option<Need>,
     /// With `planned`: the record that stands for the audit, in its place.
     pub pin: Option<usize>,
-    /// The last day the area's audit can be held for the round.
+    /// The area's lead day in the round (its audit is late after it) ...
+    pub lead: NaiveDate,
+    /// ... and the last day its audit can be held for the round.
     pub latest: NaiveDate,
 }
 
@@ -315,31 +317,29 @@ impl<'r> Placer<'_, 'r> {
                 continue;
             }
             gone[placed_from + q] = true;
-            let passed = a.auditor_at().map(|j| (a.date, a.end, j));
-            match (want.now, passed) {
-                (Need::Plan { .. }, _) => {
-                    let Some(mut task) = self.task(want.area, want.now, diary) else { continue };
-                    task.asap = true;
-                    match passed {
-                        Some((start, end, auditor)) => {
-                            let latest = want.latest;
-                            again.push(Again { task, first: planned.from, latest, auditor, start, end })
-                        }
-                        // Never placed: as things stand today, after the notice period.
-                        None => {
-                            task.from = task.from.max(self.notice.min(task.due));
-                            others.push((task, *w));
-                        }
+            match a.auditor_at() {
+                // Placed again as the days passed, whatever is asked of it today (see
+                // `Placer::replay`), so that no day given depends on today.
+                Some(auditor) => again.push(Again {
+                    area: want.area,
+                    now: want.now,
+                    planned: *planned,
+                    lead: want.lead,
+                    latest: want.latest,
+                    auditor,
+                    start: a.date,
+                    end: a.end,
+                    passed: None,
+                }),
+                // Never placed: as things stand today, after the notice period.
+                None => {
+                    if let Some(mut task) = self.task(want.area, want.now, diary) {
+                        (task.asap, task.from) = (true, task.from.max(self.notice.min(task.due)));
+                        others.push((task, *w));
+                    } else {
+                        self.mark_missed(round, &booked, want.area, want.now, None);
                     }
                 }
-                (Need::Missed { .. }, _) => {
-                    if let Some((start, end, j)) = passed {
-                        diary.release_year(j, start, end, self.calendar);
-                    }
-                    self.mark_missed(round, &booked, want.area, want.now, passed.map(|p| p.0));
-                }
-                (Need::Nothing, Some((start, end, j))) => diary.release_year(j, start, end, self.calendar),
-                (Need::Nothing, None) => {}
             }
         }
         let mut n = 0;
@@ -347,7 +347,7 @@ impl<'r> Placer<'_, 'r> {
             n += 1;
             !gone.get(n - 1).copied().unwrap_or(false)
         });
-        self.replay(round, again, &mut load, diary);
+        self.replay(round, again, &booked, &mut load, diary);
         self.sort(&mut others);
         self.place_all(round, &others, &mut load, diary);
         round.audits.sort_by(|a, b| (a.date, &a.area).cmp(&(b.date, &b.area)));

@@ -214,7 +214,8 @@ impl Checker<'_> {
         let certification = self.certification(raw.certification);
         let scope = self.scope(raw.scope);
         let area_ids: Ids = scope.iter().map(|a| a.id.as_str()).collect();
-        let auditors = self.auditors(raw.auditors, &area_ids);
+        let people = self.people(raw.people);
+        let auditors = self.auditors(raw.auditors, &area_ids, &people);
         let auditor_ids: Ids = auditors.iter().map(|a| a.id.as_str()).collect();
         let exclusions = self.exclusions(raw.soa.map(|s| s.excluded).unwrap_or_default());
         let audits = self.audits(raw.audits, &area_ids, &auditor_ids);
@@ -248,6 +249,7 @@ impl Checker<'_> {
             programme_owner,
             reports_to,
             record_from,
+            people,
             auditors,
             scope,
             exclusions,

@@ -1,6 +1,8 @@
 //! The scope's areas with their clauses and controls, the auditors, and the Statement of
 //! Applicability's exclusions.
 
+use std::borrow::Cow;
+
 use super::*;
 
 impl Checker<'_> {
@@ -172,7 +174,44 @@ impl Checker<'_> {
         out
     }
 
-    pub(super) fn auditors(&mut self, raw: Vec<Spanned<RawAuditor>>, areas: &Ids) -> Vec<Auditor> {
+    /// The people the register lists: ids unique, names and roles as text, e-mail addresses
+    /// that look like one.
+    pub(super) fn people(&mut self, raw: Vec<Spanned<RawPerson>>) -> Vec<Person> {
+        let mut people: Vec<Person> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.len());
+        for p in raw {
+            let at = loc(&p);
+            let p = p.value;
+            let first = |k: usize| (people[k].id.clone(), people[k].loc);
+            let Some(id) = self.new_id("person", &p.id, &mut seen, people.len(), first) else { continue };
+            let name = self.note("`name`", p.name.as_deref(), at);
+            let role = self.note("`role`", p.role.as_deref(), at);
+            let email = p.email.as_ref().and_then(|e| {
+                let written = e.value.trim();
+                // One `@` with something on both sides, a dot in the domain, no space or
+                // control character: enough to catch a slip, not a validation of the address.
+                let ok = written.split_once('@').is_some_and(|(user, domain)| {
+                    !user.is_empty() && domain.contains('.') && !domain.contains('@') && !domain.starts_with('.')
+                }) && !written.chars().any(|c| c.is_whitespace() || c.is_control());
+                if !ok && self.shown(loc(e)) {
+                    self.error(
+                        Diagnostic::new(
+                            loc(e),
+                            format!("`{}` is not an e-mail address (person `{id}`)", visible(written)),
+                        )
+                        .hint("write it as name@example.org"),
+                    );
+                }
+                ok.then(|| written.to_string())
+            });
+            people.push(Person { id, name, role, email, loc: at });
+        }
+        people
+    }
+
+    pub(super) fn auditors(&mut self, raw: Vec<Spanned<RawAuditor>>, areas: &Ids, people: &[Person]) -> Vec<Auditor> {
+        // Each person by case-folded id, for the auditors' names and roles.
+        let by_id: HashMap<Cow<str>, &Person> = people.iter().map(|p| (folded(&p.id), p)).collect();
         let mut auditors: Vec<Auditor> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.len());
         for a in raw {
@@ -192,7 +231,9 @@ impl Checker<'_> {
                     }
                 }
             }
-            let name = self.note("`name`", a.name.as_deref(), at);
+            let person = by_id.get(&folded(&id)).copied();
+            let name = self.note("`name`", a.name.as_deref(), at).or_else(|| person.and_then(|p| p.name.clone()));
+            let role = person.and_then(|p| p.role.clone());
             let (unavailable, _) = self.closures(a.unavailable, false);
             let max_days_per_round = a.max_days_per_round.as_ref().map(|v| {
                 self.number(
@@ -217,6 +258,7 @@ impl Checker<'_> {
             auditors.push(Auditor {
                 id,
                 name,
+                role,
                 conflicts,
                 unavailable,
                 max_days_per_round,
