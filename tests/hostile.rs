@@ -91,7 +91,10 @@ certification:
   suspended: [{from: 2025-10-01, note: "{SUSPENSION}"}]
 settings:
   blackout: [{from: 2025-12-22, to: 2026-01-02, reason: "{REASON}"}]
-programme: {owner: "{PROGRAMME}", reports_to: ["{REPORTS}"]}
+programme: {owner: "{PROGRAMME}", reports_to: ["{REPORTS}", dana]}
+people:
+  - {id: carol, role: "{ROLE}"}
+  - {id: dana, name: "{PERSON}"}
 auditors:
   - {id: carol, name: "{AUDITOR}"}
 scope:
@@ -106,15 +109,22 @@ scope:
 soa:
   excluded: [{control: A.7.5, reason: "{EXCLUSION}"}]
 audits:
-  - {date: 2025-03-20, areas: [isms], auditor_org: "{ORG2}"}
+  - {date: 2025-03-20, areas: [isms], auditor_org: "{ORG2}", report: "{REPORT}",
+     findings: [{id: F-1, kind: minor, text: "{FINDING}"}]}
 accepted:
   - {code: control-not-covered, reason: "{WHY}", reference: "{REF}", until: 2027-01-01}
 corrective_actions:
   - {id: CA-1, area: isms, raised: 2025-03-20, due: 2025-06-30, note: "{CA}"}
+  - {id: CA-2, finding: F-1, due: 2025-06-30, revised: [{due: 2025-07-31, reason: "{REVISED}"}]}
 "#;
 
-const FIELDS: [&str; 19] = [
+const FIELDS: [&str; 24] = [
     "ORG",
+    "ROLE",
+    "PERSON",
+    "REPORT",
+    "FINDING",
+    "REVISED",
     "NOTE",
     "SPECIAL",
     "REASON",

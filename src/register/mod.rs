@@ -383,7 +383,7 @@ pub(crate) fn same_id(a: &str, b: &str) -> bool {
 }
 
 /// `id` as [`same_id`] compares it: lower case, borrowed where it is already.
-pub fn folded(id: &str) -> Cow<'_, str> {
+pub(crate) fn folded(id: &str) -> Cow<'_, str> {
     if id.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
         Cow::Borrowed(id)
     } else {
