@@ -40,7 +40,8 @@ pub fn selection(plan: &Plan<'_>, round: Option<&str>, until: Option<NaiveDate>)
         for a in r.audits.iter().filter(planned) {
             match a.auditor {
                 Some(auditor) => {
-                    out.audits.push(Booking { date: a.date, area: a.area.into(), auditor: auditor.into() })
+                    let end = (a.end > a.date).then_some(a.end);
+                    out.audits.push(Booking { date: a.date, end, area: a.area.into(), auditor: auditor.into() })
                 }
                 None => out.without_auditor.push((a.date, a.area.to_string())),
             }
@@ -50,10 +51,12 @@ pub fn selection(plan: &Plan<'_>, round: Option<&str>, until: Option<NaiveDate>)
     Ok(out)
 }
 
-/// An internal audit to book: its first day, its area and its auditor.
+/// An internal audit to book: its first day (and last, for one of several days), its area and
+/// its auditor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Booking {
     pub date: NaiveDate,
+    pub end: Option<NaiveDate>,
     pub area: String,
     pub auditor: String,
 }
@@ -66,8 +69,9 @@ pub fn book(text: &str, audits: &[Booking], reviews: &[NaiveDate]) -> Result<Str
     let audit_lines: Vec<String> = audits
         .iter()
         .map(|b| {
+            let end = b.end.map(|e| format!(", end: {e}")).unwrap_or_default();
             format!(
-                "{{date: {}, areas: [{}], auditor: {}, status: booked}}",
+                "{{date: {}{end}, areas: [{}], auditor: {}, status: booked}}",
                 b.date,
                 quoted(&b.area),
                 quoted(&b.auditor)
@@ -184,10 +188,25 @@ mod tests {
     }
 
     fn one() -> Vec<Booking> {
-        vec![Booking { date: day("2027-01-12"), area: "core".into(), auditor: "ann".into() }]
+        vec![Booking { date: day("2027-01-12"), end: None, area: "core".into(), auditor: "ann".into() }]
     }
 
     const ADDED: &str = "  - {date: 2027-01-12, areas: [core], auditor: ann, status: booked}\n";
+
+    #[test]
+    fn an_audit_of_several_days_is_booked_with_its_last_day() {
+        let two = vec![Booking {
+            date: day("2027-01-12"),
+            end: Some(day("2027-01-13")),
+            area: "core".into(),
+            auditor: "ann".into(),
+        }];
+        let out = book("organisation: x\naudits:\n", &two, &[]).unwrap();
+        assert_eq!(
+            out,
+            "organisation: x\naudits:\n  - {date: 2027-01-12, end: 2027-01-13, areas: [core], auditor: ann, status: booked}\n"
+        );
+    }
 
     #[test]
     fn appends_to_a_block_list_and_keeps_every_other_line() {
@@ -228,13 +247,13 @@ mod tests {
 
     #[test]
     fn ids_are_quoted_so_they_read_back_as_written() {
-        let b = vec![Booking { date: day("2027-01-12"), area: "a, b: \"c\"".into(), auditor: "#x".into() }];
+        let b = vec![Booking { date: day("2027-01-12"), end: None, area: "a, b: \"c\"".into(), auditor: "#x".into() }];
         let out = book("audits:\n", &b, &[]).unwrap();
         assert_eq!(
             out,
             "audits:\n  - {date: 2027-01-12, areas: [\"a, b: \\\"c\\\"\"], auditor: \"#x\", status: booked}\n"
         );
-        let b = vec![Booking { date: day("2027-01-12"), area: "No".into(), auditor: "9x".into() }];
+        let b = vec![Booking { date: day("2027-01-12"), end: None, area: "No".into(), auditor: "9x".into() }];
         assert!(book("audits:\n", &b, &[]).unwrap().contains("areas: [\"No\"], auditor: \"9x\""));
     }
 }

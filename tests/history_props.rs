@@ -100,6 +100,7 @@ prop_compose! {
             .into_iter()
             .zip(kinds)
             .map(|((offset, areas, auditor, booked), kind)| AuditRecord {
+                end: None,
                 date: day((start + offset).saturating_sub(150)),
                 areas: areas.iter().filter(|a| **a < scope.len()).map(|a| format!("area-{a:02}")).collect(),
                 auditor: auditors.get(auditor % auditors.len()).map(|a| a.id.clone()),
@@ -545,6 +546,7 @@ proptest! {
         let a = planned[which % planned.len()];
         let mut booked = reg.clone();
         booked.audits.push(AuditRecord {
+            end: None,
             date: a.date,
             areas: vec![a.area.to_string()],
             auditor: a.auditor.map(str::to_string),

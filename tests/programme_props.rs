@@ -161,6 +161,7 @@ prop_compose! {
             .filter(|_| records)
             .zip(results)
             .map(|((offset, areas, auditor, booked), (major, minor))| AuditRecord {
+                end: None,
                 // From a little before the first date, over about four years.
                 date: day((start + offset).saturating_sub(200)),
                 areas: areas.iter().filter(|a| **a < scope.len()).map(|a| format!("area-{a:02}")).collect(),

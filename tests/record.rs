@@ -418,3 +418,31 @@ fn a_held_review_is_preferred_to_a_booked_one_that_did_not_take_place() {
     let review = round(&p.rounds, "C1.2").review;
     assert_eq!((review.date, review.status()), (date("2026-04-13"), "recorded"));
 }
+
+/// A booked audit of several days (`end`) takes its auditor, and its auditees, on every one of
+/// them. The one auditor is away but for the week of 2025-03-17: with `core` booked from Monday
+/// to Wednesday, `ops` goes on Thursday or Friday; booked for Monday only, on a day of the week
+/// `core` would have taken.
+#[test]
+fn a_booking_of_several_days_takes_each_of_them() {
+    let text = "organisation: Days Ltd
+certification:
+  decision: 2024-06-03
+auditors:
+  - id: ann
+    unavailable: [{from: 2024-06-01, to: 2025-03-16, reason: x}, {from: 2025-03-22, to: 2025-06-30, reason: y}]
+scope:
+  - {id: core, owner: olga, risk: high, audit_days: 3}
+  - {id: ops, owner: pete, risk: high}
+audits:
+  - {date: 2025-03-17, end: 2025-03-19, areas: [core], auditor: ann, status: booked}
+";
+    let ops_on = |text: &str| {
+        let v = Valid::new(parse("days.yaml", text).unwrap(), date("2024-12-02")).unwrap();
+        let p = plan(&v, 1);
+        round(&p.rounds, "C1.1").audits_of("ops").next().unwrap().date
+    };
+    assert!((date("2025-03-20")..=date("2025-03-21")).contains(&ops_on(text)));
+    let one_day = text.replace("end: 2025-03-19, ", "");
+    assert!((date("2025-03-18")..=date("2025-03-19")).contains(&ops_on(&one_day)));
+}

@@ -408,7 +408,8 @@ fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     write_file(&path, Replace::Through { force: false }, &[], |out| out.write_all(booked.as_bytes()))?;
     writeln!(ctx.out, "booked in {shown_path}:")?;
     for b in &audits {
-        writeln!(ctx.out, "  {}  internal audit of {} by {}", b.date, b.area, b.auditor)?;
+        let days = b.end.map_or_else(|| b.date.to_string(), |e| format!("{} to {e}", b.date));
+        writeln!(ctx.out, "  {days}  internal audit of {} by {}", b.area, b.auditor)?;
     }
     for d in &reviews {
         writeln!(ctx.out, "  {d}  management review")?;

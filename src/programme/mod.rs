@@ -448,6 +448,7 @@ impl<'r, 'c> Programme<'r, 'c> {
                 _ => true,
             };
             let mut a = AreaAudit::new(id, record.date, source);
+            a.end = record.end.unwrap_or(record.date);
             a.auditor = record.auditor.as_deref();
             a.auditor_org = record.auditor_org.as_deref();
             a.loc = Some(record.loc);

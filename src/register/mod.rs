@@ -564,6 +564,8 @@ impl AuditKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRecord {
     pub date: NaiveDate,
+    /// Its last day, for an audit of several days.
+    pub end: Option<NaiveDate>,
     /// Only a full audit counts as an area's audit for its round.
     pub kind: AuditKind,
     pub areas: Vec<String>,

@@ -543,6 +543,9 @@ pub(super) struct RawAudit<'a> {
     /// The audit's (first) day, YYYY-MM-DD.
     #[schemars(with = "Date")]
     pub date: Spanned<Date>,
+    /// Its last day, YYYY-MM-DD, for an audit of several days (default: its day).
+    #[schemars(with = "Option<Date>")]
+    pub end: Option<Spanned<Date>>,
     /// The areas (ids) it covered.
     #[schemars(with = "Vec<String>")]
     pub areas: Spanned<Vec<Text<'a>>>,

@@ -41,16 +41,20 @@ impl Diary {
             owed: vec![None; register.scope.len()],
             auditor_person: index.auditor_person.clone(),
         };
-        // A record occupies its auditor on its day (records give the first day only), and the
-        // owner and team of each area it covers.
+        // A record occupies its auditor on its days (its day, or to its `end`), and the owner
+        // and team of each area it covers.
         for (r, record) in register.audits.iter().enumerate() {
-            if let Some(auditor) = index.record_auditor[r] {
-                diary.people.push(diary.auditor_person[auditor], record.date);
-                diary.taken.push(auditor, record.date);
-            }
-            for &i in index.record_areas[r].iter().flatten() {
-                for &p in index.people(i) {
-                    diary.people.push(p, record.date);
+            let days = std::iter::successors(Some(record.date), |d| d.succ_opt())
+                .take_while(|d| *d <= record.end.unwrap_or(record.date));
+            for day in days {
+                if let Some(auditor) = index.record_auditor[r] {
+                    diary.people.push(diary.auditor_person[auditor], day);
+                    diary.taken.push(auditor, day);
+                }
+                for &i in index.record_areas[r].iter().flatten() {
+                    for &p in index.people(i) {
+                        diary.people.push(p, day);
+                    }
                 }
             }
         }

@@ -396,6 +396,7 @@ mod tests {
         let date = Date(NaiveDate::from_ymd_opt(2025, 3, 3).unwrap());
         let record = RawAudit {
             date: spanned(date),
+            end: None,
             areas: spanned(named),
             auditor: None,
             auditor_org: None,

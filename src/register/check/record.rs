@@ -48,8 +48,18 @@ impl Checker<'_> {
                 true => (counted.unwrap_or_default(), r.observations.unwrap_or(0)),
                 false => self.counted(&findings, date, at, counted, r.observations),
             };
+            let end = r.end.as_ref().map(|e| e.value.0);
+            if let (Some(last), Some(written)) = (end, &r.end)
+                && last < date
+            {
+                self.error(
+                    Diagnostic::new(loc(written), format!("audit `{date}` ends `{last}`, before it begins"))
+                        .hint("`end` is the last day of an audit of several days"),
+                );
+            }
             out.push(AuditRecord {
                 date,
+                end: end.filter(|e| *e > date),
                 kind: r.kind.unwrap_or_default(),
                 areas: record_areas,
                 auditor,
