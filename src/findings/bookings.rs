@@ -30,12 +30,14 @@ pub(super) fn bookings(plan: &Plan<'_>) -> Vec<Fact> {
         }
         let Some(&j) = r.auditor.as_deref().and_then(|id| auditors.get(&*folded(id))) else { continue };
         let auditor = &reg.auditors[j];
-        days[j].push((r.date, r.loc, ahead(r)));
+        // Each of its days (an audit of several days gives its `end`).
+        let span = std::iter::successors(Some(r.date), |d| d.succ_opt()).take_while(|d| *d <= r.end.unwrap_or(r.date));
+        days[j].extend(span.clone().map(|d| (d, r.loc, ahead(r))));
         if !ahead(r) {
             continue;
         }
-        if auditor.unavailable.iter().any(|u| u.from <= r.date && r.date <= u.to) {
-            out.push(Fact::BookingAuditorUnavailable { auditor: auditor.id.clone(), date: r.date, at: r.loc });
+        if let Some(day) = span.clone().find(|d| auditor.unavailable.iter().any(|u| u.from <= *d && *d <= u.to)) {
+            out.push(Fact::BookingAuditorUnavailable { auditor: auditor.id.clone(), date: day, at: r.loc });
         }
         for area in r.areas.iter().filter_map(|id| areas.get(&*folded(id))).map(|&i| &reg.scope[i]) {
             if let (false, Some(site)) = (auditor.covers_site(area), &area.site) {
@@ -49,7 +51,9 @@ pub(super) fn bookings(plan: &Plan<'_>) -> Vec<Fact> {
             }
         }
     }
-    for (j, list) in days.iter().enumerate() {
+    for (j, list) in days.iter_mut().enumerate() {
+        // (Records are in date order, but an audit of several days may overlap the next.)
+        list.sort_by_key(|d| d.0);
         let auditor = &reg.auditors[j];
         for pair in list.windows(2).filter(|p| p[0].0 == p[1].0 && (p[0].2 || p[1].2)) {
             out.push(Fact::BookingSameDay {
@@ -59,7 +63,7 @@ pub(super) fn bookings(plan: &Plan<'_>) -> Vec<Fact> {
                 at: pair[1].1,
             });
         }
-        // Days, as the planner counts them: one a record's day, each day once.
+        // Days, as the planner counts them: each of a record's days, each day once.
         let mut distinct: Vec<(NaiveDate, Loc, bool)> = list.clone();
         distinct.dedup_by_key(|d| d.0);
         if let Some(cap) = auditor.max_days_per_year {
