@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Loc};
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Round, Source};
 
@@ -65,7 +65,7 @@ pub struct Booking {
 /// list, each as booked; a key the register does not have is added at its end. An error (what
 /// to do, in words) where a list is written in flow style with items in it, which cannot take
 /// new lines without rewriting the line.
-pub fn book(text: &str, audits: &[Booking], reviews: &[NaiveDate]) -> Result<String, String> {
+pub fn book(text: &str, audits: &[Booking], reviews: &[NaiveDate]) -> Result<String, Diagnostic> {
     let audit_lines: Vec<String> = audits
         .iter()
         .map(|b| {
@@ -95,7 +95,7 @@ fn quoted(s: &str) -> String {
 }
 
 /// `text` with `items` appended to the block list under the top-level `key`.
-fn append(text: &str, key: &str, items: &[String]) -> Result<String, String> {
+fn append(text: &str, key: &str, items: &[String]) -> Result<String, Diagnostic> {
     if items.is_empty() {
         return Ok(text.to_string());
     }
@@ -145,9 +145,13 @@ fn append(text: &str, key: &str, items: &[String]) -> Result<String, String> {
         return Ok(out);
     }
     if !value.is_empty() && !value.starts_with('#') {
-        return Err(format!(
-            "`{key}:` is written on one line; to book into it, write it as a list of lines (`{key}:`, then one `- ...` line an entry)"
-        ));
+        // Where the list starts: after the key and the spaces that follow it.
+        let column = body(lines[at]).len() - after_key.len() + 1;
+        return Err(Diagnostic::new(
+            Loc::new(at as u64 + 1, column as u64),
+            format!("`{key}:` is written on one line: `{}`", crate::text::shortened(value, 40)),
+        )
+        .hint(format!("to book into it, write it as a list of lines (`{key}:`, then one `- ...` line an entry)")));
     }
     // The block list: the lines after the key that are indented, or items at column 0, with
     // blank lines among them; a comment or key at column 0 ends it.
@@ -234,7 +238,11 @@ mod tests {
     fn an_empty_flow_list_starts_the_block_and_a_full_one_is_refused() {
         let out = book("audits: []   # none yet\nreviews: []\n", &one(), &[]).unwrap();
         assert_eq!(out, format!("audits:      # none yet\n{ADDED}reviews: []\n"));
-        assert!(book("audits: [{date: 2026-01-05, areas: [core]}]\n", &one(), &[]).unwrap_err().contains("one line"));
+        let refused = book("audits: [{date: 2026-01-05, areas: [core]}]\n", &one(), &[]).unwrap_err();
+        assert_eq!(
+            (refused.loc, refused.message.as_str()),
+            (Some(Loc::new(1, 9)), "`audits:` is written on one line: `[{date: 2026-01-05, areas: [core]}]`")
+        );
     }
 
     #[test]

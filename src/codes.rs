@@ -199,7 +199,7 @@ codes! {
         help: "close it and record `closed`, or agree a new due date and record it under `revised` with its `reason`",
         source: "ISO/IEC 27001:2022 10.2 (corrective action, retained as evidence); ISO/IEC 17021-1 9.4.9 (the certification body checks corrections and corrective actions)";
     FindingWithoutCorrectiveAction => "finding-without-corrective-action", Error,
-        when: "a nonconformity recorded as a finding of an audit held (`findings:` with `kind: major` or `minor`) has no corrective action naming it (`finding:`)",
+        when: "a nonconformity recorded as a finding of an audit held (`findings:` with `kind: major` or `minor`) has no corrective action naming it (`finding:`) `corrective_action_days` (30) after the audit",
         help: "raise a corrective action for it under `corrective_actions`, with `finding:` naming it and its `due` date",
         source: "ISO/IEC 27001:2022 10.2 (react to each nonconformity, take action, retain evidence of it); ISO/IEC 17021-1 9.4.9";
     MajorNonconformityOpen => "major-nonconformity-open", Warning,

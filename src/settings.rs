@@ -63,6 +63,9 @@ macro_rules! numbers {
             round_weeks: 8, 1..=26,
                 "A round's audits are spread over this many weeks before its last day",
                 why "a round's audits are spread over some weeks before its last day, 8 by default";
+            corrective_action_days: 30, 1..=90,
+                "A nonconformity found in an internal audit has a corrective action recorded (naming the finding) within this many days of the audit",
+                why "auditees usually have a few weeks to agree a corrective action with the auditor, 30 days by default";
             notice_days: 10, 0..=60,
                 "Nothing newly planned (an audit whose planned day passed, one behind, a review) falls closer to today than this many open days",
                 why "auditees and auditors need notice of an audit: two working weeks by default, at most about three months";

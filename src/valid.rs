@@ -60,10 +60,15 @@ fn record_against(register: &Register, today: NaiveDate, errors: &mut Errors) {
     let mut push = |at: Loc, d: &dyn Fn() -> Diagnostic| {
         if errors.wants(at) { errors.push(d()) } else { errors.skip() }
     };
-    for a in register.audits.iter().filter(|a| a.status == Some(Status::Done) && a.date > today) {
+    for a in register.audits.iter().filter(|a| a.status == Some(Status::Done) && a.end.unwrap_or(a.date) > today) {
         push(a.loc, &|| {
-            Diagnostic::new(a.loc, format!("audit `{}` is marked done but is after today ({today})", a.date))
-                .hint("mark it `booked`, or pass the day it was done with `--today`")
+            let message = match a.end {
+                Some(last) if a.date <= today => {
+                    format!("audit `{}` is marked done but ends `{last}`, after today ({today})", a.date)
+                }
+                _ => format!("audit `{}` is marked done but is after today ({today})", a.date),
+            };
+            Diagnostic::new(a.loc, message).hint("mark it `booked`, or pass the day it was done with `--today`")
         });
     }
     for r in register.reviews.iter().filter(|r| r.status == Some(Status::Done) && r.date > today) {

@@ -18,7 +18,8 @@ fn bad_registers_exit_2_with_nothing_on_stdout() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
-        if name == "ok.yaml" || name == "record-done-in-future.yaml" {
+        // (Those judged against the day, which the clock would make valid some day.)
+        if ["ok.yaml", "record-done-in-future.yaml", "record-end-done.yaml"].contains(&name.as_str()) {
             continue;
         }
         for command in ["validate", "plan", "check"] {

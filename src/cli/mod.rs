@@ -402,9 +402,13 @@ fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let booked = book::book(text, &audits, &reviews).map_err(|m| InputError::one(&name, Diagnostic::new(None, m)))?;
+    let booked = book::book(text, &audits, &reviews).map_err(|d| InputError::one(&name, d))?;
     // What is written reads back as a register.
     register::parse(&name, &booked)?;
+    // `book` edits the register in place, and has no `--force`: a read-only register stays so.
+    if std::fs::metadata(&path).is_ok_and(|m| m.permissions().readonly()) {
+        anyhow::bail!("cannot book into {shown_path}: it is read-only; make it writable first");
+    }
     write_file(&path, Replace::Through { force: false }, &[], |out| out.write_all(booked.as_bytes()))?;
     writeln!(ctx.out, "booked in {shown_path}:")?;
     for b in &audits {

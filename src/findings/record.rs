@@ -39,7 +39,10 @@ pub(super) fn corrective_actions(plan: &Plan<'_>) -> Vec<Fact> {
     // Each nonconformity found in an audit held has its corrective action (10.2).
     let answered: BTreeSet<&str> =
         plan.register.corrective_actions.iter().filter_map(|c| c.finding.as_deref()).collect();
-    for audit in plan.register.audits.iter().filter(|a| a.status_on(today) == Status::Done) {
+    // (After the days the auditees have to agree one with the auditor.)
+    let days = chrono::Days::new(u64::from(plan.register.settings.corrective_action_days));
+    let due = |a: &&crate::register::AuditRecord| a.date.checked_add_days(days).is_some_and(|d| d < today);
+    for audit in plan.register.audits.iter().filter(|a| a.status_on(today) == Status::Done).filter(due) {
         for f in audit.findings.iter().filter(|f| !answered.contains(f.id.as_str())) {
             let Some(severity) = f.kind.severity() else { continue };
             let (id, area) = (f.id.clone(), f.area.clone());

@@ -96,8 +96,6 @@ struct Task {
     asap: bool,
     behind: Option<Behind>,
     follow_up: Option<FollowUp>,
-    /// Placed again: the day the plan had for it, which passed with nothing recorded.
-    passed: Option<NaiveDate>,
     /// Whether the rule requires it in the round (else the programme prefers it there).
     required: bool,
     /// In a round under way, the audit as planned before today (see [`Wanted::planned`]).
@@ -373,19 +371,7 @@ impl<'r> Placer<'_, 'r> {
         // Already past it, or overdue in the round before: as soon as possible, a catch-up.
         let asap = asap || late;
         let source = if late { Source::CatchUp } else { source };
-        Some(Task {
-            area: i,
-            source,
-            from,
-            due,
-            asap,
-            behind,
-            follow_up,
-            passed: None,
-            required,
-            as_planned: false,
-            pin: None,
-        })
+        Some(Task { area: i, source, from, due, asap, behind, follow_up, required, as_planned: false, pin: None })
     }
 
     /// Marks area `i` as missed in the round (`need` is [`Need::Missed`]): a booking that passed
@@ -496,7 +482,6 @@ impl<'r> Placer<'_, 'r> {
             audit.from = Some(task.from);
             audit.behind = behind;
             audit.follow_up = task.follow_up;
-            audit.passed = task.passed;
             match placed {
                 Ok(choice) => {
                     let auditor = index.rank[choice.rank];

@@ -5,6 +5,9 @@ use std::borrow::Cow;
 
 use super::*;
 
+/// The most days an audit record may span, from its day to its `end`.
+const MAX_AUDIT_SPAN_DAYS: u64 = 31;
+
 impl Checker<'_> {
     pub(super) fn audits(&mut self, raw: Vec<Spanned<RawAudit>>, areas: &Ids, auditors: &Ids) -> Vec<AuditRecord> {
         let mut out: Vec<AuditRecord> = Vec::new();
@@ -49,13 +52,20 @@ impl Checker<'_> {
                 false => self.counted(&findings, date, at, counted, r.observations),
             };
             let end = r.end.as_ref().map(|e| e.value.0);
-            if let (Some(last), Some(written)) = (end, &r.end)
-                && last < date
-            {
-                self.error(
-                    Diagnostic::new(loc(written), format!("audit `{date}` ends `{last}`, before it begins"))
-                        .hint("`end` is the last day of an audit of several days"),
-                );
+            if let (Some(last), Some(written)) = (end, &r.end) {
+                // An area's audit takes days, not months: a longer span is a slip of the pen.
+                let month = date.checked_add_days(chrono::Days::new(MAX_AUDIT_SPAN_DAYS)).unwrap_or(date);
+                if last < date {
+                    self.error(
+                        Diagnostic::new(loc(written), format!("audit `{date}` ends `{last}`, before it begins"))
+                            .hint("`end` is the last day of an audit of several days"),
+                    );
+                } else if last > month {
+                    self.error(
+                        Diagnostic::new(loc(written), format!("audit `{date}` ends `{last}`, more than a month later"))
+                            .hint("record each visit of an audit held in parts as an audit of its own"),
+                    );
+                }
             }
             out.push(AuditRecord {
                 date,
