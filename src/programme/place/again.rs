@@ -2,7 +2,7 @@
 //! recorded (see [`Placer::replay`]), so that no day given depends on today until it passes.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeSet, BinaryHeap};
 
 use chrono::NaiveDate;
 
@@ -40,16 +40,16 @@ struct Span {
 }
 
 /// Who was given days that passed too, while audits are placed again: per auditor, and per
-/// person (auditees, auditors), their days (a few each: unsorted, searched whole).
+/// person (auditees, auditors), their days, in order (an auditor may be given thousands).
 struct Passed {
-    auditors: Vec<Vec<NaiveDate>>,
-    people: Vec<Vec<NaiveDate>>,
+    auditors: Vec<BTreeSet<NaiveDate>>,
+    people: Vec<BTreeSet<NaiveDate>>,
 }
 
 impl Passed {
-    /// Whether `who`'s `days` have one from `start` to `end`.
-    fn within(days: &[NaiveDate], start: NaiveDate, end: NaiveDate) -> bool {
-        days.iter().any(|d| start <= *d && *d <= end)
+    /// Whether `days` have one from `start` to `end`.
+    fn within(days: &BTreeSet<NaiveDate>, start: NaiveDate, end: NaiveDate) -> bool {
+        days.range(start..=end).next().is_some()
     }
 }
 
@@ -78,11 +78,13 @@ impl<'r> Placer<'_, 'r> {
         let mut days: BinaryHeap<Reverse<(NaiveDate, usize, usize)>> =
             again.iter().enumerate().map(|(k, a)| Reverse((a.start, self.index.area_rank[a.area], k))).collect();
         let mut lost = vec![false; again.len()];
+        // Per auditor: a window (first day, last day, audit days) found without a run of days.
+        let mut full: Vec<Option<(NaiveDate, NaiveDate, u32)>> = vec![None; self.register.auditors.len()];
         // The days given that passed too, kept apart from the diary: only the last, not before
         // today, goes into it (a list kept in order, which a day given and passed would grow).
         let mut passed = Passed {
-            auditors: vec![Vec::new(); self.register.auditors.len()],
-            people: vec![Vec::new(); self.index.persons],
+            auditors: vec![BTreeSet::new(); self.register.auditors.len()],
+            people: vec![BTreeSet::new(); self.index.persons],
         };
         while let Some(Reverse((day, rank, k))) = days.pop() {
             if day >= self.today {
@@ -107,15 +109,25 @@ impl<'r> Placer<'_, 'r> {
             // its site and is under their cap for the round, by id.
             let under_cap = |j: usize| diary.round_cap[j].is_none_or(|cap| load.days[j] + audit_days <= cap);
             let others = (0..self.register.auditors.len()).map(|rank| self.index.rank[rank]);
-            let found = std::iter::once(a.auditor)
-                .chain(
-                    others.filter(|&j| j != a.auditor && self.index.may_audit(area, j) && self.index.reaches(area, j)),
-                )
-                .filter(|&j| j == a.auditor || under_cap(j))
-                .find_map(|j| {
-                    let run = self.first_run(j, area, audit_days, &window, diary, &passed);
-                    run.map(|(start, end)| (j, start, end))
-                });
+            // (Days are only taken as audits are placed again: an auditor found with no run of
+            // days in a window has none in any window within it, for as many days or more.)
+            let searched = if window.from <= window.last { window.from.max(window.after) } else { window.after };
+            let candidates = std::iter::once(a.auditor).chain(
+                others.filter(|&j| j != a.auditor && self.index.may_audit(area, j) && self.index.reaches(area, j)),
+            );
+            let mut found = None;
+            for j in candidates.filter(|&j| j == a.auditor || under_cap(j)) {
+                if full[j].is_some_and(|(from, to, days)| from <= searched && window.last <= to && days <= audit_days) {
+                    continue;
+                }
+                match self.first_run(j, area, audit_days, &window, diary, &passed) {
+                    Some((start, end)) => {
+                        found = Some((j, start, end));
+                        break;
+                    }
+                    None => full[j] = Some((searched, window.last, audit_days)),
+                }
+            }
             match found {
                 Some((j, start, end)) => {
                     if j != a.auditor {
@@ -127,9 +139,9 @@ impl<'r> Placer<'_, 'r> {
                         diary.take(j, people, start, end, calendar);
                     } else {
                         for d in calendar.open_days(start, end) {
-                            passed.auditors[j].push(d);
+                            passed.auditors[j].insert(d);
                             for &p in people.iter().chain([&diary.auditor_person[j]]) {
-                                passed.people[p].push(d);
+                                passed.people[p].insert(d);
                             }
                         }
                     }
