@@ -230,6 +230,7 @@ impl Checker<'_> {
             None => Vec::new(),
         };
         let record_from = raw.programme.as_ref().and_then(|p| p.record_from.as_ref()).map(dated);
+        let owner_at = raw.programme.as_ref().and_then(|p| p.owner.as_ref()).map(loc);
         let programme_owner = raw.programme.and_then(|p| p.owner).and_then(|o| {
             let owner = self.person("`programme.owner`", &o.value, loc(&o));
             if owner.is_empty() {
@@ -240,6 +241,8 @@ impl Checker<'_> {
             }
             (!owner.is_empty()).then_some(owner)
         });
+        let owner = programme_owner.as_deref().zip(owner_at);
+        self.people_named(&people, &auditors, &scope, owner);
         let register = Register {
             file: file.to_string(),
             organisation,

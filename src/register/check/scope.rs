@@ -209,6 +209,48 @@ impl Checker<'_> {
         people
     }
 
+    /// Where the register lists its people, an owner, team member or programme owner it does
+    /// not list, with an id close to one it does, is a slip (independence turns on these ids:
+    /// a misspelt owner could be given their own area to audit).
+    pub(super) fn people_named(
+        &mut self,
+        people: &[Person],
+        auditors: &[Auditor],
+        scope: &[Area],
+        owner: Option<(&str, Loc)>,
+    ) {
+        if people.is_empty() {
+            return;
+        }
+        let known: HashSet<Cow<str>> =
+            people.iter().map(|p| folded(&p.id)).chain(auditors.iter().map(|a| folded(&a.id))).collect();
+        let ids = || people.iter().map(|p| p.id.as_str()).chain(auditors.iter().map(|a| a.id.as_str()));
+        let named = scope.iter().flat_map(|a| {
+            std::iter::once((a.owner.as_str(), "owner", a))
+                .chain(a.team.iter().map(move |t| (t.as_str(), "team member", a)))
+        });
+        let mut slips: Vec<(Loc, String, String)> = Vec::new();
+        for (id, what, area) in named {
+            if known.contains(&folded(id)) {
+                continue;
+            }
+            if let Some(close) = catalogue::closest(id, ids()) {
+                slips.push((area.loc, format!("{what} `{id}` of area `{}` is not in `people`", area.id), close));
+            }
+        }
+        if let Some((id, at)) = owner.filter(|(id, _)| !known.contains(&folded(id)))
+            && let Some(close) = catalogue::closest(id, ids())
+        {
+            slips.push((at, format!("`programme.owner` `{id}` is not in `people`"), close));
+        }
+        for (at, message, close) in slips {
+            let hint = format!(
+                "did you mean `{close}`? People are compared by id, so a misspelt one is someone else; if it is, list them under `people`"
+            );
+            self.error(Diagnostic::new(at, message).hint(hint));
+        }
+    }
+
     pub(super) fn auditors(&mut self, raw: Vec<Spanned<RawAuditor>>, areas: &Ids, people: &[Person]) -> Vec<Auditor> {
         // Each person by case-folded id, for the auditors' names and roles.
         let by_id: HashMap<Cow<str>, &Person> = people.iter().map(|p| (folded(&p.id), p)).collect();
