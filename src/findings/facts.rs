@@ -152,6 +152,9 @@ pub enum Fact {
         /// Where the cause is not the auditors: the first day the audit may be held at all (the
         /// round's window opens, or the area joins the scope: `true`), after the lead.
         opens: Option<(NaiveDate, bool)>,
+        /// Placed again: its planned day, which passed with nothing recorded (the notice period
+        /// then takes it past the lead).
+        passed: Option<NaiveDate>,
         held_not_independent: bool,
         later: Later,
         at: Option<Loc>,

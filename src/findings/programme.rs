@@ -147,6 +147,7 @@ fn behind<'a>(
                     // Still ahead: the round has no room for it before the lead.
                     free_from: (round.lead_day >= today).then_some(a.date),
                     opens: a.from.filter(|f| *f > round.lead_day).map(|f| (f, area.and_then(|x| x.since) == Some(f))),
+                    passed: a.passed.filter(|_| round.lead_day >= today),
                     held_not_independent,
                     later,
                     at,

@@ -160,9 +160,7 @@ impl Fact {
             Fact::ExtensionNotAudited { area, since, before, held_not_independent: by, later, at } => {
                 extension_not_audited(area, *since, before, *by, later, *at)
             }
-            Fact::AuditLate { area, round, interim, lead_day, before, free_from, opens, held_not_independent: by, later, at } => {
-                audit_late(area, round, *interim, *lead_day, before, (*free_from, *opens), *by, later, *at)
-            }
+            f @ Fact::AuditLate { .. } => audit_late_of(f),
             Fact::RoundOverCapacity { area, round, why, due, at } => round_over_capacity(area, round, why, *due, *at),
             Fact::AreaNotCovered { area, cycle, start, expiry, at } => area_not_covered(area, *cycle, *start, *expiry, *at),
             Fact::FirstAuditLate { stage1, last, lead, at } => first_audit_late(*stage1, *last, *lead, *at),
@@ -391,6 +389,28 @@ fn extension_not_audited(
     .at(at)
 }
 
+/// The words of a `Fact::AuditLate`.
+fn audit_late_of(fact: &Fact) -> Words {
+    let Fact::AuditLate {
+        area,
+        round,
+        interim,
+        lead_day,
+        before,
+        free_from,
+        opens,
+        passed,
+        held_not_independent,
+        later,
+        at,
+    } = fact
+    else {
+        unreachable!("called with an AuditLate fact only")
+    };
+    let why = (*free_from, *opens, *passed);
+    audit_late(area, round, *interim, *lead_day, before, why, *held_not_independent, later, *at)
+}
+
 #[allow(clippy::too_many_arguments)] // (the fields of one fact)
 fn audit_late(
     area: &str,
@@ -398,7 +418,7 @@ fn audit_late(
     interim: bool,
     lead_day: NaiveDate,
     before: &External,
-    (free_from, opens): (Option<NaiveDate>, Option<(NaiveDate, bool)>),
+    (free_from, opens, passed): (Option<NaiveDate>, Option<(NaiveDate, bool)>, Option<NaiveDate>),
     by: bool,
     later: &Later,
     at: Option<Loc>,
@@ -410,6 +430,9 @@ fn audit_late(
         format!("the lead before {}", before.describe())
     };
     let message = match (free_from, opens) {
+        (Some(day), _) if let Some(missed) = passed => format!(
+            "the audit of `{area}` in round {round} cannot be held by {lead_day}, {lead}: its planned day, {missed}, passed with nothing recorded, and with the notice period (`notice_days`) it is planned again on {day}"
+        ),
         (Some(day), Some((opens, joins))) => format!(
             "the audit of `{area}` in round {round} cannot be held by {lead_day}, {lead}: {} {opens}, and it is planned on {day}",
             if joins {
