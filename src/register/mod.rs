@@ -70,11 +70,7 @@ impl Register {
         let mut out: HashMap<String, String> =
             self.auditors.iter().map(|a| (folded(&a.id).into_owned(), a.label())).collect();
         for p in &self.people {
-            let name = p.name.as_deref().unwrap_or(&p.id);
-            let label = match &p.role {
-                Some(role) => format!("{name} ({role})"),
-                None => name.to_string(),
-            };
+            let label = labelled(p.name.as_deref().unwrap_or(&p.id), p.role.as_deref());
             out.entry(folded(&p.id).into_owned()).or_insert(label);
         }
         out
@@ -252,6 +248,14 @@ pub struct Restart {
     pub loc: Loc,
 }
 
+/// A person as outputs name them: their name, with their role where known.
+fn labelled(name: &str, role: Option<&str>) -> String {
+    match role {
+        Some(role) => format!("{name} ({role})"),
+        None => name.to_string(),
+    }
+}
+
 /// Someone the register names (an owner, a team member, an auditor, a report recipient).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
@@ -284,11 +288,7 @@ pub struct Auditor {
 impl Auditor {
     /// How outputs name the auditor: their name (else the id), with their role where known.
     pub fn label(&self) -> String {
-        let name = self.name.as_deref().unwrap_or(&self.id);
-        match &self.role {
-            Some(role) => format!("{name} ({role})"),
-            None => name.to_string(),
-        }
+        labelled(self.name.as_deref().unwrap_or(&self.id), self.role.as_deref())
     }
 
     /// Whether the auditor can go to `area`'s site (an area without a site is anywhere).

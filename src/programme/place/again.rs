@@ -2,13 +2,11 @@
 //! recorded (see [`Placer::replay`]), so that no day given depends on today until it passes.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 use chrono::NaiveDate;
 
 use super::super::round::{AreaAudit, Behind, Round, Unassigned, small};
-use std::collections::HashMap;
-
 use super::{Diary, Load, Need, Placer, Task};
 
 /// An audit of a round under way whose planned day passed, as it is placed again (see
