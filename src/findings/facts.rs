@@ -155,6 +155,8 @@ pub enum Fact {
         /// Placed again: its planned day, which passed with nothing recorded (the notice period
         /// then takes it past the lead).
         passed: Option<NaiveDate>,
+        /// Booked: the day it is booked for, after the lead.
+        booked: Option<NaiveDate>,
         held_not_independent: bool,
         later: Later,
         at: Option<Loc>,

@@ -148,6 +148,7 @@ fn behind<'a>(
                     free_from: (round.lead_day >= today).then_some(a.date),
                     opens: a.from.filter(|f| *f > round.lead_day).map(|f| (f, area.and_then(|x| x.since) == Some(f))),
                     passed: a.passed.filter(|_| round.lead_day >= today),
+                    booked: (a.source == Source::Booked).then_some(a.date),
                     held_not_independent,
                     later,
                     at,

@@ -400,6 +400,7 @@ fn audit_late_of(fact: &Fact) -> Words {
         free_from,
         opens,
         passed,
+        booked,
         held_not_independent,
         later,
         at,
@@ -407,6 +408,15 @@ fn audit_late_of(fact: &Fact) -> Words {
     else {
         unreachable!("called with an AuditLate fact only")
     };
+    if let Some(day) = booked {
+        let message = format!(
+            "the audit of `{area}` in round {round} is booked for {day}, after {lead_day}, the lead before {}: its results may miss the management review",
+            before.describe()
+        );
+        let help =
+            "book it earlier, by the lead, or be ready to show the certification body why it comes after the review";
+        return Words::new(message).help(help).area(area).date(*lead_day).at(*at);
+    }
     let why = (*free_from, *opens, *passed);
     audit_late(area, round, *interim, *lead_day, before, why, *held_not_independent, later, *at)
 }

@@ -506,7 +506,10 @@ impl<'r, 'c> Programme<'r, 'c> {
                     out.held = true;
                     out.found = Some(found);
                 }
-                Status::Booked if record.date >= self.today => out.booked_ahead = true,
+                Status::Booked if record.date >= self.today => {
+                    out.booked_ahead = true;
+                    out.booked_on.get_or_insert(record.date);
+                }
                 Status::Booked => out.booked_past = true,
             }
         }
@@ -528,6 +531,7 @@ impl<'r, 'c> Programme<'r, 'c> {
                 pin: None,
                 lead: f.lead_day,
                 latest: f.window_end,
+                booked_late: false,
             };
         }
         // The frames after `k` in its cycle (none for round 0), and those of them in the scope.
@@ -560,6 +564,8 @@ impl<'r, 'c> Programme<'r, 'c> {
         let planned = (self.under_way(f) && (required || rule.preferred))
             .then(|| self.as_planned(source, &d, follow_up, required));
         let pin = record.first.filter(|_| planned.is_some());
+        // Required here, not held, and booked only after the lead: late, as a planned one would be.
+        let booked_late = required && !record.held && record.booked_on.is_some_and(|b| b > d.lead && b < d.end);
         let mut need = Need::Nothing;
         let has = if record.held || record.booked_ahead || (record.booked_past && today < d.end) {
             // A booking that passed unheld still stands for the audit while it can be held.
@@ -618,7 +624,7 @@ impl<'r, 'c> Programme<'r, 'c> {
         };
         st.after(has, record.found);
         let latest = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
-        Wanted { area: i, now: need, planned, pin, lead: d.lead, latest }
+        Wanted { area: i, now: need, planned, pin, lead: d.lead, latest, booked_late }
     }
 
     /// Whether `f`'s window is open today: its round is under way.
@@ -714,7 +720,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             };
             let planned = self.under_way(f).then(|| self.as_planned(Source::Planned, &d, None, false));
             let latest = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
-            wanted.push(Wanted { area: i, now, planned, pin: None, lead: d.lead, latest });
+            wanted.push(Wanted { area: i, now, planned, pin: None, lead: d.lead, latest, booked_late: false });
         }
     }
 }
@@ -727,6 +733,8 @@ struct Held {
     booked_past: bool,
     /// The first record that stands for the area's audit in the frame (held or booked).
     first: Option<usize>,
+    /// The day of the first booked for a day ahead.
+    booked_on: Option<NaiveDate>,
     /// What the last audit held in the frame found.
     found: Option<crate::register::Nonconformities>,
 }
@@ -785,7 +793,7 @@ impl<'r> Iterator for Rounds<'_, 'r, '_> {
             let mut wanted: Vec<Wanted> = Vec::new();
             for (i, st) in self.areas.iter_mut().enumerate() {
                 let want = p.need(i, &self.frames, k, st);
-                if want.now != Need::Nothing || want.planned.is_some() {
+                if want.now != Need::Nothing || want.planned.is_some() || want.booked_late {
                     wanted.push(want);
                 }
             }

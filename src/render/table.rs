@@ -71,6 +71,7 @@ fn status(audit: &AreaAudit, today: NaiveDate) -> String {
     let status = match audit.source {
         Source::Done => "done",
         Source::Booked if audit.overdue() => "booked, OVERDUE",
+        Source::Booked if late && audit.date >= today => "booked, LATE",
         Source::Booked if audit.date < today => "booked, past",
         Source::Booked => "booked",
         // Missed where the round could not have it (an interim round, an unannounced audit):

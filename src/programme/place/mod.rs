@@ -74,6 +74,8 @@ pub(super) struct Wanted {
     pub lead: NaiveDate,
     /// ... and the last day its audit can be held for the round.
     pub latest: NaiveDate,
+    /// Required in the round, and booked only after its lead: the booking is late.
+    pub booked_late: bool,
 }
 
 /// Places a round's audits for one programme: its register, look-ups, working calendar and day.
@@ -266,6 +268,14 @@ impl<'r> Placer<'_, 'r> {
         for (n, a) in round.audits.iter().enumerate() {
             if let Some(i) = a.area_at().filter(|_| a.source == Source::Booked && a.independent) {
                 booked.entry(i).or_default().push(n);
+            }
+        }
+        // A booking after the lead is late, as a planned audit there would be.
+        for want in wanted.iter().filter(|w| w.booked_late) {
+            for &n in booked.get(&want.area).into_iter().flatten() {
+                if round.audits[n].date > want.lead {
+                    round.audits[n].behind = Some(Behind::Late);
+                }
             }
         }
         let mut first: Vec<(Task, usize)> = Vec::with_capacity(wanted.len());
