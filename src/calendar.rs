@@ -135,13 +135,17 @@ impl Calendar {
     /// `days`-th open day after `date` (the day after it, for none). A date planned again after
     /// `date` passed is no earlier.
     pub(crate) fn notice_after(&self, date: NaiveDate, days: u32) -> NaiveDate {
-        let mut d = date.succ_opt().unwrap_or(date);
-        for n in 0..days {
-            // (The first open day from the day after, then each next one.)
-            let from = if n == 0 { d } else { d.succ_opt().unwrap_or(d) };
-            d = self.open_on_or_after(from);
+        let next = date.succ_opt().unwrap_or(date);
+        match days.checked_sub(1) {
+            None => next,
+            Some(n) => self.open_days(next, NaiveDate::MAX).nth(n as usize).unwrap_or(NaiveDate::MAX),
         }
-        d
+    }
+
+    /// The last open day before `date` (a round's last day before the external audit it
+    /// prepares, say).
+    pub(crate) fn open_before(&self, date: NaiveDate) -> NaiveDate {
+        self.open_on_or_before(date.pred_opt().unwrap_or(date))
     }
 
     /// The nearest open day on or after `date`.

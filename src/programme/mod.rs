@@ -224,7 +224,7 @@ impl<'r, 'c> Programme<'r, 'c> {
                 again = self.calendar.notice_after(again, self.register.settings.notice_days);
             }
             let again = self.calendar.open_on_or_after(again);
-            let before_due = self.calendar.open_on_or_before(due.pred_opt().unwrap_or(due));
+            let before_due = self.calendar.open_before(due);
             day = if again < due { again } else { before_due.max(day) };
         }
         round.review.date = day;
@@ -374,7 +374,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             None => Review::planned(review_day),
         };
         if last_day >= review.date {
-            last_day = self.calendar.open_on_or_before(review.date.pred_opt().unwrap_or(review.date));
+            last_day = self.calendar.open_before(review.date);
         }
         // Nothing of a round falls before its window opens (the external audit before it): a
         // review the interval or the lead would put earlier goes to the window's first open day
@@ -575,11 +575,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             // as possible, in what is left of the round.
             let normal = self.area_dates(area, f, false);
             let late = today > normal.lead;
-            let due = if late {
-                self.calendar.open_on_or_before(f.window_end.pred_opt().unwrap_or(f.window_end))
-            } else {
-                normal.lead
-            };
+            let due = if late { self.calendar.open_before(f.window_end) } else { normal.lead };
             let from = normal.from.max(today);
             let behind = Some(Behind::ExtensionMissed);
             need = Need::Plan { source, from, due, asap: true, behind, follow_up, required: true };
@@ -605,7 +601,7 @@ impl<'r, 'c> Programme<'r, 'c> {
         } else if today > d.lead {
             // Past the lead, the external audit still ahead: the required audit can be held late.
             if required {
-                let due = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
+                let due = self.calendar.open_before(d.end);
                 let from = d.from.max(today);
                 let behind = Some(Behind::Late);
                 need = Need::Plan { source, from, due, asap: true, behind, follow_up, required: true };
@@ -623,7 +619,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             false
         };
         st.after(has, record.found);
-        let latest = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
+        let latest = self.calendar.open_before(d.end);
         Wanted { area: i, now: need, planned, pin, lead: d.lead, latest, booked_late }
     }
 
@@ -659,7 +655,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             if since > f.lead_day || next < f.prepares.date {
                 // Never due before it joins: with no open day in between, `check` says the round
                 // has no room.
-                let before = self.calendar.open_on_or_before(next.pred_opt().unwrap_or(next)).max(since);
+                let before = self.calendar.open_before(next).max(since);
                 d = AreaDates { from: d.from, target: before, lead: before, end: next };
             }
             // Joining after the round's target: by the lead, then.
@@ -719,7 +715,7 @@ impl<'r, 'c> Programme<'r, 'c> {
                 required: false,
             };
             let planned = self.under_way(f).then(|| self.as_planned(Source::Planned, &d, None, false));
-            let latest = self.calendar.open_on_or_before(d.end.pred_opt().unwrap_or(d.end));
+            let latest = self.calendar.open_before(d.end);
             wanted.push(Wanted { area: i, now, planned, pin: None, lead: d.lead, latest, booked_late: false });
         }
     }

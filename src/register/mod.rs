@@ -59,11 +59,6 @@ pub struct Register {
 }
 
 impl Register {
-    /// The person with `id` (compared without case), where `people` lists them.
-    pub fn person(&self, id: &str) -> Option<&Person> {
-        self.people.iter().find(|p| same_id(&p.id, id))
-    }
-
     /// How outputs name each person the register lists or has as an auditor, by case-folded
     /// id: their name, with their role where known (built once, for outputs that name many).
     pub fn labels(&self) -> HashMap<String, String> {

@@ -72,7 +72,7 @@ impl<'r> Placer<'_, 'r> {
         diary: &mut Diary,
     ) {
         let calendar = self.calendar;
-        let round_last = calendar.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
+        let round_last = calendar.open_before(round.window_end);
         let mut days: BinaryHeap<Reverse<(NaiveDate, usize, usize)>> =
             again.iter().enumerate().map(|(k, a)| Reverse((a.start, self.index.area_rank[a.area], k))).collect();
         let mut lost = vec![false; again.len()];

@@ -476,7 +476,7 @@ impl<'r> Placer<'_, 'r> {
             // the window already; not one as planned before today.)
             let in_time = due >= self.today || task.as_planned;
             if placed.is_err() && (round.cycle == 0 || (task.behind.is_none() && in_time)) {
-                let last = calendar.open_on_or_before(round.window_end.pred_opt().unwrap_or(round.window_end));
+                let last = calendar.open_before(round.window_end);
                 if let Some(next) = due.succ_opt().filter(|n| *n <= last) {
                     let late = Task { from: next.max(task.from), due: last, asap: true, ..*task };
                     let after = calendar.open_on_or_after(late.from);

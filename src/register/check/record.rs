@@ -214,6 +214,9 @@ impl Checker<'_> {
         // The findings by case-folded id, with their audit's day.
         let findings: HashMap<Cow<str>, (&Finding, NaiveDate)> =
             audits.iter().flat_map(|a| a.findings.iter().map(move |f| (folded(&f.id), (f, a.date)))).collect();
+        // Those a corrective action may name, for a "did you mean".
+        let nonconformities: Ids =
+            (findings.values()).filter(|(f, _)| f.kind.severity().is_some()).map(|(f, _)| f.id.as_str()).collect();
         for c in raw {
             let at = loc(&c);
             let c = c.value;
@@ -224,7 +227,8 @@ impl Checker<'_> {
                 Some(f) => match findings.get(&folded(f.value.trim())) {
                     Some(found) => Some(*found),
                     None => {
-                        self.unknown_finding(loc(f), f.value.trim(), &id, &findings);
+                        let place = format!("in corrective action `{id}`");
+                        self.unknown_ref(loc(f), "finding", f.value.trim(), &place, &nonconformities);
                         continue;
                     }
                 },
@@ -428,25 +432,6 @@ impl Checker<'_> {
             }
         }
         out
-    }
-
-    /// A corrective action names a finding the record does not have.
-    fn unknown_finding(
-        &mut self,
-        at: Loc,
-        written: &str,
-        id: &str,
-        findings: &HashMap<Cow<str>, (&Finding, NaiveDate)>,
-    ) {
-        if !self.shown(at) {
-            return;
-        }
-        let known = findings.values().map(|(f, _)| f.id.clone());
-        let d = Diagnostic::new(at, format!("unknown finding `{written}` in corrective action `{id}`"));
-        self.error(match catalogue::closest(written, known) {
-            Some(close) => d.hint(format!("did you mean `{close}`?")),
-            None => d.hint("name a finding listed under an audit's `findings`"),
-        });
     }
 
     pub(super) fn accepted(&mut self, raw: Vec<Spanned<RawAcceptance>>, areas: &Ids) -> Vec<Acceptance> {
