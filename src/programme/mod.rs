@@ -630,11 +630,13 @@ impl<'r, 'c> Programme<'r, 'c> {
 
     /// An audit to plan in `d`'s dates as a round still ahead plans it: from the window's first
     /// day (a round with no first day, round 0 before a first certification: from its spread
-    /// weeks), spread before the target.
+    /// weeks), spread before the target; and not before the register's record starts
+    /// (`programme.record_from`), for nothing was planned here before then.
     fn as_planned(&self, source: Source, d: &AreaDates, follow_up: Option<FollowUp>, required: bool) -> Need {
         let spread = weeks_before(d.target, self.register.settings.round_weeks).succ_opt().unwrap_or(d.target);
         let from = if d.from == NaiveDate::MIN { spread } else { d.from };
-        Need::Plan { source, from, due: d.target, asap: false, behind: None, follow_up, required }
+        let from = self.register.record_from.map_or(from, |r| from.max(r.date));
+        Need::Plan { source, from, due: d.target.max(from), asap: false, behind: None, follow_up, required }
     }
 
     /// Area's dates in frame `f`. An area that joins the scope in the round is audited before
