@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod check;
 pub mod colour;
 pub mod csv;
+mod grid;
 pub mod html;
 pub mod ics;
 pub mod json;

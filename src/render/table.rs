@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
-use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::catalogue;
 use crate::cycle::{Basis, External, ExternalKind};
@@ -14,15 +13,7 @@ use crate::register::{Area, AuditKind, Register};
 use crate::text::count;
 use crate::text::write_wrapped;
 
-/// A table at most `width` columns wide: cells wrap where the content would be wider.
-fn table(header: &[&str], width: usize) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_header(header.to_vec())
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(u16::try_from(width).unwrap_or(u16::MAX));
-    t
-}
+use super::grid::{self, Columns};
 
 pub(super) fn external_status(e: &External, plan: &Plan<'_>) -> String {
     let today = plan.today;
@@ -209,27 +200,37 @@ fn round<'p>(
     if r.audits.is_empty() {
         writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
     } else {
-        let mut t = table(&["Date", "Area", "Risk", "Auditor", "Status"], width);
-        for a in &r.audits {
+        // Measured in a first pass, written in a second: a round of 100,000 audits is not held.
+        let header = ["Date", "Area", "Risk", "Auditor", "Status"];
+        let row = |a: &AreaAudit| {
             let area = a.area_in(reg);
             // The risk the round judges the area with (`risk_history`).
             let risk = area.map_or("", |x| x.risk_on(r.lead_day).as_str());
             let auditor = match (&a.auditor, a.unassigned) {
                 (Some(id), _) => a.auditor_in(reg).map_or_else(|| id.to_string(), crate::register::Auditor::label),
-                (None, Some(why)) => {
-                    let (label, note) = unassigned(why);
-                    without.entry(label).or_insert((0, note)).0 += 1;
-                    label.to_string()
-                }
+                (None, Some(why)) => unassigned(why).0.to_string(),
                 (None, None) if a.source == Source::Missed => String::new(),
                 (None, None) => a.auditor_org.unwrap_or("(not recorded)").to_string(),
             };
             let status = audit_status(a, plan.today);
             let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
             let area = area.map_or_else(|| a.area.to_string(), area_label);
-            t.add_row(vec![date, area, risk.to_string(), auditor, status]);
+            [date, area, risk.to_string(), auditor, status]
+        };
+        let mut columns = Columns::new(&header);
+        for a in &r.audits {
+            columns.measure(&row(a));
         }
-        writeln!(out, "{t}")?;
+        let widths = columns.fit(width);
+        widths.header(&header, out)?;
+        for a in &r.audits {
+            if let (None, Some(why)) = (&a.auditor, a.unassigned) {
+                let (label, note) = unassigned(why);
+                without.entry(label).or_insert((0, note)).0 += 1;
+            }
+            widths.row(&row(a), out)?;
+        }
+        widths.end(out)?;
         if detail {
             writeln!(out, "Criteria:")?;
             let mut seen = std::collections::BTreeSet::new();
@@ -262,14 +263,17 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
     let reg = plan.register;
     heading(plan, width, out)?;
     writeln!(out, "\nExternal audits")?;
-    let mut t = table(&["Cycle", "Audit", "Date", "Latest", "Status"], width);
-    for e in plan.externals() {
-        let cycle = if e.cycle == 0 { "initial".to_string() } else { e.cycle.to_string() };
-        let latest = e.latest.map(|d| d.to_string()).unwrap_or_default();
-        let date = if e.end > e.date { format!("{} to {}", e.date, e.end) } else { e.date.to_string() };
-        t.add_row(vec![cycle, e.label(), date, latest, external_status(&e, plan)]);
-    }
-    writeln!(out, "{t}")?;
+    let rows: Vec<Vec<String>> = plan
+        .externals()
+        .into_iter()
+        .map(|e| {
+            let cycle = if e.cycle == 0 { "initial".to_string() } else { e.cycle.to_string() };
+            let latest = e.latest.map(|d| d.to_string()).unwrap_or_default();
+            let date = if e.end > e.date { format!("{} to {}", e.date, e.end) } else { e.date.to_string() };
+            vec![cycle, e.label(), date, latest, external_status(&e, plan)]
+        })
+        .collect();
+    grid::write(&["Cycle", "Audit", "Date", "Latest", "Status"], &rows, width, out)?;
 
     if let Some(l) = plan.lapse {
         writeln!(out)?;
@@ -344,12 +348,18 @@ fn coverage(plan: &Plan<'_>, matrix: &Coverage, width: usize, out: &mut dyn Writ
         let cycle = matrix.rounds[start].0;
         let end = start + matrix.rounds[start..].iter().take_while(|r| r.0 == cycle).count();
         let header = matrix.header(start..end);
-        let mut t = table(&header.iter().map(String::as_str).collect::<Vec<_>>(), width);
-        // Areas in the scope for at least one of the cycle's rounds.
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        // Areas in the scope for at least one of the cycle's rounds, measured, then written.
+        let mut columns = Columns::new(&header);
         for row in matrix.rows(plan, start..end) {
-            t.add_row(row);
+            columns.measure(&row);
         }
-        writeln!(out, "{t}")?;
+        let widths = columns.fit(width);
+        widths.header(&header, out)?;
+        for row in matrix.rows(plan, start..end) {
+            widths.row(&row, out)?;
+        }
+        widths.end(out)?;
         // The verdict of each cycle whose rounds this table shows (round 0 has none of its own).
         for (c, line) in plan.cycles.iter().zip(&verdicts) {
             if c.number == cycle {
