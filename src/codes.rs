@@ -94,6 +94,10 @@ codes! {
         when: "a round still ahead has no free day for an audit: every independent auditor is busy on every open day between the round's first day (its window's start, or today) and its last",
         help: "add auditors, hold audits earlier, or review the external audit's date",
         source: "programme rule: one audit per auditor per day";
+    EffortOverCaps => "effort-over-caps", Warning,
+        when: "a round still ahead, or a calendar year from this one on, needs more auditor-days than the auditors' `max_days_per_round` (or `max_days_per_year`) allow together, where every auditor has such a cap",
+        help: "add auditors, raise a cap, or give the programme more time: the plan's internal effort shows the days each round needs",
+        source: "ISO/IEC 27001:2022 9.2.2 (an audit programme with its resources) and 7.1 (resources)";
     AreaNotCovered => "area-not-covered", Error,
         when: "the cycle can no longer cover an area in its scope: no audit done and no round left",
         help: "audit the area before the next external audit and tell your certification body",

@@ -266,3 +266,55 @@ fn events_on_one_day_keep_the_order_of_the_rounds() {
     let rounds: Vec<String> = tied.iter().map(|e| e.round.unwrap().label()).collect();
     assert_eq!(rounds, [p.rounds[0].label(), p.rounds[1].label()]);
 }
+
+#[test]
+fn effort_counts_the_open_days_each_audit_takes_by_round_auditor_and_year() {
+    // As above: ann's three-day audit of `core` runs Thursday 20 to Monday 24 March 2025, five
+    // calendar days of which three are open. `ops` takes one day of bob's.
+    let reg = register(
+        "round_weeks: 1",
+        "  - id: ann\n    unavailable: [{from: 2025-03-19, to: 2025-03-19}, {from: 2025-03-25, to: 2025-03-25}]\n  - id: bob\n",
+        "  - {id: core, owner: olga, risk: high, audit_days: 3}\n  - {id: ops, owner: otto, risk: high}\n",
+        "",
+    );
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
+    let effort = ismsaudit::programme::Effort::of(&reg, &p.rounds);
+    let c11 = effort.rounds.iter().find(|r| r.label == "C1.1").unwrap();
+    assert_eq!((c11.days, c11.held, c11.booked, c11.unassigned, c11.cap), (4, 0, 0, 0, None));
+    // Every day is someone's, in some year: the three views add up to the same total.
+    let by_rounds: u32 = effort.rounds.iter().map(|r| r.days).sum();
+    let by_auditors: u32 = effort.auditors.iter().flat_map(|(_, y)| y.values()).sum();
+    let by_years: u32 = effort.years.values().sum();
+    assert_eq!((by_auditors, by_years), (by_rounds, by_rounds));
+    let ann = &effort.auditors.iter().find(|(id, _)| id == "ann").unwrap().1;
+    assert!(ann[&2025] >= 3, "{ann:?}");
+}
+
+#[test]
+fn a_round_that_needs_more_auditor_days_than_the_caps_allow_is_warned() {
+    // Three high-risk areas of a day each, two auditors at one day a round: round C1.1 needs 3
+    // auditor-days and the caps allow 2; one audit is left without an auditor.
+    let reg = register(
+        "round_weeks: 4",
+        "  - {id: ann, max_days_per_round: 1}\n  - {id: bob, max_days_per_round: 1}\n",
+        "  - {id: a, owner: olga, risk: high}\n  - {id: b, owner: olga, risk: high}\n  - {id: c, owner: olga, risk: high}\n",
+        "",
+    );
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let found = ismsaudit::findings::facts(&v);
+    let over: Vec<_> = found
+        .iter()
+        .filter_map(|f| match f {
+            ismsaudit::findings::Fact::EffortOverCaps { period, days, cap, setting } => {
+                Some((period.as_str(), *days, *cap, *setting))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(over.contains(&("round C1.1", 3, 2, "max_days_per_round")), "{over:?}");
+    let p = plan(&v, 1);
+    let effort = ismsaudit::programme::Effort::of(&reg, &p.rounds);
+    let c11 = effort.rounds.iter().find(|r| r.label == "C1.1").unwrap();
+    assert_eq!((c11.days, c11.unassigned, c11.cap), (3, 1, Some(2)));
+}

@@ -168,6 +168,14 @@ pub enum Fact {
         due: NaiveDate,
         at: Option<Loc>,
     },
+    EffortOverCaps {
+        /// "round C1.2", or "2027".
+        period: String,
+        days: u32,
+        cap: u32,
+        /// The setting that caps it: `max_days_per_round` or `max_days_per_year`.
+        setting: &'static str,
+    },
     AreaNotCovered {
         area: String,
         cycle: u32,

@@ -78,6 +78,7 @@ fn facts_of(plan: &Plan<'_>) -> Vec<Fact> {
     out.extend(standard::management_system_low_risk(register, today));
     out.extend(record::audits_without_auditor(register, since));
     out.extend(programme::stage1_too_close(plan));
+    out.extend(programme::effort(plan));
     out.extend(record::corrective_actions(plan));
     out.extend(record::closed_days(plan, since));
     out.extend(bookings::bookings(plan));

@@ -6,14 +6,14 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::Fact;
 use super::facts::{Capacity, Later, ReviewGap, RoundRef, Stage1Fit};
 use crate::cycle::{Certificate, Cycle, ExternalKind, months_after, weeks_after};
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
-use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
+use crate::programme::{AreaAudit, Behind, Effort, Round, Source, Unassigned};
 use crate::register::{Area, AuditKind, Conflicts, Register, Status, folded, same_id};
 
 fn round_ref(round: &Round) -> RoundRef {
@@ -391,6 +391,31 @@ pub(super) fn owner_audits_programme(plan: &Plan<'_>) -> Vec<Fact> {
                 days: audits.iter().map(|a| a.date).collect(),
                 at: first.loc.unwrap_or(area.loc),
             });
+        }
+    }
+    out
+}
+
+/// Rounds still ahead, and calendar years from today's on, that need more auditor-days than the
+/// auditors' caps allow together (where every auditor has one: else there is no limit).
+pub(super) fn effort(plan: &Plan<'_>) -> Vec<Fact> {
+    let (reg, today) = (plan.register, plan.today);
+    let effort = Effort::of(reg, &plan.rounds);
+    let mut out = Vec::new();
+    for (round, e) in plan.rounds.iter().zip(&effort.rounds) {
+        match e.cap {
+            Some(cap) if e.days > cap && round.last_day >= today => out.push(Fact::EffortOverCaps {
+                period: format!("round {}", e.label),
+                days: e.days,
+                cap,
+                setting: "max_days_per_round",
+            }),
+            _ => {}
+        }
+    }
+    if let Some(cap) = Effort::year_cap(reg) {
+        for (&year, &days) in effort.years.range(today.year()..).filter(|(_, d)| **d > cap) {
+            out.push(Fact::EffortOverCaps { period: year.to_string(), days, cap, setting: "max_days_per_year" });
         }
     }
     out

@@ -88,6 +88,7 @@ impl Fact {
             Fact::ExtensionNotAudited { .. } => Code::ExtensionNotAudited,
             Fact::AuditLate { .. } => Code::AuditLate,
             Fact::RoundOverCapacity { .. } => Code::RoundOverCapacity,
+            Fact::EffortOverCaps { .. } => Code::EffortOverCaps,
             Fact::AreaNotCovered { .. } => Code::AreaNotCovered,
             Fact::FirstAuditLate { .. } => Code::FirstAuditLate,
             Fact::Round0IncompleteAtStage1 { .. } => Code::Round0IncompleteAtStage1,
@@ -176,6 +177,9 @@ impl Fact {
                 let rule = format!("certification bodies usually hold surveillance {number} by the anniversary, {latest}");
                 surveillance(*number, *cycle, *latest, *held, rule, *at)
             }
+            Fact::EffortOverCaps { period, days, cap, setting } => Words::new(format!(
+                "{period} needs {days} auditor-days, and the auditors' `{setting}` allow {cap} together"
+            )),
             Fact::CalendarYearWithoutAudit { year, at } => Words::new(format!(
                 "no surveillance or recertification audit is recorded in {year}, which was not a recertification year: surveillance is due at least once a calendar year"
             )).at(*at),

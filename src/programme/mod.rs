@@ -12,6 +12,7 @@
 //! this one, which lays out each round's dates and judges every area in it on its record.
 
 mod busy;
+mod effort;
 mod index;
 mod place;
 mod risk;
@@ -22,6 +23,7 @@ use chrono::{Days, NaiveDate};
 use crate::calendar::Calendar;
 use crate::cycle::{Certificate, Cycle, Epoch, External, ExternalKind, months_after, weeks_after, weeks_before};
 use crate::register::{Area, AuditKind, AuditRecord, Register, ReviewRecord, Status};
+pub use effort::{Effort, RoundEffort, UNASSIGNED};
 use index::Index;
 use place::{Diary, Need, Placer, Wanted};
 pub use risk::risk_pattern;

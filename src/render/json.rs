@@ -11,7 +11,7 @@ use serde_json::ser::{CompactFormatter, Formatter};
 use crate::catalogue;
 use crate::cycle::{External, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
-use crate::programme::{Behind, Round, RoundName, Unassigned};
+use crate::programme::{Behind, Effort, Round, RoundName, Unassigned};
 use crate::register::{Area, AuditKind, Register, SpecialKind};
 
 /// Bumped when a field changes meaning or disappears; new fields may appear at any time.
@@ -31,7 +31,64 @@ struct Doc<'a> {
     settings: Vec<Setting>,
     cycles: Vec<CycleDoc>,
     rounds: Vec<RoundDoc<'a>>,
+    /// The programme's auditor-days: per round, per auditor and per calendar year.
+    effort: EffortDoc,
     events: Events<'a>,
+}
+
+#[derive(Serialize)]
+struct EffortDoc {
+    rounds: Vec<RoundEffortDoc>,
+    auditors: Vec<AuditorEffortDoc>,
+    years: BTreeMap<i32, u32>,
+    /// What every auditor's `max_days_per_year` allow together, where each has one.
+    year_cap: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct RoundEffortDoc {
+    round: String,
+    days: u32,
+    held: u32,
+    booked: u32,
+    unassigned: u32,
+    /// What every auditor's `max_days_per_round` allow together, where each has one.
+    cap: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct AuditorEffortDoc {
+    /// An auditor's id, an outside firm's name, or "(no auditor yet)".
+    auditor: String,
+    days: BTreeMap<i32, u32>,
+    total: u32,
+}
+
+impl EffortDoc {
+    fn of(plan: &Plan<'_>) -> Self {
+        let effort = Effort::of(plan.register, &plan.rounds);
+        EffortDoc {
+            rounds: (effort.rounds.iter().cloned())
+                .map(|r| RoundEffortDoc {
+                    round: r.label,
+                    days: r.days,
+                    held: r.held,
+                    booked: r.booked,
+                    unassigned: r.unassigned,
+                    cap: r.cap,
+                })
+                .collect(),
+            auditors: (effort.by_auditor().into_iter())
+                .map(|(_, auditor, days)| AuditorEffortDoc {
+                    auditor: auditor.to_string(),
+                    total: days.values().sum(),
+                    days: days.clone(),
+                })
+                .collect(),
+            years: effort.years.clone(),
+            year_cap: Effort::year_cap(plan.register),
+        }
+    }
 }
 
 /// The events, each written as it is reached rather than all held as documents first: a plan of
@@ -396,6 +453,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
         titles: titles(&reg.scope),
+        effort: EffortDoc::of(plan),
         events: Events { plan },
     };
     to_writer(out, &doc)

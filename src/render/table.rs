@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::catalogue;
 use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::Plan;
-use crate::programme::{AreaAudit, Behind, Round, Source, Unassigned};
+use crate::programme::{AreaAudit, Behind, Effort, Round, Source, Unassigned};
 use crate::register::{Area, AuditKind, Register};
 use crate::text::count;
 use crate::text::write_wrapped;
@@ -288,8 +288,11 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
     // matrix needs of it kept small: a plan of 100,000 areas is never held whole.
     let mut without: std::collections::BTreeMap<&str, (usize, &str)> = std::collections::BTreeMap::new();
     let mut matrix = Coverage::new();
+    let calendar = crate::calendar::Calendar::new(&reg.settings);
+    let mut effort = Effort::new(reg);
     plan.each_round(|r| {
         matrix.add(plan, r);
+        effort.add(reg, &calendar, r);
         round(plan, r, detail, width, &mut without, out)
     })?;
     for (label, (n, note)) in without {
@@ -299,6 +302,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
 
     if !matrix.is_empty() {
         coverage(plan, &matrix, width, out)?;
+        effort_tables(reg, &effort, width, out)?;
     }
 
     writeln!(out)?;
@@ -306,6 +310,45 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
         write_wrapped(out, &line, width, 2)?;
     }
     Ok(())
+}
+
+/// The programme's effort: auditor-days per round, then per auditor and calendar year.
+fn effort_tables(reg: &Register, effort: &Effort, width: usize, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out)?;
+    let note =
+        "Internal audit effort in auditor-days (the open days each audit takes: its area's `audit_days` where planned)";
+    write_wrapped(out, note, width, 2)?;
+    let blank_zero = |n: u32| if n == 0 { String::new() } else { n.to_string() };
+    let rows: Vec<Vec<String>> = (effort.rounds.iter())
+        .map(|r| {
+            let cap = r.cap.map(|c| c.to_string()).unwrap_or_default();
+            let (held, booked, unassigned) = (blank_zero(r.held), blank_zero(r.booked), blank_zero(r.unassigned));
+            vec![r.label.clone(), r.last_day.to_string(), r.days.to_string(), held, booked, unassigned, cap]
+        })
+        .collect();
+    let header = ["Round", "Last day", "Days", "Held", "Booked", "No auditor", "Caps allow"];
+    grid::write(&header, &rows, width, out)?;
+    writeln!(out, "By auditor and calendar year:")?;
+    let years: Vec<i32> = effort.years.keys().copied().collect();
+    let mut header = vec!["Auditor".to_string()];
+    header.extend(years.iter().map(i32::to_string));
+    header.extend(["Total".to_string(), "Yearly cap".to_string()]);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (k, who, by_year) in effort.by_auditor() {
+        let auditor = k.and_then(|k| reg.auditors.get(k));
+        let mut row = vec![auditor.map_or_else(|| who.to_string(), crate::register::Auditor::label)];
+        row.extend(years.iter().map(|y| blank_zero(by_year.get(y).copied().unwrap_or(0))));
+        row.push(by_year.values().sum::<u32>().to_string());
+        row.push(auditor.and_then(|a| a.max_days_per_year).map(|c| c.to_string()).unwrap_or_default());
+        rows.push(row);
+    }
+    let mut all = vec!["All".to_string()];
+    all.extend(years.iter().map(|y| effort.years[y].to_string()));
+    all.push(effort.years.values().sum::<u32>().to_string());
+    all.push(Effort::year_cap(reg).map(|c| c.to_string()).unwrap_or_default());
+    rows.push(all);
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    grid::write(&header, &rows, width, out)
 }
 
 /// An area as people know it: its name, with its id where the two differ.
