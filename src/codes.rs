@@ -98,6 +98,10 @@ codes! {
         when: "a round still ahead, or a calendar year from this one on, needs more auditor-days than the auditors' `max_days_per_round` (or `max_days_per_year`) allow together, where every auditor has such a cap",
         help: "add auditors, raise a cap, or give the programme more time: the plan's internal effort shows the days each round needs",
         source: "ISO/IEC 27001:2022 9.2.2 (an audit programme with its resources) and 7.1 (resources)";
+    AuditTimeShort => "audit-time-short", Warning,
+        when: "a surveillance or recertification audit on or after today records `days:` fewer than the least audit time the rules allow for the register's `persons`: the table's time for that audit, less 30%",
+        help: "ask the certification body how it worked out the audit time: its accreditation body checks it against the same rules",
+        source: "ISO/IEC 27006-1 Annex C (audit time by persons); IAF MD 5 (surveillance a third, recertification two thirds of the initial audit; reductions at most 30%)";
     AreaNotCovered => "area-not-covered", Error,
         when: "the cycle can no longer cover an area in its scope: no audit done and no round left",
         help: "audit the area before the next external audit and tell your certification body",

@@ -75,17 +75,17 @@ prop_compose! {
             let anchor = decision.unwrap_or(audit + Days::new(28));
             let mut later = recertified(anchor);
             later.truncate(kept.min(3));
-            recertification = vec![ExternalRecord { date: audit, visits: vec![], decision, early: true, note: None, loc: Loc::default() }];
+            recertification = vec![ExternalRecord { date: audit, visits: vec![], decision, early: true, note: None, days: None, sites: vec![], loc: Loc::default() }];
             recertification.extend(later);
         } else if kept < 4 && restored {
             let expiry = ismsaudit::cycle::anniversary(first, 3 * (kept as u32 + 1)) - Days::new(1);
-            recertification.push(ExternalRecord { date: expiry + Days::new(75), visits: vec![], decision: None, early: false, note: None, loc: Loc::default() });
+            recertification.push(ExternalRecord { date: expiry + Days::new(75), visits: vec![], decision: None, early: false, note: None, days: None, sites: vec![], loc: Loc::default() });
         }
         // Surveillance 1 of cycle 1 recorded, in two visits, up to 4 months before its
         // anniversary or 2 months after (a late first surveillance).
         let surveillance: Vec<ExternalRecord> = split.map(|(before, gap)| {
             let date = ismsaudit::cycle::anniversary(first, 1) + Days::new(60) - Days::new(before);
-            ExternalRecord { date, visits: vec![date + Days::new(gap)], decision: None, early: false, note: None, loc: Loc::default() }
+            ExternalRecord { date, visits: vec![date + Days::new(gap)], decision: None, early: false, note: None, days: None, sites: vec![], loc: Loc::default() }
         }).filter(|r| recertification.first().is_none_or(|e| !e.early || r.end() < e.date)).into_iter().collect();
         let suspensions = suspended.map(|(from, days)| {
             let from = first + Days::new(from);
@@ -135,6 +135,7 @@ prop_compose! {
             reviews,
             accepted: vec![],
             corrective_actions: vec![],
+            profile: Default::default(),
         }
     }
 }

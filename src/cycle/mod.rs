@@ -16,6 +16,7 @@ use crate::diagnostic::{Diagnostic, Errors, InputError, Loc};
 use crate::register::{Dated, ExternalRecord, Register, SpecialKind};
 use crate::settings::Settings;
 
+pub mod estimate;
 mod lay_out;
 
 use lay_out::{EpochRecords, epoch_cycles, initial_audit};

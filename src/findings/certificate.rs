@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::{EXPIRY_WARNING_DAYS, Fact};
+use crate::cycle::estimate::{AuditOf, Estimate};
 use crate::cycle::{Basis, Cycle, DECISION_MONTHS_AFTER_STAGE2, External, months_after, weeks_before};
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
@@ -223,4 +224,21 @@ pub(super) fn calendar_years(plan: &Plan<'_>) -> Vec<Fact> {
         }
     }
     out
+}
+
+/// Surveillance and recertification audits ahead recorded shorter than the least audit time the
+/// rules allow (ISO/IEC 27006-1 Annex C; IAF MD 5).
+pub(super) fn audit_time(plan: &Plan<'_>) -> Vec<Fact> {
+    let reg = plan.register;
+    let Some(estimate) = Estimate::of(&reg.profile) else { return Vec::new() };
+    let least = |audit| estimate.of_audit(audit).and_then(|a| a.least);
+    let records = (reg.certification.surveillance.iter().map(|r| (r, "surveillance", AuditOf::Surveillance)))
+        .chain(reg.certification.recertification.iter().map(|r| (r, "recertification", AuditOf::Recertification)));
+    records
+        .filter(|(r, _, _)| r.end() >= plan.today)
+        .filter_map(|(r, audit, of)| {
+            let (days, least) = (r.days?, least(of)?);
+            (days < least).then_some(Fact::AuditTimeShort { audit, date: r.date, days, least, at: r.loc })
+        })
+        .collect()
 }

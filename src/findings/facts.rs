@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use crate::codes::Code;
 use crate::cycle::External;
 use crate::diagnostic::Loc;
-use crate::register::{Conflict, NonconformitySeverity};
+use crate::register::{Conflict, NonconformitySeverity, Tenths};
 
 /// A round, as findings name it: its label and the external audit it prepares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +175,14 @@ pub enum Fact {
         cap: u32,
         /// The setting that caps it: `max_days_per_round` or `max_days_per_year`.
         setting: &'static str,
+    },
+    AuditTimeShort {
+        /// "surveillance", "recertification".
+        audit: &'static str,
+        date: NaiveDate,
+        days: Tenths,
+        least: Tenths,
+        at: Loc,
     },
     AreaNotCovered {
         area: String,

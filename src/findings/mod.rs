@@ -71,6 +71,7 @@ fn facts_of(plan: &Plan<'_>) -> Vec<Fact> {
     out.extend(programme::first_audit(plan));
     out.extend(certificate::certificate(plan));
     out.extend(certificate::calendar_years(plan));
+    out.extend(certificate::audit_time(plan));
     out.extend(programme::intervals(plan, since));
     out.extend(record::previous_cycle(plan));
     out.extend(record::record_start(plan));

@@ -9,7 +9,7 @@ use crate::catalogue;
 use crate::codes::Code;
 use crate::cycle::External;
 use crate::diagnostic::Loc;
-use crate::register::NonconformitySeverity;
+use crate::register::{NonconformitySeverity, Tenths};
 use crate::text::count;
 
 /// "round C1.2 before surveillance 2 of cycle 1 on 2026-05-12"; for an interim round, "interim
@@ -89,6 +89,7 @@ impl Fact {
             Fact::AuditLate { .. } => Code::AuditLate,
             Fact::RoundOverCapacity { .. } => Code::RoundOverCapacity,
             Fact::EffortOverCaps { .. } => Code::EffortOverCaps,
+            Fact::AuditTimeShort { .. } => Code::AuditTimeShort,
             Fact::AreaNotCovered { .. } => Code::AreaNotCovered,
             Fact::FirstAuditLate { .. } => Code::FirstAuditLate,
             Fact::Round0IncompleteAtStage1 { .. } => Code::Round0IncompleteAtStage1,
@@ -177,9 +178,8 @@ impl Fact {
                 let rule = format!("certification bodies usually hold surveillance {number} by the anniversary, {latest}");
                 surveillance(*number, *cycle, *latest, *held, rule, *at)
             }
-            Fact::EffortOverCaps { period, days, cap, setting } => Words::new(format!(
-                "{period} needs {days} auditor-days, and the auditors' `{setting}` allow {cap} together"
-            )),
+            Fact::EffortOverCaps { period, days, cap, setting } => effort_over_caps(period, *days, *cap, setting),
+            Fact::AuditTimeShort { audit, date, days, least, at } => audit_time_short(audit, *date, *days, *least, *at),
             Fact::CalendarYearWithoutAudit { year, at } => Words::new(format!(
                 "no surveillance or recertification audit is recorded in {year}, which was not a recertification year: surveillance is due at least once a calendar year"
             )).at(*at),
@@ -754,6 +754,18 @@ fn round_over_capacity(area: &str, round: &RoundRef, why: &Capacity, due: NaiveD
         Some(h) => w.help(h),
         None => w,
     }
+}
+
+fn effort_over_caps(period: &str, days: u32, cap: u32, setting: &str) -> Words {
+    Words::new(format!("{period} needs {days} auditor-days, and the auditors' `{setting}` allow {cap} together"))
+}
+
+fn audit_time_short(audit: &str, date: NaiveDate, days: Tenths, least: Tenths, at: Loc) -> Words {
+    Words::new(format!(
+        "the {audit} audit on {date} is recorded at {days} audit days, fewer than the {least} the rules allow for the register's `persons` (an estimate)"
+    ))
+    .date(date)
+    .at(at)
 }
 
 /// Round 0 not complete by its last day before Stage 1: which areas were audited later, which not yet.

@@ -6,6 +6,7 @@
 //! day is proved by [`crate::valid`], which the rest of the crate runs on.
 
 mod check;
+mod profile;
 mod raw;
 pub mod schema;
 mod yaml;
@@ -22,6 +23,7 @@ use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, InputError, Loc};
 use crate::settings::{Blackout, Settings};
 
+pub use profile::{AuditTimeTable, Profile, SimpleActivity, Site, Tenths};
 pub use raw::parse_date;
 pub use yaml::{decode, max_values, options as parser_options};
 
@@ -56,6 +58,8 @@ pub struct Register {
     pub accepted: Vec<Acceptance>,
     /// Corrective actions raised on nonconformities (clause 10.2).
     pub corrective_actions: Vec<CorrectiveAction>,
+    /// Persons and sites, for the certification body's audit time and site sample.
+    pub profile: Profile,
 }
 
 impl Register {
@@ -182,6 +186,10 @@ pub struct ExternalRecord {
     /// its decision, with new anniversaries.
     pub early: bool,
     pub note: Option<String>,
+    /// The audit days the certification body spent or quoted, where recorded.
+    pub days: Option<Tenths>,
+    /// The sites it visited, where recorded.
+    pub sites: Vec<String>,
     pub loc: Loc,
 }
 
@@ -835,6 +843,7 @@ impl Register {
             reviews: vec![],
             accepted: vec![],
             corrective_actions: vec![],
+            profile: Profile::default(),
         }
     }
 }

@@ -9,7 +9,9 @@ use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use super::yaml::{Chunked, Spanned};
+mod profile;
 use chrono::{Datelike, NaiveDate};
+pub(super) use profile::*;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
@@ -186,6 +188,25 @@ pub(super) struct RawRegister<'a> {
     #[serde(default)]
     #[schemars(with = "Vec<RawCorrectiveAction>")]
     pub corrective_actions: Vec<Spanned<RawCorrectiveAction<'a>>>,
+    /// Persons doing work under the organisation's control in the scope (full-time equivalents, every shift): the certification body's audit time grows with it (ISO/IEC 27006-1 Annex C).
+    #[serde(default)]
+    #[schemars(with = "Option<u32>", range(min = 1, max = 1000000))]
+    pub persons: Option<Spanned<u32>>,
+    /// Groups among `persons` doing identical simple activities: each counts as the square root of its head count, rounded up (ISO/IEC 27006-1 C.3.4).
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSimpleActivity>")]
+    pub simple_activities: Vec<Spanned<RawSimpleActivity<'a>>>,
+    /// The organisation's sites, one marked `central: true`: the certification body's site sample follows from them (IAF MD 1). Areas' `site` and auditors' `sites` then name these ids.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawSite>")]
+    pub sites: Vec<Spanned<RawSite<'a>>>,
+    /// Whether the certification body may audit a sample of the sites (IAF MD 1): true (the default) where the sites run the same processes under one ISMS.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub site_sampling: Option<Spanned<bool>>,
+    /// The certification body's own audit-time table, to replace the one ismsaudit estimates from.
+    #[serde(default)]
+    pub audit_time: Option<RawAuditTime<'a>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -252,6 +273,14 @@ pub(super) struct RawExternal<'a> {
     #[serde(default)]
     #[schemars(with = "Vec<Date>")]
     pub visits: Vec<Spanned<Date>>,
+    /// The audit days the certification body spent (or quoted), e.g. `3.5`.
+    #[serde(default)]
+    #[schemars(with = "Option<AuditDays>")]
+    pub days: Option<Spanned<f64>>,
+    /// The sites it visited (ids from `sites`).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub sites: Vec<Spanned<Text<'a>>>,
     /// Free text, shown in the plan.
     pub note: Option<Text<'a>>,
 }
@@ -273,6 +302,14 @@ pub(super) struct RawRecertification<'a> {
     /// An early recertification, before the cycle's third year (as when certificates are merged): the new cycle starts from its decision, and the anniversaries count from it.
     #[serde(default)]
     pub early: bool,
+    /// The audit days the certification body spent (or quoted), e.g. `3.5`.
+    #[serde(default)]
+    #[schemars(with = "Option<AuditDays>")]
+    pub days: Option<Spanned<f64>>,
+    /// The sites it visited (ids from `sites`).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub sites: Vec<Spanned<Text<'a>>>,
     /// Free text, shown in the plan.
     pub note: Option<Text<'a>>,
 }

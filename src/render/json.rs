@@ -9,10 +9,11 @@ use serde::ser::SerializeSeq;
 use serde_json::ser::{CompactFormatter, Formatter};
 
 use crate::catalogue;
+use crate::cycle::estimate::{Estimate, MAX_REDUCTION_PERCENT};
 use crate::cycle::{External, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
 use crate::programme::{Behind, Effort, Round, RoundName, Unassigned};
-use crate::register::{Area, AuditKind, Register, SpecialKind};
+use crate::register::{Area, AuditKind, Register, SpecialKind, Tenths};
 
 /// Bumped when a field changes meaning or disappears; new fields may appear at any time.
 pub(crate) const SCHEMA_VERSION: u32 = 1;
@@ -33,7 +34,67 @@ struct Doc<'a> {
     rounds: Vec<RoundDoc<'a>>,
     /// The programme's auditor-days: per round, per auditor and per calendar year.
     effort: EffortDoc,
+    /// The certification body's audit time and site sample, estimated, where the register
+    /// gives `persons` or `sites`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit_time: Option<AuditTimeDoc>,
     events: Events<'a>,
+}
+
+#[derive(Serialize)]
+struct AuditTimeDoc {
+    /// Always true: the certification body determines audit time (ISO/IEC 17021-1 9.1.4).
+    estimate: bool,
+    persons: Option<u32>,
+    effective_persons: Option<u32>,
+    source: String,
+    max_reduction_percent: u32,
+    audits: Vec<AuditTimeEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sites: Option<SitesDoc>,
+}
+
+#[derive(Serialize)]
+struct AuditTimeEntry {
+    audit: &'static str,
+    /// `null` past the table's last band.
+    days: Option<Tenths>,
+    least: Option<Tenths>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sites_besides_central: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct SitesDoc {
+    central: String,
+    others: u32,
+    sampling: bool,
+}
+
+impl AuditTimeDoc {
+    fn of(reg: &Register) -> Option<Self> {
+        let e = Estimate::of(&reg.profile)?;
+        Some(AuditTimeDoc {
+            estimate: true,
+            persons: e.persons,
+            effective_persons: e.effective,
+            max_reduction_percent: MAX_REDUCTION_PERCENT,
+            audits: (e.audits.iter())
+                .map(|a| AuditTimeEntry {
+                    audit: a.audit.key(),
+                    days: a.days,
+                    least: a.least,
+                    sites_besides_central: a.sites,
+                })
+                .collect(),
+            sites: (reg.profile.central()).zip(e.other_sites).map(|(c, others)| SitesDoc {
+                central: c.id.clone(),
+                others,
+                sampling: e.sampling,
+            }),
+            source: e.source,
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -454,6 +515,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             .collect(),
         titles: titles(&reg.scope),
         effort: EffortDoc::of(plan),
+        audit_time: AuditTimeDoc::of(reg),
         events: Events { plan },
     };
     to_writer(out, &doc)

@@ -4,10 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
 
+use super::cost;
 use super::table::{Coverage, audit_status, external_status, settings_lines, unassigned};
 use crate::catalogue;
 use crate::cycle::Basis;
+use crate::cycle::estimate::Estimate;
 use crate::plan::Plan;
+use crate::programme::Effort;
 use crate::register::Area;
 
 /// Writes the programme: who runs it, the certification cycle, the scope, each round with its
@@ -81,8 +84,65 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         }
     }
 
+    effort(plan, &labels, out)?;
+    audit_time(plan, out)?;
     criteria_titles(plan, out)?;
     assumptions(plan, out)
+}
+
+/// The programme's resources: auditor-days per round, and per auditor and calendar year.
+fn effort(plan: &Plan<'_>, labels: &HashMap<String, String>, out: &mut dyn Write) -> io::Result<()> {
+    if plan.rounds.is_empty() {
+        return Ok(());
+    }
+    let reg = plan.register;
+    let effort = Effort::of(reg, &plan.rounds);
+    writeln!(out, "\n## Resources: internal audit effort\n")?;
+    writeln!(out, "In auditor-days: the open days each audit takes (its area's `audit_days` where planned).\n")?;
+    let cap = |c: Option<u32>| c.map(|c| c.to_string()).unwrap_or_default();
+    let rows: Vec<Vec<String>> = (effort.rounds.iter())
+        .map(|r| {
+            let n = [r.days, r.held, r.booked, r.unassigned].map(|n| n.to_string());
+            vec![
+                r.label.clone(),
+                r.last_day.to_string(),
+                n[0].clone(),
+                n[1].clone(),
+                n[2].clone(),
+                n[3].clone(),
+                cap(r.cap),
+            ]
+        })
+        .collect();
+    table(out, &["Round", "Last day", "Days", "Held", "Booked", "No auditor", "Round caps allow"], &rows)?;
+    writeln!(out)?;
+    let years: Vec<i32> = effort.years.keys().copied().collect();
+    let mut header = vec!["Auditor".to_string()];
+    header.extend(years.iter().map(i32::to_string));
+    header.push("Total".to_string());
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (_, who, by_year) in effort.by_auditor() {
+        let mut row = vec![md(&person(who, labels))];
+        row.extend(years.iter().map(|y| by_year.get(y).copied().unwrap_or(0).to_string()));
+        row.push(by_year.values().sum::<u32>().to_string());
+        rows.push(row);
+    }
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    table(out, &header, &rows)
+}
+
+/// The certification body's audit time and site sample, as the rules let the organisation
+/// estimate them.
+fn audit_time(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let reg = plan.register;
+    let Some(e) = Estimate::of(&reg.profile) else { return Ok(()) };
+    writeln!(out, "\n## {}\n", cost::HEADING)?;
+    let visits = plan.cycles.first().and_then(|c| cost::not_visited(reg, c));
+    for line in cost::basis(reg, &e).iter().chain(&visits) {
+        writeln!(out, "- {}", md(line))?;
+    }
+    writeln!(out)?;
+    table(out, &cost::header(&e), &cost::rows(&e))
 }
 
 /// Each round as a table (date, area, auditor, status, criteria) with its review; then, by why,

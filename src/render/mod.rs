@@ -4,6 +4,7 @@ pub mod agenda;
 pub mod calendar;
 pub mod check;
 pub mod colour;
+mod cost;
 pub mod csv;
 mod grid;
 pub mod html;

@@ -13,6 +13,7 @@ use crate::register::{Area, AuditKind, Register};
 use crate::text::count;
 use crate::text::write_wrapped;
 
+use super::cost;
 use super::grid::{self, Columns};
 
 pub(super) fn external_status(e: &External, plan: &Plan<'_>) -> String {
@@ -274,6 +275,16 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
         })
         .collect();
     grid::write(&["Cycle", "Audit", "Date", "Latest", "Status"], &rows, width, out)?;
+
+    if let Some(e) = crate::cycle::estimate::Estimate::of(&reg.profile) {
+        writeln!(out)?;
+        write_wrapped(out, cost::HEADING, width, 2)?;
+        let visits = plan.cycles.first().and_then(|c| cost::not_visited(reg, c));
+        for line in cost::basis(reg, &e).iter().chain(&visits) {
+            write_wrapped(out, line, width, 2)?;
+        }
+        grid::write(&cost::header(&e), &cost::rows(&e), width, out)?;
+    }
 
     if let Some(l) = plan.lapse {
         writeln!(out)?;

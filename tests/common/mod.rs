@@ -29,6 +29,8 @@ pub fn recertified(decision: NaiveDate) -> Vec<ExternalRecord> {
             decision: None,
             early: false,
             note: None,
+            days: None,
+            sites: vec![],
             loc: Loc::default(),
         })
         .collect()

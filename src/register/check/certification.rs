@@ -54,9 +54,16 @@ impl Checker<'_> {
     /// A recertification audit recorded, and its decision (never before the audit).
     pub(super) fn recertification(&mut self, r: &Spanned<DateOr<RawRecertification>>) -> ExternalRecord {
         match &r.value {
-            DateOr::Date(d) => {
-                ExternalRecord { date: d.0, visits: vec![], decision: None, early: false, note: None, loc: loc(r) }
-            }
+            DateOr::Date(d) => ExternalRecord {
+                date: d.0,
+                visits: vec![],
+                decision: None,
+                early: false,
+                note: None,
+                days: None,
+                sites: vec![],
+                loc: loc(r),
+            },
             DateOr::Full(f) => {
                 let note = self.note("`note`", f.note.as_deref(), loc(r));
                 let record = self.visits(f.date.value.0, &f.visits, note, loc(r));
@@ -71,7 +78,13 @@ impl Checker<'_> {
                         .hint("the certification body decides after the audit"),
                     );
                 }
-                ExternalRecord { decision: f.decision.as_ref().map(|d| d.value.0), early: f.early, ..record }
+                ExternalRecord {
+                    decision: f.decision.as_ref().map(|d| d.value.0),
+                    early: f.early,
+                    days: self.days(f.days.as_ref()),
+                    sites: self.visited(&f.sites),
+                    ..record
+                }
             }
         }
     }
@@ -207,14 +220,27 @@ impl Checker<'_> {
     /// A surveillance audit, written as a date or with its further visits.
     pub(super) fn surveillance(&mut self, raw: &Spanned<DateOr<RawExternal>>) -> ExternalRecord {
         match &raw.value {
-            DateOr::Date(d) => {
-                ExternalRecord { date: d.0, visits: vec![], decision: None, early: false, note: None, loc: loc(raw) }
-            }
+            DateOr::Date(d) => ExternalRecord {
+                date: d.0,
+                visits: vec![],
+                decision: None,
+                early: false,
+                note: None,
+                days: None,
+                sites: vec![],
+                loc: loc(raw),
+            },
             DateOr::Full(f) => {
                 let note = self.note("`note`", f.note.as_deref(), loc(raw));
-                self.visits(f.date.value.0, &f.visits, note, loc(raw))
+                let record = self.visits(f.date.value.0, &f.visits, note, loc(raw));
+                ExternalRecord { days: self.days(f.days.as_ref()), sites: self.visited(&f.sites), ..record }
             }
         }
+    }
+
+    /// The sites an external audit visited, as written (checked against `sites` with them).
+    fn visited(&mut self, raw: &[Spanned<Text<'_>>]) -> Vec<String> {
+        raw.iter().map(|s| self.person("a `sites` entry", &s.value, loc(s))).filter(|s| !s.is_empty()).collect()
     }
 
     /// Further visits of a split audit follow its first day and each other.
@@ -241,6 +267,8 @@ impl Checker<'_> {
             decision: None,
             early: false,
             note,
+            days: None,
+            sites: vec![],
             loc: at,
         }
     }

@@ -4,6 +4,7 @@
 //! `record` (audits, reviews, corrective actions, accepted deviations).
 
 mod certification;
+mod profile;
 mod record;
 mod scope;
 mod settings;
@@ -243,7 +244,7 @@ impl Checker<'_> {
         });
         let owner = programme_owner.as_deref().zip(owner_at);
         self.people_named(&people, &auditors, &scope, owner);
-        let register = Register {
+        let mut register = Register {
             file: file.to_string(),
             organisation,
             id,
@@ -260,7 +261,16 @@ impl Checker<'_> {
             reviews,
             accepted,
             corrective_actions,
+            profile: Profile::default(),
         };
+        let profile = profile::RawProfile {
+            persons: raw.persons,
+            simple_activities: raw.simple_activities,
+            sites: raw.sites,
+            site_sampling: raw.site_sampling,
+            audit_time: raw.audit_time,
+        };
+        self.profile(profile, &mut register);
         self.room_for_a_programme(&register, workdays_loc);
         register
     }
