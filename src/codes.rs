@@ -102,6 +102,14 @@ codes! {
         when: "a surveillance or recertification audit on or after today records `days:` fewer than the least audit time the rules allow for the register's `persons`: the table's time for that audit, less 30%",
         help: "ask the certification body how it worked out the audit time: its accreditation body checks it against the same rules",
         source: "ISO/IEC 27006-1 Annex C (audit time by persons); IAF MD 5 (surveillance a third, recertification two thirds of the initial audit; reductions at most 30%)";
+    SiteNotAuditedBeforeStage1 => "site-not-audited-before-stage1", Error,
+        when: "the register lists its `sites`, Stage 1 is ahead (or round 0 is still open), and a site has no internal audit held, booked or planned before Stage 1: no area of the scope is at it, or its audits fall after Stage 1",
+        help: "give the site's areas `site: ID` and audit at least one of them in round 0, before Stage 1",
+        source: "IAF MD 1 (a multi-site organisation's internal audits cover every site before the initial certification audit)";
+    CentralFunctionNotAudited => "central-function-not-audited", Warning,
+        when: "the register lists its `sites`, and a round holds, books or plans no audit of an area at the central function",
+        help: "give the areas managed at the central function `site: ID` (the ISMS office, risk management) and audit one of them every round",
+        source: "IAF MD 1 (the central function is audited at every certification audit; each round prepares one)";
     AreaNotCovered => "area-not-covered", Error,
         when: "the cycle can no longer cover an area in its scope: no audit done and no round left",
         help: "audit the area before the next external audit and tell your certification body",

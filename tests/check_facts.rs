@@ -158,3 +158,27 @@ audits:
         .collect();
     assert_eq!(bookings, ["away ann 2025-03-18", "cap bob round C1.1 3/2 2025-03-11"]);
 }
+
+/// A site with no area gets no internal audit before Stage 1; a central function whose only
+/// area is low risk is audited in one round of three (IAF MD 1).
+#[test]
+fn every_site_before_stage1_and_the_central_function_every_round() {
+    let before = facts_of(include_str!("cmd/check-codes.in/sites-before-stage1.yaml"), "2025-12-01");
+    let sites: Vec<(&str, bool)> = before
+        .iter()
+        .filter_map(|f| match f {
+            Fact::SiteNotAuditedBeforeStage1 { site, has_areas, .. } => Some((site.as_str(), *has_areas)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sites, [("hull", false)]);
+    let certified = facts_of(include_str!("cmd/check-codes.in/central-function.yaml"), "2025-02-03");
+    let rounds: Vec<&str> = certified
+        .iter()
+        .filter_map(|f| match f {
+            Fact::CentralFunctionNotAudited { round, .. } => Some(round.label.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rounds, ["C1.2", "C1.3"]);
+}

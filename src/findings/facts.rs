@@ -184,6 +184,19 @@ pub enum Fact {
         least: Tenths,
         at: Loc,
     },
+    SiteNotAuditedBeforeStage1 {
+        site: String,
+        stage1: NaiveDate,
+        /// Whether any area of the scope is at the site.
+        has_areas: bool,
+        at: Loc,
+    },
+    CentralFunctionNotAudited {
+        site: String,
+        round: RoundRef,
+        has_areas: bool,
+        at: Loc,
+    },
     AreaNotCovered {
         area: String,
         cycle: u32,

@@ -14,6 +14,7 @@ mod certificate;
 pub mod facts;
 mod programme;
 mod record;
+mod sites;
 mod standard;
 mod words;
 
@@ -80,6 +81,7 @@ fn facts_of(plan: &Plan<'_>) -> Vec<Fact> {
     out.extend(record::audits_without_auditor(register, since));
     out.extend(programme::stage1_too_close(plan));
     out.extend(programme::effort(plan));
+    out.extend(sites::sites(plan));
     out.extend(record::corrective_actions(plan));
     out.extend(record::closed_days(plan, since));
     out.extend(bookings::bookings(plan));

@@ -16,7 +16,7 @@ use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Effort, Round, Source, Unassigned};
 use crate::register::{Area, AuditKind, Conflicts, Register, Status, folded, same_id};
 
-fn round_ref(round: &Round) -> RoundRef {
+pub(super) fn round_ref(round: &Round) -> RoundRef {
     RoundRef { label: round.label(), prepares: round.prepares, interim: (round.interim > 0).then_some(round.last_day) }
 }
 

@@ -90,6 +90,8 @@ impl Fact {
             Fact::RoundOverCapacity { .. } => Code::RoundOverCapacity,
             Fact::EffortOverCaps { .. } => Code::EffortOverCaps,
             Fact::AuditTimeShort { .. } => Code::AuditTimeShort,
+            Fact::SiteNotAuditedBeforeStage1 { .. } => Code::SiteNotAuditedBeforeStage1,
+            Fact::CentralFunctionNotAudited { .. } => Code::CentralFunctionNotAudited,
             Fact::AreaNotCovered { .. } => Code::AreaNotCovered,
             Fact::FirstAuditLate { .. } => Code::FirstAuditLate,
             Fact::Round0IncompleteAtStage1 { .. } => Code::Round0IncompleteAtStage1,
@@ -180,6 +182,8 @@ impl Fact {
             }
             Fact::EffortOverCaps { period, days, cap, setting } => effort_over_caps(period, *days, *cap, setting),
             Fact::AuditTimeShort { audit, date, days, least, at } => audit_time_short(audit, *date, *days, *least, *at),
+            Fact::SiteNotAuditedBeforeStage1 { site, stage1, has_areas, at } => site_not_audited(site, *stage1, *has_areas, *at),
+            Fact::CentralFunctionNotAudited { site, round, has_areas, at } => central_not_audited(site, round, *has_areas, *at),
             Fact::CalendarYearWithoutAudit { year, at } => Words::new(format!(
                 "no surveillance or recertification audit is recorded in {year}, which was not a recertification year: surveillance is due at least once a calendar year"
             )).at(*at),
@@ -766,6 +770,16 @@ fn audit_time_short(audit: &str, date: NaiveDate, days: Tenths, least: Tenths, a
     ))
     .date(date)
     .at(at)
+}
+
+fn site_not_audited(site: &str, stage1: NaiveDate, has_areas: bool, at: Loc) -> Words {
+    let why = if has_areas { "its areas' audits fall after it" } else { "no area of the scope is at it" };
+    Words::new(format!("site `{site}` has no internal audit before Stage 1 on {stage1}: {why}")).date(stage1).at(at)
+}
+
+fn central_not_audited(site: &str, round: &RoundRef, has_areas: bool, at: Loc) -> Words {
+    let why = if has_areas { "none of its areas is audited in it" } else { "no area of the scope is at it" };
+    Words::new(format!("{} does not audit the central function, `{site}`: {why}", describe(round))).at(at)
 }
 
 /// Round 0 not complete by its last day before Stage 1: which areas were audited later, which not yet.
