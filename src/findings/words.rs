@@ -166,7 +166,9 @@ impl Fact {
             }
             f @ Fact::AuditLate { .. } => audit_late_of(f),
             Fact::RoundOverCapacity { area, round, why, due, at } => round_over_capacity(area, round, why, *due, *at),
-            Fact::AreaNotCovered { area, cycle, start, expiry, at } => area_not_covered(area, *cycle, *start, *expiry, *at),
+            Fact::AreaNotCovered { area, cycle, start, expiry, at } => {
+                area_not_covered(area, *cycle, *start, *expiry, *at)
+            }
             Fact::FirstAuditLate { stage1, last, lead, at } => first_audit_late(*stage1, *last, *lead, *at),
             Fact::Round0IncompleteAtStage1 { last_day, stage1, late, open, stage2, at } => {
                 round0_incomplete(*last_day, *stage1, late, open, *stage2, *at)
@@ -177,19 +179,20 @@ impl Fact {
                 surveillance(*number, *cycle, *latest, *held, rule.to_string(), *at)
             }
             Fact::SurveillanceAfterAnniversary { number, cycle, latest, held, at } => {
-                let rule = format!("certification bodies usually hold surveillance {number} by the anniversary, {latest}");
+                let rule =
+                    format!("certification bodies usually hold surveillance {number} by the anniversary, {latest}");
                 surveillance(*number, *cycle, *latest, *held, rule, *at)
             }
             Fact::EffortOverCaps { period, days, cap, setting } => effort_over_caps(period, *days, *cap, setting),
             Fact::AuditTimeShort { audit, date, days, least, at } => audit_time_short(audit, *date, *days, *least, *at),
-            Fact::SiteNotAuditedBeforeStage1 { site, stage1, has_areas, at } => site_not_audited(site, *stage1, *has_areas, *at),
-            Fact::CentralFunctionNotAudited { site, round, has_areas, at } => central_not_audited(site, round, *has_areas, *at),
-            Fact::CalendarYearWithoutAudit { year, at } => Words::new(format!(
-                "no surveillance or recertification audit is recorded in {year}, which was not a recertification year: surveillance is due at least once a calendar year"
-            )).at(*at),
-            Fact::CalendarYearUnplanned { year, at } => Words::new(format!(
-                "no surveillance or recertification audit is booked or planned in {year}, which is not a recertification year: surveillance is due at least once a calendar year"
-            )).at(*at),
+            Fact::SiteNotAuditedBeforeStage1 { site, stage1, has_areas, at } => {
+                site_not_audited(site, *stage1, *has_areas, *at)
+            }
+            Fact::CentralFunctionNotAudited { site, round, has_areas, at } => {
+                central_not_audited(site, round, *has_areas, *at)
+            }
+            Fact::CalendarYearWithoutAudit { year, at } => calendar_year(*year, "is recorded", "was", *at),
+            Fact::CalendarYearUnplanned { year, at } => calendar_year(*year, "is booked or planned", "is", *at),
             Fact::RecertificationLate { cycle, expiry, latest, ended, at } => {
                 recertification_late(*cycle, *expiry, *latest, *ended, *at)
             }
@@ -199,20 +202,30 @@ impl Fact {
             Fact::CertificateRestored { cycle, expiry, on, assumed, at } => {
                 certificate_restored(*cycle, *expiry, *on, *assumed, *at)
             }
-            Fact::CertificateLapsed { cycle, expiry, deadline, late, at } => lapsed(*cycle, *expiry, *deadline, *late, *at),
+            Fact::CertificateLapsed { cycle, expiry, deadline, late, at } => {
+                lapsed(*cycle, *expiry, *deadline, *late, *at)
+            }
             Fact::Uncertified { expired, decision, assumed, at } => uncertified(*expired, *decision, *assumed, *at),
             Fact::CertificateExpiring { expiry, days_left, at } => Words::new(format!(
                 "the certificate expires on {expiry} (in {days_left} days) and no recertification audit is booked"
-            )).date(*expiry).at(*at),
+            ))
+            .date(*expiry)
+            .at(*at),
             Fact::PreviousCycleGap { cycle, first_audit, left } => previous_cycle_gap(*cycle, *first_audit, left),
             Fact::DecisionNotRecorded { decision, early, at } => decision_not_recorded(*decision, *early, *at),
             Fact::DecisionLate { decision, stage2, at } => Words::new(format!(
                 "the certification decision on {decision} is more than 6 months after Stage 2 on {stage2}"
-            )).date(*decision).at(*at),
-            Fact::CertificateSuspended { from, to, note, at } => certificate_suspended(*from, *to, note.as_deref(), *at),
+            ))
+            .date(*decision)
+            .at(*at),
+            Fact::CertificateSuspended { from, to, note, at } => {
+                certificate_suspended(*from, *to, note.as_deref(), *at)
+            }
             Fact::RecordNotJudged { from, rounds, at } => record_not_judged(*from, rounds, *at),
             Fact::RecordStartsLater { first, rounds, overdue } => record_starts_later(*first, rounds, *overdue),
-            Fact::AuditIntervalExceeded { from, to, months, at } => interval("internal audit", *from, *to, *months, *at),
+            Fact::AuditIntervalExceeded { from, to, months, at } => {
+                interval("internal audit", *from, *to, *months, *at)
+            }
             Fact::ReviewIntervalExceeded { from, to, months, at } => {
                 interval("management review", *from, *to, *months, *at)
             }
@@ -227,7 +240,9 @@ impl Fact {
             | Fact::BookingOverCap { .. }) => booking(f),
             Fact::AuditWithoutAuditor { areas, date, at } => {
                 let areas = areas.join(", ");
-                Words::new(format!("the audit of {areas} on {date} names no `auditor` and no `auditor_org`")).date(*date).at(*at)
+                Words::new(format!("the audit of {areas} on {date} names no `auditor` and no `auditor_org`"))
+                    .date(*date)
+                    .at(*at)
             }
             Fact::CorrectiveActionOverdue { id, severity, area, due, at } => {
                 corrective_action_overdue(id, *severity, area, *due, *at)
@@ -758,6 +773,14 @@ fn round_over_capacity(area: &str, round: &RoundRef, why: &Capacity, due: NaiveD
         Some(h) => w.help(h),
         None => w,
     }
+}
+
+/// A calendar year with no certification-body audit (17021-1 9.1.3).
+fn calendar_year(year: i32, recorded: &str, was: &str, at: Option<Loc>) -> Words {
+    Words::new(format!(
+        "no surveillance or recertification audit {recorded} in {year}, which {was} not a recertification year: surveillance is due at least once a calendar year"
+    ))
+    .at(at)
 }
 
 fn effort_over_caps(period: &str, days: u32, cap: u32, setting: &str) -> Words {
