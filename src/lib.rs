@@ -32,6 +32,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod audit_plan;
 pub mod book;
 pub mod calendar;
 pub mod catalogue;

@@ -97,6 +97,9 @@ people:
   - {id: dana, name: "{PERSON}"}
 auditors:
   - {id: carol, name: "{AUDITOR}"}
+persons: 50
+simple_activities: [{activity: "{ACTIVITY}", persons: 9}]
+audit_time: {source: "{SOURCE}", table: [{persons: 100, days: 6}]}
 scope:
   - id: isms
     name: "{AREA}"
@@ -118,7 +121,7 @@ corrective_actions:
   - {id: CA-2, finding: F-1, due: 2025-06-30, revised: [{due: 2025-07-31, reason: "{REVISED}"}]}
 "#;
 
-const FIELDS: [&str; 24] = [
+const FIELDS: [&str; 26] = [
     "ORG",
     "ROLE",
     "PERSON",
@@ -141,6 +144,8 @@ const FIELDS: [&str; 24] = [
     "REF",
     "CA",
     "SUSPENSION",
+    "ACTIVITY",
+    "SOURCE",
     "",
     "",
 ];
@@ -157,13 +162,15 @@ const BROKEN: [&str; 6] = [
 ];
 
 /// Every command and format a register's text can reach a terminal or a log through.
-const COMMANDS: [&[&str]; 17] = [
+const COMMANDS: [&[&str]; 19] = [
     &["validate"],
     &["plan"],
     &["plan", "--detail", "--cycles", "2"],
     &["plan", "--format", "json"],
     &["plan", "--format", "markdown"],
     &["plan", "--format", "csv"],
+    &["audit-plan", "isms", "--format", "markdown"],
+    &["audit-plan", "isms", "--format", "json"],
     &["calendar", "--from", "2024-01-01", "--to", "2028-12-31"],
     &["calendar", "--format", "html"],
     &["calendar", "--format", "ics", "--from", "2024-01-01", "--to", "2028-12-31"],

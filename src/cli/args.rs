@@ -39,6 +39,9 @@ pub enum Command {
     Plan(PlanArgs),
     /// A year (or any period) of audits as month grids and an agenda, or as an iCalendar file
     Calendar(CalendarArgs),
+    /// The plan for one internal audit, for its auditor and auditees: objectives, scope,
+    /// criteria, date, place, auditor, auditees, method, earlier findings, reporting
+    AuditPlan(AuditPlanArgs),
     /// What is overdue today and due in the next days, for one register or several
     Agenda(AgendaArgs),
     /// Check the register, its record and the plan against the rules; exit 1 on errors (a CI gate)
@@ -125,6 +128,36 @@ pub struct PlanArgs {
     /// Replace the --output file even if it is read-only
     #[arg(long, requires = "output")]
     pub force: bool,
+}
+
+#[derive(Args)]
+pub struct AuditPlanArgs {
+    /// The ISMS register
+    pub register: PathBuf,
+    /// The area audited, by its id
+    pub area: String,
+    /// The round, as the plan names it (for example C1.2) [default: the area's next audit not yet held]
+    #[arg(long)]
+    pub round: Option<String>,
+    /// The day to plan from, YYYY-MM-DD [default: the system date]
+    #[arg(long, value_parser = parse_today)]
+    pub today: Option<NaiveDate>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = AuditPlanFormat::Markdown)]
+    pub format: AuditPlanFormat,
+    /// Write to FILE (whole or not at all) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the --output file even if it is read-only
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AuditPlanFormat {
+    /// A document for the auditor and auditees (GitHub-flavoured Markdown)
+    Markdown,
+    Json,
 }
 
 #[derive(Args)]

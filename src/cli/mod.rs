@@ -15,7 +15,7 @@ use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
 use ismsaudit::text::{inert_lines, name, visible, write_wrapped};
-use ismsaudit::{book, plan, render, starter};
+use ismsaudit::{audit_plan, book, plan, render, starter};
 
 mod args;
 mod dir;
@@ -124,6 +124,7 @@ fn execute(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     match command {
         Command::Plan(args) => plan_command(args, ctx)?,
         Command::Calendar(args) => calendar_command(args, ctx)?,
+        Command::AuditPlan(args) => audit_plan_command(args, ctx)?,
         Command::Agenda(args) => return agenda_command(args, ctx),
         Command::Check(args) => return check_command(args, ctx),
         Command::Validate(args) => {
@@ -178,6 +179,27 @@ fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     match output {
         Some(path) => write_file(&path, Replace::Through { force }, &[read], write)?,
         None if ctx.colour.out && matches!(format, PlanFormat::Table) => painted(ctx.out, write)?,
+        None => write(ctx.out)?,
+    }
+    Ok(())
+}
+
+fn audit_plan_command(args: AuditPlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+    let AuditPlanArgs { register, area, round, today, format, output, force } = args;
+    let today = today.unwrap_or(ctx.system_today);
+    let (valid, read) = load(&register, ctx.max_bytes, today)?;
+    let reg = valid.register();
+    let found = audit_plan::area(reg, &area).map_err(|e| anyhow::anyhow!("{}", visible(&e.to_string())))?;
+    // Two cycles: an area audited once a cycle may have its next audit in the next one.
+    let plan = plan::plan(&valid, 2);
+    let audit = audit_plan::audit_plan(&plan, found, round.as_deref())
+        .map_err(|e| anyhow::anyhow!("{}", visible(&e.to_string())))?;
+    let write = |out: &mut dyn Write| match format {
+        AuditPlanFormat::Markdown => render::audit_plan::markdown(&audit, &reg.organisation, today, out),
+        AuditPlanFormat::Json => render::audit_plan::json(&audit, out),
+    };
+    match output {
+        Some(path) => write_file(&path, Replace::Through { force }, &[read], write)?,
         None => write(ctx.out)?,
     }
     Ok(())

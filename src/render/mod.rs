@@ -1,6 +1,7 @@
 //! Outputs. Each renderer writes to any `io::Write` and nothing else.
 
 pub mod agenda;
+pub mod audit_plan;
 pub mod calendar;
 pub mod check;
 pub mod colour;

@@ -53,7 +53,7 @@ impl Passed {
 
 /// How many more days an audit placed again tries for one without an auditee clash, once it has
 /// one with.
-const CLASH_TRIES: usize = 10;
+const CLASH_TRIES: usize = 30;
 
 impl<'r> Placer<'_, 'r> {
     /// Places again the audits of a round under way whose planned day passed with nothing

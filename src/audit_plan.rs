@@ -1,0 +1,192 @@
+//! The plan for one internal audit, to hand to its auditor and auditees (ISO 19011 6.3.2:
+//! objectives, scope, criteria, date, place, duration, auditor, auditees, method, reporting):
+//! read off the plan, so it says what the programme says.
+
+use chrono::{Days, NaiveDate};
+
+use crate::catalogue;
+use crate::plan::Plan;
+use crate::programme::{AreaAudit, Round, Source};
+use crate::register::{Area, CorrectiveAction, FindingKind, Register, same_id};
+
+/// How long after its last day an audit's report is due, at the latest: two weeks, and before
+/// the round's management review takes the results (27001 9.3.2 c).
+pub const REPORT_WITHIN_DAYS: u64 = 14;
+
+/// One audit's plan.
+#[derive(Debug, Clone)]
+pub struct AuditPlan<'p> {
+    pub area: &'p Area,
+    /// The site's name where the register lists sites, else the area's `site` as written.
+    pub site: Option<String>,
+    pub round: String,
+    /// What the round prepares, in words ("surveillance 1 of cycle 2 on 2027-05-04").
+    pub prepares: String,
+    pub date: NaiveDate,
+    pub end: NaiveDate,
+    /// Open days, as the programme counts them.
+    pub days: u32,
+    /// planned, booked, done ... as the plan words it.
+    pub status: &'static str,
+    pub auditor: Option<String>,
+    /// The owner, then the team.
+    pub auditees: Vec<String>,
+    pub method: Option<&'static str>,
+    pub objectives: Vec<String>,
+    /// The clauses and controls audited, with their titles.
+    pub criteria: Vec<(&'static str, &'static str)>,
+    /// Earlier findings in the area still to follow up.
+    pub follow_up: Vec<FollowUpItem>,
+    pub report_to: Vec<String>,
+    pub report_due: NaiveDate,
+    /// The management review that takes the results.
+    pub review: NaiveDate,
+}
+
+/// An earlier finding the audit follows up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUpItem {
+    pub id: String,
+    pub kind: FindingKind,
+    pub found: NaiveDate,
+    pub text: String,
+    /// Its corrective action and where it stands: "open, due 2027-05-31", "closed 2027-05-12,
+    /// not yet verified".
+    pub action: Option<(String, String)>,
+}
+
+/// Why an audit plan cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoAudit {
+    #[error("area `{area}` is not in the register's scope; {hint}")]
+    UnknownArea { area: String, hint: String },
+    #[error("no internal audit of `{0}` is in the plan's rounds")]
+    NotPlanned(String),
+    #[error("round `{round}` has no audit of `{area}`; it is audited in {rounds}")]
+    NotInRound { area: String, round: String, rounds: String },
+}
+
+/// The area with the id `id` (compared without case).
+pub fn area<'r>(reg: &'r Register, id: &str) -> Result<&'r Area, NoAudit> {
+    reg.scope.iter().find(|a| same_id(&a.id, id)).ok_or_else(|| NoAudit::UnknownArea {
+        area: crate::text::shortened(id, 100).into_owned(),
+        hint: match catalogue::closest(id, reg.scope.iter().map(|a| a.id.as_str())) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => "give the id of an area in `scope`".to_string(),
+        },
+    })
+}
+
+/// The plan for `area`'s audit in round `round`, or its next audit not yet held (else its
+/// last one).
+pub fn audit_plan<'p>(plan: &'p Plan<'_>, area: &'p Area, round: Option<&str>) -> Result<AuditPlan<'p>, NoAudit> {
+    let audits: Vec<(&Round, &AreaAudit)> = (plan.rounds.iter())
+        .flat_map(|r| r.audits.iter().filter(|a| a.area == area.id && a.source != Source::Missed).map(move |a| (r, a)))
+        .collect();
+    let chosen = match round {
+        Some(label) => audits.iter().find(|(r, _)| r.label().eq_ignore_ascii_case(label)).ok_or_else(|| {
+            let rounds: Vec<String> = audits.iter().map(|(r, _)| r.label()).collect();
+            NoAudit::NotInRound {
+                area: area.id.clone(),
+                round: label.to_string(),
+                rounds: if rounds.is_empty() { "no round".to_string() } else { rounds.join(", ") },
+            }
+        })?,
+        None => audits
+            .iter()
+            .find(|(_, a)| a.source != Source::Done && a.end >= plan.today)
+            .or(audits.last())
+            .ok_or_else(|| NoAudit::NotPlanned(area.id.clone()))?,
+    };
+    let (r, a) = *chosen;
+    Ok(of(plan.register, r, a, area))
+}
+
+fn of<'p>(reg: &'p Register, r: &Round<'_>, a: &AreaAudit<'_>, area: &'p Area) -> AuditPlan<'p> {
+    let labels = reg.labels();
+    let named = |id: &str| labels.get(&*crate::register::folded(id)).cloned().unwrap_or_else(|| id.to_string());
+    let site = area.site.as_deref().map(|s| {
+        (reg.profile.sites.iter()).find(|x| same_id(&x.id, s)).map_or_else(|| s.to_string(), |x| x.name.clone())
+    });
+    let calendar = crate::calendar::Calendar::new(&reg.settings);
+    let days = if a.auditor.is_none() && a.source == Source::Planned {
+        area.audit_days
+    } else {
+        (calendar.open_days(a.date, a.end).count() as u32).max(1)
+    };
+    let follow_up = follow_up(reg, area, a.date);
+    let mut objectives = vec![
+        format!(
+            "Conformity: whether {} conforms to the organisation's own requirements for its ISMS and to ISO/IEC 27001:2022 (9.2.1 a).",
+            area.name
+        ),
+        "Effectiveness: whether its controls are implemented and maintained and achieve their intended results, judged on evidence from the period since the last audit (records, samples of operations, interviews), not on documents alone (9.2.1 b).".to_string(),
+    ];
+    if !follow_up.is_empty() {
+        objectives.push(
+            "Follow-up: whether the corrective actions on earlier nonconformities were implemented and are effective (10.2 d)."
+                .to_string(),
+        );
+    }
+    let criteria = area
+        .clauses
+        .iter()
+        .map(|c| (*c, catalogue::clause_title(c).unwrap_or_default()))
+        .chain(area.controls.iter().map(|c| (*c, catalogue::control_title(c).unwrap_or_default())))
+        .collect();
+    let report_due =
+        (a.end + Days::new(REPORT_WITHIN_DAYS)).min(r.review.date.pred_opt().unwrap_or(r.review.date)).max(a.end);
+    AuditPlan {
+        area,
+        site,
+        round: r.label(),
+        prepares: r.prepares.describe(),
+        date: a.date,
+        end: a.end,
+        days,
+        status: a.source.key(),
+        auditor: a.auditor.map(named).or_else(|| a.auditor_org.map(str::to_string)),
+        auditees: std::iter::once(&area.owner).chain(&area.team).map(|p| named(p)).collect(),
+        method: area.method.map(|m| m.key()),
+        objectives,
+        criteria,
+        follow_up,
+        report_to: reg.reports_to.iter().map(|p| named(p)).collect(),
+        report_due,
+        review: r.review.date,
+    }
+}
+
+/// The area's nonconformities found before `before` whose corrective action is not verified
+/// (or that have none), and the observations and opportunities of its last audit.
+fn follow_up(reg: &Register, area: &Area, before: NaiveDate) -> Vec<FollowUpItem> {
+    let earlier: Vec<_> = reg.audits.iter().filter(|r| r.date < before).collect();
+    let last = earlier.iter().rev().find(|r| r.findings.iter().any(|f| same_id(&f.area, &area.id))).map(|r| r.date);
+    let mut out = Vec::new();
+    for record in &earlier {
+        for f in record.findings.iter().filter(|f| same_id(&f.area, &area.id)) {
+            let action =
+                reg.corrective_actions.iter().find(|c| c.finding.as_deref().is_some_and(|id| same_id(id, &f.id)));
+            let open = f.kind.severity().is_some() && action.is_none_or(|c| c.verified.is_none());
+            let recent = f.kind.severity().is_none() && Some(record.date) == last;
+            if open || recent {
+                out.push(FollowUpItem {
+                    id: f.id.clone(),
+                    kind: f.kind,
+                    found: record.date,
+                    text: f.text.clone(),
+                    action: action.map(|c| (c.id.clone(), action_status(c))),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn action_status(c: &CorrectiveAction) -> String {
+    match (c.closed, c.verified) {
+        (_, Some(v)) => format!("verified {v}"),
+        (Some(closed), None) => format!("closed {closed}, effectiveness not yet verified"),
+        (None, None) => format!("open, due {}", c.due_now()),
+    }
+}
