@@ -45,6 +45,7 @@ pub mod programme;
 pub mod register;
 pub mod render;
 pub mod settings;
+pub mod soa;
 pub mod starter;
 pub mod text;
 pub mod valid;

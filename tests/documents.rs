@@ -455,3 +455,35 @@ fn people_reach_every_output() {
     assert!(md.contains("| core | Hanna Keller (CISO) |"), "{md}");
     assert!(md.contains("Ann Lee (QA lead)"), "{md}");
 }
+
+/// The Statement of Applicability lists the 93 controls once each, in Annex A's order, each
+/// exclusion with the register's reason; for saas-certified's A.5.1, carried by `isms-core`
+/// alone: last audited on 2026-03-24 (its last full audit held) and next on 2027-01-12 (booked).
+#[test]
+fn the_soa_lists_the_93_controls_with_each_exclusions_reason() {
+    for name in ["startup.yaml", "saas-certified.yaml", "enterprise.yaml"] {
+        let register = example(name);
+        let out = run(&["soa", register.to_str().unwrap(), "--today", "2026-12-06", "--format", "csv"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut reader = csv::Reader::from_reader(&out.stdout[..]);
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 93, "{name}");
+        let ids: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+        let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), 93, "{name}");
+        assert_eq!((ids[0], ids[36], ids[37], ids[92]), ("A.5.1", "A.5.37", "A.6.1", "A.8.34"), "{name}");
+        let text = fs::read_to_string(&register).unwrap();
+        let reg = ismsaudit::register::parse(name, &text).unwrap();
+        for e in &reg.exclusions {
+            let row = rows.iter().find(|r| &r[0] == e.control).unwrap();
+            let carried = reg.scope.iter().any(|a| a.controls.contains(&e.control));
+            if !carried {
+                assert_eq!((&row[3], &row[4]), ("excluded", e.reason.as_str()), "{name} {}", e.control);
+            }
+        }
+        if name == "saas-certified.yaml" {
+            let a51 = rows.iter().find(|r| &r[0] == "A.5.1").unwrap();
+            assert_eq!((&a51[5], &a51[6], &a51[7]), ("isms-core", "2026-03-24", "2027-01-12"));
+        }
+    }
+}

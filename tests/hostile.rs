@@ -162,7 +162,7 @@ const BROKEN: [&str; 6] = [
 ];
 
 /// Every command and format a register's text can reach a terminal or a log through.
-const COMMANDS: [&[&str]; 19] = [
+const COMMANDS: [&[&str]; 21] = [
     &["validate"],
     &["plan"],
     &["plan", "--detail", "--cycles", "2"],
@@ -171,6 +171,8 @@ const COMMANDS: [&[&str]; 19] = [
     &["plan", "--format", "csv"],
     &["audit-plan", "isms", "--format", "markdown"],
     &["audit-plan", "isms", "--format", "json"],
+    &["soa", "--format", "markdown"],
+    &["soa", "--format", "csv"],
     &["calendar", "--from", "2024-01-01", "--to", "2028-12-31"],
     &["calendar", "--format", "html"],
     &["calendar", "--format", "ics", "--from", "2024-01-01", "--to", "2028-12-31"],

@@ -42,6 +42,9 @@ pub enum Command {
     /// The plan for one internal audit, for its auditor and auditees: objectives, scope,
     /// criteria, date, place, auditor, auditees, method, earlier findings, reporting
     AuditPlan(AuditPlanArgs),
+    /// The Statement of Applicability: the 93 Annex A controls, applicable or excluded (with
+    /// the reason), the areas that carry each, when each was last audited and is next planned
+    Soa(SoaArgs),
     /// What is overdue today and due in the next days, for one register or several
     Agenda(AgendaArgs),
     /// Check the register, its record and the plan against the rules; exit 1 on errors (a CI gate)
@@ -151,6 +154,34 @@ pub struct AuditPlanArgs {
     /// Replace the --output file even if it is read-only
     #[arg(long, requires = "output")]
     pub force: bool,
+}
+
+#[derive(Args)]
+pub struct SoaArgs {
+    /// The ISMS register
+    #[arg(default_value = "isms.yaml")]
+    pub register: PathBuf,
+    /// The day it is made on, YYYY-MM-DD [default: the system date]
+    #[arg(long, value_parser = parse_today)]
+    pub today: Option<NaiveDate>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SoaFormat::Markdown)]
+    pub format: SoaFormat,
+    /// Write to FILE (whole or not at all) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace the --output file even if it is read-only
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SoaFormat {
+    /// A document (GitHub-flavoured Markdown)
+    Markdown,
+    /// One row per control, for a spreadsheet
+    Csv,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -15,7 +15,7 @@ use ismsaudit::diagnostic::{Diagnostic, InputError};
 use ismsaudit::findings::{self, Severity};
 use ismsaudit::register::{self, Register};
 use ismsaudit::text::{inert_lines, name, visible, write_wrapped};
-use ismsaudit::{audit_plan, book, plan, render, starter};
+use ismsaudit::{audit_plan, book, plan, render, soa, starter};
 
 mod args;
 mod dir;
@@ -125,6 +125,7 @@ fn execute(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => plan_command(args, ctx)?,
         Command::Calendar(args) => calendar_command(args, ctx)?,
         Command::AuditPlan(args) => audit_plan_command(args, ctx)?,
+        Command::Soa(args) => soa_command(args, ctx)?,
         Command::Agenda(args) => return agenda_command(args, ctx),
         Command::Check(args) => return check_command(args, ctx),
         Command::Validate(args) => {
@@ -197,6 +198,26 @@ fn audit_plan_command(args: AuditPlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<
     let write = |out: &mut dyn Write| match format {
         AuditPlanFormat::Markdown => render::audit_plan::markdown(&audit, &reg.organisation, today, out),
         AuditPlanFormat::Json => render::audit_plan::json(&audit, out),
+    };
+    match output {
+        Some(path) => write_file(&path, Replace::Through { force }, &[read], write)?,
+        None => write(ctx.out)?,
+    }
+    Ok(())
+}
+
+fn soa_command(args: SoaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+    let SoaArgs { register, today, format, output, force } = args;
+    let today = today.unwrap_or(ctx.system_today);
+    let (valid, read) = load(&register, ctx.max_bytes, today)?;
+    let reg = valid.register();
+    // Two cycles: a control whose areas are audited once a cycle may be next audited in the next.
+    let plan = plan::plan(&valid, 2);
+    let lines = soa::statement(&plan);
+    let write = |out: &mut dyn Write| match format {
+        SoaFormat::Markdown => render::soa::markdown(&lines, &reg.organisation, today, out),
+        SoaFormat::Csv => render::soa::csv(&lines, out),
+        SoaFormat::Json => render::soa::json(&lines, today, out),
     };
     match output {
         Some(path) => write_file(&path, Replace::Through { force }, &[read], write)?,

@@ -72,7 +72,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
 /// A cell as a spreadsheet may safely open it: control characters shown as escapes (the file
 /// may be printed on a terminal), and text a spreadsheet would run as a formula (`=`, `+`, `-`,
 /// `@`, tab, carriage return first) behind an apostrophe, which the spreadsheet shows as text.
-fn cell_text(cell: &str) -> String {
+pub(super) fn cell_text(cell: &str) -> String {
     let text = visible(cell);
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.into_owned() }
 }

@@ -12,5 +12,6 @@ pub mod html;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod soa;
 pub mod summary;
 pub mod table;
