@@ -26,11 +26,15 @@ pub struct AuditPlan<'p> {
     pub end: NaiveDate,
     /// Open days, as the programme counts them.
     pub days: u32,
+    /// The open days it takes, in order (for a planned audit without an auditor, its first).
+    pub on: Vec<NaiveDate>,
     /// planned, booked, done ... as the plan words it.
     pub status: &'static str,
     pub auditor: Option<String>,
     /// The owner, then the team.
     pub auditees: Vec<String>,
+    /// The e-mail addresses `people` gives for the auditor and auditees: name, address.
+    pub contacts: Vec<(String, String)>,
     pub method: Option<&'static str>,
     pub objectives: Vec<String>,
     /// The clauses and controls audited, with their titles.
@@ -80,12 +84,16 @@ pub fn area<'r>(reg: &'r Register, id: &str) -> Result<&'r Area, NoAudit> {
 /// The plan for `area`'s audit in round `round`, or its next audit not yet held (else its
 /// last one).
 pub fn audit_plan<'p>(plan: &'p Plan<'_>, area: &'p Area, round: Option<&str>) -> Result<AuditPlan<'p>, NoAudit> {
-    let audits: Vec<(&Round, &AreaAudit)> = (plan.rounds.iter())
-        .flat_map(|r| r.audits.iter().filter(|a| a.area == area.id && a.source != Source::Missed).map(move |a| (r, a)))
-        .collect();
+    // In each round, the audit that counts first (independent, and the area's full audit).
+    let counts = |a: &AreaAudit| a.independent && a.kind == crate::register::AuditKind::Full;
+    let mut audits: Vec<(&Round, &AreaAudit)> =
+        (plan.rounds.iter()).flat_map(|r| r.audits.iter().filter(|a| a.area == area.id).map(move |a| (r, a))).collect();
+    audits.sort_by_key(|(r, a)| (r.window_end, !counts(a)));
     let chosen = match round {
+        // A round's audit as the plan shows it, an audit missed there included.
         Some(label) => audits.iter().find(|(r, _)| r.label().eq_ignore_ascii_case(label)).ok_or_else(|| {
-            let rounds: Vec<String> = audits.iter().map(|(r, _)| r.label()).collect();
+            let mut rounds: Vec<String> = audits.iter().map(|(r, _)| r.label()).collect();
+            rounds.dedup();
             NoAudit::NotInRound {
                 area: area.id.clone(),
                 round: label.to_string(),
@@ -94,8 +102,9 @@ pub fn audit_plan<'p>(plan: &'p Plan<'_>, area: &'p Area, round: Option<&str>) -
         })?,
         None => audits
             .iter()
+            .filter(|(_, a)| a.source != Source::Missed)
             .find(|(_, a)| a.source != Source::Done && a.end >= plan.today)
-            .or(audits.last())
+            .or(audits.iter().rfind(|(_, a)| a.source != Source::Missed))
             .ok_or_else(|| NoAudit::NotPlanned(area.id.clone()))?,
     };
     let (r, a) = *chosen;
@@ -115,6 +124,15 @@ fn of<'p>(reg: &'p Register, r: &Round<'_>, a: &AreaAudit<'_>, area: &'p Area) -
         (calendar.open_days(a.date, a.end).count() as u32).max(1)
     };
     let follow_up = follow_up(reg, area, a.date);
+    let mut on: Vec<NaiveDate> = calendar.open_days(a.date, a.end).collect();
+    if on.is_empty() {
+        on.push(a.date);
+    }
+    let contacts =
+        (a.auditor.into_iter().chain(std::iter::once(area.owner.as_str())).chain(area.team.iter().map(String::as_str)))
+            .filter_map(|id| reg.people.iter().find(|p| same_id(&p.id, id)))
+            .filter_map(|p| Some((named(&p.id), p.email.clone()?)))
+            .collect();
     let mut objectives = vec![
         format!(
             "Conformity: whether {} conforms to the organisation's own requirements for its ISMS and to ISO/IEC 27001:2022 (9.2.1 a).",
@@ -122,7 +140,7 @@ fn of<'p>(reg: &'p Register, r: &Round<'_>, a: &AreaAudit<'_>, area: &'p Area) -
         ),
         "Effectiveness: whether its controls are implemented and maintained and achieve their intended results, judged on evidence from the period since the last audit (records, samples of operations, interviews), not on documents alone (9.2.1 b).".to_string(),
     ];
-    if !follow_up.is_empty() {
+    if follow_up.iter().any(|f| f.kind.severity().is_some()) {
         objectives.push(
             "Follow-up: whether the corrective actions on earlier nonconformities were implemented and are effective (10.2 d)."
                 .to_string(),
@@ -144,9 +162,11 @@ fn of<'p>(reg: &'p Register, r: &Round<'_>, a: &AreaAudit<'_>, area: &'p Area) -
         date: a.date,
         end: a.end,
         days,
+        on,
         status: a.source.key(),
         auditor: a.auditor.map(named).or_else(|| a.auditor_org.map(str::to_string)),
         auditees: std::iter::once(&area.owner).chain(&area.team).map(|p| named(p)).collect(),
+        contacts,
         method: area.method.map(|m| m.key()),
         objectives,
         criteria,
@@ -161,7 +181,7 @@ fn of<'p>(reg: &'p Register, r: &Round<'_>, a: &AreaAudit<'_>, area: &'p Area) -
 /// (or that have none), and the observations and opportunities of its last audit.
 fn follow_up(reg: &Register, area: &Area, before: NaiveDate) -> Vec<FollowUpItem> {
     let earlier: Vec<_> = reg.audits.iter().filter(|r| r.date < before).collect();
-    let last = earlier.iter().rev().find(|r| r.findings.iter().any(|f| same_id(&f.area, &area.id))).map(|r| r.date);
+    let last = earlier.iter().rev().find(|r| r.areas.iter().any(|a| same_id(a, &area.id))).map(|r| r.date);
     let mut out = Vec::new();
     for record in &earlier {
         for f in record.findings.iter().filter(|f| same_id(&f.area, &area.id)) {

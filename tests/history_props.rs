@@ -126,7 +126,7 @@ prop_compose! {
             certification,
             settings,
             programme_owner: None,
-            reports_to: vec![],
+            reports_to: vec![], criteria: vec![],
             record_from: None,
             auditors,
             scope,

@@ -179,7 +179,7 @@ prop_compose! {
             .collect();
         audits.sort_by_key(|r| r.date);
         Register { file: "prop.yaml".into(), organisation: "Prop".into(), id: None, certification, settings, programme_owner: None, people: vec![],
-            reports_to: vec![], record_from: None, auditors, scope, exclusions: vec![], audits, reviews: vec![], accepted: vec![], corrective_actions: vec![], profile: Default::default() }
+            reports_to: vec![], criteria: vec![], record_from: None, auditors, scope, exclusions: vec![], audits, reviews: vec![], accepted: vec![], corrective_actions: vec![], profile: Default::default() }
     }
 }
 

@@ -279,7 +279,7 @@ fn effort_counts_the_open_days_each_audit_takes_by_round_auditor_and_year() {
     );
     let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
     let p = plan(&v, 1);
-    let effort = ismsaudit::programme::Effort::of(&reg, &p.rounds);
+    let effort = ismsaudit::programme::Effort::of(&reg, p.today, &p.rounds);
     let c11 = effort.rounds.iter().find(|r| r.label == "C1.1").unwrap();
     assert_eq!((c11.days, c11.held, c11.booked, c11.unassigned, c11.cap), (4, 0, 0, 0, None));
     // Every day is someone's, in some year: the three views add up to the same total.
@@ -314,7 +314,26 @@ fn a_round_that_needs_more_auditor_days_than_the_caps_allow_is_warned() {
         .collect();
     assert!(over.contains(&("round C1.1", 3, 2, "max_days_per_round")), "{over:?}");
     let p = plan(&v, 1);
-    let effort = ismsaudit::programme::Effort::of(&reg, &p.rounds);
+    let effort = ismsaudit::programme::Effort::of(&reg, p.today, &p.rounds);
     let c11 = effort.rounds.iter().find(|r| r.label == "C1.1").unwrap();
     assert_eq!((c11.days, c11.unassigned, c11.cap), (3, 1, Some(2)));
+}
+
+#[test]
+fn a_record_of_several_areas_is_one_audits_days_and_a_booking_that_passed_takes_none() {
+    // ann held one audit of `a` and `b` on 2025-03-04; bob's booking of `c` on 2025-03-10 passed
+    // without being recorded as held (today is 2025-03-20).
+    let reg = register(
+        "round_weeks: 4",
+        "  - id: ann\n  - id: bob\n",
+        "  - {id: a, owner: olga, risk: high}\n  - {id: b, owner: olga, risk: high}\n  - {id: c, owner: otto, risk: high}\n",
+        "audits:\n  - {date: 2025-03-04, areas: [a, b], auditor: ann}\n  - {date: 2025-03-10, areas: [c], auditor: bob, status: booked}\n",
+    );
+    let v = Valid::new(reg.clone(), date("2025-03-20")).unwrap();
+    let p = plan(&v, 1);
+    let effort = ismsaudit::programme::Effort::of(&reg, p.today, &p.rounds);
+    let c11 = effort.rounds.iter().find(|r| r.label == "C1.1").unwrap();
+    assert_eq!((c11.held, c11.booked), (1, 0), "{c11:?}");
+    let ann = &effort.auditors.iter().find(|(id, _)| id == "ann").unwrap().1;
+    assert_eq!(ann.get(&2025), Some(&1));
 }

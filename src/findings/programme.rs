@@ -400,7 +400,7 @@ pub(super) fn owner_audits_programme(plan: &Plan<'_>) -> Vec<Fact> {
 /// auditors' caps allow together (where every auditor has one: else there is no limit).
 pub(super) fn effort(plan: &Plan<'_>) -> Vec<Fact> {
     let (reg, today) = (plan.register, plan.today);
-    let effort = Effort::of(reg, &plan.rounds);
+    let effort = Effort::of(reg, today, &plan.rounds);
     let mut out = Vec::new();
     for (round, e) in plan.rounds.iter().zip(&effort.rounds) {
         match e.cap {
@@ -414,7 +414,9 @@ pub(super) fn effort(plan: &Plan<'_>) -> Vec<Fact> {
         }
     }
     if let Some(cap) = Effort::year_cap(reg) {
-        for (&year, &days) in effort.years.range(today.year()..).filter(|(_, d)| **d > cap) {
+        // Only where days not yet held are part of it: the rest is history.
+        let ahead = |y: &i32| effort.ahead.get(y).is_some_and(|d| *d > 0);
+        for (&year, &days) in effort.years.range(today.year()..).filter(|(y, d)| **d > cap && ahead(y)) {
             out.push(Fact::EffortOverCaps { period: year.to_string(), days, cap, setting: "max_days_per_year" });
         }
     }

@@ -4,13 +4,14 @@
 //! An audit takes the open days from its first to its last (an area's `audit_days` where it is
 //! planned; a record's `date` to `end`). Audits held count as held; audits planned without an
 //! auditor count as unassigned, for they need someone's days all the same. A missed audit (a day
-//! that passed with nothing held, made up elsewhere) takes none.
+//! that passed with nothing held, made up elsewhere) takes none, nor a booking whose day passed
+//! without it being recorded as held; a record of several areas counts its days once.
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Round, Source};
+use super::{AreaAudit, Round, Source};
 use crate::calendar::Calendar;
 use crate::register::Register;
 
@@ -33,7 +34,7 @@ pub struct RoundEffort {
 }
 
 /// The programme's effort, gathered round by round.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Effort {
     pub rounds: Vec<RoundEffort>,
     /// Each auditor's (or outside firm's) days by calendar year: the register's auditors in its
@@ -41,8 +42,11 @@ pub struct Effort {
     pub auditors: Vec<(String, BTreeMap<i32, u32>)>,
     /// Every audit's days by calendar year.
     pub years: BTreeMap<i32, u32>,
+    /// The days of `years` not yet held.
+    pub ahead: BTreeMap<i32, u32>,
     /// How many of `auditors` are the register's.
     listed: usize,
+    today: NaiveDate,
 }
 
 /// Who an audit's days fall to, when no auditor of the register has it.
@@ -50,9 +54,16 @@ pub const UNASSIGNED: &str = "(no auditor yet)";
 
 impl Effort {
     /// An empty account, with a row for each of the register's auditors.
-    pub fn new(register: &Register) -> Self {
+    pub fn new(register: &Register, today: NaiveDate) -> Self {
         let auditors = register.auditors.iter().map(|a| (a.id.clone(), BTreeMap::new())).collect();
-        Effort { rounds: Vec::new(), auditors, years: BTreeMap::new(), listed: register.auditors.len() }
+        Effort {
+            rounds: Vec::new(),
+            auditors,
+            years: BTreeMap::new(),
+            ahead: BTreeMap::new(),
+            listed: register.auditors.len(),
+            today,
+        }
     }
 
     /// Adds round `r`'s audits.
@@ -67,7 +78,17 @@ impl Effort {
             unassigned: 0,
             cap: together(register, |a| a.max_days_per_round),
         };
-        for a in r.audits.iter().filter(|a| a.source != Source::Missed) {
+        // A record of several areas is one audit: its days count once.
+        let mut records = std::collections::HashSet::new();
+        // A booking whose day passed and that is not recorded as held took no days.
+        let today = self.today;
+        let passed = |a: &&AreaAudit<'_>| a.source == Source::Booked && a.end < today;
+        for a in r.audits.iter().filter(|a| a.source != Source::Missed && !passed(a)) {
+            if let Some(k) = a.record_index
+                && !records.insert(k)
+            {
+                continue;
+            }
             let row = match (a.auditor_at(), a.auditor_org) {
                 (Some(k), _) if k < self.listed => k,
                 (_, firm) => self.row(firm.unwrap_or(UNASSIGNED)),
@@ -80,6 +101,9 @@ impl Effort {
                 round.unassigned += u32::from(unassigned);
                 *self.auditors[row].1.entry(day.year()).or_insert(0) += 1;
                 *self.years.entry(day.year()).or_insert(0) += 1;
+                if a.source != Source::Done {
+                    *self.ahead.entry(day.year()).or_insert(0) += 1;
+                }
             };
             if unassigned && a.source == Source::Planned {
                 // Not placed: the days it will take, in the year it is planned for.
@@ -110,9 +134,9 @@ impl Effort {
     }
 
     /// The effort of a plan's rounds, all at hand.
-    pub fn of<'a>(register: &Register, rounds: impl IntoIterator<Item = &'a Round<'a>>) -> Self {
+    pub fn of<'a>(register: &Register, today: NaiveDate, rounds: impl IntoIterator<Item = &'a Round<'a>>) -> Self {
         let calendar = Calendar::new(&register.settings);
-        let mut effort = Effort::new(register);
+        let mut effort = Effort::new(register, today);
         for r in rounds {
             effort.add(register, &calendar, r);
         }

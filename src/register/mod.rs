@@ -42,6 +42,8 @@ pub struct Register {
     pub programme_owner: Option<String>,
     /// Who receives the audit reports (clause 9.2.2 d: results reported to relevant management).
     pub reports_to: Vec<String>,
+    /// The audit criteria besides the standard (9.2.2 b): policies, laws, contracts.
+    pub criteria: Vec<String>,
     /// The day from which the record of audits and reviews is complete, where the register
     /// says: rounds over before it are not judged (a programme adopted mid-cycle).
     pub record_from: Option<Dated>,
@@ -834,6 +836,7 @@ impl Register {
             settings: Settings::default(),
             programme_owner: None,
             reports_to: vec![],
+            criteria: vec![],
             record_from: None,
             people: vec![],
             auditors,

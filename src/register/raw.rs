@@ -391,6 +391,9 @@ pub(super) struct RawProgramme<'a> {
     /// Who receives the audit reports (free text each).
     #[schemars(with = "Option<Vec<String>>")]
     pub reports_to: Option<Spanned<Vec<Text<'a>>>>,
+    /// The audit criteria besides ISO/IEC 27001: the policies, and the legal, regulatory and contractual requirements audited against (free text each).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub criteria: Option<Spanned<Vec<Text<'a>>>>,
     /// The day from which the record of internal audits and management reviews is complete (YYYY-MM-DD), for a programme taken over mid-cycle: rounds that began before it are not judged.
     #[schemars(with = "Option<Date>")]
     pub record_from: Option<Spanned<Date>>,

@@ -38,6 +38,11 @@ pub fn markdown(p: &AuditPlan<'_>, organisation: &str, today: NaiveDate, out: &m
     writeln!(out, "| Place and method | {} |", place.join("; "))?;
     writeln!(out, "| Auditor | {} |", p.auditor.as_deref().map_or_else(|| "**not yet assigned**".to_string(), md))?;
     writeln!(out, "| Auditees | {auditees} |")?;
+    if !p.contacts.is_empty() {
+        let contacts: Vec<String> =
+            p.contacts.iter().map(|(who, email)| format!("{}: {}", md(who), md(email))).collect();
+        writeln!(out, "| Contacts | {} |", contacts.join("; "))?;
+    }
     writeln!(out, "| Report due | {}, before the management review on {} |", p.report_due, p.review)?;
 
     writeln!(out, "\n## Objectives\n")?;
@@ -77,10 +82,23 @@ pub fn markdown(p: &AuditPlan<'_>, organisation: &str, today: NaiveDate, out: &m
             writeln!(out, "| {} | {} | {} | {} | {action} |", md(&f.id), f.kind.key(), f.found, md(&f.text))?;
         }
     }
+    writeln!(out, "\n## Timetable\n")?;
+    let last = p.on.len();
+    for (k, day) in p.on.iter().enumerate() {
+        let mut parts = Vec::new();
+        if k == 0 {
+            parts.push("opening meeting with the owner: scope, method, timetable, confidentiality and the guide (ISO 19011 6.4.3)");
+        }
+        parts.push("interviews, observation and samples of records");
+        if k + 1 == last {
+            parts.push("closing meeting: the findings and conclusions presented, nonconformities agreed with the owner (ISO 19011 6.4.10)");
+        }
+        writeln!(out, "- Day {} ({day}): {}.", k + 1, parts.join("; "))?;
+    }
     writeln!(out, "\n## Method\n")?;
     writeln!(
         out,
-        "Interviews with the auditees, observation of the work, and samples of records from the period audited (ISO 19011 6.4.7): enough to judge effectiveness, not only that documents exist. Each finding is recorded with its evidence and the requirement it is judged against; nonconformities are graded major or minor."
+        "Interviews with the auditees, observation of the work, and samples of records from the period audited (ISO 19011 6.4.7): enough to judge effectiveness, not only that documents exist. Each finding is recorded with its evidence and the requirement it is judged against; nonconformities are graded major or minor. Evidence is handled as the organisation classifies it (A.5.12, A.5.13): records sampled are referenced in the report, not copied, and nothing confidential leaves the area without its owner's consent."
     )?;
     writeln!(out, "\n## Reporting\n")?;
     let to = if p.report_to.is_empty() {
@@ -110,6 +128,7 @@ struct Doc<'a> {
     status: &'a str,
     auditor: Option<&'a str>,
     auditees: &'a [String],
+    on: &'a [NaiveDate],
     #[serde(skip_serializing_if = "Option::is_none")]
     method: Option<&'a str>,
     objectives: &'a [String],
@@ -152,6 +171,7 @@ pub fn json(p: &AuditPlan<'_>, out: &mut dyn Write) -> io::Result<()> {
         status: p.status,
         auditor: p.auditor.as_deref(),
         auditees: &p.auditees,
+        on: &p.on,
         method: p.method,
         objectives: &p.objectives,
         criteria: p.criteria.iter().map(|(id, title)| Criterion { id, title }).collect(),

@@ -28,7 +28,7 @@ pub(super) fn basis(reg: &Register, e: &Estimate) -> Vec<String> {
             count(p as usize, "person")
         ));
         out.push(format!(
-            "Days from: {}; surveillance about a third and recertification about two thirds of the initial audit (IAF MD 5); at most {MAX_REDUCTION_PERCENT}% less for a simpler organisation (IAF MD 5). Stage 1 is commonly about 30% of the initial audit.",
+            "Days from: {}; surveillance about a third and recertification about two thirds of the initial audit, and at most {MAX_REDUCTION_PERCENT}% less for a simpler organisation (ISO/IEC 27006-1 Annex C, as IAF MD 5 sets them for other standards); more where sites add time. Stage 1 is commonly about 30% of the initial audit.",
             e.source
         ));
     } else {
@@ -36,7 +36,7 @@ pub(super) fn basis(reg: &Register, e: &Estimate) -> Vec<String> {
     }
     if let (Some(x), Some(central)) = (e.other_sites, reg.profile.central()) {
         let how = if e.sampling {
-            "sampled: the square root of the other sites at the initial audit, 0.6 times it at each surveillance, 0.8 times it at recertification, each rounded up"
+            "sampled: the square root of the other sites at the initial audit, 0.6 times it at each surveillance, 0.8 times it at recertification where the system proved effective over the cycle (else as at the initial audit), each rounded up"
         } else {
             "not sampled (`site_sampling: false`): every site at the initial and recertification audits, 30% of them (rounded up) at each surveillance"
         };

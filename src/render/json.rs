@@ -127,7 +127,7 @@ struct AuditorEffortDoc {
 
 impl EffortDoc {
     fn of(plan: &Plan<'_>) -> Self {
-        let effort = Effort::of(plan.register, &plan.rounds);
+        let effort = Effort::of(plan.register, plan.today, &plan.rounds);
         EffortDoc {
             rounds: (effort.rounds.iter().cloned())
                 .map(|r| RoundEffortDoc {

@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
 
+mod programme;
+
 use super::cost;
 use super::table::{Coverage, audit_status, external_status, settings_lines, unassigned};
 use crate::catalogue;
@@ -30,6 +32,8 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     for c in &plan.cycles {
         writeln!(out, "- Certificate cycle {}: {} to {}", c.number, c.start, c.expiry)?;
     }
+
+    programme::objectives(out)?;
 
     writeln!(out, "\n## Certification audits\n")?;
     let mut rows = Vec::new();
@@ -68,6 +72,11 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     table(out, &["Area", "Owner", "Risk", "Audit", "Clauses and controls"], &rows)?;
 
+    programme::criteria(reg, out)?;
+    programme::frequency(plan, out)?;
+    programme::methods(reg, out)?;
+    programme::auditors(reg, &labels, out)?;
+    programme::responsibilities(reg, &labels, out)?;
     rounds(plan, &labels, out)?;
 
     if !plan.rounds.is_empty() {
@@ -84,6 +93,8 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         }
     }
 
+    programme::results(plan, out)?;
+    programme::reporting(reg, &labels, out)?;
     effort(plan, &labels, out)?;
     audit_time(plan, out)?;
     criteria_titles(plan, out)?;
@@ -96,7 +107,7 @@ fn effort(plan: &Plan<'_>, labels: &HashMap<String, String>, out: &mut dyn Write
         return Ok(());
     }
     let reg = plan.register;
-    let effort = Effort::of(reg, &plan.rounds);
+    let effort = Effort::of(reg, plan.today, &plan.rounds);
     writeln!(out, "\n## Resources: internal audit effort\n")?;
     writeln!(out, "In auditor-days: the open days each audit takes (its area's `audit_days` where planned).\n")?;
     let cap = |c: Option<u32>| c.map(|c| c.to_string()).unwrap_or_default();

@@ -300,7 +300,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
     let mut without: std::collections::BTreeMap<&str, (usize, &str)> = std::collections::BTreeMap::new();
     let mut matrix = Coverage::new();
     let calendar = crate::calendar::Calendar::new(&reg.settings);
-    let mut effort = Effort::new(reg);
+    let mut effort = Effort::new(reg, plan.today);
     plan.each_round(|r| {
         matrix.add(plan, r);
         effort.add(reg, &calendar, r);

@@ -230,6 +230,13 @@ impl Checker<'_> {
                 .collect(),
             None => Vec::new(),
         };
+        let criteria = match raw.programme.as_ref().and_then(|p| p.criteria.as_ref()) {
+            Some(list) => (list.value.iter())
+                .map(|c| self.text("a `criteria` entry", c, loc(list)))
+                .filter(|c| !c.is_empty())
+                .collect(),
+            None => Vec::new(),
+        };
         let record_from = raw.programme.as_ref().and_then(|p| p.record_from.as_ref()).map(dated);
         let owner_at = raw.programme.as_ref().and_then(|p| p.owner.as_ref()).map(loc);
         let programme_owner = raw.programme.and_then(|p| p.owner).and_then(|o| {
@@ -252,6 +259,7 @@ impl Checker<'_> {
             settings,
             programme_owner,
             reports_to,
+            criteria,
             record_from,
             people,
             auditors,

@@ -137,7 +137,21 @@ impl Checker<'_> {
 
     /// Where sites are listed, every site named elsewhere is one of them.
     fn sites_named(&mut self, profile: &Profile, register: &Register) {
+        let c = &register.certification;
         if profile.sites.is_empty() {
+            // Sites visited name the sites listed: without a list, they name nothing.
+            if let Some(r) = c.surveillance.iter().chain(&c.recertification).find(|r| !r.sites.is_empty()) {
+                self.error(
+                    Diagnostic::new(
+                        r.loc,
+                        format!(
+                            "the audit of {} names the sites it visited, but the register lists no `sites`",
+                            r.date
+                        ),
+                    )
+                    .hint("list the organisation's sites under `sites:`, one of them `central: true`"),
+                );
+            }
             return;
         }
         let ids: Vec<&str> = profile.sites.iter().map(|s| s.id.as_str()).collect();
@@ -163,7 +177,6 @@ impl Checker<'_> {
                 unknown(format!("auditor `{}`", a.id), site, a.loc);
             }
         }
-        let c = &register.certification;
         for r in c.surveillance.iter().chain(&c.recertification) {
             for site in &r.sites {
                 unknown(format!("the audit of {}", r.date), site, r.loc);
