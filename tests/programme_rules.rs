@@ -337,3 +337,20 @@ fn a_record_of_several_areas_is_one_audits_days_and_a_booking_that_passed_takes_
     let ann = &effort.auditors.iter().find(|(id, _)| id == "ann").unwrap().1;
     assert_eq!(ann.get(&2025), Some(&1));
 }
+
+#[test]
+fn a_recorded_audit_of_several_days_counts_each_day_against_the_round_cap() {
+    // ann held a two-day audit of `a` in round C1.1 and may do two days a round; bob owns `b`,
+    // so only ann could audit it, and she has no day left in the round (counting the record as
+    // one day would have left her one).
+    let reg = register(
+        "round_weeks: 4",
+        "  - {id: ann, max_days_per_round: 2}\n  - id: bob\n",
+        "  - {id: a, owner: olga, risk: high, audit_days: 2}\n  - {id: b, owner: bob, risk: high}\n",
+        "audits:\n  - {date: 2025-03-03, end: 2025-03-04, areas: [a], auditor: ann}\n",
+    );
+    let v = Valid::new(reg.clone(), date("2025-03-05")).unwrap();
+    let p = plan(&v, 1);
+    let b = round(&p.rounds, "C1.1").audits.iter().find(|x| x.area == "b").unwrap();
+    assert_eq!((b.auditor, b.unassigned), (None, Some(Unassigned::RoundCap)), "{}", b.date);
+}

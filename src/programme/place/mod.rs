@@ -299,13 +299,15 @@ impl<'r> Placer<'_, 'r> {
             .filter_map(|r| Some((self.index.record_auditor[r]?, self.register.audits[r].date)))
             .filter(|(j, _)| diary.round_cap[*j].is_none())
             .collect();
-        let recorded: HashSet<(usize, NaiveDate)> = (round.audits.iter())
+        // A record of several areas is one audit; one of several days takes each of its open
+        // days (as the cap counts them).
+        let recorded: HashMap<(usize, NaiveDate), NaiveDate> = (round.audits.iter())
             .filter(|a| a.source.is_recorded())
-            .filter_map(|a| Some((a.auditor_at()?, a.date)))
-            .filter(|k| !pins.contains(k))
+            .filter_map(|a| Some(((a.auditor_at()?, a.date), a.end)))
+            .filter(|(k, _)| !pins.contains(k))
             .collect();
-        for (auditor, _) in recorded {
-            load.days[auditor] += 1;
+        for ((auditor, start), end) in recorded {
+            load.days[auditor] += (self.calendar.open_days(start, end).count() as u32).max(1);
         }
         let placed_from = round.audits.len();
         self.place_all(round, &first, &mut load, diary);
