@@ -487,3 +487,39 @@ fn the_soa_lists_the_93_controls_with_each_exclusions_reason() {
         }
     }
 }
+
+/// The programme document has the sections clause 9.2.2 and ISO 19011 5.2-5.5 ask of a
+/// programme, in the Markdown and in the page to print, which holds the same headings; the
+/// certification body's estimate where the register gives `persons`.
+#[test]
+fn the_programme_document_has_every_section_of_a_programme() {
+    let sections = [
+        "Objectives",
+        "Certification audits",
+        "Scope",
+        "Criteria",
+        "Frequency, and why",
+        "Methods",
+        "Auditors: competence and independence",
+        "Responsibilities",
+        "Rounds",
+        "Coverage",
+        "Results of audits held",
+        "Reporting",
+        "Resources: internal audit effort",
+        "Audit criteria",
+        "Assumptions",
+    ];
+    for name in ["saas-certified.yaml", "enterprise.yaml"] {
+        let register = example(name);
+        let markdown = plan(&register, "markdown");
+        let html = plan(&register, "html");
+        let headings: Vec<&str> = markdown.lines().filter_map(|l| l.strip_prefix("## ")).collect();
+        for s in sections {
+            assert!(headings.contains(&s), "{name}: no section {s} in {headings:?}");
+            assert!(html.contains(&format!("<h2>{s}</h2>")), "{name}: no <h2>{s}</h2> in the page");
+        }
+        let estimate = headings.iter().any(|h| h.starts_with("Certification-body audit time"));
+        assert_eq!(estimate, name == "enterprise.yaml", "{name}");
+    }
+}

@@ -162,13 +162,14 @@ const BROKEN: [&str; 6] = [
 ];
 
 /// Every command and format a register's text can reach a terminal or a log through.
-const COMMANDS: [&[&str]; 21] = [
+const COMMANDS: [&[&str]; 22] = [
     &["validate"],
     &["plan"],
     &["plan", "--detail", "--cycles", "2"],
     &["plan", "--format", "json"],
     &["plan", "--format", "markdown"],
     &["plan", "--format", "csv"],
+    &["plan", "--format", "html"],
     &["audit-plan", "isms", "--format", "markdown"],
     &["audit-plan", "isms", "--format", "json"],
     &["soa", "--format", "markdown"],
@@ -241,6 +242,12 @@ fn no_register_text_acts_on_a_terminal_a_ci_log_or_a_markdown_page() {
                 String::from_utf8_lossy(&out.stderr)
             );
             assert_safe(&format!("{name} {command:?}"), &out);
+            if command.contains(&"html") && name.starts_with("field-") {
+                let html = String::from_utf8_lossy(&out.stdout);
+                for tag in ["<a ", "<img", "<script", "<b>", "<iframe"] {
+                    assert!(!html.contains(tag), "{name} {command:?}: {tag} in the page");
+                }
+            }
             if command.contains(&"markdown") && name.starts_with("field-") {
                 assert_markdown_inert(&format!("{name} {command:?}"), &String::from_utf8_lossy(&out.stdout));
             }

@@ -326,6 +326,8 @@ pub enum PlanFormat {
     Json,
     /// The programme as a document (GitHub-flavoured Markdown)
     Markdown,
+    /// The programme as a document to print: one HTML page, A4
+    Html,
     /// One row per event, for a spreadsheet
     Csv,
 }

@@ -175,6 +175,7 @@ fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         PlanFormat::Table => render::table::write(&plan, detail, width, out),
         PlanFormat::Json => render::json::write(&plan, out),
         PlanFormat::Markdown => render::markdown::write(&plan, out),
+        PlanFormat::Html => render::markdown::html(&plan, out),
         PlanFormat::Csv => render::csv::write(&plan, out),
     };
     match output {

@@ -108,7 +108,7 @@ fn month(
 }
 
 /// Text escaped for HTML content and attributes.
-fn esc(text: &str) -> String {
+pub(super) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -156,6 +156,36 @@ fn audit_time(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     table(out, &cost::header(&e), &cost::rows(&e))
 }
 
+/// The programme document as one self-contained HTML page to print (A4, tables whose header
+/// repeats on each page and whose rows are not split): the Markdown of [`write`], rendered as
+/// CommonMark with GitHub's tables. Register text is escaped in the Markdown already, and raw
+/// HTML is not passed through.
+pub fn html(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut markdown = Vec::new();
+    write(plan, &mut markdown)?;
+    let markdown = String::from_utf8_lossy(&markdown);
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    // The zero-width spaces that break links and mentions stay entities: the page holds no
+    // invisible character.
+    let body = comrak::markdown_to_html(&markdown, &options).replace('\u{200b}', "&#8203;");
+    let title = format!("Internal audit programme: {}", plan.register.organisation);
+    writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">")?;
+    writeln!(out, "<title>{}</title>\n<style>{PRINT_STYLE}</style>\n</head>\n<body>", super::html::esc(&title))?;
+    out.write_all(body.as_bytes())?;
+    writeln!(out, "</body>\n</html>")
+}
+
+/// A4 portrait, a sober type, tables ruled and kept readable across pages.
+const PRINT_STYLE: &str = "@page{size:A4;margin:16mm 14mm}\
+body{font:10pt/1.4 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#111;max-width:190mm;margin:auto}\
+h1{font-size:17pt;margin:0 0 4pt}h2{font-size:13pt;margin:14pt 0 4pt;border-bottom:1px solid #999;break-after:avoid}\
+h3{font-size:11pt;margin:10pt 0 3pt;break-after:avoid}\
+table{border-collapse:collapse;width:100%;margin:4pt 0;font-size:8.5pt}\
+th,td{border:1px solid #bbb;padding:2pt 4pt;text-align:left;vertical-align:top}\
+th{background:#eee}thead{display:table-header-group}tr{break-inside:avoid}\
+code{font-size:8.5pt}";
+
 /// Each round as a table (date, area, auditor, status, criteria) with its review; then, by why,
 /// the audits planned with no auditor.
 fn rounds(plan: &Plan<'_>, labels: &HashMap<String, String>, out: &mut dyn Write) -> io::Result<()> {
