@@ -54,16 +54,7 @@ impl Checker<'_> {
     /// A recertification audit recorded, and its decision (never before the audit).
     pub(super) fn recertification(&mut self, r: &Spanned<DateOr<RawRecertification>>) -> ExternalRecord {
         match &r.value {
-            DateOr::Date(d) => ExternalRecord {
-                date: d.0,
-                visits: vec![],
-                decision: None,
-                early: false,
-                note: None,
-                days: None,
-                sites: vec![],
-                loc: loc(r),
-            },
+            DateOr::Date(d) => self.visits(d.0, &[], None, loc(r)),
             DateOr::Full(f) => {
                 let note = self.note("`note`", f.note.as_deref(), loc(r));
                 let record = self.visits(f.date.value.0, &f.visits, note, loc(r));
@@ -220,16 +211,7 @@ impl Checker<'_> {
     /// A surveillance audit, written as a date or with its further visits.
     pub(super) fn surveillance(&mut self, raw: &Spanned<DateOr<RawExternal>>) -> ExternalRecord {
         match &raw.value {
-            DateOr::Date(d) => ExternalRecord {
-                date: d.0,
-                visits: vec![],
-                decision: None,
-                early: false,
-                note: None,
-                days: None,
-                sites: vec![],
-                loc: loc(raw),
-            },
+            DateOr::Date(d) => self.visits(d.0, &[], None, loc(raw)),
             DateOr::Full(f) => {
                 let note = self.note("`note`", f.note.as_deref(), loc(raw));
                 let record = self.visits(f.date.value.0, &f.visits, note, loc(raw));
