@@ -157,7 +157,7 @@ fn audit_time(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The programme document as one self-contained HTML page to print (A4, tables whose header
-/// repeats on each page and whose rows are not split): the Markdown of [`write`], rendered as
+/// repeats on each page and whose rows are not split): the Markdown of [`write()`], rendered as
 /// CommonMark with GitHub's tables. Register text is escaped in the Markdown already, and raw
 /// HTML is not passed through.
 pub fn html(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
