@@ -354,3 +354,25 @@ fn a_recorded_audit_of_several_days_counts_each_day_against_the_round_cap() {
     let b = round(&p.rounds, "C1.1").audits.iter().find(|x| x.area == "b").unwrap();
     assert_eq!((b.auditor, b.unassigned), (None, Some(Unassigned::RoundCap)), "{}", b.date);
 }
+
+#[test]
+fn an_areas_audit_avoids_its_sites_own_closures() {
+    // Leeds is closed the whole week the round's audits are spread over (to its last day,
+    // Tuesday 2025-03-25); York is not. Leeds's area is audited before the closure, York's in
+    // the week, by the same auditor.
+    let reg = register(
+        "round_weeks: 1",
+        "  - id: ann\n",
+        "  - {id: depot, owner: olga, risk: high, site: leeds}\n  - {id: office, owner: otto, risk: high, site: york}\n",
+        "sites:\n  - {id: york, central: true}\n  - {id: leeds, closed: [{from: 2025-03-17, to: 2025-03-25, reason: Site shutdown}]}\n",
+    );
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
+    let r = round(&p.rounds, "C1.1");
+    let on = |area: &str| r.audits.iter().find(|a| a.area == area).map(|a| (a.date, a.auditor)).unwrap();
+    let (depot, by) = on("depot");
+    assert_eq!(by, Some("ann"));
+    assert!(depot < date("2025-03-17"), "{depot}");
+    let (office, _) = on("office");
+    assert!(office >= date("2025-03-19"), "{office}");
+}

@@ -83,6 +83,7 @@ pub(crate) struct Programme<'r, 'c> {
     pattern: Vec<[bool; ROUNDS_PER_CYCLE]>,
     index: Index,
     calendar: Calendar,
+    sites: place::SiteCalendars,
 }
 
 impl<'r, 'c> Programme<'r, 'c> {
@@ -98,6 +99,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             pattern: pattern_by_rank(&register.scope, &index.area_rank),
             index,
             calendar,
+            sites: place::SiteCalendars::new(register),
         }
     }
 
@@ -162,6 +164,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             register: self.register,
             index: &self.index,
             calendar: &self.calendar,
+            sites: &self.sites,
             today: self.today,
             notice: self.notice,
         }

@@ -5,6 +5,7 @@
 use std::fmt;
 
 use crate::diagnostic::Loc;
+use crate::settings::{Blackout, YearlyBlackout};
 
 /// A number of audit days, in tenths of a day (audit-time tables give 8.5 days).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -85,6 +86,9 @@ pub struct Site {
     pub name: String,
     /// The central function: where the ISMS is managed, audited every time (IAF MD 1).
     pub central: bool,
+    /// Its own closures, besides the organisation's: dated, and every year.
+    pub closed: Vec<Blackout>,
+    pub closed_yearly: Vec<YearlyBlackout>,
     pub loc: Loc,
 }
 

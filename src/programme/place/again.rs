@@ -193,7 +193,8 @@ impl<'r> Placer<'_, 'r> {
         diary: &Diary,
         passed: &Passed,
     ) -> Option<(NaiveDate, NaiveDate)> {
-        let calendar = self.calendar;
+        // The days of the area's site (its closures besides the organisation's).
+        let calendar = self.calendar_of(area);
         let forward = window.from <= window.last;
         let mut d = if forward { calendar.open_on_or_after(window.from.max(window.after)) } else { window.last };
         let mut clashing = None;

@@ -83,9 +83,55 @@ pub(super) struct Placer<'p, 'r> {
     pub register: &'r Register,
     pub index: &'p Index,
     pub calendar: &'p Calendar,
+    /// The calendars of sites with closures of their own, and which (if any) each area's is.
+    pub sites: &'p SiteCalendars,
     pub today: NaiveDate,
     /// The first day anything newly planned may take: `notice_days` open days after today.
     pub notice: NaiveDate,
+}
+
+/// The working calendars of the sites that have closures of their own: the organisation's, with
+/// the site's closures besides (`sites[].closed`). Empty where no site has any.
+#[derive(Debug, Default)]
+pub(crate) struct SiteCalendars {
+    calendars: Vec<Calendar>,
+    /// Per area of the scope, its site's calendar in `calendars`.
+    of_area: Vec<Option<u32>>,
+}
+
+impl SiteCalendars {
+    pub(crate) fn new(register: &Register) -> Self {
+        let sites: Vec<_> =
+            register.profile.sites.iter().filter(|s| !s.closed.is_empty() || !s.closed_yearly.is_empty()).collect();
+        if sites.is_empty() {
+            return SiteCalendars::default();
+        }
+        let calendars = (sites.iter())
+            .map(|s| {
+                let mut settings = register.settings.clone();
+                settings.blackouts.extend(s.closed.iter().cloned());
+                settings.yearly.extend(s.closed_yearly.iter().cloned());
+                Calendar::new(&settings)
+            })
+            .collect();
+        let of_area = (register.scope.iter())
+            .map(|a| {
+                let site = a.site.as_deref()?;
+                sites.iter().position(|s| crate::register::same_id(&s.id, site)).map(|k| k as u32)
+            })
+            .collect();
+        SiteCalendars { calendars, of_area }
+    }
+}
+
+impl<'p> Placer<'p, '_> {
+    /// The working calendar of `area`'s site: the organisation's, with the site's closures.
+    pub(super) fn calendar_of(&self, area: usize) -> &'p Calendar {
+        match self.sites.of_area.get(area).copied().flatten() {
+            Some(k) => &self.sites.calendars[k as usize],
+            None => self.calendar,
+        }
+    }
 }
 
 /// One audit to place.
@@ -582,7 +628,8 @@ impl<'r> Placer<'_, 'r> {
                 probes.in_hand = best.is_some();
                 let found = match (phase, target) {
                     (Phase::Spread, Some(target)) => {
-                        self.near(auditor, audit_days, task.due, target, people, group, diary, &mut probes)
+                        let site = self.calendar_of(task.area);
+                        self.near(auditor, (audit_days, site), task.due, target, people, group, diary, &mut probes)
                     }
                     (Phase::Spread, None) => self.first(auditor, audit_days, task, people, group, diary, &mut probes),
                     (Phase::Earlier, _) if task.asap => None,
@@ -640,7 +687,7 @@ impl<'r> Placer<'_, 'r> {
     fn near(
         &self,
         auditor: usize,
-        audit_days: u32,
+        (audit_days, calendar): (u32, &Calendar),
         due: NaiveDate,
         target: NaiveDate,
         people: &[usize],
@@ -648,7 +695,6 @@ impl<'r> Placer<'_, 'r> {
         diary: &Diary,
         probes: &mut Probes,
     ) -> Option<(NaiveDate, NaiveDate, bool)> {
-        let calendar = &self.calendar;
         let days = &group.days;
         let free = group.free[auditor].get_or_insert_with(|| diary.free_days(auditor, days));
         if free.len() < audit_days as usize {
@@ -731,12 +777,15 @@ impl<'r> Placer<'_, 'r> {
             group.done[auditor] = group.free[auditor].as_ref().is_some_and(Vec::is_empty);
             return None;
         };
+        // The cursor moves on the organisation's calendar (it serves every area); the audit's
+        // days are the area's site's.
+        let site = self.calendar_of(task.area);
         loop {
-            if let Some(end) = diary.run(auditor, s, audit_days, task.due, calendar) {
+            if let Some(end) = diary.run(auditor, s, audit_days, task.due, site) {
                 let clash = diary.clash(auditor, self.index.people(task.area), s, end);
                 return Some((s, end, clash));
             }
-            s = calendar.open_on_or_before(s.pred_opt()?);
+            s = site.open_on_or_before(s.pred_opt()?);
             if s < task.from {
                 return None;
             }
@@ -767,15 +816,16 @@ impl<'r> Placer<'_, 'r> {
             return None;
         }
         let mut fallback = None;
+        let site = self.calendar_of(task.area);
         while d <= task.due && probes.left > 0 {
-            if let Some(end) = diary.run(auditor, d, audit_days, task.due, calendar) {
+            if let Some(end) = diary.run(auditor, d, audit_days, task.due, site) {
                 if !diary.clash(auditor, people, d, end) {
                     return Some((d, end, false));
                 }
                 fallback.get_or_insert((d, end, true));
             }
             probes.tried(fallback.is_some());
-            d = calendar.open_on_or_after(d.checked_add_days(Days::new(1))?);
+            d = site.open_on_or_after(d.checked_add_days(Days::new(1))?);
         }
         fallback
     }

@@ -59,7 +59,7 @@ impl Checker<'_> {
                 Some(_) => {}
             }
         }
-        let sites = self.sites(&raw.sites);
+        let sites = self.sites(raw.sites);
         let audit_time = raw.audit_time.and_then(|t| self.audit_time(&t));
         let profile = Profile {
             persons,
@@ -73,19 +73,22 @@ impl Checker<'_> {
         register.profile = profile;
     }
 
-    fn sites(&mut self, raw: &[Spanned<RawSite<'_>>]) -> Vec<Site> {
+    fn sites(&mut self, raw: Vec<Spanned<RawSite<'_>>>) -> Vec<Site> {
         let mut sites: Vec<Site> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
+        let first_at = raw.first().map(loc);
         for s in raw {
+            let at = loc(&s);
             let first = |k: usize| (sites[k].id.clone(), sites[k].loc);
             let Some(id) = self.new_id("site", &s.value.id, &mut seen, sites.len(), first) else { continue };
-            let name = self.note("`name`", s.value.name.as_deref(), loc(s)).unwrap_or_else(|| id.clone());
-            sites.push(Site { id, name, central: s.value.central, loc: loc(s) });
+            let name = self.note("`name`", s.value.name.as_deref(), at).unwrap_or_else(|| id.clone());
+            let (closed, closed_yearly) = self.closures(s.value.closed, true);
+            sites.push(Site { id, name, central: s.value.central, closed, closed_yearly, loc: at });
         }
         let central: Vec<&Site> = sites.iter().filter(|s| s.central).collect();
-        match (central.as_slice(), raw.first()) {
+        match (central.as_slice(), first_at) {
             ([], Some(first)) => {
-                self.error(Diagnostic::new(loc(first), "no site is marked `central: true`").hint(
+                self.error(Diagnostic::new(first, "no site is marked `central: true`").hint(
                     "mark the site where the ISMS is managed (the central function, IAF MD 1) with `central: true`",
                 ))
             }

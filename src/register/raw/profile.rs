@@ -32,6 +32,10 @@ pub(in crate::register) struct RawSite<'a> {
     /// The central function, where the ISMS is managed: exactly one site is.
     #[serde(default)]
     pub central: bool,
+    /// The site's own closures (its public holidays, a site shutdown), besides `settings.blackout`: no audit of an area at the site is planned on them. Dates, or MM-DD for every year.
+    #[serde(default)]
+    #[schemars(with = "Vec<super::RawBlackout>")]
+    pub closed: Vec<Spanned<super::RawBlackout<'a>>>,
 }
 
 #[derive(Deserialize, JsonSchema)]
