@@ -99,7 +99,7 @@ codes! {
         help: "add auditors, raise a cap, or give the programme more time: the plan's internal effort shows the days each round needs",
         source: "ISO/IEC 27001:2022 9.2.2 (an audit programme with its resources) and 7.1 (resources)";
     AuditTimeShort => "audit-time-short", Warning,
-        when: "a surveillance or recertification audit on or after today records `days:` fewer than the least audit time the rules allow for the register's `persons`: the table's time for that audit, less 30%",
+        when: "a surveillance or recertification audit on or after today records `days:` (or, before Stage 2, `certification.initial_days` for Stage 1 and 2) fewer than the least audit time the rules allow for the register's `persons`: the table's time for that audit, less 30%",
         help: "ask the certification body how it worked out the audit time: its accreditation body checks it against the same rules",
         source: "ISO/IEC 27006-1 Annex C (audit time by persons); IAF MD 5 (surveillance a third, recertification two thirds of the initial audit; reductions at most 30%)";
     SiteNotAuditedBeforeStage1 => "site-not-audited-before-stage1", Error,

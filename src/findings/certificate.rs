@@ -232,13 +232,35 @@ pub(super) fn audit_time(plan: &Plan<'_>) -> Vec<Fact> {
     let reg = plan.register;
     let Some(estimate) = Estimate::of(&reg.profile) else { return Vec::new() };
     let least = |audit| estimate.of_audit(audit).and_then(|a| a.least);
-    let records = (reg.certification.surveillance.iter().map(|r| (r, "surveillance", AuditOf::Surveillance)))
-        .chain(reg.certification.recertification.iter().map(|r| (r, "recertification", AuditOf::Recertification)));
+    let c = &reg.certification;
+    let records =
+        (c.surveillance.iter().map(|r| ("surveillance", AuditOf::Surveillance, r.date, r.end(), r.days, r.loc))).chain(
+            c.recertification
+                .iter()
+                .map(|r| ("recertification", AuditOf::Recertification, r.date, r.end(), r.days, r.loc)),
+        );
+    // The initial audit, while Stage 2 is ahead: its days are those of Stage 1 and 2 together.
+    let epoch = plan.epoch();
+    let initial = (plan.initial)
+        .then(|| {
+            epoch.stage2.map(|s2| {
+                (
+                    "initial",
+                    AuditOf::Initial,
+                    epoch.stage1.map_or(s2.date, |s1| s1.date),
+                    s2.date,
+                    c.initial_days,
+                    c.loc,
+                )
+            })
+        })
+        .flatten();
     records
-        .filter(|(r, _, _)| r.end() >= plan.today)
-        .filter_map(|(r, audit, of)| {
-            let (days, least) = (r.days?, least(of)?);
-            (days < least).then_some(Fact::AuditTimeShort { audit, date: r.date, days, least, at: r.loc })
+        .chain(initial)
+        .filter(|(_, _, _, end, _, _)| *end >= plan.today)
+        .filter_map(|(audit, of, date, _, days, at)| {
+            let (days, least) = (days?, least(of)?);
+            (days < least).then_some(Fact::AuditTimeShort { audit, date, days, least, at })
         })
         .collect()
 }

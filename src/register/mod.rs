@@ -138,6 +138,8 @@ pub struct Dated {
 pub struct Certification {
     pub stage1: Option<Dated>,
     pub stage2: Option<Dated>,
+    /// The initial audit's days (Stage 1 and 2), as booked or quoted.
+    pub initial_days: Option<Tenths>,
     /// The initial certification decision: the anchor of every anniversary, which
     /// recertifications and transfers (IAF MD 2) keep.
     pub decision: Option<Dated>,

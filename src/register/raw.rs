@@ -219,6 +219,9 @@ pub(super) struct RawCertification<'a> {
     /// Stage 2 (YYYY-MM-DD); default Stage 1 plus `stage2_after_stage1_weeks`, shown as assumed.
     #[schemars(with = "Option<Date>")]
     pub stage2: Option<Spanned<Date>>,
+    /// The initial audit's days, Stage 1 and Stage 2 together, as booked or quoted (e.g. `9.5`).
+    #[schemars(with = "Option<AuditDays>")]
+    pub initial_days: Option<Spanned<f64>>,
     /// The initial certification decision (YYYY-MM-DD), the anchor of every anniversary; required without `stage1`. Recertifications and transfers keep it.
     #[schemars(with = "Option<Date>")]
     pub decision: Option<Spanned<Date>>,

@@ -10,6 +10,7 @@ impl Checker<'_> {
         let c = Certification {
             stage1: raw.stage1.as_ref().map(dated),
             stage2: raw.stage2.as_ref().map(dated),
+            initial_days: self.days(raw.initial_days.as_ref()),
             decision: raw.decision.as_ref().map(dated),
             expiry: raw.expiry.as_ref().map(dated),
             surveillance: raw.surveillance.iter().map(|s| self.surveillance(s)).collect(),
