@@ -39,6 +39,8 @@ pub struct AuditPlan<'p> {
     pub objectives: Vec<String>,
     /// The clauses and controls audited, with their titles.
     pub criteria: Vec<(&'static str, &'static str)>,
+    /// The programme's criteria besides the standard (`programme.criteria`).
+    pub documents: &'p [String],
     /// Earlier findings in the area still to follow up.
     pub follow_up: Vec<FollowUpItem>,
     pub report_to: Vec<String>,
@@ -170,6 +172,7 @@ fn of<'p>(reg: &'p Register, r: &Round<'_>, a: &AreaAudit<'_>, area: &'p Area) -
         method: area.method.map(|m| m.key()),
         objectives,
         criteria,
+        documents: &reg.criteria,
         follow_up,
         report_to: reg.reports_to.iter().map(|p| named(p)).collect(),
         report_due,

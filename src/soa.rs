@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::catalogue;
 use crate::plan::Plan;
 use crate::programme::Source;
-use crate::register::{AuditKind, Status, folded};
+use crate::register::{AuditKind, Conflicts, Status, folded};
 
 /// Whether a control applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +20,9 @@ pub enum Applicability<'r> {
     Excluded(&'r str),
     /// Neither carried nor excluded: a gap `check` reports (`control-not-covered`).
     Undecided,
+    /// Carried by an area and excluded too, for this reason: a contradiction `check` reports
+    /// (`control-excluded-and-covered`).
+    Contradictory(&'r str),
 }
 
 impl Applicability<'_> {
@@ -28,6 +31,7 @@ impl Applicability<'_> {
             Applicability::Applicable => "applicable",
             Applicability::Excluded(_) => "excluded",
             Applicability::Undecided => "not decided",
+            Applicability::Contradictory(_) => "applicable and excluded",
         }
     }
 }
@@ -62,15 +66,30 @@ fn theme(control: &str) -> &'static str {
 pub fn statement<'r>(plan: &Plan<'r>) -> Vec<Line<'r>> {
     let reg = plan.register;
     let today = plan.today;
+    // The last full audit held of each area by an auditor independent of it (one who owns,
+    // runs or has a conflict with the area is shown in the plan, but does not count).
+    let conflicts = Conflicts::new(&reg.scope, &reg.auditors);
+    let area_at: HashMap<String, usize> =
+        reg.scope.iter().enumerate().map(|(i, a)| (folded(&a.id).into_owned(), i)).collect();
+    let auditor_at: HashMap<String, usize> =
+        reg.auditors.iter().enumerate().map(|(j, a)| (folded(&a.id).into_owned(), j)).collect();
     let mut last: HashMap<String, NaiveDate> = HashMap::new();
     for record in reg.audits.iter().filter(|r| r.status_on(today) == Status::Done && r.kind == AuditKind::Full) {
         let day = record.end.unwrap_or(record.date);
         if day > today {
             continue;
         }
+        let auditor = record.auditor.as_deref().and_then(|a| auditor_at.get(&*folded(a)));
         for area in &record.areas {
-            let entry = last.entry(folded(area).into_owned()).or_insert(day);
-            *entry = (*entry).max(day);
+            let key = folded(area).into_owned();
+            let independent = match (area_at.get(&key), auditor) {
+                (Some(&i), Some(&j)) => conflicts.between(i, j).is_none(),
+                _ => true,
+            };
+            if independent {
+                let entry = last.entry(key).or_insert(day);
+                *entry = (*entry).max(day);
+            }
         }
     }
     let mut next: HashMap<&str, NaiveDate> = HashMap::new();
@@ -79,14 +98,17 @@ pub fn statement<'r>(plan: &Plan<'r>) -> Vec<Line<'r>> {
         let entry = next.entry(a.area).or_insert(a.date);
         *entry = (*entry).min(a.date);
     }
-    let in_scope: Vec<_> = reg.scope.iter().filter(|a| !a.left_by(today)).collect();
+    // In the scope on the day: joined (`since`), and not yet left (`until`).
+    let in_scope: Vec<_> =
+        reg.scope.iter().filter(|a| !a.left_by(today) && a.since.is_none_or(|s| s <= today)).collect();
     catalogue::control_ids()
         .map(|control| {
             let areas: Vec<&'r str> =
                 in_scope.iter().filter(|a| a.controls.contains(&control)).map(|a| a.id.as_str()).collect();
             let excluded = reg.exclusions.iter().find(|e| e.control == control).map(|e| e.reason.as_str());
             let applicability = match (areas.is_empty(), excluded) {
-                (false, _) => Applicability::Applicable,
+                (false, Some(reason)) => Applicability::Contradictory(reason),
+                (false, None) => Applicability::Applicable,
                 (true, Some(reason)) => Applicability::Excluded(reason),
                 (true, None) => Applicability::Undecided,
             };

@@ -523,3 +523,37 @@ fn the_programme_document_has_every_section_of_a_programme() {
         assert_eq!(estimate, name == "enterprise.yaml", "{name}");
     }
 }
+
+/// The SoA counts only independent audits as a control's last, takes an area into the scope
+/// only from its `since`, and says where a control is both carried and excluded.
+#[test]
+fn the_soa_counts_independent_audits_of_areas_in_the_scope() {
+    let dir = scratch("soa");
+    let register = dir.join("isms.yaml");
+    fs::write(
+        &register,
+        "organisation: SoA Ltd
+certification: {decision: 2025-01-13}
+auditors: [{id: ann, conflicts: [plant]}, {id: bob}]
+scope:
+  - {id: plant, owner: pete, controls: [A.7.1, A.7.2]}
+  - {id: lab, owner: lena, since: 2027-09-01, controls: [A.7.3]}
+soa:
+  excluded: [{control: A.7.2, reason: No premises}]
+audits:
+  - {date: 2025-11-03, areas: [plant], auditor: bob}
+  - {date: 2026-11-02, areas: [plant], auditor: ann}
+",
+    )
+    .unwrap();
+    let out = run(&["soa", register.to_str().unwrap(), "--today", "2026-12-06", "--format", "csv"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(&out.stdout[..]).records().map(Result::unwrap).collect();
+    let row = |id: &str| rows.iter().find(|r| &r[0] == id).unwrap().clone();
+    // ann has a conflict with `plant`: bob's audit of 2025-11-03 is the last that counts.
+    assert_eq!((&row("A.7.1")[3], &row("A.7.1")[6]), ("applicable", "2025-11-03"));
+    assert_eq!((&row("A.7.2")[3], &row("A.7.2")[4]), ("applicable and excluded", "No premises"));
+    // `lab` joins the scope in September 2027: A.7.3 is carried by no area yet.
+    assert_eq!((&row("A.7.3")[3], &row("A.7.3")[5]), ("not decided", ""));
+}

@@ -34,7 +34,11 @@ pub fn markdown(p: &AuditPlan<'_>, organisation: &str, today: NaiveDate, out: &m
     };
     writeln!(out, "| | |\n|---|---|")?;
     writeln!(out, "| Date | {when} ({days}) |")?;
-    writeln!(out, "| Status | {} |", p.status.replace('_', "-"))?;
+    let status = match p.status {
+        "booked" if p.end < today => "booked, past: not recorded as held".to_string(),
+        s => s.replace('_', "-"),
+    };
+    writeln!(out, "| Status | {status} |")?;
     writeln!(out, "| Place and method | {} |", place.join("; "))?;
     writeln!(out, "| Auditor | {} |", p.auditor.as_deref().map_or_else(|| "**not yet assigned**".to_string(), md))?;
     writeln!(out, "| Auditees | {auditees} |")?;
@@ -61,8 +65,15 @@ pub fn markdown(p: &AuditPlan<'_>, organisation: &str, today: NaiveDate, out: &m
     writeln!(out, "\n## Criteria\n")?;
     writeln!(
         out,
-        "ISO/IEC 27001:2022; the organisation's ISMS documentation for the area (policies, procedures, the Statement of Applicability, the risk treatment plan); and the legal, regulatory and contractual requirements that apply to it. The clauses and controls it carries:\n"
+        "ISO/IEC 27001:2022; the organisation's ISMS documentation for the area (policies, procedures, the Statement of Applicability, the risk treatment plan); and the legal, regulatory and contractual requirements that apply to it.\n"
     )?;
+    for d in p.documents {
+        writeln!(out, "- {}", md(d))?;
+    }
+    if !p.documents.is_empty() {
+        writeln!(out)?;
+    }
+    writeln!(out, "The clauses and controls it carries:\n")?;
     if p.criteria.is_empty() {
         writeln!(out, "The register lists none for the area: agree them with its owner before the audit.")?;
     } else {
@@ -82,6 +93,11 @@ pub fn markdown(p: &AuditPlan<'_>, organisation: &str, today: NaiveDate, out: &m
             writeln!(out, "| {} | {} | {} | {} | {action} |", md(&f.id), f.kind.key(), f.found, md(&f.text))?;
         }
     }
+    conduct(p, out)
+}
+
+/// How the audit is held and reported: its timetable, method and reporting.
+fn conduct(p: &AuditPlan<'_>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\n## Timetable\n")?;
     let last = p.on.len();
     for (k, day) in p.on.iter().enumerate() {
@@ -133,6 +149,7 @@ struct Doc<'a> {
     method: Option<&'a str>,
     objectives: &'a [String],
     criteria: Vec<Criterion<'a>>,
+    documents: &'a [String],
     follow_up: Vec<FollowUpDoc<'a>>,
     report_to: &'a [String],
     report_due: NaiveDate,
@@ -175,6 +192,7 @@ pub fn json(p: &AuditPlan<'_>, out: &mut dyn Write) -> io::Result<()> {
         method: p.method,
         objectives: &p.objectives,
         criteria: p.criteria.iter().map(|(id, title)| Criterion { id, title }).collect(),
+        documents: p.documents,
         follow_up: (p.follow_up.iter())
             .map(|f| FollowUpDoc {
                 id: &f.id,

@@ -16,7 +16,7 @@ fn date(d: Option<NaiveDate>) -> String {
 /// The reason column: an exclusion's reason, or what to do about a control not decided.
 fn reason<'a>(line: &Line<'a>) -> &'a str {
     match line.applicability {
-        Applicability::Excluded(reason) => reason,
+        Applicability::Excluded(reason) | Applicability::Contradictory(reason) => reason,
         Applicability::Undecided => "in no area and not excluded: carry it in an area, or exclude it with a reason",
         Applicability::Applicable => "",
     }
@@ -28,10 +28,11 @@ pub fn markdown(lines: &[Line<'_>], organisation: &str, today: NaiveDate, out: &
     let count = |k: &str| lines.iter().filter(|l| l.applicability.key() == k).count();
     writeln!(
         out,
-        "ISO/IEC 27001:2022 Annex A, as of {today}: {} controls applicable, {} excluded, {} not decided (ISO/IEC 27001:2022 6.1.3 d). The areas are those of the ISMS scope that carry each control; the dates are the last full internal audit held of one of them and the next one held, booked or planned.\n",
+        "ISO/IEC 27001:2022 Annex A, as of {today}: {} controls applicable, {} excluded, {} not decided, {} both carried and excluded (ISO/IEC 27001:2022 6.1.3 d). The areas are those of the ISMS scope that carry each control; the dates are the last full internal audit held of one of them and the next one held, booked or planned.\n",
         count("applicable"),
         count("excluded"),
-        count("not decided")
+        count("not decided"),
+        count("applicable and excluded")
     )?;
     writeln!(
         out,
@@ -106,7 +107,7 @@ pub fn json(lines: &[Line<'_>], today: NaiveDate, out: &mut dyn Write) -> io::Re
                 theme: l.theme,
                 applicability: l.applicability.key(),
                 reason: match l.applicability {
-                    Applicability::Excluded(r) => Some(r),
+                    Applicability::Excluded(r) | Applicability::Contradictory(r) => Some(r),
                     _ => None,
                 },
                 areas: &l.areas,
