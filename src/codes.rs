@@ -227,9 +227,9 @@ codes! {
         help: "move Stage 1 to the date given, or add auditors, or record a shorter `internal_audit_lead_weeks` if the results can still reach the management review",
         source: "ISO/IEC 17021-1 9.3.1.2.2 (Stage 1 checks internal audits are planned and performed); seed rule (lead before Stage 1)";
     AuditOnClosedDay => "audit-on-closed-day", Warning,
-        when: "a recorded internal audit, or a Stage 1 or Stage 2 date, falls on a day the register closes (not a workday, or a blackout)",
+        when: "a recorded internal audit (on any of its days: a weekend may fall inside one of several days), or a Stage 1 or Stage 2 date, falls on a day the register closes (not a workday, a blackout, or a closure of the site of one of its areas)",
         help: "check the date; if the audit was held that day, the closure may be wrong",
-        source: "register consistency (`workdays`, `blackout`)";
+        source: "register consistency (`workdays`, `blackout`, `sites[].closed`)";
     BookingAuditorUnavailable => "booking-auditor-unavailable", Warning,
         when: "an internal audit booked ahead falls on a day its auditor is recorded as `unavailable`",
         help: "move the booking to a day the auditor is available, or book another independent auditor",

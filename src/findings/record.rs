@@ -2,7 +2,7 @@
 //! auditor, record and Stage dates on open days, and what the cycle before left open, until
 //! the certification body's first audit of the new cycle asks about it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
@@ -57,12 +57,24 @@ pub(super) fn corrective_actions(plan: &Plan<'_>) -> Vec<Fact> {
 pub(super) fn closed_days(plan: &Plan<'_>, since: Option<NaiveDate>) -> Vec<Fact> {
     let reg = plan.register;
     let calendar = crate::calendar::Calendar::new(&reg.settings);
+    let sites = crate::programme::SiteCalendars::new(reg);
+    let area_at: HashMap<String, usize> =
+        reg.scope.iter().enumerate().map(|(i, a)| (crate::register::folded(&a.id).into_owned(), i)).collect();
     let mut out = Vec::new();
     for record in reg.audits.iter().filter(|r| since.is_none_or(|s| r.date >= s)) {
-        if let Some(why) = calendar.closed_because(record.date) {
+        // The organisation's closures, and those of its areas' sites; every day it takes (a
+        // weekend may fall inside an audit of several days, a closure may not).
+        let own = record.areas.iter().filter_map(|a| sites.of(*area_at.get(&*crate::register::folded(a))?));
+        let calendars: Vec<&crate::calendar::Calendar> = std::iter::once(&calendar).chain(own).collect();
+        let end = record.end.unwrap_or(record.date).max(record.date);
+        let closed = std::iter::successors(Some(record.date), |d| d.succ_opt().filter(|n| *n <= end)).find_map(|d| {
+            let ends = d == record.date || d == end;
+            calendars.iter().find_map(|c| c.closed_because(d).filter(|_| ends || c.workday(d))).map(|why| (d, why))
+        });
+        if let Some((date, why)) = closed {
             out.push(Fact::AuditOnClosedDay {
                 what: OnClosedDay::Audit { areas: record.areas.clone() },
-                date: record.date,
+                date,
                 why: why.to_string(),
                 at: Some(record.loc),
             });

@@ -124,13 +124,18 @@ impl SiteCalendars {
     }
 }
 
+impl SiteCalendars {
+    /// The calendar of the site of the area at `area` in the scope, where it has closures of
+    /// its own.
+    pub(crate) fn of(&self, area: usize) -> Option<&Calendar> {
+        self.of_area.get(area).copied().flatten().map(|k| &self.calendars[k as usize])
+    }
+}
+
 impl<'p> Placer<'p, '_> {
     /// The working calendar of `area`'s site: the organisation's, with the site's closures.
     pub(super) fn calendar_of(&self, area: usize) -> &'p Calendar {
-        match self.sites.of_area.get(area).copied().flatten() {
-            Some(k) => &self.sites.calendars[k as usize],
-            None => self.calendar,
-        }
+        self.sites.of(area).unwrap_or(self.calendar)
     }
 }
 
