@@ -255,3 +255,21 @@ fn json_for_an_unreadable_register_counts_every_error() {
     assert_eq!(doc["errors"], 119);
     assert!(doc["findings"].as_array().unwrap().iter().all(|f| f["code"] == "register-invalid"));
 }
+
+/// The README's register, every key written out, is a register the tool reads (on a day after
+/// everything it records).
+#[test]
+fn the_readmes_register_example_validates() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("```yaml\norganisation: Acme Ltd").expect("README lacks its register example") + 8;
+    let end = readme[start..].find("```").unwrap() + start;
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("readme-register");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("isms.yaml");
+    std::fs::write(&path, &readme[start..end]).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ismsaudit"))
+        .args(["validate", path.to_str().unwrap(), "--today", "2027-08-01"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
