@@ -376,3 +376,25 @@ fn an_areas_audit_avoids_its_sites_own_closures() {
     let (office, _) = on("office");
     assert!(office >= date("2025-03-19"), "{office}");
 }
+
+#[test]
+fn round_zero_audits_a_site_shut_for_its_spread_weeks_before_them_not_after_the_lead() {
+    // Stage 1 on 2027-06-01, so round 0's spread weeks run to the lead on 2027-04-20; the
+    // factory is shut from 2027-02-22 to Stage 1. Its area is audited before the shutdown.
+    let text = "organisation: Factory Ltd
+certification: {stage1: 2027-06-01}
+auditors: [{id: ann}, {id: bob}]
+sites:
+  - {id: hq, central: true}
+  - {id: factory, closed: [{from: 2027-02-22, to: 2027-05-31, reason: Shutdown}]}
+scope:
+  - {id: core, owner: boss, risk: high, site: hq}
+  - {id: plant, owner: pete, risk: high, site: factory, audit_days: 3}
+";
+    let v = Valid::parse("factory.yaml", text, date("2026-12-06")).unwrap();
+    let p = plan(&v, 1);
+    let r0 = round(&p.rounds, "R0");
+    let plant = r0.audits.iter().find(|a| a.area == "plant").unwrap();
+    assert!(plant.end < date("2027-02-22") && plant.auditor.is_some(), "{} to {}", plant.date, plant.end);
+    assert_eq!(plant.behind, None);
+}

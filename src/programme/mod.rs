@@ -568,7 +568,7 @@ impl<'r, 'c> Programme<'r, 'c> {
         // Where a record stands for it, the round is still placed as planned, the record in the
         // audit's place: recording an audit moves no other.
         let planned = (self.under_way(f) && (required || rule.preferred))
-            .then(|| self.as_planned(source, &d, follow_up, required));
+            .then(|| self.as_planned(i, source, &d, follow_up, required));
         let pin = record.first.filter(|_| planned.is_some());
         // Required here, not held, and booked only after the lead: late, as a planned one would be.
         let booked_late = required && !record.held && record.booked_on.is_some_and(|b| b > d.lead && b < d.end);
@@ -638,11 +638,35 @@ impl<'r, 'c> Programme<'r, 'c> {
     /// day (a round with no first day, round 0 before a first certification: from its spread
     /// weeks), spread before the target; and not before the register's record starts
     /// (`programme.record_from`), for nothing was planned here before then.
-    fn as_planned(&self, source: Source, d: &AreaDates, follow_up: Option<FollowUp>, required: bool) -> Need {
+    fn as_planned(
+        &self,
+        area: usize,
+        source: Source,
+        d: &AreaDates,
+        follow_up: Option<FollowUp>,
+        required: bool,
+    ) -> Need {
         let spread = weeks_before(d.target, self.register.settings.round_weeks).succ_opt().unwrap_or(d.target);
-        let from = if d.from == NaiveDate::MIN { spread } else { d.from };
+        let from = if d.from == NaiveDate::MIN { self.site_spread(area, spread, d.target) } else { d.from };
         let from = self.register.record_from.map_or(from, |r| from.max(r.date));
         Need::Plan { source, from, due: d.target.max(from), asap: false, behind: None, follow_up, required }
+    }
+
+    /// Where the spread weeks from `spread` to `target` begin for `area`: at an area whose site
+    /// closes days of its own, as many open days back as the organisation's calendar gives the
+    /// spread weeks (a site shut for the spread weeks is audited before them, not after the
+    /// lead), up to a year earlier.
+    fn site_spread(&self, area: usize, spread: NaiveDate, target: NaiveDate) -> NaiveDate {
+        let Some(site) = self.sites.of(area) else { return spread };
+        let want = self.calendar.open_days(spread, target).count();
+        let (mut from, mut have) = (spread, site.open_days(spread, target).count());
+        let limit = spread.checked_sub_days(chrono::Days::new(366)).unwrap_or(spread);
+        while have < want && from > limit {
+            let Some(before) = from.pred_opt() else { break };
+            from = before;
+            have += usize::from(site.is_open(from));
+        }
+        from
     }
 
     /// Area's dates in frame `f`. An area that joins the scope in the round is audited before
@@ -722,7 +746,7 @@ impl<'r, 'c> Programme<'r, 'c> {
                 follow_up: None,
                 required: false,
             };
-            let planned = self.under_way(f).then(|| self.as_planned(Source::Planned, &d, None, false));
+            let planned = self.under_way(f).then(|| self.as_planned(i, Source::Planned, &d, None, false));
             let latest = self.calendar.open_before(d.end);
             wanted.push(Wanted { area: i, now, planned, pin: None, lead: d.lead, latest, booked_late: false });
         }
