@@ -109,7 +109,10 @@ fn effort(plan: &Plan<'_>, labels: &HashMap<String, String>, out: &mut dyn Write
     let reg = plan.register;
     let effort = Effort::of(reg, plan.today, &plan.rounds);
     writeln!(out, "\n## Resources: internal audit effort\n")?;
-    writeln!(out, "In auditor-days: the open days each audit takes (its area's `audit_days` where planned).\n")?;
+    writeln!(
+        out,
+        "In auditor-days: the open days each audit takes (its area's `audit_days` where planned), over the rounds this plan shows; a calendar year they cover only in part counts only their days.\n"
+    )?;
     let cap = |c: Option<u32>| c.map(|c| c.to_string()).unwrap_or_default();
     let rows: Vec<Vec<String>> = (effort.rounds.iter())
         .map(|r| {

@@ -326,8 +326,7 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
 /// The programme's effort: auditor-days per round, then per auditor and calendar year.
 fn effort_tables(reg: &Register, effort: &Effort, width: usize, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
-    let note =
-        "Internal audit effort in auditor-days (the open days each audit takes: its area's `audit_days` where planned)";
+    let note = "Internal audit effort in auditor-days (the open days each audit takes: its area's `audit_days` where planned), over the rounds shown: a calendar year they cover in part counts only their days";
     write_wrapped(out, note, width, 2)?;
     let blank_zero = |n: u32| if n == 0 { String::new() } else { n.to_string() };
     let rows: Vec<Vec<String>> = (effort.rounds.iter())
