@@ -49,7 +49,7 @@ pub(super) fn criteria(reg: &Register, out: &mut dyn Write) -> io::Result<()> {
     if reg.criteria.is_empty() {
         writeln!(
             out,
-            "- The organisation's information security policy and the policies and procedures of each area, and the legal, regulatory and contractual requirements that apply (name them under `programme.criteria` in the register)."
+            "- The organisation's information security policy and the policies and procedures of each area, and the legal, regulatory and contractual requirements that apply."
         )?;
     }
     Ok(())
@@ -129,7 +129,7 @@ pub(super) fn methods(reg: &Register, out: &mut dyn Write) -> io::Result<()> {
     use crate::register::Method::{Hybrid, OnSite, Remote};
     writeln!(
         out,
-        "Audits are held on site ({}), remotely ({}) or both ({}), as the scope table says ({} areas as agreed with their owners). Each audit interviews the people who do the work, observes it, and samples its records (ISO 19011 6.4.7); a remote audit uses screen sharing and records shared for the audit, with the same sampling (ISO 19011 A.16). An audit takes its area's `audit_days`.",
+        "Audits are held on site ({}), remotely ({}) or both ({}), as the scope table says ({} areas with no method set: agreed with their owners before each audit). Each audit interviews the people who do the work, observes it, and samples its records (ISO 19011 6.4.7); a remote audit uses screen sharing and records shared for the audit, with the same sampling (ISO 19011 A.16). An audit takes its area's `audit_days`.",
         count(Some(OnSite)),
         count(Some(Remote)),
         count(Some(Hybrid)),
