@@ -210,16 +210,23 @@ pub struct Review {
     pub recorded: Option<Loc>,
     /// Recorded as booked, and its day passed without it being marked done.
     pub not_held: bool,
+    /// Recorded as booked, its day still ahead.
+    pub booked: bool,
 }
 
 impl Review {
     pub(super) fn planned(date: NaiveDate) -> Self {
-        Review { date, recorded: None, not_held: false }
+        Review { date, recorded: None, not_held: false, booked: false }
     }
 
     pub(super) fn recorded(r: &ReviewRecord, today: NaiveDate) -> Self {
-        let not_held = r.status_on(today) == Status::Booked && r.date < today;
-        Review { date: r.date, recorded: Some(r.loc), not_held }
+        let booked = r.status_on(today) == Status::Booked;
+        Review {
+            date: r.date,
+            recorded: Some(r.loc),
+            not_held: booked && r.date < today,
+            booked: booked && r.date >= today,
+        }
     }
 
     /// Whether the review stands on `today`: recorded, or planned and still ahead. A planned one
@@ -236,6 +243,12 @@ impl Review {
             (Some(_), false) => "recorded",
             (None, false) => "planned",
         }
+    }
+
+    /// As [`Review::status`], for people: `booked` for one booked and still ahead, not
+    /// `recorded`, which reads as held.
+    pub fn wording(&self) -> &'static str {
+        if self.booked { "booked" } else { self.status() }
     }
 }
 

@@ -224,13 +224,13 @@ fn rounds(plan: &Plan<'_>, labels: &HashMap<String, String>, out: &mut dyn Write
                 .collect();
             table(out, &["Date", "Area", "Auditor", "Status", "Clauses and controls"], &rows)?;
         }
-        let review = if r.review.not_held { "booked, not recorded as held" } else { r.review.status() };
+        let review = if r.review.not_held { "booked, not recorded as held" } else { r.review.wording() };
         writeln!(out, "\nManagement review: {} ({review}).", r.review.date)?;
         if let Some(extra) = r.review_before_stage2 {
             writeln!(out, "Management review before Stage 2: {} (recorded).", extra.date)?;
         }
         for other in &r.other_reviews {
-            writeln!(out, "Other management review recorded in the round: {} ({}).", other.date, other.status())?;
+            writeln!(out, "Other management review recorded in the round: {} ({}).", other.date, other.wording())?;
         }
     }
     for (label, (n, note)) in without {

@@ -242,7 +242,7 @@ fn round<'p>(
             }
         }
     }
-    let review = r.review.status();
+    let review = r.review.wording();
     let past = match (r.review.date < plan.today, r.review.not_held) {
         (true, true) => ", past, not recorded as held",
         (true, false) if r.review.recorded.is_none() => ", past",
@@ -253,7 +253,7 @@ fn round<'p>(
         writeln!(out, "Management review before Stage 2: {} (recorded)", extra.date)?;
     }
     for other in &r.other_reviews {
-        writeln!(out, "Other management review recorded in the round: {} ({})", other.date, other.status())?;
+        writeln!(out, "Other management review recorded in the round: {} ({})", other.date, other.wording())?;
     }
     Ok(())
 }
