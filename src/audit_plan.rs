@@ -24,9 +24,7 @@ pub struct AuditPlan<'p> {
     pub prepares: String,
     pub date: NaiveDate,
     pub end: NaiveDate,
-    /// Open days, as the programme counts them.
-    pub days: u32,
-    /// The open days it takes, in order (for a planned audit without an auditor, its first).
+    /// The open days it takes, in order (see [`AreaAudit::days`]).
     pub on: Vec<NaiveDate>,
     /// planned, booked, done ... as the plan words it.
     pub status: &'static str,
@@ -110,26 +108,18 @@ pub fn audit_plan<'p>(plan: &'p Plan<'_>, area: &'p Area, round: Option<&str>) -
             .ok_or_else(|| NoAudit::NotPlanned(area.id.clone()))?,
     };
     let (r, a) = *chosen;
-    Ok(of(plan.register, r, a, area))
+    Ok(of(plan.register, plan.today, r, a, area))
 }
 
-fn of<'p>(reg: &'p Register, r: &Round<'_>, a: &AreaAudit<'_>, area: &'p Area) -> AuditPlan<'p> {
+fn of<'p>(reg: &'p Register, today: NaiveDate, r: &Round<'_>, a: &AreaAudit<'_>, area: &'p Area) -> AuditPlan<'p> {
     let labels = reg.labels();
     let named = |id: &str| labels.get(&*crate::register::folded(id)).cloned().unwrap_or_else(|| id.to_string());
     let site = area.site.as_deref().map(|s| {
         (reg.profile.sites.iter()).find(|x| same_id(&x.id, s)).map_or_else(|| s.to_string(), |x| x.name.clone())
     });
     let calendar = crate::calendar::Calendar::new(&reg.settings);
-    let days = if a.auditor.is_none() && a.source == Source::Planned {
-        area.audit_days
-    } else {
-        (calendar.open_days(a.date, a.end).count() as u32).max(1)
-    };
-    let follow_up = follow_up(reg, area, a.date);
-    let mut on: Vec<NaiveDate> = calendar.open_days(a.date, a.end).collect();
-    if on.is_empty() {
-        on.push(a.date);
-    }
+    let on: Vec<NaiveDate> = a.days(reg, &calendar).collect();
+    let follow_up = follow_up(reg, area, a.date, today);
     let contacts =
         (a.auditor.into_iter().chain(std::iter::once(area.owner.as_str())).chain(area.team.iter().map(String::as_str)))
             .filter_map(|id| reg.people.iter().find(|p| same_id(&p.id, id)))
@@ -163,7 +153,6 @@ fn of<'p>(reg: &'p Register, r: &Round<'_>, a: &AreaAudit<'_>, area: &'p Area) -
         prepares: r.prepares.describe(),
         date: a.date,
         end: a.end,
-        days,
         on,
         status: a.source.key(),
         auditor: a.auditor.map(named).or_else(|| a.auditor_org.map(str::to_string)),
@@ -182,7 +171,7 @@ fn of<'p>(reg: &'p Register, r: &Round<'_>, a: &AreaAudit<'_>, area: &'p Area) -
 
 /// The area's nonconformities found before `before` whose corrective action is not verified
 /// (or that have none), and the observations and opportunities of its last audit.
-fn follow_up(reg: &Register, area: &Area, before: NaiveDate) -> Vec<FollowUpItem> {
+fn follow_up(reg: &Register, area: &Area, before: NaiveDate, today: NaiveDate) -> Vec<FollowUpItem> {
     let earlier: Vec<_> = reg.audits.iter().filter(|r| r.date < before).collect();
     let last = earlier.iter().rev().find(|r| r.areas.iter().any(|a| same_id(a, &area.id))).map(|r| r.date);
     let mut out = Vec::new();
@@ -198,7 +187,7 @@ fn follow_up(reg: &Register, area: &Area, before: NaiveDate) -> Vec<FollowUpItem
                     kind: f.kind,
                     found: record.date,
                     text: f.text.clone(),
-                    action: action.map(|c| (c.id.clone(), action_status(c))),
+                    action: action.map(|c| (c.id.clone(), action_status(c, today))),
                 });
             }
         }
@@ -206,10 +195,13 @@ fn follow_up(reg: &Register, area: &Area, before: NaiveDate) -> Vec<FollowUpItem
     out
 }
 
-fn action_status(c: &CorrectiveAction) -> String {
+/// Where a corrective action stands on `today`, in words (10.2): open (overdue past the date
+/// last agreed), closed and awaiting verification of its effectiveness, or verified.
+pub fn action_status(c: &CorrectiveAction, today: NaiveDate) -> String {
     match (c.closed, c.verified) {
         (_, Some(v)) => format!("verified {v}"),
         (Some(closed), None) => format!("closed {closed}, effectiveness not yet verified"),
+        (None, None) if c.due_now() < today => format!("OVERDUE: open, due {}", c.due_now()),
         (None, None) => format!("open, due {}", c.due_now()),
     }
 }

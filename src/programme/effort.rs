@@ -105,18 +105,7 @@ impl Effort {
                     *self.ahead.entry(day.year()).or_insert(0) += 1;
                 }
             };
-            if unassigned && a.source == Source::Planned {
-                // Not placed: the days it will take, in the year it is planned for.
-                let days = a.area_in(register).map_or(1, |area| area.audit_days);
-                (0..days).for_each(|_| count(a.date));
-                continue;
-            }
-            // The open days it takes; at least its first (a record may fall on a closed day).
-            let mut days = calendar.open_days(a.date, a.end).peekable();
-            if days.peek().is_none() {
-                count(a.date);
-            }
-            days.for_each(&mut count);
+            a.days(register, calendar).for_each(&mut count);
         }
         self.rounds.push(round);
     }

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
+use crate::calendar::Calendar;
 use crate::cycle::External;
 use crate::diagnostic::Loc;
 use crate::register::{Area, AuditKind, Auditor, Register, ReviewRecord, Status};
@@ -170,6 +171,22 @@ impl<'r> AreaAudit<'r> {
     /// naming an area the scope does not have. A look-up by place, not by id.
     pub(crate) fn area_in<'g>(&self, register: &'g Register) -> Option<&'g Area> {
         self.area_at().and_then(|i| register.scope.get(i))
+    }
+
+    /// The open days the audit takes, in order: from its first day to its last; for one planned
+    /// with no auditor (not placed), its area's `audit_days` open days from its day; at least its
+    /// first day (a record may fall on a closed day). The programme's effort and an audit's plan
+    /// count these.
+    pub fn days<'c>(&self, register: &Register, calendar: &'c Calendar) -> impl Iterator<Item = NaiveDate> + 'c {
+        let placed = self.source != Source::Planned || self.auditor.is_some() || self.auditor_org.is_some();
+        let (to, take) = match self.area_in(register) {
+            _ if placed => (self.end, usize::MAX),
+            Some(area) => (NaiveDate::MAX, area.audit_days as usize),
+            None => (self.end, usize::MAX),
+        };
+        let mut open = calendar.open_days(self.date, to).take(take).peekable();
+        let none_open = open.peek().is_none();
+        std::iter::once(self.date).filter(move |_| none_open).chain(open)
     }
 
     /// The record it comes from in `register`, the one the plan was made from.

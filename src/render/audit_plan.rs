@@ -22,7 +22,7 @@ pub fn markdown(p: &AuditPlan<'_>, organisation: &str, today: NaiveDate, out: &m
         p.prepares
     )?;
     let when = if p.end > p.date { format!("{} to {}", p.date, p.end) } else { p.date.to_string() };
-    let days = if p.days == 1 { "1 day".to_string() } else { format!("{} days", p.days) };
+    let days = if p.on.len() == 1 { "1 day".to_string() } else { format!("{} days", p.on.len()) };
     let mut place = Vec::new();
     place.extend(p.site.as_deref().map(|s| format!("site {}", md(s))));
     place.push(p.method.map_or_else(|| "on-site or remote, as agreed with the auditees".to_string(), str::to_string));
@@ -140,7 +140,7 @@ struct Doc<'a> {
     prepares: &'a str,
     date: NaiveDate,
     end: NaiveDate,
-    days: u32,
+    days: usize,
     status: &'a str,
     auditor: Option<&'a str>,
     auditees: &'a [String],
@@ -184,7 +184,7 @@ pub fn json(p: &AuditPlan<'_>, out: &mut dyn Write) -> io::Result<()> {
         prepares: &p.prepares,
         date: p.date,
         end: p.end,
-        days: p.days,
+        days: p.on.len(),
         status: p.status,
         auditor: p.auditor.as_deref(),
         auditees: &p.auditees,

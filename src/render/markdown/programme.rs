@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use chrono::NaiveDate;
 
 use super::{area_name, md, person, table};
-use crate::audit_plan::REPORT_WITHIN_DAYS;
+use crate::audit_plan::{REPORT_WITHIN_DAYS, action_status};
 use crate::plan::Plan;
 use crate::register::{Area, Conflict, Conflicts, FindingKind, Register, Risk, Status, same_id};
 
@@ -246,17 +246,11 @@ pub(super) fn results(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
         let rows: Vec<Vec<String>> = (actions.iter())
             .map(|c| {
-                let status = match (c.closed, c.verified) {
-                    (_, Some(v)) => format!("verified {v}"),
-                    (Some(d), None) => format!("closed {d}"),
-                    (None, None) if c.due_now() < today => "**OVERDUE**".to_string(),
-                    (None, None) => "open".to_string(),
-                };
                 let finding = c.finding.as_deref().map(md).unwrap_or_default();
-                vec![md(&c.id), md(&c.area), c.severity.key().to_string(), finding, c.due_now().to_string(), status]
+                vec![md(&c.id), md(&c.area), c.severity.key().to_string(), finding, action_status(c, today)]
             })
             .collect();
-        table(out, &["Corrective action", "Area", "Severity", "Finding", "Due", "Status"], &rows)?;
+        table(out, &["Corrective action", "Area", "Severity", "Finding", "Where it stands"], &rows)?;
     }
     Ok(())
 }
