@@ -76,7 +76,11 @@ pub fn area<'r>(reg: &'r Register, id: &str) -> Result<&'r Area, NoAudit> {
         area: crate::text::shortened(id, 100).into_owned(),
         hint: match catalogue::closest(id, reg.scope.iter().map(|a| a.id.as_str())) {
             Some(close) => format!("did you mean `{close}`?"),
-            None => "give the id of an area in `scope`".to_string(),
+            None => {
+                let ids: Vec<&str> = reg.scope.iter().take(12).map(|a| a.id.as_str()).collect();
+                let more = if reg.scope.len() > ids.len() { ", ..." } else { "" };
+                format!("give the id of an area in `scope`: {}{more}", ids.join(", "))
+            }
         },
     })
 }

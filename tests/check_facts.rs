@@ -182,3 +182,23 @@ fn every_site_before_stage1_and_the_central_function_every_round() {
         .collect();
     assert_eq!(rounds, ["C1.2", "C1.3"]);
 }
+
+/// Sites listed but no area at the central function: one cause, said once, not once a round.
+#[test]
+fn a_central_function_with_no_area_is_said_once() {
+    let text = "organisation: x
+certification: {decision: 2025-01-13}
+sites: [{id: hq, central: true}, {id: depot}]
+auditors: [{id: ann}]
+scope: [{id: core, owner: olga, risk: high, site: depot}]
+";
+    let found = facts_of(text, "2025-02-03");
+    let central: Vec<bool> = found
+        .iter()
+        .filter_map(|f| match f {
+            Fact::CentralFunctionNotAudited { has_areas, .. } => Some(*has_areas),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(central, [false]);
+}

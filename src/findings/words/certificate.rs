@@ -175,8 +175,16 @@ fn calendar_year(year: i32, recorded: &str, was: &str, at: Option<Loc>) -> Words
 }
 
 fn central_not_audited(site: &str, round: &RoundRef, has_areas: bool, at: Loc) -> Words {
-    let why = if has_areas { "none of its areas is audited in it" } else { "no area of the scope is at it" };
-    Words::new(format!("{} does not audit the central function, `{site}`: {why}", describe(round))).at(at)
+    if !has_areas {
+        // Said once for every round: the cause is the scope, not a round.
+        return Words::new(format!("no round can audit the central function, `{site}`: no area of the scope is at it"))
+            .at(at);
+    }
+    Words::new(format!(
+        "{} does not audit the central function, `{site}`: none of its areas is audited in it",
+        describe(round)
+    ))
+    .at(at)
 }
 
 fn certificate_expired(
