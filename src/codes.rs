@@ -259,7 +259,7 @@ codes! {
         help: "remove the entry from `accepted`",
         source: "";
     RegisterInvalid => "register-invalid", Error,
-        when: "the register cannot be read or breaks its format: each input error, in `check --format json` and `--format github` (the text output prints the errors themselves); exit code 2, not 1",
+        when: "the register cannot be read or breaks its format: each input error, in `check`'s reports other than text (which prints the errors themselves); exit code 2, not 1",
         help: "correct the register at the line and column given; `ismsaudit validate` lists every error",
         source: "the register format (README)";
 }

@@ -162,7 +162,7 @@ const BROKEN: [&str; 6] = [
 ];
 
 /// Every command and format a register's text can reach a terminal or a log through.
-const COMMANDS: [&[&str]; 22] = [
+const COMMANDS: [&[&str]; 25] = [
     &["validate"],
     &["plan"],
     &["plan", "--detail", "--cycles", "2"],
@@ -184,6 +184,9 @@ const COMMANDS: [&[&str]; 22] = [
     &["check"],
     &["check", "--format", "json"],
     &["check", "--format", "github"],
+    &["check", "--format", "sarif"],
+    &["check", "--format", "gitlab"],
+    &["check", "--format", "markdown"],
     &["check", "--strict"],
 ];
 

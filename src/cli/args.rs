@@ -300,6 +300,13 @@ pub enum CheckFormat {
     Json,
     /// GitHub Actions workflow commands (annotations)
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitLab Code Quality report, for merge requests
+    Gitlab,
+    /// A job summary: the verdict and a table of findings (GitHub-flavoured Markdown)
+    #[value(alias = "md")]
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -350,10 +350,18 @@ fn check_command(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
             render::check::github_input_error(&e, &mut io::stderr())?;
             return Ok(ExitCode::from(2));
         }
-        // A job that keeps the JSON keeps why there are no findings; the errors go to stderr as
-        // well, for the log. The verdict stands even when the reader hung up.
-        Err(e) if matches!(format, CheckFormat::Json) => {
-            let _ = render::check::json_input_error(&e, today, ctx.out).and_then(|()| ctx.out.flush());
+        // A job that keeps the report keeps why there are no findings; the errors go to stderr
+        // as well, for the log. The verdict stands even when the reader hung up.
+        Err(e) if !matches!(format, CheckFormat::Text) => {
+            let entries = render::report::input_entries(&e);
+            let out = &mut *ctx.out;
+            let _ = match format {
+                CheckFormat::Sarif => render::report::sarif(&e.file, &entries, out),
+                CheckFormat::Gitlab => render::report::gitlab(&e.file, &entries, out),
+                CheckFormat::Markdown => render::report::markdown(&e.file, today, &entries, out),
+                _ => render::check::json_input_error(&e, today, out),
+            }
+            .and_then(|()| out.flush());
             ctx.colour.eprintln(&e.to_string());
             return Ok(ExitCode::from(2));
         }
@@ -373,6 +381,11 @@ fn check_command(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
         CheckFormat::Text => render::check::text(&reg.file, &reg.accepted, &found, terminal_width(), out),
         CheckFormat::Json => render::check::json(&reg.file, today, &reg.accepted, &found, out),
         CheckFormat::Github => render::check::github(&reg.file, &reg.accepted, &found, out),
+        CheckFormat::Sarif => render::report::sarif(&reg.file, &render::report::entries(&reg.accepted, &found), out),
+        CheckFormat::Gitlab => render::report::gitlab(&reg.file, &render::report::entries(&reg.accepted, &found), out),
+        CheckFormat::Markdown => {
+            render::report::markdown(&reg.file, today, &render::report::entries(&reg.accepted, &found), out)
+        }
     }
     .and_then(|()| out.flush());
     // The verdict stands even when the reader hung up (`check | head` in a pipeline).

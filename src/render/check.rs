@@ -174,7 +174,8 @@ pub fn github(file: &str, accepted: &[Acceptance], findings: &[Finding], out: &m
             None if f.severity() == Severity::Note => ("notice", format!("{}; {}", f.message, f.help)),
             None => (f.severity().key(), format!("{}; {}", f.message, f.help)),
         };
-        writeln!(out, "::{command} {props}::{}", escape_data(&message))?;
+        // Annotations are plain text: ids are not quoted Markdown-style there.
+        writeln!(out, "::{command} {props}::{}", escape_data(&message.replace('`', "")))?;
     }
     writeln!(out, "{}", summary(findings))
 }

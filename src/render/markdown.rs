@@ -314,11 +314,17 @@ pub(super) fn md(text: &str) -> String {
     const BREAK: &str = "&#8203;";
     let mut out = String::with_capacity(text.len());
     for (i, c) in text.char_indices() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '#' | '!') {
+        let rest = &text[i + c.len_utf8()..];
+        // `&` starts an entity only as `&name;` or `&#123;`: elsewhere it stays as written (R&D).
+        let entity = || {
+            let body = rest.strip_prefix('#').unwrap_or(rest);
+            let name = body.find(|n: char| !n.is_ascii_alphanumeric()).unwrap_or(body.len());
+            name > 0 && body[name..].starts_with(';')
+        };
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#') || (c == '&' && entity()) {
             out.push('\\');
         }
         out.push(c);
-        let rest = &text[i + c.len_utf8()..];
         let before = &text[..i];
         let breaks = match c {
             '@' => true,
@@ -331,6 +337,28 @@ pub(super) fn md(text: &str) -> String {
         };
         if breaks {
             out.push_str(BREAK);
+        }
+    }
+    out
+}
+
+/// Words that quote ids between backticks ("area `hr` has ..."), as Markdown: each quoted id a
+/// code span, the rest made inert by [`md`]; text with an unpaired backtick is inert throughout.
+pub(super) fn quoted(text: &str) -> String {
+    if text.matches('`').count() % 2 == 1 {
+        return md(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, part) in text.split('`').enumerate() {
+        match (i % 2, code(part)) {
+            (0, _) => out.push_str(&md(part)),
+            // Nothing to quote: an empty span would open a longer backtick string instead.
+            (_, quoted) if quoted.trim().is_empty() => {}
+            (_, quoted) => {
+                out.push('`');
+                out.push_str(&quoted);
+                out.push('`');
+            }
         }
     }
     out
@@ -359,8 +387,17 @@ mod tests {
 
     #[test]
     fn register_text_cannot_break_a_table_or_inject_markup() {
-        assert_eq!(md("R&D | <img src=x> [a](b)"), "R\\&D \\| \\<img src=x\\> \\[a\\](b)");
+        assert_eq!(md("R&D | <img src=x> [a](b)"), "R&D \\| \\<img src=x\\> \\[a\\](b)");
+        // An entity would be read as its character: `&lt;` must stay four characters.
+        assert_eq!(md("&lt;b&gt; & &x"), "\\&lt;b\\&gt; & &x");
         assert_eq!(md("*bold* _x_ `c`"), "\\*bold\\* \\_x\\_ \\`c\\`");
         assert_eq!(code("a`|b"), "ab");
+    }
+
+    #[test]
+    fn quoted_ids_become_code_spans_and_the_rest_stays_inert() {
+        assert_eq!(quoted("area `hr` is *late*"), "area `hr` is \\*late\\*");
+        assert_eq!(quoted("a `<img>` and ``"), "a `<img>` and ");
+        assert_eq!(quoted("one ` only"), "one \\` only");
     }
 }

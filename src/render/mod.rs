@@ -12,6 +12,7 @@ pub mod html;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod report;
 pub mod soa;
 pub mod summary;
 pub mod table;
