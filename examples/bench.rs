@@ -387,7 +387,7 @@ fn child(areas: usize, shape: Shape) {
     let before = IN_USE.load(Ordering::Relaxed);
     if let Ok(valid) = Valid::parse("bench.yaml", &text, today) {
         let outline = ismsaudit::plan::outline(&valid, 3);
-        let _ = ismsaudit::render::table::write(&outline, false, 100, &mut std::io::sink());
+        let _ = ismsaudit::render::table::write(&outline, false, &Default::default(), 100, &mut std::io::sink());
     }
     let table_peak = PEAK.load(Ordering::Relaxed).saturating_sub(before) + text.len();
     PEAK.store(IN_USE.load(Ordering::Relaxed), Ordering::Relaxed);

@@ -173,6 +173,59 @@ fn external_lane<'p>(externals: Vec<External>) -> Box<dyn Iterator<Item = Event<
     }))
 }
 
+/// The part of a plan a reader asked for (`plan --round`, `--from`, `--to`): one round, or the
+/// events in a range of days, or the whole plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct View {
+    /// A round by its name (`C1.2`, `R0`; any case).
+    pub round: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl View {
+    pub fn whole(&self) -> bool {
+        *self == View::default()
+    }
+
+    /// Whether something held from `first` to `last` falls in the range of days.
+    pub fn shows_days(&self, first: NaiveDate, last: NaiveDate) -> bool {
+        self.from.is_none_or(|f| last >= f) && self.to.is_none_or(|t| first <= t)
+    }
+
+    /// Whether `r` is shown: the round asked for, and with its audits or review in the range.
+    pub fn shows_round(&self, r: &Round<'_>) -> bool {
+        let named = self.round.as_deref().is_none_or(|name| r.label().eq_ignore_ascii_case(name));
+        let first = r.window_start.unwrap_or(r.review.date).min(r.review.date);
+        named && self.shows_days(first, r.window_end.max(r.review.date))
+    }
+
+    /// This view with the round asked for named as `plan` names it (`c1.2` is `C1.2`); the
+    /// names of the plan's rounds where it has no such round.
+    pub fn named_as_in(&self, plan: &Plan<'_>) -> Result<View, Vec<String>> {
+        let Some(name) = &self.round else { return Ok(self.clone()) };
+        match plan.rounds.iter().map(Round::label).find(|label| label.eq_ignore_ascii_case(name)) {
+            Some(label) => Ok(View { round: Some(label), ..self.clone() }),
+            None => Err(plan.rounds.iter().map(Round::label).collect()),
+        }
+    }
+
+    /// "round C1.2", "2027-01-01 to 2027-03-31", "from 2027-01-01": what is shown, in words.
+    pub fn describe(&self) -> String {
+        let days = match (self.from, self.to) {
+            (Some(f), Some(t)) => format!("{f} to {t}"),
+            (Some(f), None) => format!("from {f}"),
+            (None, Some(t)) => format!("up to {t}"),
+            (None, None) => String::new(),
+        };
+        match (&self.round, days.is_empty()) {
+            (Some(r), true) => format!("round {r}"),
+            (Some(r), false) => format!("round {r}, {days}"),
+            (None, _) => days,
+        }
+    }
+}
+
 /// The most certificate cycles one plan shows (30 years).
 pub const MAX_CYCLES: u32 = 10;
 

@@ -57,14 +57,38 @@ fn the_csv_has_one_row_per_event_with_ids_and_names() {
                 "prepares",
                 "prepares date",
                 "latest",
-                "end"
+                "end",
+                "risk",
+                "owner",
+                "owner name",
+                "site",
+                "method",
+                "criteria"
             ]
         );
+        let register_json: serde_json::Value = serde_saphyr::from_str(&fs::read_to_string(&register).unwrap()).unwrap();
+        let areas: BTreeMap<&str, &serde_json::Value> =
+            register_json["scope"].as_array().unwrap().iter().map(|a| (a["id"].as_str().unwrap(), a)).collect();
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), events.len(), "{name}");
         let yaml = fs::read_to_string(&register).unwrap();
         for (row, event) in rows.iter().zip(events) {
-            assert_eq!(row.len(), 14);
+            assert_eq!(row.len(), 20);
+            // An internal audit's area as the register gives it; nothing for other events.
+            match areas.get(event["area"].as_str().unwrap_or("")) {
+                Some(area) => {
+                    assert!(["high", "medium", "low"].contains(&&row[14]), "{name}: risk {}", &row[14]);
+                    assert_eq!(&row[15], area["owner"].as_str().unwrap());
+                    assert_eq!(&row[17], area["site"].as_str().unwrap_or(""));
+                    assert_eq!(&row[18], area["method"].as_str().unwrap_or(""));
+                    let criteria: Vec<&str> = (event["clauses"].as_array().unwrap().iter())
+                        .chain(event["controls"].as_array().unwrap())
+                        .map(|c| c.as_str().unwrap())
+                        .collect();
+                    assert_eq!(&row[19], criteria.join(" "), "{name}");
+                }
+                None => assert!(row.iter().skip(14).all(str::is_empty), "{name}: {row:?}"),
+            }
             assert_eq!(row[0], *event["date"].as_str().unwrap(), "{name}");
             assert_eq!(row[2], event["cycle"].to_string());
             assert_eq!(&row[4], event["area"].as_str().unwrap_or(""));
@@ -77,10 +101,56 @@ fn the_csv_has_one_row_per_event_with_ids_and_names() {
             }
         }
     }
-    // The text shows each audit's area by name as well as by id.
+    // The text shows each audit's area by name as well as by id, and its risk, owner and site.
     let text = plan(&example("saas-certified.yaml"), "csv");
     let row = ",finance,Finance and procurement,carol,Carol Diaz,Security analyst,booked,";
     assert!(text.contains(row), "{text}");
+    let text = plan(&example("enterprise.yaml"), "csv");
+    let row = "2026-12-02,Internal audit,2,C2.3,dc-frankfurt,Frankfurt data centre (colocation),amara,Amara Okoye (ISMS office),,\"catch-up, moved from 2026-11-18\",Recertification,2027-06-08,2027-04-27,,high,ravi,,frankfurt,,A.7.4 A.7.5 A.7.8 A.7.11 A.7.12 A.7.13 A.7.14 A.8.14";
+    assert!(text.contains(row), "{text}");
+}
+
+/// `--format md` is `--format markdown`, in `plan` as in `check`.
+#[test]
+fn md_is_markdown() {
+    let register = example("saas-certified.yaml");
+    assert_eq!(plan(&register, "md"), plan(&register, "markdown"));
+}
+
+/// `--round` and `--from`/`--to` cut the whole plan: the CSV rows they give are exactly the
+/// whole plan's rows of that round, or on those days, in the same order.
+#[test]
+fn a_part_of_the_plan_is_the_whole_plan_cut() {
+    for name in ["startup.yaml", "saas-certified.yaml", "enterprise.yaml"] {
+        let register = example(name);
+        let whole = plan(&register, "csv");
+        let rows = |text: &str| -> Vec<Vec<String>> {
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            reader.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect()
+        };
+        let all = rows(&whole);
+        let part = |extra: &[&str]| {
+            let mut args =
+                vec!["plan", register.to_str().unwrap(), "--today", TODAY, "--cycles", "2", "--format", "csv"];
+            args.extend(extra);
+            let out = run(&args);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            rows(&String::from_utf8(out.stdout).unwrap())
+        };
+        let rounds: std::collections::BTreeSet<&str> =
+            all.iter().map(|r| r[3].as_str()).filter(|r| !r.is_empty()).collect();
+        assert!(rounds.len() >= 2, "{name}");
+        for round in rounds {
+            let expected: Vec<Vec<String>> = all.iter().filter(|r| r[3] == round).cloned().collect();
+            assert_eq!(part(&["--round", &round.to_lowercase()]), expected, "{name} {round}");
+        }
+        for (from, to) in [("2026-12-01", "2026-12-31"), ("2027-01-01", "2027-06-30"), ("2027-02-16", "2027-02-16")] {
+            let end = |r: &Vec<String>| if r[13].is_empty() { r[0].clone() } else { r[13].clone() };
+            let expected: Vec<Vec<String>> =
+                all.iter().filter(|r| end(r).as_str() >= from && r[0].as_str() <= to).cloned().collect();
+            assert_eq!(part(&["--from", from, "--to", to]), expected, "{name} {from} {to}");
+        }
+    }
 }
 
 /// A name that a spreadsheet would run as a formula is shown as text, and a quote or a comma
@@ -91,14 +161,14 @@ fn csv_cells_cannot_be_formulas() {
     let register = dir.join("isms.yaml");
     fs::write(
         &register,
-        "organisation: x\ncertification: {decision: 2026-01-12}\nauditors:\n  - {id: u1, name: \"=HYPERLINK(\\\"http://x\\\", \\\"a, b\\\")\"}\nscope:\n  - {id: a, name: \"@SUM(1+1)\", owner: o, risk: high}\n  - {id: b, name: \"+cmd\", owner: u1, risk: high}\n",
+        "organisation: x\ncertification: {decision: 2026-01-12}\nauditors:\n  - {id: u1, name: \"=HYPERLINK(\\\"http://x\\\", \\\"a, b\\\")\"}\nscope:\n  - {id: a, name: \"@SUM(1+1)\", owner: o, risk: high}\n  - {id: b, name: \"+cmd\", owner: u1, risk: high}\npeople:\n  - {id: o, name: \"-2+3\"}\n",
     )
     .unwrap();
     let text = plan(&register, "csv");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let mut audits = 0;
     for row in reader.records().map(Result::unwrap) {
-        assert_eq!(row.len(), 14);
+        assert_eq!(row.len(), 20);
         for cell in row.iter() {
             assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell}");
         }
@@ -106,6 +176,7 @@ fn csv_cells_cannot_be_formulas() {
             audits += 1;
             assert_eq!(&row[5], "'@SUM(1+1)");
             assert_eq!(&row[7], "'=HYPERLINK(\"http://x\", \"a, b\")");
+            assert_eq!(&row[16], "'-2+3");
         }
     }
     assert!(audits > 0, "{text}");

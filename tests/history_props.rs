@@ -366,7 +366,7 @@ proptest! {
         json.sort();
         // CSV: the date first, the last day (where it differs) last.
         let mut out = Vec::new();
-        ismsaudit::render::csv::write(&full, &mut out).unwrap();
+        ismsaudit::render::csv::write(&full, &Default::default(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let mut csv: Vec<NaiveDate> = text.lines().skip(1).filter_map(|l| {
             let from = date(l.split(',').next().unwrap());

@@ -61,10 +61,10 @@ fn run_everything(text: &str, today: NaiveDate, cycles: u32) {
     {
         let plan = ismsaudit::plan::plan(&valid, cycles);
         let mut out = Vec::new();
-        render::table::write(&plan, true, 80, &mut out).unwrap();
+        render::table::write(&plan, true, &Default::default(), 80, &mut out).unwrap();
         render::json::write(&plan, &mut out).unwrap();
         render::markdown::write(&plan, &mut out).unwrap();
-        render::csv::write(&plan, &mut out).unwrap();
+        render::csv::write(&plan, &Default::default(), &mut out).unwrap();
         let items = render::agenda::items(&plan, 400);
         render::agenda::text(&items, Some(("title", "fuzz.yaml")), 400, today, 80, &mut out).unwrap();
         let json = render::agenda::Json::start(today, 400, &mut out).unwrap();

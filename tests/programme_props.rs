@@ -563,7 +563,7 @@ proptest! {
             let mut json = Vec::new();
             ismsaudit::render::json::write(&p, &mut json).unwrap();
             let mut table = Vec::new();
-            ismsaudit::render::table::write(&p, false, 80, &mut table).unwrap();
+            ismsaudit::render::table::write(&p, false, &Default::default(), 80, &mut table).unwrap();
             (json, table)
         };
         prop_assert_eq!(render(), render());

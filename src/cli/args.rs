@@ -125,6 +125,15 @@ pub struct PlanArgs {
     /// In the table, list what each round's audits cover (clauses and controls with titles)
     #[arg(long)]
     pub detail: bool,
+    /// Only this round, as the plan names it (for example C1.2); table and CSV
+    #[arg(long, value_name = "ROUND")]
+    pub round: Option<String>,
+    /// Only what falls on or after this day, YYYY-MM-DD; table and CSV
+    #[arg(long, value_parser = parse_today, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Only what falls on or before this day, YYYY-MM-DD; table and CSV
+    #[arg(long, value_parser = parse_today, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
     /// Write to FILE (whole or not at all) instead of standard output
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -332,6 +341,7 @@ pub enum PlanFormat {
     Table,
     Json,
     /// The programme as a document (GitHub-flavoured Markdown)
+    #[value(alias = "md")]
     Markdown,
     /// The programme as a document to print: one HTML page, A4
     Html,

@@ -162,21 +162,42 @@ fn execute(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
 }
 
 fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let PlanArgs { register, today, cycles, format, detail, output, force } = args;
+    let PlanArgs { register, today, cycles, format, detail, round, from, to, output, force } = args;
+    let view = plan::View { round, from, to };
+    if !view.whole() && !matches!(format, PlanFormat::Table | PlanFormat::Csv) {
+        anyhow::bail!(
+            "--round, --from and --to select part of the table or the CSV; the JSON and the programme document are always whole"
+        );
+    }
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        anyhow::bail!("--from {from} is after --to {to}");
+    }
     let (valid, read) = load(&register, ctx.max_bytes, today.unwrap_or(ctx.system_today))?;
     let width = if output.is_some() { 80 } else { terminal_width() };
     // The table is written round by round as the rounds are planned; the other formats read the
-    // whole plan.
+    // whole plan, as does a round asked for by name (which must be found before anything is written).
     let plan = match format {
-        PlanFormat::Table => plan::outline(&valid, cycles),
+        PlanFormat::Table if view.round.is_none() => plan::outline(&valid, cycles),
         _ => plan::plan(&valid, cycles),
     };
+    let view = match view.named_as_in(&plan) {
+        Ok(view) => view,
+        Err(rounds) => {
+            let asked = name(view.round.as_deref().unwrap_or_default()).into_owned();
+            anyhow::bail!(
+                "the plan has no round `{asked}`; its rounds are {} (--cycles shows more cycles)",
+                rounds.join(", ")
+            );
+        }
+    };
     let write = |out: &mut dyn Write| match format {
-        PlanFormat::Table => render::table::write(&plan, detail, width, out),
+        PlanFormat::Table => render::table::write(&plan, detail, &view, width, out),
         PlanFormat::Json => render::json::write(&plan, out),
         PlanFormat::Markdown => render::markdown::write(&plan, out),
         PlanFormat::Html => render::markdown::html(&plan, out),
-        PlanFormat::Csv => render::csv::write(&plan, out),
+        PlanFormat::Csv => render::csv::write(&plan, &view, out),
     };
     match output {
         Some(path) => write_file(&path, Replace::Through { force }, &[read], write)?,

@@ -3,10 +3,10 @@
 use std::io::{self, Write};
 
 use super::table::{audit_status, external_status};
-use crate::plan::{EventKind, Plan};
+use crate::plan::{Event, EventKind, Plan, View};
 use crate::text::visible;
 
-pub(crate) const HEADER: [&str; 14] = [
+pub(crate) const HEADER: [&str; 20] = [
     "date",
     "kind",
     "cycle",
@@ -21,19 +21,40 @@ pub(crate) const HEADER: [&str; 14] = [
     "prepares date",
     "latest",
     "end",
+    // The columns of an audit-programme spreadsheet (added after the first fourteen, so that a
+    // sheet reading those by position still reads them).
+    "risk",
+    "owner",
+    "owner name",
+    "site",
+    "method",
+    "criteria",
 ];
 
-/// Writes every event of the plan as a row under the header. `kind` and `status` are the words
-/// the table uses; `latest` is an external audit's latest date or an internal audit's last day
-/// for its round; `end` the last day of an audit of several days or visits.
-pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
+/// Writes the plan's events in `view` as rows under the header. `kind` and `status` are the
+/// words the table uses; `latest` is an external audit's latest date or an internal audit's
+/// last day for its round; `end` the last day of an audit of several days or visits. For an
+/// internal audit: `risk` as its round judges it, the area's `owner`, `site` and `method`, and
+/// `criteria`, the clauses and controls it covers (space-separated ids).
+pub fn write(plan: &Plan<'_>, view: &View, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
+    let labels = reg.labels();
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
     w.write_record(HEADER)?;
-    for e in plan.events() {
+    let shown = |e: &Event<'_>| {
+        let end = e.external.as_ref().map_or(e.audit.map_or(e.date, |a| a.end), |x| x.end);
+        let round = match (&view.round, e.round) {
+            (None, _) => true,
+            (Some(name), Some(r)) => r.label().eq_ignore_ascii_case(name),
+            (Some(_), None) => false,
+        };
+        round && view.shows_days(e.date, end)
+    };
+    for e in plan.events().filter(shown) {
         let audit = e.audit;
         let external = e.external.as_deref();
         let area = audit.map(|a| a.area);
+        let area_of = audit.and_then(|a| a.area_in(reg));
         let auditor = audit.and_then(|a| a.auditor.or(a.auditor_org));
         let kind = match e.kind {
             EventKind::InternalAudit => "Internal audit".to_string(),
@@ -54,7 +75,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             e.cycle.to_string(),
             e.round.map(|r| r.label()).unwrap_or_default(),
             area.unwrap_or_default().to_string(),
-            audit.and_then(|a| a.area_in(reg)).map(|a| a.name.clone()).unwrap_or_default(),
+            area_of.map(|a| a.name.clone()).unwrap_or_default(),
             auditor.unwrap_or_default().to_string(),
             audit.and_then(|a| a.auditor_in(reg)).and_then(|a| a.name.clone()).unwrap_or_default(),
             audit.and_then(|a| a.auditor_in(reg)).and_then(|a| a.role.clone()).unwrap_or_default(),
@@ -63,6 +84,14 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             e.prepares.map(|p| p.date.to_string()).unwrap_or_default(),
             latest.map(|d| d.to_string()).unwrap_or_default(),
             end.map(|d| d.to_string()).unwrap_or_default(),
+            area_of.zip(e.round).map(|(a, r)| a.risk_on(r.lead_day).as_str().to_string()).unwrap_or_default(),
+            area_of.map(|a| a.owner.clone()).unwrap_or_default(),
+            area_of.and_then(|a| labels.get(&*crate::register::folded(&a.owner)).cloned()).unwrap_or_default(),
+            area_of.and_then(|a| a.site.clone()).unwrap_or_default(),
+            area_of.and_then(|a| a.method).map(|m| m.key().to_string()).unwrap_or_default(),
+            area_of
+                .map(|a| a.clauses.iter().chain(&a.controls).copied().collect::<Vec<_>>().join(" "))
+                .unwrap_or_default(),
         ];
         w.write_record(row.iter().map(|cell| cell_text(cell)))?;
     }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::catalogue;
 use crate::cycle::{Basis, External, ExternalKind};
-use crate::plan::Plan;
+use crate::plan::{Plan, View};
 use crate::programme::{AreaAudit, Behind, Effort, Round, Source, Unassigned};
 use crate::register::{Area, AuditKind, Register};
 use crate::text::count;
@@ -191,6 +191,7 @@ fn round<'p>(
     plan: &'p Plan<'_>,
     r: &'p Round<'_>,
     detail: bool,
+    view: &View,
     width: usize,
     without: &mut std::collections::BTreeMap<&'static str, (usize, &'static str)>,
     out: &mut dyn Write,
@@ -198,8 +199,11 @@ fn round<'p>(
     let reg = plan.register;
     writeln!(out)?;
     write_wrapped(out, &r.heading(), width, 2)?;
+    let shown = |a: &&AreaAudit| view.shows_days(a.date, a.end);
     if r.audits.is_empty() {
         writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
+    } else if !r.audits.iter().any(|a| shown(&a)) {
+        writeln!(out, "No area audits on these days.")?;
     } else {
         // Measured in a first pass, written in a second: a round of 100,000 audits is not held.
         let header = ["Date", "Area", "Risk", "Auditor", "Status"];
@@ -219,12 +223,12 @@ fn round<'p>(
             [date, area, risk.to_string(), auditor, status]
         };
         let mut columns = Columns::new(&header);
-        for a in &r.audits {
+        for a in r.audits.iter().filter(shown) {
             columns.measure(&row(a));
         }
         let widths = columns.fit(width);
         widths.header(&header, out)?;
-        for a in &r.audits {
+        for a in r.audits.iter().filter(shown) {
             if let (None, Some(why)) = (&a.auditor, a.unassigned) {
                 let (label, note) = unassigned(why);
                 without.entry(label).or_insert((0, note)).0 += 1;
@@ -235,7 +239,7 @@ fn round<'p>(
         if detail {
             writeln!(out, "Criteria:")?;
             let mut seen = std::collections::BTreeSet::new();
-            for a in r.audits.iter().filter(|a| seen.insert(a.area)) {
+            for a in r.audits.iter().filter(shown).filter(|a| seen.insert(a.area)) {
                 if let Some(area) = a.area_in(reg) {
                     write_wrapped(out, &criteria(area), width, 2)?;
                 }
@@ -248,25 +252,41 @@ fn round<'p>(
         (true, false) if r.review.recorded.is_none() => ", past",
         _ => "",
     };
-    writeln!(out, "Management review: {} ({review}{past})", r.review.date)?;
-    if let Some(extra) = r.review_before_stage2 {
+    let on = |day: NaiveDate| view.shows_days(day, day);
+    if on(r.review.date) {
+        writeln!(out, "Management review: {} ({review}{past})", r.review.date)?;
+    }
+    if let Some(extra) = r.review_before_stage2.filter(|x| on(x.date)) {
         writeln!(out, "Management review before Stage 2: {} (recorded)", extra.date)?;
     }
-    for other in &r.other_reviews {
+    for other in r.other_reviews.iter().filter(|x| on(x.date)) {
         writeln!(out, "Other management review recorded in the round: {} ({})", other.date, other.wording())?;
     }
     Ok(())
 }
 
 /// Writes the plan for a terminal `width` columns wide: external audits, each round, the coverage
-/// matrix, settings. With `detail`, each round lists what its audits cover.
-pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -> io::Result<()> {
+/// matrix, settings. With `detail`, each round lists what its audits cover. A partial `view`
+/// shows the external audits, rounds, audits and reviews it asks for, without the sections
+/// about the whole programme (audit time, coverage, effort).
+pub fn write(plan: &Plan<'_>, detail: bool, view: &View, width: usize, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
     heading(plan, width, out)?;
+    if !view.whole() {
+        let text = format!("Shown: {} only", view.describe());
+        write_wrapped(out, &text, width, 2)?;
+    }
     writeln!(out, "\nExternal audits")?;
+    // With a round asked for: the external audit it prepares.
+    let prepared: Vec<(NaiveDate, ExternalKind)> = (plan.rounds.iter())
+        .filter(|r| view.round.is_some() && view.shows_round(r))
+        .map(|r| (r.prepares.date, r.prepares.kind))
+        .collect();
     let rows: Vec<Vec<String>> = plan
         .externals()
         .into_iter()
+        .filter(|e| view.shows_days(e.date, e.end))
+        .filter(|e| view.round.is_none() || prepared.contains(&(e.date, e.kind)))
         .map(|e| {
             let cycle = if e.cycle == 0 { "initial".to_string() } else { e.cycle.to_string() };
             let latest = e.latest.map(|d| d.to_string()).unwrap_or_default();
@@ -274,9 +294,13 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
             vec![cycle, e.label(), date, latest, external_status(&e, plan)]
         })
         .collect();
-    grid::write(&["Cycle", "Audit", "Date", "Latest", "Status"], &rows, width, out)?;
+    if rows.is_empty() && !view.whole() {
+        writeln!(out, "None on these days.")?;
+    } else {
+        grid::write(&["Cycle", "Audit", "Date", "Latest", "Status"], &rows, width, out)?;
+    }
 
-    if let Some(e) = crate::cycle::estimate::Estimate::of(&reg.profile) {
+    if let Some(e) = crate::cycle::estimate::Estimate::of(&reg.profile).filter(|_| view.whole()) {
         writeln!(out)?;
         write_wrapped(out, cost::HEADING, width, 2)?;
         let visits = plan.cycles.first().and_then(|c| cost::not_visited(reg, c));
@@ -302,16 +326,27 @@ pub fn write(plan: &Plan<'_>, detail: bool, width: usize, out: &mut dyn Write) -
     let calendar = crate::calendar::Calendar::new(&reg.settings);
     let mut effort = Effort::new(reg, plan.today);
     plan.each_round(|r| {
+        if !view.shows_round(r) {
+            return Ok(());
+        }
         matrix.add(plan, r);
         effort.add(reg, &calendar, r);
-        round(plan, r, detail, width, &mut without, out)
+        round(plan, r, detail, view, width, &mut without, out)
     })?;
     for (label, (n, note)) in without {
         writeln!(out)?;
         write_wrapped(out, &format!("{} planned with no auditor ({label}): {note}", count(n, "area audit")), width, 2)?;
     }
 
-    if !matrix.is_empty() {
+    if !view.whole() {
+        writeln!(out)?;
+        write_wrapped(
+            out,
+            "Coverage, effort and audit time are for the whole plan: run `plan` without --round, --from and --to.",
+            width,
+            2,
+        )?;
+    } else if !matrix.is_empty() {
         coverage(plan, &matrix, width, out)?;
         effort_tables(reg, &effort, width, out)?;
     }
