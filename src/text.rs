@@ -158,6 +158,14 @@ pub fn write_wrapped(out: &mut dyn Write, text: &str, width: usize, indent: usiz
     Ok(())
 }
 
+/// A 64-bit FNV-1a hash of `bytes`, in hex: a key that is the same on every platform and in
+/// every version (the standard library's hasher promises neither), for fingerprints that must
+/// not change from run to run. Not proof against a collision made on purpose.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("{hash:016x}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,3 +84,18 @@ fn a_register_that_cannot_be_read_fails_with_2_and_says_why_in_the_summary() {
     assert_eq!(code, "2");
     assert!(summary.contains("`register-invalid`"), "{summary}");
 }
+
+/// The workflow recipes the README shows are the files `.ci/actionlint` checks, word for word.
+#[test]
+fn the_readmes_workflow_recipes_are_the_checked_files() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/workflows");
+    let mut seen = 0;
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let recipe = fs::read_to_string(&path).unwrap();
+        assert!(readme.contains(&format!("```yaml\n{recipe}```")), "{} is not in the README as it is", path.display());
+        seen += 1;
+    }
+    assert_eq!(seen, 2);
+}

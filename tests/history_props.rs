@@ -364,14 +364,15 @@ proptest! {
         }).collect();
         let mut json: Vec<NaiveDate> = spans.iter().filter(|(f, t)| overlaps(*f, *t)).map(|(f, _)| *f).collect();
         json.sort();
-        // CSV: the date first, the last day (where it differs) last.
+        // CSV: the date first, the last day (where it differs) in `end`.
         let mut out = Vec::new();
         ismsaudit::render::csv::write(&full, &Default::default(), &mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        let mut csv: Vec<NaiveDate> = text.lines().skip(1).filter_map(|l| {
-            let from = date(l.split(',').next().unwrap());
-            let last = l.rsplit(',').next().unwrap();
-            let to = if last.is_empty() { from } else { date(last) };
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let end = reader.headers().unwrap().iter().position(|h| h == "end").unwrap();
+        let mut csv: Vec<NaiveDate> = reader.records().filter_map(|row| {
+            let row = row.unwrap();
+            let from = date(&row[0]);
+            let to = if row[end].is_empty() { from } else { date(&row[end]) };
             overlaps(from, to).then_some(from)
         }).collect();
         csv.sort();
@@ -381,7 +382,7 @@ proptest! {
         let period = ismsaudit::render::calendar::Period::year(year, None).unwrap();
         let entries = ismsaudit::render::calendar::Entries::new(&outline, &period);
         let mut out = Vec::new();
-        ismsaudit::render::ics::write(v.register(), "history.example", today, &entries, &mut out).unwrap();
+        ismsaudit::render::ics::write(v.register(), "history.example", today, &entries, &Default::default(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let mut ics: Vec<NaiveDate> = text.lines().filter_map(|l| l.strip_prefix("DTSTART;VALUE=DATE:"))
             .map(|d| NaiveDate::parse_from_str(d, "%Y%m%d").unwrap()).collect();

@@ -73,13 +73,12 @@ fn run_everything(text: &str, today: NaiveDate, cycles: u32) {
     }
     {
         let outline = ismsaudit::plan::outline(&valid, 2);
-        let period =
-            render::calendar::Period { from: today - Days::new(400), to: today + Days::new(800), auditor: None };
+        let period = render::calendar::Period::everyone(today - Days::new(400), today + Days::new(800));
         let entries = render::calendar::Entries::new(&outline, &period);
         let mut out = Vec::new();
         render::calendar::text(reg, &period, &entries, false, &mut out).unwrap();
         render::html::write(reg, &period, &entries, &mut out).unwrap();
-        render::ics::write(reg, "fuzz-id", today, &entries, &mut out).unwrap();
+        render::ics::write(reg, "fuzz-id", today, &entries, &Default::default(), &mut out).unwrap();
         inert::assert_inert("calendar", &String::from_utf8_lossy(&out));
     }
     {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use ismsaudit::text::{shortened, visible};
-use ismsaudit::{findings, plan, register};
+use ismsaudit::{findings, plan, register, render};
 
 const AFTER_HELP: &str = "Exit codes: 0 success, 1 `check` found errors, 2 bad input or usage.
 `ismsaudit init` writes a starter register whose comments explain each key; `ismsaudit explain`
@@ -221,8 +221,21 @@ pub struct CalendarArgs {
     #[arg(long, value_enum, default_value_t = CalendarFormat::Text)]
     pub format: CalendarFormat,
     /// Only this auditor's audits: their own calendar
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with = "person")]
     pub auditor: Option<String>,
+    /// Only what this person takes part in: the audits they hold, the audits of the areas they
+    /// own or run, and, as programme owner or a recipient of the reports, the management
+    /// reviews and the certification audits
+    #[arg(long, value_name = "ID")]
+    pub person: Option<String>,
+    /// iCalendar: the file exported last time; changed events get a higher SEQUENCE (a client
+    /// takes the new copy) and events that left the plan are written as cancelled
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// iCalendar: a reminder DAYS before the events of KIND (audit, review, external,
+    /// certificate, or all), e.g. --remind audit=7; repeat for more
+    #[arg(long, value_name = "KIND=DAYS", value_parser = parse_reminder)]
+    pub remind: Vec<render::ics::Reminder>,
     /// Write to FILE (whole or not at all) instead of standard output
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -407,4 +420,9 @@ pub fn colour_asked() -> clap::ColorChoice {
 
 fn parse_today(text: &str) -> Result<NaiveDate, String> {
     register::parse_date(text)
+}
+
+/// `--remind KIND=DAYS`.
+fn parse_reminder(s: &str) -> Result<render::ics::Reminder, String> {
+    s.parse()
 }

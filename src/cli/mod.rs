@@ -249,18 +249,23 @@ fn soa_command(args: SoaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
 }
 
 fn calendar_command(args: CalendarArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let CalendarArgs { register, year, from, to, today, format, auditor, output, force } = args;
+    let CalendarArgs { register, year, from, to, today, format, auditor, person, previous, remind, output, force } =
+        args;
+    if (previous.is_some() || !remind.is_empty()) && !matches!(format, CalendarFormat::Ics) {
+        anyhow::bail!("--previous and --remind are for the iCalendar file: add --format ics");
+    }
     let today = today.unwrap_or(ctx.system_today);
     let (valid, read) = load(&register, ctx.max_bytes, today)?;
     let reg = valid.register();
-    let auditor = match auditor {
-        Some(id) => Some(known_auditor(reg, &id)?),
-        None => None,
+    let who = match (auditor, person) {
+        (Some(id), _) => Some(render::calendar::Who::Auditor(known_auditor(reg, &id)?)),
+        (None, Some(id)) => Some(render::calendar::Who::Person(known_person(reg, &id)?)),
+        (None, None) => None,
     };
     let period = match (from, to) {
         (Some(from), Some(to)) if to < from => anyhow::bail!("--to {to} is before --from {from}"),
-        (Some(from), Some(to)) => render::calendar::Period { from, to, auditor },
-        _ => render::calendar::Period::year(year.unwrap_or(chrono::Datelike::year(&today)), auditor)
+        (Some(from), Some(to)) => render::calendar::Period { from, to, who },
+        _ => render::calendar::Period::year(year.unwrap_or(chrono::Datelike::year(&today)), who)
             .context("a year from 1971 to 2199")?,
     };
     // A calendar file's UIDs are the register's own (two registers never share one).
@@ -268,20 +273,44 @@ fn calendar_command(args: CalendarArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
         (CalendarFormat::Ics, None) => return Err(needs_id(reg, &register, ctx.max_bytes).into()),
         (_, id) => id.unwrap_or_default(),
     };
+    let earlier = match &previous {
+        Some(path) => Some(read_previous(path, ctx.max_bytes)?),
+        None => None,
+    };
     // Planned one round at a time as the calendar is written.
     let plan = plan::outline(&valid, plan::cycles_reaching(today, period.to));
     let entries = render::calendar::Entries::new(&plan, &period);
+    let everywhen = render::calendar::Period { from: NaiveDate::MIN, to: NaiveDate::MAX, who: period.who.clone() };
+    let whole = render::calendar::Entries::new(&plan, &everywhen);
+    let options = render::ics::Options { previous: earlier.as_ref(), whole: Some(&whole), reminders: &remind };
     let grid_colour = output.is_none() && ctx.colour.out;
     let write = |out: &mut dyn Write| match format {
         CalendarFormat::Text => render::calendar::text(reg, &period, &entries, grid_colour, out),
         CalendarFormat::Html => render::html::write(reg, &period, &entries, out),
-        CalendarFormat::Ics => render::ics::write(reg, id, today, &entries, out),
+        CalendarFormat::Ics => render::ics::write(reg, id, today, &entries, &options, out),
     };
     match output {
         Some(path) => write_file(&path, Replace::Through { force }, &[read], write)?,
         None => write(ctx.out)?,
     }
     Ok(())
+}
+
+/// The calendar file exported last time, read whole before anything is written (it may be the
+/// file `--output` replaces).
+fn read_previous(path: &Path, max_bytes: u64) -> Result<render::ics::Previous, InputError> {
+    let file = shown(path);
+    let (bytes, _) = files::read(path, max_bytes).map_err(|d| InputError::one(&file, d))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let d = Diagnostic::new(None, format!("is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+            .hint("give the .ics file ismsaudit wrote last time");
+        InputError::one(&file, d)
+    })?;
+    render::ics::parse_previous(&text).map_err(|(line, message)| {
+        let d = Diagnostic::new(ismsaudit::diagnostic::Loc::new(line as u64, 1), message)
+            .hint("give the .ics file ismsaudit wrote last time");
+        InputError::one(&file, d)
+    })
 }
 
 fn agenda_command(args: AgendaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
@@ -521,6 +550,29 @@ fn painted(out: &mut dyn Write, write: impl FnOnce(&mut dyn Write) -> io::Result
 
 /// The register's spelling of an auditor's id given on the command line (ids are compared
 /// without case).
+/// A person the register names anywhere (people, auditors, owners, teams, the programme's
+/// owner and report recipients), as the register spells them first.
+fn known_person(reg: &register::Register, id: &str) -> anyhow::Result<String> {
+    let named = (reg.people.iter().map(|p| p.id.as_str()))
+        .chain(reg.auditors.iter().map(|a| a.id.as_str()))
+        .chain(
+            reg.scope.iter().flat_map(|a| std::iter::once(a.owner.as_str()).chain(a.team.iter().map(String::as_str))),
+        )
+        .chain(reg.programme_owner.as_deref())
+        .chain(reg.reports_to.iter().map(String::as_str));
+    let mut ids: Vec<&str> = Vec::new();
+    for p in named {
+        if p.to_lowercase() == id.to_lowercase() {
+            return Ok(p.to_string());
+        }
+        if !ids.iter().any(|i| i.eq_ignore_ascii_case(p)) {
+            ids.push(p);
+        }
+    }
+    ids.truncate(20);
+    anyhow::bail!("--person `{}` is not named in the register ({})", name(id), ids.join(", "))
+}
+
 fn known_auditor(reg: &register::Register, id: &str) -> anyhow::Result<String> {
     match reg.auditors.iter().find(|a| a.id.to_lowercase() == id.to_lowercase()) {
         Some(a) => Ok(a.id.clone()),

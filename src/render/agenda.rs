@@ -39,7 +39,7 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
         .filter(|a| a.passed.is_some_and(|d| first <= d && d < today))
         .map(|a| a.end)
         .max();
-    let period = Period { from: first, to: until.max(moved.unwrap_or(until)), auditor: None };
+    let period = Period::everyone(first, until.max(moved.unwrap_or(until)));
     let item = |x: &Entry, overdue: bool| Item {
         organisation: plan.register.organisation.clone(),
         // The name as the user gave it, which a pull request may have chosen.

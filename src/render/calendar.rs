@@ -16,19 +16,42 @@ use crate::programme::Source;
 use crate::register::{Area, Register};
 use crate::text::{visible, write_wrapped};
 
-/// The days shown and, optionally, the one auditor whose calendar it is.
+/// The days shown and, optionally, whose calendar it is.
 #[derive(Debug, Clone)]
 pub struct Period {
     pub from: NaiveDate,
     pub to: NaiveDate,
-    /// An auditor's id as the register spells it: only their audits are shown.
-    pub auditor: Option<String>,
+    pub who: Option<Who>,
+}
+
+/// Whose calendar: an id as the register spells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Who {
+    /// The audits the auditor holds.
+    Auditor(String),
+    /// Everything the person takes part in: the audits they hold, the audits of the areas they
+    /// own or run, and, as programme owner or a recipient of the reports, the management reviews
+    /// and the certification body's audits (see [`Entry::people`]).
+    Person(String),
+}
+
+impl Who {
+    pub fn id(&self) -> &str {
+        match self {
+            Who::Auditor(id) | Who::Person(id) => id,
+        }
+    }
 }
 
 impl Period {
-    /// The calendar year `year`, for `auditor` if given; `None` outside chrono's range.
-    pub fn year(year: i32, auditor: Option<String>) -> Option<Period> {
-        Some(Period { from: NaiveDate::from_ymd_opt(year, 1, 1)?, to: NaiveDate::from_ymd_opt(year, 12, 31)?, auditor })
+    /// The calendar year `year`, for `who` if given; `None` outside chrono's range.
+    pub fn year(year: i32, who: Option<Who>) -> Option<Period> {
+        Some(Period { from: NaiveDate::from_ymd_opt(year, 1, 1)?, to: NaiveDate::from_ymd_opt(year, 12, 31)?, who })
+    }
+
+    /// The same days, for everyone.
+    pub fn everyone(from: NaiveDate, to: NaiveDate) -> Period {
+        Period { from, to, who: None }
     }
 }
 
@@ -113,6 +136,11 @@ pub struct Entry {
     /// An internal audit planned again: the day the plan had for it, which passed with nothing
     /// recorded.
     pub passed: Option<NaiveDate>,
+    /// Who takes part, by id, each once (the first spelling): an internal audit's auditor, then
+    /// the area's owner and team; a management review's and a certification audit's programme
+    /// owner and report recipients (top management attends both); a certificate date's
+    /// programme owner.
+    pub people: Vec<String>,
 }
 
 /// The plan's events that touch a period, in date order, in words, for a reader that may read
@@ -135,9 +163,10 @@ impl<'a> Entries<'a> {
     pub fn each<E>(&self, mut visit: impl FnMut(Entry) -> Result<(), E>) -> Result<(), E> {
         let (plan, period) = (self.plan, self.period);
         let cal = Calendar::new(&plan.register.settings);
-        let mine = |e: &Event<'_>| match &period.auditor {
+        let mine = |e: &Event<'_>| match &period.who {
             None => true,
-            Some(id) => e.audit.and_then(|a| a.auditor).is_some_and(|a| a.eq_ignore_ascii_case(id)),
+            Some(Who::Auditor(id)) => e.audit.and_then(|a| a.auditor).is_some_and(|a| a.eq_ignore_ascii_case(id)),
+            Some(Who::Person(id)) => people(plan.register, e).iter().any(|p| p.eq_ignore_ascii_case(id)),
         };
         // Two events with the same key (an area audited twice in a round, a record and a booking
         // say; two special audits on one day) each get their own: `#2` after the second. Such
@@ -287,7 +316,42 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
     let overdue = e.audit.is_some_and(|a| a.overdue());
     let mark = Mark::of(e.kind);
     let passed = e.audit.and_then(|a| a.passed);
-    Entry { date: e.date, end, mark, days, summary, status, settled, prepares, overdue, details, key, category, passed }
+    let people = people(reg, e).into_iter().map(str::to_string).collect();
+    Entry {
+        date: e.date,
+        end,
+        mark,
+        days,
+        summary,
+        status,
+        settled,
+        prepares,
+        overdue,
+        details,
+        key,
+        category,
+        passed,
+        people,
+    }
+}
+
+/// Who takes part in `e` (see [`Entry::people`]).
+fn people<'r>(reg: &'r Register, e: &Event<'r>) -> Vec<&'r str> {
+    let management = || reg.programme_owner.iter().chain(&reg.reports_to).map(String::as_str);
+    let mut out: Vec<&str> = match (Mark::of(e.kind), e.audit) {
+        (Mark::InternalAudit, Some(a)) => {
+            let area = a.area_in(reg);
+            let auditees = area
+                .into_iter()
+                .flat_map(|x| std::iter::once(x.owner.as_str()).chain(x.team.iter().map(String::as_str)));
+            a.auditor.into_iter().chain(auditees).collect()
+        }
+        (Mark::ManagementReview | Mark::External, _) => management().collect(),
+        _ => reg.programme_owner.iter().map(String::as_str).collect(),
+    };
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(crate::register::folded(p)));
+    out
 }
 
 /// An area's audit criteria as short lines: its clauses, its controls.
@@ -306,7 +370,7 @@ fn criteria(area: &Area) -> Vec<String> {
 /// event marked (in colour with `colour`, else by a symbol beside it), a legend, then the
 /// agenda of the period.
 pub fn text(reg: &Register, period: &Period, entries: &Entries, colour: bool, out: &mut dyn Write) -> io::Result<()> {
-    let who = period.auditor.as_deref().map(|a| format!(" for {a}")).unwrap_or_default();
+    let who = period.who.as_ref().map(|w| format!(" for {}", w.id())).unwrap_or_default();
     // (An organisation named `:` would start the line with a workflow command.)
     let title = format!("{}: audit calendar{who}, {} to {}", reg.organisation, period.from, period.to);
     writeln!(out, "{}", visible(&title))?;
@@ -448,7 +512,7 @@ mod tests {
     }
 
     fn year(y: i32) -> Period {
-        Period { from: d(y, 1, 1), to: d(y, 12, 31), auditor: None }
+        Period::everyone(d(y, 1, 1), d(y, 12, 31))
     }
 
     /// February of a leap year starting on a Thursday: 29 days, the 1st under `Th`, each week

@@ -46,7 +46,7 @@ fn class(mark: Mark) -> &'static str {
 /// Writes the page.
 pub fn write(reg: &Register, period: &Period, entries: &Entries, out: &mut dyn Write) -> io::Result<()> {
     let title = format!("{}: audit calendar", reg.organisation);
-    let who = period.auditor.as_deref().map(|a| format!(" for {a}")).unwrap_or_default();
+    let who = period.who.as_ref().map(|w| format!(" for {}", w.id())).unwrap_or_default();
     writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">")?;
     writeln!(out, "<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>", esc(&title))?;
     writeln!(out, "<section class=\"calendar\">\n<h1>{}</h1>", esc(&title))?;

@@ -15,7 +15,7 @@ use crate::diagnostic::{InputError, Loc};
 use crate::findings::Finding;
 use crate::register::Acceptance;
 use crate::render::check::RULES;
-use crate::text::{count, name};
+use crate::text::{count, fingerprint, name};
 
 /// One finding as a report shows it.
 pub struct Entry<'a> {
@@ -76,8 +76,7 @@ pub fn input_entries(e: &InputError) -> Vec<Entry<'_>> {
 
 /// A key that follows a finding from run to run while the register is edited: its code and
 /// what it is about (area, control, day), never its line or its words (which name today's
-/// count of days); the n-th finding with the same key gets `:n`. FNV-1a, 64 bits, in hex:
-/// stable across versions and platforms, unlike the standard library's hasher.
+/// count of days); the n-th finding with the same key gets `:n`.
 fn fingerprints(entries: &[Entry<'_>]) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     (entries.iter())
@@ -87,9 +86,7 @@ fn fingerprints(entries: &[Entry<'_>]) -> Vec<String> {
             let n = seen.entry(key.clone()).or_insert(0);
             *n += 1;
             let key = if *n > 1 { format!("{key}:{n}") } else { key };
-            let hash =
-                key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-            format!("{hash:016x}")
+            fingerprint(key.as_bytes())
         })
         .collect()
 }

@@ -1,0 +1,276 @@
+//! The iCalendar file as calendar clients use it: audits and reviews block time, people are
+//! invited by their addresses, a re-import updates what changed and cancels what left the plan,
+//! an audit over a weekend is its working days, reminders come by kind, and anyone named in the
+//! register has a calendar of their own.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ismsaudit");
+const TODAY: &str = "2026-11-28";
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name).to_str().unwrap().to_string()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ics-{name}"));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn calendar(args: &[&str]) -> Output {
+    Command::new(BIN).arg("calendar").args(args).output().unwrap()
+}
+
+fn ics(args: &[&str]) -> String {
+    let mut all = args.to_vec();
+    all.extend(["--format", "ics"]);
+    let out = calendar(&all);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The events of a file by UID, each its unfolded content lines.
+fn events(text: &str) -> BTreeMap<String, Vec<String>> {
+    let unfolded = text.replace("\r\n ", "");
+    let mut out = BTreeMap::new();
+    let mut current: Option<Vec<String>> = None;
+    for line in unfolded.split("\r\n") {
+        match line {
+            "BEGIN:VEVENT" => current = Some(Vec::new()),
+            "END:VEVENT" => {
+                let lines = current.take().unwrap();
+                let uid = lines.iter().find_map(|l| l.strip_prefix("UID:")).unwrap().to_string();
+                assert!(out.insert(uid.clone(), lines).is_none(), "UID {uid} twice");
+            }
+            _ => {
+                if let Some(lines) = current.as_mut() {
+                    lines.push(line.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn get<'a>(event: &'a [String], property: &str) -> Vec<&'a str> {
+    event.iter().filter(|l| l.starts_with(property)).map(String::as_str).collect()
+}
+
+#[test]
+fn audits_and_reviews_block_time_and_certificate_dates_do_not() {
+    let text = ics(&[&example("enterprise.yaml"), "--today", TODAY, "--from", "2024-01-01", "--to", "2028-12-31"]);
+    let all = events(&text);
+    assert!(all.len() > 20);
+    let mut kinds = std::collections::BTreeSet::new();
+    for event in all.values() {
+        let category = get(event, "CATEGORIES:")[0];
+        let busy = match category {
+            "CATEGORIES:Certificate" => "TRANSP:TRANSPARENT",
+            _ => "TRANSP:OPAQUE",
+        };
+        assert_eq!(get(event, "TRANSP:"), [busy], "{event:?}");
+        kinds.insert(category);
+    }
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+    // A plain iCalendar object, which may carry attendees (an iTIP PUBLISH may not).
+    assert!(!text.contains("METHOD:"));
+}
+
+#[test]
+fn people_taking_part_are_invited_by_their_addresses() {
+    let text = ics(&[&example("saas-certified.yaml"), "--today", TODAY, "--year", "2027"]);
+    let all = events(&text);
+    let audit = all
+        .values()
+        .find(|e| get(e, "SUMMARY:")[0].starts_with("SUMMARY:Internal audit: Identity and access"))
+        .unwrap();
+    // The programme owner organises; the auditor (carol) and the area's owner (jonas) attend.
+    assert_eq!(get(audit, "ORGANIZER"), ["ORGANIZER;CN=\"Hanna Keller\":mailto:hanna.keller@northwind-cloud.example"]);
+    assert_eq!(
+        get(audit, "ATTENDEE"),
+        [
+            "ATTENDEE;CN=\"Carol Diaz\";ROLE=REQ-PARTICIPANT:mailto:carol.diaz@northwind-cloud.example",
+            "ATTENDEE;CN=\"Jonas Brandt\";ROLE=REQ-PARTICIPANT:mailto:jonas.brandt@northwind-cloud.example"
+        ]
+    );
+    // A certification audit: top management (the programme owner, who organises).
+    let recert = all.values().find(|e| get(e, "SUMMARY:") == ["SUMMARY:Recertification"]).unwrap();
+    assert_eq!(get(recert, "ORGANIZER").len(), 1);
+    assert!(get(recert, "ATTENDEE").is_empty());
+}
+
+/// Exported again with the earlier file: nothing changed, the same bytes; on a later day, the
+/// events whose words changed have SEQUENCE 1 and the others 0; an area taken out of the scope
+/// has its events cancelled; another register's events in the file are left alone.
+#[test]
+fn a_reimport_updates_what_changed_and_cancels_what_left_the_plan() {
+    let dir = scratch("previous");
+    let register = example("enterprise.yaml");
+    let period = ["--from", "2026-11-01", "--to", "2027-12-31"];
+    let first = ics(&[&[register.as_str(), "--today", TODAY][..], &period].concat());
+    let earlier = dir.join("earlier.ics");
+    fs::write(&earlier, &first).unwrap();
+    let again =
+        ics(&[&[register.as_str(), "--today", TODAY, "--previous", earlier.to_str().unwrap()][..], &period].concat());
+    assert_eq!(again, first, "nothing changed, nothing to update");
+
+    let later =
+        ics(&[&[register.as_str(), "--today", "2027-01-20", "--previous", earlier.to_str().unwrap()][..], &period]
+            .concat());
+    let (before, after) = (events(&first), events(&later));
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    let mut changed = 0;
+    for (uid, event) in &after {
+        let content = |e: &[String]| -> Vec<String> {
+            e.iter().filter(|l| !l.starts_with("DTSTAMP") && !l.starts_with("SEQUENCE")).cloned().collect()
+        };
+        let same = content(event) == content(&before[uid]);
+        assert_eq!(get(event, "SEQUENCE:"), [if same { "SEQUENCE:0" } else { "SEQUENCE:1" }], "{uid}");
+        changed += usize::from(!same);
+    }
+    assert!(changed > 0 && changed < after.len(), "{changed} of {}", after.len());
+
+    // The Dublin office taken out of the register, another register's event in the file.
+    let text = fs::read_to_string(&register).unwrap();
+    let start = text.find("  - id: site-dublin").unwrap();
+    let end = start + 1 + text[start + 1..].find("\n  - id: ").unwrap();
+    let without = dir.join("without-dublin.yaml");
+    fs::write(&without, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let foreign =
+        "BEGIN:VEVENT\r\nUID:internal_audit/1/C1.1/x@another-register\r\nDTSTART;VALUE=DATE:20270301\r\nEND:VEVENT\r\n";
+    fs::write(&earlier, first.replace("END:VCALENDAR", &format!("{foreign}END:VCALENDAR"))).unwrap();
+    let out = calendar(
+        &[
+            &[without.to_str().unwrap(), "--today", TODAY, "--format", "ics", "--previous", earlier.to_str().unwrap()]
+                [..],
+            &period,
+        ]
+        .concat(),
+    );
+    if !out.status.success() {
+        // The register's record may name the area: then this case cannot be made by deleting it.
+        panic!("{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let cancelled = events(&String::from_utf8(out.stdout).unwrap());
+    let dublin: Vec<&Vec<String>> =
+        cancelled.iter().filter(|(u, _)| u.contains("/site-dublin")).map(|(_, e)| e).collect();
+    assert!(!dublin.is_empty());
+    for event in dublin {
+        assert_eq!(get(event, "STATUS:"), ["STATUS:CANCELLED"]);
+        assert_eq!(get(event, "SEQUENCE:"), ["SEQUENCE:1"]);
+        assert!(get(event, "SUMMARY:")[0].contains("Dublin"), "{event:?}");
+    }
+    assert!(!cancelled.keys().any(|u| u.ends_with("@another-register")));
+    // The other events are not cancelled.
+    assert_eq!(
+        cancelled.values().filter(|e| !get(e, "STATUS:CANCELLED").is_empty()).count(),
+        cancelled.keys().filter(|u| u.contains("/site-dublin")).count()
+    );
+}
+
+const WEEKEND: &str = "organisation: Weekend Ltd
+id: weekend-ltd
+certification: {decision: 2026-01-12}
+people:
+  - {id: olga, name: Olga Owner, email: olga@weekend.example}
+  - {id: ada, name: Ada Auditor, email: ada@weekend.example}
+programme: {owner: olga}
+auditors: [{id: ada}]
+scope:
+  - {id: dc, owner: olga, risk: high, audit_days: 2}
+audits:
+  - {date: 2027-01-15, end: 2027-01-18, areas: [dc], auditor: ada, status: booked}
+";
+
+#[test]
+fn an_audit_over_a_weekend_is_its_working_days_and_reminders_come_by_kind() {
+    let dir = scratch("weekend");
+    let register = dir.join("isms.yaml");
+    fs::write(&register, WEEKEND).unwrap();
+    let reg = register.to_str().unwrap();
+    let text = ics(&[reg, "--today", "2026-12-01", "--year", "2027", "--remind", "audit=7", "--remind", "all=1"]);
+    let all = events(&text);
+    // Friday 15 January and Monday 18 January: two events, not a four-day block.
+    let parts: Vec<(&String, &Vec<String>)> = all.iter().filter(|(u, _)| u.contains("/dc")).collect();
+    let mut days: Vec<(&str, Vec<&str>, Vec<&str>)> = parts
+        .iter()
+        .filter(|(_, e)| get(e, "DTSTART")[0].contains("202701"))
+        .map(|(u, e)| (u.as_str(), get(e, "DTSTART"), get(e, "DTEND")))
+        .collect();
+    days.sort_by_key(|d| d.1.clone());
+    assert_eq!(days.len(), 2, "{days:?}");
+    assert_eq!(days[0].1, ["DTSTART;VALUE=DATE:20270115"]);
+    assert_eq!(days[0].2, ["DTEND;VALUE=DATE:20270116"]);
+    assert_eq!(days[1].1, ["DTSTART;VALUE=DATE:20270118"]);
+    assert_eq!(days[1].2, ["DTEND;VALUE=DATE:20270119"]);
+    assert!(days[1].0.starts_with(days[0].0.split('@').next().unwrap()) && days[1].0.contains("/2@"), "{days:?}");
+    // Reminders: an audit's own kind (7 days), a review falls back to every kind's (1 day).
+    for event in all.values() {
+        let triggers = get(event, "TRIGGER:");
+        match get(event, "CATEGORIES:")[0] {
+            "CATEGORIES:Internal audit" => assert_eq!(triggers, ["TRIGGER:-P7D"]),
+            _ => assert_eq!(triggers, ["TRIGGER:-P1D"], "{event:?}"),
+        }
+    }
+    // A bad reminder is refused.
+    let out = calendar(&[reg, "--format", "ics", "--remind", "audits=7"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("audit, review, external, certificate or all"));
+}
+
+/// `--person`: the audits a person holds, those of the areas they own or run, and the reviews
+/// and certification audits where they manage the programme or receive its reports.
+#[test]
+fn anyone_named_has_a_calendar_of_their_own() {
+    let register = example("saas-certified.yaml");
+    let uids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec![register.as_str(), "--today", TODAY, "--year", "2027"];
+        all.extend(args);
+        events(&ics(&all)).into_keys().collect()
+    };
+    let everyone = uids(&[]);
+    let carol = uids(&["--person", "carol"]);
+    // The audits she holds, and those of isms-core, whose team she is on.
+    let mut expected: Vec<String> = uids(&["--auditor", "carol"]);
+    expected.extend(everyone.iter().filter(|u| u.starts_with("internal_audit/") && u.contains("/isms-core@")).cloned());
+    expected.sort();
+    expected.dedup();
+    assert_eq!(carol, expected);
+    // Jonas owns identity-access: its audits, and nothing of the others'.
+    let jonas = uids(&["--person", "Jonas"]);
+    assert!(
+        !jonas.is_empty()
+            && jonas.iter().all(|u| u.contains("/identity-access") || u.contains("/platform-engineering")),
+        "{jonas:?}"
+    );
+    // Hanna manages the programme and receives its reports: reviews and certification audits.
+    let hanna = uids(&["--person", "hanna"]);
+    assert!(
+        hanna.iter().any(|u| u.starts_with("management_review"))
+            && hanna.iter().any(|u| u.starts_with("recertification"))
+    );
+    assert!(hanna.len() < everyone.len());
+    let out = calendar(&[&register, "--person", "nobody"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--person `nobody` is not named in the register"));
+}
+
+#[test]
+fn a_previous_file_that_is_no_calendar_is_refused_with_its_place() {
+    let dir = scratch("not-ics");
+    let earlier = dir.join("earlier.ics");
+    fs::write(&earlier, "not a calendar\n").unwrap();
+    let out = calendar(&[&example("saas-certified.yaml"), "--format", "ics", "--previous", earlier.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("earlier.ics:1:1: error: not an iCalendar file"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let out = calendar(&[&example("saas-certified.yaml"), "--previous", earlier.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add --format ics"));
+}
