@@ -380,8 +380,14 @@ pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic
             let options = expected.split_once("one of ").map(|(_, l)| l).unwrap_or("");
             let known = options.split(", ").map(|s| s.trim_matches('`'));
             message = format!("{what} `{written}`");
+            // Else the keys of which it is a part (`lead_weeks`: two of them), when few.
+            let containing: Vec<String> = (known.clone())
+                .filter(|k| written.len() >= 3 && k.contains(&*written.to_lowercase()))
+                .map(|k| format!("`{k}`"))
+                .collect();
             hint = Some(match catalogue::closest(written, known) {
                 Some(close) => format!("did you mean `{close}`?"),
+                None if (1..=3).contains(&containing.len()) => format!("did you mean {}?", containing.join(" or ")),
                 // `{note: a, b}` reads `b` as a key: the usual slip inside braces.
                 None if what == "unknown key" && written.contains(' ') => {
                     "inside `{...}` a comma ends a value: put text with commas in quotes".to_string()
