@@ -18,9 +18,6 @@ says what each check code means and what to do; `ismsaudit man` writes the manua
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// The largest register read, in MiB
-    #[arg(long, global = true, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
-    pub max_size: u64,
     /// Colour: `auto` on a terminal unless NO_COLOR is set
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -106,6 +103,8 @@ pub struct BookArgs {
     /// The day the plan is made on, YYYY-MM-DD [default: the system date]
     #[arg(long, value_parser = parse_today)]
     pub today: Option<NaiveDate>,
+    #[command(flatten)]
+    pub limits: Limits,
 }
 
 #[derive(Args)]
@@ -140,6 +139,8 @@ pub struct PlanArgs {
     /// Replace the --output file even if it is read-only
     #[arg(long, requires = "output")]
     pub force: bool,
+    #[command(flatten)]
+    pub limits: Limits,
 }
 
 #[derive(Args)]
@@ -163,6 +164,8 @@ pub struct AuditPlanArgs {
     /// Replace the --output file even if it is read-only
     #[arg(long, requires = "output")]
     pub force: bool,
+    #[command(flatten)]
+    pub limits: Limits,
 }
 
 #[derive(Args)]
@@ -182,6 +185,8 @@ pub struct SoaArgs {
     /// Replace the --output file even if it is read-only
     #[arg(long, requires = "output")]
     pub force: bool,
+    #[command(flatten)]
+    pub limits: Limits,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -242,6 +247,8 @@ pub struct CalendarArgs {
     /// Replace the --output file even if it is read-only
     #[arg(long, requires = "output")]
     pub force: bool,
+    #[command(flatten)]
+    pub limits: Limits,
 }
 
 #[derive(Args)]
@@ -264,6 +271,8 @@ pub struct AgendaArgs {
     /// Replace the --output file even if it is read-only
     #[arg(long, requires = "output")]
     pub force: bool,
+    #[command(flatten)]
+    pub limits: Limits,
 }
 
 #[derive(Args)]
@@ -280,6 +289,8 @@ pub struct CheckArgs {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub limits: Limits,
 }
 
 #[derive(Args)]
@@ -290,6 +301,8 @@ pub struct ValidateArgs {
     /// The day the record is checked against (no `done` audit after it), YYYY-MM-DD [default: the system date]
     #[arg(long, value_parser = parse_today)]
     pub today: Option<NaiveDate>,
+    #[command(flatten)]
+    pub limits: Limits,
 }
 
 #[derive(Args)]
@@ -425,4 +438,30 @@ fn parse_today(text: &str) -> Result<NaiveDate, String> {
 /// `--remind KIND=DAYS`.
 fn parse_reminder(s: &str) -> Result<render::ics::Reminder, String> {
     s.parse()
+}
+
+/// The options of every command that reads a register.
+#[derive(Args)]
+pub struct Limits {
+    /// The largest register read, in MiB
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_size: u64,
+}
+
+impl Command {
+    /// The largest register the command reads, in bytes (the default where it reads none).
+    pub fn max_bytes(&self) -> u64 {
+        let mib = match self {
+            Command::Plan(a) => a.limits.max_size,
+            Command::Calendar(a) => a.limits.max_size,
+            Command::AuditPlan(a) => a.limits.max_size,
+            Command::Soa(a) => a.limits.max_size,
+            Command::Agenda(a) => a.limits.max_size,
+            Command::Check(a) => a.limits.max_size,
+            Command::Validate(a) => a.limits.max_size,
+            Command::Book(a) => a.limits.max_size,
+            _ => 64,
+        };
+        mib * 1024 * 1024
+    }
 }

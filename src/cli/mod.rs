@@ -101,7 +101,7 @@ pub fn run(system_today: NaiveDate) -> ExitCode {
     let colour = Colour::new(cli.color);
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let mut ctx = Ctx { out: &mut out, colour, max_bytes: cli.max_size * 1024 * 1024, system_today };
+    let mut ctx = Ctx { out: &mut out, colour, max_bytes: cli.command.max_bytes(), system_today };
     match execute(cli.command, &mut ctx) {
         Ok(code) => code,
         Err(e) => {
@@ -162,7 +162,7 @@ fn execute(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
 }
 
 fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let PlanArgs { register, today, cycles, format, detail, round, from, to, output, force } = args;
+    let PlanArgs { register, today, cycles, format, detail, round, from, to, output, force, limits: _ } = args;
     let view = plan::View { round, from, to };
     if !view.whole() && !matches!(format, PlanFormat::Table | PlanFormat::Csv) {
         anyhow::bail!(
@@ -208,7 +208,7 @@ fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
 }
 
 fn audit_plan_command(args: AuditPlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let AuditPlanArgs { register, area, round, today, format, output, force } = args;
+    let AuditPlanArgs { register, area, round, today, format, output, force, limits: _ } = args;
     let today = today.unwrap_or(ctx.system_today);
     let (valid, read) = load(&register, ctx.max_bytes, today)?;
     let reg = valid.register();
@@ -229,7 +229,7 @@ fn audit_plan_command(args: AuditPlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<
 }
 
 fn soa_command(args: SoaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let SoaArgs { register, today, format, output, force } = args;
+    let SoaArgs { register, today, format, output, force, limits: _ } = args;
     let today = today.unwrap_or(ctx.system_today);
     let (valid, read) = load(&register, ctx.max_bytes, today)?;
     let reg = valid.register();
@@ -249,8 +249,21 @@ fn soa_command(args: SoaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
 }
 
 fn calendar_command(args: CalendarArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let CalendarArgs { register, year, from, to, today, format, auditor, person, previous, remind, output, force } =
-        args;
+    let CalendarArgs {
+        register,
+        year,
+        from,
+        to,
+        today,
+        format,
+        auditor,
+        person,
+        previous,
+        remind,
+        output,
+        force,
+        limits: _,
+    } = args;
     if (previous.is_some() || !remind.is_empty()) && !matches!(format, CalendarFormat::Ics) {
         anyhow::bail!("--previous and --remind are for the iCalendar file: add --format ics");
     }
@@ -314,7 +327,7 @@ fn read_previous(path: &Path, max_bytes: u64) -> Result<render::ics::Previous, I
 }
 
 fn agenda_command(args: AgendaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let AgendaArgs { registers, days, today, format, output, force } = args;
+    let AgendaArgs { registers, days, today, format, output, force, limits: _ } = args;
     let today = today.unwrap_or(ctx.system_today);
     let width = if output.is_some() { 80 } else { terminal_width() };
     let (colour, max_bytes) = (ctx.colour, ctx.max_bytes);
@@ -390,7 +403,7 @@ fn agenda_command(args: AgendaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
 }
 
 fn check_command(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let CheckArgs { register, today, format, strict } = args;
+    let CheckArgs { register, today, format, strict, limits: _ } = args;
     let today = today.unwrap_or(ctx.system_today);
     let (valid, found) = match load(&register, ctx.max_bytes, today).map(|(valid, _)| (findings::check(&valid), valid))
     {
@@ -491,7 +504,7 @@ fn init_command(args: InitArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
 /// something planned from today to `--until`, added to the register as booked, in place and
 /// whole or not at all.
 fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
-    let BookArgs { register: path, round, until, today } = args;
+    let BookArgs { register: path, round, until, today, limits: _ } = args;
     let today = today.unwrap_or(ctx.system_today);
     let name = path.display().to_string();
     let (bytes, _) = files::read(&path, ctx.max_bytes).map_err(|d| InputError::one(&name, d))?;

@@ -275,7 +275,8 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
             let who = match (&a.auditor, &a.auditor_org) {
                 (Some(id), _) => a.auditor_in(reg).map_or_else(|| id.to_string(), crate::register::Auditor::label),
                 (None, Some(org)) => org.to_string(),
-                (None, None) if a.source == Source::Missed => "not held".to_string(),
+                // Missed: its status says so (OVERDUE, not held).
+                (None, None) if a.source == Source::Missed => String::new(),
                 (None, None) => "no auditor".to_string(),
             };
             if let Some(x) = area {
@@ -284,7 +285,12 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
             if !a.source.is_recorded() {
                 details.push(format!("Latest: {}", a.due));
             }
-            (format!("Internal audit: {name} ({who})"), audit_status(a, plan.today))
+            let summary = if who.is_empty() {
+                format!("Internal audit: {name}")
+            } else {
+                format!("Internal audit: {name} ({who})")
+            };
+            (summary, audit_status(a, plan.today))
         }
         (EventKind::ManagementReview, ..) => ("Management review".to_string(), e.status.to_string()),
         (_, _, Some(x)) => {

@@ -36,6 +36,11 @@ pub(super) fn external_status(e: &External, plan: &Plan<'_>) -> String {
         Basis::Computed if e.kind == ExternalKind::Lapse => "not restored".to_string(),
         Basis::Computed if e.kind == ExternalKind::RestorationDeadline => "recertify by then".to_string(),
         _ if matches!(e.kind, ExternalKind::Suspended | ExternalKind::Reinstated) => "recorded".to_string(),
+        // A Stage 1 or 2 the register dates: held once its day has passed, booked before.
+        Basis::Given if matches!(e.kind, ExternalKind::Stage1 | ExternalKind::Stage2) && e.end <= today => {
+            "held".to_string()
+        }
+        Basis::Given if matches!(e.kind, ExternalKind::Stage1 | ExternalKind::Stage2) => "booked".to_string(),
         Basis::Recorded if late && e.end <= today => "held, LATE".to_string(),
         Basis::Recorded if late => "booked, LATE".to_string(),
         Basis::Recorded if e.end <= today => "held".to_string(),
@@ -116,14 +121,22 @@ fn criteria(area: &Area) -> String {
     if area.audit_days > 1 {
         how.push(format!("{} days", area.audit_days));
     }
-    let titled = |ids: &[&str], title: fn(&str) -> Option<&'static str>| {
-        ids.iter().map(|c| format!("{c} {}", title(c).unwrap_or_default())).collect::<Vec<_>>().join("; ")
-    };
+    // In the standard's order (A.5.2 before A.5.10), whatever order the register lists them in.
+    let titled =
+        |ids: &[&str], all: &mut dyn Iterator<Item = &'static str>, title: fn(&str) -> Option<&'static str>| {
+            let order: Vec<&str> = all.collect();
+            let mut ids = ids.to_vec();
+            ids.sort_by_key(|c| order.iter().position(|o| o == c));
+            ids.iter().map(|c| format!("{c} {}", title(c).unwrap_or_default())).collect::<Vec<_>>().join("; ")
+        };
     if !area.clauses.is_empty() {
-        parts.push(format!("clauses {}", titled(&area.clauses, catalogue::clause_title)));
+        parts.push(format!("clauses {}", titled(&area.clauses, &mut catalogue::clause_ids(), catalogue::clause_title)));
     }
     if !area.controls.is_empty() {
-        parts.push(format!("controls {}", titled(&area.controls, catalogue::control_title)));
+        parts.push(format!(
+            "controls {}",
+            titled(&area.controls, &mut catalogue::control_ids(), catalogue::control_title)
+        ));
     }
     if parts.is_empty() {
         parts.push("no clauses or controls listed".to_string());
