@@ -80,6 +80,7 @@ fn the_archive_holds_the_binary_its_completions_and_its_manual() {
         "completions/_ismsaudit.ps1",
         "man/man1/ismsaudit.1",
         "man/man1/ismsaudit-check.1",
+        "man/man5/ismsaudit-register.5",
     ] {
         let path = format!("ismsaudit-x86_64-unknown-linux-gnu/{file}");
         assert!(listing.lines().any(|l| l == path), "{path} missing from\n{listing}");

@@ -143,3 +143,20 @@ fn every_numeric_setting_reads_the_same_everywhere() {
         .collect();
     assert_eq!(numeric.len(), Settings::NUMBERS.len(), "{numeric:?}");
 }
+
+/// Every key has a description: editors show it on hover, and `ismsaudit man` writes the
+/// register's page (`ismsaudit-register.5`) from it.
+#[test]
+fn every_key_of_the_register_is_described() {
+    let schema: serde_json::Value = serde_json::from_str(&ismsaudit(&["schema"])).unwrap();
+    let mut objects = vec![("register".to_string(), &schema)];
+    objects.extend(schema["$defs"].as_object().unwrap().iter().map(|(n, d)| (n.clone(), d)));
+    let mut keys = 0;
+    for (name, object) in objects {
+        for (key, p) in object["properties"].as_object().into_iter().flatten() {
+            assert!(p["description"].as_str().is_some_and(|d| d.len() > 10), "{name}.{key} has no description");
+            keys += 1;
+        }
+    }
+    assert!(keys > 100, "{keys} keys");
+}

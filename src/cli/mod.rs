@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -20,6 +20,7 @@ use ismsaudit::{audit_plan, book, plan, render, soa, starter};
 mod args;
 mod dir;
 mod files;
+mod man;
 
 use args::*;
 use dir::FileId;
@@ -146,12 +147,15 @@ fn execute(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "ismsaudit", &mut ctx.out);
         }
-        Command::Man { dir: None } => clap_mangen::Man::new(Cli::command()).render(ctx.out)?,
+        Command::Man { dir: None } => man::main_page(ctx.out)?,
         Command::Man { dir: Some(dir) } => {
             let name = shown(&dir);
             fs::create_dir_all(&dir).with_context(|| format!("cannot create {name}"))?;
-            write_all_or_none(manual_pages(&dir)?, Replace::Link)?;
-            writeln!(ctx.out, "wrote the manual pages into {name}: ismsaudit.1 and one for each command")?;
+            write_all_or_none(man::pages(&dir)?, Replace::Link)?;
+            writeln!(
+                ctx.out,
+                "wrote the manual pages into {name}: ismsaudit.1, one for each command, and ismsaudit-register.5 (the register's format)"
+            )?;
         }
         Command::Schema => render::json::to_writer(ctx.out, &register::schema::schema())?,
         Command::Init(args) => return init_command(args, ctx),
@@ -594,24 +598,6 @@ fn known_auditor(reg: &register::Register, id: &str) -> anyhow::Result<String> {
             anyhow::bail!("--auditor `{}` is not in the register's auditors ({})", name(id), ids.join(", "))
         }
     }
-}
-
-/// The manual pages of ismsaudit and of each command (`ismsaudit-plan.1` ...), as
-/// `clap_mangen::generate_to` names them, to be written into `dir`.
-fn manual_pages(dir: &Path) -> io::Result<Vec<(PathBuf, Vec<u8>)>> {
-    let mut cli = Cli::command().disable_help_subcommand(true);
-    cli.build();
-    let mut commands = vec![cli.clone()];
-    commands.extend(cli.get_subcommands().filter(|c| !c.is_hide_set()).cloned());
-    commands
-        .into_iter()
-        .map(|c| {
-            let page = clap_mangen::Man::new(c);
-            let mut bytes = Vec::new();
-            page.render(&mut bytes)?;
-            Ok((dir.join(page.get_filename()), bytes))
-        })
-        .collect()
 }
 
 /// A new register's `id`: a random UUID (version 4, RFC 9562), so that no two registers

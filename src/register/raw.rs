@@ -157,12 +157,12 @@ pub(super) struct RawRegister<'a> {
     /// Who manages the internal-audit programme and who receives its reports (ISO/IEC 27001:2022 9.2.2).
     #[serde(default)]
     pub programme: Option<RawProgramme<'a>>,
-    /// The internal auditors (staff or contracted).
     /// The people the register names (owners, team members, auditors, the programme's owner,
     /// report recipients), with their names, roles and e-mail addresses.
     #[serde(default)]
     #[schemars(with = "Vec<RawPerson>")]
     pub people: Vec<Spanned<RawPerson<'a>>>,
+    /// The internal auditors (staff or contracted).
     #[serde(default)]
     #[schemars(with = "Vec<RawAuditor>")]
     pub auditors: Vec<Spanned<RawAuditor<'a>>>,
@@ -682,7 +682,7 @@ pub(super) struct RawCorrectiveAction<'a> {
     /// The day its effectiveness was verified (ISO/IEC 27001:2022 10.2 d), YYYY-MM-DD.
     #[schemars(with = "Option<Date>")]
     pub verified: Option<Spanned<Date>>,
-    /// Free text.
+    /// Free text: what was done, evidence, who verified it.
     pub note: Option<Text<'a>>,
 }
 
