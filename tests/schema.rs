@@ -160,3 +160,34 @@ fn every_key_of_the_register_is_described() {
     }
     assert!(keys > 100, "{keys} keys");
 }
+
+/// An editor's message names what is wrong where a value may be one of two things (an optional
+/// section, a date or a record): the misspelt key or the bad value, not "not valid under any
+/// of the schemas".
+#[test]
+fn schema_errors_name_the_misspelt_key() {
+    let v = validator();
+    let good = "organisation: Acme Ltd
+certification:
+  decision: 2024-06-03
+  surveillance: [{date: 2025-05-06, days: 2}]
+programme: {owner: dave}
+settings: {round_weeks: 6}
+auditors: [{id: carol}]
+scope:
+  - {id: isms-core, owner: dave, since: 2024-01-01}
+";
+    assert_eq!(errors(&v, good), Vec::<String>::new());
+    for (change, from, to, named) in [
+        ("a misspelt setting", "round_weeks: 6", "round_week: 6", "round_week"),
+        ("a misspelt key of the programme", "owner: dave}", "ownr: dave}", "ownr"),
+        ("a misspelt key of a surveillance", "days: 2", "dayz: 2", "dayz"),
+        ("a date written otherwise, where it is optional", "since: 2024-01-01", "since: 01.01.2024", "01.01.2024"),
+    ] {
+        let bad = good.replacen(from, to, 1);
+        let found = errors(&v, &bad);
+        assert!(!found.is_empty(), "{change}");
+        assert!(found.iter().all(|e| !e.contains("any of")), "{change}: {found:?}");
+        assert!(found.iter().any(|e| e.contains(named)), "{change}: {found:?}");
+    }
+}

@@ -21,6 +21,11 @@ pub fn schema() -> serde_json::Value {
     );
     let mut value = schema.to_value();
     without_integer_formats(&mut value);
+    let objects: Vec<String> = (value.get("$defs").and_then(|d| d.as_object()).into_iter().flatten())
+        .filter(|(_, d)| d.get("type").and_then(|t| t.as_str()) == Some("object"))
+        .map(|(name, _)| format!("#/$defs/{name}"))
+        .collect();
+    with_errors_that_name_the_key(&mut value, &objects);
     // What the checks beyond the types ask, where a schema can say it: each setting's range,
     // and a reason for every exclusion (6.1.3 d).
     if let Some(settings) = value.pointer_mut("/$defs/Settings/properties") {
@@ -47,6 +52,42 @@ fn without_integer_formats(value: &mut serde_json::Value) {
             map.values_mut().for_each(without_integer_formats);
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(without_integer_formats),
+        _ => {}
+    }
+}
+
+/// `anyOf` choices written as `if`/`then`/`else`, where the value's type tells which applies:
+/// an optional value (`anyOf: [X, null]`: null, else X) and a date or an object (`anyOf:
+/// [Date, External]`: an object is an External, else a Date). A validator reports a value that
+/// fits no branch of an `anyOf` as "not valid under any of the given schemas"; with the branch
+/// chosen by the type, it names what is wrong in it (a misspelt key, a wrong value), as the
+/// loader does. `objects` are the references to object types.
+fn with_errors_that_name_the_key(value: &mut serde_json::Value, objects: &[String]) {
+    use serde_json::{Value, json};
+    match value {
+        Value::Object(map) => {
+            let branches = map.get("anyOf").and_then(|a| a.as_array()).filter(|a| a.len() == 2).cloned();
+            if let Some(branches) = branches {
+                let is_null = |b: &Value| b.get("type").and_then(|t| t.as_str()) == Some("null");
+                let reference = |b: &Value| b.get("$ref").and_then(|r| r.as_str()).map(str::to_string);
+                let object = |b: &Value| reference(b).is_some_and(|r| objects.contains(&r));
+                let replaced = match (&branches[0], &branches[1]) {
+                    (x, n) | (n, x) if is_null(n) && reference(x).is_some() => {
+                        Some(json!({"if": {"type": "null"}, "else": x}))
+                    }
+                    (o, x) | (x, o) if object(o) && reference(x).is_some() && !object(x) => {
+                        Some(json!({"if": {"type": "object"}, "then": o, "else": x}))
+                    }
+                    _ => None,
+                };
+                if let Some(Value::Object(choice)) = replaced {
+                    map.remove("anyOf");
+                    map.extend(choice);
+                }
+            }
+            map.values_mut().for_each(|v| with_errors_that_name_the_key(v, objects));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| with_errors_that_name_the_key(v, objects)),
         _ => {}
     }
 }
