@@ -628,3 +628,43 @@ audits:
     // `lab` joins the scope in September 2027: A.7.3 is carried by no area yet.
     assert_eq!((&row("A.7.3")[3], &row("A.7.3")[5]), ("not decided", ""));
 }
+
+/// The printed year as the board reads it: the organisation and the day it is as of, each
+/// event labelled in its day, planned, booked and held told apart by more than colour, weekends
+/// and closures shaded, a key, and the agenda's header repeated on every page it runs to.
+#[test]
+fn the_printed_year_labels_its_days_and_says_where_each_stands() {
+    let register = example("saas-certified.yaml");
+    let reg = register.to_str().unwrap();
+    let html = |args: &[&str]| {
+        let out = calendar(&[&[reg, "--today", TODAY, "--year", "2027", "--format", "html"][..], args].concat());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let page = html(&[]);
+    assert!(page.contains("<h1>Northwind Cloud GmbH: audit calendar</h1>"));
+    assert!(page.contains("2027-01-01 to 2027-12-31; as of 2026-11-28"));
+    assert!(page.contains("size: A4 landscape"), "A4 by default");
+    assert!(html(&["--paper", "letter"]).contains("size: letter landscape"));
+    // The recertification on Tuesday 2 March, booked: labelled R, with a solid border.
+    assert!(page.contains("<td class=\"external booked\" title=\"Recertification (booked)\">2<i>R</i></td>"), "{page}");
+    // A booked internal audit (5 January, continuity), and a planned one (1 November).
+    assert!(page.contains("<td class=\"internal booked\" title=\"Internal audit: Business continuity"));
+    assert!(page.contains("<td class=\"internal planned\""));
+    // Saturday 2 January is not a workday; Monday 4 January is in the year-end closure.
+    assert!(page.contains("<td class=\"weekend\">2</td>"));
+    assert!(page.contains("<td class=\"closed\">4</td>"));
+    // Held: a tick, in the year of the audits held (2026).
+    let held = calendar(&[reg, "--today", TODAY, "--year", "2026", "--format", "html"]);
+    let held = String::from_utf8(held.stdout).unwrap();
+    assert!(held.contains("internal done") && held.contains("<i>\u{2713}"), "a held audit is ticked");
+    // The key explains the labels it uses, and the agenda repeats its header on each page.
+    assert!(page.contains("<strong>R</strong> recertification") && page.contains("planned (dashed)"));
+    assert!(
+        page.contains("<thead><tr><th>Date</th>") && page.contains(".agenda thead { display: table-header-group; }")
+    );
+    assert!(page.contains(".agenda tr { break-inside: avoid; }"));
+    // --paper is for the page to print.
+    let out = calendar(&[reg, "--paper", "letter"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -77,7 +77,7 @@ fn run_everything(text: &str, today: NaiveDate, cycles: u32) {
         let entries = render::calendar::Entries::new(&outline, &period);
         let mut out = Vec::new();
         render::calendar::text(reg, &period, &entries, false, &mut out).unwrap();
-        render::html::write(reg, &period, &entries, &mut out).unwrap();
+        render::html::write(reg, &period, &entries, today, Default::default(), &mut out).unwrap();
         render::ics::write(reg, "fuzz-id", today, &entries, &Default::default(), &mut out).unwrap();
         inert::assert_inert("calendar", &String::from_utf8_lossy(&out));
     }

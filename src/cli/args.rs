@@ -233,6 +233,9 @@ pub struct CalendarArgs {
     /// reviews and the certification audits
     #[arg(long, value_name = "ID")]
     pub person: Option<String>,
+    /// HTML: the paper the year is printed on, landscape [default: a4]
+    #[arg(long, value_enum, value_name = "PAPER")]
+    pub paper: Option<PaperArg>,
     /// iCalendar: the file exported last time; changed events get a higher SEQUENCE (a client
     /// takes the new copy) and events that left the plan are written as cancelled
     #[arg(long, value_name = "FILE")]
@@ -360,6 +363,14 @@ pub enum CalendarFormat {
     Html,
     /// iCalendar (RFC 5545), to import into a calendar client
     Ics,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PaperArg {
+    /// ISO 216 A4 (297 x 210 mm), the paper of most of the world
+    A4,
+    /// US Letter (11 x 8.5 in)
+    Letter,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

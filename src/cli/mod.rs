@@ -262,6 +262,7 @@ fn calendar_command(args: CalendarArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
         format,
         auditor,
         person,
+        paper,
         previous,
         remind,
         output,
@@ -271,6 +272,13 @@ fn calendar_command(args: CalendarArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
     if (previous.is_some() || !remind.is_empty()) && !matches!(format, CalendarFormat::Ics) {
         anyhow::bail!("--previous and --remind are for the iCalendar file: add --format ics");
     }
+    if paper.is_some() && !matches!(format, CalendarFormat::Html) {
+        anyhow::bail!("--paper is for the page to print: add --format html");
+    }
+    let paper = match paper {
+        Some(PaperArg::Letter) => render::html::Paper::Letter,
+        Some(PaperArg::A4) | None => render::html::Paper::A4,
+    };
     let today = today.unwrap_or(ctx.system_today);
     let (valid, read) = load(&register, ctx.max_bytes, today)?;
     let reg = valid.register();
@@ -303,7 +311,7 @@ fn calendar_command(args: CalendarArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
     let grid_colour = output.is_none() && ctx.colour.out;
     let write = |out: &mut dyn Write| match format {
         CalendarFormat::Text => render::calendar::text(reg, &period, &entries, grid_colour, out),
-        CalendarFormat::Html => render::html::write(reg, &period, &entries, out),
+        CalendarFormat::Html => render::html::write(reg, &period, &entries, today, paper, out),
         CalendarFormat::Ics => render::ics::write(reg, id, today, &entries, &options, out),
     };
     match output {

@@ -10,11 +10,40 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 use super::table::{audit_status, external_status};
 use crate::calendar::Calendar;
-use crate::cycle::ExternalKind;
+use crate::cycle::{Basis, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
 use crate::programme::Source;
 use crate::register::{Area, Register};
 use crate::text::{visible, write_wrapped};
+
+/// Where an event stands: told apart on the printed year by more than colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum State {
+    /// Planned by ismsaudit (or assumed, or computed), not yet agreed with anyone.
+    Planned,
+    /// Booked: a date agreed, not yet held.
+    Booked,
+    /// Held (an audit), recorded (a review), or a certificate's date that has passed.
+    Done,
+}
+
+/// The short labels of the certification body's audits and the certificate's dates, for the
+/// printed year's key.
+pub const SHORT: &[(&str, &str)] = &[
+    ("S1", "Stage 1"),
+    ("S2", "Stage 2"),
+    ("D", "certification decision"),
+    ("SV1, SV2", "surveillance audits"),
+    ("R", "recertification"),
+    ("SP", "special audit"),
+    ("C", "a new cycle's first day"),
+    ("EXP", "certificate expiry"),
+    ("RD", "last day to restore"),
+    ("RES", "restoration decision"),
+    ("SUS, REI", "suspended, reinstated"),
+    ("LAP", "lapse"),
+    ("MR", "management review"),
+];
 
 /// The days shown and, optionally, whose calendar it is.
 #[derive(Debug, Clone)]
@@ -136,6 +165,12 @@ pub struct Entry {
     /// An internal audit planned again: the day the plan had for it, which passed with nothing
     /// recorded.
     pub passed: Option<NaiveDate>,
+    /// A label short enough for a day of a printed year: the area's id for an internal audit,
+    /// `MR` for a management review, `S1`, `S2`, `D`, `SV1`, `R`, `EXP` ... for the
+    /// certification body's audits and the certificate's dates (see [`SHORT`]).
+    pub short: String,
+    /// Held, booked or only planned.
+    pub state: State,
     /// Who takes part, by id, each once (the first spelling): an internal audit's auditor, then
     /// the area's owner and team; a management review's and a certification audit's programme
     /// owner and report recipients (top management attends both); a certificate date's
@@ -323,6 +358,7 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
     let mark = Mark::of(e.kind);
     let passed = e.audit.and_then(|a| a.passed);
     let people = people(reg, e).into_iter().map(str::to_string).collect();
+    let (short, state) = short_and_state(plan, e, end);
     Entry {
         date: e.date,
         end,
@@ -337,7 +373,50 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
         key,
         category,
         passed,
+        short,
+        state,
         people,
+    }
+}
+
+/// An event's short label and where it stands (see [`Entry::short`], [`State`]).
+fn short_and_state(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate) -> (String, State) {
+    let today = plan.today;
+    let by_day = |held: bool| if end <= today && held { State::Done } else { State::Booked };
+    match (e.kind, e.audit, e.external.as_deref()) {
+        (EventKind::InternalAudit, Some(a), _) => {
+            let state = match a.source {
+                Source::Done => State::Done,
+                Source::Booked => State::Booked,
+                _ => State::Planned,
+            };
+            (a.area.to_string(), state)
+        }
+        (EventKind::ManagementReview, ..) if e.status == "recorded" => ("MR".to_string(), by_day(true)),
+        (EventKind::ManagementReview, ..) => ("MR".to_string(), State::Planned),
+        (_, _, Some(x)) => {
+            let short = match x.kind {
+                ExternalKind::Stage1 => "S1".to_string(),
+                ExternalKind::Stage2 => "S2".to_string(),
+                ExternalKind::Certification => "D".to_string(),
+                ExternalKind::CycleStart => "C".to_string(),
+                ExternalKind::Surveillance(n) => format!("SV{n}"),
+                ExternalKind::Recertification => "R".to_string(),
+                ExternalKind::Special(_) => "SP".to_string(),
+                ExternalKind::Expiry => "EXP".to_string(),
+                ExternalKind::RestorationDeadline => "RD".to_string(),
+                ExternalKind::RestorationDecision => "RES".to_string(),
+                ExternalKind::Suspended => "SUS".to_string(),
+                ExternalKind::Reinstated => "REI".to_string(),
+                ExternalKind::Lapse => "LAP".to_string(),
+            };
+            let state = match x.basis {
+                Basis::Recorded | Basis::Given => by_day(true),
+                _ => State::Planned,
+            };
+            (short, state)
+        }
+        _ => (e.kind.key().to_string(), State::Planned),
     }
 }
 

@@ -1,36 +1,67 @@
-//! `calendar --format html`: one self-contained page (inline CSS, no scripts, nothing fetched)
-//! that prints the period's months on one landscape page, A4 or Letter, each kind of event in
-//! its own colour with a legend, and the agenda on the following page(s).
+//! `calendar --format html`: the year planner. One self-contained page (inline CSS, no
+//! scripts, nothing fetched) that prints the period's months on one landscape page, A4 or
+//! Letter: each day with an event labelled in it (S1, SV1, R, MR, the area for an internal
+//! audit), planned, booked and held told apart by the cell's border and a tick as well as by
+//! colour, weekends shaded and closures striped, with a key; the organisation and the day the
+//! plan is as of in the heading; then the agenda on the following pages, its header repeated
+//! and no row split across pages.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use super::calendar::{Entries, MONTHS, Mark, Period, months};
+use super::calendar::{Entries, MONTHS, Mark, Period, SHORT, State, months};
+use crate::calendar::Calendar;
 use crate::register::Register;
 
+/// The paper the year is printed on, landscape. A4 is the default: it is the paper of every
+/// country but the United States, Canada and a few others (ISO 216), where most certificates
+/// are issued; `--paper letter` for the others. The year is laid out to fit both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+impl Paper {
+    fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4 landscape",
+            Paper::Letter => "letter landscape",
+        }
+    }
+}
+
 const STYLE: &str = "
-@page { size: landscape; margin: 10mm; }
-* { box-sizing: border-box; }
+* { box-sizing: border-box; print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 body { font-family: 'Helvetica Neue', Arial, sans-serif; color: #222; margin: 0; }
-h1 { font-size: 15pt; margin: 0 0 1mm 0; }
-p.sub { font-size: 9pt; margin: 0 0 2mm 0; color: #555; }
-.year { width: 255mm; display: grid; grid-template-columns: repeat(4, 1fr); gap: 2mm 4mm; }
-.month h2 { font-size: 10pt; margin: 0 0 0.5mm 0; text-align: center; }
-.month table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-.month th { font-size: 7pt; font-weight: normal; color: #777; }
-.month td { font-size: 8pt; text-align: center; height: 6.2mm; border: 0.2mm solid #e4e4e4; }
-td.closed { color: #aaa; }
+h1 { font-size: 14pt; margin: 0 0 0.5mm 0; }
+p.sub { font-size: 8.5pt; margin: 0 0 1.5mm 0; color: #444; }
+.year { width: 255mm; display: grid; grid-template-columns: repeat(4, 1fr); gap: 1.5mm 4mm; }
+.month h2 { font-size: 9.5pt; margin: 0 0 0.3mm 0; text-align: center; }
+.month table { width: 100%; border-collapse: separate; border-spacing: 0.3mm; table-layout: fixed; }
+.month th { font-size: 6.5pt; font-weight: normal; color: #777; }
+.month td { font-size: 7pt; text-align: center; vertical-align: top; height: 6.6mm; padding: 0.2mm 0;
+  border: 0.3mm solid transparent; overflow: hidden; white-space: nowrap; line-height: 1.05; }
+.month td i { display: block; font-style: normal; font-size: 4.6pt; overflow: hidden; text-overflow: clip; }
+.weekend { background: #ececec; color: #888; }
+.closed { background: repeating-linear-gradient(135deg, #dcdcdc 0 0.6mm, #fff 0.6mm 1.4mm); color: #888; }
 .internal { background: #b7e4c7; }
 .review { background: #a9c9f5; }
 .external { background: #f5a3a3; font-weight: bold; }
 .certificate { background: #dcb6f0; font-weight: bold; }
-.legend { font-size: 8pt; margin-top: 2mm; }
-.legend span { display: inline-block; width: 4mm; height: 3mm; margin: 0 1mm 0 4mm; vertical-align: middle; }
+.month td.planned, .key .planned { border: 0.3mm dashed #333; }
+.month td.booked, .key .booked { border: 0.3mm solid #222; }
+.key { font-size: 7pt; margin-top: 1.5mm; line-height: 1.6; }
+.key span.cell { display: inline-block; width: 5mm; height: 3mm; margin: 0 1mm 0 3mm; vertical-align: middle;
+  font-size: 6pt; text-align: center; line-height: 3mm; }
 .agenda { break-before: page; }
 .agenda h2 { font-size: 12pt; }
 .agenda table { border-collapse: collapse; font-size: 9pt; width: 100%; }
+.agenda thead { display: table-header-group; }
+.agenda tr { break-inside: avoid; }
 .agenda td, .agenda th { border-bottom: 0.2mm solid #ddd; padding: 1mm 2mm; text-align: left; vertical-align: top; }
 ";
 
@@ -43,26 +74,75 @@ fn class(mark: Mark) -> &'static str {
     }
 }
 
-/// Writes the page.
-pub fn write(reg: &Register, period: &Period, entries: &Entries, out: &mut dyn Write) -> io::Result<()> {
+fn state_class(state: State) -> &'static str {
+    match state {
+        State::Planned => "planned",
+        State::Booked => "booked",
+        State::Done => "done",
+    }
+}
+
+/// What a printed day shows: its most important kind of event, where the least settled of its
+/// events stands, the labels of its events and, for the page's readers, their summaries.
+#[derive(Default)]
+struct Day {
+    mark: Option<Mark>,
+    state: Option<State>,
+    /// The labels of its other events, by kind (most important first).
+    labels: BTreeMap<Mark, Vec<String>>,
+    summaries: Vec<String>,
+}
+
+impl Day {
+    /// "SV1 3 IA", "finance": the certification body's and the certificate's labels, then the
+    /// internal audits (the area where there is one, else how many), each at most 7 characters.
+    fn label(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for (mark, labels) in &self.labels {
+            match mark {
+                Mark::InternalAudit if labels.len() > 1 => parts.push(format!("{} IA", labels.len())),
+                _ => parts.extend(labels.iter().map(|l| l.chars().take(7).collect())),
+            }
+        }
+        let tick = if self.state == Some(State::Done) { "\u{2713}" } else { "" };
+        format!("{tick}{}", parts.join(" "))
+    }
+}
+
+/// Writes the page, as of `today`, for `paper`.
+pub fn write(
+    reg: &Register,
+    period: &Period,
+    entries: &Entries,
+    today: NaiveDate,
+    paper: Paper,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let title = format!("{}: audit calendar", reg.organisation);
-    let who = period.who.as_ref().map(|w| format!(" for {}", w.id())).unwrap_or_default();
+    let who = period.who.as_ref().map(|w| format!("for {}, ", w.id())).unwrap_or_default();
     writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">")?;
-    writeln!(out, "<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>", esc(&title))?;
+    writeln!(out, "<title>{}</title>", esc(&title))?;
+    writeln!(out, "<style>@page {{ size: {}; margin: 10mm; }}{STYLE}</style>\n</head>\n<body>", paper.css())?;
     writeln!(out, "<section class=\"calendar\">\n<h1>{}</h1>", esc(&title))?;
-    writeln!(out, "<p class=\"sub\">{}{} to {}</p>", esc(&who), period.from, period.to)?;
-    let marks = entries.marks();
+    writeln!(out, "<p class=\"sub\">{}{} to {}; as of {today}</p>", esc(&who), period.from, period.to)?;
+    let days = days(entries)?;
+    let cal = Calendar::new(&reg.settings);
     writeln!(out, "<div class=\"year\">")?;
     for (y, m) in months(period.from, period.to) {
-        month(y, m, period, &marks, out)?;
+        month(y, m, period, &days, &cal, out)?;
     }
-    writeln!(out, "</div>\n<div class=\"legend\">")?;
-    for mark in [Mark::InternalAudit, Mark::ManagementReview, Mark::External, Mark::Certificate] {
-        writeln!(out, "<span class=\"{}\"></span>{}", class(mark), mark.label())?;
-    }
-    writeln!(out, "</div>\n</section>")?;
-    writeln!(out, "<section class=\"agenda\" id=\"agenda\">\n<h2>Agenda, {} to {}</h2>", period.from, period.to)?;
-    writeln!(out, "<table>\n<tr><th>Date</th><th>Event</th><th>Status</th><th>Details</th></tr>")?;
+    writeln!(out, "</div>")?;
+    key(&days, out)?;
+    writeln!(out, "</section>")?;
+    writeln!(
+        out,
+        "<section class=\"agenda\" id=\"agenda\">\n<h2>Agenda, {} to {}; as of {today}</h2>",
+        period.from, period.to
+    )?;
+    writeln!(
+        out,
+        "<table>\n<thead><tr><th>Date</th><th>Event</th><th>Status</th><th>Details</th></tr></thead>\n<tbody>"
+    )?;
     entries.each(|x| {
         let date = if x.end > x.date { format!("{} to {}", x.date, x.end) } else { x.date.to_string() };
         let details: Vec<String> = x.details.iter().map(|d| esc(d)).collect();
@@ -74,14 +154,58 @@ pub fn write(reg: &Register, period: &Period, entries: &Entries, out: &mut dyn W
             details.join("<br>")
         )
     })?;
-    writeln!(out, "</table>\n</section>\n</body>\n</html>")
+    writeln!(out, "</tbody>\n</table>\n</section>\n</body>\n</html>")
+}
+
+/// Each day of the period with an event, as it is printed.
+fn days(entries: &Entries) -> io::Result<HashMap<NaiveDate, Day>> {
+    let mut days: HashMap<NaiveDate, Day> = HashMap::new();
+    entries.each(|x| {
+        for &d in &x.days {
+            let day = days.entry(d).or_default();
+            day.mark = Some(day.mark.map_or(x.mark, |m| m.min(x.mark)));
+            day.state = Some(day.state.map_or(x.state, |s| s.min(x.state)));
+            day.labels.entry(x.mark).or_default().push(x.short.clone());
+            day.summaries.push(format!("{} ({})", x.summary, x.status));
+        }
+        Ok::<(), io::Error>(())
+    })?;
+    Ok(days)
+}
+
+/// The key: the colours of the kinds, the borders of planned and booked, the tick of what is
+/// held, the shading of weekends and closures, and the labels used.
+fn key(days: &HashMap<NaiveDate, Day>, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "<div class=\"key\">")?;
+    for mark in [Mark::InternalAudit, Mark::ManagementReview, Mark::External, Mark::Certificate] {
+        writeln!(out, "<span class=\"cell {}\"></span>{}", class(mark), mark.label())?;
+    }
+    writeln!(out, "<br><span class=\"cell planned\"></span>planned (dashed)")?;
+    writeln!(out, "<span class=\"cell booked\"></span>booked (solid)")?;
+    writeln!(out, "<span class=\"cell\">\u{2713}</span>held")?;
+    writeln!(out, "<span class=\"cell weekend\"></span>not a workday")?;
+    writeln!(out, "<span class=\"cell closed\"></span>closed (a blackout or a closure)")?;
+    // The labels that appear, in the order of the list.
+    let used: Vec<&str> = days
+        .values()
+        .flat_map(|d| d.labels.iter().filter(|(m, _)| **m != Mark::InternalAudit))
+        .flat_map(|(_, l)| l.iter().map(String::as_str))
+        .collect();
+    let shown: Vec<String> = (SHORT.iter())
+        .filter(|(labels, _)| labels.split(", ").any(|l| used.contains(&l)))
+        .map(|(labels, meaning)| format!("<strong>{labels}</strong> {meaning}"))
+        .collect();
+    let internal = "an area's id: its internal audit; <strong>3 IA</strong>: three internal audits that day";
+    writeln!(out, "<br>{}; {internal}", shown.join("; "))?;
+    writeln!(out, "</div>")
 }
 
 fn month(
     year: i32,
     month: u32,
     period: &Period,
-    marks: &HashMap<NaiveDate, Mark>,
+    days: &HashMap<NaiveDate, Day>,
+    cal: &Calendar,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else { return Ok(()) };
@@ -95,9 +219,25 @@ fn month(
             if day.month() != month || day < period.from || day > period.to {
                 write!(out, "<td></td>")?;
             } else {
-                match marks.get(&day) {
-                    Some(m) => write!(out, "<td class=\"{}\">{}</td>", class(*m), day.day())?,
-                    None => write!(out, "<td>{}</td>", day.day())?,
+                let closed = match (cal.workday(day), cal.is_open(day)) {
+                    (false, _) => " weekend",
+                    (true, false) => " closed",
+                    (true, true) => "",
+                };
+                match days.get(&day) {
+                    Some(d) => {
+                        let kind = d.mark.map_or("", class);
+                        let state = d.state.map_or("", state_class);
+                        write!(
+                            out,
+                            "<td class=\"{kind} {state}{closed}\" title=\"{}\">{}<i>{}</i></td>",
+                            esc(&d.summaries.join("; ")),
+                            day.day(),
+                            esc(&d.label())
+                        )?;
+                    }
+                    None if closed.is_empty() => write!(out, "<td>{}</td>", day.day())?,
+                    None => write!(out, "<td class=\"{}\">{}</td>", closed.trim(), day.day())?,
                 }
             }
             day = day.checked_add_days(Days::new(1)).unwrap_or(day);
