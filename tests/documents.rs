@@ -668,3 +668,84 @@ fn the_printed_year_labels_its_days_and_says_where_each_stands() {
     let out = calendar(&[reg, "--paper", "letter"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The programme as a workbook, read back by a spreadsheet reader (calamine): a "Programme"
+/// sheet with the CSV's rows (dates as dates) and a "Coverage" sheet with a row per area; text
+/// that a spreadsheet would run is text, not a formula; the same input gives the same bytes.
+#[test]
+fn the_workbook_reads_back_as_the_csv_and_the_coverage() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = scratch("xlsx");
+    for name in ["startup.yaml", "enterprise.yaml"] {
+        let register = example(name);
+        let path = dir.join(format!("{name}.xlsx"));
+        let out = run(&[
+            "plan",
+            register.to_str().unwrap(),
+            "--today",
+            TODAY,
+            "--cycles",
+            "2",
+            "--format",
+            "xlsx",
+            "--output",
+            path.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let again = run(&["plan", register.to_str().unwrap(), "--today", TODAY, "--cycles", "2", "--format", "xlsx"]);
+        assert_eq!(fs::read(&path).unwrap(), again.stdout, "byte-identical");
+        let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+        assert_eq!(book.sheet_names(), ["Programme", "Coverage"]);
+        let sheet = book.worksheet_range("Programme").unwrap();
+        let csv_text = plan(&register, "csv");
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let mut sheet_rows = sheet.rows();
+        let first: Vec<String> = sheet_rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+        assert_eq!(first, header);
+        let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+        let mut n = 0;
+        for (cells, row) in sheet_rows.zip(&rows) {
+            for (c, (cell, expected)) in cells.iter().zip(row.iter()).enumerate() {
+                match cell {
+                    Data::DateTime(d) => {
+                        let day = epoch + chrono::Days::new(d.as_f64() as u64);
+                        assert_eq!(day.to_string(), expected, "{name} column {}", header[c]);
+                    }
+                    Data::Empty => assert_eq!(expected, "", "{name} column {}", header[c]),
+                    other => assert_eq!(other.to_string(), expected, "{name} column {}", header[c]),
+                }
+            }
+            n += 1;
+        }
+        assert_eq!(n, rows.len(), "{name}: a row per event");
+        let coverage = book.worksheet_range("Coverage").unwrap();
+        let head: Vec<String> = coverage.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+        assert_eq!(&head[..2], ["Area", "Risk"]);
+        assert!(head.len() > 3 && head[2..].iter().all(|h| h.starts_with('R') || h.starts_with('C')), "{head:?}");
+        let areas = fs::read_to_string(&register).unwrap().matches("\n  - id: ").count();
+        assert!(coverage.rows().count() > 1 && coverage.rows().count() <= areas + 1, "{name}");
+    }
+    // A name a spreadsheet would run: text in the workbook, no formula anywhere.
+    let register = dir.join("formulas.yaml");
+    fs::write(&register, "organisation: x\ncertification: {decision: 2026-01-12}\nauditors:\n  - {id: u1, name: \"=HYPERLINK(\\\"http://x\\\", \\\"a\\\")\"}\nscope:\n  - {id: a, name: \"@SUM(1+1)\", owner: o, risk: high}\n").unwrap();
+    let path = dir.join("formulas.xlsx");
+    let out = run(&[
+        "plan",
+        register.to_str().unwrap(),
+        "--today",
+        TODAY,
+        "--format",
+        "xlsx",
+        "--output",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let sheet = book.worksheet_range("Programme").unwrap();
+    let texts: Vec<String> = sheet.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(texts.iter().any(|t| t == "@SUM(1+1)") && texts.iter().any(|t| t.starts_with("=HYPERLINK(")), "{texts:?}");
+    let formulas = book.worksheet_formula("Programme").unwrap();
+    assert!(formulas.rows().flatten().all(String::is_empty), "a formula in the workbook");
+}

@@ -384,6 +384,8 @@ pub enum PlanFormat {
     Html,
     /// One row per event, for a spreadsheet
     Csv,
+    /// A workbook: the programme (one row per event) and the coverage matrix, one sheet each
+    Xlsx,
 }
 
 /// `explain`'s argument, a check code in any case: the codes are its possible values, so shells

@@ -178,6 +178,9 @@ fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     {
         anyhow::bail!("--from {from} is after --to {to}");
     }
+    if matches!(format, PlanFormat::Xlsx) && output.is_none() && io::stdout().is_terminal() {
+        anyhow::bail!("a workbook is not for a terminal: give --output FILE.xlsx, or redirect the output");
+    }
     let (valid, read) = load(&register, ctx.max_bytes, today.unwrap_or(ctx.system_today))?;
     let width = if output.is_some() { 80 } else { terminal_width() };
     // The table is written round by round as the rounds are planned; the other formats read the
@@ -202,6 +205,7 @@ fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         PlanFormat::Markdown => render::markdown::write(&plan, out),
         PlanFormat::Html => render::markdown::html(&plan, out),
         PlanFormat::Csv => render::csv::write(&plan, &view, out),
+        PlanFormat::Xlsx => render::xlsx::write(&plan, out),
     };
     match output {
         Some(path) => write_file(&path, Replace::Through { force }, &[read], write)?,

@@ -31,16 +31,25 @@ pub(crate) const HEADER: [&str; 20] = [
     "criteria",
 ];
 
-/// Writes the plan's events in `view` as rows under the header. `kind` and `status` are the
-/// words the table uses; `latest` is an external audit's latest date or an internal audit's
-/// last day for its round; `end` the last day of an audit of several days or visits. For an
-/// internal audit: `risk` as its round judges it, the area's `owner`, `site` and `method`, and
-/// `criteria`, the clauses and controls it covers (space-separated ids).
+/// Writes the plan's events in `view` as rows under the header (see [`rows`]).
 pub fn write(plan: &Plan<'_>, view: &View, out: &mut dyn Write) -> io::Result<()> {
-    let reg = plan.register;
-    let labels = reg.labels();
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
     w.write_record(HEADER)?;
+    for row in rows(plan, view) {
+        w.write_record(row.iter().map(|cell| cell_text(cell)))?;
+    }
+    w.flush()
+}
+
+/// The plan's events in `view`, a row each under [`HEADER`], as the CSV and the spreadsheet
+/// write them. `kind` and `status` are the words the table uses; `latest` is an external
+/// audit's latest date or an internal audit's last day for its round; `end` the last day of an
+/// audit of several days or visits. For an internal audit: `risk` as its round judges it, the
+/// area's `owner`, `site` and `method`, and `criteria`, the clauses and controls it covers
+/// (space-separated ids).
+pub(super) fn rows<'p>(plan: &'p Plan<'_>, view: &'p View) -> impl Iterator<Item = [String; 20]> + 'p {
+    let reg = plan.register;
+    let labels = reg.labels();
     let shown = |e: &Event<'_>| {
         let end = e.external.as_ref().map_or(e.audit.map_or(e.date, |a| a.end), |x| x.end);
         let round = match (&view.round, e.round) {
@@ -50,7 +59,7 @@ pub fn write(plan: &Plan<'_>, view: &View, out: &mut dyn Write) -> io::Result<()
         };
         round && view.shows_days(e.date, end)
     };
-    for e in plan.events().filter(shown) {
+    plan.events().filter(shown).map(move |e| {
         let audit = e.audit;
         let external = e.external.as_deref();
         let area = audit.map(|a| a.area);
@@ -69,7 +78,7 @@ pub fn write(plan: &Plan<'_>, view: &View, out: &mut dyn Write) -> io::Result<()
         let latest = external.and_then(|x| x.latest).or(audit.filter(|a| !a.source.is_recorded()).map(|a| a.due));
         let end =
             external.filter(|x| x.end > x.date).map(|x| x.end).or(audit.filter(|a| a.end > a.date).map(|a| a.end));
-        let row = [
+        [
             e.date.to_string(),
             kind,
             e.cycle.to_string(),
@@ -92,10 +101,8 @@ pub fn write(plan: &Plan<'_>, view: &View, out: &mut dyn Write) -> io::Result<()
             area_of
                 .map(|a| a.clauses.iter().chain(&a.controls).copied().collect::<Vec<_>>().join(" "))
                 .unwrap_or_default(),
-        ];
-        w.write_record(row.iter().map(|cell| cell_text(cell)))?;
-    }
-    w.flush()
+        ]
+    })
 }
 
 /// A cell as a spreadsheet may safely open it: control characters shown as escapes (the file

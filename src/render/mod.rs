@@ -16,3 +16,4 @@ pub mod report;
 pub mod soa;
 pub mod summary;
 pub mod table;
+pub mod xlsx;

@@ -516,6 +516,11 @@ impl Coverage {
         self.rounds.is_empty()
     }
 
+    /// How many rounds it has.
+    pub(super) fn len(&self) -> usize {
+        self.rounds.len()
+    }
+
     /// Keeps what the matrix needs of round `r`.
     pub(super) fn add(&mut self, plan: &Plan<'_>, r: &Round<'_>) {
         let scope = &plan.register.scope;
