@@ -8,6 +8,7 @@
 mod check;
 mod profile;
 mod raw;
+mod recover;
 pub mod schema;
 mod yaml;
 
@@ -770,18 +771,7 @@ pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
     }
     let raw: raw::RawRegister = match serde_saphyr::from_str_with_options(text, yaml::options(text.len())) {
         Ok(raw) => raw,
-        Err(e) => {
-            let first = yaml::yaml_diagnostic(&e, text);
-            let mut errors = crate::diagnostic::Errors::new();
-            // The parser stops at the first key given twice; the others are found in one more pass.
-            if matches!(e.without_snippet(), serde_saphyr::Error::DuplicateMappingKey { .. }) {
-                yaml::duplicate_keys(text, &mut errors);
-            }
-            if errors.is_empty() {
-                return Err(InputError::one(file, first));
-            }
-            return Err(errors.into_error(file));
-        }
+        Err(e) => return Err(recover::all_errors(file, text, &e)),
     };
     check::check(file, raw, text)
 }

@@ -291,6 +291,11 @@ pub fn options(len: usize) -> serde_saphyr::Options {
     options
 }
 
+/// Whether `e` is a limit of the YAML reader (size, depth, aliases): nothing to read past.
+pub(super) fn is_limit(e: &serde_saphyr::Error) -> bool {
+    limit_reached(e, 0).is_some()
+}
+
 /// A limit of the YAML reader, in the register's words, or `None` for any other error.
 fn limit_reached(e: &serde_saphyr::Error, len: usize) -> Option<(String, &'static str)> {
     use serde_saphyr::Error as E;
