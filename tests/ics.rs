@@ -274,3 +274,26 @@ fn a_previous_file_that_is_no_calendar_is_refused_with_its_place() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("add --format ics"));
 }
+
+/// The earlier file is input too: what it says reaches the new file only made visible, and
+/// only a date where a date goes.
+#[test]
+fn nothing_of_a_hostile_previous_file_acts_on_a_terminal() {
+    let dir = scratch("hostile-previous");
+    let register = example("saas-certified.yaml");
+    let id = "isms.northwind-cloud.example";
+    let earlier = dir.join("earlier.ics");
+    let event = format!(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:gone\u{1b}[2J/x@{id}\r\nSEQUENCE:1\r\nDTSTART;VALUE=DATE:20270105\r\nDTEND;VALUE=DATE:20270106\r\nSUMMARY:\u{1b}[31mred\u{9b}2J\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:also-gone@{id}\r\nDTSTART;VALUE=DATE:2027\u{1b}]0;x\u{7}0105\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    fs::write(&earlier, event).unwrap();
+    let text = ics(&[&register, "--today", TODAY, "--year", "2027", "--previous", earlier.to_str().unwrap()]);
+    assert!(!text.chars().any(|c| c.is_control() && c != '\r' && c != '\n'), "a control character in the output");
+    let cancelled: Vec<Vec<String>> =
+        events(&text).into_values().filter(|e| e.iter().any(|l| l == "STATUS:CANCELLED")).collect();
+    // The one with a date that is no date is left out: an event without its first day.
+    assert_eq!(cancelled.len(), 1);
+    assert_eq!(get(&cancelled[0], "SEQUENCE:"), ["SEQUENCE:2"]);
+    assert_eq!(get(&cancelled[0], "DTSTART"), ["DTSTART;VALUE=DATE:20270105"]);
+    assert!(get(&cancelled[0], "SUMMARY:")[0].contains("\\u{1b}[31mred"), "{cancelled:?}");
+}

@@ -146,6 +146,7 @@ pub fn sarif(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Resu
             let loc = e.loc.unwrap_or(Loc::new(1, 1));
             let mut result = json!({
                 "ruleId": e.code.key(),
+                // Every code is in `Code::ALL`, from which `index` is made.
                 "ruleIndex": index[&e.code],
                 "level": sarif_level(e.severity()),
                 "message": {"text": format!("{} Help: {}", sentence(e.message), e.help)},

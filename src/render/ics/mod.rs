@@ -14,6 +14,7 @@ pub use previous::{Earlier, Previous, parse as parse_previous};
 
 use super::calendar::{Entries, Entry, Mark};
 use crate::register::{Register, folded};
+use crate::text::visible;
 
 /// A reminder `days` before the events of a kind (`--remind audit=7`), or of every kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,8 +101,7 @@ impl Events<'_> {
     /// `x`'s VEVENTs, their UIDs added to `written`.
     fn entry(&self, x: &Entry, written: &mut BTreeSet<String>, w: &mut Lines) -> io::Result<()> {
         for (n, (first, last)) in parts(x).into_iter().enumerate() {
-            let uid =
-                if n == 0 { format!("{}@{}", x.key, self.id) } else { format!("{}/{}@{}", x.key, n + 1, self.id) };
+            let uid = self.uid(x, n + 1);
             if !written.insert(uid.clone()) {
                 continue;
             }
@@ -122,9 +122,15 @@ impl Events<'_> {
         Ok(())
     }
 
+    /// The UID of part `n` (from 1) of `x`: its key, `/n` after the first part, at the register.
+    fn uid(&self, x: &Entry, n: usize) -> String {
+        if n == 1 { format!("{}@{}", x.key, self.id) } else { format!("{}/{n}@{}", x.key, self.id) }
+    }
+
     fn event(&self, uid: &str, sequence: u32, content: &[String], w: &mut Lines) -> io::Result<()> {
         w.line("BEGIN:VEVENT")?;
-        w.line(&format!("UID:{}", escape(uid)))?;
+        // (An earlier file's UID is input: no control character of it reaches the output.)
+        w.line(&format!("UID:{}", escape(&visible(uid))))?;
         w.line(&format!("DTSTAMP:{}", self.stamp))?;
         w.line(&format!("SEQUENCE:{sequence}"))?;
         for line in content {
@@ -188,19 +194,27 @@ impl Events<'_> {
         }
         if let Some(whole) = self.options.whole {
             whole.each(|x| {
-                let uids = (1..=parts(&x).len()).map(|n| {
-                    if n == 1 { format!("{}@{}", x.key, self.id) } else { format!("{}/{n}@{}", x.key, self.id) }
-                });
-                if uids.into_iter().any(|u| missing.contains(u.as_str())) {
+                if (1..=parts(&x).len()).any(|n| missing.contains(self.uid(&x, n).as_str())) {
                     self.entry(&x, written, w)?;
                 }
                 Ok::<(), io::Error>(())
             })?;
         }
         for uid in missing.into_iter().filter(|u| !written.contains(*u)) {
+            // `missing` is made of the earlier file's UIDs.
             let earlier = &previous.events[uid];
             let sequence = if earlier.cancelled { earlier.sequence } else { earlier.sequence + 1 };
-            let mut content = earlier.when.clone();
+            // The earlier file is input: its lines made visible, and only dates as dates.
+            let date =
+                |l: &str| l.split_once(':').is_some_and(|(_, v)| v.len() == 8 && v.bytes().all(|b| b.is_ascii_digit()));
+            let mut content: Vec<String> = (earlier.when.iter())
+                .filter(|l| l.starts_with("SUMMARY:") || date(l))
+                .map(|l| visible(l).into_owned())
+                .collect();
+            // (An event without its first day is no event: nothing to cancel.)
+            if !content.iter().any(|l| l.starts_with("DTSTART")) {
+                continue;
+            }
             content.push("STATUS:CANCELLED".to_string());
             content.push("TRANSP:TRANSPARENT".to_string());
             self.event(uid, sequence, &content, w)?;
