@@ -110,11 +110,18 @@ fn the_csv_has_one_row_per_event_with_ids_and_names() {
     assert!(text.contains(row), "{text}");
 }
 
-/// `--format md` is `--format markdown`, in `plan` as in `check`.
+/// `--format md` is `--format markdown`, in every command that writes Markdown.
 #[test]
 fn md_is_markdown() {
     let register = example("saas-certified.yaml");
     assert_eq!(plan(&register, "md"), plan(&register, "markdown"));
+    let reg = register.to_str().unwrap();
+    for command in [&["soa", reg][..], &["audit-plan", reg, "finance"], &["agenda", reg], &["check", reg]] {
+        let with = |format: &str| run(&[command, &["--today", TODAY, "--format", format]].concat()).stdout;
+        let markdown = with("markdown");
+        assert!(!markdown.is_empty(), "{command:?}");
+        assert_eq!(with("md"), markdown, "{command:?}");
+    }
 }
 
 /// `--round` and `--from`/`--to` cut the whole plan: the CSV rows they give are exactly the

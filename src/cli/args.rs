@@ -192,6 +192,7 @@ pub struct SoaArgs {
 #[derive(Clone, Copy, ValueEnum)]
 pub enum SoaFormat {
     /// A document (GitHub-flavoured Markdown)
+    #[value(alias = "md")]
     Markdown,
     /// One row per control, for a spreadsheet
     Csv,
@@ -201,6 +202,7 @@ pub enum SoaFormat {
 #[derive(Clone, Copy, ValueEnum)]
 pub enum AuditPlanFormat {
     /// A document for the auditor and auditees (GitHub-flavoured Markdown)
+    #[value(alias = "md")]
     Markdown,
     Json,
 }
@@ -352,6 +354,7 @@ pub enum AgendaFormat {
     Text,
     Json,
     /// A digest for mail or chat: a section per register
+    #[value(alias = "md")]
     Markdown,
 }
 
