@@ -200,6 +200,15 @@ impl View {
         named && self.shows_days(first, r.window_end.max(r.review.date))
     }
 
+    /// Whether the external event `e` is shown: on the days asked for, and, where a round is
+    /// asked for, the one it prepares.
+    pub fn shows_external(&self, plan: &Plan<'_>, e: &External) -> bool {
+        let prepared = || {
+            plan.rounds.iter().any(|r| self.shows_round(r) && r.prepares.date == e.date && r.prepares.kind == e.kind)
+        };
+        self.shows_days(e.date, e.end) && (self.round.is_none() || prepared())
+    }
+
     /// This view with the round asked for named as `plan` names it (`c1.2` is `C1.2`); the
     /// names of the plan's rounds where it has no such round.
     pub fn named_as_in(&self, plan: &Plan<'_>) -> Result<View, Vec<String>> {

@@ -190,3 +190,29 @@ fn the_job_summary_gives_the_verdict_and_a_row_per_finding() {
         assert_eq!(rows, json["findings"].as_array().unwrap().len(), "{register}");
     }
 }
+
+/// A finding keeps its fingerprint when another is fixed: two faults of a register, the first
+/// corrected, the second's fingerprint unchanged (and neither is the fingerprint of a file
+/// that cannot be read at all).
+#[test]
+fn fixing_one_finding_leaves_the_others_fingerprints_alone() {
+    let dir = std::env::temp_dir().join(format!("ismsaudit-reports-fix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let both = "organisation: X\ncertification: {decision: 2025-02-30}\nauditors: [{id: a}]\nscope:\n  - {id: x, owner: o, risk: hgh}\n";
+    let one = both.replace("2025-02-30", "2025-02-28");
+    std::fs::write(dir.join("both.yaml"), both).unwrap();
+    std::fs::write(dir.join("one.yaml"), one).unwrap();
+    let prints = |file: &str| -> Vec<(String, String)> {
+        let (_, report) = check(dir.join(file).to_str().unwrap(), "2026-11-28", "gitlab");
+        (report.as_array().unwrap().iter())
+            .map(|i| (i["description"].as_str().unwrap().to_string(), i["fingerprint"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    let (before, after) = (prints("both.yaml"), prints("one.yaml"));
+    assert_eq!(before.len(), 2, "{before:?}");
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_eq!(before[1], after[0], "the remaining finding keeps its fingerprint");
+    let (_, missing) = check(dir.join("missing.yaml").to_str().unwrap(), "2026-11-28", "gitlab");
+    assert!(before.iter().all(|(_, f)| *f != missing[0]["fingerprint"]));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

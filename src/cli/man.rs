@@ -66,7 +66,23 @@ const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     ("validate", &[("The register alone: its format, ids and dates.", "ismsaudit validate isms.yaml")]),
     ("book", &[("Book a round's planned audits in the register.", "ismsaudit book isms.yaml --round C1.2")]),
     ("explain", &[("What a check code means and what to do.", "ismsaudit explain overdue-audit")]),
+    (
+        "man",
+        &[(
+            "Install the pages where man finds them.",
+            "ismsaudit man --dir ~/.local/share/man/man1 && man ismsaudit-register",
+        )],
+    ),
 ];
+
+/// The register page's example: the smallest register that plans.
+const REGISTER_EXAMPLE: &str = "organisation: Acme Ltd
+certification: {stage1: 2027-03-15}
+programme: {owner: dave, reports_to: [Management board]}
+auditors: [{id: carol}]
+scope:
+  - {id: isms-core, owner: dave, risk: high, clauses: [\"9.2\", \"9.3\"]}
+  - {id: hr, owner: erin, risk: medium, controls: [A.6.1, A.6.3]}";
 
 const EXIT_STATUS: &[(&str, &str)] = &[
     ("0", "Success; for check: no errors (warnings fail only with --strict; notes never)."),
@@ -80,7 +96,7 @@ const EXIT_STATUS: &[(&str, &str)] = &[
 /// The manual pages of ismsaudit and of each command (`ismsaudit-plan.1` ...), as
 /// `clap_mangen::generate_to` names them, and `ismsaudit-register.5`, to be written into `dir`.
 pub fn pages(dir: &Path) -> io::Result<Vec<(PathBuf, Vec<u8>)>> {
-    let mut cli = Cli::command().disable_help_subcommand(true);
+    let mut cli = for_man(Cli::command()).disable_help_subcommand(true);
     cli.build();
     let mut commands = vec![cli.clone()];
     commands.extend(cli.get_subcommands().filter(|c| !c.is_hide_set()).cloned());
@@ -100,8 +116,14 @@ pub fn pages(dir: &Path) -> io::Result<Vec<(PathBuf, Vec<u8>)>> {
 
 /// The main page, for standard output.
 pub fn main_page(out: &mut dyn io::Write) -> io::Result<()> {
-    clap_mangen::Man::new(Cli::command()).render(out)?;
+    clap_mangen::Man::new(for_man(Cli::command())).render(out)?;
     out.write_all(sections("ismsaudit").as_bytes())
+}
+
+/// The command as its pages show it: without the help's closing words, which EXIT STATUS
+/// and SEE ALSO say in the page's own sections.
+fn for_man(cli: clap::Command) -> clap::Command {
+    cli.after_help(None::<&str>)
 }
 
 /// EXIT STATUS, EXAMPLES and SEE ALSO for the page of `command`.
@@ -142,6 +164,9 @@ fn register_page() -> String {
             keys(def, &mut roff);
         }
     }
+    roff.push_str(".SH EXAMPLES\n.PP\nThe smallest register that plans: Stage 1 booked, one auditor, two areas.\n.PP\n.RS 4\n.nf\n");
+    roff.push_str(&text(REGISTER_EXAMPLE));
+    roff.push_str("\n.fi\n.RE\n");
     roff.push_str(
         ".SH \"SEE ALSO\"\n\\fBismsaudit\\fR(1), \\fBismsaudit\\-validate\\fR(1), \\fBismsaudit\\-init\\fR(1)\n",
     );
@@ -178,6 +203,12 @@ fn text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_register_pages_example_plans() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        assert!(ismsaudit::valid::Valid::parse("example.yaml", REGISTER_EXAMPLE, today).is_ok());
+    }
 
     #[test]
     fn roff_text_cannot_start_a_request() {

@@ -170,7 +170,7 @@ fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     let view = plan::View { round, from, to };
     if !view.whole() && !matches!(format, PlanFormat::Table | PlanFormat::Csv) {
         anyhow::bail!(
-            "--round, --from and --to select part of the table or the CSV; the JSON and the programme document are always whole"
+            "--round, --from and --to select part of the table or the CSV; the JSON, the workbook and the programme document are always whole"
         );
     }
     if let (Some(from), Some(to)) = (from, to)
@@ -183,6 +183,12 @@ fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     }
     let (valid, read) = load(&register, ctx.max_bytes, today.unwrap_or(ctx.system_today))?;
     let width = if output.is_some() { 80 } else { terminal_width() };
+    // Days asked for beyond the cycles asked for: the cycles that reach them.
+    let shown_to = plan::outline(&valid, cycles).cycles.last().map(|c| c.expiry);
+    let cycles = match (view.to, shown_to) {
+        (Some(to), Some(end)) if to > end => cycles.max(plan::cycles_reaching(valid.today(), to)),
+        _ => cycles,
+    };
     // The table is written round by round as the rounds are planned; the other formats read the
     // whole plan, as does a round asked for by name (which must be found before anything is written).
     let plan = match format {
@@ -329,7 +335,13 @@ fn calendar_command(args: CalendarArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
 /// file `--output` replaces).
 fn read_previous(path: &Path, max_bytes: u64) -> Result<render::ics::Previous, InputError> {
     let file = shown(path);
-    let (bytes, _) = files::read(path, max_bytes).map_err(|d| InputError::one(&file, d))?;
+    // The reader's words are about a register: here it is the calendar file.
+    let (bytes, _) = files::read(path, max_bytes).map_err(|d| {
+        let message = d.message.replacen("the register", "the earlier calendar file", 1);
+        let d = Diagnostic::new(d.loc, message)
+            .hint("give the .ics file ismsaudit wrote last time, or leave --previous out for a first export");
+        InputError::one(&file, d)
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let d = Diagnostic::new(None, format!("is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
             .hint("give the .ics file ismsaudit wrote last time");

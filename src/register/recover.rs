@@ -70,15 +70,16 @@ impl Blanked {
         true
     }
 
-    /// Blanks line `line` (1-based) of `text` and the lines nested under it (more indented),
-    /// each character a space, so that every other place keeps its line and column.
-    fn blank(&mut self, text: &mut String, line: usize) {
+    /// Blanks line `line` (1-based) of `text` and, with `nested`, the lines nested under it
+    /// (more indented), each character a space, so that every other place keeps its line and
+    /// column.
+    fn blank(&mut self, text: &mut String, line: usize, nested: bool) {
         let lines: Vec<&str> = text.split('\n').collect();
         let Some(first) = line.checked_sub(1).and_then(|k| lines.get(k)) else { return };
         let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
         let depth = indent(first);
         let mut last = line;
-        for (k, l) in lines.iter().enumerate().skip(line) {
+        for (k, l) in lines.iter().enumerate().skip(line).take_while(|_| nested) {
             let blank = l.trim().is_empty() || l.trim_start().starts_with('#');
             if !blank && indent(l) <= depth {
                 break;
@@ -153,7 +154,9 @@ fn step(blanked: &mut Blanked, text: &mut String, e: &serde_saphyr::Error, d: &D
         None
     };
     if !placeholder.is_some_and(|p| blanked.replace(text, line, column, &p)) {
-        blanked.blank(text, line);
+        // A line indented with a tab has no depth to nest under: the lines after it are its
+        // siblings, kept.
+        blanked.blank(text, line, !d.message.starts_with("a tab"));
     }
     // A misspelt key (`scop`) stands for the one it was meant to be: that one is not missing too.
     if d.message.starts_with("unknown key")
@@ -233,9 +236,9 @@ mod tests {
     fn a_line_and_what_is_nested_under_it_are_blanked_in_place() {
         let mut text = "scope:\n  - id: a\n    risk: hgh\n    team:\n      - x\n  - id: b\n".to_string();
         let mut b = Blanked::default();
-        b.blank(&mut text, 4);
+        b.blank(&mut text, 4, true);
         assert_eq!(text, "scope:\n  - id: a\n    risk: hgh\n         \n         \n  - id: b\n");
-        b.blank(&mut text, 2);
+        b.blank(&mut text, 2, true);
         assert_eq!(text.lines().nth(5), Some("  - id: b"));
         assert!(b.ids.contains("a") && b.keys.contains("risk") && b.keys.contains("team"));
         assert_eq!(b.lines, BTreeSet::from([2, 3, 4, 5]));

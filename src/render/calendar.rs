@@ -194,6 +194,11 @@ impl<'a> Entries<'a> {
         Entries { plan, period }
     }
 
+    /// The days and the person the entries are for.
+    pub fn period(&self) -> &Period {
+        self.period
+    }
+
     /// Gives `visit` each entry in turn, until it fails.
     pub fn each<E>(&self, mut visit: impl FnMut(Entry) -> Result<(), E>) -> Result<(), E> {
         let (plan, period) = (self.plan, self.period);
@@ -300,7 +305,7 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
         // A held audit that does not count (not independent) is settled too: its replacement
         // is an entry of its own.
         (EventKind::InternalAudit, Some(a)) => a.source == Source::Done,
-        (EventKind::ManagementReview, _) => e.status == "recorded",
+        (EventKind::ManagementReview, _) => review_status(e, plan.today) == "recorded",
         _ => false,
     };
     let (summary, status) = match (e.kind, e.audit, e.external.as_deref()) {
@@ -327,7 +332,9 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
             };
             (summary, audit_status(a, plan.today))
         }
-        (EventKind::ManagementReview, ..) => ("Management review".to_string(), e.status.to_string()),
+        (EventKind::ManagementReview, ..) => {
+            ("Management review".to_string(), review_status(e, plan.today).to_string())
+        }
         (_, _, Some(x)) => {
             if let Some(latest) = x.latest {
                 details.push(format!("Latest: {latest}"));
@@ -392,8 +399,14 @@ fn short_and_state(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate) -> (String, S
             };
             (a.area.to_string(), state)
         }
-        (EventKind::ManagementReview, ..) if e.status == "recorded" => ("MR".to_string(), by_day(true)),
-        (EventKind::ManagementReview, ..) => ("MR".to_string(), State::Planned),
+        (EventKind::ManagementReview, ..) => {
+            let state = match review_status(e, today) {
+                "recorded" => State::Done,
+                "booked" => State::Booked,
+                _ => State::Planned,
+            };
+            ("MR".to_string(), state)
+        }
         (_, _, Some(x)) => {
             let short = match x.kind {
                 ExternalKind::Stage1 => "S1".to_string(),
@@ -410,13 +423,26 @@ fn short_and_state(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate) -> (String, S
                 ExternalKind::Reinstated => "REI".to_string(),
                 ExternalKind::Lapse => "LAP".to_string(),
             };
+            // A certificate's date (expiry, a cycle's start) is a date, not something to book.
             let state = match x.basis {
                 Basis::Recorded | Basis::Given => by_day(true),
+                _ if Mark::of(e.kind) == Mark::Certificate => by_day(true),
                 _ => State::Planned,
             };
             (short, state)
         }
         _ => (e.kind.key().to_string(), State::Planned),
+    }
+}
+
+/// A management review's status in words: `recorded` (held), `booked` (in the record, not
+/// held: ahead, or passed without being marked done) or `planned`. The plan's own status says
+/// `recorded` for a booking still ahead (JSON keeps it); the record cannot hold a review done
+/// after today, so a recorded one ahead is booked.
+pub(super) fn review_status(e: &Event<'_>, today: NaiveDate) -> &'static str {
+    match e.status {
+        "recorded" if e.date > today => "booked",
+        status => status,
     }
 }
 

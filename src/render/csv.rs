@@ -1,9 +1,12 @@
 //! `plan --format csv`: one row per event, for a spreadsheet (RFC 4180).
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
+use super::calendar::review_status;
 use super::table::{audit_status, external_status};
 use crate::plan::{Event, EventKind, Plan, View};
+use crate::register::folded;
 use crate::text::visible;
 
 pub(crate) const HEADER: [&str; 20] = [
@@ -31,7 +34,7 @@ pub(crate) const HEADER: [&str; 20] = [
     "criteria",
 ];
 
-/// Writes the plan's events in `view` as rows under the header (see [`rows`]).
+/// Writes the plan's events in `view` as rows under the header: the rows the workbook has too.
 pub fn write(plan: &Plan<'_>, view: &View, out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
     w.write_record(HEADER)?;
@@ -49,15 +52,20 @@ pub fn write(plan: &Plan<'_>, view: &View, out: &mut dyn Write) -> io::Result<()
 /// (space-separated ids).
 pub(super) fn rows<'p>(plan: &'p Plan<'_>, view: &'p View) -> impl Iterator<Item = [String; 20]> + 'p {
     let reg = plan.register;
-    let labels = reg.labels();
-    let shown = |e: &Event<'_>| {
-        let end = e.external.as_ref().map_or(e.audit.map_or(e.date, |a| a.end), |x| x.end);
-        let round = match (&view.round, e.round) {
-            (None, _) => true,
-            (Some(name), Some(r)) => r.label().eq_ignore_ascii_case(name),
-            (Some(_), None) => false,
-        };
-        round && view.shows_days(e.date, end)
+    // People's names (without their roles, which have columns of their own for auditors).
+    let names: HashMap<String, String> = (reg.auditors.iter().filter_map(|a| Some((a.id.as_str(), a.name.clone()?))))
+        .chain(reg.people.iter().filter_map(|p| Some((p.id.as_str(), p.name.clone()?))))
+        .map(|(id, name)| (folded(id).into_owned(), name))
+        .collect();
+    let shown = move |e: &Event<'_>| match (e.external.as_deref(), e.round) {
+        (Some(x), _) => view.shows_external(plan, x),
+        (None, Some(r)) => {
+            view.round.as_ref().is_none_or(|n| r.label().eq_ignore_ascii_case(n)) && {
+                let end = e.audit.map_or(e.date, |a| a.end);
+                view.shows_days(e.date, end)
+            }
+        }
+        (None, None) => view.round.is_none() && view.shows_days(e.date, e.date),
     };
     plan.events().filter(shown).map(move |e| {
         let audit = e.audit;
@@ -73,6 +81,7 @@ pub(super) fn rows<'p>(plan: &'p Plan<'_>, view: &'p View) -> impl Iterator<Item
         let status = match (audit, external) {
             (Some(a), _) => audit_status(a, plan.today),
             (None, Some(x)) => external_status(x, plan),
+            (None, None) if e.kind == EventKind::ManagementReview => review_status(&e, plan.today).to_string(),
             (None, None) => e.status.to_string(),
         };
         let latest = external.and_then(|x| x.latest).or(audit.filter(|a| !a.source.is_recorded()).map(|a| a.due));
@@ -95,7 +104,7 @@ pub(super) fn rows<'p>(plan: &'p Plan<'_>, view: &'p View) -> impl Iterator<Item
             end.map(|d| d.to_string()).unwrap_or_default(),
             area_of.zip(e.round).map(|(a, r)| a.risk_on(r.lead_day).as_str().to_string()).unwrap_or_default(),
             area_of.map(|a| a.owner.clone()).unwrap_or_default(),
-            area_of.and_then(|a| labels.get(&*crate::register::folded(&a.owner)).cloned()).unwrap_or_default(),
+            area_of.and_then(|a| names.get(&*folded(&a.owner)).cloned()).unwrap_or_default(),
             area_of.and_then(|a| a.site.clone()).unwrap_or_default(),
             area_of.and_then(|a| a.method).map(|m| m.key().to_string()).unwrap_or_default(),
             area_of

@@ -195,7 +195,7 @@ fn key(days: &HashMap<NaiveDate, Day>, out: &mut dyn Write) -> io::Result<()> {
         .filter(|(labels, _)| labels.split(", ").any(|l| used.contains(&l)))
         .map(|(labels, meaning)| format!("<strong>{labels}</strong> {meaning}"))
         .collect();
-    let internal = "an area's id: its internal audit; <strong>3 IA</strong>: three internal audits that day";
+    let internal = "an area's id (its first 7 characters): its internal audit; <strong>3 IA</strong>: three internal audits that day";
     writeln!(out, "<br>{}; {internal}", shown.join("; "))?;
     writeln!(out, "</div>")
 }

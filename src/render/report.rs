@@ -74,15 +74,17 @@ pub fn input_entries(e: &InputError) -> Vec<Entry<'_>> {
         .collect()
 }
 
-/// A key that follows a finding from run to run while the register is edited: its code and
-/// what it is about (area, control, day), never its line or its words (which name today's
-/// count of days); the n-th finding with the same key gets `:n`.
+/// A key that follows a finding from run to run while the register is edited: its code, what
+/// it is about (area, control, day) and its words without their digits (which count days and
+/// name dates that move), never its line or its place among the findings; the n-th finding
+/// with the same key gets `:n`.
 fn fingerprints(entries: &[Entry<'_>]) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     (entries.iter())
         .map(|e| {
             let date = e.date.map(|d| d.to_string()).unwrap_or_default();
-            let key = [e.code.key(), e.area.unwrap_or(""), e.control.unwrap_or(""), &date].join("\u{1f}");
+            let words: String = e.message.chars().filter(|c| !c.is_ascii_digit()).collect();
+            let key = [e.code.key(), e.area.unwrap_or(""), e.control.unwrap_or(""), &date, &words].join("\u{1f}");
             let n = seen.entry(key.clone()).or_insert(0);
             *n += 1;
             let key = if *n > 1 { format!("{key}:{n}") } else { key };

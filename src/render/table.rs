@@ -290,16 +290,10 @@ pub fn write(plan: &Plan<'_>, detail: bool, view: &View, width: usize, out: &mut
         write_wrapped(out, &text, width, 2)?;
     }
     writeln!(out, "\nExternal audits")?;
-    // With a round asked for: the external audit it prepares.
-    let prepared: Vec<(NaiveDate, ExternalKind)> = (plan.rounds.iter())
-        .filter(|r| view.round.is_some() && view.shows_round(r))
-        .map(|r| (r.prepares.date, r.prepares.kind))
-        .collect();
     let rows: Vec<Vec<String>> = plan
         .externals()
         .into_iter()
-        .filter(|e| view.shows_days(e.date, e.end))
-        .filter(|e| view.round.is_none() || prepared.contains(&(e.date, e.kind)))
+        .filter(|e| view.shows_external(plan, e))
         .map(|e| {
             let cycle = if e.cycle == 0 { "initial".to_string() } else { e.cycle.to_string() };
             let latest = e.latest.map(|d| d.to_string()).unwrap_or_default();

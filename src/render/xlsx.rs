@@ -47,6 +47,10 @@ fn workbook(plan: &Plan<'_>) -> Result<Vec<u8>, XlsxError> {
             let c = c as u16;
             match cell.parse::<NaiveDate>() {
                 Ok(d) if DATES.contains(&name) => sheet.write_datetime_with_format(r, c, &excel_date(d)?, &date)?,
+                // The cycle is a number, to sort and filter by.
+                _ if name == "cycle" && cell.parse::<u32>().is_ok() => {
+                    sheet.write_number(r, c, cell.parse::<u32>().map_or(0.0, f64::from))?
+                }
                 _ if cell.is_empty() => sheet,
                 _ => sheet.write_string(r, c, cell)?,
             };

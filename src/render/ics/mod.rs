@@ -77,7 +77,8 @@ pub fn write(
     w.line("VERSION:2.0")?;
     w.line(&format!("PRODID:-//ismsaudit//ismsaudit {}//EN", env!("CARGO_PKG_VERSION")))?;
     w.line("CALSCALE:GREGORIAN")?;
-    w.line(&format!("X-WR-CALNAME:{}", escape(&format!("{}: audits", reg.organisation))))?;
+    let who = entries.period().who.as_ref().map(|w| format!(" for {}", w.id())).unwrap_or_default();
+    w.line(&format!("X-WR-CALNAME:{}", escape(&format!("{}: audits{who}", reg.organisation))))?;
     let writer = Events { reg, id, stamp: format!("{}T000000Z", today.format("%Y%m%d")), options, emails: emails(reg) };
     let mut written: BTreeSet<String> = BTreeSet::new();
     entries.each(|x| writer.entry(&x, &mut written, &mut w))?;

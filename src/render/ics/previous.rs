@@ -11,7 +11,7 @@ use crate::text::fingerprint;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Earlier {
     pub sequence: u32,
-    /// The fingerprint of its content lines (see [`content_fingerprint`]).
+    /// The fingerprint of its content lines: all but UID, DTSTAMP and SEQUENCE.
     pub content: String,
     pub cancelled: bool,
     /// Its DTSTART, DTEND and SUMMARY lines as written, for its cancellation.
