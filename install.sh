@@ -1,7 +1,10 @@
 #!/bin/sh
 # Installs ismsaudit's prebuilt binary from a GitHub release, after checking its SHA-256
 # against the release's SHA256SUMS. Linux (x86_64, aarch64; static musl builds, any
-# distribution) and macOS (Intel, Apple silicon).
+# distribution) and macOS (Intel, Apple silicon). The sums come from the same release as the
+# archive: they prove the download whole, not who made it (that is the release's, over HTTPS).
+# Exit codes: 0 installed, 1 could not (no binary for this machine, a download failed, bad
+# arguments), 3 the archive does not match its sum (nothing installed).
 #
 #   curl -fsSL https://github.com/ismsaudit/ismsaudit/releases/latest/download/install.sh | sh
 #   sh install.sh --version 0.2.0 --to /usr/local/bin
@@ -24,7 +27,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --version) [ $# -ge 2 ] || fail "--version needs a value"; version=${2#v}; shift 2 ;;
     --to) [ $# -ge 2 ] || fail "--to needs a folder"; to=$2; shift 2 ;;
-    -h | --help) sed -n '2,11p' "$0" 2>/dev/null | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) echo "usage: install.sh [--version X.Y.Z] [--to DIR]  (default: the latest release, into ~/.local/bin)"; exit 0 ;;
     *) fail "unknown argument '$1'; the options are --version X.Y.Z and --to DIR" ;;
   esac
 done
@@ -52,9 +55,9 @@ fi
 archive="ismsaudit-$target.tar.gz"
 
 if command -v curl >/dev/null 2>&1; then
-  fetch() { curl --proto '=https,file' --tlsv1.2 -fsSL "$1" -o "$2"; }
+  fetch() { curl --proto '=https,file' --proto-redir '=https' --tlsv1.2 -fsSL "$1" -o "$2"; }
 elif command -v wget >/dev/null 2>&1; then
-  fetch() { wget -q "$1" -O "$2"; }
+  fetch() { wget -q --https-only "$1" -O "$2"; }
 else
   fail "needs curl or wget to download"
 fi
@@ -73,7 +76,10 @@ fetch "$base/SHA256SUMS" "$work/SHA256SUMS" || fail "cannot download $base/SHA25
 expected=$(awk -v f="$archive" '$2 == f || $2 == "*" f { print $1 }' "$work/SHA256SUMS")
 [ -n "$expected" ] || fail "SHA256SUMS lists no $archive"
 actual=$(sha256 "$work/$archive")
-[ "$expected" = "$actual" ] || fail "$archive does not match SHA256SUMS (expected $expected, got $actual); nothing was installed"
+if [ "$expected" != "$actual" ]; then
+  echo "install.sh: error: $archive does not match SHA256SUMS (expected $expected, got $actual); nothing was installed" >&2
+  exit 3
+fi
 
 tar -xzf "$work/$archive" -C "$work"
 mkdir -p "$to"

@@ -297,3 +297,39 @@ fn nothing_of_a_hostile_previous_file_acts_on_a_terminal() {
     assert_eq!(get(&cancelled[0], "DTSTART"), ["DTSTART;VALUE=DATE:20270105"]);
     assert!(get(&cancelled[0], "SUMMARY:")[0].contains("\\u{1b}[31mred"), "{cancelled:?}");
 }
+
+/// A file exported over many years, then a year exported with it as the earlier file: nothing
+/// still planned is cancelled, however far ahead it lies; and a SEQUENCE at its largest stays
+/// there rather than wrapping.
+#[test]
+fn a_narrower_export_cancels_nothing_still_planned() {
+    let dir = scratch("narrower");
+    let register = example("saas-certified.yaml");
+    let wide = ics(&[&register, "--today", TODAY, "--from", "2026-01-01", "--to", "2040-12-31"]);
+    let earlier = dir.join("wide.ics");
+    fs::write(&earlier, &wide).unwrap();
+    let narrow = ics(&[&register, "--today", TODAY, "--year", "2026", "--previous", earlier.to_str().unwrap()]);
+    assert!(!narrow.contains("STATUS:CANCELLED"));
+    assert_eq!(events(&narrow).len(), events(&wide).len(), "every earlier event accounted for");
+    // The largest SEQUENCE, on an event whose words changed.
+    let first_uid = events(&wide).into_keys().next().unwrap();
+    let at = wide.find(&format!("UID:{first_uid}\r\n")).unwrap();
+    let (before, after) = wide.split_at(at);
+    let after = after.replacen("SEQUENCE:0", "SEQUENCE:4294967295", 1).replacen("SUMMARY:", "SUMMARY:x", 1);
+    let bumped = format!("{before}{after}");
+    fs::write(&earlier, bumped).unwrap();
+    let out = calendar(&[
+        &register,
+        "--today",
+        TODAY,
+        "--year",
+        "2026",
+        "--format",
+        "ics",
+        "--previous",
+        earlier.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let again = events(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(get(&again[&first_uid], "SEQUENCE:"), ["SEQUENCE:4294967295"]);
+}

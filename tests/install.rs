@@ -114,7 +114,7 @@ fn install_sh_installs_a_checked_binary_and_refuses_a_tampered_one() {
     fs::write(&archive, bytes).unwrap();
     let to = root.join("tampered");
     let out = install(&root, &to, &["--version", env!("CARGO_PKG_VERSION")]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3), "a mismatch is told apart from a failed download");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("does not match SHA256SUMS") && stderr.contains("nothing was installed"), "{stderr}");
     assert!(!to.join("ismsaudit").exists());

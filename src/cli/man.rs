@@ -94,7 +94,8 @@ const EXIT_STATUS: &[(&str, &str)] = &[
 ];
 
 /// The manual pages of ismsaudit and of each command (`ismsaudit-plan.1` ...), as
-/// `clap_mangen::generate_to` names them, and `ismsaudit-register.5`, to be written into `dir`.
+/// `clap_mangen::generate_to` names them, to be written into `dir`, and `ismsaudit-register.5`,
+/// into `dir` or, where `dir` is a `man1` folder, the `man5` folder beside it.
 pub fn pages(dir: &Path) -> io::Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut cli = for_man(Cli::command()).disable_help_subcommand(true);
     cli.build();
@@ -110,7 +111,12 @@ pub fn pages(dir: &Path) -> io::Result<Vec<(PathBuf, Vec<u8>)>> {
             Ok((dir.join(page.get_filename()), bytes))
         })
         .collect::<io::Result<_>>()?;
-    pages.push((dir.join("ismsaudit-register.5"), register_page().into_bytes()));
+    // Section 5 beside section 1 where the pages go into a `man1` folder, as man looks for them.
+    let five = match dir.file_name() {
+        Some(name) if name == "man1" => dir.with_file_name("man5"),
+        _ => dir.to_path_buf(),
+    };
+    pages.push((five.join("ismsaudit-register.5"), register_page().into_bytes()));
     Ok(pages)
 }
 

@@ -151,10 +151,14 @@ fn execute(command: Command, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         Command::Man { dir: Some(dir) } => {
             let name = shown(&dir);
             fs::create_dir_all(&dir).with_context(|| format!("cannot create {name}"))?;
-            write_all_or_none(man::pages(&dir)?, Replace::Link)?;
+            let pages = man::pages(&dir)?;
+            for folder in pages.iter().filter_map(|(path, _)| path.parent()) {
+                fs::create_dir_all(folder).with_context(|| format!("cannot create {}", shown(folder)))?;
+            }
+            write_all_or_none(pages, Replace::Link)?;
             writeln!(
                 ctx.out,
-                "wrote the manual pages into {name}: ismsaudit.1, one for each command, and ismsaudit-register.5 (the register's format)"
+                "wrote the manual pages into {name}: ismsaudit.1 and one for each command, and ismsaudit-register.5 (the register's format; in man5 beside a man1 folder)"
             )?;
         }
         Command::Schema => render::json::to_writer(ctx.out, &register::schema::schema())?,
@@ -315,9 +319,13 @@ fn calendar_command(args: CalendarArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
     // Planned one round at a time as the calendar is written.
     let plan = plan::outline(&valid, plan::cycles_reaching(today, period.to));
     let entries = render::calendar::Entries::new(&plan, &period);
+    // What the earlier file holds is judged against a plan that reaches as far as it does.
+    let latest = earlier.as_ref().and_then(|p| p.events.values().filter_map(|e| e.start).max());
+    let reach = plan::outline(&valid, plan::cycles_reaching(today, latest.map_or(period.to, |l| l.max(period.to))));
+    let horizon = reach.cycles.last().map(|c| c.expiry);
     let everywhen = render::calendar::Period { from: NaiveDate::MIN, to: NaiveDate::MAX, who: period.who.clone() };
-    let whole = render::calendar::Entries::new(&plan, &everywhen);
-    let options = render::ics::Options { previous: earlier.as_ref(), whole: Some(&whole), reminders: &remind };
+    let whole = render::calendar::Entries::new(&reach, &everywhen);
+    let options = render::ics::Options { previous: earlier.as_ref(), whole: Some(&whole), horizon, reminders: &remind };
     let grid_colour = output.is_none() && ctx.colour.out;
     let write = |out: &mut dyn Write| match format {
         CalendarFormat::Text => render::calendar::text(reg, &period, &entries, grid_colour, out),
@@ -603,10 +611,10 @@ fn known_person(reg: &register::Register, id: &str) -> anyhow::Result<String> {
         .chain(reg.reports_to.iter().map(String::as_str));
     let mut ids: Vec<&str> = Vec::new();
     for p in named {
-        if p.to_lowercase() == id.to_lowercase() {
+        if register::same_id(p, id) {
             return Ok(p.to_string());
         }
-        if !ids.iter().any(|i| i.eq_ignore_ascii_case(p)) {
+        if !ids.iter().any(|i| register::same_id(i, p)) {
             ids.push(p);
         }
     }
@@ -615,7 +623,7 @@ fn known_person(reg: &register::Register, id: &str) -> anyhow::Result<String> {
 }
 
 fn known_auditor(reg: &register::Register, id: &str) -> anyhow::Result<String> {
-    match reg.auditors.iter().find(|a| a.id.to_lowercase() == id.to_lowercase()) {
+    match reg.auditors.iter().find(|a| register::same_id(&a.id, id)) {
         Some(a) => Ok(a.id.clone()),
         None => {
             let ids: Vec<&str> = reg.auditors.iter().map(|a| a.id.as_str()).take(20).collect();

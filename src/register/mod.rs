@@ -386,7 +386,7 @@ impl Method {
 
 /// Ids of areas, auditors and people are compared without case: `Core` and `core` are one area,
 /// and `Tom` owns what auditor `tom` would audit.
-pub(crate) fn same_id(a: &str, b: &str) -> bool {
+pub fn same_id(a: &str, b: &str) -> bool {
     if a.is_ascii() && b.is_ascii() { a.eq_ignore_ascii_case(b) } else { a.to_lowercase() == b.to_lowercase() }
 }
 

@@ -25,6 +25,27 @@ struct Blanked {
     keys: HashSet<String>,
     ids: HashSet<String>,
     parents: BTreeSet<usize>,
+    /// Each blanked key with the line of the mapping it was in (`None`: the top level).
+    keys_in: HashSet<(String, Option<usize>)>,
+}
+
+/// The line (1-based) that line `line` is nested under: the nearest before it, not blank,
+/// indented less; `None` at the top level.
+fn parent(lines: &[&str], line: usize) -> Option<usize> {
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let this = lines.get(line.checked_sub(1)?)?;
+    // A line indented with a tab has no depth: it is taken as a sibling of the line before.
+    if this.starts_with('\t') {
+        let before =
+            lines.get(..line - 1)?.iter().rposition(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+        return parent(lines, before + 1);
+    }
+    let depth = indent(this);
+    let before = lines.get(..line - 1)?;
+    before
+        .iter()
+        .rposition(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && indent(l) < depth)
+        .map(|p| p + 1)
 }
 
 /// The date put in place of an impossible one: reported nowhere (see [`Blanked::explains`]).
@@ -33,10 +54,18 @@ const PLACEHOLDER_DATE: &str = "1970-01-01";
 impl Blanked {
     /// Whether `d` follows from the blanking rather than from the register: it is on a blanked
     /// line, or names a blanked key as missing or a blanked id as unknown.
-    fn explains(&self, d: &Diagnostic) -> bool {
-        let on_blank = d.loc.is_some_and(|l| usize::try_from(l.line).is_ok_and(|n| self.lines.contains(&n)));
+    fn explains(&self, d: &Diagnostic, text: &str) -> bool {
+        let line = d.loc.and_then(|l| usize::try_from(l.line).ok());
+        let on_blank = line.is_some_and(|n| self.lines.contains(&n));
         let quoted = |word: &str| d.message.contains(&format!("`{word}`"));
-        let missing = d.message.contains("missing") && self.keys.iter().any(|k| quoted(k));
+        // A key missing from the mapping it was blanked in; elsewhere it is missing indeed.
+        let missing = match d.message.strip_prefix("missing key `").and_then(|m| m.split('`').next()) {
+            Some(key) => line.is_some_and(|n| {
+                let lines: Vec<&str> = text.split('\n').collect();
+                self.keys_in.contains(&(key.to_string(), parent(&lines, n)))
+            }),
+            None => d.message.contains("missing") && self.keys.iter().any(|k| quoted(k)),
+        };
         let unknown = d.message.contains("unknown") && self.ids.iter().any(|i| quoted(i));
         // A section left with nothing in it, once what was nested under it was blanked.
         let emptied = d.loc.is_some_and(|l| usize::try_from(l.line).is_ok_and(|n| self.parents.contains(&n)))
@@ -87,11 +116,8 @@ impl Blanked {
             last = k + 1;
         }
         // The line it is nested under, which the blanking may leave empty.
-        let parent = lines[..line - 1]
-            .iter()
-            .rposition(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && indent(l) < depth);
-        if let Some(p) = parent {
-            self.parents.insert(p + 1);
+        if let Some(p) = parent(&lines, line) {
+            self.parents.insert(p);
         }
         let mut out = String::with_capacity(text.len());
         for (k, l) in lines.iter().enumerate() {
@@ -101,7 +127,10 @@ impl Blanked {
             let n = k + 1;
             if (line..=last).contains(&n) {
                 self.lines.insert(n);
-                self.remember(l);
+                let at = parent(&lines, n);
+                for key in self.remember(l) {
+                    self.keys_in.insert((key, at));
+                }
                 out.extend(l.chars().map(|c| if c == '\r' { c } else { ' ' }));
             } else {
                 out.push_str(l);
@@ -110,8 +139,9 @@ impl Blanked {
         *text = out;
     }
 
-    /// The keys written on a line, and the id it gives, if any.
-    fn remember(&mut self, line: &str) {
+    /// The keys written on a line, and the id it gives, if any; returns the keys.
+    fn remember(&mut self, line: &str) -> Vec<String> {
+        let mut keys = Vec::new();
         let body = line.trim_start().trim_start_matches("- ").trim_start_matches('{');
         for part in body.split([',', '{']) {
             if let Some((key, value)) = part.split_once(':') {
@@ -120,6 +150,7 @@ impl Blanked {
                     continue;
                 }
                 self.keys.insert(key.to_string());
+                keys.push(key.to_string());
                 if key == "id" {
                     let value = value.trim().trim_end_matches(['}', ']']).trim().trim_matches(['"', '\'']);
                     if !value.is_empty() {
@@ -128,6 +159,7 @@ impl Blanked {
                 }
             }
         }
+        keys
     }
 }
 
@@ -141,15 +173,18 @@ fn beyond(e: &serde_saphyr::Error, d: &Diagnostic) -> bool {
 /// where one fits (the shortest value allowed, an impossible date by [`PLACEHOLDER_DATE`]),
 /// else its line blanked.
 fn step(blanked: &mut Blanked, text: &mut String, e: &serde_saphyr::Error, d: &Diagnostic, line: usize) {
+    let at = parent(&text.split('\n').collect::<Vec<_>>(), line);
     let column = d.loc.and_then(|l| usize::try_from(l.column).ok()).unwrap_or(1);
     let raw = e.without_snippet().to_string();
     let placeholder = if d.message.starts_with("invalid date") {
         Some(PLACEHOLDER_DATE.to_string())
     } else if d.message.starts_with("unknown value") {
-        // "unknown variant `hgh`, expected one of `high`, `medium`, `low`": the quoted ones.
-        let expected = raw.split_once("expected ").map_or("", |(_, l)| l);
-        let values = expected.split('`').skip(1).step_by(2);
-        values.filter(|v| !v.is_empty()).min_by_key(|v| v.len()).map(str::to_string)
+        // "unknown variant `hgh`, expected one of high, medium, low at line 5, column 28" (the
+        // values quoted or not; two of them as "`a` or `b`").
+        let expected = raw.split_once("expected ").map_or("", |(_, l)| l).trim_start_matches("one of ");
+        let expected = expected.split(" at line ").next().unwrap_or(expected);
+        let values = expected.split(',').flat_map(|v| v.split(" or ")).map(|v| v.trim().trim_matches('`'));
+        values.filter(|v| !v.is_empty() && !v.contains(' ')).min_by_key(|v| v.len()).map(str::to_string)
     } else {
         None
     };
@@ -162,7 +197,10 @@ fn step(blanked: &mut Blanked, text: &mut String, e: &serde_saphyr::Error, d: &D
     if d.message.starts_with("unknown key")
         && let Some(meant) = d.hint.as_deref().and_then(|h| h.strip_prefix("did you mean "))
     {
-        blanked.keys.extend(meant.split('`').skip(1).step_by(2).map(str::to_string));
+        for key in meant.split('`').skip(1).step_by(2) {
+            blanked.keys.insert(key.to_string());
+            blanked.keys_in.insert((key.to_string(), at));
+        }
     }
 }
 
@@ -188,9 +226,12 @@ pub(super) fn all_errors(file: &str, text: &str, first: &serde_saphyr::Error) ->
     step(&mut blanked, &mut now, first, &d, line);
     errors.push(d);
     let passes = if text.len() > LARGE { PASSES_LARGE } else { PASSES };
+    // Whether the text was read at last, or the stepping stopped before: else the passes ran out.
+    let (mut read, mut stopped) = (false, false);
     for _ in 0..passes {
         match serde_saphyr::from_str_with_options::<RawRegister>(&now, yaml::options(now.len())) {
             Ok(raw) => {
+                read = true;
                 if let Err(e) = check::check(file, raw, &now) {
                     let shown: Vec<Diagnostic> = e
                         .diagnostics
@@ -198,7 +239,7 @@ pub(super) fn all_errors(file: &str, text: &str, first: &serde_saphyr::Error) ->
                         .filter(|d| d.loc.is_some() || !d.message.starts_with("... and"))
                         .collect();
                     let hidden = e.total.saturating_sub(shown.len());
-                    errors.extend(shown.into_iter().filter(|d| !blanked.explains(d)));
+                    errors.extend(shown.into_iter().filter(|d| !blanked.explains(d, &now)));
                     (0..hidden).for_each(|_| errors.skip());
                 }
                 break;
@@ -206,17 +247,30 @@ pub(super) fn all_errors(file: &str, text: &str, first: &serde_saphyr::Error) ->
             Err(e) => {
                 let d = yaml::yaml_diagnostic(&e, &now);
                 // An error the blanking made, or one that cannot be stepped over: the end.
-                let Some(n) = d.loc.and_then(|l| usize::try_from(l.line).ok()).filter(|n| *n > 0) else { break };
+                let Some(n) = d.loc.and_then(|l| usize::try_from(l.line).ok()).filter(|n| *n > 0) else {
+                    stopped = true;
+                    break;
+                };
                 if blanked.lines.contains(&n) || beyond(&e, &d) {
+                    stopped = true;
                     break;
                 }
-                let explained = blanked.explains(&d);
-                // A key missing from a mapping: reported at the mapping, which is not to blank.
+                let explained = blanked.explains(&d, &now);
+                // A key missing from a mapping: stepped over by setting the whole mapping aside
+                // (the line it is nested under, with what is nested under that); at the top
+                // level, nothing is left to read.
                 if d.message.starts_with("missing key") {
                     if !explained {
                         errors.push(d);
                     }
-                    break;
+                    match parent(&now.split('\n').collect::<Vec<_>>(), n) {
+                        Some(mapping) if !blanked.lines.contains(&mapping) => blanked.blank(&mut now, mapping, true),
+                        _ => {
+                            stopped = true;
+                            break;
+                        }
+                    }
+                    continue;
                 }
                 step(&mut blanked, &mut now, &e, &d, n);
                 if !explained {
@@ -225,7 +279,15 @@ pub(super) fn all_errors(file: &str, text: &str, first: &serde_saphyr::Error) ->
             }
         }
     }
-    errors.into_error(file)
+    let mut found = errors.into_error(file);
+    // The passes ran out before the rest could be read: there may be more.
+    if !read && !stopped && found.diagnostics.last().is_none_or(|d| d.loc.is_some()) {
+        found.diagnostics.push(
+            Diagnostic::new(None, "there may be more errors after these")
+                .hint(format!("correct them and run again: a run steps past {passes} faults at most")),
+        );
+    }
+    found
 }
 
 #[cfg(test)]
@@ -242,6 +304,20 @@ mod tests {
         assert_eq!(text.lines().nth(5), Some("  - id: b"));
         assert!(b.ids.contains("a") && b.keys.contains("risk") && b.keys.contains("team"));
         assert_eq!(b.lines, BTreeSet::from([2, 3, 4, 5]));
+    }
+
+    #[test]
+    fn a_run_that_runs_out_of_passes_says_there_may_be_more() {
+        let areas: String = (0..30).map(|n| format!("- {{id: a{n}, owner: o, risk: hgh}}\n")).collect();
+        let text =
+            format!("organisation: X\ncertification: {{decision: 2024-01-10}}\nauditors: [{{id: a}}]\nscope:\n{areas}");
+        let e = crate::register::parse("many.yaml", &text).unwrap_err();
+        assert_eq!(e.diagnostics.len(), PASSES + 2, "the first fault, one a pass, and the note");
+        assert!(e.diagnostics.last().is_some_and(|d| d.message.starts_with("there may be more")));
+        // Fewer faults than passes: all of them, and no note.
+        let few: String = (0..3).map(|n| format!("- {{id: a{n}, owner: o, risk: hgh}}\n")).collect();
+        let e = crate::register::parse("few.yaml", &text.replace(&areas, &few)).unwrap_err();
+        assert_eq!(e.diagnostics.len(), 3);
     }
 
     #[test]

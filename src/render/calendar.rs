@@ -13,7 +13,7 @@ use crate::calendar::Calendar;
 use crate::cycle::{Basis, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
 use crate::programme::Source;
-use crate::register::{Area, Register};
+use crate::register::{Area, Register, same_id};
 use crate::text::{visible, write_wrapped};
 
 /// Where an event stands: told apart on the printed year by more than colour.
@@ -205,8 +205,8 @@ impl<'a> Entries<'a> {
         let cal = Calendar::new(&plan.register.settings);
         let mine = |e: &Event<'_>| match &period.who {
             None => true,
-            Some(Who::Auditor(id)) => e.audit.and_then(|a| a.auditor).is_some_and(|a| a.eq_ignore_ascii_case(id)),
-            Some(Who::Person(id)) => people(plan.register, e).iter().any(|p| p.eq_ignore_ascii_case(id)),
+            Some(Who::Auditor(id)) => e.audit.and_then(|a| a.auditor).is_some_and(|a| same_id(a, id)),
+            Some(Who::Person(id)) => people(plan.register, e).iter().any(|p| same_id(p, id)),
         };
         // Two events with the same key (an area audited twice in a round, a record and a booking
         // say; two special audits on one day) each get their own: `#2` after the second. Such

@@ -15,7 +15,7 @@ use crate::diagnostic::{InputError, Loc};
 use crate::findings::Finding;
 use crate::register::Acceptance;
 use crate::render::check::RULES;
-use crate::text::{count, fingerprint, name};
+use crate::text::{count, fingerprint, name, visible};
 
 /// One finding as a report shows it.
 pub struct Entry<'a> {
@@ -60,7 +60,11 @@ pub fn entries<'a>(accepted: &'a [Acceptance], findings: &'a [Finding]) -> Vec<E
 /// A register that cannot be read: each problem an error with code `register-invalid`.
 pub fn input_entries(e: &InputError) -> Vec<Entry<'_>> {
     let code = Code::RegisterInvalid;
+    // The lines that count the errors left out, or say there may be more, are no findings.
     (e.diagnostics.iter())
+        .filter(|d| {
+            d.loc.is_some() || !(d.message.starts_with("... and exactly") || d.message.starts_with("there may be more"))
+        })
         .map(|d| Entry {
             code,
             message: &d.message,
@@ -142,7 +146,8 @@ pub fn sarif(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Resu
             })
         })
         .collect();
-    let artifact = uri(&name(file));
+    // The path as given (every character outside the unreserved ones is percent-encoded).
+    let artifact = uri(file);
     let results: Vec<Value> = (entries.iter().zip(fingerprints(entries)))
         .map(|(e, fingerprint)| {
             let loc = e.loc.unwrap_or(Loc::new(1, 1));
@@ -202,7 +207,9 @@ fn sentence(s: &str) -> String {
 /// documentation lists it): description, check name, fingerprint, severity, location. Errors
 /// are `major`, warnings `minor`, notes and accepted deviations `info`.
 pub fn gitlab(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Result<()> {
-    let path = name(file).replace('\\', "/");
+    // The path as given, not cut short; what JSON leaves as it is but a reader cannot see
+    // (a zero-width space, a direction mark) shown as an escape.
+    let path = visible(file).replace('\\', "/");
     let issues: Vec<Value> = (entries.iter().zip(fingerprints(entries)))
         .map(|(e, fingerprint)| {
             let severity = match (e.accepted, e.severity()) {

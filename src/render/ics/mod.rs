@@ -52,6 +52,8 @@ pub struct Options<'a> {
     /// The plan's events at any date, for the same people: an earlier event outside the period
     /// but still in the plan is written as it is now, not cancelled.
     pub whole: Option<&'a Entries<'a>>,
+    /// The last day `whole` plans: an earlier event after it is neither kept nor cancelled.
+    pub horizon: Option<NaiveDate>,
     pub reminders: &'a [Reminder],
 }
 
@@ -113,7 +115,7 @@ impl Events<'_> {
                     if e.cancelled
                         || e.content != previous::content_fingerprint(content.iter().map(String::as_str)) =>
                 {
-                    e.sequence + 1
+                    e.sequence.saturating_add(1)
                 }
                 Some(e) => e.sequence,
                 None => 0,
@@ -204,7 +206,11 @@ impl Events<'_> {
         for uid in missing.into_iter().filter(|u| !written.contains(*u)) {
             // `missing` is made of the earlier file's UIDs.
             let earlier = &previous.events[uid];
-            let sequence = if earlier.cancelled { earlier.sequence } else { earlier.sequence + 1 };
+            // Beyond what the plan reaches, gone from it cannot be told: left as it is.
+            if earlier.start.is_none_or(|d| self.options.horizon.is_some_and(|h| d > h)) {
+                continue;
+            }
+            let sequence = if earlier.cancelled { earlier.sequence } else { earlier.sequence.saturating_add(1) };
             // The earlier file is input: its lines made visible, and only dates as dates.
             let date =
                 |l: &str| l.split_once(':').is_some_and(|(_, v)| v.len() == 8 && v.bytes().all(|b| b.is_ascii_digit()));
@@ -306,7 +312,10 @@ impl Lines<'_> {
 /// first safe one after it, or none: RFC 5545 only asks that lines SHOULD NOT be longer.
 fn fold_at(line: &str, limit: usize) -> usize {
     let safe = |cut: &usize| line.is_char_boundary(*cut) && !line[*cut..].trim_start().starts_with("::");
-    (1..=limit).rev().find(safe).or_else(|| (limit + 1..line.len()).find(safe)).unwrap_or(line.len())
+    // The search past the limit is bounded, so that a long run of blanks and colons is written
+    // in linear time (unfolded from there on) rather than searched again at every fold.
+    let far = line.len().min(limit + 1024);
+    (1..=limit).rev().find(safe).or_else(|| (limit + 1..far).find(safe)).unwrap_or(line.len())
 }
 
 /// TEXT values escaped (RFC 5545 3.3.11): backslash, semicolon, comma, newline.

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::text::fingerprint;
+use chrono::NaiveDate;
+
+use crate::text::{fingerprint, shortened};
 
 /// One event of the earlier file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,7 +16,10 @@ pub struct Earlier {
     /// The fingerprint of its content lines: all but UID, DTSTAMP and SEQUENCE.
     pub content: String,
     pub cancelled: bool,
-    /// Its DTSTART, DTEND and SUMMARY lines as written, for its cancellation.
+    /// Its first day, where DTSTART gives it as a date.
+    pub start: Option<NaiveDate>,
+    /// Its DTSTART, DTEND and SUMMARY lines as written (a long one cut short), for its
+    /// cancellation.
     pub when: Vec<String>,
 }
 
@@ -107,10 +112,11 @@ fn add(previous: &mut Previous, start: usize, body: &[&str]) -> Result<(), (usiz
     let cancelled = get("STATUS").is_some_and(|s| s.trim().eq_ignore_ascii_case("CANCELLED"));
     let when = (body.iter())
         .filter(|l| ["DTSTART", "DTEND", "SUMMARY"].contains(&property(l).as_str()))
-        .map(|l| (*l).to_string())
+        .map(|l| shortened(l, 1000).into_owned())
         .collect();
+    let start = get("DTSTART").and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y%m%d").ok());
     let content = content_fingerprint(body.iter().copied());
-    previous.events.insert(uid.to_string(), Earlier { sequence, content, cancelled, when });
+    previous.events.insert(uid.to_string(), Earlier { sequence, content, cancelled, start, when });
     Ok(())
 }
 
