@@ -73,6 +73,19 @@ pub struct Event<'p> {
     pub external: Option<Box<External>>,
 }
 
+impl Event<'_> {
+    /// A management review's status in words: `recorded` (held), `booked` (in the record, not
+    /// held: ahead, or passed without being marked done) or `planned`. [`Event::status`] says
+    /// `recorded` for a booking still ahead (the JSON keeps it); the record cannot hold a
+    /// review done after today, so a recorded one ahead is booked.
+    pub fn review_status(&self, today: NaiveDate) -> &'static str {
+        match self.status {
+            "recorded" if self.date > today => "booked",
+            status => status,
+        }
+    }
+}
+
 /// The order of events: by date, then kind, then area.
 type Order<'p> = (NaiveDate, EventKind, Option<&'p str>);
 

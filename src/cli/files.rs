@@ -32,22 +32,58 @@ pub fn identity(path: &Path) -> Option<FileId> {
 /// file's identity, so that no output replaces it.
 pub fn load(path: &Path, max_bytes: u64, today: NaiveDate) -> Result<(Valid, FileId), InputError> {
     let name = path.display().to_string();
-    let (bytes, id) = read(path, max_bytes).map_err(|d| InputError::one(&name, d))?;
+    let (bytes, id) = read(path, max_bytes, Input::Register).map_err(|d| InputError::one(&name, d))?;
     Ok((Valid::parse(&name, register::decode(&name, &bytes)?, today)?, id))
 }
 
-/// The register's bytes: a regular file, read up to the size limit. A FIFO, a device or a
-/// directory is refused before it is opened (reading one could block or never end).
-pub fn read(path: &Path, max_bytes: u64) -> Result<(Vec<u8>, FileId), Diagnostic> {
+/// What a file read is, for its messages: the register, or the calendar file exported before
+/// (`calendar --previous`), read the same way.
+#[derive(Clone, Copy)]
+pub enum Input {
+    Register,
+    EarlierCalendar,
+}
+
+impl Input {
+    fn noun(self) -> &'static str {
+        match self {
+            Input::Register => "the register",
+            Input::EarlierCalendar => "the earlier calendar file",
+        }
+    }
+
+    /// What to do where there is no such file.
+    fn missing(self) -> &'static str {
+        match self {
+            Input::Register => "create one with `ismsaudit init`",
+            Input::EarlierCalendar => {
+                "give the .ics file ismsaudit wrote last time, or leave --previous out for a first export"
+            }
+        }
+    }
+
+    fn kind(self) -> &'static str {
+        match self {
+            Input::Register => "the register, a YAML file",
+            Input::EarlierCalendar => "the .ics file ismsaudit wrote last time",
+        }
+    }
+}
+
+/// A file's bytes (the register's, or those of `input`): a regular file, read up to the size
+/// limit. A FIFO, a device or a directory is refused before it is opened (reading one could
+/// block or never end).
+pub fn read(path: &Path, max_bytes: u64, input: Input) -> Result<(Vec<u8>, FileId), Diagnostic> {
+    let noun = input.noun();
     let cannot = |e: io::Error| {
-        let d = Diagnostic::new(None, format!("cannot read the register: {e}"));
-        if e.kind() == io::ErrorKind::NotFound { d.hint("create one with `ismsaudit init`") } else { d }
+        let d = Diagnostic::new(None, format!("cannot read {noun}: {e}"));
+        if e.kind() == io::ErrorKind::NotFound { d.hint(input.missing()) } else { d }
     };
     let not_a_file =
-        || Diagnostic::new(None, "is not a regular file").hint("give the path of the register, a YAML file");
+        || Diagnostic::new(None, "is not a regular file").hint(format!("give the path of {}", input.kind()));
     let too_large = |size: u64| {
-        Diagnostic::new(None, format!("the register is over {} MiB ({size} bytes)", max_bytes / (1024 * 1024)))
-            .hint("check that this file is the register, or raise the limit with `--max-size`")
+        Diagnostic::new(None, format!("{noun} is over {} MiB ({size} bytes)", max_bytes / (1024 * 1024)))
+            .hint(format!("check that this file is {noun}, or raise the limit with `--max-size`"))
     };
     if !fs::metadata(path).map_err(cannot)?.is_file() {
         return Err(not_a_file());
@@ -57,7 +93,7 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<(Vec<u8>, FileId), Diagnostic
     // text an error would quote: every link on the way must lead into the directory that holds
     // it, and nothing is read from a `.git` directory through a link, nor from the kernel's
     // `/proc` and `/sys` (whose entries pass for regular files).
-    let (target, through_link) = resolve(path).map_err(cannot)??;
+    let (target, through_link) = resolve(path, noun).map_err(cannot)??;
     if target.starts_with("/proc") || target.starts_with("/sys") {
         return Err(not_a_file());
     }
@@ -67,7 +103,7 @@ pub fn read(path: &Path, max_bytes: u64) -> Result<(Vec<u8>, FileId), Diagnostic
             None,
             format!("is a symbolic link into a `.git` directory (`{}`)", shown(&target)),
         )
-        .hint("give the register's own path: a link is followed only to a file of the checkout"));
+        .hint(format!("give {noun}'s own path: a link is followed only to a file of the checkout")));
     }
     // The file checked is the file read: opened by the path every link was resolved to, one
     // directory at a time, following no link anywhere on it (a directory swapped for a link
@@ -150,7 +186,7 @@ fn rustix_loop() -> i32 {
 
 /// `path` with every symbolic link on the way resolved, from the first component to the last,
 /// and whether there was one; a link that leads out of the directory holding it is refused.
-fn resolve(path: &Path) -> io::Result<Result<(PathBuf, bool), Diagnostic>> {
+fn resolve(path: &Path, noun: &str) -> io::Result<Result<(PathBuf, bool), Diagnostic>> {
     // Where the walk starts, canonical: the root (and drive) an absolute path names, or the
     // current directory.
     let root: PathBuf =
@@ -176,9 +212,9 @@ fn resolve(path: &Path) -> io::Result<Result<(PathBuf, bool), Diagnostic>> {
                         None,
                         format!("`{}` is a symbolic link that leads outside its own directory", shown(&next)),
                     )
-                    .hint(
-                        "give the register's own path: a link is followed only to a file in its directory or below",
-                    )));
+                    .hint(format!(
+                        "give {noun}'s own path: a link is followed only to a file in its directory or below"
+                    ))));
                 }
                 (at, through_link) = (target, true);
             }

@@ -343,13 +343,8 @@ fn calendar_command(args: CalendarArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
 /// file `--output` replaces).
 fn read_previous(path: &Path, max_bytes: u64) -> Result<render::ics::Previous, InputError> {
     let file = shown(path);
-    // The reader's words are about a register: here it is the calendar file.
-    let (bytes, _) = files::read(path, max_bytes).map_err(|d| {
-        let message = d.message.replacen("the register", "the earlier calendar file", 1);
-        let d = Diagnostic::new(d.loc, message)
-            .hint("give the .ics file ismsaudit wrote last time, or leave --previous out for a first export");
-        InputError::one(&file, d)
-    })?;
+    let (bytes, _) =
+        files::read(path, max_bytes, files::Input::EarlierCalendar).map_err(|d| InputError::one(&file, d))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let d = Diagnostic::new(None, format!("is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
             .hint("give the .ics file ismsaudit wrote last time");
@@ -543,7 +538,8 @@ fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let BookArgs { register: path, round, until, today, limits: _ } = args;
     let today = today.unwrap_or(ctx.system_today);
     let name = path.display().to_string();
-    let (bytes, _) = files::read(&path, ctx.max_bytes).map_err(|d| InputError::one(&name, d))?;
+    let (bytes, _) =
+        files::read(&path, ctx.max_bytes, files::Input::Register).map_err(|d| InputError::one(&name, d))?;
     let text = register::decode(&name, &bytes)?;
     let valid = ismsaudit::valid::Valid::parse(&name, text, today)?;
     let cycles = until.map_or(plan::MAX_CYCLES, |u| plan::cycles_reaching(today, u));
@@ -646,7 +642,7 @@ fn random_id() -> Result<String, getrandom::Error> {
 /// The error for a calendar file asked of a register without an `id`, with one to add, made
 /// from its file.
 fn needs_id(reg: &Register, path: &Path, max_bytes: u64) -> InputError {
-    let bytes = files::read(path, max_bytes).map(|(bytes, _)| bytes).unwrap_or_default();
+    let bytes = files::read(path, max_bytes, files::Input::Register).map(|(bytes, _)| bytes).unwrap_or_default();
     let id = register::suggested_id(&reg.file, &bytes);
     InputError::one(
         &reg.file,

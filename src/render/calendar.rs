@@ -305,7 +305,7 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
         // A held audit that does not count (not independent) is settled too: its replacement
         // is an entry of its own.
         (EventKind::InternalAudit, Some(a)) => a.source == Source::Done,
-        (EventKind::ManagementReview, _) => review_status(e, plan.today) == "recorded",
+        (EventKind::ManagementReview, _) => e.review_status(plan.today) == "recorded",
         _ => false,
     };
     let (summary, status) = match (e.kind, e.audit, e.external.as_deref()) {
@@ -332,9 +332,7 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
             };
             (summary, audit_status(a, plan.today))
         }
-        (EventKind::ManagementReview, ..) => {
-            ("Management review".to_string(), review_status(e, plan.today).to_string())
-        }
+        (EventKind::ManagementReview, ..) => ("Management review".to_string(), e.review_status(plan.today).to_string()),
         (_, _, Some(x)) => {
             if let Some(latest) = x.latest {
                 details.push(format!("Latest: {latest}"));
@@ -400,7 +398,7 @@ fn short_and_state(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate) -> (String, S
             (a.area.to_string(), state)
         }
         (EventKind::ManagementReview, ..) => {
-            let state = match review_status(e, today) {
+            let state = match e.review_status(today) {
                 "recorded" => State::Done,
                 "booked" => State::Booked,
                 _ => State::Planned,
@@ -432,17 +430,6 @@ fn short_and_state(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate) -> (String, S
             (short, state)
         }
         _ => (e.kind.key().to_string(), State::Planned),
-    }
-}
-
-/// A management review's status in words: `recorded` (held), `booked` (in the record, not
-/// held: ahead, or passed without being marked done) or `planned`. The plan's own status says
-/// `recorded` for a booking still ahead (JSON keeps it); the record cannot hold a review done
-/// after today, so a recorded one ahead is booked.
-pub(super) fn review_status(e: &Event<'_>, today: NaiveDate) -> &'static str {
-    match e.status {
-        "recorded" if e.date > today => "booked",
-        status => status,
     }
 }
 

@@ -22,6 +22,11 @@ fn tally(findings: &[Finding]) -> (usize, usize, usize, usize) {
 /// there are notes.
 pub fn summary(findings: &[Finding]) -> String {
     let (errors, warnings, accepted, notes) = tally(findings);
+    verdict(errors, warnings, accepted, notes)
+}
+
+/// The summary line from its counts: errors, warnings, accepted findings, notes.
+pub(super) fn verdict(errors: usize, warnings: usize, accepted: usize, notes: usize) -> String {
     let mut s = format!("{}, {}", count(errors, "error"), count(warnings, "warning"));
     if accepted > 0 {
         s.push_str(&format!(", {accepted} accepted"));
@@ -38,7 +43,7 @@ fn label(f: &Finding) -> &'static str {
 }
 
 /// "accepted until 2026-06-30: reason (reference)".
-fn acceptance_note(a: &Acceptance) -> String {
+pub(super) fn acceptance_note(a: &Acceptance) -> String {
     format!("accepted until {}: {} ({})", a.until, a.reason, a.reference)
 }
 

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::calendar::review_status;
 use super::table::{audit_status, external_status};
 use crate::plan::{Event, EventKind, Plan, View};
 use crate::register::folded;
@@ -81,7 +80,7 @@ pub(super) fn rows<'p>(plan: &'p Plan<'_>, view: &'p View) -> impl Iterator<Item
         let status = match (audit, external) {
             (Some(a), _) => audit_status(a, plan.today),
             (None, Some(x)) => external_status(x, plan),
-            (None, None) if e.kind == EventKind::ManagementReview => review_status(&e, plan.today).to_string(),
+            (None, None) if e.kind == EventKind::ManagementReview => e.review_status(plan.today).to_string(),
             (None, None) => e.status.to_string(),
         };
         let latest = external.and_then(|x| x.latest).or(audit.filter(|a| !a.source.is_recorded()).map(|a| a.due));

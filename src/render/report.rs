@@ -15,7 +15,7 @@ use crate::diagnostic::{InputError, Loc};
 use crate::findings::Finding;
 use crate::register::Acceptance;
 use crate::render::check::RULES;
-use crate::text::{count, fingerprint, name, visible};
+use crate::text::{fingerprint, name, visible};
 
 /// One finding as a report shows it.
 pub struct Entry<'a> {
@@ -37,7 +37,7 @@ impl Entry<'_> {
 
     /// "accepted until 2026-06-30: reason (reference)", where accepted.
     fn acceptance(&self) -> Option<String> {
-        self.accepted.map(|a| format!("accepted until {}: {} ({})", a.until, a.reason, a.reference))
+        self.accepted.map(super::check::acceptance_note)
     }
 }
 
@@ -239,13 +239,7 @@ pub fn gitlab(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Res
 pub fn markdown(file: &str, today: NaiveDate, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Result<()> {
     let of = |s: Severity| entries.iter().filter(|e| e.accepted.is_none() && e.severity() == s).count();
     let accepted = entries.iter().filter(|e| e.accepted.is_some()).count();
-    let mut verdict = format!("{}, {}", count(of(Severity::Error), "error"), count(of(Severity::Warning), "warning"));
-    if accepted > 0 {
-        let _ = write!(verdict, ", {accepted} accepted");
-    }
-    if of(Severity::Note) > 0 {
-        let _ = write!(verdict, ", {}", count(of(Severity::Note), "note"));
-    }
+    let verdict = super::check::verdict(of(Severity::Error), of(Severity::Warning), accepted, of(Severity::Note));
     let file = name(file);
     writeln!(out, "## ismsaudit check: {verdict}")?;
     writeln!(out)?;
