@@ -99,7 +99,7 @@ pub fn audit_plan<'p>(plan: &'p Plan<'_>, area: &'p Area, round: Option<&str>) -
             let mut rounds: Vec<String> = audits.iter().map(|(r, _)| r.label()).collect();
             rounds.dedup();
             NoAudit::NotInRound {
-                area: area.id.clone(),
+                area: area.id.to_string(),
                 round: label.to_string(),
                 rounds: if rounds.is_empty() { "no round".to_string() } else { rounds.join(", ") },
             }
@@ -109,7 +109,7 @@ pub fn audit_plan<'p>(plan: &'p Plan<'_>, area: &'p Area, round: Option<&str>) -
             .filter(|(_, a)| a.source != Source::Missed)
             .find(|(_, a)| a.source != Source::Done && a.end >= plan.today)
             .or(audits.iter().rfind(|(_, a)| a.source != Source::Missed))
-            .ok_or_else(|| NoAudit::NotPlanned(area.id.clone()))?,
+            .ok_or_else(|| NoAudit::NotPlanned(area.id.to_string()))?,
     };
     let (r, a) = *chosen;
     Ok(of(plan.register, plan.today, r, a, area))
@@ -125,7 +125,7 @@ fn of<'p>(reg: &'p Register, today: NaiveDate, r: &Round<'_>, a: &AreaAudit<'_>,
     let on: Vec<NaiveDate> = a.days(reg, &calendar).collect();
     let follow_up = follow_up(reg, area, a.date, today);
     let contacts =
-        (a.auditor.into_iter().chain(std::iter::once(area.owner.as_str())).chain(area.team.iter().map(String::as_str)))
+        (a.auditor.into_iter().chain(std::iter::once(area.owner.as_str())).chain(area.team.iter().map(|t| t.as_str())))
             .filter_map(|id| reg.people.iter().find(|p| same_id(&p.id, id)))
             .filter_map(|p| Some((named(&p.id), p.email.clone()?)))
             .collect();

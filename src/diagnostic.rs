@@ -13,16 +13,20 @@ fn clean(text: String) -> String {
     shortened(&visible(&text), MAX_TEXT_CHARS).into_owned()
 }
 
-/// A 1-based position in the register file.
+/// A 1-based position in the register file. 32 bits each: every area, audit and record keeps
+/// one, and a file under the size limit has far fewer lines and columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
 pub struct Loc {
-    pub line: u64,
-    pub column: u64,
+    pub line: u32,
+    pub column: u32,
 }
 
 impl Loc {
+    /// (A position past 32 bits, in a file read with a raised `--max-size`, is shown as the
+    /// largest there is.)
     pub fn new(line: u64, column: u64) -> Self {
-        Loc { line, column }
+        let small = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Loc { line: small(line), column: small(column) }
     }
 
     pub(crate) fn of(location: serde_saphyr::Location) -> Option<Loc> {
@@ -270,8 +274,8 @@ mod tests {
         assert_eq!(errors.total(), 2000);
         let e = errors.into_error("r.yaml");
         assert_eq!(e.diagnostics.len(), MAX_ERRORS + 1);
-        let lines: Vec<u64> = e.diagnostics[..MAX_ERRORS].iter().map(|d| d.loc.unwrap().line).collect();
-        assert_eq!(lines, (1..=MAX_ERRORS as u64).collect::<Vec<_>>());
+        let lines: Vec<u32> = e.diagnostics[..MAX_ERRORS].iter().map(|d| d.loc.unwrap().line).collect();
+        assert_eq!(lines, (1..=MAX_ERRORS as u32).collect::<Vec<_>>());
         assert_eq!(
             e.to_string().lines().last().unwrap(),
             "r.yaml: error: ... and exactly 1,950 more errors (2,000 in all); only the first 50 in file order are shown: correct them and run again"

@@ -45,18 +45,18 @@ prop_compose! {
             let since = since.map(|s| first + Days::new(s));
             let until = until.map(|u| first + Days::new(u)).filter(|u| since.is_none_or(|s| *u >= s));
             Area {
-                id: format!("area-{i:02}"),
-                name: format!("Area {i}"),
-                owner: PEOPLE[*owner].to_string(),
-                team: vec![],
+                id: format!("area-{i:02}").into(),
+                name: format!("Area {i}").into(),
+                owner: PEOPLE[*owner].into(),
+                team: Box::default(),
                 risk: *risk,
-                clauses: vec![],
-                controls: vec![],
+                clauses: Box::default(),
+                controls: Box::default(),
                 since,
                 until,
                 site: None,
                 audit_days: 1,
-                risk_history: risk_changes[i].map(|(r, d)| vec![(first + Days::new(d), r)]).unwrap_or_default(),
+                risk_history: risk_changes[i].map(|(r, d)| vec![(first + Days::new(d), r)]).unwrap_or_default().into(),
                 method: None,
                 loc: Loc::default(),
             }
@@ -179,7 +179,7 @@ proptest! {
     fn adding_an_area_never_changes_a_round_that_is_over(reg in register(), today in 0u64..3000, risk in risk()) {
         let today = day(today);
         let mut bigger = reg.clone();
-        bigger.scope.insert(0, Area { id: "zz-new".into(), name: "New".into(), owner: "owner".into(), team: vec![], risk, clauses: vec![], controls: vec![], since: None, until: None, site: None, audit_days: 1, risk_history: vec![], method: None, loc: Loc::default() });
+        bigger.scope.insert(0, Area { id: "zz-new".into(), name: "New".into(), owner: "owner".into(), team: Box::default(), risk, clauses: Box::default(), controls: Box::default(), since: None, until: None, site: None, audit_days: 1, risk_history: Box::default(), method: None, loc: Loc::default() });
         let (v_before, v_after) = (Valid::new(reg.clone(), today).unwrap(), Valid::new(bigger, today).unwrap());
         let (before, after) = (plan(&v_before, 2), plan(&v_after, 2));
         for (a, b) in before.rounds.iter().zip(&after.rounds) {
@@ -206,7 +206,7 @@ proptest! {
         let at = at % (reg.scope.len() + 1);
         reg.scope.insert(at, twin);
         for record in &mut reg.audits {
-            if record.areas.contains(&original.id) {
+            if record.areas.iter().any(|a| *a == original.id) {
                 record.areas.push("twin".into());
             }
         }

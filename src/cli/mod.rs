@@ -601,7 +601,7 @@ fn known_person(reg: &register::Register, id: &str) -> anyhow::Result<String> {
     let named = (reg.people.iter().map(|p| p.id.as_str()))
         .chain(reg.auditors.iter().map(|a| a.id.as_str()))
         .chain(
-            reg.scope.iter().flat_map(|a| std::iter::once(a.owner.as_str()).chain(a.team.iter().map(String::as_str))),
+            reg.scope.iter().flat_map(|a| std::iter::once(a.owner.as_str()).chain(a.team.iter().map(|t| t.as_str()))),
         )
         .chain(reg.programme_owner.as_deref())
         .chain(reg.reports_to.iter().map(String::as_str));

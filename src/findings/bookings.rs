@@ -43,8 +43,8 @@ pub(super) fn bookings(plan: &Plan<'_>) -> Vec<Fact> {
             if let (false, Some(site)) = (auditor.covers_site(area), &area.site) {
                 out.push(Fact::BookingOutsideSites {
                     auditor: auditor.id.clone(),
-                    area: area.id.clone(),
-                    site: site.clone(),
+                    area: area.id.to_string(),
+                    site: site.to_string(),
                     date: r.date,
                     at: r.loc,
                 });

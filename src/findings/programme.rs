@@ -27,7 +27,11 @@ pub(super) fn independence(reg: &Register, today: NaiveDate, since: Option<Naive
     let conflicts = Conflicts::new(&reg.scope, &reg.auditors);
     for (i, area) in reg.scope.iter().enumerate().filter(|(_, a)| !a.left_by(today)) {
         if conflicts.independent(i) == 0 {
-            out.push(Fact::NoIndependentAuditor { area: area.id.clone(), auditors: reg.auditors.len(), at: area.loc });
+            out.push(Fact::NoIndependentAuditor {
+                area: area.id.to_string(),
+                auditors: reg.auditors.len(),
+                at: area.loc,
+            });
         }
     }
     let window_end = rounds.iter().map(|r| r.window_end).max();
@@ -43,7 +47,7 @@ pub(super) fn independence(reg: &Register, today: NaiveDate, since: Option<Naive
         for &i in record.areas.iter().filter_map(|id| areas.get(&*folded(id))) {
             if let Some(conflict) = conflicts.between(i, j) {
                 out.push(Fact::AuditorNotIndependent {
-                    area: reg.scope[i].id.clone(),
+                    area: reg.scope[i].id.to_string(),
                     date: record.date,
                     auditor: reg.auditors[j].id.clone(),
                     conflict,
@@ -173,9 +177,9 @@ fn without_auditor<'a>(
         let first_day = a.from.unwrap_or(today).max(today);
         let why = match a.unassigned {
             None | Some(Unassigned::NoneIndependent) => continue,
-            Some(Unassigned::NoAuditorForSite) => {
-                Capacity::NoAuditorForSite { site: area_of(a.area).and_then(|x| x.site.clone()).unwrap_or_default() }
-            }
+            Some(Unassigned::NoAuditorForSite) => Capacity::NoAuditorForSite {
+                site: area_of(a.area).and_then(|x| x.site.as_ref()).map(|s| s.to_string()).unwrap_or_default(),
+            },
             Some(Unassigned::RoundCap) => Capacity::RoundCap,
             Some(Unassigned::NoFreeDay) if first_day > a.due => {
                 Capacity::NoDaysLeft { first_day, due: a.due, yearly_caps }
@@ -241,7 +245,7 @@ fn not_covered(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cyc
             let in_scope = in_cycle.iter().any(|r| r.includes(area));
             if in_scope && !covered.contains(area.id.as_str()) {
                 out.push(Fact::AreaNotCovered {
-                    area: area.id.clone(),
+                    area: area.id.to_string(),
                     cycle: cycle.number,
                     start: cycle.start,
                     expiry: cycle.expiry,
@@ -385,7 +389,7 @@ pub(super) fn owner_audits_programme(plan: &Plan<'_>) -> Vec<Fact> {
             let audits: Vec<_> = by_owner.iter().filter(|a| a.source.is_recorded() == recorded).collect();
             let Some(first) = audits.first() else { continue };
             out.push(Fact::ProgrammeAuditsItself {
-                area: area.id.clone(),
+                area: area.id.to_string(),
                 owner: owner.clone(),
                 recorded,
                 days: audits.iter().map(|a| a.date).collect(),
@@ -433,7 +437,7 @@ mod tests {
     }
 
     fn area(id: &str, owner: &str, clauses: Vec<&'static str>) -> Area {
-        Area { clauses, ..Area::example(id, owner, Risk::High) }
+        Area { clauses: clauses.into(), ..Area::example(id, owner, Risk::High) }
     }
 
     fn auditor(id: &str, conflicts: Vec<String>) -> Auditor {

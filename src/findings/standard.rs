@@ -26,7 +26,7 @@ pub(super) fn coverage(reg: &Register, today: NaiveDate) -> Vec<Fact> {
     for control in catalogue::control_ids() {
         let excluded = reg.exclusions.iter().find(|e| e.control == control);
         if let (Some(e), Some(area)) = (excluded, carrier.get(control)) {
-            out.push(Fact::ControlExcludedAndCovered { control, area: area.id.clone(), at: e.loc });
+            out.push(Fact::ControlExcludedAndCovered { control, area: area.id.to_string(), at: e.loc });
         }
     }
     out
@@ -36,6 +36,6 @@ pub(super) fn coverage(reg: &Register, today: NaiveDate) -> Vec<Fact> {
 pub(super) fn management_system_low_risk(reg: &Register, today: NaiveDate) -> Vec<Fact> {
     (reg.scope.iter())
         .filter(|a| !a.left_by(today) && a.risk == Risk::Low && !a.clauses.is_empty())
-        .map(|a| Fact::ManagementSystemLowRisk { area: a.id.clone(), clauses: a.clauses.clone(), at: a.loc })
+        .map(|a| Fact::ManagementSystemLowRisk { area: a.id.to_string(), clauses: a.clauses.to_vec(), at: a.loc })
         .collect()
 }

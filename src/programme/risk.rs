@@ -394,7 +394,7 @@ mod tests {
         let mut reversed = scope.clone();
         reversed.reverse();
         let by_id = |scope: &[Area], p: Vec<[bool; 3]>| {
-            let mut v: Vec<(String, [bool; 3])> = scope.iter().map(|a| a.id.clone()).zip(p).collect();
+            let mut v: Vec<(String, [bool; 3])> = scope.iter().map(|a| a.id.to_string()).zip(p).collect();
             v.sort();
             v
         };

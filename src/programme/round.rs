@@ -301,6 +301,27 @@ pub struct Round<'r> {
 }
 
 impl<'r> Round<'r> {
+    /// Sorts the audits by date, then area, equals kept in order. A stable sort of the audits
+    /// themselves takes a scratch copy of up to 8 MB; this sorts their places instead and then
+    /// moves each audit once, along the permutation's cycles.
+    pub(super) fn sort_audits(&mut self) {
+        let audits = &mut self.audits;
+        let mut order: Vec<usize> = (0..audits.len()).collect();
+        order.sort_by_key(|&k| (audits[k].date, audits[k].area));
+        // Place `p` takes the audit at `order[p]`; a place done is marked `order[p] == p`.
+        for start in 0..order.len() {
+            let mut at = start;
+            loop {
+                let from = std::mem::replace(&mut order[at], at);
+                if from == start || from == at {
+                    break;
+                }
+                audits.swap(at, from);
+                at = from;
+            }
+        }
+    }
+
     /// A short name: `R0` for round 0, `C2.1` for cycle 2's first round.
     pub fn label(&self) -> String {
         self.short_name().to_string()

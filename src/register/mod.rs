@@ -28,6 +28,10 @@ pub use profile::{AuditTimeTable, Profile, SimpleActivity, Site, Tenths};
 pub use raw::parse_date;
 pub use yaml::{decode, max_values, options as parser_options};
 
+/// A short text of the register, an id, a name or a person: kept inline up to 24 bytes, so
+/// that the many of a large register cost no allocation each.
+pub type Str = compact_str::CompactString;
+
 /// The checked register.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Register {
@@ -338,28 +342,30 @@ impl Risk {
 /// An auditable part of the ISMS scope: a department, process, site or system.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Area {
-    pub id: String,
-    pub name: String,
+    // A register may hold a hundred thousand areas: short texts are kept inline (up to 24
+    // bytes, no allocation each) and lists as boxed slices (no spare capacity).
+    pub id: Str,
+    pub name: Str,
     /// The person accountable for the area.
-    pub owner: String,
+    pub owner: Str,
     /// People who run the area.
-    pub team: Vec<String>,
+    pub team: Box<[Str]>,
     pub risk: Risk,
     /// Subclauses (`4.1` ... `10.2`) the area carries, deduplicated, in catalogue form.
-    pub clauses: Vec<&'static str>,
+    pub clauses: Box<[&'static str]>,
     /// Annex A controls (`A.5.1` ...) the area carries, deduplicated.
-    pub controls: Vec<&'static str>,
+    pub controls: Box<[&'static str]>,
     /// The first day the area is in the scope (a scope extension), if not from the start.
     pub since: Option<NaiveDate>,
     /// The last day the area is in the scope, if it leaves it.
     pub until: Option<NaiveDate>,
     /// Where the area is, for auditors who audit some sites only.
-    pub site: Option<String>,
+    pub site: Option<Str>,
     /// How many consecutive days its audit takes.
     pub audit_days: u32,
     /// Earlier risk levels, each up to and including its day, in date order (`risk` is the
     /// current one).
-    pub risk_history: Vec<(NaiveDate, Risk)>,
+    pub risk_history: Box<[(NaiveDate, Risk)]>,
     /// How it is audited, if the register says.
     pub method: Option<Method>,
     pub loc: Loc,
@@ -782,18 +788,18 @@ pub fn parse(file: &str, text: &str) -> Result<Register, InputError> {
 impl Area {
     pub(crate) fn example(id: &str, owner: &str, risk: Risk) -> Area {
         Area {
-            id: id.to_string(),
-            name: id.to_string(),
-            owner: owner.to_string(),
-            team: vec![],
+            id: id.into(),
+            name: id.into(),
+            owner: owner.into(),
+            team: Box::default(),
             risk,
-            clauses: vec![],
-            controls: vec![],
+            clauses: Box::default(),
+            controls: Box::default(),
             since: None,
             until: None,
             site: None,
             audit_days: 1,
-            risk_history: vec![],
+            risk_history: Box::default(),
             method: None,
             loc: Loc::default(),
         }
@@ -848,7 +854,7 @@ mod tests {
     use super::*;
 
     fn area(id: &str, owner: &str, team: &[&str]) -> Area {
-        Area { team: team.iter().map(|t| t.to_string()).collect(), ..Area::example(id, owner, Risk::Low) }
+        Area { team: team.iter().map(|&t| t.into()).collect(), ..Area::example(id, owner, Risk::Low) }
     }
 
     fn auditor(id: &str, conflicts: &[&str]) -> Auditor {

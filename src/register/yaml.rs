@@ -367,7 +367,7 @@ pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic
     let raw = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet()).into_owned();
     // A tab where YAML wants spaces: point at the tab itself, which the parser does not.
     if raw.contains("found a tab") || raw.contains("tabs") {
-        let from = loc.map_or(0, |l| line_start(text, l.line));
+        let from = loc.map_or(0, |l| line_start(text, u64::from(l.line)));
         if let Some(at) = text.get(from..).and_then(|t| t.find('\t')).map(|i| from + i) {
             let line = text[..at].matches('\n').count() + 1;
             let column = text[line_start(text, line as u64)..at].chars().count() + 1;
@@ -576,7 +576,7 @@ mod tests {
         let lists: Lists = serde_saphyr::from_str(text).unwrap();
         let fresh = |list: &Spanned<Vec<String>>, k: usize| Locator::new(text).item(list, k);
         let expected: Vec<Loc> = (0..lists.a.value.len()).map(|k| fresh(&lists.a, k)).collect();
-        let columns: Vec<(u64, u64)> = expected.iter().map(|l| (l.line, l.column)).collect();
+        let columns: Vec<(u32, u32)> = expected.iter().map(|l| (l.line, l.column)).collect();
         assert_eq!(columns, [(1, 5), (1, 9), (1, 15), (1, 20), (1, 30), (2, 5), (2, 8), (2, 13)]);
         let locator = Locator::new(text);
         let mut seen = Vec::new();

@@ -441,7 +441,7 @@ fn people<'r>(reg: &'r Register, e: &Event<'r>) -> Vec<&'r str> {
             let area = a.area_in(reg);
             let auditees = area
                 .into_iter()
-                .flat_map(|x| std::iter::once(x.owner.as_str()).chain(x.team.iter().map(String::as_str)));
+                .flat_map(|x| std::iter::once(x.owner.as_str()).chain(x.team.iter().map(|t| t.as_str())));
             a.auditor.into_iter().chain(auditees).collect()
         }
         (Mark::ManagementReview | Mark::External, _) => management().collect(),

@@ -104,9 +104,9 @@ struct FindingDoc<'a> {
     date: Option<NaiveDate>,
     file: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u64>,
+    line: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<u64>,
+    column: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -114,8 +114,8 @@ struct AcceptedDoc<'a> {
     reason: &'a str,
     reference: &'a str,
     until: NaiveDate,
-    line: u64,
-    column: u64,
+    line: u32,
+    column: u32,
 }
 
 pub fn json(

@@ -92,7 +92,7 @@ pub(super) fn rows<'p>(plan: &'p Plan<'_>, view: &'p View) -> impl Iterator<Item
             e.cycle.to_string(),
             e.round.map(|r| r.label()).unwrap_or_default(),
             area.unwrap_or_default().to_string(),
-            area_of.map(|a| a.name.clone()).unwrap_or_default(),
+            area_of.map(|a| a.name.to_string()).unwrap_or_default(),
             auditor.unwrap_or_default().to_string(),
             audit.and_then(|a| a.auditor_in(reg)).and_then(|a| a.name.clone()).unwrap_or_default(),
             audit.and_then(|a| a.auditor_in(reg)).and_then(|a| a.role.clone()).unwrap_or_default(),
@@ -102,9 +102,9 @@ pub(super) fn rows<'p>(plan: &'p Plan<'_>, view: &'p View) -> impl Iterator<Item
             latest.map(|d| d.to_string()).unwrap_or_default(),
             end.map(|d| d.to_string()).unwrap_or_default(),
             area_of.zip(e.round).map(|(a, r)| a.risk_on(r.lead_day).as_str().to_string()).unwrap_or_default(),
-            area_of.map(|a| a.owner.clone()).unwrap_or_default(),
+            area_of.map(|a| a.owner.to_string()).unwrap_or_default(),
             area_of.and_then(|a| names.get(&*folded(&a.owner)).cloned()).unwrap_or_default(),
-            area_of.and_then(|a| a.site.clone()).unwrap_or_default(),
+            area_of.and_then(|a| a.site.as_ref()).map(|s| s.to_string()).unwrap_or_default(),
             area_of.and_then(|a| a.method).map(|m| m.key().to_string()).unwrap_or_default(),
             area_of
                 .map(|a| a.clauses.iter().chain(&a.controls).copied().collect::<Vec<_>>().join(" "))

@@ -405,7 +405,7 @@ fn effort_tables(reg: &Register, effort: &Effort, width: usize, out: &mut dyn Wr
 
 /// An area as people know it: its name, with its id where the two differ.
 fn area_label(a: &Area) -> String {
-    if a.name == a.id { a.id.clone() } else { format!("{} ({})", a.name, a.id) }
+    if a.name == a.id { a.id.to_string() } else { format!("{} ({})", a.name, a.id) }
 }
 
 /// The settings the plan was made with (which are defaults), the closures, and how dates move.

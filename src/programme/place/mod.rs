@@ -411,7 +411,7 @@ impl<'r> Placer<'_, 'r> {
         self.replay(round, again, &booked, &mut load, diary);
         self.sort(&mut others);
         self.place_all(round, &others, &mut load, diary);
-        round.audits.sort_by(|a, b| (a.date, &a.area).cmp(&(b.date, &b.area)));
+        round.sort_audits();
         diary.remember(round);
     }
 
@@ -469,32 +469,33 @@ impl<'r> Placer<'_, 'r> {
     /// auditors) choose first, then by id.
     fn sort(&self, tasks: &mut [(Task, usize)]) {
         let (scope, index) = (&self.register.scope, self.index);
-        tasks.sort_by_key(|(task, _)| {
+        // The key ends with the area's rank and the task's place, a total order: sorted in place,
+        // without the copy of the list a stable sort takes as scratch.
+        tasks.sort_unstable_by_key(|&(task, w)| {
             let eligible = index.eligible(task.area);
             let days = std::cmp::Reverse(scope[task.area].audit_days);
-            (!task.asap, task.due - task.from, task.from, task.due, days, eligible, index.area_rank[task.area])
+            (!task.asap, task.due - task.from, task.from, task.due, days, eligible, index.area_rank[task.area], w)
         });
     }
 
     /// Places sorted `tasks`, a group of those sharing a window at a time, one audit each, in
     /// their order.
     fn place_all(&self, round: &mut Round<'r>, tasks: &[(Task, usize)], load: &mut Load, diary: &mut Diary) {
-        let tasks: Vec<Task> = tasks.iter().map(|(t, _)| *t).collect();
         let mut start = 0;
         while start < tasks.len() {
-            let task = tasks[start];
-            let same = |u: &Task| (u.asap, u.from, u.due) == (task.asap, task.from, task.due);
-            let end = start + tasks[start..].iter().take_while(|u| same(u)).count();
+            let task = tasks[start].0;
+            let same = |(u, _): &&(Task, usize)| (u.asap, u.from, u.due) == (task.asap, task.from, task.due);
+            let end = start + tasks[start..].iter().take_while(same).count();
             self.place_group(round, &tasks[start..end], load, diary);
             start = end;
         }
     }
 
     /// Places audits that share a window (`from`, `due`, and whether they are behind).
-    fn place_group(&self, round: &mut Round<'r>, tasks: &[Task], load: &mut Load, diary: &mut Diary) {
+    fn place_group(&self, round: &mut Round<'r>, tasks: &[(Task, usize)], load: &mut Load, diary: &mut Diary) {
         let calendar = &self.calendar;
         let index = &self.index;
-        let (from, due, asap) = (tasks[0].from, tasks[0].due, tasks[0].asap);
+        let (from, due, asap) = (tasks[0].0.from, tasks[0].0.due, tasks[0].0.asap);
         // The spread weeks: the `round_weeks` up to the window's last day, not before its first.
         let spread_from = weeks_before(due, self.register.settings.round_weeks).succ_opt().unwrap_or(due).max(from);
         let days: Vec<NaiveDate> = if asap { Vec::new() } else { calendar.open_days(spread_from, due).collect() };
@@ -502,7 +503,7 @@ impl<'r> Placer<'_, 'r> {
         let mut group = Group::new(days, before_spread, calendar.open_on_or_after(from), load, index);
         // Round 0's audits that miss the lead, placed after it: one group for all of them.
         let mut late_group: Option<Group> = None;
-        for (q, task) in tasks.iter().enumerate() {
+        for (q, (task, _)) in tasks.iter().enumerate() {
             // A record in its place: its auditor's day counts here, as the audit would have.
             if let Some(r) = task.pin {
                 let uncapped = |j: &usize| diary.round_cap[*j].is_none();

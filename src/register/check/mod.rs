@@ -363,7 +363,7 @@ impl Checker<'_> {
         &mut self,
         what: &str,
         raw: &Spanned<Text<'_>>,
-        seen: &mut HashMap<String, T>,
+        seen: &mut HashMap<Str, T>,
         next: T,
         first: impl FnOnce(T) -> (String, Loc),
     ) -> Option<String> {
@@ -380,8 +380,8 @@ impl Checker<'_> {
     }
 }
 
-fn earlier<T: Copy>(seen: &mut HashMap<String, T>, id: &str, next: T) -> Option<T> {
-    match seen.entry(folded(id).into_owned()) {
+fn earlier<T: Copy>(seen: &mut HashMap<Str, T>, id: &str, next: T) -> Option<T> {
+    match seen.entry(Str::from(&*folded(id))) {
         Entry::Occupied(first) => Some(*first.get()),
         Entry::Vacant(slot) => {
             slot.insert(next);

@@ -75,7 +75,7 @@ impl Checker<'_> {
 
     fn sites(&mut self, raw: Vec<Spanned<RawSite<'_>>>) -> Vec<Site> {
         let mut sites: Vec<Site> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: HashMap<Str, usize> = HashMap::new();
         let first_at = raw.first().map(loc);
         for s in raw {
             let at = loc(&s);

@@ -12,7 +12,7 @@ impl Checker<'_> {
     pub(super) fn audits(&mut self, raw: Vec<Spanned<RawAudit>>, areas: &Ids, auditors: &Ids) -> Vec<AuditRecord> {
         let mut out: Vec<AuditRecord> = Vec::new();
         // Finding ids across the record: case-folded, by their place in `ids`.
-        let mut finding_ids: (HashMap<String, usize>, Vec<(String, Loc)>) = (HashMap::new(), Vec::new());
+        let mut finding_ids: (HashMap<Str, usize>, Vec<(String, Loc)>) = (HashMap::new(), Vec::new());
         for r in raw {
             let at = loc(&r);
             let r = r.value;
@@ -95,7 +95,7 @@ impl Checker<'_> {
         raw: Option<Spanned<Vec<Spanned<RawFinding>>>>,
         date: NaiveDate,
         areas: &[String],
-        (seen, ids): &mut (HashMap<String, usize>, Vec<(String, Loc)>),
+        (seen, ids): &mut (HashMap<Str, usize>, Vec<(String, Loc)>),
     ) -> Vec<Finding> {
         let mut out = Vec::new();
         for f in raw.map(|list| list.value).unwrap_or_default() {
@@ -210,7 +210,7 @@ impl Checker<'_> {
         // Each id as written and where, by the index `seen` keeps (an action with an unknown
         // area is not kept, but its id is taken).
         let mut ids: Vec<(String, Loc)> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: HashMap<Str, usize> = HashMap::new();
         // The findings by case-folded id, with their audit's day.
         let findings: HashMap<Cow<str>, (&Finding, NaiveDate)> =
             audits.iter().flat_map(|a| a.findings.iter().map(move |f| (folded(&f.id), (f, a.date)))).collect();

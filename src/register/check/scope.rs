@@ -14,11 +14,11 @@ impl Checker<'_> {
             );
         }
         let mut areas: Vec<Area> = Vec::with_capacity(raw.value.len());
-        let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.value.len());
+        let mut seen: HashMap<Str, usize> = HashMap::with_capacity(raw.value.len());
         for a in raw.value {
             let at = loc(&a);
             let a = a.value;
-            let first = |k: usize| (areas[k].id.clone(), areas[k].loc);
+            let first = |k: usize| (areas[k].id.to_string(), areas[k].loc);
             let Some(id) = self.new_id("area", &a.id, &mut seen, areas.len(), first) else { continue };
             let owner = self.person("`owner`", &a.owner.value, loc(&a.owner));
             if owner.is_empty() {
@@ -42,24 +42,24 @@ impl Checker<'_> {
                     .hint("`since` is the first day in the scope, `until` the last"),
                 );
             }
-            let name = self.note("`name`", a.name.as_deref(), at).unwrap_or_else(|| id.clone());
-            let team = a.team.iter().map(|t| self.person("a `team` member", t, at)).collect();
+            let name = self.note("`name`", a.name.as_deref(), at).map_or_else(|| Str::from(&*id), |n| Str::from(&*n));
+            let team = a.team.iter().map(|t| Str::from(&*self.person("a `team` member", t, at))).collect();
             let site = a.site.as_ref().map(|s| self.person("`site`", &s.value, loc(s))).filter(|s| !s.is_empty());
             let audit_days = self.number("`audit_days`", a.audit_days.as_ref(), 1..=10, 1, "an audit is 1 to 10 days");
             let risk_history = self.risk_history(&id, &a.risk_history);
             areas.push(Area {
                 name,
-                id,
-                owner,
+                id: Str::from(&*id),
+                owner: Str::from(&*owner),
                 team,
                 risk: a.risk,
-                clauses,
-                controls,
+                clauses: clauses.into(),
+                controls: controls.into(),
                 since,
                 until,
-                site,
+                site: site.map(|s| Str::from(&*s)),
                 audit_days,
-                risk_history,
+                risk_history: risk_history.into(),
                 method: a.method,
                 loc: at,
             });
@@ -178,7 +178,7 @@ impl Checker<'_> {
     /// that look like one.
     pub(super) fn people(&mut self, raw: Vec<Spanned<RawPerson>>) -> Vec<Person> {
         let mut people: Vec<Person> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.len());
+        let mut seen: HashMap<Str, usize> = HashMap::with_capacity(raw.len());
         for p in raw {
             let at = loc(&p);
             let p = p.value;
@@ -255,7 +255,7 @@ impl Checker<'_> {
         // Each person by case-folded id, for the auditors' names and roles.
         let by_id: HashMap<Cow<str>, &Person> = people.iter().map(|p| (folded(&p.id), p)).collect();
         let mut auditors: Vec<Auditor> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.len());
+        let mut seen: HashMap<Str, usize> = HashMap::with_capacity(raw.len());
         for a in raw {
             let at = loc(&a);
             let a = a.value;
