@@ -818,7 +818,10 @@ impl<'r> Iterator for Rounds<'_, 'r, '_> {
             let k = self.next;
             self.next += 1;
             let (f, role) = &self.frames[k];
-            let mut wanted: Vec<Wanted> = Vec::new();
+            // Room for every area at once, not grown by doubling (which holds the list one and a
+            // half times over while it moves): what no area wants is never written to, and an
+            // allocation this large takes memory only as it is written.
+            let mut wanted: Vec<Wanted> = Vec::with_capacity(self.areas.len());
             for (i, st) in self.areas.iter_mut().enumerate() {
                 let want = p.need(i, &self.frames, k, st);
                 if want.now != Need::Nothing || want.planned.is_some() || want.booked_late {

@@ -62,11 +62,11 @@ pub(super) struct AreaState {
     /// the area was out of the scope then, or there was no round before.
     previous_has: Option<bool>,
     /// The rounds of the current cycle so far that had it.
-    count: usize,
+    count: u32,
     /// The current cycle (`u32::MAX` before the first round) ...
     cycle: u32,
     /// ... and how many of its rounds have the area in the scope.
-    in_cycle: usize,
+    in_cycle: u32,
     /// The cycle (or round 0) before left the area without an audit it needed, so the first
     /// round ahead takes it.
     owed: bool,
@@ -75,13 +75,13 @@ pub(super) struct AreaState {
     /// latest.
     pending: Option<(FollowUp, u8)>,
     /// The round judged last, as (cycle, slot), and whether it is an interim round ...
-    at: Option<(u32, usize)>,
+    at: Option<(u32, u32)>,
     interim: bool,
     /// The places (slots) of the current cycle judged so far, as bits.
     seen: u8,
     /// ... and the last one that had the area. An interim round shares its slot with the round
     /// after it: the two count as one for the pattern and for "never two in a row without".
-    had_at: Option<(u32, usize)>,
+    had_at: Option<(u32, u32)>,
 }
 
 impl Default for AreaState {
@@ -146,7 +146,7 @@ impl AreaState {
             // A cycle (or round 0) that ends with the area unaudited leaves it owed.
             self.owed =
                 (self.cycle != u32::MAX && self.count == 0) || (self.cycle == 0 && self.previous_has == Some(false));
-            (self.cycle, self.count, self.in_cycle, self.seen) = (at.cycle, 0, at.remaining + 1, 0);
+            (self.cycle, self.count, self.in_cycle, self.seen) = (at.cycle, 0, small(at.remaining + 1), 0);
         }
         // The pattern's places in this cycle before this round that had no round (an early
         // recertification ends a cycle before its second surveillance): a round after them is
@@ -159,12 +159,15 @@ impl AreaState {
         let follow_up_now = self.pending.is_some_and(|(_, left)| left == 0);
         let risk_requires = match risk {
             Risk::High => true,
-            Risk::Medium => self.previous_has == Some(false) || self.count + at.remaining < self.in_cycle.min(2),
+            Risk::Medium => {
+                self.previous_has == Some(false)
+                    || self.count.saturating_add(small(at.remaining)) < self.in_cycle.min(2)
+            }
             Risk::Low => self.count == 0 && at.remaining == 0,
         };
         let by_risk = round_zero || follow_up_now || risk_requires;
-        let slot_had = self.had_at == Some((at.cycle, at.slot));
-        (self.at, self.interim) = (Some((at.cycle, at.slot)), at.interim);
+        let slot_had = self.had_at == Some((at.cycle, small(at.slot)));
+        (self.at, self.interim) = (Some((at.cycle, small(at.slot))), at.interim);
         let preferred = round_zero
             || match risk {
                 Risk::High => true,
@@ -207,9 +210,15 @@ impl AreaState {
         if has {
             self.had_at = self.at;
         }
-        self.count += usize::from(has);
+        self.count += u32::from(has);
         self.previous_has = Some(has || slot_had);
     }
+}
+
+/// A count or place of rounds in 32 bits (a cycle has a handful of rounds): an area's state is
+/// kept for every area in the scope.
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

@@ -365,7 +365,7 @@ impl<'r> Placer<'_, 'r> {
         // What the round under way planned for a day that passed, or could not place: as it
         // stands today. Its place in the round is freed (for a yearly cap: the day was not used).
         let mut again: Vec<Again> = Vec::new();
-        let mut others: Vec<(Task, usize)> = Vec::new();
+        let mut others: Vec<(Task, usize)> = Vec::with_capacity(first.len()); // (at most one each)
         let mut gone = vec![false; round.audits.len()];
         for (q, (planned, w)) in first.iter().enumerate() {
             let want = &wanted[*w];
@@ -403,11 +403,9 @@ impl<'r> Placer<'_, 'r> {
                 }
             }
         }
-        let mut n = 0;
-        round.audits.retain(|_| {
-            n += 1;
-            !gone.get(n - 1).copied().unwrap_or(false)
-        });
+        let mut gone = gone.into_iter();
+        round.audits.retain(|_| !gone.next().unwrap_or(false));
+        drop(first);
         self.replay(round, again, &booked, &mut load, diary);
         self.sort(&mut others);
         self.place_all(round, &others, &mut load, diary);
@@ -466,11 +464,10 @@ impl<'r> Placer<'_, 'r> {
 
     /// Audits behind first, then the narrowest windows; within a window, the longest audits
     /// (before shorter ones cut the days up) and the most constrained areas (fewest independent
-    /// auditors) choose first, then by id.
+    /// auditors) choose first, then by id: a total order, sorted in place without the copy a
+    /// stable sort takes as scratch.
     fn sort(&self, tasks: &mut [(Task, usize)]) {
         let (scope, index) = (&self.register.scope, self.index);
-        // The key ends with the area's rank and the task's place, a total order: sorted in place,
-        // without the copy of the list a stable sort takes as scratch.
         tasks.sort_unstable_by_key(|&(task, w)| {
             let eligible = index.eligible(task.area);
             let days = std::cmp::Reverse(scope[task.area].audit_days);

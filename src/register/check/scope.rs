@@ -27,8 +27,8 @@ impl Checker<'_> {
                         .hint("name the person accountable for the area"),
                 );
             }
-            let clauses = self.clauses(&id, a.clauses.as_ref());
-            let controls = self.controls(&id, a.controls.as_ref());
+            let clauses = self.clauses(&id, a.clauses.as_deref());
+            let controls = self.controls(&id, a.controls.as_deref());
             let since = a.since.as_ref().map(|s| s.value.0);
             let until = a.until.as_ref().map(|u| u.value.0);
             if let (Some(s), Some(u)) = (since, &a.until)
@@ -42,10 +42,13 @@ impl Checker<'_> {
                     .hint("`since` is the first day in the scope, `until` the last"),
                 );
             }
-            let name = self.note("`name`", a.name.as_deref(), at).map_or_else(|| Str::from(&*id), |n| Str::from(&*n));
+            let name = self
+                .note("`name`", a.name.as_deref().map(|n| &**n), at)
+                .map_or_else(|| Str::from(&*id), |n| Str::from(&*n));
             let team = a.team.iter().map(|t| Str::from(&*self.person("a `team` member", t, at))).collect();
             let site = a.site.as_ref().map(|s| self.person("`site`", &s.value, loc(s))).filter(|s| !s.is_empty());
-            let audit_days = self.number("`audit_days`", a.audit_days.as_ref(), 1..=10, 1, "an audit is 1 to 10 days");
+            let audit_days =
+                self.number("`audit_days`", a.audit_days.as_deref(), 1..=10, 1, "an audit is 1 to 10 days");
             let risk_history = self.risk_history(&id, &a.risk_history);
             areas.push(Area {
                 name,
