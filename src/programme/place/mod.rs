@@ -34,7 +34,7 @@ use diary::Owed;
 
 use super::busy::{Outward, nearness};
 use super::index::Index;
-use super::round::{AreaAudit, Behind, FollowUp, Round, Source, Unassigned, small};
+use super::round::{AreaAudit, Behind, FollowUp, Round, Source, Unassigned, small, sort_stably};
 use crate::calendar::Calendar;
 use crate::cycle::{months_after, weeks_before};
 use crate::register::Register;
@@ -464,14 +464,15 @@ impl<'r> Placer<'_, 'r> {
 
     /// Audits behind first, then the narrowest windows; within a window, the longest audits
     /// (before shorter ones cut the days up) and the most constrained areas (fewest independent
-    /// auditors) choose first, then by id: a total order, sorted in place without the copy a
-    /// stable sort takes as scratch.
+    /// auditors) choose first, then by id (through their places: see [`sort_stably`]).
     fn sort(&self, tasks: &mut [(Task, usize)]) {
         let (scope, index) = (&self.register.scope, self.index);
-        tasks.sort_unstable_by_key(|&(task, w)| {
+        sort_stably(tasks, |(task, _)| {
             let eligible = index.eligible(task.area);
             let days = std::cmp::Reverse(scope[task.area].audit_days);
-            (!task.asap, task.due - task.from, task.from, task.due, days, eligible, index.area_rank[task.area], w)
+            // (The window's length in days, as a number: a duration costs more to compare.)
+            let window = task.due.num_days_from_ce() - task.from.num_days_from_ce();
+            (!task.asap, window, task.from, task.due, days, eligible, index.area_rank[task.area])
         });
     }
 
