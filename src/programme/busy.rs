@@ -95,21 +95,6 @@ impl Busy {
         first.map_or(list, |first| &list[list.partition_point(|x| x < first)..])
     }
 
-    /// The first day from `d` on when `who` is not busy, going from a busy day to `next(day)`:
-    /// one walk of `who`'s sorted days; `None` where `next` runs out.
-    pub(super) fn first_not_busy(
-        &self,
-        who: usize,
-        mut d: NaiveDate,
-        next: impl Fn(NaiveDate) -> Option<NaiveDate>,
-    ) -> Option<NaiveDate> {
-        let mut busy = self.since(who, Some(&d));
-        while step_to(&mut busy, d) {
-            d = next(d)?;
-        }
-        Some(d)
-    }
-
     /// Whether `who` is busy on any day from `start` to `end`.
     pub(super) fn between(&self, who: usize, start: NaiveDate, end: NaiveDate) -> bool {
         let days = &self.0[who];
@@ -166,34 +151,5 @@ impl Iterator for Outward<'_> {
         } else {
             None
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::NaiveDate;
-
-    use super::Busy;
-
-    fn day(d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 3, d).unwrap_or_default()
-    }
-
-    #[test]
-    fn the_first_day_not_busy_passes_the_busy_days_and_the_days_between() {
-        let mut busy = Busy::new(2);
-        // Busy Monday 2 to Friday 6 March 2026 and Monday 9; the week-end is closed.
-        for d in [2, 3, 4, 5, 6, 9] {
-            busy.push(0, day(d));
-        }
-        busy.sort();
-        let next_open = |d: NaiveDate| {
-            let n = d.succ_opt()?;
-            Some(if n == day(7) { day(9) } else { n })
-        };
-        assert_eq!(busy.first_not_busy(0, day(3), next_open), Some(day(10)));
-        assert_eq!(busy.first_not_busy(0, day(1), next_open), Some(day(1)), "not busy that day");
-        assert_eq!(busy.first_not_busy(1, day(3), next_open), Some(day(3)), "someone never busy");
-        assert_eq!(busy.first_not_busy(0, day(9), |_| None), None, "no day after");
     }
 }

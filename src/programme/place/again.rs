@@ -199,19 +199,7 @@ impl<'r> Placer<'_, 'r> {
         let mut d = if forward { calendar.open_on_or_after(window.from.max(window.after)) } else { window.last };
         let mut clashing = None;
         let mut tries = 0;
-        let next_open = |x: NaiveDate| x.succ_opt().map(|n| calendar.open_on_or_after(n));
         while window.after <= d && d <= window.last && tries < CLASH_TRIES {
-            // A day the auditor is taken starts no run: before a clash is in hand (when no day
-            // counts as a try), their taken days are passed in one walk of their sorted list, not
-            // tried one by one (an auditor with many audits replayed would try each again for
-            // every audit: quadratic in their audits).
-            if forward && clashing.is_none() && diary.taken.on(auditor, d) {
-                match diary.taken.first_not_busy(auditor, d, next_open) {
-                    Some(free) => d = free,
-                    None => break,
-                }
-                continue;
-            }
             let run = diary.run(auditor, d, audit_days, window.last, calendar);
             if let Some(end) = run.filter(|end| !Passed::within(&passed.auditors[auditor], d, *end)) {
                 let people = self.index.people(area);
@@ -226,9 +214,9 @@ impl<'r> Placer<'_, 'r> {
             if clashing.is_some() {
                 tries += 1;
             }
-            let next = if forward { next_open(d) } else { d.pred_opt().map(|p| calendar.open_on_or_before(p)) };
+            let next = if forward { d.succ_opt() } else { d.pred_opt() };
             let Some(next) = next else { break };
-            d = next;
+            d = if forward { calendar.open_on_or_after(next) } else { calendar.open_on_or_before(next) };
         }
         clashing
     }
