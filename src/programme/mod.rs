@@ -819,8 +819,9 @@ impl<'r> Iterator for Rounds<'_, 'r, '_> {
             self.next += 1;
             let (f, role) = &self.frames[k];
             // Room for every area at once, not grown by doubling (which holds the list one and a
-            // half times over while it moves): what no area wants is never written to, and an
-            // allocation this large takes memory only as it is written.
+            // half times over while it moves). What no area wants is never written to: on Linux
+            // an allocation this large is mapped as it is written (a counting allocator, as the
+            // benchmark's, counts it whole).
             let mut wanted: Vec<Wanted> = Vec::with_capacity(self.areas.len());
             for (i, st) in self.areas.iter_mut().enumerate() {
                 let want = p.need(i, &self.frames, k, st);

@@ -146,7 +146,7 @@ impl AreaState {
             // A cycle (or round 0) that ends with the area unaudited leaves it owed.
             self.owed =
                 (self.cycle != u32::MAX && self.count == 0) || (self.cycle == 0 && self.previous_has == Some(false));
-            (self.cycle, self.count, self.in_cycle, self.seen) = (at.cycle, 0, small(at.remaining + 1), 0);
+            (self.cycle, self.count, self.in_cycle, self.seen) = (at.cycle, 0, saturating_u32(at.remaining + 1), 0);
         }
         // The pattern's places in this cycle before this round that had no round (an early
         // recertification ends a cycle before its second surveillance): a round after them is
@@ -161,13 +161,13 @@ impl AreaState {
             Risk::High => true,
             Risk::Medium => {
                 self.previous_has == Some(false)
-                    || self.count.saturating_add(small(at.remaining)) < self.in_cycle.min(2)
+                    || self.count.saturating_add(saturating_u32(at.remaining)) < self.in_cycle.min(2)
             }
             Risk::Low => self.count == 0 && at.remaining == 0,
         };
         let by_risk = round_zero || follow_up_now || risk_requires;
-        let slot_had = self.had_at == Some((at.cycle, small(at.slot)));
-        (self.at, self.interim) = (Some((at.cycle, small(at.slot))), at.interim);
+        let slot_had = self.had_at == Some((at.cycle, saturating_u32(at.slot)));
+        (self.at, self.interim) = (Some((at.cycle, saturating_u32(at.slot))), at.interim);
         let preferred = round_zero
             || match risk {
                 Risk::High => true,
@@ -217,7 +217,7 @@ impl AreaState {
 
 /// A count or place of rounds in 32 bits (a cycle has a handful of rounds): an area's state is
 /// kept for every area in the scope.
-fn small(n: usize) -> u32 {
+fn saturating_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 

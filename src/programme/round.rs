@@ -425,10 +425,10 @@ impl std::fmt::Display for RoundName {
     }
 }
 
-/// An index as an audit keeps it (see [`AreaAudit::area_index`]).
 /// Sorts `items` by `key` as a stable sort does, equals kept in order. A stable sort of the
-/// items themselves takes a scratch copy of up to 8 MB (a round of 100,000 audits); this sorts
-/// their places instead (a stable sort: fast on lists nearly in order already), then moves each item once, along the permutation's cycles.
+/// items themselves takes a scratch copy of at least half of them (8 MB for a round of 100,000
+/// audits); this sorts their places instead (8 bytes each, stably: fast on a list nearly in
+/// order already), then moves each item once, along the permutation's cycles.
 pub(super) fn sort_stably<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&k| key(&items[k]));
@@ -446,6 +446,7 @@ pub(super) fn sort_stably<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     }
 }
 
+/// An index as an audit keeps it (see [`AreaAudit::area_index`]).
 pub(super) fn small(i: Option<usize>) -> Option<u32> {
     i.and_then(|i| u32::try_from(i).ok())
 }

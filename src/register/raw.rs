@@ -13,8 +13,7 @@ mod profile;
 use chrono::{Datelike, NaiveDate};
 pub(super) use profile::*;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::Deserialize;
-use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, de::MapAccess, de::Visitor};
 
 use super::{AuditKind, FindingKind, Method, NonconformitySeverity, Risk, SpecialKind, Status};
 use crate::catalogue;
@@ -505,9 +504,8 @@ pub(super) struct RawPerson<'a> {
 #[serde(deny_unknown_fields, bound(deserialize = "'de: 'a"))]
 #[schemars(rename = "Area")]
 pub(super) struct RawArea<'a> {
-    // The scope of a large register is held whole as read, before it is checked: what most
-    // areas leave out is boxed (8 bytes where absent, not 24 to 40), and lists hold no spare
-    // room. A minimal area takes 192 bytes, not 376.
+    // Held whole before it is checked: what most areas leave out is boxed and lists have no spare
+    // room (a minimal area with its place, `Spanned<RawArea>`, takes 192 bytes, not 376).
     /// A unique id (at most 100 characters).
     #[schemars(with = "String")]
     pub id: Spanned<Text<'a>>,

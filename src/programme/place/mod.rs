@@ -365,7 +365,7 @@ impl<'r> Placer<'_, 'r> {
         // What the round under way planned for a day that passed, or could not place: as it
         // stands today. Its place in the round is freed (for a yearly cap: the day was not used).
         let mut again: Vec<Again> = Vec::new();
-        let mut others: Vec<(Task, usize)> = Vec::with_capacity(first.len()); // (at most one each)
+        let mut others: Vec<(Task, usize)> = Vec::new();
         let mut gone = vec![false; round.audits.len()];
         for (q, (planned, w)) in first.iter().enumerate() {
             let want = &wanted[*w];
