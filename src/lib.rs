@@ -40,6 +40,7 @@ pub mod codes;
 pub mod cycle;
 pub mod diagnostic;
 pub mod findings;
+mod grouped;
 pub mod plan;
 pub mod programme;
 pub mod register;

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use crate::grouped::Grouped;
 use crate::register::{Area, Conflicts, Register};
 
 /// Look-ups built once per register: areas and auditors in the order of their ids, who may
@@ -17,17 +18,15 @@ pub(super) struct Index {
     pub(super) rank: Vec<usize>,
     /// Each auditor's position in `rank`.
     pub(super) rank_of: Vec<usize>,
-    /// The people audited with each area (owner and team), as indices: area `i`'s are
-    /// `people[people_from[i]..people_from[i + 1]]` (one list, not an allocation per area).
-    pub(super) people: Vec<usize>,
-    pub(super) people_from: Vec<usize>,
+    /// The people audited with each area (owner and team), as indices, sorted.
+    people: Grouped<usize>,
     /// Each auditor as a person, an index among the same people.
     pub(super) auditor_person: Vec<usize>,
     /// How many people there are: owners, team members and auditors.
     pub(super) persons: usize,
     /// For each area, its site (an index); for each auditor, the sites they audit, sorted, or
     /// `None` for any.
-    pub(super) site: Vec<Option<usize>>,
+    site: Vec<Option<u32>>,
     pub(super) auditor_sites: Vec<Option<Vec<usize>>>,
     /// Whether any auditor lists sites (if none does, everyone audits everywhere).
     pub(super) sited: bool,
@@ -37,14 +36,14 @@ pub(super) struct Index {
     /// clause 9.2 where another auditor is independent.
     pub(super) owner: Option<usize>,
     pub(super) owner_kept_off: Vec<bool>,
-    /// For each area, its records as (record index), in date order.
-    pub(super) records: Vec<Vec<usize>>,
+    /// For each area, its records (indices into `audits`), in date order.
+    pub(super) records: Grouped<usize>,
     /// Each record's auditor, where the register lists them, and its areas, as the record
     /// lists them.
     pub(super) record_auditor: Vec<Option<usize>>,
     pub(super) record_areas: Vec<Vec<Option<usize>>>,
     /// Each area's position when areas are sorted by case-folded id: ties go to the earlier.
-    pub(super) area_rank: Vec<usize>,
+    pub(super) area_rank: Vec<u32>,
     /// (record, area) pairs whose record's nonconformities are not the area's: a record of
     /// several areas with nonconformities, whose corrective actions raised that day name some
     /// of its areas, puts only those into follow-up.
@@ -72,19 +71,17 @@ impl Index {
                 })
             })
             .collect();
-        let mut records: Vec<Vec<usize>> = vec![Vec::new(); register.scope.len()];
+        let mut by_area: Vec<(usize, usize)> = Vec::new();
         let mut record_areas = Vec::with_capacity(register.audits.len());
         for (r, record) in register.audits.iter().enumerate() {
             let ids: Vec<Option<usize>> = record.areas.iter().map(|id| areas.get(&fold(id)).copied()).collect();
-            for &i in ids.iter().flatten() {
-                records[i].push(r);
-            }
+            by_area.extend(ids.iter().flatten().map(|&i| (i, r)));
             record_areas.push(ids);
         }
-        // Records are in date order already; keep it that way whatever the register did.
-        for list in &mut records {
-            list.sort_by_key(|&r| register.audits[r].date);
-        }
+        // Records are in date order already; keep it that way whatever the register did (a
+        // stable sort: records of one day stay in the register's order).
+        by_area.sort_by_key(|&(i, r)| (i, register.audits[r].date));
+        let records = Grouped::from_sorted(register.scope.len(), by_area);
         let record_auditor = register
             .audits
             .iter()
@@ -103,18 +100,16 @@ impl Index {
             let n = names.len();
             *names.entry(fold(s)).or_insert(n)
         };
-        // Each area's people, sorted and without repeats, one area after another in one list.
-        let (mut people, mut people_from) = (Vec::with_capacity(named), Vec::with_capacity(register.scope.len() + 1));
+        // Each area's people, sorted and without repeats, one area after another.
+        let mut people = Grouped::with_capacity(register.scope.len(), named);
         let mut mine = Vec::new();
         for a in &register.scope {
-            people_from.push(people.len());
             mine.clear();
             mine.extend(std::iter::once(&a.owner).chain(&a.team).map(|s| intern(s)));
             mine.sort_unstable();
             mine.dedup();
-            people.extend_from_slice(&mine);
+            people.push(mine.iter().copied());
         }
-        people_from.push(people.len());
         let auditor_person: Vec<usize> = register.auditors.iter().map(|a| intern(&a.id)).collect();
         let persons = names.len();
         let mut sites: HashMap<Cow<'r, str>, usize> = HashMap::new();
@@ -122,7 +117,8 @@ impl Index {
             let n = sites.len();
             *sites.entry(fold(s)).or_insert(n)
         };
-        let site: Vec<Option<usize>> = register.scope.iter().map(|a| a.site.as_deref().map(&mut site_of)).collect();
+        // (Sites are fewer than areas: 32 bits hold one, as they hold an area's place.)
+        let site = register.scope.iter().map(|a| a.site.as_deref().map(|s| site_of(s) as u32)).collect();
         let auditor_sites = (register.auditors.iter())
             .map(|a| {
                 a.sites.as_ref().map(|list| {
@@ -138,7 +134,6 @@ impl Index {
             rank,
             rank_of,
             people,
-            people_from,
             auditor_person,
             persons,
             site,
@@ -163,7 +158,7 @@ impl Index {
 
     /// The people audited with area `i`: its owner and team.
     pub(super) fn people(&self, i: usize) -> &[usize] {
-        &self.people[self.people_from[i]..self.people_from[i + 1]]
+        self.people.get(i)
     }
 
     /// Whether the programme may give area `i` to auditor `j`: independent of it, and not the
@@ -172,9 +167,14 @@ impl Index {
         self.conflicts.between(i, j).is_none() && !(self.owner_kept_off[i] && self.owner == Some(j))
     }
 
+    /// Area `i`'s site, if it names one (an index among the sites auditors name).
+    pub(super) fn site(&self, i: usize) -> Option<usize> {
+        self.site[i].map(|k| k as usize)
+    }
+
     /// Whether auditor `j` audits at area `i`'s site (everyone does, where either names none).
     pub(super) fn reaches(&self, i: usize, j: usize) -> bool {
-        match (self.site[i], self.auditor_sites[j].as_deref()) {
+        match (self.site(i), self.auditor_sites[j].as_deref()) {
             (Some(site), Some(sites)) => sites.contains(&site),
             _ => true,
         }
@@ -222,12 +222,13 @@ fn spared(
     out
 }
 
-pub(super) fn id_ranks(scope: &[Area]) -> Vec<usize> {
+pub(super) fn id_ranks(scope: &[Area]) -> Vec<u32> {
     let mut by_id: Vec<usize> = (0..scope.len()).collect();
     by_id.sort_by_cached_key(|&i| crate::register::folded(&scope[i].id));
     let mut rank = vec![0; scope.len()];
     for (pos, i) in by_id.into_iter().enumerate() {
-        rank[i] = pos;
+        // (A place among the areas: 32 bits, see `place::At`.)
+        rank[i] = pos as u32;
     }
     rank
 }

@@ -26,7 +26,7 @@ use crate::register::{Area, AuditKind, AuditRecord, Register, ReviewRecord, Stat
 pub use effort::{Effort, RoundEffort, UNASSIGNED};
 use index::Index;
 pub(crate) use place::SiteCalendars;
-use place::{Diary, Need, Placer, Wanted};
+use place::{At, Diary, Need, Placer, Wanted};
 pub use risk::risk_pattern;
 use risk::{AreaState, RoundAt, pattern_by_rank};
 use round::small;
@@ -475,7 +475,7 @@ impl<'r, 'c> Programme<'r, 'c> {
     /// What area `i` holds in frame `f`, from its record: an independent audit held (and what
     /// the last one found), booked for a day ahead, or booked for a day that passed unheld.
     fn record_in(&self, i: usize, f: &Frame) -> Held {
-        let records = &self.index.records[i];
+        let records = self.index.records.get(i);
         let audits = &self.register.audits;
         let mut out = Held::default();
         let from = records.partition_point(|&r| f.window_start.is_some_and(|w| audits[r].date < w));
@@ -531,7 +531,7 @@ impl<'r, 'c> Programme<'r, 'c> {
         if !Self::in_scope(area, f) {
             st.out_of_scope();
             return Wanted {
-                area: i,
+                area: At::new(i),
                 now: Need::Nothing,
                 planned: None,
                 pin: None,
@@ -626,7 +626,7 @@ impl<'r, 'c> Programme<'r, 'c> {
         };
         st.after(has, record.found);
         let latest = self.calendar.open_before(d.end);
-        Wanted { area: i, now: need, planned, pin, lead: d.lead, latest, booked_late }
+        Wanted { area: At::new(i), now: need, planned, pin: pin.map(At::new), lead: d.lead, latest, booked_late }
     }
 
     /// Whether `f`'s window is open today: its round is under way.
@@ -724,7 +724,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             return;
         }
         let last_held = |i: usize| {
-            (self.index.records[i].iter().map(|&r| &self.register.audits[r]))
+            (self.index.records.get(i).iter().map(|&r| &self.register.audits[r]))
                 .filter(|r| {
                     r.date < f.window_start.unwrap_or(NaiveDate::MAX) && r.status_on(self.today) == Status::Done
                 })
@@ -748,7 +748,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             };
             let planned = self.under_way(f).then(|| self.as_planned(i, Source::Planned, &d, None, false));
             let latest = self.calendar.open_before(d.end);
-            wanted.push(Wanted { area: i, now, planned, pin: None, lead: d.lead, latest, booked_late: false });
+            wanted.push(Wanted { area: At::new(i), now, planned, pin: None, lead: d.lead, latest, booked_late: false });
         }
     }
 }

@@ -28,7 +28,7 @@ pub fn risk_pattern(scope: &[Area]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
 }
 
 /// [`risk_pattern`], with each area's place in id order (`id_ranks`) already known.
-pub(super) fn pattern_by_rank(scope: &[Area], rank: &[usize]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
+pub(super) fn pattern_by_rank(scope: &[Area], rank: &[u32]) -> Vec<[bool; ROUNDS_PER_CYCLE]> {
     let mut load = [0usize; ROUNDS_PER_CYCLE];
     let mut pattern = vec![[false; ROUNDS_PER_CYCLE]; scope.len()];
     let mut order: Vec<usize> = (0..scope.len()).collect();

@@ -22,6 +22,7 @@ use serde::Deserialize;
 use crate::catalogue;
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, InputError, Loc};
+use crate::grouped::Grouped;
 use crate::settings::{Blackout, Settings};
 
 pub use profile::{AuditTimeTable, Profile, SimpleActivity, Site, Tenths};
@@ -473,7 +474,7 @@ impl Area {
 pub(crate) struct Conflicts {
     /// For each area (indexed like `scope`): the auditors (indices into `auditors`) who may not
     /// audit it, sorted, each with the first reason `conflict_with` gives.
-    by_area: Vec<Vec<(usize, Conflict)>>,
+    by_area: Grouped<(u32, Conflict)>,
     auditors: usize,
 }
 
@@ -484,12 +485,13 @@ impl Conflicts {
         for (j, a) in auditors.iter().enumerate() {
             auditor_ids.entry(folded(&a.id)).or_default().push(j);
         }
-        let mut by_area: Vec<Vec<(usize, Conflict)>> = vec![Vec::new(); scope.len()];
-        for (list, a) in by_area.iter_mut().zip(scope) {
+        // (area, auditor, why): an auditor's index fits in 32 bits as an area's does.
+        let mut pairs: Vec<(usize, u32, Conflict)> = Vec::new();
+        for (i, a) in scope.iter().enumerate() {
             let people = std::iter::once((&a.owner, Conflict::Owner)).chain(a.team.iter().map(|t| (t, Conflict::Team)));
             for (person, why) in people {
                 if let Some(js) = auditor_ids.get(&folded(person)) {
-                    list.extend(js.iter().map(|&j| (j, why)));
+                    pairs.extend(js.iter().map(|&j| (i, j as u32, why)));
                 }
             }
         }
@@ -501,36 +503,35 @@ impl Conflicts {
             for (j, auditor) in auditors.iter().enumerate() {
                 for c in &auditor.conflicts {
                     for &i in area_ids.get(&folded(c)).into_iter().flatten() {
-                        by_area[i].push((j, Conflict::Declared));
+                        pairs.push((i, j as u32, Conflict::Declared));
                     }
                 }
             }
         }
-        for list in &mut by_area {
-            // Stable: for each auditor the owner comes first, then the team, then a declared
-            // conflict, the order `conflict_with` tries them in.
-            list.sort_by_key(|&(j, _)| j);
-            list.dedup_by_key(|&mut (j, _)| j);
-        }
+        // Stable: for each auditor the owner comes first, then the team, then a declared
+        // conflict, the order `conflict_with` tries them in.
+        pairs.sort_by_key(|&(i, j, _)| (i, j));
+        pairs.dedup_by_key(|&mut (i, j, _)| (i, j));
+        let by_area = Grouped::from_sorted(scope.len(), pairs.into_iter().map(|(i, j, why)| (i, (j, why))));
         Conflicts { by_area, auditors: auditors.len() }
     }
 
     /// What keeps auditor `j` from auditing area `i`: `scope[i].conflict_with(&auditors[j])`.
     pub fn between(&self, i: usize, j: usize) -> Option<Conflict> {
-        let list = &self.by_area[i];
-        list.binary_search_by_key(&j, |&(x, _)| x).ok().map(|k| list[k].1)
+        let list = self.by_area.get(i);
+        list.binary_search_by_key(&j, |&(x, _)| x as usize).ok().map(|k| list[k].1)
     }
 
     /// How many (area, auditor) pairs it keeps: one for each conflict, never one for each area
     /// and auditor.
     #[cfg(test)]
     pub(crate) fn pairs(&self) -> usize {
-        self.by_area.iter().map(Vec::len).sum()
+        self.by_area.items().len()
     }
 
     /// How many auditors are independent of area `i`.
     pub fn independent(&self, i: usize) -> usize {
-        self.auditors - self.by_area[i].len()
+        self.auditors - self.by_area.get(i).len()
     }
 }
 

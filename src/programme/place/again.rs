@@ -73,7 +73,7 @@ impl<'r> Placer<'_, 'r> {
     ) {
         let calendar = self.calendar;
         let round_last = calendar.open_before(round.window_end);
-        let mut days: BinaryHeap<Reverse<(NaiveDate, usize, usize)>> =
+        let mut days: BinaryHeap<Reverse<(NaiveDate, u32, usize)>> =
             again.iter().enumerate().map(|(k, a)| Reverse((a.start, self.index.area_rank[a.area], k))).collect();
         let mut lost = vec![false; again.len()];
         // Per auditor: a window (first day, last day, audit days) found without a run of days.

@@ -65,17 +65,35 @@ pub(super) enum Need {
 /// first day, not from today), which keeps its day while that day is ahead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Wanted {
-    pub area: usize,
+    pub area: At,
     pub now: Need,
     pub planned: Option<Need>,
     /// With `planned`: the record that stands for the audit, in its place.
-    pub pin: Option<usize>,
+    pub pin: Option<At>,
     /// The area's lead day in the round (its audit is late after it) ...
     pub lead: NaiveDate,
     /// ... and the last day its audit can be held for the round.
     pub latest: NaiveDate,
     /// Required in the round, and booked only after its lead: the booking is late.
     pub booked_late: bool,
+}
+
+/// A place in the register's `scope` or `audits`, as a round's lists hold it: 32 bits, so that
+/// the wanted areas and tasks of a round of 100,000 areas stay small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct At(u32);
+
+impl At {
+    pub fn new(i: usize) -> At {
+        // A register read under the largest size limit (4 GiB) holds fewer than 300 million
+        // areas or records (each takes at least 15 bytes), and one built in code could not hold
+        // 2^32 areas in memory.
+        At(u32::try_from(i).expect("fewer than 2^32 areas or records"))
+    }
+
+    pub fn get(self) -> usize {
+        self.0 as usize
+    }
 }
 
 /// Places a round's audits for one programme: its register, look-ups, working calendar and day.
@@ -142,7 +160,7 @@ impl<'p> Placer<'p, '_> {
 /// One audit to place.
 #[derive(Debug, Clone, Copy)]
 struct Task {
-    area: usize,
+    area: At,
     source: Source,
     from: NaiveDate,
     due: NaiveDate,
@@ -154,7 +172,7 @@ struct Task {
     /// In a round under way, the audit as planned before today (see [`Wanted::planned`]).
     as_planned: bool,
     /// The record that stands in its place: not placed, its auditor's day counted instead.
-    pin: Option<usize>,
+    pin: Option<At>,
 }
 
 /// A day found for an auditor, with what it costs: the auditor audited the area last time
@@ -323,21 +341,21 @@ impl<'r> Placer<'_, 'r> {
         }
         // A booking after the lead is late, as a planned audit there would be.
         for want in wanted.iter().filter(|w| w.booked_late) {
-            for &n in booked.get(&want.area).into_iter().flatten() {
+            for &n in booked.get(&want.area.get()).into_iter().flatten() {
                 if round.audits[n].date > want.lead {
                     round.audits[n].behind = Some(Behind::Late);
                 }
             }
         }
-        let mut first: Vec<(Task, usize)> = Vec::with_capacity(wanted.len());
+        let mut first: Vec<(Task, At)> = Vec::with_capacity(wanted.len());
         for (w, want) in wanted.iter().enumerate() {
             match want.planned.unwrap_or(want.now) {
                 Need::Plan { .. } => {
-                    let task = self.task(want.area, want.planned.unwrap_or(want.now), diary);
+                    let task = self.task(want.area.get(), want.planned.unwrap_or(want.now), diary);
                     let planned = want.planned.is_some();
-                    first.extend(task.map(|t| (Task { as_planned: planned, pin: want.pin, ..t }, w)));
+                    first.extend(task.map(|t| (Task { as_planned: planned, pin: want.pin, ..t }, At::new(w))));
                 }
-                Need::Missed { .. } => self.mark_missed(round, &booked, want.area, want.now, None),
+                Need::Missed { .. } => self.mark_missed(round, &booked, want.area.get(), want.now, None),
                 Need::Nothing => {}
             }
         }
@@ -347,7 +365,7 @@ impl<'r> Placer<'_, 'r> {
         // (A record that stands in a planned audit's place counts when that audit is placed,
         // where its auditor has no cap for the round; else from the start, as the cap is.)
         let pins: HashSet<(usize, NaiveDate)> = (first.iter().filter_map(|(t, _)| t.pin))
-            .filter_map(|r| Some((self.index.record_auditor[r]?, self.register.audits[r].date)))
+            .filter_map(|r| Some((self.index.record_auditor[r.get()]?, self.register.audits[r.get()].date)))
             .filter(|(j, _)| diary.round_cap[*j].is_none())
             .collect();
         // A record of several areas is one audit; one of several days takes each of its open
@@ -365,10 +383,13 @@ impl<'r> Placer<'_, 'r> {
         // What the round under way planned for a day that passed, or could not place: as it
         // stands today. Its place in the round is freed (for a yearly cap: the day was not used).
         let mut again: Vec<Again> = Vec::new();
-        let mut others: Vec<(Task, usize)> = Vec::new();
+        // Those never placed are kept in `first`'s room, in order, over the tasks already read:
+        // a round of 100,000 areas whose days passed does not hold a second list of them.
+        let mut others = 0;
         let mut gone = vec![false; round.audits.len()];
-        for (q, (planned, w)) in first.iter().enumerate() {
-            let want = &wanted[*w];
+        for q in 0..first.len() {
+            let (planned, w) = first[q];
+            let want = &wanted[w.get()];
             let a = &round.audits[placed_from + q];
             if want.pin.is_some() {
                 gone[placed_from + q] = true;
@@ -382,9 +403,9 @@ impl<'r> Placer<'_, 'r> {
                 // Placed again as the days passed, whatever is asked of it today (see
                 // `Placer::replay`), so that no day given depends on today.
                 Some(auditor) => again.push(Again {
-                    area: want.area,
+                    area: want.area.get(),
                     now: want.now,
-                    planned: *planned,
+                    planned,
                     lead: want.lead,
                     latest: want.latest,
                     auditor,
@@ -394,18 +415,21 @@ impl<'r> Placer<'_, 'r> {
                 }),
                 // Never placed: as things stand today, after the notice period.
                 None => {
-                    if let Some(mut task) = self.task(want.area, want.now, diary) {
+                    if let Some(mut task) = self.task(want.area.get(), want.now, diary) {
                         (task.asap, task.from) = (true, task.from.max(self.notice.min(task.due)));
-                        others.push((task, *w));
+                        // (`others` <= `q`: the slot written was read already.)
+                        first[others] = (task, w);
+                        others += 1;
                     } else {
-                        self.mark_missed(round, &booked, want.area, want.now, None);
+                        self.mark_missed(round, &booked, want.area.get(), want.now, None);
                     }
                 }
             }
         }
         let mut gone = gone.into_iter();
         round.audits.retain(|_| !gone.next().unwrap_or(false));
-        drop(first);
+        first.truncate(others);
+        let mut others = first;
         self.replay(round, again, &booked, &mut load, diary);
         self.sort(&mut others);
         self.place_all(round, &others, &mut load, diary);
@@ -432,7 +456,18 @@ impl<'r> Placer<'_, 'r> {
         // Already past it, or overdue in the round before: as soon as possible, a catch-up.
         let asap = asap || late;
         let source = if late { Source::CatchUp } else { source };
-        Some(Task { area: i, source, from, due, asap, behind, follow_up, required, as_planned: false, pin: None })
+        Some(Task {
+            area: At::new(i),
+            source,
+            from,
+            due,
+            asap,
+            behind,
+            follow_up,
+            required,
+            as_planned: false,
+            pin: None,
+        })
     }
 
     /// Marks area `i` as missed in the round (`need` is [`Need::Missed`]): a booking that passed
@@ -465,24 +500,24 @@ impl<'r> Placer<'_, 'r> {
     /// Audits behind first, then the narrowest windows; within a window, the longest audits
     /// (before shorter ones cut the days up) and the most constrained areas (fewest independent
     /// auditors) choose first, then by id (through their places: see [`sort_stably`]).
-    fn sort(&self, tasks: &mut [(Task, usize)]) {
+    fn sort(&self, tasks: &mut [(Task, At)]) {
         let (scope, index) = (&self.register.scope, self.index);
         sort_stably(tasks, |(task, _)| {
-            let eligible = index.eligible(task.area);
-            let days = std::cmp::Reverse(scope[task.area].audit_days);
+            let eligible = index.eligible(task.area.get());
+            let days = std::cmp::Reverse(scope[task.area.get()].audit_days);
             // (The window's length in days, as a number: a duration costs more to compare.)
             let window = task.due.num_days_from_ce() - task.from.num_days_from_ce();
-            (!task.asap, window, task.from, task.due, days, eligible, index.area_rank[task.area])
+            (!task.asap, window, task.from, task.due, days, eligible, index.area_rank[task.area.get()])
         });
     }
 
     /// Places sorted `tasks`, a group of those sharing a window at a time, one audit each, in
     /// their order.
-    fn place_all(&self, round: &mut Round<'r>, tasks: &[(Task, usize)], load: &mut Load, diary: &mut Diary) {
+    fn place_all(&self, round: &mut Round<'r>, tasks: &[(Task, At)], load: &mut Load, diary: &mut Diary) {
         let mut start = 0;
         while start < tasks.len() {
             let task = tasks[start].0;
-            let same = |(u, _): &&(Task, usize)| (u.asap, u.from, u.due) == (task.asap, task.from, task.due);
+            let same = |(u, _): &&(Task, At)| (u.asap, u.from, u.due) == (task.asap, task.from, task.due);
             let end = start + tasks[start..].iter().take_while(same).count();
             self.place_group(round, &tasks[start..end], load, diary);
             start = end;
@@ -490,7 +525,7 @@ impl<'r> Placer<'_, 'r> {
     }
 
     /// Places audits that share a window (`from`, `due`, and whether they are behind).
-    fn place_group(&self, round: &mut Round<'r>, tasks: &[(Task, usize)], load: &mut Load, diary: &mut Diary) {
+    fn place_group(&self, round: &mut Round<'r>, tasks: &[(Task, At)], load: &mut Load, diary: &mut Diary) {
         let calendar = &self.calendar;
         let index = &self.index;
         let (from, due, asap) = (tasks[0].0.from, tasks[0].0.due, tasks[0].0.asap);
@@ -505,15 +540,15 @@ impl<'r> Placer<'_, 'r> {
             // A record in its place: its auditor's day counts here, as the audit would have.
             if let Some(r) = task.pin {
                 let uncapped = |j: &usize| diary.round_cap[*j].is_none();
-                if let Some(j) = index.record_auditor[r]
+                if let Some(j) = index.record_auditor[r.get()]
                     .filter(uncapped)
-                    .filter(|&j| load.pinned.insert((j, self.register.audits[r].date)))
+                    .filter(|&j| load.pinned.insert((j, self.register.audits[r.get()].date)))
                 {
                     let key = (load.days[j], index.rank_of[j]);
                     load.days[j] += 1;
                     group.reload(index, key, load.days[j]);
                 }
-                round.audits.push(AreaAudit::new(&self.register.scope[task.area].id, task.due, task.source));
+                round.audits.push(AreaAudit::new(&self.register.scope[task.area.get()].id, task.due, task.source));
                 continue;
             }
             // Evenly over the spread weeks, in the order the audits choose.
@@ -539,15 +574,15 @@ impl<'r> Placer<'_, 'r> {
                     }
                 }
             }
-            let mut audit = AreaAudit::new(&self.register.scope[task.area].id, due, task.source);
-            audit.area_index = small(Some(task.area));
+            let mut audit = AreaAudit::new(&self.register.scope[task.area.get()].id, due, task.source);
+            audit.area_index = small(Some(task.area.get()));
             audit.from = Some(task.from);
             audit.behind = behind;
             audit.follow_up = task.follow_up;
             match placed {
                 Ok(choice) => {
                     let auditor = index.rank[choice.rank];
-                    diary.take(auditor, index.people(task.area), choice.start, choice.end, calendar);
+                    diary.take(auditor, index.people(task.area.get()), choice.start, choice.end, calendar);
                     let key = (load.days[auditor], choice.rank);
                     load.days[auditor] += calendar.open_days(choice.start, choice.end).count() as u32;
                     group.reload(index, key, load.days[auditor]);
@@ -581,14 +616,14 @@ impl<'r> Placer<'_, 'r> {
         diary: &Diary,
     ) -> Result<Choice, Unassigned> {
         let index = &self.index;
-        let area = &self.register.scope[task.area];
-        let people = index.people(task.area);
+        let area = &self.register.scope[task.area.get()];
+        let people = index.people(task.area.get());
         let audit_days = area.audit_days;
         let rotate = self.register.settings.rotation;
-        let previous = diary.last[task.area];
+        let previous = diary.last[task.area.get()];
         // Only auditors who audit the area's site are asked; of them, whether one is independent
         // of the area and under their cap for the round says why not, where nobody has a day.
-        let site = index.site[task.area];
+        let site = index.site(task.area.get());
         let (mut reachable, mut capped) = (false, true);
         let mut best: Option<Choice> = None;
         // Once a choice is in hand (with a clash, or the last auditor again), a few more
@@ -609,7 +644,7 @@ impl<'r> Placer<'_, 'r> {
                     }
                 }
                 let auditor = index.rank[rank];
-                if !index.may_audit(task.area, auditor) {
+                if !index.may_audit(task.area.get(), auditor) {
                     continue;
                 }
                 reachable = true;
@@ -632,7 +667,7 @@ impl<'r> Placer<'_, 'r> {
                 probes.in_hand = best.is_some();
                 let found = match (phase, target) {
                     (Phase::Spread, Some(target)) => {
-                        let site = self.calendar_of(task.area);
+                        let site = self.calendar_of(task.area.get());
                         self.near(auditor, (audit_days, site), task.due, target, people, group, diary, &mut probes)
                     }
                     (Phase::Spread, None) => self.first(auditor, audit_days, task, people, group, diary, &mut probes),
@@ -667,12 +702,12 @@ impl<'r> Placer<'_, 'r> {
         while let Some((load, rank)) = next.filter(|_| !reachable || capped) {
             next = group.gone.next(index, site, Some((load, rank)));
             let auditor = index.rank[rank];
-            if index.may_audit(task.area, auditor) {
+            if index.may_audit(task.area.get(), auditor) {
                 reachable = true;
                 capped &= diary.round_cap[auditor].is_some_and(|cap| load + audit_days > cap);
             }
         }
-        Err(if !reachable && index.eligible(task.area) == 0 {
+        Err(if !reachable && index.eligible(task.area.get()) == 0 {
             Unassigned::NoneIndependent
         } else if !reachable {
             Unassigned::NoAuditorForSite
@@ -783,10 +818,10 @@ impl<'r> Placer<'_, 'r> {
         };
         // The cursor moves on the organisation's calendar (it serves every area); the audit's
         // days are the area's site's.
-        let site = self.calendar_of(task.area);
+        let site = self.calendar_of(task.area.get());
         loop {
             if let Some(end) = diary.run(auditor, s, audit_days, task.due, site) {
-                let clash = diary.clash(auditor, self.index.people(task.area), s, end);
+                let clash = diary.clash(auditor, self.index.people(task.area.get()), s, end);
                 return Some((s, end, clash));
             }
             s = site.open_on_or_before(s.pred_opt()?);
@@ -820,7 +855,7 @@ impl<'r> Placer<'_, 'r> {
             return None;
         }
         let mut fallback = None;
-        let site = self.calendar_of(task.area);
+        let site = self.calendar_of(task.area.get());
         while d <= task.due && probes.left > 0 {
             if let Some(end) = diary.run(auditor, d, audit_days, task.due, site) {
                 if !diary.clash(auditor, people, d, end) {
