@@ -132,7 +132,7 @@ fn of<'p>(reg: &'p Register, today: NaiveDate, r: &Round<'_>, a: &AreaAudit<'_>,
     let mut objectives = vec![
         format!(
             "Conformity: whether {} conforms to the organisation's own requirements for its ISMS and to ISO/IEC 27001:2022 (9.2.1 a).",
-            area.name
+            area.name()
         ),
         "Effectiveness: whether its controls are implemented and maintained and achieve their intended results, judged on evidence from the period since the last audit (records, samples of operations, interviews), not on documents alone (9.2.1 b).".to_string(),
     ];
@@ -159,7 +159,7 @@ fn of<'p>(reg: &'p Register, today: NaiveDate, r: &Round<'_>, a: &AreaAudit<'_>,
         end: a.end,
         on,
         status: a.source.key(),
-        auditor: a.auditor.map(named).or_else(|| a.auditor_org.map(str::to_string)),
+        auditor: a.auditor.map(named).or_else(|| a.auditor_org(reg).map(str::to_string)),
         auditees: std::iter::once(&area.owner).chain(&area.team).map(|p| named(p)).collect(),
         contacts,
         method: area.method.map(|m| m.key()),

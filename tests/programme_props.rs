@@ -121,16 +121,16 @@ prop_compose! {
     ) -> Register {
         let scope: Vec<Area> = areas.iter().enumerate().map(|(i, (risk, owner, team, site, days))| Area {
             id: format!("area-{i:02}").into(),
-            name: format!("Area {i}").into(),
+            name: Some(Box::new(format!("Area {i}").into())),
             owner: PEOPLE[*owner].into(),
             team: team.iter().map(|t| PEOPLE[*t].into()).collect(),
             risk: *risk,
-            risk_history: Box::default(),
-            clauses: Box::default(),
-            controls: Box::default(),
+            risk_history: Default::default(),
+            clauses: Default::default(),
+            controls: Default::default(),
             since: None,
             until: None,
-            site: site.map(|s| format!("site-{s}").into()),
+            site: site.map(|s| Box::new(format!("site-{s}").into())),
             audit_days: *days,
             method: None,
             loc: Loc::default(),
@@ -511,7 +511,7 @@ proptest! {
     #[test]
     fn audits_spread_over_the_round(mut reg in plain_register(), today_offset in 0u64..5000) {
         for (i, a) in reg.scope.iter_mut().enumerate() {
-            (a.owner, a.team, a.audit_days) = (format!("owner-{i}").into(), Box::default(), 1);
+            (a.owner, a.team, a.audit_days) = (format!("owner-{i}").into(), Default::default(), 1);
         }
         let today = day(today_offset);
         let v = valid(&reg, today);
@@ -572,8 +572,8 @@ proptest! {
     #[test]
     fn round_sizes_differ_by_at_most_one(risks in proptest::collection::vec(risk(), 0..60)) {
         let scope: Vec<Area> = risks.iter().enumerate().map(|(i, r)| Area {
-            id: format!("a{i}").into(), name: Default::default(), owner: "o".into(), team: Box::default(), risk: *r,
-            clauses: Box::default(), controls: Box::default(), since: None, until: None, site: None, audit_days: 1, risk_history: Box::default(), method: None, loc: Loc::default(),
+            id: format!("a{i}").into(), name: Default::default(), owner: "o".into(), team: Default::default(), risk: *r,
+            clauses: Default::default(), controls: Default::default(), since: None, until: None, site: None, audit_days: 1, risk_history: Default::default(), method: None, loc: Loc::default(),
         }).collect();
         let pattern = risk_pattern(&scope);
         let sizes: Vec<usize> = (0..ROUNDS_PER_CYCLE).map(|k| pattern.iter().filter(|p| p[k]).count()).collect();

@@ -77,7 +77,7 @@ pub(super) fn rounds(
         out.extend(without_auditor(reg, today, round, area_of));
         // A round that began before the record is complete is not judged on it.
         if reg.judges(round.window_start, round.last_day) {
-            out.extend(behind(certificate, today, rounds, &by_area, k, area_of));
+            out.extend(behind(reg, certificate, today, rounds, &by_area, k, area_of));
             out.extend(review(reg, today, round));
         }
     }
@@ -88,6 +88,7 @@ pub(super) fn rounds(
 /// The round's audits behind: not held by the lead (late), or by the external audit (overdue),
 /// or an area that joined the scope not audited before the next external audit.
 fn behind<'a>(
+    reg: &Register,
     certificate: &Certificate,
     today: NaiveDate,
     rounds: &'a [Round],
@@ -122,7 +123,7 @@ fn behind<'a>(
             Some((r, x)) => Later::Round { label: r.label(), date: x.date },
             None => Later::Nothing,
         };
-        let (area_id, at) = (a.area.to_string(), a.loc.or(area.map(|x| x.loc)));
+        let (area_id, at) = (a.area.to_string(), a.loc(reg).or(area.map(|x| x.loc)));
         out.push(match a.behind.unwrap_or(Behind::Late) {
             Behind::Overdue => {
                 Fact::OverdueAudit { area: area_id, round: round.label(), before, held_not_independent, later, at }
@@ -393,7 +394,7 @@ pub(super) fn owner_audits_programme(plan: &Plan<'_>) -> Vec<Fact> {
                 owner: owner.clone(),
                 recorded,
                 days: audits.iter().map(|a| a.date).collect(),
-                at: first.loc.unwrap_or(area.loc),
+                at: first.loc(reg).unwrap_or(area.loc),
             });
         }
     }

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use super::round::At;
 use crate::grouped::Grouped;
 use crate::register::{Area, Conflicts, Register};
 
@@ -26,7 +27,7 @@ pub(super) struct Index {
     pub(super) persons: usize,
     /// For each area, its site (an index); for each auditor, the sites they audit, sorted, or
     /// `None` for any.
-    site: Vec<Option<u32>>,
+    site: Vec<Option<At>>,
     pub(super) auditor_sites: Vec<Option<Vec<usize>>>,
     /// Whether any auditor lists sites (if none does, everyone audits everywhere).
     pub(super) sited: bool,
@@ -117,8 +118,7 @@ impl Index {
             let n = sites.len();
             *sites.entry(fold(s)).or_insert(n)
         };
-        // (Sites are fewer than areas: 32 bits hold one, as they hold an area's place.)
-        let site = register.scope.iter().map(|a| a.site.as_deref().map(|s| site_of(s) as u32)).collect();
+        let site = register.scope.iter().map(|a| a.site.as_deref().map(|s| At::new(site_of(s)))).collect();
         let auditor_sites = (register.auditors.iter())
             .map(|a| {
                 a.sites.as_ref().map(|list| {
@@ -169,7 +169,7 @@ impl Index {
 
     /// Area `i`'s site, if it names one (an index among the sites auditors name).
     pub(super) fn site(&self, i: usize) -> Option<usize> {
-        self.site[i].map(|k| k as usize)
+        self.site[i].map(At::get)
     }
 
     /// Whether auditor `j` audits at area `i`'s site (everyone does, where either names none).

@@ -26,11 +26,11 @@ use crate::register::{Area, AuditKind, AuditRecord, Register, ReviewRecord, Stat
 pub use effort::{Effort, RoundEffort, UNASSIGNED};
 use index::Index;
 pub(crate) use place::SiteCalendars;
-use place::{At, Diary, Need, Placer, Wanted};
+use place::{Diary, Need, Placer, Wanted};
 pub use risk::risk_pattern;
 use risk::{AreaState, RoundAt, pattern_by_rank};
-use round::small;
 pub use round::{AreaAudit, Behind, FollowUp, ROUNDS_PER_CYCLE, Review, Round, RoundName, Source, Unassigned};
+use round::{At, small};
 
 /// A round's dates before any area is placed in it.
 #[derive(Debug, Clone)]
@@ -456,8 +456,6 @@ impl<'r, 'c> Programme<'r, 'c> {
             let mut a = AreaAudit::new(id, record.date, source);
             a.end = record.end.unwrap_or(record.date);
             a.auditor = record.auditor.as_deref();
-            a.auditor_org = record.auditor_org.as_deref();
-            a.loc = Some(record.loc);
             a.record_index = small(Some(r));
             a.independent = independent;
             a.kind = record.kind;

@@ -2,6 +2,7 @@
 //! that takes their results to the external audit it prepares.
 
 use std::collections::{BTreeSet, HashMap};
+use std::num::NonZeroU32;
 
 use chrono::NaiveDate;
 
@@ -103,13 +104,9 @@ pub struct AreaAudit<'r> {
     /// The last day this audit can be held for its round.
     pub due: NaiveDate,
     pub auditor: Option<&'r str>,
-    /// For a record without an auditor: the outside firm, if named.
-    pub auditor_org: Option<&'r str>,
     /// For a planned audit without an auditor: why.
     pub unassigned: Option<Unassigned>,
     pub source: Source,
-    /// The record this comes from, if any.
-    pub loc: Option<Loc>,
     /// False for a recorded audit whose auditor owns, runs or has a conflict with the area: it
     /// is shown, but it does not count as coverage (clause 9.2.2 c), so the area is planned again.
     pub independent: bool,
@@ -124,12 +121,12 @@ pub struct AreaAudit<'r> {
     /// For a record: what it set out to do; only a full audit is the area's audit for the round.
     pub kind: AuditKind,
     /// The area's and the auditor's places in the register, where known: the planner looks
-    /// them up by these, not by case-folding ids again (32 bits: a register under the size
-    /// limit holds far fewer, and an audit is kept small).
-    pub(crate) area_index: Option<u32>,
-    pub(crate) auditor_index: Option<u32>,
-    /// For a record: its place in the register's `audits`.
-    pub(crate) record_index: Option<u32>,
+    /// them up by these, not by case-folding ids again.
+    pub(crate) area_index: Option<At>,
+    pub(crate) auditor_index: Option<At>,
+    /// For a record: its place in the register's `audits` (its `auditor_org` and place in the
+    /// file are read there).
+    pub(crate) record_index: Option<At>,
 }
 
 impl<'r> AreaAudit<'r> {
@@ -141,10 +138,8 @@ impl<'r> AreaAudit<'r> {
             end: date,
             due: date,
             auditor: None,
-            auditor_org: None,
             unassigned: None,
             source,
-            loc: None,
             independent: true,
             from: None,
             behind: None,
@@ -159,12 +154,12 @@ impl<'r> AreaAudit<'r> {
 
     /// The area's place in the register, where known.
     pub(crate) fn area_at(&self) -> Option<usize> {
-        self.area_index.map(|i| i as usize)
+        self.area_index.map(At::get)
     }
 
     /// The auditor's place in the register, where known.
     pub(crate) fn auditor_at(&self) -> Option<usize> {
-        self.auditor_index.map(|j| j as usize)
+        self.auditor_index.map(At::get)
     }
 
     /// The audited area in `register`, the one the plan was made from: `None` for a record
@@ -178,7 +173,8 @@ impl<'r> AreaAudit<'r> {
     /// first day (a record may fall on a closed day). The programme's effort and an audit's plan
     /// count these.
     pub fn days<'c>(&self, register: &Register, calendar: &'c Calendar) -> impl Iterator<Item = NaiveDate> + 'c {
-        let placed = self.source != Source::Planned || self.auditor.is_some() || self.auditor_org.is_some();
+        // (Only a record names an outside firm, and a record is not `Planned`.)
+        let placed = self.source != Source::Planned || self.auditor.is_some();
         let (to, take) = match self.area_in(register) {
             _ if placed => (self.end, usize::MAX),
             Some(area) => (NaiveDate::MAX, area.audit_days as usize),
@@ -191,7 +187,18 @@ impl<'r> AreaAudit<'r> {
 
     /// The record it comes from in `register`, the one the plan was made from.
     pub(crate) fn record_in<'g>(&self, register: &'g Register) -> Option<&'g crate::register::AuditRecord> {
-        self.record_index.and_then(|r| register.audits.get(r as usize))
+        self.record_index.and_then(|r| register.audits.get(r.get()))
+    }
+
+    /// For a record without an auditor: the outside firm that held it, if named (read in
+    /// `register`, the one the plan was made from).
+    pub fn auditor_org<'g>(&self, register: &'g Register) -> Option<&'g str> {
+        self.record_in(register).and_then(|r| r.auditor_org.as_deref())
+    }
+
+    /// For a record: where it is in the register file.
+    pub fn loc(&self, register: &Register) -> Option<Loc> {
+        self.record_in(register).map(|r| r.loc)
     }
 
     /// The auditor in `register`, the one the plan was made from, where they are listed there.
@@ -446,9 +453,33 @@ pub(super) fn sort_stably<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     }
 }
 
-/// An index as an audit keeps it (see [`AreaAudit::area_index`]).
-pub(super) fn small(i: Option<usize>) -> Option<u32> {
-    i.and_then(|i| u32::try_from(i).ok())
+/// A place in one of the register's lists (its scope, auditors, audits or sites) as the
+/// planner's per-area lists keep it: 32 bits, and no more as an `Option` (it holds the place
+/// plus one, never zero). A round of 100,000 areas holds as many audits, and as many wanted
+/// areas and tasks while it is planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct At(NonZeroU32);
+
+impl At {
+    pub(crate) fn new(i: usize) -> At {
+        // A register read under the largest size limit (4 GiB) holds fewer than 300 million
+        // areas, auditors, records or sites (each takes at least 15 bytes), and one built in
+        // code could not hold 2^32 areas in memory.
+        At::try_new(i).expect("fewer than 2^32 areas, auditors, records or sites")
+    }
+
+    fn try_new(i: usize) -> Option<At> {
+        u32::try_from(i).ok().and_then(|i| i.checked_add(1)).and_then(NonZeroU32::new).map(At)
+    }
+
+    pub(crate) fn get(self) -> usize {
+        (self.0.get() - 1) as usize
+    }
+}
+
+/// A place as an audit keeps it, where known (see [`At`]).
+pub(super) fn small(i: Option<usize>) -> Option<At> {
+    i.and_then(At::try_new)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! day is proved by [`crate::valid`], which the rest of the crate runs on.
 
 mod check;
+mod list;
 mod profile;
 mod raw;
 mod recover;
@@ -25,6 +26,7 @@ use crate::diagnostic::{Diagnostic, InputError, Loc};
 use crate::grouped::Grouped;
 use crate::settings::{Blackout, Settings};
 
+pub use list::List;
 pub use profile::{AuditTimeTable, Profile, SimpleActivity, Site, Tenths};
 pub use raw::parse_date;
 pub use yaml::{decode, max_values, options as parser_options};
@@ -344,29 +346,32 @@ impl Risk {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Area {
     // A register may hold a hundred thousand areas: short texts are kept inline (up to 24
-    // bytes, no allocation each) and lists as boxed slices (no spare capacity).
+    // bytes, no allocation each) and lists as one pointer (none when empty, see `List`).
     pub id: Str,
-    pub name: Str,
+    /// Its name, where the register gives one other than its id (see [`Area::name`]), boxed as
+    /// `site` is.
+    pub name: Option<Box<Str>>,
     /// The person accountable for the area.
     pub owner: Str,
     /// People who run the area.
-    pub team: Box<[Str]>,
+    pub team: List<Str>,
     pub risk: Risk,
     /// Subclauses (`4.1` ... `10.2`) the area carries, deduplicated, in catalogue form.
-    pub clauses: Box<[&'static str]>,
+    pub clauses: List<&'static str>,
     /// Annex A controls (`A.5.1` ...) the area carries, deduplicated.
-    pub controls: Box<[&'static str]>,
+    pub controls: List<&'static str>,
     /// The first day the area is in the scope (a scope extension), if not from the start.
     pub since: Option<NaiveDate>,
     /// The last day the area is in the scope, if it leaves it.
     pub until: Option<NaiveDate>,
-    /// Where the area is, for auditors who audit some sites only.
-    pub site: Option<Str>,
+    /// Where the area is, for auditors who audit some sites only (boxed: most areas name
+    /// none, and a pointer takes 8 bytes where a text takes 24).
+    pub site: Option<Box<Str>>,
     /// How many consecutive days its audit takes.
     pub audit_days: u32,
     /// Earlier risk levels, each up to and including its day, in date order (`risk` is the
     /// current one).
-    pub risk_history: Box<[(NaiveDate, Risk)]>,
+    pub risk_history: List<(NaiveDate, Risk)>,
     /// How it is audited, if the register says.
     pub method: Option<Method>,
     pub loc: Loc,
@@ -426,6 +431,11 @@ impl Conflict {
 }
 
 impl Area {
+    /// Its name: the register's `name`, else its id.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+
     /// What keeps `auditor` from auditing this area, if anything: ISO/IEC 27001 9.2.2 c asks for
     /// objectivity and impartiality, so nobody audits an area they own, run, or have declared a
     /// conflict with. This reads the auditor's whole `conflicts` list: for many look-ups, build
@@ -790,17 +800,17 @@ impl Area {
     pub(crate) fn example(id: &str, owner: &str, risk: Risk) -> Area {
         Area {
             id: id.into(),
-            name: id.into(),
+            name: None,
             owner: owner.into(),
-            team: Box::default(),
+            team: List::new(),
             risk,
-            clauses: Box::default(),
-            controls: Box::default(),
+            clauses: List::new(),
+            controls: List::new(),
             since: None,
             until: None,
             site: None,
             audit_days: 1,
-            risk_history: Box::default(),
+            risk_history: List::new(),
             method: None,
             loc: Loc::default(),
         }

@@ -12,7 +12,7 @@ use crate::audit_plan::AuditPlan;
 /// Writes the plan as a Markdown document; register text is escaped as in the programme.
 pub fn markdown(p: &AuditPlan<'_>, organisation: &str, today: NaiveDate, out: &mut dyn Write) -> io::Result<()> {
     let area = p.area;
-    let title = if area.name == area.id { md(&area.id) } else { format!("{} ({})", md(&area.name), md(&area.id)) };
+    let title = if area.name() == area.id { md(&area.id) } else { format!("{} ({})", md(area.name()), md(&area.id)) };
     writeln!(out, "# Audit plan: {title}\n")?;
     writeln!(
         out,
@@ -178,7 +178,7 @@ struct FollowUpDoc<'a> {
 pub fn json(p: &AuditPlan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let doc = Doc {
         area: &p.area.id,
-        name: &p.area.name,
+        name: p.area.name(),
         site: p.site.as_deref(),
         round: &p.round,
         prepares: &p.prepares,

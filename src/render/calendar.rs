@@ -311,8 +311,8 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
     let (summary, status) = match (e.kind, e.audit, e.external.as_deref()) {
         (EventKind::InternalAudit, Some(a), _) => {
             let area = a.area_in(reg);
-            let name = area.map_or(a.area, |x| x.name.as_str());
-            let who = match (&a.auditor, &a.auditor_org) {
+            let name = area.map_or(a.area, |x| x.name());
+            let who = match (&a.auditor, &a.auditor_org(reg)) {
                 (Some(id), _) => a.auditor_in(reg).map_or_else(|| id.to_string(), crate::register::Auditor::label),
                 (None, Some(org)) => org.to_string(),
                 // Missed: its status says so (OVERDUE, not held).

@@ -71,7 +71,7 @@ pub(super) fn rows<'p>(plan: &'p Plan<'_>, view: &'p View) -> impl Iterator<Item
         let external = e.external.as_deref();
         let area = audit.map(|a| a.area);
         let area_of = audit.and_then(|a| a.area_in(reg));
-        let auditor = audit.and_then(|a| a.auditor.or(a.auditor_org));
+        let auditor = audit.and_then(|a| a.auditor.or(a.auditor_org(reg)));
         let kind = match e.kind {
             EventKind::InternalAudit => "Internal audit".to_string(),
             EventKind::ManagementReview => "Management review".to_string(),
@@ -92,7 +92,7 @@ pub(super) fn rows<'p>(plan: &'p Plan<'_>, view: &'p View) -> impl Iterator<Item
             e.cycle.to_string(),
             e.round.map(|r| r.label()).unwrap_or_default(),
             area.unwrap_or_default().to_string(),
-            area_of.map(|a| a.name.to_string()).unwrap_or_default(),
+            area_of.map(|a| a.name().to_string()).unwrap_or_default(),
             auditor.unwrap_or_default().to_string(),
             audit.and_then(|a| a.auditor_in(reg)).and_then(|a| a.name.clone()).unwrap_or_default(),
             audit.and_then(|a| a.auditor_in(reg)).and_then(|a| a.role.clone()).unwrap_or_default(),

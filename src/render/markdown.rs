@@ -209,7 +209,7 @@ fn rounds(plan: &Plan<'_>, labels: &HashMap<String, String>, out: &mut dyn Write
                             without.entry(label).or_insert((0, note)).0 += 1;
                             format!("**{label}**")
                         }
-                        (None, None) => a.auditor_org.map(md).unwrap_or_default(),
+                        (None, None) => a.auditor_org(reg).map(md).unwrap_or_default(),
                     };
                     let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
                     let area = a.area_in(reg);
@@ -291,7 +291,7 @@ fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Resu
 
 /// An area as a reader knows it: its name, with the id where the two differ.
 fn area_name(a: &Area) -> String {
-    if a.name == a.id { md(&a.id) } else { format!("{} (`{}`)", md(&a.name), code(&a.id)) }
+    if a.name() == a.id { md(&a.id) } else { format!("{} (`{}`)", md(a.name()), code(&a.id)) }
 }
 
 /// A person by name (and role) where the register gives one, else as written.

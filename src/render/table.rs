@@ -228,7 +228,7 @@ fn round<'p>(
                 (Some(id), _) => a.auditor_in(reg).map_or_else(|| id.to_string(), crate::register::Auditor::label),
                 (None, Some(why)) => unassigned(why).0.to_string(),
                 (None, None) if a.source == Source::Missed => String::new(),
-                (None, None) => a.auditor_org.unwrap_or("(not recorded)").to_string(),
+                (None, None) => a.auditor_org(reg).unwrap_or("(not recorded)").to_string(),
             };
             let status = audit_status(a, plan.today);
             let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
@@ -405,7 +405,7 @@ fn effort_tables(reg: &Register, effort: &Effort, width: usize, out: &mut dyn Wr
 
 /// An area as people know it: its name, with its id where the two differ.
 fn area_label(a: &Area) -> String {
-    if a.name == a.id { a.id.to_string() } else { format!("{} ({})", a.name, a.id) }
+    if a.name() == a.id { a.id.to_string() } else { format!("{} ({})", a.name(), a.id) }
 }
 
 /// The settings the plan was made with (which are defaults), the closures, and how dates move.

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::super::busy::{Busy, Years};
 use super::super::index::Index;
-use super::super::round::{Round, Source};
+use super::super::round::{At, Round, Source};
 use crate::calendar::{Calendar, Spans};
 use crate::register::{AuditKind, Register};
 
@@ -21,7 +21,8 @@ pub(in crate::programme) struct Diary {
     pub(super) per_year: Years,
     pub(super) year_cap: Vec<Option<u32>>,
     pub(super) round_cap: Vec<Option<u32>>,
-    pub(super) last: Vec<Option<usize>>,
+    /// Each area's last auditor (for rotation).
+    pub(super) last: Vec<Option<At>>,
     /// What the round just planned leaves each area owed in the next (see [`Owed`]).
     pub(super) owed: Vec<Option<Owed>>,
     /// Each auditor as a person (an auditor may be an auditee elsewhere on the same day).
@@ -184,7 +185,7 @@ impl Diary {
                 continue;
             }
             if let (Some(auditor), false) = (a.auditor_at(), a.source == Source::Missed) {
-                self.last[i] = Some(auditor);
+                self.last[i] = Some(At::new(auditor));
             }
             // From the record only: capping from planned audits (spread over their round's
             // weeks, or brought forward) would pull each round's audits earlier than the one

@@ -34,7 +34,7 @@ use diary::Owed;
 
 use super::busy::{Outward, nearness};
 use super::index::Index;
-use super::round::{AreaAudit, Behind, FollowUp, Round, Source, Unassigned, small, sort_stably};
+use super::round::{AreaAudit, At, Behind, FollowUp, Round, Source, Unassigned, small, sort_stably};
 use crate::calendar::Calendar;
 use crate::cycle::{months_after, weeks_before};
 use crate::register::Register;
@@ -76,24 +76,6 @@ pub(super) struct Wanted {
     pub latest: NaiveDate,
     /// Required in the round, and booked only after its lead: the booking is late.
     pub booked_late: bool,
-}
-
-/// A place in the register's `scope` or `audits`, as a round's lists hold it: 32 bits, so that
-/// the wanted areas and tasks of a round of 100,000 areas stay small.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct At(u32);
-
-impl At {
-    pub fn new(i: usize) -> At {
-        // A register read under the largest size limit (4 GiB) holds fewer than 300 million
-        // areas or records (each takes at least 15 bytes), and one built in code could not hold
-        // 2^32 areas in memory.
-        At(u32::try_from(i).expect("fewer than 2^32 areas or records"))
-    }
-
-    pub fn get(self) -> usize {
-        self.0 as usize
-    }
 }
 
 /// Places a round's audits for one programme: its register, look-ups, working calendar and day.
@@ -620,7 +602,7 @@ impl<'r> Placer<'_, 'r> {
         let people = index.people(task.area.get());
         let audit_days = area.audit_days;
         let rotate = self.register.settings.rotation;
-        let previous = diary.last[task.area.get()];
+        let previous = diary.last[task.area.get()].map(At::get);
         // Only auditors who audit the area's site are asked; of them, whether one is independent
         // of the area and under their cap for the round says why not, where nobody has a day.
         let site = index.site(task.area.get());

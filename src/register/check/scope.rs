@@ -42,9 +42,10 @@ impl Checker<'_> {
                     .hint("`since` is the first day in the scope, `until` the last"),
                 );
             }
-            let name = self
-                .note("`name`", a.name.as_deref().map(|n| &**n), at)
-                .map_or_else(|| Str::from(&*id), |n| Str::from(&*n));
+            // (None where it is the id: `Area::name` gives the id then.)
+            let name = (self.note("`name`", a.name.as_deref().map(|n| &**n), at))
+                .filter(|n| **n != *id)
+                .map(|n| Box::new(Str::from(&*n)));
             let team = a.team.iter().map(|t| Str::from(&*self.person("a `team` member", t, at))).collect();
             let site = a.site.as_ref().map(|s| self.person("`site`", &s.value, loc(s))).filter(|s| !s.is_empty());
             let audit_days =
@@ -60,7 +61,7 @@ impl Checker<'_> {
                 controls: controls.into(),
                 since,
                 until,
-                site: site.map(|s| Str::from(&*s)),
+                site: site.map(|s| Box::new(Str::from(&*s))),
                 audit_days,
                 risk_history: risk_history.into(),
                 method: a.method,
