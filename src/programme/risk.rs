@@ -58,15 +58,18 @@ pub(super) fn pattern_by_rank(scope: &[Area], rank: &[u32]) -> Vec<[bool; ROUNDS
 /// What one area's earlier rounds leave for the rule to judge the next one by.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct AreaState {
+    // Kept small (28 bytes): the planner holds one for each area of the scope. The counts are of
+    // rounds in one cycle (three, and at most four interim rounds before each external audit),
+    // so a byte holds them.
     /// Whether the round before had the area's audit (held, booked, or planned); `None` where
     /// the area was out of the scope then, or there was no round before.
     previous_has: Option<bool>,
     /// The rounds of the current cycle so far that had it.
-    count: u32,
+    count: u8,
     /// The current cycle (`u32::MAX` before the first round) ...
     cycle: u32,
     /// ... and how many of its rounds have the area in the scope.
-    in_cycle: u32,
+    in_cycle: u8,
     /// The cycle (or round 0) before left the area without an audit it needed, so the first
     /// round ahead takes it.
     owed: bool,
@@ -74,14 +77,30 @@ pub(super) struct AreaState {
     /// be audited again: a major one in the next round, a minor one in the next but one at the
     /// latest.
     pending: Option<(FollowUp, u8)>,
-    /// The round judged last, as (cycle, slot), and whether it is an interim round ...
-    at: Option<(u32, u32)>,
+    /// The round judged last, and whether it is an interim round ...
+    at: Slot,
     interim: bool,
     /// The places (slots) of the current cycle judged so far, as bits.
     seen: u8,
     /// ... and the last one that had the area. An interim round shares its slot with the round
     /// after it: the two count as one for the pattern and for "never two in a row without".
-    had_at: Option<(u32, u32)>,
+    had_at: Slot,
+}
+
+/// A round's place as the rule counts it: its cycle, and its slot in the cycle (0 to 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    cycle: u32,
+    slot: u8,
+}
+
+impl Slot {
+    /// No round yet: no round's place equals it (a slot is 0 to 2).
+    const NONE: Slot = Slot { cycle: u32::MAX, slot: u8::MAX };
+
+    fn of(at: &RoundAt) -> Slot {
+        Slot { cycle: at.cycle, slot: saturating_u8(at.slot) }
+    }
 }
 
 impl Default for AreaState {
@@ -93,10 +112,10 @@ impl Default for AreaState {
             in_cycle: 0,
             owed: false,
             pending: None,
-            at: None,
+            at: Slot::NONE,
             interim: false,
             seen: 0,
-            had_at: None,
+            had_at: Slot::NONE,
         }
     }
 }
@@ -146,7 +165,7 @@ impl AreaState {
             // A cycle (or round 0) that ends with the area unaudited leaves it owed.
             self.owed =
                 (self.cycle != u32::MAX && self.count == 0) || (self.cycle == 0 && self.previous_has == Some(false));
-            (self.cycle, self.count, self.in_cycle, self.seen) = (at.cycle, 0, saturating_u32(at.remaining + 1), 0);
+            (self.cycle, self.count, self.in_cycle, self.seen) = (at.cycle, 0, saturating_u8(at.remaining + 1), 0);
         }
         // The pattern's places in this cycle before this round that had no round (an early
         // recertification ends a cycle before its second surveillance): a round after them is
@@ -161,13 +180,13 @@ impl AreaState {
             Risk::High => true,
             Risk::Medium => {
                 self.previous_has == Some(false)
-                    || self.count.saturating_add(saturating_u32(at.remaining)) < self.in_cycle.min(2)
+                    || self.count.saturating_add(saturating_u8(at.remaining)) < self.in_cycle.min(2)
             }
             Risk::Low => self.count == 0 && at.remaining == 0,
         };
         let by_risk = round_zero || follow_up_now || risk_requires;
-        let slot_had = self.had_at == Some((at.cycle, saturating_u32(at.slot)));
-        (self.at, self.interim) = (Some((at.cycle, saturating_u32(at.slot))), at.interim);
+        let slot_had = self.had_at == Slot::of(&at);
+        (self.at, self.interim) = (Slot::of(&at), at.interim);
         let preferred = round_zero
             || match risk {
                 Risk::High => true,
@@ -206,19 +225,19 @@ impl AreaState {
             None if has => None,
             None => self.pending.map(|(kind, left)| (kind, left.saturating_sub(1))),
         };
-        let slot_had = self.had_at.is_some() && self.had_at == self.at;
+        let slot_had = self.had_at != Slot::NONE && self.had_at == self.at;
         if has {
             self.had_at = self.at;
         }
-        self.count += u32::from(has);
+        self.count = self.count.saturating_add(u8::from(has));
         self.previous_has = Some(has || slot_had);
     }
 }
 
 /// A count or place of rounds in 32 bits (a cycle has a handful of rounds): an area's state is
 /// kept for every area in the scope.
-fn saturating_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+fn saturating_u8(n: usize) -> u8 {
+    u8::try_from(n).unwrap_or(u8::MAX)
 }
 
 #[cfg(test)]
