@@ -4,7 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
 
+mod html;
 mod programme;
+
+pub use html::html;
 
 use super::cost;
 use super::table::{Coverage, audit_status, external_status, settings_lines, unassigned};
@@ -53,24 +56,16 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
 
     writeln!(out, "\n## Scope\n")?;
-    let rows: Vec<Vec<String>> = (reg.scope.iter())
-        .map(|a| {
-            let mut how = Vec::new();
-            how.extend(a.site.as_deref().map(|s| format!("site {}", md(s))));
-            how.extend(a.method.map(|m| m.key().to_string()));
-            if a.audit_days > 1 {
-                how.push(format!("{} days", a.audit_days));
-            }
-            vec![
-                area_name(a),
-                md(&person(&a.owner, &labels)),
-                a.risk.as_str().to_string(),
-                how.join(", "),
-                criteria_ids(a),
-            ]
-        })
-        .collect();
-    table(out, &["Area", "Owner", "Risk", "Audit", "Clauses and controls"], &rows)?;
+    let rows = (reg.scope.iter()).map(|a| {
+        let mut how = Vec::new();
+        how.extend(a.site.as_deref().map(|s| format!("site {}", md(s))));
+        how.extend(a.method.map(|m| m.key().to_string()));
+        if a.audit_days > 1 {
+            how.push(format!("{} days", a.audit_days));
+        }
+        vec![area_name(a), md(&person(&a.owner, &labels)), a.risk.as_str().to_string(), how.join(", "), criteria_ids(a)]
+    });
+    table(out, &["Area", "Owner", "Risk", "Audit", "Clauses and controls"], rows)?;
 
     programme::criteria(reg, out)?;
     programme::frequency(plan, out)?;
@@ -85,8 +80,8 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         let all = 0..plan.rounds.len();
         let header = matrix.header(all.clone());
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        let rows: Vec<Vec<String>> = matrix.rows(plan, all).map(|row| row.iter().map(|c| md(c)).collect()).collect();
-        table(out, &header, &rows)?;
+        let rows = matrix.rows(plan, all).map(|row| row.iter().map(|c| md(c)).collect::<Vec<String>>());
+        table(out, &header, rows)?;
         writeln!(out)?;
         for line in matrix.verdicts(plan) {
             writeln!(out, "- {}", md(&line))?;
@@ -156,38 +151,8 @@ fn audit_time(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "- {}", md(line))?;
     }
     writeln!(out)?;
-    table(out, &cost::header(&e), &cost::rows(&e))
+    table(out, &cost::header(&e), cost::rows(&e))
 }
-
-/// The programme document as one self-contained HTML page to print (A4, tables whose header
-/// repeats on each page and whose rows are not split): the Markdown of [`write()`], rendered as
-/// CommonMark with GitHub's tables. Register text is escaped in the Markdown already, and raw
-/// HTML is not passed through.
-pub fn html(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut markdown = Vec::new();
-    write(plan, &mut markdown)?;
-    let markdown = String::from_utf8_lossy(&markdown);
-    let mut options = comrak::Options::default();
-    options.extension.table = true;
-    // The zero-width spaces that break links and mentions stay entities: the page holds no
-    // invisible character.
-    let body = comrak::markdown_to_html(&markdown, &options).replace('\u{200b}', "&#8203;");
-    let title = format!("Internal audit programme: {}", plan.register.organisation);
-    writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">")?;
-    writeln!(out, "<title>{}</title>\n<style>{PRINT_STYLE}</style>\n</head>\n<body>", super::html::esc(&title))?;
-    out.write_all(body.as_bytes())?;
-    writeln!(out, "</body>\n</html>")
-}
-
-/// A4 portrait, a sober type, tables ruled and kept readable across pages.
-const PRINT_STYLE: &str = "@page{size:A4;margin:16mm 14mm}\
-body{font:10pt/1.4 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#111;max-width:190mm;margin:auto}\
-h1{font-size:17pt;margin:0 0 4pt}h2{font-size:13pt;margin:14pt 0 4pt;border-bottom:1px solid #999;break-after:avoid}\
-h3{font-size:11pt;margin:10pt 0 3pt;break-after:avoid}\
-table{border-collapse:collapse;width:100%;margin:4pt 0;font-size:8.5pt}\
-th,td{border:1px solid #bbb;padding:2pt 4pt;text-align:left;vertical-align:top}\
-th{background:#eee}thead{display:table-header-group}tr{break-inside:avoid}\
-code{font-size:8.5pt}";
 
 /// Each round as a table (date, area, auditor, status, criteria) with its review; then, by why,
 /// the audits planned with no auditor.
@@ -200,29 +165,27 @@ fn rounds(plan: &Plan<'_>, labels: &HashMap<String, String>, out: &mut dyn Write
         if r.audits.is_empty() {
             writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
         } else {
-            let rows: Vec<Vec<String>> = (r.audits.iter())
-                .map(|a| {
-                    let auditor = match (&a.auditor, a.unassigned) {
-                        (Some(id), _) => md(&person(id, labels)),
-                        (None, Some(why)) => {
-                            let (label, note) = unassigned(why);
-                            without.entry(label).or_insert((0, note)).0 += 1;
-                            format!("**{label}**")
-                        }
-                        (None, None) => a.auditor_org(reg).map(md).unwrap_or_default(),
-                    };
-                    let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
-                    let area = a.area_in(reg);
-                    vec![
-                        date,
-                        area.map_or_else(|| md(a.area), area_name),
-                        auditor,
-                        audit_status(a, plan.today),
-                        area.map(criteria_ids).unwrap_or_default(),
-                    ]
-                })
-                .collect();
-            table(out, &["Date", "Area", "Auditor", "Status", "Clauses and controls"], &rows)?;
+            let rows = (r.audits.iter()).map(|a| {
+                let auditor = match (&a.auditor, a.unassigned) {
+                    (Some(id), _) => md(&person(id, labels)),
+                    (None, Some(why)) => {
+                        let (label, note) = unassigned(why);
+                        without.entry(label).or_insert((0, note)).0 += 1;
+                        format!("**{label}**")
+                    }
+                    (None, None) => a.auditor_org(reg).map(md).unwrap_or_default(),
+                };
+                let date = if a.end > a.date { format!("{} to {}", a.date, a.end) } else { a.date.to_string() };
+                let area = a.area_in(reg);
+                vec![
+                    date,
+                    area.map_or_else(|| md(a.area), area_name),
+                    auditor,
+                    audit_status(a, plan.today),
+                    area.map(criteria_ids).unwrap_or_default(),
+                ]
+            });
+            table(out, &["Date", "Area", "Auditor", "Status", "Clauses and controls"], rows)?;
         }
         let review = if r.review.not_held { "booked, not recorded as held" } else { r.review.wording() };
         writeln!(out, "\nManagement review: {} ({review}).", r.review.date)?;
@@ -279,10 +242,17 @@ fn assumptions(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// A GitHub table: every row has the header's number of cells.
-fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+///
+/// The rows are written as they come: a table of every area is never held whole.
+fn table<R: AsRef<[String]>>(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> io::Result<()> {
     writeln!(out, "| {} |", header.join(" | "))?;
     writeln!(out, "|{}", "---|".repeat(header.len()))?;
     for row in rows {
+        let row = row.as_ref();
         let cells: Vec<&str> = (0..header.len()).map(|i| row.get(i).map_or("", String::as_str)).collect();
         writeln!(out, "| {} |", cells.join(" | "))?;
     }

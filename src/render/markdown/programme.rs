@@ -63,22 +63,27 @@ pub(super) fn frequency(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> 
         out,
         "Each area is audited as its risk requires, within every certificate cycle: high risk in every round, medium risk in two rounds of three (never two rounds in a row without), low risk once a cycle; an area whose last audit found a major nonconformity is audited again in the next round, a minor one by the round after at the latest, until an audit finds none; an area that joins the scope is audited before the next external audit (9.2.2: frequency taking into consideration the importance of the processes, changes and the results of previous audits).\n"
     )?;
-    let mut rounds: HashMap<&str, Vec<String>> = HashMap::new();
-    for r in &plan.rounds {
-        for a in r.audits.iter().filter(|a| a.source != crate::programme::Source::Missed) {
-            let labels = rounds.entry(a.area).or_default();
-            if labels.last() != Some(&r.label()) {
-                labels.push(r.label());
+    // For each round, the areas with an audit in it (not missed), by their places in the scope:
+    // a byte an area and round, not a list of labels for each area.
+    let audited: Vec<(String, Vec<bool>)> = (plan.rounds.iter())
+        .map(|r| {
+            let mut has = vec![false; reg.scope.len()];
+            for a in r.audits.iter().filter(|a| a.source != crate::programme::Source::Missed) {
+                // (The record's area as written, as the area's id is.)
+                if let Some(i) = a.area_at().filter(|&i| reg.scope.get(i).is_some_and(|x| x.id == a.area)) {
+                    has[i] = true;
+                }
             }
-        }
-    }
-    let rows: Vec<Vec<String>> = (reg.scope.iter())
-        .map(|a| {
-            let audited = rounds.get(a.id.as_str()).map(|l| l.join(", ")).unwrap_or_default();
-            vec![area_name(a), a.risk.as_str().to_string(), rule(a.risk).to_string(), why(reg, a, plan.today), audited]
+            (r.label(), has)
         })
         .collect();
-    table(out, &["Area", "Risk", "Frequency", "Also", "Rounds in this plan"], &rows)
+    let rows = (reg.scope.iter().enumerate()).map(|(i, a)| {
+        let mut labels: Vec<&str> = audited.iter().filter(|(_, has)| has[i]).map(|(label, _)| label.as_str()).collect();
+        labels.dedup();
+        let audited = labels.join(", ");
+        vec![area_name(a), a.risk.as_str().to_string(), rule(a.risk).to_string(), why(reg, a, plan.today), audited]
+    });
+    table(out, &["Area", "Risk", "Frequency", "Also", "Rounds in this plan"], rows)
 }
 
 fn rule(risk: Risk) -> &'static str {
@@ -157,20 +162,18 @@ pub(super) fn auditors(reg: &Register, labels: &HashMap<String, String>, out: &m
     let conflicts = Conflicts::new(&reg.scope, &reg.auditors);
     let mut header = vec!["Area".to_string()];
     header.extend(reg.auditors.iter().map(|a| md(&a.id)));
-    let rows: Vec<Vec<String>> = (reg.scope.iter().enumerate())
-        .map(|(i, area)| {
-            let mut row = vec![area_name(area)];
-            row.extend((0..reg.auditors.len()).map(|j| match conflicts.between(i, j) {
-                None => "✓".to_string(),
-                Some(Conflict::Owner) => "owner".to_string(),
-                Some(Conflict::Team) => "team".to_string(),
-                Some(Conflict::Declared) => "conflict".to_string(),
-            }));
-            row
-        })
-        .collect();
+    let rows = (reg.scope.iter().enumerate()).map(|(i, area)| {
+        let mut row = vec![area_name(area)];
+        row.extend((0..reg.auditors.len()).map(|j| match conflicts.between(i, j) {
+            None => "✓".to_string(),
+            Some(Conflict::Owner) => "owner".to_string(),
+            Some(Conflict::Team) => "team".to_string(),
+            Some(Conflict::Declared) => "conflict".to_string(),
+        }));
+        row
+    });
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    table(out, &header, &rows)
+    table(out, &header, rows)
 }
 
 /// Who does what in the programme.

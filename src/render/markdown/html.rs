@@ -1,0 +1,247 @@
+//! `plan --format html`: the programme document of [`write()`](super::write) as one page to
+//! print, converted from its Markdown as the Markdown is written.
+//!
+//! A programme of 100,000 areas has tables of 100,000 rows, and a CommonMark parser holds a
+//! document as a tree many times the size of its text (a 2.5 MB register made a page of 900 MB
+//! when the document was converted whole). So the text between tables is converted a stretch at
+//! a time, and each table a batch of rows at a time under its own head, the batches stitched
+//! into one table: the page is the one the whole document gives, byte for byte, as long as
+//! every table ends at a blank line, as every table [`write()`](super::write) writes does.
+
+use std::io::{self, Write};
+
+use crate::plan::Plan;
+
+/// The programme document as one self-contained HTML page to print (A4, tables whose header
+/// repeats on each page and whose rows are not split): the Markdown of [`write()`](super::write),
+/// rendered as CommonMark with GitHub's tables. Register text is escaped in the Markdown
+/// already, and raw HTML is not passed through.
+pub fn html(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let title = format!("Internal audit programme: {}", plan.register.organisation);
+    writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">")?;
+    writeln!(
+        out,
+        "<title>{}</title>\n<style>{PRINT_STYLE}</style>\n</head>\n<body>",
+        crate::render::html::esc(&title)
+    )?;
+    let mut body = ToHtml::new(out, ROWS_PER_BATCH);
+    super::write(plan, &mut body)?;
+    let out = body.finish()?;
+    writeln!(out, "</body>\n</html>")
+}
+
+/// A4 portrait, a sober type, tables ruled and kept readable across pages.
+const PRINT_STYLE: &str = "@page{size:A4;margin:16mm 14mm}\
+body{font:10pt/1.4 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#111;max-width:190mm;margin:auto}\
+h1{font-size:17pt;margin:0 0 4pt}h2{font-size:13pt;margin:14pt 0 4pt;border-bottom:1px solid #999;break-after:avoid}\
+h3{font-size:11pt;margin:10pt 0 3pt;break-after:avoid}\
+table{border-collapse:collapse;width:100%;margin:4pt 0;font-size:8.5pt}\
+th,td{border:1px solid #bbb;padding:2pt 4pt;text-align:left;vertical-align:top}\
+th{background:#eee}thead{display:table-header-group}tr{break-inside:avoid}\
+code{font-size:8.5pt}";
+
+/// Rows of a table converted at once: enough that a parse is not paid for each row, few enough
+/// that the tree of a batch stays small.
+const ROWS_PER_BATCH: usize = 1000;
+
+/// How a table opens and closes in the HTML of its batches.
+const BODY_OPENS: &str = "<tbody>\n";
+const BODY_CLOSES: &str = "</tbody>\n</table>\n";
+
+/// Markdown in (as an [`io::Write`]), HTML out, converted as the Markdown comes.
+struct ToHtml<'o> {
+    out: &'o mut dyn Write,
+    options: comrak::Options<'static>,
+    rows_per_batch: usize,
+    /// The line being written, up to its newline.
+    line: Vec<u8>,
+    /// Markdown not converted yet: the text since the last table, or the rows of a table since
+    /// its last batch.
+    pending: String,
+    /// A line starting with `|` after a blank line: a table's header row, if the next line is
+    /// its delimiter row.
+    header: Option<String>,
+    /// In a table: its header and delimiter rows, the rows in `pending`, and whether a batch
+    /// of it has been written (its opening with it).
+    table: Option<Table>,
+    /// Nothing or a blank line came last: a table may start.
+    after_blank: bool,
+}
+
+struct Table {
+    head: String,
+    rows: usize,
+    opened: bool,
+}
+
+impl<'o> ToHtml<'o> {
+    fn new(out: &'o mut dyn Write, rows_per_batch: usize) -> Self {
+        let mut options = comrak::Options::default();
+        options.extension.table = true;
+        ToHtml {
+            out,
+            options,
+            rows_per_batch,
+            line: Vec::new(),
+            pending: String::new(),
+            header: None,
+            table: None,
+            after_blank: true,
+        }
+    }
+
+    /// Converts what is left, and gives the writer back.
+    fn finish(mut self) -> io::Result<&'o mut dyn Write> {
+        if !self.line.is_empty() {
+            let line = String::from_utf8_lossy(&std::mem::take(&mut self.line)).into_owned();
+            self.take(line)?;
+        }
+        self.pending.extend(self.header.take());
+        self.end_table()?;
+        self.convert_text()?;
+        Ok(self.out)
+    }
+
+    /// One whole line of Markdown, with its newline (but the last).
+    fn take(&mut self, line: String) -> io::Result<()> {
+        let blank = line.trim().is_empty();
+        if self.table.is_some() {
+            if !blank && line.starts_with('|') {
+                self.pending.push_str(&line);
+                if let Some(t) = self.table.as_mut() {
+                    t.rows += 1;
+                }
+                return self.flush_rows(false);
+            }
+            self.end_table()?;
+        } else if let Some(header) = self.header.take() {
+            if is_delimiter_row(&line) {
+                self.convert_text()?;
+                self.table = Some(Table { head: header + &line, rows: 0, opened: false });
+                self.after_blank = false;
+                return Ok(());
+            }
+            self.pending.push_str(&header);
+        } else if self.after_blank && line.starts_with('|') {
+            self.header = Some(line);
+            self.after_blank = false;
+            return Ok(());
+        }
+        self.pending.push_str(&line);
+        self.after_blank = blank;
+        Ok(())
+    }
+
+    /// Writes the table's rows so far as a batch, if there are enough of them (or `all`).
+    fn flush_rows(&mut self, all: bool) -> io::Result<()> {
+        let Some(t) = self.table.as_mut() else { return Ok(()) };
+        if t.rows == 0 || (!all && t.rows < self.rows_per_batch) {
+            return Ok(());
+        }
+        let markdown = format!("{}{}", t.head, self.pending);
+        let html = convert(&markdown, &self.options);
+        self.pending.clear();
+        t.rows = 0;
+        let body = html.find(BODY_OPENS).map(|b| b + BODY_OPENS.len()).zip(html.rfind(BODY_CLOSES));
+        let Some((rows_from, rows_to)) = body.filter(|(from, to)| from <= to) else {
+            // Not a table after all (never so for the tables this module is given): as it is.
+            return self.out.write_all(html.as_bytes());
+        };
+        let from = if t.opened { rows_from } else { 0 };
+        t.opened = true;
+        self.out.write_all(&html.as_bytes()[from..rows_to])
+    }
+
+    /// Ends the table under way: its last rows, and its closing.
+    fn end_table(&mut self) -> io::Result<()> {
+        self.flush_rows(true)?;
+        match self.table.take() {
+            Some(t) if t.opened => self.out.write_all(BODY_CLOSES.as_bytes()),
+            // A table without rows: converted whole.
+            Some(t) => self.out.write_all(convert(&t.head, &self.options).as_bytes()),
+            None => Ok(()),
+        }
+    }
+
+    fn convert_text(&mut self) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let html = convert(&self.pending, &self.options);
+        self.pending.clear();
+        self.out.write_all(html.as_bytes())
+    }
+}
+
+impl Write for ToHtml<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(n) = rest.iter().position(|&b| b == b'\n') {
+            self.line.extend_from_slice(&rest[..=n]);
+            let line = String::from_utf8_lossy(&std::mem::take(&mut self.line)).into_owned();
+            self.take(line)?;
+            rest = &rest[n + 1..];
+        }
+        self.line.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `markdown` as HTML. The zero-width spaces that break links and mentions stay entities: the
+/// page holds no invisible character.
+fn convert(markdown: &str, options: &comrak::Options<'_>) -> String {
+    comrak::markdown_to_html(markdown, options).replace('\u{200b}', "&#8203;")
+}
+
+/// Whether `line` is a table's delimiter row: `|---|:--:|`, cells of dashes with optional colons.
+fn is_delimiter_row(line: &str) -> bool {
+    let line = line.trim();
+    let Some(inner) = line.strip_prefix('|').and_then(|l| l.strip_suffix('|')) else { return false };
+    inner.split('|').all(|cell| {
+        let cell = cell.trim().trim_start_matches(':').trim_end_matches(':');
+        !cell.is_empty() && cell.bytes().all(|b| b == b'-')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::{ToHtml, convert};
+
+    /// Converted in batches of `rows`, written in pieces of `piece` bytes.
+    fn batched(markdown: &str, rows: usize, piece: usize) -> String {
+        let mut out = Vec::new();
+        let mut html = ToHtml::new(&mut out, rows);
+        for chunk in markdown.as_bytes().chunks(piece) {
+            html.write_all(chunk).unwrap();
+        }
+        html.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_document_converted_as_it_comes_is_the_one_converted_whole() {
+        let rows: String = (0..7).map(|i| format!("| a{i} | `x{i}` \\| **b** |\n")).collect();
+        let documents = [
+            format!("# Title\n\n- one\n- two\n\n| Area | Note |\n|---|---|\n{rows}\nAfter.\n"),
+            format!("| Area | Note |\n|---|:--:|\n{rows}"),
+            format!(
+                "Text\n\n| Only | Head |\n|---|---|\n\n## Next\n\n| A | B |\n|---|---|\n{rows}\n| A | B |\n|---|---|\n| 1 | 2 |\n"
+            ),
+            "| not a table\nbut a paragraph\n\n|still| not\n".to_string(),
+            "Ünïcode ✓ and a zero-width\u{200b}space\n\n| ✓ | x |\n|---|---|\n| ✓ | ✓ |\n".to_string(),
+            String::new(),
+        ];
+        for doc in &documents {
+            let whole = convert(doc, &ToHtml::new(&mut Vec::new(), 1).options);
+            for (rows, piece) in [(1, 1), (2, 3), (3, 1000), (1000, 7)] {
+                assert_eq!(batched(doc, rows, piece), whole, "{doc:?} in batches of {rows} rows, pieces of {piece}");
+            }
+        }
+    }
+}
