@@ -67,44 +67,52 @@ pub fn statement<'r>(plan: &Plan<'r>) -> Vec<Line<'r>> {
     let reg = plan.register;
     let today = plan.today;
     // The last full audit held of each area by an auditor independent of it (one who owns,
-    // runs or has a conflict with the area is shown in the plan, but does not count).
+    // runs or has a conflict with the area is shown in the plan, but does not count). Kept by
+    // the areas' places in the scope, and the records' areas looked up once each: a scope of
+    // 100,000 areas is not copied into a map.
     let conflicts = Conflicts::new(&reg.scope, &reg.auditors);
-    let area_at: HashMap<String, usize> =
-        reg.scope.iter().enumerate().map(|(i, a)| (folded(&a.id).into_owned(), i)).collect();
     let auditor_at: HashMap<String, usize> =
         reg.auditors.iter().enumerate().map(|(j, a)| (folded(&a.id).into_owned(), j)).collect();
-    let mut last: HashMap<String, NaiveDate> = HashMap::new();
+    let mut held: HashMap<String, Vec<(NaiveDate, Option<usize>)>> = HashMap::new();
     for record in reg.audits.iter().filter(|r| r.status_on(today) == Status::Done && r.kind == AuditKind::Full) {
         let day = record.end.unwrap_or(record.date);
         if day > today {
             continue;
         }
-        let auditor = record.auditor.as_deref().and_then(|a| auditor_at.get(&*folded(a)));
+        let auditor = record.auditor.as_deref().and_then(|a| auditor_at.get(&*folded(a)).copied());
         for area in &record.areas {
-            let key = folded(area).into_owned();
-            let independent = match (area_at.get(&key), auditor) {
-                (Some(&i), Some(&j)) => conflicts.between(i, j).is_none(),
-                _ => true,
-            };
-            if independent {
-                let entry = last.entry(key).or_insert(day);
-                *entry = (*entry).max(day);
-            }
+            held.entry(folded(area).into_owned()).or_default().push((day, auditor));
         }
     }
-    let mut next: HashMap<&str, NaiveDate> = HashMap::new();
+    let last: Vec<Option<NaiveDate>> = if held.is_empty() {
+        vec![None; reg.scope.len()]
+    } else {
+        (reg.scope.iter().enumerate())
+            .map(|(i, a)| {
+                let held = held.get(&*folded(&a.id))?;
+                let independent = |j: &Option<usize>| j.is_none_or(|j| conflicts.between(i, j).is_none());
+                held.iter().filter(|(_, j)| independent(j)).map(|(day, _)| *day).max()
+            })
+            .collect()
+    };
+    // The first audit ahead of each area, by its place in the scope (the audit's area as
+    // written, as the area's id is).
+    let mut next: Vec<Option<NaiveDate>> = vec![None; reg.scope.len()];
     let ahead = plan.rounds.iter().flat_map(|r| &r.audits).filter(|a| a.source != Source::Missed && a.date > today);
     for a in ahead.filter(|a| a.source != Source::Done) {
-        let entry = next.entry(a.area).or_insert(a.date);
-        *entry = (*entry).min(a.date);
+        if let Some(i) = a.area_at().filter(|&i| reg.scope.get(i).is_some_and(|x| x.id == a.area)) {
+            next[i] = Some(next[i].map_or(a.date, |d| d.min(a.date)));
+        }
     }
     // In the scope on the day: joined (`since`), and not yet left (`until`).
-    let in_scope: Vec<_> =
-        reg.scope.iter().filter(|a| !a.left_by(today) && a.since.is_none_or(|s| s <= today)).collect();
+    let in_scope: Vec<usize> = (0..reg.scope.len())
+        .filter(|&i| !reg.scope[i].left_by(today) && reg.scope[i].since.is_none_or(|s| s <= today))
+        .collect();
     catalogue::control_ids()
         .map(|control| {
-            let areas: Vec<&'r str> =
-                in_scope.iter().filter(|a| a.controls.contains(&control)).map(|a| a.id.as_str()).collect();
+            let carrying: Vec<usize> =
+                in_scope.iter().copied().filter(|&i| reg.scope[i].controls.contains(&control)).collect();
+            let areas: Vec<&'r str> = carrying.iter().map(|&i| reg.scope[i].id.as_str()).collect();
             let excluded = reg.exclusions.iter().find(|e| e.control == control).map(|e| e.reason.as_str());
             let applicability = match (areas.is_empty(), excluded) {
                 (false, Some(reason)) => Applicability::Contradictory(reason),
@@ -117,8 +125,8 @@ pub fn statement<'r>(plan: &Plan<'r>) -> Vec<Line<'r>> {
                 title: catalogue::control_title(control).unwrap_or_default(),
                 theme: theme(control),
                 applicability,
-                last_audited: areas.iter().filter_map(|a| last.get(&*folded(a)).copied()).max(),
-                next_planned: areas.iter().filter_map(|a| next.get(a).copied()).min(),
+                last_audited: carrying.iter().filter_map(|&i| last[i]).max(),
+                next_planned: carrying.iter().filter_map(|&i| next[i]).min(),
                 areas,
             }
         })
