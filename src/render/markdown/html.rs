@@ -2,11 +2,11 @@
 //! print, converted from its Markdown as the Markdown is written.
 //!
 //! A programme of 100,000 areas has tables of 100,000 rows, and a CommonMark parser holds a
-//! document as a tree many times the size of its text (a 2.5 MB register made a page of 900 MB
-//! when the document was converted whole). So the text between tables is converted a stretch at
-//! a time, and each table a batch of rows at a time under its own head, the batches stitched
-//! into one table: the page is the one the whole document gives, byte for byte, as long as
-//! every table ends at a blank line, as every table [`write()`](super::write) writes does.
+//! document as a tree many times the size of its text (converted whole, the document of a
+//! 2.5 MB register took 936 MB). So the text between tables is converted a stretch at a time,
+//! and each table a batch of rows at a time under its own head, the batches stitched into one
+//! table: the page is the one the whole document gives, byte for byte, as long as every table
+//! ends at a blank line, as every table [`write()`](super::write) writes does.
 
 use std::io::{self, Write};
 
@@ -24,7 +24,7 @@ pub fn html(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         "<title>{}</title>\n<style>{PRINT_STYLE}</style>\n</head>\n<body>",
         crate::render::html::esc(&title)
     )?;
-    let mut body = ToHtml::new(out, ROWS_PER_BATCH);
+    let mut body = ToHtml::new(out, BATCH_BYTES);
     super::write(plan, &mut body)?;
     let out = body.finish()?;
     writeln!(out, "</body>\n</html>")
@@ -40,9 +40,10 @@ th,td{border:1px solid #bbb;padding:2pt 4pt;text-align:left;vertical-align:top}\
 th{background:#eee}thead{display:table-header-group}tr{break-inside:avoid}\
 code{font-size:8.5pt}";
 
-/// Rows of a table converted at once: enough that a parse is not paid for each row, few enough
-/// that the tree of a batch stays small.
-const ROWS_PER_BATCH: usize = 1000;
+/// How much of a table is converted at once, in bytes of its rows: enough that a parse is not
+/// paid for each row, little enough that the tree of a batch stays small however wide its rows
+/// (the table of who may audit which area has a column for each auditor).
+const BATCH_BYTES: usize = 64 * 1024;
 
 /// How a table opens and closes in the HTML of its batches.
 const BODY_OPENS: &str = "<tbody>\n";
@@ -52,7 +53,7 @@ const BODY_CLOSES: &str = "</tbody>\n</table>\n";
 struct ToHtml<'o> {
     out: &'o mut dyn Write,
     options: comrak::Options<'static>,
-    rows_per_batch: usize,
+    batch_bytes: usize,
     /// The line being written, up to its newline.
     line: Vec<u8>,
     /// Markdown not converted yet: the text since the last table, or the rows of a table since
@@ -75,13 +76,13 @@ struct Table {
 }
 
 impl<'o> ToHtml<'o> {
-    fn new(out: &'o mut dyn Write, rows_per_batch: usize) -> Self {
+    fn new(out: &'o mut dyn Write, batch_bytes: usize) -> Self {
         let mut options = comrak::Options::default();
         options.extension.table = true;
         ToHtml {
             out,
             options,
-            rows_per_batch,
+            batch_bytes,
             line: Vec::new(),
             pending: String::new(),
             header: None,
@@ -135,7 +136,7 @@ impl<'o> ToHtml<'o> {
     /// Writes the table's rows so far as a batch, if there are enough of them (or `all`).
     fn flush_rows(&mut self, all: bool) -> io::Result<()> {
         let Some(t) = self.table.as_mut() else { return Ok(()) };
-        if t.rows == 0 || (!all && t.rows < self.rows_per_batch) {
+        if t.rows == 0 || (!all && self.pending.len() < self.batch_bytes) {
             return Ok(());
         }
         let markdown = format!("{}{}", t.head, self.pending);
@@ -213,10 +214,10 @@ mod tests {
 
     use super::{ToHtml, convert};
 
-    /// Converted in batches of `rows`, written in pieces of `piece` bytes.
-    fn batched(markdown: &str, rows: usize, piece: usize) -> String {
+    /// Converted in batches of `bytes` (at least a row), written in pieces of `piece` bytes.
+    fn batched(markdown: &str, bytes: usize, piece: usize) -> String {
         let mut out = Vec::new();
-        let mut html = ToHtml::new(&mut out, rows);
+        let mut html = ToHtml::new(&mut out, bytes);
         for chunk in markdown.as_bytes().chunks(piece) {
             html.write_all(chunk).unwrap();
         }
@@ -239,8 +240,8 @@ mod tests {
         ];
         for doc in &documents {
             let whole = convert(doc, &ToHtml::new(&mut Vec::new(), 1).options);
-            for (rows, piece) in [(1, 1), (2, 3), (3, 1000), (1000, 7)] {
-                assert_eq!(batched(doc, rows, piece), whole, "{doc:?} in batches of {rows} rows, pieces of {piece}");
+            for (bytes, piece) in [(1, 1), (30, 3), (60, 1000), (100_000, 7)] {
+                assert_eq!(batched(doc, bytes, piece), whole, "{doc:?} in batches of {bytes} bytes, pieces of {piece}");
             }
         }
     }
