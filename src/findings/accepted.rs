@@ -140,7 +140,7 @@ mod tests {
         Finding {
             code,
             message,
-            help: String::new(),
+            help: Default::default(),
             area: area.map(str::to_string),
             control: control.map(str::to_string),
             date: None,

@@ -18,6 +18,8 @@ mod sites;
 mod standard;
 mod words;
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 pub use crate::codes::{Code, Severity};
@@ -34,8 +36,9 @@ pub(crate) const EXPIRY_WARNING_DAYS: i64 = 90;
 pub struct Finding {
     pub code: Code,
     pub message: String,
-    /// What to do: the code's advice, or something more precise for this finding.
-    pub help: String,
+    /// What to do: the code's advice (not copied for each finding), or something more precise
+    /// for this finding.
+    pub help: Cow<'static, str>,
     pub area: Option<String>,
     pub control: Option<String>,
     pub date: Option<NaiveDate>,
@@ -92,7 +95,11 @@ fn facts_of(plan: &Plan<'_>) -> Vec<Fact> {
 /// warnings, then accepted ones, each by code and position.
 pub fn check(valid: &Valid) -> Vec<Finding> {
     let (register, today) = (valid.register(), valid.today());
-    let mut out: Vec<Finding> = facts(valid).iter().map(Fact::finding).collect();
+    // Each fact is dropped once worded: a register of 100,000 areas may have as many findings,
+    // and their facts' texts are not kept beside their words.
+    let facts = facts(valid);
+    let mut out: Vec<Finding> = Vec::with_capacity(facts.len());
+    out.extend(facts.into_iter().map(|fact| fact.finding()));
     // Stable: within a code and a place, findings stay in the order found (catalogue, rounds).
     out.sort_by_key(|f| (f.severity(), f.code, f.loc));
     let acceptances = accepted::accept(register, today, &mut out);

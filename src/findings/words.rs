@@ -3,6 +3,8 @@
 
 mod certificate;
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use super::Finding;
@@ -141,7 +143,7 @@ impl Fact {
         Finding {
             code,
             message: w.message,
-            help: w.help.unwrap_or_else(|| code.advice().to_string()),
+            help: w.help.map_or(Cow::Borrowed(code.advice()), Cow::Owned),
             area: w.area,
             control: w.control,
             date: w.date,

@@ -3,11 +3,12 @@
 //! summary). A register that cannot be read is reported the same way, each input error a
 //! finding with code `register-invalid`, so a job that uploads the report says why.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, hash_map};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::codes::{Code, Severity};
@@ -15,7 +16,7 @@ use crate::diagnostic::{InputError, Loc};
 use crate::findings::Finding;
 use crate::register::Acceptance;
 use crate::render::check::RULES;
-use crate::text::{fingerprint, name, visible};
+use crate::text::{fingerprint, fnv1a, name, visible};
 
 /// One finding as a report shows it.
 pub struct Entry<'a> {
@@ -82,19 +83,45 @@ pub fn input_entries(e: &InputError) -> Vec<Entry<'_>> {
 /// it is about (area, control, day) and its words without their digits (which count days and
 /// name dates that move), never its line or its place among the findings; the n-th finding
 /// with the same key gets `:n`.
-fn fingerprints(entries: &[Entry<'_>]) -> Vec<String> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    (entries.iter())
-        .map(|e| {
-            let date = e.date.map(|d| d.to_string()).unwrap_or_default();
-            let words: String = e.message.chars().filter(|c| !c.is_ascii_digit()).collect();
-            let key = [e.code.key(), e.area.unwrap_or(""), e.control.unwrap_or(""), &date, &words].join("\u{1f}");
-            let n = seen.entry(key.clone()).or_insert(0);
-            *n += 1;
-            let key = if *n > 1 { format!("{key}:{n}") } else { key };
-            fingerprint(key.as_bytes())
-        })
-        .collect()
+///
+/// Made as they are read, one at a time, each key remembered by its hash (and the entry it was
+/// first made of, to tell apart two keys with one hash): a check of 100,000 findings does not
+/// hold their keys.
+fn fingerprints<'e>(entries: &'e [Entry<'e>]) -> impl Iterator<Item = String> + 'e {
+    fingerprints_by(entries, fnv1a)
+}
+
+/// [`fingerprints`], with the keys remembered by `hash` (which changes no fingerprint).
+fn fingerprints_by<'e>(entries: &'e [Entry<'e>], hash: fn(&[u8]) -> u64) -> impl Iterator<Item = String> + 'e {
+    let key = |e: &Entry<'_>| {
+        let date = e.date.map(|d| d.to_string()).unwrap_or_default();
+        let words: String = e.message.chars().filter(|c| !c.is_ascii_digit()).collect();
+        [e.code.key(), e.area.unwrap_or(""), e.control.unwrap_or(""), &date, &words].join("\u{1f}")
+    };
+    // By hash: the entry whose key it is, and how many times it was seen; a key whose hash
+    // another key has (never so far) is counted by itself.
+    let mut seen: HashMap<u64, (usize, usize)> = HashMap::new();
+    let mut others: HashMap<String, usize> = HashMap::new();
+    entries.iter().enumerate().map(move |(i, e)| {
+        let k = key(e);
+        let n = match seen.entry(hash(k.as_bytes())) {
+            hash_map::Entry::Vacant(v) => {
+                v.insert((i, 1));
+                1
+            }
+            hash_map::Entry::Occupied(mut o) if key(&entries[o.get().0]) == k => {
+                o.get_mut().1 += 1;
+                o.get().1
+            }
+            hash_map::Entry::Occupied(_) => {
+                let n = others.entry(k.clone()).or_insert(0);
+                *n += 1;
+                *n
+            }
+        };
+        let k = if n > 1 { format!("{k}:{n}") } else { k };
+        fingerprint(k.as_bytes())
+    })
 }
 
 /// The register's path as a URI reference relative to where the job runs (SARIF 3.10.2):
@@ -148,54 +175,82 @@ pub fn sarif(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Resu
         .collect();
     // The path as given (every character outside the unreserved ones is percent-encoded).
     let artifact = uri(file);
-    let results: Vec<Value> = (entries.iter().zip(fingerprints(entries)))
-        .map(|(e, fingerprint)| {
-            let loc = e.loc.unwrap_or(Loc::new(1, 1));
-            let mut result = json!({
-                "ruleId": e.code.key(),
-                // Every code is in `Code::ALL`, from which `index` is made.
-                "ruleIndex": index[&e.code],
-                "level": sarif_level(e.severity()),
-                "message": {"text": format!("{} Help: {}", sentence(e.message), e.help)},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": artifact},
-                    "region": {"startLine": loc.line.max(1), "startColumn": loc.column.max(1)},
-                }}],
-                "partialFingerprints": {"ismsaudit/v1": fingerprint},
-            });
-            if let Some(note) = e.acceptance() {
-                result["suppressions"] = json!([{"kind": "external", "status": "accepted", "justification": note}]);
+    let result = |e: &Entry<'_>, fingerprint: String| {
+        let loc = e.loc.unwrap_or(Loc::new(1, 1));
+        let mut result = json!({
+            "ruleId": e.code.key(),
+            // Every code is in `Code::ALL`, from which `index` is made.
+            "ruleIndex": index[&e.code],
+            "level": sarif_level(e.severity()),
+            "message": {"text": format!("{} Help: {}", sentence(e.message), e.help)},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": artifact},
+                "region": {"startLine": loc.line.max(1), "startColumn": loc.column.max(1)},
+            }}],
+            "partialFingerprints": {"ismsaudit/v1": fingerprint},
+        });
+        if let Some(note) = e.acceptance() {
+            result["suppressions"] = json!([{"kind": "external", "status": "accepted", "justification": note}]);
+        }
+        let mut props = serde_json::Map::new();
+        for (key, value) in [("area", e.area), ("control", e.control)] {
+            if let Some(v) = value {
+                props.insert(key.into(), v.into());
             }
-            let mut props = serde_json::Map::new();
-            for (key, value) in [("area", e.area), ("control", e.control)] {
-                if let Some(v) = value {
-                    props.insert(key.into(), v.into());
-                }
-            }
-            if let Some(d) = e.date {
-                props.insert("date".into(), d.to_string().into());
-            }
-            if !props.is_empty() {
-                result["properties"] = Value::Object(props);
-            }
-            result
-        })
-        .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+        }
+        if let Some(d) = e.date {
+            props.insert("date".into(), d.to_string().into());
+        }
+        if !props.is_empty() {
+            result["properties"] = Value::Object(props);
+        }
+        result
+    };
+    // The members in the order JSON objects are written (by key), each result made as it is
+    // written: a report of 100,000 findings is never held as one tree.
+    #[derive(Serialize)]
+    struct Doc<R: Serialize> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        runs: [Run<R>; 1],
+        version: &'static str,
+    }
+    #[derive(Serialize)]
+    struct Run<R: Serialize> {
+        #[serde(rename = "columnKind")]
+        column_kind: &'static str,
+        results: R,
+        tool: Value,
+    }
+    let results =
+        Lazy(std::cell::Cell::new(Some(entries.iter().zip(fingerprints(entries)).map(|(e, f)| result(e, f)))));
+    let doc = Doc {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            results,
+            tool: json!({"driver": {
                 "name": "ismsaudit",
                 "version": env!("CARGO_PKG_VERSION"),
                 "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
+            }}),
         }],
-    });
+        version: "2.1.0",
+    };
     crate::render::json::to_writer(out, &doc)
+}
+
+/// A list written as its items are made, once: an iterator serialized as a JSON array.
+struct Lazy<I>(std::cell::Cell<Option<I>>);
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Lazy<I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.take() {
+            Some(items) => serializer.collect_seq(items),
+            None => Err(serde::ser::Error::custom("a lazy list is written once")),
+        }
+    }
 }
 
 /// A message ending in a full stop, so that "Help:" starts a sentence of its own.
@@ -210,28 +265,27 @@ pub fn gitlab(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Res
     // The path as given, not cut short; what JSON leaves as it is but a reader cannot see
     // (a zero-width space, a direction mark) shown as an escape.
     let path = visible(file).replace('\\', "/");
-    let issues: Vec<Value> = (entries.iter().zip(fingerprints(entries)))
-        .map(|(e, fingerprint)| {
-            let severity = match (e.accepted, e.severity()) {
-                (Some(_), _) | (None, Severity::Note) => "info",
-                (None, Severity::Error) => "major",
-                (None, Severity::Warning) => "minor",
-            };
-            let description = match e.acceptance() {
-                Some(note) => format!("{} ({note})", sentence(e.message)),
-                None => format!("{} Help: {}", sentence(e.message), e.help),
-            };
-            json!({
-                "type": "issue",
-                "check_name": e.code.key(),
-                "description": description,
-                "fingerprint": fingerprint,
-                "severity": severity,
-                "location": {"path": path, "lines": {"begin": e.loc.map_or(1, |l| l.line.max(1))}},
-            })
+    let issues = (entries.iter().zip(fingerprints(entries))).map(|(e, fingerprint)| {
+        let severity = match (e.accepted, e.severity()) {
+            (Some(_), _) | (None, Severity::Note) => "info",
+            (None, Severity::Error) => "major",
+            (None, Severity::Warning) => "minor",
+        };
+        let description = match e.acceptance() {
+            Some(note) => format!("{} ({note})", sentence(e.message)),
+            None => format!("{} Help: {}", sentence(e.message), e.help),
+        };
+        json!({
+            "type": "issue",
+            "check_name": e.code.key(),
+            "description": description,
+            "fingerprint": fingerprint,
+            "severity": severity,
+            "location": {"path": path, "lines": {"begin": e.loc.map_or(1, |l| l.line.max(1))}},
         })
-        .collect();
-    crate::render::json::to_writer(out, &issues)
+    });
+    // Each issue made as it is written (see `Lazy`).
+    crate::render::json::to_writer(out, &Lazy(std::cell::Cell::new(Some(issues))))
 }
 
 /// A job summary (GitHub's `$GITHUB_STEP_SUMMARY`, or a merge-request comment): the verdict,
@@ -291,5 +345,35 @@ mod tests {
         assert_eq!(uri("C:\\isms\\r#1.yaml"), "C%3A/isms/r%231.yaml");
         assert_eq!(uri("/srv/isms.yaml"), "file:///srv/isms.yaml");
         assert_eq!(uri("régistre.yaml"), "r%C3%A9gistre.yaml");
+    }
+
+    #[test]
+    fn the_nth_finding_with_one_key_gets_n_whatever_the_keys_hash_to() {
+        let entry = |message, area| Entry {
+            code: Code::AuditLate,
+            message,
+            help: "",
+            area: Some(area),
+            control: None,
+            date: None,
+            loc: None,
+            accepted: None,
+        };
+        // `a1` and `a2` are one key (digits are left out); `b` another.
+        let entries =
+            [entry("late 1", "a"), entry("late 2", "a"), entry("late", "b"), entry("late 33", "a"), entry("late", "b")];
+        let real: Vec<String> = fingerprints(&entries).collect();
+        let key_a = ["audit-late", "a", "", "", "late "].join("\u{1f}");
+        let key_b = ["audit-late", "b", "", "", "late"].join("\u{1f}");
+        let expected = [
+            fingerprint(key_a.as_bytes()),
+            fingerprint(format!("{key_a}:2").as_bytes()),
+            fingerprint(key_b.as_bytes()),
+            fingerprint(format!("{key_a}:3").as_bytes()),
+            fingerprint(format!("{key_b}:2").as_bytes()),
+        ];
+        assert_eq!(real, expected);
+        // Every key with one hash: the keys are still told apart.
+        assert_eq!(fingerprints_by(&entries, |_| 7).collect::<Vec<_>>(), expected);
     }
 }
