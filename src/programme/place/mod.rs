@@ -367,7 +367,7 @@ impl<'r> Placer<'_, 'r> {
         let mut again: Vec<Again> = Vec::new();
         // Those never placed are kept in `first`'s room, in order, over the tasks already read:
         // a round of 100,000 areas whose days passed does not hold a second list of them.
-        let mut others = 0;
+        let mut kept = 0;
         let mut gone = vec![false; round.audits.len()];
         for q in 0..first.len() {
             let (planned, w) = first[q];
@@ -399,9 +399,9 @@ impl<'r> Placer<'_, 'r> {
                 None => {
                     if let Some(mut task) = self.task(want.area.get(), want.now, diary) {
                         (task.asap, task.from) = (true, task.from.max(self.notice.min(task.due)));
-                        // (`others` <= `q`: the slot written was read already.)
-                        first[others] = (task, w);
-                        others += 1;
+                        // (`kept` <= `q`: the slot written was read already.)
+                        first[kept] = (task, w);
+                        kept += 1;
                     } else {
                         self.mark_missed(round, &booked, want.area.get(), want.now, None);
                     }
@@ -410,7 +410,7 @@ impl<'r> Placer<'_, 'r> {
         }
         let mut gone = gone.into_iter();
         round.audits.retain(|_| !gone.next().unwrap_or(false));
-        first.truncate(others);
+        first.truncate(kept);
         let mut others = first;
         self.replay(round, again, &booked, &mut load, diary);
         self.sort(&mut others);
