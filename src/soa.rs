@@ -62,7 +62,8 @@ fn theme(control: &str) -> &'static str {
     }
 }
 
-/// The statement for the plan's day: every control of Annex A, in its order.
+/// The statement for the plan's day: every control of Annex A, in its order. Of a
+/// [`plan`](crate::plan::plan) or an [`outline`](crate::plan::outline) alike.
 pub fn statement<'r>(plan: &Plan<'r>) -> Vec<Line<'r>> {
     let reg = plan.register;
     let today = plan.today;
@@ -97,13 +98,17 @@ pub fn statement<'r>(plan: &Plan<'r>) -> Vec<Line<'r>> {
     };
     // The first audit ahead of each area, by its place in the scope (the audit's area as
     // written, as the area's id is).
+    // (Of an outline, the rounds are planned one at a time, and each dropped once read.)
     let mut next: Vec<Option<NaiveDate>> = vec![None; reg.scope.len()];
-    let ahead = plan.rounds.iter().flat_map(|r| &r.audits).filter(|a| a.source != Source::Missed && a.date > today);
-    for a in ahead.filter(|a| a.source != Source::Done) {
-        if let Some(i) = a.area_at().filter(|&i| reg.scope.get(i).is_some_and(|x| x.id == a.area)) {
-            next[i] = Some(next[i].map_or(a.date, |d| d.min(a.date)));
+    let Ok(()) = plan.each_round::<std::convert::Infallible>(|r| {
+        let ahead = r.audits.iter().filter(|a| a.source != Source::Missed && a.date > today);
+        for a in ahead.filter(|a| a.source != Source::Done) {
+            if let Some(i) = a.area_at().filter(|&i| reg.scope.get(i).is_some_and(|x| x.id == a.area)) {
+                next[i] = Some(next[i].map_or(a.date, |d| d.min(a.date)));
+            }
         }
-    }
+        Ok(())
+    });
     // In the scope on the day: joined (`since`), and not yet left (`until`).
     let in_scope: Vec<usize> = (0..reg.scope.len())
         .filter(|&i| !reg.scope[i].left_by(today) && reg.scope[i].since.is_none_or(|s| s <= today))

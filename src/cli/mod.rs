@@ -252,7 +252,8 @@ fn soa_command(args: SoaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     let (valid, read) = load(&register, ctx.max_bytes, today)?;
     let reg = valid.register();
     // Two cycles: a control whose areas are audited once a cycle may be next audited in the next.
-    let plan = plan::plan(&valid, 2);
+    // Planned one round at a time, as the statement is made.
+    let plan = plan::outline(&valid, 2);
     let lines = soa::statement(&plan);
     let write = |out: &mut dyn Write| match format {
         SoaFormat::Markdown => render::soa::markdown(&lines, &reg.organisation, today, out),
