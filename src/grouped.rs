@@ -61,9 +61,16 @@ impl<T> Grouped<T> {
 }
 
 /// An item's place in the one list. Every item stands for a value in the register (a record's
-/// area, a team member, a declared conflict), and a register under the largest size limit
-/// (4 GiB) holds fewer than 2^32 values.
+/// area, a team member, a declared conflict).
 fn offset(n: usize) -> u32 {
+    place32(n)
+}
+
+/// A place among the register's values (an area, an auditor, a list's item) in 32 bits: a
+/// register under the largest size limit (4 GiB) holds fewer than 2^32 values (one for every
+/// four bytes at most, `register::max_values`), and one built in code could not hold 2^32 areas
+/// in memory.
+pub(crate) fn place32(n: usize) -> u32 {
     u32::try_from(n).expect("fewer than 2^32 values in a register")
 }
 

@@ -74,6 +74,9 @@ pub fn statement<'r>(plan: &Plan<'r>) -> Vec<Line<'r>> {
     let conflicts = Conflicts::new(&reg.scope, &reg.auditors);
     let auditor_at: HashMap<String, usize> =
         reg.auditors.iter().enumerate().map(|(j, a)| (folded(&a.id).into_owned(), j)).collect();
+    // For each area the records name: the last day held by each auditor (none listed: an
+    // outside firm, or an auditor the register does not list), so that it grows with the
+    // areas and their auditors, not with the records.
     let mut held: HashMap<String, Vec<(NaiveDate, Option<usize>)>> = HashMap::new();
     for record in reg.audits.iter().filter(|r| r.status_on(today) == Status::Done && r.kind == AuditKind::Full) {
         let day = record.end.unwrap_or(record.date);
@@ -82,7 +85,11 @@ pub fn statement<'r>(plan: &Plan<'r>) -> Vec<Line<'r>> {
         }
         let auditor = record.auditor.as_deref().and_then(|a| auditor_at.get(&*folded(a)).copied());
         for area in &record.areas {
-            held.entry(folded(area).into_owned()).or_default().push((day, auditor));
+            let by = held.entry(folded(area).into_owned()).or_default();
+            match by.iter_mut().find(|(_, j)| *j == auditor) {
+                Some((last, _)) => *last = (*last).max(day),
+                None => by.push((day, auditor)),
+            }
         }
     }
     let last: Vec<Option<NaiveDate>> = if held.is_empty() {
@@ -96,14 +103,13 @@ pub fn statement<'r>(plan: &Plan<'r>) -> Vec<Line<'r>> {
             })
             .collect()
     };
-    // The first audit ahead of each area, by its place in the scope (the audit's area as
-    // written, as the area's id is).
+    // The first audit ahead of each area, by its place in the scope.
     // (Of an outline, the rounds are planned one at a time, and each dropped once read.)
     let mut next: Vec<Option<NaiveDate>> = vec![None; reg.scope.len()];
     let Ok(()) = plan.each_round::<std::convert::Infallible>(|r| {
         let ahead = r.audits.iter().filter(|a| a.source != Source::Missed && a.date > today);
         for a in ahead.filter(|a| a.source != Source::Done) {
-            if let Some(i) = a.area_at().filter(|&i| reg.scope.get(i).is_some_and(|x| x.id == a.area)) {
+            if let Some(i) = a.area_as_written(reg) {
                 next[i] = Some(next[i].map_or(a.date, |d| d.min(a.date)));
             }
         }

@@ -200,6 +200,35 @@ fn csv_cells_cannot_be_formulas() {
 
 /// Each Markdown table has as many cells in every row as in its header, whatever the register's
 /// names hold; register text cannot open a link, an image or HTML.
+/// The HTML page is converted from the Markdown a piece at a time (a table a batch of rows at a
+/// time): it is the page the whole Markdown document gives, converted at once.
+#[test]
+fn the_html_page_is_the_markdown_converted_whole() {
+    // And one whose tables are several batches long (64 KiB each).
+    let dir = scratch("html-page");
+    let mut many = String::from(
+        "organisation: Many\ncertification: {decision: 2025-02-03}\nauditors: [{id: ann}, {id: bob}]\nscope:\n",
+    );
+    for i in 0..3500 {
+        many.push_str(&format!("  - {{id: area-{i}, name: Area {i} `x` | y, owner: o{}, controls: [A.5.1]}}\n", i % 7));
+    }
+    fs::write(dir.join("many.yaml"), many).unwrap();
+    for register in ["startup.yaml", "saas-certified.yaml", "enterprise.yaml"]
+        .map(example)
+        .into_iter()
+        .chain([dir.join("many.yaml")])
+    {
+        let name = register.display();
+        let markdown = plan(&register, "md");
+        let page = plan(&register, "html");
+        let mut options = comrak::Options::default();
+        options.extension.table = true;
+        let whole = comrak::markdown_to_html(&markdown, &options).replace('\u{200b}', "&#8203;");
+        let body = page.split_once("<body>\n").and_then(|(_, b)| b.strip_suffix("</body>\n</html>\n"));
+        assert_eq!(body, Some(whole.as_str()), "{name}");
+    }
+}
+
 #[test]
 fn markdown_tables_keep_their_columns() {
     let dir = scratch("markdown");

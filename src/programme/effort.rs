@@ -89,11 +89,12 @@ impl Effort {
             {
                 continue;
             }
-            let row = match (a.auditor_at(), a.auditor_org(register)) {
-                (Some(k), _) if k < self.listed => k,
-                (_, firm) => self.row(firm.unwrap_or(UNASSIGNED)),
+            let firm = a.auditor_org(register);
+            let row = match a.auditor_at() {
+                Some(k) if k < self.listed => k,
+                _ => self.row(firm.unwrap_or(UNASSIGNED)),
             };
-            let unassigned = a.auditor.is_none() && a.auditor_org(register).is_none();
+            let unassigned = a.auditor.is_none() && firm.is_none();
             let mut count = |day: NaiveDate| {
                 round.days += 1;
                 round.held += u32::from(a.source == Source::Done);

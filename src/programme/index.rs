@@ -227,8 +227,7 @@ pub(super) fn id_ranks(scope: &[Area]) -> Vec<u32> {
     by_id.sort_by_cached_key(|&i| crate::register::folded(&scope[i].id));
     let mut rank = vec![0; scope.len()];
     for (pos, i) in by_id.into_iter().enumerate() {
-        // (A place among the areas: 32 bits, see `place::At`.)
-        rank[i] = pos as u32;
+        rank[i] = crate::grouped::place32(pos);
     }
     rank
 }

@@ -234,7 +234,7 @@ impl AreaState {
     }
 }
 
-/// A count or place of rounds in 32 bits (a cycle has a handful of rounds): an area's state is
+/// A count or place of rounds in a byte (a cycle has at most fifteen rounds): an area's state is
 /// kept for every area in the scope.
 fn saturating_u8(n: usize) -> u8 {
     u8::try_from(n).unwrap_or(u8::MAX)

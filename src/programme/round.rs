@@ -162,6 +162,13 @@ impl<'r> AreaAudit<'r> {
         self.auditor_index.map(At::get)
     }
 
+    /// The area's place in `register`'s scope where the audit names it as the scope writes its
+    /// id, case and all (what the programme document and the SoA count an area's audits by: a
+    /// record naming `HR` for the area `hr` is not counted there).
+    pub(crate) fn area_as_written(&self, register: &Register) -> Option<usize> {
+        self.area_at().filter(|&i| register.scope.get(i).is_some_and(|x| x.id == self.area))
+    }
+
     /// The audited area in `register`, the one the plan was made from: `None` for a record
     /// naming an area the scope does not have. A look-up by place, not by id.
     pub(crate) fn area_in<'g>(&self, register: &'g Register) -> Option<&'g Area> {

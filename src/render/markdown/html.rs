@@ -3,7 +3,7 @@
 //!
 //! A programme of 100,000 areas has tables of 100,000 rows, and a CommonMark parser holds a
 //! document as a tree many times the size of its text (converted whole, the document of a
-//! 2.5 MB register took 936 MB). So the text between tables is converted a stretch at a time,
+//! 2.5 MB register took 946 MB). So the text between tables is converted a stretch at a time,
 //! and each table a batch of rows at a time under its own head, the batches stitched into one
 //! table: the page is the one the whole document gives, byte for byte, as long as every table
 //! ends at a blank line, as every table [`write()`](super::write) writes does.
@@ -62,8 +62,7 @@ struct ToHtml<'o> {
     /// A line starting with `|` after a blank line: a table's header row, if the next line is
     /// its delimiter row.
     header: Option<String>,
-    /// In a table: its header and delimiter rows, the rows in `pending`, and whether a batch
-    /// of it has been written (its opening with it).
+    /// In a table: its header and delimiter rows, its rows not written yet in `pending`.
     table: Option<Table>,
     /// Nothing or a blank line came last: a table may start.
     after_blank: bool,
@@ -71,8 +70,10 @@ struct ToHtml<'o> {
 
 struct Table {
     head: String,
-    rows: usize,
+    /// A batch of it was written, and with it the table's opening.
     opened: bool,
+    /// A line came that does not start as a row: the block's rest is converted at once.
+    tail: bool,
 }
 
 impl<'o> ToHtml<'o> {
@@ -105,20 +106,22 @@ impl<'o> ToHtml<'o> {
 
     /// One whole line of Markdown, with its newline (but the last).
     fn take(&mut self, line: String) -> io::Result<()> {
-        let blank = line.trim().is_empty();
-        if self.table.is_some() {
-            if !blank && line.starts_with('|') {
+        // Blank as CommonMark has it: spaces and tabs only (not any Unicode space).
+        let blank = line.trim_matches([' ', '\t', '\r', '\n']).is_empty();
+        if let Some(t) = self.table.as_mut() {
+            if !blank {
+                // A row; or, for a line that does not start as one, the rest of the block, to
+                // be converted at once with the rows not written yet (a table's rows do not
+                // depend on the lines after them, what follows them may).
+                t.tail |= !line.starts_with('|');
                 self.pending.push_str(&line);
-                if let Some(t) = self.table.as_mut() {
-                    t.rows += 1;
-                }
-                return self.flush_rows(false);
+                return self.flush_rows();
             }
             self.end_table()?;
         } else if let Some(header) = self.header.take() {
             if is_delimiter_row(&line) {
                 self.convert_text()?;
-                self.table = Some(Table { head: header + &line, rows: 0, opened: false });
+                self.table = Some(Table { head: header + &line, opened: false, tail: false });
                 self.after_blank = false;
                 return Ok(());
             }
@@ -133,34 +136,53 @@ impl<'o> ToHtml<'o> {
         Ok(())
     }
 
-    /// Writes the table's rows so far as a batch, if there are enough of them (or `all`).
-    fn flush_rows(&mut self, all: bool) -> io::Result<()> {
+    /// Writes the table's rows so far as a batch, if there are enough of them.
+    fn flush_rows(&mut self) -> io::Result<()> {
         let Some(t) = self.table.as_mut() else { return Ok(()) };
-        if t.rows == 0 || (!all && self.pending.len() < self.batch_bytes) {
+        if t.tail || self.pending.len() < self.batch_bytes {
             return Ok(());
         }
         let markdown = format!("{}{}", t.head, self.pending);
         let html = convert(&markdown, &self.options);
-        self.pending.clear();
-        t.rows = 0;
+        // A batch of rows is a table, and nothing after it.
         let body = html.find(BODY_OPENS).map(|b| b + BODY_OPENS.len()).zip(html.rfind(BODY_CLOSES));
-        let Some((rows_from, rows_to)) = body.filter(|(from, to)| from <= to) else {
-            // Not a table after all (never so for the tables this module is given): as it is.
-            return self.out.write_all(html.as_bytes());
+        let table = body.filter(|&(from, to)| from <= to && to + BODY_CLOSES.len() == html.len());
+        let Some((rows_from, rows_to)) = table else {
+            // Not a table after all: a head and a delimiter row of different widths (never so
+            // for the tables this module is given). The block is text, converted with what
+            // follows it up to the next table, as a whole document would have it. (A head that
+            // made a table once makes one again: a table already open is only closed.)
+            if t.opened {
+                self.out.write_all(BODY_CLOSES.as_bytes())?;
+            }
+            self.pending = markdown;
+            self.table = None;
+            return Ok(());
         };
+        self.pending.clear();
         let from = if t.opened { rows_from } else { 0 };
         t.opened = true;
         self.out.write_all(&html.as_bytes()[from..rows_to])
     }
 
-    /// Ends the table under way: its last rows, and its closing.
+    /// Ends the table under way at a blank line (or the end): its last rows and what followed
+    /// them in the block, and its closing.
     fn end_table(&mut self) -> io::Result<()> {
-        self.flush_rows(true)?;
-        match self.table.take() {
-            Some(t) if t.opened => self.out.write_all(BODY_CLOSES.as_bytes()),
-            // A table without rows: converted whole.
-            Some(t) => self.out.write_all(convert(&t.head, &self.options).as_bytes()),
-            None => Ok(()),
+        let Some(t) = self.table.take() else { return Ok(()) };
+        let html = convert(&format!("{}{}", t.head, std::mem::take(&mut self.pending)), &self.options);
+        if !t.opened {
+            return self.out.write_all(html.as_bytes());
+        }
+        // The table is open: what comes after its head, its body's opening left out (or, where
+        // no row is left, the body closed before the table is).
+        const HEAD_ENDS: &str = "</thead>\n";
+        let after_head = html.find(HEAD_ENDS).map_or(html.len(), |h| h + HEAD_ENDS.len());
+        match html[after_head..].strip_prefix(BODY_OPENS) {
+            Some(rest) => self.out.write_all(rest.as_bytes()),
+            None => {
+                self.out.write_all(b"</tbody>\n")?;
+                self.out.write_all(&html.as_bytes()[after_head..])
+            }
         }
     }
 
@@ -235,6 +257,15 @@ mod tests {
                 "Text\n\n| Only | Head |\n|---|---|\n\n## Next\n\n| A | B |\n|---|---|\n{rows}\n| A | B |\n|---|---|\n| 1 | 2 |\n"
             ),
             "| not a table\nbut a paragraph\n\n|still| not\n".to_string(),
+            // A head and a delimiter row of different widths: no table, but text.
+            format!("| A | B |\n|---|\n{rows}\nAfter.\n"),
+            // A line of a no-break space is no blank line: a row of the table.
+            format!("| A | B |\n|---|---|\n{rows}\u{a0}\n| z | y |\n"),
+            // Lines after the rows that do not start as rows: a row, a heading, a list.
+            format!("| A | B |\n|---|---|\n{rows}plain\n| z | y |\n\nAfter.\n"),
+            format!("| A | B |\n|---|---|\n{rows}# Heading\ntext\n\n| C | D |\n|---|---|\n{rows}"),
+            format!("| A | B |\n|---|---|\n{rows}- item\n- item\n"),
+            format!("| A | B |\n|---|---|\n| 1 | 2 |\n\n| A | B |\n|---|---|\n{rows}> quote\n"),
             "Ünïcode ✓ and a zero-width\u{200b}space\n\n| ✓ | x |\n|---|---|\n| ✓ | ✓ |\n".to_string(),
             String::new(),
         ];

@@ -69,8 +69,7 @@ pub(super) fn frequency(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> 
         .map(|r| {
             let mut has = vec![false; reg.scope.len()];
             for a in r.audits.iter().filter(|a| a.source != crate::programme::Source::Missed) {
-                // (The record's area as written, as the area's id is.)
-                if let Some(i) = a.area_at().filter(|&i| reg.scope.get(i).is_some_and(|x| x.id == a.area)) {
+                if let Some(i) = a.area_as_written(reg) {
                     has[i] = true;
                 }
             }
