@@ -71,6 +71,8 @@ fn offset(n: usize) -> u32 {
 /// four bytes at most, `register::max_values`), and one built in code could not hold 2^32 areas
 /// in memory.
 pub(crate) fn place32(n: usize) -> u32 {
+    // Unreachable: `n` is a place among a register's values (see above), and the reader
+    // refuses a file over 4 GiB and stops at one value for every four bytes (and 2^18 more).
     u32::try_from(n).expect("fewer than 2^32 values in a register")
 }
 

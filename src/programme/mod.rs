@@ -29,8 +29,8 @@ pub(crate) use place::SiteCalendars;
 use place::{Diary, Need, Placer, Wanted};
 pub use risk::risk_pattern;
 use risk::{AreaState, RoundAt, pattern_by_rank};
+use round::At;
 pub use round::{AreaAudit, Behind, FollowUp, ROUNDS_PER_CYCLE, Review, Round, RoundName, Source, Unassigned};
-use round::{At, small};
 
 /// A round's dates before any area is placed in it.
 #[derive(Debug, Clone)]
@@ -456,10 +456,10 @@ impl<'r, 'c> Programme<'r, 'c> {
             let mut a = AreaAudit::new(id, record.date, source);
             a.end = record.end.unwrap_or(record.date);
             a.auditor = record.auditor.as_deref();
-            a.record_index = small(Some(r));
+            a.record_index = Some(At::new(r));
             a.independent = independent;
             a.kind = record.kind;
-            (a.area_index, a.auditor_index) = (small(area), small(auditor));
+            (a.area_index, a.auditor_index) = (area.map(At::new), auditor.map(At::new));
             a
         })
     }

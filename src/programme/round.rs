@@ -469,14 +469,9 @@ pub(crate) struct At(NonZeroU32);
 
 impl At {
     pub(crate) fn new(i: usize) -> At {
-        // A register read under the largest size limit (4 GiB) holds fewer than 300 million
-        // areas, auditors, records or sites (each takes at least 15 bytes), and one built in
-        // code could not hold 2^32 areas in memory.
-        At::try_new(i).expect("fewer than 2^32 areas, auditors, records or sites")
-    }
-
-    fn try_new(i: usize) -> Option<At> {
-        u32::try_from(i).ok().and_then(|i| i.checked_add(1)).and_then(NonZeroU32::new).map(At)
+        // `place32` holds the place of any of the register's values in 32 bits; there are
+        // fewer than 2^32 of them, so the place plus one fits too (never saturates).
+        At(NonZeroU32::MIN.saturating_add(crate::grouped::place32(i)))
     }
 
     pub(crate) fn get(self) -> usize {
@@ -484,14 +479,19 @@ impl At {
     }
 }
 
-/// A place as an audit keeps it, where known (see [`At`]).
-pub(super) fn small(i: Option<usize>) -> Option<At> {
-    i.and_then(At::try_new)
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+
+    use super::At;
+
+    #[test]
+    fn a_place_comes_back_as_it_went_in_and_takes_four_bytes_even_as_an_option() {
+        for i in [0, 1, 99_999, 4_000_000_000] {
+            assert_eq!(At::new(i).get(), i);
+        }
+        assert_eq!(std::mem::size_of::<Option<At>>(), 4);
+    }
 
     proptest! {
         /// Sorting through the items' places gives what a stable sort gives: equal keys keep

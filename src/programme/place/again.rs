@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, BinaryHeap, HashMap};
 
 use chrono::NaiveDate;
 
-use super::super::round::{AreaAudit, Behind, Round, Unassigned, small};
+use super::super::round::{AreaAudit, At, Behind, Round, Unassigned};
 use super::{Diary, Load, Need, Placer, Task};
 
 /// An audit of a round under way whose planned day passed, as it is placed again (see
@@ -161,7 +161,7 @@ impl<'r> Placer<'_, 'r> {
             };
             let Some(task) = task else { continue };
             let mut audit = AreaAudit::new(&self.register.scope[a.area].id, a.start, task.source);
-            audit.area_index = small(Some(a.area));
+            audit.area_index = Some(At::new(a.area));
             audit.from = Some(task.from);
             audit.follow_up = task.follow_up;
             audit.passed = a.passed;
@@ -175,7 +175,7 @@ impl<'r> Placer<'_, 'r> {
                 audit.end = a.end;
                 audit.due = task.due.max(a.end);
                 audit.auditor = Some(&self.register.auditors[a.auditor].id);
-                audit.auditor_index = small(Some(a.auditor));
+                audit.auditor_index = Some(At::new(a.auditor));
             }
             round.audits.push(audit);
         }

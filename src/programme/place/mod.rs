@@ -34,7 +34,7 @@ use diary::Owed;
 
 use super::busy::{Outward, nearness};
 use super::index::Index;
-use super::round::{AreaAudit, At, Behind, FollowUp, Round, Source, Unassigned, small, sort_stably};
+use super::round::{AreaAudit, At, Behind, FollowUp, Round, Source, Unassigned, sort_stably};
 use crate::calendar::Calendar;
 use crate::cycle::{months_after, weeks_before};
 use crate::register::Register;
@@ -471,7 +471,7 @@ impl<'r> Placer<'_, 'r> {
             }
         } else {
             let mut marker = AreaAudit::new(&self.register.scope[i].id, due, Source::Missed);
-            marker.area_index = small(Some(i));
+            marker.area_index = Some(At::new(i));
             marker.behind = Some(behind);
             marker.follow_up = follow_up;
             marker.passed = passed;
@@ -557,7 +557,7 @@ impl<'r> Placer<'_, 'r> {
                 }
             }
             let mut audit = AreaAudit::new(&self.register.scope[task.area.get()].id, due, task.source);
-            audit.area_index = small(Some(task.area.get()));
+            audit.area_index = Some(task.area);
             audit.from = Some(task.from);
             audit.behind = behind;
             audit.follow_up = task.follow_up;
@@ -579,7 +579,7 @@ impl<'r> Placer<'_, 'r> {
                     // Moved past the lead: due on its own last day, before Stage 2 (which verifies it).
                     audit.due = due.max(choice.end);
                     audit.auditor = Some(&self.register.auditors[auditor].id);
-                    audit.auditor_index = small(Some(auditor));
+                    audit.auditor_index = Some(At::new(auditor));
                 }
                 Err(why) => audit.unassigned = Some(why),
             }
