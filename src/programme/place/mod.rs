@@ -20,17 +20,18 @@
 //! - *load*: the audit days an auditor has in the round so far;
 //! - *diary*: who is taken on which day, across all rounds planned together.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::ops::Bound::{Excluded, Unbounded};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Days, NaiveDate};
 
 mod again;
 mod diary;
+mod pool;
 
 use again::Again;
 pub(super) use diary::Diary;
 use diary::Owed;
+use pool::Pool;
 
 use super::busy::{Outward, nearness};
 use super::index::Index;
@@ -174,71 +175,6 @@ struct Load {
     days: Vec<u32>,
     /// The records counted in the place of planned audits (see [`Task::pin`]), by auditor and day.
     pinned: HashSet<(usize, NaiveDate)>,
-}
-
-/// Auditors as (load, rank), in that order, kept once for every area and once for each site
-/// they audit (or among those who audit anywhere): the search for an area's auditor walks only
-/// those who can reach its site, however many sites and auditors there are.
-#[derive(Debug, Clone, Default)]
-struct Pool {
-    all: BTreeSet<(u32, usize)>,
-    anywhere: BTreeSet<(u32, usize)>,
-    /// Only the sites some auditor lists (a site nobody lists is reached by `anywhere` only).
-    by_site: BTreeMap<usize, BTreeSet<(u32, usize)>>,
-}
-
-impl Pool {
-    /// Every auditor, with their `load`.
-    fn new(index: &Index, load: &Load) -> Self {
-        let mut pool = Pool::default();
-        let load = &load.days;
-        for (auditor, &l) in load.iter().enumerate() {
-            pool.insert(index, (l, index.rank_of[auditor]));
-        }
-        pool
-    }
-
-    fn insert(&mut self, index: &Index, key: (u32, usize)) {
-        self.all.insert(key);
-        match index.auditor_sites[index.rank[key.1]].as_deref() {
-            // Where nobody lists sites, everyone is anywhere: `all` says it.
-            None if !index.sited => {}
-            None => _ = self.anywhere.insert(key),
-            Some(list) => list.iter().for_each(|s| _ = self.by_site.entry(*s).or_default().insert(key)),
-        }
-    }
-
-    /// Whether `key` was there.
-    fn remove(&mut self, index: &Index, key: (u32, usize)) -> bool {
-        let was = self.all.remove(&key);
-        match index.auditor_sites[index.rank[key.1]].as_deref() {
-            None if !index.sited => {}
-            None => _ = self.anywhere.remove(&key),
-            Some(list) => list.iter().for_each(|s| _ = self.by_site.get_mut(s).map(|set| set.remove(&key))),
-        }
-        was
-    }
-
-    /// `key`'s auditor, if kept here, now has a load of `now`.
-    fn reload(&mut self, index: &Index, key: (u32, usize), now: u32) {
-        if self.remove(index, key) {
-            self.insert(index, (now, key.1));
-        }
-    }
-
-    /// The first auditor after `after` (or the first of all) who audits `site`: any auditor for
-    /// an area without one.
-    fn next(&self, index: &Index, site: Option<usize>, after: Option<(u32, usize)>) -> Option<(u32, usize)> {
-        let from = |set: &BTreeSet<(u32, usize)>| match after {
-            Some(key) => set.range((Excluded(key), Unbounded)).next().copied(),
-            None => set.first().copied(),
-        };
-        match site {
-            _ if !index.sited => from(&self.all),
-            None => from(&self.all),
-            Some(s) => [self.by_site.get(&s).and_then(from), from(&self.anywhere)].into_iter().flatten().min(),
-        }
-    }
 }
 
 /// The state of one group of audits with the same window, while it is placed.
