@@ -377,25 +377,24 @@ fn agenda_command(args: AgendaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
         let (mut unread, mut written) = (false, false);
         for register in &registers {
             // A register that cannot be read is reported; the others are still shown.
-            let read = load(register, max_bytes, today).map(|(valid, _)| {
-                // The cycles the days reach: the agenda shows what the calendar shows for them.
-                let until = today.checked_add_days(chrono::Days::new(days)).unwrap_or(today);
-                let plan = plan::plan(&valid, plan::cycles_reaching(today, until));
-                (render::agenda::items(&plan, days), valid.register().organisation.clone())
-            });
-            let (items, organisation) = match read {
-                Ok(found) => found,
+            let valid = match load(register, max_bytes, today) {
+                Ok((valid, _)) => valid,
                 Err(e) => {
                     unread = true;
                     colour.eprintln(&e.to_string());
                     continue;
                 }
             };
+            // The cycles the days reach: the agenda shows what the calendar shows for them. The
+            // plan is dropped once its items are listed.
+            let until = today.checked_add_days(chrono::Days::new(days)).unwrap_or(today);
+            let items = render::agenda::items(&plan::plan(&valid, plan::cycles_reaching(today, until)), days);
+            let organisation = &valid.register().organisation;
             match &mut json {
                 Some(json) => json.items(&items, sink)?,
                 None if matches!(format, AgendaFormat::Markdown) => {
                     let file = shown(register);
-                    render::agenda::markdown(&items, (&organisation, &file), days, today, sink)?;
+                    render::agenda::markdown(&items, (organisation, &file), days, today, sink)?;
                 }
                 None => {
                     if written {

@@ -3,6 +3,7 @@
 //! organisation. Registers are read, planned and written one at a time, each after the one
 //! before, so that memory holds one register's plan however many are given.
 
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::io::{self, Write};
 
@@ -13,11 +14,12 @@ use super::calendar::{Entries, Entry, Mark, Period};
 use crate::plan::Plan;
 use crate::text::{name, write_wrapped};
 
-/// One line of the agenda.
+/// One line of the agenda. The organisation and the file are the register's, borrowed: a
+/// register of 100,000 overdue audits has as many items, and one copy of each.
 #[derive(Debug, Clone, Serialize)]
-pub struct Item {
-    pub organisation: String,
-    pub file: String,
+pub struct Item<'r> {
+    pub organisation: &'r str,
+    pub file: Cow<'r, str>,
     pub date: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<NaiveDate>,
@@ -30,8 +32,11 @@ pub struct Item {
 
 /// The plan's overdue internal audits and reviews (their day passed, not held or recorded),
 /// then its events from `today` to `today + days`.
-pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
+pub fn items<'r>(plan: &Plan<'r>, days: u64) -> Vec<Item<'r>> {
     let today = plan.today;
+    let organisation = plan.register.organisation.as_str();
+    // The name as the user gave it, which a pull request may have chosen.
+    let file = name(&plan.register.file);
     let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
     let first = plan.rounds.first().map_or(today, |r| r.window_start.unwrap_or(today).min(today));
     // An audit moved from a day that passed is read where it now is, which may be later.
@@ -41,9 +46,8 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
         .max();
     let period = Period::everyone(first, until.max(moved.unwrap_or(until)));
     let item = |x: &Entry, overdue: bool| Item {
-        organisation: plan.register.organisation.clone(),
-        // The name as the user gave it, which a pull request may have chosen.
-        file: name(&plan.register.file).into_owned(),
+        organisation,
+        file: file.clone(),
         date: x.date,
         end: (x.end > x.date).then_some(x.end),
         kind: x.category,
@@ -72,8 +76,8 @@ pub fn items(plan: &Plan<'_>, days: u64) -> Vec<Item> {
         let severity = ca.severity.key();
         let late = ca.due_now() < today;
         let x = Item {
-            organisation: plan.register.organisation.clone(),
-            file: name(&plan.register.file).into_owned(),
+            organisation,
+            file: file.clone(),
             date: ca.due_now(),
             end: None,
             kind: "Corrective action",
