@@ -88,6 +88,8 @@ fn facts_of(plan: &Plan<'_>) -> Vec<Fact> {
     out.extend(record::corrective_actions(plan));
     out.extend(record::closed_days(plan, since));
     out.extend(bookings::bookings(plan));
+    // Grown by doubling: the room not used is given back.
+    out.shrink_to_fit();
     out
 }
 
@@ -95,11 +97,18 @@ fn facts_of(plan: &Plan<'_>) -> Vec<Fact> {
 /// warnings, then accepted ones, each by code and position.
 pub fn check(valid: &Valid) -> Vec<Finding> {
     let (register, today) = (valid.register(), valid.today());
-    // Each fact is dropped once worded: a register of 100,000 areas may have as many findings,
-    // and their facts' texts are not kept beside their words.
-    let facts = facts(valid);
+    // A register of 100,000 areas may have as many findings: each fact is dropped once worded,
+    // and the list of facts gives back its room as it empties, so the facts and their words are
+    // not both held whole. (Worded from the last, then turned round: the order found stays.)
+    let mut facts = facts(valid);
     let mut out: Vec<Finding> = Vec::with_capacity(facts.len());
-    out.extend(facts.into_iter().map(|fact| fact.finding()));
+    while let Some(fact) = facts.pop() {
+        out.push(fact.finding());
+        if facts.len() < facts.capacity() / 2 {
+            facts.shrink_to_fit();
+        }
+    }
+    out.reverse();
     // Stable: within a code and a place, findings stay in the order found (catalogue, rounds).
     out.sort_by_key(|f| (f.severity(), f.code, f.loc));
     let acceptances = accepted::accept(register, today, &mut out);
