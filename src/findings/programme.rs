@@ -74,7 +74,7 @@ pub(super) fn rounds(
     let by_area: Vec<HashMap<&str, Vec<&AreaAudit>>> = rounds.iter().map(Round::by_area).collect();
     let mut out = Vec::new();
     for (k, round) in rounds.iter().enumerate() {
-        out.extend(without_auditor(reg, today, round, area_of));
+        without_auditor(reg, today, round, area_of, &mut out);
         // A round that began before the record is complete is not judged on it.
         if reg.judges(round.window_start, round.last_day) {
             out.extend(behind(reg, certificate, today, rounds, &by_area, k, area_of));
@@ -171,9 +171,10 @@ fn without_auditor<'a>(
     today: NaiveDate,
     round: &Round,
     area_of: impl Fn(&str) -> Option<&'a Area>,
-) -> Vec<Fact> {
+    // Added to the rounds' list directly: a round of 100,000 areas may have as many.
+    out: &mut Vec<Fact>,
+) {
     let yearly_caps = reg.auditors.iter().any(|x| x.max_days_per_year.is_some());
-    let mut out = Vec::new();
     for a in round.audits.iter().filter(|a| a.due >= today) {
         let first_day = a.from.unwrap_or(today).max(today);
         let why = match a.unassigned {
@@ -195,7 +196,6 @@ fn without_auditor<'a>(
             at: area_of(a.area).map(|x| x.loc),
         });
     }
-    out
 }
 
 /// A round whose external audit has passed without a management review recorded after its
