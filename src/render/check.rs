@@ -9,6 +9,7 @@ use crate::codes::Code;
 use crate::diagnostic::InputError;
 use crate::findings::{Finding, Severity};
 use crate::register::Acceptance;
+use crate::render::json::Lazy;
 use crate::text::{count, name, visible, wrap, write_wrapped};
 
 /// Errors, warnings, accepted findings and notes, in that order of counting.
@@ -76,7 +77,7 @@ pub fn text(
 }
 
 #[derive(Serialize)]
-struct Doc<'a> {
+struct Doc<F> {
     schema_version: u32,
     today: NaiveDate,
     errors: usize,
@@ -85,7 +86,8 @@ struct Doc<'a> {
     /// Present where there are notes (what `check` did not judge).
     #[serde(skip_serializing_if = "is_zero")]
     notes: usize,
-    findings: Vec<FindingDoc<'a>>,
+    /// Each finding laid out as it is written.
+    findings: F,
 }
 
 #[derive(Serialize)]
@@ -135,28 +137,25 @@ pub fn json(
         warnings,
         accepted: n_accepted,
         notes,
-        findings: findings
-            .iter()
-            .map(|f| FindingDoc {
-                code: f.code.key(),
-                severity: f.severity().key(),
-                message: &f.message,
-                help: &f.help,
-                accepted: f.accepted.and_then(|i| accepted.get(i)).map(|a| AcceptedDoc {
-                    reason: &a.reason,
-                    reference: &a.reference,
-                    until: a.until,
-                    line: a.loc.line,
-                    column: a.loc.column,
-                }),
-                area: f.area.as_deref(),
-                control: f.control.as_deref(),
-                date: f.date,
-                file,
-                line: f.loc.map(|l| l.line),
-                column: f.loc.map(|l| l.column),
-            })
-            .collect(),
+        findings: Lazy::new(findings.iter().map(|f| FindingDoc {
+            code: f.code.key(),
+            severity: f.severity().key(),
+            message: &f.message,
+            help: &f.help,
+            accepted: f.accepted.and_then(|i| accepted.get(i)).map(|a| AcceptedDoc {
+                reason: &a.reason,
+                reference: &a.reference,
+                until: a.until,
+                line: a.loc.line,
+                column: a.loc.column,
+            }),
+            area: f.area.as_deref(),
+            control: f.control.as_deref(),
+            date: f.date,
+            file,
+            line: f.loc.map(|l| l.line),
+            column: f.loc.map(|l| l.column),
+        })),
     };
     crate::render::json::to_writer(out, &doc)
 }
@@ -224,7 +223,7 @@ pub fn json_input_error(e: &InputError, today: NaiveDate, out: &mut dyn Write) -
                 line: d.loc.map(|l| l.line),
                 column: d.loc.map(|l| l.column),
             })
-            .collect(),
+            .collect::<Vec<_>>(),
     };
     crate::render::json::to_writer(out, &doc)
 }

@@ -15,6 +15,25 @@ use crate::plan::{Event, EventKind, Plan};
 use crate::programme::{Behind, Effort, Round, RoundName, Unassigned};
 use crate::register::{Area, AuditKind, Register, SpecialKind, Tenths};
 
+/// A list written as its items are made, once: an iterator serialized as a JSON array (a
+/// report of 100,000 findings is not laid out whole before it is written).
+pub(crate) struct Lazy<I>(std::cell::Cell<Option<I>>);
+
+impl<I> Lazy<I> {
+    pub(crate) fn new(items: I) -> Self {
+        Lazy(std::cell::Cell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Lazy<I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.take() {
+            Some(items) => serializer.collect_seq(items),
+            None => Err(serde::ser::Error::custom("a lazy list is written once")),
+        }
+    }
+}
+
 /// Bumped when a field changes meaning or disappears; new fields may appear at any time.
 pub(crate) const SCHEMA_VERSION: u32 = 1;
 

@@ -16,6 +16,7 @@ use crate::diagnostic::{InputError, Loc};
 use crate::findings::Finding;
 use crate::register::Acceptance;
 use crate::render::check::RULES;
+use crate::render::json::Lazy;
 use crate::text::{fingerprint, fnv1a, name, visible};
 
 /// One finding as a report shows it.
@@ -222,8 +223,7 @@ pub fn sarif(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Resu
         results: R,
         tool: Value,
     }
-    let results =
-        Lazy(std::cell::Cell::new(Some(entries.iter().zip(fingerprints(entries)).map(|(e, f)| result(e, f)))));
+    let results = Lazy::new(entries.iter().zip(fingerprints(entries)).map(|(e, f)| result(e, f)));
     let doc = Doc {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [Run {
@@ -239,18 +239,6 @@ pub fn sarif(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Resu
         version: "2.1.0",
     };
     crate::render::json::to_writer(out, &doc)
-}
-
-/// A list written as its items are made, once: an iterator serialized as a JSON array.
-struct Lazy<I>(std::cell::Cell<Option<I>>);
-
-impl<I: Iterator<Item = T>, T: Serialize> Serialize for Lazy<I> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0.take() {
-            Some(items) => serializer.collect_seq(items),
-            None => Err(serde::ser::Error::custom("a lazy list is written once")),
-        }
-    }
 }
 
 /// A message ending in a full stop, so that "Help:" starts a sentence of its own.
@@ -284,8 +272,8 @@ pub fn gitlab(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Res
             "location": {"path": path, "lines": {"begin": e.loc.map_or(1, |l| l.line.max(1))}},
         })
     });
-    // Each issue made as it is written (see `Lazy`).
-    crate::render::json::to_writer(out, &Lazy(std::cell::Cell::new(Some(issues))))
+    // Each issue made as it is written (see `json::Lazy`).
+    crate::render::json::to_writer(out, &Lazy::new(issues))
 }
 
 /// A job summary (GitHub's `$GITHUB_STEP_SUMMARY`, or a merge-request comment): the verdict,
