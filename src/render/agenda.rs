@@ -15,7 +15,8 @@ use crate::plan::Plan;
 use crate::text::{name, write_wrapped};
 
 /// One line of the agenda. The organisation and the file are the register's, borrowed: a
-/// register of 100,000 overdue audits has as many items, and one copy of each.
+/// register of 100,000 overdue audits has as many items, and no copy of either (but a file name
+/// that must be shown altered, cut short or made visible, which is copied for each).
 #[derive(Debug, Clone, Serialize)]
 pub struct Item<'r> {
     pub organisation: &'r str,

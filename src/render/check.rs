@@ -86,7 +86,7 @@ struct Doc<F> {
     /// Present where there are notes (what `check` did not judge).
     #[serde(skip_serializing_if = "is_zero")]
     notes: usize,
-    /// Each finding laid out as it is written.
+    /// The findings: a list, or (for a register's) each laid out as it is written.
     findings: F,
 }
 
