@@ -6,120 +6,141 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
-use super::{Code, Fact, Finding};
+#[cfg(test)]
+use super::Finding;
+use super::{Code, Fact};
 use crate::register::{Acceptance, Register};
 
-/// Marks the findings an accepted deviation covers; reports acceptances that ended or match
-/// nothing. An acceptance covers the findings with its code, and where it names an area
-/// (compared without case) or a control, only those; each finding is covered by the first
-/// acceptance in force that matches it. Findings are indexed once by what acceptances match on,
-/// so each acceptance goes straight to what it covers.
-pub(super) fn accept(reg: &Register, today: NaiveDate, out: &mut [Finding]) -> Vec<Fact> {
-    accept_counting(reg, today, out).0
-}
-
-/// [`accept`], and how many times a finding's position was read from the index: the work,
-/// which stays in proportion to the findings and acceptances however they combine.
-fn accept_counting(reg: &Register, today: NaiveDate, out: &mut [Finding]) -> (Vec<Fact>, usize) {
-    let mut index = Coverable::new(out, &reg.accepted);
-    let mut extra = Vec::new();
-    for (i, a) in reg.accepted.iter().enumerate() {
-        let key = (a.code, a.area.as_deref().map(str::to_lowercase), a.control.clone());
-        if a.until < today {
-            let covered = index.any_open(&key, out);
-            extra.push(Fact::AcceptanceExpired {
-                code: a.code,
-                reference: a.reference.clone(),
-                until: a.until,
-                covered,
-                at: a.loc,
-            });
-            continue;
-        }
-        if !index.cover(&key, i, out) {
-            extra.push(Fact::AcceptanceUnused {
-                code: a.code,
-                area: a.area.clone(),
-                control: a.control.clone(),
-                reference: a.reference.clone(),
-                at: a.loc,
-            });
-        }
-    }
-    (extra, index.reads)
+/// The acceptances of a register, asked finding by finding which covers it. An acceptance
+/// covers the findings with its code, and where it names an area (compared without case) or a
+/// control, only those; each finding is covered by the first acceptance in force that matches
+/// it. Acceptances are indexed once by what they match on, so a finding goes straight to those
+/// that may cover it, and no finding is kept: a check of 100,000 findings is matched as it is
+/// worded.
+pub(super) struct Acceptances<'r> {
+    accepted: &'r [Acceptance],
+    today: NaiveDate,
+    /// The shapes of key asked for, by code: whether with an area, whether with a control.
+    shapes: HashMap<Code, BTreeSet<(bool, bool)>>,
+    lists: HashMap<CoverKey, List>,
+    /// Per acceptance: it covers a finding (one in force), or a finding it matches is covered
+    /// by no acceptance before it in force (one that ended: what it covered counts again).
+    matched: Vec<bool>,
+    /// Positions read in the lists so far: the work, which stays in proportion to the findings
+    /// and acceptances however they combine.
+    reads: usize,
 }
 
 /// What an acceptance matches on: a code, and an area (case-folded) and a control where it
 /// names them.
 type CoverKey = (Code, Option<String>, Option<String>);
 
-/// The findings an acceptance can cover, by every key an acceptance gives that matches them: a
-/// finding with an area and a control is under its code alone, with its area, with its control,
-/// and with both, as far as some acceptance looks for it so. Each list holds positions in the
-/// findings, in order; a covered finding is dropped from a list the first time the list is read
-/// after, so every position is read a bounded number of times, however many acceptances there
-/// are.
-struct Coverable {
-    lists: HashMap<CoverKey, Open>,
-    /// Positions read so far.
-    reads: usize,
+/// The acceptances with one key, in the register's order.
+struct List {
+    acceptances: Vec<usize>,
+    /// The first in force among them (a finding under the key goes no further).
+    in_force: Option<usize>,
+    /// How many at the front are marked matched already (all ended: those before the first in
+    /// force).
+    marked: usize,
 }
 
-/// Positions of findings, those before `first` known to be covered already.
-#[derive(Default)]
-struct Open {
-    positions: Vec<usize>,
-    first: usize,
-}
-
-impl Coverable {
-    fn new(findings: &[Finding], acceptances: &[Acceptance]) -> Self {
-        // The shapes of key asked for, by code: whether with an area, whether with a control.
+impl<'r> Acceptances<'r> {
+    pub(super) fn new(reg: &'r Register, today: NaiveDate) -> Self {
         let mut shapes: HashMap<Code, BTreeSet<(bool, bool)>> = HashMap::new();
-        for a in acceptances {
+        let mut lists: HashMap<CoverKey, List> = HashMap::new();
+        for (i, a) in reg.accepted.iter().enumerate() {
             shapes.entry(a.code).or_default().insert((a.area.is_some(), a.control.is_some()));
-        }
-        let mut lists: HashMap<CoverKey, Open> = HashMap::new();
-        for (n, f) in findings.iter().enumerate() {
-            let Some(asked) = shapes.get(&f.code) else { continue };
-            let area = f.area.as_deref().map(str::to_lowercase);
-            for &(by_area, by_control) in asked {
-                if (by_area && area.is_none()) || (by_control && f.control.is_none()) {
-                    continue;
-                }
-                let key = (f.code, area.clone().filter(|_| by_area), f.control.clone().filter(|_| by_control));
-                lists.entry(key).or_default().positions.push(n);
+            let key = (a.code, a.area.as_deref().map(str::to_lowercase), a.control.clone());
+            let list = lists.entry(key).or_insert(List { acceptances: Vec::new(), in_force: None, marked: 0 });
+            list.acceptances.push(i);
+            if a.until >= today && list.in_force.is_none() {
+                list.in_force = Some(i);
             }
         }
-        Coverable { lists, reads: 0 }
+        Acceptances {
+            accepted: &reg.accepted,
+            today,
+            shapes,
+            lists,
+            matched: vec![false; reg.accepted.len()],
+            reads: 0,
+        }
     }
 
-    /// Whether a finding under `key` is not covered yet.
-    fn any_open(&mut self, key: &CoverKey, findings: &[Finding]) -> bool {
-        let Some(list) = self.lists.get_mut(key) else { return false };
-        self.reads += 1;
-        while list.positions.get(list.first).is_some_and(|&n| findings[n].accepted.is_some()) {
-            list.first += 1;
+    /// The acceptance in force that covers a finding with `code` about `area` and `control`,
+    /// if any; the acceptances that ended before it in the register, and match it, are noted
+    /// as matched.
+    pub(super) fn cover(&mut self, code: Code, area: Option<&str>, control: Option<&str>) -> Option<usize> {
+        let asked = self.shapes.get(&code)?;
+        let area = area.map(str::to_lowercase);
+        let keys: Vec<CoverKey> = (asked.iter())
+            .filter(|&&(by_area, by_control)| (!by_area || area.is_some()) && (!by_control || control.is_some()))
+            .map(|&(by_area, by_control)| {
+                (code, area.clone().filter(|_| by_area), control.map(str::to_string).filter(|_| by_control))
+            })
+            .collect();
+        // The first in force among every list the finding is under.
+        let cover = keys.iter().filter_map(|k| self.lists.get(k)?.in_force).min();
+        for k in &keys {
+            let Some(list) = self.lists.get_mut(k) else { continue };
+            // Those before `cover` ended (each list's first in force is `cover` or after):
+            // each is marked once, however many findings it matches.
+            while let Some(&i) = list.acceptances.get(list.marked).filter(|&&i| cover.is_none_or(|c| i < c)) {
+                self.matched[i] = true;
+                list.marked += 1;
+                self.reads += 1;
+            }
             self.reads += 1;
         }
-        list.first < list.positions.len()
+        if let Some(c) = cover {
+            self.matched[c] = true;
+        }
+        cover
     }
 
-    /// Marks every finding under `key` not covered yet as covered by acceptance `i`; whether
-    /// there was one.
-    fn cover(&mut self, key: &CoverKey, i: usize, findings: &mut [Finding]) -> bool {
-        let Some(list) = self.lists.get_mut(key) else { return false };
-        let mut used = false;
-        self.reads += list.positions.len() - list.first;
-        for &n in &list.positions[list.first..] {
-            if findings[n].accepted.is_none() {
-                findings[n].accepted = Some(i);
-                used = true;
+    /// What the acceptances say of themselves, in the register's order: those that ended, and
+    /// those in force that covered nothing.
+    pub(super) fn finish(self) -> Vec<Fact> {
+        let mut out = Vec::new();
+        for (a, matched) in self.accepted.iter().zip(self.matched) {
+            if a.until < self.today {
+                out.push(Fact::AcceptanceExpired {
+                    code: a.code,
+                    reference: a.reference.clone(),
+                    until: a.until,
+                    covered: matched,
+                    at: a.loc,
+                });
+            } else if !matched {
+                out.push(Fact::AcceptanceUnused {
+                    code: a.code,
+                    area: a.area.clone(),
+                    control: a.control.clone(),
+                    reference: a.reference.clone(),
+                    at: a.loc,
+                });
             }
         }
-        list.first = list.positions.len();
-        used
+        out
     }
+}
+
+/// Marks the findings an accepted deviation covers, in order; what the acceptances say of
+/// themselves, and the positions read.
+#[cfg(test)]
+fn accept_counting(reg: &Register, today: NaiveDate, out: &mut [Finding]) -> (Vec<Fact>, usize) {
+    let mut acceptances = Acceptances::new(reg, today);
+    for f in out.iter_mut() {
+        f.accepted = acceptances.cover(f.code, f.area.as_deref(), f.control.as_deref());
+    }
+    let reads = acceptances.reads;
+    (acceptances.finish(), reads)
+}
+
+#[cfg(test)]
+pub(super) fn accept(reg: &Register, today: NaiveDate, out: &mut [Finding]) -> Vec<Fact> {
+    accept_counting(reg, today, out).0
 }
 
 #[cfg(test)]

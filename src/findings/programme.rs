@@ -4,6 +4,7 @@
 //! reviews at planned intervals.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
@@ -61,27 +62,37 @@ pub(super) fn independence(reg: &Register, today: NaiveDate, since: Option<Naive
 
 /// What the rounds found: audits behind (overdue, late, an extension not audited), audits with
 /// no auditor (no room in the round), rounds over without a review that counts, and areas a
-/// cycle of `cycles` can no longer cover.
+/// cycle of `cycles` can no longer cover. A list for each, in that order, each made at its
+/// length: a round of 100,000 areas may have as many facts of one kind, which are neither
+/// grown by doubling nor copied into one list.
 pub(super) fn rounds(
     reg: &Register,
     certificate: &Certificate,
     today: NaiveDate,
     rounds: &[Round],
     cycles: &[Cycle],
-) -> Vec<Fact> {
-    let areas: BTreeMap<Cow<str>, &Area> = reg.scope.iter().map(|a| (folded(&a.id), a)).collect();
-    let area_of = |id: &str| areas.get(&*folded(id)).copied();
-    let by_area: Vec<HashMap<&str, Vec<&AreaAudit>>> = rounds.iter().map(Round::by_area).collect();
+) -> Vec<Vec<Fact>> {
+    // An audit's area by its place in the scope; by its id (without case) only for one the
+    // plan did not place (a record in a planned audit's place, an area not in the scope), the
+    // look-up made when first needed.
+    let areas: OnceCell<BTreeMap<Cow<str>, &Area>> = OnceCell::new();
+    let area_of = |a: &AreaAudit| match a.area_at() {
+        Some(i) => reg.scope.get(i),
+        None => {
+            areas.get_or_init(|| reg.scope.iter().map(|x| (folded(&x.id), x)).collect()).get(&*folded(a.area)).copied()
+        }
+    };
+    let by_area: Vec<Vec<usize>> = rounds.iter().map(Round::by_area).collect();
     let mut out = Vec::new();
     for (k, round) in rounds.iter().enumerate() {
-        without_auditor(reg, today, round, area_of, &mut out);
+        out.push(without_auditor(reg, today, round, area_of));
         // A round that began before the record is complete is not judged on it.
         if reg.judges(round.window_start, round.last_day) {
-            out.extend(behind(reg, certificate, today, rounds, &by_area, k, area_of));
-            out.extend(review(reg, today, round));
+            out.push(behind(reg, certificate, today, rounds, &by_area, k, area_of));
+            out.push(review(reg, today, round).into_iter().collect());
         }
     }
-    out.extend(not_covered(reg, today, rounds, cycles));
+    out.push(not_covered(reg, today, rounds, cycles));
     out
 }
 
@@ -92,15 +103,16 @@ fn behind<'a>(
     certificate: &Certificate,
     today: NaiveDate,
     rounds: &'a [Round],
-    by_area: &[HashMap<&str, Vec<&'a AreaAudit<'a>>>],
+    by_area: &'a [Vec<usize>],
     k: usize,
-    area_of: impl Fn(&str) -> Option<&'a Area>,
+    area_of: impl Fn(&AreaAudit) -> Option<&'a Area>,
 ) -> Vec<Fact> {
     let round = &rounds[k];
-    let of = |k: usize, area: &str| by_area[k].get(area).into_iter().flatten().copied();
-    let mut out = Vec::new();
-    for a in round.audits.iter().filter(|a| a.behind.is_some()) {
-        let area = area_of(a.area);
+    let of = |k: usize, area: &'a str| rounds[k].audits_in(&by_area[k], area);
+    let is_behind = |a: &&AreaAudit| a.behind.is_some();
+    let mut out = Vec::with_capacity(round.audits.iter().filter(is_behind).count());
+    for a in round.audits.iter().filter(is_behind) {
+        let area = area_of(a);
         let held_not_independent = of(k, a.area).any(|x| x.source == Source::Done && !x.independent);
         // The external audit the area's audit was to precede.
         let before = match area.and_then(|x| x.since).filter(|s| round.window_start.is_none_or(|w| w <= *s)) {
@@ -161,6 +173,8 @@ fn behind<'a>(
             }
         });
     }
+    // (Round 0's late ones before Stage 1 are left out.)
+    out.shrink_to_fit();
     out
 }
 
@@ -170,17 +184,18 @@ fn without_auditor<'a>(
     reg: &Register,
     today: NaiveDate,
     round: &Round,
-    area_of: impl Fn(&str) -> Option<&'a Area>,
-    // Added to the rounds' list directly: a round of 100,000 areas may have as many.
-    out: &mut Vec<Fact>,
-) {
+    area_of: impl Fn(&AreaAudit) -> Option<&'a Area>,
+) -> Vec<Fact> {
     let yearly_caps = reg.auditors.iter().any(|x| x.max_days_per_year.is_some());
-    for a in round.audits.iter().filter(|a| a.due >= today) {
+    let ahead = |a: &&AreaAudit| a.due >= today && a.unassigned.is_some_and(|why| why != Unassigned::NoneIndependent);
+    let mut out = Vec::with_capacity(round.audits.iter().filter(ahead).count());
+    let this_round = round_ref(round);
+    for a in round.audits.iter().filter(ahead) {
         let first_day = a.from.unwrap_or(today).max(today);
         let why = match a.unassigned {
             None | Some(Unassigned::NoneIndependent) => continue,
             Some(Unassigned::NoAuditorForSite) => Capacity::NoAuditorForSite {
-                site: area_of(a.area).and_then(|x| x.site.as_ref()).map(|s| s.to_string()).unwrap_or_default(),
+                site: area_of(a).and_then(|x| x.site.as_ref()).map(|s| s.to_string()).unwrap_or_default(),
             },
             Some(Unassigned::RoundCap) => Capacity::RoundCap,
             Some(Unassigned::NoFreeDay) if first_day > a.due => {
@@ -190,12 +205,13 @@ fn without_auditor<'a>(
         };
         out.push(Fact::RoundOverCapacity {
             area: a.area.to_string(),
-            round: round_ref(round),
+            round: this_round.clone(),
             why,
             due: a.due,
-            at: area_of(a.area).map(|x| x.loc),
+            at: area_of(a).map(|x| x.loc),
         });
     }
+    out
 }
 
 /// A round whose external audit has passed without a management review recorded after its
@@ -238,24 +254,27 @@ fn review(reg: &Register, today: NaiveDate, round: &Round) -> Option<Fact> {
 /// The areas in the scope of a cycle of `cycles` that none of its rounds covers any more (round
 /// 0 is all-or-overdue, reported as overdue audits).
 fn not_covered(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle]) -> Vec<Fact> {
-    let mut out = Vec::new();
+    // Which first, then the facts at their number (see `rounds`).
+    let mut uncovered: Vec<(&Cycle, &Area)> = Vec::new();
     for cycle in cycles {
         let in_cycle: Vec<&Round> = rounds.iter().filter(|r| r.cycle == cycle.number).collect();
         let covered: BTreeSet<&str> = in_cycle.iter().flat_map(|r| r.covered(today)).collect();
         for area in reg.scope.iter().filter(|a| !a.left_by(today)) {
             let in_scope = in_cycle.iter().any(|r| r.includes(area));
             if in_scope && !covered.contains(area.id.as_str()) {
-                out.push(Fact::AreaNotCovered {
-                    area: area.id.to_string(),
-                    cycle: cycle.number,
-                    start: cycle.start,
-                    expiry: cycle.expiry,
-                    at: area.loc,
-                });
+                uncovered.push((cycle, area));
             }
         }
     }
-    out
+    (uncovered.into_iter())
+        .map(|(cycle, area)| Fact::AreaNotCovered {
+            area: area.id.to_string(),
+            cycle: cycle.number,
+            start: cycle.start,
+            expiry: cycle.expiry,
+            at: area.loc,
+        })
+        .collect()
 }
 
 /// The first internal audits come at least the lead before Stage 1, so corrective actions can

@@ -150,20 +150,24 @@ pub(super) fn previous_cycle(plan: &Plan<'_>) -> Vec<Fact> {
     let rounds = &plan.previous;
     let (found, cycle) = if current.number > epoch.first_cycle {
         let previous = plan.certificate.cycle(current.number - 1);
-        let mut found = super::programme::rounds(
+        let mut found: Vec<Fact> = super::programme::rounds(
             plan.register,
             plan.certificate,
             plan.today,
             rounds,
             std::slice::from_ref(previous),
-        );
+        )
+        .into_iter()
+        .flatten()
+        .collect();
         if previous.recertification.basis == Basis::Recorded && previous.recertified_in_time() {
             found.extend(super::certificate::recertification_late(previous, plan.today, epoch.decision.loc));
         }
         (found, previous.number)
     } else {
         // The first cycle: what round 0 left open, once the decision has moved the plan on.
-        (super::programme::rounds(plan.register, plan.certificate, plan.today, rounds, &[]), 0)
+        let found = super::programme::rounds(plan.register, plan.certificate, plan.today, rounds, &[]);
+        (found.into_iter().flatten().collect(), 0)
     };
     // The round each area's overdue audit is in, by the external audit it prepared.
     let mut overdue_in: BTreeMap<(&str, NaiveDate), String> = BTreeMap::new();

@@ -1,5 +1,6 @@
 //! `check` outputs: text for a terminal, JSON for tools, GitHub workflow commands for annotations.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
@@ -7,27 +8,15 @@ use serde::Serialize;
 
 use crate::codes::Code;
 use crate::diagnostic::InputError;
-use crate::findings::{Finding, Severity};
+use crate::findings::{Counts, Finding, Findings, Severity};
 use crate::register::Acceptance;
 use crate::render::json::Lazy;
 use crate::text::{count, name, visible, wrap, write_wrapped};
 
-/// Errors, warnings, accepted findings and notes, in that order of counting.
-fn tally(findings: &[Finding]) -> (usize, usize, usize, usize) {
-    let of = |s: Severity| findings.iter().filter(|f| f.counts() && f.severity() == s).count();
-    let accepted = findings.iter().filter(|f| !f.counts()).count();
-    (of(Severity::Error), of(Severity::Warning), accepted, of(Severity::Note))
-}
-
 /// "2 errors, 1 warning", and ", 1 accepted" where deviations were accepted, ", 1 note" where
 /// there are notes.
-pub fn summary(findings: &[Finding]) -> String {
-    let (errors, warnings, accepted, notes) = tally(findings);
-    verdict(errors, warnings, accepted, notes)
-}
-
-/// The summary line from its counts: errors, warnings, accepted findings, notes.
-pub(super) fn verdict(errors: usize, warnings: usize, accepted: usize, notes: usize) -> String {
+pub(super) fn verdict(counts: Counts) -> String {
+    let Counts { errors, warnings, accepted, notes } = counts;
     let mut s = format!("{}, {}", count(errors, "error"), count(warnings, "warning"));
     if accepted > 0 {
         s.push_str(&format!(", {accepted} accepted"));
@@ -53,27 +42,28 @@ pub(super) fn acceptance_note(a: &Acceptance) -> String {
 pub fn text(
     file: &str,
     accepted: &[Acceptance],
-    findings: &[Finding],
+    findings: &Findings,
     width: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let file = name(file);
-    for (i, f) in findings.iter().enumerate() {
+    let mut all = findings.iter().peekable();
+    while let Some(f) = all.next() {
         let place = match f.loc {
             Some(l) => format!("{file}:{}:{}", l.line, l.column),
             None => file.to_string(),
         };
-        write_wrapped(out, &format!("{}[{}] {place}: {}", label(f), f.code.key(), f.message), width, 2)?;
+        write_wrapped(out, &format!("{}[{}] {place}: {}", label(&f), f.code.key(), f.message), width, 2)?;
         if let Some(a) = f.accepted.and_then(|i| accepted.get(i)) {
             write_wrapped(out, &format!("  {}", acceptance_note(a)), width, 4)?;
-        } else if findings.get(i + 1).is_none_or(|next| next.code != f.code || next.help != f.help || !next.counts()) {
+        } else if all.peek().is_none_or(|next| next.code != f.code || next.help != f.help || !next.counts()) {
             write_wrapped(out, &format!("  help: {}", f.help), width, 8)?;
         }
     }
     if !findings.is_empty() {
         writeln!(out)?;
     }
-    writeln!(out, "{}", summary(findings))
+    writeln!(out, "{}", verdict(findings.counts()))
 }
 
 #[derive(Serialize)]
@@ -94,14 +84,14 @@ struct Doc<F> {
 struct FindingDoc<'a> {
     code: &'static str,
     severity: &'static str,
-    message: &'a str,
-    help: &'a str,
+    message: Cow<'a, str>,
+    help: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     accepted: Option<AcceptedDoc<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    area: Option<&'a str>,
+    area: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    control: Option<&'a str>,
+    control: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<NaiveDate>,
     file: &'a str,
@@ -124,24 +114,22 @@ pub fn json(
     file: &str,
     today: NaiveDate,
     accepted: &[Acceptance],
-    findings: &[Finding],
+    findings: &Findings,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (errors, warnings, n_accepted, notes) = tally(findings);
+    let counts = findings.counts();
     // The path as the other outputs show it (a JSON string escapes only C0 controls).
     let file = &*name(file);
     let doc = Doc {
         schema_version: crate::render::json::SCHEMA_VERSION,
         today,
-        errors,
-        warnings,
-        accepted: n_accepted,
-        notes,
+        errors: counts.errors,
+        warnings: counts.warnings,
+        accepted: counts.accepted,
+        notes: counts.notes,
         findings: Lazy::new(findings.iter().map(|f| FindingDoc {
             code: f.code.key(),
             severity: f.severity().key(),
-            message: &f.message,
-            help: &f.help,
             accepted: f.accepted.and_then(|i| accepted.get(i)).map(|a| AcceptedDoc {
                 reason: &a.reason,
                 reference: &a.reference,
@@ -149,12 +137,14 @@ pub fn json(
                 line: a.loc.line,
                 column: a.loc.column,
             }),
-            area: f.area.as_deref(),
-            control: f.control.as_deref(),
-            date: f.date,
-            file,
             line: f.loc.map(|l| l.line),
             column: f.loc.map(|l| l.column),
+            message: Cow::Owned(f.message),
+            help: f.help,
+            area: f.area,
+            control: f.control,
+            date: f.date,
+            file,
         })),
     };
     crate::render::json::to_writer(out, &doc)
@@ -165,8 +155,8 @@ fn is_zero(n: &usize) -> bool {
 }
 
 /// GitHub Actions workflow commands, so findings show as annotations on a pull request.
-pub fn github(file: &str, accepted: &[Acceptance], findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
-    for f in findings {
+pub fn github(file: &str, accepted: &[Acceptance], findings: &Findings, out: &mut dyn Write) -> io::Result<()> {
+    for f in findings.iter() {
         let mut props = format!("file={}", escape_property(file));
         if let Some(l) = f.loc {
             props.push_str(&format!(",line={},col={}", l.line, l.column));
@@ -181,7 +171,7 @@ pub fn github(file: &str, accepted: &[Acceptance], findings: &[Finding], out: &m
         // Annotations are plain text: ids are not quoted Markdown-style there.
         writeln!(out, "::{command} {props}::{}", escape_data(&message.replace('`', "")))?;
     }
-    writeln!(out, "{}", summary(findings))
+    writeln!(out, "{}", verdict(findings.counts()))
 }
 
 /// A bad register as GitHub workflow commands, one per problem.
@@ -213,8 +203,8 @@ pub fn json_input_error(e: &InputError, today: NaiveDate, out: &mut dyn Write) -
             .map(|d| FindingDoc {
                 code: code.key(),
                 severity: code.severity().key(),
-                message: &d.message,
-                help: d.hint.as_deref().unwrap_or(code.advice()),
+                message: Cow::Borrowed(&d.message),
+                help: Cow::Borrowed(d.hint.as_deref().unwrap_or(code.advice())),
                 accepted: None,
                 area: None,
                 control: None,

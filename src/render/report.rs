@@ -3,6 +3,7 @@
 //! summary). A register that cannot be read is reported the same way, each input error a
 //! finding with code `register-invalid`, so a job that uploads the report says why.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, hash_map};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -12,8 +13,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::codes::{Code, Severity};
-use crate::diagnostic::{InputError, Loc};
-use crate::findings::Finding;
+use crate::diagnostic::{Diagnostic, InputError, Loc};
+use crate::findings::{Counts, Findings};
 use crate::register::Acceptance;
 use crate::render::check::RULES;
 use crate::render::json::Lazy;
@@ -22,10 +23,10 @@ use crate::text::{fingerprint, fnv1a, name, visible};
 /// One finding as a report shows it.
 pub struct Entry<'a> {
     code: Code,
-    message: &'a str,
-    help: &'a str,
-    area: Option<&'a str>,
-    control: Option<&'a str>,
+    message: Cow<'a, str>,
+    help: Cow<'a, str>,
+    area: Option<Cow<'a, str>>,
+    control: Option<Cow<'a, str>>,
     date: Option<NaiveDate>,
     loc: Option<Loc>,
     /// The accepted deviation that covers it: shown, never failing.
@@ -43,41 +44,63 @@ impl Entry<'_> {
     }
 }
 
+/// A report's findings, each made when it is read (a check of 100,000 findings is never held
+/// in words), read again by place where a fingerprint must tell two apart.
+pub struct Entries<'a> {
+    len: usize,
+    nth: Box<dyn Fn(usize) -> Entry<'a> + 'a>,
+    counts: Counts,
+}
+
+impl<'a> Entries<'a> {
+    fn iter(&self) -> impl Iterator<Item = Entry<'a>> + '_ {
+        (0..self.len).map(|n| (self.nth)(n))
+    }
+}
+
 /// The findings of `check`, in its order.
-pub fn entries<'a>(accepted: &'a [Acceptance], findings: &'a [Finding]) -> Vec<Entry<'a>> {
-    (findings.iter())
-        .map(|f| Entry {
+pub fn entries<'a>(accepted: &'a [Acceptance], findings: &'a Findings) -> Entries<'a> {
+    let nth = move |n: usize| {
+        // `Entries` asks only for places below `len`.
+        let f = findings.get(n).unwrap_or_else(|| unreachable!("finding {n} of {}", findings.len()));
+        Entry {
             code: f.code,
-            message: &f.message,
-            help: &f.help,
-            area: f.area.as_deref(),
-            control: f.control.as_deref(),
+            message: Cow::Owned(f.message),
+            help: f.help,
+            area: f.area.map(Cow::Owned),
+            control: f.control.map(Cow::Owned),
             date: f.date,
             loc: f.loc,
             accepted: f.accepted.and_then(|i| accepted.get(i)),
-        })
-        .collect()
+        }
+    };
+    Entries { len: findings.len(), nth: Box::new(nth), counts: findings.counts() }
 }
 
 /// A register that cannot be read: each problem an error with code `register-invalid`.
-pub fn input_entries(e: &InputError) -> Vec<Entry<'_>> {
+pub fn input_entries(e: &InputError) -> Entries<'_> {
     let code = Code::RegisterInvalid;
     // The lines that count the errors left out, or say there may be more, are no findings.
-    (e.diagnostics.iter())
+    let problems: Vec<&Diagnostic> = (e.diagnostics.iter())
         .filter(|d| {
             d.loc.is_some() || !(d.message.starts_with("... and exactly") || d.message.starts_with("there may be more"))
         })
-        .map(|d| Entry {
+        .collect();
+    let counts = Counts { errors: problems.len(), ..Counts::default() };
+    let nth = move |n: usize| {
+        let d = problems[n];
+        Entry {
             code,
-            message: &d.message,
-            help: d.hint.as_deref().unwrap_or(code.advice()),
+            message: Cow::Borrowed(&d.message),
+            help: Cow::Borrowed(d.hint.as_deref().unwrap_or(code.advice())),
             area: None,
             control: None,
             date: None,
             loc: d.loc,
             accepted: None,
-        })
-        .collect()
+        }
+    };
+    Entries { len: counts.errors, nth: Box::new(nth), counts }
 }
 
 /// A key that follows a finding from run to run while the register is edited: its code, what
@@ -88,29 +111,31 @@ pub fn input_entries(e: &InputError) -> Vec<Entry<'_>> {
 /// Made as they are read, one at a time, each key remembered by its hash (and the entry it was
 /// first made of, to tell apart two keys with one hash): a check of 100,000 findings does not
 /// hold their keys.
-fn fingerprints<'e>(entries: &'e [Entry<'e>]) -> impl Iterator<Item = String> + 'e {
+fn fingerprints<'e>(entries: &'e Entries<'_>) -> impl Iterator<Item = String> + 'e {
     fingerprints_by(entries, fnv1a)
 }
 
 /// [`fingerprints`], with the keys remembered by `hash` (which changes no fingerprint).
-fn fingerprints_by<'e>(entries: &'e [Entry<'e>], hash: fn(&[u8]) -> u64) -> impl Iterator<Item = String> + 'e {
+fn fingerprints_by<'e>(entries: &'e Entries<'_>, hash: fn(&[u8]) -> u64) -> impl Iterator<Item = String> + 'e {
     let key = |e: &Entry<'_>| {
         let date = e.date.map(|d| d.to_string()).unwrap_or_default();
         let words: String = e.message.chars().filter(|c| !c.is_ascii_digit()).collect();
-        [e.code.key(), e.area.unwrap_or(""), e.control.unwrap_or(""), &date, &words].join("\u{1f}")
+        [e.code.key(), e.area.as_deref().unwrap_or(""), e.control.as_deref().unwrap_or(""), &date, &words]
+            .join("\u{1f}")
     };
     // By hash: the entry whose key it is, and how many times it was seen; a key whose hash
     // another key has (never so far) is counted by itself.
     let mut seen: HashMap<u64, (usize, usize)> = HashMap::new();
     let mut others: HashMap<String, usize> = HashMap::new();
-    entries.iter().enumerate().map(move |(i, e)| {
-        let k = key(e);
+    (0..entries.len).map(move |i| {
+        let k = key(&(entries.nth)(i));
         let n = match seen.entry(hash(k.as_bytes())) {
             hash_map::Entry::Vacant(v) => {
                 v.insert((i, 1));
                 1
             }
-            hash_map::Entry::Occupied(mut o) if key(&entries[o.get().0]) == k => {
+            // (The first entry with the hash is made again: rare, as keys repeat.)
+            hash_map::Entry::Occupied(mut o) if key(&(entries.nth)(o.get().0)) == k => {
                 o.get_mut().1 += 1;
                 o.get().1
             }
@@ -157,7 +182,7 @@ fn sarif_level(s: Severity) -> &'static str {
 /// deviation is a result with an external, accepted suppression (GitHub shows it dismissed).
 /// A finding without a place points at the register's first line: code scanning drops
 /// results without a location.
-pub fn sarif(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Result<()> {
+pub fn sarif(file: &str, entries: &Entries<'_>, out: &mut dyn Write) -> io::Result<()> {
     let index: HashMap<Code, usize> = Code::ALL.iter().enumerate().map(|(i, c)| (*c, i)).collect();
     let rules: Vec<Value> = (Code::ALL.iter())
         .map(|c| {
@@ -183,7 +208,7 @@ pub fn sarif(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Resu
             // Every code is in `Code::ALL`, from which `index` is made.
             "ruleIndex": index[&e.code],
             "level": sarif_level(e.severity()),
-            "message": {"text": format!("{} Help: {}", sentence(e.message), e.help)},
+            "message": {"text": format!("{} Help: {}", sentence(&e.message), e.help)},
             "locations": [{"physicalLocation": {
                 "artifactLocation": {"uri": artifact},
                 "region": {"startLine": loc.line.max(1), "startColumn": loc.column.max(1)},
@@ -194,7 +219,7 @@ pub fn sarif(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Resu
             result["suppressions"] = json!([{"kind": "external", "status": "accepted", "justification": note}]);
         }
         let mut props = serde_json::Map::new();
-        for (key, value) in [("area", e.area), ("control", e.control)] {
+        for (key, value) in [("area", e.area.as_deref()), ("control", e.control.as_deref())] {
             if let Some(v) = value {
                 props.insert(key.into(), v.into());
             }
@@ -223,7 +248,7 @@ pub fn sarif(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Resu
         results: R,
         tool: Value,
     }
-    let results = Lazy::new(entries.iter().zip(fingerprints(entries)).map(|(e, f)| result(e, f)));
+    let results = Lazy::new(entries.iter().zip(fingerprints(entries)).map(|(e, f)| result(&e, f)));
     let doc = Doc {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [Run {
@@ -249,7 +274,7 @@ fn sentence(s: &str) -> String {
 /// GitLab's Code Quality report (a subset of the Code Climate issue format, as GitLab's
 /// documentation lists it): description, check name, fingerprint, severity, location. Errors
 /// are `major`, warnings `minor`, notes and accepted deviations `info`.
-pub fn gitlab(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Result<()> {
+pub fn gitlab(file: &str, entries: &Entries<'_>, out: &mut dyn Write) -> io::Result<()> {
     // The path as given, not cut short; what JSON leaves as it is but a reader cannot see
     // (a zero-width space, a direction mark) shown as an escape.
     let path = visible(file).replace('\\', "/");
@@ -260,8 +285,8 @@ pub fn gitlab(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Res
             (None, Severity::Warning) => "minor",
         };
         let description = match e.acceptance() {
-            Some(note) => format!("{} ({note})", sentence(e.message)),
-            None => format!("{} Help: {}", sentence(e.message), e.help),
+            Some(note) => format!("{} ({note})", sentence(&e.message)),
+            None => format!("{} Help: {}", sentence(&e.message), e.help),
         };
         json!({
             "type": "issue",
@@ -278,21 +303,19 @@ pub fn gitlab(file: &str, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Res
 
 /// A job summary (GitHub's `$GITHUB_STEP_SUMMARY`, or a merge-request comment): the verdict,
 /// then a table of the findings in `check`'s order, each with its code, place and what to do.
-pub fn markdown(file: &str, today: NaiveDate, entries: &[Entry<'_>], out: &mut dyn Write) -> io::Result<()> {
-    let of = |s: Severity| entries.iter().filter(|e| e.accepted.is_none() && e.severity() == s).count();
-    let accepted = entries.iter().filter(|e| e.accepted.is_some()).count();
-    let verdict = super::check::verdict(of(Severity::Error), of(Severity::Warning), accepted, of(Severity::Note));
+pub fn markdown(file: &str, today: NaiveDate, entries: &Entries<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let verdict = super::check::verdict(entries.counts);
     let file = name(file);
     writeln!(out, "## ismsaudit check: {verdict}")?;
     writeln!(out)?;
     writeln!(out, "Register {} on {today}.", super::markdown::md(&file))?;
-    if entries.is_empty() {
+    if entries.len == 0 {
         return Ok(());
     }
     writeln!(out)?;
     writeln!(out, "| Severity | Code | Where | Finding | What to do |")?;
     writeln!(out, "|---|---|---|---|---|")?;
-    for e in entries {
+    for e in entries.iter() {
         let label = if e.accepted.is_some() { "accepted" } else { e.severity().key() };
         let place = e.loc.map_or_else(|| file.to_string(), |l| format!("{file}:{}:{}", l.line, l.column));
         let todo = e.acceptance().unwrap_or_else(|| e.help.to_string());
@@ -301,7 +324,7 @@ pub fn markdown(file: &str, today: NaiveDate, entries: &[Entry<'_>], out: &mut d
             "| {label} | `{}` | {} | {} | {} |",
             e.code.key(),
             cell(&place),
-            quoted(e.message),
+            quoted(&e.message),
             quoted(&todo)
         )?;
     }
@@ -337,19 +360,19 @@ mod tests {
 
     #[test]
     fn the_nth_finding_with_one_key_gets_n_whatever_the_keys_hash_to() {
-        let entry = |message, area| Entry {
+        // `a1` and `a2` are one key (digits are left out); `b` another.
+        let list = [("late 1", "a"), ("late 2", "a"), ("late", "b"), ("late 33", "a"), ("late", "b")];
+        let nth = move |n: usize| Entry {
             code: Code::AuditLate,
-            message,
-            help: "",
-            area: Some(area),
+            message: Cow::Borrowed(list[n].0),
+            help: Cow::Borrowed(""),
+            area: Some(Cow::Borrowed(list[n].1)),
             control: None,
             date: None,
             loc: None,
             accepted: None,
         };
-        // `a1` and `a2` are one key (digits are left out); `b` another.
-        let entries =
-            [entry("late 1", "a"), entry("late 2", "a"), entry("late", "b"), entry("late 33", "a"), entry("late", "b")];
+        let entries = Entries { len: list.len(), nth: Box::new(nth), counts: Counts::default() };
         let real: Vec<String> = fingerprints(&entries).collect();
         let key_a = ["audit-late", "a", "", "", "late "].join("\u{1f}");
         let key_b = ["audit-late", "b", "", "", "late"].join("\u{1f}");
