@@ -2,6 +2,7 @@
 //! auditor, record and Stage dates on open days, and what the cycle before left open, until
 //! the certification body's first audit of the new cycle asks about it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
@@ -58,8 +59,12 @@ pub(super) fn closed_days(plan: &Plan<'_>, since: Option<NaiveDate>) -> Vec<Fact
     let reg = plan.register;
     let calendar = crate::calendar::Calendar::new(&reg.settings);
     let sites = crate::programme::SiteCalendars::new(reg);
-    let area_at: HashMap<String, usize> =
-        reg.scope.iter().enumerate().map(|(i, a)| (crate::register::folded(&a.id).into_owned(), i)).collect();
+    // The records' areas are looked up only where a site has closures of its own.
+    let area_at: HashMap<Cow<str>, usize> = if sites.is_empty() {
+        HashMap::new()
+    } else {
+        reg.scope.iter().enumerate().map(|(i, a)| (crate::register::folded(&a.id), i)).collect()
+    };
     let mut out = Vec::new();
     for record in reg.audits.iter().filter(|r| since.is_none_or(|s| r.date >= s)) {
         // The organisation's closures, and those of its areas' sites; every day it takes (a

@@ -126,6 +126,11 @@ impl SiteCalendars {
 }
 
 impl SiteCalendars {
+    /// Whether no site has closures of its own.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.calendars.is_empty()
+    }
+
     /// The calendar of the site of the area at `area` in the scope, where it has closures of
     /// its own.
     pub(crate) fn of(&self, area: usize) -> Option<&Calendar> {
