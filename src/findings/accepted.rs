@@ -6,8 +6,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
-#[cfg(test)]
-use super::Finding;
 use super::{Code, Fact};
 use crate::register::{Acceptance, Register};
 
@@ -68,6 +66,11 @@ impl<'r> Acceptances<'r> {
         }
     }
 
+    /// How many acceptances there are: at most as many facts as [`Acceptances::finish`] gives.
+    pub(super) fn len(&self) -> usize {
+        self.accepted.len()
+    }
+
     /// The acceptance in force that covers a finding with `code` about `area` and `control`,
     /// if any; the acceptances that ended before it in the register, and match it, are noted
     /// as matched.
@@ -126,28 +129,27 @@ impl<'r> Acceptances<'r> {
     }
 }
 
-/// Marks the findings an accepted deviation covers, in order; what the acceptances say of
-/// themselves, and the positions read.
 #[cfg(test)]
-fn accept_counting(reg: &Register, today: NaiveDate, out: &mut [Finding]) -> (Vec<Fact>, usize) {
-    let mut acceptances = Acceptances::new(reg, today);
-    for f in out.iter_mut() {
-        f.accepted = acceptances.cover(f.code, f.area.as_deref(), f.control.as_deref());
-    }
-    let reads = acceptances.reads;
-    (acceptances.finish(), reads)
-}
-
-#[cfg(test)]
-pub(super) fn accept(reg: &Register, today: NaiveDate, out: &mut [Finding]) -> Vec<Fact> {
-    accept_counting(reg, today, out).0
-}
-
-#[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::diagnostic::Loc;
+    use crate::findings::Finding;
     use crate::register::same_id;
+
+    /// Marks the findings an accepted deviation covers, in order; what the acceptances say of
+    /// themselves, and the positions read.
+    fn accept_counting(reg: &Register, today: NaiveDate, out: &mut [Finding]) -> (Vec<Fact>, usize) {
+        let mut acceptances = Acceptances::new(reg, today);
+        for f in out.iter_mut() {
+            f.accepted = acceptances.cover(f.code, f.area.as_deref(), f.control.as_deref());
+        }
+        let reads = acceptances.reads;
+        (acceptances.finish(), reads)
+    }
+
+    pub(in crate::findings) fn accept(reg: &Register, today: NaiveDate, out: &mut [Finding]) -> Vec<Fact> {
+        accept_counting(reg, today, out).0
+    }
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()
@@ -271,7 +273,7 @@ mod tests {
     /// acceptances for `isms` (the first covers its findings, the others match nothing), an
     /// expired one for each area (its area's finding counts again), and `n` expired ones for
     /// the code alone, whose findings start with the `n` covered ones. What it finds, and how
-    /// many positions it read.
+    /// many places in the index it read.
     fn many(n: usize) -> (Vec<Finding>, Vec<Fact>, usize) {
         let mut findings: Vec<Finding> =
             (0..n).map(|i| finding(Code::OverdueAudit, format!("isms {i}"), Some("isms"), None)).collect();
@@ -285,10 +287,10 @@ mod tests {
         (findings, facts, reads)
     }
 
-    /// Every finding's position is read a bounded number of times however many acceptances
-    /// look for it: the index is read about as often as there are findings and acceptances (a
-    /// scan of the findings per acceptance reads `n` times as often), and twice the input
-    /// reads twice as many.
+    /// Each finding reads a bounded number of places in the index of acceptances, however many
+    /// acceptances look for it: the index is read about as often as there are findings and
+    /// acceptances (a walk over every acceptance that matches, for each finding, reads `n`
+    /// times as often), and twice the input reads twice as many.
     #[test]
     fn many_acceptances_of_many_findings() {
         let n = 2_000;

@@ -130,17 +130,17 @@ impl Findings {
     /// cover and say of themselves.
     fn new(mut parts: Vec<Vec<Fact>>, mut acceptances: Acceptances<'_>) -> Self {
         // Each fact is worded here for what it names (where, and for acceptances what about),
-        // and its words dropped: they are worded again as they are written.
+        // and its words dropped: it is worded once more as it is written.
         let mut covered = Vec::new();
-        let mut order: Vec<(Place, usize)> = (parts.iter().flatten().enumerate())
-            .map(|(n, fact)| {
-                let f = fact.finding();
-                let accepted = acceptances.cover(f.code, f.area.as_deref(), f.control.as_deref());
-                covered.extend(accepted.map(|a| (n, a)));
-                ((accepted.is_some(), f.severity(), f.code, f.loc), n)
-            })
-            .collect();
-        let by_rules = order.len();
+        let by_rules: usize = parts.iter().map(Vec::len).sum();
+        // Room for every fact, the acceptances' own included, at once.
+        let mut order: Vec<(Place, usize)> = Vec::with_capacity(by_rules + acceptances.len());
+        for (n, fact) in parts.iter().flatten().enumerate() {
+            let f = fact.finding();
+            let accepted = acceptances.cover(f.code, f.area.as_deref(), f.control.as_deref());
+            covered.extend(accepted.map(|a| (n, a)));
+            order.push(((accepted.is_some(), f.severity(), f.code, f.loc), n));
+        }
         parts.push(acceptances.finish());
         order.extend(parts[parts.len() - 1].iter().enumerate().map(|(n, fact)| {
             let f = fact.finding();
@@ -149,7 +149,8 @@ impl Findings {
         // Ties in the order found (each fact's place breaks them: no two keys are equal, so
         // the sort needs no room of its own).
         order.sort_unstable();
-        let order = order.into_iter().map(|(_, fact)| fact).collect();
+        // (A list of its own length: the keys' room is given back.)
+        let order = order.iter().map(|&(_, fact)| fact).collect();
         let starts = (parts.iter())
             .scan(0, |start, part| {
                 let here = *start;
@@ -265,7 +266,7 @@ mod tests {
             let findings = Findings::new(parts.clone(), Acceptances::new(&reg, today));
             let mut expected: Vec<Finding> = parts.iter().flatten().map(Fact::finding).collect();
             expected.sort_by_key(|f| (f.severity(), f.code, f.loc));
-            let said = accepted::accept(&reg, today, &mut expected);
+            let said = accepted::tests::accept(&reg, today, &mut expected);
             expected.extend(said.iter().map(Fact::finding));
             expected.sort_by_key(|f| (f.accepted.is_some(), f.severity(), f.code, f.loc));
             assert_eq!(findings.iter().collect::<Vec<_>>(), expected);

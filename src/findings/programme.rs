@@ -187,22 +187,25 @@ fn without_auditor<'a>(
     area_of: impl Fn(&AreaAudit) -> Option<&'a Area>,
 ) -> Vec<Fact> {
     let yearly_caps = reg.auditors.iter().any(|x| x.max_days_per_year.is_some());
-    let ahead = |a: &&AreaAudit| a.due >= today && a.unassigned.is_some_and(|why| why != Unassigned::NoneIndependent);
-    let mut out = Vec::with_capacity(round.audits.iter().filter(ahead).count());
-    let this_round = round_ref(round);
-    for a in round.audits.iter().filter(ahead) {
+    // Why an audit still ahead has no auditor, where the round has no room for it.
+    let short = |a: &AreaAudit| {
         let first_day = a.from.unwrap_or(today).max(today);
-        let why = match a.unassigned {
-            None | Some(Unassigned::NoneIndependent) => continue,
-            Some(Unassigned::NoAuditorForSite) => Capacity::NoAuditorForSite {
+        Some(match a.unassigned? {
+            _ if a.due < today => return None,
+            Unassigned::NoneIndependent => return None,
+            Unassigned::NoAuditorForSite => Capacity::NoAuditorForSite {
                 site: area_of(a).and_then(|x| x.site.as_ref()).map(|s| s.to_string()).unwrap_or_default(),
             },
-            Some(Unassigned::RoundCap) => Capacity::RoundCap,
-            Some(Unassigned::NoFreeDay) if first_day > a.due => {
-                Capacity::NoDaysLeft { first_day, due: a.due, yearly_caps }
-            }
-            Some(Unassigned::NoFreeDay) => Capacity::NoFreeDay { first_day, due: a.due, yearly_caps },
-        };
+            Unassigned::RoundCap => Capacity::RoundCap,
+            Unassigned::NoFreeDay if first_day > a.due => Capacity::NoDaysLeft { first_day, due: a.due, yearly_caps },
+            Unassigned::NoFreeDay => Capacity::NoFreeDay { first_day, due: a.due, yearly_caps },
+        })
+    };
+    // Counted first, so that the list is made at its length.
+    let mut out = Vec::with_capacity(round.audits.iter().filter(|a| short(a).is_some()).count());
+    let this_round = round_ref(round);
+    for a in &round.audits {
+        let Some(why) = short(a) else { continue };
         out.push(Fact::RoundOverCapacity {
             area: a.area.to_string(),
             round: this_round.clone(),

@@ -69,7 +69,9 @@ pub(super) fn closed_days(plan: &Plan<'_>, since: Option<NaiveDate>) -> Vec<Fact
     for record in reg.audits.iter().filter(|r| since.is_none_or(|s| r.date >= s)) {
         // The organisation's closures, and those of its areas' sites; every day it takes (a
         // weekend may fall inside an audit of several days, a closure may not).
-        let own = record.areas.iter().filter_map(|a| sites.of(*area_at.get(&*crate::register::folded(a))?));
+        let own = (record.areas.iter())
+            .filter(|_| !sites.is_empty())
+            .filter_map(|a| sites.of(*area_at.get(&*crate::register::folded(a))?));
         let calendars: Vec<&crate::calendar::Calendar> = std::iter::once(&calendar).chain(own).collect();
         let end = record.end.unwrap_or(record.date).max(record.date);
         let closed = std::iter::successors(Some(record.date), |d| d.succ_opt().filter(|n| *n <= end)).find_map(|d| {
@@ -155,24 +157,24 @@ pub(super) fn previous_cycle(plan: &Plan<'_>) -> Vec<Fact> {
     let rounds = &plan.previous;
     let (found, cycle) = if current.number > epoch.first_cycle {
         let previous = plan.certificate.cycle(current.number - 1);
-        let mut found: Vec<Fact> = super::programme::rounds(
+        let mut found = super::programme::rounds(
             plan.register,
             plan.certificate,
             plan.today,
             rounds,
             std::slice::from_ref(previous),
-        )
-        .into_iter()
-        .flatten()
-        .collect();
+        );
         if previous.recertification.basis == Basis::Recorded && previous.recertified_in_time() {
-            found.extend(super::certificate::recertification_late(previous, plan.today, epoch.decision.loc));
+            found.push(
+                super::certificate::recertification_late(previous, plan.today, epoch.decision.loc)
+                    .into_iter()
+                    .collect(),
+            );
         }
         (found, previous.number)
     } else {
         // The first cycle: what round 0 left open, once the decision has moved the plan on.
-        let found = super::programme::rounds(plan.register, plan.certificate, plan.today, rounds, &[]);
-        (found.into_iter().flatten().collect(), 0)
+        (super::programme::rounds(plan.register, plan.certificate, plan.today, rounds, &[]), 0)
     };
     // The round each area's overdue audit is in, by the external audit it prepared.
     let mut overdue_in: BTreeMap<(&str, NaiveDate), String> = BTreeMap::new();
@@ -185,9 +187,8 @@ pub(super) fn previous_cycle(plan: &Plan<'_>) -> Vec<Fact> {
     // left uncovered; the other errors as they were found.
     let mut by_area: BTreeMap<String, (Vec<String>, bool, Option<Loc>)> = BTreeMap::new();
     let mut out = Vec::new();
-    for fact in
-        found.into_iter().filter(|f| f.code().severity() == Severity::Error || f.code() == Code::RecertificationLate)
-    {
+    let kept = |f: &Fact| f.code().severity() == Severity::Error || f.code() == Code::RecertificationLate;
+    for fact in found.into_iter().flatten().filter(kept) {
         let f = fact.finding();
         let Some(area) = f.area else {
             out.push(Fact::PreviousCycleGap { cycle, first_audit, left: Left::Other(Box::new(fact)) });

@@ -103,51 +103,61 @@ pub fn input_entries(e: &InputError) -> Entries<'_> {
     Entries { len: counts.errors, nth: Box::new(nth), counts }
 }
 
-/// A key that follows a finding from run to run while the register is edited: its code, what
-/// it is about (area, control, day) and its words without their digits (which count days and
-/// name dates that move), never its line or its place among the findings; the n-th finding
-/// with the same key gets `:n`.
-///
-/// Made as they are read, one at a time, each key remembered by its hash (and the entry it was
-/// first made of, to tell apart two keys with one hash): a check of 100,000 findings does not
-/// hold their keys.
-fn fingerprints<'e>(entries: &'e Entries<'_>) -> impl Iterator<Item = String> + 'e {
-    fingerprints_by(entries, fnv1a)
+/// What a fingerprint follows from run to run while the register is edited: a finding's code,
+/// what it is about (area, control, day) and its words without their digits (which count days
+/// and name dates that move), never its line or its place among the findings.
+fn key(e: &Entry<'_>) -> String {
+    let date = e.date.map(|d| d.to_string()).unwrap_or_default();
+    let words: String = e.message.chars().filter(|c| !c.is_ascii_digit()).collect();
+    [e.code.key(), e.area.as_deref().unwrap_or(""), e.control.as_deref().unwrap_or(""), &date, &words].join("\u{1f}")
 }
 
-/// [`fingerprints`], with the keys remembered by `hash` (which changes no fingerprint).
-fn fingerprints_by<'e>(entries: &'e Entries<'_>, hash: fn(&[u8]) -> u64) -> impl Iterator<Item = String> + 'e {
-    let key = |e: &Entry<'_>| {
-        let date = e.date.map(|d| d.to_string()).unwrap_or_default();
-        let words: String = e.message.chars().filter(|c| !c.is_ascii_digit()).collect();
-        [e.code.key(), e.area.as_deref().unwrap_or(""), e.control.as_deref().unwrap_or(""), &date, &words]
-            .join("\u{1f}")
-    };
-    // By hash: the entry whose key it is, and how many times it was seen; a key whose hash
-    // another key has (never so far) is counted by itself.
-    let mut seen: HashMap<u64, (usize, usize)> = HashMap::new();
-    let mut others: HashMap<String, usize> = HashMap::new();
-    (0..entries.len).map(move |i| {
-        let k = key(&(entries.nth)(i));
-        let n = match seen.entry(hash(k.as_bytes())) {
+/// Fingerprints of a report's entries, given in order: the hash of each one's [`key`], the n-th
+/// with the same key getting `:n`.
+///
+/// Each key is remembered by its hash, with the place of the entry it was first made of: a
+/// check of 100,000 findings does not hold their keys. Where a key's hash was seen before, that
+/// entry is made again to tell the keys apart (once for each key that repeats); a key whose hash
+/// another key has (never so far) is counted by itself.
+struct Fingerprints<'e, 'a> {
+    entries: &'e Entries<'a>,
+    hash: fn(&[u8]) -> u64,
+    /// By hash: the place of the entry whose key it is, and how many times it was seen.
+    seen: HashMap<u64, (usize, usize)>,
+    others: HashMap<String, usize>,
+}
+
+impl<'e, 'a> Fingerprints<'e, 'a> {
+    fn new(entries: &'e Entries<'a>) -> Self {
+        Self::by(entries, fnv1a)
+    }
+
+    /// With the keys remembered by `hash` (which changes no fingerprint).
+    fn by(entries: &'e Entries<'a>, hash: fn(&[u8]) -> u64) -> Self {
+        Fingerprints { entries, hash, seen: HashMap::new(), others: HashMap::new() }
+    }
+
+    /// The fingerprint of `entry`, the `i`-th.
+    fn of(&mut self, i: usize, entry: &Entry<'_>) -> String {
+        let k = key(entry);
+        let n = match self.seen.entry((self.hash)(k.as_bytes())) {
             hash_map::Entry::Vacant(v) => {
                 v.insert((i, 1));
                 1
             }
-            // (The first entry with the hash is made again: rare, as keys repeat.)
-            hash_map::Entry::Occupied(mut o) if key(&(entries.nth)(o.get().0)) == k => {
+            hash_map::Entry::Occupied(mut o) if key(&(self.entries.nth)(o.get().0)) == k => {
                 o.get_mut().1 += 1;
                 o.get().1
             }
             hash_map::Entry::Occupied(_) => {
-                let n = others.entry(k.clone()).or_insert(0);
+                let n = self.others.entry(k.clone()).or_insert(0);
                 *n += 1;
                 *n
             }
         };
         let k = if n > 1 { format!("{k}:{n}") } else { k };
         fingerprint(k.as_bytes())
-    })
+    }
 }
 
 /// The register's path as a URI reference relative to where the job runs (SARIF 3.10.2):
@@ -248,7 +258,8 @@ pub fn sarif(file: &str, entries: &Entries<'_>, out: &mut dyn Write) -> io::Resu
         results: R,
         tool: Value,
     }
-    let results = Lazy::new(entries.iter().zip(fingerprints(entries)).map(|(e, f)| result(&e, f)));
+    let mut prints = Fingerprints::new(entries);
+    let results = Lazy::new(entries.iter().enumerate().map(|(i, e)| result(&e, prints.of(i, &e))));
     let doc = Doc {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [Run {
@@ -278,7 +289,9 @@ pub fn gitlab(file: &str, entries: &Entries<'_>, out: &mut dyn Write) -> io::Res
     // The path as given, not cut short; what JSON leaves as it is but a reader cannot see
     // (a zero-width space, a direction mark) shown as an escape.
     let path = visible(file).replace('\\', "/");
-    let issues = (entries.iter().zip(fingerprints(entries))).map(|(e, fingerprint)| {
+    let mut prints = Fingerprints::new(entries);
+    let issues = entries.iter().enumerate().map(|(i, e)| {
+        let fingerprint = prints.of(i, &e);
         let severity = match (e.accepted, e.severity()) {
             (Some(_), _) | (None, Severity::Note) => "info",
             (None, Severity::Error) => "major",
@@ -360,20 +373,27 @@ mod tests {
 
     #[test]
     fn the_nth_finding_with_one_key_gets_n_whatever_the_keys_hash_to() {
-        // `a1` and `a2` are one key (digits are left out); `b` another.
+        // `late 1` and `late 2` in area `a` are one key (digits are left out); area `b` another.
         let list = [("late 1", "a"), ("late 2", "a"), ("late", "b"), ("late 33", "a"), ("late", "b")];
-        let nth = move |n: usize| Entry {
-            code: Code::AuditLate,
-            message: Cow::Borrowed(list[n].0),
-            help: Cow::Borrowed(""),
-            area: Some(Cow::Borrowed(list[n].1)),
-            control: None,
-            date: None,
-            loc: None,
-            accepted: None,
+        let made = std::cell::Cell::new(0);
+        let nth = |n: usize| {
+            made.set(made.get() + 1);
+            Entry {
+                code: Code::AuditLate,
+                message: Cow::Borrowed(list[n].0),
+                help: Cow::Borrowed(""),
+                area: Some(Cow::Borrowed(list[n].1)),
+                control: None,
+                date: None,
+                loc: None,
+                accepted: None,
+            }
         };
         let entries = Entries { len: list.len(), nth: Box::new(nth), counts: Counts::default() };
-        let real: Vec<String> = fingerprints(&entries).collect();
+        let all = |hash: fn(&[u8]) -> u64| {
+            let mut prints = Fingerprints::by(&entries, hash);
+            entries.iter().enumerate().map(|(i, e)| prints.of(i, &e)).collect::<Vec<_>>()
+        };
         let key_a = ["audit-late", "a", "", "", "late "].join("\u{1f}");
         let key_b = ["audit-late", "b", "", "", "late"].join("\u{1f}");
         let expected = [
@@ -383,8 +403,10 @@ mod tests {
             fingerprint(format!("{key_a}:3").as_bytes()),
             fingerprint(format!("{key_b}:2").as_bytes()),
         ];
-        assert_eq!(real, expected);
+        assert_eq!(all(fnv1a), expected);
+        // Each entry is made once as it is written, and once more for each key that repeats.
+        assert_eq!(made.get(), list.len() + 3);
         // Every key with one hash: the keys are still told apart.
-        assert_eq!(fingerprints_by(&entries, |_| 7).collect::<Vec<_>>(), expected);
+        assert_eq!(all(|_| 7), expected);
     }
 }
