@@ -190,16 +190,17 @@ fn without_auditor<'a>(
     // Why an audit still ahead has no auditor, where the round has no room for it.
     let short = |a: &AreaAudit| {
         let first_day = a.from.unwrap_or(today).max(today);
-        Some(match a.unassigned? {
-            _ if a.due < today => return None,
-            Unassigned::NoneIndependent => return None,
-            Unassigned::NoAuditorForSite => Capacity::NoAuditorForSite {
+        match a.unassigned.filter(|_| a.due >= today)? {
+            Unassigned::NoneIndependent => None,
+            Unassigned::NoAuditorForSite => Some(Capacity::NoAuditorForSite {
                 site: area_of(a).and_then(|x| x.site.as_ref()).map(|s| s.to_string()).unwrap_or_default(),
-            },
-            Unassigned::RoundCap => Capacity::RoundCap,
-            Unassigned::NoFreeDay if first_day > a.due => Capacity::NoDaysLeft { first_day, due: a.due, yearly_caps },
-            Unassigned::NoFreeDay => Capacity::NoFreeDay { first_day, due: a.due, yearly_caps },
-        })
+            }),
+            Unassigned::RoundCap => Some(Capacity::RoundCap),
+            Unassigned::NoFreeDay if first_day > a.due => {
+                Some(Capacity::NoDaysLeft { first_day, due: a.due, yearly_caps })
+            }
+            Unassigned::NoFreeDay => Some(Capacity::NoFreeDay { first_day, due: a.due, yearly_caps }),
+        }
     };
     // Counted first, so that the list is made at its length.
     let mut out = Vec::with_capacity(round.audits.iter().filter(|a| short(a).is_some()).count());
