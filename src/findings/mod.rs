@@ -7,6 +7,7 @@
 //! intervals, round 0), `certificate` (the certification body's audits and the
 //! certificate), `record` (corrective actions, closed days, what the cycle before left open).
 //! `words.rs` puts every fact in words, and `accepted` marks what accepted deviations cover.
+//! [`check`] keeps the facts, in report order, and each finding is worded as it is read.
 
 mod accepted;
 mod bookings;
