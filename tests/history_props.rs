@@ -157,7 +157,8 @@ proptest! {
         let today = day(today);
         let v = Valid::new(reg.clone(), today).unwrap();
         let p = plan(&v, 2);
-        let findings = check(&Valid::new(reg.clone(), today).unwrap());
+        let valid = Valid::new(reg.clone(), today).unwrap();
+        let findings = check(&valid);
         for area in reg.scope.iter().filter(|a| a.since.is_some()) {
             let since = area.since.unwrap();
             for r in &p.rounds {
@@ -213,7 +214,8 @@ proptest! {
         let v = Valid::new(reg.clone(), today).unwrap();
         let p = plan(&v, 2);
         prop_assert_eq!(verdicts(&p, &original.id), verdicts(&p, "twin"));
-        let findings = check(&Valid::new(reg.clone(), today).unwrap());
+        let valid = Valid::new(reg.clone(), today).unwrap();
+        let findings = check(&valid);
         // Verdicts on the record; not whether an auditor had a free day, which the twin shares:
         // no room in a round (round-over-capacity), or none before a lead still ahead (audit-late
         // dated today or later).

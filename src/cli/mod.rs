@@ -436,9 +436,8 @@ fn agenda_command(args: AgendaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
 fn check_command(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let CheckArgs { register, today, format, strict, limits: _ } = args;
     let today = today.unwrap_or(ctx.system_today);
-    let (valid, found) = match load(&register, ctx.max_bytes, today).map(|(valid, _)| (findings::check(&valid), valid))
-    {
-        Ok((found, valid)) => (valid, found),
+    let valid = match load(&register, ctx.max_bytes, today) {
+        Ok((valid, _)) => valid,
         // In a GitHub job a bad register is an annotation too (on stderr: stdout stays empty).
         Err(e) if matches!(format, CheckFormat::Github) => {
             render::check::github_input_error(&e, &mut io::stderr())?;
@@ -462,6 +461,7 @@ fn check_command(args: CheckArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode>
         Err(e) => return Err(e.into()),
     };
     let reg = valid.register();
+    let found = findings::check(&valid);
     // Accepted deviations never fail the gate, not even with --strict.
     let counts = found.counts();
     let failing = counts.errors > 0 || (strict && counts.warnings > 0);

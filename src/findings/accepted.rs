@@ -104,13 +104,13 @@ impl<'r> Acceptances<'r> {
 
     /// What the acceptances say of themselves, in the register's order: those that ended, and
     /// those in force that covered nothing.
-    pub(super) fn finish(self) -> Vec<Fact> {
+    pub(super) fn finish(self) -> Vec<Fact<'r>> {
         let mut out = Vec::new();
         for (a, matched) in self.accepted.iter().zip(self.matched) {
             if a.until < self.today {
                 out.push(Fact::AcceptanceExpired {
                     code: a.code,
-                    reference: a.reference.clone(),
+                    reference: &a.reference,
                     until: a.until,
                     covered: matched,
                     at: a.loc,
@@ -118,9 +118,9 @@ impl<'r> Acceptances<'r> {
             } else if !matched {
                 out.push(Fact::AcceptanceUnused {
                     code: a.code,
-                    area: a.area.clone(),
-                    control: a.control.clone(),
-                    reference: a.reference.clone(),
+                    area: a.area.as_deref(),
+                    control: a.control.as_deref(),
+                    reference: &a.reference,
                     at: a.loc,
                 });
             }
@@ -138,7 +138,7 @@ pub(super) mod tests {
 
     /// Marks the findings an accepted deviation covers, in order; what the acceptances say of
     /// themselves, and the positions read.
-    fn accept_counting(reg: &Register, today: NaiveDate, out: &mut [Finding]) -> (Vec<Fact>, usize) {
+    fn accept_counting<'r>(reg: &'r Register, today: NaiveDate, out: &mut [Finding]) -> (Vec<Fact<'r>>, usize) {
         let mut acceptances = Acceptances::new(reg, today);
         for f in out.iter_mut() {
             f.accepted = acceptances.cover(f.code, f.area.as_deref(), f.control.as_deref());
@@ -147,7 +147,7 @@ pub(super) mod tests {
         (acceptances.finish(), reads)
     }
 
-    pub(in crate::findings) fn accept(reg: &Register, today: NaiveDate, out: &mut [Finding]) -> Vec<Fact> {
+    pub(in crate::findings) fn accept<'r>(reg: &'r Register, today: NaiveDate, out: &mut [Finding]) -> Vec<Fact<'r>> {
         accept_counting(reg, today, out).0
     }
 
@@ -272,9 +272,10 @@ pub(super) mod tests {
     /// `n` `overdue-audit` findings for `isms`, then one for each of `n` areas; `n`
     /// acceptances for `isms` (the first covers its findings, the others match nothing), an
     /// expired one for each area (its area's finding counts again), and `n` expired ones for
-    /// the code alone, whose findings start with the `n` covered ones. What it finds, and how
-    /// many places in the index it read.
-    fn many(n: usize) -> (Vec<Finding>, Vec<Fact>, usize) {
+    /// the code alone, whose findings start with the `n` covered ones. What it finds; how many
+    /// acceptances it says are unused, expired but covering, and in all; and how many places in
+    /// the index it read.
+    fn many(n: usize) -> (Vec<Finding>, [usize; 3], usize) {
         let mut findings: Vec<Finding> =
             (0..n).map(|i| finding(Code::OverdueAudit, format!("isms {i}"), Some("isms"), None)).collect();
         findings.extend((0..n).map(|i| finding(Code::OverdueAudit, format!("area {i}"), Some(&format!("a{i}")), None)));
@@ -283,8 +284,11 @@ pub(super) mod tests {
         accepted
             .extend((0..n).map(|k| acceptance(Code::OverdueAudit, Some(&format!("A{k}")), None, "2026-01-01", n + k)));
         accepted.extend((0..n).map(|k| acceptance(Code::OverdueAudit, None, None, "2026-01-01", 2 * n + k)));
-        let (facts, reads) = accept_counting(&register(accepted), day("2026-11-28"), &mut findings);
-        (findings, facts, reads)
+        let reg = register(accepted);
+        let (facts, reads) = accept_counting(&reg, day("2026-11-28"), &mut findings);
+        let unused = facts.iter().filter(|f| matches!(f, Fact::AcceptanceUnused { .. })).count();
+        let again = facts.iter().filter(|f| matches!(f, Fact::AcceptanceExpired { covered: true, .. })).count();
+        (findings, [unused, again, facts.len()], reads)
     }
 
     /// Each finding reads a bounded number of places in the index of acceptances, however many
@@ -294,12 +298,10 @@ pub(super) mod tests {
     #[test]
     fn many_acceptances_of_many_findings() {
         let n = 2_000;
-        let (findings, facts, reads) = many(n);
+        let (findings, said, reads) = many(n);
         assert!(findings[..n].iter().all(|f| f.accepted == Some(0)));
         assert!(findings[n..].iter().all(|f| f.accepted.is_none()));
-        let unused = facts.iter().filter(|f| matches!(f, Fact::AcceptanceUnused { .. })).count();
-        let again = facts.iter().filter(|f| matches!(f, Fact::AcceptanceExpired { covered: true, .. })).count();
-        assert_eq!((unused, again, facts.len()), (n - 1, 2 * n, 3 * n - 1));
+        assert_eq!(said, [n - 1, 2 * n, 3 * n - 1]);
         assert!(reads <= 4 * (2 * n + 3 * n), "{reads} reads for {} findings and {} acceptances", 2 * n, 3 * n);
         let (.., twice) = many(2 * n);
         assert!(twice <= 2 * reads + 8, "{reads} reads, then {twice} for twice as much");

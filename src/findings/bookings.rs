@@ -14,7 +14,7 @@ use crate::diagnostic::Loc;
 use crate::plan::Plan;
 use crate::register::{AuditRecord, Status, folded};
 
-pub(super) fn bookings(plan: &Plan<'_>) -> Vec<Fact> {
+pub(super) fn bookings<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     let (reg, today) = (plan.register, plan.today);
     let auditors: HashMap<Cow<str>, usize> = reg.auditors.iter().enumerate().map(|(j, a)| (folded(&a.id), j)).collect();
     let areas: HashMap<Cow<str>, usize> = reg.scope.iter().enumerate().map(|(i, a)| (folded(&a.id), i)).collect();
@@ -26,7 +26,11 @@ pub(super) fn bookings(plan: &Plan<'_>) -> Vec<Fact> {
         // Booked, its day passed, not recorded as held: the planner still counts on it while its
         // round can hold it, so the record must say what happened.
         if r.date < today && r.status_on(today) == Status::Booked {
-            out.push(Fact::BookingPassed { areas: r.areas.clone(), date: r.date, at: r.loc });
+            out.push(Fact::BookingPassed {
+                areas: r.areas.iter().map(String::as_str).collect(),
+                date: r.date,
+                at: r.loc,
+            });
         }
         let Some(&j) = r.auditor.as_deref().and_then(|id| auditors.get(&*folded(id))) else { continue };
         let auditor = &reg.auditors[j];
@@ -37,14 +41,14 @@ pub(super) fn bookings(plan: &Plan<'_>) -> Vec<Fact> {
             continue;
         }
         if let Some(day) = span.clone().find(|d| auditor.unavailable.iter().any(|u| u.from <= *d && *d <= u.to)) {
-            out.push(Fact::BookingAuditorUnavailable { auditor: auditor.id.clone(), date: day, at: r.loc });
+            out.push(Fact::BookingAuditorUnavailable { auditor: &auditor.id, date: day, at: r.loc });
         }
         for area in r.areas.iter().filter_map(|id| areas.get(&*folded(id))).map(|&i| &reg.scope[i]) {
             if let (false, Some(site)) = (auditor.covers_site(area), &area.site) {
                 out.push(Fact::BookingOutsideSites {
-                    auditor: auditor.id.clone(),
-                    area: area.id.to_string(),
-                    site: site.to_string(),
+                    auditor: &auditor.id,
+                    area: &area.id,
+                    site,
                     date: r.date,
                     at: r.loc,
                 });
@@ -56,12 +60,7 @@ pub(super) fn bookings(plan: &Plan<'_>) -> Vec<Fact> {
         list.sort_by_key(|d| d.0);
         let auditor = &reg.auditors[j];
         for pair in list.windows(2).filter(|p| p[0].0 == p[1].0 && (p[0].2 || p[1].2)) {
-            out.push(Fact::BookingSameDay {
-                auditor: auditor.id.clone(),
-                date: pair[1].0,
-                first: pair[0].1,
-                at: pair[1].1,
-            });
+            out.push(Fact::BookingSameDay { auditor: &auditor.id, date: pair[1].0, first: pair[0].1, at: pair[1].1 });
         }
         // Days, as the planner counts them: each of a record's days, each day once.
         let mut distinct: Vec<(NaiveDate, Loc, bool)> = list.clone();
@@ -87,14 +86,7 @@ pub(super) fn bookings(plan: &Plan<'_>) -> Vec<Fact> {
 }
 
 /// The first booking ahead beyond `cap` days in `period`, if the days recorded there exceed it.
-fn over_cap(auditor: &str, period: String, days: &[(NaiveDate, Loc, bool)], cap: u32) -> Option<Fact> {
+fn over_cap<'r>(auditor: &'r str, period: String, days: &[(NaiveDate, Loc, bool)], cap: u32) -> Option<Fact<'r>> {
     let beyond = days.iter().skip(cap as usize).find(|d| d.2)?;
-    Some(Fact::BookingOverCap {
-        auditor: auditor.to_string(),
-        period,
-        days: days.len(),
-        cap,
-        date: beyond.0,
-        at: beyond.1,
-    })
+    Some(Fact::BookingOverCap { auditor, period, days: days.len(), cap, date: beyond.0, at: beyond.1 })
 }

@@ -12,7 +12,7 @@ use crate::plan::Plan;
 use crate::settings::RECERTIFICATION_LATEST_WEEKS;
 
 /// The certificate: its decision, surveillance, recertification, expiry, restoration and lapse.
-pub(super) fn certificate(plan: &Plan<'_>) -> Vec<Fact> {
+pub(super) fn certificate<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     let mut out = initial(plan);
     if plan.initial {
         return out;
@@ -51,7 +51,7 @@ pub(super) fn certificate(plan: &Plan<'_>) -> Vec<Fact> {
 
 /// The initial certification's decision: assumed and passed, late after Stage 2, or after a
 /// lapse, not given yet.
-fn initial(plan: &Plan<'_>) -> Vec<Fact> {
+fn initial<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     let epoch = plan.epoch();
     let today = plan.today;
     let mut out = Vec::new();
@@ -91,7 +91,7 @@ fn initial(plan: &Plan<'_>) -> Vec<Fact> {
 }
 
 /// Each surveillance of `cycle` held after its latest day, or not held by it.
-fn surveillance(cycle: &Cycle, today: NaiveDate, decision_loc: Option<Loc>) -> Vec<Fact> {
+fn surveillance<'r>(cycle: &Cycle, today: NaiveDate, decision_loc: Option<Loc>) -> Vec<Fact<'r>> {
     let mut out = Vec::new();
     for s in &cycle.surveillance {
         let number = Cycle::round_of(s);
@@ -117,7 +117,7 @@ fn surveillance(cycle: &Cycle, today: NaiveDate, decision_loc: Option<Loc>) -> V
 
 /// The recertification should leave time for a decision before expiry (certification-body
 /// practice: it ends 4 weeks before expiry at the latest).
-pub(super) fn recertification_late(cycle: &Cycle, today: NaiveDate, decision_loc: Option<Loc>) -> Option<Fact> {
+pub(super) fn recertification_late<'r>(cycle: &Cycle, today: NaiveDate, decision_loc: Option<Loc>) -> Option<Fact<'r>> {
     let r = cycle.recertification;
     let latest = r.latest?;
     let (cycle_number, expiry) = (cycle.number, cycle.expiry);
@@ -148,7 +148,7 @@ pub(super) fn recertification_late(cycle: &Cycle, today: NaiveDate, decision_loc
 
 /// A certificate expired: restored by a recertification within 6 months (the days between were
 /// not certified), to be restored, or with nothing recorded to restore it.
-fn expired(plan: &Plan<'_>, cycle: &Cycle) -> Option<Fact> {
+fn expired<'r>(plan: &Plan<'r>, cycle: &Cycle) -> Option<Fact<'r>> {
     let today = plan.today;
     let epoch = plan.epoch();
     let previous = (cycle.number > epoch.first_cycle).then(|| plan.certificate.cycle(cycle.number - 1));
@@ -192,7 +192,7 @@ fn expired(plan: &Plan<'_>, cycle: &Cycle) -> Option<Fact> {
 /// the recertification years (ISO/IEC 17021-1 9.1.3), judged on the record for whole years past,
 /// across cycle boundaries (from the year before the current cycle began), and on the dates
 /// booked or planned for the years to come, while a gap can still be mended.
-pub(super) fn calendar_years(plan: &Plan<'_>) -> Vec<Fact> {
+pub(super) fn calendar_years<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     if plan.initial || plan.lapse.is_some() {
         return Vec::new();
     }
@@ -228,7 +228,7 @@ pub(super) fn calendar_years(plan: &Plan<'_>) -> Vec<Fact> {
 
 /// Surveillance and recertification audits ahead recorded shorter than the least audit time the
 /// rules allow (ISO/IEC 27006-1 Annex C; IAF MD 5).
-pub(super) fn audit_time(plan: &Plan<'_>) -> Vec<Fact> {
+pub(super) fn audit_time<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     let reg = plan.register;
     let Some(estimate) = Estimate::of(&reg.profile) else { return Vec::new() };
     let least = |audit| estimate.of_audit(audit).and_then(|a| a.least);

@@ -1,18 +1,26 @@
 //! What the rules find, as data: one variant per check code, holding what the finding is about
 //! (areas, dates, rounds, where in the register) and nothing worded. `words.rs` is the one place
 //! that turns a fact into a sentence; rule tests assert facts, wording tests assert words.
+//!
+//! A register of 100,000 areas may have twice as many facts, so each is kept small (72 bytes):
+//! ids are borrowed from the register (`'a`), rounds are named by [`RoundName`], what the
+//! facts of a round share (the round, the external audit it prepares) is shared rather than
+//! copied, and the few large variants keep their lists and external audits out of line.
+
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use crate::codes::Code;
 use crate::cycle::External;
 use crate::diagnostic::Loc;
+use crate::programme::RoundName;
 use crate::register::{Conflict, NonconformitySeverity, Tenths};
 
 /// A round, as findings name it: its label and the external audit it prepares.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoundRef {
-    pub label: String,
+    pub label: RoundName,
     pub prepares: External,
     /// For an interim round (see [`crate::programme::Round::interim`]): its last day, which
     /// keeps the interval after the round before.
@@ -20,23 +28,23 @@ pub struct RoundRef {
 }
 
 /// What the plan does about an audit that is behind.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Later {
     /// A later round of the cycle plans it, but no auditor has a free day before `due`.
     NoAuditor { due: NaiveDate },
     /// Its own round still plans it, on `date`, by `due`.
     ThisRound { due: NaiveDate, date: NaiveDate },
     /// A later round of the cycle plans it, on `date`.
-    Round { label: String, date: NaiveDate },
+    Round { label: RoundName, date: NaiveDate },
     /// No round left in the cycle plans it.
     Nothing,
 }
 
 /// Why an audit a round plans has no auditor.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Capacity {
+pub enum Capacity<'a> {
     NoAuditorForSite {
-        site: String,
+        site: &'a str,
     },
     RoundCap,
     /// The round's window closes before the audit could start.
@@ -84,23 +92,47 @@ pub enum Stage1Fit {
 
 /// What is on a closed day.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OnClosedDay {
-    Audit { areas: Vec<String> },
-    Stage { stage: External },
+pub enum OnClosedDay<'a> {
+    Audit { areas: Vec<&'a str> },
+    Stage { stage: Box<External> },
 }
 
 /// What an earlier cycle (or round 0) left open, carried into the current one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Left {
+pub enum Left<'a> {
     /// An area whose audits in `rounds` stayed overdue, or that was not covered in the cycle.
-    Area { area: String, rounds: Vec<String>, uncovered: bool, at: Option<Loc> },
+    Area { area: Box<str>, rounds: Box<[RoundName]>, uncovered: bool, at: Option<Loc> },
     /// Any other error of that cycle, as it was found then.
-    Other(Box<Fact>),
+    Other(Box<Fact<'a>>),
+}
+
+/// An audit held, booked or planned after its round's lead (`audit-late`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LateAudit<'a> {
+    pub area: &'a str,
+    pub round: RoundName,
+    /// An interim round: `lead_day` keeps the interval, it is not the lead before `before`.
+    pub interim: bool,
+    pub lead_day: NaiveDate,
+    pub before: Arc<External>,
+    /// Still ahead of the lead: the first day an auditor is free for it.
+    pub free_from: Option<NaiveDate>,
+    /// Where the cause is not the auditors: the first day the audit may be held at all (the
+    /// round's window opens, or the area joins the scope: `true`), after the lead.
+    pub opens: Option<(NaiveDate, bool)>,
+    /// Placed again: its planned day, which passed with nothing recorded (the notice period
+    /// then takes it past the lead).
+    pub passed: Option<NaiveDate>,
+    /// Booked: the day it is booked for, after the lead.
+    pub booked: Option<NaiveDate>,
+    pub held_not_independent: bool,
+    pub later: Later,
+    pub at: Option<Loc>,
 }
 
 /// One thing a rule found: one variant per check code.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fact {
+pub enum Fact<'a> {
     ClauseNotCovered {
         clause: &'static str,
     },
@@ -109,62 +141,43 @@ pub enum Fact {
     },
     ControlExcludedAndCovered {
         control: &'static str,
-        area: String,
+        area: &'a str,
         at: Loc,
     },
     NoIndependentAuditor {
-        area: String,
+        area: &'a str,
         auditors: usize,
         at: Loc,
     },
     AuditorNotIndependent {
-        area: String,
+        area: &'a str,
         date: NaiveDate,
-        auditor: String,
+        auditor: &'a str,
         conflict: Conflict,
         at: Loc,
     },
     OverdueAudit {
-        area: String,
-        round: String,
-        before: External,
+        area: &'a str,
+        round: RoundName,
+        before: Arc<External>,
         held_not_independent: bool,
         later: Later,
         at: Option<Loc>,
     },
     ExtensionNotAudited {
-        area: String,
+        area: &'a str,
         since: Option<NaiveDate>,
-        before: External,
+        before: Arc<External>,
         held_not_independent: bool,
         later: Later,
         at: Option<Loc>,
     },
-    AuditLate {
-        area: String,
-        round: String,
-        /// An interim round: `lead_day` keeps the interval, it is not the lead before `before`.
-        interim: bool,
-        lead_day: NaiveDate,
-        before: External,
-        /// Still ahead of the lead: the first day an auditor is free for it.
-        free_from: Option<NaiveDate>,
-        /// Where the cause is not the auditors: the first day the audit may be held at all (the
-        /// round's window opens, or the area joins the scope: `true`), after the lead.
-        opens: Option<(NaiveDate, bool)>,
-        /// Placed again: its planned day, which passed with nothing recorded (the notice period
-        /// then takes it past the lead).
-        passed: Option<NaiveDate>,
-        /// Booked: the day it is booked for, after the lead.
-        booked: Option<NaiveDate>,
-        held_not_independent: bool,
-        later: Later,
-        at: Option<Loc>,
-    },
+    /// (Rare, and the largest: kept out of line, so that every fact takes less room.)
+    AuditLate(Box<LateAudit<'a>>),
     RoundOverCapacity {
-        area: String,
-        round: RoundRef,
-        why: Capacity,
+        area: &'a str,
+        round: Arc<RoundRef>,
+        why: Capacity<'a>,
         due: NaiveDate,
         at: Option<Loc>,
     },
@@ -185,20 +198,20 @@ pub enum Fact {
         at: Loc,
     },
     SiteNotAuditedBeforeStage1 {
-        site: String,
+        site: &'a str,
         stage1: NaiveDate,
         /// Whether any area of the scope is at the site.
         has_areas: bool,
         at: Loc,
     },
     CentralFunctionNotAudited {
-        site: String,
-        round: RoundRef,
+        site: &'a str,
+        round: Arc<RoundRef>,
         has_areas: bool,
         at: Loc,
     },
     AreaNotCovered {
-        area: String,
+        area: &'a str,
         cycle: u32,
         start: NaiveDate,
         expiry: NaiveDate,
@@ -213,13 +226,13 @@ pub enum Fact {
     Round0IncompleteAtStage1 {
         last_day: NaiveDate,
         stage1: NaiveDate,
-        late: Vec<String>,
-        open: Vec<String>,
+        late: Box<[&'a str]>,
+        open: Box<[&'a str]>,
         stage2: Option<NaiveDate>,
         at: Option<Loc>,
     },
     ReviewMissing {
-        round: RoundRef,
+        round: Arc<RoundRef>,
         gap: ReviewGap,
         date: NaiveDate,
         at: Option<Loc>,
@@ -300,7 +313,7 @@ pub enum Fact {
         /// The cycle that ended, or 0 for round 0.
         cycle: u32,
         first_audit: NaiveDate,
-        left: Left,
+        left: Left<'a>,
     },
     DecisionNotRecorded {
         decision: NaiveDate,
@@ -316,13 +329,13 @@ pub enum Fact {
     /// Rounds over before `programme.record_from`, not judged.
     RecordNotJudged {
         from: NaiveDate,
-        rounds: Vec<String>,
+        rounds: Vec<RoundName>,
         at: Loc,
     },
     /// Rounds over before the first internal audit recorded, with audits overdue.
     RecordStartsLater {
         first: NaiveDate,
-        rounds: Vec<String>,
+        rounds: Vec<RoundName>,
         overdue: usize,
     },
     AuditIntervalExceeded {
@@ -338,48 +351,48 @@ pub enum Fact {
         at: Option<Loc>,
     },
     ProgrammeAuditsItself {
-        area: String,
-        owner: String,
+        area: &'a str,
+        owner: &'a str,
         recorded: bool,
-        days: Vec<NaiveDate>,
+        days: Box<[NaiveDate]>,
         at: Loc,
     },
     ManagementSystemLowRisk {
-        area: String,
+        area: &'a str,
         clauses: Vec<&'static str>,
         at: Loc,
     },
     /// A booking whose day passed without it being recorded as held.
     BookingPassed {
-        areas: Vec<String>,
+        areas: Vec<&'a str>,
         date: NaiveDate,
         at: Loc,
     },
     /// A booking ahead on a day its auditor is recorded as unavailable.
     BookingAuditorUnavailable {
-        auditor: String,
+        auditor: &'a str,
         date: NaiveDate,
         at: Loc,
     },
     /// An auditor with two audits on one day, the later record booked ahead.
     BookingSameDay {
-        auditor: String,
+        auditor: &'a str,
         date: NaiveDate,
         first: Loc,
         at: Loc,
     },
     /// A booking ahead at a site its auditor does not cover.
     BookingOutsideSites {
-        auditor: String,
-        area: String,
-        site: String,
+        auditor: &'a str,
+        area: &'a str,
+        site: &'a str,
         date: NaiveDate,
         at: Loc,
     },
     /// An auditor's days recorded in a year (or a round) beyond their cap, the booking ahead that
     /// goes beyond it named.
     BookingOverCap {
-        auditor: String,
+        auditor: &'a str,
         /// "2026", or "round C1.2".
         period: String,
         days: usize,
@@ -388,56 +401,56 @@ pub enum Fact {
         at: Loc,
     },
     AuditWithoutAuditor {
-        areas: Vec<String>,
+        areas: Vec<&'a str>,
         date: NaiveDate,
         at: Loc,
     },
     CorrectiveActionOverdue {
-        id: String,
+        id: &'a str,
         severity: NonconformitySeverity,
-        area: String,
+        area: &'a str,
         due: NaiveDate,
         at: Loc,
     },
     FindingWithoutCorrectiveAction {
-        id: String,
+        id: &'a str,
         severity: NonconformitySeverity,
-        area: String,
+        area: &'a str,
         date: NaiveDate,
         at: Loc,
     },
     MajorNonconformityOpen {
-        id: String,
-        area: String,
-        ahead: External,
+        id: &'a str,
+        area: &'a str,
+        ahead: Box<External>,
         at: Loc,
     },
     Stage1TooClose {
         last_day: NaiveDate,
         stage1: NaiveDate,
         lead: u32,
-        areas: Vec<String>,
+        areas: Box<[&'a str]>,
         fit: Stage1Fit,
         at: Option<Loc>,
     },
     AuditOnClosedDay {
-        what: OnClosedDay,
+        what: OnClosedDay<'a>,
         date: NaiveDate,
         why: String,
         at: Option<Loc>,
     },
     AcceptanceExpired {
         code: Code,
-        reference: String,
+        reference: &'a str,
         until: NaiveDate,
         covered: bool,
         at: Loc,
     },
     AcceptanceUnused {
         code: Code,
-        area: Option<String>,
-        control: Option<String>,
-        reference: String,
+        area: Option<&'a str>,
+        control: Option<&'a str>,
+        reference: &'a str,
         at: Loc,
     },
 }

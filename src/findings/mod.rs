@@ -63,14 +63,14 @@ impl Finding {
 
 /// What the rules find for the register on the day it was validated for, in the order they
 /// find it.
-pub fn facts(valid: &Valid) -> Vec<Fact> {
+pub fn facts(valid: &Valid) -> Vec<Fact<'_>> {
     found(&plan(valid, 1)).into_iter().flatten().collect()
 }
 
 /// What the rules find, in the order they find it: a list per rule (per round, for the
 /// rounds'), kept as each was made. A register of 100,000 areas may have as many facts of a
 /// kind, twice: they are not copied into one list.
-fn found(plan: &Plan<'_>) -> Vec<Vec<Fact>> {
+fn found<'r>(plan: &Plan<'r>) -> Vec<Vec<Fact<'r>>> {
     let (register, today) = (plan.register, plan.today);
     // Records before the rounds checked belong to cycles already judged.
     let since = plan.rounds.iter().map(|r| r.window_start).min().flatten();
@@ -99,12 +99,13 @@ fn found(plan: &Plan<'_>) -> Vec<Vec<Fact>> {
 
 /// `check`'s findings in its order: errors first, then warnings, then accepted ones, each by
 /// code and position. Each is worded when it is read: a register of 100,000 areas may have as
-/// many findings, and only their facts are held, never all their words at once.
+/// many findings, and only their facts are held, never all their words at once. The facts
+/// borrow the register's ids (`'r`); nothing of the plan is kept.
 #[derive(Debug)]
-pub struct Findings {
+pub struct Findings<'r> {
     /// The facts the rules found, in the order found, a list per rule as each was made; what
     /// the acceptances say of themselves last.
-    parts: Vec<Vec<Fact>>,
+    parts: Vec<Vec<Fact<'r>>>,
     /// Where each list starts in the order found.
     starts: Vec<usize>,
     /// In report order, which fact (its place in the order found).
@@ -126,10 +127,10 @@ pub struct Counts {
 /// register.
 type Place = (bool, Severity, Code, Option<Loc>);
 
-impl Findings {
+impl<'r> Findings<'r> {
     /// The findings of the facts in `parts` (in the order found), with what `acceptances`
     /// cover and say of themselves.
-    fn new(mut parts: Vec<Vec<Fact>>, mut acceptances: Acceptances<'_>) -> Self {
+    fn new(mut parts: Vec<Vec<Fact<'r>>>, mut acceptances: Acceptances<'r>) -> Self {
         // Each fact is worded here for what it names (where, and for acceptances what about),
         // and its words dropped: it is worded once more as it is written.
         let mut covered = Vec::new();
@@ -170,7 +171,7 @@ impl Findings {
         self.order.is_empty()
     }
 
-    fn fact(&self, n: usize) -> &Fact {
+    fn fact(&self, n: usize) -> &Fact<'r> {
         // `order` holds places below the facts' number only, and the first list starts at 0.
         let part = self.starts.partition_point(|&start| start <= n) - 1;
         &self.parts[part][n - self.starts[part]]
@@ -215,8 +216,10 @@ impl Findings {
 /// Every finding for the register on the day it was validated for: errors first, then
 /// warnings, then accepted ones, each by code and position; within a code and a position, in
 /// the order found (catalogue, rounds), and an acceptance's own after the others.
-pub fn check(valid: &Valid) -> Findings {
-    Findings::new(found(&plan(valid, 1)), Acceptances::new(valid.register(), valid.today()))
+pub fn check(valid: &Valid) -> Findings<'_> {
+    // The plan goes before the findings are put in order: the facts borrow the register only.
+    let found = found(&plan(valid, 1));
+    Findings::new(found, Acceptances::new(valid.register(), valid.today()))
 }
 
 #[cfg(test)]
@@ -233,8 +236,8 @@ mod tests {
     /// acceptances cover, whatever lists the facts come in (empty ones too).
     #[test]
     fn findings_are_in_check_order_across_lists() {
-        let not_covered = |area: &str, line: u32| Fact::AreaNotCovered {
-            area: area.to_string(),
+        let not_covered = |area: &'static str, line: u32| Fact::AreaNotCovered {
+            area,
             cycle: 1,
             start: day("2025-01-01"),
             expiry: day("2027-12-31"),

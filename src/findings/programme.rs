@@ -6,33 +6,40 @@
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
 use super::Fact;
-use super::facts::{Capacity, Later, ReviewGap, RoundRef, Stage1Fit};
+use super::facts::{Capacity, LateAudit, Later, ReviewGap, RoundRef, Stage1Fit};
 use crate::cycle::{Certificate, Cycle, ExternalKind, months_after, weeks_after};
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Effort, Round, Source, Unassigned};
 use crate::register::{Area, AuditKind, Conflicts, Register, Status, folded, same_id};
 
-pub(super) fn round_ref(round: &Round) -> RoundRef {
-    RoundRef { label: round.label(), prepares: round.prepares, interim: (round.interim > 0).then_some(round.last_day) }
+/// Shared by the findings of the round: a round of 100,000 areas may have as many.
+pub(super) fn round_ref(round: &Round) -> Arc<RoundRef> {
+    Arc::new(RoundRef {
+        label: round.short_name(),
+        prepares: round.prepares,
+        interim: (round.interim > 0).then_some(round.last_day),
+    })
 }
 
 /// Areas no auditor may audit (owner, team and conflicts rule out all), and recorded audits in
 /// the rounds checked by someone who owns, runs or has a conflict with the area (9.2.2 c).
-pub(super) fn independence(reg: &Register, today: NaiveDate, since: Option<NaiveDate>, rounds: &[Round]) -> Vec<Fact> {
+pub(super) fn independence<'r>(
+    reg: &'r Register,
+    today: NaiveDate,
+    since: Option<NaiveDate>,
+    rounds: &[Round],
+) -> Vec<Fact<'r>> {
     let mut out = Vec::new();
     let conflicts = Conflicts::new(&reg.scope, &reg.auditors);
     for (i, area) in reg.scope.iter().enumerate().filter(|(_, a)| !a.left_by(today)) {
         if conflicts.independent(i) == 0 {
-            out.push(Fact::NoIndependentAuditor {
-                area: area.id.to_string(),
-                auditors: reg.auditors.len(),
-                at: area.loc,
-            });
+            out.push(Fact::NoIndependentAuditor { area: &area.id, auditors: reg.auditors.len(), at: area.loc });
         }
     }
     let window_end = rounds.iter().map(|r| r.window_end).max();
@@ -48,9 +55,9 @@ pub(super) fn independence(reg: &Register, today: NaiveDate, since: Option<Naive
         for &i in record.areas.iter().filter_map(|id| areas.get(&*folded(id))) {
             if let Some(conflict) = conflicts.between(i, j) {
                 out.push(Fact::AuditorNotIndependent {
-                    area: reg.scope[i].id.to_string(),
+                    area: &reg.scope[i].id,
                     date: record.date,
-                    auditor: reg.auditors[j].id.clone(),
+                    auditor: &reg.auditors[j].id,
                     conflict,
                     at: record.loc,
                 });
@@ -65,13 +72,13 @@ pub(super) fn independence(reg: &Register, today: NaiveDate, since: Option<Naive
 /// cycle of `cycles` can no longer cover. A list for each, in that order, each made at its
 /// length: a round of 100,000 areas may have as many facts of one kind, which are neither
 /// grown by doubling nor copied into one list.
-pub(super) fn rounds(
-    reg: &Register,
+pub(super) fn rounds<'r>(
+    reg: &'r Register,
     certificate: &Certificate,
     today: NaiveDate,
-    rounds: &[Round],
+    rounds: &[Round<'r>],
     cycles: &[Cycle],
-) -> Vec<Vec<Fact>> {
+) -> Vec<Vec<Fact<'r>>> {
     // An audit's area by its place in the scope; by its id (without case) only for one the
     // plan did not place (a record in a planned audit's place, an area not in the scope), the
     // look-up made when first needed.
@@ -98,19 +105,21 @@ pub(super) fn rounds(
 
 /// The round's audits behind: not held by the lead (late), or by the external audit (overdue),
 /// or an area that joined the scope not audited before the next external audit.
-fn behind<'a>(
+fn behind<'a, 'r>(
     reg: &Register,
     certificate: &Certificate,
     today: NaiveDate,
-    rounds: &'a [Round],
+    rounds: &'a [Round<'r>],
     by_area: &'a [Vec<usize>],
     k: usize,
-    area_of: impl Fn(&AreaAudit) -> Option<&'a Area>,
-) -> Vec<Fact> {
+    area_of: impl Fn(&AreaAudit) -> Option<&'r Area>,
+) -> Vec<Fact<'r>> {
     let round = &rounds[k];
     let of = |k: usize, area: &'a str| rounds[k].audits_in(&by_area[k], area);
     let is_behind = |a: &&AreaAudit| a.behind.is_some();
     let mut out = Vec::with_capacity(round.audits.iter().filter(is_behind).count());
+    // Shared by the facts that name it (most do).
+    let prepares = Arc::new(round.prepares);
     for a in round.audits.iter().filter(is_behind) {
         let area = area_of(a);
         let held_not_independent = of(k, a.area).any(|x| x.source == Source::Done && !x.independent);
@@ -120,9 +129,9 @@ fn behind<'a>(
                 let epoch = certificate.epoch_on(s);
                 (certificate.next_audit_after(epoch, s))
                     .filter(|e| e.date <= round.window_end)
-                    .unwrap_or(round.prepares)
+                    .map_or_else(|| Arc::clone(&prepares), Arc::new)
             }
-            None => round.prepares,
+            None => Arc::clone(&prepares),
         };
         // What the plan does about it: the audit it schedules, or nothing left to do it in.
         let planned = (k..rounds.len())
@@ -131,14 +140,14 @@ fn behind<'a>(
             .find(|(_, x)| matches!(x.source, Source::Planned | Source::CatchUp) && x.due >= today);
         let later = match planned {
             Some((_, x)) if x.auditor.is_none() => Later::NoAuditor { due: x.due },
-            Some((r, x)) if r.label() == round.label() => Later::ThisRound { due: x.due, date: x.date },
-            Some((r, x)) => Later::Round { label: r.label(), date: x.date },
+            Some((r, x)) if r.short_name() == round.short_name() => Later::ThisRound { due: x.due, date: x.date },
+            Some((r, x)) => Later::Round { label: r.short_name(), date: x.date },
             None => Later::Nothing,
         };
-        let (area_id, at) = (a.area.to_string(), a.loc(reg).or(area.map(|x| x.loc)));
+        let (area_id, at) = (a.area, a.loc(reg).or(area.map(|x| x.loc)));
         out.push(match a.behind.unwrap_or(Behind::Late) {
             Behind::Overdue => {
-                Fact::OverdueAudit { area: area_id, round: round.label(), before, held_not_independent, later, at }
+                Fact::OverdueAudit { area: area_id, round: round.short_name(), before, held_not_independent, later, at }
             }
             Behind::ExtensionMissed => Fact::ExtensionNotAudited {
                 area: area_id,
@@ -155,9 +164,9 @@ fn behind<'a>(
                 if round.cycle == 0 && round.prepares.kind == ExternalKind::Stage1 {
                     continue;
                 }
-                Fact::AuditLate {
+                Fact::AuditLate(Box::new(LateAudit {
                     area: area_id,
-                    round: round.label(),
+                    round: round.short_name(),
                     interim: round.interim > 0,
                     lead_day: round.lead_day,
                     before,
@@ -169,7 +178,7 @@ fn behind<'a>(
                     held_not_independent,
                     later,
                     at,
-                }
+                }))
             }
         });
     }
@@ -180,12 +189,12 @@ fn behind<'a>(
 
 /// The round's audits still ahead that have no auditor, but for want of an independent one
 /// (`no-independent-auditor`'s).
-fn without_auditor<'a>(
+fn without_auditor<'r>(
     reg: &Register,
     today: NaiveDate,
-    round: &Round,
-    area_of: impl Fn(&AreaAudit) -> Option<&'a Area>,
-) -> Vec<Fact> {
+    round: &Round<'r>,
+    area_of: impl Fn(&AreaAudit) -> Option<&'r Area>,
+) -> Vec<Fact<'r>> {
     let yearly_caps = reg.auditors.iter().any(|x| x.max_days_per_year.is_some());
     // Why an audit still ahead has no auditor, where the round has no room for it.
     let short = |a: &AreaAudit| {
@@ -193,7 +202,7 @@ fn without_auditor<'a>(
         match a.unassigned.filter(|_| a.due >= today)? {
             Unassigned::NoneIndependent => None,
             Unassigned::NoAuditorForSite => Some(Capacity::NoAuditorForSite {
-                site: area_of(a).and_then(|x| x.site.as_ref()).map(|s| s.to_string()).unwrap_or_default(),
+                site: area_of(a).and_then(|x| x.site.as_deref()).map_or("", |s| s.as_str()),
             }),
             Unassigned::RoundCap => Some(Capacity::RoundCap),
             Unassigned::NoFreeDay if first_day > a.due => {
@@ -208,8 +217,8 @@ fn without_auditor<'a>(
     for a in &round.audits {
         let Some(why) = short(a) else { continue };
         out.push(Fact::RoundOverCapacity {
-            area: a.area.to_string(),
-            round: this_round.clone(),
+            area: a.area,
+            round: Arc::clone(&this_round),
             why,
             due: a.due,
             at: area_of(a).map(|x| x.loc),
@@ -221,7 +230,7 @@ fn without_auditor<'a>(
 /// A round whose external audit has passed without a management review recorded after its
 /// audits (9.3.2: the review takes their results). Any review recorded in the window after the
 /// round's last audit held will do, even an early one.
-fn review(reg: &Register, today: NaiveDate, round: &Round) -> Option<Fact> {
+fn review<'r>(reg: &Register, today: NaiveDate, round: &Round) -> Option<Fact<'r>> {
     // An interim round's review keeps the interval: `review-interval-exceeded` judges it. Nor
     // can a review be held for an unannounced audit that replaced a surveillance.
     if round.interim > 0 || round.prepares.unannounced(reg.settings.surveillance_before_anniversary_weeks) {
@@ -257,7 +266,7 @@ fn review(reg: &Register, today: NaiveDate, round: &Round) -> Option<Fact> {
 
 /// The areas in the scope of a cycle of `cycles` that none of its rounds covers any more (round
 /// 0 is all-or-overdue, reported as overdue audits).
-fn not_covered(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle]) -> Vec<Fact> {
+fn not_covered<'r>(reg: &'r Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle]) -> Vec<Fact<'r>> {
     // Which first, then the facts at their number (see `rounds`).
     let mut uncovered: Vec<(&Cycle, &Area)> = Vec::new();
     for cycle in cycles {
@@ -272,7 +281,7 @@ fn not_covered(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cyc
     }
     (uncovered.into_iter())
         .map(|(cycle, area)| Fact::AreaNotCovered {
-            area: area.id.to_string(),
+            area: &area.id,
             cycle: cycle.number,
             start: cycle.start,
             expiry: cycle.expiry,
@@ -284,7 +293,7 @@ fn not_covered(reg: &Register, today: NaiveDate, rounds: &[Round], cycles: &[Cyc
 /// The first internal audits come at least the lead before Stage 1, so corrective actions can
 /// go through management review before the certification body looks (Stage 1 checks it,
 /// ISO/IEC 17021-1 9.3.1.2.2). Once Stage 1 is past, what is missing is for Stage 2.
-pub(super) fn first_audit(plan: &Plan<'_>) -> Option<Fact> {
+pub(super) fn first_audit<'r>(plan: &Plan<'r>) -> Option<Fact<'r>> {
     let epoch = plan.epoch();
     let (Some(stage1), true) = (epoch.stage1, plan.initial) else { return None };
     let reg = plan.register;
@@ -303,17 +312,16 @@ pub(super) fn first_audit(plan: &Plan<'_>) -> Option<Fact> {
     let in_time: BTreeSet<&str> =
         round0.audits.iter().filter(|a| held(a) && a.date <= round0.last_day).map(|a| a.area).collect();
     let areas: Vec<&str> = reg.scope.iter().filter(|a| round0.includes(a)).map(|a| a.id.as_str()).collect();
-    let late: Vec<String> =
-        areas.iter().filter(|a| !in_time.contains(*a) && done.contains(*a)).map(|a| a.to_string()).collect();
-    let open: Vec<String> = areas.iter().filter(|a| !done.contains(*a)).map(|a| a.to_string()).collect();
+    let late: Vec<&str> = areas.iter().filter(|a| !in_time.contains(*a) && done.contains(*a)).copied().collect();
+    let open: Vec<&str> = areas.iter().filter(|a| !done.contains(*a)).copied().collect();
     if late.is_empty() && open.is_empty() {
         return None;
     }
     Some(Fact::Round0IncompleteAtStage1 {
         last_day: round0.last_day,
         stage1: stage1.date,
-        late,
-        open,
+        late: late.into(),
+        open: open.into(),
         stage2: epoch.stage2.map(|s| s.date),
         at: stage1.loc,
     })
@@ -322,7 +330,7 @@ pub(super) fn first_audit(plan: &Plan<'_>) -> Option<Fact> {
 /// Round 0 must be complete the lead before Stage 1 (Stage 1 looks at the internal audits,
 /// ISO/IEC 17021-1 9.3.1.2.2). Where its audits cannot all fit, that is said once, with the
 /// Stage 1 date the programme can meet and the lead that would fit the date booked.
-pub(super) fn stage1_too_close(plan: &Plan<'_>) -> Option<Fact> {
+pub(super) fn stage1_too_close<'r>(plan: &Plan<'r>) -> Option<Fact<'r>> {
     let epoch = plan.epoch();
     let (Some(stage1), true) = (epoch.stage1, plan.initial) else { return None };
     let round0 = plan.rounds.iter().find(|r| r.cycle == 0)?;
@@ -356,7 +364,7 @@ pub(super) fn stage1_too_close(plan: &Plan<'_>) -> Option<Fact> {
         last_day: round0.last_day,
         stage1: stage1.date,
         lead,
-        areas: after.iter().map(|a| a.area.to_string()).collect(),
+        areas: after.iter().map(|a| a.area).collect(),
         fit,
         at: stage1.loc,
     })
@@ -364,7 +372,7 @@ pub(super) fn stage1_too_close(plan: &Plan<'_>) -> Option<Fact> {
 
 /// Internal audits and management reviews at planned intervals (9.2.1, 9.3.1): no more than
 /// `max_months_between_rounds` between two held, or since the last one.
-pub(super) fn intervals(plan: &Plan<'_>, since: Option<NaiveDate>) -> Vec<Fact> {
+pub(super) fn intervals<'r>(plan: &Plan<'r>, since: Option<NaiveDate>) -> Vec<Fact<'r>> {
     let reg = plan.register;
     let months = reg.settings.max_months_between_rounds;
     let today = plan.today;
@@ -396,7 +404,7 @@ pub(super) fn intervals(plan: &Plan<'_>, since: Option<NaiveDate>) -> Vec<Fact> 
 
 /// Who audits the audit programme: not the person who manages it (ISO 19011 objectivity), in
 /// the record or in the plan.
-pub(super) fn owner_audits_programme(plan: &Plan<'_>) -> Vec<Fact> {
+pub(super) fn owner_audits_programme<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     let reg = plan.register;
     let Some(owner) = &reg.programme_owner else { return Vec::new() };
     // The owner's audits by area, in the order of the rounds: one pass over the rounds.
@@ -413,8 +421,8 @@ pub(super) fn owner_audits_programme(plan: &Plan<'_>) -> Vec<Fact> {
             let audits: Vec<_> = by_owner.iter().filter(|a| a.source.is_recorded() == recorded).collect();
             let Some(first) = audits.first() else { continue };
             out.push(Fact::ProgrammeAuditsItself {
-                area: area.id.to_string(),
-                owner: owner.clone(),
+                area: &area.id,
+                owner,
                 recorded,
                 days: audits.iter().map(|a| a.date).collect(),
                 at: first.loc(reg).unwrap_or(area.loc),
@@ -426,7 +434,7 @@ pub(super) fn owner_audits_programme(plan: &Plan<'_>) -> Vec<Fact> {
 
 /// Rounds still ahead, and calendar years from today's on, that need more auditor-days than the
 /// auditors' caps allow together (where every auditor has one: else there is no limit).
-pub(super) fn effort(plan: &Plan<'_>) -> Vec<Fact> {
+pub(super) fn effort<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     let (reg, today) = (plan.register, plan.today);
     let effort = Effort::of(reg, today, &plan.rounds);
     let mut out = Vec::new();
@@ -483,12 +491,14 @@ mod tests {
         let conflicts: Vec<String> = (0..n).map(|i| format!("A{i}")).collect();
         let mut auditors = vec![auditor("u0", conflicts), auditor("u1", vec![]), auditor("u2", vec![])];
         assert_eq!(Conflicts::new(&scope, &auditors).pairs(), n);
-        let facts = independence(&register(scope.clone(), auditors.clone()), day("2026-11-28"), None, &[]);
+        let reg = register(scope.clone(), auditors.clone());
+        let facts = independence(&reg, day("2026-11-28"), None, &[]);
         assert!(facts.is_empty(), "{:?}", facts.first());
         auditors.truncate(1);
-        let facts = independence(&register(scope, auditors), day("2026-11-28"), None, &[]);
+        let reg = register(scope, auditors);
+        let facts = independence(&reg, day("2026-11-28"), None, &[]);
         assert_eq!(facts.len(), n);
-        assert_eq!(facts[0], Fact::NoIndependentAuditor { area: "a0".to_string(), auditors: 1, at: Loc::default() });
+        assert_eq!(facts[0], Fact::NoIndependentAuditor { area: "a0", auditors: 1, at: Loc::default() });
     }
 
     /// The programme's owner (written in another case) audits `a0` (held, then planned in a
@@ -523,9 +533,9 @@ mod tests {
         p.rounds[1].audits =
             vec![audit(0, "2027-03-01", Source::Planned, "u0"), audit(2, "2027-03-02", Source::Planned, "u0")];
         p.register = &big;
-        let owner = |area: &str, recorded, days: &[&str]| Fact::ProgrammeAuditsItself {
-            area: area.to_string(),
-            owner: "U0".to_string(),
+        let owner = |area: &'static str, recorded, days: &[&str]| Fact::ProgrammeAuditsItself {
+            area,
+            owner: "U0",
             recorded,
             days: days.iter().map(|d| day(d)).collect(),
             at: Loc::default(),

@@ -13,12 +13,12 @@ use crate::codes::Code;
 use crate::cycle::Basis;
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
-use crate::programme::Round;
+use crate::programme::{Round, RoundName};
 use crate::register::{NonconformitySeverity, Register, Status};
 
 /// Corrective actions open past their due date; and before Stage 1 or Stage 2, any open on a
 /// major nonconformity.
-pub(super) fn corrective_actions(plan: &Plan<'_>) -> Vec<Fact> {
+pub(super) fn corrective_actions<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     let today = plan.today;
     let epoch = plan.epoch();
     let ahead = [epoch.stage1, epoch.stage2].into_iter().flatten().find(|s| plan.initial && s.date >= today);
@@ -26,15 +26,15 @@ pub(super) fn corrective_actions(plan: &Plan<'_>) -> Vec<Fact> {
     for ca in plan.register.corrective_actions.iter().filter(|c| c.open_on(today)) {
         if ca.due_now() < today {
             out.push(Fact::CorrectiveActionOverdue {
-                id: ca.id.clone(),
+                id: &ca.id,
                 severity: ca.severity,
-                area: ca.area.clone(),
+                area: &ca.area,
                 due: ca.due_now(),
                 at: ca.loc,
             });
         }
         if let (Some(ahead), NonconformitySeverity::Major) = (ahead, ca.severity) {
-            out.push(Fact::MajorNonconformityOpen { id: ca.id.clone(), area: ca.area.clone(), ahead, at: ca.loc });
+            out.push(Fact::MajorNonconformityOpen { id: &ca.id, area: &ca.area, ahead: Box::new(ahead), at: ca.loc });
         }
     }
     // Each nonconformity found in an audit held has its corrective action (10.2).
@@ -46,7 +46,7 @@ pub(super) fn corrective_actions(plan: &Plan<'_>) -> Vec<Fact> {
     for audit in plan.register.audits.iter().filter(|a| a.status_on(today) == Status::Done).filter(due) {
         for f in audit.findings.iter().filter(|f| !answered.contains(f.id.as_str())) {
             let Some(severity) = f.kind.severity() else { continue };
-            let (id, area) = (f.id.clone(), f.area.clone());
+            let (id, area) = (&f.id, &f.area);
             out.push(Fact::FindingWithoutCorrectiveAction { id, severity, area, date: audit.date, at: f.loc });
         }
     }
@@ -55,7 +55,7 @@ pub(super) fn corrective_actions(plan: &Plan<'_>) -> Vec<Fact> {
 
 /// Recorded internal audits of the rounds checked, and the Stage dates, on days the register
 /// closes: one of the two is likely wrong.
-pub(super) fn closed_days(plan: &Plan<'_>, since: Option<NaiveDate>) -> Vec<Fact> {
+pub(super) fn closed_days<'r>(plan: &Plan<'r>, since: Option<NaiveDate>) -> Vec<Fact<'r>> {
     let reg = plan.register;
     let calendar = crate::calendar::Calendar::new(&reg.settings);
     let sites = crate::programme::SiteCalendars::new(reg);
@@ -80,7 +80,7 @@ pub(super) fn closed_days(plan: &Plan<'_>, since: Option<NaiveDate>) -> Vec<Fact
         });
         if let Some((date, why)) = closed {
             out.push(Fact::AuditOnClosedDay {
-                what: OnClosedDay::Audit { areas: record.areas.clone() },
+                what: OnClosedDay::Audit { areas: record.areas.iter().map(String::as_str).collect() },
                 date,
                 why: why.to_string(),
                 at: Some(record.loc),
@@ -93,7 +93,7 @@ pub(super) fn closed_days(plan: &Plan<'_>, since: Option<NaiveDate>) -> Vec<Fact
     for stage in stages.filter(|s| matches!(s.basis, Basis::Given | Basis::Recorded)) {
         if let Some(why) = calendar.closed_because(stage.date) {
             out.push(Fact::AuditOnClosedDay {
-                what: OnClosedDay::Stage { stage },
+                what: OnClosedDay::Stage { stage: Box::new(stage) },
                 date: stage.date,
                 why: why.to_string(),
                 at: stage.loc,
@@ -104,10 +104,14 @@ pub(super) fn closed_days(plan: &Plan<'_>, since: Option<NaiveDate>) -> Vec<Fact
 }
 
 /// Audits of the rounds checked that name no auditor and no outside firm.
-pub(super) fn audits_without_auditor(reg: &Register, since: Option<NaiveDate>) -> Vec<Fact> {
+pub(super) fn audits_without_auditor(reg: &Register, since: Option<NaiveDate>) -> Vec<Fact<'_>> {
     (reg.audits.iter())
         .filter(|r| since.is_none_or(|s| r.date >= s) && r.auditor.is_none() && r.auditor_org.is_none())
-        .map(|r| Fact::AuditWithoutAuditor { areas: r.areas.clone(), date: r.date, at: r.loc })
+        .map(|r| Fact::AuditWithoutAuditor {
+            areas: r.areas.iter().map(String::as_str).collect(),
+            date: r.date,
+            at: r.loc,
+        })
         .collect()
 }
 
@@ -116,15 +120,15 @@ pub(super) fn audits_without_auditor(reg: &Register, since: Option<NaiveDate>) -
 /// Rounds the record cannot speak for: those over before `programme.record_from` (not judged,
 /// said once), or, without it, those over before the first internal audit recorded that leave
 /// audits overdue (the likely cause named once, beside the overdue audits).
-pub(super) fn record_start(plan: &Plan<'_>) -> Option<Fact> {
+pub(super) fn record_start<'r>(plan: &Plan<'r>) -> Option<Fact<'r>> {
     let reg = plan.register;
     // The rounds whose audits `check` judges: those shown, and the cycle before while
     // `previous_cycle` reports on it.
     let previous: &[Round] = if previous_judged(plan) { &plan.previous } else { &[] };
     let rounds = || previous.iter().chain(&plan.rounds);
     if let Some(from) = reg.record_from {
-        let before: Vec<String> =
-            rounds().filter(|r| !reg.judges(r.window_start, r.last_day)).map(Round::label).collect();
+        let before: Vec<RoundName> =
+            rounds().filter(|r| !reg.judges(r.window_start, r.last_day)).map(Round::short_name).collect();
         return (!before.is_empty()).then_some(Fact::RecordNotJudged { from: from.date, rounds: before, at: from.loc });
     }
     let first = reg.audits.iter().map(|a| a.date).min()?;
@@ -132,7 +136,7 @@ pub(super) fn record_start(plan: &Plan<'_>) -> Option<Fact> {
     for r in rounds().filter(|r| r.window_end <= first) {
         let n = r.audits.iter().filter(|a| a.overdue()).count();
         if n > 0 {
-            labels.push(r.label());
+            labels.push(r.short_name());
             overdue += n;
         }
     }
@@ -146,7 +150,7 @@ fn previous_judged(plan: &Plan<'_>) -> bool {
     !plan.initial && plan.lapse.is_none() && first_audit.is_some_and(|d| plan.today < d)
 }
 
-pub(super) fn previous_cycle(plan: &Plan<'_>) -> Vec<Fact> {
+pub(super) fn previous_cycle<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     let Some(current) = plan.cycles.first() else { return Vec::new() };
     let epoch = plan.epoch();
     if !previous_judged(plan) {
@@ -177,15 +181,15 @@ pub(super) fn previous_cycle(plan: &Plan<'_>) -> Vec<Fact> {
         (super::programme::rounds(plan.register, plan.certificate, plan.today, rounds, &[]), 0)
     };
     // The round each area's overdue audit is in, by the external audit it prepared.
-    let mut overdue_in: BTreeMap<(&str, NaiveDate), String> = BTreeMap::new();
+    let mut overdue_in: BTreeMap<(&str, NaiveDate), RoundName> = BTreeMap::new();
     for r in rounds {
         for a in r.audits.iter().filter(|a| a.overdue()) {
-            overdue_in.insert((a.area, r.prepares.date), r.label());
+            overdue_in.insert((a.area, r.prepares.date), r.short_name());
         }
     }
     // One warning per area: the rounds whose audit stayed overdue, and whether the cycle was
     // left uncovered; the other errors as they were found.
-    let mut by_area: BTreeMap<String, (Vec<String>, bool, Option<Loc>)> = BTreeMap::new();
+    let mut by_area: BTreeMap<String, (Vec<RoundName>, bool, Option<Loc>)> = BTreeMap::new();
     let mut out = Vec::new();
     let kept = |f: &Fact| f.code().severity() == Severity::Error || f.code() == Code::RecertificationLate;
     for fact in found.into_iter().flatten().filter(kept) {
@@ -196,12 +200,13 @@ pub(super) fn previous_cycle(plan: &Plan<'_>) -> Vec<Fact> {
         };
         let entry = by_area.entry(area.clone()).or_insert((Vec::new(), false, f.loc));
         match f.code {
-            Code::OverdueAudit => entry.0.extend(f.date.and_then(|d| overdue_in.get(&(area.as_str(), d))).cloned()),
+            Code::OverdueAudit => entry.0.extend(f.date.and_then(|d| overdue_in.get(&(area.as_str(), d))).copied()),
             Code::AreaNotCovered => entry.1 = true,
             _ => {}
         }
     }
     for (area, (rounds, uncovered, at)) in by_area {
+        let (area, rounds) = (area.into(), rounds.into());
         out.push(Fact::PreviousCycleGap { cycle, first_audit, left: Left::Area { area, rounds, uncovered, at } });
     }
     out

@@ -8,7 +8,7 @@ use crate::plan::Plan;
 use crate::programme::{AreaAudit, Round};
 use crate::register::{Site, same_id};
 
-pub(super) fn sites(plan: &Plan<'_>) -> Vec<Fact> {
+pub(super) fn sites<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     let reg = plan.register;
     let sites = &reg.profile.sites;
     if sites.is_empty() {
@@ -30,7 +30,7 @@ pub(super) fn sites(plan: &Plan<'_>) -> Vec<Fact> {
             let before = r0.audits.iter().any(|a| r0.counts(a, plan.today) && a.end < stage1.date && at_site(a, site));
             if !before {
                 out.push(Fact::SiteNotAuditedBeforeStage1 {
-                    site: site.id.clone(),
+                    site: &site.id,
                     stage1: stage1.date,
                     has_areas: has_areas(site),
                     at: site.loc,
@@ -45,7 +45,7 @@ pub(super) fn sites(plan: &Plan<'_>) -> Vec<Fact> {
         for r in rounds {
             if !audits(r, central) {
                 out.push(Fact::CentralFunctionNotAudited {
-                    site: central.id.clone(),
+                    site: &central.id,
                     round: round_ref(r),
                     has_areas: has_areas(central),
                     at: central.loc,

@@ -13,7 +13,7 @@ use crate::register::{Area, Register, Risk};
 
 /// Clauses and controls in no area (and controls not excluded either), and controls both
 /// excluded and carried.
-pub(super) fn coverage(reg: &Register, today: NaiveDate) -> Vec<Fact> {
+pub(super) fn coverage(reg: &Register, today: NaiveDate) -> Vec<Fact<'_>> {
     let mut carrier: BTreeMap<&str, &Area> = BTreeMap::new();
     for area in reg.scope.iter().filter(|a| !a.left_by(today)) {
         for c in &area.controls {
@@ -26,16 +26,16 @@ pub(super) fn coverage(reg: &Register, today: NaiveDate) -> Vec<Fact> {
     for control in catalogue::control_ids() {
         let excluded = reg.exclusions.iter().find(|e| e.control == control);
         if let (Some(e), Some(area)) = (excluded, carrier.get(control)) {
-            out.push(Fact::ControlExcludedAndCovered { control, area: area.id.to_string(), at: e.loc });
+            out.push(Fact::ControlExcludedAndCovered { control, area: &area.id, at: e.loc });
         }
     }
     out
 }
 
 /// An area carrying clauses 4-10 at low risk is audited once a cycle: auditors notice.
-pub(super) fn management_system_low_risk(reg: &Register, today: NaiveDate) -> Vec<Fact> {
+pub(super) fn management_system_low_risk(reg: &Register, today: NaiveDate) -> Vec<Fact<'_>> {
     (reg.scope.iter())
         .filter(|a| !a.left_by(today) && a.risk == Risk::Low && !a.clauses.is_empty())
-        .map(|a| Fact::ManagementSystemLowRisk { area: a.id.to_string(), clauses: a.clauses.to_vec(), at: a.loc })
+        .map(|a| Fact::ManagementSystemLowRisk { area: &a.id, clauses: a.clauses.to_vec(), at: a.loc })
         .collect()
 }

@@ -4,15 +4,17 @@
 mod certificate;
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
 use super::Finding;
-use super::facts::{Capacity, Fact, Later, Left, OnClosedDay, ReviewGap, RoundRef, Stage1Fit};
+use super::facts::{Capacity, Fact, LateAudit, Later, Left, OnClosedDay, ReviewGap, RoundRef, Stage1Fit};
 use crate::catalogue;
 use crate::codes::Code;
 use crate::cycle::External;
 use crate::diagnostic::Loc;
+use crate::programme::RoundName;
 use crate::register::{NonconformitySeverity, Tenths};
 use crate::text::count;
 
@@ -79,7 +81,7 @@ impl Words {
     }
 }
 
-impl Fact {
+impl Fact<'_> {
     /// The code the fact is reported under.
     pub fn code(&self) -> Code {
         match self {
@@ -90,7 +92,7 @@ impl Fact {
             Fact::AuditorNotIndependent { .. } => Code::AuditorNotIndependent,
             Fact::OverdueAudit { .. } => Code::OverdueAudit,
             Fact::ExtensionNotAudited { .. } => Code::ExtensionNotAudited,
-            Fact::AuditLate { .. } => Code::AuditLate,
+            Fact::AuditLate(_) => Code::AuditLate,
             Fact::RoundOverCapacity { .. } => Code::RoundOverCapacity,
             Fact::EffortOverCaps { .. } => Code::EffortOverCaps,
             Fact::AuditTimeShort { .. } => Code::AuditTimeShort,
@@ -164,12 +166,12 @@ impl Fact {
                 not_independent(area, *date, auditor, conflict.describe(), *at)
             }
             Fact::OverdueAudit { area, round, before, held_not_independent: by, later, at } => {
-                overdue(area, round, before, *by, later, *at)
+                overdue(area, *round, before, *by, later, *at)
             }
             Fact::ExtensionNotAudited { area, since, before, held_not_independent: by, later, at } => {
                 extension_not_audited(area, *since, before, *by, later, *at)
             }
-            f @ Fact::AuditLate { .. } => audit_late_of(f),
+            Fact::AuditLate(late) => audit_late_of(late),
             Fact::RoundOverCapacity { area, round, why, due, at } => round_over_capacity(area, round, why, *due, *at),
             Fact::AreaNotCovered { area, cycle, start, expiry, at } => {
                 area_not_covered(area, *cycle, *start, *expiry, *at)
@@ -231,7 +233,7 @@ fn no_independent_auditor(area: &str, auditors: usize, at: Loc) -> Words {
     .at(at)
 }
 
-fn overdue(area: &str, round: &str, before: &External, by: bool, later: &Later, at: Option<Loc>) -> Words {
+fn overdue(area: &str, round: RoundName, before: &External, by: bool, later: &Later, at: Option<Loc>) -> Words {
     Words::new(format!(
         "the audit of `{area}` in round {round} was not held before {}{}",
         before.describe(),
@@ -264,8 +266,8 @@ fn extension_not_audited(
 }
 
 /// The words of a `Fact::AuditLate`.
-fn audit_late_of(fact: &Fact) -> Words {
-    let Fact::AuditLate {
+fn audit_late_of(late: &LateAudit) -> Words {
+    let LateAudit {
         area,
         round,
         interim,
@@ -278,10 +280,7 @@ fn audit_late_of(fact: &Fact) -> Words {
         held_not_independent,
         later,
         at,
-    } = fact
-    else {
-        unreachable!("called with an AuditLate fact only")
-    };
+    } = late;
     if let Some(day) = booked {
         let message = format!(
             "the audit of `{area}` in round {round} is booked for {day}, after {lead_day}, the lead before {}: its results may miss the management review",
@@ -292,13 +291,13 @@ fn audit_late_of(fact: &Fact) -> Words {
         return Words::new(message).help(help).area(area).date(*lead_day).at(*at);
     }
     let why = (*free_from, *opens, *passed);
-    audit_late(area, round, *interim, *lead_day, before, why, *held_not_independent, later, *at)
+    audit_late(area, *round, *interim, *lead_day, before, why, *held_not_independent, later, *at)
 }
 
 #[allow(clippy::too_many_arguments)] // (the fields of one fact)
 fn audit_late(
     area: &str,
-    round: &str,
+    round: RoundName,
     interim: bool,
     lead_day: NaiveDate,
     before: &External,
@@ -367,11 +366,21 @@ fn review_missing(round: &RoundRef, gap: &ReviewGap, date: NaiveDate, at: Option
 }
 
 /// "round C1.1" or "rounds C1.1, C1.2".
-fn rounds_named(rounds: &[String]) -> String {
+fn rounds_named(rounds: &[RoundName]) -> String {
     match rounds {
         [one] => format!("round {one}"),
-        more => format!("rounds {}", more.join(", ")),
+        more => format!("rounds {}", listed(more)),
     }
+}
+
+/// "C1.1, C1.2": names as a list in a sentence.
+fn listed(names: &[impl std::fmt::Display]) -> String {
+    let mut list = String::new();
+    for (k, name) in names.iter().enumerate() {
+        let comma = if k > 0 { ", " } else { "" };
+        _ = write!(list, "{comma}{name}");
+    }
+    list
 }
 
 /// An audit a round plans with no auditor: why, and what helps.
@@ -417,8 +426,8 @@ fn round_over_capacity(area: &str, round: &RoundRef, why: &Capacity, due: NaiveD
 fn round0_incomplete(
     last_day: NaiveDate,
     stage1: NaiveDate,
-    late: &[String],
-    open: &[String],
+    late: &[&str],
+    open: &[&str],
     stage2: Option<NaiveDate>,
     at: Option<Loc>,
 ) -> Words {

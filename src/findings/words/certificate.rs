@@ -2,7 +2,7 @@
 
 use super::*;
 
-impl Fact {
+impl Fact<'_> {
     /// The words of the certificate's facts and the record's.
     pub(super) fn certificate_words(&self) -> Words {
         match self {
@@ -334,10 +334,10 @@ fn previous_cycle_gap(cycle: u32, first_audit: NaiveDate, left: &Left) -> Words 
         }
         Left::Area { area, rounds, uncovered, at } => {
             let mut what = Vec::new();
-            match rounds.as_slice() {
+            match &rounds[..] {
                 [] => {}
                 [one] => what.push(format!("its audit in round {one} stayed overdue")),
-                many => what.push(format!("its audits in rounds {} stayed overdue", many.join(", "))),
+                many => what.push(format!("its audits in rounds {} stayed overdue", listed(many))),
             }
             if *uncovered {
                 what.push(format!("it was not covered in cycle {cycle}"));
@@ -388,7 +388,7 @@ fn recertification_late(
     }
 }
 
-fn record_not_judged(from: NaiveDate, rounds: &[String], at: Loc) -> Words {
+fn record_not_judged(from: NaiveDate, rounds: &[RoundName], at: Loc) -> Words {
     Words::new(format!(
         "the record is complete from {from} (`programme.record_from`): {}, begun before it, {} not judged",
         rounds_named(rounds),
@@ -398,7 +398,7 @@ fn record_not_judged(from: NaiveDate, rounds: &[String], at: Loc) -> Words {
     .at(Some(at))
 }
 
-fn record_starts_later(first: NaiveDate, rounds: &[String], overdue: usize) -> Words {
+fn record_starts_later(first: NaiveDate, rounds: &[RoundName], overdue: usize) -> Words {
     Words::new(format!(
         "{} over before the first internal audit recorded ({first}) {} {} overdue: the record probably starts later than the certificate",
         rounds_named(rounds),
@@ -418,7 +418,7 @@ fn stage1_too_close(
     last_day: NaiveDate,
     stage1: NaiveDate,
     lead: u32,
-    areas: &[String],
+    areas: &[&str],
     fit: &Stage1Fit,
     at: Option<Loc>,
 ) -> Words {
