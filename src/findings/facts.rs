@@ -100,7 +100,8 @@ pub enum OnClosedDay<'a> {
 /// What an earlier cycle (or round 0) left open, carried into the current one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Left<'a> {
-    /// An area whose audits in `rounds` stayed overdue, or that was not covered in the cycle.
+    /// An area whose audits in `rounds` stayed overdue, or that was not covered in the cycle
+    /// (its id as that cycle's findings name it: one copy an area, made from their words).
     Area { area: Box<str>, rounds: Box<[RoundName]>, uncovered: bool, at: Option<Loc> },
     /// Any other error of that cycle, as it was found then.
     Other(Box<Fact<'a>>),
@@ -453,4 +454,14 @@ pub enum Fact<'a> {
         reference: &'a str,
         at: Loc,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    /// `check` holds every fact at once, two an area on a bad day: a variant that grows makes
+    /// every fact grow (the largest sets the size of all), so a large one goes out of line.
+    #[test]
+    fn a_fact_takes_72_bytes_at_most() {
+        assert!(std::mem::size_of::<super::Fact>() <= 72, "{} bytes", std::mem::size_of::<super::Fact>());
+    }
 }
