@@ -34,7 +34,7 @@ pub(super) fn certificate<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     out.extend(suspended.map(|s| Fact::CertificateSuspended {
         from: s.from,
         to: s.to,
-        note: s.note.clone(),
+        note: s.note.as_deref(),
         at: s.loc,
     }));
     let Some(cycle) = plan.cycles.first() else { return out };

@@ -3,9 +3,10 @@
 //! that turns a fact into a sentence; rule tests assert facts, wording tests assert words.
 //!
 //! A register of 100,000 areas may have twice as many facts, so each is kept small (72 bytes):
-//! ids are borrowed from the register (`'a`), rounds are named by [`RoundName`], what the
-//! facts of a round share (the round, the external audit it prepares) is shared rather than
-//! copied, and the few large variants keep their lists and external audits out of line.
+//! ids and notes are borrowed from the register (`'a`), rounds are named by [`RoundName`],
+//! what the facts of a round share (the round, the external audits they name) is shared rather
+//! than copied, and the variants that would be the largest keep their lists and external audits
+//! out of line (a test holds the size).
 
 use std::sync::Arc;
 
@@ -261,7 +262,7 @@ pub enum Fact<'a> {
     CertificateSuspended {
         from: NaiveDate,
         to: Option<NaiveDate>,
-        note: Option<String>,
+        note: Option<&'a str>,
         at: Loc,
     },
     /// A coming calendar year with no surveillance or recertification booked or planned in it.
@@ -360,7 +361,7 @@ pub enum Fact<'a> {
     },
     ManagementSystemLowRisk {
         area: &'a str,
-        clauses: Vec<&'static str>,
+        clauses: &'a [&'static str],
         at: Loc,
     },
     /// A booking whose day passed without it being recorded as held.
@@ -437,7 +438,8 @@ pub enum Fact<'a> {
     AuditOnClosedDay {
         what: OnClosedDay<'a>,
         date: NaiveDate,
-        why: String,
+        /// "not a workday", or "inside a blackout".
+        why: &'static str,
         at: Option<Loc>,
     },
     AcceptanceExpired {

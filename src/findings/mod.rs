@@ -215,7 +215,8 @@ impl<'r> Findings<'r> {
 
 /// Every finding for the register on the day it was validated for: errors first, then
 /// warnings, then accepted ones, each by code and position; within a code and a position, in
-/// the order found (catalogue, rounds), and an acceptance's own after the others.
+/// the order found (catalogue, rounds), and an acceptance's own after the others. The findings
+/// borrow `valid` (the register's ids): keep it while they are read.
 pub fn check(valid: &Valid) -> Findings<'_> {
     // The plan goes before the findings are put in order: the facts borrow the register only.
     let found = found(&plan(valid, 1));

@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::Fact;
 use super::facts::{Capacity, LateAudit, Later, ReviewGap, RoundRef, Stage1Fit};
-use crate::cycle::{Certificate, Cycle, ExternalKind, months_after, weeks_after};
+use crate::cycle::{Certificate, Cycle, External, ExternalKind, months_after, weeks_after};
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Effort, Round, Source, Unassigned};
@@ -118,21 +118,31 @@ fn behind<'a, 'r>(
     let of = |k: usize, area: &'a str| rounds[k].audits_in(&by_area[k], area);
     let is_behind = |a: &&AreaAudit| a.behind.is_some();
     let mut out = Vec::with_capacity(round.audits.iter().filter(is_behind).count());
-    // Shared by the facts that name it (most do).
-    let prepares = Arc::new(round.prepares);
+    // One copy of each external audit named, shared by the facts that name it: most name the
+    // one the round prepares; areas that joined the scope in the round, the next after they
+    // joined (a few for a round, however many areas).
+    let mut named = vec![Arc::new(round.prepares)];
+    let mut share = |e: External| match named.iter().find(|n| ***n == e) {
+        Some(n) => Arc::clone(n),
+        None => {
+            let n = Arc::new(e);
+            named.push(Arc::clone(&n));
+            n
+        }
+    };
     for a in round.audits.iter().filter(is_behind) {
         let area = area_of(a);
         let held_not_independent = of(k, a.area).any(|x| x.source == Source::Done && !x.independent);
         // The external audit the area's audit was to precede.
-        let before = match area.and_then(|x| x.since).filter(|s| round.window_start.is_none_or(|w| w <= *s)) {
+        let before = share(match area.and_then(|x| x.since).filter(|s| round.window_start.is_none_or(|w| w <= *s)) {
             Some(s) => {
                 let epoch = certificate.epoch_on(s);
                 (certificate.next_audit_after(epoch, s))
                     .filter(|e| e.date <= round.window_end)
-                    .map_or_else(|| Arc::clone(&prepares), Arc::new)
+                    .unwrap_or(round.prepares)
             }
-            None => Arc::clone(&prepares),
-        };
+            None => round.prepares,
+        });
         // What the plan does about it: the audit it schedules, or nothing left to do it in.
         let planned = (k..rounds.len())
             .take_while(|&j| rounds[j].cycle == round.cycle)

@@ -82,7 +82,7 @@ pub(super) fn closed_days<'r>(plan: &Plan<'r>, since: Option<NaiveDate>) -> Vec<
             out.push(Fact::AuditOnClosedDay {
                 what: OnClosedDay::Audit { areas: record.areas.iter().map(String::as_str).collect() },
                 date,
-                why: why.to_string(),
+                why,
                 at: Some(record.loc),
             });
         }
@@ -95,7 +95,7 @@ pub(super) fn closed_days<'r>(plan: &Plan<'r>, since: Option<NaiveDate>) -> Vec<
             out.push(Fact::AuditOnClosedDay {
                 what: OnClosedDay::Stage { stage: Box::new(stage) },
                 date: stage.date,
-                why: why.to_string(),
+                why,
                 at: stage.loc,
             });
         }

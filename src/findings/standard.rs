@@ -36,6 +36,6 @@ pub(super) fn coverage(reg: &Register, today: NaiveDate) -> Vec<Fact<'_>> {
 pub(super) fn management_system_low_risk(reg: &Register, today: NaiveDate) -> Vec<Fact<'_>> {
     (reg.scope.iter())
         .filter(|a| !a.left_by(today) && a.risk == Risk::Low && !a.clauses.is_empty())
-        .map(|a| Fact::ManagementSystemLowRisk { area: &a.id, clauses: a.clauses.to_vec(), at: a.loc })
+        .map(|a| Fact::ManagementSystemLowRisk { area: &a.id, clauses: &a.clauses, at: a.loc })
         .collect()
 }

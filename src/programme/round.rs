@@ -348,7 +348,7 @@ impl<'r> Round<'r> {
     }
 
     /// [`Round::label`], written where it goes rather than made a string first.
-    pub(crate) fn short_name(&self) -> RoundName {
+    pub fn short_name(&self) -> RoundName {
         RoundName { cycle: self.cycle, number: self.number, interim: self.interim }
     }
 
@@ -436,17 +436,29 @@ pub struct RoundName {
     interim: u8,
 }
 
-impl std::fmt::Display for RoundName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl RoundName {
+    fn write(&self, out: &mut impl std::fmt::Write) -> std::fmt::Result {
         if self.cycle == 0 {
-            return f.write_str("R0");
+            return out.write_str("R0");
         }
-        write!(f, "C{}.{}", self.cycle, self.number)?;
+        write!(out, "C{}.{}", self.cycle, self.number)?;
         // Interim rounds before round n: na, nb, ...
         match self.interim {
             0 => Ok(()),
-            k => write!(f, "{}", char::from(b'a' + (k - 1).min(25))),
+            k => out.write_char(char::from(b'a' + (k - 1).min(25))),
         }
+    }
+}
+
+impl std::fmt::Display for RoundName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Padded or cut as a label string would be, where a width or precision is asked for.
+        if f.width().is_some() || f.precision().is_some() {
+            let mut name = String::new();
+            self.write(&mut name)?;
+            return f.pad(&name);
+        }
+        self.write(f)
     }
 }
 
@@ -495,6 +507,20 @@ mod tests {
     use proptest::prelude::*;
 
     use super::At;
+
+    /// A round's name reads as its label does, padded like a string where a width is asked for.
+    #[test]
+    fn a_round_name_reads_and_pads_as_its_label() {
+        use super::RoundName;
+        let name = |cycle, number, interim| RoundName { cycle, number, interim };
+        assert_eq!(name(0, 0, 0).to_string(), "R0");
+        assert_eq!(name(2, 3, 0).to_string(), "C2.3");
+        assert_eq!(name(1, 2, 2).to_string(), "C1.2b");
+        assert_eq!(
+            format!("[{:<6}][{:>5}][{:.2}]", name(1, 2, 0), name(0, 0, 0), name(1, 1, 1)),
+            "[C1.2  ][   R0][C1]"
+        );
+    }
 
     #[test]
     fn a_place_comes_back_as_it_went_in_and_takes_four_bytes_even_as_an_option() {

@@ -50,9 +50,7 @@ impl Fact<'_> {
             ))
             .date(*decision)
             .at(*at),
-            Fact::CertificateSuspended { from, to, note, at } => {
-                certificate_suspended(*from, *to, note.as_deref(), *at)
-            }
+            Fact::CertificateSuspended { from, to, note, at } => certificate_suspended(*from, *to, *note, *at),
             Fact::RecordNotJudged { from, rounds, at } => record_not_judged(*from, rounds, *at),
             Fact::RecordStartsLater { first, rounds, overdue } => record_starts_later(*first, rounds, *overdue),
             Fact::AuditIntervalExceeded { from, to, months, at } => {
