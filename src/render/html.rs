@@ -7,6 +7,7 @@
 //! and no row split across pages.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -83,14 +84,19 @@ fn state_class(state: State) -> &'static str {
 }
 
 /// What a printed day shows: its most important kind of event, where the least settled of its
-/// events stands, the labels of its events and, for the page's readers, their summaries.
+/// events stands, the labels of its events and, for the page's readers, their summaries. A day
+/// may have thousands of internal audits (a year of a large register's overdue audits): of
+/// those only the first label and how many there are is kept, and the summaries as one text.
 #[derive(Default)]
 struct Day {
     mark: Option<Mark>,
     state: Option<State>,
-    /// The labels of its other events, by kind (most important first).
+    /// The labels of its events, by kind (most important first); of internal audits, the first.
     labels: BTreeMap<Mark, Vec<String>>,
-    summaries: Vec<String>,
+    /// How many internal audits.
+    audits: usize,
+    /// "Summary (status)" of each event, in turn, joined by "; ".
+    summaries: String,
 }
 
 impl Day {
@@ -100,7 +106,7 @@ impl Day {
         let mut parts: Vec<String> = Vec::new();
         for (mark, labels) in &self.labels {
             match mark {
-                Mark::InternalAudit if labels.len() > 1 => parts.push(format!("{} IA", labels.len())),
+                Mark::InternalAudit if self.audits > 1 => parts.push(format!("{} IA", self.audits)),
                 _ => parts.extend(labels.iter().map(|l| l.chars().take(7).collect())),
             }
         }
@@ -165,8 +171,13 @@ fn days(entries: &Entries) -> io::Result<HashMap<NaiveDate, Day>> {
             let day = days.entry(d).or_default();
             day.mark = Some(day.mark.map_or(x.mark, |m| m.min(x.mark)));
             day.state = Some(day.state.map_or(x.state, |s| s.min(x.state)));
-            day.labels.entry(x.mark).or_default().push(x.short.clone());
-            day.summaries.push(format!("{} ({})", x.summary, x.status));
+            let labels = day.labels.entry(x.mark).or_default();
+            if x.mark != Mark::InternalAudit || labels.is_empty() {
+                labels.push(x.short.clone());
+            }
+            day.audits += usize::from(x.mark == Mark::InternalAudit);
+            let sep = if day.summaries.is_empty() { "" } else { "; " };
+            _ = write!(day.summaries, "{sep}{} ({})", x.summary, x.status);
         }
         Ok::<(), io::Error>(())
     })?;
@@ -231,7 +242,7 @@ fn month(
                         write!(
                             out,
                             "<td class=\"{kind} {state}{closed}\" title=\"{}\">{}<i>{}</i></td>",
-                            esc(&d.summaries.join("; ")),
+                            esc(&d.summaries),
                             day.day(),
                             esc(&d.label())
                         )?;
