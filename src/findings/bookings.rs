@@ -26,11 +26,7 @@ pub(super) fn bookings<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
         // Booked, its day passed, not recorded as held: the planner still counts on it while its
         // round can hold it, so the record must say what happened.
         if r.date < today && r.status_on(today) == Status::Booked {
-            out.push(Fact::BookingPassed {
-                areas: r.areas.iter().map(String::as_str).collect(),
-                date: r.date,
-                at: r.loc,
-            });
+            out.push(Fact::BookingPassed { areas: &r.areas, date: r.date, at: r.loc });
         }
         let Some(&j) = r.auditor.as_deref().and_then(|id| auditors.get(&*folded(id))) else { continue };
         let auditor = &reg.auditors[j];

@@ -94,8 +94,13 @@ pub enum Stage1Fit {
 /// What is on a closed day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OnClosedDay<'a> {
-    Audit { areas: Vec<&'a str> },
-    Stage { stage: Box<External> },
+    /// The record's areas, as it lists them.
+    Audit {
+        areas: &'a [String],
+    },
+    Stage {
+        stage: Box<External>,
+    },
 }
 
 /// What an earlier cycle (or round 0) left open, carried into the current one.
@@ -366,7 +371,7 @@ pub enum Fact<'a> {
     },
     /// A booking whose day passed without it being recorded as held.
     BookingPassed {
-        areas: Vec<&'a str>,
+        areas: &'a [String],
         date: NaiveDate,
         at: Loc,
     },
@@ -403,7 +408,7 @@ pub enum Fact<'a> {
         at: Loc,
     },
     AuditWithoutAuditor {
-        areas: Vec<&'a str>,
+        areas: &'a [String],
         date: NaiveDate,
         at: Loc,
     },

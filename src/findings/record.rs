@@ -80,7 +80,7 @@ pub(super) fn closed_days<'r>(plan: &Plan<'r>, since: Option<NaiveDate>) -> Vec<
         });
         if let Some((date, why)) = closed {
             out.push(Fact::AuditOnClosedDay {
-                what: OnClosedDay::Audit { areas: record.areas.iter().map(String::as_str).collect() },
+                what: OnClosedDay::Audit { areas: &record.areas },
                 date,
                 why,
                 at: Some(record.loc),
@@ -107,11 +107,7 @@ pub(super) fn closed_days<'r>(plan: &Plan<'r>, since: Option<NaiveDate>) -> Vec<
 pub(super) fn audits_without_auditor(reg: &Register, since: Option<NaiveDate>) -> Vec<Fact<'_>> {
     (reg.audits.iter())
         .filter(|r| since.is_none_or(|s| r.date >= s) && r.auditor.is_none() && r.auditor_org.is_none())
-        .map(|r| Fact::AuditWithoutAuditor {
-            areas: r.areas.iter().map(String::as_str).collect(),
-            date: r.date,
-            at: r.loc,
-        })
+        .map(|r| Fact::AuditWithoutAuditor { areas: &r.areas, date: r.date, at: r.loc })
         .collect()
 }
 
