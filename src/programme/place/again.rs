@@ -2,12 +2,14 @@
 //! recorded (see [`Placer::replay`]), so that no day given depends on today until it passes.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap};
 
 use chrono::NaiveDate;
 
+use super::super::busy::Busy;
 use super::super::round::{AreaAudit, At, Behind, Round, Unassigned};
 use super::{Diary, Load, Need, Placer, Task};
+use crate::calendar::Calendar;
 
 /// An audit of a round under way whose planned day passed, as it is placed again (see
 /// [`Placer::replay`]): what the round planned, what is asked of the area today, and its
@@ -38,16 +40,41 @@ struct Span {
 }
 
 /// Who was given days that passed too, while audits are placed again: per auditor, and per
-/// person (auditees, auditors), their days, in order (an auditor may be given thousands).
+/// person (auditees, auditors), their days, in order. A person's list holds each day once, so it
+/// stays within the round's days however many audits are placed again; days mostly come in
+/// order, so a day is mostly added at the end.
 struct Passed {
-    auditors: Vec<BTreeSet<NaiveDate>>,
-    people: Vec<BTreeSet<NaiveDate>>,
+    auditors: Busy,
+    people: Busy,
+    /// Per auditor, the last stretch of days found on which they are taken for good (see
+    /// [`Passed::past_taken`]).
+    stretch: Vec<Option<(NaiveDate, NaiveDate)>>,
 }
 
 impl Passed {
-    /// Whether `days` have one from `start` to `end`.
-    fn within(days: &BTreeSet<NaiveDate>, start: NaiveDate, end: NaiveDate) -> bool {
-        days.range(start..=end).next().is_some()
+    /// The first day from open day `d` on, open on the organisation's `calendar`, on which
+    /// `auditor` is not taken for good: in an audit (in the diary, or given and passed) or
+    /// away. Days are only ever taken while audits are placed again, so a stretch found stays
+    /// taken and is stepped over at once the next time: an auditor's audits placed again walk
+    /// the same busy weeks, and in a crowded round they are long. (A yearly cap is not for good:
+    /// an audit that did not take place gives its days back.)
+    fn past_taken(&mut self, auditor: usize, d: NaiveDate, diary: &Diary, calendar: &Calendar) -> NaiveDate {
+        if let Some((from, to)) = self.stretch[auditor]
+            && from <= d
+            && d < to
+        {
+            return to;
+        }
+        let taken = |d| diary.taken.on(auditor, d) || diary.away[auditor].contains(d) || self.auditors.on(auditor, d);
+        let mut e = d;
+        while taken(e) {
+            let Some(next) = e.succ_opt() else { break };
+            e = calendar.open_on_or_after(next);
+        }
+        if e > d {
+            self.stretch[auditor] = Some((d, e));
+        }
+        e
     }
 }
 
@@ -81,8 +108,9 @@ impl<'r> Placer<'_, 'r> {
         // The days given that passed too, kept apart from the diary: only the last, not before
         // today, goes into it (a list kept in order, which a day given and passed would grow).
         let mut passed = Passed {
-            auditors: vec![BTreeSet::new(); self.register.auditors.len()],
-            people: vec![BTreeSet::new(); self.index.persons],
+            auditors: Busy::new(self.register.auditors.len()),
+            people: Busy::new(self.index.persons),
+            stretch: vec![None; self.register.auditors.len()],
         };
         while let Some(Reverse((day, rank, k))) = days.pop() {
             if day >= self.today {
@@ -118,7 +146,7 @@ impl<'r> Placer<'_, 'r> {
                 if full[j].is_some_and(|(from, to, days)| from <= searched && window.last <= to && days <= audit_days) {
                     continue;
                 }
-                match self.first_run(j, area, audit_days, &window, diary, &passed) {
+                match self.first_run(j, area, audit_days, &window, diary, &mut passed) {
                     Some((start, end)) => {
                         found = Some((j, start, end));
                         break;
@@ -137,9 +165,9 @@ impl<'r> Placer<'_, 'r> {
                         diary.take(j, people, start, end, calendar);
                     } else {
                         for d in calendar.open_days(start, end) {
-                            passed.auditors[j].insert(d);
+                            passed.auditors.insert(j, d);
                             for &p in people.iter().chain([&diary.auditor_person[j]]) {
-                                passed.people[p].insert(d);
+                                passed.people.insert(p, d);
                             }
                         }
                     }
@@ -191,7 +219,7 @@ impl<'r> Placer<'_, 'r> {
         audit_days: u32,
         window: &Span,
         diary: &Diary,
-        passed: &Passed,
+        passed: &mut Passed,
     ) -> Option<(NaiveDate, NaiveDate)> {
         // The days of the area's site (its closures besides the organisation's).
         let calendar = self.calendar_of(area);
@@ -200,12 +228,21 @@ impl<'r> Placer<'_, 'r> {
         let mut clashing = None;
         let mut tries = 0;
         while window.after <= d && d <= window.last && tries < CLASH_TRIES {
+            // Until a run is found, days the auditor is taken are stepped over whole: the
+            // organisation's open days include the site's.
+            if forward && clashing.is_none() {
+                let free = passed.past_taken(auditor, d, diary, self.calendar);
+                if free > d {
+                    d = calendar.open_on_or_after(free);
+                    continue;
+                }
+            }
             let run = diary.run(auditor, d, audit_days, window.last, calendar);
-            if let Some(end) = run.filter(|end| !Passed::within(&passed.auditors[auditor], d, *end)) {
+            if let Some(end) = run.filter(|end| !passed.auditors.between(auditor, d, *end)) {
                 let people = self.index.people(area);
                 let clash = diary.clash(auditor, people, d, end)
                     || (people.iter().chain([&diary.auditor_person[auditor]]))
-                        .any(|&p| Passed::within(&passed.people[p], d, end));
+                        .any(|&p| passed.people.between(p, d, end));
                 if !clash {
                     return Some((d, end));
                 }
