@@ -149,6 +149,24 @@ fn an_auditor_away_or_elsewhere_or_at_their_cap_is_not_planned() {
     let p = plan(&v, 1);
     let core = round(&p.rounds, "C1.1").audits_of("core").next().unwrap().clone();
     assert_eq!((core.auditor, core.unassigned), (None, Some(Unassigned::NoAuditorForSite)));
+    // Munich's only auditor owns `ops`: that she reached her cap on `core` (and so left `dev`
+    // without an auditor) is no reason for `ops`, which she could never have audited. (The
+    // longer audits are placed first.)
+    let auditors = "  - id: cat\n    sites: [munich]\n    max_days_per_round: 2\n  - id: bob\n    sites: [berlin]\n";
+    let scope = "  - {id: core, owner: olga, risk: high, site: munich, audit_days: 2}
+  - {id: dev, owner: dora, risk: high, site: munich, audit_days: 2}
+  - {id: ops, owner: cat, risk: high, site: munich}
+";
+    let reg = register("round_weeks: 4", auditors, scope, "");
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
+    let r = round(&p.rounds, "C1.1");
+    let by = |area: &'static str| r.audits_of(area).next().unwrap();
+    let why: Vec<_> = ["core", "dev", "ops"].iter().map(|a| (by(a).auditor, by(a).unassigned)).collect();
+    assert_eq!(
+        why,
+        [(Some("cat"), None), (None, Some(Unassigned::RoundCap)), (None, Some(Unassigned::NoAuditorForSite))]
+    );
 }
 
 #[test]

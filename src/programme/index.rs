@@ -167,6 +167,13 @@ impl Index {
         self.conflicts.between(i, j).is_none() && !(self.owner_kept_off[i] && self.owner == Some(j))
     }
 
+    /// The auditors the programme may not give area `i` to (see [`Index::may_audit`]), each
+    /// once.
+    pub(super) fn kept_from(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        // (The owner is kept off only where no conflict keeps them off already.)
+        self.conflicts.of(i).chain(self.owner.filter(|_| self.owner_kept_off[i]))
+    }
+
     /// Area `i`'s site, if it names one (an index among the sites auditors name).
     pub(super) fn site(&self, i: usize) -> Option<usize> {
         self.site[i].map(At::get)

@@ -534,6 +534,11 @@ impl Conflicts {
         list.binary_search_by_key(&j, |&(x, _)| x as usize).ok().map(|k| list[k].1)
     }
 
+    /// The auditors kept from auditing area `i`, each once, by index.
+    pub fn of(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.by_area.get(i).iter().map(|&(j, _)| j as usize)
+    }
+
     /// How many (area, auditor) pairs it keeps: one for each conflict, never one for each area
     /// and auditor.
     #[cfg(test)]

@@ -202,8 +202,12 @@ struct Group {
     /// their cap for the round, both. So a full round moves on, or gives up on an area, without
     /// asking every auditor again.
     open: [Pool; 2],
-    /// The auditors who left both, as (load, rank) when they left.
+    /// The auditors who left both, as (load, rank) when they left ...
     gone: Pool,
+    /// ... of them, those under their cap for the round when they left ...
+    gone_under_cap: Pool,
+    /// ... and, per auditor, whether they left.
+    left: Vec<bool>,
     /// Per person: in an audit on every day of the spread weeks (days only fill while a group
     /// is placed, so this stays true once it is). Grown as people are found so.
     full: Vec<bool>,
@@ -222,6 +226,8 @@ impl Group {
             done: vec![false; auditors],
             open: [pool.clone(), pool],
             gone: Pool::default(),
+            gone_under_cap: Pool::default(),
+            left: vec![false; auditors],
             full: Vec::new(),
         }
     }
@@ -234,11 +240,16 @@ impl Group {
     }
 
     /// Auditor `key` has nothing more for this group: out of the search, kept for why not.
-    fn leave(&mut self, index: &Index, key: (u32, usize)) {
+    /// `cap` is their cap for the round.
+    fn leave(&mut self, index: &Index, key: (u32, usize), cap: Option<u32>) {
         for pool in &mut self.open {
             pool.remove(index, key);
         }
         self.gone.insert(index, key);
+        if cap.is_none_or(|cap| key.0 < cap) {
+            self.gone_under_cap.insert(index, key);
+        }
+        self.left[index.rank[key.1]] = true;
     }
 }
 
@@ -574,7 +585,7 @@ impl<'r> Placer<'_, 'r> {
                 if let Some(cap) = diary.round_cap[auditor] {
                     // At the cap, nothing more this round (loads only grow): out of the search.
                     if load >= cap {
-                        group.leave(index, (load, rank));
+                        group.leave(index, (load, rank), Some(cap));
                         continue;
                     }
                     if load + audit_days > cap {
@@ -599,7 +610,7 @@ impl<'r> Placer<'_, 'r> {
                 };
                 let Some((start, end, clash)) = found else {
                     if group.done[auditor] {
-                        group.leave(index, (load, rank));
+                        group.leave(index, (load, rank), diary.round_cap[auditor]);
                     } else if phase == Phase::Spread && group.free[auditor].as_ref().is_some_and(Vec::is_empty) {
                         group.open[set].remove(index, (load, rank));
                     }
@@ -622,6 +633,17 @@ impl<'r> Placer<'_, 'r> {
         // whether one of them would otherwise have served this area (independent, under a cap)
         // is asked only when those still in it do not already say "no free day".
         let mut next = group.gone.next(index, site, None);
+        if (!reachable || capped) && group.gone_under_cap.next(index, site, None).is_none() {
+            // All who left and reach the site are at their cap (`capped` stands, as an audit
+            // takes a day at least): whether one is independent of the area is counted, as
+            // those who left less those kept from the area, not asked of each. In a crowded
+            // round with caps, most audits that find nobody end here.
+            let kept = (index.kept_from(task.area.get()))
+                .filter(|&j| group.left[j] && index.reaches(task.area.get(), j))
+                .count();
+            reachable |= group.gone.count(index, site) > kept;
+            next = None;
+        }
         while let Some((load, rank)) = next.filter(|_| !reachable || capped) {
             next = group.gone.next(index, site, Some((load, rank)));
             let auditor = index.rank[rank];

@@ -57,6 +57,14 @@ impl Pool {
         }
     }
 
+    /// How many auditors who audit `site` are kept (every one, for an area without one).
+    pub(super) fn count(&self, index: &Index, site: Option<usize>) -> usize {
+        match site {
+            Some(s) if index.sited => self.by_site.get(&s).map_or(0, BTreeSet::len) + self.anywhere.len(),
+            _ => self.all.len(),
+        }
+    }
+
     /// The first auditor after `after` (or the first of all) who audits `site`: any auditor for
     /// an area without one.
     pub(super) fn next(&self, index: &Index, site: Option<usize>, after: Option<(u32, usize)>) -> Option<(u32, usize)> {
