@@ -52,12 +52,13 @@ struct Passed {
 }
 
 impl Passed {
-    /// The first day from open day `d` on, open on the organisation's `calendar`, on which
-    /// `auditor` is not taken for good: in an audit (in the diary, or given and passed) or
-    /// away. Days are only ever taken while audits are placed again, so a stretch found stays
-    /// taken and is stepped over at once the next time: an auditor's audits placed again walk
-    /// the same busy weeks, and in a crowded round they are long. (A yearly cap is not for good:
-    /// an audit that did not take place gives its days back.)
+    /// A day from open day `d` on before which `auditor` is taken for good on every day open on
+    /// the organisation's `calendar` from `d` (`d` itself where they are not): in an audit (in
+    /// the diary, or given and passed) or away. Days are only ever taken while audits are
+    /// placed again, so the last stretch found stays taken and is stepped over at once the next
+    /// time: an auditor's audits placed again walk the same busy weeks, and in a crowded round
+    /// they are long. (A yearly cap is not for good: an audit that did not take place gives its
+    /// days back.)
     fn past_taken(&mut self, auditor: usize, d: NaiveDate, diary: &Diary, calendar: &Calendar) -> NaiveDate {
         if let Some((from, to)) = self.stretch[auditor]
             && from <= d
