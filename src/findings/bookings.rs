@@ -5,6 +5,7 @@
 //! one whose day passed without being recorded as held is said too.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
@@ -17,7 +18,9 @@ use crate::register::{AuditRecord, Status, folded};
 pub(super) fn bookings<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     let (reg, today) = (plan.register, plan.today);
     let auditors: HashMap<Cow<str>, usize> = reg.auditors.iter().enumerate().map(|(j, a)| (folded(&a.id), j)).collect();
-    let areas: HashMap<Cow<str>, usize> = reg.scope.iter().enumerate().map(|(i, a)| (folded(&a.id), i)).collect();
+    // The areas by id, looked up only for a booking ahead: made when first needed, as a register
+    // of 100,000 areas and no bookings would hold the map beside the plan and its facts.
+    let areas: OnceCell<HashMap<Cow<str>, usize>> = OnceCell::new();
     let ahead = |r: &AuditRecord| r.date >= today && r.status_on(today) == Status::Booked;
     // Every record of each auditor, held or booked, in date order (validation sorts the record).
     let mut days: Vec<Vec<(NaiveDate, Loc, bool)>> = vec![Vec::new(); reg.auditors.len()];
@@ -39,6 +42,7 @@ pub(super) fn bookings<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
         if let Some(day) = span.clone().find(|d| auditor.unavailable.iter().any(|u| u.from <= *d && *d <= u.to)) {
             out.push(Fact::BookingAuditorUnavailable { auditor: &auditor.id, date: day, at: r.loc });
         }
+        let areas = areas.get_or_init(|| reg.scope.iter().enumerate().map(|(i, a)| (folded(&a.id), i)).collect());
         for area in r.areas.iter().filter_map(|id| areas.get(&*folded(id))).map(|&i| &reg.scope[i]) {
             if let (false, Some(site)) = (auditor.covers_site(area), &area.site) {
                 out.push(Fact::BookingOutsideSites {

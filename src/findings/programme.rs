@@ -277,27 +277,39 @@ fn review<'r>(reg: &Register, today: NaiveDate, round: &Round) -> Option<Fact<'r
 /// The areas in the scope of a cycle of `cycles` that none of its rounds covers any more (round
 /// 0 is all-or-overdue, reported as overdue audits).
 fn not_covered<'r>(reg: &'r Register, today: NaiveDate, rounds: &[Round], cycles: &[Cycle]) -> Vec<Fact<'r>> {
-    // Which first, then the facts at their number (see `rounds`).
-    let mut uncovered: Vec<(&Cycle, &Area)> = Vec::new();
-    for cycle in cycles {
-        let in_cycle: Vec<&Round> = rounds.iter().filter(|r| r.cycle == cycle.number).collect();
-        let covered: BTreeSet<&str> = in_cycle.iter().flat_map(|r| r.covered(today)).collect();
-        for area in reg.scope.iter().filter(|a| !a.left_by(today)) {
-            let in_scope = in_cycle.iter().any(|r| r.includes(area));
-            if in_scope && !covered.contains(area.id.as_str()) {
-                uncovered.push((cycle, area));
+    // Which first, a flag per area and cycle, then the facts at their number (see `rounds`).
+    let uncovered: Vec<(&Cycle, Vec<bool>)> = (cycles.iter())
+        .map(|cycle| {
+            let in_cycle: Vec<&Round> = rounds.iter().filter(|r| r.cycle == cycle.number).collect();
+            // Covered: by place where an audit names its area as the scope writes it, else by
+            // the id the audit names (a record the plan did not place).
+            let (mut at, mut named) = (vec![false; reg.scope.len()], BTreeSet::new());
+            for a in in_cycle.iter().flat_map(|r| r.covering(today)) {
+                match a.area_as_written(reg) {
+                    Some(i) => at[i] = true,
+                    None => _ = named.insert(a.area),
+                }
             }
-        }
-    }
-    (uncovered.into_iter())
-        .map(|(cycle, area)| Fact::AreaNotCovered {
+            let missing = (reg.scope.iter().enumerate())
+                .map(|(i, area)| {
+                    let in_scope = !area.left_by(today) && in_cycle.iter().any(|r| r.includes(area));
+                    in_scope && !at[i] && !named.contains(area.id.as_str())
+                })
+                .collect();
+            (cycle, missing)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(uncovered.iter().map(|(_, m)| m.iter().filter(|&&m| m).count()).sum());
+    for (cycle, missing) in uncovered {
+        out.extend(reg.scope.iter().zip(missing).filter(|(_, m)| *m).map(|(area, _)| Fact::AreaNotCovered {
             area: &area.id,
             cycle: cycle.number,
             start: cycle.start,
             expiry: cycle.expiry,
             at: area.loc,
-        })
-        .collect()
+        }));
+    }
+    out
 }
 
 /// The first internal audits come at least the lead before Stage 1, so corrective actions can

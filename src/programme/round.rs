@@ -1,7 +1,6 @@
 //! What a programme is made of: rounds, each with its area audits and the management review
 //! that takes their results to the external audit it prepares.
 
-use std::collections::BTreeSet;
 use std::num::NonZeroU32;
 
 use chrono::NaiveDate;
@@ -395,9 +394,9 @@ impl<'r> Round<'r> {
         self.audits_of(area).any(|a| self.counts(a, today))
     }
 
-    /// The areas the round covers (see [`Round::covers`]), for many look-ups.
-    pub fn covered(&self, today: NaiveDate) -> BTreeSet<&str> {
-        self.audits.iter().filter(|a| self.counts(a, today)).map(|a| a.area).collect()
+    /// The audits that cover their area (see [`Round::covers`]), for many look-ups.
+    pub fn covering(&self, today: NaiveDate) -> impl Iterator<Item = &AreaAudit<'r>> {
+        self.audits.iter().filter(move |a| self.counts(a, today))
     }
 
     /// Whether audit `a`, one of the round's, covers its area (see [`Round::covers`]).
