@@ -333,3 +333,54 @@ fn a_narrower_export_cancels_nothing_still_planned() {
     let again = events(&String::from_utf8(out.stdout).unwrap());
     assert_eq!(get(&again[&first_uid], "SEQUENCE:"), ["SEQUENCE:4294967295"]);
 }
+
+/// An area audited more than once in a round has an event for each, numbered after the first
+/// (`#2`, `#3`), in each of the round's readings: the file, and the file exported again with it
+/// as the earlier one (nothing cancelled, nothing raised). An interim round's audit of the same
+/// area is another round's, not a repeat.
+#[test]
+fn an_area_audited_again_in_a_round_has_an_event_for_each() {
+    let dir = scratch("again");
+    let text = fs::read_to_string(example("saas-certified.yaml")).unwrap();
+    let last = "  - {date: 2026-12-03, areas: [finance], auditor: carol, status: booked}\n";
+    let again = "  - {date: 2026-03-10, areas: [platform-engineering], auditor: priya}
+  - {date: 2026-03-26, areas: [platform-engineering, people], auditor: dmitri}
+  - {date: 2026-03-27, areas: [people], auditor: aurora}
+";
+    assert!(text.contains(last));
+    let register = dir.join("again.yaml");
+    fs::write(&register, text.replace(last, &format!("{last}{again}"))).unwrap();
+    let register = register.to_str().unwrap();
+    let first = ics(&[register, "--today", TODAY, "--year", "2026"]);
+    // Each audit of the area in round C1.2, by UID, with its first day.
+    let audits = |area: &str| -> Vec<(String, String)> {
+        let key = format!("internal_audit/1/C1.2/{area}");
+        let at = "@isms.northwind-cloud.example";
+        (events(&first).into_iter())
+            .filter(|(u, _)| u.strip_prefix(&key).is_some_and(|r| r.starts_with('#') || r.starts_with('@')))
+            .map(|(u, e)| {
+                (u.replace(&key, "").replace(at, ""), get(&e, "DTSTART")[0].replace("DTSTART;VALUE=DATE:", ""))
+            })
+            .collect()
+    };
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter().map(|(u, d)| (u.to_string(), d.to_string())).collect()
+    };
+    // (In the order of the UIDs: `#` before `@`.)
+    assert_eq!(audits("platform-engineering"), pairs(&[("#2", "20260324"), ("#3", "20260326"), ("", "20260310")]));
+    assert_eq!(audits("people"), pairs(&[("#2", "20260327"), ("", "20260326")]));
+    assert_eq!(audits("finance").len(), 1);
+
+    let earlier = dir.join("earlier.ics");
+    fs::write(&earlier, &first).unwrap();
+    let reimport = ics(&[register, "--today", TODAY, "--year", "2026", "--previous", earlier.to_str().unwrap()]);
+    assert_eq!(reimport, first, "nothing changed, nothing to update");
+
+    // Round C1.1a holds `core` 12 months after round 0, round C1.1 again before surveillance 1.
+    let interim = dir.join("interim.yaml");
+    let long_gap = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/histories.in/long-gap.yaml");
+    fs::write(&interim, format!("id: long-gap.example\n{}", fs::read_to_string(long_gap).unwrap())).unwrap();
+    let file = ics(&[interim.to_str().unwrap(), "--today", "2027-03-15", "--year", "2027"]);
+    let core: Vec<String> = events(&file).into_keys().filter(|u| u.contains("/core")).collect();
+    assert_eq!(core, ["internal_audit/1/C1.1/core@long-gap.example", "internal_audit/1/C1.1a/core@long-gap.example"]);
+}

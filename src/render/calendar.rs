@@ -2,6 +2,7 @@
 //! or a printer, followed by the agenda of the period. The words for each event are shared with
 //! the iCalendar output.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::io::{self, Write};
@@ -12,7 +13,7 @@ use super::table::{audit_status, external_status};
 use crate::calendar::Calendar;
 use crate::cycle::{Basis, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
-use crate::programme::Source;
+use crate::programme::{RoundName, Source};
 use crate::register::{Area, Register, same_id};
 use crate::text::{visible, write_wrapped};
 
@@ -212,7 +213,7 @@ impl<'a> Entries<'a> {
         // say; two special audits on one day) each get their own: `#2` after the second. Such
         // events share a round, or are external events of one day: what is remembered of a
         // round is forgotten when the next begins, of a day's external events the next day.
-        let (mut in_round, mut on_day) = (Seen::new(), Seen::new());
+        let (mut in_round, mut on_day) = (RoundKeys::new(plan.register), Seen::new());
         // A restart's events (its round 0, its Stages) are apart from those of the certification
         // before: their keys begin with it.
         let restart = (plan.epoch > 0).then(|| format!("restart{}/", plan.epoch));
@@ -220,7 +221,7 @@ impl<'a> Entries<'a> {
             // Numbered before an auditor's own are picked, so that each keeps its key.
             let key = format!("{}{}", restart.as_deref().unwrap_or_default(), key(e));
             let key = match e.round {
-                Some(r) => in_round.number((r.cycle, r.number), key),
+                Some(r) => in_round.number(r.short_name(), e, key),
                 None => on_day.number(e.date, key),
             };
             if !mine(e) {
@@ -248,7 +249,8 @@ impl<'a> Entries<'a> {
     }
 }
 
-/// The keys seen within one round, or one day: a key seen before gets its number (`#2`).
+/// The keys seen within one day (of events outside the rounds): a key seen before gets its
+/// number (`#2`).
 struct Seen<T> {
     within: Option<T>,
     keys: HashMap<String, usize>,
@@ -267,6 +269,70 @@ impl<T: PartialEq> Seen<T> {
         let n = self.keys.entry(key.clone()).or_insert(0);
         *n += 1;
         if *n > 1 { format!("{key}#{n}") } else { key }
+    }
+}
+
+/// The keys seen within one round (told by its name: an interim round is one of its own), to
+/// number repeats (`#2`). An internal audit's key differs from the round's others only by its
+/// area's id, so its audits are counted by the area's place in the scope, a number each, where
+/// a round of 100,000 audits would hold as many keys in a map (9 MB). Anything else (a review)
+/// by its key, in `others`.
+struct RoundKeys<'r> {
+    register: &'r Register,
+    within: Option<RoundName>,
+    /// By place in the scope: how many of the area's audits the round has had so far.
+    audits: Vec<u32>,
+    /// The places counted in this round, to set back to 0 when the next begins.
+    counted: Vec<usize>,
+    /// The scope's places by id as written, for an audit the plan did not place (made when
+    /// first needed).
+    places: OnceCell<HashMap<&'r str, usize>>,
+    others: HashMap<String, usize>,
+}
+
+impl<'r> RoundKeys<'r> {
+    fn new(register: &'r Register) -> Self {
+        let (audits, counted, places, others) = (Vec::new(), Vec::new(), OnceCell::new(), HashMap::new());
+        RoundKeys { register, within: None, audits, counted, places, others }
+    }
+
+    fn number(&mut self, within: RoundName, e: &Event<'_>, key: String) -> String {
+        if self.within != Some(within) {
+            for &i in &self.counted {
+                self.audits[i] = 0;
+            }
+            self.counted.clear();
+            self.others.clear();
+            self.within = Some(within);
+        }
+        let reg = self.register;
+        // The place of the area whose id the audit names, exactly as the key spells it: two
+        // audits have the same place if and only if they have the same key.
+        let place = e.audit.filter(|_| e.kind == EventKind::InternalAudit).and_then(|a| {
+            a.area_as_written(reg).or_else(|| {
+                let places =
+                    self.places.get_or_init(|| reg.scope.iter().enumerate().map(|(i, x)| (&*x.id, i)).collect());
+                places.get(a.area).copied()
+            })
+        });
+        let n = match place {
+            Some(i) => {
+                if self.audits.is_empty() {
+                    self.audits = vec![0; reg.scope.len()];
+                }
+                if self.audits[i] == 0 {
+                    self.counted.push(i);
+                }
+                self.audits[i] += 1;
+                self.audits[i] as usize
+            }
+            None => {
+                let n = self.others.entry(key.clone()).or_insert(0);
+                *n += 1;
+                *n
+            }
+        };
+        if n > 1 { format!("{key}#{n}") } else { key }
     }
 }
 
