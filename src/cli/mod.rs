@@ -388,22 +388,18 @@ fn agenda_command(args: AgendaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
             // The cycles the days reach: the agenda shows what the calendar shows for them. The
             // plan is dropped once its items are listed.
             let until = today.checked_add_days(chrono::Days::new(days)).unwrap_or(today);
-            let items = render::agenda::items(&plan::plan(&valid, plan::cycles_reaching(today, until)), days);
-            let organisation = &valid.register().organisation;
+            let agenda = render::agenda::items(&plan::plan(&valid, plan::cycles_reaching(today, until)), days);
             match &mut json {
-                Some(json) => json.items(&items, sink)?,
+                Some(json) => json.items(&agenda, sink)?,
                 None if matches!(format, AgendaFormat::Markdown) => {
-                    let file = shown(register);
-                    render::agenda::markdown(&items, (organisation, &file), days, today, sink)?;
+                    render::agenda::markdown(&agenda, days, today, sink)?;
                 }
                 None => {
                     if written {
                         writeln!(sink)?;
                     }
                     // Several registers: each under a line naming it.
-                    let file = shown(register);
-                    let title = (registers.len() > 1).then_some((organisation.as_str(), file.as_str()));
-                    render::agenda::text(&items, title, days, today, width, sink)?;
+                    render::agenda::text(&agenda, registers.len() > 1, days, today, width, sink)?;
                 }
             }
             written = true;

@@ -14,13 +14,21 @@ use super::calendar::{Entries, Entry, Mark, Period};
 use crate::plan::Plan;
 use crate::text::{name, write_wrapped};
 
-/// One line of the agenda. The organisation and the file are the register's, borrowed: a
-/// register of 100,000 overdue audits has as many items, and no copy of either (but a file name
-/// that must be shown altered, cut short or made visible, which is copied for each).
-#[derive(Debug, Clone, Serialize)]
-pub struct Item<'r> {
+/// One register's agenda: its items, each naming the register's organisation and file, which
+/// are held once (a register of 100,000 overdue audits has as many items).
+#[derive(Debug, Clone)]
+pub struct Agenda<'r> {
     pub organisation: &'r str,
+    /// The file's name as the user gave it (a pull request may have chosen it), shown altered,
+    /// cut short or made visible where it must be.
     pub file: Cow<'r, str>,
+    /// What is overdue, then what is due, each in date order.
+    pub items: Vec<Item>,
+}
+
+/// One line of the agenda.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
     pub date: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<NaiveDate>,
@@ -29,15 +37,16 @@ pub struct Item<'r> {
     pub status: String,
     /// Held or recorded neither by its day, which has passed.
     pub overdue: bool,
+    /// Its place in the order found, for a sort by date that keeps that order on a day
+    /// without a second list of the items' size.
+    #[serde(skip)]
+    found: u32,
 }
 
 /// The plan's overdue internal audits and reviews (their day passed, not held or recorded),
 /// then its events from `today` to `today + days`.
-pub fn items<'r>(plan: &Plan<'r>, days: u64) -> Vec<Item<'r>> {
+pub fn items<'r>(plan: &Plan<'r>, days: u64) -> Agenda<'r> {
     let today = plan.today;
-    let organisation = plan.register.organisation.as_str();
-    // The name as the user gave it, which a pull request may have chosen.
-    let file = name(&plan.register.file);
     let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
     let first = plan.rounds.first().map_or(today, |r| r.window_start.unwrap_or(today).min(today));
     // An audit moved from a day that passed is read where it now is, which may be later.
@@ -46,15 +55,19 @@ pub fn items<'r>(plan: &Plan<'r>, days: u64) -> Vec<Item<'r>> {
         .map(|a| a.end)
         .max();
     let period = Period::everyone(first, until.max(moved.unwrap_or(until)));
-    let item = |x: &Entry, overdue: bool| Item {
-        organisation,
-        file: file.clone(),
+    let mut found = 0u32;
+    let mut next = || {
+        found = found.saturating_add(1);
+        found
+    };
+    let mut item = |x: &Entry, overdue: bool| Item {
         date: x.date,
         end: (x.end > x.date).then_some(x.end),
         kind: x.category,
         summary: x.summary.clone(),
         status: x.status.clone(),
         overdue,
+        found: next(),
     };
     let (mut overdue, mut due) = (Vec::new(), Vec::new());
     let Ok(()) = Entries::new(plan, &period).each::<Infallible>(|x| {
@@ -77,8 +90,6 @@ pub fn items<'r>(plan: &Plan<'r>, days: u64) -> Vec<Item<'r>> {
         let severity = ca.severity.key();
         let late = ca.due_now() < today;
         let x = Item {
-            organisation,
-            file: file.clone(),
             date: ca.due_now(),
             end: None,
             kind: "Corrective action",
@@ -93,14 +104,16 @@ pub fn items<'r>(plan: &Plan<'r>, days: u64) -> Vec<Item<'r>> {
                 (false, false) => format!("open; due first {}", ca.due),
             },
             overdue: late,
+            found: next(),
         };
         if late { overdue.push(x) } else { due.push(x) }
     }
-    // In date order, each list (stable: the plan's order on a day, then the actions).
-    overdue.sort_by_key(|i| i.date);
-    due.sort_by_key(|i| i.date);
+    // In date order, each list: on a day, the plan's order, then the actions.
+    overdue.sort_unstable_by_key(|i| (i.date, i.found));
+    due.sort_unstable_by_key(|i| (i.date, i.found));
     overdue.extend(due);
-    overdue
+    // The name as the user gave it, which a pull request may have chosen.
+    Agenda { organisation: plan.register.organisation.as_str(), file: name(&plan.register.file), items: overdue }
 }
 
 /// An internal audit or review whose day has passed without it being held or recorded, and that
@@ -113,24 +126,25 @@ fn open(x: &Entry, today: NaiveDate) -> bool {
 }
 
 /// One register's items: overdue ones first, then the others, each in date order, one each,
-/// wrapped to `width`; with `title` (when several registers are shown), under a line naming the
+/// wrapped to `width`; `titled` (when several registers are shown), under a line naming the
 /// register.
 pub fn text(
-    items: &[Item],
-    title: Option<(&str, &str)>,
+    agenda: &Agenda,
+    titled: bool,
     days: u64,
     today: NaiveDate,
     width: usize,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    if let Some((organisation, file)) = title {
-        write_wrapped(out, &format!("{organisation} ({file}):"), width, 2)?;
+    let organisation = agenda.organisation;
+    if titled {
+        write_wrapped(out, &format!("{organisation} ({}):", agenda.file), width, 2)?;
     }
-    let (overdue, due): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| i.overdue);
+    let (overdue, due): (Vec<&Item>, Vec<&Item>) = agenda.items.iter().partition(|i| i.overdue);
     if !overdue.is_empty() {
         writeln!(out, "Overdue on {today}:")?;
         for i in &overdue {
-            line(i, width, out)?;
+            line(i, organisation, width, out)?;
         }
         writeln!(out)?;
     }
@@ -143,7 +157,7 @@ pub fn text(
         writeln!(out, "  nothing")?;
     }
     for i in &due {
-        line(i, width, out)?;
+        line(i, organisation, width, out)?;
     }
     Ok(())
 }
@@ -151,16 +165,10 @@ pub fn text(
 /// One register's items as a Markdown digest, for a scheduled job to post to mail or chat: a
 /// heading naming the register, then what is overdue and what is due, a bullet each. Register
 /// text is made inert (no markup, link or mention of its own).
-pub fn markdown(
-    items: &[Item],
-    (organisation, file): (&str, &str),
-    days: u64,
-    today: NaiveDate,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub fn markdown(agenda: &Agenda, days: u64, today: NaiveDate, out: &mut dyn Write) -> io::Result<()> {
     use super::markdown::md;
-    writeln!(out, "\n## {} ({})\n", md(organisation), md(file))?;
-    let (overdue, due): (Vec<&Item>, Vec<&Item>) = items.iter().partition(|i| i.overdue);
+    writeln!(out, "\n## {} ({})\n", md(agenda.organisation), md(&agenda.file))?;
+    let (overdue, due): (Vec<&Item>, Vec<&Item>) = agenda.items.iter().partition(|i| i.overdue);
     let bullet = |i: &Item, out: &mut dyn Write| {
         let date = match i.end {
             Some(end) => format!("{} to {end}", i.date),
@@ -186,13 +194,13 @@ pub fn markdown(
     Ok(())
 }
 
-fn line(i: &Item, width: usize, out: &mut dyn Write) -> io::Result<()> {
+fn line(i: &Item, organisation: &str, width: usize, out: &mut dyn Write) -> io::Result<()> {
     let date = match i.end {
         Some(end) => format!("{} to {end}", i.date),
         None => i.date.to_string(),
     };
     // Continued under the text, past the date.
-    write_wrapped(out, &format!("  {date}  {}: {} ({})", i.organisation, i.summary, i.status), width, 14)
+    write_wrapped(out, &format!("  {date}  {}: {} ({})", organisation, i.summary, i.status), width, 14)
 }
 
 /// The agenda as one JSON document, `{"today", "days", "items": [...]}`, written one
@@ -208,11 +216,20 @@ impl Json {
         Ok(Json { any: false })
     }
 
-    pub fn items(&mut self, items: &[Item], out: &mut dyn Write) -> io::Result<()> {
-        for item in items {
+    pub fn items(&mut self, agenda: &Agenda, out: &mut dyn Write) -> io::Result<()> {
+        /// An item as the document gives it: with its register's organisation and file.
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            organisation: &'a str,
+            file: &'a str,
+            #[serde(flatten)]
+            item: &'a Item,
+        }
+        for item in &agenda.items {
             // Each item laid out as the whole document would lay it out, two levels in.
             let mut text = Vec::new();
-            crate::render::json::to_writer(&mut text, item)?;
+            let shown = Shown { organisation: agenda.organisation, file: &agenda.file, item };
+            crate::render::json::to_writer(&mut text, &shown)?;
             out.write_all(if self.any { b",\n" } else { b"\n" })?;
             for (k, line) in text.trim_ascii_end().split(|b| *b == b'\n').enumerate() {
                 out.write_all(if k > 0 { b"\n    " } else { b"    " })?;
