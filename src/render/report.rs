@@ -134,7 +134,10 @@ impl<'e, 'a> Fingerprints<'e, 'a> {
 
     /// With the keys remembered by `hash` (which changes no fingerprint).
     fn by(entries: &'e Entries<'a>, hash: fn(&[u8]) -> u64) -> Self {
-        Fingerprints { entries, hash, seen: HashMap::new(), others: HashMap::new() }
+        // Room for every entry's key at once: a map grown by doubling holds its old table beside
+        // the new one while it moves (at 200,000 findings, 3 MB beside 6).
+        let seen = HashMap::with_capacity(entries.len);
+        Fingerprints { entries, hash, seen, others: HashMap::new() }
     }
 
     /// The fingerprint of `entry`, the `i`-th.
