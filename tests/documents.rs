@@ -714,6 +714,34 @@ fn the_printed_year_labels_its_days_and_says_where_each_stands() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// The workbook's rows wait in a temporary file while it is written: where none can be made,
+/// the plan is refused in one line that says where it looked and what to set (exit 2), and
+/// nothing is written.
+#[cfg(unix)]
+#[test]
+fn a_workbook_without_a_temporary_directory_is_refused_in_words() {
+    let dir = scratch("xlsx-tmpdir");
+    let path = dir.join("plan.xlsx");
+    let register = example("startup.yaml");
+    let out = Command::new(BIN)
+        .args(["plan", register.to_str().unwrap(), "--today", TODAY, "--format", "xlsx", "--output"])
+        .arg(&path)
+        .env("TMPDIR", dir.join("missing"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let missing = dir.join("missing");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: cannot write {}: no temporary file for the spreadsheet's rows in {}: No such file or directory (os error 2); set TMPDIR to a directory that can be written\n",
+            path.display(),
+            missing.display()
+        )
+    );
+    assert!(!path.exists());
+}
+
 /// The programme as a workbook, read back by a spreadsheet reader (calamine): a "Programme"
 /// sheet with the CSV's rows (dates as dates) and a "Coverage" sheet with a row per area; text
 /// that a spreadsheet would run is text, not a formula; the same input gives the same bytes.
