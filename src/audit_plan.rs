@@ -2,6 +2,8 @@
 //! objectives, scope, criteria, date, place, duration, auditor, auditees, method, reporting):
 //! read off the plan, so it says what the programme says.
 
+use std::convert::Infallible;
+
 use chrono::{Days, NaiveDate};
 
 use crate::catalogue;
@@ -86,17 +88,41 @@ pub fn area<'r>(reg: &'r Register, id: &str) -> Result<&'r Area, NoAudit> {
 }
 
 /// The plan for `area`'s audit in round `round`, or its next audit not yet held (else its
-/// last one).
-pub fn audit_plan<'p>(plan: &'p Plan<'_>, area: &'p Area, round: Option<&str>) -> Result<AuditPlan<'p>, NoAudit> {
-    // In each round, the audit that counts first (independent, and the area's full audit).
-    let counts = |a: &AreaAudit| a.independent && a.kind == crate::register::AuditKind::Full;
-    let mut audits: Vec<(&Round, &AreaAudit)> =
-        (plan.rounds.iter()).flat_map(|r| r.audits.iter().filter(|a| a.area == area.id).map(move |a| (r, a))).collect();
-    audits.sort_by_key(|(r, a)| (r.window_end, !counts(a)));
+/// last one). Of an [`outline`](crate::plan::outline), the rounds are planned one at a time and
+/// only the area's audits kept: a plan of 100,000 areas is not held whole for one of them.
+pub fn audit_plan<'p>(plan: &Plan<'p>, area: &'p Area, round: Option<&str>) -> Result<AuditPlan<'p>, NoAudit> {
+    // The area's audits in each round, each as its plan, with what chooses among them.
+    struct Candidate<'p> {
+        window_end: NaiveDate,
+        /// The audit that counts (independent, and the area's full audit) comes first in its round.
+        counts: bool,
+        label: String,
+        source: Source,
+        end: NaiveDate,
+        plan: AuditPlan<'p>,
+    }
+    let (reg, today) = (plan.register, plan.today);
+    let mut audits: Vec<Candidate> = Vec::new();
+    let Ok(()) = plan.each_round::<Infallible>(|r| {
+        for a in r.audits.iter().filter(|a| a.area == area.id) {
+            let counts = a.independent && a.kind == crate::register::AuditKind::Full;
+            let (label, source, end) = (r.label(), a.source, a.end);
+            audits.push(Candidate {
+                window_end: r.window_end,
+                counts,
+                label,
+                source,
+                end,
+                plan: of(reg, today, r, a, area),
+            });
+        }
+        Ok(())
+    });
+    audits.sort_by_key(|c| (c.window_end, !c.counts));
     let chosen = match round {
         // A round's audit as the plan shows it, an audit missed there included.
-        Some(label) => audits.iter().find(|(r, _)| r.label().eq_ignore_ascii_case(label)).ok_or_else(|| {
-            let mut rounds: Vec<String> = audits.iter().map(|(r, _)| r.label()).collect();
+        Some(label) => audits.iter().position(|c| c.label.eq_ignore_ascii_case(label)).ok_or_else(|| {
+            let mut rounds: Vec<&str> = audits.iter().map(|c| c.label.as_str()).collect();
             rounds.dedup();
             NoAudit::NotInRound {
                 area: area.id.to_string(),
@@ -104,15 +130,12 @@ pub fn audit_plan<'p>(plan: &'p Plan<'_>, area: &'p Area, round: Option<&str>) -
                 rounds: if rounds.is_empty() { "no round".to_string() } else { rounds.join(", ") },
             }
         })?,
-        None => audits
-            .iter()
-            .filter(|(_, a)| a.source != Source::Missed)
-            .find(|(_, a)| a.source != Source::Done && a.end >= plan.today)
-            .or(audits.iter().rfind(|(_, a)| a.source != Source::Missed))
+        None => (audits.iter())
+            .position(|c| c.source != Source::Missed && c.source != Source::Done && c.end >= today)
+            .or(audits.iter().rposition(|c| c.source != Source::Missed))
             .ok_or_else(|| NoAudit::NotPlanned(area.id.to_string()))?,
     };
-    let (r, a) = *chosen;
-    Ok(of(plan.register, plan.today, r, a, area))
+    Ok(audits.swap_remove(chosen).plan)
 }
 
 fn of<'p>(reg: &'p Register, today: NaiveDate, r: &Round<'_>, a: &AreaAudit<'_>, area: &'p Area) -> AuditPlan<'p> {
@@ -207,5 +230,37 @@ pub fn action_status(c: &CorrectiveAction, today: NaiveDate) -> String {
         (Some(closed), None) => format!("closed {closed}, effectiveness not yet verified"),
         (None, None) if c.due_now() < today => format!("OVERDUE: open, due {}", c.due_now()),
         (None, None) => format!("open, due {}", c.due_now()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{outline, plan};
+    use crate::valid::Valid;
+
+    /// Planned a round at a time (an outline), keeping only the area's audits, the audit plan is
+    /// the one the whole plan gives: for every area of the examples, at dates before, within and
+    /// after their cycles, with and without a round asked for.
+    #[test]
+    fn an_outline_gives_the_audit_plan_the_whole_plan_gives() {
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let mut compared = 0;
+        for name in ["saas-certified.yaml", "enterprise.yaml", "startup.yaml"] {
+            let text = std::fs::read_to_string(examples.join(name)).unwrap();
+            for today in ["2025-11-03", "2026-11-28", "2027-06-15"] {
+                let Ok(valid) = Valid::parse(name, &text, today.parse().unwrap()) else { continue };
+                let (whole, outline) = (plan(&valid, 2), outline(&valid, 2));
+                for area in &valid.register().scope {
+                    for round in [None, Some("C1.2"), Some("c2.1"), Some("R0")] {
+                        let a = audit_plan(&whole, area, round).map(|p| format!("{p:?}"));
+                        let b = audit_plan(&outline, area, round).map(|p| format!("{p:?}"));
+                        assert_eq!(a, b, "{name} {today} {} {round:?}", area.id);
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared > 100, "{compared}");
     }
 }

@@ -231,8 +231,9 @@ fn audit_plan_command(args: AuditPlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<
     let (valid, read) = load(&register, ctx.max_bytes, today)?;
     let reg = valid.register();
     let found = audit_plan::area(reg, &area).map_err(|e| anyhow::anyhow!("{}", visible(&e.to_string())))?;
-    // Two cycles: an area audited once a cycle may have its next audit in the next one.
-    let plan = plan::plan(&valid, 2);
+    // Two cycles: an area audited once a cycle may have its next audit in the next one. Planned
+    // a round at a time, only the area's audits kept.
+    let plan = plan::outline(&valid, 2);
     let audit = audit_plan::audit_plan(&plan, found, round.as_deref())
         .map_err(|e| anyhow::anyhow!("{}", visible(&e.to_string())))?;
     let write = |out: &mut dyn Write| match format {
