@@ -714,7 +714,7 @@ fn the_printed_year_labels_its_days_and_says_where_each_stands() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// The workbook's rows wait in a temporary file while it is written: where none can be made,
+/// The workbook waits in temporary files while it is written: where none can be made,
 /// the plan is refused in one line that says where it looked and what to set (exit 2), and
 /// nothing is written.
 #[cfg(unix)]
@@ -734,7 +734,7 @@ fn a_workbook_without_a_temporary_directory_is_refused_in_words() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         format!(
-            "error: cannot write {}: no temporary file for the spreadsheet's rows in {}: No such file or directory (os error 2); set TMPDIR to a directory that can be written\n",
+            "error: cannot write {}: no temporary file for the spreadsheet in {}: No such file or directory (os error 2); set TMPDIR to a directory that can be written\n",
             path.display(),
             missing.display()
         )
