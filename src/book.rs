@@ -24,20 +24,23 @@ pub struct Selection {
 /// more. An error where the plan has no such round.
 pub fn selection(plan: &Plan<'_>, round: Option<&str>, until: Option<NaiveDate>) -> Result<Selection, Diagnostic> {
     let today = plan.today;
-    let rounds: Vec<&Round> = plan.rounds.iter().filter(|r| round.is_none_or(|l| r.label() == l)).collect();
-    if let (Some(label), true) = (round, rounds.is_empty()) {
-        let names: Vec<String> = plan.rounds.iter().take(6).map(Round::label).collect();
-        return Err(Diagnostic::new(None, format!("the plan has no round `{label}`"))
-            .hint(format!("the plan's rounds are {}, ... (`ismsaudit plan` shows them)", names.join(", "))));
-    }
     let planned = |a: &&AreaAudit| !a.source.is_recorded() && a.source != Source::Missed && a.date >= today;
     let review = |r: &Round| (r.review.recorded.is_none() && r.review.date >= today).then_some(r.review.date);
-    let reaches = |r: &&&Round| {
+    let reaches = |r: &Round| {
         until.is_none_or(|u| review(r).is_some_and(|d| d <= u) || r.audits.iter().filter(planned).any(|a| a.date <= u))
     };
-    let mut out = Selection::default();
-    for r in rounds.iter().filter(reaches) {
-        for a in r.audits.iter().filter(planned) {
+    // Of an outline, the rounds are planned one at a time and only what is booked is kept.
+    let (mut out, mut found, mut names) = (Selection::default(), false, Vec::new());
+    let _ = plan.each_round(|r| {
+        if names.len() < 6 {
+            names.push(r.label());
+        }
+        if round.is_some_and(|l| r.label() != l) {
+            return Ok(());
+        }
+        found = true;
+        let reached = reaches(r);
+        for a in r.audits.iter().filter(planned).filter(|_| reached) {
             match a.auditor {
                 Some(auditor) => {
                     let end = (a.end > a.date).then_some(a.end);
@@ -46,7 +49,13 @@ pub fn selection(plan: &Plan<'_>, round: Option<&str>, until: Option<NaiveDate>)
                 None => out.without_auditor.push((a.date, a.area.to_string())),
             }
         }
-        out.reviews.extend(review(r));
+        out.reviews.extend(review(r).filter(|_| reached));
+        // The round asked for is found: the rounds after it cannot change it, and are not planned.
+        if round.is_some() { Err(()) } else { Ok(()) }
+    });
+    if let (Some(label), false) = (round, found) {
+        return Err(Diagnostic::new(None, format!("the plan has no round `{label}`"))
+            .hint(format!("the plan's rounds are {}, ... (`ismsaudit plan` shows them)", names.join(", "))));
     }
     Ok(out)
 }
@@ -186,6 +195,36 @@ fn append(text: &str, key: &str, items: &[String]) -> Result<String, Diagnostic>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Planned a round at a time (an outline), stopping at the round asked for, the selection is
+    /// the one the whole plan gives: for each round of the examples, for days up to some dates,
+    /// and for a round the plan does not have (its error names the same rounds).
+    #[test]
+    fn an_outline_books_what_the_whole_plan_books() {
+        use crate::plan::{MAX_CYCLES, outline, plan};
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+        let mut booked = 0;
+        for name in ["saas-certified.yaml", "enterprise.yaml", "startup.yaml"] {
+            let text = std::fs::read_to_string(examples.join(name)).unwrap();
+            for today in ["2025-11-03", "2026-11-28", "2027-06-15"] {
+                let Ok(valid) = crate::valid::Valid::parse(name, &text, day(today)) else { continue };
+                let (whole, outline) = (plan(&valid, MAX_CYCLES), outline(&valid, MAX_CYCLES));
+                let mut asked: Vec<(Option<String>, Option<NaiveDate>)> =
+                    whole.rounds.iter().map(|r| (Some(r.label()), None)).collect();
+                asked.extend([
+                    (Some("C9.9".into()), None),
+                    (None, Some(day("2027-12-31"))),
+                    (None, Some(day("2031-01-01"))),
+                ]);
+                for (round, until) in asked {
+                    let a = selection(&whole, round.as_deref(), until);
+                    assert_eq!(a, selection(&outline, round.as_deref(), until), "{name} {today} {round:?} {until:?}");
+                    booked += a.map_or(0, |s| s.audits.len());
+                }
+            }
+        }
+        assert!(booked > 100, "{booked}");
+    }
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

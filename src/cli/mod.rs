@@ -539,9 +539,12 @@ fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let text = register::decode(&name, &bytes)?;
     let valid = ismsaudit::valid::Valid::parse(&name, text, today)?;
     let cycles = until.map_or(plan::MAX_CYCLES, |u| plan::cycles_reaching(today, u));
-    let plan = plan::plan(&valid, cycles);
+    // Planned a round at a time, only what is booked kept; the register read is dropped before
+    // the one written is read back.
     let book::Selection { audits, reviews, without_auditor } =
-        book::selection(&plan, round.as_deref(), until).map_err(|d| InputError::one(&name, d))?;
+        book::selection(&plan::outline(&valid, cycles), round.as_deref(), until)
+            .map_err(|d| InputError::one(&name, d))?;
+    drop(valid);
     let shown_path = shown(&path);
     if audits.is_empty() && reviews.is_empty() {
         writeln!(
