@@ -392,7 +392,7 @@ proptest! {
         prop_assert_eq!(&json, &ics, "ICS");
         // The agenda to the end of the year: what is not over yet.
         let days = (year_end - today).num_days() as u64;
-        let mut agenda: Vec<NaiveDate> = ismsaudit::render::agenda::items(&full, days).items.iter().filter(|i| !i.overdue && i.kind != "Corrective action").map(|i| i.date).collect();
+        let mut agenda: Vec<NaiveDate> = ismsaudit::render::agenda::agenda(&full, days).items.iter().filter(|i| !i.overdue && i.kind != "Corrective action").map(|i| i.date).collect();
         agenda.sort();
         let mut ahead: Vec<NaiveDate> = spans.iter().filter(|(f, t)| *t >= today && *f <= year_end).map(|(f, _)| *f).collect();
         ahead.sort();

@@ -65,7 +65,7 @@ fn run_everything(text: &str, today: NaiveDate, cycles: u32) {
         render::json::write(&plan, &mut out).unwrap();
         render::markdown::write(&plan, &mut out).unwrap();
         render::csv::write(&plan, &Default::default(), &mut out).unwrap();
-        let agenda = render::agenda::items(&plan, 400);
+        let agenda = render::agenda::agenda(&plan, 400);
         render::agenda::text(&agenda, true, 400, today, 80, &mut out).unwrap();
         let mut json = render::agenda::Json::start(today, 400, &mut out).unwrap();
         json.items(&agenda, &mut out).unwrap();

@@ -71,6 +71,9 @@ struct AreaDates {
 /// The most interim rounds before one external audit: a gap of five intervals (a certificate
 /// cannot leave longer between its audits and stay valid).
 const MAX_INTERIM_ROUNDS: u8 = 4;
+// Each interim round is named by a letter of its own (`C1.2a`): names, and the calendar's keys
+// and UIDs made of them, stay apart.
+const _: () = assert!(MAX_INTERIM_ROUNDS <= 26);
 
 /// Builds rounds for a register on a given day. `today` decides which records are done, which
 /// rounds are over, and so which audits are missed and which still to plan.

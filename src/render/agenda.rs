@@ -14,8 +14,8 @@ use super::calendar::{Entries, Entry, Mark, Period};
 use crate::plan::Plan;
 use crate::text::{name, write_wrapped};
 
-/// One register's agenda: its items, each naming the register's organisation and file, which
-/// are held once (a register of 100,000 overdue audits has as many items).
+/// One register's agenda: its items, and the organisation and file every item names, held once
+/// beside them (a register of 100,000 overdue audits has as many items).
 #[derive(Debug, Clone)]
 pub struct Agenda<'r> {
     pub organisation: &'r str,
@@ -45,7 +45,7 @@ pub struct Item {
 
 /// The plan's overdue internal audits and reviews (their day passed, not held or recorded),
 /// then its events from `today` to `today + days`.
-pub fn items<'r>(plan: &Plan<'r>, days: u64) -> Agenda<'r> {
+pub fn agenda<'r>(plan: &Plan<'r>, days: u64) -> Agenda<'r> {
     let today = plan.today;
     let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
     let first = plan.rounds.first().map_or(today, |r| r.window_start.unwrap_or(today).min(today));
@@ -112,7 +112,6 @@ pub fn items<'r>(plan: &Plan<'r>, days: u64) -> Agenda<'r> {
     overdue.sort_unstable_by_key(|i| (i.date, i.found));
     due.sort_unstable_by_key(|i| (i.date, i.found));
     overdue.extend(due);
-    // The name as the user gave it, which a pull request may have chosen.
     Agenda { organisation: plan.register.organisation.as_str(), file: name(&plan.register.file), items: overdue }
 }
 

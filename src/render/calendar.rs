@@ -251,17 +251,17 @@ impl<'a> Entries<'a> {
 
 /// The keys seen within one day (of events outside the rounds): a key seen before gets its
 /// number (`#2`).
-struct Seen<T> {
-    within: Option<T>,
+struct Seen {
+    within: Option<NaiveDate>,
     keys: HashMap<String, usize>,
 }
 
-impl<T: PartialEq> Seen<T> {
+impl Seen {
     fn new() -> Self {
         Seen { within: None, keys: HashMap::new() }
     }
 
-    fn number(&mut self, within: T, key: String) -> String {
+    fn number(&mut self, within: NaiveDate, key: String) -> String {
         if self.within.as_ref() != Some(&within) {
             self.keys.clear();
             self.within = Some(within);
@@ -307,7 +307,8 @@ impl<'r> RoundKeys<'r> {
         }
         let reg = self.register;
         // The place of the area whose id the audit names, exactly as the key spells it: two
-        // audits have the same place if and only if they have the same key.
+        // audits have the same place if and only if they have the same key (ids are unique, as
+        // validation has them).
         let place = e.audit.filter(|_| e.kind == EventKind::InternalAudit).and_then(|a| {
             a.area_as_written(reg).or_else(|| {
                 let places =

@@ -104,19 +104,18 @@ impl Events<'_> {
     /// `x`'s VEVENTs, each once: their UIDs added to `written` where another may repeat them.
     fn entry(&self, x: &Entry, written: &mut BTreeSet<String>, w: &mut Lines) -> io::Result<()> {
         // An internal audit's or a review's UID is the plan's only one: its key names its round,
-        // repeats within a round are numbered (`#2`), and ids hold no `/` or `#` that would make
-        // one key another's part. Those are remembered only where the earlier file asks whether
+        // repeats within a round are numbered (`#2`), and ids (unique, as validation has them)
+        // hold no `/` or `#` that would make one key another's part. Those are remembered only where the earlier file asks whether
         // they were written (see `settle`), not each of a round of 100,000 audits (13 MB). Any
         // other event's key may come again another day.
         let unique = matches!(x.mark, Mark::InternalAudit | Mark::ManagementReview);
         for (n, (first, last)) in parts(x).into_iter().enumerate() {
             let uid = self.uid(x, n + 1);
-            let asked = || self.options.previous.is_some_and(|p| p.events.contains_key(&uid));
-            if (!unique || asked()) && !written.insert(uid.clone()) {
+            let earlier = self.options.previous.and_then(|p| p.events.get(&uid));
+            if (!unique || earlier.is_some()) && !written.insert(uid.clone()) {
                 continue;
             }
             let content = self.content(x, first, last);
-            let earlier = self.options.previous.and_then(|p| p.events.get(&uid));
             let sequence = match earlier {
                 Some(e)
                     if e.cancelled
