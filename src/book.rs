@@ -202,25 +202,20 @@ mod tests {
     #[test]
     fn an_outline_books_what_the_whole_plan_books() {
         use crate::plan::{MAX_CYCLES, outline, plan};
-        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
         let mut booked = 0;
-        for name in ["saas-certified.yaml", "enterprise.yaml", "startup.yaml"] {
-            let text = std::fs::read_to_string(examples.join(name)).unwrap();
-            for today in ["2025-11-03", "2026-11-28", "2027-06-15"] {
-                let Ok(valid) = crate::valid::Valid::parse(name, &text, day(today)) else { continue };
-                let (whole, outline) = (plan(&valid, MAX_CYCLES), outline(&valid, MAX_CYCLES));
-                let mut asked: Vec<(Option<String>, Option<NaiveDate>)> =
-                    whole.rounds.iter().map(|r| (Some(r.label()), None)).collect();
-                asked.extend([
-                    (Some("C9.9".into()), None),
-                    (None, Some(day("2027-12-31"))),
-                    (None, Some(day("2031-01-01"))),
-                ]);
-                for (round, until) in asked {
-                    let a = selection(&whole, round.as_deref(), until);
-                    assert_eq!(a, selection(&outline, round.as_deref(), until), "{name} {today} {round:?} {until:?}");
-                    booked += a.map_or(0, |s| s.audits.len());
-                }
+        for (name, today, valid) in crate::valid::examples_on_days() {
+            let (whole, outline) = (plan(&valid, MAX_CYCLES), outline(&valid, MAX_CYCLES));
+            let mut asked: Vec<(Option<String>, Option<NaiveDate>)> =
+                whole.rounds.iter().map(|r| (Some(r.label()), None)).collect();
+            asked.extend([
+                (Some("C9.9".into()), None),
+                (None, Some(day("2027-12-31"))),
+                (None, Some(day("2031-01-01"))),
+            ]);
+            for (round, until) in asked {
+                let a = selection(&whole, round.as_deref(), until);
+                assert_eq!(a, selection(&outline, round.as_deref(), until), "{name} {today} {round:?} {until:?}");
+                booked += a.map_or(0, |s| s.audits.len());
             }
         }
         assert!(booked > 100, "{booked}");

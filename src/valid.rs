@@ -103,3 +103,20 @@ fn record_against(register: &Register, today: NaiveDate, errors: &mut Errors) {
         }
     }
 }
+
+/// The examples' registers, each validated for a day before, within and after their first
+/// cycles (a day one is not valid for left out): for tests that compare two readings of a plan.
+#[cfg(test)]
+pub(crate) fn examples_on_days() -> Vec<(&'static str, &'static str, Valid)> {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut out = Vec::new();
+    for name in ["saas-certified.yaml", "enterprise.yaml", "startup.yaml"] {
+        let text = std::fs::read_to_string(examples.join(name)).unwrap();
+        for today in ["2025-11-03", "2026-11-28", "2027-06-15"] {
+            if let Ok(valid) = Valid::parse(name, &text, today.parse().unwrap()) {
+                out.push((name, today, valid));
+            }
+        }
+    }
+    out
+}
