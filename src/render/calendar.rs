@@ -222,7 +222,11 @@ impl<'a> Entries<'a> {
             let key = format!("{}{}", restart.as_deref().unwrap_or_default(), key(e));
             let key = match e.round {
                 Some(r) => in_round.number(r.short_name(), e, key),
-                None => on_day.number(e.date, key),
+                None => {
+                    on_day.enter(e.date);
+                    let n = on_day.count(&key);
+                    numbered(key, n)
+                }
             };
             if !mine(e) {
                 return Ok(());
@@ -249,37 +253,48 @@ impl<'a> Entries<'a> {
     }
 }
 
-/// The keys seen within one day (of events outside the rounds): a key seen before gets its
-/// number (`#2`).
-struct Seen {
-    within: Option<NaiveDate>,
+/// The keys seen within one group of events (a day's external events, a round's): a key seen
+/// before gets its number (`#2`, see [`numbered`]).
+struct Seen<T> {
+    within: Option<T>,
     keys: HashMap<String, usize>,
 }
 
-impl Seen {
+impl<T: PartialEq> Seen<T> {
     fn new() -> Self {
         Seen { within: None, keys: HashMap::new() }
     }
 
-    fn number(&mut self, within: NaiveDate, key: String) -> String {
-        if self.within.as_ref() != Some(&within) {
-            self.keys.clear();
-            self.within = Some(within);
+    /// Goes on to group `within`: whether it is a new one (what was seen is then forgotten).
+    fn enter(&mut self, within: T) -> bool {
+        if self.within.as_ref() == Some(&within) {
+            return false;
         }
-        let n = self.keys.entry(key.clone()).or_insert(0);
+        self.keys.clear();
+        self.within = Some(within);
+        true
+    }
+
+    /// How many times `key` has been seen in the group, this time included.
+    fn count(&mut self, key: &str) -> usize {
+        let n = self.keys.entry(key.to_string()).or_insert(0);
         *n += 1;
-        if *n > 1 { format!("{key}#{n}") } else { key }
+        *n
     }
 }
 
+/// `key` as the `n`-th event of its group with that key has it: `#n` after the first.
+fn numbered(key: String, n: usize) -> String {
+    if n > 1 { format!("{key}#{n}") } else { key }
+}
+
 /// The keys seen within one round (told by its name: an interim round is one of its own), to
-/// number repeats (`#2`). An internal audit's key differs from the round's others only by its
-/// area's id, so its audits are counted by the area's place in the scope, a number each, where
-/// a round of 100,000 audits would hold as many keys in a map (9 MB). Anything else (a review)
-/// by its key, in `others`.
+/// number repeats. An internal audit's key differs from the round's others only by its area's
+/// id, so its audits are counted by the area's place in the scope, a number each, where a round
+/// of 100,000 audits would hold as many keys in a map (9 MB). Anything else (a review) by its
+/// key, in `others`.
 struct RoundKeys<'r> {
     register: &'r Register,
-    within: Option<RoundName>,
     /// By place in the scope: how many of the area's audits the round has had so far.
     audits: Vec<u32>,
     /// The places counted in this round, to set back to 0 when the next begins.
@@ -287,23 +302,20 @@ struct RoundKeys<'r> {
     /// The scope's places by id as written, for an audit the plan did not place (made when
     /// first needed).
     places: OnceCell<HashMap<&'r str, usize>>,
-    others: HashMap<String, usize>,
+    others: Seen<RoundName>,
 }
 
 impl<'r> RoundKeys<'r> {
     fn new(register: &'r Register) -> Self {
-        let (audits, counted, places, others) = (Vec::new(), Vec::new(), OnceCell::new(), HashMap::new());
-        RoundKeys { register, within: None, audits, counted, places, others }
+        RoundKeys { register, audits: Vec::new(), counted: Vec::new(), places: OnceCell::new(), others: Seen::new() }
     }
 
     fn number(&mut self, within: RoundName, e: &Event<'_>, key: String) -> String {
-        if self.within != Some(within) {
+        if self.others.enter(within) {
             for &i in &self.counted {
                 self.audits[i] = 0;
             }
             self.counted.clear();
-            self.others.clear();
-            self.within = Some(within);
         }
         let reg = self.register;
         // The place of the area whose id the audit names, exactly as the key spells it: two
@@ -327,13 +339,9 @@ impl<'r> RoundKeys<'r> {
                 self.audits[i] += 1;
                 self.audits[i] as usize
             }
-            None => {
-                let n = self.others.entry(key.clone()).or_insert(0);
-                *n += 1;
-                *n
-            }
+            None => self.others.count(&key),
         };
-        if n > 1 { format!("{key}#{n}") } else { key }
+        numbered(key, n)
     }
 }
 
