@@ -714,6 +714,43 @@ fn the_printed_year_labels_its_days_and_says_where_each_stands() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// A day of many audits names the first ten in its tooltip and says how many more there are;
+/// the agenda on the same page lists every one.
+#[test]
+fn a_crowded_day_names_ten_audits_and_counts_the_rest() {
+    let dir = scratch("crowded-day");
+    let register = dir.join("isms.yaml");
+    let areas: Vec<String> = (1..=14).map(|k| format!("area{k:02}")).collect();
+    let scope: String = areas.iter().map(|a| format!("  - {{id: {a}, owner: olga}}\n")).collect();
+    fs::write(
+        &register,
+        format!(
+            "organisation: Crowded Ltd
+certification: {{decision: 2025-01-13}}
+auditors: [{{id: ann}}]
+scope:
+{scope}audits:
+  - {{date: 2026-03-02, areas: [{}], auditor: ann}}
+",
+            areas.join(", ")
+        ),
+    )
+    .unwrap();
+    let out = calendar(&[register.to_str().unwrap(), "--today", TODAY, "--year", "2026", "--format", "html"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = String::from_utf8(out.stdout).unwrap();
+    let cell = page.lines().flat_map(|l| l.split("<td")).find(|c| c.contains("area01")).unwrap();
+    let title = cell.split("title=\"").nth(1).and_then(|t| t.split('"').next()).unwrap();
+    let named: Vec<&str> = areas.iter().map(String::as_str).filter(|a| title.contains(a)).collect();
+    assert_eq!(named, &areas[..10], "{title}");
+    assert!(title.ends_with("; and 4 more (the agenda lists them all)"), "{title}");
+    assert!(cell.contains("<i>\u{2713}14 IA</i>"), "{cell}");
+    for a in &areas {
+        let row = format!("<tr><td>2026-03-02</td><td>Internal audit: {a} (ann)</td><td>done</td>");
+        assert_eq!(page.matches(&row).count(), 1, "{row}");
+    }
+}
+
 /// The workbook waits in temporary files while it is written: where none can be made,
 /// the plan is refused in one line that says where it looked and what to set (exit 2), and
 /// nothing is written.

@@ -86,7 +86,8 @@ fn state_class(state: State) -> &'static str {
 /// What a printed day shows: its most important kind of event, where the least settled of its
 /// events stands, the labels of its events and, for the page's readers, their summaries. A day
 /// may have thousands of internal audits (a year of a large register's overdue audits): of
-/// those only the first label and how many there are is kept, and the summaries as one text.
+/// those only the first label and how many there are is kept, and the first
+/// [`SUMMARIES_SHOWN`] summaries as one text.
 #[derive(Default)]
 struct Day {
     mark: Option<Mark>,
@@ -95,9 +96,17 @@ struct Day {
     labels: BTreeMap<Mark, Vec<String>>,
     /// How many internal audits.
     audits: usize,
-    /// "Summary (status)" of each event, in turn, joined by "; ".
+    /// "Summary (status)" of each event, in turn, joined by "; ", up to [`SUMMARIES_SHOWN`] ...
     summaries: String,
+    /// ... how many it lists, and how many more there are.
+    shown: usize,
+    more: usize,
 }
+
+/// The events a day's tooltip lists by name: past these it says how many more there are, and
+/// the agenda on the same page lists them all. (A tooltip of a day of 100,000 overdue audits
+/// helps nobody, and held whole it took more memory than the rest of the page.)
+const SUMMARIES_SHOWN: usize = 10;
 
 impl Day {
     /// "SV1 3 IA", "finance": the certification body's and the certificate's labels, then the
@@ -112,6 +121,14 @@ impl Day {
         }
         let tick = if self.state == Some(State::Done) { "\u{2713}" } else { "" };
         format!("{tick}{}", parts.join(" "))
+    }
+
+    /// The cell's tooltip, escaped: the summaries it lists, and how many more the agenda has.
+    fn title(&self) -> String {
+        match self.more {
+            0 => esc(&self.summaries),
+            more => format!("{}; and {more} more (the agenda lists them all)", esc(&self.summaries)),
+        }
     }
 }
 
@@ -176,8 +193,13 @@ fn days(entries: &Entries) -> io::Result<HashMap<NaiveDate, Day>> {
                 labels.push(x.short.clone());
             }
             day.audits += usize::from(x.mark == Mark::InternalAudit);
-            let sep = if day.summaries.is_empty() { "" } else { "; " };
-            _ = write!(day.summaries, "{sep}{} ({})", x.summary, x.status);
+            if day.shown < SUMMARIES_SHOWN {
+                let sep = if day.summaries.is_empty() { "" } else { "; " };
+                _ = write!(day.summaries, "{sep}{} ({})", x.summary, x.status);
+                day.shown += 1;
+            } else {
+                day.more += 1;
+            }
         }
         Ok::<(), io::Error>(())
     })?;
@@ -242,7 +264,7 @@ fn month(
                         write!(
                             out,
                             "<td class=\"{kind} {state}{closed}\" title=\"{}\">{}<i>{}</i></td>",
-                            esc(&d.summaries),
+                            d.title(),
                             day.day(),
                             esc(&d.label())
                         )?;
