@@ -534,10 +534,14 @@ fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
     let BookArgs { register: path, round, until, today, limits: _ } = args;
     let today = today.unwrap_or(ctx.system_today);
     let name = path.display().to_string();
-    let (bytes, _) =
-        files::read(&path, ctx.max_bytes, files::Input::Register).map_err(|d| InputError::one(&name, d))?;
-    let text = register::decode(&name, &bytes)?;
-    let valid = ismsaudit::valid::Valid::parse(&name, text, today)?;
+    let read = || files::read(&path, ctx.max_bytes, files::Input::Register).map_err(|d| InputError::one(&name, d));
+    // The text is not held while the rounds are planned: it is read again to be written into,
+    // and must be what was planned from.
+    let (valid, planned_from) = {
+        let (bytes, _) = read()?;
+        let text = register::decode(&name, &bytes)?;
+        (ismsaudit::valid::Valid::parse(&name, text, today)?, ismsaudit::text::fingerprint(&bytes))
+    };
     let cycles = until.map_or(plan::MAX_CYCLES, |u| plan::cycles_reaching(today, u));
     // Planned a round at a time, only what is booked kept; the register read is dropped before
     // the one written is read back.
@@ -553,6 +557,13 @@ fn book_command(args: BookArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCode> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
+    let (bytes, _) = read()?;
+    if ismsaudit::text::fingerprint(&bytes) != planned_from {
+        anyhow::bail!(
+            "cannot book into {shown_path}: it changed while its rounds were planned; run `ismsaudit book` again"
+        );
+    }
+    let text = register::decode(&name, &bytes)?;
     let booked = book::book(text, &audits, &reviews).map_err(|d| InputError::one(&name, d))?;
     // What is written reads back as a register.
     register::parse(&name, &booked)?;
