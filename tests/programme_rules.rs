@@ -205,6 +205,26 @@ fn a_major_nonconformity_brings_the_area_into_the_next_round() {
 }
 
 #[test]
+fn an_area_that_leaves_before_the_next_cycle_begins_is_not_in_its_rounds() {
+    // Cycle 2 begins on 2027-06-03; its first round opens at the recertification, in March.
+    // `legacy` leaves on 2027-05-15: audited in C1.3 for the recertification, and not again in
+    // C2.1, which prepares a surveillance of a scope it is no longer in. `archive` leaves in
+    // cycle 2, on 2027-08-31: C2.1 still audits it, while it is in the scope.
+    let scope = "  - {id: core, owner: olga, risk: high}\n  - {id: legacy, owner: pete, risk: low, until: 2027-05-15}\n  - {id: archive, owner: anna, risk: low, until: 2027-08-31}\n";
+    let reg = register("round_weeks: 8", "  - id: ann\n  - id: bob\n", scope, "");
+    let v = Valid::new(reg.clone(), date("2026-12-07")).unwrap();
+    let p = plan(&v, 2);
+    let (c13, c21) = (round(&p.rounds, "C1.3"), round(&p.rounds, "C2.1"));
+    assert!(c21.window_start.unwrap() < date("2027-05-15"), "C2.1 opens before `legacy` leaves");
+    assert_eq!(c21.cycle_start, Some(date("2027-06-03")));
+    let legacy = &reg.scope[1];
+    assert!(c13.includes(legacy) && c13.audits_of("legacy").next().is_some());
+    assert!(!c21.includes(legacy) && c21.audits_of("legacy").next().is_none());
+    let archive = c21.audits_of("archive").next().expect("`archive` is audited in C2.1");
+    assert!(archive.end <= date("2027-08-31"), "audited by the day it leaves: {archive:?}");
+}
+
+#[test]
 fn a_finding_brings_its_own_area_into_the_next_round_not_the_audits_others() {
     // One audit of `low` and `low2` (both low risk, audited once a cycle) in C1.1 found a major
     // nonconformity, recorded as a finding in `low2`: C1.2 follows up `low2`, not `low`. Counted

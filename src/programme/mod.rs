@@ -46,6 +46,8 @@ struct Frame {
     prepares: External,
     window_start: Option<NaiveDate>,
     window_end: NaiveDate,
+    /// The first day of its cycle (none for round 0), as [`Round::cycle_start`].
+    cycle_start: Option<NaiveDate>,
     last_day: NaiveDate,
     lead_day: NaiveDate,
     review: Review,
@@ -399,6 +401,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             prepares,
             window_start,
             window_end,
+            cycle_start: (cycle > 0).then(|| self.certificate.cycle(cycle).start),
             last_day,
             lead_day: lead_day.max(last_day),
             review,
@@ -419,6 +422,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             prepares: f.prepares,
             window_start: f.window_start,
             window_end: f.window_end,
+            cycle_start: f.cycle_start,
             last_day: f.last_day,
             lead_day: f.lead_day,
             review: f.review,
@@ -467,10 +471,9 @@ impl<'r, 'c> Programme<'r, 'c> {
         })
     }
 
-    /// Whether area `i` is in the scope for frame `f`: it joined before the window closes and
-    /// had not left when it opened (as [`Round::includes`]).
+    /// Whether area `i` is in the scope for frame `f` (as [`Round::includes`]).
     fn in_scope(area: &Area, f: &Frame) -> bool {
-        area.since.is_none_or(|s| s < f.window_end) && area.until.is_none_or(|u| f.window_start.is_none_or(|w| u >= w))
+        round::in_scope(area, f.window_start, f.cycle_start, f.window_end)
     }
 
     /// What area `i` holds in frame `f`, from its record: an independent audit held (and what

@@ -282,6 +282,21 @@ impl Review {
     }
 }
 
+/// Whether `area` is in the scope for a round whose window runs from `window_start` to
+/// `window_end`, in a cycle that begins on `cycle_start`: it joined before the window closes,
+/// and had not left when the window opened, nor when the cycle began. (An area that leaves
+/// before its cycle begins is covered by the rounds of the cycle before: auditing it again
+/// would serve a scope it is no longer in.)
+pub(crate) fn in_scope(
+    area: &Area,
+    window_start: Option<NaiveDate>,
+    cycle_start: Option<NaiveDate>,
+    window_end: NaiveDate,
+) -> bool {
+    let opened = window_start.max(cycle_start);
+    area.since.is_none_or(|s| s < window_end) && area.until.is_none_or(|u| opened.is_none_or(|w| u >= w))
+}
+
 /// A round of internal audits and the review that prepare one external audit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Round<'r> {
@@ -297,6 +312,10 @@ pub struct Round<'r> {
     pub window_start: Option<NaiveDate>,
     /// ... and before this day: the external audit prepared, or for round 0, Stage 2.
     pub window_end: NaiveDate,
+    /// The first day of its cycle (none for round 0). The first round of a cycle opens at the
+    /// recertification, before the cycle begins: an area that leaves the scope in between is
+    /// never in the cycle's scope, and not this round's (see [`in_scope`]).
+    pub cycle_start: Option<NaiveDate>,
     /// The day the programme plans the round's audits by: the lead before the external audit,
     /// or earlier, to keep rounds no more than `max_months_between_rounds` apart.
     pub last_day: NaiveDate,
@@ -356,11 +375,9 @@ impl<'r> Round<'r> {
         self.window_start.is_none_or(|w| w <= date) && date < self.window_end
     }
 
-    /// Whether `area` is in the scope for this round: it joined before the round's window ends
-    /// and had not left when it began.
+    /// Whether `area` is in the scope for this round (see [`in_scope`]).
     pub fn includes(&self, area: &Area) -> bool {
-        area.since.is_none_or(|s| s < self.window_end)
-            && area.until.is_none_or(|u| self.window_start.is_none_or(|w| u >= w))
+        in_scope(area, self.window_start, self.cycle_start, self.window_end)
     }
 
     pub fn audits_of<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a AreaAudit<'r>> + 'a {
