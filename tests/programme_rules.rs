@@ -222,6 +222,53 @@ fn an_area_that_leaves_before_the_next_cycle_begins_is_not_in_its_rounds() {
     assert!(!c21.includes(legacy) && c21.audits_of("legacy").next().is_none());
     let archive = c21.audits_of("archive").next().expect("`archive` is audited in C2.1");
     assert!(archive.end <= date("2027-08-31"), "audited by the day it leaves: {archive:?}");
+    // An interim round in that gap keeps the interval while the area is in the scope: C1.3's
+    // audits were held in February 2027, so C2.1a ends in February 2028, before cycle 2 begins
+    // on 2028-03-03 and before `legacy` leaves; C2.1 does not audit it.
+    let text = "organisation: Interim Ltd
+certification:
+  decision: 2025-03-03
+  surveillance: [2026-02-03, 2027-02-03]
+  recertification: [{date: 2027-12-02, decision: 2028-01-20}]
+auditors: [{id: ann}, {id: bob}]
+scope:
+  - {id: core, owner: olga, risk: medium}
+  - {id: legacy, owner: lars, risk: high, until: 2028-02-28}
+audits:
+  - {date: 2025-12-09, areas: [core, legacy], auditor: ann}
+  - {date: 2026-12-01, areas: [core, legacy], auditor: bob}
+  - {date: 2027-02-15, areas: [core, legacy], auditor: ann}
+reviews: [{date: 2026-01-13}, {date: 2027-01-12}, {date: 2027-03-01}]
+";
+    let v = Valid::new(parse("interim.yaml", text).unwrap(), date("2027-12-10")).unwrap();
+    let p = plan(&v, 2);
+    let interim = round(&p.rounds, "C2.1a").audits_of("legacy").next().expect("`legacy` in C2.1a");
+    assert!(interim.end <= date("2028-02-28"), "{interim:?}");
+    assert!(round(&p.rounds, "C2.1").audits_of("legacy").next().is_none());
+}
+
+#[test]
+fn an_area_whose_extension_audit_passed_without_it_is_placed_in_what_is_left_of_the_round() {
+    // `annex` joins on 2024-11-01; the round under way planned it before the scope-extension
+    // audit of 2025-01-15, and that day passed with nothing recorded. It is owed as soon as
+    // possible in what is left of C1.1 (to 2025-05-06), where both auditors have days free:
+    // placed again there, with an auditor, not left without one before the extension audit.
+    let text = "organisation: Rules Ltd
+certification:
+  decision: 2024-06-03
+  special: [{date: 2025-01-15, kind: scope-extension}]
+auditors: [{id: ann}, {id: bob}]
+scope:
+  - {id: core, owner: olga, risk: high}
+  - {id: annex, owner: pete, risk: low, since: 2024-11-01}
+";
+    let today = date("2025-02-10");
+    let v = Valid::new(parse("rules.yaml", text).unwrap(), today).unwrap();
+    let p = plan(&v, 1);
+    let annex = round(&p.rounds, "C1.1").audits_of("annex").next().expect("planned in C1.1");
+    assert_eq!(annex.unassigned, None, "{annex:?}");
+    assert!(annex.auditor.is_some() && today <= annex.date && annex.end < date("2025-05-06"), "{annex:?}");
+    assert!(annex.passed.is_some(), "placed again after its planned day passed: {annex:?}");
 }
 
 #[test]

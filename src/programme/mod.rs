@@ -473,7 +473,7 @@ impl<'r, 'c> Programme<'r, 'c> {
 
     /// Whether area `i` is in the scope for frame `f` (as [`Round::includes`]).
     fn in_scope(area: &Area, f: &Frame) -> bool {
-        round::in_scope(area, f.window_start, f.cycle_start, f.window_end)
+        round::in_scope(area, f.window_start, f.window_end, f.cycle_start, f.interim)
     }
 
     /// What area `i` holds in frame `f`, from its record: an independent audit held (and what
@@ -577,6 +577,9 @@ impl<'r, 'c> Programme<'r, 'c> {
         // Required here, not held, and booked only after the lead: late, as a planned one would be.
         let booked_late = required && !record.held && record.booked_on.is_some_and(|b| b > d.lead && b < d.end);
         let mut need = Need::Nothing;
+        // The last day its audit can be held for the round: by the external audit after it
+        // joins, for an area joining; once that passed without it, in what is left of the round.
+        let mut end = d.end;
         let has = if record.held || record.booked_ahead || (record.booked_past && today < d.end) {
             // A booking that passed unheld still stands for the audit while it can be held.
             true
@@ -589,6 +592,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             let from = normal.from.max(today);
             let behind = Some(Behind::ExtensionMissed);
             need = Need::Plan { source, from, due, asap: true, behind, follow_up, required: true };
+            end = normal.end;
             true
         } else if today >= d.end {
             let caught_up = later_in_cycle().any(|j| self.record_in(i, &frames[j].0).held);
@@ -629,7 +633,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             false
         };
         st.after(has, record.found);
-        let latest = self.calendar.open_before(d.end);
+        let latest = self.calendar.open_before(end);
         Wanted { area: At::new(i), now: need, planned, pin: pin.map(At::new), lead: d.lead, latest, booked_late }
     }
 

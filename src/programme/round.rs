@@ -284,16 +284,19 @@ impl Review {
 
 /// Whether `area` is in the scope for a round whose window runs from `window_start` to
 /// `window_end`, in a cycle that begins on `cycle_start`: it joined before the window closes,
-/// and had not left when the window opened, nor when the cycle began. (An area that leaves
-/// before its cycle begins is covered by the rounds of the cycle before: auditing it again
-/// would serve a scope it is no longer in.)
+/// and had not left when the window opened; nor, for a round that prepares an external audit,
+/// when the cycle began. (The first round of a cycle opens at the recertification, before the
+/// cycle: an area that leaves in between would be audited for a scope it is no longer in. An
+/// interim round keeps the interval between audits while an area is in the scope: it is
+/// judged by its window alone.)
 pub(crate) fn in_scope(
     area: &Area,
     window_start: Option<NaiveDate>,
-    cycle_start: Option<NaiveDate>,
     window_end: NaiveDate,
+    cycle_start: Option<NaiveDate>,
+    interim: u8,
 ) -> bool {
-    let opened = window_start.max(cycle_start);
+    let opened = if interim == 0 { window_start.max(cycle_start) } else { window_start };
     area.since.is_none_or(|s| s < window_end) && area.until.is_none_or(|u| opened.is_none_or(|w| u >= w))
 }
 
@@ -314,7 +317,8 @@ pub struct Round<'r> {
     pub window_end: NaiveDate,
     /// The first day of its cycle (none for round 0). The first round of a cycle opens at the
     /// recertification, before the cycle begins: an area that leaves the scope in between is
-    /// never in the cycle's scope, and not this round's (see [`in_scope`]).
+    /// never in the cycle's scope, and not this round's (unless it is an interim round: see
+    /// [`in_scope`]).
     pub cycle_start: Option<NaiveDate>,
     /// The day the programme plans the round's audits by: the lead before the external audit,
     /// or earlier, to keep rounds no more than `max_months_between_rounds` apart.
@@ -377,7 +381,7 @@ impl<'r> Round<'r> {
 
     /// Whether `area` is in the scope for this round (see [`in_scope`]).
     pub fn includes(&self, area: &Area) -> bool {
-        in_scope(area, self.window_start, self.cycle_start, self.window_end)
+        in_scope(area, self.window_start, self.window_end, self.cycle_start, self.interim)
     }
 
     pub fn audits_of<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a AreaAudit<'r>> + 'a {
