@@ -107,8 +107,9 @@ pub enum OnClosedDay<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Left<'a> {
     /// An area whose audits in `rounds` stayed overdue, or that was not covered in the cycle
-    /// (its id as that cycle's findings name it: one copy an area, made from their words).
-    Area { area: Box<str>, rounds: Box<[RoundName]>, uncovered: bool, at: Option<Loc> },
+    /// (its id as that cycle's findings name it: one copy an area, made from their words);
+    /// `left`, the last day it was in the scope, where that has passed: no audit is owed now.
+    Area { area: Box<str>, rounds: Box<[RoundName]>, uncovered: bool, left: Option<NaiveDate>, at: Option<Loc> },
     /// Any other error of that cycle, as it was found then.
     Other(Box<Fact<'a>>),
 }

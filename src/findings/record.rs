@@ -201,9 +201,20 @@ pub(super) fn previous_cycle<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
             _ => {}
         }
     }
+    // Those that have left the scope since: nothing to audit now (one walk of the scope, and
+    // none where no area is left open).
+    let mut gone: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+    if !by_area.is_empty() {
+        for a in plan.register.scope.iter().filter(|a| a.left_by(plan.today)) {
+            if let (Some(until), true) = (a.until, by_area.contains_key(a.id.as_str())) {
+                gone.insert(&a.id, until);
+            }
+        }
+    }
     for (area, (rounds, uncovered, at)) in by_area {
+        let left = gone.get(area.as_str()).copied();
         let (area, rounds) = (area.into(), rounds.into());
-        out.push(Fact::PreviousCycleGap { cycle, first_audit, left: Left::Area { area, rounds, uncovered, at } });
+        out.push(Fact::PreviousCycleGap { cycle, first_audit, left: Left::Area { area, rounds, uncovered, left, at } });
     }
     out
 }

@@ -330,7 +330,7 @@ fn previous_cycle_gap(cycle: u32, first_audit: NaiveDate, left: &Left) -> Words 
                 at: f.loc,
             }
         }
-        Left::Area { area, rounds, uncovered, at } => {
+        Left::Area { area, rounds, uncovered, left, at } => {
             let mut what = Vec::new();
             match &rounds[..] {
                 [] => {}
@@ -340,7 +340,13 @@ fn previous_cycle_gap(cycle: u32, first_audit: NaiveDate, left: &Left) -> Words 
             if *uncovered {
                 what.push(format!("it was not covered in cycle {cycle}"));
             }
-            Words::new(format!("{intro}: area `{area}`: {}", what.join("; "))).area(area).at(*at)
+            let w = Words::new(format!("{intro}: area `{area}`: {}", what.join("; "))).area(area).at(*at);
+            match left {
+                Some(until) => w.help(format!(
+                    "prepare the answer for the certification body; the area left the scope after {until}, so no audit of it is owed now"
+                )),
+                None => w,
+            }
         }
     }
 }
