@@ -21,7 +21,8 @@ pub struct Plan<'r> {
     /// The certification planned (an index into `certificate.epochs`): the one that governs today.
     pub epoch: usize,
     /// True until the epoch's certification decision (before it, or while the register does not
-    /// give it): the plan starts with round 0 and the initial audit.
+    /// give it), and for a calendar of days before it ([`outline_over`]): the plan starts with
+    /// round 0 and the initial audit.
     pub initial: bool,
     pub cycles: Vec<Cycle>,
     /// In date order: round 0 (when `initial`), then three per cycle.
@@ -299,6 +300,26 @@ pub fn outline(valid: &Valid, cycles: u32) -> Plan<'_> {
         lapse,
         outline: true,
     }
+}
+
+/// [`outline`] for a period from `from` to `to`, as a calendar reads it: the cycles shown reach
+/// `to` (as [`cycles_reaching`] counts them) and begin with the one `from` falls in, where that
+/// is earlier than today's: a calendar of a year past shows the audits held in it, and a
+/// calendar file exported in an earlier cycle keeps its events when read again. Not before the
+/// certification that governs today: where `from` is before its decision, the plan starts with
+/// round 0 and the initial audit (where it had one).
+pub fn outline_over(valid: &Valid, from: NaiveDate, to: NaiveDate) -> Plan<'_> {
+    let mut plan = outline(valid, cycles_reaching(valid.today(), to));
+    let Some(shown) = plan.cycles.first().map(|c| c.number) else { return plan };
+    if plan.initial || plan.lapse.is_some() {
+        return plan;
+    }
+    let (certificate, epoch) = (plan.certificate, plan.epoch());
+    let first = if from < epoch.decision.date { epoch.first_cycle } else { certificate.cycle_on(epoch, from) };
+    plan.initial = from < epoch.decision.date && (epoch.stage1.is_some() || epoch.stage2.is_some());
+    let earlier: Vec<Cycle> = (first..shown).map(|n| certificate.cycle(n).clone()).collect();
+    plan.cycles.splice(0..0, earlier);
+    plan
 }
 
 /// Which rounds a plan shows: those of cycles `first..=last`, after round 0 when `initial`.

@@ -334,6 +334,55 @@ fn a_narrower_export_cancels_nothing_still_planned() {
     assert_eq!(get(&again[&first_uid], "SEQUENCE:"), ["SEQUENCE:4294967295"]);
 }
 
+/// Once the next cycle has begun, last year is still last year: its calendar shows the audits
+/// held in it, and the file exported then, read again as the earlier file, keeps its events
+/// (held audits are not cancelled in the subscribers' calendars because their cycle is over).
+#[test]
+fn a_new_cycle_keeps_the_last_ones_events() {
+    let dir = scratch("new-cycle");
+    let register = dir.join("isms.yaml");
+    fs::write(
+        &register,
+        "organisation: Rollover Ltd
+id: rollover.example
+certification:
+  decision: 2024-03-15
+  surveillance: [2025-02-20, 2026-02-24]
+  recertification: [{date: 2026-12-07, decision: 2027-01-20}]
+auditors: [{id: ann}, {id: bob}]
+scope:
+  - {id: core, owner: olga, risk: high}
+  - {id: hr, owner: hana}
+audits:
+  - {date: 2026-10-20, areas: [core, hr], auditor: ann}
+",
+    )
+    .unwrap();
+    let reg = register.to_str().unwrap();
+    // Exported in cycle 1, then read again in cycle 2 (from 2027-03-15).
+    let then = ics(&[reg, "--today", "2026-11-20", "--year", "2026"]);
+    let earlier = dir.join("2026.ics");
+    fs::write(&earlier, &then).unwrap();
+    let now = ics(&[reg, "--today", "2027-03-20", "--year", "2027", "--previous", earlier.to_str().unwrap()]);
+    assert!(!now.contains("STATUS:CANCELLED"), "{now}");
+    let (then, now) = (events(&then), events(&now));
+    for (uid, event) in &then {
+        let again = now.get(uid).unwrap_or_else(|| panic!("{uid} left out"));
+        assert_eq!(get(again, "DTSTART"), get(event, "DTSTART"), "{uid}");
+    }
+    assert!(then.keys().any(|uid| uid.starts_with("recertification/")), "{then:?}");
+    // Last year's calendar, read in the new cycle: its audits, as held.
+    let out = calendar(&[reg, "--today", "2027-03-20", "--year", "2026"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for held in [
+        "2026-02-24  Surveillance 2  (held)",
+        "2026-10-20  Internal audit: core (ann)  (done)",
+        "2026-12-07  Recertification  (held)",
+    ] {
+        assert!(text.contains(held), "{held}: {text}");
+    }
+}
+
 /// An area audited more than once in a round has an event for each, numbered after the first
 /// (`#2`, `#3`), in each of the round's readings: the file, and the file exported again with it
 /// as the earlier one (nothing cancelled, nothing raised). An interim round's audit of the same

@@ -319,11 +319,17 @@ fn calendar_command(args: CalendarArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()>
         None => None,
     };
     // Planned one round at a time as the calendar is written.
-    let plan = plan::outline(&valid, plan::cycles_reaching(today, period.to));
+    let plan = plan::outline_over(&valid, period.from, period.to);
     let entries = render::calendar::Entries::new(&plan, &period);
-    // What the earlier file holds is judged against a plan that reaches as far as it does.
-    let latest = earlier.as_ref().and_then(|p| p.events.values().filter_map(|e| e.start).max());
-    let reach = plan::outline(&valid, plan::cycles_reaching(today, latest.map_or(period.to, |l| l.max(period.to))));
+    // What the earlier file holds is judged against a plan that reaches as far as it does, both
+    // ways: an event it holds from a cycle before today's is still in the plan.
+    let starts = || earlier.iter().flat_map(|p| p.events.values().filter_map(|e| e.start));
+    let (earliest, latest) = (starts().min(), starts().max());
+    let reach = plan::outline_over(
+        &valid,
+        earliest.map_or(period.from, |e| e.min(period.from)),
+        latest.map_or(period.to, |l| l.max(period.to)),
+    );
     let horizon = reach.cycles.last().map(|c| c.expiry);
     let everywhen = render::calendar::Period { from: NaiveDate::MIN, to: NaiveDate::MAX, who: period.who.clone() };
     let whole = render::calendar::Entries::new(&reach, &everywhen);
