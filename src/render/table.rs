@@ -41,6 +41,8 @@ pub(super) fn external_status(e: &External, plan: &Plan<'_>) -> String {
             "held".to_string()
         }
         Basis::Given if matches!(e.kind, ExternalKind::Stage1 | ExternalKind::Stage2) => "booked".to_string(),
+        // The decision the register dates ahead: the day the body means to give it.
+        Basis::Given if e.kind == ExternalKind::Certification && e.date > today => "expected".to_string(),
         Basis::Recorded if late && e.end <= today => "held, LATE".to_string(),
         Basis::Recorded if late => "booked, LATE".to_string(),
         Basis::Recorded if e.end <= today => "held".to_string(),
