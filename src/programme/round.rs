@@ -317,8 +317,8 @@ pub struct Round<'r> {
     pub window_end: NaiveDate,
     /// The first day of its cycle (none for round 0). The first round of a cycle opens at the
     /// recertification, before the cycle begins: an area that leaves the scope in between is
-    /// never in the cycle's scope, and not this round's (unless it is an interim round: see
-    /// [`in_scope`]).
+    /// never in the cycle's scope, and not this round's (unless it is an interim round, which
+    /// keeps the interval: see [`Round::includes`]).
     pub cycle_start: Option<NaiveDate>,
     /// The day the programme plans the round's audits by: the lead before the external audit,
     /// or earlier, to keep rounds no more than `max_months_between_rounds` apart.
@@ -379,7 +379,9 @@ impl<'r> Round<'r> {
         self.window_start.is_none_or(|w| w <= date) && date < self.window_end
     }
 
-    /// Whether `area` is in the scope for this round (see [`in_scope`]).
+    /// Whether `area` is in the scope for this round: it joined before the window closes, and
+    /// had not left when the window opened; nor, unless this is an interim round, when the cycle
+    /// began.
     pub fn includes(&self, area: &Area) -> bool {
         in_scope(area, self.window_start, self.window_end, self.cycle_start, self.interim)
     }
