@@ -112,7 +112,7 @@ codes! {
         source: "IAF MD 1 (the central function is audited at every certification audit; each round prepares one)";
     AreaNotCovered => "area-not-covered", Error,
         when: "the cycle can no longer cover an area in its scope: no audit done and no round left",
-        help: "audit the area before the next external audit and tell your certification body",
+        help: "audit the area before the next external audit and tell your certification body; once it accepts the gap, record that under `accepted:`",
         source: "ISO/IEC 27001:2022 9.2; ISO/IEC 27006-1 (the whole scope is audited within each certificate cycle)";
     FirstAuditLate => "first-audit-late", Warning,
         when: "Stage 1 is still ahead and the last internal audit before it is less than the lead (`internal_audit_lead_weeks`) before it",
@@ -128,7 +128,7 @@ codes! {
         source: "ISO/IEC 27001:2022 9.3.2 (the review takes the audit results)";
     SurveillanceLate => "surveillance-late", Error,
         when: "the first surveillance after an initial certification decision is more than 12 months after it, or none is recorded by then",
-        help: "record the surveillance held; if it really was late, talk to your certification body now",
+        help: "record the surveillance held; if it really was late, talk to your certification body now, and record its acceptance under `accepted:`",
         source: "ISO/IEC 17021-1 9.1.3: the first surveillance not later than 12 months from the initial certification decision";
     SurveillanceAfterAnniversary => "surveillance-after-anniversary", Warning,
         when: "a later surveillance is after its anniversary, or none is recorded by it",
@@ -136,7 +136,7 @@ codes! {
         source: "certification-body practice (the standard fixes the calendar year, see calendar-year-without-audit)";
     CalendarYearWithoutAudit => "calendar-year-without-audit", Error,
         when: "a calendar year passed with no surveillance or recertification audit recorded (a special audit does not count), and it was not a recertification year (the year of the recertification audit or of its decision)",
-        help: "record the audits held that year; if there was none, talk to your certification body now",
+        help: "record the audits held that year; if there was none, talk to your certification body now, and record its acceptance under `accepted:`",
         source: "ISO/IEC 17021-1 9.1.3: surveillance at least once a calendar year, except in recertification years";
     CalendarYearUnplanned => "calendar-year-unplanned", Warning,
         when: "the certification-body audits booked (or planned around them) leave a coming calendar year, not a recertification year, without a surveillance or recertification",

@@ -37,7 +37,7 @@ fn later_help(later: &Later) -> String {
         Later::Round { label, date } => format!(
             "hold it now, or in round {label} at the latest (planned on {date}), and record it with `status: done`"
         ),
-        Later::Nothing => "hold the audit and record it with `status: done`; no round left in this cycle plans it, so tell your certification body".to_string(),
+        Later::Nothing => "hold the audit and record it with `status: done`; no round left in this cycle plans it, so tell your certification body, and record its acceptance under `accepted:`".to_string(),
     }
 }
 
