@@ -69,6 +69,32 @@ fn the_enterprise_examples_overdue_audit_and_audit_by_its_own_team() {
     )));
 }
 
+/// A high-risk area missed round C1.1 (surveillance 1 on 2025-05-06) and left the scope after
+/// 2025-06-30. In June, round C1.2 still plans it; once it has left, nothing can: the miss
+/// stands (it was in the scope at surveillance 1), and what the plan does about it is that the
+/// area left, not that no round is left.
+#[test]
+fn an_audit_missed_by_an_area_that_has_since_left_cannot_be_held() {
+    let text = "organisation: x
+certification: {decision: 2024-06-03, surveillance: [2025-05-06]}
+auditors: [{id: ann}]
+audits: [{date: 2025-03-10, areas: [core], auditor: ann}]
+scope:
+  - {id: core, owner: olga, risk: high}
+  - {id: lab, owner: lena, risk: high, until: 2025-06-30}
+";
+    let later_of = |today: &str| -> Vec<Later> {
+        (facts_of(text, today).iter())
+            .filter_map(|f| match f {
+                Fact::OverdueAudit { area: "lab", later, .. } => Some(*later),
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(matches!(later_of("2025-06-01")[..], [Later::Round { .. }]), "{:?}", later_of("2025-06-01"));
+    assert_eq!(later_of("2025-08-01"), [Later::Left { until: date("2025-06-30") }]);
+}
+
 /// A corrective action on a minor nonconformity due 2025-06-30 and still open on 2025-07-01
 /// is overdue (ISO/IEC 27001:2022 10.2); closed on 2025-06-30, it is not.
 #[test]

@@ -39,6 +39,9 @@ pub enum Later {
     Round { label: RoundName, date: NaiveDate },
     /// No round left in the cycle plans it.
     Nothing,
+    /// The area left the scope after `until`, before today: it can no longer be audited, and
+    /// no round plans it (once it has left, it is owed nothing; 17021-1 9.6.4).
+    Left { until: NaiveDate },
 }
 
 /// Why an audit a round plans has no auditor.

@@ -152,7 +152,10 @@ fn behind<'a, 'r>(
             Some((_, x)) if x.auditor.is_none() => Later::NoAuditor { due: x.due },
             Some((r, x)) if r.short_name() == round.short_name() => Later::ThisRound { due: x.due, date: x.date },
             Some((r, x)) => Later::Round { label: r.short_name(), date: x.date },
-            None => Later::Nothing,
+            None => match area.and_then(|x| x.until).filter(|until| *until < today) {
+                Some(until) => Later::Left { until },
+                None => Later::Nothing,
+            },
         };
         let (area_id, at) = (a.area, a.loc(reg).or(area.map(|x| x.loc)));
         out.push(match a.behind.unwrap_or(Behind::Late) {

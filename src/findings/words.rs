@@ -38,6 +38,7 @@ fn later_help(later: &Later) -> String {
             "hold it now, or in round {label} at the latest (planned on {date}), and record it with `status: done`"
         ),
         Later::Nothing => "hold the audit and record it with `status: done`; no round left in this cycle plans it, so tell your certification body, and record its acceptance under `accepted:`".to_string(),
+        Later::Left { until } => format!("the area left the scope after {until}, so it can no longer be audited: tell your certification body, and record its acceptance under `accepted:`"),
     }
 }
 

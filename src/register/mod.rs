@@ -467,7 +467,9 @@ impl Area {
     }
 
     /// Whether the area has left the scope by `today` (its `until:` is past): from then on it is
-    /// owed nothing, neither a round's audit it missed before leaving nor a cycle's coverage.
+    /// owed nothing more, neither the audit of a round whose external audit comes after it left
+    /// nor a cycle's coverage. (An audit it missed while in the scope stays missed: it can no
+    /// longer be held, and `check` says so.)
     pub(crate) fn left_by(&self, today: NaiveDate) -> bool {
         self.until.is_some_and(|u| u < today)
     }
