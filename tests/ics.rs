@@ -223,6 +223,36 @@ fn an_audit_over_a_weekend_is_its_working_days_and_reminders_come_by_kind() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("audit, review, external, certificate or all"));
 }
 
+/// A surveillance split into two visits, on 10 May and 20 June 2024, is two events of a day
+/// each (the second with `/2`), not one blocking the six weeks between them.
+#[test]
+fn a_surveillance_split_into_visits_is_an_event_for_each() {
+    let dir = scratch("visits");
+    let register = dir.join("isms.yaml");
+    let text = "organisation: Split Ltd
+id: split
+certification:
+  decision: 2023-06-01
+  surveillance:
+    - {date: 2024-05-10, visits: [2024-06-20]}
+auditors: [{id: ann}]
+scope: [{id: core, owner: olga}]
+";
+    fs::write(&register, text).unwrap();
+    let all = events(&ics(&[register.to_str().unwrap(), "--today", "2024-04-01", "--year", "2024"]));
+    let visits: Vec<(&str, Vec<&str>, Vec<&str>)> = (all.iter())
+        .filter(|(u, _)| u.starts_with("surveillance/1/1"))
+        .map(|(u, e)| (u.as_str(), get(e, "DTSTART"), get(e, "DTEND")))
+        .collect();
+    assert_eq!(
+        visits,
+        [
+            ("surveillance/1/1/2@split", vec!["DTSTART;VALUE=DATE:20240620"], vec!["DTEND;VALUE=DATE:20240621"]),
+            ("surveillance/1/1@split", vec!["DTSTART;VALUE=DATE:20240510"], vec!["DTEND;VALUE=DATE:20240511"]),
+        ]
+    );
+}
+
 /// `--person`: the audits a person holds, those of the areas they own or run, and the reviews
 /// and certification audits where they manage the programme or receive its reports.
 #[test]
