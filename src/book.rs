@@ -35,7 +35,8 @@ pub fn selection(plan: &Plan<'_>, round: Option<&str>, until: Option<NaiveDate>)
         if names.len() < 6 {
             names.push(r.label());
         }
-        if round.is_some_and(|l| r.label() != l) {
+        // Named in any case, as `plan --round` takes it (`c1.2` is `C1.2`).
+        if round.is_some_and(|l| !r.label().eq_ignore_ascii_case(l)) {
             return Ok(());
         }
         found = true;
