@@ -389,7 +389,18 @@ proptest! {
         let mut ics: Vec<NaiveDate> = text.lines().filter_map(|l| l.strip_prefix("DTSTART;VALUE=DATE:"))
             .map(|d| NaiveDate::parse_from_str(d, "%Y%m%d").unwrap()).collect();
         ics.sort();
-        prop_assert_eq!(&json, &ics, "ICS");
+        // A certification audit split into visits is an event for its first visit and one for
+        // its last, where they are not consecutive days.
+        let mut visits = json.clone();
+        for e in doc["events"].as_array().unwrap().iter().filter(|e| e["kind"] != "internal_audit") {
+            let from = date(e["date"].as_str().unwrap());
+            let to = e["end"].as_str().map_or(from, date);
+            if overlaps(from, to) && to > from.succ_opt().unwrap() {
+                visits.push(to);
+            }
+        }
+        visits.sort();
+        prop_assert_eq!(&visits, &ics, "ICS");
         // The agenda to the end of the year: what is not over yet.
         let days = (year_end - today).num_days() as u64;
         let mut agenda: Vec<NaiveDate> = ismsaudit::render::agenda::agenda(&full, days).items.iter().filter(|i| !i.overdue && i.kind != "Corrective action").map(|i| i.date).collect();

@@ -176,7 +176,8 @@ fn step(blanked: &mut Blanked, text: &mut String, e: &serde_saphyr::Error, d: &D
     let at = parent(&text.split('\n').collect::<Vec<_>>(), line);
     let column = d.loc.and_then(|l| usize::try_from(l.column).ok()).unwrap_or(1);
     let raw = e.without_snippet().to_string();
-    let placeholder = if d.message.starts_with("invalid date") {
+    let out_of_range = d.message.starts_with("date `") && d.message.contains("is outside the years");
+    let placeholder = if d.message.starts_with("invalid date") || out_of_range {
         Some(PLACEHOLDER_DATE.to_string())
     } else if d.message.starts_with("unknown value") {
         // "unknown variant `hgh`, expected one of high, medium, low at line 5, column 28" (the
@@ -213,6 +214,11 @@ pub(super) fn all_errors(file: &str, text: &str, first: &serde_saphyr::Error) ->
         if !errors.is_empty() {
             return errors.into_error(file);
         }
+    }
+    // A second document (`---`): the reader judges the first alone, whose missing keys are
+    // beside the point when the register was meant as one.
+    if let Some(at) = yaml::second_document(text) {
+        return InputError::one(file, yaml::more_than_one_document(Some(at)));
     }
     let d = yaml::yaml_diagnostic(first, text);
     // Nothing to step over: no place, a limit of the reader, or a key missing from a mapping

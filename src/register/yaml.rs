@@ -410,7 +410,8 @@ pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic
     {
         let key = key.trim();
         match message.as_str() {
-            "missing value" => message = format!("missing value for `{key}`"),
+            // An empty value read as null where one of a few words is expected (`risk:`).
+            "missing value" | "unknown value `~`" => message = format!("missing value for `{key}`"),
             "expected a list" => {
                 message = format!("`{key}` has no list");
                 hint = Some(format!("write `{key}: []` for none, or one `- item` per line"));
@@ -428,6 +429,21 @@ pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic
         Some(h) => diagnostic.hint(h),
         None => diagnostic,
     }
+}
+
+/// The register is one YAML document: the error where it holds more, at the second's start.
+pub(super) fn more_than_one_document(at: Option<Loc>) -> Diagnostic {
+    Diagnostic::new(at, "the register holds more than one YAML document")
+        .hint("keep one: remove the `---` line and what follows")
+}
+
+/// Where a second YAML document begins, if the text holds one (asked once reading has failed).
+pub(super) fn second_document(text: &str) -> Option<Loc> {
+    use granit_parser::{Event, Parser};
+    let mut starts =
+        Parser::new_from_str(text).map_while(Result::ok).filter(|(event, _)| matches!(event, Event::DocumentStart(..)));
+    let (_, span) = starts.nth(1)?;
+    Some(Loc::new(span.start.line() as u64, span.start.col() as u64 + 1))
 }
 
 /// Every key given twice in one mapping, at its second place, in file order. The parser stops
@@ -496,10 +512,8 @@ fn plain_words(raw: &str) -> (String, Option<String>) {
         return (format!("missing key `{key}`"), Some(format!("add `{key}:` with its value")));
     }
     if raw.starts_with("multiple YAML documents") {
-        return said(
-            "the register holds more than one YAML document",
-            "keep one: remove the `---` line and what follows",
-        );
+        let d = more_than_one_document(None);
+        return (d.message, d.hint);
     }
     if raw.starts_with("cannot deserialize null") {
         return said("missing value", "write a value after the colon");
