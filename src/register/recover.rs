@@ -99,6 +99,27 @@ impl Blanked {
         true
     }
 
+    /// Indents list item `line` (1-based) of `text`, indented with tabs, with spaces: two fewer
+    /// than the next line's (its first key under the dash), where that line is indented with
+    /// spaces alone. The line counts as blanked: its columns have moved.
+    fn reindent_item(&mut self, text: &mut String, line: usize) -> bool {
+        let start: usize = text.split('\n').take(line.saturating_sub(1)).map(|l| l.len() + 1).sum();
+        let Some(rest) = text.get(start..) else { return false };
+        let mut rows = rest.split('\n');
+        let row = rows.next().unwrap_or_default();
+        let item = row.trim_start_matches([' ', '\t']);
+        let next = rows.find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+        let Some(next) = next.filter(|_| item.starts_with("- ")) else { return false };
+        let spaces = next.len() - next.trim_start_matches(' ').len();
+        if spaces < 2 || next[spaces..].starts_with('\t') || next.trim_start().starts_with("- ") {
+            return false;
+        }
+        let lead = row.len() - item.len();
+        text.replace_range(start..start + lead, &" ".repeat(spaces - 2));
+        self.lines.insert(line);
+        true
+    }
+
     /// Blanks line `line` (1-based) of `text` and, with `nested`, the lines nested under it
     /// (more indented), each character a space, so that every other place keeps its line and
     /// column.
@@ -189,7 +210,10 @@ fn step(blanked: &mut Blanked, text: &mut String, e: &serde_saphyr::Error, d: &D
     } else {
         None
     };
-    if !placeholder.is_some_and(|p| blanked.replace(text, line, column, &p)) {
+    // A list item indented with a tab (`\t- id: hr`) is put where the keys under it say it
+    // belongs: blanked, those keys would join the item before it, each a duplicate key there.
+    let reindented = d.message.starts_with("a tab") && blanked.reindent_item(text, line);
+    if !reindented && !placeholder.is_some_and(|p| blanked.replace(text, line, column, &p)) {
         // A line indented with a tab has no depth to nest under: the lines after it are its
         // siblings, kept.
         blanked.blank(text, line, !d.message.starts_with("a tab"));
