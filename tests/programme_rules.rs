@@ -272,6 +272,41 @@ scope:
 }
 
 #[test]
+fn a_round_held_and_reviewed_early_counts_the_interval_from_its_audits_while_it_is_under_way() {
+    // Round 0 was held for a Stage 1 in March 2025: both areas audited in January, the review
+    // on 2025-02-24. Stage 1 failed and is repeated on 2025-09-15 (Stage 2 assumed four weeks
+    // later, the decision four weeks after that; surveillance 1 on 2026-10-13). Round 0 is
+    // over in substance: no more than 12 months after its audits (9.2.1) and its review
+    // (9.3.1) comes another round, an interim one before C1.1. That holds while round 0's
+    // window is still open (to Stage 2), not only once it closes: the plan is the same on
+    // both days.
+    let text = "organisation: Rules Ltd
+certification:
+  stage1: 2025-09-15
+auditors: [{id: ann}, {id: bob}]
+audits:
+  - {date: 2025-01-20, areas: [core], auditor: ann}
+  - {date: 2025-01-27, areas: [hr], auditor: bob}
+reviews: [{date: 2025-02-24}]
+scope:
+  - {id: core, owner: olga, risk: high}
+  - {id: hr, owner: pete, risk: medium}
+";
+    let dates = |today: &str| {
+        let v = Valid::new(parse("rules.yaml", text).unwrap(), date(today)).unwrap();
+        let p = plan(&v, 1);
+        let rounds: Vec<(String, Vec<NaiveDate>, NaiveDate)> =
+            p.rounds.iter().map(|r| (r.label(), r.audits.iter().map(|a| a.date).collect(), r.review.date)).collect();
+        rounds
+    };
+    let under_way = dates("2025-05-01");
+    assert_eq!(under_way, dates("2025-10-14"), "round 0 under way, then over");
+    let c11a = under_way.iter().find(|(label, ..)| label == "C1.1a").expect("an interim round before C1.1");
+    assert!(c11a.1.iter().all(|d| *d <= date("2026-01-27")), "{c11a:?}");
+    assert!(c11a.2 <= date("2026-02-24"), "{c11a:?}");
+}
+
+#[test]
 fn a_finding_brings_its_own_area_into_the_next_round_not_the_audits_others() {
     // One audit of `low` and `low2` (both low risk, audited once a cycle) in C1.1 found a major
     // nonconformity, recorded as a finding in `low2`: C1.2 follows up `low2`, not `low`. Counted

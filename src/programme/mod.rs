@@ -360,10 +360,19 @@ impl<'r, 'c> Programme<'r, 'c> {
                 .filter(|r| p.contains(r.date) && r.status_on(self.today) == Status::Done)
                 .map(|r| r.date)
                 .max();
+            // Every area of its scope audited and a review held after the last audit, before
+            // the external audit it prepares: the round is over in substance, whatever its last
+            // day as planned (a round 0 held for a Stage 1 that was then moved months later),
+            // and that review is its own (see `review_after_audits`).
+            let p_due = if p.interim > 0 { p.window_end } else { p.prepares.date };
+            let reviewed = |h: NaiveDate| {
+                self.recorded_review(|r| h < r.date && r.date < p_due && r.status_on(self.today) == Status::Done)
+            };
+            let closed = held.and_then(reviewed).filter(|_| self.all_held(p));
             // (While it is under way, from its last day as planned, whatever today is: a plan
-            // does not move as the days pass.)
+            // does not move as the days pass, only as the record changes.)
             let base = match held {
-                Some(h) if p.window_end <= self.today => h,
+                Some(h) if p.window_end <= self.today || closed.is_some() => h,
                 _ => p.last_day,
             };
             last_day = last_day.min(self.calendar.open_on_or_before(months_after(base, s.max_months_between_rounds)));
@@ -371,9 +380,13 @@ impl<'r, 'c> Programme<'r, 'c> {
             // planned and still ahead (or its round still under way: planned again, see
             // `review_after_audits`); not from a planned one whose round closed without it.
             let planned_ahead = p.review.recorded.is_none() && self.today < p.window_end;
-            if p.review.stands(self.today) || planned_ahead {
-                review_day = review_day
-                    .min(self.calendar.open_on_or_before(months_after(p.review.date, s.max_months_between_rounds)));
+            let before = match closed {
+                Some(r) => Some(r.date),
+                None => (p.review.stands(self.today) || planned_ahead).then_some(p.review.date),
+            };
+            if let Some(before) = before {
+                review_day =
+                    review_day.min(self.calendar.open_on_or_before(months_after(before, s.max_months_between_rounds)));
             }
         }
         // The review that takes its results (9.3.2) comes after the round, from its last day on:
@@ -469,6 +482,12 @@ impl<'r, 'c> Programme<'r, 'c> {
             (a.area_index, a.auditor_index) = (area.map(At::new), auditor.map(At::new));
             a
         })
+    }
+
+    /// Whether every area in the scope for frame `f` has its audit for it held (independent,
+    /// full; as [`Programme::record_in`] reads the record).
+    fn all_held(&self, f: &Frame) -> bool {
+        (self.register.scope.iter().enumerate()).all(|(i, area)| !Self::in_scope(area, f) || self.record_in(i, f).held)
     }
 
     /// Whether area `i` is in the scope for frame `f` (as [`Round::includes`]).
