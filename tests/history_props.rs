@@ -389,15 +389,19 @@ proptest! {
         let mut ics: Vec<NaiveDate> = text.lines().filter_map(|l| l.strip_prefix("DTSTART;VALUE=DATE:"))
             .map(|d| NaiveDate::parse_from_str(d, "%Y%m%d").unwrap()).collect();
         ics.sort();
-        // A certification audit split into visits is an event for its first visit and one for
-        // its last, where they are not consecutive days.
+        // A certification audit split into visits is an event for each run of consecutive
+        // visit days, as the register records its visits.
         let mut visits = json.clone();
+        let cert = &v.register().certification;
         for e in doc["events"].as_array().unwrap().iter().filter(|e| e["kind"] != "internal_audit") {
             let from = date(e["date"].as_str().unwrap());
             let to = e["end"].as_str().map_or(from, date);
-            if overlaps(from, to) && to > from.succ_opt().unwrap() {
-                visits.push(to);
+            if !overlaps(from, to) || to == from {
+                continue;
             }
+            let record = cert.surveillance.iter().chain(&cert.recertification).find(|r| r.date == from).unwrap();
+            let days: Vec<NaiveDate> = std::iter::once(from).chain(record.visits.iter().copied()).collect();
+            visits.extend(days.windows(2).filter(|w| w[0].succ_opt() != Some(w[1])).map(|w| w[1]));
         }
         visits.sort();
         prop_assert_eq!(&visits, &ics, "ICS");

@@ -223,8 +223,9 @@ fn an_audit_over_a_weekend_is_its_working_days_and_reminders_come_by_kind() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("audit, review, external, certificate or all"));
 }
 
-/// A surveillance split into two visits, on 10 May and 20 June 2024, is two events of a day
-/// each (the second with `/2`), not one blocking the six weeks between them.
+/// A surveillance held on 10 and 13 May 2024 (a Friday and the Monday after), 14 May and 20
+/// June is an event for each run of days it took: 10 May, 13 to 14 May (`/2`) and 20 June
+/// (`/3`), not one blocking the six weeks between them, nor one that loses a visit.
 #[test]
 fn a_surveillance_split_into_visits_is_an_event_for_each() {
     let dir = scratch("visits");
@@ -234,7 +235,7 @@ id: split
 certification:
   decision: 2023-06-01
   surveillance:
-    - {date: 2024-05-10, visits: [2024-06-20]}
+    - {date: 2024-05-10, visits: [2024-05-13, 2024-05-14, 2024-06-20]}
 auditors: [{id: ann}]
 scope: [{id: core, owner: olga}]
 ";
@@ -247,7 +248,8 @@ scope: [{id: core, owner: olga}]
     assert_eq!(
         visits,
         [
-            ("surveillance/1/1/2@split", vec!["DTSTART;VALUE=DATE:20240620"], vec!["DTEND;VALUE=DATE:20240621"]),
+            ("surveillance/1/1/2@split", vec!["DTSTART;VALUE=DATE:20240513"], vec!["DTEND;VALUE=DATE:20240515"]),
+            ("surveillance/1/1/3@split", vec!["DTSTART;VALUE=DATE:20240620"], vec!["DTEND;VALUE=DATE:20240621"]),
             ("surveillance/1/1@split", vec!["DTSTART;VALUE=DATE:20240510"], vec!["DTEND;VALUE=DATE:20240511"]),
         ]
     );

@@ -142,7 +142,8 @@ pub struct Entry {
     pub date: NaiveDate,
     pub end: NaiveDate,
     pub mark: Mark,
-    /// The days it takes: an internal audit's open days, an external audit's first and last.
+    /// The days it takes: an internal audit's open days, an external audit's visits (its first
+    /// and last day where the register does not record them).
     pub days: Vec<NaiveDate>,
     /// E.g. "Internal audit: Human resources (Carol Diaz)", "Surveillance 1".
     pub summary: String,
@@ -372,6 +373,16 @@ fn end(e: &Event<'_>) -> NaiveDate {
     }
 }
 
+/// The days of a certification audit from `date` to `end`: each visit the register records
+/// for it (a surveillance or recertification split into visits), else its first and last day.
+fn visit_days(reg: &Register, date: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
+    let c = &reg.certification;
+    match c.surveillance.iter().chain(&c.recertification).find(|r| r.date == date && r.end() == end) {
+        Some(r) => std::iter::once(r.date).chain(r.visits.iter().copied()).collect(),
+        None => vec![date, end],
+    }
+}
+
 fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Calendar) -> Entry {
     let reg = plan.register;
     let round = e.round.map(|r| r.label()).unwrap_or_default();
@@ -430,7 +441,7 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
     };
     let days = match e.kind {
         EventKind::InternalAudit if end > e.date => cal.open_days(e.date, end).collect(),
-        _ if end > e.date => vec![e.date, end],
+        _ if end > e.date => visit_days(reg, e.date, end),
         _ => vec![e.date],
     };
     let prepares = e.prepares.map(|p| p.date);
