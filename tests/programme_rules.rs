@@ -304,6 +304,13 @@ scope:
     let c11a = under_way.iter().find(|(label, ..)| label == "C1.1a").expect("an interim round before C1.1");
     assert!(c11a.1.iter().all(|d| *d <= date("2026-01-27")), "{c11a:?}");
     assert!(c11a.2 <= date("2026-02-24"), "{c11a:?}");
+    // With an audit booked later in round 0, the round expects more of itself: it is not over,
+    // and the next round counts from its last day as planned (no interim round).
+    let booked =
+        text.replace("reviews:", "  - {date: 2025-08-04, areas: [core], auditor: bob, status: booked}\nreviews:");
+    let v = Valid::new(parse("rules.yaml", &booked).unwrap(), date("2025-05-01")).unwrap();
+    let labels: Vec<String> = plan(&v, 1).rounds.iter().map(|r| r.label()).collect();
+    assert_eq!(labels, ["R0", "C1.1", "C1.2", "C1.3"]);
 }
 
 #[test]

@@ -368,7 +368,7 @@ impl<'r, 'c> Programme<'r, 'c> {
             let reviewed = |h: NaiveDate| {
                 self.recorded_review(|r| h < r.date && r.date < p_due && r.status_on(self.today) == Status::Done)
             };
-            let closed = held.and_then(reviewed).filter(|_| self.all_held(p));
+            let closed = held.and_then(reviewed).filter(|_| self.all_held(p) && !self.booked_in(p));
             // (While it is under way, from its last day as planned, whatever today is: a plan
             // does not move as the days pass, only as the record changes.)
             let base = match held {
@@ -488,6 +488,12 @@ impl<'r, 'c> Programme<'r, 'c> {
     /// full; as [`Programme::record_in`] reads the record).
     fn all_held(&self, f: &Frame) -> bool {
         (self.register.scope.iter().enumerate()).all(|(i, area)| !Self::in_scope(area, f) || self.record_in(i, f).held)
+    }
+
+    /// Whether an audit is booked in frame `f`'s window (ahead, or passed without being marked
+    /// done): the round expects more of itself.
+    fn booked_in(&self, f: &Frame) -> bool {
+        (self.register.audits.iter()).any(|r| f.contains(r.date) && r.status_on(self.today) == Status::Booked)
     }
 
     /// Whether area `i` is in the scope for frame `f` (as [`Round::includes`]).
