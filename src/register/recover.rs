@@ -64,7 +64,12 @@ impl Blanked {
                 let lines: Vec<&str> = text.split('\n').collect();
                 self.keys_in.contains(&(key.to_string(), parent(&lines, n)))
             }),
-            None => d.message.contains("missing") && self.keys.iter().any(|k| quoted(k)),
+            // (A key with no value is about its own line, not one blanked.)
+            None => {
+                !d.message.starts_with("missing value")
+                    && d.message.contains("missing")
+                    && self.keys.iter().any(|k| quoted(k))
+            }
         };
         let unknown = d.message.contains("unknown") && self.ids.iter().any(|i| quoted(i));
         // A section left with nothing in it, once what was nested under it was blanked.
@@ -99,23 +104,31 @@ impl Blanked {
         true
     }
 
-    /// Indents list item `line` (1-based) of `text`, indented with tabs, with spaces: two fewer
-    /// than the next line's (its first key under the dash), where that line is indented with
-    /// spaces alone. The line counts as blanked: its columns have moved.
+    /// Indents list item `line` (1-based) of `text`, indented with tabs, with spaces: as the
+    /// item before it in the same list, where the next line's keys sit two columns in from that
+    /// item's dash (as they would under this one). The line counts as blanked: its columns have
+    /// moved.
     fn reindent_item(&mut self, text: &mut String, line: usize) -> bool {
-        let start: usize = text.split('\n').take(line.saturating_sub(1)).map(|l| l.len() + 1).sum();
-        let Some(rest) = text.get(start..) else { return false };
-        let mut rows = rest.split('\n');
-        let row = rows.next().unwrap_or_default();
+        let lines: Vec<&str> = text.split('\n').collect();
+        let Some(row) = line.checked_sub(1).and_then(|k| lines.get(k)) else { return false };
         let item = row.trim_start_matches([' ', '\t']);
-        let next = rows.find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-        let Some(next) = next.filter(|_| item.starts_with("- ")) else { return false };
-        let spaces = next.len() - next.trim_start_matches(' ').len();
-        if spaces < 2 || next[spaces..].starts_with('\t') || next.trim_start().starts_with("- ") {
+        let content = |l: &&&str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
+        let spaces = |l: &str| l.len() - l.trim_start_matches(' ').len();
+        let Some(next) = lines[line..].iter().find(content) else { return false };
+        let under = spaces(next);
+        if !item.starts_with("- ") || under < 2 || next[under..].starts_with(['\t', '-']) {
             return false;
         }
+        let dash = under - 2;
+        // The item before it: the nearest line as far in, a dash, with nothing less indented
+        // between (that would be another list).
+        let before = lines[..line - 1].iter().rev().filter(content).find(|l| spaces(l) <= dash);
+        if !before.is_some_and(|l| spaces(l) == dash && l[dash..].starts_with("- ")) {
+            return false;
+        }
+        let start: usize = lines[..line - 1].iter().map(|l| l.len() + 1).sum();
         let lead = row.len() - item.len();
-        text.replace_range(start..start + lead, &" ".repeat(spaces - 2));
+        text.replace_range(start..start + lead, &" ".repeat(dash));
         self.lines.insert(line);
         true
     }

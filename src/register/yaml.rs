@@ -405,10 +405,10 @@ pub(super) fn yaml_diagnostic(e: &serde_saphyr::Error, text: &str) -> Diagnostic
     let found = loc.and_then(|l| source_at(text, l));
     let empty = found.as_deref().is_none_or(|f| f.starts_with(':'));
     if empty
-        && let Some(line) = loc.and_then(|l| text.lines().nth(usize::try_from(l.line).ok()?.checked_sub(1)?))
-        && let Some((key, _)) = line.trim_start().trim_start_matches("- ").split_once(':')
+        && let Some(l) = loc
+        && let Some(line) = (l.line.checked_sub(1)).and_then(|n| text.lines().nth(n as usize))
+        && let Some(key) = key_before(line, l.column)
     {
-        let key = key.trim();
         match message.as_str() {
             // An empty value read as null where one of a few words is expected (`risk:`).
             "missing value" | "unknown value `~`" => message = format!("missing value for `{key}`"),
@@ -543,6 +543,15 @@ fn plain_words(raw: &str) -> (String, Option<String>) {
 }
 
 /// The text from `loc` to the end of its line, shortened, for messages.
+/// The key whose colon is at (or just before) `column` of `line`: `risk` in `    risk:` and in
+/// `- {id: x, risk: }`.
+fn key_before(line: &str, column: u32) -> Option<&str> {
+    let at = line.char_indices().nth(usize::try_from(column).ok()?.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
+    let before = line[..at].trim_end().trim_end_matches(':');
+    let key = before.rsplit(['{', ',', ' ', '\t']).next()?.trim();
+    (!key.is_empty() && !key.starts_with(['-', '[', '"', '\''])).then_some(key)
+}
+
 fn source_at(text: &str, loc: Loc) -> Option<String> {
     let line = text.lines().nth(usize::try_from(loc.line).ok()?.checked_sub(1)?)?;
     let rest: String = line.chars().skip(usize::try_from(loc.column).ok()?.saturating_sub(1)).collect();
