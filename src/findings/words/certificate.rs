@@ -102,13 +102,20 @@ impl Fact<'_> {
 }
 
 fn acceptance_expired(code: Code, reference: &str, until: NaiveDate, covered: bool, at: Loc) -> Words {
-    Words::new(format!(
+    let words = Words::new(format!(
         "the accepted deviation `{}` ({reference}) ended on {until}{}",
         code.key(),
         if covered { ": what it covered counts again" } else { "" }
     ))
     .date(until)
-    .at(at)
+    .at(at);
+    // A late surveillance is reported to the end of its cycle, long after the audit itself.
+    match code {
+        Code::SurveillanceLate | Code::SurveillanceAfterAnniversary if covered => words.help(
+            "a late surveillance is reported to the end of its cycle: where the certification body's acceptance stands, set `until` to the certificate's expiry; else renew it with its new reference, or remove it",
+        ),
+        _ => words,
+    }
 }
 
 fn acceptance_unused(code: Code, area: Option<&str>, control: Option<&str>, reference: &str, at: Loc) -> Words {

@@ -483,9 +483,17 @@ impl Checker<'_> {
                 }
             }
             if a.until.is_none() {
+                // A late surveillance is reported for the rest of its cycle: accepted, it is
+                // accepted that long (an acceptance to the next audit would turn red again).
+                let example = match code {
+                    Some(Code::SurveillanceLate | Code::SurveillanceAfterAnniversary) => {
+                        "the certificate's expiry (a late surveillance is reported to the end of its cycle)"
+                    }
+                    _ => "the next external audit",
+                };
                 self.error(
                     Diagnostic::new(at, format!("accepted deviation `{written}` has no `until`"))
-                        .hint("give the last day the acceptance holds, e.g. the next external audit"),
+                        .hint(format!("give the last day the acceptance holds, e.g. {example}")),
                 );
             }
             if let (Some(code), Some(reason), Some(reference), Some(until)) = (code, reason, reference, a.until) {
