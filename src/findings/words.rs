@@ -12,7 +12,7 @@ use super::Finding;
 use super::facts::{Capacity, Fact, LateAudit, Later, Left, OnClosedDay, ReviewGap, RoundRef, Stage1Fit};
 use crate::catalogue;
 use crate::codes::Code;
-use crate::cycle::External;
+use crate::cycle::{Basis, External};
 use crate::diagnostic::Loc;
 use crate::programme::RoundName;
 use crate::register::{NonconformitySeverity, Tenths};
@@ -235,8 +235,13 @@ fn no_independent_auditor(area: &str, auditors: usize, at: Loc) -> Words {
 }
 
 fn overdue(area: &str, round: RoundName, before: &External, by: bool, later: &Later, at: Option<Loc>) -> Words {
+    // The external audit's day passed with none recorded: the day is the plan's.
+    let planned = match before.basis {
+        Basis::Planned | Basis::Assumed => " (the day planned for it: none is recorded)",
+        _ => "",
+    };
     Words::new(format!(
-        "the audit of `{area}` in round {round} was not held before {}{}",
+        "the audit of `{area}` in round {round} was not held before {}{planned}{}",
         before.describe(),
         by_whom(by)
     ))
