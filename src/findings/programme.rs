@@ -152,7 +152,7 @@ fn behind<'a, 'r>(
             Some((_, x)) if x.auditor.is_none() => Later::NoAuditor { due: x.due },
             Some((r, x)) if r.short_name() == round.short_name() => Later::ThisRound { due: x.due, date: x.date },
             Some((r, x)) => Later::Round { label: r.short_name(), date: x.date },
-            None => match area.and_then(|x| x.until).filter(|until| *until < today) {
+            None => match area.filter(|x| x.left_by(today)).and_then(|x| x.until) {
                 Some(until) => Later::Left { until },
                 None => Later::Nothing,
             },

@@ -542,7 +542,6 @@ fn plain_words(raw: &str) -> (String, Option<String>) {
     (raw.to_string(), None)
 }
 
-/// The text from `loc` to the end of its line, shortened, for messages.
 /// The key whose colon is at (or just before) `column` of `line`: `risk` in `    risk:` and in
 /// `- {id: x, risk: }`.
 fn key_before(line: &str, column: u32) -> Option<&str> {
@@ -552,6 +551,7 @@ fn key_before(line: &str, column: u32) -> Option<&str> {
     (!key.is_empty() && !key.starts_with(['-', '[', '"', '\''])).then_some(key)
 }
 
+/// The text from `loc` to the end of its line, shortened, for messages.
 fn source_at(text: &str, loc: Loc) -> Option<String> {
     let line = text.lines().nth(usize::try_from(loc.line).ok()?.checked_sub(1)?)?;
     let rest: String = line.chars().skip(usize::try_from(loc.column).ok()?.saturating_sub(1)).collect();
