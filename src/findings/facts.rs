@@ -171,6 +171,8 @@ pub enum Fact<'a> {
         area: &'a str,
         round: RoundName,
         before: Arc<External>,
+        /// `before` is the plan's day for an external audit, which passed with none recorded.
+        before_unrecorded: bool,
         held_not_independent: bool,
         later: Later,
         at: Option<Loc>,

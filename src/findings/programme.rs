@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::Fact;
 use super::facts::{Capacity, LateAudit, Later, ReviewGap, RoundRef, Stage1Fit};
-use crate::cycle::{Certificate, Cycle, External, ExternalKind, months_after, weeks_after};
+use crate::cycle::{Basis, Certificate, Cycle, External, ExternalKind, months_after, weeks_after};
 use crate::diagnostic::Loc;
 use crate::plan::Plan;
 use crate::programme::{AreaAudit, Behind, Effort, Round, Source, Unassigned};
@@ -160,7 +160,18 @@ fn behind<'a, 'r>(
         let (area_id, at) = (a.area, a.loc(reg).or(area.map(|x| x.loc)));
         out.push(match a.behind.unwrap_or(Behind::Late) {
             Behind::Overdue => {
-                Fact::OverdueAudit { area: area_id, round: round.short_name(), before, held_not_independent, later, at }
+                // (A day the plan had for it that passed, none recorded: not one ahead, nor
+                // today's.)
+                let before_unrecorded = matches!(before.basis, Basis::Planned | Basis::Assumed) && before.date < today;
+                Fact::OverdueAudit {
+                    area: area_id,
+                    round: round.short_name(),
+                    before,
+                    before_unrecorded,
+                    held_not_independent,
+                    later,
+                    at,
+                }
             }
             Behind::ExtensionMissed => Fact::ExtensionNotAudited {
                 area: area_id,

@@ -12,7 +12,7 @@ use super::Finding;
 use super::facts::{Capacity, Fact, LateAudit, Later, Left, OnClosedDay, ReviewGap, RoundRef, Stage1Fit};
 use crate::catalogue;
 use crate::codes::Code;
-use crate::cycle::{Basis, External};
+use crate::cycle::External;
 use crate::diagnostic::Loc;
 use crate::programme::RoundName;
 use crate::register::{NonconformitySeverity, Tenths};
@@ -166,8 +166,8 @@ impl Fact<'_> {
             Fact::AuditorNotIndependent { area, date, auditor, conflict, at } => {
                 not_independent(area, *date, auditor, conflict.describe(), *at)
             }
-            Fact::OverdueAudit { area, round, before, held_not_independent: by, later, at } => {
-                overdue(area, *round, before, *by, later, *at)
+            Fact::OverdueAudit { area, round, before, before_unrecorded, held_not_independent: by, later, at } => {
+                overdue(area, *round, before, *before_unrecorded, *by, later, *at)
             }
             Fact::ExtensionNotAudited { area, since, before, held_not_independent: by, later, at } => {
                 extension_not_audited(area, *since, before, *by, later, *at)
@@ -234,12 +234,17 @@ fn no_independent_auditor(area: &str, auditors: usize, at: Loc) -> Words {
     .at(at)
 }
 
-fn overdue(area: &str, round: RoundName, before: &External, by: bool, later: &Later, at: Option<Loc>) -> Words {
+fn overdue(
+    area: &str,
+    round: RoundName,
+    before: &External,
+    unrecorded: bool,
+    by: bool,
+    later: &Later,
+    at: Option<Loc>,
+) -> Words {
     // The external audit's day passed with none recorded: the day is the plan's.
-    let planned = match before.basis {
-        Basis::Planned | Basis::Assumed => " (the day planned for it: none is recorded)",
-        _ => "",
-    };
+    let planned = if unrecorded { " (the day planned for it: none is recorded)" } else { "" };
     Words::new(format!(
         "the audit of `{area}` in round {round} was not held before {}{planned}{}",
         before.describe(),

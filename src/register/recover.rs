@@ -104,35 +104,6 @@ impl Blanked {
         true
     }
 
-    /// Indents list item `line` (1-based) of `text`, indented with tabs, with spaces: as the
-    /// item before it in the same list, where the next line's keys sit two columns in from that
-    /// item's dash (as they would under this one). The line counts as blanked: its columns have
-    /// moved.
-    fn reindent_item(&mut self, text: &mut String, line: usize) -> bool {
-        let lines: Vec<&str> = text.split('\n').collect();
-        let Some(row) = line.checked_sub(1).and_then(|k| lines.get(k)) else { return false };
-        let item = row.trim_start_matches([' ', '\t']);
-        let content = |l: &&&str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
-        let spaces = |l: &str| l.len() - l.trim_start_matches(' ').len();
-        let Some(next) = lines[line..].iter().find(content) else { return false };
-        let under = spaces(next);
-        if !item.starts_with("- ") || under < 2 || next[under..].starts_with(['\t', '-']) {
-            return false;
-        }
-        let dash = under - 2;
-        // The item before it: the nearest line as far in, a dash, with nothing less indented
-        // between (that would be another list).
-        let before = lines[..line - 1].iter().rev().filter(content).find(|l| spaces(l) <= dash);
-        if !before.is_some_and(|l| spaces(l) == dash && l[dash..].starts_with("- ")) {
-            return false;
-        }
-        let start: usize = lines[..line - 1].iter().map(|l| l.len() + 1).sum();
-        let lead = row.len() - item.len();
-        text.replace_range(start..start + lead, &" ".repeat(dash));
-        self.lines.insert(line);
-        true
-    }
-
     /// Blanks line `line` (1-based) of `text` and, with `nested`, the lines nested under it
     /// (more indented), each character a space, so that every other place keeps its line and
     /// column.
@@ -223,10 +194,7 @@ fn step(blanked: &mut Blanked, text: &mut String, e: &serde_saphyr::Error, d: &D
     } else {
         None
     };
-    // A list item indented with a tab (`\t- id: hr`) is put where the keys under it say it
-    // belongs: blanked, those keys would join the item before it, each a duplicate key there.
-    let reindented = d.message.starts_with("a tab") && blanked.reindent_item(text, line);
-    if !reindented && !placeholder.is_some_and(|p| blanked.replace(text, line, column, &p)) {
+    if !placeholder.is_some_and(|p| blanked.replace(text, line, column, &p)) {
         // A line indented with a tab has no depth to nest under: the lines after it are its
         // siblings, kept.
         blanked.blank(text, line, !d.message.starts_with("a tab"));

@@ -483,11 +483,11 @@ impl Checker<'_> {
                 }
             }
             if a.until.is_none() {
-                // A late surveillance is reported for the rest of its cycle: accepted, it is
+                // A late surveillance is reported until the next cycle begins: accepted, it is
                 // accepted that long (an acceptance to the next audit would turn red again).
                 let example = match code {
                     Some(Code::SurveillanceLate | Code::SurveillanceAfterAnniversary) => {
-                        "the certificate's expiry (a late surveillance is reported to the end of its cycle)"
+                        "the certificate's expiry (a late surveillance is reported until the next cycle begins)"
                     }
                     _ => "the next external audit",
                 };
