@@ -243,14 +243,22 @@ fn overdue(
     later: &Later,
     at: Option<Loc>,
 ) -> Words {
-    // The external audit's day passed with none recorded: the day is the plan's.
-    let planned = if unrecorded { " (the day planned for it: none is recorded)" } else { "" };
+    // The external audit's day passed with none recorded: the day is the plan's. (Said in the
+    // help: the message is part of the finding's fingerprint, which should not move.)
+    let help = match unrecorded {
+        true => format!(
+            "{} is only planned: none is recorded (record it under `certification` if it was held); {}",
+            before.describe(),
+            later_help(later)
+        ),
+        false => later_help(later),
+    };
     Words::new(format!(
-        "the audit of `{area}` in round {round} was not held before {}{planned}{}",
+        "the audit of `{area}` in round {round} was not held before {}{}",
         before.describe(),
         by_whom(by)
     ))
-    .help(later_help(later))
+    .help(help)
     .area(area)
     .date(before.date)
     .at(at)
