@@ -40,7 +40,7 @@ pub enum Later {
     /// No round left in the cycle plans it.
     Nothing,
     /// The area left the scope after `until`, before today: it can no longer be audited, and
-    /// no round plans it (once it has left, it is owed nothing; 17021-1 9.6.4).
+    /// no round plans it (once it has left, it is owed nothing more: see `Area::left_by`).
     Left { until: NaiveDate },
 }
 

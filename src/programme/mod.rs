@@ -58,6 +58,11 @@ impl Frame {
     fn contains(&self, date: NaiveDate) -> bool {
         self.window_start.is_none_or(|w| w <= date) && date < self.window_end
     }
+
+    /// The day its results are for, as [`Round::due`].
+    fn due(&self) -> NaiveDate {
+        if self.interim > 0 { self.window_end } else { self.prepares.date }
+    }
 }
 
 /// One area's dates in one round: plan by `target`, the lead ends at `lead`, and the round's
@@ -364,9 +369,8 @@ impl<'r, 'c> Programme<'r, 'c> {
             // the external audit it prepares: the round is over in substance, whatever its last
             // day as planned (a round 0 held for a Stage 1 that was then moved months later),
             // and that review is its own (see `review_after_audits`).
-            let p_due = if p.interim > 0 { p.window_end } else { p.prepares.date };
             let reviewed = |h: NaiveDate| {
-                self.recorded_review(|r| h < r.date && r.date < p_due && r.status_on(self.today) == Status::Done)
+                self.recorded_review(|r| h < r.date && r.date < p.due() && r.status_on(self.today) == Status::Done)
             };
             let closed = held.and_then(reviewed).filter(|_| self.all_held(p) && !self.booked_in(p));
             // (While it is under way, from its last day as planned, whatever today is: a plan
