@@ -147,11 +147,14 @@ fn of<'p>(reg: &'p Register, today: NaiveDate, r: &Round<'_>, a: &AreaAudit<'_>,
     let calendar = crate::calendar::Calendar::new(&reg.settings);
     let on: Vec<NaiveDate> = a.days(reg, &calendar).collect();
     let follow_up = follow_up(reg, area, a.date, today);
-    let contacts =
-        (a.auditor.into_iter().chain(std::iter::once(area.owner.as_str())).chain(area.team.iter().map(|t| t.as_str())))
-            .filter_map(|id| reg.people.iter().find(|p| same_id(&p.id, id)))
-            .filter_map(|p| Some((named(&p.id), p.email.clone()?)))
-            .collect();
+    let contacts = (a
+        .auditor(reg)
+        .into_iter()
+        .chain(std::iter::once(area.owner.as_str()))
+        .chain(area.team.iter().map(|t| t.as_str())))
+    .filter_map(|id| reg.people.iter().find(|p| same_id(&p.id, id)))
+    .filter_map(|p| Some((named(&p.id), p.email.clone()?)))
+    .collect();
     let mut objectives = vec![
         format!(
             "Conformity: whether {} conforms to the organisation's own requirements for its ISMS and to ISO/IEC 27001:2022 (9.2.1 a).",
@@ -182,7 +185,7 @@ fn of<'p>(reg: &'p Register, today: NaiveDate, r: &Round<'_>, a: &AreaAudit<'_>,
         end: a.end,
         on,
         status: a.source.key(),
-        auditor: a.auditor.map(named).or_else(|| a.auditor_org(reg).map(str::to_string)),
+        auditor: a.auditor(reg).map(named).or_else(|| a.auditor_org(reg).map(str::to_string)),
         auditees: std::iter::once(&area.owner).chain(&area.team).map(|p| named(p)).collect(),
         contacts,
         method: area.method.map(|m| m.key()),

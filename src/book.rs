@@ -42,7 +42,7 @@ pub fn selection(plan: &Plan<'_>, round: Option<&str>, until: Option<NaiveDate>)
         found = true;
         let reached = reaches(r);
         for a in r.audits.iter().filter(planned).filter(|_| reached) {
-            match a.auditor {
+            match a.auditor(plan.register) {
                 Some(auditor) => {
                     let end = (a.end > a.date).then_some(a.end);
                     out.audits.push(Booking { date: a.date, end, area: a.area.into(), auditor: auditor.into() })

@@ -25,7 +25,7 @@
 //! // Round 0 ends six weeks before Stage 1: Monday 1 February 2027.
 //! let round0 = &plan.rounds[0];
 //! assert_eq!(round0.last_day, "2027-02-01".parse::<NaiveDate>()?);
-//! assert_eq!(round0.audits[0].auditor, Some("carol"));
+//! assert_eq!(round0.audits[0].auditor(plan.register), Some("carol"));
 //!
 //! let mut json = Vec::new();
 //! ismsaudit::render::json::write(&plan, &mut json)?;

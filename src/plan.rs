@@ -28,8 +28,9 @@ pub struct Plan<'r> {
     /// In date order: round 0 (when `initial`), then three per cycle.
     pub rounds: Vec<Round<'r>>,
     /// The rounds of the cycle before the first shown (round 0, before a certification's first
-    /// cycle), as planned on the way to `rounds`: what they left open is `check`'s. Empty for an
-    /// [`outline`], and where there is none.
+    /// cycle), as planned on the way to `rounds`: what they left open is `check`'s. Kept by
+    /// [`with_previous`] only (a format that shows the plan does not read them); empty where
+    /// there is none.
     pub previous: Vec<Round<'r>>,
     /// Set when the certificate has lapsed: no surveillance is planned for it any more.
     pub lapse: Option<Lapse>,
@@ -262,9 +263,21 @@ pub fn cycles_reaching(today: NaiveDate, end: NaiveDate) -> u32 {
 /// Lays out the plan for the day `valid` was validated for, showing `cycles` certificate cycles
 /// (1 to [`MAX_CYCLES`]).
 pub fn plan(valid: &Valid, cycles: u32) -> Plan<'_> {
+    planned(valid, cycles, false)
+}
+
+/// [`plan`], keeping the rounds of the cycle before the first shown as they were planned on the
+/// way (`previous`), for `check` to judge what they left open. (A plan of 100,000 areas holds
+/// them only where they are read.)
+pub fn with_previous(valid: &Valid, cycles: u32) -> Plan<'_> {
+    planned(valid, cycles, true)
+}
+
+fn planned(valid: &Valid, cycles: u32, previous: bool) -> Plan<'_> {
     let mut plan = outline(valid, cycles);
     if let Some((programme, run)) = plan.programme() {
-        let mut rounds = programme.each_round(plan.epoch(), run.first, run.last, run.initial).keeping_previous();
+        let rounds = programme.each_round(plan.epoch(), run.first, run.last, run.initial);
+        let mut rounds = if previous { rounds.keeping_previous() } else { rounds };
         let shown: Vec<Round> = rounds.by_ref().collect();
         (plan.previous, plan.rounds) = (rounds.previous(), shown);
     }

@@ -203,7 +203,7 @@ fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Resul
         .filter(|e| e.kind.is_audit())
         .flat_map(|e| [e.date, e.end])
         .collect();
-    for a in p.rounds.iter().flat_map(|r| &r.audits).filter(|a| a.auditor.is_some() && !a.source.is_recorded()) {
+    for a in p.rounds.iter().flat_map(|r| &r.audits).filter(|a| a.has_auditor() && !a.source.is_recorded()) {
         // (A closed day between an audit's days is not one of its days.)
         let on = |d: &NaiveDate| (a.date..=a.end).contains(d) && cal.is_open(*d);
         prop_assert!(!external.iter().any(on), "audit on an external audit's day: {a:?}");
@@ -219,7 +219,7 @@ fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Resul
         let mut in_round: BTreeMap<String, (u32, u32)> = BTreeMap::new();
         let recorded: BTreeSet<(String, NaiveDate)> = (round.audits.iter())
             .filter(|a| a.source.is_recorded())
-            .filter_map(|a| Some((a.auditor?.to_string(), a.date)))
+            .filter_map(|a| Some((a.auditor(reg)?.to_string(), a.date)))
             .collect();
         for (id, _) in recorded {
             in_round.entry(id).or_default().0 += 1;
@@ -234,9 +234,9 @@ fn structural_invariants(reg: &Register, p: &ismsaudit::plan::Plan<'_>) -> Resul
             let area = reg.scope.iter().find(|x| x.id == a.area).unwrap();
             let independent: Vec<&Auditor> = reg.auditors.iter().filter(|x| area.independent_of(x)).collect();
             let reaching = independent.iter().any(|x| x.covers_site(area));
-            match (&a.auditor, a.unassigned) {
+            match (a.auditor(reg), a.unassigned) {
                 (Some(id), None) => {
-                    let auditor = reg.auditors.iter().find(|x| &x.id == id).unwrap();
+                    let auditor = reg.auditors.iter().find(|x| x.id == id).unwrap();
                     prop_assert!(area.independent_of(auditor), "{id} audits {}", area.id);
                     prop_assert!(auditor.covers_site(area), "{id} does not go to {:?}", area.site);
                     // Never in the past for a round still ahead.
@@ -332,7 +332,7 @@ fn events_invariants(p: &ismsaudit::plan::Plan<'_>) -> Result<(), TestCaseError>
             e.kind,
             e.status,
             e.round.map(|r| r.label()),
-            e.audit.map(|a| (a.area.to_string(), a.auditor.map(str::to_string))),
+            e.audit.map(|a| (a.area.to_string(), a.auditor(p.register).map(str::to_string))),
         )
     };
     let valid = Valid::new(p.register.clone(), p.today).unwrap();
@@ -465,9 +465,9 @@ proptest! {
             for a in pair[1].audits.iter().filter(|a| a.source == Source::Planned || a.source == Source::CatchUp) {
                 let area = reg.scope.iter().find(|x| x.id == a.area).unwrap();
                 let others = reg.auditors.iter().filter(|x| area.independent_of(x)).count();
-                let before = pair[0].audits_of(a.area).filter(|b| b.independent).filter_map(|b| b.auditor).last();
-                if others >= 2 && a.auditor.is_some() && !pair[1].audits.iter().any(|x| x.unassigned.is_some()) {
-                    prop_assert_ne!(before, a.auditor, "{} in {} and {}", a.area, pair[0].label(), pair[1].label());
+                let before = pair[0].audits_of(a.area).filter(|b| b.independent).filter_map(|b| b.auditor(&reg)).last();
+                if others >= 2 && a.has_auditor() && !pair[1].audits.iter().any(|x| x.unassigned.is_some()) {
+                    prop_assert_ne!(before, a.auditor(&reg), "{} in {} and {}", a.area, pair[0].label(), pair[1].label());
                 }
             }
         }
@@ -485,7 +485,7 @@ proptest! {
         let p = plan(&v, 2);
         let cal = ismsaudit::calendar::Calendar::new(&reg.settings);
         for round in p.rounds.iter().filter(|r| r.first_day(today) <= r.last_day) {
-            let planned: Vec<_> = round.audits.iter().filter(|a| a.auditor.is_some() && !a.source.is_recorded() && a.behind.is_none()).collect();
+            let planned: Vec<_> = round.audits.iter().filter(|a| a.has_auditor() && !a.source.is_recorded() && a.behind.is_none()).collect();
             let audit_days: usize = planned.iter().map(|a| cal.open_days(a.date, a.end).count()).sum();
             let from = (round.last_day - Days::new(7 * u64::from(reg.settings.round_weeks) - 1)).max(round.first_day(today));
             if planned.is_empty() || cal.open_days(from, round.last_day).count() < 2 * audit_days {
@@ -523,7 +523,7 @@ proptest! {
             let open = cal.open_days(from, round.last_day).count();
             // (A catch-up is placed as soon as possible, not spread; so is an audit placed again
             // after its planned day passed.)
-            let usual = planned.iter().all(|a| a.due == round.last_day && a.auditor.is_some() && a.source == Source::Planned && a.passed.is_none());
+            let usual = planned.iter().all(|a| a.due == round.last_day && a.has_auditor() && a.source == Source::Planned && a.passed.is_none());
             if planned.is_empty() || !usual || open < planned.len() {
                 continue;
             }

@@ -392,10 +392,10 @@ fn agenda_command(args: AgendaArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<ExitCod
                     continue;
                 }
             };
-            // The cycles the days reach: the agenda shows what the calendar shows for them. The
-            // plan is dropped once its items are listed.
+            // The cycles the days reach: the agenda shows what the calendar shows for them. Their
+            // rounds are planned one at a time, each dropped once its items are listed.
             let until = today.checked_add_days(chrono::Days::new(days)).unwrap_or(today);
-            let agenda = render::agenda::agenda(&plan::plan(&valid, plan::cycles_reaching(today, until)), days);
+            let agenda = render::agenda::agenda(&plan::outline(&valid, plan::cycles_reaching(today, until)), days);
             match &mut json {
                 Some(json) => json.items(&agenda, sink)?,
                 None if matches!(format, AgendaFormat::Markdown) => {

@@ -25,7 +25,7 @@ use chrono::NaiveDate;
 
 pub use crate::codes::{Code, Severity};
 use crate::diagnostic::Loc;
-use crate::plan::{Plan, plan};
+use crate::plan::{Plan, with_previous};
 use crate::valid::Valid;
 use accepted::Acceptances;
 pub use facts::Fact;
@@ -64,7 +64,7 @@ impl Finding {
 /// What the rules find for the register on the day it was validated for, in the order they
 /// find it.
 pub fn facts(valid: &Valid) -> Vec<Fact<'_>> {
-    found(&plan(valid, 1)).into_iter().flatten().collect()
+    found(&with_previous(valid, 1)).into_iter().flatten().collect()
 }
 
 /// What the rules find, in the order they find it: a list per rule (per round, for the
@@ -219,7 +219,7 @@ impl<'r> Findings<'r> {
 /// borrow `valid` (the register's ids): keep it while they are read.
 pub fn check(valid: &Valid) -> Findings<'_> {
     // The plan goes before the findings are put in order: the facts borrow the register only.
-    let found = found(&plan(valid, 1));
+    let found = found(&with_previous(valid, 1));
     Findings::new(found, Acceptances::new(valid.register(), valid.today()))
 }
 

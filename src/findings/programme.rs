@@ -149,7 +149,7 @@ fn behind<'a, 'r>(
             .flat_map(|j| of(j, a.area).map(move |x| (&rounds[j], x)))
             .find(|(_, x)| matches!(x.source, Source::Planned | Source::CatchUp) && x.due >= today);
         let later = match planned {
-            Some((_, x)) if x.auditor.is_none() => Later::NoAuditor { due: x.due },
+            Some((_, x)) if !x.has_auditor() => Later::NoAuditor { due: x.due },
             Some((r, x)) if r.short_name() == round.short_name() => Later::ThisRound { due: x.due, date: x.date },
             Some((r, x)) => Later::Round { label: r.short_name(), date: x.date },
             None => match area.filter(|x| x.left_by(today)).and_then(|x| x.until) {
@@ -264,7 +264,7 @@ fn review<'r>(reg: &Register, today: NaiveDate, round: &Round) -> Option<Fact<'r
         // Still ahead: a review booked before an audit of the round still to be held (the plan
         // adds one after it).
         let booked = (round.other_reviews.iter()).rfind(|r| r.recorded.is_some() && r.date >= today)?;
-        let planned = round.audits.iter().filter(|a| a.auditor.is_some() && !a.source.is_recorded());
+        let planned = round.audits.iter().filter(|a| a.has_auditor() && !a.source.is_recorded());
         let audit = planned.map(|a| a.end).filter(|d| *d > booked.date).max()?;
         let gap = ReviewGap::BookedBeforeAudit { review: booked.date, audit };
         return Some(Fact::ReviewMissing { round: round_ref(round), gap, date: booked.date, at: booked.recorded });
@@ -381,8 +381,8 @@ pub(super) fn stage1_too_close<'r>(plan: &Plan<'r>) -> Option<Fact<'r>> {
     }
     let settings = &plan.register.settings;
     let lead = settings.internal_audit_lead_weeks;
-    let placed = after.iter().filter(|a| a.auditor.is_some()).map(|a| a.end).max();
-    let unplaced = after.iter().filter(|a| a.auditor.is_none()).count();
+    let placed = after.iter().filter(|a| a.has_auditor()).map(|a| a.end).max();
+    let unplaced = after.iter().filter(|a| !a.has_auditor()).count();
     let fit = match placed {
         Some(last) if unplaced == 0 => {
             let calendar = crate::calendar::Calendar::new(settings);
@@ -446,7 +446,7 @@ pub(super) fn owner_audits_programme<'r>(plan: &Plan<'r>) -> Vec<Fact<'r>> {
     // The owner's audits by area, in the order of the rounds: one pass over the rounds.
     let mut owners: HashMap<&str, Vec<&AreaAudit>> = HashMap::new();
     for a in (plan.rounds.iter()).flat_map(|r| &r.audits) {
-        if a.auditor.is_some_and(|x| same_id(x, owner)) {
+        if a.auditor(reg).is_some_and(|x| same_id(x, owner)) {
             owners.entry(a.area).or_default().push(a);
         }
     }
@@ -556,18 +556,19 @@ mod tests {
         big.programme_owner = Some("U0".to_string());
         let mut p = crate::plan::plan(&small, 1);
         p.rounds.truncate(2);
-        let audit = |area: usize, date: &str, source: Source, who: &'static str| {
+        // `who`: the auditor's place in `big`.
+        let audit = |area: usize, date: &str, source: Source, who: usize| {
             let mut a = AreaAudit::new(&big.scope[area].id, day(date), source);
-            a.auditor = Some(who);
+            a.auditor_index = Some(crate::programme::At::new(who));
             a
         };
         p.rounds[0].audits = vec![
-            audit(0, "2026-03-02", Source::Done, "u0"),
-            audit(1, "2026-03-03", Source::Done, "u1"),
-            audit(4, "2026-03-04", Source::Done, "u0"),
+            audit(0, "2026-03-02", Source::Done, 0),
+            audit(1, "2026-03-03", Source::Done, 1),
+            audit(4, "2026-03-04", Source::Done, 0),
         ];
         p.rounds[1].audits =
-            vec![audit(0, "2027-03-01", Source::Planned, "u0"), audit(2, "2027-03-02", Source::Planned, "u0")];
+            vec![audit(0, "2027-03-01", Source::Planned, 0), audit(2, "2027-03-02", Source::Planned, 0)];
         p.register = &big;
         let owner = |area: &'static str, recorded, days: &[&str]| Fact::ProgrammeAuditsItself {
             area,

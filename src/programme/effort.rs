@@ -94,7 +94,7 @@ impl Effort {
                 Some(k) if k < self.listed => k,
                 _ => self.row(firm.unwrap_or(UNASSIGNED)),
             };
-            let unassigned = a.auditor.is_none() && firm.is_none();
+            let unassigned = !a.has_auditor() && firm.is_none();
             let mut count = |day: NaiveDate| {
                 round.days += 1;
                 round.held += u32::from(a.source == Source::Done);

@@ -29,7 +29,7 @@ pub(crate) use place::SiteCalendars;
 use place::{Diary, Need, Placer, Wanted};
 pub use risk::risk_pattern;
 use risk::{AreaState, RoundAt, pattern_by_rank};
-use round::At;
+pub(crate) use round::At;
 pub use round::{AreaAudit, Behind, FollowUp, ROUNDS_PER_CYCLE, Review, Round, RoundName, Source, Unassigned};
 
 /// A round's dates before any area is placed in it.
@@ -193,15 +193,14 @@ impl<'r, 'c> Programme<'r, 'c> {
             // A review recorded before an audit of the round (held late, or still to be held)
             // cannot take its results: while the external audit is ahead, the round gets a
             // planned one after it (the recorded one is shown too).
-            let assigned =
-                |a: &&AreaAudit| a.source != Source::Missed && (a.auditor.is_some() || a.source.is_recorded());
+            let assigned = |a: &&AreaAudit| a.source != Source::Missed && (a.has_auditor() || a.source.is_recorded());
             let later = round.audits.iter().filter(assigned).any(|a| a.end.max(a.date) > round.review.date);
             if !later || due <= self.today {
                 return;
             }
             round.review = Review::planned(round.review.date);
         }
-        let planned = round.audits.iter().any(|a| a.auditor.is_some() && !a.source.is_recorded());
+        let planned = round.audits.iter().any(|a| a.has_auditor() && !a.source.is_recorded());
         if !planned {
             let held = round.audits.iter().filter(|a| a.source == Source::Done).map(|a| a.date).max();
             let recorded = held.and_then(|h| self.recorded_review(|r| r.date > h && r.date < due));
@@ -214,7 +213,7 @@ impl<'r, 'c> Programme<'r, 'c> {
         // auditor); where no open day is left between it and the external audit, the day of the
         // last audit itself, after it.
         let last = (round.audits.iter())
-            .filter(|a| a.source != Source::Missed && (a.auditor.is_some() || a.source.is_recorded()))
+            .filter(|a| a.source != Source::Missed && (a.has_auditor() || a.source.is_recorded()))
             .map(|a| a.end.max(a.date))
             .max();
         let after_audits = last.and_then(|d| d.succ_opt()).map(|d| self.calendar.open_on_or_after(d));
@@ -479,7 +478,6 @@ impl<'r, 'c> Programme<'r, 'c> {
             };
             let mut a = AreaAudit::new(id, record.date, source);
             a.end = record.end.unwrap_or(record.date);
-            a.auditor = record.auditor.as_deref();
             a.record_index = Some(At::new(r));
             a.independent = independent;
             a.kind = record.kind;

@@ -4,14 +4,16 @@
 //! before, so that memory holds one register's plan however many are given.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::convert::Infallible;
 use std::io::{self, Write};
+use std::ops::ControlFlow;
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use super::calendar::{Entries, Entry, Mark, Period};
-use crate::plan::Plan;
+use crate::plan::{Event, Plan};
 use crate::text::{name, write_wrapped};
 
 /// One register's agenda: its items, and the organisation and file every item names, held once
@@ -23,64 +25,132 @@ pub struct Agenda<'r> {
     /// cut short or made visible where it must be.
     pub file: Cow<'r, str>,
     /// What is overdue, then what is due, each in date order.
-    pub items: Vec<Item>,
+    held: Vec<Held>,
+    /// Every item's summary and status, one after the other.
+    texts: String,
+}
+
+impl Agenda<'_> {
+    /// What is overdue, then what is due, each in date order.
+    pub fn items(&self) -> impl Iterator<Item = Item<'_>> {
+        self.held.iter().map(|h| Item {
+            date: h.date,
+            end: h.end,
+            kind: KINDS[usize::from(h.kind)],
+            summary: &self.texts[h.from..h.split],
+            status: &self.texts[h.split..h.to],
+            overdue: h.overdue,
+        })
+    }
 }
 
 /// One line of the agenda.
-#[derive(Debug, Clone, Serialize)]
-pub struct Item {
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Item<'a> {
     pub date: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<NaiveDate>,
     pub kind: &'static str,
-    pub summary: String,
-    pub status: String,
+    pub summary: &'a str,
+    pub status: &'a str,
     /// Held or recorded neither by its day, which has passed.
     pub overdue: bool,
+}
+
+/// What an item is: an entry's category, or a corrective action.
+const KINDS: [&str; 5] =
+    ["Internal audit", "Management review", "Certification audit", "Certificate", "Corrective action"];
+
+/// An item as the agenda holds it: its texts in the agenda's `texts` (a register of 100,000
+/// overdue audits would otherwise hold two strings for each, 14 MB where these take 7).
+#[derive(Debug, Clone)]
+struct Held {
+    date: NaiveDate,
+    end: Option<NaiveDate>,
+    /// Its place in [`KINDS`].
+    kind: u8,
+    overdue: bool,
     /// Its place in the order found, for a sort by date that keeps that order on a day
     /// without a second list of the items' size.
-    #[serde(skip)]
     found: u32,
+    /// Its summary is `texts[from..split]`, its status `texts[split..to]`.
+    from: usize,
+    split: usize,
+    to: usize,
+}
+
+/// The items as they are found, what is overdue apart from what is due, their texts in one
+/// string.
+#[derive(Default)]
+struct Found {
+    overdue: Vec<Held>,
+    due: Vec<Held>,
+    texts: String,
+    count: u32,
+}
+
+impl Found {
+    /// Adds an item (to what is overdue, or to what is due) of kind `kind`, one of [`KINDS`].
+    fn add(&mut self, date: NaiveDate, end: Option<NaiveDate>, kind: &str, summary: &str, status: &str, overdue: bool) {
+        let from = self.texts.len();
+        self.texts.push_str(summary);
+        let split = self.texts.len();
+        self.texts.push_str(status);
+        self.count = self.count.saturating_add(1);
+        debug_assert!(KINDS.contains(&kind), "{kind}");
+        let kind = KINDS.iter().position(|k| *k == kind).unwrap_or_default() as u8;
+        let held = Held { date, end, kind, overdue, found: self.count, from, split, to: self.texts.len() };
+        if overdue { self.overdue.push(held) } else { self.due.push(held) }
+    }
+
+    /// Each list in date order (on a day, in the order found), what is overdue first.
+    fn agenda<'r>(mut self, organisation: &'r str, file: Cow<'r, str>) -> Agenda<'r> {
+        self.overdue.sort_unstable_by_key(|i| (i.date, i.found));
+        self.due.sort_unstable_by_key(|i| (i.date, i.found));
+        self.overdue.append(&mut self.due);
+        Agenda { organisation, file, held: self.overdue, texts: self.texts }
+    }
 }
 
 /// The plan's overdue internal audits and reviews (their day passed, not held or recorded),
-/// then its events from `today` to `today + days`.
+/// then its events from `today` to `today + days`. Of an [`outline`](crate::plan::outline), the
+/// rounds are planned one at a time and only the items are held (a register of 100,000 areas
+/// holds one round's audits, not two cycles').
 pub fn agenda<'r>(plan: &Plan<'r>, days: u64) -> Agenda<'r> {
     let today = plan.today;
     let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
-    let first = plan.rounds.first().map_or(today, |r| r.window_start.unwrap_or(today).min(today));
-    // An audit moved from a day that passed is read where it now is, which may be later.
-    let moved = (plan.rounds.iter().flat_map(|r| &r.audits))
-        .filter(|a| a.passed.is_some_and(|d| first <= d && d < today))
-        .map(|a| a.end)
-        .max();
-    let period = Period::everyone(first, until.max(moved.unwrap_or(until)));
-    let mut found = 0u32;
-    let mut next = || {
-        found = found.saturating_add(1);
-        found
+    // What is chased goes back to the first round's window (or to today, if that opens later),
+    // known from that round's first event, which comes before any other round's. An external
+    // event is never chased, and is due only from today: read before it, nothing is lost.
+    let first = OnceCell::new();
+    let keep = |e: &Event<'_>, end: NaiveDate| {
+        let Some(r) = e.round else { return ControlFlow::Continue(today <= end && e.date <= until) };
+        // A round that opens after the days shown has nothing due in them, and no day of its
+        // passed: neither it nor any after it is planned.
+        if r.window_start.is_some_and(|w| w > until.max(today)) {
+            return ControlFlow::Break(());
+        }
+        let first = *first.get_or_init(|| r.window_start.unwrap_or(today).min(today));
+        // An audit moved from a day that passed is read where it now is, which may be later.
+        let moved = e.audit.and_then(|a| a.passed).is_some_and(|d| first <= d && d < today);
+        ControlFlow::Continue(first <= end && (e.date <= until || moved))
     };
-    let mut item = |x: &Entry, overdue: bool| Item {
-        date: x.date,
-        end: (x.end > x.date).then_some(x.end),
-        kind: x.category,
-        summary: x.summary.clone(),
-        status: x.status.clone(),
-        overdue,
-        found: next(),
-    };
-    let (mut overdue, mut due) = (Vec::new(), Vec::new());
-    let Ok(()) = Entries::new(plan, &period).each::<Infallible>(|x| {
+    let mut found = Found::default();
+    let period = Period::everyone(NaiveDate::MIN, NaiveDate::MAX);
+    let Ok(()) = Entries::new(plan, &period).each_kept::<Infallible>(keep, |x| {
+        let end = (x.end > x.date).then_some(x.end);
         // A planned day that passed with nothing recorded, the audit planned again: the day
-        // missed is chased, as the day it moved to is announced.
+        // missed is chased, as the day it moved to is announced. (Only an audit has one: its
+        // round's event set `first`.)
+        let first = first.get().copied().unwrap_or(today);
         if let Some(day) = x.passed.filter(|d| first <= *d && *d < today) {
             let status = format!("planned, not held; moved to {}", x.date);
-            overdue.push(Item { date: day, end: None, status, ..item(&x, true) });
+            found.add(day, None, x.category, &x.summary, &status, true);
         }
         if x.end < today && open(&x, today) {
-            overdue.push(item(&x, true));
+            found.add(x.date, end, x.category, &x.summary, &x.status, true);
         } else if x.end >= today && x.date <= until {
-            due.push(item(&x, false));
+            found.add(x.date, end, x.category, &x.summary, &x.status, false);
         }
         Ok(())
     });
@@ -89,30 +159,19 @@ pub fn agenda<'r>(plan: &Plan<'r>, days: u64) -> Agenda<'r> {
     for ca in plan.register.corrective_actions.iter().filter(|c| c.open_on(today) && c.due_now() <= until) {
         let severity = ca.severity.key();
         let late = ca.due_now() < today;
-        let x = Item {
-            date: ca.due_now(),
-            end: None,
-            kind: "Corrective action",
-            summary: match &ca.finding {
-                Some(f) => format!("Corrective action {} ({severity} nonconformity {f}, {})", ca.id, ca.area),
-                None => format!("Corrective action {} ({severity} nonconformity, {})", ca.id, ca.area),
-            },
-            status: match (late, ca.revised.is_empty()) {
-                (true, true) => "open, OVERDUE".to_string(),
-                (false, true) => "open".to_string(),
-                (true, false) => format!("open, OVERDUE; due first {}", ca.due),
-                (false, false) => format!("open; due first {}", ca.due),
-            },
-            overdue: late,
-            found: next(),
+        let summary = match &ca.finding {
+            Some(f) => format!("Corrective action {} ({severity} nonconformity {f}, {})", ca.id, ca.area),
+            None => format!("Corrective action {} ({severity} nonconformity, {})", ca.id, ca.area),
         };
-        if late { overdue.push(x) } else { due.push(x) }
+        let status = match (late, ca.revised.is_empty()) {
+            (true, true) => "open, OVERDUE".to_string(),
+            (false, true) => "open".to_string(),
+            (true, false) => format!("open, OVERDUE; due first {}", ca.due),
+            (false, false) => format!("open; due first {}", ca.due),
+        };
+        found.add(ca.due_now(), None, "Corrective action", &summary, &status, late);
     }
-    // In date order, each list: on a day, the plan's order, then the actions.
-    overdue.sort_unstable_by_key(|i| (i.date, i.found));
-    due.sort_unstable_by_key(|i| (i.date, i.found));
-    overdue.extend(due);
-    Agenda { organisation: plan.register.organisation.as_str(), file: name(&plan.register.file), items: overdue }
+    found.agenda(plan.register.organisation.as_str(), name(&plan.register.file))
 }
 
 /// An internal audit or review whose day has passed without it being held or recorded, and that
@@ -139,11 +198,10 @@ pub fn text(
     if titled {
         write_wrapped(out, &format!("{organisation} ({}):", agenda.file), width, 2)?;
     }
-    let (overdue, due): (Vec<&Item>, Vec<&Item>) = agenda.items.iter().partition(|i| i.overdue);
-    if !overdue.is_empty() {
+    if agenda.items().any(|i| i.overdue) {
         writeln!(out, "Overdue on {today}:")?;
-        for i in &overdue {
-            line(i, organisation, width, out)?;
+        for i in agenda.items().filter(|i| i.overdue) {
+            line(&i, organisation, width, out)?;
         }
         writeln!(out)?;
     }
@@ -152,11 +210,11 @@ pub fn text(
         "Due in the next {days} days ({today} to {}):",
         today.checked_add_days(Days::new(days)).unwrap_or(today)
     )?;
-    if due.is_empty() {
+    if agenda.items().all(|i| i.overdue) {
         writeln!(out, "  nothing")?;
     }
-    for i in &due {
-        line(i, organisation, width, out)?;
+    for i in agenda.items().filter(|i| !i.overdue) {
+        line(&i, organisation, width, out)?;
     }
     Ok(())
 }
@@ -167,27 +225,26 @@ pub fn text(
 pub fn markdown(agenda: &Agenda, days: u64, today: NaiveDate, out: &mut dyn Write) -> io::Result<()> {
     use super::markdown::md;
     writeln!(out, "\n## {} ({})\n", md(agenda.organisation), md(&agenda.file))?;
-    let (overdue, due): (Vec<&Item>, Vec<&Item>) = agenda.items.iter().partition(|i| i.overdue);
-    let bullet = |i: &Item, out: &mut dyn Write| {
+    let bullet = |i: Item, out: &mut dyn Write| {
         let date = match i.end {
             Some(end) => format!("{} to {end}", i.date),
             None => i.date.to_string(),
         };
-        writeln!(out, "- {date}: {} ({})", md(&i.summary), md(&i.status))
+        writeln!(out, "- {date}: {} ({})", md(i.summary), md(i.status))
     };
-    if !overdue.is_empty() {
+    if agenda.items().any(|i| i.overdue) {
         writeln!(out, "**Overdue on {today}**\n")?;
-        for i in overdue {
+        for i in agenda.items().filter(|i| i.overdue) {
             bullet(i, out)?;
         }
         writeln!(out)?;
     }
     let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
     writeln!(out, "**Due in the next {days} days ({today} to {until})**\n")?;
-    if due.is_empty() {
+    if agenda.items().all(|i| i.overdue) {
         writeln!(out, "- nothing")?;
     }
-    for i in due {
+    for i in agenda.items().filter(|i| !i.overdue) {
         bullet(i, out)?;
     }
     Ok(())
@@ -222,9 +279,9 @@ impl Json {
             organisation: &'a str,
             file: &'a str,
             #[serde(flatten)]
-            item: &'a Item,
+            item: Item<'a>,
         }
-        for item in &agenda.items {
+        for item in agenda.items() {
             // Each item laid out as the whole document would lay it out, two levels in.
             let mut text = Vec::new();
             let shown = Shown { organisation: agenda.organisation, file: &agenda.file, item };

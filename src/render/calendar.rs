@@ -6,6 +6,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::io::{self, Write};
+use std::ops::ControlFlow;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
@@ -202,12 +203,23 @@ impl<'a> Entries<'a> {
     }
 
     /// Gives `visit` each entry in turn, until it fails.
-    pub fn each<E>(&self, mut visit: impl FnMut(Entry) -> Result<(), E>) -> Result<(), E> {
+    pub fn each<E>(&self, visit: impl FnMut(Entry) -> Result<(), E>) -> Result<(), E> {
+        self.each_kept(|_, _| ControlFlow::Continue(true), visit)
+    }
+
+    /// [`Entries::each`] for the events `keep` keeps, asked of each event in the period with its
+    /// last day, in order, before its entry is worded (which takes a dozen texts). Reading ends
+    /// where `keep` breaks: no round after is planned.
+    pub fn each_kept<E>(
+        &self,
+        mut keep: impl FnMut(&Event<'_>, NaiveDate) -> ControlFlow<(), bool>,
+        mut visit: impl FnMut(Entry) -> Result<(), E>,
+    ) -> Result<(), E> {
         let (plan, period) = (self.plan, self.period);
         let cal = Calendar::new(&plan.register.settings);
         let mine = |e: &Event<'_>| match &period.who {
             None => true,
-            Some(Who::Auditor(id)) => e.audit.and_then(|a| a.auditor).is_some_and(|a| same_id(a, id)),
+            Some(Who::Auditor(id)) => e.audit.and_then(|a| a.auditor(plan.register)).is_some_and(|a| same_id(a, id)),
             Some(Who::Person(id)) => people(plan.register, e).iter().any(|p| same_id(p, id)),
         };
         // Two events with the same key (an area audited twice in a round, a record and a booking
@@ -218,7 +230,7 @@ impl<'a> Entries<'a> {
         // A restart's events (its round 0, its Stages) are apart from those of the certification
         // before: their keys begin with it.
         let restart = (plan.epoch > 0).then(|| format!("restart{}/", plan.epoch));
-        plan.each_event(|e| {
+        let read = plan.each_event(|e| {
             // Numbered before an auditor's own are picked, so that each keeps its key.
             let key = format!("{}{}", restart.as_deref().unwrap_or_default(), key(e));
             let key = match e.round {
@@ -236,8 +248,14 @@ impl<'a> Entries<'a> {
             if end < period.from || e.date > period.to {
                 return Ok(());
             }
-            visit(entry(plan, e, end, key, &cal))
-        })
+            match keep(e, end) {
+                ControlFlow::Continue(true) => visit(entry(plan, e, end, key, &cal)).map_err(Some),
+                ControlFlow::Continue(false) => Ok(()),
+                ControlFlow::Break(()) => Err(None),
+            }
+        });
+        // (`None`: `keep` ended the reading.)
+        read.or_else(|e| e.map_or(Ok(()), Err))
     }
 
     /// Each day with an event, marked by its most important one.
@@ -398,8 +416,8 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
         (EventKind::InternalAudit, Some(a), _) => {
             let area = a.area_in(reg);
             let name = area.map_or(a.area, |x| x.name());
-            let who = match (&a.auditor, &a.auditor_org(reg)) {
-                (Some(id), _) => a.auditor_in(reg).map_or_else(|| id.to_string(), crate::register::Auditor::label),
+            let who = match (a.auditor_in(reg), a.auditor_org(reg)) {
+                (Some(auditor), _) => auditor.label(),
                 (None, Some(org)) => org.to_string(),
                 // Missed: its status says so (OVERDUE, not held).
                 (None, None) if a.source == Source::Missed => String::new(),
@@ -528,7 +546,7 @@ fn people<'r>(reg: &'r Register, e: &Event<'r>) -> Vec<&'r str> {
             let auditees = area
                 .into_iter()
                 .flat_map(|x| std::iter::once(x.owner.as_str()).chain(x.team.iter().map(|t| t.as_str())));
-            a.auditor.into_iter().chain(auditees).collect()
+            a.auditor(reg).into_iter().chain(auditees).collect()
         }
         (Mark::ManagementReview | Mark::External, _) => management().collect(),
         _ => reg.programme_owner.iter().map(String::as_str).collect(),

@@ -71,7 +71,7 @@ pub(super) fn rows<'p>(plan: &'p Plan<'_>, view: &'p View) -> impl Iterator<Item
         let external = e.external.as_deref();
         let area = audit.map(|a| a.area);
         let area_of = audit.and_then(|a| a.area_in(reg));
-        let auditor = audit.and_then(|a| a.auditor.or(a.auditor_org(reg)));
+        let auditor = audit.and_then(|a| a.auditor(reg).or(a.auditor_org(reg)));
         let kind = match e.kind {
             EventKind::InternalAudit => "Internal audit".to_string(),
             EventKind::ManagementReview => "Management review".to_string(),

@@ -325,7 +325,7 @@ impl<'a> EventDoc<'a> {
             },
             round: e.round.map(Round::short_name).map(Name),
             area: audit.map(|a| a.area),
-            auditor: audit.map(|a| a.auditor),
+            auditor: audit.map(|a| a.auditor(register)),
             prepares: e.prepares.map(Prepares::from),
             latest: external.and_then(|x| x.latest).map(Day),
             end: (external.filter(|x| x.end > x.date).map(|x| x.end))

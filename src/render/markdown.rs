@@ -166,7 +166,7 @@ fn rounds(plan: &Plan<'_>, labels: &HashMap<String, String>, out: &mut dyn Write
             writeln!(out, "No area audits: every area is covered elsewhere in the cycle.")?;
         } else {
             let rows = (r.audits.iter()).map(|a| {
-                let auditor = match (&a.auditor, a.unassigned) {
+                let auditor = match (a.auditor(reg), a.unassigned) {
                     (Some(id), _) => md(&person(id, labels)),
                     (None, Some(why)) => {
                         let (label, note) = unassigned(why);

@@ -226,8 +226,8 @@ fn round<'p>(
             let area = a.area_in(reg);
             // The risk the round judges the area with (`risk_history`).
             let risk = area.map_or("", |x| x.risk_on(r.lead_day).as_str());
-            let auditor = match (&a.auditor, a.unassigned) {
-                (Some(id), _) => a.auditor_in(reg).map_or_else(|| id.to_string(), crate::register::Auditor::label),
+            let auditor = match (a.auditor_in(reg), a.unassigned) {
+                (Some(auditor), _) => auditor.label(),
                 (None, Some(why)) => unassigned(why).0.to_string(),
                 (None, None) if a.source == Source::Missed => String::new(),
                 (None, None) => a.auditor_org(reg).unwrap_or("(not recorded)").to_string(),
@@ -244,7 +244,7 @@ fn round<'p>(
         let widths = columns.fit(width);
         widths.header(&header, out)?;
         for a in r.audits.iter().filter(shown) {
-            if let (None, Some(why)) = (&a.auditor, a.unassigned) {
+            if let (false, Some(why)) = (a.has_auditor(), a.unassigned) {
                 let (label, note) = unassigned(why);
                 without.entry(label).or_insert((0, note)).0 += 1;
             }

@@ -203,7 +203,6 @@ impl<'r> Placer<'_, 'r> {
                 audit.behind = task.behind.or((a.end > task.due).then_some(Behind::Late));
                 audit.end = a.end;
                 audit.due = task.due.max(a.end);
-                audit.auditor = Some(&self.register.auditors[a.auditor].id);
                 audit.auditor_index = Some(At::new(a.auditor));
             }
             round.audits.push(audit);

@@ -198,7 +198,7 @@ impl Diary {
                 _ if a.kind != AuditKind::Full => {}
                 Some(Owed::Since(d)) if anchors => self.owed[i] = Some(Owed::Since(d.max(a.end))),
                 None if anchors => self.owed[i] = Some(Owed::Since(a.end.max(a.date))),
-                Some(Owed::Since(d)) if a.auditor.is_some() && d < a.date => self.owed[i] = None,
+                Some(Owed::Since(d)) if a.has_auditor() && d < a.date => self.owed[i] = None,
                 _ => {}
             }
         }

@@ -329,7 +329,7 @@ impl<'r> Placer<'_, 'r> {
                 gone[placed_from + q] = true;
                 continue;
             }
-            if want.planned.is_none() || (a.auditor.is_some() && a.date >= self.today) {
+            if want.planned.is_none() || (a.has_auditor() && a.date >= self.today) {
                 continue;
             }
             gone[placed_from + q] = true;
@@ -530,7 +530,6 @@ impl<'r> Placer<'_, 'r> {
                     audit.end = choice.end;
                     // Moved past the lead: due on its own last day, before Stage 2 (which verifies it).
                     audit.due = due.max(choice.end);
-                    audit.auditor = Some(&self.register.auditors[auditor].id);
                     audit.auditor_index = Some(At::new(auditor));
                 }
                 Err(why) => audit.unassigned = Some(why),
