@@ -174,8 +174,11 @@ proptest! {
         }
     }
 
-    /// Adding an area changes nothing, for the others, in a round that is over: the records
-    /// and the audits missed there stay as they were.
+    /// Adding an area changes nothing, for the others, in a round that is over: the rounds
+    /// that are over stay the same rounds, and the records and the audits missed there stay as
+    /// they were. (Rounds ahead may change: a round whose areas were all audited counts as over
+    /// from those audits, and the new area, unaudited, undoes that; the interval then runs from
+    /// the round's last day, and an interim round ahead may come or go.)
     #[test]
     fn adding_an_area_never_changes_a_round_that_is_over(reg in register(), today in 0u64..3000, risk in risk()) {
         let today = day(today);
@@ -183,10 +186,11 @@ proptest! {
         bigger.scope.insert(0, Area { id: "zz-new".into(), name: Some(Box::new("New".into())), owner: "owner".into(), team: Default::default(), risk, clauses: Default::default(), controls: Default::default(), since: None, until: None, site: None, audit_days: 1, risk_history: Default::default(), method: None, loc: Loc::default() });
         let (v_before, v_after) = (Valid::new(reg.clone(), today).unwrap(), Valid::new(bigger, today).unwrap());
         let (before, after) = (plan(&v_before, 2), plan(&v_after, 2));
+        let over = |p: &Plan<'_>| p.rounds.iter().take_while(|r| r.last_day < today).map(|r| r.label()).collect::<Vec<_>>();
+        prop_assert_eq!(over(&before), over(&after));
         for (a, b) in before.rounds.iter().zip(&after.rounds) {
-            prop_assert_eq!(a.label(), b.label());
             if a.last_day >= today {
-                continue;
+                break;
             }
             let fixed = |r: &ismsaudit::programme::Round| -> Vec<(String, NaiveDate, Source, bool)> {
                 r.audits.iter().filter(|x| x.area != "zz-new" && (x.source.is_recorded() || x.source == Source::Missed))

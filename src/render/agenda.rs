@@ -125,9 +125,10 @@ pub fn agenda<'r>(plan: &Plan<'r>, days: u64) -> Agenda<'r> {
     let first = OnceCell::new();
     let keep = |e: &Event<'_>, end: NaiveDate| {
         let Some(r) = e.round else { return ControlFlow::Continue(today <= end && e.date <= until) };
-        // An area that has left the scope can no longer be audited: an audit it missed is
-        // `check`'s (until the certification body's acceptance is recorded), not a thing to do.
-        if e.audit.and_then(|a| a.area_in(plan.register)).is_some_and(|x| x.left_by(today)) {
+        // An area that has left the scope can no longer be audited: an audit it missed (its
+        // day passed) is `check`'s (until the certification body's acceptance is recorded), not
+        // a thing to do. (One recorded for a day ahead is still shown as due.)
+        if end < today && e.audit.and_then(|a| a.area_in(plan.register)).is_some_and(|x| x.left_by(today)) {
             return ControlFlow::Continue(false);
         }
         // A round that opens after the days shown has nothing due in them, and no day of its
