@@ -411,7 +411,11 @@ proptest! {
         prop_assert_eq!(&visits, &ics, "ICS");
         // The agenda to the end of the year: what is not over yet.
         let days = (year_end - today).num_days() as u64;
-        let mut agenda: Vec<NaiveDate> = ismsaudit::render::agenda::agenda(&full, days).items().filter(|i| !i.overdue && i.kind != "Corrective action").map(|i| i.date).collect();
+        let whole = ismsaudit::render::agenda::agenda(&full, days);
+        // Of an outline, planned a round at a time and read up to the days shown, the same.
+        let of_outline = ismsaudit::render::agenda::agenda(&outline, days);
+        prop_assert!(whole.items().eq(of_outline.items()), "agenda of an outline");
+        let mut agenda: Vec<NaiveDate> = whole.items().filter(|i| !i.overdue && i.kind != "Corrective action").map(|i| i.date).collect();
         agenda.sort();
         let mut ahead: Vec<NaiveDate> = spans.iter().filter(|(f, t)| *t >= today && *f <= year_end).map(|(f, _)| *f).collect();
         ahead.sort();

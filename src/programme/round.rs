@@ -92,9 +92,9 @@ impl FollowUp {
 /// One area audited on one day by one auditor (or by nobody, which outputs say plainly).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AreaAudit<'r> {
-    /// Borrowed from the register, as are the auditor's id and firm: a plan of 50,000 areas
-    /// holds a quarter of a million audits, and copying their ids would cost as many
-    /// allocations again, each freed with the plan.
+    /// Borrowed from the register (the auditor's id and firm are read there by place): a plan
+    /// of 50,000 areas holds a quarter of a million audits, and copying their ids would cost as
+    /// many allocations again, each freed with the plan.
     pub area: &'r str,
     /// The audit's first day ...
     pub date: NaiveDate,
@@ -218,7 +218,9 @@ impl<'r> AreaAudit<'r> {
 
     /// Its auditor's id as `register` (the one the plan was made from) spells it, as a record
     /// naming them is read too. Found by place: an audit does not carry the id (a plan of
-    /// 50,000 areas holds a quarter of a million audits).
+    /// 50,000 areas holds a quarter of a million audits). That a record's auditor is one of the
+    /// register's, spelled as it spells them, is the register's checks' (`register::parse`):
+    /// a register changed in code after it was read must keep it so.
     pub fn auditor<'g>(&self, register: &'g Register) -> Option<&'g str> {
         self.auditor_in(register).map(|x| x.id.as_str())
     }

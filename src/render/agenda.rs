@@ -36,7 +36,7 @@ impl Agenda<'_> {
         self.held.iter().map(|h| Item {
             date: h.date,
             end: h.end,
-            kind: KINDS[usize::from(h.kind)],
+            kind: h.kind.map_or(CORRECTIVE_ACTION, Mark::category),
             summary: &self.texts[h.from..h.split],
             status: &self.texts[h.split..h.to],
             overdue: h.overdue,
@@ -45,7 +45,7 @@ impl Agenda<'_> {
 }
 
 /// One line of the agenda.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Item<'a> {
     pub date: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,9 +57,8 @@ pub struct Item<'a> {
     pub overdue: bool,
 }
 
-/// What an item is: an entry's category, or a corrective action.
-const KINDS: [&str; 5] =
-    ["Internal audit", "Management review", "Certification audit", "Certificate", "Corrective action"];
+/// What an item that is not one of the plan's events is (those are what their [`Mark`] says).
+const CORRECTIVE_ACTION: &str = "Corrective action";
 
 /// An item as the agenda holds it: its texts in the agenda's `texts` (a register of 100,000
 /// overdue audits would otherwise hold two strings for each, 14 MB where these take 7).
@@ -67,8 +66,8 @@ const KINDS: [&str; 5] =
 struct Held {
     date: NaiveDate,
     end: Option<NaiveDate>,
-    /// Its place in [`KINDS`].
-    kind: u8,
+    /// How its event is marked; none for a corrective action.
+    kind: Option<Mark>,
     overdue: bool,
     /// Its place in the order found, for a sort by date that keeps that order on a day
     /// without a second list of the items' size.
@@ -90,15 +89,22 @@ struct Found {
 }
 
 impl Found {
-    /// Adds an item (to what is overdue, or to what is due) of kind `kind`, one of [`KINDS`].
-    fn add(&mut self, date: NaiveDate, end: Option<NaiveDate>, kind: &str, summary: &str, status: &str, overdue: bool) {
+    /// Adds an item (to what is overdue, or to what is due) for an event marked `kind`, or for a
+    /// corrective action.
+    fn add(
+        &mut self,
+        date: NaiveDate,
+        end: Option<NaiveDate>,
+        kind: Option<Mark>,
+        summary: &str,
+        status: &str,
+        overdue: bool,
+    ) {
         let from = self.texts.len();
         self.texts.push_str(summary);
         let split = self.texts.len();
         self.texts.push_str(status);
         self.count = self.count.saturating_add(1);
-        debug_assert!(KINDS.contains(&kind), "{kind}");
-        let kind = KINDS.iter().position(|k| *k == kind).unwrap_or_default() as u8;
         let held = Held { date, end, kind, overdue, found: self.count, from, split, to: self.texts.len() };
         if overdue { self.overdue.push(held) } else { self.due.push(held) }
     }
@@ -151,12 +157,12 @@ pub fn agenda<'r>(plan: &Plan<'r>, days: u64) -> Agenda<'r> {
         let first = first.get().copied().unwrap_or(today);
         if let Some(day) = x.passed.filter(|d| first <= *d && *d < today) {
             let status = format!("planned, not held; moved to {}", x.date);
-            found.add(day, None, x.category, &x.summary, &status, true);
+            found.add(day, None, Some(x.mark), &x.summary, &status, true);
         }
         if x.end < today && open(&x, today) {
-            found.add(x.date, end, x.category, &x.summary, &x.status, true);
+            found.add(x.date, end, Some(x.mark), &x.summary, &x.status, true);
         } else if x.end >= today && x.date <= until {
-            found.add(x.date, end, x.category, &x.summary, &x.status, false);
+            found.add(x.date, end, Some(x.mark), &x.summary, &x.status, false);
         }
         Ok(())
     });
@@ -175,7 +181,7 @@ pub fn agenda<'r>(plan: &Plan<'r>, days: u64) -> Agenda<'r> {
             (true, false) => format!("open, OVERDUE; due first {}", ca.due),
             (false, false) => format!("open; due first {}", ca.due),
         };
-        found.add(ca.due_now(), None, "Corrective action", &summary, &status, late);
+        found.add(ca.due_now(), None, None, &summary, &status, late);
     }
     found.agenda(plan.register.organisation.as_str(), name(&plan.register.file))
 }

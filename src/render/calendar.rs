@@ -98,6 +98,16 @@ pub enum Mark {
 }
 
 impl Mark {
+    /// What an event so marked is, in words (the agenda's and the calendar file's categories).
+    pub fn category(self) -> &'static str {
+        match self {
+            Mark::InternalAudit => "Internal audit",
+            Mark::ManagementReview => "Management review",
+            Mark::External => "Certification audit",
+            Mark::Certificate => "Certificate",
+        }
+    }
+
     pub fn of(kind: EventKind) -> Mark {
         match kind {
             EventKind::InternalAudit => Mark::InternalAudit,
@@ -209,7 +219,7 @@ impl<'a> Entries<'a> {
 
     /// [`Entries::each`] for the events `keep` keeps, asked of each event in the period with its
     /// last day, in order, before its entry is worded (which takes a dozen texts). Reading ends
-    /// where `keep` breaks: no round after is planned.
+    /// where `keep` breaks (of an outline, no round after is planned).
     pub fn each_kept<E>(
         &self,
         mut keep: impl FnMut(&Event<'_>, NaiveDate) -> ControlFlow<(), bool>,
@@ -451,12 +461,7 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
     if !round.is_empty() {
         details.insert(0, format!("Round: {round}"));
     }
-    let category = match Mark::of(e.kind) {
-        Mark::InternalAudit => "Internal audit",
-        Mark::ManagementReview => "Management review",
-        Mark::External => "Certification audit",
-        Mark::Certificate => "Certificate",
-    };
+    let category = Mark::of(e.kind).category();
     let days = match e.kind {
         EventKind::InternalAudit if end > e.date => cal.open_days(e.date, end).collect(),
         _ if end > e.date => visit_days(reg, e.date, end),
