@@ -1,7 +1,8 @@
 //! `ismsaudit agenda`: what is overdue today and what is due in the next days, for one register
 //! or several (a consultant's clients, a group's subsidiaries), each line naming its
 //! organisation. Registers are read, planned and written one at a time, each after the one
-//! before, so that memory holds one register's plan however many are given.
+//! before, and each register's rounds are planned one at a time (see [`agenda`]), so that
+//! memory holds one round and one register's items however many are given.
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
