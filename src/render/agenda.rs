@@ -132,18 +132,18 @@ pub fn agenda<'r>(plan: &Plan<'r>, days: u64) -> Agenda<'r> {
     let first = OnceCell::new();
     let keep = |e: &Event<'_>, end: NaiveDate| {
         let Some(r) = e.round else { return ControlFlow::Continue(today <= end && e.date <= until) };
-        // An area that has left the scope can no longer be audited: an audit it missed (its
-        // day passed) is `check`'s (until the certification body's acceptance is recorded), not
-        // a thing to do. (One recorded for a day ahead is still shown as due.)
-        if end < today && e.audit.and_then(|a| a.area_in(plan.register)).is_some_and(|x| x.left_by(today)) {
-            return ControlFlow::Continue(false);
-        }
         // A round that opens after the days shown has nothing due in them, and no day of its
         // passed: neither it nor any after it is planned.
         if r.window_start.is_some_and(|w| w > until.max(today)) {
             return ControlFlow::Break(());
         }
         let first = *first.get_or_init(|| r.window_start.unwrap_or(today).min(today));
+        // An area that has left the scope can no longer be audited: an audit it missed (its
+        // day passed) is `check`'s (until the certification body's acceptance is recorded), not
+        // a thing to do. (One recorded for a day ahead is still shown as due.)
+        if end < today && e.audit.and_then(|a| a.area_in(plan.register)).is_some_and(|x| x.left_by(today)) {
+            return ControlFlow::Continue(false);
+        }
         // An audit moved from a day that passed is read where it now is, which may be later.
         let moved = e.audit.and_then(|a| a.passed).is_some_and(|d| first <= d && d < today);
         ControlFlow::Continue(first <= end && (e.date <= until || moved))
