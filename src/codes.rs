@@ -287,6 +287,18 @@ impl Code {
     pub(crate) fn acceptable(self) -> bool {
         !matches!(self, Code::AcceptanceExpired | Code::AcceptanceUnused | Code::RegisterInvalid)
     }
+
+    /// For a finding reported long after the audit it is about, why an acceptance of it must
+    /// last longer than to the next external audit (which would turn the gate red again): a
+    /// late surveillance is reported until the next cycle begins.
+    pub(crate) fn reported_until(self) -> Option<&'static str> {
+        match self {
+            Code::SurveillanceLate | Code::SurveillanceAfterAnniversary => {
+                Some("a late surveillance is reported until the next cycle begins")
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The table of check codes as Markdown, for the README (a test keeps the two the same).

@@ -109,11 +109,10 @@ fn acceptance_expired(code: Code, reference: &str, until: NaiveDate, covered: bo
     ))
     .date(until)
     .at(at);
-    // A late surveillance is reported until the next cycle begins, long after the audit itself.
-    match code {
-        Code::SurveillanceLate | Code::SurveillanceAfterAnniversary if covered => words.help(
-            "a late surveillance is reported until the next cycle begins: where the certification body's acceptance stands, set `until` to the certificate's expiry, or after it to the expected recertification decision; else renew it with its new reference, or remove it",
-        ),
+    match code.reported_until() {
+        Some(why) if covered => words.help(format!(
+            "{why}: where the certification body's acceptance stands, set `until` to the certificate's expiry, or after it to the expected recertification decision; else renew it with its new reference, or remove it"
+        )),
         _ => words,
     }
 }

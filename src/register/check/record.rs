@@ -483,13 +483,9 @@ impl Checker<'_> {
                 }
             }
             if a.until.is_none() {
-                // A late surveillance is reported until the next cycle begins: accepted, it is
-                // accepted that long (an acceptance to the next audit would turn red again).
-                let example = match code {
-                    Some(Code::SurveillanceLate | Code::SurveillanceAfterAnniversary) => {
-                        "the certificate's expiry (a late surveillance is reported until the next cycle begins)"
-                    }
-                    _ => "the next external audit",
+                let example = match code.and_then(Code::reported_until) {
+                    Some(why) => format!("the certificate's expiry ({why})"),
+                    None => "the next external audit".to_string(),
                 };
                 self.error(
                     Diagnostic::new(at, format!("accepted deviation `{written}` has no `until`"))

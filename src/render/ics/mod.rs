@@ -59,8 +59,7 @@ pub struct Options<'a> {
 
 /// Writes one all-day VEVENT per entry; an internal audit of days that are not consecutive (over
 /// a weekend, a closure), or a certification audit split into visits, as one per run of
-/// consecutive days, the first with the entry's UID,
-/// the next with `/2`, `/3` after it. Each UID is the event's key (what it is: kind, cycle,
+/// consecutive days, the first with the entry's UID, the next with `/2`, `/3` after it. Each UID is the event's key (what it is: kind, cycle,
 /// round, area; not its date) at the register's `id`: importing a later plan updates the
 /// events it moved instead of adding copies, and two registers' events never share a UID.
 /// Audits and reviews block time (OPAQUE), dates of the certificate do not. ORGANIZER is the
@@ -238,8 +237,8 @@ impl Events<'_> {
 }
 
 /// The runs of consecutive days an entry takes: an internal audit's open days may skip a
-/// weekend or a closure, and a certification audit split into visits is its first and last
-/// visit (not the weeks between them, which an opaque event would block).
+/// weekend or a closure, and a certification audit split into visits is a run for each run of
+/// consecutive visit days (not the weeks between them, which an opaque event would block).
 fn parts(x: &Entry) -> Vec<(NaiveDate, NaiveDate)> {
     if x.days.is_empty() {
         return vec![(x.date, x.end)];
