@@ -60,21 +60,32 @@ impl Passed {
     /// they are long. (A yearly cap is not for good: an audit that did not take place gives its
     /// days back.)
     fn past_taken(&mut self, auditor: usize, d: NaiveDate, diary: &Diary, calendar: &Calendar) -> NaiveDate {
-        if let Some((from, to)) = self.stretch[auditor]
-            && from <= d
-            && d < to
-        {
-            return to;
-        }
+        let known = self.stretch[auditor];
         let taken = |d| diary.taken.on(auditor, d) || diary.away[auditor].contains(d) || self.auditors.on(auditor, d);
         let mut e = d;
-        while taken(e) {
+        loop {
+            // The stretch found before is stepped over whole.
+            if let Some((from, to)) = known
+                && from <= e
+                && e < to
+            {
+                e = to;
+            }
+            if !taken(e) {
+                break;
+            }
             let Some(next) = e.succ_opt() else { break };
             e = calendar.open_on_or_after(next);
         }
-        if e > d {
-            self.stretch[auditor] = Some((d, e));
-        }
+        // A walk into or on from the stretch found before makes one stretch with it: walks that
+        // start inside it (an auditor's audits placed again start on its later days) do not
+        // lose its start, and one that ends before it leaves it be.
+        let stretch = match known {
+            Some((from, to)) if from <= d && d <= to => Some((from, e)),
+            Some((from, _)) if e < from => known,
+            _ => (e > d).then_some((d, e)),
+        };
+        self.stretch[auditor] = stretch.or(known);
         e
     }
 }
