@@ -395,6 +395,25 @@ fn events_on_one_day_keep_the_order_of_the_rounds() {
 }
 
 #[test]
+fn audits_of_one_day_come_in_the_order_of_their_ids_as_written() {
+    // Ten areas over the five days of one week, two a day, in case-folded order: `alpha` and
+    // `ALPHA2` share a day, where `ALPHA2` comes first as written (capitals sort first).
+    let ids = ["alpha", "ALPHA2", "beta", "BETA2", "delta", "DELTA2", "eps", "EPS2", "gamma", "GAMMA2"];
+    let scope = ids.map(|id| format!("  - {{id: {id}, owner: o-{id}, risk: high}}\n")).concat();
+    let auditors: String = (1..=10).map(|k| format!("  - id: auditor-{k}\n")).collect();
+    let reg = register("round_weeks: 1", &auditors, &scope, "");
+    let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
+    let p = plan(&v, 1);
+    let r = round(&p.rounds, "C1.1");
+    let listed: Vec<(NaiveDate, &str)> = r.audits.iter().map(|a| (a.date, a.area)).collect();
+    let first = listed.iter().find(|(_, id)| *id == "alpha").map(|(d, _)| *d);
+    assert_eq!(listed.iter().find(|(_, id)| *id == "ALPHA2").map(|(d, _)| *d), first, "{listed:?}");
+    let mut sorted = listed.clone();
+    sorted.sort();
+    assert_eq!(listed, sorted);
+}
+
+#[test]
 fn effort_counts_the_open_days_each_audit_takes_by_round_auditor_and_year() {
     // As above: ann's three-day audit of `core` runs Thursday 20 to Monday 24 March 2025, five
     // calendar days of which three are open. `ops` takes one day of bob's.

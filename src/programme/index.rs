@@ -45,6 +45,9 @@ pub(super) struct Index {
     pub(super) record_areas: Vec<Vec<Option<usize>>>,
     /// Each area's position when areas are sorted by case-folded id: ties go to the earlier.
     pub(super) area_rank: Vec<u32>,
+    /// Each area's position when areas are sorted by id as written (the order of a round's
+    /// audits on a day), where it is not `area_rank` (ids whose case orders them otherwise).
+    id_order: Option<Vec<u32>>,
     /// (record, area) pairs whose record's nonconformities are not the area's: a record of
     /// several areas with nonconformities, whose corrective actions raised that day name some
     /// of its areas, puts only those into follow-up.
@@ -90,6 +93,7 @@ impl Index {
             .collect();
         let spared = spared(register, &areas, &record_areas);
         let area_rank = id_ranks(&register.scope);
+        let id_order = id_order(&register.scope, &area_rank);
         let mut rank_of = vec![0; rank.len()];
         for (pos, &j) in rank.iter().enumerate() {
             rank_of[j] = pos;
@@ -146,6 +150,7 @@ impl Index {
             record_auditor,
             record_areas,
             area_rank,
+            id_order,
             spared,
         }
     }
@@ -188,6 +193,11 @@ impl Index {
     }
 
     /// How many auditors the programme may give area `i` to.
+    /// Each area's position when areas are sorted by id as written.
+    pub(super) fn id_order(&self) -> &[u32] {
+        self.id_order.as_deref().unwrap_or(&self.area_rank)
+    }
+
     pub(super) fn eligible(&self, i: usize) -> usize {
         self.conflicts.independent(i) - usize::from(self.owner_kept_off[i])
     }
@@ -227,6 +237,26 @@ fn spared(
         out.extend(record_areas[r].iter().flatten().filter(|i| !named.contains(i)).map(|&i| (r, i)));
     }
     out
+}
+
+/// Each area's place when areas are sorted by id as written, where that is not its place in
+/// `rank` (by case-folded id): none where the two orders agree, as they do unless ids differ in
+/// case where they differ first.
+fn id_order(scope: &[Area], rank: &[u32]) -> Option<Vec<u32>> {
+    // (`rank` orders the areas: each place is taken once.)
+    let mut by_rank: Vec<usize> = vec![0; scope.len()];
+    for (i, &r) in rank.iter().enumerate() {
+        by_rank[r as usize] = i;
+    }
+    if by_rank.windows(2).all(|w| scope[w[0]].id < scope[w[1]].id) {
+        return None;
+    }
+    by_rank.sort_by(|&a, &b| scope[a].id.cmp(&scope[b].id));
+    let mut order = vec![0; scope.len()];
+    for (pos, i) in by_rank.into_iter().enumerate() {
+        order[i] = crate::grouped::place32(pos);
+    }
+    Some(order)
 }
 
 pub(super) fn id_ranks(scope: &[Area]) -> Vec<u32> {

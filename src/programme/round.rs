@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use crate::calendar::Calendar;
 use crate::cycle::External;
 use crate::diagnostic::Loc;
+use crate::grouped::place32;
 use crate::register::{Area, AuditKind, Auditor, Register, ReviewRecord, Status};
 
 /// Rounds per certificate cycle: one before each surveillance and one before recertification.
@@ -350,9 +351,17 @@ pub struct Round<'r> {
 }
 
 impl<'r> Round<'r> {
-    /// Sorts the audits by date, then area, equals kept in order (see [`sort_stably`]).
-    pub(super) fn sort_audits(&mut self) {
-        sort_stably(&mut self.audits, |a| (a.date, a.area));
+    /// Sorts the audits by date, then area id, equals kept in order (see [`sort_stably`]).
+    /// `id_order` gives each area's place in the scope sorted by id: where every audit knows its
+    /// area (every register read and checked), the places are compared, not the ids (which are
+    /// read through a pointer each, at random: in a round of 50,000 audits most such reads
+    /// missed the processor's caches; docs/performance.md, the eleventh pass).
+    pub(super) fn sort_audits(&mut self, id_order: &[u32]) {
+        if self.audits.iter().all(|a| a.area_index.is_some()) {
+            sort_stably(&mut self.audits, |a| (a.date, a.area_at().map_or(0, |i| id_order[i])));
+        } else {
+            sort_stably(&mut self.audits, |a| (a.date, a.area));
+        }
     }
 
     /// A short name: `R0` for round 0, `C2.1` for cycle 2's first round.
@@ -499,16 +508,22 @@ impl std::fmt::Display for RoundName {
 
 /// Sorts `items` by `key` as a stable sort does, equals kept in order. A stable sort of the
 /// items themselves takes a scratch copy of at least half of them (8 MB for a round of 100,000
-/// audits); this sorts their places instead (8 bytes each, stably: fast on a list nearly in
-/// order already), then moves each item once, along the permutation's cycles.
+/// audits); this sorts their places instead (4 bytes each), then moves each item once, along
+/// the permutation's cycles.
 pub(super) fn sort_stably<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by_key(|&k| key(&items[k]));
-    // Place `p` takes the item at `order[p]`; a place done is marked `order[p] == p`.
+    let mut order: Vec<u32> = (0..place32(items.len())).collect();
+    order.sort_by_key(|&k| key(&items[k as usize]));
+    permute(items, order);
+}
+
+/// Puts the item at `order[p]` in place `p`, moving each item once, along the permutation's
+/// cycles.
+fn permute<T>(items: &mut [T], mut order: Vec<u32>) {
+    // A place done is marked `order[p] == p`.
     for start in 0..order.len() {
         let mut at = start;
         loop {
-            let from = std::mem::replace(&mut order[at], at);
+            let from = std::mem::replace(&mut order[at], place32(at)) as usize;
             if from == start || from == at {
                 break;
             }
@@ -529,7 +544,7 @@ impl At {
     pub(crate) fn new(i: usize) -> At {
         // `place32` holds the place of any of the register's values in 32 bits; there are
         // fewer than 2^32 of them, so the place plus one fits too (never saturates).
-        At(NonZeroU32::MIN.saturating_add(crate::grouped::place32(i)))
+        At(NonZeroU32::MIN.saturating_add(place32(i)))
     }
 
     pub(crate) fn get(self) -> usize {

@@ -367,7 +367,7 @@ impl<'r> Placer<'_, 'r> {
         self.replay(round, again, &booked, &mut load, diary);
         self.sort(&mut others);
         self.place_all(round, &others, &mut load, diary);
-        round.sort_audits();
+        round.sort_audits(self.index.id_order());
         diary.remember(round);
     }
 
