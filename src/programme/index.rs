@@ -192,12 +192,12 @@ impl Index {
         }
     }
 
-    /// How many auditors the programme may give area `i` to.
     /// Each area's position when areas are sorted by id as written.
     pub(super) fn id_order(&self) -> &[u32] {
         self.id_order.as_deref().unwrap_or(&self.area_rank)
     }
 
+    /// How many auditors the programme may give area `i` to.
     pub(super) fn eligible(&self, i: usize) -> usize {
         self.conflicts.independent(i) - usize::from(self.owner_kept_off[i])
     }

@@ -46,8 +46,8 @@ struct Span {
 struct Passed {
     auditors: Busy,
     people: Busy,
-    /// Per auditor, the last stretch of days found on which they are taken for good (see
-    /// [`Passed::past_taken`]).
+    /// Per auditor, a stretch of days on which they are taken for good, grown as walks reach it
+    /// (see [`Passed::past_taken`]).
     stretch: Vec<Option<(NaiveDate, NaiveDate)>>,
 }
 
@@ -55,9 +55,9 @@ impl Passed {
     /// A day from open day `d` on before which `auditor` is taken for good on every day open on
     /// the organisation's `calendar` from `d` (`d` itself where they are not): in an audit (in
     /// the diary, or given and passed) or away. Days are only ever taken while audits are
-    /// placed again, so the last stretch found stays taken and is stepped over at once the next
-    /// time: an auditor's audits placed again walk the same busy weeks, and in a crowded round
-    /// they are long. (A yearly cap is not for good: an audit that did not take place gives its
+    /// placed again, so a stretch found stays taken and is stepped over at once the next time:
+    /// an auditor's audits placed again walk the same busy weeks, and in a crowded round they
+    /// are long. (A yearly cap is not for good: an audit that did not take place gives its
     /// days back.)
     fn past_taken(&mut self, auditor: usize, d: NaiveDate, diary: &Diary, calendar: &Calendar) -> NaiveDate {
         let known = self.stretch[auditor];
