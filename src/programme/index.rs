@@ -93,7 +93,7 @@ impl Index {
             .collect();
         let spared = spared(register, &areas, &record_areas);
         let area_rank = id_ranks(&register.scope);
-        let id_order = id_order(&register.scope, &area_rank);
+        let id_order = id_order(&register.scope);
         let mut rank_of = vec![0; rank.len()];
         for (pos, &j) in rank.iter().enumerate() {
             rank_of[j] = pos;
@@ -203,11 +203,6 @@ impl Index {
     }
 }
 
-/// Each area's place when areas are sorted by case-folded id (as [`same_id`] compares them),
-/// the earlier on a tie: ties between areas are broken by these, so the order of the register
-/// changes nothing.
-///
-/// [`same_id`]: crate::register::same_id
 /// The areas of records with nonconformities that the corrective actions raised on the record's
 /// day do not name, where they name some of its areas (see [`Index::spared`]).
 fn spared(
@@ -239,32 +234,39 @@ fn spared(
     out
 }
 
-/// Each area's place when areas are sorted by id as written, where that is not its place in
-/// `rank` (by case-folded id): none where the two orders agree, as they do unless ids differ in
+/// Each area's place when areas are sorted by id as written, where that is not its place by
+/// case-folded id (`id_ranks`): none where the two orders agree, as they do unless ids differ in
 /// case where they differ first.
-fn id_order(scope: &[Area], rank: &[u32]) -> Option<Vec<u32>> {
-    // (`rank` orders the areas: each place is taken once.)
-    let mut by_rank: Vec<usize> = vec![0; scope.len()];
-    for (i, &r) in rank.iter().enumerate() {
-        by_rank[r as usize] = i;
-    }
-    if by_rank.windows(2).all(|w| scope[w[0]].id < scope[w[1]].id) {
+fn id_order(scope: &[Area]) -> Option<Vec<u32>> {
+    let mut by_id = by_folded_id(scope);
+    if by_id.windows(2).all(|w| scope[w[0]].id < scope[w[1]].id) {
         return None;
     }
-    by_rank.sort_by(|&a, &b| scope[a].id.cmp(&scope[b].id));
-    let mut order = vec![0; scope.len()];
-    for (pos, i) in by_rank.into_iter().enumerate() {
-        order[i] = crate::grouped::place32(pos);
-    }
-    Some(order)
+    by_id.sort_by(|&a, &b| scope[a].id.cmp(&scope[b].id));
+    Some(places(&by_id))
 }
 
+/// Each area's place when areas are sorted by case-folded id (as [`same_id`] compares them),
+/// the earlier on a tie: ties between areas are broken by these, so the order of the register
+/// changes nothing.
+///
+/// [`same_id`]: crate::register::same_id
 pub(super) fn id_ranks(scope: &[Area]) -> Vec<u32> {
+    places(&by_folded_id(scope))
+}
+
+/// The areas' places in the scope, sorted by case-folded id, the earlier on a tie.
+fn by_folded_id(scope: &[Area]) -> Vec<usize> {
     let mut by_id: Vec<usize> = (0..scope.len()).collect();
     by_id.sort_by_cached_key(|&i| crate::register::folded(&scope[i].id));
-    let mut rank = vec![0; scope.len()];
-    for (pos, i) in by_id.into_iter().enumerate() {
-        rank[i] = crate::grouped::place32(pos);
+    by_id
+}
+
+/// For each item, its position in `sorted` (a list of all the items' places, each once).
+fn places(sorted: &[usize]) -> Vec<u32> {
+    let mut place = vec![0; sorted.len()];
+    for (pos, &i) in sorted.iter().enumerate() {
+        place[i] = crate::grouped::place32(pos);
     }
-    rank
+    place
 }

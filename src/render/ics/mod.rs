@@ -59,9 +59,10 @@ pub struct Options<'a> {
 
 /// Writes one all-day VEVENT per entry; an internal audit of days that are not consecutive (over
 /// a weekend, a closure), or a certification audit split into visits, as one per run of
-/// consecutive days, the first with the entry's UID, the next with `/2`, `/3` after it. Each UID is the event's key (what it is: kind, cycle,
-/// round, area; not its date) at the register's `id`: importing a later plan updates the
-/// events it moved instead of adding copies, and two registers' events never share a UID.
+/// consecutive days, the first with the entry's UID, the next with `/2`, `/3` after it. Each
+/// UID is the event's key (what it is: kind, cycle, round, area; not its date) at the
+/// register's `id`: importing a later plan updates the events it moved instead of adding
+/// copies, and two registers' events never share a UID.
 /// Audits and reviews block time (OPAQUE), dates of the certificate do not. ORGANIZER is the
 /// programme owner and ATTENDEE each person taking part, where `people` gives their e-mail.
 /// DTSTAMP is `today`, so the same input gives the same bytes. With no METHOD, the file is a
