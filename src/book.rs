@@ -45,7 +45,12 @@ pub fn selection(plan: &Plan<'_>, round: Option<&str>, until: Option<NaiveDate>)
             match a.auditor(plan.register) {
                 Some(auditor) => {
                     let end = (a.end > a.date).then_some(a.end);
-                    out.audits.push(Booking { date: a.date, end, area: a.area.into(), auditor: auditor.into() })
+                    out.audits.push(Booking {
+                        date: a.date,
+                        end,
+                        area: a.area.as_str().into(),
+                        auditor: auditor.into(),
+                    })
                 }
                 None => out.without_auditor.push((a.date, a.area.to_string())),
             }

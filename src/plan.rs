@@ -92,7 +92,7 @@ impl Event<'_> {
 type Order<'p> = (NaiveDate, EventKind, Option<&'p str>);
 
 fn order<'p>(e: &Event<'p>) -> Order<'p> {
-    (e.date, e.kind, e.audit.map(|a| a.area))
+    (e.date, e.kind, e.audit.map(|a| a.area.as_str()))
 }
 
 /// One round's events and the external events dated before its window closes: lanes, each in

@@ -102,7 +102,7 @@ prop_compose! {
             .map(|((offset, areas, auditor, booked), kind)| AuditRecord {
                 end: None,
                 date: day((start + offset).saturating_sub(150)),
-                areas: areas.iter().filter(|a| **a < scope.len()).map(|a| format!("area-{a:02}")).collect(),
+                areas: areas.iter().filter(|a| **a < scope.len()).map(|a| format!("area-{a:02}").into()).collect(),
                 auditor: auditors.get(auditor % auditors.len()).map(|a| a.id.clone()),
                 auditor_org: None,
                 status: booked.then_some(ismsaudit::register::Status::Booked),
@@ -211,7 +211,7 @@ proptest! {
         let at = at % (reg.scope.len() + 1);
         reg.scope.insert(at, twin);
         for record in &mut reg.audits {
-            if record.areas.iter().any(|a| *a == original.id) {
+            if record.areas.contains(&original.id) {
                 record.areas.push("twin".into());
             }
         }
@@ -575,7 +575,7 @@ proptest! {
         booked.audits.push(AuditRecord {
             end: None,
             date: a.date,
-            areas: vec![a.area.to_string()],
+            areas: vec![a.area.clone()],
             auditor: a.auditor(&reg).map(str::to_string),
             auditor_org: None,
             status: Some(ismsaudit::register::Status::Booked),

@@ -405,7 +405,7 @@ fn audits_of_one_day_come_in_the_order_of_their_ids_as_written() {
     let v = Valid::new(reg.clone(), date("2025-01-06")).unwrap();
     let p = plan(&v, 1);
     let r = round(&p.rounds, "C1.1");
-    let listed: Vec<(NaiveDate, &str)> = r.audits.iter().map(|a| (a.date, a.area)).collect();
+    let listed: Vec<(NaiveDate, &str)> = r.audits.iter().map(|a| (a.date, a.area.as_str())).collect();
     let first = listed.iter().find(|(_, id)| *id == "alpha").map(|(d, _)| *d);
     assert_eq!(listed.iter().find(|(_, id)| *id == "ALPHA2").map(|(d, _)| *d), first, "{listed:?}");
     let mut sorted = listed.clone();

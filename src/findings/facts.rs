@@ -16,7 +16,7 @@ use crate::codes::Code;
 use crate::cycle::External;
 use crate::diagnostic::Loc;
 use crate::programme::RoundName;
-use crate::register::{Conflict, NonconformitySeverity, Tenths};
+use crate::register::{Conflict, NonconformitySeverity, Str, Tenths};
 
 /// A round, as findings name it: its label and the external audit it prepares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +99,7 @@ pub enum Stage1Fit {
 pub enum OnClosedDay<'a> {
     /// The record's areas, as it lists them.
     Audit {
-        areas: &'a [String],
+        areas: &'a [Str],
     },
     Stage {
         stage: Box<External>,
@@ -377,7 +377,7 @@ pub enum Fact<'a> {
     },
     /// A booking whose day passed without it being recorded as held.
     BookingPassed {
-        areas: &'a [String],
+        areas: &'a [Str],
         date: NaiveDate,
         at: Loc,
     },
@@ -414,7 +414,7 @@ pub enum Fact<'a> {
         at: Loc,
     },
     AuditWithoutAuditor {
-        areas: &'a [String],
+        areas: &'a [Str],
         date: NaiveDate,
         at: Loc,
     },

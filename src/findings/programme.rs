@@ -301,7 +301,7 @@ fn not_covered<'r>(reg: &'r Register, today: NaiveDate, rounds: &[Round], cycles
             for a in in_cycle.iter().flat_map(|r| r.covering(today)) {
                 match a.area_as_written(reg) {
                     Some(i) => at[i] = true,
-                    None => _ = named.insert(a.area),
+                    None => _ = named.insert(a.area.as_str()),
                 }
             }
             let missing = (reg.scope.iter().enumerate())
@@ -344,9 +344,9 @@ pub(super) fn first_audit<'r>(plan: &Plan<'r>) -> Option<Fact<'r>> {
     // Stage 1 is past: round 0 should have been complete by its last day.
     let round0 = plan.rounds.iter().find(|r| r.cycle == 0)?;
     let held = |a: &&AreaAudit| a.independent && a.kind == AuditKind::Full && a.source == Source::Done;
-    let done: BTreeSet<&str> = round0.audits.iter().filter(held).map(|a| a.area).collect();
+    let done: BTreeSet<&str> = round0.audits.iter().filter(held).map(|a| a.area.as_str()).collect();
     let in_time: BTreeSet<&str> =
-        round0.audits.iter().filter(|a| held(a) && a.date <= round0.last_day).map(|a| a.area).collect();
+        round0.audits.iter().filter(|a| held(a) && a.date <= round0.last_day).map(|a| a.area.as_str()).collect();
     let areas: Vec<&str> = reg.scope.iter().filter(|a| round0.includes(a)).map(|a| a.id.as_str()).collect();
     let late: Vec<&str> = areas.iter().filter(|a| !in_time.contains(*a) && done.contains(*a)).copied().collect();
     let open: Vec<&str> = areas.iter().filter(|a| !done.contains(*a)).copied().collect();
@@ -400,7 +400,7 @@ pub(super) fn stage1_too_close<'r>(plan: &Plan<'r>) -> Option<Fact<'r>> {
         last_day: round0.last_day,
         stage1: stage1.date,
         lead,
-        areas: after.iter().map(|a| a.area).collect(),
+        areas: after.iter().map(|a| a.area.as_str()).collect(),
         fit,
         at: stage1.loc,
     })

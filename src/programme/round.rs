@@ -9,7 +9,7 @@ use crate::calendar::Calendar;
 use crate::cycle::External;
 use crate::diagnostic::Loc;
 use crate::grouped::place32;
-use crate::register::{Area, AuditKind, Auditor, Register, ReviewRecord, Status};
+use crate::register::{Area, AuditKind, Auditor, Register, ReviewRecord, Status, Str};
 
 /// Rounds per certificate cycle: one before each surveillance and one before recertification.
 pub const ROUNDS_PER_CYCLE: usize = 3;
@@ -95,8 +95,9 @@ impl FollowUp {
 pub struct AreaAudit<'r> {
     /// Borrowed from the register (the auditor's id and firm are read there by place): a plan
     /// of 50,000 areas holds a quarter of a million audits, and copying their ids would cost as
-    /// many allocations again, each freed with the plan.
-    pub area: &'r str,
+    /// many allocations again, each freed with the plan. A reference to the id as the register
+    /// holds it takes 8 bytes where a `&str` takes 16 (an audit is 48 bytes, not 56).
+    pub area: &'r Str,
     /// The audit's first day ...
     pub date: NaiveDate,
     /// ... and its last: consecutive open days of one auditor (a record gives one day).
@@ -130,7 +131,7 @@ pub struct AreaAudit<'r> {
 
 impl<'r> AreaAudit<'r> {
     /// An audit of `area` on `date` from `source`, with nobody assigned yet.
-    pub(crate) fn new(area: &'r str, date: NaiveDate, source: Source) -> Self {
+    pub(crate) fn new(area: &'r Str, date: NaiveDate, source: Source) -> Self {
         AreaAudit {
             area,
             date,
@@ -428,7 +429,7 @@ impl<'r> Round<'r> {
         places: &'a [usize],
         area: &'a str,
     ) -> impl Iterator<Item = &'a AreaAudit<'r>> + 'a {
-        let first = places.partition_point(|&n| self.audits[n].area < area);
+        let first = places.partition_point(|&n| self.audits[n].area.as_str() < area);
         places[first..].iter().map(|&n| &self.audits[n]).take_while(move |a| a.area == area)
     }
 
@@ -578,6 +579,13 @@ mod tests {
             assert_eq!(At::new(i).get(), i);
         }
         assert_eq!(std::mem::size_of::<Option<At>>(), 4);
+    }
+
+    /// A plan of 100,000 areas holds hundreds of thousands of audits: a field that grows one by
+    /// eight bytes costs megabytes on a hostile register (docs/performance.md, the twelfth pass).
+    #[test]
+    fn an_audit_takes_48_bytes() {
+        assert_eq!(std::mem::size_of::<super::AreaAudit<'_>>(), 48);
     }
 
     proptest! {

@@ -602,7 +602,7 @@ pub struct AuditRecord {
     pub end: Option<NaiveDate>,
     /// Only a full audit counts as an area's audit for its round.
     pub kind: AuditKind,
-    pub areas: Vec<String>,
+    pub areas: Vec<Str>,
     pub auditor: Option<String>,
     /// The outside firm that audited, for a record without an `auditor`.
     pub auditor_org: Option<String>,

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::io::{self, Write};
 use std::ops::ControlFlow;
@@ -15,7 +16,7 @@ use serde::Serialize;
 
 use super::calendar::{Entries, Entry, Mark, Period};
 use crate::plan::{Event, Plan};
-use crate::text::{name, write_wrapped};
+use crate::text::{name, shortened, write_wrapped};
 
 /// One register's agenda: its items, and the organisation and file every item names, held once
 /// beside them (a register of 100,000 overdue audits has as many items).
@@ -27,8 +28,10 @@ pub struct Agenda<'r> {
     pub file: Cow<'r, str>,
     /// What is overdue, then what is due, each in date order.
     held: Vec<Held>,
-    /// Every item's summary and status, one after the other.
+    /// Every item's summary, one after the other.
     texts: String,
+    /// Each status once: most items share one of a few (`OVERDUE`, `planned`).
+    statuses: Vec<String>,
 }
 
 impl Agenda<'_> {
@@ -38,8 +41,8 @@ impl Agenda<'_> {
             date: h.date,
             end: h.end,
             kind: h.kind.map_or(CORRECTIVE_ACTION, Mark::category),
-            summary: &self.texts[h.from..h.split],
-            status: &self.texts[h.split..h.to],
+            summary: &self.texts[h.from..h.from + h.summary as usize],
+            status: &self.statuses[h.status as usize],
             overdue: h.overdue,
         })
     }
@@ -61,8 +64,9 @@ pub struct Item<'a> {
 /// What an item that is not one of the plan's events is (those are what their [`Mark`] says).
 const CORRECTIVE_ACTION: &str = "Corrective action";
 
-/// An item as the agenda holds it: its texts in the agenda's `texts` (a register of 100,000
-/// overdue audits would otherwise hold two strings for each, 14 MB where these take 7).
+/// An item as the agenda holds it, in 32 bytes: its summary in the agenda's `texts`, its status
+/// by its place in `statuses` (a register of 100,000 overdue audits would otherwise hold two
+/// strings for each, 14 MB where these take 5.4).
 #[derive(Debug, Clone)]
 struct Held {
     date: NaiveDate,
@@ -73,19 +77,23 @@ struct Held {
     /// Its place in the order found, for a sort by date that keeps that order on a day
     /// without a second list of the items' size.
     found: u32,
-    /// Its summary is `texts[from..split]`, its status `texts[split..to]`.
+    /// Its summary is `texts[from..from + summary]` ...
     from: usize,
-    split: usize,
-    to: usize,
+    summary: u32,
+    /// ... and its status `statuses[status]`.
+    status: u32,
 }
 
-/// The items as they are found, what is overdue apart from what is due, their texts in one
-/// string.
+/// The items as they are found, what is overdue apart from what is due, their summaries in one
+/// string and their statuses once each.
 #[derive(Default)]
 struct Found {
     overdue: Vec<Held>,
     due: Vec<Held>,
     texts: String,
+    statuses: Vec<String>,
+    /// Each status's place in `statuses`.
+    status_at: HashMap<String, u32>,
     count: u32,
 }
 
@@ -101,12 +109,27 @@ impl Found {
         status: &str,
         overdue: bool,
     ) {
+        // A summary over 4 GiB (an id as long, in a register of as many) is cut to a quarter of
+        // that in characters, so that its length in bytes fits 32 bits.
+        let summary = match u32::try_from(summary.len()) {
+            Ok(_) => Cow::Borrowed(summary),
+            Err(_) => shortened(summary, (u32::MAX / 4 - 1) as usize),
+        };
         let from = self.texts.len();
-        self.texts.push_str(summary);
-        let split = self.texts.len();
-        self.texts.push_str(status);
+        self.texts.push_str(&summary);
+        let summary = u32::try_from(summary.len()).unwrap_or(u32::MAX);
+        // (Fewer statuses than items, and fewer items than 2^32: as many would take 128 GiB.)
+        let status = match self.status_at.get(status) {
+            Some(&k) => k,
+            None => {
+                let k = u32::try_from(self.statuses.len()).unwrap_or(u32::MAX);
+                self.status_at.insert(status.to_string(), k);
+                self.statuses.push(status.to_string());
+                k
+            }
+        };
         self.count = self.count.saturating_add(1);
-        let held = Held { date, end, kind, overdue, found: self.count, from, split, to: self.texts.len() };
+        let held = Held { date, end, kind, overdue, found: self.count, from, summary, status };
         if overdue { self.overdue.push(held) } else { self.due.push(held) }
     }
 
@@ -115,7 +138,7 @@ impl Found {
         self.overdue.sort_unstable_by_key(|i| (i.date, i.found));
         self.due.sort_unstable_by_key(|i| (i.date, i.found));
         self.overdue.append(&mut self.due);
-        Agenda { organisation, file, held: self.overdue, texts: self.texts }
+        Agenda { organisation, file, held: self.overdue, texts: self.texts, statuses: self.statuses }
     }
 }
 

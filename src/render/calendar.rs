@@ -324,10 +324,10 @@ fn numbered(key: String, n: usize) -> String {
 /// key, in `others`.
 struct RoundKeys<'r> {
     register: &'r Register,
-    /// By place in the scope: how many of the area's audits the round has had so far.
+    /// By place in the scope: how many of the area's audits the round has had so far (set back
+    /// to 0 when the next round begins: a write for each area of the scope for each round, where
+    /// a list of the places counted would hold as many as the round has audits).
     audits: Vec<u32>,
-    /// The places counted in this round, to set back to 0 when the next begins.
-    counted: Vec<usize>,
     /// The scope's places by id as written, for an audit the plan did not place (made when
     /// first needed).
     places: OnceCell<HashMap<&'r str, usize>>,
@@ -336,15 +336,12 @@ struct RoundKeys<'r> {
 
 impl<'r> RoundKeys<'r> {
     fn new(register: &'r Register) -> Self {
-        RoundKeys { register, audits: Vec::new(), counted: Vec::new(), places: OnceCell::new(), others: Seen::new() }
+        RoundKeys { register, audits: Vec::new(), places: OnceCell::new(), others: Seen::new() }
     }
 
     fn number(&mut self, within: RoundName, e: &Event<'_>, key: String) -> String {
         if self.others.enter(within) {
-            for &i in &self.counted {
-                self.audits[i] = 0;
-            }
-            self.counted.clear();
+            self.audits.fill(0);
         }
         let reg = self.register;
         // The place of the area whose id the audit names, exactly as the key spells it: two
@@ -354,16 +351,13 @@ impl<'r> RoundKeys<'r> {
             a.area_as_written(reg).or_else(|| {
                 let places =
                     self.places.get_or_init(|| reg.scope.iter().enumerate().map(|(i, x)| (&*x.id, i)).collect());
-                places.get(a.area).copied()
+                places.get(a.area.as_str()).copied()
             })
         });
         let n = match place {
             Some(i) => {
                 if self.audits.is_empty() {
                     self.audits = vec![0; reg.scope.len()];
-                }
-                if self.audits[i] == 0 {
-                    self.counted.push(i);
                 }
                 self.audits[i] += 1;
                 self.audits[i] as usize
@@ -425,7 +419,7 @@ fn entry(plan: &Plan<'_>, e: &Event<'_>, end: NaiveDate, key: String, cal: &Cale
     let (summary, status) = match (e.kind, e.audit, e.external.as_deref()) {
         (EventKind::InternalAudit, Some(a), _) => {
             let area = a.area_in(reg);
-            let name = area.map_or(a.area, |x| x.name());
+            let name = area.map_or(a.area.as_str(), |x| x.name());
             let who = match (a.auditor_in(reg), a.auditor_org(reg)) {
                 (Some(auditor), _) => auditor.label(),
                 (None, Some(org)) => org.to_string(),

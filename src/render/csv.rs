@@ -69,7 +69,7 @@ pub(super) fn rows<'p>(plan: &'p Plan<'_>, view: &'p View) -> impl Iterator<Item
     plan.events().filter(shown).map(move |e| {
         let audit = e.audit;
         let external = e.external.as_deref();
-        let area = audit.map(|a| a.area);
+        let area = audit.map(|a| a.area.as_str());
         let area_of = audit.and_then(|a| a.area_in(reg));
         let auditor = audit.and_then(|a| a.auditor(reg).or(a.auditor_org(reg)));
         let kind = match e.kind {

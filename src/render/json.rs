@@ -12,7 +12,7 @@ use crate::catalogue;
 use crate::cycle::estimate::{Estimate, MAX_REDUCTION_PERCENT};
 use crate::cycle::{External, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
-use crate::programme::{Behind, Effort, Round, RoundName, Unassigned};
+use crate::programme::{AreaAudit, Behind, Effort, Round, RoundName, Unassigned};
 use crate::register::{Area, AuditKind, Register, SpecialKind, Tenths};
 
 /// A list written as its items are made, once: an iterator serialized as a JSON array (a
@@ -256,7 +256,17 @@ struct RoundDoc<'a> {
     prepares: Prepares,
     last_day: NaiveDate,
     review: NaiveDate,
-    areas: Vec<&'a str>,
+    areas: AreaIds<'a>,
+}
+
+/// A round's areas, written from its audits as they are reached (three rounds of 100,000
+/// audits are not copied as lists of ids before the first is written).
+struct AreaIds<'a>(&'a [AreaAudit<'a>]);
+
+impl Serialize for AreaIds<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|a| a.area.as_str()))
+    }
 }
 
 #[derive(Serialize, Clone, Copy)]
@@ -324,7 +334,7 @@ impl<'a> EventDoc<'a> {
                 _ => None,
             },
             round: e.round.map(Round::short_name).map(Name),
-            area: audit.map(|a| a.area),
+            area: audit.map(|a| a.area.as_str()),
             auditor: audit.map(|a| a.auditor(register)),
             prepares: e.prepares.map(Prepares::from),
             latest: external.and_then(|x| x.latest).map(Day),
@@ -520,7 +530,7 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 prepares: (&r.prepares).into(),
                 last_day: r.last_day,
                 review: r.review.date,
-                areas: r.audits.iter().map(|a| a.area).collect(),
+                areas: AreaIds(&r.audits),
             })
             .collect(),
         programme: ProgrammeDoc { owner: reg.programme_owner.as_deref(), reports_to: &reg.reports_to },

@@ -23,13 +23,13 @@ impl Checker<'_> {
                         .hint("name the areas the audit covered"),
                 );
             }
-            let mut record_areas: Vec<String> = Vec::new();
+            let mut record_areas: Vec<Str> = Vec::new();
             let mut named: HashSet<&str> = HashSet::new();
             for (k, a) in r.areas.value.iter().enumerate() {
                 let id = a.trim();
                 if let Some(known) = areas.find(id) {
                     if named.insert(known) {
-                        record_areas.push(known.to_string());
+                        record_areas.push(Str::from(known));
                     }
                 } else if let Some(at) = self.item_error_at(&r.areas, k) {
                     self.unknown_ref(at, "area", id, &format!("in the audit of {date}"), areas);
@@ -94,7 +94,7 @@ impl Checker<'_> {
         &mut self,
         raw: Option<Spanned<Vec<Spanned<RawFinding>>>>,
         date: NaiveDate,
-        areas: &[String],
+        areas: &[Str],
         (seen, ids): &mut (HashMap<Str, usize>, Vec<(String, Loc)>),
     ) -> Vec<Finding> {
         let mut out = Vec::new();
@@ -141,7 +141,7 @@ impl Checker<'_> {
                 );
             }
             if let (Some(area), Some(text)) = (area, text) {
-                out.push(Finding { id, kind: f.kind, area, clause, control, text, loc: at });
+                out.push(Finding { id, kind: f.kind, area: area.into(), clause, control, text, loc: at });
             }
         }
         out
