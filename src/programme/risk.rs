@@ -60,7 +60,7 @@ pub(super) fn pattern_by_rank(scope: &[Area], rank: &[u32]) -> Vec<[bool; ROUNDS
 pub(super) struct AreaState {
     // Kept small (18 bytes): the planner holds one for each area of the scope. The counts are of
     // rounds in one cycle (three, and at most four interim rounds before each external audit),
-    // so a byte holds them; the cycles are fewer than a hundred (see `cycle_u16`).
+    // so a byte holds them; the cycles fit 16 bits (see `cycle_u16`).
     /// Whether the round before had the area's audit (held, booked, or planned); `None` where
     /// the area was out of the scope then, or there was no round before.
     previous_has: Option<bool>,
@@ -241,8 +241,10 @@ fn saturating_u8(n: usize) -> u8 {
     u8::try_from(n).unwrap_or(u8::MAX)
 }
 
-/// A cycle's number in 16 bits: register dates run from 1970 to 2200, so a plan's cycles are
-/// fewer than a hundred. (`u16::MAX` stands for no round yet, and is never a cycle's.)
+/// A cycle's number in 16 bits: a certificate's cycles are its three-year cycles from 1970 to
+/// 2200 (under a hundred), one more for each early recertification and each restart the register
+/// records (each list holds at most 1,000 dates), so some 2,200 at most. (`u16::MAX` stands for
+/// no round yet, and is never a cycle's.)
 fn cycle_u16(cycle: u32) -> u16 {
     u16::try_from(cycle).unwrap_or(u16::MAX).min(u16::MAX - 1)
 }
