@@ -30,10 +30,12 @@ pub fn selection(plan: &Plan<'_>, round: Option<&str>, until: Option<NaiveDate>)
         until.is_none_or(|u| review(r).is_some_and(|d| d <= u) || r.audits.iter().filter(planned).any(|a| a.date <= u))
     };
     // Of an outline, the rounds are planned one at a time and only what is booked is kept.
-    let (mut out, mut found, mut names) = (Selection::default(), false, Vec::new());
+    let (mut out, mut found, mut names, mut more) = (Selection::default(), false, Vec::new(), false);
     let _ = plan.each_round(|r| {
         if names.len() < 6 {
             names.push(r.label());
+        } else {
+            more = true;
         }
         // Named in any case, as `plan --round` takes it (`c1.2` is `C1.2`).
         if round.is_some_and(|l| !r.label().eq_ignore_ascii_case(l)) {
@@ -45,12 +47,7 @@ pub fn selection(plan: &Plan<'_>, round: Option<&str>, until: Option<NaiveDate>)
             match a.auditor(plan.register) {
                 Some(auditor) => {
                     let end = (a.end > a.date).then_some(a.end);
-                    out.audits.push(Booking {
-                        date: a.date,
-                        end,
-                        area: a.area.as_str().into(),
-                        auditor: auditor.into(),
-                    })
+                    out.audits.push(Booking { date: a.date, end, area: a.area.to_string(), auditor: auditor.into() })
                 }
                 None => out.without_auditor.push((a.date, a.area.to_string())),
             }
@@ -60,8 +57,12 @@ pub fn selection(plan: &Plan<'_>, round: Option<&str>, until: Option<NaiveDate>)
         if round.is_some() { Err(()) } else { Ok(()) }
     });
     if let (Some(label), false) = (round, found) {
-        return Err(Diagnostic::new(None, format!("the plan has no round `{label}`"))
-            .hint(format!("the plan's rounds are {}, ... (`ismsaudit plan` shows them)", names.join(", "))));
+        let hint = match (names.is_empty(), more) {
+            (true, _) => plan.why_no_rounds().to_string(),
+            (false, true) => format!("the plan's rounds are {}, ... (`ismsaudit plan` shows them)", names.join(", ")),
+            (false, false) => format!("the plan's rounds are {}", names.join(", ")),
+        };
+        return Err(Diagnostic::new(None, format!("the plan has no round `{label}`")).hint(hint));
     }
     Ok(out)
 }

@@ -427,6 +427,17 @@ impl<'r> Plan<'r> {
         out
     }
 
+    /// For a message that asks for a round by name where the plan has none: why. (A lapsed
+    /// certificate plans no rounds until a new certification is recorded.)
+    pub fn why_no_rounds(&self) -> &'static str {
+        match self.lapse {
+            Some(_) => {
+                "the certificate has lapsed, so the plan has no rounds; record the new initial certification under `certification.restart` to plan from it"
+            }
+            None => "the plan has no rounds (`ismsaudit plan` says why)",
+        }
+    }
+
     /// Every event, sorted by date, then kind, then area (on a tie, in the order of the rounds;
     /// see [`Events`]).
     pub fn events(&self) -> Events<'_> {

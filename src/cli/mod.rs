@@ -203,6 +203,9 @@ fn plan_command(args: PlanArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         Ok(view) => view,
         Err(rounds) => {
             let asked = name(view.round.as_deref().unwrap_or_default()).into_owned();
+            if rounds.is_empty() {
+                anyhow::bail!("the plan has no round `{asked}`: {}", plan.why_no_rounds());
+            }
             anyhow::bail!(
                 "the plan has no round `{asked}`; its rounds are {} (--cycles shows more cycles)",
                 rounds.join(", ")
