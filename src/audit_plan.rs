@@ -68,6 +68,9 @@ pub enum NoAudit {
     UnknownArea { area: String, hint: String },
     #[error("no internal audit of `{0}` is in the plan's rounds")]
     NotPlanned(String),
+    /// The plan has no rounds at all (a lapsed certificate): `why` says so, and what to do.
+    #[error("no internal audit of `{area}` is planned: {why}")]
+    NoRounds { area: String, why: &'static str },
     #[error("round `{round}` has no audit of `{area}`; it is audited in {rounds}")]
     NotInRound { area: String, round: String, rounds: String },
 }
@@ -102,8 +105,9 @@ pub fn audit_plan<'p>(plan: &Plan<'p>, area: &'p Area, round: Option<&str>) -> R
         plan: AuditPlan<'p>,
     }
     let (reg, today) = (plan.register, plan.today);
-    let mut audits: Vec<Candidate> = Vec::new();
+    let (mut audits, mut rounds) = (Vec::<Candidate>::new(), 0);
     let Ok(()) = plan.each_round::<Infallible>(|r| {
+        rounds += 1;
         for a in r.audits.iter().filter(|a| a.area == area.id) {
             let counts = a.independent && a.kind == crate::register::AuditKind::Full;
             let (label, source, end) = (r.label(), a.source, a.end);
@@ -118,6 +122,9 @@ pub fn audit_plan<'p>(plan: &Plan<'p>, area: &'p Area, round: Option<&str>) -> R
         }
         Ok(())
     });
+    if rounds == 0 {
+        return Err(NoAudit::NoRounds { area: area.id.to_string(), why: plan.why_no_rounds() });
+    }
     audits.sort_by_key(|c| (c.window_end, !c.counts));
     let chosen = match round {
         // A round's audit as the plan shows it, an audit missed there included.
