@@ -81,6 +81,13 @@ impl Busy {
         days.iter().copied().filter(|d| !step_to(&mut busy, *d)).collect()
     }
 
+    /// Keeps those of the sorted `days` on which `who` is not busy, as [`Busy::not_on`] does, in
+    /// place.
+    pub(super) fn keep_not_on(&self, who: usize, days: &mut Vec<NaiveDate>) {
+        let mut busy = self.since(who, days.first());
+        days.retain(|d| !step_to(&mut busy, *d));
+    }
+
     /// Whether one of the sorted `days` finds none of `who` busy. One pass over the days and
     /// each one's busy days among them (this is asked for every audit of a crowded round, where
     /// most days are busy).
@@ -151,5 +158,31 @@ impl Iterator for Outward<'_> {
         } else {
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 3, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn days_kept_in_place_are_those_on_which_someone_is_not_busy() {
+        let mut busy = Busy::new(2);
+        for d in [1, 3, 4, 9] {
+            busy.push(1, day(d));
+        }
+        busy.sort();
+        let mut days: Vec<NaiveDate> = (2..=10).map(day).collect();
+        let expected = busy.not_on(1, &days);
+        busy.keep_not_on(1, &mut days);
+        assert_eq!(days, [2, 5, 6, 7, 8, 10].map(day));
+        assert_eq!(days, expected);
+        // Nobody busy: every day stays.
+        busy.keep_not_on(0, &mut days);
+        assert_eq!(days, [2, 5, 6, 7, 8, 10].map(day));
     }
 }

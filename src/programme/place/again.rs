@@ -248,12 +248,15 @@ impl<'r> Placer<'_, 'r> {
                     continue;
                 }
             }
-            let run = diary.run(auditor, d, audit_days, window.last, calendar);
+            let people = self.index.people(area);
+            let everyone = || people.iter().chain([&diary.auditor_person[auditor]]);
+            // With a run in hand, a day on which one of them is in another audit can only give
+            // one that clashes: no run is looked for (in a crowded round, most days are such).
+            let busy = clashing.is_some() && everyone().any(|&p| diary.people.on(p, d) || passed.people.on(p, d));
+            let run = if busy { None } else { diary.run(auditor, d, audit_days, window.last, calendar) };
             if let Some(end) = run.filter(|end| !passed.auditors.between(auditor, d, *end)) {
-                let people = self.index.people(area);
-                let clash = diary.clash(auditor, people, d, end)
-                    || (people.iter().chain([&diary.auditor_person[auditor]]))
-                        .any(|&p| passed.people.between(p, d, end));
+                let clash =
+                    diary.clash(auditor, people, d, end) || everyone().any(|&p| passed.people.between(p, d, end));
                 if !clash {
                     return Some((d, end));
                 }

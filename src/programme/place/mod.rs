@@ -726,6 +726,12 @@ impl<'r> Placer<'_, 'r> {
                 filled = true;
                 continue;
             }
+            // One of the area's people in another audit that day: any run from it clashes, so
+            // none is looked for (in a crowded round, most days tried are such).
+            if people.iter().any(|&p| diary.people.on(p, d)) {
+                probes.tried(true);
+                continue;
+            }
             if let Some(e) =
                 diary.run(auditor, d, audit_days, due, calendar).filter(|e| !diary.clash(auditor, people, d, *e))
             {
@@ -735,7 +741,7 @@ impl<'r> Placer<'_, 'r> {
             probes.tried(true);
         }
         if filled {
-            calm.retain(|d| !diary.people.on(me, *d));
+            diary.people.keep_not_on(me, calm);
         }
         better.or(Some((start, end, true)))
     }
@@ -800,8 +806,13 @@ impl<'r> Placer<'_, 'r> {
         }
         let mut fallback = None;
         let site = self.calendar_of(task.area.get());
+        let me = diary.auditor_person[auditor];
         while d <= task.due && probes.left > 0 {
-            if let Some(end) = diary.run(auditor, d, audit_days, task.due, site) {
+            // With a run in hand, a day on which one of the area's people (or the auditor) is in
+            // another audit can only give one that clashes: no run is looked for.
+            let busy = fallback.is_some() && people.iter().chain([&me]).any(|&p| diary.people.on(p, d));
+            let run = if busy { None } else { diary.run(auditor, d, audit_days, task.due, site) };
+            if let Some(end) = run {
                 if !diary.clash(auditor, people, d, end) {
                     return Some((d, end, false));
                 }
