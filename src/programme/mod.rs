@@ -25,6 +25,8 @@ use crate::cycle::{Certificate, Cycle, Epoch, External, ExternalKind, months_aft
 use crate::register::{Area, AuditKind, AuditRecord, Register, ReviewRecord, Status};
 pub use effort::{Effort, RoundEffort, UNASSIGNED};
 use index::Index;
+#[cfg(test)]
+pub(crate) use place::RUNS;
 pub(crate) use place::SiteCalendars;
 use place::{Diary, Need, Placer, Wanted};
 pub use risk::risk_pattern;

@@ -9,6 +9,12 @@ use super::super::round::{At, Round, Source};
 use crate::calendar::{Calendar, Spans};
 use crate::register::{AuditKind, Register};
 
+#[cfg(test)]
+thread_local! {
+    /// How many times [`Diary::run`] was asked on this thread: tests count the search's work.
+    pub(crate) static RUNS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 /// Who is taken when, across every round planned together: auditors by recorded and planned
 /// audits and their own absences and yearly caps, auditees (each area's owner and team) by the
 /// audits of their areas, and each area's last auditor, for rotation.
@@ -106,6 +112,8 @@ impl Diary {
         latest: NaiveDate,
         calendar: &Calendar,
     ) -> Option<NaiveDate> {
+        #[cfg(test)]
+        RUNS.with(|n| n.set(n.get() + 1));
         let mut d = start;
         let mut years: Vec<(i32, u32)> = Vec::new();
         for n in 0..audit_days {

@@ -31,6 +31,8 @@ mod pool;
 use again::Again;
 pub(super) use diary::Diary;
 use diary::Owed;
+#[cfg(test)]
+pub(crate) use diary::RUNS;
 use pool::Pool;
 
 use super::busy::{Outward, nearness};
