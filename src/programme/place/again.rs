@@ -252,7 +252,8 @@ impl<'r> Placer<'_, 'r> {
             let everyone = || people.iter().chain([&diary.auditor_person[auditor]]);
             // With a run in hand, a day on which one of them is in another audit can only give
             // one that clashes: no run is looked for (in a crowded round, most days are such).
-            let busy = clashing.is_some() && everyone().any(|&p| diary.people.on(p, d) || passed.people.on(p, d));
+            let busy = clashing.is_some()
+                && (diary.clash(auditor, people, d, d) || everyone().any(|&p| passed.people.on(p, d)));
             let run = if busy { None } else { diary.run(auditor, d, audit_days, window.last, calendar) };
             if let Some(end) = run.filter(|end| !passed.auditors.between(auditor, d, *end)) {
                 let clash =

@@ -728,8 +728,8 @@ impl<'r> Placer<'_, 'r> {
                 filled = true;
                 continue;
             }
-            // One of the area's people in another audit that day: any run from it clashes, so
-            // none is looked for (in a crowded round, most days tried are such).
+            // One of the area's people in another audit that day (the auditor is not, above): any
+            // run from it clashes, so none is looked for (in a crowded round, most days are such).
             if people.iter().any(|&p| diary.people.on(p, d)) {
                 probes.tried(true);
                 continue;
@@ -808,11 +808,10 @@ impl<'r> Placer<'_, 'r> {
         }
         let mut fallback = None;
         let site = self.calendar_of(task.area.get());
-        let me = diary.auditor_person[auditor];
         while d <= task.due && probes.left > 0 {
             // With a run in hand, a day on which one of the area's people (or the auditor) is in
             // another audit can only give one that clashes: no run is looked for.
-            let busy = fallback.is_some() && people.iter().chain([&me]).any(|&p| diary.people.on(p, d));
+            let busy = fallback.is_some() && diary.clash(auditor, people, d, d);
             let run = if busy { None } else { diary.run(auditor, d, audit_days, task.due, site) };
             if let Some(end) = run {
                 if !diary.clash(auditor, people, d, end) {
