@@ -91,8 +91,8 @@ struct Found {
     overdue: Vec<Held>,
     due: Vec<Held>,
     texts: String,
-    statuses: Vec<String>,
-    /// Each status's place in `statuses`.
+    /// Each status, with its place in the agenda's `statuses` (which are made from these, so
+    /// that a status is held once, not once here and once there).
     status_at: HashMap<String, u32>,
     count: u32,
 }
@@ -122,9 +122,8 @@ impl Found {
         let status = match self.status_at.get(status) {
             Some(&k) => k,
             None => {
-                let k = u32::try_from(self.statuses.len()).unwrap_or(u32::MAX);
+                let k = u32::try_from(self.status_at.len()).unwrap_or(u32::MAX);
                 self.status_at.insert(status.to_string(), k);
-                self.statuses.push(status.to_string());
                 k
             }
         };
@@ -138,7 +137,12 @@ impl Found {
         self.overdue.sort_unstable_by_key(|i| (i.date, i.found));
         self.due.sort_unstable_by_key(|i| (i.date, i.found));
         self.overdue.append(&mut self.due);
-        Agenda { organisation, file, held: self.overdue, texts: self.texts, statuses: self.statuses }
+        // Each status to its place (the places are 0 to one less than their number).
+        let mut statuses = vec![String::new(); self.status_at.len()];
+        for (status, k) in self.status_at {
+            statuses[k as usize] = status;
+        }
+        Agenda { organisation, file, held: self.overdue, texts: self.texts, statuses }
     }
 }
 
