@@ -109,6 +109,23 @@ impl Busy {
     }
 }
 
+/// Several busy lists walked forward together from a day: whether someone is busy on each of a
+/// rising series of days, without a search per list and day (a search that adds up where the
+/// same few people are asked about thirty days in a row, each with a long list).
+pub(super) struct Walk<'b>(Vec<&'b [NaiveDate]>);
+
+impl<'b> Walk<'b> {
+    /// The walk over `lists`, each sorted, from their days on or after `first`.
+    pub(super) fn new(lists: impl IntoIterator<Item = &'b [NaiveDate]>, first: NaiveDate) -> Self {
+        Walk(lists.into_iter().map(|list| &list[list.partition_point(|x| *x < first)..]).collect())
+    }
+
+    /// Whether `d` is on one of the lists. The days asked must not go back.
+    pub(super) fn any_on(&mut self, d: NaiveDate) -> bool {
+        self.0.iter_mut().any(|list| step_to(list, d))
+    }
+}
+
 /// Whether `d` is on the sorted `list`, moving the list past the days before `d`: two sorted
 /// lists walked in step.
 fn step_to(list: &mut &[NaiveDate], d: NaiveDate) -> bool {
@@ -184,5 +201,23 @@ mod tests {
         // Nobody busy: every day stays.
         busy.keep_not_on(0, &mut days);
         assert_eq!(days, [2, 5, 6, 7, 8, 10].map(day));
+    }
+
+    #[test]
+    fn a_walk_finds_whoever_is_busy_on_each_day_as_a_search_would() {
+        let mut busy = Busy::new(3);
+        for (who, d) in [(0, 2), (0, 9), (1, 3), (1, 4), (1, 9), (2, 12)] {
+            busy.push(who, day(d));
+        }
+        busy.sort();
+        // From day 3 on, over persons 0 and 1 (2 is not asked): busy on 3, 4 and 9 only.
+        let mut walk = Walk::new([busy.days(0), busy.days(1)], day(3));
+        let found: Vec<u32> = (3..=14).filter(|&d| walk.any_on(day(d))).collect();
+        assert_eq!(found, [3, 4, 9]);
+        let searched: Vec<u32> = (3..=14).filter(|&d| busy.on(0, day(d)) || busy.on(1, day(d))).collect();
+        assert_eq!(found, searched);
+        // Days skipped in between are stepped over, not missed: day 9 after day 2.
+        let mut walk = Walk::new([busy.days(0)], day(1));
+        assert!(walk.any_on(day(2)) && walk.any_on(day(9)) && !walk.any_on(day(10)));
     }
 }

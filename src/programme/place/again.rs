@@ -1,12 +1,13 @@
 //! Audits of a round under way placed again after their planned day passed with nothing
 //! recorded (see [`Placer::replay`]), so that no day given depends on today until it passes.
 
+use std::cell::Cell;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 use chrono::NaiveDate;
 
-use super::super::busy::Busy;
+use super::super::busy::{Busy, Walk};
 use super::super::round::{AreaAudit, At, Behind, Round, Unassigned};
 use super::{Diary, Load, Need, Placer, Task};
 use crate::calendar::Calendar;
@@ -47,8 +48,9 @@ struct Passed {
     auditors: Busy,
     people: Busy,
     /// Per auditor, a stretch of days on which they are taken for good, grown as walks reach it
-    /// (see [`Passed::past_taken`]).
-    stretch: Vec<Option<(NaiveDate, NaiveDate)>>,
+    /// (see [`Passed::past_taken`]). In a cell, so that the stretch grows while the people's
+    /// lists are walked (see [`Placer::first_run`]).
+    stretch: Vec<Cell<Option<(NaiveDate, NaiveDate)>>>,
 }
 
 impl Passed {
@@ -59,8 +61,8 @@ impl Passed {
     /// an auditor's audits placed again walk the same busy weeks, and in a crowded round they
     /// are long. (A yearly cap is not for good: an audit that did not take place gives its
     /// days back.)
-    fn past_taken(&mut self, auditor: usize, d: NaiveDate, diary: &Diary, calendar: &Calendar) -> NaiveDate {
-        let known = self.stretch[auditor];
+    fn past_taken(&self, auditor: usize, d: NaiveDate, diary: &Diary, calendar: &Calendar) -> NaiveDate {
+        let known = self.stretch[auditor].get();
         let taken = |d| diary.taken.on(auditor, d) || diary.away[auditor].contains(d) || self.auditors.on(auditor, d);
         let mut e = d;
         loop {
@@ -85,7 +87,7 @@ impl Passed {
             Some((from, _)) if e < from => known,
             _ => (e > d).then_some((d, e)),
         };
-        self.stretch[auditor] = stretch.or(known);
+        self.stretch[auditor].set(stretch.or(known));
         e
     }
 }
@@ -122,7 +124,7 @@ impl<'r> Placer<'_, 'r> {
         let mut passed = Passed {
             auditors: Busy::new(self.register.auditors.len()),
             people: Busy::new(self.index.persons),
-            stretch: vec![None; self.register.auditors.len()],
+            stretch: vec![Cell::new(None); self.register.auditors.len()],
         };
         while let Some(Reverse((day, rank, k))) = days.pop() {
             if day >= self.today {
@@ -158,7 +160,7 @@ impl<'r> Placer<'_, 'r> {
                 if full[j].is_some_and(|(from, to, days)| from <= searched && window.last <= to && days <= audit_days) {
                     continue;
                 }
-                match self.first_run(j, area, audit_days, &window, diary, &mut passed) {
+                match self.first_run(j, area, audit_days, &window, diary, &passed) {
                     Some((start, end)) => {
                         found = Some((j, start, end));
                         break;
@@ -230,13 +232,14 @@ impl<'r> Placer<'_, 'r> {
         audit_days: u32,
         window: &Span,
         diary: &Diary,
-        passed: &mut Passed,
+        passed: &Passed,
     ) -> Option<(NaiveDate, NaiveDate)> {
         // The days of the area's site (its closures besides the organisation's).
         let calendar = self.calendar_of(area);
         let forward = window.from <= window.last;
         let mut d = if forward { calendar.open_on_or_after(window.from.max(window.after)) } else { window.last };
         let mut clashing = None;
+        let mut walk: Option<Walk<'_>> = None;
         let mut tries = 0;
         while window.after <= d && d <= window.last && tries < CLASH_TRIES {
             // Until a run is found, days the auditor is taken are stepped over whole: the
@@ -253,13 +256,21 @@ impl<'r> Placer<'_, 'r> {
             // With a run in hand, a day on which one of them is in another audit can only give
             // one that clashes: no run is looked for (in a crowded round, most days are such).
             let busy = clashing.is_some()
-                && (diary.clash(auditor, people, d, d) || everyone().any(|&p| passed.people.on(p, d)));
+                && match &mut walk {
+                    Some(walk) => walk.any_on(d),
+                    None => diary.clash(auditor, people, d, d) || everyone().any(|&p| passed.people.on(p, d)),
+                };
             let run = if busy { None } else { diary.run(auditor, d, audit_days, window.last, calendar) };
             if let Some(end) = run.filter(|end| !passed.auditors.between(auditor, d, *end)) {
                 let clash =
                     diary.clash(auditor, people, d, end) || everyone().any(|&p| passed.people.between(p, d, end));
                 if !clash {
                     return Some((d, end));
+                }
+                if clashing.is_none() && forward {
+                    // Whose days are asked from here on, day after day: walked, not searched.
+                    let lists = everyone().flat_map(|&p| [diary.people.days(p), passed.people.days(p)]);
+                    walk = Some(Walk::new(lists, d));
                 }
                 clashing = clashing.or(Some((d, end)));
             }

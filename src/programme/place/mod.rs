@@ -35,7 +35,7 @@ use diary::Owed;
 pub(crate) use diary::RUNS;
 use pool::Pool;
 
-use super::busy::{Outward, nearness};
+use super::busy::{Outward, Walk, nearness};
 use super::index::Index;
 use super::round::{AreaAudit, At, Behind, FollowUp, Round, Source, Unassigned, sort_stably};
 use crate::calendar::Calendar;
@@ -807,15 +807,21 @@ impl<'r> Placer<'_, 'r> {
             return None;
         }
         let mut fallback = None;
+        let mut walk: Option<Walk<'_>> = None;
         let site = self.calendar_of(task.area.get());
         while d <= task.due && probes.left > 0 {
             // With a run in hand, a day on which one of the area's people (or the auditor) is in
-            // another audit can only give one that clashes: no run is looked for.
-            let busy = fallback.is_some() && diary.clash(auditor, people, d, d);
+            // another audit can only give one that clashes: no run is looked for. Their days
+            // are walked along with `d`, not searched day by day.
+            let busy = walk.as_mut().is_some_and(|walk| walk.any_on(d));
             let run = if busy { None } else { diary.run(auditor, d, audit_days, task.due, site) };
             if let Some(end) = run {
                 if !diary.clash(auditor, people, d, end) {
                     return Some((d, end, false));
+                }
+                if fallback.is_none() {
+                    let everyone = people.iter().chain([&diary.auditor_person[auditor]]);
+                    walk = Some(Walk::new(everyone.map(|&p| diary.people.days(p)), d));
                 }
                 fallback.get_or_insert((d, end, true));
             }
