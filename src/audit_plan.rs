@@ -178,8 +178,8 @@ fn of<'p>(reg: &'p Register, today: NaiveDate, r: &Round<'_>, a: &AreaAudit<'_>,
     let criteria = area
         .clauses
         .iter()
-        .map(|c| (*c, catalogue::clause_title(c).unwrap_or_default()))
-        .chain(area.controls.iter().map(|c| (*c, catalogue::control_title(c).unwrap_or_default())))
+        .map(|c| (c.id(), c.title()))
+        .chain(area.controls.iter().map(|c| (c.id(), c.title())))
         .collect();
     let report_due =
         (a.end + Days::new(REPORT_WITHIN_DAYS)).min(r.review.date.pred_opt().unwrap_or(r.review.date)).max(a.end);

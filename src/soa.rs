@@ -122,7 +122,7 @@ pub fn statement<'r>(plan: &Plan<'r>) -> Vec<Line<'r>> {
     catalogue::control_ids()
         .map(|control| {
             let carrying: Vec<usize> =
-                in_scope.iter().copied().filter(|&i| reg.scope[i].controls.contains(&control)).collect();
+                in_scope.iter().copied().filter(|&i| reg.scope[i].controls.iter().any(|c| c.id() == control)).collect();
             let areas: Vec<&'r str> = carrying.iter().map(|&i| reg.scope[i].id.as_str()).collect();
             let excluded = reg.exclusions.iter().find(|e| e.control == control).map(|e| e.reason.as_str());
             let applicability = match (areas.is_empty(), excluded) {

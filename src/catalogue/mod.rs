@@ -1,7 +1,9 @@
 //! The built-in ISO/IEC 27001:2022 catalogues: clauses 4-10 and the Annex A controls.
 
+mod code;
 mod data;
 
+pub use code::{Clause, Control};
 use data::{CLAUSES, CONTROL_IDS, CONTROLS, CONTROLS_2013, SUB_CLAUSES};
 
 /// Number of Annex A controls in ISO/IEC 27001:2022.
@@ -81,8 +83,15 @@ pub(crate) fn canonical_control(written: &str) -> Result<&'static str, UnknownCo
 
 /// `canonical_control` without saying why an id is not a control: no suggestion is looked for.
 pub fn control(written: &str) -> Option<&'static str> {
-    let trimmed = written.trim();
-    control_index(trimmed.strip_prefix("A.").unwrap_or(trimmed)).map(|i| CONTROL_IDS[i])
+    Control::of(written).map(Control::id)
+}
+
+impl Control {
+    /// The control `written` names (`A.5.1`, or `5.1`), if it is one.
+    pub fn of(written: &str) -> Option<Control> {
+        let trimmed = written.trim();
+        control_index(trimmed.strip_prefix("A.").unwrap_or(trimmed)).map(Control::at)
+    }
 }
 
 /// Recognises the shapes of ISO/IEC 27001:2013 Annex A ids: three levels (`12.4.1`), or anything
@@ -120,19 +129,23 @@ pub(crate) fn canonical_clause(written: &str) -> Result<&'static str, Option<Str
 
 /// `canonical_clause` without a suggestion for an id that is not a clause.
 pub fn clause(written: &str) -> Option<&'static str> {
-    let id = written.trim();
-    if let Some((c, _)) = CLAUSES.iter().find(|(c, _)| *c == id) {
-        return Some(c);
-    }
-    if SUB_CLAUSES.iter().any(|(c, _)| *c == id) {
-        // Every third-level id has the form `x.y.z`; its parent is `x.y`, a clause.
-        if let Some((parent, _)) = id.rsplit_once('.')
-            && let Some((c, _)) = CLAUSES.iter().find(|(c, _)| *c == parent)
-        {
+    Clause::of(written).map(Clause::id)
+}
+
+impl Clause {
+    /// The subclause `written` counts toward (`6.1.2` counts toward `6.1`), if any.
+    pub fn of(written: &str) -> Option<Clause> {
+        let id = written.trim();
+        let place = |id: &str| CLAUSES.iter().position(|(c, _)| *c == id).map(Clause::at);
+        if let Some(c) = place(id) {
             return Some(c);
         }
+        if SUB_CLAUSES.iter().any(|(c, _)| *c == id) {
+            // Every third-level id has the form `x.y.z`; its parent is `x.y`, a clause.
+            return id.rsplit_once('.').and_then(|(parent, _)| place(parent));
+        }
+        None
     }
-    None
 }
 
 /// Suggestions are looked for only for ids up to this long ...

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use crate::catalogue::Clause;
 use crate::codes::Code;
 use crate::cycle::External;
 use crate::diagnostic::Loc;
@@ -372,7 +373,7 @@ pub enum Fact<'a> {
     },
     ManagementSystemLowRisk {
         area: &'a str,
-        clauses: &'a [&'static str],
+        clauses: &'a [Clause],
         at: Loc,
     },
     /// A booking whose day passed without it being recorded as held.

@@ -505,7 +505,8 @@ mod tests {
     }
 
     fn area(id: &str, owner: &str, clauses: Vec<&'static str>) -> Area {
-        Area { clauses: clauses.into(), ..Area::example(id, owner, Risk::High) }
+        let clauses = clauses.into_iter().filter_map(crate::catalogue::Clause::of).collect();
+        Area { clauses, ..Area::example(id, owner, Risk::High) }
     }
 
     fn auditor(id: &str, conflicts: Vec<String>) -> Auditor {

@@ -17,7 +17,7 @@ pub(super) fn coverage(reg: &Register, today: NaiveDate) -> Vec<Fact<'_>> {
     let mut carrier: BTreeMap<&str, &Area> = BTreeMap::new();
     for area in reg.scope.iter().filter(|a| !a.left_by(today)) {
         for c in &area.controls {
-            carrier.entry(c).or_insert(area);
+            carrier.entry(c.id()).or_insert(area);
         }
     }
     let (clauses, controls) = reg.coverage_gaps(today);

@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::catalogue;
+use crate::catalogue::{self, Clause, Control};
 use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, InputError, Loc};
 use crate::grouped::Grouped;
@@ -98,7 +98,7 @@ impl Register {
 
     /// The Annex A controls carried by some area still in the scope on `day`.
     pub(crate) fn carried_controls(&self, day: NaiveDate) -> BTreeSet<&str> {
-        self.scope.iter().filter(|a| !a.left_by(day)).flat_map(|a| a.controls.iter().copied()).collect()
+        self.scope.iter().filter(|a| !a.left_by(day)).flat_map(|a| a.controls.iter().map(|c| c.id())).collect()
     }
 
     /// The gaps in the coverage of the standard on `day`: the subclauses no area carries, and
@@ -115,7 +115,11 @@ impl Register {
 
     /// The subclauses carried by some area still in the scope on `day`.
     pub(crate) fn carried_clauses(&self, day: NaiveDate) -> BTreeSet<&str> {
-        self.scope.iter().filter(|a| a.until.is_none_or(|u| u >= day)).flat_map(|a| a.clauses.iter().copied()).collect()
+        self.scope
+            .iter()
+            .filter(|a| a.until.is_none_or(|u| u >= day))
+            .flat_map(|a| a.clauses.iter().map(|c| c.id()))
+            .collect()
     }
 }
 
@@ -359,9 +363,9 @@ pub struct Area {
     pub team: List<Str>,
     pub risk: Risk,
     /// Subclauses (`4.1` ... `10.2`) the area carries, deduplicated, in catalogue form.
-    pub clauses: List<&'static str>,
+    pub clauses: List<Clause>,
     /// Annex A controls (`A.5.1` ...) the area carries, deduplicated.
-    pub controls: List<&'static str>,
+    pub controls: List<Control>,
     /// The first day the area is in the scope (a scope extension), if not from the start.
     pub since: Option<NaiveDate>,
     /// The last day the area is in the scope, if it leaves it.
@@ -476,7 +480,12 @@ impl Area {
 
     /// Whether the area carries clause 9.2, the internal-audit programme itself.
     pub(crate) fn carries_audit_programme(&self) -> bool {
-        self.clauses.contains(&"9.2")
+        self.clauses.iter().any(|c| c.id() == "9.2")
+    }
+
+    /// The audit criteria it carries, by id: its clauses, then its controls.
+    pub fn criteria(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.clauses.iter().map(|c| c.id()).chain(self.controls.iter().map(|c| c.id()))
     }
 }
 

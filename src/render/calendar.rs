@@ -559,10 +559,10 @@ fn people<'r>(reg: &'r Register, e: &Event<'r>) -> Vec<&'r str> {
 fn criteria(area: &Area) -> Vec<String> {
     let mut out = Vec::new();
     if !area.clauses.is_empty() {
-        out.push(format!("Clauses: {}", area.clauses.join(", ")));
+        out.push(format!("Clauses: {}", area.clauses.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ")));
     }
     if !area.controls.is_empty() {
-        out.push(format!("Controls: {}", area.controls.join(", ")));
+        out.push(format!("Controls: {}", area.controls.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ")));
     }
     out
 }

@@ -106,9 +106,7 @@ pub(super) fn rows<'p>(plan: &'p Plan<'_>, view: &'p View) -> impl Iterator<Item
             area_of.and_then(|a| names.get(&*folded(&a.owner)).cloned()).unwrap_or_default(),
             area_of.and_then(|a| a.site.as_ref()).map(|s| s.to_string()).unwrap_or_default(),
             area_of.and_then(|a| a.method).map(|m| m.key().to_string()).unwrap_or_default(),
-            area_of
-                .map(|a| a.clauses.iter().chain(&a.controls).copied().collect::<Vec<_>>().join(" "))
-                .unwrap_or_default(),
+            area_of.map(|a| a.criteria().collect::<Vec<_>>().join(" ")).unwrap_or_default(),
         ]
     })
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::ser::SerializeSeq;
 use serde_json::ser::{CompactFormatter, Formatter};
 
-use crate::catalogue;
+use crate::catalogue::{self, Clause, Control};
 use crate::cycle::estimate::{Estimate, MAX_REDUCTION_PERCENT};
 use crate::cycle::{External, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
@@ -426,9 +426,9 @@ struct EventDoc<'a> {
     /// For internal audits: the audit criteria, the area's clauses and controls (their titles
     /// are in the document's `titles`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    clauses: Option<&'a [&'static str]>,
+    clauses: Option<&'a [Clause]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    controls: Option<&'a [&'static str]>,
+    controls: Option<&'a [Control]>,
     /// Why the area is audited in this round besides its risk: what its last audit found.
     #[serde(skip_serializing_if = "Option::is_none")]
     follow_up: Option<&'static str>,
@@ -562,8 +562,8 @@ fn titles(scope: &[Area]) -> BTreeMap<&'static str, &'static str> {
         }
     };
     for area in scope {
-        area.clauses.iter().for_each(|&c| add(c, catalogue::clause_title));
-        area.controls.iter().for_each(|&c| add(c, catalogue::control_title));
+        area.clauses.iter().for_each(|c| add(c.id(), catalogue::clause_title));
+        area.controls.iter().for_each(|c| add(c.id(), catalogue::control_title));
     }
     titles
 }

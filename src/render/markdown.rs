@@ -207,10 +207,8 @@ fn rounds(plan: &Plan<'_>, labels: &HashMap<String, String>, out: &mut dyn Write
 fn criteria_titles(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let reg = plan.register;
     // The titles of what the rounds audit, once.
-    let audited: BTreeSet<&str> = (plan.rounds.iter().flat_map(|r| &r.audits))
-        .filter_map(|a| a.area_in(reg))
-        .flat_map(|a| a.clauses.iter().chain(&a.controls).copied())
-        .collect();
+    let audited: BTreeSet<&str> =
+        (plan.rounds.iter().flat_map(|r| &r.audits)).filter_map(|a| a.area_in(reg)).flat_map(Area::criteria).collect();
     if !audited.is_empty() {
         writeln!(out, "\n## Audit criteria\n")?;
         // Clauses (4.1 ... 10.2) before controls, each in the standard's order.
@@ -271,7 +269,7 @@ fn person(id: &str, labels: &HashMap<String, String>) -> String {
 
 /// The clause and control ids an area carries, for a table cell.
 fn criteria_ids(a: &Area) -> String {
-    a.clauses.iter().chain(&a.controls).copied().collect::<Vec<_>>().join(", ")
+    a.criteria().collect::<Vec<_>>().join(", ")
 }
 
 /// Register text made inert in Markdown: characters that start emphasis, links, code, HTML or

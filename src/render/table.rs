@@ -5,7 +5,6 @@ use std::io::{self, Write};
 
 use chrono::NaiveDate;
 
-use crate::catalogue;
 use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::{Plan, View};
 use crate::programme::{AreaAudit, Behind, Effort, Round, Source, Unassigned};
@@ -123,22 +122,20 @@ fn criteria(area: &Area) -> String {
     if area.audit_days > 1 {
         how.push(format!("{} days", area.audit_days));
     }
-    // In the standard's order (A.5.2 before A.5.10), whatever order the register lists them in.
-    let titled =
-        |ids: &[&str], all: &mut dyn Iterator<Item = &'static str>, title: fn(&str) -> Option<&'static str>| {
-            let order: Vec<&str> = all.collect();
-            let mut ids = ids.to_vec();
-            ids.sort_by_key(|c| order.iter().position(|o| o == c));
-            ids.iter().map(|c| format!("{c} {}", title(c).unwrap_or_default())).collect::<Vec<_>>().join("; ")
-        };
+    // In the standard's order (A.5.2 before A.5.10), whatever order the register lists them in:
+    // clauses and controls are ordered as the catalogue lists them.
+    let titled = |ids: &mut dyn Iterator<Item = (&str, &str)>| {
+        ids.map(|(id, title)| format!("{id} {title}")).collect::<Vec<_>>().join("; ")
+    };
     if !area.clauses.is_empty() {
-        parts.push(format!("clauses {}", titled(&area.clauses, &mut catalogue::clause_ids(), catalogue::clause_title)));
+        let mut clauses = area.clauses.to_vec();
+        clauses.sort();
+        parts.push(format!("clauses {}", titled(&mut clauses.iter().map(|c| (c.id(), c.title())))));
     }
     if !area.controls.is_empty() {
-        parts.push(format!(
-            "controls {}",
-            titled(&area.controls, &mut catalogue::control_ids(), catalogue::control_title)
-        ));
+        let mut controls = area.controls.to_vec();
+        controls.sort();
+        parts.push(format!("controls {}", titled(&mut controls.iter().map(|c| (c.id(), c.title())))));
     }
     if parts.is_empty() {
         parts.push("no clauses or controls listed".to_string());

@@ -1,6 +1,7 @@
 //! The words of the certificate's facts and the record's (see [`super`]).
 
 use super::*;
+use crate::catalogue::Clause;
 
 impl Fact<'_> {
     /// The words of the certificate's facts and the record's.
@@ -287,7 +288,8 @@ fn lapsed(cycle: u32, expiry: NaiveDate, deadline: NaiveDate, late: Option<Naive
     .at(at)
 }
 
-fn low_risk(area: &str, clauses: &[&str], at: Loc) -> Words {
+fn low_risk(area: &str, clauses: &[Clause], at: Loc) -> Words {
+    let clauses: Vec<&str> = clauses.iter().map(|c| c.id()).collect();
     Words::new(format!(
         "area `{area}` carries clauses 4-10 ({}) and is low risk, so it is audited once a cycle",
         clauses.join(", ")

@@ -94,13 +94,13 @@ impl Checker<'_> {
     }
 
     /// An area's clauses, in catalogue form, deduplicated.
-    pub(super) fn clauses(&mut self, id: &str, list: Option<&Spanned<Vec<Text<'_>>>>) -> Vec<&'static str> {
+    pub(super) fn clauses(&mut self, id: &str, list: Option<&Spanned<Vec<Text<'_>>>>) -> Vec<Clause> {
         let mut out = Vec::new();
         let Some(list) = list else { return out };
         for (k, value) in list.value.iter().enumerate() {
             let written = value.trim();
             // The "did you mean" is looked for only for an error that is shown.
-            let problem = match catalogue::clause(value) {
+            let problem = match Clause::of(value) {
                 Some(c) => {
                     if !out.contains(&c) {
                         out.push(c);
@@ -131,13 +131,13 @@ impl Checker<'_> {
     }
 
     /// An area's controls, in catalogue form, deduplicated.
-    pub(super) fn controls(&mut self, id: &str, list: Option<&Spanned<Vec<Text<'_>>>>) -> Vec<&'static str> {
+    pub(super) fn controls(&mut self, id: &str, list: Option<&Spanned<Vec<Text<'_>>>>) -> Vec<Control> {
         let mut out = Vec::new();
         let Some(list) = list else { return out };
         for (k, value) in list.value.iter().enumerate() {
             // Why an id is not a control (a suggestion, 2013 counterparts) is looked for only for
             // an error that is shown.
-            let problem = match catalogue::control(value) {
+            let problem = match Control::of(value) {
                 Some(c) => {
                     if !out.contains(&c) {
                         out.push(c);
