@@ -180,10 +180,9 @@ impl<'r> AreaAudit<'r> {
     /// count these.
     pub fn days<'c>(&self, register: &Register, calendar: &'c Calendar) -> impl Iterator<Item = NaiveDate> + 'c {
         // (Only a record names an outside firm, and a record is not `Planned`.)
-        // The area is read only where needed: the effort reads every audit of every round, and
-        // at 50,000 areas the areas are not all in the cache.
         let placed = self.source != Source::Planned || self.has_auditor();
-        let (to, take) = match (!placed).then(|| self.area_in(register)).flatten() {
+        let (to, take) = match self.area_in(register) {
+            _ if placed => (self.end, usize::MAX),
             Some(area) => (NaiveDate::MAX, area.audit_days as usize),
             None => (self.end, usize::MAX),
         };
