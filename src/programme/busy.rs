@@ -92,14 +92,15 @@ impl Busy {
     /// each one's busy days among them (this is asked for every audit of a crowded round, where
     /// most days are busy).
     pub(super) fn any_day_free(&self, who: &[usize], days: &[NaiveDate]) -> bool {
-        let mut busy: Vec<&[NaiveDate]> = who.iter().map(|&p| self.since(p, days.first())).collect();
-        days.iter().any(|d| busy.iter_mut().all(|list| !step_to(list, *d)))
+        let Some(&first) = days.first() else { return false };
+        let mut walk = Walk::new(who.iter().map(|&p| self.days(p)), first);
+        days.iter().any(|d| !walk.any_on(*d))
     }
 
     /// `who`'s busy days from `first` on (all of them without one).
     pub(super) fn since(&self, who: usize, first: Option<&NaiveDate>) -> &[NaiveDate] {
         let list = self.0[who].as_slice();
-        first.map_or(list, |first| &list[list.partition_point(|x| x < first)..])
+        first.map_or(list, |first| from(list, *first))
     }
 
     /// Whether `who` is busy on any day from `start` to `end`.
@@ -117,13 +118,18 @@ pub(super) struct Walk<'b>(Vec<&'b [NaiveDate]>);
 impl<'b> Walk<'b> {
     /// The walk over `lists`, each sorted, from their days on or after `first`.
     pub(super) fn new(lists: impl IntoIterator<Item = &'b [NaiveDate]>, first: NaiveDate) -> Self {
-        Walk(lists.into_iter().map(|list| &list[list.partition_point(|x| *x < first)..]).collect())
+        Walk(lists.into_iter().map(|list| from(list, first)).collect())
     }
 
     /// Whether `d` is on one of the lists. The days asked must not go back.
     pub(super) fn any_on(&mut self, d: NaiveDate) -> bool {
         self.0.iter_mut().any(|list| step_to(list, d))
     }
+}
+
+/// The days of the sorted `list` from `first` on.
+fn from(list: &[NaiveDate], first: NaiveDate) -> &[NaiveDate] {
+    &list[list.partition_point(|x| *x < first)..]
 }
 
 /// Whether `d` is on the sorted `list`, moving the list past the days before `d`: two sorted

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::ser::SerializeSeq;
 use serde_json::ser::{CompactFormatter, Formatter};
 
-use crate::catalogue::{self, Clause, Control};
+use crate::catalogue::{Clause, Control};
 use crate::cycle::estimate::{Estimate, MAX_REDUCTION_PERCENT};
 use crate::cycle::{External, ExternalKind};
 use crate::plan::{Event, EventKind, Plan};
@@ -554,16 +554,9 @@ pub fn write(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
 /// hundred titles for each of an area's ids, rather than a list of every area's ids sorted.
 fn titles(scope: &[Area]) -> BTreeMap<&'static str, &'static str> {
     let mut titles = BTreeMap::new();
-    let mut add = |id: &'static str, title: fn(&str) -> Option<&'static str>| {
-        if !titles.contains_key(id)
-            && let Some(t) = title(id)
-        {
-            titles.insert(id, t);
-        }
-    };
     for area in scope {
-        area.clauses.iter().for_each(|c| add(c.id(), catalogue::clause_title));
-        area.controls.iter().for_each(|c| add(c.id(), catalogue::control_title));
+        titles.extend(area.clauses.iter().map(|c| (c.id(), c.title())));
+        titles.extend(area.controls.iter().map(|c| (c.id(), c.title())));
     }
     titles
 }

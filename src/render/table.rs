@@ -124,18 +124,17 @@ fn criteria(area: &Area) -> String {
     }
     // In the standard's order (A.5.2 before A.5.10), whatever order the register lists them in:
     // clauses and controls are ordered as the catalogue lists them.
-    let titled = |ids: &mut dyn Iterator<Item = (&str, &str)>| {
-        ids.map(|(id, title)| format!("{id} {title}")).collect::<Vec<_>>().join("; ")
-    };
     if !area.clauses.is_empty() {
         let mut clauses = area.clauses.to_vec();
         clauses.sort();
-        parts.push(format!("clauses {}", titled(&mut clauses.iter().map(|c| (c.id(), c.title())))));
+        let titled: Vec<String> = clauses.iter().map(|c| format!("{c} {}", c.title())).collect();
+        parts.push(format!("clauses {}", titled.join("; ")));
     }
     if !area.controls.is_empty() {
         let mut controls = area.controls.to_vec();
         controls.sort();
-        parts.push(format!("controls {}", titled(&mut controls.iter().map(|c| (c.id(), c.title())))));
+        let titled: Vec<String> = controls.iter().map(|c| format!("{c} {}", c.title())).collect();
+        parts.push(format!("controls {}", titled.join("; ")));
     }
     if parts.is_empty() {
         parts.push("no clauses or controls listed".to_string());

@@ -48,8 +48,8 @@ struct Passed {
     auditors: Busy,
     people: Busy,
     /// Per auditor, a stretch of days on which they are taken for good, grown as walks reach it
-    /// (see [`Passed::past_taken`]). In a cell, so that the stretch grows while the people's
-    /// lists are walked (see [`Placer::first_run`]).
+    /// (see [`Passed::past_taken`]). In a cell: [`Placer::first_run`] holds the people's lists
+    /// (for its walk) across the loop that also asks for the stretch.
     stretch: Vec<Cell<Option<(NaiveDate, NaiveDate)>>>,
 }
 
@@ -180,7 +180,7 @@ impl<'r> Placer<'_, 'r> {
                     } else {
                         for d in calendar.open_days(start, end) {
                             passed.auditors.insert(j, d);
-                            for &p in people.iter().chain([&diary.auditor_person[j]]) {
+                            for p in diary.everyone(j, people) {
                                 passed.people.insert(p, d);
                             }
                         }
@@ -252,24 +252,24 @@ impl<'r> Placer<'_, 'r> {
                 }
             }
             let people = self.index.people(area);
-            let everyone = || people.iter().chain([&diary.auditor_person[auditor]]);
+            let everyone = || diary.everyone(auditor, people);
             // With a run in hand, a day on which one of them is in another audit can only give
             // one that clashes: no run is looked for (in a crowded round, most days are such).
             let busy = clashing.is_some()
                 && match &mut walk {
                     Some(walk) => walk.any_on(d),
-                    None => diary.clash(auditor, people, d, d) || everyone().any(|&p| passed.people.on(p, d)),
+                    None => diary.clash(auditor, people, d, d) || everyone().any(|p| passed.people.on(p, d)),
                 };
             let run = if busy { None } else { diary.run(auditor, d, audit_days, window.last, calendar) };
             if let Some(end) = run.filter(|end| !passed.auditors.between(auditor, d, *end)) {
                 let clash =
-                    diary.clash(auditor, people, d, end) || everyone().any(|&p| passed.people.between(p, d, end));
+                    diary.clash(auditor, people, d, end) || everyone().any(|p| passed.people.between(p, d, end));
                 if !clash {
                     return Some((d, end));
                 }
                 if clashing.is_none() && forward {
                     // Whose days are asked from here on, day after day: walked, not searched.
-                    let lists = everyone().flat_map(|&p| [diary.people.days(p), passed.people.days(p)]);
+                    let lists = everyone().flat_map(|p| [diary.people.days(p), passed.people.days(p)]);
                     walk = Some(Walk::new(lists, d));
                 }
                 clashing = clashing.or(Some((d, end)));

@@ -145,7 +145,12 @@ impl Diary {
     /// Whether any of `people`, or auditor `auditor` as a person, is in another audit (audited, or
     /// auditing) on a day from `start` to `end`.
     pub(super) fn clash(&self, auditor: usize, people: &[usize], start: NaiveDate, end: NaiveDate) -> bool {
-        people.iter().chain([&self.auditor_person[auditor]]).any(|&p| self.people.between(p, start, end))
+        self.everyone(auditor, people).any(|p| self.people.between(p, start, end))
+    }
+
+    /// Who is in an audit of `auditor` with `people`: they, and the auditor as a person.
+    pub(super) fn everyone<'a>(&'a self, auditor: usize, people: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
+        people.iter().copied().chain([self.auditor_person[auditor]])
     }
 
     pub(super) fn take(
@@ -160,7 +165,7 @@ impl Diary {
             if self.taken.insert(auditor, d) && self.year_cap[auditor].is_some() {
                 self.per_year.add(auditor, d.year());
             }
-            for &p in people.iter().chain([&self.auditor_person[auditor]]) {
+            for p in people.iter().copied().chain([self.auditor_person[auditor]]) {
                 self.people.insert(p, d);
             }
         }

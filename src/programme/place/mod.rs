@@ -820,8 +820,7 @@ impl<'r> Placer<'_, 'r> {
                     return Some((d, end, false));
                 }
                 if fallback.is_none() {
-                    let everyone = people.iter().chain([&diary.auditor_person[auditor]]);
-                    walk = Some(Walk::new(everyone.map(|&p| diary.people.days(p)), d));
+                    walk = Some(Walk::new(diary.everyone(auditor, people).map(|p| diary.people.days(p)), d));
                 }
                 fallback.get_or_insert((d, end, true));
             }
