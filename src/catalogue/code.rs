@@ -1,6 +1,6 @@
-//! A clause or control as an area holds it: its place in the catalogue, one byte where its id as
-//! text takes sixteen. An area names some thirty, a register may hold 100,000 areas, and every
-//! plan written reads them: as text they were most of a large register's memory.
+//! A clause or control as an area holds it: its place in the catalogue, one byte where a
+//! reference to its id takes sixteen. An area may name some thirty, a register may hold 100,000
+//! areas, and every plan written reads them.
 
 use std::fmt;
 
