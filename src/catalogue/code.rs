@@ -16,11 +16,9 @@ pub struct Clause(u8);
 pub struct Control(u8);
 
 impl Clause {
-    /// The subclause at place `k` of the catalogue (`k` below its 23).
-    pub(super) fn at(k: usize) -> Self {
-        debug_assert!(k < CLAUSES.len(), "a place in the catalogue");
-        // Unreachable: `k` is a place in `CLAUSES`, of 23.
-        Clause(u8::try_from(k).expect("23 clauses"))
+    /// The subclause at place `k` of the catalogue, if it has one there.
+    pub(super) fn at(k: usize) -> Option<Self> {
+        u8::try_from(k).ok().filter(|_| k < CLAUSES.len()).map(Clause)
     }
 
     /// Its id, as `4.1`.
@@ -34,11 +32,9 @@ impl Clause {
 }
 
 impl Control {
-    /// The control at place `k` of the catalogue (`k` below its 93).
-    pub(super) fn at(k: usize) -> Self {
-        debug_assert!(k < CONTROL_IDS.len(), "a place in the catalogue");
-        // Unreachable: `k` is a place in `CONTROL_IDS`, of 93.
-        Control(u8::try_from(k).expect("93 controls"))
+    /// The control at place `k` of the catalogue, if it has one there.
+    pub(super) fn at(k: usize) -> Option<Self> {
+        u8::try_from(k).ok().filter(|_| k < CONTROL_IDS.len()).map(Control)
     }
 
     /// Its id as registers write it, as `A.5.1`.
@@ -82,12 +78,17 @@ mod tests {
 
     #[test]
     fn each_place_reads_as_its_id_and_title() {
-        let clauses: Vec<&str> = (0..CLAUSES.len()).map(|k| Clause::at(k).id()).collect();
+        let clauses: Vec<&str> = (0..CLAUSES.len()).filter_map(Clause::at).map(Clause::id).collect();
+        assert_eq!(clauses.len(), 23);
         assert_eq!((clauses[0], *clauses.last().unwrap_or(&"")), ("4.1", "10.2"));
-        assert_eq!(Clause::at(0).title(), "Understanding the organization and its context");
-        let (first, last) = (Control::at(0), Control::at(CONTROL_IDS.len() - 1));
-        assert_eq!((first.id(), last.to_string()), ("A.5.1", "A.8.34".to_string()));
+        assert!(Clause::at(CLAUSES.len()).is_none() && Control::at(CONTROL_IDS.len()).is_none());
+        let title = Clause::at(0).map(Clause::title);
+        assert_eq!(title, Some("Understanding the organization and its context"));
+        let (Some(first), Some(last)) = (Control::at(0), Control::at(CONTROL_IDS.len() - 1)) else {
+            panic!("the catalogue's first and last controls");
+        };
         assert_eq!(first.title(), "Policies for information security");
+        assert_eq!((first.id(), last.to_string()), ("A.5.1", "A.8.34".to_string()));
         assert_eq!(format!("{first:?}"), r#""A.5.1""#);
         assert_eq!(std::mem::size_of::<Control>(), 1);
     }

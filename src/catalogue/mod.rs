@@ -90,7 +90,7 @@ impl Control {
     /// The control `written` names (`A.5.1`, or `5.1`), if it is one.
     pub fn of(written: &str) -> Option<Control> {
         let trimmed = written.trim();
-        control_index(trimmed.strip_prefix("A.").unwrap_or(trimmed)).map(Control::at)
+        control_index(trimmed.strip_prefix("A.").unwrap_or(trimmed)).and_then(Control::at)
     }
 }
 
@@ -136,7 +136,7 @@ impl Clause {
     /// The subclause `written` counts toward (`6.1.2` counts toward `6.1`), if any.
     pub fn of(written: &str) -> Option<Clause> {
         let id = written.trim();
-        let place = |id: &str| CLAUSES.iter().position(|(c, _)| *c == id).map(Clause::at);
+        let place = |id: &str| CLAUSES.iter().position(|(c, _)| *c == id).and_then(Clause::at);
         if let Some(c) = place(id) {
             return Some(c);
         }
