@@ -21,6 +21,10 @@ pub(super) struct Index {
     pub(super) rank_of: Vec<usize>,
     /// The people audited with each area (owner and team), as indices, sorted.
     people: Grouped<usize>,
+    /// Each area's audit days, held apart from the areas: the search reads them for every audit
+    /// it places, in a round's order, and an area (120 bytes) read for them at 50,000 areas
+    /// mostly missed the processor's caches (docs/performance.md, the fifteenth pass).
+    pub(super) audit_days: Vec<u32>,
     /// Each auditor as a person, an index among the same people.
     pub(super) auditor_person: Vec<usize>,
     /// How many people there are: owners, team members and auditors.
@@ -138,6 +142,7 @@ impl Index {
             rank,
             rank_of,
             people,
+            audit_days: register.scope.iter().map(|a| a.audit_days).collect(),
             auditor_person,
             persons,
             site,

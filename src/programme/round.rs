@@ -507,14 +507,17 @@ impl std::fmt::Display for RoundName {
     }
 }
 
-/// Sorts `items` by `key` as a stable sort does, equals kept in order. A stable sort of the
-/// items themselves takes a scratch copy of at least half of them (8 MB for a round of 100,000
-/// audits); this sorts their places instead (4 bytes each), then moves each item once, along
-/// the permutation's cycles.
+/// Sorts `items` by `key` as a stable sort does, equals kept in order. Each key is taken once,
+/// in order, and the keys with the items' places (4 bytes) are sorted, then each item is moved
+/// once, along the permutation's cycles: a stable sort of the items themselves takes a scratch
+/// copy of at least half of them, and a key taken at each comparison reads the items (and what
+/// the key reads through them) at random, which at 50,000 audits mostly misses the processor's
+/// caches (docs/performance.md, the fifteenth pass).
 pub(super) fn sort_stably<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
-    let mut order: Vec<u32> = (0..place32(items.len())).collect();
-    order.sort_by_key(|&k| key(&items[k as usize]));
-    permute(items, order);
+    // (The place breaks ties between equal keys: an unstable sort of the pairs is stable.)
+    let mut keyed: Vec<(K, u32)> = items.iter().map(&key).zip(0..place32(items.len())).collect();
+    keyed.sort_unstable();
+    permute(items, keyed.into_iter().map(|(_, place)| place).collect());
 }
 
 /// Puts the item at `order[p]` in place `p`, moving each item once, along the permutation's

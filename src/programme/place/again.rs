@@ -137,7 +137,7 @@ impl<'r> Placer<'_, 'r> {
             }
             a.passed = Some(a.start);
             let area = a.area;
-            let audit_days = self.register.scope[area].audit_days;
+            let audit_days = self.index.audit_days[area];
             // (One the rule does not require in the round is not held late for it.)
             let last = if a.planned.required { round_last.min(a.latest) } else { a.lead.min(round_last) };
             let window = Span {

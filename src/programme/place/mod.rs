@@ -437,10 +437,10 @@ impl<'r> Placer<'_, 'r> {
     /// (before shorter ones cut the days up) and the most constrained areas (fewest independent
     /// auditors) choose first, then by id (through their places: see [`sort_stably`]).
     fn sort(&self, tasks: &mut [(Task, At)]) {
-        let (scope, index) = (&self.register.scope, self.index);
+        let index = self.index;
         sort_stably(tasks, |(task, _)| {
             let eligible = index.eligible(task.area.get());
-            let days = std::cmp::Reverse(scope[task.area.get()].audit_days);
+            let days = std::cmp::Reverse(index.audit_days[task.area.get()]);
             // (The window's length in days, as a number: a duration costs more to compare.)
             let window = task.due.num_days_from_ce() - task.from.num_days_from_ce();
             (!task.asap, window, task.from, task.due, days, eligible, index.area_rank[task.area.get()])
@@ -551,9 +551,8 @@ impl<'r> Placer<'_, 'r> {
         diary: &Diary,
     ) -> Result<Choice, Unassigned> {
         let index = &self.index;
-        let area = &self.register.scope[task.area.get()];
         let people = index.people(task.area.get());
-        let audit_days = area.audit_days;
+        let audit_days = index.audit_days[task.area.get()];
         let rotate = self.register.settings.rotation;
         let previous = diary.last[task.area.get()].map(At::get);
         // Only auditors who audit the area's site are asked; of them, whether one is independent
