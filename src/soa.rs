@@ -121,8 +121,9 @@ pub fn statement<'r>(plan: &Plan<'r>) -> Vec<Line<'r>> {
         .collect();
     catalogue::control_ids()
         .map(|control| {
+            let of = catalogue::Control::of(control);
             let carrying: Vec<usize> =
-                in_scope.iter().copied().filter(|&i| reg.scope[i].controls.iter().any(|c| c.id() == control)).collect();
+                in_scope.iter().copied().filter(|&i| reg.scope[i].controls.iter().any(|&c| Some(c) == of)).collect();
             let areas: Vec<&'r str> = carrying.iter().map(|&i| reg.scope[i].id.as_str()).collect();
             let excluded = reg.exclusions.iter().find(|e| e.control == control).map(|e| e.reason.as_str());
             let applicability = match (areas.is_empty(), excluded) {

@@ -559,12 +559,17 @@ fn people<'r>(reg: &'r Register, e: &Event<'r>) -> Vec<&'r str> {
 fn criteria(area: &Area) -> Vec<String> {
     let mut out = Vec::new();
     if !area.clauses.is_empty() {
-        out.push(format!("Clauses: {}", area.clauses.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ")));
+        out.push(format!("Clauses: {}", joined(&area.clauses)));
     }
     if !area.controls.is_empty() {
-        out.push(format!("Controls: {}", area.controls.iter().map(|c| c.id()).collect::<Vec<_>>().join(", ")));
+        out.push(format!("Controls: {}", joined(&area.controls)));
     }
     out
+}
+
+/// Clause or control ids, as the area lists them, separated by commas.
+fn joined<T: std::fmt::Display>(ids: &[T]) -> String {
+    ids.iter().map(T::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// Writes the period's months as grids, three to a row, weeks from Monday, each day with an

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use chrono::NaiveDate;
 
+use crate::catalogue::{Clause, Control};
 use crate::cycle::{Basis, External, ExternalKind};
 use crate::plan::{Plan, View};
 use crate::programme::{AreaAudit, Behind, Effort, Round, Source, Unassigned};
@@ -111,6 +112,14 @@ pub(super) fn unassigned(why: Unassigned) -> (&'static str, &'static str) {
     }
 }
 
+/// Clauses or controls with their titles, in the standard's order (A.5.2 before A.5.10),
+/// whatever order the register lists them in: they are ordered as the catalogue lists them.
+fn titled<T: Copy + Ord + std::fmt::Display>(ids: &[T], title: fn(T) -> &'static str) -> String {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.iter().map(|&c| format!("{c} {}", title(c))).collect::<Vec<_>>().join("; ")
+}
+
 /// What an audit covers, for the detail view: its method and length, then its clauses and
 /// controls with their titles (the audit criteria, ISO 19011 6.2.2).
 fn criteria(area: &Area) -> String {
@@ -122,19 +131,11 @@ fn criteria(area: &Area) -> String {
     if area.audit_days > 1 {
         how.push(format!("{} days", area.audit_days));
     }
-    // In the standard's order (A.5.2 before A.5.10), whatever order the register lists them in:
-    // clauses and controls are ordered as the catalogue lists them.
     if !area.clauses.is_empty() {
-        let mut clauses = area.clauses.to_vec();
-        clauses.sort();
-        let titled: Vec<String> = clauses.iter().map(|c| format!("{c} {}", c.title())).collect();
-        parts.push(format!("clauses {}", titled.join("; ")));
+        parts.push(format!("clauses {}", titled(&area.clauses, Clause::title)));
     }
     if !area.controls.is_empty() {
-        let mut controls = area.controls.to_vec();
-        controls.sort();
-        let titled: Vec<String> = controls.iter().map(|c| format!("{c} {}", c.title())).collect();
-        parts.push(format!("controls {}", titled.join("; ")));
+        parts.push(format!("controls {}", titled(&area.controls, Control::title)));
     }
     if parts.is_empty() {
         parts.push("no clauses or controls listed".to_string());
